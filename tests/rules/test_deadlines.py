@@ -1,0 +1,194 @@
+"""Deadline cells: a due date, a yearly recurrence or an ongoing flag, and anything unclear flagged, never guessed."""
+import unicodedata
+from datetime import date
+
+import pytest
+
+from tracker.rules.deadlines import YEARLY, Deadline, normalize_text, parse_deadline
+
+NFD_MONTH = unicodedata.normalize("NFD", "Tháng 8/2023")
+NFD_YEARLY = unicodedata.normalize("NFD", "Hằng năm")
+
+
+def row(text, plan_year, due, recurrence, ongoing, parsed, id):
+    """One table row; `id` names the rule it shows."""
+    return pytest.param(text, plan_year, due, recurrence, ongoing, parsed, id=id)
+
+
+def unparsed(text, id, plan_year=2023):
+    """A row whose cell must be left for an admin (even when the plan year is known)."""
+    return row(text, plan_year, None, None, False, False, id)
+
+
+CASES = [
+    # A month: due on its last day.
+    row("Tháng 8/2023", None, "2023-08-31", None, False, True, "month-slash"),
+    row("Tháng 10/2023", None, "2023-10-31", None, False, True, "month-two-digits"),
+    row("tháng 10 năm 2023", None, "2023-10-31", None, False, True, "month-nam-lowercase"),
+    row("tháng 8 năm 2023", None, "2023-08-31", None, False, True, "month-nam"),
+    row("THÁNG 8/2023", None, "2023-08-31", None, False, True, "month-uppercase"),
+    row("tháng 8/2023", None, "2023-08-31", None, False, True, "month-lowercase"),
+    row("Tháng  8 / 2023", None, "2023-08-31", None, False, True, "month-odd-spacing"),
+    row("Tháng\u00a08/2023", None, "2023-08-31", None, False, True, "month-nbsp"),
+    row("Tháng\n8/2023", None, "2023-08-31", None, False, True, "month-newline-inside"),
+    row("T10/2023", None, "2023-10-31", None, False, True, "month-t-abbreviation"),
+    row("T8/2023", None, "2023-08-31", None, False, True, "month-t-abbreviation-one-digit"),
+    row("10/2023", None, "2023-10-31", None, False, True, "month-bare"),
+    row("08/2023", None, "2023-08-31", None, False, True, "month-bare-leading-zero"),
+    row("Tháng 8/2023.", None, "2023-08-31", None, False, True, "month-trailing-full-stop"),
+    row("Trong tháng 9/2023", None, "2023-09-30", None, False, True, "month-filler-trong"),
+    row("Đến hết tháng 8/2023", None, "2023-08-31", None, False, True, "month-filler-den-het"),
+    row(NFD_MONTH, None, "2023-08-31", None, False, True, "month-nfd-input"),
+    row("Tháng 2/2024", None, "2024-02-29", None, False, True, "month-february-leap-year"),
+    row("tháng 2/2023", None, "2023-02-28", None, False, True, "month-february-common-year"),
+    row("Tháng 8", 2023, "2023-08-31", None, False, True, "month-without-year-takes-plan-year"),
+    unparsed("Tháng 8", "month-without-year-and-no-plan-year", plan_year=None),
+    # A year, or a range of years: due at the end of the (last) year.
+    row("Năm 2023", None, "2023-12-31", None, False, True, "year"),
+    row("Năm 2023;", None, "2023-12-31", None, False, True, "year-trailing-semicolon"),
+    row("Trong năm 2023", None, "2023-12-31", None, False, True, "year-filler-trong"),
+    row("Cuối năm 2023", None, "2023-12-31", None, False, True, "year-filler-cuoi"),
+    row("Năm 2023-2025", None, "2025-12-31", None, False, True, "year-range"),
+    row("Giai đoạn 2023 - 2025", None, "2025-12-31", None, False, True, "year-range-giai-doan"),
+    row("Giai đoạn 2023 – 2025", None, "2025-12-31", None, False, True, "year-range-en-dash"),
+    row("Từ năm 2023 đến năm 2025", None, "2025-12-31", None, False, True, "year-range-tu-den"),
+    # A quarter: due on its last day; Roman or Arabic numerals.
+    row("Quý II/2023", None, "2023-06-30", None, False, True, "quarter-roman"),
+    row("quý 2/2023", None, "2023-06-30", None, False, True, "quarter-arabic"),
+    row("Quý 2 năm 2023", None, "2023-06-30", None, False, True, "quarter-arabic-nam"),
+    row("quý II năm 2023", None, "2023-06-30", None, False, True, "quarter-roman-nam"),
+    row("Quí II/2023", None, "2023-06-30", None, False, True, "quarter-old-spelling-qui"),
+    row("- Quý II/2023", None, "2023-06-30", None, False, True, "quarter-behind-a-list-bullet"),
+    row("Quý I/2023", None, "2023-03-31", None, False, True, "quarter-first"),
+    row("Quý IV/2023", None, "2023-12-31", None, False, True, "quarter-fourth-roman"),
+    row("quý 4/2023", None, "2023-12-31", None, False, True, "quarter-fourth-arabic"),
+    row("Quý III năm 2023", None, "2023-09-30", None, False, True, "quarter-third-nam"),
+    row("Hoàn thành trong quý III/2023", None, "2023-09-30", None, False, True, "quarter-filler-hoan-thanh-trong"),
+    # Half a year.
+    row("6 tháng đầu năm 2023", None, "2023-06-30", None, False, True, "half-year-first"),
+    row("6 tháng cuối năm 2023", None, "2023-12-31", None, False, True, "half-year-second"),
+    row("6 tháng đầu năm", 2023, "2023-06-30", None, False, True, "half-year-without-year-takes-plan-year"),
+    # A day, however it is written.
+    row("Trước ngày 15/12/2023", None, "2023-12-15", None, False, True, "day-truoc-ngay"),
+    row("trước 15/12/2023", None, "2023-12-15", None, False, True, "day-truoc"),
+    row("Trước ngày 15 tháng 12 năm 2023", None, "2023-12-15", None, False, True, "day-in-words"),
+    row("ngày 15/12/2023", None, "2023-12-15", None, False, True, "day-ngay"),
+    row("15/12/2023", None, "2023-12-15", None, False, True, "day-slash"),
+    row("15-12-2023", None, "2023-12-15", None, False, True, "day-hyphen"),
+    row("15.12.2023", None, "2023-12-15", None, False, True, "day-dot"),
+    row("Chậm nhất ngày 30/6/2023", None, "2023-06-30", None, False, True, "day-filler-cham-nhat-ngay"),
+    row("Trước 30/6/2023", None, "2023-06-30", None, False, True, "day-filler-truoc-one-digit-month"),
+    row("Trước ngày 29/02/2024", None, "2024-02-29", None, False, True, "day-february-29-leap-year"),
+    row("Trước ngày 15/12", 2023, "2023-12-15", None, False, True, "day-without-year-takes-plan-year"),
+    # Every year: due at the end of the plan year, if known.
+    row("Hàng năm", 2023, "2023-12-31", YEARLY, False, True, "yearly-hang-nam"),
+    row("hằng năm", 2023, "2023-12-31", YEARLY, False, True, "yearly-hang-nam-alternative-spelling"),
+    row("Định kỳ hàng năm", 2023, "2023-12-31", YEARLY, False, True, "yearly-dinh-ky"),
+    row("HÀNG NĂM", 2023, "2023-12-31", YEARLY, False, True, "yearly-uppercase"),
+    row("ĐỊNH KỲ HẰNG NĂM", 2023, "2023-12-31", YEARLY, False, True, "yearly-uppercase-d-stroke"),
+    row(NFD_YEARLY, 2023, "2023-12-31", YEARLY, False, True, "yearly-nfd-input"),
+    row("Hàng năm", None, None, YEARLY, False, True, "yearly-without-plan-year-has-no-date"),
+    row("Thực hiện hằng năm", 2023, "2023-12-31", YEARLY, False, True, "yearly-filler-thuc-hien"),
+    row("Tháng 12 hằng năm", 2023, "2023-12-31", YEARLY, False, True, "yearly-in-a-month"),
+    row("Hằng năm, trước ngày 15/12", 2023, "2023-12-15", YEARLY, False, True, "yearly-before-a-day"),
+    row("Trước ngày 15/12 hằng năm", None, None, YEARLY, False, True, "yearly-day-without-plan-year"),
+    # Ongoing: no date, or ongoing after a date.
+    row("Thường xuyên", None, None, None, True, True, "ongoing"),
+    row("Thường xuyên, liên tục", None, None, None, True, True, "ongoing-lien-tuc"),
+    row("Thường xuyên và liên tục", None, None, None, True, True, "ongoing-va-lien-tuc"),
+    row("THƯỜNG XUYÊN", 2023, None, None, True, True, "ongoing-uppercase"),
+    row("Thực hiện thường xuyên", None, None, None, True, True, "ongoing-filler-thuc-hien"),
+    row("Quý II/2023 và thường xuyên", None, "2023-06-30", None, True, True, "ongoing-after-a-quarter"),
+    row("Tháng 8/2023, thường xuyên", None, "2023-08-31", None, True, True, "ongoing-after-a-month-comma"),
+    row("Hàng năm và thường xuyên", 2023, "2023-12-31", YEARLY, True, True, "ongoing-and-yearly"),
+    # Left for an admin: free text, impossible values, half-understood cells.
+    unparsed("Theo lộ trình của Chính phủ", "free-text-government-roadmap"),
+    unparsed("", "empty"),
+    unparsed(" \u00a0\n ", "whitespace-only"),
+    unparsed("Khi có yêu cầu", "free-text-on-request"),
+    unparsed("Theo kế hoạch", "free-text-per-plan"),
+    unparsed("Hàng quý", "quarterly-is-no-recurrence"),
+    unparsed("Hàng tháng", "monthly-is-no-recurrence"),
+    unparsed("Tháng 13/2023", "month-13-does-not-exist"),
+    unparsed("Tháng 0/2023", "month-0-does-not-exist"),
+    unparsed("Quý V/2023", "quarter-v-does-not-exist"),
+    unparsed("Quý 5/2023", "quarter-5-does-not-exist"),
+    unparsed("32/12/2023", "day-32-does-not-exist"),
+    unparsed("31/04/2023", "april-31-does-not-exist"),
+    unparsed("29/02/2023", "february-29-in-a-common-year"),
+    unparsed("Tháng 8/2023 hoặc khi có yêu cầu", "date-with-unknown-trailing-words"),
+    unparsed("Quý II/2023 và khi cần", "quarter-with-unknown-trailing-words"),
+    unparsed("không thường xuyên", "not-ongoing-is-not-ongoing"),
+    unparsed("Trước tháng 8/2023", "before-a-month-would-shift-the-period"),
+    unparsed("Trước năm 2024", "before-a-year-would-shift-the-period"),
+    unparsed("Đầu năm 2024", "start-of-a-year-is-no-deadline"),
+    unparsed("Từ tháng 8/2023", "from-a-month-is-no-deadline"),
+    unparsed("Năm 2025-2023", "year-range-running-backwards"),
+    unparsed("Tháng 12/2023 hằng năm", "yearly-with-an-explicit-year-contradicts"),
+    unparsed("15/12/23", "two-digit-year-is-not-guessed"),
+    unparsed("Quý II", "quarter-without-year-and-no-plan-year", plan_year=None),
+]
+
+
+@pytest.mark.parametrize("text, plan_year, due, recurrence, ongoing, parsed", CASES)
+def test_deadline_cells_read_as_the_spec_table_says(text, plan_year, due, recurrence, ongoing, parsed):
+    deadline = parse_deadline(text, plan_year)
+    assert deadline.due_on == (date.fromisoformat(due) if due else None)
+    assert deadline.recurrence == recurrence
+    assert deadline.is_ongoing is ongoing
+    assert deadline.is_parsed is parsed
+
+
+def test_the_table_covers_at_least_fifty_cells():
+    assert len(CASES) >= 50
+
+
+def test_the_text_is_kept_verbatim_but_nfc_and_whitespace_folded():
+    assert parse_deadline("  Tháng\u00a0 8 /2023.\n").text == "Tháng 8 /2023."
+    assert parse_deadline(NFD_MONTH).text == "Tháng 8/2023"
+    assert parse_deadline("QUÝ II/2023 và Thường xuyên;").text == "QUÝ II/2023 và Thường xuyên;"
+    assert parse_deadline("Theo lộ trình\ncủa Chính phủ").text == "Theo lộ trình của Chính phủ"
+    assert parse_deadline("Giai đoạn 2023 – 2025").text == "Giai đoạn 2023 – 2025"
+
+
+def test_normalize_text_composes_and_folds_every_kind_of_space():
+    assert normalize_text(unicodedata.normalize("NFD", "Hằng năm")) == "Hằng năm"
+    assert normalize_text("\u2003Quý\u00a0II\u202f/\t2023\r\n ") == "Quý II / 2023"
+    assert normalize_text("") == ""
+
+
+def test_as_dict_has_exactly_the_public_keys_with_json_ready_values():
+    assert parse_deadline("Quý II/2023 và thường xuyên").as_dict() == {
+        "text": "Quý II/2023 và thường xuyên",
+        "due": "2023-06-30",
+        "recurrence": None,
+        "ongoing": True,
+        "parsed": True,
+    }
+    assert parse_deadline("Hàng năm").as_dict() == {
+        "text": "Hàng năm", "due": None, "recurrence": "yearly", "ongoing": False, "parsed": True,
+    }
+
+
+def test_a_deadline_is_immutable():
+    deadline = parse_deadline("Năm 2023")
+    with pytest.raises(AttributeError):
+        deadline.due_on = date(2024, 1, 1)  # type: ignore[misc]
+
+
+JUNK = [
+    "", "////", "Quý /2023", "tháng 0/2023", "0/0/0", "Năm 0000", "Tháng 8/0000", "00/00/0000",
+    "Quý IIII/2023", "quý 0/2023", "9999/9999", "T/2023", "tháng", "quý", "năm", "ngày", "trước",
+    "Trước thường xuyên", "hàng", "thường", ",;.", "- - -", "\x00", "🙂", "Tháng 8/2023" * 30,
+    "x" * 10_000, "-," * 5_000, "1/" * 3_000, "thường xuyên, " * 1_000, "Tháng 99999999999999999999/2023",
+]
+
+
+@pytest.mark.parametrize("plan_year", [None, 2023])
+def test_junk_never_raises_and_is_left_unparsed_with_nothing_guessed(plan_year):
+    for junk in JUNK:
+        deadline = parse_deadline(junk, plan_year)
+        assert isinstance(deadline, Deadline)
+        assert deadline.as_dict() == {
+            "text": normalize_text(junk), "due": None, "recurrence": None, "ongoing": False, "parsed": False,
+        }, junk[:40]

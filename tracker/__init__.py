@@ -1,0 +1,90 @@
+"""Plan Tracker: follows the action items and KPI targets of a Vietnamese government action plan."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI. Never migrates, never schedules."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path, overrides))
+    if app.config["TODAY"]:
+        try:
+            date.fromisoformat(app.config["TODAY"])
+        except ValueError as exc:
+            raise ValueError(f"TRACKER_TODAY must be YYYY-MM-DD, got {app.config['TODAY']!r}") from exc
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_AS_ASCII=False,
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+
+    from . import models  # noqa: F401  (registers the tables with the metadata)
+    from .cli import register_cli
+    from .views import register_views
+
+    register_views(app)
+    register_cli(app)
+    _register_request_hooks(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: enforce foreign keys, write-ahead log, and wait for a lock instead of failing at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "request_id" in g:
+            response.headers.setdefault("X-Request-Id", g.request_id)
+        return response
+
+    @app.errorhandler(404)
+    def _not_found(_error):  # type: ignore[no-untyped-def]
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def _server_error(error):  # type: ignore[no-untyped-def]
+        log.error("request %s failed: %s", g.get("request_id"), error)
+        return render_template("errors/500.html", request_id=g.get("request_id")), 500

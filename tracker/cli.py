@@ -1,0 +1,144 @@
+"""Command line (flask --app wsgi …): parse the arguments, call one operation, commit once, print."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .clock import utcnow
+from .extensions import db
+from .models import ActionItem, ItemUnit, Plan, PlanSection
+from .plan_import import PlanImportError, import_document
+from .rules.deadlines import parse_deadline
+from .units import UnitDirectoryError, load_units
+
+plan_cli = AppGroup("plan", help="Nhập và xem kế hoạch (import and show a plan).")
+units_cli = AppGroup("units", help="Danh mục đơn vị (the unit directory).")
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Lỗi: {message}", err=True)
+    sys.exit(1)
+
+
+@plan_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Chỉ cho biết sẽ tạo/cập nhật gì, không lưu.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--number", help="Số hiệu văn bản, khi văn bản không ghi rõ (vd. 1872/QĐ-BVHTTDL).")
+def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None) -> None:
+    """Nhập kế hoạch từ văn bản (.txt, .docx, .html) — import a plan document."""
+    try:
+        report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number)
+    except PlanImportError as exc:
+        db.session.rollback()
+        _fail(f"{path.name}: {exc}. Không có dữ liệu nào bị thay đổi.")
+    except Exception:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    verb = "Sẽ nhập (chạy thử, chưa lưu)" if dry_run else "Đã nhập"
+    click.echo(f"{verb} kế hoạch {report.plan}: {report.items} nhiệm vụ, {report.assignments} phân công, "
+               f"{report.targets} chỉ tiêu; tạo mới {report.created}, cập nhật {report.updated}.")
+    for change in report.changes:
+        click.echo(f"  - {change}")
+    for warning in report.warnings:
+        click.echo(f"Cảnh báo: {warning}")
+    for entry in report.unparsed_deadlines:
+        click.echo(f"Chưa đọc được hạn của nhiệm vụ {entry['item']}: “{entry['text']}” — cần đặt ngày.")
+    for entry in report.unknown_units:
+        click.echo(f"Đơn vị không có trong danh mục: “{entry['name']}” ({entry['where']}).")
+
+
+@plan_cli.command("parse-deadline")
+@click.argument("text")
+@click.option("--year", type=int, help="Năm của kế hoạch (cho “Hàng năm”, “Tháng 8” …).")
+def parse_deadline_command(text: str, year: int | None) -> None:
+    """Đọc thử một thời hạn viết bằng tiếng Việt — parse a deadline."""
+    _print_json(parse_deadline(text, year).as_dict())
+
+
+def _item_summary(item: ActionItem) -> dict:
+    def names(role: str) -> list[str]:
+        return [units[0].name if kind == "unit" else written for written, kind, units in item.mentions(role)]
+
+    return {
+        "reference": item.reference,
+        "section": item.section.number,
+        "stt": item.stt,
+        "task": item.task,
+        "lead": names("lead"),
+        "coordinating": names("coordinating"),
+        "expected_output": item.expected_output,
+        "deadline": item.deadline_text,
+        "due": item.due_on.isoformat() if item.due_on else None,
+        "recurrence": item.recurrence,
+        "ongoing": item.is_ongoing,
+        "deadline_parsed": item.is_deadline_parsed,
+        "assignments": [a.unit.name for a in item.assignments if a.is_active],
+    }
+
+
+@plan_cli.command("show")
+@click.option("--plan", "number", help="Số hiệu kế hoạch; mặc định là kế hoạch duy nhất đã nhập.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def show_command(number: str | None, as_json: bool) -> None:
+    """Liệt kê các nhiệm vụ của kế hoạch — list the plan's items."""
+    query = select(Plan).options(
+        selectinload(Plan.sections).selectinload(PlanSection.items).options(
+            selectinload(ActionItem.units).selectinload(ItemUnit.unit),
+            selectinload(ActionItem.assignments),
+        )
+    )
+    plans = list(db.session.scalars(query.where(Plan.number == number) if number else query))
+    if not plans:
+        _fail(f"không có kế hoạch {number}." if number else "chưa nhập kế hoạch nào.")
+    if len(plans) > 1:
+        _fail("có nhiều kế hoạch; chọn một bằng --plan: " + ", ".join(p.number for p in plans))
+    plan = plans[0]
+    items = [_item_summary(item) for section in plan.sections for item in section.items]
+    if as_json:
+        _print_json({"plan": plan.number, "title": plan.title, "year": plan.year, "items": items})
+        return
+    click.echo(f"Kế hoạch {plan.number} — {plan.title}")
+    for entry in items:
+        due = entry["due"] or ("thường xuyên" if entry["ongoing"] else "chưa xác định")
+        click.echo(f"{entry['reference']:>6}  {entry['task'].splitlines()[0][:70]}")
+        click.echo(f"        chủ trì: {'; '.join(entry['lead']) or '—'} | phối hợp: {'; '.join(entry['coordinating']) or '—'}")
+        click.echo(f"        thời hạn: {entry['deadline']} → {due}{' (hằng năm)' if entry['recurrence'] else ''}"
+                   f" | {len(entry['assignments'])} phân công")
+
+
+@units_cli.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_units_command(path: Path | None) -> None:
+    """Nạp/cập nhật danh mục đơn vị từ tệp JSON (mặc định seeds/units.json)."""
+    path = path or Path(current_app.config["SEEDS_DIR"]) / "units.json"
+    try:
+        report = load_units(path)
+    except UnitDirectoryError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Danh mục đơn vị: tạo mới {len(report.created)}, cập nhật {len(report.updated)}.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(plan_cli)
+    app.cli.add_command(units_cli)

@@ -1,0 +1,48 @@
+"""Configuration: defaults in code, then TRACKER_* environment variables, then a dict (tests)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Relative SQLite paths are resolved against the instance folder by create_app().
+    "DATABASE_URL": "sqlite:///tracker.sqlite3",
+    # "YYYY-MM-DD" pins "today" for a demo or a test; empty means Asia/Ho_Chi_Minh's real date.
+    "TODAY": "",
+    "TIMEZONE": "Asia/Ho_Chi_Minh",
+    "SECRET_KEY": "",
+    "SEEDS_DIR": str(Path(__file__).resolve().parent.parent / "seeds"),
+}
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge the defaults, the TRACKER_* environment and the overrides into Flask settings."""
+    values = dict(DEFAULTS)
+    for key in DEFAULTS:
+        env = os.environ.get(f"TRACKER_{key}")
+        if env is not None:
+            values[key] = env
+    values.update(overrides or {})
+
+    url = values["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
+        url = "sqlite:///" + os.path.join(instance_path, url.removeprefix("sqlite:///"))
+    if url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    values["SQLALCHEMY_DATABASE_URI"] = url
+    values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = _instance_secret(instance_path)
+    return values
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Read (or create once) a random secret kept in the instance folder, never in the code."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

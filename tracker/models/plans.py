@@ -1,0 +1,142 @@
+"""A plan (a decision's action plan), its sections, action items, the units named on them, and assignments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .units import Unit
+
+ITEM_UNIT_ROLES = ("lead", "coordinating")
+# unit: a named unit; collective: a member of an expanded collective ("Các cơ quan được giao …");
+# unspecified: a collective with no members ("các đơn vị có liên quan"); unknown: a name not in the directory.
+ITEM_UNIT_KINDS = ("unit", "collective", "unspecified", "unknown")
+ASSIGNMENT_STATES = ("not_started", "in_progress", "blocked", "done")
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)  # "1872/QĐ-BVHTTDL"
+    title: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date | None]
+    year: Mapped[int | None] = mapped_column(Integer)
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    sections: Mapped[list[PlanSection]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanSection.position"
+    )
+    items: Mapped[list[ActionItem]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="ActionItem.position"
+    )
+
+
+class PlanSection(db.Model):
+    __tablename__ = "plan_sections"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(20))  # "I", "II" … or "1", "a" in paragraph plans
+    title: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+    items: Mapped[list[ActionItem]] = relationship(
+        back_populates="section", order_by="ActionItem.position"
+    )
+
+
+class ActionItem(db.Model):
+    __tablename__ = "action_items"
+    __table_args__ = (UniqueConstraint("plan_id", "section_id", "stt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("plan_sections.id", ondelete="CASCADE"), index=True)
+    stt: Mapped[str] = mapped_column(String(20))  # the row number as printed: "1", "c", "c.2"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    task: Mapped[str] = mapped_column(Text)  # line breaks and "- " bullets kept
+    lead_text: Mapped[str] = mapped_column(Text, default="")  # the cells as written
+    coordinating_text: Mapped[str] = mapped_column(Text, default="")
+    expected_output: Mapped[str] = mapped_column(Text, default="")
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None]
+    recurrence: Mapped[str | None] = mapped_column(String(20))
+    is_ongoing: Mapped[bool] = mapped_column(default=False)
+    is_deadline_parsed: Mapped[bool] = mapped_column(default=False)
+    # Set when an admin fixes the due date by hand; a re-import then keeps the admin's date.
+    is_due_set_by_hand: Mapped[bool] = mapped_column(default=False)
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+    section: Mapped[PlanSection] = relationship(back_populates="items")
+    units: Mapped[list[ItemUnit]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemUnit.position"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Assignment.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        """The item's reference as people say it: "I.1" is section I, STT 1."""
+        return f"{self.section.number}.{self.stt}"
+
+    def mentions(self, role: str) -> list[tuple[str, str, list[Unit]]]:
+        """The names written in one role's cell, in order, each with its kind and the units it stands for."""
+        result: list[tuple[str, str, list[Unit]]] = []
+        for row in self.units:
+            if row.role != role:
+                continue
+            if result and row.kind == "collective" and result[-1][:2] == (row.written, row.kind):
+                result[-1][2].append(row.unit)
+            else:
+                result.append((row.written, row.kind, [row.unit] if row.unit else []))
+        return result
+
+
+class ItemUnit(db.Model):
+    """One unit (or unresolved name) named on an item, as lead or coordinating unit."""
+
+    __tablename__ = "item_units"
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'coordinating')", name="role"),
+        CheckConstraint("kind IN ('unit', 'collective', 'unspecified', 'unknown')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    written: Mapped[str] = mapped_column(Text)  # the name as the document writes it
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+
+    item: Mapped[ActionItem] = relationship(back_populates="units")
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Assignment(db.Model):
+    """One lead unit's responsibility for an item; it carries that unit's progress."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("item_id", "unit_id"),
+        CheckConstraint("status IN ('not_started', 'in_progress', 'blocked', 'done')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # False once a re-import no longer names the unit as lead: kept (with its history), not deleted.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    item: Mapped[ActionItem] = relationship(back_populates="assignments")
+    unit: Mapped[Unit] = relationship()
