@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Sets up the virtual environment if needed and runs the whole test suite (extra arguments go to pytest).
+# Sets up the virtual environment (and, as root, Debian's Chromium for the browser tests) if needed,
+# then runs the whole test suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "Installing Debian's chromium for the browser tests…"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 exec python -m pytest "$@"

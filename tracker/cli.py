@@ -36,7 +36,8 @@ def _fail(message: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ cho biết sẽ tạo/cập nhật gì, không lưu.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--number", help="Số hiệu văn bản, khi văn bản không ghi rõ (vd. 1872/QĐ-BVHTTDL).")
-def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng thay đổi (luôn liệt kê khi chạy thử).")
+def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None, verbose: bool) -> None:
     """Nhập kế hoạch từ văn bản (.txt, .docx, .html) — import a plan document."""
     try:
         report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number)
@@ -56,8 +57,9 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None)
     verb = "Sẽ nhập (chạy thử, chưa lưu)" if dry_run else "Đã nhập"
     click.echo(f"{verb} kế hoạch {report.plan}: {report.items} nhiệm vụ, {report.assignments} phân công, "
                f"{report.targets} chỉ tiêu; tạo mới {report.created}, cập nhật {report.updated}.")
-    for change in report.changes:
-        click.echo(f"  - {change}")
+    if verbose or dry_run:
+        for change in report.changes:
+            click.echo(f"  - {change}")
     for warning in report.warnings:
         click.echo(f"Cảnh báo: {warning}")
     for entry in report.unparsed_deadlines:
