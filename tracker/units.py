@@ -30,7 +30,10 @@ def load_units(path: Path) -> LoadReport:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UnitDirectoryError(f"không đọc được danh mục đơn vị {path}: {exc}") from exc
     report = LoadReport()
-    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    existing = {u.code: u for u in db.session.scalars(select(Unit).options(selectinload(Unit.aliases)))}
+    # Names already held in the database (an admin may have mapped aliases) count as claimed too.
+    claimed = {a.folded_alias: u.code for u in existing.values() for a in u.aliases}
+    claimed.update({u.folded_name: u.code for u in existing.values()})
     seen_names: dict[str, str] = {}
     for index, entry in enumerate(entries, start=1):
         try:
@@ -40,6 +43,8 @@ def load_units(path: Path) -> LoadReport:
         names = [name, *(normalize_text(a) for a in entry.get("aliases", []))]
         for other in names:
             owner = seen_names.setdefault(fold_name(other), code)
+            if owner == code:
+                owner = claimed.get(fold_name(other), code)
             if owner != code:
                 raise UnitDirectoryError(f"đơn vị {code}: tên “{other}” trùng với đơn vị {owner}.")
         unit = existing.get(code)
@@ -61,13 +66,12 @@ def load_units(path: Path) -> LoadReport:
                 report.updated.append(code)
         wanted = {fold_name(a): a for a in names[1:] if fold_name(a) != fold_name(name)}
         current = {a.folded_alias: a for a in unit.aliases}
-        if set(wanted) != set(current):
-            if code not in report.created and code not in report.updated:
-                report.updated.append(code)
-            # Aliases added by an admin's mapping are kept: the file only adds its own.
-            for folded, alias in wanted.items():
-                if folded not in current:
-                    unit.aliases.append(UnitAlias(alias=alias, folded_alias=folded))
+        # Aliases added by an admin's mapping are kept: the file only adds its own.
+        missing = {folded: alias for folded, alias in wanted.items() if folded not in current}
+        for folded, alias in missing.items():
+            unit.aliases.append(UnitAlias(alias=alias, folded_alias=folded))
+        if missing and code not in report.created and code not in report.updated:
+            report.updated.append(code)
     db.session.flush()
     return report
 
