@@ -163,6 +163,8 @@ def test_item_3_is_yearly_and_led_by_the_it_centre(app, runner):
         assert [a.unit.name for a in third.assignments] == ["Trung tâm Công nghệ thông tin"]
         assert third.recurrence == "yearly"
         assert third.due_on == date(2023, 12, 31)  # 31 Dec of the plan's year
+        # A yearly item has one occurrence per plan year, each with its own status.
+        assert [(a.occurrence, a.due_on) for a in third.assignments] == [(2023, date(2023, 12, 31))]
         assert [len(u) for _, _, u in third.mentions("coordinating")] == [11]
 
 
@@ -202,10 +204,12 @@ def test_reimporting_a_changed_document_updates_in_place(app, runner, tmp_path):
     changed.write_text(SEED_PLAN.read_text(encoding="utf-8").replace("\tTháng 8/2023", "\tTháng 9/2023"),
                        encoding="utf-8")
     report = _import(runner, changed)
-    assert (report["created"], report["updated"]) == (0, 1)
-    assert report["changes"] == ["cập nhật nhiệm vụ I.1: deadline_text, due_on"]
+    assert (report["created"], report["updated"]) == (0, 2)
+    assert sorted(report["changes"]) == [
+        "cập nhật nhiệm vụ I.1: deadline_text, due_on", "cập nhật phân công nhiệm vụ I.1 cho VPC: hạn"]
     with app.app_context():
         assert item("I.1").due_on == date(2023, 9, 30)
+        assert item("I.1").assignments[0].due_on == date(2023, 9, 30)  # the unit's deadline follows
         assert {i.reference: i.id for i in db.session.scalars(select(ActionItem))} == ids
 
 
@@ -434,3 +438,19 @@ def test_import_operation_is_usable_without_the_cli(app):
         db.session.rollback()
         assert report.items == 4 and report.unknown_units  # no directory loaded: every unit is unknown
         assert db.session.scalar(select(func.count(Unit.id))) == 0
+
+
+def test_a_multi_year_plan_gets_one_occurrence_of_a_yearly_item_per_year(app, runner, tmp_path):
+    _load_units(runner)
+    text = SEED_PLAN.read_text(encoding="utf-8").replace(
+        "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH NĂM 2023\n(Kèm", "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH GIAI ĐOẠN 2023-2025\n(Kèm")
+    assert "GIAI ĐOẠN 2023-2025" in text
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    report = _import(runner, path)
+    assert report["assignments"] == 1 + 11 + 3 + 1
+    with app.app_context():
+        assert db.session.scalar(select(Plan)).end_year == 2025
+        assert [(a.occurrence, a.due_on) for a in item("I.3").assignments] == [
+            (2023, date(2023, 12, 31)), (2024, date(2024, 12, 31)), (2025, date(2025, 12, 31))]
+        assert [a.occurrence for a in item("I.1").assignments] == [0]  # one-off items: one assignment

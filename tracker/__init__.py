@@ -1,21 +1,19 @@
 """Plan Tracker: follows the action items and KPI targets of a Vietnamese government action plan."""
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import load_config
-from .extensions import db, migrate
+from .extensions import babel, csrf, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -32,21 +30,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             date.fromisoformat(app.config["TODAY"])
         except ValueError as exc:
             raise ValueError(f"TRACKER_TODAY must be YYYY-MM-DD, got {app.config['TODAY']!r}") from exc
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        JSON_AS_ASCII=False,
-    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_locale, default_locale="vi", default_timezone=app.config["TIMEZONE"],
+                   default_translation_directories=str(ROOT / "translations"))
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .cli import register_cli
     from .views import register_views
 
+    _register_request_hooks(app)
     register_views(app)
     register_cli(app)
-    _register_request_hooks(app)
     return app
 
 
@@ -59,6 +55,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _locale() -> str:
+    """Vietnamese unless the user chose English."""
+    return session.get("lang", "vi")
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -76,15 +77,9 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            # Pages show one unit's or person's data: never keep them in a shared or browser cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         if "request_id" in g:
             response.headers.setdefault("X-Request-Id", g.request_id)
         return response
-
-    @app.errorhandler(404)
-    def _not_found(_error):  # type: ignore[no-untyped-def]
-        return render_template("errors/404.html"), 404
-
-    @app.errorhandler(500)
-    def _server_error(error):  # type: ignore[no-untyped-def]
-        log.error("request %s failed: %s", g.get("request_id"), error)
-        return render_template("errors/500.html", request_id=g.get("request_id")), 500

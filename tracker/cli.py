@@ -11,15 +11,22 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .accounts import AccountError, create_user, find_unit
 from .clock import utcnow
+from .demo import add_life, make_accounts
 from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection
 from .plan_import import PlanImportError, import_document
 from .rules.deadlines import parse_deadline
+from .rules.permissions import ROLE_LABELS, ROLES
 from .units import UnitDirectoryError, load_units
 
 plan_cli = AppGroup("plan", help="Nhập và xem kế hoạch (import and show a plan).")
 units_cli = AppGroup("units", help="Danh mục đơn vị (the unit directory).")
+users_cli = AppGroup("users", help="Tài khoản người dùng (user accounts).")
+demo_cli = AppGroup("demo", help="Dữ liệu trình diễn (demo data).")
+
+SEED_PLAN_FILE = "plan-1872-QD-BVHTTDL-2023.txt"
 
 
 def _print_json(data: object) -> None:
@@ -141,6 +148,54 @@ def load_units_command(path: Path | None) -> None:
     click.echo(f"Danh mục đơn vị: tạo mới {len(report.created)}, cập nhật {len(report.updated)}.")
 
 
+@users_cli.command("create")
+@click.option("--email", required=True, help="Địa chỉ thư điện tử (tên đăng nhập).")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="Vai trò.")
+@click.option("--unit", "unit_ref", help="Mã hoặc tên đơn vị (bắt buộc với unit_head, unit_staff).")
+@click.option("--name", default="", help="Họ và tên.")
+@click.option("--password", help="Mật khẩu; nếu bỏ trống, đọc một dòng từ đầu vào chuẩn (stdin).")
+def create_user_command(email: str, role: str, unit_ref: str | None, name: str, password: str | None) -> None:
+    """Tạo tài khoản — create a user."""
+    unit = None
+    if unit_ref:
+        unit = find_unit(unit_ref)
+        if unit is None:
+            _fail(f"không có đơn vị “{unit_ref}” (dùng mã như VPC hoặc tên đầy đủ).")
+    if password is None:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create_user(email=email, role=role, password=password, unit=unit, name=name, now=utcnow())
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {user.email} ({ROLE_LABELS[user.role]}{' — ' + unit.name if unit else ''}).")
+
+
+@demo_cli.command("setup")
+def demo_setup_command() -> None:
+    """Nạp danh mục đơn vị, kế hoạch mẫu, tài khoản trình diễn và một ít tiến độ — load the demo."""
+    seeds = Path(current_app.config["SEEDS_DIR"])
+    report = load_units(seeds / "units.json")
+    plan = import_document((seeds / SEED_PLAN_FILE).read_bytes(), SEED_PLAN_FILE, now=utcnow())
+    accounts = make_accounts(Path(current_app.instance_path) / "demo-accounts.txt", now=utcnow())
+    changes = add_life(plan.plan)
+    db.session.commit()
+    click.echo(f"Danh mục đơn vị: tạo mới {len(report.created)}, cập nhật {len(report.updated)}.")
+    click.echo(f"Kế hoạch {plan.plan}: {plan.items} nhiệm vụ, {plan.assignments} phân công; "
+               f"tạo mới {plan.created}, cập nhật {plan.updated}.")
+    for warning in plan.warnings:
+        click.echo(f"Cảnh báo: {warning}")
+    if changes:
+        click.echo(f"Đã thêm {changes} cập nhật tiến độ mẫu.")
+    click.echo("Tài khoản trình diễn (mật khẩu lưu trong instance/demo-accounts.txt):")
+    for account in accounts:
+        unit = f" — {account.unit}" if account.unit else ""
+        click.echo(f"  {account.email:<28} {account.password:<18} {ROLE_LABELS[account.role]}{unit}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

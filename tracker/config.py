@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,13 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Asia/Ho_Chi_Minh",
     "SECRET_KEY": "",
     "SEEDS_DIR": str(Path(__file__).resolve().parent.parent / "seeds"),
+    # Evidence files live outside the web root; relative paths are under the instance folder.
+    "UPLOAD_DIR": "uploads",
+    "MAX_UPLOAD_MB": "20",
+    # "1" when served over HTTPS: cookies are then sent only over HTTPS.
+    "HTTPS": "0",
+    # An item is "due soon" this many days before its due date.
+    "DUE_SOON_DAYS": "7",
 }
 
 
@@ -33,6 +41,20 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     values["SQLALCHEMY_DATABASE_URI"] = url
     values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
+    values["MAX_CONTENT_LENGTH"] = int(values["MAX_UPLOAD_MB"]) * 1024 * 1024
+    values["DUE_SOON_DAYS"] = int(values["DUE_SOON_DAYS"])
+    https = str(values["HTTPS"]).lower() in ("1", "true", "yes")
+    values.update(
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        SESSION_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _instance_secret(instance_path)
     return values

@@ -1,9 +1,12 @@
 """The database tables, one module per area; importing this package registers them all."""
 from .kpi import Indicator, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection
+from .progress import AssignmentEvent, EvidenceFile, ItemComment
 from .units import Unit, UnitAlias
+from .users import LoginAttempt, User
 
 __all__ = [
-    "ActionItem", "Assignment", "Indicator", "ItemUnit", "Plan", "PlanSection", "Target",
-    "TargetMilestone", "Unit", "UnitAlias", "UnitGroup", "UnitGroupMember",
+    "ActionItem", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
+    "LoginAttempt", "Plan", "PlanSection", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
+    "UnitGroupMember", "User",
 ]

@@ -24,6 +24,8 @@ class Plan(db.Model):
     title: Mapped[str] = mapped_column(Text, default="")
     issued_on: Mapped[date | None]
     year: Mapped[int | None] = mapped_column(Integer)
+    # Last year of a multi-year plan ("giai đoạn 2023-2025"); yearly items recur up to it.
+    end_year: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -121,22 +123,43 @@ class ItemUnit(db.Model):
 
 
 class Assignment(db.Model):
-    """One lead unit's responsibility for an item; it carries that unit's progress."""
+    """One lead unit's responsibility for an item (for a yearly item: for one year); it carries that
+    unit's progress. The current evidence and difficulty are kept here; every change is in the history."""
 
     __tablename__ = "assignments"
     __table_args__ = (
-        UniqueConstraint("item_id", "unit_id"),
+        UniqueConstraint("item_id", "unit_id", "occurrence"),
         CheckConstraint("status IN ('not_started', 'in_progress', 'blocked', 'done')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # 0 for a one-off item; the year for each occurrence of a yearly item.
+    occurrence: Mapped[int] = mapped_column(Integer, default=0)
+    # The item's due date, or this occurrence's for a yearly item; kept here so overdue lists are one query.
+    due_on: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
+    # Bumped by every change: a form carrying an older version is refused (no silent overwrite).
     version: Mapped[int] = mapped_column(Integer, default=1)
     # False once a re-import no longer names the unit as lead: kept (with its history), not deleted.
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_report_on: Mapped[date | None]  # last progress report (ongoing items need one each period)
+    completed_on: Mapped[date | None]
+    document_number: Mapped[str] = mapped_column(String(120), default="")
+    document_date: Mapped[date | None]
+    document_title: Mapped[str] = mapped_column(Text, default="")
+    difficulty: Mapped[str] = mapped_column(Text, default="")
+    proposal: Mapped[str] = mapped_column(Text, default="")
+
+    # The UPDATE also checks the version it read: two saves racing past the form's check cannot
+    # both win (the loser gets StaleDataError, shown as a conflict).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     item: Mapped[ActionItem] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()
+    events: Mapped[list["AssignmentEvent"]] = relationship(  # noqa: F821 (models.progress)
+        cascade="all, delete-orphan", order_by="AssignmentEvent.id"
+    )

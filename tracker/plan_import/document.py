@@ -64,6 +64,7 @@ class PlanDocument:
     title: str = ""
     issued_on: str | None = None  # ISO date
     year: int | None = None
+    end_year: int | None = None  # a multi-year plan's last year
     indicators: list[str] = field(default_factory=list)  # Appendix 1 column headings, in order
     groups: list[GroupRow] = field(default_factory=list)
     sections: list[SectionRows] = field(default_factory=list)

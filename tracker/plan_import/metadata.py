@@ -13,6 +13,7 @@ _ANY_DECISION_RE = re.compile(r"Quyết định(?: số)?\s*" + _NUMBER, re.I)
 _DATE_WORDS_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _DATE_SLASH_RE = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 _YEAR_RE = re.compile(r"\bNĂM\s+(\d{4})\b")
+_SPAN_RE = re.compile(r"\b(?:GIAI ĐOẠN|NĂM)\s+(\d{4})\s*[-–]\s*(\d{4})\b")
 _BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
 
 
@@ -35,8 +36,11 @@ def read_metadata(text: str, doc: PlanDocument) -> None:
             except ValueError:
                 doc.warnings.append(f"ngày ban hành không hợp lệ: “{when.group(0)}”.")
     doc.title = _title(text)
+    span = _SPAN_RE.search(doc.title) if doc.title else None
     year = _YEAR_RE.search(doc.title) if doc.title else None
-    if year:
+    if span and int(span.group(1)) < int(span.group(2)):
+        doc.year, doc.end_year = int(span.group(1)), int(span.group(2))
+    elif year:
         doc.year = int(year.group(1))
     elif doc.issued_on:
         doc.year = int(doc.issued_on[:4])

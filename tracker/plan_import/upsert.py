@@ -13,7 +13,8 @@ from ..extensions import db
 from ..models import (
     ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, Target, Unit, UnitGroup, UnitGroupMember,
 )
-from ..rules.deadlines import parse_deadline
+from ..rules.deadlines import YEARLY, parse_deadline
+from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, split_names
 from ..rules.targets import parse_target
 from ..units import UnitDirectory
@@ -74,7 +75,7 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
         )
     )
     if plan is None:
-        plan = Plan(number=doc.number, title=doc.title, year=doc.year, source_name=source_name,
+        plan = Plan(number=doc.number, title=doc.title, year=doc.year, end_year=doc.end_year, source_name=source_name,
                     issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None)
         db.session.add(plan)
         report._created(f"kế hoạch {doc.number}")
@@ -85,6 +86,7 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
             values["title"] = doc.title
         if doc.year:
             values["year"] = doc.year
+            values["end_year"] = doc.end_year
         if doc.issued_on:
             values["issued_on"] = date.fromisoformat(doc.issued_on)
         changed = _assign(plan, values)
@@ -213,6 +215,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                     report: ImportReport, now: datetime) -> None:
     sections = {s.number: s for s in plan.sections}
     items = {(i.section_id, i.stt): i for i in plan.items}
+    years = occurrence_years(plan.year, plan.end_year) if plan.year else []
     seen_items: set[int] = set()
     position = 0
     for s_position, row in enumerate(doc.sections):
@@ -275,7 +278,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 if item.id is not None:
                     changed.append("đơn vị")
             _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
-                              reference, report, now)
+                              years, reference, report, now)
             if changed and item.id is not None:
                 report._updated(f"nhiệm vụ {reference}", changed)
             db.session.flush()
@@ -290,20 +293,26 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
             )
 
 
-def _sync_assignments(item: ActionItem, lead_units: list[Unit], reference: str,
+def _sync_assignments(item: ActionItem, lead_units: list[Unit], years: list[int], reference: str,
                       report: ImportReport, now: datetime) -> None:
-    """One active assignment per lead unit; a unit no longer named keeps its assignment, made inactive."""
-    wanted = {u.id: u for u in lead_units}
-    existing = {a.unit_id: a for a in item.assignments}
-    for unit_id, unit in wanted.items():
-        assignment = existing.get(unit_id)
+    """One active assignment per lead unit (per year for a yearly item); a unit no longer named keeps
+    its assignment, made inactive, with its history."""
+    occurrences = (years or [0]) if item.recurrence == YEARLY else [0]
+    wanted = {(u.id, year): u for u in lead_units for year in occurrences}
+    existing = {(a.unit_id, a.occurrence): a for a in item.assignments}
+    for (unit_id, year), unit in wanted.items():
+        due = occurrence_due(item.due_on, year) if year else item.due_on
+        what = f"phân công nhiệm vụ {reference} cho {unit.code}" + (f" năm {year}" if year else "")
+        assignment = existing.get((unit_id, year))
         if assignment is None:
-            item.assignments.append(Assignment(unit_id=unit_id, created_at=now))
-            report._created(f"phân công nhiệm vụ {reference} cho {unit.code}")
-        elif not assignment.is_active:
-            assignment.is_active = True
-            report._updated(f"phân công nhiệm vụ {reference} cho {unit.code}", ["giao lại"])
-    for unit_id, assignment in existing.items():
-        if unit_id not in wanted and assignment.is_active:
+            item.assignments.append(Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now))
+            report._created(what)
+            continue
+        changed = _assign(assignment, {"is_active": True, "due_on": due})
+        if changed:
+            report._updated(what, ["giao lại" if c == "is_active" else "hạn" for c in changed])
+    for key, assignment in existing.items():
+        if key not in wanted and assignment.is_active:
             assignment.is_active = False
-            report._updated(f"phân công nhiệm vụ {reference} cho {assignment.unit.code}", ["thôi giao"])
+            year = f" năm {assignment.occurrence}" if assignment.occurrence else ""
+            report._updated(f"phân công nhiệm vụ {reference} cho {assignment.unit.code}{year}", ["thôi giao"])

@@ -1,10 +1,11 @@
 """HTTP only: one blueprint per audience, plus the filters every template uses."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ..clock import today
 
@@ -12,6 +13,15 @@ from ..clock import today
 def format_date(value: date | None) -> str:
     """Official Vietnamese date form dd/mm/yyyy (never Babel's two-digit year)."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A stored UTC instant shown in Asia/Ho_Chi_Minh as dd/mm/yyyy HH:MM."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
 
 
 def format_percent(value: Decimal | None, sign: bool = True) -> str:
@@ -23,12 +33,36 @@ def format_percent(value: Decimal | None, sign: bool = True) -> str:
 
 
 def register_views(app: Flask) -> None:
+    from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
+    from ..rules.permissions import ROLE_LABELS
+    from ..status import relative_days
+    from .access import allowed
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .auth import register_login
+    from .items import bp as items_bp
+    from .monitoring import bp as monitoring_bp
     from .plans import bp as plans_bp
+    from .security import register_security
+    from .units import bp as units_bp
 
-    app.register_blueprint(plans_bp)
+    register_login(app)
+    register_security(app)
+    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
     app.add_template_filter(format_date, "dmy")
+    app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(relative_days, "relative_days")
 
     @app.context_processor
-    def _today() -> dict:
-        return {"today": today(), "is_demo_date": bool(app.config.get("TODAY"))}
+    def _globals() -> dict:
+        return {
+            "today": today(),
+            "is_demo_date": bool(app.config.get("TODAY")),
+            "allowed": allowed,
+            "STATE_LABELS": STATE_LABELS,
+            "CLASS_LABELS": CLASS_LABELS,
+            "ROLE_LABELS": ROLE_LABELS,
+        }

@@ -5,15 +5,33 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from flask_login import current_user
+
+from ..clock import today
 from ..extensions import db
 from ..models import ActionItem, ItemUnit, Plan, PlanSection, Target, UnitGroup, UnitGroupMember
+from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN
+from ..status import item_status
+from .access import require
 
 bp = Blueprint("plans", __name__)
 
 
 @bp.get("/")
 def home():
+    """Each role where it works: a unit's people on their unit page, the IT Centre on the overdue list,
+    everyone else on the plan (or the list of plans)."""
+    if current_user.role in UNIT_ROLES and current_user.unit is not None:
+        return redirect(url_for("units.show", code=current_user.unit.code))
+    if current_user.role == MONITOR:
+        return redirect(url_for("monitoring.overdue"))
+    return redirect(url_for("plans.index"))
+
+
+@bp.get("/plans")
+def index():
     """The plans held; with a single plan, that plan's page straight away."""
+    require(VIEW_PLAN)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     if len(plans) == 1:
         return redirect(url_for("plans.show", plan_id=plans[0].id))
@@ -32,6 +50,9 @@ def show(plan_id: int):
     )
     if plan is None:
         abort(404)
+    require(VIEW_PLAN)
+    now = today()
+    statuses = {item.id: item_status(item, today=now) for item in plan.items}
     groups = list(db.session.scalars(
         select(UnitGroup).where(UnitGroup.plan_id == plan.id).order_by(UnitGroup.number).options(
             selectinload(UnitGroup.members).selectinload(UnitGroupMember.unit),
@@ -39,4 +60,4 @@ def show(plan_id: int):
         )
     ))
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
-    return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators)
+    return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses)

@@ -1,0 +1,103 @@
+"""Changing an assignment's state: permission, conflict check, lifecycle rules, history — in one place."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
+from .rules.lifecycle import DONE, Change, check_change, transition_kind
+from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this; the message says so in Vietnamese."""
+
+
+class EditConflict(Exception):
+    """Someone else changed the assignment since the form was opened; nothing was overwritten."""
+
+    def __init__(self, assignment: Assignment):
+        self.assignment = assignment
+        super().__init__(
+            f"Nhiệm vụ này vừa được {_last_actor(assignment)} cập nhật trong lúc bạn đang sửa "
+            f"(trạng thái hiện tại đã khác). Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại."
+        )
+
+
+def _last_actor(assignment: Assignment) -> str:
+    last = assignment.events[-1] if assignment.events else None
+    return last.actor.display_name if last is not None and last.actor is not None else "người khác"
+
+
+def actor_of(user: User | None) -> Actor | None:
+    """The rules' view of a signed-in user."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Actor(role=user.role, unit_id=user.unit_id, is_active=user.is_active)
+
+
+def change_assignment(assignment: Assignment, change: Change, *, actor: User, expected_version: int,
+                      today: date, now: datetime, evidence_file: EvidenceFile | None = None) -> AssignmentEvent:
+    """Apply a change and record it in the history; flushes, the caller commits.
+
+    Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything.
+    """
+    kind = transition_kind(assignment.status, change.to_state)
+    rules_actor = actor_of(actor)
+    allowed = (can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id) if kind == "reopen"
+               else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id))
+    if not allowed or not assignment.is_active:
+        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác.")
+    if expected_version != assignment.version:
+        raise EditConflict(assignment)
+    if evidence_file is not None:
+        change = replace(change, evidence=replace(change.evidence, has_file=True))
+    check_change(assignment.status, change, is_reopen_allowed=True, today=today)
+
+    event = AssignmentEvent(
+        actor=actor, at=now, kind=kind, from_state=assignment.status, to_state=change.to_state,
+        comment=change.comment.strip(), difficulty=change.difficulty.strip(), proposal=change.proposal.strip(),
+        reason=change.reason.strip(), evidence_file=evidence_file,
+    )
+    if change.to_state == DONE and kind != "progress":
+        evidence = change.evidence
+        event.document_number = evidence.document_number.strip()
+        event.document_date = evidence.document_date
+        event.document_title = evidence.document_title.strip()
+        event.completed_on = evidence.completed_on
+        assignment.completed_on = evidence.completed_on
+        assignment.document_number = event.document_number
+        assignment.document_date = event.document_date
+        assignment.document_title = event.document_title
+    if kind == "reopen":
+        assignment.completed_on = None
+    if change.to_state == "blocked" and kind != "progress":
+        assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
+    elif change.to_state != "blocked":
+        assignment.difficulty, assignment.proposal = "", ""
+    assignment.status = change.to_state
+    assignment.version += 1
+    assignment.updated_at = now
+    assignment.last_report_on = today
+    assignment.events.append(event)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise EditConflict(assignment) from exc
+    return event
+
+
+def add_comment(item, body: str, *, author: User, involved_unit_ids: set[int], now: datetime) -> ItemComment:
+    """A comment on an item by someone allowed to comment on it; flushes, the caller commits."""
+    if not can(actor_of(author), COMMENT_ITEM, units=involved_unit_ids):
+        raise PermissionDenied("Bạn không có quyền ghi ý kiến vào nhiệm vụ này.")
+    body = body.strip()
+    if not body:
+        raise ValueError("Hãy nhập nội dung ý kiến.")
+    comment = ItemComment(item_id=item.id, author=author, at=now, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    return comment

@@ -1,0 +1,105 @@
+"""Demo data for a first look: demo accounts (random passwords, printed) and a little life in the seed
+plan — a few assignments in each state, with their history — made through the same operations as the pages."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .accounts import create_user, find_unit
+from .assignments import change_assignment
+from .extensions import db
+from .models import ActionItem, Assignment, AssignmentEvent, Plan, Unit, User
+from .rules.lifecycle import Change, Evidence
+
+# email, role, unit code, name
+DEMO_ACCOUNTS = (
+    ("quantri@example.org", "admin", None, "Quản trị hệ thống"),
+    ("cntt@example.org", "monitor", None, "Chuyên viên Trung tâm CNTT (theo dõi)"),
+    ("lanhdao@example.org", "viewer", None, "Lãnh đạo Bộ"),
+    ("truong.vpc@example.org", "unit_head", "VPC", "Vụ trưởng Vụ Pháp chế"),
+    ("truong.cda@example.org", "unit_head", "CDA", "Cục trưởng Cục Điện ảnh"),
+    ("daumoi.cda@example.org", "unit_staff", "CDA", "Cán bộ đầu mối Cục Điện ảnh"),
+    ("truong.cbqtg@example.org", "unit_head", "CBQTG", "Cục trưởng Cục Bản quyền tác giả"),
+    ("truong.cdsvh@example.org", "unit_head", "CDSVH", "Cục trưởng Cục Di sản văn hóa"),
+    ("truong.ttcntt@example.org", "unit_head", "TTCNTT", "Giám đốc Trung tâm CNTT"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    role: str
+    unit: str | None
+    is_new: bool
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    """A demo moment: that day at `hour` o'clock in Vietnam (UTC+7), stored in UTC."""
+    return datetime.combine(day, time(hour - 7), tzinfo=timezone.utc)
+
+
+def make_accounts(password_file: Path, now: datetime) -> list[DemoAccount]:
+    """Create the demo accounts that do not exist yet; passwords are random, kept in password_file (0600)."""
+    known: dict[str, str] = {}
+    if password_file.exists():
+        for line in password_file.read_text(encoding="utf-8").splitlines():
+            email, _, password = line.partition(" ")
+            known[email] = password
+    accounts = []
+    for email, role, code, name in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            create_user(email=email, role=role, password=password, now=now, name=name,
+                        unit=find_unit(code) if code else None)
+            known[email] = password
+            accounts.append(DemoAccount(email, password, role, code, True))
+        else:
+            accounts.append(DemoAccount(email, known.get(email, "(đã đặt trước đây)"), role, code, False))
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text("".join(f"{e} {p}\n" for e, p in known.items()), encoding="utf-8")
+    password_file.chmod(0o600)
+    return accounts
+
+
+def add_life(plan_number: str) -> int:
+    """Give the seed plan's assignments a plausible history up to mid-September 2023; once only.
+    Returns the number of changes made (0 when the plan already has history)."""
+    plan = db.session.scalar(select(Plan).where(Plan.number == plan_number))
+    if plan is None:
+        return 0
+    has_history = db.session.scalar(
+        select(AssignmentEvent.id).join(Assignment).join(ActionItem).where(ActionItem.plan_id == plan.id).limit(1)
+    )
+    if has_history:
+        return 0
+
+    def assignment(reference: str, code: str) -> Assignment:
+        return next(a for i in plan.items if i.reference == reference for a in i.assignments
+                    if a.unit.code == code and a.is_active)
+
+    def head(code: str) -> User:
+        return db.session.scalar(select(User).join(Unit).where(Unit.code == code, User.role == "unit_head"))
+
+    steps = [
+        ("I.1", "VPC", date(2023, 7, 24), Change("in_progress", comment="Đã giao Phòng Pháp luật dự thảo Thông tư sửa đổi; đang lấy ý kiến các Cục.")),
+        ("I.1", "VPC", date(2023, 8, 28), Change("in_progress", comment="Dự thảo đã gửi Bộ Tư pháp thẩm định; dự kiến trình Lãnh đạo Bộ trong tháng 9.")),
+        ("I.2", "CDA", date(2023, 8, 15), Change("in_progress", comment="Đã rà soát 9 thủ tục; đang đề xuất danh mục chỉ tiếp nhận trực tuyến.")),
+        ("I.2", "CBQTG", date(2023, 8, 1), Change("in_progress", comment="Rà soát 12 thủ tục của Cục.")),
+        ("I.2", "CBQTG", date(2023, 9, 5), Change("done", comment="Đã ban hành quyết định.", evidence=Evidence(
+            document_number="45/QĐ-BQTG", document_date=date(2023, 9, 5),
+            document_title="Quyết định ban hành danh mục dịch vụ công trực tuyến chỉ tiếp nhận hồ sơ trực tuyến",
+            completed_on=date(2023, 9, 5)))),
+        ("I.2", "CDSVH", date(2023, 9, 8), Change("blocked", difficulty="Phần mềm Một cửa điện tử chưa hỗ trợ ký số hồ sơ cấp phép khai quật.",
+                                                 proposal="Đề nghị Trung tâm CNTT nâng cấp chức năng ký số trước 30/9/2023.")),
+        ("I.3", "TTCNTT", date(2023, 7, 20), Change("in_progress", comment="Đã trình Lãnh đạo Bộ giao chỉ tiêu năm 2023 (Phụ lục 1).")),
+    ]
+    for reference, code, day, change in steps:
+        target = assignment(reference, code)
+        change_assignment(target, change, actor=head(code), expected_version=target.version, today=day, now=_at(day))
+    return len(steps)

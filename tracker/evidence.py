@@ -1,0 +1,61 @@
+"""Evidence files: checked for size and type, stored outside the web root under a random name."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from .extensions import db
+from .models import Assignment, EvidenceFile, User
+
+# Extension → (content type, the file signatures it may start with).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .xls (Word/Excel 97-2003)
+_ZIP = b"PK\x03\x04"                        # .docx / .xlsx / .odt / .ods are ZIP containers
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (_ZIP,)),
+    ".doc": ("application/msword", (_OLE,)),
+    ".xls": ("application/vnd.ms-excel", (_OLE,)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (_ZIP,)),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (_ZIP,)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+class EvidenceRejected(Exception):
+    """The file cannot be kept as evidence; the message says why and what is accepted."""
+
+
+def _accepted() -> str:
+    return ", ".join(sorted(ALLOWED_TYPES))
+
+
+def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, uploader: User, now: datetime,
+                   upload_dir: Path, max_bytes: int) -> EvidenceFile:
+    """Check and store an uploaded file; flushes its row, the caller commits."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_TYPES:
+        raise EvidenceRejected(f"Không nhận tệp “{filename}”: chỉ nhận các loại {_accepted()}.")
+    content_type, signatures = ALLOWED_TYPES[suffix]
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise EvidenceRejected(f"Tệp “{filename}” rỗng.")
+    if len(data) > max_bytes:
+        raise EvidenceRejected(f"Tệp “{filename}” lớn hơn {max_bytes // (1024 * 1024)} MB.")
+    if not data.startswith(signatures):
+        raise EvidenceRejected(f"Nội dung tệp “{filename}” không phải là tệp {suffix} hợp lệ.")
+    stored_name = secrets.token_hex(16)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    (upload_dir / stored_name).write_bytes(data)
+    safe_name = Path(filename).name.replace("\\", "_")[:200] or f"minh-chung{suffix}"
+    record = EvidenceFile(assignment_id=assignment.id, uploaded_by_id=uploader.id, at=now, filename=safe_name,
+                          stored_name=stored_name, content_type=content_type, size=len(data),
+                          sha256=hashlib.sha256(data).hexdigest())
+    db.session.add(record)
+    db.session.flush()
+    return record

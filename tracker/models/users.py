@@ -1,0 +1,66 @@
+"""People who sign in, their roles, and the failed sign-ins counted to slow down password guessing."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .units import Unit
+
+ROLES = ("admin", "monitor", "viewer", "unit_head", "unit_staff")
+UNIT_ROLES = ("unit_head", "unit_staff")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'monitor', 'viewer', 'unit_head', 'unit_staff')", name="role"),
+        # A unit role is bound to exactly one unit; the other roles to none.
+        CheckConstraint(
+            "(role IN ('unit_head', 'unit_staff')) = (unit_id IS NOT NULL)", name="unit_for_unit_roles"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(255), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session cookie's identity: changing it (logout everywhere, password change,
+    # disabling) ends every session of the user at once.
+    session_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    unit: Mapped[Unit | None] = relationship()
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, kept in the database so the limit holds across processes."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,64 @@
+"""Who may do what: one function answers for every view, API route and command."""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+ADMIN, MONITOR, VIEWER, UNIT_HEAD, UNIT_STAFF = "admin", "monitor", "viewer", "unit_head", "unit_staff"
+ROLES = (ADMIN, MONITOR, VIEWER, UNIT_HEAD, UNIT_STAFF)
+UNIT_ROLES = (UNIT_HEAD, UNIT_STAFF)
+ROLE_LABELS = {
+    ADMIN: "Quản trị hệ thống",
+    MONITOR: "Trung tâm CNTT (theo dõi, đôn đốc)",
+    VIEWER: "Lãnh đạo Bộ (xem)",
+    UNIT_HEAD: "Thủ trưởng đơn vị",
+    UNIT_STAFF: "Cán bộ đầu mối",
+}
+
+# Actions. Each takes the unit(s) the record belongs to, where that matters.
+VIEW_PLAN = "view_plan"                  # plan page, item pages
+VIEW_UNIT = "view_unit"                  # a unit's page (unit=…)
+VIEW_MONITORING = "view_monitoring"      # the IT Centre's lists across units
+UPDATE_ASSIGNMENT = "update_assignment"  # status, progress, evidence (unit=assignment's unit)
+REOPEN_ASSIGNMENT = "reopen_assignment"  # done -> in progress, with a reason
+VIEW_EVIDENCE = "view_evidence"          # download an evidence file (unit=assignment's unit)
+COMMENT_ITEM = "comment_item"            # units=the item's lead and coordinating units
+MANAGE_USERS = "manage_users"            # create, disable, re-bind any user
+ACTIONS = (VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
+           COMMENT_ITEM, MANAGE_USERS)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the rules see them."""
+
+    role: str
+    unit_id: int | None = None
+    is_active: bool = True
+
+
+def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Collection[int] = ()) -> bool:
+    """Whether actor may perform action on a record of `unit` (or involving `units`)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor is None or not actor.is_active or actor.role not in ROLES:
+        return False
+    own = actor.role in UNIT_ROLES and actor.unit_id is not None
+    if action == VIEW_PLAN:
+        return True
+    if action == VIEW_UNIT:
+        return actor.role in (ADMIN, MONITOR, VIEWER) or (own and unit == actor.unit_id)
+    if action == VIEW_MONITORING:
+        return actor.role in (ADMIN, MONITOR, VIEWER)
+    if action == UPDATE_ASSIGNMENT:
+        # The IT Centre urges and comments but never changes a unit's status for it.
+        return own and unit == actor.unit_id
+    if action == REOPEN_ASSIGNMENT:
+        return actor.role in (ADMIN, MONITOR)
+    if action == VIEW_EVIDENCE:
+        return actor.role in (ADMIN, MONITOR, VIEWER) or (own and unit == actor.unit_id)
+    if action == COMMENT_ITEM:
+        return actor.role in (ADMIN, MONITOR) or (own and actor.unit_id in units)
+    if action == MANAGE_USERS:
+        return actor.role == ADMIN
+    return False  # pragma: no cover — every action is handled above

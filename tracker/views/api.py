@@ -1,0 +1,102 @@
+"""JSON API, version 1: read an assignment, change its status — the same rules and errors as the pages."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_login import current_user
+
+from ..assignments import EditConflict, PermissionDenied, change_assignment
+from ..clock import today, utcnow
+from ..extensions import db
+from ..models import Assignment
+from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused
+from ..rules.permissions import VIEW_PLAN
+from ..status import status_of
+from .access import require
+from .security import error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def assignment_json(assignment: Assignment) -> dict:
+    status = status_of(assignment, today=today(), due_soon_days=current_app.config["DUE_SOON_DAYS"])
+    return {
+        "id": assignment.id,
+        "item": assignment.item.reference,
+        "item_id": assignment.item_id,
+        "plan": assignment.item.plan.number,
+        "unit": assignment.unit.name,
+        "unit_code": assignment.unit.code,
+        "occurrence": assignment.occurrence or None,
+        "status": assignment.status,
+        "status_label": status.label,
+        "due": assignment.due_on.isoformat() if assignment.due_on else None,
+        "days_left": status.days_left,
+        "overdue": status.is_overdue,
+        "completed_on": assignment.completed_on.isoformat() if assignment.completed_on else None,
+        "version": assignment.version,
+        "updated_at": assignment.updated_at.isoformat() if assignment.updated_at else None,
+    }
+
+
+def _get(assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not assignment.is_active:
+        abort(404)
+    return assignment
+
+
+@bp.get("/assignments/<int:assignment_id>")
+def get_assignment(assignment_id: int):
+    require(VIEW_PLAN)
+    return jsonify(assignment_json(_get(assignment_id)))
+
+
+def _date(payload: dict, key: str) -> date | None:
+    value = payload.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(key) from None
+
+
+@bp.post("/assignments/<int:assignment_id>/status")
+def set_status(assignment_id: int):
+    """Body: {"status", "version", "comment", "difficulty", "proposal", "reason",
+    "document_number", "document_date", "document_title", "completed_on"} (dates YYYY-MM-DD)."""
+    assignment = _get(assignment_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return error_response(400, "Nội dung yêu cầu phải là một đối tượng JSON.", "invalid_json")
+    if payload.get("status") not in STATES or not isinstance(payload.get("version"), int):
+        return error_response(400, f"Cần “status” (một trong {', '.join(STATES)}) và “version” (số nguyên).",
+                              "invalid_request")
+    try:
+        evidence = Evidence(document_number=str(payload.get("document_number") or ""),
+                            document_date=_date(payload, "document_date"),
+                            document_title=str(payload.get("document_title") or ""),
+                            completed_on=_date(payload, "completed_on"))
+    except ValueError as exc:
+        return error_response(400, f"“{exc}” phải là ngày dạng YYYY-MM-DD.", "invalid_date")
+    change = Change(to_state=payload["status"], comment=str(payload.get("comment") or ""),
+                    difficulty=str(payload.get("difficulty") or ""), proposal=str(payload.get("proposal") or ""),
+                    reason=str(payload.get("reason") or ""), evidence=evidence)
+    try:
+        change_assignment(assignment, change, actor=current_user, expected_version=payload["version"],
+                          today=today(), now=utcnow())
+    except PermissionDenied as exc:
+        db.session.rollback()
+        return error_response(403, str(exc), "forbidden")
+    except EditConflict as exc:
+        db.session.rollback()
+        response, status = error_response(409, str(exc), "conflict")
+        return response, status
+    except TransitionRefused as exc:
+        db.session.rollback()
+        body = {"error": {"code": "invalid_transition", "message": str(exc), "problems": exc.problems}}
+        return jsonify(body), 422
+    db.session.commit()
+    return jsonify(assignment_json(assignment))

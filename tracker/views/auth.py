@@ -1,0 +1,104 @@
+"""Signing in and out, the account page (password change, ending every session), and the language."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
+from ..clock import utcnow
+from ..extensions import db
+from ..forms import EmptyForm, LoginForm, PasswordForm
+from .security import safe_next
+
+bp = Blueprint("auth", __name__)
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The sign-in form (email, password); failures are limited per account and per address."""
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?",
+                                now=utcnow())
+        except TooManyAttempts as exc:
+            error = str(exc)
+            user = None
+        db.session.commit()
+        if user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
+            login_user(user, remember=form.remember.data)
+            flash(f"Xin chào {user.display_name}.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("plans.home"))
+        error = error or "Thư điện tử hoặc mật khẩu không đúng."
+    status = 429 if error and "quá nhiều lần" in error else (200 if request.method == "GET" or not error else 401)
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The signed-in user's account: change the password (ends other sessions) or sign out everywhere."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if form.new.data != form.confirm.data:
+            form.confirm.errors.append("Hai lần nhập mật khẩu mới không khớp.")
+        else:
+            try:
+                change_password(current_user, current=form.current.data, new=form.new.data)
+            except AccountError as exc:
+                field = form.current if "hiện tại" in str(exc) else form.new
+                field.errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(current_user)  # this session goes on with the new token; the others end
+                flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
+                return redirect(url_for("auth.account"))
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form, end_form=EmptyForm()), status
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_sessions():
+    """Sign out of every device, this one included."""
+    if EmptyForm().validate_on_submit():
+        end_all_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Đã đăng xuất khỏi mọi thiết bị.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language():
+    """Switch the interface language (Vietnamese by default)."""
+    lang = request.form.get("lang", "vi")
+    if lang in LANGUAGES and EmptyForm().validate_on_submit():
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("plans.home"))
+
+
+def register_login(app) -> None:  # type: ignore[no-untyped-def]
+    from ..accounts import load_session_user
+    from ..extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)

@@ -1,0 +1,179 @@
+"""The item page (task, units, deadline, every assignment, history, comments, evidence) and the
+writes made from it and from the unit page: status changes, comments, evidence downloads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..assignments import EditConflict, PermissionDenied, add_comment, change_assignment
+from ..clock import today, utcnow
+from ..evidence import EvidenceRejected, store_evidence
+from ..extensions import db
+from ..forms import CommentForm, StatusForm
+from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemUnit
+from ..rules.lifecycle import DONE, Change, Evidence, TransitionRefused, next_states
+from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
+from ..status import item_status, status_of
+from .access import allowed, require
+
+bp = Blueprint("items", __name__)
+
+
+def _load_item(item_id: int) -> ActionItem:
+    item = db.session.scalar(
+        select(ActionItem).where(ActionItem.id == item_id).options(
+            selectinload(ActionItem.section),
+            selectinload(ActionItem.plan),
+            selectinload(ActionItem.units).selectinload(ItemUnit.unit),
+            selectinload(ActionItem.assignments).options(
+                selectinload(Assignment.unit),
+                selectinload(Assignment.events).options(
+                    selectinload(AssignmentEvent.actor), selectinload(AssignmentEvent.evidence_file)),
+            ),
+        )
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusForm:
+    form = StatusForm(prefix=f"a{assignment.id}")
+    options = ["in_progress"] if for_reopen else [assignment.status, *next_states(assignment.status)]
+    if assignment.status == DONE and not for_reopen:
+        options = []
+    labels = dict(form.to_state.choices)
+    form.to_state.choices = [(s, labels[s] if s != assignment.status else f"{labels[s]} (báo cáo tiến độ)")
+                             for s in options]
+    if request.method == "GET":
+        form.version.data = assignment.version
+        if for_reopen:
+            form.to_state.data = "in_progress"
+    return form
+
+
+def _involved_units(item: ActionItem) -> set[int]:
+    return {u.unit_id for u in item.units if u.unit_id is not None}
+
+
+def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 200):
+    """The item page; `forms` carries a submitted form back with its errors."""
+    now = today()
+    window = current_app.config["DUE_SOON_DAYS"]
+    assignments = [a for a in item.assignments if a.is_active]
+    rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in assignments]
+    forms = dict(forms or {})
+    for assignment in assignments:
+        if assignment.id in forms:
+            continue
+        if allowed(UPDATE_ASSIGNMENT, unit=assignment.unit_id) and assignment.status != DONE:
+            forms[assignment.id] = _status_form(assignment)
+        elif allowed(REOPEN_ASSIGNMENT, unit=assignment.unit_id) and assignment.status == DONE:
+            forms[assignment.id] = _status_form(assignment, for_reopen=True)
+    comments = list(db.session.scalars(
+        select(ItemComment).where(ItemComment.item_id == item.id).options(selectinload(ItemComment.author))
+    ))
+    timeline = sorted(
+        [("event", e.at, e, a) for a in item.assignments for e in a.events]
+        + [("comment", c.at, c, None) for c in comments],
+        key=lambda entry: entry[1], reverse=True,
+    )
+    can_comment = allowed(COMMENT_ITEM, units=_involved_units(item))
+    return render_template(
+        "items/show.html", item=item, rows=rows, forms=forms, timeline=timeline,
+        roll_up=item_status(item, today=now), comment_form=CommentForm() if can_comment else None,
+        can_view_evidence={a.id: allowed(VIEW_EVIDENCE, unit=a.unit_id) for a in item.assignments},
+    ), status
+
+
+@bp.get("/items/<int:item_id>")
+def show(item_id: int):
+    require(VIEW_PLAN)
+    return render_item(_load_item(item_id))
+
+
+@bp.post("/assignments/<int:assignment_id>/status")
+def update_status(assignment_id: int):
+    """A status change or progress report from the item page's form or the unit page's quick form."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    reopening = assignment.status == DONE
+    if not allowed(REOPEN_ASSIGNMENT if reopening else UPDATE_ASSIGNMENT, unit=assignment.unit_id):
+        abort(403, description="Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác.")
+    item = _load_item(assignment.item_id)
+    form = _status_form(assignment, for_reopen=reopening)
+    back = request.form.get("back") == "unit"
+    if not form.validate_on_submit():
+        return render_item(item, forms={assignment.id: form}, status=422)
+    comment = form.comment.data or ""
+    difficulty = form.difficulty.data or ""
+    if back and form.to_state.data == "blocked" and not difficulty:
+        difficulty, comment = comment, ""  # the unit page's quick form has one text box
+    change = Change(
+        to_state=form.to_state.data, comment=comment, difficulty=difficulty,
+        proposal=form.proposal.data or "", reason=form.reason.data or "",
+        evidence=Evidence(document_number=form.document_number.data or "", document_date=form.document_date.data,
+                          document_title=form.document_title.data or "", completed_on=form.completed_on.data),
+    )
+    try:
+        upload = request.files.get(form.evidence.name)
+        evidence_file = None
+        if upload is not None and upload.filename:
+            if not allowed(UPDATE_ASSIGNMENT, unit=assignment.unit_id):
+                abort(403)
+            evidence_file = store_evidence(
+                upload.stream, upload.filename, assignment=assignment, uploader=current_user, now=utcnow(),
+                upload_dir=Path(current_app.config["UPLOAD_DIR"]), max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+        change_assignment(assignment, change, actor=current_user, expected_version=int(form.version.data),
+                          today=today(), now=utcnow(), evidence_file=evidence_file)
+    except EditConflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_item(_load_item(item.id), status=409)
+    except PermissionDenied as exc:
+        db.session.rollback()
+        abort(403, description=str(exc))
+    except (TransitionRefused, EvidenceRejected) as exc:
+        db.session.rollback()
+        problems = exc.problems if isinstance(exc, TransitionRefused) else {"evidence": str(exc)}
+        for field, message in problems.items():
+            target = getattr(form, field, None) if field else form.to_state
+            (target or form.to_state).errors.append(message)
+        return render_item(_load_item(item.id), forms={assignment.id: form}, status=422)
+    db.session.commit()
+    flash(f"Đã cập nhật nhiệm vụ {item.reference} của {assignment.unit.name}.", "success")
+    if back:
+        return redirect(url_for("units.show", code=assignment.unit.code))
+    return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
+
+
+@bp.post("/items/<int:item_id>/comments")
+def comment(item_id: int):
+    item = _load_item(item_id)
+    require(COMMENT_ITEM, units=_involved_units(item))
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return render_item(item, status=422)
+    add_comment(item, form.body.data, author=current_user, involved_unit_ids=_involved_units(item), now=utcnow())
+    db.session.commit()
+    flash("Đã ghi ý kiến.", "success")
+    return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
+
+
+@bp.get("/evidence/<int:file_id>")
+def evidence(file_id: int):
+    """Download an evidence file: only for those who may see the unit's evidence; never from the web root."""
+    record = db.session.get(EvidenceFile, file_id)
+    if record is None:
+        abort(404)
+    assignment = db.session.get(Assignment, record.assignment_id)
+    require(VIEW_EVIDENCE, unit=assignment.unit_id)
+    path = Path(current_app.config["UPLOAD_DIR"]) / record.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=record.content_type, as_attachment=True, download_name=record.filename)

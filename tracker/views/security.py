@@ -1,0 +1,88 @@
+"""Request-wide guards: sign-in required everywhere but the sign-in page, safe redirects, error pages."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+log = logging.getLogger("tracker.requests")
+
+# Endpoints anyone may open without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
+
+ERROR_MESSAGES = {
+    401: ("Cần đăng nhập", "Vui lòng đăng nhập để tiếp tục."),
+    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Hãy tải lại trang và thử lại."),
+    403: ("Không có quyền", "Bạn không có quyền xem hoặc thay đổi nội dung này. Nếu cần, hãy liên hệ quản trị viên."),
+    404: ("Không tìm thấy trang", "Trang bạn yêu cầu không tồn tại hoặc đã được chuyển đi."),
+    405: ("Thao tác không được hỗ trợ", "Trang này không nhận thao tác vừa gửi."),
+    409: ("Xung đột dữ liệu", "Nội dung vừa được người khác thay đổi. Thay đổi của bạn chưa được lưu: hãy xem lại rồi thử lại."),
+    413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn."),
+    429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại."),
+    500: ("Đã xảy ra lỗi", "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo cho quản trị viên mã lỗi."),
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target only if it stays on this site (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None):  # type: ignore[no-untyped-def]
+    """The error as JSON for the API, as a short Vietnamese page otherwise; always with the request id."""
+    title, default = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
+    text = message or default
+    if wants_json():
+        body = {"error": {"code": code or title_code(status), "message": text, "request_id": g.get("request_id")}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=title, message=text,
+                           request_id=g.get("request_id")), status
+
+
+def title_code(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+            413: "too_large", 429: "too_many_requests"}.get(status, "server_error")
+
+
+def register_security(app: Flask) -> None:
+    @app.before_request
+    def _require_sign_in():  # type: ignore[no-untyped-def]
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            if wants_json():
+                return error_response(401, "Cần đăng nhập.", "unauthorized")
+            from ..extensions import login_manager
+
+            return login_manager.unauthorized()
+        return None
+
+    def _http_error(error):  # type: ignore[no-untyped-def]
+        # A view's own message (abort(403, description=…)) is shown; Werkzeug's English defaults are not.
+        custom = error.description if error.description != type(error).description else None
+        return error_response(error.code, custom)
+
+    for status in (400, 401, 403, 404, 405, 409, 413, 429):
+        app.register_error_handler(status, _http_error)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):  # type: ignore[no-untyped-def]
+        return error_response(400, "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại.",
+                              "csrf_failed")
+
+    @app.errorhandler(500)
+    def _server_error(error):  # type: ignore[no-untyped-def]
+        log.exception("request %s failed: %s", g.get("request_id"), error)
+        return error_response(500)
