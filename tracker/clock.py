@@ -1,4 +1,6 @@
-"""What "today" is: Asia/Ho_Chi_Minh's date, unless the configuration pins one for a demo or test."""
+"""What "today" and "now" are: Asia/Ho_Chi_Minh's date and time, unless the configuration pins the
+date for a demo or a test (then "now" is that date at the current time of day, so a demo's history
+reads consistently with its banner)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -7,14 +9,22 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 def today() -> date:
     """Today in the configured time zone, or the pinned TODAY setting."""
     pinned = current_app.config.get("TODAY")
     if pinned:
         return date.fromisoformat(pinned)
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return datetime.now(_zone()).date()
 
 
 def utcnow() -> datetime:
-    """The current instant in UTC, as stored in every *_at column."""
-    return datetime.now(timezone.utc)
+    """The current instant in UTC, as stored in every *_at column; on a pinned day, that day."""
+    local = datetime.now(_zone())
+    pinned = current_app.config.get("TODAY")
+    if pinned:
+        local = datetime.combine(date.fromisoformat(pinned), local.timetz())
+    return local.astimezone(timezone.utc)

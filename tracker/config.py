@@ -54,6 +54,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_DURATION=timedelta(days=14),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # CSRF is checked for every state-changing request in views.security, after the sign-in check.
+        WTF_CSRF_CHECK_DEFAULT=False,
     )
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _instance_secret(instance_path)

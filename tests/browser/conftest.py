@@ -42,6 +42,27 @@ def live_server(seeded):
     thread.join(timeout=10)
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots are saved for people to look at (kept by CI in the clone)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def sign_in(page, base_url: str, who: str) -> None:
+    """Sign in through the login form, as a person would."""
+    from ..conftest import PASSWORD
+
+    page.goto(base_url + "/login")
+    page.get_by_label("Thư điện tử").fill(f"{who}@example.org")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def page(chromium):
     """A fresh browser page that records console errors (a CSP violation shows up there) and failed

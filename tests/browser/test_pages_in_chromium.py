@@ -1,12 +1,16 @@
-"""The pages as people use them, in a real Chromium: accessible (axe-core), keyboard-usable, phone-sized."""
+"""The pages as people use them, in a real Chromium: accessible (axe-core), keyboard-usable, phone-sized,
+and the unit head's everyday task from sign-in to a done assignment on the plan page."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
+from .conftest import sign_in
+
 AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 SERIOUS = {"serious", "critical"}
+PHONE = {"width": 375, "height": 740}
 
 
 def axe_violations(page) -> list[str]:
@@ -22,49 +26,120 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", ["/", "/plans/999999"], ids=["plan-page", "not-found"])
-def test_pages_have_no_serious_accessibility_violations(live_server, page, path, tmp_path):
+PAGES = [
+    (None, "/login"),
+    ("head_cda", "/units/CDA"),
+    ("head_cda", "/plans"),
+    ("head_cda", "/items/{I.2}"),
+    ("head_cda", "/account"),
+    ("monitor", "/monitoring"),
+    ("monitor", "/items/{I.1}"),
+    ("admin", "/admin/users"),
+    ("viewer", "/plans/999999"),
+]
+
+
+def item_ids(app) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import ActionItem
+
+    with app.app_context():
+        return {i.reference: i.id for i in db.session.scalars(select(ActionItem))}
+
+
+@pytest.mark.parametrize("who, path", PAGES, ids=[f"{w or 'anonymous'}:{p}" for w, p in PAGES])
+def test_pages_have_no_serious_accessibility_violations(seeded, live_server, page, who, path):
+    ids = item_ids(seeded)
+    path = path.replace("{I.1}", str(ids["I.1"])).replace("{I.2}", str(ids["I.2"]))
+    if who:
+        sign_in(page, live_server, who)
     response = page.goto(live_server + path)
     assert response.status in (200, 404)
-    page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
     assert axe_violations(page) == []
     assert page.console_errors == []  # nothing blocked by the Content-Security-Policy
 
 
-def test_plan_page_shows_the_seed_plan_with_dates_as_dd_mm_yyyy(live_server, page):
-    page.goto(live_server + "/")
-    assert page.locator("h1").inner_text().startswith("KẾ HOẠCH HÀNH ĐỘNG")
-    row = page.locator("tr#nv-I\\.1")
-    assert "Vụ Pháp chế" in row.inner_text()
-    assert "Hạn: 31/08/2023" in row.inner_text()
-    assert page.get_by_role("status").inner_text().startswith("Ngày giả lập (demo)")
+def _shoot(page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
 
-def test_keyboard_users_reach_a_visible_skip_link_first(live_server, page):
-    page.goto(live_server + "/")
+def test_a_unit_head_moves_an_assignment_to_in_progress_then_done_and_sees_it_on_the_plan(
+        seeded, live_server, page, artifacts):
+    sign_in(page, live_server, "head_cda")
+    assert page.url.endswith("/units/CDA")
+    card = page.locator("li.card", has_text="Nhiệm vụ I.2")
+    card.get_by_label("Chuyển sang", exact=True).select_option("in_progress")
+    card.get_by_label("Nội dung", exact=False).fill("Đang rà soát 9 thủ tục của Cục.")
+    card.get_by_role("button", name="Lưu cập nhật").click()
+    page.wait_for_load_state()
+    assert "Đã cập nhật nhiệm vụ I.2 của Cục Điện ảnh." in page.locator(".flashes").inner_text()
+    assert "Đang thực hiện" in page.locator("li.card", has_text="Nhiệm vụ I.2").inner_text()
+    _shoot(page, artifacts, "unit-page-desktop")
+
+    page.locator("li.card", has_text="Nhiệm vụ I.2").get_by_role("link", name="Báo hoàn thành").click()
+    form = page.locator("form.status-form")
+    form.get_by_label("Trạng thái mới").select_option("done")
+    form.locator("summary", has_text="Hoàn thành").click()
+    form.get_by_label("Ngày hoàn thành").fill("2023-09-14")
+    form.get_by_label("Số văn bản kết quả").fill("123/QĐ-CĐA")
+    form.get_by_label("Ngày ban hành văn bản").fill("2023-09-14")
+    form.get_by_label("Trích yếu / tên văn bản").fill("Quyết định ban hành danh mục DVCTT chỉ tiếp nhận trực tuyến")
+    form.get_by_role("button", name="Lưu cập nhật").click()
+    page.wait_for_load_state()
+    history = page.locator("ol.timeline").inner_text()
+    assert "“Đang thực hiện” → “Hoàn thành”" in history
+    assert "123/QĐ-CĐA ngày 14/09/2023" in history
+    _shoot(page, artifacts, "item-page-desktop")
+
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.wait_for_load_state()
+    row = page.locator("tr#nv-I\\.2").inner_text()
+    assert "1/11 phân công hoàn thành" in row
+    _shoot(page, artifacts, "plan-page-desktop")
+
+    page.set_viewport_size(PHONE)
+    for name, path in (("unit", "/units/CDA"), ("item", f"/items/{item_ids(seeded)['I.2']}"), ("plan", "/plans")):
+        page.goto(live_server + path)
+        page.wait_for_load_state()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} page scrolls sideways on a phone"
+        _shoot(page, artifacts, f"{name}-page-phone")
+
+
+def test_another_units_head_sees_no_update_form_for_that_unit(seeded, live_server, page):
+    sign_in(page, live_server, "head_vpc")
+    page.goto(f"{live_server}/items/{item_ids(seeded)['I.2']}")
+    assert page.locator("form.status-form").count() == 0
+    assert "Cục Điện ảnh" in page.locator("#phan-cong ~ ul, section[aria-labelledby=phan-cong]").first.inner_text()
+    page.goto(f"{live_server}/units/CDA")
+    assert "Không có quyền" in page.locator("h1").inner_text()
+
+
+def test_the_it_centre_sees_the_overdue_list(seeded, live_server, page, artifacts):
+    sign_in(page, live_server, "monitor")
+    assert page.url.endswith("/monitoring")
+    table = page.locator("table").inner_text()
+    assert "Vụ Pháp chế" in table and "I.1" in table and "31/08/2023" in table
+    _shoot(page, artifacts, "monitoring-desktop")
+
+
+def test_keyboard_users_reach_a_visible_skip_link_first(seeded, live_server, page):
+    sign_in(page, live_server, "viewer")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Bỏ qua, đến nội dung chính"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Bỏ qua, đến nội dung chính"
     box = page.locator(".skip-link").bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0  # on screen once focused
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
 
 
-def test_collective_members_open_with_the_keyboard(live_server, page):
-    page.goto(live_server + "/")
+def test_collective_members_open_with_the_keyboard(seeded, live_server, page):
+    sign_in(page, live_server, "viewer")
     summary = page.locator("tr#nv-I\\.2 details summary").first
     summary.focus()
     page.keyboard.press("Enter")
-    assert page.locator("tr#nv-I\\.2 details").first.get_attribute("open") is not None
-    assert "Cục Bản quyền tác giả" in page.locator("tr#nv-I\\.2 details").first.inner_text()
-
-
-def test_on_a_phone_the_page_does_not_scroll_sideways(live_server, chromium):
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(live_server + "/")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0  # wide tables scroll inside their own region instead
-    assert page.locator(".table-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
-    context.close()
+    details = page.locator("tr#nv-I\\.2 details").first
+    assert details.get_attribute("open") is not None
+    assert "Cục Bản quyền tác giả" in details.inner_text()

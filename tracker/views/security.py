@@ -8,6 +8,8 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from ..extensions import csrf
+
 log = logging.getLogger("tracker.requests")
 
 # Endpoints anyone may open without signing in.
@@ -68,6 +70,14 @@ def register_security(app: Flask) -> None:
 
             return login_manager.unauthorized()
         return None
+
+    @app.before_request
+    def _check_csrf():  # type: ignore[no-untyped-def]
+        # After the sign-in check, so a signed-out visitor is sent to sign in rather than told
+        # that a form expired; every state-changing request carries the token (form field or
+        # X-CSRFToken header).
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            csrf.protect()
 
     def _http_error(error):  # type: ignore[no-untyped-def]
         # A view's own message (abort(403, description=…)) is shown; Werkzeug's English defaults are not.

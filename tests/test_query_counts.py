@@ -1,0 +1,102 @@
+"""Pages issue a bounded number of SQL statements: the count does not grow with the number of rows."""
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from sqlalchemy import event, select
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.models import Assignment, Plan, Unit
+from tracker.plan_import import import_document
+
+
+def synthetic_plan(items: int, number: str) -> bytes:
+    """A plan in the seed's text layout with `items` items led by Cục Điện ảnh (yearly ones among them),
+    coordinated by the IT Centre."""
+    rows = ["KẾ HOẠCH", "THỬ TẢI NĂM 2023", f"(Kèm theo Quyết định số {number} ngày 01 tháng 7 năm 2023)",
+            "\tSTT", "\tNhiệm vụ", "\tĐơn vị chủ trì", "\tĐơn vị phối hợp", "\tDự kiến kết quả",
+            "\tThời gian hoàn thành", "", "\tI", "\tNhiệm vụ thử", ""]
+    for n in range(1, items + 1):
+        deadline = ("Tháng 8/2023", "Hàng năm", "Quý IV/2023", "Thường xuyên")[n % 4]
+        rows += [f"\t{n}", f"\tNhiệm vụ số {n}", "- chi tiết", "\tCục Điện ảnh", "\tTrung tâm Công nghệ thông tin",
+                 "\tBáo cáo", f"\t{deadline}", ""]
+    return "\n".join(rows).encode()
+
+
+@contextlib.contextmanager
+def count_statements():
+    counter = {"n": 0}
+
+    def on_execute(*_args):
+        counter["n"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+
+
+def _give_history(app, changes: int) -> None:
+    """Some history on every assignment, so pages that show it have rows to load."""
+    from tracker.assignments import change_assignment
+    from tracker.models import User
+    from tracker.rules.lifecycle import Change
+
+    with app.app_context():
+        head = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        for assignment in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == "CDA")):
+            for n in range(changes):
+                change_assignment(assignment, Change("in_progress", comment=f"Tiến độ {n}"), actor=head,
+                                  expected_version=assignment.version, today=app_today(app), now=utcnow())
+        db.session.commit()
+
+
+def app_today(app):
+    from datetime import date
+
+    return date.fromisoformat(app.config["TODAY"])
+
+
+def statements_for(app, client, path: str) -> int:
+    with app.app_context():
+        with count_statements() as counter:
+            response = client.get(path)
+        assert response.status_code == 200, path
+    return counter["n"]
+
+
+@pytest.mark.parametrize("who, path", [
+    ("head_cda", "/units/CDA"),
+    ("viewer", "/plans/{plan}"),
+    ("monitor", "/monitoring"),
+])
+def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_as, client, who, path):
+    login_as(who)
+    counts = []
+    for size in (10, 200):
+        with seeded.app_context():
+            report = import_document(synthetic_plan(size, f"{size}/QĐ-THU"), "load.txt", now=utcnow())
+            db.session.commit()
+            plan_id = db.session.scalar(select(Plan.id).where(Plan.number == report.plan))
+        _give_history(seeded, 1)
+        counts.append(statements_for(seeded, client, path.format(plan=plan_id)))
+    assert counts[0] == counts[1], f"{path}: {counts[0]} statements with 10 assignments, {counts[1]} with 200+"
+    assert counts[1] <= 15
+
+
+def test_item_page_queries_do_not_grow_with_its_history(seeded, login_as, client):
+    from tracker.models import ActionItem
+
+    with seeded.app_context():
+        item = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2")
+        item_id = item.id
+    login_as("viewer")
+    counts = []
+    for changes in (1, 20):
+        _give_history(seeded, changes)
+        counts.append(statements_for(seeded, client, f"/items/{item_id}"))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 15

@@ -1,0 +1,133 @@
+"""Every route of the app, for every role: allowed or forbidden, from one table. A route added without
+an entry here fails test_the_table_covers_every_route."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tracker.evidence import store_evidence
+from tracker.extensions import db
+from tracker.models import ActionItem, Assignment, Unit, User
+
+from .conftest import csrf_token
+
+ROLES = ("anonymous", "admin", "monitor", "viewer", "head_cda", "staff_cda", "head_vpc")
+A, F, P = "allowed", "forbidden", "public"
+# endpoint: (method, path, expected for each role in ROLES order). Anonymous is always sent to sign in
+# (401 for the API) unless the route is public.
+TABLE = {
+    "plans.home":            ("GET", "/", (None, A, A, A, A, A, A)),
+    "plans.index":           ("GET", "/plans", (None, A, A, A, A, A, A)),
+    "plans.show":            ("GET", "/plans/{plan}", (None, A, A, A, A, A, A)),
+    "units.show":            ("GET", "/units/CDA", (None, A, A, A, A, A, F)),
+    "items.show":            ("GET", "/items/{item}", (None, A, A, A, A, A, A)),
+    "items.update_status":   ("POST", "/assignments/{assignment}/status", (None, F, F, F, A, A, F)),
+    "items.comment":         ("POST", "/items/{item}/comments", (None, A, A, F, A, A, F)),
+    "items.evidence":        ("GET", "/evidence/{evidence}", (None, A, A, A, A, A, F)),
+    "monitoring.overdue":    ("GET", "/monitoring", (None, A, A, A, F, F, F)),
+    "admin.users":           ("GET", "/admin/users", (None, A, F, F, F, F, F)),
+    "admin.toggle_active":   ("POST", "/admin/users/{user}/active", (None, A, F, F, F, F, F)),
+    "admin.change_role":     ("POST", "/admin/users/{user}/role", (None, A, F, F, F, F, F)),
+    "api.get_assignment":    ("GET", "/api/v1/assignments/{assignment}", (None, A, A, A, A, A, A)),
+    "api.set_status":        ("POST", "/api/v1/assignments/{assignment}/status", (None, F, F, F, A, A, F)),
+    "auth.account":          ("GET", "/account", (None, A, A, A, A, A, A)),
+    "auth.login":            ("GET", "/login", (P, A, A, A, A, A, A)),
+    "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
+    # Last: they end the session they run in.
+    "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
+    "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
+}
+
+
+def test_the_table_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(TABLE)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in TABLE:
+            assert TABLE[rule.endpoint][0] in rule.methods, rule
+
+
+@pytest.fixture
+def ids(seeded):
+    """The records the table's paths name: the seed plan, item I.2, Cục Điện ảnh's assignment of it,
+    an evidence file of that assignment, and the CDA focal officer's account."""
+    with seeded.app_context():
+        item = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2")
+        assignment = db.session.scalar(select(Assignment).join(Unit).where(Unit.code == "CDA",
+                                                                           Assignment.item_id == item.id))
+        uploader = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        evidence = store_evidence(io.BytesIO(b"%PDF-1.4 test"), "qd.pdf", assignment=assignment, uploader=uploader,
+                                  now=assignment.created_at, upload_dir=Path(seeded.config["UPLOAD_DIR"]),
+                                  max_bytes=1 << 20)
+        staff = db.session.scalar(select(User).where(User.email == "staff_cda@example.org"))
+        values = {"plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
+                  "user": staff.id, "cda": assignment.unit_id}
+        db.session.commit()
+    return values
+
+
+def _sign_in(app, client, who):
+    """Put the user's session in the client's cookie, as a successful sign-in does."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == f"{who}@example.org"))
+        session_id = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+        session["_fresh"] = True
+
+
+def _version(app, assignment_id):
+    with app.app_context():
+        return db.session.get(Assignment, assignment_id).version
+
+
+def _request(app, client, endpoint, path, ids):
+    method = TABLE[endpoint][0]
+    if method == "GET":
+        return client.get(path)
+    signed_in = client.get("/account").status_code == 200
+    token = csrf_token(client, "/account" if signed_in else "/login")
+    data = {"csrf_token": token}
+    if endpoint == "items.update_status":
+        data.update({f"a{ids['assignment']}-to_state": "in_progress", f"a{ids['assignment']}-comment": "Bắt đầu.",
+                     f"a{ids['assignment']}-version": str(_version(app, ids["assignment"]))})
+    elif endpoint == "items.comment":
+        data["body"] = "Ý kiến."
+    elif endpoint == "admin.change_role":
+        data.update({f"u{ids['user']}-role": "unit_staff", f"u{ids['user']}-unit": str(ids["cda"])})
+    elif endpoint == "auth.language":
+        data["lang"] = "en"
+    elif endpoint == "api.set_status":
+        return client.post(path, json={"status": "in_progress", "version": _version(app, ids["assignment"]),
+                                        "comment": "API"}, headers={"X-CSRFToken": token})
+    return client.post(path, data=data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_each_role_as_the_table_says(seeded, ids, role):
+    client = seeded.test_client()
+    if role != "anonymous":
+        _sign_in(seeded, client, role)
+    index = ROLES.index(role)
+    for endpoint, (method, template, expected) in TABLE.items():
+        path = template.format(**ids)
+        response = _request(seeded, client, endpoint, path, ids)
+        status = response.status_code
+        response.close()
+        where = f"{role} {method} {path} ({endpoint}) → {status}"
+        outcome = expected[index]
+        if outcome is None:  # anonymous on a protected route
+            if path.startswith("/api/"):
+                assert status == 401, where
+            else:
+                assert status == 302 and response.headers["Location"].startswith("/login"), where
+        elif outcome == F:
+            assert status == 403, where
+        else:
+            assert status in (200, 302), where
+            if status == 302:
+                assert not response.headers["Location"].startswith("/login") or endpoint in (
+                    "auth.logout", "auth.end_sessions"), where
