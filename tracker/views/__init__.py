@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import gettext, ngettext
 
 from ..clock import today
 
@@ -32,16 +33,27 @@ def format_percent(value: Decimal | None, sign: bool = True) -> str:
     return f"{text}%" if sign else text
 
 
+def format_relative_days(days: int | None) -> str:
+    """tracker.status.relative_days in the interface language: "còn 56 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"."""
+    if days is None:
+        return ""
+    if days > 0:
+        return ngettext("còn %(num)d ngày", "còn %(num)d ngày", days)
+    if days == 0:
+        return gettext("đến hạn hôm nay")
+    return ngettext("quá hạn %(num)d ngày", "quá hạn %(num)d ngày", -days)
+
+
 def register_views(app: Flask) -> None:
     from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
     from ..rules.permissions import ROLE_LABELS
-    from ..status import relative_days
     from .access import allowed
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import register_login
     from .items import bp as items_bp
+    from .labels import label
     from .monitoring import bp as monitoring_bp
     from .plans import bp as plans_bp
     from .security import register_security
@@ -54,7 +66,8 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
-    app.add_template_filter(relative_days, "relative_days")
+    app.add_template_filter(format_relative_days, "relative_days")
+    app.add_template_filter(label, "label")
 
     @app.context_processor
     def _globals() -> dict:

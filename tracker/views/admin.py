@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,13 +14,14 @@ from ..forms import EmptyForm, RebindForm, UserForm
 from ..models import Unit, User
 from ..rules.permissions import MANAGE_USERS, ROLE_LABELS
 from .access import require
+from .labels import label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _unit_choices() -> list[tuple[str, str]]:
     units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name))
-    return [("", "— không gắn đơn vị —")] + [(str(u.id), f"{u.name} ({u.code})") for u in units]
+    return [("", gettext("— không gắn đơn vị —"))] + [(str(u.id), f"{u.name} ({u.code})") for u in units]
 
 
 def _unit(value: str | None) -> Unit | None:
@@ -53,7 +55,8 @@ def users():
             form.email.errors.append(str(exc))
             return _page(form, 422)
         db.session.commit()
-        flash(f"Đã tạo tài khoản {user.email} ({ROLE_LABELS[user.role]}).", "success")
+        flash(gettext("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=label(ROLE_LABELS[user.role])),
+              "success")
         return redirect(url_for("admin.users"))
     return _page(form, 422 if form.errors else 200)
 
@@ -65,11 +68,14 @@ def toggle_active(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
-        flash("Bạn không thể tự khóa tài khoản của mình.", "error")
+        flash(gettext("Bạn không thể tự khóa tài khoản của mình."), "error")
         return redirect(url_for("admin.users"))
     set_active(user, not user.is_active)
     db.session.commit()
-    flash(f"Đã {'mở khóa' if user.is_active else 'khóa'} tài khoản {user.email}.", "success")
+    if user.is_active:
+        flash(gettext("Đã mở khóa tài khoản %(email)s.", email=user.email), "success")
+    else:
+        flash(gettext("Đã khóa tài khoản %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -88,6 +94,11 @@ def change_role(user_id: int):
         flash(f"{user.email}: {exc}", "error")
         return redirect(url_for("admin.users"))
     db.session.commit()
-    flash(f"Đã đổi vai trò của {user.email}: {ROLE_LABELS[user.role]}"
-          f"{' — ' + user.unit.name if user.unit else ''}. Các phiên đăng nhập của người này đã kết thúc.", "success")
+    role = label(ROLE_LABELS[user.role])
+    if user.unit:
+        flash(gettext("Đã đổi vai trò của %(email)s: %(role)s — %(unit)s. Các phiên đăng nhập của người này đã kết thúc.",
+                      email=user.email, role=role, unit=user.unit.name), "success")
+    else:
+        flash(gettext("Đã đổi vai trò của %(email)s: %(role)s. Các phiên đăng nhập của người này đã kết thúc.",
+                      email=user.email, role=role), "success")
     return redirect(url_for("admin.users"))

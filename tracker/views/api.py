@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..assignments import EditConflict, PermissionDenied, change_assignment
@@ -70,17 +71,17 @@ def set_status(assignment_id: int):
     assignment = _get(assignment_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return error_response(400, "Nội dung yêu cầu phải là một đối tượng JSON.", "invalid_json")
+        return error_response(400, gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
     if payload.get("status") not in STATES or not isinstance(payload.get("version"), int):
-        return error_response(400, f"Cần “status” (một trong {', '.join(STATES)}) và “version” (số nguyên).",
-                              "invalid_request")
+        return error_response(400, gettext("Cần “status” (một trong %(states)s) và “version” (số nguyên).",
+                                           states=", ".join(STATES)), "invalid_request")
     try:
         evidence = Evidence(document_number=str(payload.get("document_number") or ""),
                             document_date=_date(payload, "document_date"),
                             document_title=str(payload.get("document_title") or ""),
                             completed_on=_date(payload, "completed_on"))
     except ValueError as exc:
-        return error_response(400, f"“{exc}” phải là ngày dạng YYYY-MM-DD.", "invalid_date")
+        return error_response(400, gettext("“%(field)s” phải là ngày dạng YYYY-MM-DD.", field=str(exc)), "invalid_date")
     change = Change(to_state=payload["status"], comment=str(payload.get("comment") or ""),
                     difficulty=str(payload.get("difficulty") or ""), proposal=str(payload.get("proposal") or ""),
                     reason=str(payload.get("reason") or ""), evidence=evidence)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
@@ -21,21 +23,23 @@ def login():
         return redirect(url_for("plans.home"))
     form = LoginForm()
     error = None
+    throttled = False
     if form.validate_on_submit():
         try:
             user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?",
                                 now=utcnow())
         except TooManyAttempts as exc:
             error = str(exc)
+            throttled = True
             user = None
         db.session.commit()
         if user is not None:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
+            _fresh_session()  # nothing from before sign-in carries over but the language
             login_user(user, remember=form.remember.data)
-            flash(f"Xin chào {user.display_name}.", "success")
+            flash(gettext("Xin chào %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("plans.home"))
-        error = error or "Thư điện tử hoặc mật khẩu không đúng."
-    status = 429 if error and "quá nhiều lần" in error else (200 if request.method == "GET" or not error else 401)
+        error = error or gettext("Thư điện tử hoặc mật khẩu không đúng.")
+    status = 429 if throttled else (200 if request.method == "GET" or not error else 401)
     return render_template("auth/login.html", form=form, error=error), status
 
 
@@ -43,8 +47,8 @@ def login():
 @login_required
 def logout():
     logout_user()
-    session.clear()
-    flash("Bạn đã đăng xuất.", "success")
+    _fresh_session()
+    flash(gettext("Bạn đã đăng xuất."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -55,7 +59,7 @@ def account():
     form = PasswordForm()
     if form.validate_on_submit():
         if form.new.data != form.confirm.data:
-            form.confirm.errors.append("Hai lần nhập mật khẩu mới không khớp.")
+            form.confirm.errors.append(gettext("Hai lần nhập mật khẩu mới không khớp."))
         else:
             try:
                 change_password(current_user, current=form.current.data, new=form.new.data)
@@ -65,7 +69,7 @@ def account():
             else:
                 db.session.commit()
                 login_user(current_user)  # this session goes on with the new token; the others end
-                flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
+                flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
     return render_template("auth/account.html", form=form, end_form=EmptyForm()), status
@@ -79,8 +83,8 @@ def end_sessions():
         end_all_sessions(current_user)
         db.session.commit()
         logout_user()
-        session.clear()
-        flash("Đã đăng xuất khỏi mọi thiết bị.", "success")
+        _fresh_session()
+        flash(gettext("Đã đăng xuất khỏi mọi thiết bị."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -93,12 +97,21 @@ def language():
     return redirect(safe_next(request.form.get("next")) or url_for("plans.home"))
 
 
+def _fresh_session() -> None:
+    """Empty the session (signing in or out), keeping only the interface language the user chose."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def register_login(app) -> None:  # type: ignore[no-untyped-def]
     from ..accounts import load_session_user
     from ..extensions import login_manager
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = str  # flashed in the request's language (a lazy text cannot be stored)
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)

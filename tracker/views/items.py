@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -47,8 +48,9 @@ def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusF
     if assignment.status == DONE and not for_reopen:
         options = []
     labels = dict(form.to_state.choices)
-    form.to_state.choices = [(s, labels[s] if s != assignment.status else f"{labels[s]} (báo cáo tiến độ)")
-                             for s in options]
+    form.to_state.choices = [
+        (s, labels[s] if s != assignment.status else gettext("%(state)s (báo cáo tiến độ)", state=labels[s]))
+        for s in options]
     if request.method == "GET":
         form.version.data = assignment.version
         if for_reopen:
@@ -66,6 +68,8 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
     window = current_app.config["DUE_SOON_DAYS"]
     assignments = [a for a in item.assignments if a.is_active]
     rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in assignments]
+    # The reader's own unit first: that is the card they came to update.
+    rows.sort(key=lambda row: row[0].unit_id != current_user.unit_id)
     forms = dict(forms or {})
     for assignment in assignments:
         if assignment.id in forms:
@@ -104,7 +108,7 @@ def update_status(assignment_id: int):
         abort(404)
     reopening = assignment.status == DONE
     if not allowed(REOPEN_ASSIGNMENT if reopening else UPDATE_ASSIGNMENT, unit=assignment.unit_id):
-        abort(403, description="Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác.")
+        abort(403, description=gettext("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác."))
     item = _load_item(assignment.item_id)
     form = _status_form(assignment, for_reopen=reopening)
     back = request.form.get("back") == "unit"
@@ -146,7 +150,8 @@ def update_status(assignment_id: int):
             (target or form.to_state).errors.append(message)
         return render_item(_load_item(item.id), forms={assignment.id: form}, status=422)
     db.session.commit()
-    flash(f"Đã cập nhật nhiệm vụ {item.reference} của {assignment.unit.name}.", "success")
+    flash(gettext("Đã cập nhật nhiệm vụ %(item)s của %(unit)s.", item=item.reference, unit=assignment.unit.name),
+          "success")
     if back:
         return redirect(url_for("units.show", code=assignment.unit.code))
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
@@ -161,7 +166,7 @@ def comment(item_id: int):
         return render_item(item, status=422)
     add_comment(item, form.body.data, author=current_user, involved_unit_ids=_involved_units(item), now=utcnow())
     db.session.commit()
-    flash("Đã ghi ý kiến.", "success")
+    flash(gettext("Đã ghi ý kiến."), "success")
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
 
 

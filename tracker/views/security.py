@@ -5,6 +5,8 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -16,15 +18,15 @@ log = logging.getLogger("tracker.requests")
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
 
 ERROR_MESSAGES = {
-    401: ("Cần đăng nhập", "Vui lòng đăng nhập để tiếp tục."),
-    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Hãy tải lại trang và thử lại."),
-    403: ("Không có quyền", "Bạn không có quyền xem hoặc thay đổi nội dung này. Nếu cần, hãy liên hệ quản trị viên."),
-    404: ("Không tìm thấy trang", "Trang bạn yêu cầu không tồn tại hoặc đã được chuyển đi."),
-    405: ("Thao tác không được hỗ trợ", "Trang này không nhận thao tác vừa gửi."),
-    409: ("Xung đột dữ liệu", "Nội dung vừa được người khác thay đổi. Thay đổi của bạn chưa được lưu: hãy xem lại rồi thử lại."),
-    413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn."),
-    429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại."),
-    500: ("Đã xảy ra lỗi", "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo cho quản trị viên mã lỗi."),
+    401: (_l("Cần đăng nhập"), _l("Vui lòng đăng nhập để tiếp tục.")),
+    400: (_l("Yêu cầu không hợp lệ"), _l("Yêu cầu gửi lên không hợp lệ. Hãy tải lại trang và thử lại.")),
+    403: (_l("Không có quyền"), _l("Bạn không có quyền xem hoặc thay đổi nội dung này. Nếu cần, hãy liên hệ quản trị viên.")),
+    404: (_l("Không tìm thấy trang"), _l("Trang bạn yêu cầu không tồn tại hoặc đã được chuyển đi.")),
+    405: (_l("Thao tác không được hỗ trợ"), _l("Trang này không nhận thao tác vừa gửi.")),
+    409: (_l("Xung đột dữ liệu"), _l("Nội dung vừa được người khác thay đổi. Thay đổi của bạn chưa được lưu: hãy xem lại rồi thử lại.")),
+    413: (_l("Tệp quá lớn"), _l("Tệp gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn.")),
+    429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại.")),
+    500: (_l("Đã xảy ra lỗi"), _l("Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo cho quản trị viên mã lỗi.")),
 }
 
 
@@ -43,9 +45,9 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, code: str | None = None):  # type: ignore[no-untyped-def]
-    """The error as JSON for the API, as a short Vietnamese page otherwise; always with the request id."""
+    """The error as JSON for the API, as a short page otherwise (in the interface language); always with the request id."""
     title, default = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
-    text = message or default
+    title, text = str(title), str(message or default)  # the lazy texts in the request's language
     if wants_json():
         body = {"error": {"code": code or title_code(status), "message": text, "request_id": g.get("request_id")}}
         return jsonify(body), status
@@ -65,7 +67,7 @@ def register_security(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             if wants_json():
-                return error_response(401, "Cần đăng nhập.", "unauthorized")
+                return error_response(401, gettext("Cần đăng nhập."), "unauthorized")
             from ..extensions import login_manager
 
             return login_manager.unauthorized()
@@ -89,8 +91,8 @@ def register_security(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error):  # type: ignore[no-untyped-def]
-        return error_response(400, "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại.",
-                              "csrf_failed")
+        return error_response(400, gettext("Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. "
+                                           "Hãy tải lại trang rồi gửi lại."), "csrf_failed")
 
     @app.errorhandler(500)
     def _server_error(error):  # type: ignore[no-untyped-def]

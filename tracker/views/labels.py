@@ -1,0 +1,42 @@
+"""The Vietnamese labels the pure rule modules define (states, outcomes, roll-ups, roles), marked here for
+pybabel: those modules must not import Flask, so pages translate the labels with the `label` filter."""
+from __future__ import annotations
+
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
+
+# Every value of these tables must be listed here (tests/test_i18n.py checks it).
+_LABELS = (
+    # tracker.rules.lifecycle.STATE_LABELS
+    _l("Chưa triển khai"),
+    _l("Đang thực hiện"),
+    _l("Gặp vướng mắc"),
+    _l("Hoàn thành"),
+    # tracker.rules.lifecycle.CLASS_LABELS
+    _l("Hoàn thành đúng hạn"),
+    _l("Hoàn thành quá hạn"),
+    _l("Chưa hoàn thành, còn hạn"),
+    _l("Chưa hoàn thành, quá hạn"),
+    # tracker.rules.lifecycle.ROLL_UP_LABELS and tracker.status.item_status
+    _l("Quá hạn"),
+    _l("Chưa giao"),
+    _l("Chưa giao đơn vị"),
+    # tracker.rules.permissions.ROLE_LABELS
+    _l("Quản trị hệ thống"),
+    _l("Trung tâm CNTT (theo dõi, đôn đốc)"),
+    _l("Lãnh đạo Bộ (xem)"),
+    _l("Thủ trưởng đơn vị"),
+    _l("Cán bộ đầu mối"),
+)
+
+
+def label(value: str | None) -> str:
+    """A Vietnamese label from the rule modules in the interface language; anything else as it is."""
+    if not value:  # gettext("") would be the catalog's header
+        return value or ""
+    return gettext(value)
+
+
+def lazy_label(value: str) -> LazyString:
+    """label(value), worked out when the text is used (for form choices defined at import time)."""
+    return LazyString(label, value)
