@@ -11,7 +11,7 @@ fi
 stamp=.venv/.requirements.sha256
 wanted="$(sha256sum requirements.txt | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  .venv/bin/python -m pip install -qq --disable-pip-version-check -r requirements.txt
   echo "$wanted" > "$stamp"
 fi
 # shellcheck disable=SC1091
