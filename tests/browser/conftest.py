@@ -31,10 +31,25 @@ def chromium():
         browser.close()
 
 
+def _buffered(app):
+    """The app with each response read whole and closed before it is sent: a browser that drops a
+    connection mid-file (it does, for icons and styles) then leaves no open file behind in the server
+    thread, which would otherwise surface later as a ResourceWarning in an unrelated test."""
+    def wsgi(environ, start_response):
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+    return wsgi
+
+
 @pytest.fixture
 def live_server(seeded):
     """The seeded app served on a free loopback port for the length of one test."""
-    server = make_server("127.0.0.1", 0, seeded, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(seeded), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
