@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from tracker.rules.lifecycle import CLASS_LABELS, ROLL_UP_LABELS, STATE_LABELS
+from tracker.rules.kpi import FIELD_LABELS
+from tracker.rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from tracker.rules.permissions import ROLE_LABELS
 from tracker.status import relative_days
 from tracker.views import format_relative_days
@@ -43,7 +45,7 @@ def test_switching_to_english_and_back(seeded, client, login_as):
 
     unit = page(client, "/units/CDA")
     assert '<html lang="en">' in unit
-    for text in ("Action items the unit leads", "Action items the unit coordinates on", "Assigned targets",
+    for text in ("Action items the unit leads", "Action items the unit coordinates on", "Targets for providing and using online public services",
                  "1 action item as lead unit:", "0 overdue", "Deadline", "Last updated", "days left",
                  "Not started", "Quick update of action item I.2", "Move to", "Save update", "Today:",
                  "Simulated date (demo)", "My unit", "Sign out", "(Unit head — CDA)"):
@@ -179,6 +181,7 @@ def test_the_catalog_holds_every_message_of_the_sources(catalog):
 
 def test_every_rules_label_is_in_the_catalog(catalog):
     labels = {*STATE_LABELS.values(), *CLASS_LABELS.values(), *ROLL_UP_LABELS.values(), *ROLE_LABELS.values(),
+              *KPI_STATUS_LABELS.values(), *FIELD_LABELS.values(),
               "Chưa giao", "Chưa giao đơn vị"}  # tracker.status.item_status
     held = {m.id for m in catalog if m.id and not m.context}
     assert labels - held == set()

@@ -12,12 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .accounts import AccountError, create_user, find_unit
-from .clock import utcnow
+from .clock import today, utcnow
 from .demo import add_life, make_accounts
+from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
 from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection
 from .plan_import import PlanImportError, import_document
 from .rules.deadlines import parse_deadline
+from .rules.kpi import (
+    FIELDS, STATUS_LABELS, Counts, InconsistentFigures, format_percent, format_points, ratios,
+)
 from .rules.permissions import ROLE_LABELS, ROLES
 from .units import UnitDirectoryError, load_units
 
@@ -25,6 +29,7 @@ plan_cli = AppGroup("plan", help="Nhập và xem kế hoạch (import and show a
 units_cli = AppGroup("units", help="Danh mục đơn vị (the unit directory).")
 users_cli = AppGroup("users", help="Tài khoản người dùng (user accounts).")
 demo_cli = AppGroup("demo", help="Dữ liệu trình diễn (demo data).")
+kpi_cli = AppGroup("kpi", help="Số liệu chỉ tiêu (KPI figures).")
 
 SEED_PLAN_FILE = "plan-1872-QD-BVHTTDL-2023.txt"
 
@@ -187,11 +192,65 @@ def demo_setup_command() -> None:
     for warning in plan.warnings:
         click.echo(f"Cảnh báo: {warning}")
     if changes:
-        click.echo(f"Đã thêm {changes} cập nhật tiến độ mẫu.")
+        click.echo(f"Đã thêm {changes} cập nhật tiến độ và báo cáo số liệu mẫu.")
     click.echo("Tài khoản trình diễn (mật khẩu lưu trong instance/demo-accounts.txt):")
     for account in accounts:
         unit = f" — {account.unit}" if account.unit else ""
         click.echo(f"  {account.email:<28} {account.password:<18} {ROLE_LABELS[account.role]}{unit}")
+
+
+@kpi_cli.command("report")
+@click.argument("unit_ref", metavar="UNIT")
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Ngày số liệu (YYYY-MM-DD).")
+@click.option("--counts", "counts_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp JSON chứa các số đếm.")
+def kpi_report_command(unit_ref: str, as_of, counts_file: Path) -> None:
+    """Ghi nhận số liệu của một đơn vị — report a unit's counts."""
+    unit = find_unit(unit_ref)
+    if unit is None:
+        _fail(f"không có đơn vị “{unit_ref}”.")
+    try:
+        data = json.loads(counts_file.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        _fail(f"{counts_file.name}: không đọc được JSON ({exc}).")
+    if not isinstance(data, dict):
+        _fail(f"{counts_file.name}: cần một đối tượng JSON với các số đếm: {', '.join(FIELDS)}.")
+    try:
+        counts = Counts.from_mapping(data)
+        report = record_figures(unit, counts, as_of=as_of.date(), today=today(), now=utcnow(), reporter=None,
+                                source="cli")
+    except (InconsistentFigures, FiguresRefused) as exc:
+        db.session.rollback()
+        _fail(f"{unit.name}: {exc} Không có số liệu nào được lưu.")
+    db.session.commit()
+    shown = ", ".join(f"({r.number}) {format_percent(r.value)}" for r in ratios(counts))
+    click.echo(f"Đã ghi nhận số liệu của {unit.name} tính đến {report.as_of:%d/%m/%Y}: {shown}.")
+
+
+@kpi_cli.command("show")
+@click.argument("unit_ref", metavar="[UNIT]", required=False)
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Số liệu mới nhất tính đến ngày này.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def kpi_show_command(unit_ref: str | None, as_of, as_json: bool) -> None:
+    """Tỷ lệ và mức đạt chỉ tiêu của các đơn vị — show ratios and attainment."""
+    unit_ids = None
+    if unit_ref:
+        unit = find_unit(unit_ref)
+        if unit is None:
+            _fail(f"không có đơn vị “{unit_ref}”.")
+        unit_ids = [unit.id]
+    standings = kpi_by_unit(unit_ids=unit_ids, as_of=as_of.date() if as_of else None)
+    if as_json:
+        _print_json({"units": [standing_as_json(s) for s in standings]})
+        return
+    for standing in standings:
+        when = f"tính đến {standing.latest.as_of:%d/%m/%Y}" if standing.latest else "chưa có số liệu"
+        click.echo(f"{standing.unit.name} ({standing.group.name}, kế hoạch {standing.plan.number}) — {when}")
+        for result in standing.results:
+            ratio = result.ratio
+            actual = format_percent(ratio.value) if ratio else "chưa có số liệu"
+            gap = f", thiếu {format_points(result.attainment.gap_points)}" if result.attainment.status == "not_met" else ""
+            click.echo(f"  ({result.indicator.number}) {actual} — {STATUS_LABELS[result.attainment.status]}{gap}")
 
 
 def register_cli(app: Flask) -> None:
@@ -199,3 +258,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(kpi_cli)

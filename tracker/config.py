@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "HTTPS": "0",
     # An item is "due soon" this many days before its due date.
     "DUE_SOON_DAYS": "7",
+    # KPI figures for a month are due by this day of the next month.
+    "KPI_DUE_DAY": "5",
 }
 
 
@@ -44,6 +46,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
     values["MAX_CONTENT_LENGTH"] = int(values["MAX_UPLOAD_MB"]) * 1024 * 1024
     values["DUE_SOON_DAYS"] = int(values["DUE_SOON_DAYS"])
+    values["KPI_DUE_DAY"] = int(values["KPI_DUE_DAY"])
     https = str(values["HTTPS"]).lower() in ("1", "true", "yes")
     values.update(
         SESSION_COOKIE_SECURE=https,

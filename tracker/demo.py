@@ -12,8 +12,17 @@ from sqlalchemy import select
 from .accounts import create_user, find_unit
 from .assignments import change_assignment
 from .extensions import db
+from .figures import record_figures
 from .models import ActionItem, Assignment, AssignmentEvent, Plan, Unit, User
+from .rules.kpi import Counts
 from .rules.lifecycle import Change, Evidence
+
+# Appendix 1's notes, examples 1 to 3: Cục Bản quyền tác giả as of 15/5/2023.
+EXAMPLE_COUNTS = {
+    "procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
+    "procedures_with_dossiers": 10, "procedures_with_online_dossiers": 8, "dossiers_total": 1458,
+    "dossiers_online": 134,
+}
 
 # email, role, unit code, name
 DEMO_ACCOUNTS = (
@@ -68,8 +77,9 @@ def make_accounts(password_file: Path, now: datetime) -> list[DemoAccount]:
 
 
 def add_life(plan_number: str) -> int:
-    """Give the seed plan's assignments a plausible history up to mid-September 2023; once only.
-    Returns the number of changes made (0 when the plan already has history)."""
+    """Give the seed plan's assignments a plausible history up to mid-September 2023, and Cục Bản quyền
+    tác giả the plan's example figures; once only. Returns the number of changes made (0 when the plan
+    already has history)."""
     plan = db.session.scalar(select(Plan).where(Plan.number == plan_number))
     if plan is None:
         return 0
@@ -102,4 +112,13 @@ def add_life(plan_number: str) -> int:
     for reference, code, day, change in steps:
         target = assignment(reference, code)
         change_assignment(target, change, actor=head(code), expected_version=target.version, today=day, now=_at(day))
-    return len(steps)
+    # The plan's own worked example (Cục Bản quyền tác giả, as of 15/5/2023), and a later report.
+    copyright_office = next(a.unit for i in plan.items for a in i.assignments if a.unit.code == "CBQTG")
+    for day, counts in (
+        (date(2023, 5, 15), EXAMPLE_COUNTS),
+        (date(2023, 8, 31), {**EXAMPLE_COUNTS, "procedures_with_online_dossiers": 9,
+                             "dossiers_total": 2110, "dossiers_online": 312}),
+    ):
+        record_figures(copyright_office, Counts.from_mapping(counts), as_of=day, today=day, now=_at(day, 16),
+                       reporter=head("CBQTG"), source="demo")
+    return len(steps) + 2

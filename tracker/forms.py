@@ -4,9 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from .rules.kpi import FIELD_LABELS
 from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
 from .views.labels import lazy_label
@@ -61,3 +64,21 @@ class UserForm(FlaskForm):
 class RebindForm(FlaskForm):
     role = SelectField(_l("Vai trò"), choices=[(r, lazy_label(ROLE_LABELS[r])) for r in ROLES])
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
+
+
+class FiguresForm(FlaskForm):
+    """A unit's eight counts as of a date; the ratios are computed, never typed."""
+
+    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
+    procedures_total = IntegerField(lazy_label(FIELD_LABELS["procedures_total"]), validators=[InputRequired(REQUIRED)])
+    full_online_eligible = IntegerField(lazy_label(FIELD_LABELS["full_online_eligible"]), validators=[InputRequired(REQUIRED)])
+    full_online_provided = IntegerField(lazy_label(FIELD_LABELS["full_online_provided"]), validators=[InputRequired(REQUIRED)])
+    partial_online_accepting = IntegerField(lazy_label(FIELD_LABELS["partial_online_accepting"]), validators=[InputRequired(REQUIRED)])
+    procedures_with_dossiers = IntegerField(lazy_label(FIELD_LABELS["procedures_with_dossiers"]), validators=[InputRequired(REQUIRED)])
+    procedures_with_online_dossiers = IntegerField(lazy_label(FIELD_LABELS["procedures_with_online_dossiers"]), validators=[InputRequired(REQUIRED)])
+    dossiers_total = IntegerField(lazy_label(FIELD_LABELS["dossiers_total"]), validators=[InputRequired(REQUIRED)])
+    dossiers_online = IntegerField(lazy_label(FIELD_LABELS["dossiers_online"]), validators=[InputRequired(REQUIRED)])
+
+
+class FiguresFileForm(FlaskForm):
+    file = FileField(_l("Tệp số liệu (.xlsx hoặc .csv theo mẫu)"))

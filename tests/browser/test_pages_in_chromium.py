@@ -33,6 +33,8 @@ PAGES = [
     ("head_cda", "/items/{I.2}"),
     ("head_cda", "/account"),
     ("monitor", "/monitoring"),
+    ("monitor", "/kpi"),
+    ("monitor", "/kpi/import"),
     ("monitor", "/items/{I.1}"),
     ("admin", "/admin/users"),
     ("viewer", "/plans/999999"),
@@ -143,3 +145,39 @@ def test_collective_members_open_with_the_keyboard(seeded, live_server, page):
     details = page.locator("tr#nv-I\\.2 details").first
     assert details.get_attribute("open") is not None
     assert "Cục Bản quyền tác giả" in details.inner_text()
+
+
+def test_a_unit_head_reports_figures_through_the_form_and_sees_the_panel_update(seeded, live_server, page, artifacts):
+    sign_in(page, live_server, "head_cbqtg")
+    form = page.locator("form.figures-form")
+    form.get_by_label("Số liệu tính đến ngày").fill("2023-05-15")
+    values = {
+        "Tổng số TTHC": "12",
+        "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình": "6",
+        "Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình": "6",
+        "Số DVCTT một phần cho phép nộp hồ sơ trực tuyến": "6",
+        "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ": "10",
+        "Số TTHC có phát sinh hồ sơ trực tuyến": "8",
+        "Tổng số hồ sơ TTHC phát sinh": "1458",
+        "Số hồ sơ phát sinh trực tuyến": "1500",  # a slip: more online dossiers than dossiers
+    }
+    for label, value in values.items():
+        form.get_by_label(label, exact=True).fill(value)
+    form.get_by_role("button", name="Gửi số liệu").click()
+    page.wait_for_load_state()
+    alert = page.locator("form.figures-form .error-summary").inner_text()
+    assert "Số hồ sơ phát sinh trực tuyến (1500)" in alert and "Tổng số hồ sơ TTHC phát sinh (1458)" in alert
+    form = page.locator("form.figures-form")
+    form.get_by_label("Số hồ sơ phát sinh trực tuyến", exact=True).fill("134")
+    form.get_by_role("button", name="Gửi số liệu").click()
+    page.wait_for_load_state()
+    panel = page.locator("table.kpi-table").first.inner_text()
+    assert "100%" in panel and "80%" in panel and "9,2%" in panel
+    assert "Chưa đạt — thiếu 20,8 điểm %" in panel
+    assert page.locator("svg.trend").count() == 3
+    assert axe_violations(page) == []
+    _shoot(page, artifacts, "unit-page-kpi-desktop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    _shoot(page, artifacts, "unit-page-kpi-phone")

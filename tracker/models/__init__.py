@@ -1,5 +1,5 @@
 """The database tables, one module per area; importing this package registers them all."""
-from .kpi import Indicator, Target, TargetMilestone, UnitGroup, UnitGroupMember
+from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
 from .units import Unit, UnitAlias
@@ -7,6 +7,6 @@ from .users import LoginAttempt, User
 
 __all__ = [
     "ActionItem", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
-    "LoginAttempt", "Plan", "PlanSection", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
+    "KpiReport", "LoginAttempt", "Plan", "PlanSection", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
     "UnitGroupMember", "User",
 ]

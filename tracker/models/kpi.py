@@ -1,10 +1,10 @@
 """Appendix 1 of a plan: unit groups, the indicators, and each group's targets (with milestones)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -93,3 +93,29 @@ class TargetMilestone(db.Model):
     value: Mapped[Decimal] = mapped_column(Numeric(6, 2))
 
     target: Mapped[Target] = relationship(back_populates="milestones")
+
+
+class KpiReport(db.Model):
+    """A unit's counts as of a date (cumulative for the year). Every report is kept: a correction for
+    the same date is a new row, and the row it replaces stops being current."""
+
+    __tablename__ = "kpi_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    as_of: Mapped[date] = mapped_column(index=True)
+    procedures_total: Mapped[int] = mapped_column(Integer)
+    full_online_eligible: Mapped[int] = mapped_column(Integer)
+    full_online_provided: Mapped[int] = mapped_column(Integer)
+    partial_online_accepting: Mapped[int] = mapped_column(Integer)
+    procedures_with_dossiers: Mapped[int] = mapped_column(Integer)
+    procedures_with_online_dossiers: Mapped[int] = mapped_column(Integer)
+    dossiers_total: Mapped[int] = mapped_column(Integer)
+    dossiers_online: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(default=True, index=True)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: command line
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(20))  # form, api, file, cli, demo
+
+    unit: Mapped[Unit] = relationship()
+    reported_by: Mapped["User | None"] = relationship()  # noqa: F821 (models.users)

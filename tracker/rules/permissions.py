@@ -24,8 +24,10 @@ REOPEN_ASSIGNMENT = "reopen_assignment"  # done -> in progress, with a reason
 VIEW_EVIDENCE = "view_evidence"          # download an evidence file (unit=assignment's unit)
 COMMENT_ITEM = "comment_item"            # units=the item's lead and coordinating units
 MANAGE_USERS = "manage_users"            # create, disable, re-bind any user
+REPORT_FIGURES = "report_figures"        # a unit's KPI counts (unit=the unit)
+IMPORT_FIGURES = "import_figures"        # many units' counts at once from a file
 ACTIONS = (VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
-           COMMENT_ITEM, MANAGE_USERS)
+           COMMENT_ITEM, MANAGE_USERS, REPORT_FIGURES, IMPORT_FIGURES)
 
 
 @dataclass(frozen=True)
@@ -61,4 +63,9 @@ def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Col
         return actor.role in (ADMIN, MONITOR) or (own and actor.unit_id in units)
     if action == MANAGE_USERS:
         return actor.role == ADMIN
+    if action == REPORT_FIGURES:
+        return own and unit == actor.unit_id
+    if action == IMPORT_FIGURES:
+        # The IT Centre collects the figures from the one-stop-shop system for all units.
+        return actor.role in (ADMIN, MONITOR)
     return False  # pragma: no cover — every action is handled above

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 
 from ..clock import today
+from ..figures import counts_of
+from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
+from ..rules.kpi import ratios, round_percent
+from .labels import label
 
 
 def format_date(value: date | None) -> str:
@@ -44,6 +49,40 @@ def format_relative_days(days: int | None) -> str:
     return ngettext("quá hạn %(num)d ngày", "quá hạn %(num)d ngày", -days)
 
 
+def _decimal_text(value: Decimal) -> str:
+    """One decimal, without a trailing zero; the decimal comma in Vietnamese, the point in English."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return text if get_locale() and get_locale().language == "en" else text.replace(".", ",")
+
+
+def format_ratio(value: Fraction | None) -> str:
+    """An exact ratio as a percentage rounded to one decimal for display: "9,2%" (never rounded earlier)."""
+    percent = round_percent(value)
+    return "" if percent is None else f"{_decimal_text(percent)}%"
+
+
+def format_points(points: Fraction | None) -> str:
+    """A gap in percentage points: "20,8 điểm %"."""
+    if points is None:
+        return ""
+    rounded = round_percent(points / 100)
+    return gettext("%(value)s điểm %%", value=_decimal_text(rounded))
+
+
+def format_percent_fraction(value: Fraction | None) -> str:
+    """A percentage already multiplied by 100 (a Ratio's .percent) for display; empty when there is none."""
+    return "" if value is None else format_ratio(value / 100)
+
+
+def trend(history: list, number: int) -> list[tuple[date, Fraction | None]]:
+    """(as_of, percent) of one indicator over a unit's current reports, oldest first."""
+    points = []
+    for report in history:
+        ratio = next(r for r in ratios(counts_of(report)) if r.number == number)
+        points.append((report.as_of, ratio.percent))
+    return points
+
+
 def register_views(app: Flask) -> None:
     from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
     from ..rules.permissions import ROLE_LABELS
@@ -53,7 +92,7 @@ def register_views(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .auth import register_login
     from .items import bp as items_bp
-    from .labels import label
+    from .kpi import bp as kpi_bp
     from .monitoring import bp as monitoring_bp
     from .plans import bp as plans_bp
     from .security import register_security
@@ -61,13 +100,18 @@ def register_views(app: Flask) -> None:
 
     register_login(app)
     register_security(app)
-    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
+    app.add_template_filter(format_ratio, "ratio")
+    app.add_template_filter(format_points, "points")
+    app.add_template_filter(trend, "trend")
+    app.add_template_filter(format_percent_fraction, "ratio_percent")
+    app.add_template_filter(lambda status: label(KPI_STATUS_LABELS[status]), "kpi_status")
 
     @app.context_processor
     def _globals() -> dict:

@@ -1,4 +1,5 @@
-"""JSON API, version 1: read an assignment, change its status — the same rules and errors as the pages."""
+"""JSON API, version 1: assignments (read, change status) and a unit's KPI figures (read, report) —
+the same rules and errors as the pages."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,15 +7,18 @@ from datetime import date
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
-from ..models import Assignment
+from ..figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
+from ..models import Assignment, Unit
+from ..rules.kpi import Counts, InconsistentFigures
 from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused
-from ..rules.permissions import VIEW_PLAN
+from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
 from ..status import status_of
-from .access import require
+from .access import allowed, require
 from .security import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -101,3 +105,45 @@ def set_status(assignment_id: int):
         return jsonify(body), 422
     db.session.commit()
     return jsonify(assignment_json(assignment))
+
+
+def _unit_for(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.get("/units/<code>/kpi")
+def unit_kpi(code: str):
+    """The unit's latest ratios and attainment in each plan that sets it targets."""
+    unit = _unit_for(code)
+    require(VIEW_UNIT, unit=unit.id)
+    return jsonify({"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]})
+
+
+@bp.post("/units/<code>/figures")
+def report_figures(code: str):
+    """Body: {"as_of": "YYYY-MM-DD", "procedures_total": …, …} — the eight counts; the ratios are computed."""
+    unit = _unit_for(code)
+    if not allowed(REPORT_FIGURES, unit=unit.id):
+        return error_response(403, gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."), "forbidden")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return error_response(400, gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
+    try:
+        as_of = date.fromisoformat(str(payload.get("as_of")))
+    except ValueError:
+        return error_response(400, gettext("“as_of” phải là ngày dạng YYYY-MM-DD."), "invalid_date")
+    try:
+        counts = Counts.from_mapping(payload)
+        record_figures(unit, counts, as_of=as_of, today=today(), now=utcnow(), reporter=current_user, source="api")
+    except InconsistentFigures as exc:
+        db.session.rollback()
+        conflicts = [{"figures": list(c.figures), "message": c.message} for c in exc.conflicts]
+        return jsonify({"error": {"code": "inconsistent_figures", "message": str(exc), "conflicts": conflicts}}), 422
+    except FiguresRefused as exc:
+        db.session.rollback()
+        return error_response(422, str(exc), "invalid_figures")
+    db.session.commit()
+    return jsonify({"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]}), 201

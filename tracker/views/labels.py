@@ -21,6 +21,20 @@ _LABELS = (
     _l("Quá hạn"),
     _l("Chưa giao"),
     _l("Chưa giao đơn vị"),
+    # tracker.rules.kpi.STATUS_LABELS
+    _l("Đạt"),
+    _l("Chưa đạt"),
+    _l("Chưa có số liệu"),
+    _l("Không áp dụng"),
+    # tracker.rules.kpi.FIELD_LABELS
+    _l("Tổng số TTHC"),
+    _l("Số TTHC đủ điều kiện cung cấp DVCTT toàn trình"),
+    _l("Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình"),
+    _l("Số DVCTT một phần cho phép nộp hồ sơ trực tuyến"),
+    _l("Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ"),
+    _l("Số TTHC có phát sinh hồ sơ trực tuyến"),
+    _l("Tổng số hồ sơ TTHC phát sinh"),
+    _l("Số hồ sơ phát sinh trực tuyến"),
     # tracker.rules.permissions.ROLE_LABELS
     _l("Quản trị hệ thống"),
     _l("Trung tâm CNTT (theo dõi, đôn đốc)"),

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..clock import today
 from ..extensions import db
+from ..figures import kpi_by_unit
 from ..models import ActionItem, ItemUnit, Plan, PlanSection, Target, UnitGroup, UnitGroupMember
 from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN
 from ..status import item_status
@@ -60,4 +61,8 @@ def show(plan_id: int):
         )
     ))
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
-    return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses)
+    standings: dict[int, list] = {}
+    for standing in kpi_by_unit(plan_id=plan.id):
+        standings.setdefault(standing.group.id, []).append(standing)
+    return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses,
+                           standings=standings)

@@ -1,28 +1,42 @@
-"""The unit page: a unit head's home — the unit's assignments as lead and as coordinator, and its targets."""
+"""The unit page: a unit head's home — the unit's assignments as lead and as coordinator, and its KPI
+ratios against its group's targets, with the form to report figures."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..clock import today
+from ..clock import today, utcnow
 from ..extensions import db
-from ..forms import StatusForm
-from ..models import ActionItem, Assignment, ItemUnit, PlanSection, Target, Unit, UnitGroup, UnitGroupMember
+from ..figures import FiguresRefused, kpi_by_unit, record_figures
+from ..forms import FiguresForm, StatusForm
+from ..models import ActionItem, Assignment, ItemUnit, PlanSection, Unit
+from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
 from ..rules.lifecycle import next_states
-from ..rules.permissions import UPDATE_ASSIGNMENT, VIEW_UNIT
+from ..rules.permissions import REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
 from ..status import item_status, status_of
 from .access import allowed, require
 
 bp = Blueprint("units", __name__)
 
 
-@bp.get("/units/<code>")
-def show(code: str):
+def _unit(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
         abort(404)
     require(VIEW_UNIT, unit=unit.id)
+    return unit
+
+
+@bp.get("/units/<code>")
+def show(code: str):
+    return render_unit(_unit(code))
+
+
+def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: int = 200):
+    """The unit page; a submitted figures form comes back with its errors."""
     now = today()
     window = current_app.config["DUE_SOON_DAYS"]
     lead = list(db.session.scalars(
@@ -42,13 +56,8 @@ def show(code: str):
         .options(selectinload(ActionItem.section), selectinload(ActionItem.assignments))
     ))
     coordinating_rows = [(item, item_status(item, today=now)) for item in coordinating]
-    groups = list(db.session.scalars(
-        select(UnitGroup).join(UnitGroupMember).where(UnitGroupMember.unit_id == unit.id)
-        .options(selectinload(UnitGroup.targets).selectinload(Target.indicator), selectinload(UnitGroup.members))
-    ))
-    can_update = allowed(UPDATE_ASSIGNMENT, unit=unit.id)
     forms = {}
-    if can_update:
+    if allowed(UPDATE_ASSIGNMENT, unit=unit.id):
         for assignment, _status in rows:
             form = StatusForm(prefix=f"a{assignment.id}")
             options = [s for s in next_states(assignment.status) if s != "done"]
@@ -62,5 +71,42 @@ def show(code: str):
         "done": sum(1 for _, s in rows if s.state == "done"),
         "total": len(rows),
     }
+    standings = kpi_by_unit(unit_ids=[unit.id], with_history=True)
+    period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
+    latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
+    if figures_form is None and allowed(REPORT_FIGURES, unit=unit.id) and standings:
+        figures_form = FiguresForm(formdata=None)
+        figures_form.as_of.data = now
     return render_template("units/show.html", unit=unit, rows=rows, coordinating_rows=coordinating_rows,
-                           groups=groups, forms=forms, counts=counts)
+                           forms=forms, counts=counts, standings=standings, figures_form=figures_form,
+                           period=period, latest_as_of=latest_as_of,
+                           due_day=current_app.config["KPI_DUE_DAY"]), status
+
+
+@bp.post("/units/<code>/figures")
+def report_figures(code: str):
+    """The unit reports its counts as of a date; inconsistent counts are refused, naming the figures."""
+    unit = _unit(code)
+    require(REPORT_FIGURES, unit=unit.id, message=gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."))
+    form = FiguresForm()
+    if not form.validate_on_submit():
+        return render_unit(unit, figures_form=form, status=422)
+    try:
+        counts = Counts.from_mapping({name: getattr(form, name).data for name in FIELDS})
+        record_figures(unit, counts, as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user,
+                       source="form")
+    except InconsistentFigures as exc:
+        db.session.rollback()
+        for conflict in exc.conflicts:
+            for name in conflict.figures:
+                getattr(form, name).errors.append(conflict.message)
+        form.form_errors.extend(c.message for c in exc.conflicts)
+        return render_unit(unit, figures_form=form, status=422)
+    except FiguresRefused as exc:
+        db.session.rollback()
+        form.as_of.errors.append(str(exc))
+        return render_unit(unit, figures_form=form, status=422)
+    db.session.commit()
+    flash(gettext("Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.", unit=unit.name,
+                  day=form.as_of.data.strftime("%d/%m/%Y")), "success")
+    return redirect(url_for("units.show", code=unit.code) + "#chi-tieu")
