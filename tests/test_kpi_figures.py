@@ -298,3 +298,27 @@ def test_a_csv_template_is_offered_too(seeded, login_as, client):
     text = response.data.decode("utf-8-sig")
     assert text.splitlines()[0] == "unit,as_of," + ",".join(EXAMPLE)
     assert text.splitlines()[1].startswith("CBQTG,")  # a unit's own row only
+
+
+def test_a_rising_target_is_judged_by_the_milestone_in_force_at_the_figures_date(seeded, runner, tmp_path):
+    """Bà Rịa–Vũng Tàu's ramp (Decision 2139/QĐ-UBND, 2022) on a stored target: 50% by 30/9,
+    65% by 31/10, 80% by 30/11; 70% of procedures with online dossiers meets it in October, not in November."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tracker.models import TargetMilestone, UnitGroup
+
+    with seeded.app_context():
+        group = db.session.scalar(select(UnitGroup).where(UnitGroup.number == 3))
+        target = next(t for t in group.targets if t.indicator.number == 2)
+        target.milestones = [TargetMilestone(due_on=date(2023, 6, 30), value=Decimal(50)),
+                             TargetMilestone(due_on=date(2023, 7, 31), value=Decimal(65)),
+                             TargetMilestone(due_on=date(2023, 8, 31), value=Decimal(80))]
+        db.session.commit()
+    seventy = {**EXAMPLE, "procedures_with_online_dossiers": 7}
+    cli_report(runner, tmp_path, "CBQTG", seventy, "2023-07-31")
+    july = kpi_json(runner, "CBQTG")[0]["indicators"][1]
+    assert (july["percent"], july["required"], july["status"]) == (70.0, 65.0, "met")
+    cli_report(runner, tmp_path, "CBQTG", seventy, "2023-08-31")
+    august = kpi_json(runner, "CBQTG")[0]["indicators"][1]
+    assert (august["required"], august["status"], august["gap_points"]) == (80.0, "not_met", 10.0)
