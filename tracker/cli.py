@@ -15,6 +15,9 @@ from .accounts import AccountError, create_user, find_unit
 from .clock import today, utcnow
 from .demo import add_life, make_accounts
 from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
+from .mailer import backend_from_config
+from .outbox import dispatch
+from .reminders import sweep
 from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection
 from .plan_import import PlanImportError, import_document
@@ -30,6 +33,8 @@ units_cli = AppGroup("units", help="Danh mục đơn vị (the unit directory)."
 users_cli = AppGroup("users", help="Tài khoản người dùng (user accounts).")
 demo_cli = AppGroup("demo", help="Dữ liệu trình diễn (demo data).")
 kpi_cli = AppGroup("kpi", help="Số liệu chỉ tiêu (KPI figures).")
+reminders_cli = AppGroup("reminders", help="Thư nhắc hạn (reminder emails).")
+scheduler_cli = AppGroup("scheduler", help="Tiến trình lập lịch gửi thư (the scheduler process).")
 
 SEED_PLAN_FILE = "plan-1872-QD-BVHTTDL-2023.txt"
 
@@ -253,9 +258,51 @@ def kpi_show_command(unit_ref: str | None, as_of, as_json: bool) -> None:
             click.echo(f"  ({result.indicator.number}) {actual} — {STATUS_LABELS[result.attainment.status]}{gap}")
 
 
+@reminders_cli.command("sweep")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ngày (mặc định: hôm nay).")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không đưa thư vào hàng đợi.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def sweep_command(day, dry_run: bool, as_json: bool) -> None:
+    """Lập các thư nhắc của một ngày — plan the day's reminder emails (each once)."""
+    target = day.date() if day else today()
+    result = sweep(target, now=utcnow(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        _print_json(result.as_json(created_only=not dry_run))
+        return
+    shown = result.as_json(created_only=not dry_run)
+    verb = "Sẽ lập" if dry_run else "Đã lập"
+    click.echo(f"{verb} {len(shown['messages'])} thư nhắc cho ngày {target:%d/%m/%Y}.")
+    for message in shown["messages"]:
+        kinds = ", ".join(f"{e['kind']} {e['item'] or ''}".strip() for e in message["entries"])
+        click.echo(f"  {message['unit']}: {kinds}")
+    for name in shown["units_without_address"]:
+        click.echo(f"Cảnh báo: {name} không có địa chỉ thư điện tử; chưa gửi được thư nhắc.")
+
+
+@reminders_cli.command("dispatch")
+def dispatch_command() -> None:
+    """Gửi các thư đang chờ — send the pending emails."""
+    report = dispatch(backend_from_config(current_app.config), now=utcnow(), sender=current_app.config["MAIL_FROM"])
+    click.echo(f"Đã gửi {len(report.sent)} thư; {len(report.retrying)} thư sẽ thử lại; {len(report.failed)} thư lỗi.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run_command() -> None:
+    """Chạy tiến trình lập lịch (dừng bằng Ctrl+C) — run the scheduler process."""
+    from .scheduler import run
+
+    run(current_app._get_current_object())
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(units_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(kpi_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(scheduler_cli)

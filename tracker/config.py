@@ -23,6 +23,23 @@ DEFAULTS: dict[str, Any] = {
     "DUE_SOON_DAYS": "7",
     # KPI figures for a month are due by this day of the next month.
     "KPI_DUE_DAY": "5",
+    # Email: "file" writes each message as an .eml file into OUTBOX_DIR (relative: under the instance
+    # folder); "smtp" sends through SMTP_HOST.
+    "MAIL_BACKEND": "file",
+    "OUTBOX_DIR": "outbox",
+    "MAIL_FROM": "Plan Tracker <no-reply@example.org>",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": "25",
+    "SMTP_SECURITY": "none",  # none, starttls or tls
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_TIMEOUT": "15",
+    # Links in emails are built from this address.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # The unit that gets overdue reminders in copy and the weekly digest (the IT Centre).
+    "IT_CENTRE_UNIT": "TTCNTT",
+    # The reminder sweep runs on working days at this time (Asia/Ho_Chi_Minh).
+    "SEND_TIME": "08:00",
 }
 
 
@@ -44,6 +61,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["SQLALCHEMY_DATABASE_URI"] = url
     values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
+    values["OUTBOX_DIR"] = os.path.join(instance_path, values["OUTBOX_DIR"])
+    values["SMTP_PORT"] = int(values["SMTP_PORT"])
+    values["SMTP_TIMEOUT"] = float(values["SMTP_TIMEOUT"])
+    if values["MAIL_BACKEND"] not in ("file", "smtp"):
+        raise ValueError(f"TRACKER_MAIL_BACKEND must be file or smtp, got {values['MAIL_BACKEND']!r}")
+    if values["SMTP_SECURITY"] not in ("none", "starttls", "tls"):
+        raise ValueError(f"TRACKER_SMTP_SECURITY must be none, starttls or tls, got {values['SMTP_SECURITY']!r}")
     values["MAX_CONTENT_LENGTH"] = int(values["MAX_UPLOAD_MB"]) * 1024 * 1024
     values["DUE_SOON_DAYS"] = int(values["DUE_SOON_DAYS"])
     values["KPI_DUE_DAY"] = int(values["KPI_DUE_DAY"])

@@ -1,4 +1,5 @@
 """The database tables, one module per area; importing this package registers them all."""
+from .emails import OutboxMessage, Setting, SweepRun
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
@@ -7,6 +8,6 @@ from .users import LoginAttempt, User
 
 __all__ = [
     "ActionItem", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
-    "KpiReport", "LoginAttempt", "Plan", "PlanSection", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
+    "KpiReport", "LoginAttempt", "OutboxMessage", "Plan", "PlanSection", "Setting", "SweepRun", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
     "UnitGroupMember", "User",
 ]

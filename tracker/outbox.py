@@ -1,0 +1,126 @@
+"""The outbox: adding messages exactly once (a unique key and INSERT … ON CONFLICT DO NOTHING), and
+dispatching them exactly once (each row claimed by one conditional UPDATE before it is sent)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .extensions import db
+from .mailer import Backend, DeliveryError, build_email
+from .models import OutboxMessage
+
+log = logging.getLogger("tracker.mail")
+# A row left "sending" this long (its process died mid-send) goes back to the queue.
+STALE_CLAIM = timedelta(minutes=30)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message as the sweep (or an urge) makes it, before it has a row."""
+
+    unit_id: int
+    kind: str
+    reference_on: date
+    recipients: list[str]
+    cc: list[str]
+    subject: str
+    body_text: str
+    body_html: str
+    entries: list[dict[str, Any]]
+
+
+def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
+    """Add the drafts whose (unit, kind, reference date) is not in the outbox yet; return the new rows' ids.
+
+    Safe against a second process doing the same at the same moment: the database keeps one row per key."""
+    if not drafts:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    created = []
+    for draft in drafts:
+        statement = (
+            insert(OutboxMessage)
+            .values(unit_id=draft.unit_id, kind=draft.kind, reference_on=draft.reference_on,
+                    recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
+                    body_html=draft.body_html, entries=draft.entries, status="pending", attempts=0,
+                    next_attempt_at=now, last_error="", created_at=now)
+            .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
+            .returning(OutboxMessage.id)
+        )
+        new_id = db.session.execute(statement).scalar()
+        if new_id is not None:
+            created.append(new_id)
+    return created
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take one pending row for this process; False if another process took it first."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+    ).scalar()
+    db.session.commit()
+    return claimed is not None
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=5) * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DispatchReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200) -> DispatchReport:
+    """Send the pending messages that are due; commits after each one so nothing is lost or sent twice."""
+    report = DispatchReport()
+    # Rows whose sender died while "sending" are queued again.
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .values(status="pending", last_error="Lần gửi trước bị gián đoạn; gửi lại.")
+    )
+    db.session.commit()
+    candidates = list(db.session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id).limit(limit)
+    ))
+    for message_id in candidates:
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            reply = backend.send(build_email(message, sender=sender))
+        except DeliveryError as exc:
+            message.last_error = exc.reply
+            if exc.permanent:
+                message.status = "failed"
+                report.failed.append(message.id)
+            else:
+                message.status = "pending"
+                message.next_attempt_at = now + _backoff(message.attempts)
+                report.retrying.append(message.id)
+            log.warning("email %s to unit %s not delivered: %s", message.id, message.unit_id, exc.reply)
+        else:
+            message.status, message.sent_at, message.last_error = "sent", now, reply
+            report.sent.append(message.id)
+        db.session.commit()
+    return report
+
+
+def resend(message: OutboxMessage, *, now: datetime) -> None:
+    """Queue a failed message again (an admin's decision after fixing the cause)."""
+    if message.status != "failed":
+        raise ValueError("Chỉ gửi lại được thư đã gửi thất bại.")
+    message.status, message.next_attempt_at = "pending", now

@@ -1,0 +1,80 @@
+"""The scheduler process (`flask --app wsgi scheduler run`): APScheduler calls `tick` at the send time
+on working days and every few minutes; `tick` sweeps once a day (catching up if the process was down
+at send time) and dispatches what is pending. Correctness lives in the database, not in the scheduler:
+a tick in two processes, or twice, sends each message once."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from .extensions import db
+from .mailer import backend_from_config
+from .outbox import DispatchReport, dispatch
+from .reminders import has_swept, sweep
+from .rules.workdays import WorkCalendar
+
+log = logging.getLogger("tracker.scheduler")
+RETRY_MINUTES = 5
+
+
+@dataclass
+class TickReport:
+    swept: bool
+    created: int
+    dispatch: DispatchReport
+
+
+def send_time() -> time:
+    """The configured daily send time (SEND_TIME, "HH:MM", Asia/Ho_Chi_Minh)."""
+    hours, minutes = current_app.config["SEND_TIME"].split(":")
+    return time(int(hours), int(minutes))
+
+
+def tick(now: datetime) -> TickReport:
+    """Sweep today's reminders if it is a working day, the send time has passed and nobody has swept
+    yet; then send what is pending. `now` is an aware datetime (tests pass one; the scheduler passes
+    the clock's)."""
+    local = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    today = local.date()
+    swept, created = False, 0
+    if WorkCalendar().is_workday(today) and local.time() >= send_time() and not has_swept(today):
+        result = sweep(today, now=now.astimezone(timezone.utc))
+        db.session.commit()
+        swept, created = True, len(result.created_ids)
+        log.info("swept %s: %s new messages", today, created)
+    report = dispatch(backend_from_config(current_app.config), now=now.astimezone(timezone.utc),
+                      sender=current_app.config["MAIL_FROM"])
+    if report.sent or report.retrying or report.failed:
+        log.info("dispatch: %s sent, %s to retry, %s failed", len(report.sent), len(report.retrying),
+                 len(report.failed))
+    return TickReport(swept, created, report)
+
+
+def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is what the tests call
+    """Run the scheduler in this process until it is stopped."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    zone = ZoneInfo(app.config["TIMEZONE"])
+
+    def job() -> None:
+        with app.app_context():
+            try:
+                tick(datetime.now(timezone.utc))
+            finally:
+                db.session.remove()
+
+    with app.app_context():
+        at = send_time()
+    scheduler = BlockingScheduler(timezone=zone, job_defaults={
+        # A job late by hours (machine asleep, process busy) still runs once, not never and not N times.
+        "coalesce": True, "misfire_grace_time": 8 * 3600, "max_instances": 1,
+    })
+    scheduler.add_job(job, "cron", day_of_week="mon-fri", hour=at.hour, minute=at.minute, id="daily-sweep")
+    scheduler.add_job(job, "interval", minutes=RETRY_MINUTES, id="retry-and-catch-up")
+    job()  # at start-up: catch up on a sweep missed today, send what is pending
+    log.info("scheduler started: sweep at %s on working days, retries every %s minutes", at, RETRY_MINUTES)
+    scheduler.start()
