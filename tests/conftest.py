@@ -62,6 +62,7 @@ def app(database_url: str, tmp_path: Path, today: str):
         "TODAY": today,
         "TESTING": True,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
     })
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):

@@ -39,6 +39,9 @@ TABLE = {
     "admin.users":           ("GET", "/admin/users", (None, A, F, F, F, F, F)),
     "admin.toggle_active":   ("POST", "/admin/users/{user}/active", (None, A, F, F, F, F, F)),
     "admin.change_role":     ("POST", "/admin/users/{user}/role", (None, A, F, F, F, F, F)),
+    "admin.reminder_rules":  ("GET", "/admin/reminders", (None, A, F, F, F, F, F)),
+    "admin.emails":          ("GET", "/admin/emails", (None, A, A, F, F, F, F)),
+    "admin.resend_email":    ("POST", "/admin/emails/{email}/resend", (None, A, F, F, F, F, F)),
     "api.get_assignment":    ("GET", "/api/v1/assignments/{assignment}", (None, A, A, A, A, A, A)),
     "api.set_status":        ("POST", "/api/v1/assignments/{assignment}/status", (None, F, F, F, A, A, F)),
     "api.unit_kpi":          ("GET", "/api/v1/units/CDA/kpi", (None, A, A, A, A, A, F)),
@@ -73,7 +76,15 @@ def ids(seeded):
                                   now=assignment.created_at, upload_dir=Path(seeded.config["UPLOAD_DIR"]),
                                   max_bytes=1 << 20)
         staff = db.session.scalar(select(User).where(User.email == "staff_cda@example.org"))
-        values = {"plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
+        from tracker.models import OutboxMessage
+
+        message = OutboxMessage(unit_id=assignment.unit_id, kind="daily", reference_on=assignment.created_at.date(),
+                                recipients=["a@example.org"], cc=[], subject="s", body_text="t", body_html="h",
+                                entries=[], status="failed", attempts=1, next_attempt_at=assignment.created_at,
+                                last_error="554", created_at=assignment.created_at)
+        db.session.add(message)
+        db.session.flush()
+        values = {"email": message.id, "plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
                   "user": staff.id, "cda": assignment.unit_id}
         db.session.commit()
     return values

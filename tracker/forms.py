@@ -82,3 +82,27 @@ class FiguresForm(FlaskForm):
 
 class FiguresFileForm(FlaskForm):
     file = FileField(_l("Tệp số liệu (.xlsx hoặc .csv theo mẫu)"))
+
+
+class ReminderRulesForm(FlaskForm):
+    """The reminder rules an admin may change."""
+
+    send_time = StringField(_l("Giờ gửi thư hằng ngày (giờ Việt Nam, HH:MM)"),
+                            validators=[DataRequired(REQUIRED), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Nhập giờ dạng HH:MM, ví dụ 08:00."))])
+    before_days = StringField(_l("Nhắc trước hạn (số ngày, cách nhau bằng dấu phẩy; 0 = đúng ngày đến hạn)"),
+                              validators=[DataRequired(REQUIRED)])
+    overdue_repeat_days = IntegerField(_l("Khi quá hạn: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
+    ongoing_repeat_days = IntegerField(_l("Nhiệm vụ thường xuyên thiếu báo cáo: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
+    progress_period_days = IntegerField(_l("Nhiệm vụ thường xuyên cần báo cáo tiến độ sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
+    kpi_repeat_days = IntegerField(_l("Chưa báo cáo số liệu: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
+    digest_weekday = SelectField(_l("Ngày gửi bản tổng hợp tuần cho Trung tâm CNTT"), coerce=int, choices=[
+        (0, _l("Thứ Hai")), (1, _l("Thứ Ba")), (2, _l("Thứ Tư")), (3, _l("Thứ Năm")), (4, _l("Thứ Sáu"))])
+    copy_it_centre_on_overdue = BooleanField(_l("Gửi đồng thời (CC) Trung tâm CNTT các thư nhắc quá hạn"))
+    coordinators_get_before = BooleanField(_l("Đơn vị phối hợp nhận thư nhắc trước hạn"))
+    kind_before = BooleanField(_l("Nhắc trước hạn"))
+    kind_due = BooleanField(_l("Nhắc đúng ngày đến hạn"))
+    kind_overdue = BooleanField(_l("Nhắc quá hạn"))
+    kind_coordinating = BooleanField(_l("Nhắc đơn vị phối hợp"))
+    kind_ongoing_report = BooleanField(_l("Nhắc báo cáo tiến độ nhiệm vụ thường xuyên"))
+    kind_kpi_missing = BooleanField(_l("Nhắc báo cáo số liệu chỉ tiêu"))
+    kind_digest = BooleanField(_l("Bản tổng hợp tuần cho Trung tâm CNTT"))

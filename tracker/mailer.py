@@ -5,12 +5,18 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 from typing import Protocol
 
 from .models import OutboxMessage
+
+
+# Python's header folding drops the space between two encoded words ("chế: 1" arrives as "chế:1");
+# lines up to RFC 5322's 998 characters keep a Vietnamese subject in one piece.
+_POLICY = policy.default.clone(max_line_length=998)
 
 
 class DeliveryError(Exception):
@@ -23,7 +29,7 @@ class DeliveryError(Exception):
 
 def build_email(message: OutboxMessage, *, sender: str, domain: str = "plan-tracker.local") -> EmailMessage:
     """The MIME message: UTF-8 plain text with an HTML alternative, and a Message-ID stable per outbox row."""
-    email = EmailMessage()
+    email = EmailMessage(policy=_POLICY)
     email["From"] = sender
     email["To"] = ", ".join(message.recipients)
     if message.cc:

@@ -41,6 +41,7 @@ def load_rules() -> rules.ReminderRules:
     if setting is None:
         return base
     value = dict(setting.value)
+    value.pop("send_time", None)
     if "before_days" in value:
         value["before_days"] = tuple(value["before_days"])
     if "enabled" in value:
@@ -48,9 +49,17 @@ def load_rules() -> rules.ReminderRules:
     return replace(base, **{k: v for k, v in value.items() if k in rules.ReminderRules.__dataclass_fields__})
 
 
-def save_rules(new: rules.ReminderRules, *, actor_id: int | None, now: datetime) -> None:
-    """Store the rules (after validate() found nothing); flushes, the caller commits."""
-    value = {name: getattr(new, name) for name in rules.ReminderRules.__dataclass_fields__}
+def load_send_time() -> str | None:
+    """The send time an admin set ("HH:MM"), if any."""
+    setting = db.session.get(Setting, RULES_KEY)
+    return setting.value.get("send_time") if setting is not None else None
+
+
+def save_rules(new: rules.ReminderRules, *, send_time: str, actor_id: int | None, now: datetime) -> None:
+    """Store the rules and send time (after validate() found nothing); flushes, the caller commits."""
+    # The KPI due day is configuration (TRACKER_KPI_DUE_DAY), shared with the pages: not stored here.
+    value = {name: getattr(new, name) for name in rules.ReminderRules.__dataclass_fields__ if name != "kpi_due_day"}
+    value["send_time"] = send_time
     value["before_days"] = list(new.before_days)
     value["enabled"] = sorted(new.enabled)
     setting = db.session.get(Setting, RULES_KEY)

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from .clock import utcnow
 from .extensions import db
 from .mailer import backend_from_config
 from .outbox import DispatchReport, dispatch
-from .reminders import has_swept, sweep
+from .reminders import has_swept, load_send_time, sweep
 from .rules.workdays import WorkCalendar
 
 log = logging.getLogger("tracker.scheduler")
@@ -29,8 +30,8 @@ class TickReport:
 
 
 def send_time() -> time:
-    """The configured daily send time (SEND_TIME, "HH:MM", Asia/Ho_Chi_Minh)."""
-    hours, minutes = current_app.config["SEND_TIME"].split(":")
+    """The daily send time ("HH:MM", Asia/Ho_Chi_Minh): the admin's setting, else SEND_TIME."""
+    hours, minutes = (load_send_time() or current_app.config["SEND_TIME"]).split(":")
     return time(int(hours), int(minutes))
 
 
@@ -58,12 +59,16 @@ def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is w
     """Run the scheduler in this process until it is stopped."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     zone = ZoneInfo(app.config["TIMEZONE"])
 
     def job() -> None:
         with app.app_context():
             try:
-                tick(datetime.now(timezone.utc))
+                tick(utcnow())  # follows TRACKER_TODAY in a demo, the real clock otherwise
+            except Exception:  # one failed tick must not stop the scheduler; the next one retries
+                log.exception("scheduler tick failed")
+                db.session.rollback()
             finally:
                 db.session.remove()
 

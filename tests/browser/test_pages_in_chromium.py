@@ -37,6 +37,8 @@ PAGES = [
     ("monitor", "/kpi/import"),
     ("monitor", "/items/{I.1}"),
     ("admin", "/admin/users"),
+    ("admin", "/admin/reminders"),
+    ("admin", "/admin/emails"),
     ("viewer", "/plans/999999"),
 ]
 

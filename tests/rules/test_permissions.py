@@ -2,7 +2,7 @@
 import pytest
 
 from tracker.rules.permissions import (
-    ACTIONS, ADMIN, COMMENT_ITEM, IMPORT_FIGURES, MANAGE_USERS, REPORT_FIGURES, MONITOR, REOPEN_ASSIGNMENT, UNIT_HEAD, UNIT_STAFF,
+    ACTIONS, ADMIN, COMMENT_ITEM, IMPORT_FIGURES, MANAGE_SETTINGS, MANAGE_USERS, REPORT_FIGURES, VIEW_EMAIL_LOG, MONITOR, REOPEN_ASSIGNMENT, UNIT_HEAD, UNIT_STAFF,
     UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT, VIEWER, Actor, can,
 )
 
@@ -28,6 +28,8 @@ TABLE = [
     (REPORT_FIGURES, OWN, (), dict(admin=0, monitor=0, viewer=0, head=1, staff=1)),
     (REPORT_FIGURES, OTHER, (), dict(admin=0, monitor=0, viewer=0, head=0, staff=0)),
     (IMPORT_FIGURES, None, (), dict(admin=1, monitor=1, viewer=0, head=0, staff=0)),
+    (MANAGE_SETTINGS, None, (), dict(admin=1, monitor=0, viewer=0, head=0, staff=0)),
+    (VIEW_EMAIL_LOG, None, (), dict(admin=1, monitor=1, viewer=0, head=0, staff=0)),
 ]
 ACTORS = dict(admin=admin, monitor=monitor, viewer=viewer, head=head, staff=staff)
 

@@ -26,8 +26,10 @@ COMMENT_ITEM = "comment_item"            # units=the item's lead and coordinatin
 MANAGE_USERS = "manage_users"            # create, disable, re-bind any user
 REPORT_FIGURES = "report_figures"        # a unit's KPI counts (unit=the unit)
 IMPORT_FIGURES = "import_figures"        # many units' counts at once from a file
+MANAGE_SETTINGS = "manage_settings"      # reminder rules; resending a failed email
+VIEW_EMAIL_LOG = "view_email_log"        # every email the app made, with its text and status
 ACTIONS = (VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
-           COMMENT_ITEM, MANAGE_USERS, REPORT_FIGURES, IMPORT_FIGURES)
+           COMMENT_ITEM, MANAGE_USERS, REPORT_FIGURES, IMPORT_FIGURES, MANAGE_SETTINGS, VIEW_EMAIL_LOG)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Col
         return actor.role == ADMIN
     if action == REPORT_FIGURES:
         return own and unit == actor.unit_id
+    if action == MANAGE_SETTINGS:
+        return actor.role == ADMIN
+    if action == VIEW_EMAIL_LOG:
+        return actor.role in (ADMIN, MONITOR)
     if action == IMPORT_FIGURES:
         # The IT Centre collects the figures from the one-stop-shop system for all units.
         return actor.role in (ADMIN, MONITOR)

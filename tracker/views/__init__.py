@@ -83,6 +83,10 @@ def trend(history: list, number: int) -> list[tuple[date, Fraction | None]]:
     return points
 
 
+# The outbox's states as people read them (marked for translation in views.labels).
+EMAIL_STATUS_LABELS = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}
+
+
 def register_views(app: Flask) -> None:
     from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
     from ..rules.permissions import ROLE_LABELS
@@ -111,6 +115,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_points, "points")
     app.add_template_filter(trend, "trend")
     app.add_template_filter(format_percent_fraction, "ratio_percent")
+    app.add_template_filter(lambda status: gettext(EMAIL_STATUS_LABELS[status]), "email_status")
     app.add_template_filter(lambda status: label(KPI_STATUS_LABELS[status]), "kpi_status")
 
     @app.context_processor

@@ -21,6 +21,11 @@ _LABELS = (
     _l("Quá hạn"),
     _l("Chưa giao"),
     _l("Chưa giao đơn vị"),
+    # tracker.views.EMAIL_STATUS_LABELS
+    _l("Chờ gửi"),
+    _l("Đang gửi"),
+    _l("Đã gửi"),
+    _l("Gửi lỗi"),
     # tracker.rules.kpi.STATUS_LABELS
     _l("Đạt"),
     _l("Chưa đạt"),
