@@ -4,10 +4,10 @@ from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitG
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
 from .units import Unit, UnitAlias
-from .users import LoginAttempt, User
+from .users import ApiToken, LoginAttempt, User
 
 __all__ = [
-    "ActionItem", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
+    "ActionItem", "ApiToken", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
     "KpiReport", "LoginAttempt", "OutboxMessage", "Plan", "PlanSection", "Setting", "SweepRun", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup",
     "UnitGroupMember", "User",
 ]

@@ -18,6 +18,8 @@ class Unit(db.Model):
     head_email: Mapped[str | None] = mapped_column(String(255))
     focal_email: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The secret in the unit's calendar feed URL (/units/<code>/calendar.ics?token=…); a new one revokes the old.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     aliases: Mapped[list[UnitAlias]] = relationship(
         back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.id"
