@@ -31,6 +31,19 @@ TABLE = {
     "items.comment":         ("POST", "/items/{item}/comments", (None, A, A, F, A, A, F)),
     "items.evidence":        ("GET", "/evidence/{evidence}", (None, A, A, A, A, A, F)),
     "units.report_figures":  ("POST", "/units/CDA/figures", (None, F, F, F, A, A, F)),
+    "units.calendar":        ("GET", "/units/CDA/calendar.ics?token={calendar}", (P, A, A, A, A, A, A)),
+    "units.calendar_token":  ("POST", "/units/CDA/calendar/token", (None, A, F, F, A, A, F)),
+    "monitoring.urge_unit":  ("POST", "/monitoring/urge/{assignment}", (None, A, A, F, F, F, F)),
+    "reports.index":         ("GET", "/reports", (None, A, A, A, F, F, F)),
+    "reports.print_view":    ("GET", "/reports/{plan}/print?start=2023-01-01&end=2023-06-30", (None, A, A, A, F, F, F)),
+    "reports.docx":          ("GET", "/reports/{plan}.docx?start=2023-01-01&end=2023-06-30", (None, A, A, A, F, F, F)),
+    "reports.xlsx":          ("GET", "/reports/{plan}.xlsx?start=2023-01-01&end=2023-06-30", (None, A, A, A, F, F, F)),
+    "admin.units":           ("GET", "/admin/units", (None, A, F, F, F, F, F)),
+    "admin.edit_unit":       ("GET", "/admin/units/{cda}", (None, A, F, F, F, F, F)),
+    "admin.import_plan":     ("GET", "/admin/import", (None, A, F, F, F, F, F)),
+    "admin.confirm_import":  ("POST", "/admin/import/confirm", (None, A, F, F, F, F, F)),
+    "admin.deadlines":       ("GET", "/admin/deadlines", (None, A, F, F, F, F, F)),
+    "admin.unknown_unit_names": ("GET", "/admin/unknown-names", (None, A, F, F, F, F, F)),
     "monitoring.overdue":    ("GET", "/monitoring", (None, A, A, A, F, F, F)),
     "kpi.overview":          ("GET", "/kpi", (None, A, A, A, F, F, F)),
     "kpi.export":            ("GET", "/kpi/export.xlsx?plan={plan}", (None, A, A, A, F, F, F)),
@@ -45,10 +58,19 @@ TABLE = {
     "api.get_assignment":    ("GET", "/api/v1/assignments/{assignment}", (None, A, A, A, A, A, A)),
     "api.set_status":        ("POST", "/api/v1/assignments/{assignment}/status", (None, F, F, F, A, A, F)),
     "api.unit_kpi":          ("GET", "/api/v1/units/CDA/kpi", (None, A, A, A, A, A, F)),
+    "api.openapi":           ("GET", "/api/v1/openapi.json", (P, A, A, A, A, A, A)),
+    "api.list_plans":        ("GET", "/api/v1/plans", (None, A, A, A, A, A, A)),
+    "api.get_plan":          ("GET", "/api/v1/plans/{plan}", (None, A, A, A, A, A, A)),
+    "api.list_items":        ("GET", "/api/v1/items?plan={plan}", (None, A, A, A, A, A, A)),
+    "api.get_item":          ("GET", "/api/v1/items/{item}", (None, A, A, A, A, A, A)),
+    "api.list_assignments":  ("GET", "/api/v1/assignments?overdue=1&as_of=2023-11-15", (None, A, A, A, A, A, A)),
+    "api.kpi":               ("GET", "/api/v1/kpi", (None, A, A, A, A, A, A)),
     "api.report_figures":    ("POST", "/api/v1/units/CDA/figures", (None, F, F, F, A, A, F)),
     "auth.account":          ("GET", "/account", (None, A, A, A, A, A, A)),
     "auth.login":            ("GET", "/login", (P, A, A, A, A, A, A)),
     "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
+    "auth.create_api_token": ("POST", "/account/tokens", (None, A, A, A, A, A, A)),
+    "auth.revoke_api_token": ("POST", "/account/tokens/{token}/revoke", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
@@ -84,7 +106,9 @@ def ids(seeded):
                                 last_error="554", created_at=assignment.created_at)
         db.session.add(message)
         db.session.flush()
-        values = {"email": message.id, "plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
+        from tracker.calendar_feed import new_calendar_token
+
+        values = {"calendar": new_calendar_token(assignment.unit), "email": message.id, "plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
                   "user": staff.id, "cda": assignment.unit_id}
         db.session.commit()
     return values
@@ -98,6 +122,18 @@ def _sign_in(app, client, who):
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True
+
+
+def _own_token(app, who) -> int:
+    """An API token of the user, so revoking "your own token" has one to revoke."""
+    from tracker.api_tokens import create_token
+    from tracker.clock import utcnow
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == f"{who}@example.org"))
+        _plain, token = create_token(user, "kiểm thử", utcnow())
+        db.session.commit()
+        return token.id
 
 
 def _version(app, assignment_id):
@@ -119,6 +155,8 @@ def _request(app, client, endpoint, path, ids):
         data["body"] = "Ý kiến."
     elif endpoint == "admin.change_role":
         data.update({f"u{ids['user']}-role": "unit_staff", f"u{ids['user']}-unit": str(ids["cda"])})
+    elif endpoint == "auth.create_api_token":
+        data["token-name"] = "Kiểm thử"
     elif endpoint == "auth.language":
         data["lang"] = "en"
     elif endpoint == "units.report_figures":
@@ -136,6 +174,7 @@ def test_each_route_answers_each_role_as_the_table_says(seeded, ids, role):
     client = seeded.test_client()
     if role != "anonymous":
         _sign_in(seeded, client, role)
+    ids = {**ids, "token": _own_token(seeded, "admin" if role == "anonymous" else role)}
     index = ROLES.index(role)
     for endpoint, (method, template, expected) in TABLE.items():
         path = template.format(**ids)

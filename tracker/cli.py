@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .accounts import AccountError, create_user, find_unit
+from .api_tokens import ApiTokenError, create_token
 from .clock import today, utcnow
 from .demo import add_life, make_accounts
 from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
@@ -19,7 +20,7 @@ from .mailer import backend_from_config
 from .outbox import dispatch
 from .reminders import sweep
 from .extensions import db
-from .models import ActionItem, ItemUnit, Plan, PlanSection
+from .models import ActionItem, ItemUnit, Plan, PlanSection, User
 from .plan_import import PlanImportError, import_document
 from .rules.deadlines import parse_deadline
 from .rules.kpi import (
@@ -180,6 +181,25 @@ def create_user_command(email: str, role: str, unit_ref: str | None, name: str, 
         _fail(str(exc))
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {user.email} ({ROLE_LABELS[user.role]}{' — ' + unit.name if unit else ''}).")
+
+
+@users_cli.command("token")
+@click.option("--email", required=True, help="Tài khoản được cấp mã.")
+@click.option("--name", default="", help="Tên gợi nhớ của mã (vd. máy chủ báo cáo).")
+def create_token_command(email: str, name: str) -> None:
+    """Tạo mã truy cập API cá nhân; chỉ in mã ra đầu ra chuẩn — create a personal API token."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        _fail(f"không có tài khoản {email}.")
+    if not user.is_active:
+        _fail(f"tài khoản {user.email} đã bị khóa; mã truy cập của tài khoản này không dùng được.")
+    try:
+        plain, _token = create_token(user, name, now=utcnow())
+    except ApiTokenError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(plain)  # only the token on stdout, so a script can capture it
 
 
 @demo_cli.command("setup")

@@ -106,3 +106,26 @@ class ReminderRulesForm(FlaskForm):
     kind_ongoing_report = BooleanField(_l("Nhắc báo cáo tiến độ nhiệm vụ thường xuyên"))
     kind_kpi_missing = BooleanField(_l("Nhắc báo cáo số liệu chỉ tiêu"))
     kind_digest = BooleanField(_l("Bản tổng hợp tuần cho Trung tâm CNTT"))
+
+
+class UnitEditForm(FlaskForm):
+    code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    name = StringField(_l("Tên đơn vị (đầy đủ, như trong văn bản)"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    aliases = TextAreaField(_l("Các tên khác (mỗi dòng một tên)"), validators=[Optional(), Length(max=5000)])
+    head_email = StringField(_l("Thư điện tử của Thủ trưởng đơn vị"), validators=[Optional(), Length(max=255)])
+    focal_email = StringField(_l("Thư điện tử của cán bộ đầu mối"), validators=[Optional(), Length(max=255)])
+    is_active = BooleanField(_l("Đang hoạt động"))
+
+
+class PlanUploadForm(FlaskForm):
+    file = FileField(_l("Văn bản kế hoạch (.txt, .docx, .html)"))
+    number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])
+
+
+class DueDateForm(FlaskForm):
+    due_on = DateField(_l("Hạn hoàn thành"), validators=[DataRequired(REQUIRED)])
+
+
+class MapNameForm(FlaskForm):
+    written = HiddenField(validators=[DataRequired()])
+    unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)

@@ -83,8 +83,10 @@ class DispatchReport:
     failed: list[int] = field(default_factory=list)
 
 
-def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200) -> DispatchReport:
-    """Send the pending messages that are due; commits after each one so nothing is lost or sent twice."""
+def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200,
+             only_ids: list[int] | None = None) -> DispatchReport:
+    """Send the pending messages that are due (or just `only_ids`); commits after each one so nothing is
+    lost or sent twice."""
     report = DispatchReport()
     # Rows whose sender died while "sending" are queued again.
     db.session.execute(
@@ -92,10 +94,10 @@ def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200) 
         .values(status="pending", last_error="Lần gửi trước bị gián đoạn; gửi lại.")
     )
     db.session.commit()
-    candidates = list(db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id).limit(limit)
-    ))
+    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+    if only_ids is not None:
+        query = query.where(OutboxMessage.id.in_(only_ids))
+    candidates = list(db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
     for message_id in candidates:
         if not _claim(message_id, now):
             continue

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,3 +94,84 @@ class UnitDirectory:
 
     def find(self, name: str) -> Unit | None:
         return self._by_name.get(fold_name(name))
+
+
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class UnitChanges:
+    code: str
+    name: str
+    aliases: list[str]
+    head_email: str
+    focal_email: str
+    is_active: bool = True
+    groups: dict[int, int | None] = field(default_factory=dict)  # plan id -> group id (None: in no group)
+
+
+class UnitInvalid(Exception):
+    """The unit cannot be saved; `problems` maps each field to what to fix (Vietnamese)."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
+    """Create or update a unit (names and aliases unique after folding, addresses well formed, one group
+    per plan); flushes, the caller commits. Raises UnitInvalid naming every problem."""
+    problems: dict[str, str] = {}
+    code, name = normalize_text(changes.code).upper(), normalize_text(changes.name)
+    if not re.fullmatch(r"[A-Z0-9_.-]{2,40}", code):
+        problems["code"] = "Mã đơn vị gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.” (ví dụ VPC)."
+    if not name:
+        problems["name"] = "Hãy nhập tên đơn vị."
+    for key in ("head_email", "focal_email"):
+        value = getattr(changes, key).strip()
+        if value and not EMAIL_SHAPE.match(value):
+            problems[key] = f"Địa chỉ thư điện tử “{value}” không hợp lệ."
+    others = [u for u in db.session.scalars(select(Unit).options(selectinload(Unit.aliases))) if u is not unit]
+    if any(u.code == code for u in others):
+        problems["code"] = f"Mã {code} đã dùng cho đơn vị khác."
+    taken = {u.folded_name: u.name for u in others} | {a.folded_alias: u.name for u in others for a in u.aliases}
+    for written in [name, *changes.aliases]:
+        owner = taken.get(fold_name(written))
+        if written and owner:
+            field_name = "name" if written == name else "aliases"
+            problems[field_name] = f"Tên “{written}” đã là tên hoặc tên khác của {owner}."
+    if problems:
+        raise UnitInvalid(problems)
+    if unit is None:
+        unit = Unit(code=code, name=name, folded_name=fold_name(name))
+        db.session.add(unit)
+    unit.code, unit.name, unit.folded_name = code, name, fold_name(name)
+    unit.head_email = changes.head_email.strip().lower() or None
+    unit.focal_email = changes.focal_email.strip().lower() or None
+    unit.is_active = changes.is_active
+    wanted = {fold_name(a): normalize_text(a) for a in changes.aliases if a.strip() and fold_name(a) != unit.folded_name}
+    unit.aliases[:] = [a for a in unit.aliases if a.folded_alias in wanted]
+    present = {a.folded_alias for a in unit.aliases}
+    unit.aliases.extend(UnitAlias(alias=text, folded_alias=folded) for folded, text in wanted.items() if folded not in present)
+    db.session.flush()
+    _set_groups(unit, changes.groups)
+    db.session.flush()
+    return unit
+
+
+def _set_groups(unit: Unit, groups: dict[int, int | None]) -> None:
+    """Move the unit into the chosen group of each plan (or out of the plan's groups)."""
+    from .models import UnitGroup, UnitGroupMember
+
+    for plan_id, group_id in groups.items():
+        current = db.session.scalars(select(UnitGroupMember).join(UnitGroup).where(
+            UnitGroup.plan_id == plan_id, UnitGroupMember.unit_id == unit.id)).all()
+        if group_id is not None and any(m.group_id == group_id for m in current):
+            continue
+        for member in current:
+            db.session.delete(member)
+        if group_id is not None:
+            group = db.session.get(UnitGroup, group_id)
+            if group is None or group.plan_id != plan_id:
+                raise UnitInvalid({"groups": "Nhóm đã chọn không thuộc kế hoạch này."})
+            group.members.append(UnitGroupMember(position=len(group.members), written=unit.name, unit_id=unit.id))

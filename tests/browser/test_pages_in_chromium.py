@@ -124,7 +124,7 @@ def test_another_units_head_sees_no_update_form_for_that_unit(seeded, live_serve
 def test_the_it_centre_sees_the_overdue_list(seeded, live_server, page, artifacts):
     sign_in(page, live_server, "monitor")
     assert page.url.endswith("/monitoring")
-    table = page.locator("table").inner_text()
+    table = page.locator("#monitoring-list").inner_text()
     assert "Vụ Pháp chế" in table and "I.1" in table and "31/08/2023" in table
     _shoot(page, artifacts, "monitoring-desktop")
 

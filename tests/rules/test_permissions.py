@@ -2,8 +2,8 @@
 import pytest
 
 from tracker.rules.permissions import (
-    ACTIONS, ADMIN, COMMENT_ITEM, IMPORT_FIGURES, MANAGE_SETTINGS, MANAGE_USERS, REPORT_FIGURES, VIEW_EMAIL_LOG, MONITOR, REOPEN_ASSIGNMENT, UNIT_HEAD, UNIT_STAFF,
-    UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT, VIEWER, Actor, can,
+    ACTIONS, ADMIN, CALENDAR_LINK, COMMENT_ITEM, IMPORT_FIGURES, MANAGE_SETTINGS, MANAGE_USERS, REPORT_FIGURES, VIEW_EMAIL_LOG, MONITOR, REOPEN_ASSIGNMENT, UNIT_HEAD, UNIT_STAFF,
+    UPDATE_ASSIGNMENT, URGE_UNIT, VIEW_EVIDENCE, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT, VIEWER, Actor, can,
 )
 
 OWN, OTHER = 1, 2
@@ -30,6 +30,9 @@ TABLE = [
     (IMPORT_FIGURES, None, (), dict(admin=1, monitor=1, viewer=0, head=0, staff=0)),
     (MANAGE_SETTINGS, None, (), dict(admin=1, monitor=0, viewer=0, head=0, staff=0)),
     (VIEW_EMAIL_LOG, None, (), dict(admin=1, monitor=1, viewer=0, head=0, staff=0)),
+    (URGE_UNIT, OWN, (), dict(admin=1, monitor=1, viewer=0, head=0, staff=0)),
+    (CALENDAR_LINK, OWN, (), dict(admin=1, monitor=0, viewer=0, head=1, staff=1)),
+    (CALENDAR_LINK, OTHER, (), dict(admin=1, monitor=0, viewer=0, head=0, staff=0)),
 ]
 ACTORS = dict(admin=admin, monitor=monitor, viewer=viewer, head=head, staff=staff)
 

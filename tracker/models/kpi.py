@@ -23,6 +23,8 @@ class UnitGroup(db.Model):
     name: Mapped[str] = mapped_column(String(255))  # "Nhóm 1"
     declared_size: Mapped[int | None] = mapped_column(Integer)  # "(3 đơn vị)"
 
+    plan: Mapped["Plan"] = relationship()  # noqa: F821 (models.plans)
+
     members: Mapped[list[UnitGroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="UnitGroupMember.position"
     )

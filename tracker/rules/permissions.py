@@ -28,7 +28,9 @@ REPORT_FIGURES = "report_figures"        # a unit's KPI counts (unit=the unit)
 IMPORT_FIGURES = "import_figures"        # many units' counts at once from a file
 MANAGE_SETTINGS = "manage_settings"      # reminder rules; resending a failed email
 VIEW_EMAIL_LOG = "view_email_log"        # every email the app made, with its text and status
-ACTIONS = (VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
+URGE_UNIT = "urge_unit"                  # đôn đốc: an email to a unit about its assignment, now
+CALENDAR_LINK = "calendar_link"          # make or replace a unit's secret calendar-feed link (unit=…)
+ACTIONS = (URGE_UNIT, CALENDAR_LINK, VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
            COMMENT_ITEM, MANAGE_USERS, REPORT_FIGURES, IMPORT_FIGURES, MANAGE_SETTINGS, VIEW_EMAIL_LOG)
 
 
@@ -69,6 +71,10 @@ def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Col
         return own and unit == actor.unit_id
     if action == MANAGE_SETTINGS:
         return actor.role == ADMIN
+    if action == CALENDAR_LINK:
+        return actor.role == ADMIN or (own and unit == actor.unit_id)
+    if action == URGE_UNIT:
+        return actor.role in (ADMIN, MONITOR)
     if action == VIEW_EMAIL_LOG:
         return actor.role in (ADMIN, MONITOR)
     if action == IMPORT_FIGURES:

@@ -99,12 +99,13 @@ def register_views(app: Flask) -> None:
     from .kpi import bp as kpi_bp
     from .monitoring import bp as monitoring_bp
     from .plans import bp as plans_bp
+    from .reports import bp as reports_bp
     from .security import register_security
     from .units import bp as units_bp
 
     register_login(app)
     register_security(app)
-    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")

@@ -1,7 +1,11 @@
-"""Admin: user accounts (create, disable or enable, re-bind), the reminder rules, and the email log."""
+"""Admin: user accounts, the unit directory, plan import with a dry run, deadlines and unknown names to fix
+by hand, the reminder rules, and the email log."""
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import replace
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -12,13 +16,21 @@ from sqlalchemy.orm import selectinload
 from ..accounts import AccountError, create_user, rebind, set_active
 from ..clock import utcnow
 from ..extensions import db
-from ..forms import EmptyForm, RebindForm, ReminderRulesForm, UserForm
-from ..models import OutboxMessage, Unit, User
+from ..forms import (
+    DueDateForm, EmptyForm, MapNameForm, PlanUploadForm, RebindForm, ReminderRulesForm, UnitEditForm, UserForm,
+)
+from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
+from ..monitoring import groups_of_units
 from ..outbox import resend
+from ..plan_admin import (
+    AdminFixError, group_members_by_plan, items_needing_a_date, map_name_to_unit, set_due_date, unknown_names,
+)
+from ..plan_import import PlanImportError, import_document
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
+from ..units import UnitChanges, UnitInvalid, save_unit
 from .access import require
 from .labels import label
 
@@ -189,3 +201,182 @@ def resend_email(message_id: int):
         db.session.commit()
         flash(gettext("Đã đưa thư #%(id)s vào hàng đợi gửi lại.", id=message.id), "success")
     return redirect(url_for("admin.emails", status="failed"))
+
+
+# --- Units -----------------------------------------------------------------------------------------
+
+@bp.get("/units")
+def units():
+    """The unit directory: names, codes, aliases, addresses and Appendix 1 groups."""
+    require(MANAGE_SETTINGS)
+    rows = list(db.session.scalars(select(Unit).order_by(Unit.name).options(selectinload(Unit.aliases))))
+    memberships = groups_of_units({u.id for u in rows})
+    return render_template("admin/units.html", units=rows, memberships=memberships)
+
+
+def _plan_group_fields(unit: Unit | None) -> list[tuple[Plan, list[UnitGroup], int | None]]:
+    plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number).options(
+        selectinload(Plan.sections))))
+    groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.number)))
+    current = group_members_by_plan(unit) if unit is not None and unit.id else {}
+    return [(plan, [g for g in groups if g.plan_id == plan.id],
+             current[plan.id].group_id if plan.id in current else None)
+            for plan in plans if any(g.plan_id == plan.id for g in groups)]
+
+
+@bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+def edit_unit(unit_id: int | None):
+    require(MANAGE_SETTINGS)
+    unit = (db.session.get(Unit, unit_id) or abort(404)) if unit_id else None
+    form = UnitEditForm(obj=unit) if request.method == "GET" and unit else UnitEditForm()
+    if request.method == "GET":
+        form.aliases.data = "\n".join(a.alias for a in unit.aliases) if unit else ""
+        if unit is None:
+            form.is_active.data = True
+    plan_groups = _plan_group_fields(unit)
+    problems: dict[str, str] = {}
+    if form.validate_on_submit():
+        groups = {plan.id: (request.form.get(f"group-{plan.id}", type=int) or None) for plan, _, _ in plan_groups}
+        try:
+            saved = save_unit(unit, UnitChanges(
+                code=form.code.data, name=form.name.data,
+                aliases=[line for line in (form.aliases.data or "").splitlines() if line.strip()],
+                head_email=form.head_email.data or "", focal_email=form.focal_email.data or "",
+                is_active=form.is_active.data, groups=groups))
+        except UnitInvalid as exc:
+            db.session.rollback()
+            problems = exc.problems
+            for name, message in problems.items():
+                if hasattr(form, name):
+                    getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            flash(gettext("Đã lưu đơn vị %(name)s.", name=saved.name), "success")
+            return redirect(url_for("admin.units"))
+    status = 422 if (problems or form.errors) else 200
+    return render_template("admin/unit_edit.html", form=form, unit=unit, plan_groups=plan_groups,
+                           problems=problems), status
+
+
+# --- Plan import ------------------------------------------------------------------------------------
+
+IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm")
+
+
+def _import_dir() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_plan():
+    """Upload a plan document: a dry run shows what would be created or changed; nothing is saved yet."""
+    require(MANAGE_SETTINGS)
+    form = PlanUploadForm()
+    if not form.validate_on_submit():
+        return render_template("admin/import.html", form=form), 422 if form.errors else 200
+    upload = request.files.get(form.file.name)
+    if upload is None or not upload.filename:
+        form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch."))
+        return render_template("admin/import.html", form=form), 422
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        form.file.errors.append(gettext("Chỉ nhận tệp .txt, .docx hoặc .html (tệp .doc hãy lưu lại dạng .docx)."))
+        return render_template("admin/import.html", form=form), 422
+    data = upload.read()
+    try:
+        report = import_document(data, upload.filename, now=utcnow(), number=form.number.data or None)
+    except PlanImportError as exc:
+        db.session.rollback()
+        return render_template("admin/import.html", form=form, error=str(exc), filename=upload.filename), 422
+    db.session.rollback()  # a dry run: the preview only
+    token = secrets.token_hex(16)
+    folder = _import_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}{suffix}").write_bytes(data)
+    return render_template("admin/import.html", form=form, report=report, token=token, suffix=suffix,
+                           filename=upload.filename, number=form.number.data or "", confirm_form=EmptyForm())
+
+
+@bp.post("/import/confirm")
+def confirm_import():
+    """Save the previewed document."""
+    require(MANAGE_SETTINGS)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token, suffix = request.form.get("token", ""), request.form.get("suffix", "")
+    valid = re.fullmatch(r"[0-9a-f]{32}", token) is not None and suffix in IMPORT_SUFFIXES
+    path = _import_dir() / f"{token}{suffix}"
+    if not valid or not path.is_file():
+        flash(gettext("Bản xem trước đã hết hạn; hãy tải văn bản lên lại."), "error")
+        return redirect(url_for("admin.import_plan"))
+    filename = request.form.get("filename") or path.name
+    try:
+        report = import_document(path.read_bytes(), filename, now=utcnow(), number=request.form.get("number") or None)
+    except PlanImportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.import_plan"))
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(gettext("Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.", plan=report.plan,
+                  created=report.created, updated=report.updated), "success")
+    plan = db.session.scalar(select(Plan).where(Plan.number == report.plan))
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+# --- Deadlines and unknown names -------------------------------------------------------------------
+
+@bp.route("/deadlines", methods=["GET", "POST"])
+def deadlines():
+    """Deadline texts the grammar could not read, with a form to set each date by hand."""
+    require(MANAGE_SETTINGS)
+    items = items_needing_a_date()
+    forms = {item.id: DueDateForm(prefix=f"i{item.id}") for item in items}
+    if request.method == "POST":
+        item_id = request.form.get("item", type=int)
+        item = next((i for i in items if i.id == item_id), None) or abort(404)
+        form = forms[item.id]
+        if form.validate_on_submit():
+            try:
+                set_due_date(item, form.due_on.data)
+            except AdminFixError as exc:
+                db.session.rollback()
+                form.due_on.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(gettext("Đã đặt hạn %(day)s cho nhiệm vụ %(item)s.", day=form.due_on.data.strftime("%d/%m/%Y"),
+                              item=item.reference), "success")
+                return redirect(url_for("admin.deadlines"))
+        return render_template("admin/deadlines.html", items=items, forms=forms), 422
+    return render_template("admin/deadlines.html", items=items, forms=forms)
+
+
+@bp.route("/unknown-names", methods=["GET", "POST"])
+def unknown_unit_names():
+    """Names from imports that are not in the unit directory, each with a form to map it to a unit."""
+    require(MANAGE_SETTINGS)
+    choices = [("", gettext("— chọn đơn vị —"))] + [
+        (str(u.id), u.name) for u in db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name))]
+    form = MapNameForm()
+    form.unit.choices = choices
+    status = 200
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
+        if unit is None:
+            flash(gettext("Hãy chọn đơn vị cho tên “%(name)s”.", name=form.written.data), "error")
+            status = 422
+        else:
+            try:
+                count = map_name_to_unit(form.written.data, unit, now=utcnow())
+            except AdminFixError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+                status = 422
+            else:
+                db.session.commit()
+                flash(gettext("Đã ghi nhận “%(name)s” là %(unit)s (%(count)s chỗ được cập nhật); lần nhập sau sẽ tự nhận ra.",
+                              name=form.written.data, unit=unit.name, count=count), "success")
+                return redirect(url_for("admin.unknown_unit_names"))
+    return render_template("admin/unknown_names.html", names=unknown_names(), choices=choices,
+                           form_token=EmptyForm()), status

@@ -1,15 +1,20 @@
-"""Signing in and out, the account page (password change, ending every session), and the language."""
+"""Signing in and out, the account page (password change, ending every session, personal API tokens), and the language."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
+from ..api_tokens import NAME_MAX_LENGTH, create_token, revoke_token, tokens_of, user_for_bearer
 from ..clock import utcnow
 from ..extensions import db
 from ..forms import EmptyForm, LoginForm, PasswordForm
+from ..models import ApiToken, User
 from .security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -71,8 +76,52 @@ def account():
                 login_user(current_user)  # this session goes on with the new token; the others end
                 flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("auth.account"))
-    status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, end_form=EmptyForm()), status
+    return _account_page(form=form, status=422 if form.errors else 200)
+
+
+class TokenForm(FlaskForm):
+    """A name for a new personal API token (kept here until tracker/forms.py takes it)."""
+
+    name = StringField(_l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"), validators=[
+        DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
+        Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự."))])
+
+
+def _account_page(*, form: PasswordForm | None = None, token_form: TokenForm | None = None,
+                  new_token: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The account page; forms submitted elsewhere on it come back with their errors."""
+    return render_template(
+        "auth/account.html", form=form or PasswordForm(formdata=None), end_form=EmptyForm(),
+        token_form=token_form or TokenForm(formdata=None, prefix="token"), revoke_form=EmptyForm(),
+        tokens=tokens_of(current_user), new_token=new_token,
+    ), status
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_api_token():
+    """Make a personal API token; the token itself is on this response only (never stored, never flashed)."""
+    token_form = TokenForm(prefix="token")
+    if not token_form.validate_on_submit():
+        return _account_page(token_form=token_form, status=422)
+    plain, _token = create_token(current_user, token_form.name.data, now=utcnow())
+    db.session.commit()
+    return _account_page(new_token=plain, status=201)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Revoke one of the signed-in user's tokens; it stops working at its next use."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        revoke_token(token, now=utcnow())
+        db.session.commit()
+        flash(gettext("Đã thu hồi mã truy cập “%(name)s” (%(prefix)s…).", name=token.name, prefix=token.prefix),
+              "success")
+    return redirect(url_for("auth.account", _anchor="ma-truy-cap"))
 
 
 @bp.post("/account/sessions/end")
@@ -115,3 +164,17 @@ def register_login(app) -> None:  # type: ignore[no-untyped-def]
     login_manager.localize_callback = str  # flashed in the request's language (a lazy text cannot be stored)
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)
+    login_manager.request_loader(_user_from_bearer_token)
+
+
+def _user_from_bearer_token(req) -> User | None:  # type: ignore[no-untyped-def]
+    """The API's `Authorization: Bearer <token>`; Flask-Login asks only when no session is signed in."""
+    if not req.path.startswith("/api/") or "Authorization" not in req.headers:
+        return None  # tokens open the API only, never the pages and their forms
+    user = user_for_bearer(req.headers["Authorization"], now=utcnow())
+    if user is None:
+        return None
+    # Committed now, so the last use is kept even when the request itself then fails and rolls back.
+    db.session.commit()
+    g.authenticated_by_token = True  # views.security lets such requests through without a CSRF token
+    return user

@@ -1,36 +1,103 @@
-"""The IT Centre's desk: every overdue assignment across units, most overdue first."""
+"""The IT Centre's desk: assignments across units by class (overdue by default), filtered, sorted and
+paginated; the units × class matrix; units missing KPI figures; and the urge (đôn đốc) action."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..clock import today
+from ..assignments import PermissionDenied
+from ..clock import today, utcnow
 from ..extensions import db
-from ..models import ActionItem, Assignment, PlanSection
-from ..rules.permissions import VIEW_MONITORING
-from .access import require
+from ..forms import EmptyForm
+from ..mailer import backend_from_config
+from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
+from ..monitoring import (
+    CLASS_LABELS, CLASSES, SORTS, Filters, groups_of_units, list_assignments, matrix, units_missing_figures,
+)
+from ..outbox import dispatch
+from ..rules.kpi import last_due_period
+from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
+from ..urging import AlreadyUrged, NoAddress, urge
+from .access import allowed, require
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 50
 
 
+def _filters() -> Filters:
+    """The list's filters from the query string; anything malformed is a 400 with the reason."""
+    args = request.args
+    cls = args.get("class", "overdue")
+    sort = args.get("sort", "days")
+    if cls not in CLASSES or sort not in SORTS:
+        abort(400, description=gettext("Bộ lọc không hợp lệ."))
+    try:
+        min_days = int(args["min_days"]) if args.get("min_days") else None
+        page = int(args.get("page", 1))
+    except ValueError:
+        abort(400, description=gettext("Số ngày quá hạn và số trang phải là số nguyên."))
+    return Filters(cls=cls, unit=args.get("unit") or None, group=args.get("group", type=int),
+                   plan=args.get("plan", type=int), section=args.get("section") or None,
+                   min_days=min_days, sort=sort, page=max(page, 1))
+
+
 @bp.get("/monitoring")
 def overdue():
-    """Overdue = past its due date as of today, not done, and not an ongoing item."""
     require(VIEW_MONITORING)
     now = today()
-    page = max(request.args.get("page", 1, type=int), 1)
-    condition = (
-        Assignment.is_active, Assignment.status != "done", Assignment.due_on < now,
-        ActionItem.is_ongoing.is_(False),
+    filters = _filters()
+    listing = list_assignments(filters, today=now, per_page=PER_PAGE)
+    plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
+    units = list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
+    groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
+    sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
+    period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
+    missing = units_missing_figures(period, plan=filters.plan)
+    return render_template(
+        "monitoring/overdue.html", listing=listing, filters=filters, as_of=now, per_page=PER_PAGE,
+        matrix=matrix(today=now, plan=filters.plan), classes=CLASSES, class_labels=CLASS_LABELS,
+        plans=plans, units=units, groups=groups, sections=sections, missing=missing, period=period,
+        groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
+        urge_form=EmptyForm() if allowed(URGE_UNIT) else None, sorts=SORTS, filter_url=_filter_url,
     )
-    total = db.session.scalar(select(func.count(Assignment.id)).join(ActionItem).where(*condition)) or 0
-    rows = list(db.session.scalars(
-        select(Assignment).join(ActionItem).where(*condition)
-        .order_by(Assignment.due_on, Assignment.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-        .options(selectinload(Assignment.unit),
-                 selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
-    ))
-    return render_template("monitoring/overdue.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
-                           as_of=now)
+
+
+def _filter_url(**changes: object) -> str:
+    """This page's address with some filters changed (`cls` stands for the "class" parameter)."""
+    args = request.args.to_dict()
+    if "cls" in changes:
+        changes["class"] = changes.pop("cls")
+    args.update({k: str(v) for k, v in changes.items()})
+    return url_for("monitoring.overdue", **args)
+
+
+@bp.post("/monitoring/urge/<int:assignment_id>")
+def urge_unit(assignment_id: int):
+    """Send the unit an urge about this assignment now (and note it on the item)."""
+    assignment = db.session.get(Assignment, assignment_id) or abort(404)
+    require(URGE_UNIT, unit=assignment.unit_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        message_id = urge(assignment, request.form.get("text", ""), actor=current_user, today=today(),
+                          now=utcnow(), base_url=current_app.config["BASE_URL"])
+    except (AlreadyUrged, NoAddress) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except PermissionDenied as exc:
+        db.session.rollback()
+        abort(403, description=str(exc))
+    else:
+        db.session.commit()
+        report = dispatch(backend_from_config(current_app.config), now=utcnow(),
+                          sender=current_app.config["MAIL_FROM"], only_ids=[message_id])
+        if report.sent:
+            flash(gettext("Đã gửi thư đôn đốc %(unit)s về nhiệm vụ %(item)s.", unit=assignment.unit.name,
+                          item=assignment.item.reference), "success")
+        else:
+            flash(gettext("Thư đôn đốc %(unit)s đã vào hàng đợi; máy chủ thư chưa nhận, hệ thống sẽ gửi lại.",
+                          unit=assignment.unit.name), "info")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/monitoring")
+                    else url_for("monitoring.overdue"))

@@ -15,7 +15,8 @@ from ..extensions import csrf
 log = logging.getLogger("tracker.requests")
 
 # Endpoints anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "units.calendar",  # the feed checks its own token
+                    "api.openapi"}  # the API's description, so a client can be set up before it has a token
 
 ERROR_MESSAGES = {
     401: (_l("Cần đăng nhập"), _l("Vui lòng đăng nhập để tiếp tục.")),
@@ -60,6 +61,15 @@ def title_code(status: int) -> str:
             413: "too_large", 429: "too_many_requests"}.get(status, "server_error")
 
 
+def _has_bearer_token() -> bool:
+    return request.path.startswith("/api/") and request.headers.get("Authorization", "")[:7].lower() == "bearer "
+
+
+def _authenticated_by_token() -> bool:
+    """Whether this API request's user came from its bearer token (views.auth's request loader), not a session."""
+    return _has_bearer_token() and current_user.is_authenticated and bool(g.get("authenticated_by_token"))
+
+
 def register_security(app: Flask) -> None:
     @app.before_request
     def _require_sign_in():  # type: ignore[no-untyped-def]
@@ -67,7 +77,14 @@ def register_security(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             if wants_json():
-                return error_response(401, gettext("Cần đăng nhập."), "unauthorized")
+                if _has_bearer_token():
+                    response, status = error_response(401, gettext(
+                        "Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khóa."), "invalid_token")
+                    response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+                    return response, status
+                response, status = error_response(401, gettext("Cần đăng nhập."), "unauthorized")
+                response.headers["WWW-Authenticate"] = "Bearer"
+                return response, status
             from ..extensions import login_manager
 
             return login_manager.unauthorized()
@@ -79,6 +96,8 @@ def register_security(app: Flask) -> None:
         # that a form expired; every state-changing request carries the token (form field or
         # X-CSRFToken header).
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if _authenticated_by_token():
+                return None  # rights from a header no other site can make a browser send, not from a cookie
             csrf.protect()
 
     def _http_error(error):  # type: ignore[no-untyped-def]

@@ -2,20 +2,21 @@
 ratios against its group's targets, with the form to report figures."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, kpi_by_unit, record_figures
-from ..forms import FiguresForm, StatusForm
+from ..forms import EmptyForm, FiguresForm, StatusForm
 from ..models import ActionItem, Assignment, ItemUnit, PlanSection, Unit
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
 from ..rules.lifecycle import next_states
-from ..rules.permissions import REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
+from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
 from ..status import item_status, status_of
 from .access import allowed, require
 
@@ -80,7 +81,8 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: 
     return render_template("units/show.html", unit=unit, rows=rows, coordinating_rows=coordinating_rows,
                            forms=forms, counts=counts, standings=standings, figures_form=figures_form,
                            period=period, latest_as_of=latest_as_of,
-                           due_day=current_app.config["KPI_DUE_DAY"]), status
+                           due_day=current_app.config["KPI_DUE_DAY"],
+                           calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None), status
 
 
 @bp.post("/units/<code>/figures")
@@ -110,3 +112,30 @@ def report_figures(code: str):
     flash(gettext("Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.", unit=unit.name,
                   day=form.as_of.data.strftime("%d/%m/%Y")), "success")
     return redirect(url_for("units.show", code=unit.code) + "#chi-tieu")
+
+
+@bp.get("/units/<code>/calendar.ics")
+def calendar(code: str):
+    """The unit's due dates for a calendar program; the secret token in the link stands in for a sign-in."""
+    unit = unit_for_token(code, request.args.get("token", ""))
+    if unit is None:
+        abort(404)
+    body = unit_calendar(unit, base_url=current_app.config["BASE_URL"], now=utcnow())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="han-nhiem-vu-{unit.code.lower()}.ics"'
+    return response
+
+
+@bp.post("/units/<code>/calendar/token")
+def calendar_token(code: str):
+    """Make (or replace, which revokes the old) the unit's secret calendar link."""
+    unit = _unit(code)
+    require(CALENDAR_LINK, unit=unit.id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    had_one = unit.calendar_token is not None
+    new_calendar_token(unit)
+    db.session.commit()
+    flash(gettext("Đã tạo liên kết lịch mới; liên kết cũ không còn dùng được.") if had_one
+          else gettext("Đã tạo liên kết lịch cho đơn vị."), "success")
+    return redirect(url_for("units.show", code=unit.code) + "#lich")

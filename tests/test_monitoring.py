@@ -1,0 +1,126 @@
+"""The IT Centre's desk: everything overdue across units, filters and sorting, the units × class
+matrix that matches the list, units missing figures, and urging a unit (đôn đốc)."""
+from __future__ import annotations
+
+import email
+import re
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Assignment, ItemComment, OutboxMessage, Unit
+
+from .conftest import csrf_token
+
+
+@pytest.fixture
+def today():
+    return "2023-11-15"
+
+
+def rows(page: str) -> list[str]:
+    table = page[page.index('id="monitoring-list"'):page.index("</table>", page.index('id="monitoring-list"'))]
+    body = table[table.index("<tbody>"):]
+    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+
+
+def test_everything_overdue_on_15_november_is_listed(seeded, login_as, client):
+    login_as("monitor")
+    page = client.get("/monitoring").get_data(as_text=True)
+    listed = rows(page)
+    assert len(listed) == 1 + 11  # item 1 (Vụ Pháp chế) and the 11 assignments of item 2
+    assert "Quá hạn: 12" in page
+    assert "Vụ Pháp chế" in listed[0] and "I.1" in listed[0] and "<strong>76</strong>" in listed[0]  # most overdue first
+    assert all("I.2" in row and "<strong>15</strong>" in row for row in listed[1:])
+
+
+def test_a_done_assignment_is_no_longer_overdue_and_the_matrix_matches_the_list(seeded, login_as, client):
+    with seeded.app_context():
+        cda = db.session.scalar(select(Assignment).join(Unit).where(Unit.code == "CDA"))
+        cda.status, cda.completed_on = "done", cda.due_on.replace(day=30)
+        db.session.commit()
+    login_as("monitor")
+    page = client.get("/monitoring").get_data(as_text=True)
+    assert len(rows(page)) == 11
+    matrix = page[page.index('id="matrix"'):]
+    overdue_total = sum(int(n) for n in re.findall(r'aria-label="(\d+) phân công “Quá hạn”', matrix))
+    assert overdue_total == 11
+    assert "phân công “Hoàn thành đúng hạn” của Cục Điện ảnh" in matrix
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?unit=VPC", 1),
+        ("?unit=CDA", 1),
+        ("?min_days=30", 1),
+        ("?section=I", 12),
+        ("?section=II", 0),
+        ("?class=not_started&unit=TTCNTT", 2),
+        ("?sort=unit", 12),
+    ],
+)
+def test_the_list_filters(seeded, login_as, client, query, expected):
+    login_as("monitor")
+    page = client.get("/monitoring" + query).get_data(as_text=True)
+    assert (len(rows(page)) if 'id="monitoring-list"' in page else 0) == expected
+
+
+def test_a_group_filter_lists_that_groups_units_only(seeded, login_as, client):
+    from tracker.models import UnitGroup
+
+    with seeded.app_context():
+        group3 = db.session.scalar(select(UnitGroup.id).where(UnitGroup.number == 3))
+    login_as("monitor")
+    page = client.get(f"/monitoring?group={group3}").get_data(as_text=True)
+    assert len(rows(page)) == 4
+
+
+@pytest.mark.parametrize("query", ["?class=lost", "?sort=random", "?min_days=abc", "?page=x"])
+def test_malformed_filters_get_a_clear_400(seeded, login_as, client, query):
+    login_as("monitor")
+    response = client.get("/monitoring" + query)
+    assert response.status_code == 400
+
+
+def test_units_missing_figures_are_listed(seeded, login_as, client):
+    login_as("viewer")
+    page = client.get("/monitoring").get_data(as_text=True)
+    section = page[page.index('id="thieu-so-lieu"'):]
+    assert section.count("chưa báo cáo số liệu tháng 10/2023") == 11
+
+
+def test_the_it_centre_urges_a_unit_by_email_now_and_it_is_on_the_items_history(seeded, login_as, client):
+    with seeded.app_context():
+        vpc = db.session.scalar(select(Assignment).join(Unit).where(Unit.code == "VPC"))
+        assignment_id, item_id = vpc.id, vpc.item_id
+    login_as("monitor")
+    token = csrf_token(client, "/monitoring")
+    response = client.post(f"/monitoring/urge/{assignment_id}",
+                           data={"csrf_token": token, "text": "Đề nghị hoàn thành trong tuần này."})
+    assert response.status_code == 302
+    assert "Đã gửi thư đôn đốc Vụ Pháp chế về nhiệm vụ I.1." in client.get("/monitoring").get_data(as_text=True)
+    with seeded.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert (message.kind, message.status) == ("urge", "sent")
+        comment = db.session.scalar(select(ItemComment).where(ItemComment.item_id == item_id))
+        assert comment.body == "Đôn đốc Vụ Pháp chế qua thư điện tử: Đề nghị hoàn thành trong tuần này."
+    [eml] = Path(seeded.config["OUTBOX_DIR"]).glob("*.eml")
+    sent = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    assert sent["Subject"] == "[Theo dõi kế hoạch] Đôn đốc thực hiện nhiệm vụ I.1 — Vụ Pháp chế"
+    assert "quá hạn 76 ngày" in sent.get_body(preferencelist=("plain",)).get_content()
+    # A second urge the same day is refused: one email per unit per day.
+    again = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"},
+                        follow_redirects=True)
+    assert "đã được đôn đốc hôm nay" in again.get_data(as_text=True)
+
+
+def test_unit_heads_and_leadership_cannot_urge(seeded, login_as, client):
+    with seeded.app_context():
+        assignment_id = db.session.scalar(select(Assignment.id).join(Unit).where(Unit.code == "VPC"))
+    login_as("viewer")
+    response = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 403

@@ -1,0 +1,75 @@
+"""Personal API tokens: making one (shown once, only its SHA-256 kept), revoking it, and finding whose a bearer token is."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ApiToken, User
+
+NAME_MAX_LENGTH = 100
+PREFIX_LENGTH = 8
+BEARER = "bearer"
+
+
+class ApiTokenError(Exception):
+    """A token that cannot be made as asked; the message says why, in Vietnamese."""
+
+
+def token_hash(plain: str) -> str:
+    """What is stored for a token: a leaked table gives nobody a usable token."""
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User, name: str, now: datetime) -> tuple[str, ApiToken]:
+    """A new token for the user: (the token itself, to show once; its row). Flushes, the caller commits."""
+    name = (name or "").strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise ApiTokenError(f"Tên mã truy cập dài tối đa {NAME_MAX_LENGTH} ký tự.")
+    plain = secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(plain), prefix=plain[:PREFIX_LENGTH],
+                     created_at=now)
+    db.session.add(token)
+    db.session.flush()
+    return plain, token
+
+
+def revoke_token(token: ApiToken, now: datetime) -> None:
+    """The token stops working at once; revoking it again keeps the first date. Flushes, the caller commits."""
+    if token.revoked_at is None:
+        token.revoked_at = now
+        db.session.flush()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (revoked ones too: the account page shows when they stopped)."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def bearer_value(header_value: str | None) -> str | None:
+    """The token in an `Authorization: Bearer <token>` header value, or None when there is none."""
+    scheme, _, value = (header_value or "").strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() != BEARER or not value or " " in value:
+        return None
+    return value
+
+
+def user_for_bearer(header_value: str | None, now: datetime) -> User | None:
+    """The active user whose unrevoked token the header carries (its last use is noted), else None.
+
+    Flushes, the caller commits."""
+    plain = bearer_value(header_value)
+    if plain is None:
+        return None
+    # Looked up by hash: the comparison never touches the token itself, so its timing tells nothing.
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
+    if token is None or token.revoked_at is not None or token.user is None or not token.user.is_active:
+        return None
+    token.last_used_at = now
+    db.session.flush()
+    return token.user

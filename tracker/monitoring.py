@@ -1,0 +1,126 @@
+"""What the IT Centre watches: assignments across units by class (overdue first), filtered and sorted in
+the database, and the units × class matrix — each one query, whatever the number of rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
+
+# The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
+CLASSES = ("not_started", "in_progress", "blocked", "done_on_time", "done_late", "overdue")
+CLASS_LABELS = {
+    "not_started": "Chưa triển khai", "in_progress": "Đang thực hiện", "blocked": "Gặp vướng mắc",
+    "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành quá hạn", "overdue": "Quá hạn",
+}
+SORTS = {
+    "days": (Assignment.due_on.asc(), Assignment.id),          # most days overdue first
+    "due": (Assignment.due_on.desc(), Assignment.id),
+    "unit": (Unit.name, Assignment.due_on),
+    "item": (ActionItem.plan_id, PlanSection.position, ActionItem.position, Unit.name),
+}
+
+
+def class_condition(name: str, today: date):
+    """The SQL condition for one class as of today (Assignment joined with ActionItem)."""
+    overdue = and_(Assignment.status != "done", Assignment.due_on < today, not_(ActionItem.is_ongoing))
+    if name == "overdue":
+        return overdue
+    if name == "done_on_time":
+        return and_(Assignment.status == "done",
+                    or_(Assignment.due_on.is_(None), Assignment.completed_on.is_(None),
+                        Assignment.completed_on <= Assignment.due_on))
+    if name == "done_late":
+        return and_(Assignment.status == "done", Assignment.completed_on > Assignment.due_on)
+    return and_(Assignment.status == name, not_(overdue))
+
+
+@dataclass
+class Filters:
+    cls: str = "overdue"
+    unit: str | None = None       # unit code
+    group: int | None = None      # unit group id
+    plan: int | None = None
+    section: str | None = None    # section number within the plan
+    min_days: int | None = None   # at least this many days overdue
+    sort: str = "days"
+    page: int = 1
+
+
+@dataclass
+class Listing:
+    rows: list[Assignment] = field(default_factory=list)
+    total: int = 0
+
+
+def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
+    """One page of active assignments of a class, filtered and sorted by the database."""
+    conditions = [Assignment.is_active, class_condition(filters.cls, today)]
+    if filters.unit:
+        conditions.append(Unit.code == filters.unit)
+    if filters.group:
+        conditions.append(Assignment.unit_id.in_(
+            select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == filters.group)))
+    if filters.plan:
+        conditions.append(ActionItem.plan_id == filters.plan)
+    if filters.section:
+        conditions.append(PlanSection.number == filters.section)
+    if filters.min_days:
+        conditions.append(Assignment.due_on <= date.fromordinal(today.toordinal() - filters.min_days))
+    base = select(Assignment).join(ActionItem, Assignment.item_id == ActionItem.id).join(
+        PlanSection, ActionItem.section_id == PlanSection.id).join(Unit, Assignment.unit_id == Unit.id).where(*conditions)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = list(db.session.scalars(
+        base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
+        .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)
+        .options(selectinload(Assignment.unit),
+                 selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
+    ))
+    return Listing(rows, total)
+
+
+def matrix(*, today: date, plan: int | None = None) -> list[tuple[Unit, dict[str, int]]]:
+    """Units × class counts of active assignments, in one grouped query."""
+    columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
+    query = (select(Assignment.unit_id, *columns).join(ActionItem, Assignment.item_id == ActionItem.id)
+             .where(Assignment.is_active).group_by(Assignment.unit_id))
+    if plan:
+        query = query.where(ActionItem.plan_id == plan)
+    counts = {row.unit_id: {name: int(getattr(row, name) or 0) for name in CLASSES} for row in db.session.execute(query)}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(counts)))} if counts else {}
+    return sorted(((units[i], c) for i, c in counts.items()), key=lambda pair: pair[0].name)
+
+
+def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
+    """Each unit's Appendix 1 groups (a unit may be in one group per plan)."""
+    result: dict[int, list[UnitGroup]] = {}
+    if not unit_ids:
+        return result
+    rows = db.session.execute(select(UnitGroupMember.unit_id, UnitGroup).join(UnitGroup)
+                              .where(UnitGroupMember.unit_id.in_(unit_ids)))
+    for unit_id, group in rows:
+        result.setdefault(unit_id, []).append(group)
+    return result
+
+
+def units_missing_figures(period, *, plan: int | None = None) -> list[tuple[Unit, date | None]]:  # type: ignore[no-untyped-def]
+    """Units asked for figures by some plan's Appendix 1 with no report covering `period`, and their
+    latest report date — two queries."""
+    from .models import KpiReport
+    from .rules.kpi import is_report_missing
+
+    if period is None:
+        return []
+    members = select(UnitGroupMember.unit_id).join(UnitGroup).where(UnitGroupMember.unit_id.is_not(None))
+    if plan:
+        members = members.where(UnitGroup.plan_id == plan)
+    latest = (select(KpiReport.unit_id, func.max(KpiReport.as_of).label("as_of"))
+              .where(KpiReport.is_current).group_by(KpiReport.unit_id).subquery())
+    rows = db.session.execute(
+        select(Unit, latest.c.as_of).outerjoin(latest, latest.c.unit_id == Unit.id)
+        .where(Unit.id.in_(members)).order_by(Unit.name))
+    return [(unit, as_of) for unit, as_of in rows if is_report_missing(period, as_of)]
