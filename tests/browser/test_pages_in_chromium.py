@@ -183,3 +183,43 @@ def test_a_unit_head_reports_figures_through_the_form_and_sees_the_panel_update(
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     _shoot(page, artifacts, "unit-page-kpi-phone")
+
+
+def test_the_it_centre_filters_the_monitoring_list_and_follows_the_matrix(seeded, live_server, page, artifacts):
+    sign_in(page, live_server, "monitor")
+    page.get_by_label("Đơn vị", exact=True).select_option(label="Vụ Pháp chế")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert "unit=VPC" in page.url
+    rows = page.locator("#monitoring-list tbody tr")
+    assert rows.count() == 1 and "Vụ Pháp chế" in rows.first.inner_text()
+    _shoot(page, artifacts, "monitoring-filtered-desktop")
+    page.goto(live_server + "/monitoring")
+    page.locator("#matrix a").first.click()  # a count in the matrix opens the list it counts
+    page.wait_for_load_state()
+    assert "class=" in page.url and "unit=" in page.url
+    assert page.locator("#monitoring-list tbody tr").count() >= 1
+    assert axe_violations(page) == []
+
+
+def test_an_admin_uploads_a_plan_and_sees_the_preview_before_saving(app, runner, live_server, page, artifacts):
+    from tracker.extensions import db
+
+    from ..conftest import SEED_PLAN, make_user
+
+    with app.app_context():
+        make_user("quantri", "admin")
+        db.session.commit()
+    sign_in(page, live_server, "quantri")
+    page.goto(live_server + "/admin/import")
+    page.get_by_label("Văn bản kế hoạch").set_input_files(str(SEED_PLAN))
+    page.get_by_role("button", name="Xem trước").click()
+    page.wait_for_load_state()
+    preview = page.locator("section.preview").inner_text()
+    assert "Xem trước (chưa lưu)" in preview
+    assert "sẽ tạo mới 0, cập nhật 0" in preview  # the seed plan is already imported
+    assert axe_violations(page) == []
+    _shoot(page, artifacts, "import-preview-desktop")
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    page.wait_for_load_state()
+    assert "Đã nhập kế hoạch 1872/QĐ-BVHTTDL" in page.locator(".flashes").inner_text()
