@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..rules.kpi import is_report_missing, last_due_period
 from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN
 from ..units import UnitDirectory
 from .access import require
+from .files import XLSX, attachment
 
 bp = Blueprint("kpi", __name__)
 
@@ -38,13 +39,7 @@ def overview():
                            missing=missing, period=period, due_day=current_app.config["KPI_DUE_DAY"])
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.get("/kpi/export.xlsx")
@@ -53,7 +48,7 @@ def export():
     require(VIEW_MONITORING)
     plan_id = request.args.get("plan", type=int)
     standings = kpi_by_unit(plan_id=plan_id) if plan_id else kpi_by_unit()
-    return _download(export_xlsx(standings), XLSX, f"so-lieu-chi-tieu-{today():%Y-%m-%d}.xlsx")
+    return attachment(export_xlsx(standings), XLSX, f"so-lieu-chi-tieu-{today():%Y-%m-%d}.xlsx")
 
 
 def _template_units() -> list[Unit]:
@@ -70,8 +65,8 @@ def template(kind: str):
     require(VIEW_PLAN)
     units = _template_units()
     if kind == "xlsx":
-        return _download(template_xlsx(units), XLSX, "mau-so-lieu-dvctt.xlsx")
-    return _download(template_csv(units), "text/csv; charset=utf-8", "mau-so-lieu-dvctt.csv")
+        return attachment(template_xlsx(units), XLSX, "mau-so-lieu-dvctt.xlsx")
+    return attachment(template_csv(units), "text/csv; charset=utf-8", "mau-so-lieu-dvctt.csv")
 
 
 @bp.route("/kpi/import", methods=["GET", "POST"])

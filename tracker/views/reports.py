@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -16,11 +16,10 @@ from ..models import Plan
 from ..reports import Report, ascii_filename, build_report, period_label, report_docx, report_xlsx
 from ..rules.permissions import VIEW_MONITORING
 from .access import require
+from .files import DOCX, XLSX, attachment
 
 bp = Blueprint("reports", __name__)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIODS = ("h1", "year", "range")
 
 
@@ -61,11 +60,6 @@ def _report(plan_id: int) -> Report:
         abort(400, description=gettext("Không lập được báo cáo: %(error)s", error=str(exc)))
     return build_report(plan, start, end, made_on=today(), zone=ZoneInfo(current_app.config["TIMEZONE"]))
 
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.get("/reports")
@@ -117,10 +111,10 @@ def print_view(plan_id: int):
 @bp.get("/reports/<int:plan_id>.docx")
 def docx(plan_id: int):
     report = _report(plan_id)
-    return _download(report_docx(report), DOCX, ascii_filename(report, "docx"))
+    return attachment(report_docx(report), DOCX, ascii_filename(report, "docx"))
 
 
 @bp.get("/reports/<int:plan_id>.xlsx")
 def xlsx(plan_id: int):
     report = _report(plan_id)
-    return _download(report_xlsx(report), XLSX, ascii_filename(report, "xlsx"))
+    return attachment(report_xlsx(report), XLSX, ascii_filename(report, "xlsx"))
