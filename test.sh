@@ -9,9 +9,9 @@ if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "Installing Debian's chromium for the browser tests…"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-if ! command -v libreoffice >/dev/null && [ "$(id -u)" = 0 ]; then
-  echo "Installing LibreOffice (Writer and Calc, without GUI) for the report conversion tests…"
+if { ! command -v libreoffice || ! command -v pdftotext; } >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "Installing LibreOffice (Writer and Calc, without GUI) and poppler for the report conversion tests…"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
+    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null
 fi
 exec python -m pytest "$@"
