@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from .extensions import db
 from .models import LoginAttempt, Unit, User
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
+from .units import UnitDirectory
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 10
@@ -45,8 +46,6 @@ def find_unit(code_or_name: str) -> Unit | None:
     """A unit by its code or by its canonical name (or an alias)."""
     unit = db.session.scalar(select(Unit).where(func.upper(Unit.code) == code_or_name.strip().upper()))
     if unit is None:
-        from .units import UnitDirectory
-
         unit = UnitDirectory.from_database().find(code_or_name)
     return unit
 

@@ -9,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from .api_tokens import NAME_MAX_LENGTH
 from .rules.kpi import FIELD_LABELS
 from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
@@ -129,3 +130,11 @@ class DueDateForm(FlaskForm):
 class MapNameForm(FlaskForm):
     written = HiddenField(validators=[DataRequired()])
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
+
+
+class TokenForm(FlaskForm):
+    """A name for a new personal API token."""
+
+    name = StringField(_l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"), validators=[
+        DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
+        Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự."))])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, not_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
@@ -101,7 +101,7 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
     if not unit_ids:
         return result
     rows = db.session.execute(select(UnitGroupMember.unit_id, UnitGroup).join(UnitGroup)
-                              .where(UnitGroupMember.unit_id.in_(unit_ids)))
+                              .where(UnitGroupMember.unit_id.in_(unit_ids)).options(joinedload(UnitGroup.plan)))
     for unit_id, group in rows:
         result.setdefault(unit_id, []).append(group)
     return result

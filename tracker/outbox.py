@@ -35,18 +35,22 @@ class Draft:
     entries: list[dict[str, Any]]
 
 
+def insert_ignoring_duplicates(model):  # type: ignore[no-untyped-def]
+    """An INSERT that can take `.on_conflict_do_nothing()` on this database (SQLite or PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
     """Add the drafts whose (unit, kind, reference date) is not in the outbox yet; return the new rows' ids.
 
     Safe against a second process doing the same at the same moment: the database keeps one row per key."""
     if not drafts:
         return []
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     created = []
     for draft in drafts:
         statement = (
-            insert(OutboxMessage)
+            insert_ignoring_duplicates(OutboxMessage)
             .values(unit_id=draft.unit_id, kind=draft.kind, reference_on=draft.reference_on,
                     recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
                     body_html=draft.body_html, entries=draft.entries, status="pending", attempts=0,

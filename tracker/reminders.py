@@ -9,14 +9,14 @@ from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import (
     ActionItem, Assignment, ItemUnit, KpiReport, OutboxMessage, PlanSection, Setting, SweepRun, Unit, UnitGroupMember,
 )
-from .outbox import Draft, enqueue
+from .monitoring import units_missing_figures
+from .outbox import Draft, enqueue, insert_ignoring_duplicates
 from .rules import reminders as rules
 from .rules.kpi import last_due_period
 from .rules.lifecycle import STATE_LABELS
@@ -136,20 +136,14 @@ def _figures() -> list[rules.UnitFigures]:
     return [rules.UnitFigures(unit_id, latest.get(unit_id)) for unit_id in sorted(unit_ids)]
 
 
-def _digest(today: date) -> dict[str, Any]:
-    """What the IT Centre's weekly digest lists: overdue and blocked assignments, units missing figures."""
-    open_ = list(db.session.scalars(
-        select(Assignment).where(Assignment.is_active, Assignment.status != "done")
-        .options(selectinload(Assignment.item), selectinload(Assignment.unit))
-    ))
+def _digest(today: date, open_: list[Assignment]) -> dict[str, Any]:
+    """What the IT Centre's weekly digest lists: overdue and blocked assignments (from the sweep's open
+    assignments), units missing figures."""
     overdue = sorted((a for a in open_ if a.due_on and a.due_on < today and not a.item.is_ongoing),
                      key=lambda a: (a.due_on, a.unit.name))
     blocked = [a for a in open_ if a.status == "blocked"]
     period = last_due_period(today, current_app.config["KPI_DUE_DAY"])
-    missing = []
-    if period is not None:
-        missing_ids = [f.unit_id for f in _figures() if f.latest_as_of is None or f.latest_as_of < period.first_day]
-        missing = list(db.session.scalars(select(Unit).where(Unit.id.in_(missing_ids)).order_by(Unit.name)))
+    missing = [unit for unit, _latest in units_missing_figures(period)]
     return {"overdue": overdue, "blocked": blocked, "missing": missing, "period": period}
 
 
@@ -185,7 +179,7 @@ def plan_day(today: date) -> SweepResult:
             "unit": unit, "today": today, "base_url": base_url, "sections": sections, "titles": SECTION_TITLES,
             "kind_order": rules.KIND_ORDER, "states": STATE_LABELS, "period": period,
             "due_day": current_app.config["KPI_DUE_DAY"],
-            "digest": _digest(today) if rules.DIGEST in sections else None,
+            "digest": _digest(today, list(assignments.values())) if rules.DIGEST in sections else None,
         }
         result.drafts.append(Draft(
             unit_id=unit.id, kind="daily", reference_on=today, recipients=recipients, cc=sorted(cc - set(recipients)),
@@ -224,9 +218,7 @@ def sweep(today: date, *, now: datetime, dry_run: bool = False) -> SweepResult:
         return result
     result.created_ids = enqueue(result.drafts, now=now)
     # Recorded the same race-free way: a second process only adds its count (zero) to the row.
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(SweepRun).values(run_on=today, started_at=now, messages=0)
+    db.session.execute(insert_ignoring_duplicates(SweepRun).values(run_on=today, started_at=now, messages=0)
                        .on_conflict_do_nothing(index_elements=["run_on"]))
     db.session.execute(update(SweepRun).where(SweepRun.run_on == today)
                        .values(messages=SweepRun.messages + len(result.created_ids)))

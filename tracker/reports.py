@@ -27,7 +27,7 @@ from .extensions import db
 from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, Plan
 from .rules import lifecycle
-from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, round_percent
+from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
 
 CLASSES = (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE, lifecycle.NOT_DONE_IN_TIME, lifecycle.NOT_DONE_OVERDUE)
 BLOCKED_LABEL = "Gặp vướng mắc"
@@ -100,24 +100,28 @@ class KpiCell:
 
     @property
     def percent_text(self) -> str:
-        return "" if self.percent is None else f"{vn_number(self.percent)}%"
+        return "" if self.percent is None else f"{decimal_comma(self.percent)}%"
 
     @property
     def gap_text(self) -> str:
-        return "" if self.gap_points is None else f"{vn_number(self.gap_points)} điểm %"
+        return "" if self.gap_points is None else f"{decimal_comma(self.gap_points)} điểm %"
+
+    def parts(self) -> tuple[str, ...]:
+        """The actual, the target and the assessment: ("9,2%", "(chỉ tiêu 30%)", "Chưa đạt, thiếu 20,8 điểm %")."""
+        if self.status == NOT_APPLICABLE:
+            return (self.target,)
+        parts = (self.percent_text or "Chưa có số liệu", f"(chỉ tiêu {self.target})")
+        if self.status == "not_met":
+            return (*parts, f"{self.status_label}, thiếu {self.gap_text}")
+        if self.status == "met":
+            return (*parts, self.status_label)
+        return parts
 
     @property
     def summary(self) -> str:
         """"9,2% (chỉ tiêu 30%) — Chưa đạt, thiếu 20,8 điểm %", as one line of text."""
-        if self.status == NOT_APPLICABLE:
-            return self.target
-        actual = self.percent_text or "Chưa có số liệu"
-        text = f"{actual} (chỉ tiêu {self.target})"
-        if self.status == "not_met":
-            return f"{text} — {self.status_label}, thiếu {self.gap_text}"
-        if self.status == "met":
-            return f"{text} — {self.status_label}"
-        return text
+        parts = self.parts()
+        return " — ".join([" ".join(parts[:2]), *parts[2:]])
 
 
 @dataclass(frozen=True)
@@ -249,11 +253,6 @@ def dmy(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
 
-def vn_number(value: Decimal) -> str:
-    """A one-decimal number the Vietnamese way: "9,2", "100" (no trailing ",0")."""
-    return f"{value:.1f}".removesuffix(".0").replace(".", ",")
-
-
 def vn_long_date(day: date) -> str:
     """"ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
     1 and 2 only, as Nghị định 30/2020/NĐ-CP writes a document's date."""
@@ -320,9 +319,9 @@ def _target_text(result) -> str:  # type: ignore[no-untyped-def]
     if rule.kind == NOT_APPLICABLE:
         return "Không áp dụng" + (f" ({rule.note})" if rule.note else "")
     if rule.kind == RANGE and rule.low is not None and rule.high is not None:
-        return f"{vn_number(rule.low)}–{vn_number(rule.high)}%"
+        return f"{decimal_comma(rule.low)}–{decimal_comma(rule.high)}%"
     required = result.attainment.required if result.attainment.required is not None else rule.low
-    return "" if required is None else f"{vn_number(required)}%"
+    return "" if required is None else f"{decimal_comma(required)}%"
 
 
 def _kpi_rows(plan_id: int, end: date) -> tuple[list[Indicator], list[KpiRow]]:
@@ -657,10 +656,10 @@ def _docx_status_section(document, report: Report) -> None:  # type: ignore[no-u
     for n, outcome in enumerate(CLASSES, start=1):
         share = t.share(t.count(outcome))
         rows.append([n, lifecycle.CLASS_LABELS[outcome], t.count(outcome),
-                     f"{vn_number(share)}%" if share is not None else ""])
+                     f"{decimal_comma(share)}%" if share is not None else ""])
     blocked_share = t.share(t.blocked)
     rows.append(["", f"Trong đó: {BLOCKED_LABEL.lower()} (chưa hoàn thành)", t.blocked,
-                 f"{vn_number(blocked_share)}%" if blocked_share is not None else ""])
+                 f"{decimal_comma(blocked_share)}%" if blocked_share is not None else ""])
     rows.append(["", "Tổng số", t.total, "100%" if t.total else ""])
     _table(document, ["STT", "Tình trạng", "Số lượng", "Tỷ lệ"], rows, [1.3, 9.2, 2.7, 2.8], numeric_from=2,
            bold_last=True)
@@ -710,15 +709,7 @@ def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-unty
 
 
 def _kpi_cell_text(cell: KpiCell) -> str:
-    if cell.status == NOT_APPLICABLE:
-        return cell.target
-    actual = cell.percent_text or "Chưa có số liệu"
-    text = f"{actual}\n(chỉ tiêu {cell.target})"
-    if cell.status == "not_met":
-        return f"{text}\n{cell.status_label}, thiếu {cell.gap_text}"
-    if cell.status == "met":
-        return f"{text}\n{cell.status_label}"
-    return text
+    return "\n".join(cell.parts())
 
 
 def _docx_completed_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]

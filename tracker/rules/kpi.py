@@ -290,7 +290,7 @@ def round_percent(value: Fraction | None) -> Decimal | None:
     return _round_tenths(Fraction(value) * 100)
 
 
-def _decimal_comma(number: Decimal) -> str:
+def decimal_comma(number: Decimal) -> str:
     """A one-decimal number the Vietnamese way: decimal comma, no trailing ",0"."""
     return f"{number:.1f}".removesuffix(".0").replace(".", ",")
 
@@ -298,7 +298,7 @@ def _decimal_comma(number: Decimal) -> str:
 def format_percent(value: Fraction | None) -> str:
     """A ratio as Vietnamese text: "9,2%", "100%", or "chưa có số liệu" without data."""
     percent = round_percent(value)
-    return NO_DATA_TEXT if percent is None else f"{_decimal_comma(percent)}%"
+    return NO_DATA_TEXT if percent is None else f"{decimal_comma(percent)}%"
 
 
 def format_points(points: Fraction | None) -> str:
@@ -309,7 +309,7 @@ def format_points(points: Fraction | None) -> str:
     # A gap too small to show must not read as "0": the target is still not met.
     if rounded == 0 and points > 0:
         return "dưới 0,1 điểm %"
-    return f"{_decimal_comma(rounded)} điểm %"
+    return f"{decimal_comma(rounded)} điểm %"
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
-from ..api_tokens import NAME_MAX_LENGTH, create_token, revoke_token, tokens_of, user_for_bearer
+from ..api_tokens import create_token, revoke_token, tokens_of, user_for_bearer
 from ..clock import utcnow
 from ..extensions import db
-from ..forms import EmptyForm, LoginForm, PasswordForm
+from ..forms import EmptyForm, LoginForm, PasswordForm, TokenForm
 from ..models import ApiToken, User
 from .security import safe_next
 
@@ -77,14 +74,6 @@ def account():
                 flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("auth.account"))
     return _account_page(form=form, status=422 if form.errors else 200)
-
-
-class TokenForm(FlaskForm):
-    """A name for a new personal API token (kept here until tracker/forms.py takes it)."""
-
-    name = StringField(_l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"), validators=[
-        DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
-        Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự."))])
 
 
 def _account_page(*, form: PasswordForm | None = None, token_form: TokenForm | None = None,
