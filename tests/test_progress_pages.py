@@ -280,3 +280,12 @@ def test_api_status_update_uses_the_same_rules_and_errors(seeded, client, login_
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
     got = client.get(f"/api/v1/assignments/{assignment}").get_json()
     assert (got["unit_code"], got["due"], got["days_left"], got["version"]) == ("CDA", "2023-10-31", 56, version + 1)
+
+
+def test_a_done_assignment_offers_no_quick_update_on_the_unit_page(seeded, login_as, client):
+    assignment, version = assignment_of(seeded, "I.2", "CDA")
+    login_as("head_cda")
+    post_status(client, assignment, version, to_state="done", completed_on="2023-09-04", document_number="1/QĐ",
+                document_date="2023-09-04", document_title="Quyết định")
+    page = client.get("/units/CDA").get_data(as_text=True)
+    assert "Cập nhật nhanh nhiệm vụ I.2" not in page

@@ -60,6 +60,8 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: 
     forms = {}
     if allowed(UPDATE_ASSIGNMENT, unit=unit.id):
         for assignment, _status in rows:
+            if assignment.status == "done":
+                continue  # nothing left to update; reopening is the IT Centre's, on the item page
             form = StatusForm(prefix=f"a{assignment.id}")
             options = [s for s in next_states(assignment.status) if s != "done"]
             form.to_state.choices = [(c, label) for c, label in form.to_state.choices if c in options]
