@@ -68,12 +68,13 @@ def statements_for(app, client, path: str) -> int:
     return counter["n"]
 
 
-@pytest.mark.parametrize("who, path", [
-    ("head_cda", "/units/CDA"),
-    ("viewer", "/plans/{plan}"),
-    ("monitor", "/monitoring"),
+# The unit, item and plan pages: at most 12 statements whatever the data's size (issue 7's target).
+@pytest.mark.parametrize("who, path, most", [
+    ("head_cda", "/units/CDA", 12),
+    ("viewer", "/plans/{plan}", 12),
+    ("monitor", "/monitoring", 16),
 ])
-def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_as, client, who, path):
+def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_as, client, who, path, most):
     login_as(who)
     counts = []
     for size in (10, 200):
@@ -84,7 +85,7 @@ def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_a
         _give_history(seeded, 1)
         counts.append(statements_for(seeded, client, path.format(plan=plan_id)))
     assert counts[0] == counts[1], f"{path}: {counts[0]} statements with 10 assignments, {counts[1]} with 200+"
-    assert counts[1] <= 20  # tasks and KPI panel together: a fixed handful of queries
+    assert counts[1] <= most
 
 
 def test_item_page_queries_do_not_grow_with_its_history(seeded, login_as, client):
@@ -99,7 +100,7 @@ def test_item_page_queries_do_not_grow_with_its_history(seeded, login_as, client
         _give_history(seeded, changes)
         counts.append(statements_for(seeded, client, f"/items/{item_id}"))
     assert counts[0] == counts[1]
-    assert counts[1] <= 15
+    assert counts[1] <= 12
 
 
 def test_the_unit_page_queries_do_not_grow_with_the_number_of_kpi_reports(seeded, login_as, client):
@@ -121,4 +122,4 @@ def test_the_unit_page_queries_do_not_grow_with_the_number_of_kpi_reports(seeded
                                now=utcnow(), reporter=None, source="cli")
             db.session.commit()
         totals.append(statements_for(seeded, client, "/units/CDA"))
-    assert totals[0] == totals[1]
+    assert totals[0] == totals[1] <= 12

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
@@ -88,51 +89,97 @@ def results_for(report: KpiReport | None, targets: dict[int, Target], indicators
     return results
 
 
-def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None, as_of: date | None = None,
-                with_history: bool = False) -> list[UnitKpi]:
-    """Every (unit, plan) standing, in plan and group order: a fixed number of queries for any number of units.
-
-    With as_of, the latest current report on or before that date counts."""
-    groups_query = (
-        select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)
-        .options(selectinload(UnitGroup.members).selectinload(UnitGroupMember.unit),
-                 selectinload(UnitGroup.targets).selectinload(Target.milestones))
+def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None) -> list[UnitGroup]:
+    """Unit groups (with their plan, targets, indicators and milestones loaded) in plan and group order;
+    with unit_ids, only the groups those units belong to. Members are loaded by kpi_by_unit. Two queries."""
+    query = (
+        select(UnitGroup).join(UnitGroup.plan).options(contains_eager(UnitGroup.plan))
+        .order_by(UnitGroup.plan_id, UnitGroup.number)
     )
     if plan_id is not None:
-        groups_query = groups_query.where(UnitGroup.plan_id == plan_id)
+        query = query.where(UnitGroup.plan_id == plan_id)
     if unit_ids is not None:
-        groups_query = groups_query.where(
+        query = query.where(
             UnitGroup.id.in_(select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id.in_(unit_ids))))
-    groups = list(db.session.scalars(groups_query))
-    plan_ids = {g.plan_id for g in groups}
-    plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))} if plan_ids else {}
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    if plan_ids:
-        for indicator in db.session.scalars(
-                select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)):
-            indicators[indicator.plan_id].append(indicator)
-    member_ids = {m.unit_id for g in groups for m in g.members if m.unit_id is not None}
+    groups = list(db.session.scalars(query))
+    targets: dict[int, list[Target]] = defaultdict(list)
+    if groups:
+        for target in db.session.scalars(
+                select(Target).where(Target.group_id.in_([g.id for g in groups]))
+                .options(joinedload(Target.indicator), joinedload(Target.milestones))
+                .order_by(Target.indicator_id)).unique():
+            targets[target.group_id].append(target)
+    for group in groups:
+        set_committed_value(group, "targets", targets[group.id])
+    return groups
+
+
+def latest_reports(unit_ids: set[int], *, as_of: date | None = None) -> dict[int, KpiReport]:
+    """Each unit's latest current report (on or before as_of): one query, one row per unit."""
+    if not unit_ids:
+        return {}
+    conditions = [KpiReport.unit_id.in_(unit_ids), KpiReport.is_current]
+    if as_of is not None:
+        conditions.append(KpiReport.as_of <= as_of)
+    ranked = (
+        select(KpiReport.id, func.row_number().over(
+            partition_by=KpiReport.unit_id, order_by=(KpiReport.as_of.desc(), KpiReport.id.desc())).label("n"))
+        .where(*conditions).subquery()
+    )
+    query = select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
+    return {report.unit_id: report for report in db.session.scalars(query)}
+
+
+def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None, as_of: date | None = None,
+                with_history: bool = False, groups: list[UnitGroup] | None = None) -> list[UnitKpi]:
+    """Every (unit, plan) standing, in plan and group order: a fixed number of queries for any number of units.
+    With as_of, the latest current report on or before that date counts. With unit_ids, only those units'
+    memberships are loaded; otherwise each group's members are set on it (for pages that list them).
+    `groups` may pass what load_groups already returned for the same plan_id/unit_ids."""
+    if groups is None:
+        groups = load_groups(plan_id=plan_id, unit_ids=unit_ids)
+    if not groups:
+        return []
+    by_id = {g.id: g for g in groups}
+    members_query = (
+        select(UnitGroupMember).outerjoin(UnitGroupMember.unit).options(contains_eager(UnitGroupMember.unit))
+        .where(UnitGroupMember.group_id.in_(by_id)).order_by(UnitGroupMember.group_id, UnitGroupMember.position)
+    )
     if unit_ids is not None:
-        member_ids &= set(unit_ids)
-    reports: dict[int, list[KpiReport]] = defaultdict(list)
-    if member_ids:
+        members_query = members_query.where(UnitGroupMember.unit_id.in_(unit_ids))
+    members: dict[int, list[UnitGroupMember]] = defaultdict(list)
+    for member in db.session.scalars(members_query):
+        members[member.group_id].append(member)
+    if unit_ids is None:
+        for group in groups:
+            set_committed_value(group, "members", members[group.id])
+    plan_ids = {g.plan_id for g in groups}
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in db.session.scalars(
+            select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)):
+        indicators[indicator.plan_id].append(indicator)
+    member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
+    history: dict[int, list[KpiReport]] = defaultdict(list)
+    if with_history and member_ids:
         query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current)
         if as_of is not None:
             query = query.where(KpiReport.as_of <= as_of)
         for report in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
-            reports[report.unit_id].append(report)
+            history[report.unit_id].append(report)
+        latest = {unit_id: reports[-1] for unit_id, reports in history.items()}
+    else:
+        latest = latest_reports(member_ids, as_of=as_of)
     standings = []
     for group in groups:
         targets = {t.indicator_id: t for t in group.targets}
-        for member in group.members:
-            if member.unit is None or member.unit_id not in member_ids:
+        for member in members[group.id]:
+            if member.unit is None:
                 continue
-            history = reports.get(member.unit_id, [])
-            latest = history[-1] if history else None
+            report = latest.get(member.unit_id)
             standings.append(UnitKpi(
-                unit=member.unit, plan=plans[group.plan_id], group=group, latest=latest,
-                results=results_for(latest, targets, indicators[group.plan_id]),
-                history=list(history) if with_history else [],
+                unit=member.unit, plan=group.plan, group=group, latest=report,
+                results=results_for(report, targets, indicators[group.plan_id]),
+                history=list(history.get(member.unit_id, [])),
             ))
     return standings
 

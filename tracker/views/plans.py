@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from flask_login import current_user
 
 from ..clock import today
 from ..extensions import db
-from ..figures import kpi_by_unit
-from ..models import ActionItem, ItemUnit, Plan, PlanSection, Target, UnitGroup, UnitGroupMember
+from ..figures import kpi_by_unit, load_groups
+from ..models import ActionItem, ItemUnit, Plan, PlanSection
 from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN
 from ..status import item_status
 from .access import require
@@ -42,27 +43,29 @@ def index():
 @bp.get("/plans/<int:plan_id>")
 def show(plan_id: int):
     """Appendix 2 (sections, STT, the five columns) and Appendix 1 (groups and targets) as in the document."""
-    plan = db.session.scalar(
-        select(Plan).where(Plan.id == plan_id).options(
-            selectinload(Plan.sections).selectinload(PlanSection.items)
-            .selectinload(ActionItem.units).selectinload(ItemUnit.unit),
-            selectinload(Plan.items).selectinload(ActionItem.assignments),
-        )
-    )
+    plan = db.session.get(Plan, plan_id)
     if plan is None:
         abort(404)
     require(VIEW_PLAN)
-    now = today()
-    statuses = {item.id: item_status(item, today=now) for item in plan.items}
-    groups = list(db.session.scalars(
-        select(UnitGroup).where(UnitGroup.plan_id == plan.id).order_by(UnitGroup.number).options(
-            selectinload(UnitGroup.members).selectinload(UnitGroupMember.unit),
-            selectinload(UnitGroup.targets).selectinload(Target.indicator),
-        )
+    sections = list(db.session.scalars(
+        select(PlanSection).where(PlanSection.plan_id == plan.id).order_by(PlanSection.position)))
+    items = list(db.session.scalars(
+        select(ActionItem).where(ActionItem.plan_id == plan.id).order_by(ActionItem.position)
+        .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
     ))
+    by_section: dict[int, list[ActionItem]] = {section.id: [] for section in sections}
+    for item in items:
+        by_section[item.section_id].append(item)
+    for section in sections:
+        set_committed_value(section, "items", by_section[section.id])
+    set_committed_value(plan, "sections", sections)
+    set_committed_value(plan, "items", items)
+    now = today()
+    statuses = {item.id: item_status(item, today=now) for item in items}
+    groups = load_groups(plan_id=plan.id)
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
     standings: dict[int, list] = {}
-    for standing in kpi_by_unit(plan_id=plan.id):
+    for standing in kpi_by_unit(plan_id=plan.id, groups=groups):
         standings.setdefault(standing.group.id, []).append(standing)
     return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses,
                            standings=standings)

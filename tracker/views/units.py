@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
@@ -42,19 +42,20 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: 
     window = current_app.config["DUE_SOON_DAYS"]
     lead = list(db.session.scalars(
         select(Assignment).where(Assignment.unit_id == unit.id, Assignment.is_active)
-        .join(ActionItem).join(PlanSection)
+        .join(Assignment.item).join(ActionItem.section).join(PlanSection.plan)
         .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, Assignment.occurrence)
-        .options(selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
-                 selectinload(Assignment.events))
+        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
     ))
     rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in lead]
     # Overdue first, then by days left, so what needs doing is on top.
     rows.sort(key=lambda r: (not r[1].is_overdue, r[1].state == "done",
                              r[1].days_left if r[1].days_left is not None else 10**6))
     coordinating = list(db.session.scalars(
-        select(ActionItem).join(ItemUnit).where(ItemUnit.unit_id == unit.id, ItemUnit.role == "coordinating")
-        .distinct().order_by(ActionItem.plan_id, ActionItem.position)
-        .options(selectinload(ActionItem.section), selectinload(ActionItem.assignments))
+        select(ActionItem).join(ActionItem.section)
+        .where(ActionItem.id.in_(select(ItemUnit.item_id).where(ItemUnit.unit_id == unit.id,
+                                                                ItemUnit.role == "coordinating")))
+        .order_by(ActionItem.plan_id, ActionItem.position)
+        .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments))
     ))
     coordinating_rows = [(item, item_status(item, today=now)) for item in coordinating]
     forms = {}
