@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Date, Integer, and_, cast, func, literal, not_, or_, select, update
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .extensions import db
 from .models import (
     ActionItem, Assignment, ItemUnit, KpiReport, OutboxMessage, PlanSection, Setting, SweepRun, Unit, UnitGroupMember,
 )
-from .monitoring import units_missing_figures
+from .monitoring import Filters, list_assignments, units_missing_figures
 from .outbox import Draft, enqueue, insert_ignoring_duplicates
 from .rules import reminders as rules
 from .rules.kpi import last_due_period
@@ -105,17 +105,53 @@ class SweepResult:
         return [tuple(r) for r in rows]
 
 
-def _facts(today: date) -> tuple[list[rules.AssignmentFacts], dict[int, Assignment]]:
-    assignments = list(db.session.scalars(
-        select(Assignment).where(Assignment.is_active, Assignment.status != "done")
-        .options(selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
-                 selectinload(Assignment.unit))
-    ))
+_EPOCH = date(1970, 1, 1)
+
+
+def _day_number(column):  # type: ignore[no-untyped-def]
+    """A date column as a whole number of days, in the database's own arithmetic."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column - literal(_EPOCH, Date)  # date - date is an integer there
+    return cast(func.julianday(column) - 2440587.5, Integer)  # julianday("1970-01-01") is 2440587.5
+
+
+def _window_condition(today: date, window: rules.Window):  # type: ignore[no-untyped-def]
+    """The SQL form of the window: open assignments that may have an entry today (Assignment joined with ActionItem)."""
+    today_number = (today - _EPOCH).days
+    since_by_number = (window.ongoing_since_by - _EPOCH).days
+    ongoing = ActionItem.is_ongoing
+    return or_(
+        Assignment.due_on.in_(sorted(window.due_dates)),
+        and_(not_(ongoing), Assignment.due_on < today,
+             ((today_number - 1 - _day_number(Assignment.due_on)) % window.overdue_every)
+             .in_(sorted(window.overdue_residues))),
+        and_(ongoing, Assignment.last_report_on <= window.ongoing_since_by,
+             ((since_by_number - _day_number(Assignment.last_report_on)) % window.ongoing_every)
+             .in_(sorted(window.ongoing_residues))),
+        # Without a report the start date counts; it is a timestamp, so this side is not narrowed further.
+        and_(ongoing, Assignment.last_report_on.is_(None),
+             Assignment.created_at < datetime.combine(window.ongoing_since_by + timedelta(days=2), time(),
+                                                      tzinfo=timezone.utc)),
+    )
+
+
+def _facts(today: date, window: rules.Window | None = None) -> tuple[list[rules.AssignmentFacts], dict[int, Assignment]]:
+    """The open assignments (only those in today's window, when given) as the rules read them."""
+    query = (select(Assignment).join(Assignment.item).join(ActionItem.section).join(PlanSection.plan)
+             .where(Assignment.is_active, Assignment.status != "done")
+             .options(contains_eager(Assignment.item).contains_eager(ActionItem.section)
+                      .contains_eager(PlanSection.plan), selectinload(Assignment.unit)))
+    if window is not None:
+        query = query.where(_window_condition(today, window))
+    assignments = list(db.session.scalars(query))
+    item_ids = {a.item_id for a in assignments}
     coordinating: dict[int, set[int]] = defaultdict(set)
-    for item_id, unit_id in db.session.execute(
-            select(ItemUnit.item_id, ItemUnit.unit_id).where(ItemUnit.role == "coordinating",
-                                                             ItemUnit.unit_id.is_not(None))):
-        coordinating[item_id].add(unit_id)
+    if item_ids:
+        for item_id, unit_id in db.session.execute(
+                select(ItemUnit.item_id, ItemUnit.unit_id).where(ItemUnit.role == "coordinating",
+                                                                 ItemUnit.unit_id.is_not(None),
+                                                                 ItemUnit.item_id.in_(item_ids))):
+            coordinating[item_id].add(unit_id)
     facts = [
         rules.AssignmentFacts(
             assignment_id=a.id, item_ref=a.item.reference, item_id=a.item_id, unit_id=a.unit_id, state=a.status,
@@ -136,26 +172,33 @@ def _figures() -> list[rules.UnitFigures]:
     return [rules.UnitFigures(unit_id, latest.get(unit_id)) for unit_id in sorted(unit_ids)]
 
 
-def _digest(today: date, open_: list[Assignment]) -> dict[str, Any]:
-    """What the IT Centre's weekly digest lists: overdue and blocked assignments (from the sweep's open
-    assignments), units missing figures."""
-    overdue = sorted((a for a in open_ if a.due_on and a.due_on < today and not a.item.is_ongoing),
-                     key=lambda a: (a.due_on, a.unit.name))
-    blocked = [a for a in open_ if a.status == "blocked"]
+DIGEST_ROWS = 30  # the digest names this many of each list; the monitoring page has the rest
+
+
+def _digest(today: date) -> dict[str, Any]:
+    """What the IT Centre's weekly digest lists: how many assignments are overdue and blocked and how many
+    units miss figures, with the most overdue, the blocked and the missing units up to DIGEST_ROWS each."""
+    overdue = list_assignments(Filters(cls="overdue", sort="days"), today=today, per_page=DIGEST_ROWS)
+    blocked = list_assignments(Filters(cls="blocked", sort="unit"), today=today, per_page=DIGEST_ROWS)
     period = last_due_period(today, current_app.config["KPI_DUE_DAY"])
     missing = [unit for unit, _latest in units_missing_figures(period)]
-    return {"overdue": overdue, "blocked": blocked, "missing": missing, "period": period}
+    return {"overdue": overdue.rows, "overdue_total": overdue.total, "blocked": blocked.rows,
+            "blocked_total": blocked.total, "missing": missing[:DIGEST_ROWS], "missing_total": len(missing),
+            "period": period}
 
 
 def plan_day(today: date) -> SweepResult:
     """The day's emails as drafts: which units, to whom, about what. Reads only."""
     result = SweepResult(today)
     calendar = WorkCalendar()
-    if not calendar.is_workday(today):
+    reminder_rules = load_rules()
+    window = rules.todays_window(today, reminder_rules, calendar)
+    if window is None:
         return result
     centre = it_centre()
-    facts, assignments = _facts(today)
-    entries = rules.entries_due(today, facts, _figures(), load_rules(), calendar,
+    facts, assignments = _facts(today, window)
+    figures = _figures() if window.kpi_day else []
+    entries = rules.entries_due(today, facts, figures, reminder_rules, calendar,
                                 it_centre_unit_id=centre.id if centre else None)
     grouped = rules.group_by_unit(entries)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(grouped)))} if grouped else {}
@@ -179,7 +222,7 @@ def plan_day(today: date) -> SweepResult:
             "unit": unit, "today": today, "base_url": base_url, "sections": sections, "titles": SECTION_TITLES,
             "kind_order": rules.KIND_ORDER, "states": STATE_LABELS, "period": period,
             "due_day": current_app.config["KPI_DUE_DAY"],
-            "digest": _digest(today, list(assignments.values())) if rules.DIGEST in sections else None,
+            "digest": _digest(today) if rules.DIGEST in sections else None,
         }
         result.drafts.append(Draft(
             unit_id=unit.id, kind="daily", reference_on=today, recipients=recipients, cc=sorted(cc - set(recipients)),

@@ -206,6 +206,45 @@ def _is_kpi_missing_day(unit: UnitFigures, today: date, moved_on: list[date], ru
     return _on_cadence(moved_on, first_late, rules.kpi_repeat_days)
 
 
+@dataclass(frozen=True)
+class Window:
+    """Which assignments and units can have an entry today: a superset of what entries_due() picks, narrow
+    enough to read from the database, so the sweep's cost follows the reminders due rather than the number
+    of assignments held. entries_due() still decides; the window only spares reading the rest."""
+
+    due_dates: frozenset[date]  # a before-due or due-today reminder goes out for these due dates
+    overdue_every: int
+    # An overdue repeat can fall today when (today - due_on - 1) % overdue_every is one of these.
+    overdue_residues: frozenset[int]
+    ongoing_since_by: date  # an ongoing item misses a report only when its last report (or start) is this old
+    ongoing_every: int
+    # With a last report, a repeat can fall today when (today - last_report_on - period - 1) % every is one of these.
+    ongoing_residues: frozenset[int]
+    kpi_day: bool  # today (or a day off just before) is a missing-figures reminder day
+    digest_day: bool
+
+
+def todays_window(today: date, rules: ReminderRules, calendar: WorkCalendar) -> Window | None:
+    """The window of today's possible entries; None on a day off (nothing goes out)."""
+    if not calendar.is_workday(today):
+        return None
+    sent_back = _sent_back_to(today, calendar)
+    moved_on = _moved_on_to(today, calendar)
+    period = last_due_period(today, rules.kpi_due_day)
+    kpi_day = (KPI_MISSING in rules.enabled and period is not None
+               and _on_cadence(moved_on, period.deadline(rules.kpi_due_day) + _ONE_DAY, rules.kpi_repeat_days))
+    return Window(
+        due_dates=frozenset(day + timedelta(days=offset) for day in sent_back for offset in rules.before_days),
+        overdue_every=rules.overdue_repeat_days,
+        overdue_residues=frozenset(j % rules.overdue_repeat_days for j in range(len(moved_on))),
+        ongoing_since_by=today - timedelta(days=rules.progress_period_days + 1),
+        ongoing_every=rules.ongoing_repeat_days,
+        ongoing_residues=frozenset(j % rules.ongoing_repeat_days for j in range(len(moved_on))),
+        kpi_day=kpi_day,
+        digest_day=DIGEST in rules.enabled and any(day.weekday() == rules.digest_weekday for day in moved_on),
+    )
+
+
 def entries_due(today: date, assignments: Iterable[AssignmentFacts], figures: Iterable[UnitFigures],
                 rules: ReminderRules, calendar: WorkCalendar, *, it_centre_unit_id: int | None) -> list[Entry]:
     """The reminder entries to send today, sorted by unit, kind (KIND_ORDER) and item reference."""
