@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.models import ActionItem, Assignment, AssignmentEvent, Unit
 
@@ -289,3 +291,33 @@ def test_a_done_assignment_offers_no_quick_update_on_the_unit_page(seeded, login
                 document_date="2023-09-04", document_title="Quyết định")
     page = client.get("/units/CDA").get_data(as_text=True)
     assert "Cập nhật nhanh nhiệm vụ I.2" not in page
+
+
+def test_a_save_that_loses_the_race_after_the_version_check_is_a_conflict_not_an_error(seeded):
+    """Two workers read the same version; the other one commits between this one's check and its write (as
+    the load run found): this save is refused with the winner named, nothing of it is kept, and the session
+    can go on."""
+    from sqlalchemy import update
+
+    from tracker.assignments import EditConflict, change_assignment
+    from tracker.models import User
+    from tracker.rules.lifecycle import Change
+
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    with seeded.app_context():
+        head = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        staff = db.session.scalar(select(User).where(User.email == "staff_cda@example.org"))
+        assignment = db.session.get(Assignment, assignment_id)
+        with db.engine.connect() as other:  # the other worker's committed save, history row included
+            other.execute(update(Assignment).where(Assignment.id == assignment_id)
+                          .values(version=version + 1, status="in_progress"))
+            other.execute(AssignmentEvent.__table__.insert().values(
+                assignment_id=assignment_id, actor_id=staff.id, at=utcnow(), kind="move",
+                from_state="not_started", to_state="in_progress", comment="Người kia lưu trước."))
+            other.commit()
+        with pytest.raises(EditConflict, match="vừa được staff_cda cập nhật"):
+            change_assignment(assignment, Change("blocked", difficulty="Thiếu kinh phí."), actor=head,
+                              expected_version=version, today=date(2023, 9, 15), now=utcnow())
+        saved = db.session.get(Assignment, assignment_id)
+        assert (saved.status, saved.version, saved.difficulty) == ("in_progress", version + 1, "")
+        assert [e.comment for e in saved.events] == ["Người kia lưu trước."]

@@ -82,10 +82,13 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
     assignment.version += 1
     assignment.updated_at = now
     assignment.last_report_on = today
-    assignment.events.append(event)
     try:
+        assignment.events.append(event)  # loading the history may flush the changes above already
         db.session.flush()
     except StaleDataError as exc:
+        # Another save won the race after the version check above: keep nothing of this change, and
+        # read the winner's state (and name its author) in a fresh transaction.
+        db.session.rollback()
         raise EditConflict(assignment) from exc
     return event
 
