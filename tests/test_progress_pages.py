@@ -254,6 +254,26 @@ def test_the_quick_form_on_the_unit_page_takes_a_difficulty_in_its_one_text_box(
         assert (saved.status, saved.difficulty) == ("blocked", "Chưa có hướng dẫn của Văn phòng Chính phủ.")
 
 
+def test_a_progress_report_on_a_blocked_assignment_from_the_quick_form_keeps_its_text(seeded, client, login_as):
+    """Keeping "blocked" with the quick form is a progress report: its one text box is the report, not a new
+    difficulty (it used to be refused with "write the report" although the person had written it)."""
+    assignment, version = assignment_of(seeded, "I.2", "CDA")
+    login_as("staff_cda")
+    token = csrf_token(client, "/account")
+    quick = {"back": "unit", "csrf_token": token}
+    client.post(f"/assignments/{assignment}/status", data={
+        **quick, f"a{assignment}-to_state": "blocked", f"a{assignment}-comment": "Thiếu kinh phí.",
+        f"a{assignment}-version": str(version)})
+    response = client.post(f"/assignments/{assignment}/status", data={
+        **quick, f"a{assignment}-to_state": "blocked", f"a{assignment}-comment": "Đã xin bổ sung kinh phí.",
+        f"a{assignment}-version": str(version + 1)})
+    assert response.status_code == 302 and response.headers["Location"] == "/units/CDA"
+    with seeded.app_context():
+        saved = db.session.get(Assignment, assignment)
+        assert (saved.status, saved.difficulty) == ("blocked", "Thiếu kinh phí.")
+        assert [(e.kind, e.comment) for e in saved.events][-1] == ("progress", "Đã xin bổ sung kinh phí.")
+
+
 def test_comments_by_involved_units_and_the_it_centre_only(seeded, client, login_as):
     item = _item_id(seeded, "I.1")
     login_as("viewer")

@@ -116,8 +116,10 @@ def update_status(assignment_id: int):
         return render_item(item, forms={assignment.id: form}, status=422)
     comment = form.comment.data or ""
     difficulty = form.difficulty.data or ""
-    if back and form.to_state.data == "blocked" and not difficulty:
-        difficulty, comment = comment, ""  # the unit page's quick form has one text box
+    if back and form.to_state.data == "blocked" and assignment.status != "blocked" and not difficulty:
+        # The unit page's quick form has one text box: moving into "blocked", it says what the difficulty is;
+        # keeping "blocked", it is a progress report like any other.
+        difficulty, comment = comment, ""
     change = Change(
         to_state=form.to_state.data, comment=comment, difficulty=difficulty,
         proposal=form.proposal.data or "", reason=form.reason.data or "",
