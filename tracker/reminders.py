@@ -80,6 +80,7 @@ class SweepResult:
     drafts: list[Draft] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
     units_without_address: list[Unit] = field(default_factory=list)
+    assignments_read: int = 0  # open assignments in today's window: the sweep's work grows with this
 
     def as_json(self, created_only: bool) -> dict[str, Any]:
         units = {u.id: u for u in db.session.scalars(select(Unit).where(
@@ -197,6 +198,7 @@ def plan_day(today: date) -> SweepResult:
         return result
     centre = it_centre()
     facts, assignments = _facts(today, window)
+    result.assignments_read = len(facts)
     figures = _figures() if window.kpi_day else []
     entries = rules.entries_due(today, facts, figures, reminder_rules, calendar,
                                 it_centre_unit_id=centre.id if centre else None)
