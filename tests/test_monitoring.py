@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.models import Assignment, ItemComment, OutboxMessage, Unit
 
@@ -45,7 +46,8 @@ def test_a_done_assignment_is_no_longer_overdue_and_the_matrix_matches_the_list(
     login_as("monitor")
     page = client.get("/monitoring").get_data(as_text=True)
     assert len(rows(page)) == 11
-    matrix = page[page.index('id="matrix"'):]
+    units_page = client.get("/monitoring/units").get_data(as_text=True)
+    matrix = units_page[units_page.index('id="matrix"'):]
     overdue_total = sum(int(n) for n in re.findall(r'aria-label="(\d+) phân công “Quá hạn”', matrix))
     assert overdue_total == 11
     assert "phân công “Hoàn thành đúng hạn” của Cục Điện ảnh" in matrix
@@ -61,6 +63,8 @@ def test_a_done_assignment_is_no_longer_overdue_and_the_matrix_matches_the_list(
         ("?section=II", 0),
         ("?class=not_started&unit=TTCNTT", 2),
         ("?sort=unit", 12),
+        ("?unit=pháp chế", 1),  # a piece of the name, in any case and tone placement
+        ("?unit=cục điện ảnh", 1),
     ],
 )
 def test_the_list_filters(seeded, login_as, client, query, expected):
@@ -88,7 +92,7 @@ def test_malformed_filters_get_a_clear_400(seeded, login_as, client, query):
 
 def test_units_missing_figures_are_listed(seeded, login_as, client):
     login_as("viewer")
-    page = client.get("/monitoring").get_data(as_text=True)
+    page = client.get("/monitoring/units").get_data(as_text=True)
     section = page[page.index('id="thieu-so-lieu"'):]
     assert section.count("chưa báo cáo số liệu tháng 10/2023") == 11
 
@@ -124,3 +128,27 @@ def test_unit_heads_and_leadership_cannot_urge(seeded, login_as, client):
     login_as("viewer")
     response = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 403
+
+
+def test_with_many_units_the_unit_filter_is_a_text_box_and_the_matrix_comes_a_page_at_a_time(seeded, login_as, client):
+    from tracker.rules.names import fold_name
+    from tracker.views.monitoring import PER_PAGE, UNIT_LIST_LIMIT
+
+    with seeded.app_context():
+        item = db.session.scalar(select(Assignment)).item_id
+        for n in range(UNIT_LIST_LIMIT):
+            name = f"UBND xã Thử Nghiệm {n}"
+            unit = Unit(code=f"XA{n}", name=name, folded_name=fold_name(name))
+            db.session.add(unit)
+            db.session.flush()
+            db.session.add(Assignment(item_id=item, unit_id=unit.id, due_on=None, created_at=utcnow()))
+        db.session.commit()
+    login_as("monitor")
+    page = client.get("/monitoring").get_data(as_text=True)
+    assert '<input id="f-unit" name="unit" type="search"' in page and 'UBND xã Thử Nghiệm 7' not in page
+    first = client.get("/monitoring/units").get_data(as_text=True)
+    assert first.count('<tr><th scope="row">') == PER_PAGE
+    assert first.index("Vụ Pháp chế") < first.index("UBND xã Thử Nghiệm")  # the overdue units first
+    assert f"{UNIT_LIST_LIMIT + 13} đơn vị" in first and "Trang sau" in first
+    last = client.get(f"/monitoring/units?page={(UNIT_LIST_LIMIT + 13) // PER_PAGE + 1}").get_data(as_text=True)
+    assert last.count('<tr><th scope="row">') == (UNIT_LIST_LIMIT + 13) % PER_PAGE

@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
+from .rules.names import fold_name
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
 
 # The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
@@ -61,7 +62,8 @@ def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing
     """One page of active assignments of a class, filtered and sorted by the database."""
     conditions = [Assignment.is_active, class_condition(filters.cls, today)]
     if filters.unit:
-        conditions.append(Unit.code == filters.unit)
+        # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
+        conditions.append(or_(Unit.code == filters.unit, Unit.folded_name.contains(fold_name(filters.unit))))
     if filters.group:
         conditions.append(Assignment.unit_id.in_(
             select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == filters.group)))
@@ -83,16 +85,24 @@ def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing
     return Listing(rows, total)
 
 
-def matrix(*, today: date, plan: int | None = None) -> list[tuple[Unit, dict[str, int]]]:
-    """Units × class counts of active assignments, in one grouped query."""
+def matrix(*, today: date, plan: int | None = None, page: int = 1,
+           per_page: int | None = None) -> tuple[list[tuple[Unit, dict[str, int]]], int]:
+    """Units × class counts of active assignments in one grouped query: the units with the most overdue
+    (then blocked) first, one page of them, and how many units there are in all."""
     columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
-    query = (select(Assignment.unit_id, *columns).join(ActionItem, Assignment.item_id == ActionItem.id)
-             .where(Assignment.is_active).group_by(Assignment.unit_id))
+    counts_query = (select(Assignment.unit_id, *columns).join(ActionItem, Assignment.item_id == ActionItem.id)
+                    .where(Assignment.is_active).group_by(Assignment.unit_id))
     if plan:
-        query = query.where(ActionItem.plan_id == plan)
-    counts = {row.unit_id: {name: int(getattr(row, name) or 0) for name in CLASSES} for row in db.session.execute(query)}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(counts)))} if counts else {}
-    return sorted(((units[i], c) for i, c in counts.items()), key=lambda pair: pair[0].name)
+        counts_query = counts_query.where(ActionItem.plan_id == plan)
+    counts = counts_query.subquery()
+    query = (select(Unit, *(counts.c[name] for name in CLASSES)).join(counts, counts.c.unit_id == Unit.id)
+             .order_by(counts.c.overdue.desc(), counts.c.blocked.desc(), Unit.name))
+    total = db.session.scalar(select(func.count()).select_from(counts)) or 0
+    if per_page is not None:
+        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    rows = [(row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])})
+            for row in db.session.execute(query)]
+    return rows, total
 
 
 def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..assignments import PermissionDenied
 from ..clock import today, utcnow
@@ -24,6 +24,8 @@ from .access import allowed, require
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 50
+UNIT_LIST_LIMIT = 200  # more active units than this: the unit filter is a text box, not a list
+MISSING_SHOWN = 200  # units missing figures named on the page (the KPI overview has them by group)
 
 
 def _filters() -> Filters:
@@ -50,17 +52,38 @@ def overdue():
     filters = _filters()
     listing = list_assignments(filters, today=now, per_page=PER_PAGE)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
-    units = list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
+    # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
+    unit_count = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.is_active)) or 0
+    units = (list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
+             if unit_count <= UNIT_LIST_LIMIT else None)
     groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
-    period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
-    missing = units_missing_figures(period, plan=filters.plan)
     return render_template(
         "monitoring/overdue.html", listing=listing, filters=filters, as_of=now, per_page=PER_PAGE,
-        matrix=matrix(today=now, plan=filters.plan), classes=CLASSES, class_labels=CLASS_LABELS,
-        plans=plans, units=units, groups=groups, sections=sections, missing=missing, period=period,
+        classes=CLASSES, class_labels=CLASS_LABELS, plans=plans, units=units, groups=groups, sections=sections,
         groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
         urge_form=EmptyForm() if allowed(URGE_UNIT) else None, sorts=SORTS, filter_url=_filter_url,
+    )
+
+
+@bp.get("/monitoring/units")
+def units():
+    """Each unit's assignments by class (most overdue units first, a page at a time), and the units that
+    have not reported the figures due."""
+    require(VIEW_MONITORING)
+    now = today()
+    plan = request.args.get("plan", type=int)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(400, description=gettext("Số trang phải là số nguyên dương."))
+    rows, total = matrix(today=now, plan=plan, page=page, per_page=PER_PAGE)
+    period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
+    missing = units_missing_figures(period, plan=plan)
+    plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
+    return render_template(
+        "monitoring/units.html", matrix=rows, total=total, page=page, per_page=PER_PAGE, plan=plan, plans=plans,
+        classes=CLASSES, class_labels=CLASS_LABELS, missing=missing[:MISSING_SHOWN], missing_total=len(missing),
+        period=period, as_of=now,
     )
 
 
