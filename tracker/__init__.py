@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from .config import load_config
 from .extensions import babel, csrf, db, migrate
+from .logs import configure_logging, register_access_log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             date.fromisoformat(app.config["TODAY"])
         except ValueError as exc:
             raise ValueError(f"TRACKER_TODAY must be YYYY-MM-DD, got {app.config['TODAY']!r}") from exc
+    configure_logging(app)
+    if app.config["PROXY_FIX"]:
+        # Behind that many reverse proxies: the client's address (sign-in limits per address count it) and
+        # the scheme (https) come from X-Forwarded-For / X-Forwarded-Proto. Not X-Forwarded-Host: a proxy
+        # that does not set it would pass on whatever the client sent.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX"],  # type: ignore[method-assign]
+                                x_proto=app.config["PROXY_FIX"], x_host=0, x_port=0, x_prefix=0)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -40,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .cli import register_cli
     from .views import register_views
 
+    register_access_log(app)  # first, so its after_request hook runs last and sees the final response
     _register_request_hooks(app)
     register_views(app)
     register_cli(app)

@@ -40,6 +40,24 @@ DEFAULTS: dict[str, Any] = {
     "IT_CENTRE_UNIT": "TTCNTT",
     # The reminder sweep runs on working days at this time (Asia/Ho_Chi_Minh).
     "SEND_TIME": "08:00",
+    # Logs: "text" (the human format, for ./run.sh) or "json" (one JSON object per line on stderr, for
+    # production); the level applies to the app's own loggers in json mode.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # Behind a reverse proxy: the number of proxies whose X-Forwarded-For and X-Forwarded-Proto are
+    # trusted (werkzeug's ProxyFix); 0 leaves the request as the socket sees it.
+    "PROXY_FIX": "0",
+    # Connection pool, for PostgreSQL only (SQLite keeps SQLAlchemy's defaults). Each gunicorn worker and
+    # the scheduler has its own pool.
+    "DB_POOL_SIZE": "5",
+    "DB_MAX_OVERFLOW": "10",
+    "DB_POOL_TIMEOUT": "30",     # seconds to wait for a free connection
+    "DB_POOL_RECYCLE": "1800",   # seconds; reconnect before a firewall or server drops an idle connection
+    "DB_CONNECT_TIMEOUT": "10",  # seconds; so /healthz answers 503 quickly when the server is down
+    # /healthz reports "degraded" when the scheduler's last heartbeat is older than this, or an email has
+    # been waiting to be sent for longer than this (minutes).
+    "HEALTH_HEARTBEAT_MINUTES": "15",
+    "HEALTH_PENDING_MINUTES": "60",
 }
 
 
@@ -59,7 +77,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     values["SQLALCHEMY_DATABASE_URI"] = url
-    values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    values["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(url, values)
     values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
     values["OUTBOX_DIR"] = os.path.join(instance_path, values["OUTBOX_DIR"])
     values["SMTP_PORT"] = int(values["SMTP_PORT"])
@@ -71,6 +89,14 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["MAX_CONTENT_LENGTH"] = int(values["MAX_UPLOAD_MB"]) * 1024 * 1024
     values["DUE_SOON_DAYS"] = int(values["DUE_SOON_DAYS"])
     values["KPI_DUE_DAY"] = int(values["KPI_DUE_DAY"])
+    if values["LOG_FORMAT"] not in ("text", "json"):
+        raise ValueError(f"TRACKER_LOG_FORMAT must be text or json, got {values['LOG_FORMAT']!r}")
+    values["LOG_LEVEL"] = str(values["LOG_LEVEL"]).upper()
+    if values["LOG_LEVEL"] not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(f"TRACKER_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+                         f"got {values['LOG_LEVEL']!r}")
+    for key in ("PROXY_FIX", "HEALTH_HEARTBEAT_MINUTES", "HEALTH_PENDING_MINUTES"):
+        values[key] = int(values[key])
     https = str(values["HTTPS"]).lower() in ("1", "true", "yes")
     values.update(
         SESSION_COOKIE_SECURE=https,
@@ -89,11 +115,37 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return values
 
 
+def _engine_options(url: str, values: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options: a connection is checked before use everywhere; a server database also
+    gets the pool settings. SQLite keeps SQLAlchemy's own pool (its pragmas are set in tracker's connect
+    event, whatever the options)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if not url.startswith("sqlite"):
+        options.update(
+            pool_size=int(values["DB_POOL_SIZE"]),
+            max_overflow=int(values["DB_MAX_OVERFLOW"]),
+            pool_timeout=float(values["DB_POOL_TIMEOUT"]),
+            pool_recycle=int(values["DB_POOL_RECYCLE"]),
+        )
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": int(values["DB_CONNECT_TIMEOUT"])}
+    return options
+
+
 def _instance_secret(instance_path: str) -> str:
     """Read (or create once) a random secret kept in the instance folder, never in the code."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
+        # gunicorn's workers start together: each writes its own file, and only the first one linked into
+        # place counts (os.link fails when the name exists), so every worker signs with the same key.
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        candidate = path.with_name(f".secret_key.{os.getpid()}")
+        with os.fdopen(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(os.urandom(32).hex())
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()

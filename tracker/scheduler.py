@@ -5,6 +5,8 @@ a tick in two processes, or twice, sends each message once."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -14,12 +16,15 @@ from flask import Flask, current_app
 from .clock import utcnow
 from .extensions import db
 from .mailer import backend_from_config
-from .outbox import DispatchReport, dispatch
+from .models import Setting
+from .outbox import DispatchReport, dispatch, insert_ignoring_duplicates
 from .reminders import has_swept, load_send_time, sweep
 from .rules.workdays import WorkCalendar
 
 log = logging.getLogger("tracker.scheduler")
 RETRY_MINUTES = 5
+# The settings row the scheduler overwrites at start-up and on every tick; /healthz reads its age.
+HEARTBEAT_KEY = "scheduler_heartbeat"
 
 
 @dataclass
@@ -33,6 +38,16 @@ def send_time() -> time:
     """The daily send time ("HH:MM", Asia/Ho_Chi_Minh): the admin's setting, else SEND_TIME."""
     hours, minutes = (load_send_time() or current_app.config["SEND_TIME"]).split(":")
     return time(int(hours), int(minutes))
+
+
+def record_heartbeat(now: datetime) -> None:
+    """Note that the scheduler is alive at `now` (an aware datetime), in this process on this host: one
+    settings row, written in place (insert or update in one statement). The caller commits."""
+    value = {"at": now.astimezone(timezone.utc).isoformat(), "pid": os.getpid(), "host": socket.gethostname()}
+    statement = insert_ignoring_duplicates(Setting).values(key=HEARTBEAT_KEY, value=value, updated_at=now,
+                                                           updated_by_id=None)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["key"],
+                                                       set_={"value": value, "updated_at": now}))
 
 
 def tick(now: datetime) -> TickReport:
@@ -59,12 +74,17 @@ def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is w
     """Run the scheduler in this process until it is stopped."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["LOG_FORMAT"] != "json":  # json: create_app() has set up the JSON lines already
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     zone = ZoneInfo(app.config["TIMEZONE"])
 
     def job() -> None:
         with app.app_context():
             try:
+                # The heartbeat is about this process, not the plan: real time even when a demo pins
+                # TRACKER_TODAY (a pinned clock jumps back a day at midnight, and its ages mean nothing).
+                record_heartbeat(datetime.now(timezone.utc))
+                db.session.commit()
                 tick(utcnow())  # follows TRACKER_TODAY in a demo, the real clock otherwise
             except Exception:  # one failed tick must not stop the scheduler; the next one retries
                 log.exception("scheduler tick failed")

@@ -95,6 +95,7 @@ def register_views(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import register_login
+    from .health import bp as health_bp
     from .items import bp as items_bp
     from .kpi import bp as kpi_bp
     from .monitoring import bp as monitoring_bp
@@ -105,7 +106,8 @@ def register_views(app: Flask) -> None:
 
     register_login(app)
     register_security(app)
-    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp):
+    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp,
+                      health_bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")

@@ -70,7 +70,8 @@ def account():
                 field.errors.append(str(exc))
             else:
                 db.session.commit()
-                login_user(current_user)  # this session goes on with the new token; the others end
+                # The user, not the proxy: a proxy stored as the user would then resolve to itself forever.
+                login_user(current_user._get_current_object())  # this session goes on with the new token
                 flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("auth.account"))
     return _account_page(form=form, status=422 if form.errors else 200)

@@ -16,7 +16,8 @@ log = logging.getLogger("tracker.requests")
 
 # Endpoints anyone may open without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "units.calendar",  # the feed checks its own token
-                    "api.openapi"}  # the API's description, so a client can be set up before it has a token
+                    "api.openapi",  # the API's description, so a client can be set up before it has a token
+                    "health.healthz"}  # for load balancers and monitors; tells nothing about the plan
 
 ERROR_MESSAGES = {
     401: (_l("Cần đăng nhập"), _l("Vui lòng đăng nhập để tiếp tục.")),
