@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from .accounts import AccountError, create_user, find_unit
 from .api_tokens import ApiTokenError, create_token
+from .backup import BackupError, create_backup, describe_size, format_count, restore_backup
 from .clock import today, utcnow
 from .demo import add_life, make_accounts
 from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
@@ -389,6 +390,37 @@ def scheduler_run_command() -> None:
     run(current_app._get_current_object())
 
 
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create_command(path: Path) -> None:
+    """Sao lưu toàn bộ dữ liệu và tệp minh chứng vào một tệp .zip — back up everything."""
+    try:
+        summary = create_backup(path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Đã sao lưu vào {summary.path}: {summary.tables} bảng, {format_count(summary.rows)} dòng, "
+               f"{summary.files} tệp minh chứng; kích thước {describe_size(summary.size)} "
+               f"(phiên bản cơ sở dữ liệu {summary.revision}).")
+    for name in summary.missing_files:
+        click.echo(f"Cảnh báo: không tìm thấy tệp minh chứng {name} trong thư mục tải lên; bản sao lưu không có tệp này.")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Xóa và thay thế dữ liệu đang có trong cơ sở dữ liệu đích.")
+def backup_restore_command(path: Path, force: bool) -> None:
+    """Phục hồi dữ liệu và tệp minh chứng từ tệp sao lưu — restore a backup."""
+    try:
+        summary = restore_backup(path, force=force)
+    except BackupError as exc:
+        _fail(str(exc))
+    replaced = f" (đã thay thế {format_count(summary.replaced_rows)} dòng cũ)" if summary.replaced_rows else ""
+    click.echo(f"Đã phục hồi từ {path} (sao lưu lúc {summary.created_at}, phiên bản cơ sở dữ liệu {summary.revision}): "
+               f"{summary.tables} bảng, {format_count(summary.rows)} dòng, {summary.files} tệp minh chứng{replaced}.")
+    for name in summary.missing_files:
+        click.echo(f"Cảnh báo: tệp minh chứng {name} đã thiếu khi sao lưu nên không được phục hồi.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(units_cli)
@@ -397,3 +429,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(kpi_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(backup_cli)
