@@ -161,7 +161,8 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
         result = runner.invoke(args=[
             "demo", "synth", "--units", str(recipe["units"]), "--plans", str(recipe["plans"]),
             "--items-per-plan", str(recipe["items_per_plan"]), "--months", str(recipe["months"]),
-            "--seed", str(recipe["seed"]), "--today", recipe["today"], "--password", password])
+            "--seed", str(recipe["seed"]), "--today", recipe["today"], "--password", password,
+            "--accounts-file", str(ROOT / "instance" / "bench" / f"{dataset}-{database}-accounts.txt")])
     if result.exit_code != 0:
         raise BenchError(f"Building {dataset} failed:\n{result.output}\n{result.exception!r}")
     seconds = time.perf_counter() - started

@@ -20,6 +20,7 @@ import os
 import random
 import re
 import secrets
+import statistics
 import subprocess
 import sys
 import threading
@@ -36,7 +37,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from . import RECIPES, ROOT, BenchError, database_url, ensure_dataset, gunicorn_server, machine, make_app
+from . import (
+    RECIPES, ROOT, BenchError, database_url, ensure_dataset, gunicorn_server, machine, make_app, percentile,
+)
 
 QUICK_FORM = re.compile(r'<form method="post" action="/assignments/(\d+)/status" class="quick-update">(.*?)</form>',
                         re.S)
@@ -55,6 +58,7 @@ class Outcome:
     figures_accepted: int = 0
     figures_refused: int = 0
     errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # seconds, every request
 
 
 class Person(threading.Thread):
@@ -71,11 +75,13 @@ class Person(threading.Thread):
     def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         self.outcome.requests += 1
+        started = time.perf_counter()
         try:
             with self.opener.open(self.base + path, data=body, timeout=60) as response:
                 code, text, final = response.status, response.read().decode(), response.geturl()
         except urllib.error.HTTPError as error:
             code, text, final = error.code, error.read().decode(errors="replace"), error.geturl()
+        self.outcome.latencies.append(time.perf_counter() - started)
         self.outcome.statuses[code] += 1
         if code >= 500:
             self.outcome.errors.append(f"{code} on {path}")
@@ -205,7 +211,7 @@ def _smtp_server():  # type: ignore[no-untyped-def]
 
 
 def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> subprocess.Popen:
-    """A process that sweeps and dispatches again and again until the deadline, as two schedulers started by
+    """A process that sweeps and dispatches every 5 seconds until the deadline, as two schedulers started by
     mistake would (the outbox's unique key and claim must keep each email single)."""
     script = (
         "import time, sys\n"
@@ -222,7 +228,7 @@ def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> su
         f"        sweep(date.fromisoformat('{today}'), now=datetime.now(timezone.utc)); db.session.commit()\n"
         "        dispatch(backend_from_config(app.config), now=datetime.now(timezone.utc),\n"
         "                 sender=app.config['MAIL_FROM']); db.session.commit()\n"
-        "        time.sleep(0.5)\n"
+        "        time.sleep(5)\n"
     )
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_TODAY": today, "TRACKER_MAIL_BACKEND": "smtp",
            "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(smtp_port), "TRACKER_SMTP_SECURITY": "none",
@@ -278,6 +284,7 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
         outcome.figures_accepted += o.figures_accepted
         outcome.figures_refused += o.figures_refused
         outcome.errors += o.errors
+        outcome.latencies += o.latencies
     with app.app_context():
         new_events = list(db.session.execute(
             select(AssignmentEvent.assignment_id, AssignmentEvent.comment, AssignmentEvent.difficulty)
@@ -302,6 +309,8 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
         "dataset": dataset, "database": database, "users": users, "seconds": seconds, "workers": workers,
         "elapsed_seconds": round(elapsed, 1), "requests": outcome.requests,
         "requests_per_second": round(outcome.requests / seconds, 1),
+        "latency_median_ms": round(statistics.median(outcome.latencies) * 1000, 1) if outcome.latencies else None,
+        "latency_p95_ms": round(percentile(outcome.latencies, 0.95) * 1000, 1) if outcome.latencies else None,
         "statuses": {str(k): v for k, v in sorted(outcome.statuses.items())},
         "updates_accepted": len(outcome.accepted), "conflicts_409": outcome.conflicts,
         "refused_422": outcome.refused, "figures_accepted": outcome.figures_accepted,
