@@ -210,6 +210,23 @@ def _smtp_server():  # type: ignore[no-untyped-def]
     return controller, handler
 
 
+def _unswept_day(app, today: str) -> str:  # type: ignore[no-untyped-def]
+    """The first working day from `today` with no sweep yet, so every run has emails of its own to check."""
+    from datetime import timedelta
+
+    from tracker.extensions import db
+    from tracker.models import SweepRun
+    from tracker.rules.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    with app.app_context():
+        swept = set(db.session.scalars(select(SweepRun.run_on)))
+    day = date.fromisoformat(today)
+    while day in swept or not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
 def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> subprocess.Popen:
     """A process that sweeps and dispatches every 5 seconds until the deadline, as two schedulers started by
     mistake would (the outbox's unique key and claim must keep each email single)."""
@@ -247,6 +264,7 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
     app = make_app(url, today)
     password = secrets.token_urlsafe(12)
     people = _make_people(app, users, password, seed)
+    sweep_day = _unswept_day(app, today)
     with app.app_context():
         versions_before = dict(db.session.execute(select(Assignment.id, Assignment.version)).all())
         last_event = db.session.scalar(select(func.max(AssignmentEvent.id))) or 0
@@ -257,7 +275,7 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
     try:
         with gunicorn_server(url, today, app.config["SECRET_KEY"], workers=workers) as base:
             deadline = time.monotonic() + seconds
-            schedulers = [_scheduler_like(url, today, controller.port, deadline) for _ in range(2)]
+            schedulers = [_scheduler_like(url, sweep_day, controller.port, deadline) for _ in range(2)]
             Person.today = today
             crowd = [Person(base, email, password, code, deadline, seed * 1000 + n)
                      for n, (email, code) in enumerate(people)]
@@ -319,10 +337,10 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
         "version_mismatches": len(version_mismatch), "five_xx": five_xx,
         "emails_received": len(mailbox.messages), "emails_sent_by_outbox": sent,
         "duplicate_emails": len(duplicates), "duplicate_outbox_keys": len(duplicate_keys),
-        "errors": outcome.errors[:20], "machine": machine(), "today": today,
+        "errors": outcome.errors[:20], "machine": machine(), "today": today, "sweep_day": sweep_day,
     }
     results["ok"] = (five_xx == 0 and not lost and not version_mismatch and not duplicates and not duplicate_keys
-                     and len(mailbox.messages) == sent and not outcome.errors and len(outcome.accepted) > 0)
+                     and len(mailbox.messages) == sent > 0 and not outcome.errors and len(outcome.accepted) > 0)
     return results
 
 
