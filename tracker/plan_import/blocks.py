@@ -1,0 +1,52 @@
+"""The neutral stream every reader produces and every recogniser reads: paragraphs and tables, in
+document order, each saying where it came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# A cell that a merge covers: "left" continues the cell to its left (Word gridSpan, HTML colspan),
+# "above" continues the cell above (Word vMerge, HTML rowspan). Such a cell carries the text of the
+# cell it continues, so a recogniser can read the grid either way.
+Merge = Literal["left", "above"]
+
+
+@dataclass
+class Cell:
+    text: str  # line breaks inside the cell kept as "\n"; markdown emphasis removed
+    where: str  # "dòng 212", "bảng 2, hàng 5, cột 3", "trang 9, bảng 1, hàng 4, cột 2"
+    merged: Merge | None = None
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    where: str  # where the table starts
+    # True when the source cannot show merges (the scraped "flattened" tables, where each cell is a
+    # "|"-separated paragraph): a merged cell there is simply missing, so rows may be shorter than
+    # the header. False for .docx, .html and .pdf, whose rows are expanded to the full grid.
+    is_flattened: bool = False
+
+
+@dataclass
+class Paragraph:
+    """One logical paragraph: hard-wrapped lines joined, whitespace folded, emphasis marks removed."""
+
+    text: str  # the whole paragraph, its marker included ("a) Xây dựng …", "- Đơn vị chủ trì: …")
+    where: str  # "dòng 40" (text), "đoạn 12" (.docx), "trang 3" (.pdf)
+    # The leading numbering or bullet as written, when there is one: "I.", "1.", "1.2.", "2.2.1.",
+    # "a)", "đ)", "(1)", "-", "+", "•", "*". Automatic Word numbering is rendered here too.
+    marker: str = ""
+    is_bold: bool = False  # the paragraph's first words are bold (headings, labels)
+    is_italic: bool = False  # the paragraph's first words are italic
+    # Emphasised spans as they were written (text of each bold or italic run), for recognisers
+    # that need to tell a label from its value when the emphasis is misplaced.
+    emphasis: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The text after the marker."""
+        return self.text[len(self.marker):].strip() if self.marker and self.text.startswith(self.marker) else self.text
+
+
+Block = Paragraph | Table
