@@ -1,10 +1,13 @@
 """Deadline cells: a due date, a yearly recurrence or an ongoing flag, and anything unclear flagged, never guessed."""
+import csv
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from tracker.rules.deadlines import YEARLY, Deadline, normalize_text, parse_deadline
+from tracker.rules.deadlines import (YEARLY, Deadline, deadline_clause, deadline_clauses, normalize_text,
+                                    parse_deadline)
 
 NFD_MONTH = unicodedata.normalize("NFD", "Tháng 8/2023")
 NFD_YEARLY = unicodedata.normalize("NFD", "Hằng năm")
@@ -192,3 +195,82 @@ def test_junk_never_raises_and_is_left_unparsed_with_nothing_guessed(plan_year):
         assert deadline.as_dict() == {
             "text": normalize_text(junk), "due": None, "recurrence": None, "ongoing": False, "parsed": False,
         }, junk[:40]
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def clause(sentence, expected, id):
+    """One table row; `id` names the rule it shows."""
+    return pytest.param(sentence, expected, id=id)
+
+
+CLAUSES = [
+    clause("Các sở xây dựng kế hoạch và báo cáo UBND tỉnh trước ngày 28/2/2023.", "trước ngày 28/2/2023",
+           "before-a-day"),
+    clause("Xây dựng Đề án chuyển đổi số, hoàn thành trong quý II/2025.", "hoàn thành trong quý II/2025",
+           "done-within-a-quarter"),
+    clause("Các cơ quan xây dựng Kế hoạch triển khai thực hiện xong trong tháng 12/2025.", "xong trong tháng 12/2025",
+           "done-within-a-month"),
+    clause("Định kỳ gửi báo cáo kết quả thực hiện trước ngày 15/11 hằng năm và báo cáo đột xuất khi có yêu cầu.",
+           "trước ngày 15/11 hằng năm", "before-a-day-every-year"),
+    clause("Báo cáo kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) hoặc theo đề nghị.",
+           "hằng năm (trước ngày 15 tháng 11)", "every-year-with-the-day-in-brackets"),
+    clause("Tổ chức đánh giá, báo cáo Thủ tướng Chính phủ định kỳ hằng năm hoặc đột xuất theo yêu cầu. Căn cứ …",
+           "định kỳ hằng năm hoặc đột xuất theo yêu cầu", "periodically-every-year-or-on-request"),
+    clause("Rà soát các rào cản về pháp luật; thực hiện cơ bản hoàn thành trong năm 2025.",
+           "thực hiện cơ bản hoàn thành trong năm 2025", "a-whole-part-of-the-sentence-keeps-its-verb"),
+    clause("Báo cáo kết quả thực hiện trước ngày 20/11 về Sở Khoa học và Công nghệ.", "trước ngày 20/11",
+           "before-a-day-without-year"),
+    clause("Trình Thủ tướng Chính phủ ban hành chậm nhất là ngày 30/6/2025.", "chậm nhất là ngày 30/6/2025",
+           "at-the-latest-on-a-day"),
+    clause("Hoàn thiện hạ tầng dữ liệu, hoàn thành trước năm 2027.", "hoàn thành trước năm 2027", "done-before-a-year"),
+    clause("Ban hành kế hoạch trong quý I/2025 và tổ chức thực hiện hoàn thành trong năm 2025.",
+           "trong quý I/2025", "the-first-clause-of-several"),
+    clause("TRƯỚC NGÀY 15/12/2025 gửi báo cáo về Sở Nội vụ", "TRƯỚC NGÀY 15/12/2025", "as-written-in-capitals"),
+    clause("Báo cáo  kết quả\ntrước ngày\u00a030/11\nhằng năm.", "trước ngày 30/11 hằng năm", "whitespace-folded"),
+    # A date that is part of a cited document, or a period that is part of a title, is no deadline.
+    clause("Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học.", None,
+           "a-resolution-date-is-a-citation"),
+    clause("Thực hiện Kế hoạch số 283/KH-UBND ngày 24/9/2025 của UBND tỉnh về chuyển đổi số trong quý IV/2025.", None,
+           "a-period-after-a-document-number-may-be-its-title"),
+    clause("Thành lập Đoàn kiểm tra việc chấp hành các quy định về bảo vệ bí mật nhà nước năm 2023.", None,
+           "a-year-in-a-title-is-no-deadline"),
+    clause("Tổ chức thực hiện Chương trình chuyển đổi số giai đoạn 2021-2025 của tỉnh.", None,
+           "a-title-period-is-no-deadline"),
+    clause("Các dự án Luật có liên quan đến công nghệ số trong năm 2025 để tạo đột phá.", None,
+           "a-year-with-no-word-saying-done-describes"),
+    clause("Thường xuyên tiến hành tự kiểm tra việc chấp hành các quy định của pháp luật.", None,
+           "an-adverb-of-frequency-is-no-deadline"),
+    clause("", None, "empty"),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CLAUSES)
+def test_the_deadline_clause_of_a_task_sentence_is_found_as_written(sentence, expected):
+    assert deadline_clause(sentence) == expected
+
+
+def read_tsv(name):
+    """The rows of a tab-separated test data file, as dicts."""
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+CORPUS_SENTENCES = read_tsv("corpus-deadline-sentences.tsv")
+
+
+@pytest.mark.parametrize("row", CORPUS_SENTENCES, ids=[f"{r['document']}-{r['item']}" for r in CORPUS_SENTENCES])
+def test_corpus_task_sentences_give_the_ground_truth_deadline_clause(row):
+    assert deadline_clause(row["sentence"]) == (row["clause"] or None)
+
+
+def test_every_deadline_clause_of_a_sentence_is_listed_in_order():
+    sentence = "Xây dựng kế hoạch trước ngày 28/2/2023; báo cáo kết quả trước ngày 10/11/2023 để tổng hợp."
+    assert deadline_clauses(sentence) == ["trước ngày 28/2/2023", "trước ngày 10/11/2023"]
+
+
+def test_a_long_sentence_is_searched_whole():
+    filler = "phối hợp với các cơ quan, đơn vị có liên quan tổ chức thực hiện; " * 400
+    assert deadline_clause(filler + "báo cáo trước ngày 30/11/2025.") == "trước ngày 30/11/2025"
+    assert deadline_clause("trước ngày " * 5_000) is None

@@ -206,3 +206,80 @@ def parse_deadline(text: str, plan_year: int | None = None) -> Deadline:
     if is_yearly and plan_year is None:
         due = None
     return Deadline(clean, due, recurrence, is_ongoing, True)
+
+
+# --- Deadline clauses inside task sentences -------------------------------------------------------------------
+
+# The pieces of a written period, for finding a deadline inside a sentence (case-insensitive, as written).
+_C_DAY = (r"(?:ngày\s+)?(?:[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:(?:\s*[/.\-]\s*|,?\s+năm\s+)[0-9]{4})?"
+          r"|[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?:\s*[/.\-]\s*[0-9]{4})?)(?![0-9/])")
+_C_YEAR_SEP = r"(?:\s*[/.\-]\s*|,?\s*năm\s*)"
+_C_MONTH = rf"tháng\s*[0-9]{{1,2}}(?:\s*,\s*[0-9]{{1,2}})*{_C_YEAR_SEP}[0-9]{{4}}"
+_C_QUARTER = rf"qu[ýí]\s*(?:[ivx]+|[1-4]){_C_YEAR_SEP}[0-9]{{4}}"
+_C_RANGE = r"(?:giai đoạn\s*|năm\s*)?[0-9]{4}\s*[\-–—]\s*(?:năm\s*)?[0-9]{4}"
+_C_YEAR = r"năm\s*[0-9]{4}"
+_C_PERIOD = rf"(?:{_C_MONTH}|{_C_QUARTER}|{_C_RANGE}|{_C_YEAR})(?![0-9])"
+_C_YEARLY = r"h[àằ]ng\s+năm"
+_C_BY = r"(?:trước|chậm nhất(?:\s+là)?(?:\s+(?:trước|vào))?|muộn nhất(?:\s+là)?|đến hết|hạn chót)"
+_C_NEXT_YEARS = r"(?:\s+và\s+(?:các|những)\s+năm\s+tiếp\s+theo)?"
+
+# Every shape a deadline takes inside a sentence. Each starts with words that only a time phrase starts with
+# ("trước ngày …", "trong quý …", "hoàn thành trong năm …", "hằng năm (trước ngày …)"), so a bare date (a cited
+# document's "ngày 22/12/2024") or a title's period ("… năm 2023", "giai đoạn 2021-2025") never matches. A year
+# or a range needs a word saying "done" in front: "trong năm 2025" alone mostly describes, it does not set a date.
+_DONE = r"(?:hoàn thành|hoàn tất|xong)"
+_CLAUSE_RE = re.compile(
+    "|".join((
+        rf"(?:định kỳ\s+)?{_C_YEARLY}\s*\(\s*{_C_BY}\s+{_C_DAY}\s*\)",
+        rf"định kỳ\s+{_C_YEARLY}(?:\s+hoặc\s+đột xuất(?:\s+(?:theo|khi có)\s+yêu cầu)?)?",
+        rf"{_C_BY}\s+{_C_DAY}(?:,?\s+{_C_YEARLY})?",
+        rf"(?:trong|vào)\s+(?:tháng\s*[0-9]{{1,2}}|qu[ýí]\s*(?:[ivx]+|[1-4]))\s+{_C_YEARLY}",
+        rf"(?:{_DONE}\s+)?(?:trong|vào)\s+(?:{_C_MONTH}|{_C_QUARTER})(?![0-9]){_C_NEXT_YEARS}",
+        rf"(?:{_DONE}\s+)?{_C_BY}\s+{_C_PERIOD}{_C_NEXT_YEARS}",
+        rf"{_DONE}\s+(?:(?:trong|vào)\s+)?(?:giai đoạn\s+)?{_C_PERIOD}{_C_NEXT_YEARS}",
+    )),
+    re.IGNORECASE,
+)
+# Words in front of "hoàn thành …" that belong to the clause ("cơ bản hoàn thành trong năm 2025").
+_DONE_BEFORE_RE = re.compile(r"(?:cơ bản|phấn đấu|sẽ)\s+$", re.IGNORECASE)
+# A clause that is a whole part of the sentence also keeps its verb ("; thực hiện cơ bản hoàn thành trong năm 2025").
+_VERB_ONLY_RE = re.compile(r"^\s*(?:thực hiện|triển khai)\s+$", re.IGNORECASE)
+_CLAUSE_START_RE = re.compile(r"[;:.()]\s|^")
+# A document number ("57-NQ/TW", "283/KH-UBND", "26/2020/NĐ-CP"): "trong quý …" after it in the same part of
+# the sentence may be that document's title, so only a clause that says "by" or "done" is taken there.
+_WITHIN_RE = re.compile(r"(?:trong|vào)\s", re.IGNORECASE)
+_DOCUMENT_NUMBER_RE = re.compile(r"(?<![0-9])[0-9]+(?:/[0-9]{4})?[\-/][A-ZĐ]")
+# How far back the start of a clause is looked for; keeps long sentences linear.
+_LOOK_BACK = 160
+
+
+def _clause_part_start(sentence: str, position: int) -> int:
+    """Where the part of the sentence holding `position` begins (after the last ;, :, . or parenthesis)."""
+    window_start = max(0, position - _LOOK_BACK)
+    start = window_start
+    for m in _CLAUSE_START_RE.finditer(sentence, window_start, position):
+        start = m.end()
+    return start
+
+
+def deadline_clauses(sentence: str) -> list[str]:
+    """Every deadline clause of a task sentence, as written (whitespace folded), in order."""
+    text = normalize_text(sentence)
+    clauses = []
+    for m in _CLAUSE_RE.finditer(text):
+        start = m.start()
+        part_start = _clause_part_start(text, start)
+        while done := _DONE_BEFORE_RE.search(text, max(part_start, start - 40), start):
+            start = done.start()
+        if _VERB_ONLY_RE.match(text[part_start:start]):
+            start = part_start
+        if _WITHIN_RE.match(m.group()) and _DOCUMENT_NUMBER_RE.search(text, part_start, m.start()):
+            continue
+        clauses.append(text[start:m.end()])
+    return clauses
+
+
+def deadline_clause(sentence: str) -> str | None:
+    """The first deadline clause of a task sentence as written, or None when the sentence states no deadline."""
+    clauses = deadline_clauses(sentence)
+    return clauses[0] if clauses else None
