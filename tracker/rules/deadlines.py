@@ -60,6 +60,7 @@ _PERIOD_KINDS = frozenset({"half", "day", "month", "quarter", "year"})
 _ALLOWED_MARKS = frozenset(",;.:()-+*•")
 _CLAUSE_SEPARATORS = frozenset({".", ";", "và"})
 _START_WORDS = frozenset({"từ", "kể từ", "sau"})
+_PERIOD_JOINERS = frozenset({"-", "đến", "tới", ",", "và"})
 
 
 @dataclass(frozen=True)
@@ -177,20 +178,22 @@ def _key(text: str) -> str:
 
 
 def _tokens(key: str) -> list[_Token]:
-    """The key's words, with a period, "-" or "đến", period run joined into one range."""
+    """The key's words, with periods joined by "-", "đến", "," or "và" made one range ("Quý IV/2025- Quý II/2026",
+    "Tháng 11, 12/2013" is one token already, "Năm 2025, 2026")."""
     raw = [(m.lastgroup or "mark", m) for m in _TOKEN_RE.finditer(key)]
     tokens: list[_Token] = []
     i = 0
     while i < len(raw):
         kind, m = raw[i]
-        if kind in _PERIOD_KINDS:
-            joined = i + 2 < len(raw) and raw[i + 1][1].group() in ("-", "đến", "tới") \
-                and raw[i + 2][0] in _PERIOD_KINDS
-            last = raw[i + 2][1] if joined else None
-            tokens.append(_Token("period", m.group(), _Period(m, last)))
-            i += 3 if joined else 1
+        if kind not in _PERIOD_KINDS:
+            tokens.append(_Token(kind, m.group()))
+            i += 1
             continue
-        tokens.append(_Token(kind, m.group()))
+        last = None
+        while i + 2 < len(raw) and raw[i + 1][1].group() in _PERIOD_JOINERS and raw[i + 2][0] in _PERIOD_KINDS:
+            last = raw[i + 2][1]
+            i += 2
+        tokens.append(_Token("period", m.group(), _Period(m, last)))
         i += 1
     return tokens
 
@@ -206,7 +209,7 @@ def _ends_with_ongoing_clause(tokens: list[_Token]) -> bool:
 
 
 def _is_yearly_neighbour(tokens: list[_Token], i: int) -> bool:
-    """Whether the period at i is the day of a "hằng năm" right next to it ("Tháng 12 hằng năm", "hằng năm (trước …)")."""
+    """Whether the period at i is the day of a "hằng năm" next to it ("Tháng 12 hằng năm", "hằng năm (trước …)")."""
     after = i + 1
     while after < len(tokens) and tokens[after].text == ",":
         after += 1
@@ -216,11 +219,6 @@ def _is_yearly_neighbour(tokens: list[_Token], i: int) -> bool:
     return (after < len(tokens) and tokens[after].kind == "yearly") or (before >= 0 and tokens[before].kind == "yearly")
 
 
-def _unparsed(text: str, tokens: list[_Token]) -> Deadline:
-    """Left for an admin; an ongoing clause of its own at the end still counts."""
-    return Deadline(text, None, None, _ends_with_ongoing_clause(tokens), False)
-
-
 def parse_deadline(text: str, plan_year: int | None = None) -> Deadline:
     """Read a deadline; whatever is not fully understood comes back with is_parsed False and no date."""
     clean = normalize_text(text)
@@ -228,59 +226,80 @@ def parse_deadline(text: str, plan_year: int | None = None) -> Deadline:
     if not key or len(key) > _MAX_KEY_LENGTH:
         return Deadline(clean, None, None, False, False)
     tokens = _tokens(key)
+    # What cannot be read is never half-dated; an ongoing clause of its own at the end still counts.
+    return _read(clean, tokens, plan_year) or Deadline(clean, None, None, _ends_with_ongoing_clause(tokens), False)
+
+
+def _read(text: str, tokens: list[_Token], plan_year: int | None) -> Deadline | None:
+    """The deadline the tokens state, or None when any part of them cannot be read.
+
+    The due date is the end of the first completion period; an open-ended phase ("thường xuyên", "từ năm X",
+    "các năm tiếp theo", "hằng năm" …) makes it ongoing. A yearly duty with no completion period recurs and has no
+    single due date.
+    """
     kinds = [token.kind for token in tokens]
     has_yearly = "yearly" in kinds
     is_ongoing = has_yearly or "ongoing" in kinds
-    is_sentence = "word" in kinds
+    is_sentence = "word" in kinds or "modifier" in kinds
     depth = 0
     dues: list[tuple[int, date]] = []
     yearly_days: list[date] = []
-
     for i, token in enumerate(tokens):
-        before = tokens[i - 1] if i else None
         if token.kind == "period":
-            if before is not None and before.kind == "modifier":
-                return _unparsed(clean, tokens)
-            period = token.period
-            starts = before is not None and before.text in _START_WORDS and period.last is None
-            is_before = before is not None and before.text == "trước"
-            if period.has_year and has_yearly and _is_yearly_neighbour(tokens, i):
-                return _unparsed(clean, tokens)  # "Tháng 12/2023 hằng năm" contradicts itself
             try:
-                if has_yearly and not period.has_year:
-                    start, end = period.span(_LEAP_YEAR)
-                    yearly_days.append(start - timedelta(days=1) if is_before and not period.is_day else end)
-                elif starts:
-                    period.span(plan_year or _LEAP_YEAR)
-                    is_ongoing = True
-                else:
-                    start, end = period.span(plan_year)
-                    dues.append((i, start - timedelta(days=1) if is_before and not period.is_day else end))
+                role, day = _period_role(tokens, i, plan_year, has_yearly)
             except ValueError:
-                return _unparsed(clean, tokens)
-        elif token.kind == "modifier":
-            is_sentence = True
+                return None
+            if role == "due":
+                dues.append((i, day))
+            elif role == "yearly":
+                yearly_days.append(day)
+            is_ongoing = is_ongoing or role == "start"
         elif token.kind == "condition":
             if not (token.text == "nếu" and depth > 0 or _condition_is_a_qualifier(tokens, i)):
-                return _unparsed(clean, tokens)
+                return None
         elif token.kind in ("negation", "other_recurrence", "number", "period_word"):
-            return _unparsed(clean, tokens)
+            return None
         elif token.kind == "mark":
             if token.text not in _ALLOWED_MARKS:
-                return _unparsed(clean, tokens)
+                return None
             depth += {"(": 1, ")": -1}.get(token.text, 0)
 
     if not (dues or is_ongoing):
-        return _unparsed(clean, tokens)
-    if dues and is_sentence and not _is_introduced(tokens, dues[0][0]):
-        return _unparsed(clean, tokens)
+        return None
+    if is_sentence and dues and not _is_introduced(tokens, dues[0][0]):
+        return None
     if not is_sentence and _has_dangling_preposition(tokens):
-        return _unparsed(clean, tokens)
+        return None
     if dues:
-        return Deadline(clean, dues[0][1], None, is_ongoing, True)
+        return Deadline(text, dues[0][1], None, is_ongoing, True)
     if has_yearly:
-        return Deadline(clean, None, YEARLY, True, True, _in_year(yearly_days[0] if yearly_days else None, plan_year))
-    return Deadline(clean, None, None, True, True)
+        return Deadline(text, None, YEARLY, True, True, _in_year(yearly_days[0] if yearly_days else None, plan_year))
+    return Deadline(text, None, None, True, True)
+
+
+def _period_role(tokens: list[_Token], i: int, plan_year: int | None, has_yearly: bool) -> tuple[str, date]:
+    """What the period at i does: ("due", its end), ("yearly", its day in a leap year) or ("start", its start).
+
+    ValueError when it cannot be read: it does not exist, has no year to take, is moved by "đầu"/"giữa", or names
+    a year next to "hằng năm" ("Tháng 12/2023 hằng năm" contradicts itself).
+    """
+    period = tokens[i].period
+    before = tokens[i - 1].text if i else ""
+    if i and tokens[i - 1].kind == "modifier":
+        raise ValueError(f"{before!r} moves the period")
+    if has_yearly and period.has_year and _is_yearly_neighbour(tokens, i):
+        raise ValueError("a year named next to hằng năm")
+    # "Trước" a day is "by that day"; "trước" a longer period ends the day before the period starts.
+    is_before = before == "trước" and not period.is_day
+    if has_yearly and not period.has_year:
+        start, end = period.span(_LEAP_YEAR)
+        return "yearly", start - timedelta(days=1) if is_before else end
+    if before in _START_WORDS and period.last is None:
+        start, _ = period.span(_LEAP_YEAR if plan_year is None else plan_year)
+        return "start", start
+    start, end = period.span(plan_year)
+    return "due", start - timedelta(days=1) if is_before else end
 
 
 def _in_year(day: date | None, year: int | None) -> date | None:
@@ -327,35 +346,42 @@ def _has_dangling_preposition(tokens: list[_Token]) -> bool:
         if following is None or following.kind != "period":
             return True
     return False
+
+
 # --- Deadline clauses inside task sentences -------------------------------------------------------------------
 
 # The pieces of a written period, for finding a deadline inside a sentence (case-insensitive, as written).
 _C_DAY = (r"(?:ngày\s+)?(?:[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:(?:\s*[/.\-]\s*|,?\s+năm\s+)[0-9]{4})?"
           r"|[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?:\s*[/.\-]\s*[0-9]{4})?)(?![0-9/])")
 _C_YEAR_SEP = r"(?:\s*[/.\-]\s*|,?\s*năm\s*)"
-_C_MONTH = rf"tháng\s*[0-9]{{1,2}}(?:\s*,\s*[0-9]{{1,2}})*{_C_YEAR_SEP}[0-9]{{4}}"
-_C_QUARTER = rf"qu[ýí]\s*(?:[ivx]+|[1-4]){_C_YEAR_SEP}[0-9]{{4}}"
-_C_RANGE = r"(?:giai đoạn\s*|năm\s*)?[0-9]{4}\s*[\-–—]\s*(?:năm\s*)?[0-9]{4}"
-_C_YEAR = r"năm\s*[0-9]{4}"
-_C_PERIOD = rf"(?:{_C_MONTH}|{_C_QUARTER}|{_C_RANGE}|{_C_YEAR})(?![0-9])"
+_C_ONE = (rf"(?:tháng\s*[0-9]{{1,2}}(?:\s*,\s*[0-9]{{1,2}})*{_C_YEAR_SEP}[0-9]{{4}}"
+          rf"|qu[ýí]\s*(?:[ivx]+|[1-4]){_C_YEAR_SEP}[0-9]{{4}}|năm\s*[0-9]{{4}})")
+_C_TO = r"\s*(?:[\-–—]|đến)\s*"
+# One period, or a range of two; a bare year only as part of a range ("giai đoạn 2026 - 2027", "2019- 2022").
+_C_PERIOD = (rf"(?:giai đoạn\s*)?(?:{_C_ONE}|[0-9]{{4}}(?={_C_TO}))(?:{_C_TO}(?:{_C_ONE}|[0-9]{{4}}))?"
+             r"(?![0-9])")
+_C_MONTH_OR_QUARTER = rf"(?:tháng|qu[ýí])\s*(?:[0-9]{{1,2}}|[ivx]+){_C_YEAR_SEP}[0-9]{{4}}"
 _C_YEARLY = r"h[àằ]ng\s+năm"
 _C_BY = r"(?:trước|chậm nhất(?:\s+là)?(?:\s+(?:trước|vào))?|muộn nhất(?:\s+là)?|đến hết|hạn chót)"
+_C_DONE = r"(?:(?:hoàn thành|hoàn tất|xong)\s+)"
 _C_NEXT_YEARS = r"(?:\s+và\s+(?:các|những)\s+năm\s+tiếp\s+theo)?"
 
 # Every shape a deadline takes inside a sentence. Each starts with words that only a time phrase starts with
 # ("trước ngày …", "trong quý …", "hoàn thành trong năm …", "hằng năm (trước ngày …)"), so a bare date (a cited
 # document's "ngày 22/12/2024") or a title's period ("… năm 2023", "giai đoạn 2021-2025") never matches. A year
 # or a range needs a word saying "done" in front: "trong năm 2025" alone mostly describes, it does not set a date.
-_DONE = r"(?:hoàn thành|hoàn tất|xong)"
 _CLAUSE_RE = re.compile(
     "|".join((
+        # A label written inside the sentence: its value is the clause.
+        r"thời (?:gian|hạn)(?:\s+(?:thực hiện|hoàn thành|triển khai))?\s*:\s*"
+        r"(?P<value>(?:[^;.()]|\.(?=[0-9])){1,120}?)(?=\s*(?:[;()]|\.(?![0-9])|$))",
         rf"(?:định kỳ\s+)?{_C_YEARLY}\s*\(\s*{_C_BY}\s+{_C_DAY}\s*\)",
         rf"định kỳ\s+{_C_YEARLY}(?:\s+hoặc\s+đột xuất(?:\s+(?:theo|khi có)\s+yêu cầu)?)?",
-        rf"{_C_BY}\s+{_C_DAY}(?:,?\s+{_C_YEARLY})?",
+        rf"{_C_DONE}?{_C_BY}\s+{_C_DAY}(?:,?\s+{_C_YEARLY})?",
         rf"(?:trong|vào)\s+(?:tháng\s*[0-9]{{1,2}}|qu[ýí]\s*(?:[ivx]+|[1-4]))\s+{_C_YEARLY}",
-        rf"(?:{_DONE}\s+)?(?:trong|vào)\s+(?:{_C_MONTH}|{_C_QUARTER})(?![0-9]){_C_NEXT_YEARS}",
-        rf"(?:{_DONE}\s+)?{_C_BY}\s+{_C_PERIOD}{_C_NEXT_YEARS}",
-        rf"{_DONE}\s+(?:(?:trong|vào)\s+)?(?:giai đoạn\s+)?{_C_PERIOD}{_C_NEXT_YEARS}",
+        rf"{_C_DONE}?(?:trong|vào)\s+{_C_MONTH_OR_QUARTER}(?:{_C_TO}{_C_MONTH_OR_QUARTER})?(?![0-9]){_C_NEXT_YEARS}",
+        rf"{_C_DONE}?{_C_BY}\s+{_C_PERIOD}{_C_NEXT_YEARS}",
+        rf"{_C_DONE}(?:(?:trong|vào)\s+)?{_C_PERIOD}{_C_NEXT_YEARS}",
     )),
     re.IGNORECASE,
 )
@@ -363,13 +389,15 @@ _CLAUSE_RE = re.compile(
 _DONE_BEFORE_RE = re.compile(r"(?:cơ bản|phấn đấu|sẽ)\s+$", re.IGNORECASE)
 # A clause that is a whole part of the sentence also keeps its verb ("; thực hiện cơ bản hoàn thành trong năm 2025").
 _VERB_ONLY_RE = re.compile(r"^\s*(?:thực hiện|triển khai)\s+$", re.IGNORECASE)
-_CLAUSE_START_RE = re.compile(r"[;:.()]\s|^")
+_CLAUSE_START_RE = re.compile(r"[;:()]\s*|\.\s+|^")
 # A document number ("57-NQ/TW", "283/KH-UBND", "26/2020/NĐ-CP"): "trong quý …" after it in the same part of
 # the sentence may be that document's title, so only a clause that says "by" or "done" is taken there.
 _WITHIN_RE = re.compile(r"(?:trong|vào)\s", re.IGNORECASE)
 _DOCUMENT_NUMBER_RE = re.compile(r"(?<![0-9])[0-9]+(?:/[0-9]{4})?[\-/][A-ZĐ]")
-# How far back the start of a clause is looked for; keeps long sentences linear.
+# How far back the start of a clause is looked for, and how many words in front of it are taken: long
+# sentences stay linear.
 _LOOK_BACK = 160
+_MAX_WORDS_IN_FRONT = 3
 
 
 def _clause_part_start(sentence: str, position: int) -> int:
@@ -386,14 +414,20 @@ def deadline_clauses(sentence: str) -> list[str]:
     text = normalize_text(sentence)
     clauses = []
     for m in _CLAUSE_RE.finditer(text):
+        if m["value"] is not None:
+            clauses.append(m["value"].strip())
+            continue
+        part_start = _clause_part_start(text, m.start())
+        if _WITHIN_RE.match(m.group()) and _DOCUMENT_NUMBER_RE.search(text, part_start, m.start()):
+            continue
         start = m.start()
-        part_start = _clause_part_start(text, start)
-        while done := _DONE_BEFORE_RE.search(text, max(part_start, start - 40), start):
+        for _ in range(_MAX_WORDS_IN_FRONT):
+            done = _DONE_BEFORE_RE.search(text, max(part_start, start - 40), start)
+            if done is None:
+                break
             start = done.start()
         if _VERB_ONLY_RE.match(text[part_start:start]):
             start = part_start
-        if _WITHIN_RE.match(m.group()) and _DOCUMENT_NUMBER_RE.search(text, part_start, m.start()):
-            continue
         clauses.append(text[start:m.end()])
     return clauses
 
