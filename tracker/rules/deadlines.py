@@ -26,6 +26,7 @@ _Y = r"[0-9]{4}(?![0-9])"
 _N = r"[0-9]{1,2}(?![0-9])"
 _YEAR_SEP = r"\s*(?:[/.\-]|,?\s*năm)\s*"
 _WORD_END = r"(?!\w)"
+_Q = r"(?:[ivx]+|[0-9](?![0-9]))"
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # The words of a deadline, read left to right. Periods come first so "năm 2026" is one period, not a word and a
@@ -37,11 +38,14 @@ _TOKEN_RE = re.compile("|".join((
     rf"(?:{_YEAR_SEP}(?P<w_year>{_Y}))?)){_WORD_END}",
     rf"(?P<month>(?:tháng|t)\s*(?P<m_months>{_N}(?:\s*(?:,|và)\s*{_N})*)(?:{_YEAR_SEP}(?P<m_year>{_Y}))?"
     rf"|(?P<b_month>{_N})\s*[/.\-]\s*(?P<b_year>{_Y})){_WORD_END}",
-    rf"(?P<quarter>qu[ýí]\s*(?P<q_quarter>[ivx]+|[0-9]+)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?){_WORD_END}",
+    rf"(?P<quarter>qu[ýí]\s*(?P<q_quarters>{_Q}(?:\s*(?:,|-|và|đến)\s*{_Q})*)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?)"
+    rf"{_WORD_END}",
     rf"(?P<year>(?:năm\s*)?(?P<y_year>{_Y})){_WORD_END}",
     # Open-ended phases: the task goes on after (or instead of) a due date.
     rf"(?P<ongoing>thường xuyên|liên tục|(?:trong\s+)?(?:các|những)\s+năm\s+tiếp\s+theo|định kỳ){_WORD_END}",
     rf"(?P<yearly>h[àằ]ng\s+năm){_WORD_END}",
+    # "Năm 2026 trở đi": the period is where the task starts.
+    rf"(?P<onwards>trở đi|trở về sau){_WORD_END}",
     # A recurrence the tracker has no slot for ("hàng quý"): left for an admin.
     rf"(?P<other_recurrence>(?:h[àằ]ng|mỗi)\s+(?:quý|tháng|tuần|ngày)){_WORD_END}",
     rf"(?P<preposition>kể từ|từ|sau|trước|trong|đến|tới|hết|cuối|vào|chậm nhất|muộn nhất|giai đoạn){_WORD_END}",
@@ -112,10 +116,10 @@ def _span(m: re.Match[str], year: int) -> tuple[date, date]:
             raise ValueError("the months of a list must run forwards")
         return date(year, months[0], 1), _month_end(year, months[-1])
     if kind == "quarter":
-        quarter = _QUARTERS.get(m["q_quarter"])
-        if quarter is None:
-            raise ValueError(f"no quarter {m['q_quarter']!r}")
-        return date(year, quarter * 3 - 2, 1), _month_end(year, quarter * 3)
+        quarters = [_QUARTERS.get(q, 0) for q in re.findall(r"[ivx]+|[0-9]", m["q_quarters"])]
+        if 0 in quarters or quarters != sorted(set(quarters)):
+            raise ValueError(f"no quarters {m['q_quarters']!r}")
+        return date(year, quarters[0] * 3 - 2, 1), _month_end(year, quarters[-1] * 3)
     if kind == "half":
         return (date(year, 1, 1), date(year, 6, 30)) if m["half_part"] == "đầu" else (date(year, 7, 1),
                                                                                      date(year, 12, 31))
@@ -295,7 +299,8 @@ def _period_role(tokens: list[_Token], i: int, plan_year: int | None, has_yearly
     if has_yearly and not period.has_year:
         start, end = period.span(_LEAP_YEAR)
         return "yearly", start - timedelta(days=1) if is_before else end
-    if before in _START_WORDS and period.last is None:
+    is_onwards = i + 1 < len(tokens) and tokens[i + 1].kind == "onwards"
+    if before in _START_WORDS and period.last is None or is_onwards:
         start, _ = period.span(_LEAP_YEAR if plan_year is None else plan_year)
         return "start", start
     start, end = period.span(plan_year)
@@ -360,7 +365,8 @@ _C_TO = r"\s*(?:[\-–—]|đến)\s*"
 # One period, or a range of two; a bare year only as part of a range ("giai đoạn 2026 - 2027", "2019- 2022").
 _C_PERIOD = (rf"(?:giai đoạn\s*)?(?:{_C_ONE}|[0-9]{{4}}(?={_C_TO}))(?:{_C_TO}(?:{_C_ONE}|[0-9]{{4}}))?"
              r"(?![0-9])")
-_C_MONTH_OR_QUARTER = rf"(?:tháng|qu[ýí])\s*(?:[0-9]{{1,2}}|[ivx]+){_C_YEAR_SEP}[0-9]{{4}}"
+_C_MONTH_OR_QUARTER = (rf"(?:tháng|qu[ýí])\s*(?:[0-9]{{1,2}}|[ivx]+)(?:\s*[,\-]\s*(?:[0-9]{{1,2}}|[ivx]+))*"
+                       rf"{_C_YEAR_SEP}[0-9]{{4}}")
 _C_YEARLY = r"h[àằ]ng\s+năm"
 _C_BY = r"(?:trước|chậm nhất(?:\s+là)?(?:\s+(?:trước|vào))?|muộn nhất(?:\s+là)?|đến hết|hạn chót)"
 _C_DONE = r"(?:(?:hoàn thành|hoàn tất|xong)\s+)"
