@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .blocks import Block
+from .docx_reader import read_docx_blocks
 from .document import PlanImportError
 from .text_reader import read_text
 
@@ -14,10 +15,12 @@ Reader = Callable[[bytes], list[Block]]
 # File kind → reader.
 READERS: dict[str, Reader] = {
     "text": read_text,
+    "docx": read_docx_blocks,
 }
 
 _SUFFIX_KINDS = {
     ".txt": "text", ".md": "text", ".text": "text", ".markdown": "text",
+    ".docx": "docx",
 }
 
 
