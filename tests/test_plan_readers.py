@@ -434,3 +434,59 @@ def test_docx_with_too_many_parts_is_refused_before_unpacking():
     with pytest.raises(PlanImportError) as caught:
         read_blocks(out.getvalue(), "plan.docx")
     assert "quá lớn khi giải nén" in caught.value.message
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+HTML_MERGES = [(name.replace(".docx", ".html"), *rest) for name, *rest in DOCX_MERGES]
+
+
+@pytest.mark.parametrize(("name", "count", "spanned", "groups", "above"), HTML_MERGES)
+def test_corpus_html_rows_are_expanded_to_the_grid_with_merges_marked(name, count, spanned, groups, above):
+    found = tables(blocks_of(name))
+    assert len(found) == count
+    for table in found:
+        assert len({len(row) for row in table.rows}) == 1
+    assert merge_counts(found) == (spanned, groups, above)
+
+
+@pytest.mark.parametrize("stem", ["kh552-ubnd-dongthap-2025", "nq394-cp-2025", "qd2530-ttg-2025", "qd2629-ttg-2025"])
+def test_corpus_html_reads_as_the_docx_does(stem):
+    """Same document, two formats: the same blocks (places aside, the .docx's letterhead line breaks aside)."""
+    def shape(blocks):
+        return [(b.text, b.marker, b.is_bold) if isinstance(b, Paragraph) else
+                [[(c.text, c.merged) for c in row] for row in b.rows] for b in blocks[1:]]
+    assert shape(blocks_of(f"{stem}.html")) == shape(blocks_of(f"{stem}.docx"))
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>Tiêu đề trang</title><script>var x = "<p>không</p>";</script></head>
+<body><!-- ghi chú ẩn --><p><b>I. MỤC TIÊU</b></p><p><i>Đơn vị chủ trì:</i> Sở   Nội vụ<br>Thời gian: Năm 2025</p>
+<ol type="a"><li>Xây dựng</li><li>Tổ chức</li></ol><ul><li>Chấm</li></ul>
+<table><tr><th>STT</th><th>Nhiệm vụ</th><th>Chủ trì</th></tr>
+<tr><td rowspan="2">1</td><td colspan="2">Nhóm A<br>dòng hai</td></tr>
+<tr><td>Việc <b>một</b></td><td><table><tr><td>Sở X</td><td>Sở Y</td></tr></table></td></tr></table>
+<p>Sau bảng</p></body></html>"""
+
+
+def test_html_paragraphs_lists_and_emphasis():
+    found = paragraphs(read_blocks(HTML_PAGE.encode(), "plan.html"))
+    assert [(p.marker, p.text) for p in found] == [
+        ("I.", "I. MỤC TIÊU"), ("", "Đơn vị chủ trì: Sở Nội vụ"), ("", "Thời gian: Năm 2025"),
+        ("a.", "a. Xây dựng"), ("b.", "b. Tổ chức"), ("•", "• Chấm"), ("", "Sau bảng")]
+    assert found[0].is_bold and found[1].is_italic and found[1].emphasis == ["Đơn vị chủ trì:"]
+    assert [p.where for p in found][:2] == ["đoạn 1", "đoạn 2"]
+
+
+def test_html_rowspan_and_colspan_are_expanded_and_marked():
+    [table] = tables(read_blocks(HTML_PAGE.encode(), "plan.html"))
+    assert [[(c.text, c.merged) for c in row] for row in table.rows] == [
+        [("STT", None), ("Nhiệm vụ", None), ("Chủ trì", None)],
+        [("1", None), ("Nhóm A\ndòng hai", None), ("Nhóm A\ndòng hai", "left")],
+        [("1", "above"), ("Việc một", None), ("Sở X\nSở Y", None)],
+    ]
+    assert table.rows[2][0].where == "bảng 1, hàng 3, cột 1"
+
+
+def test_text_file_holding_html_is_read_as_html():
+    [table] = tables(read_blocks("<table><tr><td>A</td><td>B</td></tr></table>".encode(), "plan.txt"))
+    assert texts(table.rows[0]) == ["A", "B"]

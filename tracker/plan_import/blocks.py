@@ -149,7 +149,10 @@ class StyledText:
         """Text from (text, bold, italic) pieces, as Word runs and HTML inline elements give it."""
         bold: list[bool] = []
         italic: list[bool] = []
+        texts: list[str] = []
         for text, is_bold, is_italic in pieces:
+            text = unicodedata.normalize("NFC", text)
+            texts.append(text)
             bold.extend([is_bold] * len(text))
             italic.extend([is_italic] * len(text))
-        return cls("".join(text for text, _, _ in pieces), bold, italic)
+        return cls("".join(texts), bold, italic)
