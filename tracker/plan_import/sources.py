@@ -9,6 +9,7 @@ from .blocks import Block
 from .docx_reader import read_docx_blocks
 from .document import PlanImportError
 from .html_reader import read_html_blocks
+from .pdf_reader import read_pdf
 from .text_reader import read_text
 
 Reader = Callable[[bytes], list[Block]]
@@ -18,12 +19,14 @@ READERS: dict[str, Reader] = {
     "text": read_text,
     "docx": read_docx_blocks,
     "html": read_html_blocks,
+    "pdf": read_pdf,
 }
 
 _SUFFIX_KINDS = {
     ".txt": "text", ".md": "text", ".text": "text", ".markdown": "text",
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".pdf": "pdf",
 }
 
 
