@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tracker.plan_import.blocks import Paragraph, Table
+from tracker.plan_import.doc_reader import CONVERSION_TIMEOUT, office_program
 from tracker.plan_import.document import PlanImportError
 from tracker.plan_import.sources import read_blocks
 
@@ -566,3 +568,39 @@ def test_broken_pdf_is_refused():
     with pytest.raises(PlanImportError) as caught:
         read_blocks(b"%PDF-1.4\nnot really a pdf", "plan.pdf")
     assert caught.value.message.startswith("tệp PDF không đọc được")
+
+
+# --- .doc -------------------------------------------------------------------------------------------------
+
+
+def _block_shape(blocks: list) -> list:
+    return [(b.text, b.where, b.marker, b.is_bold, b.is_italic) if isinstance(b, Paragraph) else
+            (b.where, [[(c.text, c.where, c.merged) for c in row] for row in b.rows]) for b in blocks]
+
+
+def test_doc_is_converted_by_libreoffice_and_reads_as_the_docx(tmp_path):
+    if office_program() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .doc conversion cannot be tried here")
+    source = corpus("nq394-cp-2025.docx")
+    subprocess.run([office_program(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=CONVERSION_TIMEOUT, check=True)
+    old_word = (tmp_path / "nq394-cp-2025.doc").read_bytes()
+    assert old_word.startswith(b"\xd0\xcf\x11\xe0")
+    assert _block_shape(read_blocks(old_word, "nghi-quyet.doc")) == _block_shape(read_blocks(source.read_bytes(),
+                                                                                          source.name))
+
+
+def test_doc_without_libreoffice_names_what_to_install(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "plan.doc")
+    assert "libreoffice-writer-nogui" in caught.value.message and ".docx" in caught.value.message
+
+
+def test_broken_doc_is_refused_with_a_message():
+    if office_program() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .doc conversion cannot be tried here")
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "plan.doc")
+    assert caught.value.message.startswith("LibreOffice không đọc được tệp .doc này")
