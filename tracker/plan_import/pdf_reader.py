@@ -202,8 +202,7 @@ def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_n
             else:
                 cells.append(Cell(texts[cover], where, "above" if cover[1] < row_top - 1 else "left"))
         rows.append(cells)
-    x0, top, x1, bottom = grid.bbox
-    return _PageTable(rows, top, bottom)
+    return _PageTable(rows, grid.bbox[1], grid.bbox[3])
 
 
 def _chars(text_page: pdfium.PdfTextPage) -> list[_Char]:
@@ -396,7 +395,7 @@ def read_pdf(data: bytes) -> list[Block]:
                     out.append(block)
                     if not item.is_furniture:
                         open_table = None
-            if open_table is not None and not _ends_page(items, open_table):
+            if open_table is not None and not _ends_page(items):
                 open_table = None
     finally:
         document.close()
@@ -407,7 +406,7 @@ def read_pdf(data: bytes) -> list[Block]:
     return out
 
 
-def _ends_page(items: list[_Item], open_table: _OpenTable) -> bool:
+def _ends_page(items: list[_Item]) -> bool:
     """Whether the table is the last thing on the page (furniture aside), so it may run on to the next."""
     body = [item for item in items if not item.is_furniture]
     return bool(body) and isinstance(body[-1].block, _PageTable)
