@@ -13,7 +13,7 @@ from .document import GroupRow, ItemRow, NotUnderstood, PlanDocument, SectionRow
 
 # --- Column headings ------------------------------------------------------------------------------
 
-_STT_HEADINGS = {"stt", "tt", "số tt", "số thứ tự", "thứ tự", "số"}
+_STT_HEADINGS = {"stt", "tt", "số tt", "số thứ tự", "thứ tự"}
 # Footnote markers glued to a heading ("Cơ quan chủ trì[1]", "Nguồn lực thực hiện²").
 _FOOTNOTE_RE = re.compile(r"\[\d+\]|\(\*+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+")
 _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục tiêu", "quy mô")
@@ -25,12 +25,6 @@ _HEADING_MAX_WORDS = 12
 # How many rows above a header may hold a title, a caption or a blank spacer.
 _HEADER_SEARCH_ROWS = 4
 
-# The headings used when a message has to name a column the document did not label.
-_ROLE_LABELS = {
-    "stt": "STT", "task": "Nhiệm vụ", "lead": "Cơ quan chủ trì", "coordinating": "Cơ quan phối hợp",
-    "expected_output": "Kết quả", "deadline": "Thời gian",
-}
-
 # --- Row shapes -------------------------------------------------------------------------------------
 
 # A row number as written in the STT cell: "1", "1.", "I", "A.", "a)", "III.1.2", "I.1".
@@ -38,7 +32,6 @@ _LABEL = r"(?:[IVXLC]+|[A-ZĐ]|[a-zđ]|\d+)(?:\.(?:[IVXLC]+|\d+|[a-zđ]))*"
 _LABEL_ONLY_RE = re.compile(rf"^\(?({_LABEL})[.)]?$")
 # A section written in one cell: "I. Kinh tế số", "A. BỘ XÂY DỰNG", "III.1 Nhóm …", "II Giai đoạn 2028-2030".
 _LABEL_TITLE_RE = re.compile(r"^((?:[IVXLC]+|[A-ZĐ]|\d+)(?:\.(?:[IVXLC]+|\d+))*)(?:[.)]\s*|\s+)(\S.*)$", re.S)
-_ROMAN_RE = re.compile(r"^[IVXLC]+$")
 _FOOTNOTE_TEXT_RE = re.compile(r"^\[\d+\]")
 _FOOTNOTE_TEXT_MARK_RE = re.compile(r"\[\d+\]")
 _COLUMN_NUMBER_RE = re.compile(r"^\(?(\d+)\)?$")
@@ -220,6 +213,8 @@ def _segments(table: Table, caption: _Caption | None) -> list[_Segment]:
 
 def _starts_new_table(row: list[Cell], rows: list[list[Cell]]) -> bool:
     """A header row in the middle of a table starts a new one, unless it repeats the table's own header."""
+    if any(c.merged == "above" for c in row):
+        return False  # the second row of a two-row header
     columns = _columns([c.text for c in row])
     if columns is None:
         return False
@@ -391,6 +386,7 @@ class _Row:
     values: list[str | None]
     cells: list[Cell]
     where: str
+    is_placed: bool = False  # the cells were placed by their text (a flattened row shorter than the header)
 
     def text(self, column: int | None) -> str | None:
         return None if column is None else self.values[column]
@@ -442,7 +438,7 @@ def _aligned_row(cells: list[Cell], columns: _Columns, where: str) -> _Row:
     values: list[str | None] = [None] * columns.width
     for text, col in zip(texts, best[1] if best else ()):
         values[col] = text
-    return _Row(values, cells, where)
+    return _Row(values, cells, where, is_placed=True)
 
 
 def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tuple[str, str] | None:
@@ -513,10 +509,9 @@ class _Recogniser:
         start, columns = found
         if columns.kind == "tasks":
             current = self.current
-            if (current is not None and segment.caption is None
-                    and [_heading_key(h) for h in current.columns.headings]
-                    == [_heading_key(h) for h in columns.headings]):
-                table = current  # the header repeated on a new page or a split table
+            if (current is not None and segment.caption is None and current.columns.width == columns.width
+                    and current.columns.roles == columns.roles):
+                table = current  # the header repeated on a new page, or one table split in two
             else:
                 caption = segment.caption
                 table = _TaskTable(columns, caption.label if caption else "", segment.where)
@@ -564,7 +559,7 @@ class _Recogniser:
             if row is None:
                 heading = _section_heading(_Row([cell_text(c) for c in cells] + [None] * (columns.width - len(cells)),
                                                 cells, where), _positional(columns), next_label)
-                if heading is not None and len(cells) <= 2:
+                if heading is not None and sum(1 for c in cells if c.text.strip()) <= 2:
                     self._start_section(table, heading, where)
                     continue
                 row = _aligned_row(cells, columns, where)
@@ -652,7 +647,7 @@ class _Recogniser:
         if continues:
             first = table.last_item
             item.subrow = (first.subrow or 1) + 1
-        elif inherited and table.last_values:
+        elif inherited and table.last_values and row.is_placed:
             names = ", ".join(f"“{table.columns.headings[i]}”" for i in inherited)
             self.doc.warnings.append(f"{row.where}: nhiệm vụ số {stt or '(không số)'} thiếu ô ở cột {names}; "
                                      f"đã lấy theo hàng trên (ô gộp) — hãy kiểm tra.")
