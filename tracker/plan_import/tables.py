@@ -22,6 +22,7 @@ _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công v
 _WEAK_LEAD_RE = re.compile(r"\b(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)\b")
 _UNIT_COLUMN_RE = re.compile(r"^(?:đơn vị(?: tính)?|đvt)$")
 _HEADING_MAX_WORDS = 12
+_SUBHEADING_MAX_WORDS = 8
 # How many rows above a header may hold a title, a caption or a blank spacer.
 _HEADER_SEARCH_ROWS = 4
 
@@ -213,8 +214,8 @@ def _segments(table: Table, caption: _Caption | None) -> list[_Segment]:
 
 def _starts_new_table(row: list[Cell], rows: list[list[Cell]]) -> bool:
     """A header row in the middle of a table starts a new one, unless it repeats the table's own header."""
-    if any(c.merged == "above" for c in row):
-        return False  # the second row of a two-row header
+    if any(c.merged == "above" for c in row) or _heading_key(row[0].text) not in _STT_HEADINGS:
+        return False  # the second row of a two-row header, or a data row
     columns = _columns([c.text for c in row])
     if columns is None:
         return False
@@ -309,6 +310,8 @@ def _columns(headings: list[str]) -> _Columns | None:
     if "weak_lead" in roles:
         roles.setdefault("lead", roles["weak_lead"])
         del roles["weak_lead"]
+    if keys[0] and keys[0] not in _STT_HEADINGS and len(roles) < 3:
+        return None  # a data row with a word or two that headings use ("… chỉ tiêu …")
     kind = None
     if "task" in roles and ("lead" in roles or "unit" in roles or "deadline" in roles or "coordinating" in roles):
         if "lead" not in roles and "unit" in roles:
@@ -329,18 +332,16 @@ def _columns(headings: list[str]) -> _Columns | None:
 
 
 def _is_subheader(header: list[Cell], row: list[Cell]) -> bool:
-    """The second row of a two-row header: no number, no task, only short headings under a spanning
-    heading (its cells under single headings empty or continuing the heading above)."""
+    """The second row of a two-row header: no number, only short headings, under a heading that spans
+    several columns or beside headings that continue down into it (merged above)."""
     if len(row) != len(header) or _is_blank(row):
         return False
-    own = [(i, c) for i, c in enumerate(row) if c.text.strip() and c.merged is None]
+    own = [c for c in row if c.text.strip() and c.merged is None]
     if not own or _is_label(row[0].text) and row[0].merged is None:
         return False
-    spanning = {i for i, c in enumerate(header) if c.merged == "left"} | {
-        i - 1 for i, c in enumerate(header) if c.merged == "left"}
-    empty_heading = {i for i, c in enumerate(header) if not c.text.strip()}
-    return all((i in spanning or i in empty_heading) and len(_one_line(c.text).split()) <= 8
-               and not _deadline_strength(c.text) for i, c in own)
+    spans = any(c.merged == "left" for c in header) or any(c.merged == "above" for c in row)
+    return spans and all(len(_one_line(c.text).split()) <= _SUBHEADING_MAX_WORDS and not _deadline_strength(c.text)
+                         for c in own)
 
 
 def _find_header(rows: list[list[Cell]]) -> tuple[int, _Columns] | None:
@@ -352,7 +353,7 @@ def _find_header(rows: list[list[Cell]]) -> tuple[int, _Columns] | None:
         if index + 1 < len(rows) and _is_subheader(row, rows[index + 1]):
             below = rows[index + 1]
             headings = [h.text if b.merged == "above" or not b.text.strip() or b.text.strip() == h.text.strip()
-                        else f"{h.text} – {b.text}" for h, b in zip(row, below)]
+                        else f"{h.text} ({b.text})" for h, b in zip(row, below)]
             columns = _columns(headings)
             if columns is not None:
                 return index + 2, columns
@@ -455,7 +456,8 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
     if len(present) == 1:
         col, text = present[0]
         if _is_label(text):
-            return _label(text), ""
+            # "II" alone heads an empty section; "2" alone is a numbered row that lost its cells.
+            return (_label(text), "") if not _label(text).isdigit() else None
         match = _LABEL_TITLE_RE.match(_one_line(text))
         if match and (not match.group(1).isdigit() or _is_upper(match.group(2))):
             return match.group(1), _one_line(match.group(2))
