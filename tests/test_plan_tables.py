@@ -128,6 +128,20 @@ def test_extra_columns_are_kept_as_notes_under_their_heading_even_before_the_lea
                           "Nguồn vốn": "Ngân sách"}
 
 
+@pytest.mark.parametrize(
+    "header, row, lead, notes",
+    [
+        (["STT", "Nội dung", "Đơn vị", "Thời hạn"], ["1", "Tổng kết", "Sở Y tế", "2030"], "Sở Y tế", {}),
+        (["STT", "Nội dung", "Đơn vị", "Chủ trì", "Thời hạn"], ["1", "Tổng kết", "Sở Y tế", "Sở Nội vụ", "2030"],
+         "Sở Nội vụ", {"Đơn vị": "Sở Y tế"}),
+    ],
+    ids=["unit-column-is-the-lead", "unit-column-beside-a-lead-is-a-note"],
+)
+def test_a_unit_column_in_a_task_table_is_the_lead_only_when_there_is_no_lead_column(header, row, lead, notes):
+    (item,) = items(recognise(table(header, row)))
+    assert (item.lead, item.notes) == (lead, notes)
+
+
 def test_the_group_column_of_a_lead_first_table_is_a_note():
     header = ["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thuộc nhóm nhiệm vụ, hành động[1]", "Nội dung nhiệm vụ",
               "Chỉ tiêu đạt được", "Thời hạn hoàn thành"]
@@ -177,9 +191,12 @@ def test_a_heading_split_over_two_rows_is_read_whole():
         (["A.", "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"], True, "A", "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
         (["1", "NHÓM NHIỆM VỤ VỀ THỂ CHẾ", "", "", ""], False, "1", "NHÓM NHIỆM VỤ VỀ THỂ CHẾ"),
         (["", "NHÓM NHIỆM VỤ VỀ THỂ CHẾ", "", "", ""], False, "", "NHÓM NHIỆM VỤ VỀ THỂ CHẾ"),
+        (["Nhóm nhiệm vụ về thể chế", LEFT, LEFT, LEFT, LEFT], False, "", "Nhóm nhiệm vụ về thể chế"),
+        (["NHÓM NHIỆM VỤ VỀ THỂ CHẾ"], True, "", "NHÓM NHIỆM VỤ VỀ THỂ CHẾ"),
     ],
     ids=["flattened-two-cells", "flattened-one-cell", "merged-left", "whole-row-merged", "empty-cells",
-         "label-in-second-column", "lettered", "numbered-capitals", "unnumbered-capitals"],
+         "label-in-second-column", "lettered", "numbered-capitals", "unnumbered-capitals", "unnumbered-merged",
+         "flattened-capitals-alone"],
 )
 def test_a_section_row_heads_the_items_below_it(section_row, flattened, number, title):
     doc = recognise(table(HEADER, section_row, ROW, flattened=flattened))
@@ -556,6 +573,13 @@ def test_the_group_table_reads_groups_members_and_one_target_per_indicator():
         (2, "Nhóm 2", 1, ["Vụ Thư viện"], ["100%", "80%"]),
     ]
     assert doc.sections == [] and doc.targets == []
+
+
+def test_a_table_of_units_with_one_indicator_a_column_is_a_group_table_not_a_target_table():
+    doc = recognise(table(["STT", "Tên đơn vị", "Chỉ tiêu hồ sơ trực tuyến", "Chỉ tiêu thanh toán trực tuyến"],
+                          ["1", "Sở Tư pháp", "80%", "50%"]))
+    assert [(g.name, g.members, g.targets) for g in doc.groups] == [("Sở Tư pháp", ["Sở Tư pháp"], ["80%", "50%"])]
+    assert doc.targets == []
 
 
 @pytest.mark.parametrize(

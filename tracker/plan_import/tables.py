@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..rules.deadlines import parse_deadline
@@ -20,7 +21,7 @@ _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục ti�
 _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành")
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
 _WEAK_LEAD_RE = re.compile(r"\b(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)\b")
-_UNIT_COLUMN_RE = re.compile(r"^(?:đơn vị(?: tính)?|đvt)$")
+_UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
 _HEADING_MAX_WORDS = 12
 _SUBHEADING_MAX_WORDS = 8
 # How many rows above a header may hold a title, a caption or a blank spacer.
@@ -42,8 +43,11 @@ _CAPTION_MAX_WORDS = 120
 # A caption's title runs over a few paragraphs; past a longer stretch of text it heads no table.
 _CAPTION_TITLE_LINES = 4
 _CAPTION_REACH = 8
-# The horizon a caption or a group row gives a set of targets: "ĐẾN NĂM 2030", "Giai đoạn 2025-2027".
-_HORIZON_RE = re.compile(r"(?:đến năm|giai đoạn|năm)\s+\d{4}(?:\s*[-–]\s*\d{4})?", re.I)
+# The horizon a caption gives a set of targets: "ĐẾN NĂM 2030", "GIAI ĐOẠN 2026 - 2030" (not the
+# date in its "(Kèm theo … năm 2025)" line).
+_HORIZON_RE = re.compile(r"(?:đến năm|giai đoạn)\s+\d{4}(?:\s*[-–]\s*\d{4})?", re.I)
+_BRACKETED_RE = re.compile(r"\([^()]*\)")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 # --- Cell contents ----------------------------------------------------------------------------------
 
@@ -256,12 +260,23 @@ class _Columns:
         return len(self.headings)
 
 
+# The columns each kind of table reads; a task table keeps its other columns as notes.
+_KIND_ROLES = {
+    "tasks": {"stt", "task", "lead", "coordinating", "expected_output", "deadline"},
+    "targets": {"stt", "indicator", "unit", "expected_output", "lead"},
+    "groups": {"stt", "unit"},
+}
+
+
 def _task_strength(key: str) -> int:
-    if key.startswith("tên ") and "chỉ tiêu" not in key:
-        return 3
+    """How surely a heading names the task column: "Tên nhiệm vụ" over "Nội dung nhiệm vụ" over "Nội dung"."""
     if any(word in key for word in _TASK_WORDS):
-        return 2
+        return 3 if key.startswith("tên ") else 2
     return 1 if "nội dung" in key else 0
+
+
+def _is_indicator_heading(key: str, heading: str) -> bool:
+    return "chỉ tiêu" in key or "tỷ lệ" in key or "tỉ lệ" in key or "%" in heading
 
 
 def _column_role(key: str) -> str | None:
@@ -312,22 +327,20 @@ def _columns(headings: list[str]) -> _Columns | None:
         del roles["weak_lead"]
     if keys[0] and keys[0] not in _STT_HEADINGS and len(roles) < 3:
         return None  # a data row with a word or two that headings use ("… chỉ tiêu …")
-    kind = None
+    unit, indicator = roles.get("unit"), roles.get("indicator")
     if "task" in roles and ("lead" in roles or "unit" in roles or "deadline" in roles or "coordinating" in roles):
         if "lead" not in roles and "unit" in roles:
             roles["lead"] = roles.pop("unit")  # "Đơn vị" in a task table is the unit doing it
         kind = "tasks"
-    elif "indicator" in roles and "task" not in roles:
-        kind = "targets"
-    elif "unit" in roles and any("tỷ lệ" in k or "chỉ tiêu" in k or "%" in h
-                                 for k, h in zip(keys[roles["unit"] + 1:], headings[roles["unit"] + 1:])):
-        kind = "groups"
-    if kind is None:
+    elif indicator is not None and (unit is None or indicator < unit):
+        kind = "targets"  # one indicator a row
+    elif unit is not None and any(_is_indicator_heading(k, h) for k, h in zip(keys[unit + 1:], headings[unit + 1:])):
+        kind = "groups"  # one unit (group) a row, one indicator a column
+    else:
         return None
-    if kind == "groups":
-        roles = {r: i for r, i in roles.items() if r in ("stt", "unit")}
+    roles = {role: index for role, index in roles.items() if role in _KIND_ROLES[kind]}
     used = set(roles.values())
-    notes = [i for i, k in enumerate(keys) if i not in used and k and kind == "tasks"]
+    notes = [i for i, k in enumerate(keys) if i not in used and k] if kind == "tasks" else []
     return _Columns(kind, written, roles, notes)
 
 
@@ -461,7 +474,9 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         match = _LABEL_TITLE_RE.match(_one_line(text))
         if match and (not match.group(1).isdigit() or _is_upper(match.group(2))):
             return match.group(1), _one_line(match.group(2))
-        if col != stt_col and _is_upper(text):
+        # A title merged across the row, or written in capitals away from the STT column.
+        spans = sum(1 for c in row.cells if c.merged == "left") >= 2
+        if spans and not _one_line(text)[:1].islower() or (col != stt_col or len(row.cells) == 1) and _is_upper(text):
             return "", _one_line(text)
         return None
     if len(present) == 2 and present[0][0] == stt_col and _is_label(stt):
@@ -557,7 +572,7 @@ class _Recogniser:
             if cells is None:
                 continue
             row = _expanded_row(cells, columns.width, where) if len(cells) == columns.width else None
-            next_label = self._next_label(rows[index + 1:], stt_col)
+            next_label = self._next_label(itertools.islice(rows, index + 1, None), stt_col)
             if row is None:
                 heading = _section_heading(_Row([cell_text(c) for c in cells] + [None] * (columns.width - len(cells)),
                                                 cells, where), _positional(columns), next_label)
@@ -592,7 +607,7 @@ class _Recogniser:
         return cells[:width]
 
     @staticmethod
-    def _next_label(rows: list[list[Cell]], stt_col: int) -> str | None:
+    def _next_label(rows: Iterable[list[Cell]], stt_col: int) -> str | None:
         for cells in rows:
             if not _is_blank(cells):
                 return _label(cells[stt_col].text) if len(cells) > stt_col else None
@@ -799,7 +814,7 @@ class _TargetReader:
         self.columns = columns
         self.where = segment.where
         self.is_flattened = segment.is_flattened
-        horizon = _HORIZON_RE.search(segment.caption.text) if segment.caption else None
+        horizon = _HORIZON_RE.search(_BRACKETED_RE.sub(" ", segment.caption.text)) if segment.caption else None
         self.default_period = horizon.group(0).lower() if horizon else ""
         self.section = ""
         self.group = ""
@@ -851,8 +866,7 @@ class _TargetReader:
             self.group = number
             return
         self.section = number
-        horizon = _HORIZON_RE.search(title)
-        if horizon and parse_deadline(title, self.doc.year).is_parsed:
+        if _YEAR_RE.search(title) and parse_deadline(title, self.doc.year).is_parsed:
             self.period, self.group = title, ""
         else:
             self.period = self.default_period
