@@ -106,6 +106,18 @@ def test_task_columns_are_found_by_their_heading_words(header, row, expected):
     assert doc.not_understood == [] and doc.warnings == []
 
 
+@pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện"])
+def test_a_lead_column_may_be_named_by_who_carries_the_task_out(lead_heading):
+    (item,) = items(recognise(table(["STT", "Nhiệm vụ", lead_heading, "Thời gian"], ["1", "Báo cáo", "Sở Y tế", "2026"])))
+    assert item.lead == "Sở Y tế"
+
+
+def test_beside_a_start_date_the_due_date_is_the_deadline():
+    header = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian bắt đầu", "Thời gian hoàn thành"]
+    (item,) = items(recognise(table(header, ["1", "Báo cáo", "Sở Y tế", "Quý I/2026", "Quý IV/2026"])))
+    assert (item.deadline, item.notes) == ("Quý IV/2026", {"Thời gian bắt đầu": "Quý I/2026"})
+
+
 def test_when_two_columns_name_a_task_the_name_column_is_the_task_and_the_other_a_note():
     header = ["STT", "Tên dự án, nhiệm vụ", "Nội dung chính", "Cơ quan chủ trì[1]", "Cơ quan phối hợp",
               "Tình trạng", "Thời gian thực hiện", "Nguồn lực thực hiện[2]"]
@@ -543,6 +555,20 @@ def test_a_kpi_lead_cell_gives_the_units_before_their_role_and_the_caption_gives
         ("I", "I. Kinh tế số", "3", "Sở Giáo dục và Đào tạo; Sở Nội vụ; Sở Khoa học và Công nghệ", "đến năm 2030",
          "2030-12-31"),
     ]
+
+
+def test_a_kpi_table_with_one_column_a_year_gives_one_target_a_year():
+    doc = recognise(table(["TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025", "Năm 2030", "Cơ quan chủ trì"],
+                          ["1", "Tỉ lệ hồ sơ trực tuyến", "%", "50%", "80%", "Văn phòng UBND tỉnh"]))
+    assert [(t.value, t.unit_of_measure, t.period, t.due, t.lead) for t in doc.targets] == [
+        ("50%", "%", "Năm 2025", "2025-12-31", "Văn phòng UBND tỉnh"),
+        ("80%", "%", "Năm 2030", "2030-12-31", "Văn phòng UBND tỉnh"),
+    ]
+
+
+def test_a_kpi_table_whose_unit_column_names_agencies_sets_targets_per_unit():
+    doc = recognise(table(["TT", "Chỉ tiêu", "Đơn vị", "Kết quả"], ["1", "Tỉ lệ hồ sơ trực tuyến", "Sở Tư pháp", "80%"]))
+    assert [(t.lead, t.unit_of_measure, t.value) for t in doc.targets] == [("Sở Tư pháp", "", "80%")]
 
 
 def test_a_kpi_table_that_names_no_unit_is_not_read_and_says_so():

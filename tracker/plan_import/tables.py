@@ -20,7 +20,10 @@ _FOOTNOTE_RE = re.compile(r"\[\d+\]|\(\*+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+")
 _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục tiêu", "quy mô")
 _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành")
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
-_WEAK_LEAD_RE = re.compile(r"\b(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)\b")
+_WEAK_LEAD_RE = re.compile(
+    r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)|phân công|trách nhiệm thực hiện)\b")
+# A start date beside the due date ("Thời gian bắt đầu | Thời gian hoàn thành"): the due date is the deadline.
+_START_WORDS = ("bắt đầu", "khởi công", "khởi động")
 _UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
 _HEADING_MAX_WORDS = 12
 _SUBHEADING_MAX_WORDS = 8
@@ -254,6 +257,7 @@ class _Columns:
     headings: list[str]  # each column's heading as written, whitespace folded
     roles: dict[str, int]
     notes: list[int] = field(default_factory=list)  # columns kept as notes under their heading
+    periods: list[int] = field(default_factory=list)  # a target table's columns of one period each
 
     @property
     def width(self) -> int:
@@ -273,6 +277,11 @@ def _task_strength(key: str) -> int:
     if any(word in key for word in _TASK_WORDS):
         return 3 if key.startswith("tên ") else 2
     return 1 if "nội dung" in key else 0
+
+
+def _is_period(text: str) -> bool:
+    """A heading or a group title that is a year or a period ("Năm 2025", "Giai đoạn 2025-2027")."""
+    return bool(_YEAR_RE.search(text)) and parse_deadline(text).is_parsed
 
 
 def _is_indicator_heading(key: str, heading: str) -> bool:
@@ -313,15 +322,15 @@ def _columns(headings: list[str]) -> _Columns | None:
     if len(keys) < 2 or sum(1 for k in keys if k) < 2 or _is_label(headings[0]):
         return None  # a header's first cell is "STT", "TT" or empty, never a row number
     roles: dict[str, int] = {}
-    task_strength = 0
+    strengths: dict[str, int] = {}
     for index, key in enumerate(keys):
         role = _column_role(key)
-        if role == "task":
-            strength = _task_strength(key)
-            if strength > task_strength:
-                roles["task"], task_strength = index, strength
-        elif role and role not in roles:
-            roles[role] = index
+        if role is None:
+            continue
+        strength = _task_strength(key) if role == "task" else (
+            0 if role == "deadline" and any(word in key for word in _START_WORDS) else 1)
+        if role not in roles or strength > strengths[role]:
+            roles[role], strengths[role] = index, strength
     if "weak_lead" in roles:
         roles.setdefault("lead", roles["weak_lead"])
         del roles["weak_lead"]
@@ -340,8 +349,11 @@ def _columns(headings: list[str]) -> _Columns | None:
         return None
     roles = {role: index for role, index in roles.items() if role in _KIND_ROLES[kind]}
     used = set(roles.values())
-    notes = [i for i, k in enumerate(keys) if i not in used and k] if kind == "tasks" else []
-    return _Columns(kind, written, roles, notes)
+    if kind == "tasks":
+        return _Columns(kind, written, roles, notes=[i for i, k in enumerate(keys) if i not in used and k])
+    # A target table without a result column may give one column per year or period ("Năm 2025").
+    periods = [i for i, h in enumerate(written) if i not in used and _is_period(h)] if kind == "targets" else []
+    return _Columns(kind, written, roles, periods=periods)
 
 
 def _is_subheader(header: list[Cell], row: list[Cell]) -> bool:
@@ -568,7 +580,7 @@ class _Recogniser:
             if _is_blank(cells) or _is_column_numbers(cells) or _is_repeated_header(cells, columns):
                 continue
             where = _row_where(cells, table.caption_where)
-            cells = self._within_width(cells, columns.width, where, is_flattened)
+            cells = _within_width(self.doc, cells, columns.width, where, is_flattened)
             if cells is None:
                 continue
             row = _expanded_row(cells, columns.width, where) if len(cells) == columns.width else None
@@ -586,25 +598,6 @@ class _Recogniser:
                     self._start_section(table, heading, where)
                     continue
             self._read_item_row(table, row)
-
-    def _within_width(self, cells: list[Cell], width: int, where: str, is_flattened: bool) -> list[Cell] | None:
-        """The row cut to the header's width. A flattened table glues what follows it (footnotes, a stray
-        paragraph) onto its last row: footnotes are dropped, anything else is reported."""
-        if is_flattened:
-            cells = _drop_spacer_cells(cells)
-        while len(cells) > width and not cells[-1].text.strip():
-            cells = cells[:-1]
-        if len(cells) <= width:
-            return cells
-        extra = [c for c in cells[width:] if not _FOOTNOTE_TEXT_RE.match(c.text.strip())]
-        if not _is_label(cells[0].text) and cells[0].text.strip():
-            self._not_understood(where, cells, f"hàng có {len(cells)} ô nhưng bảng chỉ có {width} cột; "
-                                               f"không rõ ô nào thuộc cột nào.")
-            return None
-        if extra:
-            self._not_understood(_row_where(extra, where), extra,
-                                 f"ô nằm ngoài {width} cột của bảng (ở cuối hàng); không rõ thuộc cột nào.")
-        return cells[:width]
 
     @staticmethod
     def _next_label(rows: Iterable[list[Cell]], stt_col: int) -> str | None:
@@ -789,6 +782,28 @@ class _Recogniser:
                         f"cho mục này.")
 
 
+def _within_width(doc: PlanDocument, cells: list[Cell], width: int, where: str,
+                  is_flattened: bool) -> list[Cell] | None:
+    """The row cut to the header's width, or None when it cannot be. A flattened table glues what
+    follows it (footnotes, a stray paragraph) onto its last row: footnotes are dropped, the rest reported."""
+    if is_flattened:
+        cells = _drop_spacer_cells(cells)
+    while len(cells) > width and not cells[-1].text.strip():
+        cells = cells[:-1]
+    if len(cells) <= width:
+        return cells
+    if not _is_label(cells[0].text) and cells[0].text.strip():
+        doc.not_understood.append(NotUnderstood(where, _row_text(cells), f"hàng có {len(cells)} ô nhưng bảng chỉ "
+                                                                         f"có {width} cột; không rõ ô nào thuộc cột nào."))
+        return None
+    extra = [c for c in cells[width:] if not _FOOTNOTE_TEXT_RE.match(c.text.strip())]
+    if extra:
+        doc.not_understood.append(NotUnderstood(_row_where(extra, where), _row_text(extra),
+                                                f"ô nằm ngoài {width} cột của bảng (ở cuối hàng); không rõ thuộc "
+                                                f"cột nào."))
+    return cells[:width]
+
+
 def _positional(columns: _Columns) -> _Columns:
     """The same columns, for judging a short row before its cells are placed (STT first)."""
     roles = {"stt": 0} if "stt" in columns.roles else {}
@@ -838,10 +853,9 @@ class _TargetReader:
             if _is_column_numbers(cells) or _is_repeated_header(cells, self.columns):
                 continue
             where = _row_where(cells, self.where)
-            if self.is_flattened:
-                cells = _drop_spacer_cells(cells)
-                while len(cells) > self.columns.width and not cells[-1].text.strip():
-                    cells = cells[:-1]
+            cells = _within_width(self.doc, cells, self.columns.width, where, self.is_flattened)
+            if cells is None:
+                continue
             if len(cells) == self.columns.width:
                 row = _expanded_row(cells, self.columns.width, where)
             else:
@@ -866,7 +880,7 @@ class _TargetReader:
             self.group = number
             return
         self.section = number
-        if _YEAR_RE.search(title) and parse_deadline(title, self.doc.year).is_parsed:
+        if _is_period(title):
             self.period, self.group = title, ""
         else:
             self.period = self.default_period
@@ -880,26 +894,30 @@ class _TargetReader:
             self.doc.not_understood.append(NotUnderstood(row.where, _row_text(row.cells),
                                                          "hàng không có nội dung chỉ tiêu."))
             return
-        value_col = roles.get("expected_output")
-        value = _one_line(row.text(value_col)) if value_col is not None else ""
-        if not value:
-            value = _value_in_sentence(indicator)
         lead = _lead_clause(row.text(self.lead_col) or "")
         if not lead:
             self.doc.warnings.append(f"{row.where}: chỉ tiêu “{indicator[:60]}” không ghi cơ quan chủ trì.")
-        deadline = parse_deadline(self.period, self.doc.year) if self.period else None
-        self.doc.targets.append(TargetRow(
-            section=self.section,
-            group=self.group,
-            ref=_label(row.values[stt_col] or ""),
-            indicator=indicator,
-            value=value,
-            unit_of_measure=_one_line(row.text(self.unit_col)) if self.unit_col is not None else "",
-            lead=lead,
-            period=self.period,
-            due=deadline.due_on.isoformat() if deadline and deadline.due_on else None,
-            where=row.where,
-        ))
+        value_col = roles.get("expected_output")
+        value = _one_line(row.text(value_col)) if value_col is not None else ""
+        if value or not self.columns.periods:
+            periods = [(value or _value_in_sentence(indicator), self.period)]
+        else:
+            periods = [(_one_line(row.text(col)), self.columns.headings[col]) for col in self.columns.periods
+                       if _one_line(row.text(col))]
+        for value, period in periods:
+            deadline = parse_deadline(period, self.doc.year) if period else None
+            self.doc.targets.append(TargetRow(
+                section=self.section,
+                group=self.group,
+                ref=_label(row.values[stt_col] or ""),
+                indicator=indicator,
+                value=value,
+                unit_of_measure=_one_line(row.text(self.unit_col)) if self.unit_col is not None else "",
+                lead=lead,
+                period=period,
+                due=deadline.due_on.isoformat() if deadline and deadline.due_on else None,
+                where=row.where,
+            ))
 
 
 def _value_in_sentence(indicator: str) -> str:
@@ -912,11 +930,8 @@ def _lead_clause(cell: str) -> str:
     """The units a KPI lead cell names before the role it gives them ("Sở Y tế chủ trì, theo dõi" →
     "Sở Y tế"); the cell itself when it is only names."""
     text = normalize_text_keep_lines(cell)
-    first = text.split("\n", 1)[0] if "\n" in text and not _looks_like_units(text.split("\n", 1)[-1]) else text
-    match = _ROLE_VERB_RE.search(first)
-    if match and match.start() > 0:
-        return first[:match.start()].rstrip(" ,;:")
-    return text
+    match = _ROLE_VERB_RE.search(text)
+    return text[:match.start()].rstrip(" ,;:") if match and match.start() > 0 else text
 
 
 # --- Decision 1872's group table --------------------------------------------------------------------
