@@ -657,13 +657,13 @@ class _Recogniser:
         if continues:
             first = table.last_item
             item.subrow = (first.subrow or 1) + 1
-        elif inherited and table.last_values and row.is_placed:
+        elif inherited and not table.last_values:
+            self._not_understood(row.where, row.cells, "hàng thiếu ô và không có hàng trên để lấy theo.")
+            return
+        elif inherited and row.is_placed:
             names = ", ".join(f"“{table.columns.headings[i]}”" for i in inherited)
             self.doc.warnings.append(f"{row.where}: nhiệm vụ số {stt or '(không số)'} thiếu ô ở cột {names}; "
                                      f"đã lấy theo hàng trên (ô gộp) — hãy kiểm tra.")
-        elif inherited:
-            self._not_understood(row.where, row.cells, "hàng thiếu ô và không có hàng trên để lấy theo.")
-            return
         self._check_item(table, item, row.where, continues)
         section = table.section or self._default_section(table, row.where)
         section.items.append(item)
