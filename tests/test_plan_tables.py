@@ -85,7 +85,8 @@ ROW = ["1", "Xây dựng kế hoạch", "Sở Tài chính", "Sở Nội vụ", "
          ["1", "Xây dựng hệ thống", "Sở Thông tin và Truyền thông", "Các sở, ban, ngành", "100% các sở", "2019- 2022"],
          ("Xây dựng hệ thống", "Sở Thông tin và Truyền thông", "Các sở, ban, ngành", "100% các sở", "2019- 2022")),
         # Lead first, the task in the fifth column (qd2530 Phụ lục I).
-        (["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nội dung nhiệm vụ", "Chỉ tiêu đạt được", "Thời hạn hoàn thành"],
+        (["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nội dung nhiệm vụ", "Chỉ tiêu đạt được",
+          "Thời hạn hoàn thành"],
          ["1", "Bộ Y tế", "Bộ Xây dựng", "Theo dõi sức khỏe", "Hồ sơ sức khỏe", "Giai đoạn 2026 - 2030"],
          ("Theo dõi sức khỏe", "Bộ Y tế", "Bộ Xây dựng", "Hồ sơ sức khỏe", "Giai đoạn 2026 - 2030")),
         # Headings over two lines of one cell, with footnote markers glued on.
@@ -107,7 +108,8 @@ def test_task_columns_are_found_by_their_heading_words(header, row, expected):
 
 @pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện"])
 def test_a_lead_column_may_be_named_by_who_carries_the_task_out(lead_heading):
-    (item,) = items(recognise(table(["STT", "Nhiệm vụ", lead_heading, "Thời gian"], ["1", "Báo cáo", "Sở Y tế", "2026"])))
+    doc = recognise(table(["STT", "Nhiệm vụ", lead_heading, "Thời gian"], ["1", "Báo cáo", "Sở Y tế", "2026"]))
+    (item,) = items(doc)
     assert item.lead == "Sở Y tế"
 
 
@@ -238,6 +240,12 @@ def test_nested_sub_sections_keep_the_top_section_and_note_the_sub_section():
     assert [(s.number, [i.stt for i in s.items]) for s in doc.sections] == [("III", ["1", "2"]), ("IV", ["1"])]
     notes = [i.notes.get("Tiểu mục") for i in items(doc)]
     assert notes == ["III.1.1 Nhóm thủ tục hành chính", "III.1.2 Nhóm quản trị", None]
+
+
+def test_a_numbered_sub_group_under_a_roman_section_stays_in_that_section():
+    doc = recognise(table(HEADER, ["I", "HOÀN THIỆN THỂ CHẾ"], ["1.1", "Nhóm văn bản luật"], ROW, flattened=True))
+    assert [(s.number, len(s.items)) for s in doc.sections] == [("I", 1)]
+    assert items(doc)[0].notes == {"Tiểu mục": "1.1 Nhóm văn bản luật"}
 
 
 def test_a_row_with_no_number_in_a_single_group_section_is_an_item():
@@ -577,7 +585,8 @@ def test_a_kpi_table_with_one_column_a_year_gives_one_target_a_year():
 
 
 def test_a_kpi_table_whose_unit_column_names_agencies_sets_targets_per_unit():
-    doc = recognise(table(["TT", "Chỉ tiêu", "Đơn vị", "Kết quả"], ["1", "Tỉ lệ hồ sơ trực tuyến", "Sở Tư pháp", "80%"]))
+    doc = recognise(table(["TT", "Chỉ tiêu", "Đơn vị", "Kết quả"],
+                          ["1", "Tỉ lệ hồ sơ trực tuyến", "Sở Tư pháp", "80%"]))
     assert [(t.lead, t.unit_of_measure, t.value) for t in doc.targets] == [("Sở Tư pháp", "", "80%")]
 
 

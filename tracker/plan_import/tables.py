@@ -488,7 +488,8 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
             return match.group(1), _one_line(match.group(2))
         # A title merged across the row, or written in capitals away from the STT column.
         spans = sum(1 for c in row.cells if c.merged == "left") >= 2
-        if spans and not _one_line(text)[:1].islower() or (col != stt_col or len(row.cells) == 1) and _is_upper(text):
+        alone = col != stt_col or len(row.cells) == 1
+        if (spans and not _one_line(text)[:1].islower()) or (alone and _is_upper(text)):
             return "", _one_line(text)
         return None
     if len(present) == 2 and present[0][0] == stt_col and _is_label(stt):
@@ -523,7 +524,6 @@ class _Recogniser:
         self.doc = doc
         self.task_tables: list[_TaskTable] = []
         self.current: _TaskTable | None = None
-        self.group_tables = 0
 
     # Segments ----------------------------------------------------------------------------------
 
@@ -610,14 +610,12 @@ class _Recogniser:
         number, title = heading[0], _one_line(_FOOTNOTE_TEXT_MARK_RE.sub("", heading[1]))
         current = table.section
         top = number.split(".", 1)[0]
-        if "." in number and current is not None and current.number and top == current.number.split(".", 1)[0]:
+        if "." in number:
+            # A sub-section ("III.1.2", or "1.1" under "I") stays in its section; only when the table has
+            # no section row of that kind before it does its top number open one.
+            if current is None or (top != current.number and top.isdigit() == current.number.isdigit()):
+                table.section = self._add_section(table, top, "", where)
             table.subsection = f"{number} {title}".strip()
-            return
-        if "." in number and (current is None or current.number != top):
-            # A sub-section whose section row the table does not have: the section takes its number.
-            section = self._add_section(table, top, "", where)
-            table.subsection = f"{number} {title}".strip()
-            table.section = section
             return
         table.section = self._add_section(table, number, title, where)
         table.subsection = ""
@@ -743,8 +741,8 @@ class _Recogniser:
                 heading = table.columns.headings[col]
                 item.notes[heading] = _one_line(f"{item.notes.get(heading, '')} {text}")
             else:
-                joined = f"{getattr(item, name)} {_one_line(text)}"
-                setattr(item, name, _one_line(joined) if name != "lead" and name != "coordinating" else joined)
+                # The fragment finishes the cell's last line ("… tương tác với" + "người dân …").
+                setattr(item, name, normalize_text_keep_lines(f"{getattr(item, name)} {text}"))
             if table.last_values:
                 table.last_values[col] = f"{table.last_values[col]} {text}".strip()
 
@@ -793,8 +791,8 @@ def _within_width(doc: PlanDocument, cells: list[Cell], width: int, where: str,
     if len(cells) <= width:
         return cells
     if not _is_label(cells[0].text) and cells[0].text.strip():
-        doc.not_understood.append(NotUnderstood(where, _row_text(cells), f"hàng có {len(cells)} ô nhưng bảng chỉ "
-                                                                         f"có {width} cột; không rõ ô nào thuộc cột nào."))
+        reason = f"hàng có {len(cells)} ô nhưng bảng chỉ có {width} cột; không rõ ô nào thuộc cột nào."
+        doc.not_understood.append(NotUnderstood(where, _row_text(cells), reason))
         return None
     extra = [c for c in cells[width:] if not _FOOTNOTE_TEXT_RE.match(c.text.strip())]
     if extra:
