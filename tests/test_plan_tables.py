@@ -113,6 +113,13 @@ def test_a_lead_column_may_be_named_by_who_carries_the_task_out(lead_heading):
     assert item.lead == "Sở Y tế"
 
 
+def test_one_column_for_lead_and_coordinating_units_is_the_lead_column():
+    doc = recognise(table(["STT", "Nội dung công việc", "Cơ quan chủ trì, phối hợp", "Thời điểm hoàn thành"],
+                          ["1", "Báo cáo", "Sở Y tế chủ trì; Sở Nội vụ phối hợp", "Tháng 6/2026"]))
+    (item,) = items(doc)
+    assert (item.lead, item.coordinating, item.deadline) == ("Sở Y tế chủ trì; Sở Nội vụ phối hợp", "", "Tháng 6/2026")
+
+
 def test_beside_a_start_date_the_due_date_is_the_deadline():
     header = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian bắt đầu", "Thời gian hoàn thành"]
     (item,) = items(recognise(table(header, ["1", "Báo cáo", "Sở Y tế", "Quý I/2026", "Quý IV/2026"])))
@@ -246,6 +253,26 @@ def test_a_numbered_sub_group_under_a_roman_section_stays_in_that_section():
     doc = recognise(table(HEADER, ["I", "HOÀN THIỆN THỂ CHẾ"], ["1.1", "Nhóm văn bản luật"], ROW, flattened=True))
     assert [(s.number, len(s.items)) for s in doc.sections] == [("I", 1)]
     assert items(doc)[0].notes == {"Tiểu mục": "1.1 Nhóm văn bản luật"}
+
+
+def test_levels_below_the_first_section_numbering_are_sub_sections():
+    doc = recognise(table(
+        HEADER,
+        ["A", "NHIỆM VỤ CHUNG"],
+        ["I", "Hoàn thiện thể chế"],
+        ["1", "Nhóm văn bản"],  # a numbered title: the rows under it are lettered
+        ["a", "Ban hành quy chế", "Sở Nội vụ", "", "2026"],
+        ["B", "NHIỆM VỤ RIÊNG"],
+        ["b", "Tổng kết", "Sở Y tế", "", "2030"],
+        flattened=True,
+    ))
+    assert [(s.number, [i.stt for i in s.items]) for s in doc.sections] == [("A", ["a"]), ("B", ["b"])]
+    assert [i.notes.get("Tiểu mục") for i in items(doc)] == ["1 Nhóm văn bản", None]
+
+
+def test_a_bullet_in_the_stt_column_numbers_nothing():
+    (item,) = items(recognise(table(HEADER, ["-", "Xây dựng kế hoạch", "Sở Tài chính", "", "2026"])))
+    assert item.stt == ""
 
 
 def test_a_row_with_no_number_in_a_single_group_section_is_an_item():
@@ -460,6 +487,23 @@ def test_two_task_tables_are_named_by_their_captions():
     assert [(s.appendix, s.number) for s in doc.sections] == [("Phụ lục I", "I"), ("Phụ lục II", "I")]
     assert items(doc)[1].notes == {"Tình trạng": "Thực hiện mới"}
     assert doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    "caption, label",
+    [("PHỤ LỤC II", "Phụ lục II"), ("Phụ lục II", "Phụ lục II"), ("Phụ lục 2: Danh mục nhiệm vụ", "Phụ lục 2"),
+     ("PHỤ LỤC", "Bảng 2")],
+)
+def test_a_caption_paragraph_names_the_appendix(caption, label):
+    doc = recognise(para("PHỤ LỤC I"), table(HEADER, ROW), para(caption), table(HEADER, ROW, number=2))
+    assert [s.appendix for s in doc.sections] == ["Phụ lục I", label]
+
+
+def test_running_text_that_mentions_an_appendix_is_no_caption():
+    doc = recognise(para("PHỤ LỤC I"), table(HEADER, ROW),
+                    para("Phụ lục kèm theo Kế hoạch này gồm danh mục các nhiệm vụ được giao cho các sở, ngành."),
+                    table(["STT", "Nội dung", "Đơn vị chủ trì", "Thời hạn"], ["1", "Tổng kết", "Sở Y tế", "2030"]))
+    assert [s.appendix for s in doc.sections] == ["Phụ lục I", "Bảng 2"]
 
 
 def test_two_task_tables_without_captions_are_named_by_their_order():

@@ -18,7 +18,7 @@ _STT_HEADINGS = {"stt", "tt", "số tt", "số thứ tự", "thứ tự"}
 # Footnote markers glued to a heading ("Cơ quan chủ trì[1]", "Nguồn lực thực hiện²").
 _FOOTNOTE_RE = re.compile(r"\[\d+\]|\(\*+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+")
 _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục tiêu", "quy mô")
-_DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành")
+_DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến độ", "hoàn thành")
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
 _WEAK_LEAD_RE = re.compile(
     r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)|phân công|trách nhiệm thực hiện)\b")
@@ -43,6 +43,7 @@ _COLUMN_NUMBER_RE = re.compile(r"^\(?(\d+)\)?$")
 # An appendix caption: "PHỤ LỤC", "PHỤ LỤC II", "Phụ lục 1", "PHỤ LỤC SỐ 02".
 _CAPTION_RE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ|số))?(?:\s+([IVXLC]+|\d+))?\b")
 _CAPTION_MAX_WORDS = 120
+_CAPTION_TITLE_MAX_WORDS = 20
 # A caption's title runs over a few paragraphs; past a longer stretch of text it heads no table.
 _CAPTION_TITLE_LINES = 4
 _CAPTION_REACH = 8
@@ -63,6 +64,7 @@ _UNIT_HEAD_ANY = ("các", "ubnd", "hđnd", "ủy ban", "uỷ ban", "cơ quan", "
 _UNIT_HEAD_NAMED = ("bộ", "sở", "cục", "vụ", "viện", "ban", "trường", "đài", "báo", "hội", "phòng", "quỹ",
                     "trung ương", "đoàn")
 _DEADLINE_HINT_WORDS = 15
+_BULLETS = ("-", "+", "•", "*")
 _BULLET_RE = re.compile(r"^[-+•*]\s*")
 _DEADLINE_HINT_RE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?!\d)|\bquý\s+(?:[IV]+|\d)\b|\btháng\s+\d|thường xuyên|h[ằà]ng năm|liên tục|định kỳ", re.I)
@@ -296,10 +298,10 @@ def _column_role(key: str) -> str | None:
         return "stt"
     if "thuộc nhóm" in key:
         return None
+    if "chủ trì" in key and ("phối hợp" not in key or key.index("chủ trì") < key.index("phối hợp")):
+        return "lead"  # "Cơ quan chủ trì, phối hợp": one cell naming both, the lead first
     if "phối hợp" in key:
         return "coordinating"
-    if "chủ trì" in key:
-        return "lead"
     if _WEAK_LEAD_RE.search(key):
         return "weak_lead"
     if any(word in key for word in _OUTPUT_WORDS):
@@ -496,7 +498,9 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         label, title = _label(stt), _one_line(present[1][1])
         if any(units) and present[1][0] != columns.roles.get("task") and not _is_upper(title):
             return None
-        if not label.isdigit() or _is_upper(title) or (next_label or "").startswith(label + "."):
+        # A numbered title over dotted ("1.1") or lettered ("a") rows heads them; otherwise "1" is an item.
+        below = next_label or ""
+        if not label.isdigit() or _is_upper(title) or below.startswith(label + ".") or below.islower():
             return label, title
     return None
 
@@ -512,6 +516,7 @@ class _TaskTable:
     caption_where: str
     section: SectionRows | None = None
     subsection: str = ""
+    top_kind: str | None = None  # the numbering of the table's first section row: its top level
     last_item: ItemRow | None = None
     last_values: list[str] = field(default_factory=list)
     sections: list[SectionRows] = field(default_factory=list)
@@ -610,10 +615,13 @@ class _Recogniser:
         number, title = heading[0], _one_line(_FOOTNOTE_TEXT_MARK_RE.sub("", heading[1]))
         current = table.section
         top = number.split(".", 1)[0]
-        if "." in number:
-            # A sub-section ("III.1.2", or "1.1" under "I") stays in its section; only when the table has
-            # no section row of that kind before it does its top number open one.
-            if current is None or (top != current.number and top.isdigit() == current.number.isdigit()):
+        kind = _label_kind(top, table.top_kind, current.number if current is not None else "")
+        if table.top_kind is None:
+            table.top_kind = kind
+        if "." in number or (current is not None and kind != table.top_kind):
+            # A sub-section ("III.1.2", "1" or "a" under "I") stays in its section; a dotted number opens
+            # its top section only when the table has none of that kind before it.
+            if current is None or ("." in number and kind == table.top_kind and top != current.number):
                 table.section = self._add_section(table, top, "", where)
             table.subsection = f"{number} {title}".strip()
             return
@@ -645,6 +653,7 @@ class _Recogniser:
                   for i, v in enumerate(row.values)]
         task = _one_line(values[task_col])
         stt = _label(values[stt_col]) if stt_col is not None else ""
+        stt = "" if stt in _BULLETS else stt  # a bullet in the STT column numbers nothing
         if not task or not re.search(r"\w", task):
             reason = ("hàng có số thứ tự nhưng không có nội dung nhiệm vụ." if stt
                       else "hàng không có nội dung nhiệm vụ và không phải tiêu đề mục.")
@@ -800,6 +809,22 @@ def _within_width(doc: PlanDocument, cells: list[Cell], width: int, where: str,
                                                 f"ô nằm ngoài {width} cột của bảng (ở cuối hàng); không rõ thuộc "
                                                 f"cột nào."))
     return cells[:width]
+
+
+def _label_kind(label: str, top_kind: str | None, previous: str) -> str:
+    """How a section number counts: "roman", "upper" (A, B …), "digit", "lower" (a, b …) or "" (none).
+    Among lettered sections a roman-looking letter that follows the previous one (H → I, H → L with
+    letters skipped as Vietnamese lists do) is a letter."""
+    if not label:
+        return ""
+    if label.isdigit():
+        return "digit"
+    if label.islower():
+        return "lower"
+    follows = len(label) == 1 and len(previous) == 1 and 0 < ord(label) - ord(previous) <= 2
+    if re.fullmatch(r"[IVXLC]+", label) and not (top_kind == "upper" and follows):
+        return "roman"
+    return "upper"
 
 
 def _positional(columns: _Columns) -> _Columns:
@@ -1013,7 +1038,8 @@ def _caption_paragraph(paragraph: Paragraph) -> _Caption | None:
     if match is None:
         return None
     rest = text[match.end():].strip()
-    if not text.startswith("PHỤ LỤC") and rest and not _is_upper(rest):
+    if not text.startswith("PHỤ LỤC") and rest and not _is_upper(rest) and (
+            not rest.startswith(":") or len(text.split()) > _CAPTION_TITLE_MAX_WORDS):
         return None  # "Phụ lục kèm theo …" in running text
     return _caption_from_text(text, paragraph.where)
 
