@@ -25,6 +25,9 @@ _SNAP = 3
 _JOIN = 3
 _MIN_EDGE = 3
 _INTERSECTION = 3
+# Rulings are drawn as short paths (a line, a thin rectangle); a long path that starts with curves is a
+# drawing, and reading all its points would cost more than the rest of the page.
+_LONG_PATH = 16
 # Page furniture: a block wholly inside the top or bottom band of the page (running header, page number).
 _HEADER_BAND = 0.12
 _FOOTER_BAND = 0.92
@@ -113,15 +116,24 @@ class _OpenTable:
     first_rows: list[list[str]] = field(default_factory=list)
 
 
+def _is_curved(path) -> bool:
+    """Whether a path's first segments hold a curve: a drawing (a figure, a logo), not table rulings."""
+    return any(pdfium_c.FPDFPathSegment_GetType(pdfium_c.FPDFPath_GetPathSegment(path, index))
+               == pdfium_c.FPDF_SEGMENT_BEZIERTO for index in range(_LONG_PATH))
+
+
 def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
     """The page's horizontal and vertical drawn segments, as pdfplumber edges (top-left origin)."""
     edges: list[dict] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        count = pdfium_c.FPDFPath_CountSegments(obj.raw)
+        if count > _LONG_PATH and _is_curved(obj.raw):
+            continue
         matrix = obj.get_matrix()
         paths: list[list[tuple[float, float]]] = []
         points: list[tuple[float, float]] = []
-        for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        for index in range(count):
             segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, index)
             pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
             kind = pdfium_c.FPDFPathSegment_GetType(segment)
@@ -205,39 +217,44 @@ def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_n
     return _PageTable(rows, grid.bbox[1], grid.bbox[3])
 
 
-def _chars(text_page: pdfium.PdfTextPage) -> list[_Char]:
+def _chars(text_page: pdfium.PdfTextPage, height: float, tables: list[tuple]) -> list[_Char]:
+    """The page's characters outside the given table boxes, top-left origin, with their weight and slant."""
+    raw = text_page.raw
     chars: list[_Char] = []
     for index in range(text_page.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1:
+        if pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
+        code = pdfium_c.FPDFText_GetUnicode(raw, index)
         code = ord("-") if chr(code) == _LINE_END_HYPHEN else code
         if code < 32 or code in (0xFFFE, 0xFFFF):
             continue
         left, bottom, right, top = text_page.get_charbox(index, loose=True)
-        pdfium_c.FPDFText_GetFontInfo(text_page.raw, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(_FONT_FLAGS))
+        top, bottom = height - top, height - bottom
+        middle_x, middle_y = (left + right) / 2, (top + bottom) / 2
+        if any(x0 <= middle_x <= x1 and y0 <= middle_y <= y1 for x0, y0, x1, y1 in tables):
+            continue
+        pdfium_c.FPDFText_GetFontInfo(raw, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(_FONT_FLAGS))
         name = _FONT_NAME.value.decode("latin-1", "replace").lower()
-        bold = pdfium_c.FPDFText_GetFontWeight(text_page.raw, index) >= 600 or "bold" in name
+        bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600 or "bold" in name
         italic = bool(_FONT_FLAGS.value & _ITALIC_FLAG) or "italic" in name or "oblique" in name
         chars.append(_Char(chr(code), left, top, right, bottom, bold, italic))
     return chars
 
 
-def _lines(chars: list[_Char], height: float) -> list[_Line]:
-    """Characters grouped into lines (page coordinates flipped to top-left origin), top to bottom."""
-    placed = [_Char(c.text, c.x0, height - c.top, c.x1, height - c.bottom, c.bold, c.italic) for c in chars]
-    placed.sort(key=lambda c: (c.top + c.bottom) / 2)
-    lines: list[list[_Char]] = []
-    for char in placed:
+def _lines(chars: list[_Char]) -> list[_Line]:
+    """Characters grouped into lines, top to bottom: a character whose middle lies within a line's
+    height belongs to it."""
+    lines: list[tuple[float, float, list[_Char]]] = []
+    for char in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
         middle = (char.top + char.bottom) / 2
-        if lines:
-            last = lines[-1]
-            top, bottom = min(c.top for c in last), max(c.bottom for c in last)
-            if top <= middle <= bottom:
-                last.append(char)
-                continue
-        lines.append([char])
-    return [_Line(sorted(line, key=lambda c: c.x0)) for line in lines if "".join(c.text for c in line).strip()]
+        if lines and lines[-1][0] <= middle <= lines[-1][1]:
+            top, bottom, members = lines[-1]
+            members.append(char)
+            lines[-1] = (min(top, char.top), max(bottom, char.bottom), members)
+        else:
+            lines.append((char.top, char.bottom, [char]))
+    return [_Line(sorted(members, key=lambda c: c.x0)) for _, _, members in lines
+            if "".join(c.text for c in members).strip()]
 
 
 def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
@@ -283,19 +300,14 @@ def _page_items(page: pdfium.PdfPage, page_number: int) -> tuple[list[_Item], in
     text_page = page.get_textpage()
     grids = _grids(page, height)
     tables = [_page_table(grid, text_page, height, page_number) for grid in grids]
-    chars = _chars(text_page)
-    boxes = [grid.bbox for grid in grids]
-    outside = [
-        c for c in chars
-        if not any(x0 <= (c.x0 + c.x1) / 2 <= x1 and y0 <= height - (c.top + c.bottom) / 2 <= y1
-                   for x0, y0, x1, y1 in boxes)
-    ]
-    items = _paragraphs(_lines(outside, height), page_number)
+    outside = _chars(text_page, height, [grid.bbox for grid in grids])
+    items = _paragraphs(_lines(outside), page_number)
     items += [_Item(t.top, t.bottom, t) for t in tables]
     for item in items:
         item.is_furniture = item.bottom < _HEADER_BAND * height or item.top > _FOOTER_BAND * height
     items.sort(key=lambda item: item.top)
-    return items, sum(1 for c in chars if not c.text.isspace())
+    in_tables = sum(1 for t in tables for row in t.rows for c in row if c.text and c.merged is None)
+    return items, sum(1 for c in outside if not c.text.isspace()) + in_tables
 
 
 def _starts_with(text: str, prefix: str) -> bool:
