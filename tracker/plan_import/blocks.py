@@ -2,6 +2,8 @@
 document order, each saying where it came from."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,3 +52,35 @@ class Paragraph:
 
 
 Block = Paragraph | Table
+
+
+# The leading numbering or bullet of a paragraph: bullets, "(1)", "(a)", "a)", "1.", "1.2.", "1)", "I.",
+# "II.1.", "A.". It is followed by white space or ends the line ("1." alone on a line, its text below).
+MARKER_RE = re.compile(
+    r"^(?:[-+•*–]"
+    r"|\(\d{1,3}\)|\([a-zđ]\)"
+    r"|[a-zđ]\)"
+    r"|\d{1,3}(?:\.\d{1,3})*[.)]"
+    r"|[IVXLC]{1,7}(?:\.\d{1,3})*\."
+    r"|[A-Z]\.)"
+    r"(?=\s|$)"
+)
+_SPACE_RE = re.compile(r"[^\S\n]+")
+_ANY_SPACE_RE = re.compile(r"\s+")
+
+
+def leading_marker(text: str) -> str:
+    """The numbering or bullet text starts with, or ""."""
+    match = MARKER_RE.match(text)
+    return match.group(0) if match else ""
+
+
+def fold(text: str) -> str:
+    """NFC text with every run of white space (line breaks included) made one space."""
+    return _ANY_SPACE_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold_lines(text: str) -> str:
+    """NFC text with white space folded inside each line, line breaks kept and blank lines dropped."""
+    lines = (_SPACE_RE.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,284 @@
+"""Readers: every file format becomes the same stream of paragraphs and tables, merges marked, places named."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tracker.plan_import.blocks import Paragraph, Table
+from tracker.plan_import.document import PlanImportError
+from tracker.plan_import.sources import read_blocks
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def corpus(name: str) -> Path:
+    path = CORPUS / name
+    assert path.is_file(), f"the development corpus is missing: {path} (it sits in shared/ beside the clone)"
+    return path
+
+
+def blocks_of(name: str) -> list:
+    path = corpus(name)
+    return read_blocks(path.read_bytes(), path.name)
+
+
+def tables(blocks: list) -> list[Table]:
+    return [b for b in blocks if isinstance(b, Table)]
+
+
+def paragraphs(blocks: list) -> list[Paragraph]:
+    return [b for b in blocks if isinstance(b, Paragraph)]
+
+
+def texts(row) -> list[str]:
+    return [cell.text for cell in row]
+
+
+def text_blocks(text: str) -> list:
+    return read_blocks(text.encode("utf-8"), "plan.md")
+
+
+# --- Text: paragraphs ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("Rà soát, kịp thời cụ thể\nhoá các cơ chế.", [("", "Rà soát, kịp thời cụ thể hoá các cơ chế.")]),
+    ("Mở đầu\n- Một\n- Hai", [("", "Mở đầu"), ("-", "- Một"), ("-", "- Hai")]),
+    ("+ Một\n• Hai\n*   Ba", [("+", "+ Một"), ("•", "• Hai"), ("*", "* Ba")]),
+    ("a) Xây dựng\nkế hoạch\nđ) Tổ chức", [("a)", "a) Xây dựng kế hoạch"), ("đ)", "đ) Tổ chức")]),
+    ("1. Mục đích\n1.2. Yêu cầu\n2.2.1. Chi tiết", [("1.", "1. Mục đích"), ("1.2.", "1.2. Yêu cầu"),
+                                                    ("2.2.1.", "2.2.1. Chi tiết")]),
+    ("(1) Nhiệm vụ một\n(2) Nhiệm vụ hai", [("(1)", "(1) Nhiệm vụ một"), ("(2)", "(2) Nhiệm vụ hai")]),
+    ("I. MỤC ĐÍCH\nII. MỤC TIÊU", [("I.", "I. MỤC ĐÍCH"), ("II.", "II. MỤC TIÊU")]),
+    ("1.\nQuyết định số 1381/QĐ-BVHTTDL", [("1.", "1. Quyết định số 1381/QĐ-BVHTTDL")]),
+    ("-\nNghiêm túc thực hiện", [("-", "- Nghiêm túc thực hiện")]),
+    ("Căn cứ Nghị quyết số\n57-NQ/TW ngày 22/12/2024", [("", "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024")]),
+    ("hoàn thành năm\n2025. Tiếp theo", [("", "hoàn thành năm 2025. Tiếp theo")]),
+    ("Đoạn một.\n\nĐoạn hai.", [("", "Đoạn một."), ("", "Đoạn hai.")]),
+    ("Nội dung\n**Điều 2. **Quyết định này", [("", "Nội dung"), ("", "Điều 2. Quyết định này")]),
+])
+def test_text_paragraphs_join_hard_wraps_and_start_at_markers(source, expected):
+    assert [(p.marker, p.text) for p in paragraphs(text_blocks(source))] == expected
+
+
+@pytest.mark.parametrize(("source", "text", "bold", "italic", "emphasis"), [
+    ("**I. MỤC\nĐÍCH, YÊU CẦU**", "I. MỤC ĐÍCH, YÊU CẦU", True, False, ["I. MỤC ĐÍCH, YÊU CẦU"]),
+    ("*Đơn vị chủ trì thực hiện: *Các\nsở, ngành", "Đơn vị chủ trì thực hiện: Các sở, ngành", False, True,
+     ["Đơn vị chủ trì thực hiện:"]),
+    ("- *Thời gian thực hiện:* Năm 2025", "- Thời gian thực hiện: Năm 2025", False, True, ["Thời gian thực hiện:"]),
+    ("*a)* Xây dựng", "a) Xây dựng", False, True, ["a)"]),
+    ("** II**", "II", True, False, ["II"]),
+    ("gồm: **06 Quyết định **đôn đốc", "gồm: 06 Quyết định đôn đốc", False, False, ["06 Quyết định"]),
+    ("Ghi chú (*) và 5 * 3", "Ghi chú (*) và 5 * 3", False, False, []),
+    ("tệp dieu_1_name và __đậm__", "tệp dieu_1_name và đậm", False, False, ["đậm"]),
+    ("## Phụ lục", "Phụ lục", True, False, []),
+])
+def test_text_emphasis_is_removed_and_recorded(source, text, bold, italic, emphasis):
+    [paragraph] = paragraphs(text_blocks(source))
+    found = (paragraph.text, paragraph.is_bold, paragraph.is_italic, paragraph.emphasis)
+    assert found == (text, bold, italic, emphasis)
+
+
+def test_text_label_line_in_italics_starts_a_new_paragraph():
+    source = "a) Tổ chức tập huấn\ncho cán bộ.\n*Đơn vị chủ trì: *Sở Nội vụ\n*Thời gian: *Năm 2025"
+    found = paragraphs(text_blocks(source))
+    assert [p.text for p in found] == ["a) Tổ chức tập huấn cho cán bộ.", "Đơn vị chủ trì: Sở Nội vụ",
+                                       "Thời gian: Năm 2025"]
+    assert [p.where for p in found] == ["dòng 1", "dòng 3", "dòng 4"]
+
+
+def test_text_is_nfc_and_the_source_line_is_kept():
+    decomposed = "Nguồn: x\n\nKe\u0302\u0301 hoa\u0323ch"
+    found = paragraphs(text_blocks(decomposed))
+    assert [p.text for p in found] == ["Nguồn: x", "Kế hoạch"]
+
+
+@pytest.mark.parametrize(("data", "message", "where"), [
+    (b"", "t\u1ec7p r\u1ed7ng.", None),
+    (b"  \n\n", "t\u1ec7p r\u1ed7ng.", None),
+    ("dòng một\n".encode() + b"\xff\xfe", "tệp không phải văn bản UTF-8", "dòng 2"),
+])
+def test_unreadable_text_is_refused_with_its_place(data, message, where):
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(data, "plan.txt")
+    assert caught.value.message.startswith(message)
+    assert caught.value.where == where
+
+
+# --- Text: the three table forms ----------------------------------------------------------------------
+
+
+def test_flattened_table_rows_end_where_two_bars_meet():
+    source = "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n1\n|\nRà soát\ncơ chế\n|\nSở Tài chính\n|\n\nSau bảng."
+    blocks = text_blocks(source)
+    [table] = tables(blocks)
+    assert table.is_flattened and table.where == "dòng 1"
+    assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ", "Chủ trì"],
+                                                  ["1", "Rà soát cơ chế", "Sở Tài chính"]]
+    assert [c.where for c in table.rows[1]] == ["dòng 9", "dòng 11", "dòng 14"]
+    assert paragraphs(blocks)[-1].text == "Sau bảng."
+
+
+@pytest.mark.parametrize(("between", "section", "next_row"), [
+    # a section row as wide as the table: its empty cells end it
+    ("|\n|\n|\n|\n|", ["I", "Nhóm giải pháp", "", "", ""], ["1", "Rà soát", "Sở", "Bộ", "2025"]),
+    # a merged section row, then a row whose first cell is empty
+    ("|\n|\n|", ["I", "Nhóm giải pháp"], ["", "1", "Rà soát", "Sở", "Bộ"]),
+])
+def test_flattened_table_surplus_bars_are_empty_cells_where_rows_come_out_as_wide_as_the_table(
+        between, section, next_row):
+    header = "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\nPhối hợp\n|\nThời gian\n|\n|\n"
+    filled = [c for c in next_row if c]
+    rest = "\n|\n".join(filled) + "\n|\n"
+    source = header + "I\n|\nNhóm giải pháp\n" + between + "\n" + rest
+    [table] = tables(text_blocks(source))
+    assert [texts(row) for row in table.rows[1:]] == [section, next_row]
+
+
+def test_flattened_table_glued_to_text_without_blank_lines_is_cut_at_its_width():
+    source = ("|\nA\n|\nB\n|\n|\nC\n|\nD\n|\nThân văn bản\nnhiều dòng.\n|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n"
+              "1\n|\nRà soát\n|\nSở\n|\n|\n2\n|\nBáo cáo\n|\nBộ\n|\nGhi chú cuối.")
+    blocks = text_blocks(source)
+    kinds = [(type(b).__name__, b.text if isinstance(b, Paragraph) else [texts(r) for r in b.rows]) for b in blocks]
+    assert kinds == [
+        ("Table", [["A", "B"], ["C", "D"]]),
+        ("Paragraph", "Thân văn bản nhiều dòng."),
+        ("Table", [["STT", "Nhiệm vụ", "Chủ trì"], ["1", "Rà soát", "Sở"], ["2", "Báo cáo", "Bộ"]]),
+        ("Paragraph", "Ghi chú cuối."),
+    ]
+
+
+def test_flattened_cell_keeps_list_lines_apart():
+    source = "|\nA\n|\nB\n|\n|\n1\n|\n- Bộ Nông nghiệp\nvà Môi trường;\n- Bộ Y tế.\n|\n"
+    [table] = tables(text_blocks(source))
+    assert table.rows[1][1].text == "- Bộ Nông nghiệp và Môi trường;\n- Bộ Y tế."
+
+
+def test_pipe_table_rows_and_separator():
+    source = "Trước\n| STT | Đơn vị |\n|---|---|\n| 1 | **Cục** A<br>Cục B |\n\nSau"
+    blocks = text_blocks(source)
+    [table] = tables(blocks)
+    assert not table.is_flattened
+    assert [texts(row) for row in table.rows] == [["STT", "Đơn vị"], ["1", "Cục A\nCục B"]]
+    assert table.rows[1][1].where == "dòng 4, cột 2"
+    assert [p.text for p in paragraphs(blocks)] == ["Trước", "Sau"]
+
+
+def test_tab_table_cells_run_over_untabbed_lines():
+    source = "Tiêu đề\n\tSTT\n\tNhiệm vụ\n\n\t1\n\tXây dựng\n- Bước một\n\nHết bảng."
+    blocks = text_blocks(source)
+    [table] = tables(blocks)
+    assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ"], ["1", "Xây dựng\n- Bước một"]]
+    assert table.rows[1][1].where == "dòng 6"
+    assert [p.text for p in paragraphs(blocks)] == ["Tiêu đề", "Hết bảng."]
+
+
+def test_tab_indented_paragraphs_are_not_a_table():
+    blocks = text_blocks("\tĐoạn thụt đầu dòng một.\n\n\tĐoạn hai.")
+    assert [p.text for p in blocks] == ["Đoạn thụt đầu dòng một.", "Đoạn hai."]
+
+
+def test_seed_decision_tab_tables_are_read():
+    path = SEEDS / "plan-1872-QD-BVHTTDL-2023.txt"
+    found = tables(read_blocks(path.read_bytes(), path.name))
+    headers = [texts(t.rows[0])[:2] for t in found]
+    assert headers.count(["STT", "Đơn vị"]) == 1
+    appendix2 = next(t for t in found if texts(t.rows[0])[:2] == ["STT", "Nhiệm vụ"] or "Nhiệm vụ" in t.rows[0][1].text)
+    assert len(appendix2.rows[0]) >= 5
+
+
+def test_seed_appendix1_pipe_table_is_read():
+    path = SEEDS / "plan-1872-appendix1-pipe-table.txt"
+    [table] = tables(read_blocks(path.read_bytes(), path.name))
+    assert texts(table.rows[0])[:2] == ["STT", "Đơn vị"]
+    assert texts(table.rows[1])[:3] == [
+        "1", "Nhóm 1 (3 đơn vị) Cục Điện ảnh; Tổng cục Du lịch; Tổng cục Thể dục thể thao", "100%"]
+
+
+# --- Text: the corpus ---------------------------------------------------------------------------------
+
+# file, number of tables, the last table's header row (None: not checked), its number of rows
+TEXT_TABLES = [
+    ("kh552-ubnd-dongthap-2025.md", 3, ["STT", "NHIỆM VỤ VÀ GIẢI PHÁP", "CHỦ TRÌ", "PHỐI HỢP", "THỜI GIAN"], 24),
+    ("kh310-ubnd-hanoi-2025.md", 3, None, 7),
+    ("qd2597-ttg-2025.md", 3, ["STT", "Tên nhiệm vụ/dự án", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả dự kiến",
+                               "Thời gian triển khai"], 33),
+    ("nq394-cp-2025.md", 2, ["TT", "Tên đề án ưu tiên", "Cơ quan chủ trì", "Cơ quan phối hợp",
+                             "Thời hạn hoàn thành"], 5),
+    ("cv6225-bvhttdl-2025.md", 4, ["STT", "Tên nhiệm vụ", "Người đứng đầu chịu trách nhiệm", "Cơ quan\nchủ trì",
+                                   "Cơ quan\nphối hợp", "Kết quả\nthực hiện", "Thời hạn hoàn thành"], 11),
+    ("kh144-ubnd-bacninh-2025.md", 3, ["TT", "Chỉ tiêu", "Chủ trì"], 22),
+    ("qd2530-ttg-2025.md", 3, ["STT", "Tên dự án, nhiệm vụ", "Nội dung chính", "Cơ quan chủ trì[1]", "Cơ quan phối hợp",
+                               "Tình trạng", "Thời gian thực hiện", "Nguồn lực thực hiện[2]"], 32),
+    ("qd2629-ttg-2025.md", 3, ["TT", "Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả",
+                               "Thời gian thực hiện"], 90),
+]
+
+
+@pytest.mark.parametrize(("name", "count", "header", "rows"), TEXT_TABLES)
+def test_corpus_text_last_table_has_its_header_and_rows(name, count, header, rows):
+    found = tables(blocks_of(name))
+    assert len(found) == count
+    last = found[-1]
+    assert last.is_flattened
+    if header:
+        assert texts(last.rows[0]) == header
+    assert len(last.rows) == rows
+
+
+def test_corpus_kh552_section_rows_are_short_and_item_rows_full():
+    task = tables(blocks_of("kh552-ubnd-dongthap-2025.md"))[-1]
+    assert texts(task.rows[1]) == ["I", "NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH"]
+    assert texts(task.rows[6]) == ["II", "HỖ TRỢ VÀ PHÁT TRIỂN CÔNG NGHỆ"]
+    assert texts(task.rows[2])[0] == "1" and texts(task.rows[2])[2:] == [
+        "Sở Tài chính", "Sở, ban, ngành có liên quan", "Thường xuyên"]
+    assert task.rows[2][1].text.startswith("Rà soát, kịp thời cụ thể hoá các cơ chế")
+    assert task.rows[2][1].where == "dòng 647"
+
+
+def test_corpus_qd2530_continuation_rows_are_short_and_section_followers_start_empty():
+    appendix1 = tables(blocks_of("qd2530-ttg-2025.md"))[1]
+    widths = [len(row) for row in appendix1.rows]
+    assert widths.count(3) >= 20 and 4 in widths
+    after_d = next(i for i, row in enumerate(appendix1.rows) if texts(row)[:1] == ["D."]) + 1
+    assert texts(appendix1.rows[after_d])[:2] == ["", "Bộ Khoa học và Công nghệ"]
+    assert len(appendix1.rows[after_d]) == 7
+
+
+def test_corpus_qd2629_period_rows_carry_their_empty_cells():
+    kpi = tables(blocks_of("qd2629-ttg-2025.md"))[1]
+    assert texts(kpi.rows[0]) == ["TT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì theo dõi, đánh giá"]
+    assert texts(kpi.rows[1]) == ["I", "Giai đoạn 2025-2027", "", "", ""]
+    assert texts(kpi.rows[2])[:2] == ["I.1", "Cung cấp dịch vụ số bao trùm, thông minh"]
+    assert texts(kpi.rows[3])[2:4] == ["%", "100%"]
+
+
+def test_corpus_kh144_group_label_sits_in_the_second_column():
+    kpi = tables(blocks_of("kh144-ubnd-bacninh-2025.md"))[-1]
+    assert texts(kpi.rows[1]) == ["", "I. Kinh tế số", ""]
+    assert texts(kpi.rows[2])[0] == "1"
+
+
+def test_corpus_nq394_sub_row_is_two_cells():
+    task = tables(blocks_of("nq394-cp-2025.md"))[-1]
+    assert [len(row) for row in task.rows] == [5, 5, 2, 5, 5]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.md") if p.name != "README.md")
+                         if CORPUS.is_dir() else ["missing-corpus.md"])
+def test_corpus_text_keeps_every_word(name):
+    """Every word of the file ends up in a block: nothing is dropped on the way."""
+    path = corpus(name)
+    blocks = read_blocks(path.read_bytes(), path.name)
+    kept = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for r in b.rows for c in r)
+                   for b in blocks)
+    assert _letters(kept) == _letters(path.read_text(encoding="utf-8"))
+
+
+def _letters(text: str) -> str:
+    """The text without white space and the marks that only lay it out (emphasis, bars, rules, headings)."""
+    return unicodedata.normalize("NFC", re.sub(r"[\s*|#\-_\\]", "", text))

@@ -1,0 +1,467 @@
+"""Reader for plain text and Markdown: paragraphs (hard-wrapped lines joined, list items apart, emphasis
+recorded) and the three ways a text writes a table (flattened "|" cells, pipe rows, tab-indented cells)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .blocks import Block, Cell, Paragraph, Table, fold, leading_marker
+from .document import PlanImportError
+from .metadata import strip_bookmarks
+
+_BAR = "|"
+_PIPE_SEPARATOR_RE = re.compile(r"^[\s|:\-+]+$")
+_RULE_RE = re.compile(r"^\s*(?:[-_=]\s*){3,}$|^\s*(?:\*\s*){3,}$")
+_HEADING_RE = re.compile(r"^(#{1,6})(?:\s+|$)")
+_BULLET_STAR_RE = re.compile(r"^\*\s")
+# Legal-document parts that open a paragraph though they carry no list marker ("Điều 2. …").
+_PART_RE = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+(?:\d+|[IVXLC]+)\b")
+_BREAK_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ESCAPABLE = set("\\`*_{}[]()#+-.!|")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (with or without BOM), NFC; anything else is refused with the line where it breaks."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlanImportError(
+            "tệp không phải văn bản UTF-8 (có thể là tệp nhị phân hoặc mã hóa khác); hãy lưu lại dưới dạng UTF-8.",
+            f"dòng {line}",
+        ) from exc
+    return unicodedata.normalize("NFC", strip_bookmarks(text))
+
+
+def read_text(data: bytes) -> list[Block]:
+    """The blocks of a .txt or .md file, in order."""
+    lines = [line.rstrip("\r") for line in decode_text(data).split("\n")]
+    return _TextScanner(lines).blocks()
+
+
+# --- Emphasis -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Styled:
+    """Text with its emphasis marks removed and, per character, whether it was bold or italic."""
+
+    text: str
+    bold: list[bool]
+    italic: list[bool]
+    bold_open: bool  # the state after the last character, for the next line of the same paragraph
+    italic_open: bool
+
+    def folded(self) -> _Styled:
+        """White space folded to single spaces, the flags following their characters."""
+        text: list[str] = []
+        bold: list[bool] = []
+        italic: list[bool] = []
+        for char, b, i in zip(self.text, self.bold, self.italic):
+            if char.isspace():
+                if not text or text[-1] == " ":
+                    continue
+                char = " "
+            text.append(char)
+            bold.append(b)
+            italic.append(i)
+        while text and text[-1] == " ":
+            text.pop(), bold.pop(), italic.pop()
+        return _Styled("".join(text), bold, italic, self.bold_open, self.italic_open)
+
+    def spans(self) -> list[str]:
+        """The emphasised stretches, as written."""
+        found: list[str] = []
+        start = None
+        for index in range(len(self.text) + 1):
+            on = index < len(self.text) and (self.bold[index] or self.italic[index])
+            if on and start is None:
+                start = index
+            elif not on and start is not None:
+                if span := fold(self.text[start:index]):
+                    found.append(span)
+                start = None
+        return found
+
+    def style_at(self, index: int) -> tuple[bool, bool]:
+        """(bold, italic) of the first visible character at or after index."""
+        while index < len(self.text) and self.text[index].isspace():
+            index += 1
+        return (self.bold[index], self.italic[index]) if index < len(self.text) else (False, False)
+
+
+def _is_delimiter(text: str, start: int, end: int) -> bool:
+    """A run of "*" or "_" is emphasis unless it is a single mark between spaces (a bullet, a times sign),
+    marks a footnote "(*)", or is an "_" inside a word (file names, identifiers)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if end - start == 1 and before.isspace() and after.isspace():
+        return False
+    if before == "(" and after == ")":
+        return False
+    return not (text[start] == "_" and before.isalnum() and after.isalnum())
+
+
+def strip_emphasis(text: str, bold: bool = False, italic: bool = False) -> _Styled:
+    """Remove markdown emphasis, each mark toggling bold ("**", "__") or italic ("*", "_").
+
+    Scraped documents misplace the marks ("*Đơn vị chủ trì: *Các sở"), so a mark toggles whatever
+    stands around it instead of following CommonMark's flanking rules.
+    """
+    out: list[str] = []
+    bolds: list[bool] = []
+    italics: list[bool] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        end = index + 1
+        if char == "\\" and end < len(text) and text[end] in _ESCAPABLE:
+            piece, end = text[end], end + 1
+        elif char in "*_":
+            while end < len(text) and text[end] == char:
+                end += 1
+            if _is_delimiter(text, index, end):
+                run = end - index
+                bold = not bold if run != 1 else bold
+                italic = not italic if run != 2 else italic
+                index = end
+                continue
+            piece = text[index:end]
+        else:
+            piece = char
+        out.append(piece)
+        bolds.extend([bold] * len(piece))
+        italics.extend([italic] * len(piece))
+        index = end
+    return _Styled("".join(out), bolds, italics, bold, italic)
+
+
+# --- Paragraphs ---------------------------------------------------------------------------------------
+
+
+def _starts_new_line(line: str, emphasis_open: bool) -> bool:
+    """Whether a hard-wrapped line begins a new paragraph (or a new line inside a cell): a list marker, a
+    heading, a legal part ("Điều 2."), or emphasis opening at the start of the line (a label)."""
+    stripped = line.strip()
+    if _HEADING_RE.match(stripped) or _BULLET_STAR_RE.match(stripped):
+        return True
+    bare = stripped.lstrip("*_ ")
+    if leading_marker(bare) or _PART_RE.match(bare):
+        return True
+    return not emphasis_open and stripped[:1] in ("*", "_") and bare != ""
+
+
+def _logical_lines(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Hard-wrapped lines grouped into paragraphs: a group starts at a line that opens a new item."""
+    groups: list[list[tuple[int, str]]] = []
+    bold = italic = False
+    for number, line in lines:
+        if not groups or _starts_new_line(line, bold or italic):
+            groups.append([])
+        groups[-1].append((number, line))
+        state = strip_emphasis(line, bold, italic)
+        bold, italic = state.bold_open, state.italic_open
+    return groups
+
+
+def _heading_free(line: str) -> tuple[str, bool]:
+    """The line without a markdown heading's "#" marks, and whether it was a heading."""
+    match = _HEADING_RE.match(line.strip())
+    return (line.strip()[match.end():], True) if match else (line, False)
+
+
+def _paragraph(group: list[tuple[int, str]]) -> Paragraph | None:
+    first, is_heading = _heading_free(group[0][1])
+    raw = " ".join([first.strip()] + [line.strip() for _, line in group[1:]])
+    styled = strip_emphasis(raw).folded()
+    if not styled.text:
+        return None
+    marker = leading_marker(styled.text)
+    body_start = len(marker)
+    bold, italic = styled.style_at(0)
+    body_bold, body_italic = styled.style_at(body_start)
+    return Paragraph(
+        text=styled.text,
+        where=f"dòng {group[0][0]}",
+        marker=marker,
+        is_bold=is_heading or bold or body_bold,
+        is_italic=italic or body_italic,
+        emphasis=styled.spans(),
+    )
+
+
+def _cell_text(lines: list[tuple[int, str]]) -> str:
+    """A cell's lines: hard wraps joined, a line per list item or label, emphasis removed."""
+    parts: list[str] = []
+    bold = italic = False
+    for group in _logical_lines([(number, line) for number, line in lines if not _RULE_RE.match(line)]):
+        first, _ = _heading_free(group[0][1])
+        raw = " ".join([first.strip()] + [line.strip() for _, line in group[1:]])
+        styled = strip_emphasis(raw, bold, italic)
+        bold, italic = styled.bold_open, styled.italic_open
+        if text := fold(styled.text):
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def _pipe_cell_text(text: str) -> str:
+    """A pipe-table cell: "<br>" is a line break written in the only way a one-line row allows."""
+    parts = (_cell_text([(0, part)]) for part in _BREAK_TAG_RE.split(text))
+    return "\n".join(part for part in parts if part)
+
+
+# --- Tables -------------------------------------------------------------------------------------------
+
+
+def _is_bar(line: str) -> bool:
+    return line.strip() == _BAR
+
+
+def _is_pipe_row(line: str) -> bool:
+    return line.count(_BAR) >= 2 and not _is_bar(line)
+
+
+@dataclass
+class _Segment:
+    """The cells of a flattened table between two row boundaries, before empty cells are placed."""
+
+    cells: list[list[tuple[int, str]]]
+    bars: list[int]  # per cell, the number of the "|" line before it
+    bars_before: int  # "|" lines before the first cell
+    bars_after: int  # "|" lines after the last cell
+    after_line: int  # number of the first of those
+
+    def head(self, count: int) -> _Segment:
+        after = self.bars[count] if count < len(self.cells) else self.after_line
+        return _Segment(self.cells[:count], self.bars[:count], self.bars_before,
+                        1 if count < len(self.cells) else self.bars_after, after)
+
+    def tail(self, count: int) -> _Segment:
+        start = len(self.cells) - count
+        return _Segment(self.cells[start:], self.bars[start:], 1, self.bars_after, self.after_line)
+
+
+def _place_empties(extra: int, filled: int, following: int, width: int) -> tuple[int, int]:
+    """How many of `extra` surplus "|" lines between two rows are empty cells ending the first row and
+    how many are empty cells starting the next; the rest were spacer rows. Rows are most often as wide as
+    the table, so the split that makes them so wins; then no spacer row; then empties at the row end."""
+    best: tuple[tuple[int, bool, int], int, int] | None = None
+    for trailing in range(min(extra, max(width - filled, 0)) + 1):
+        for leading in range(min(extra - trailing, max(width - following, 0)) + 1):
+            score = ((filled + trailing == width) + (leading + following == width),
+                     extra == trailing + leading, trailing)
+            if best is None or score > best[0]:
+                best = (score, trailing, leading)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _flattened_rows(segments: list[_Segment]) -> list[list[Cell]]:
+    """Rows from the segments, with the empty cells the surplus "|" lines stand for."""
+    width = max(len(segment.cells) for segment in segments)
+    rows: list[list[Cell]] = []
+    first = segments[0]
+    leading = min(first.bars_before - 1, max(width - len(first.cells), 0))
+    leading_line = first.bars[0] - leading + 1
+    for index, segment in enumerate(segments):
+        row = [Cell("", f"dòng {leading_line + k}") for k in range(leading)]
+        row += [Cell(_cell_text(lines), f"dòng {lines[0][0]}") for lines in segment.cells]
+        if index + 1 < len(segments):
+            following = len(segments[index + 1].cells)
+            trailing, leading = _place_empties(segment.bars_after - 2, len(row), following, width)
+            leading_line = segment.after_line + segment.bars_after - leading
+        else:
+            trailing = min(max(segment.bars_after - 1, 0), max(width - len(row), 0))
+        row += [Cell("", f"dòng {segment.after_line + k}") for k in range(trailing)]
+        rows.append(row)
+    return rows
+
+
+def _header_width(segments: list[_Segment], index: int, *, narrower: bool = True) -> int:
+    """The width of the table that may start at the end of segments[index]: the widest of the next rows
+    (of those narrower than that segment, a wider one being itself glued to something)."""
+    size = len(segments[index].cells)
+    following = segments[index + 1: index + 13]
+    return max((len(s.cells) for s in following if len(s.cells) < size or not narrower), default=0)
+
+
+def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[int, str]]]:
+    """Tables (lists of segments) and the text between them (cells' lines) from one run of "|"-separated
+    cells. Without blank lines, a table's last row, the text after it (body, caption, signature) and
+    the next table's header row read as one long row: a row wider than its table is cut into the end of
+    the table, the text, and the header of the next table, as wide as the rows that follow it."""
+    parts: list[list[_Segment] | list[tuple[int, str]]] = []
+    table: list[_Segment] = []
+    width = 0
+    for index, segment in enumerate(segments):
+        size = len(segment.cells)
+        header = _header_width(segments, index)
+        # A run's first row is cut only when clearly wider than all that follow: a header row is often
+        # wider than the section and continuation rows under it.
+        glued = size > width if table else 0 < _header_width(segments, index, narrower=False) < size - 1
+        if not glued:
+            table.append(segment)
+            width = max(width, size)
+            continue
+        leading = segment.bars_before - 2 if table and segment.bars_before > 2 else 0
+        kept = max(min(width - leading, size - header), 0) if table else 0
+        if kept:
+            table.append(segment.head(kept))
+        if table:
+            parts.append(table)
+        for lines in segment.cells[kept:size - header]:
+            parts.append(lines)
+        table = [segment.tail(header)] if header else []
+        width = header
+    if table:
+        parts.append(table)
+    return parts
+
+
+class _TextScanner:
+    """Walks the lines once, cutting them into paragraphs and tables."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.out: list[Block] = []
+        self.pending: list[tuple[int, str]] = []
+
+    def blocks(self) -> list[Block]:
+        index = 0
+        while index < len(self.lines):
+            line = self.lines[index]
+            if not line.strip():
+                self._flush()
+                index += 1
+            elif line.startswith("\t"):
+                self._flush()
+                index = self._tab_table(index)
+            elif _is_bar(line) and index + 1 < len(self.lines) and _is_pipe_row(self.lines[index + 1]):
+                index += 1  # a stray "|" line the scraper left before a pipe table
+            elif _is_pipe_row(line):
+                self._flush()
+                index = self._pipe_table(index)
+            elif _is_bar(line):
+                self._flush()
+                index = self._flattened_table(index)
+            elif _RULE_RE.match(line):
+                self._flush()  # a horizontal rule under a letterhead: no text
+                index += 1
+            else:
+                self.pending.append((index + 1, line))
+                index += 1
+        self._flush()
+        return self.out
+
+    def _flush(self) -> None:
+        for group in _logical_lines(self.pending):
+            if paragraph := _paragraph(group):
+                self.out.append(paragraph)
+        self.pending = []
+
+    def _flattened_table(self, start: int) -> int:
+        """Scraped tables whose cells are paragraphs between lines holding only "|": a row ends where two
+        such lines meet, more of them stand for empty cells, and a blank line ends the run."""
+        lines = self.lines
+        index = start
+        while index < len(lines) and _is_bar(lines[index]):
+            index += 1
+        segments: list[_Segment] = []
+        segment = _Segment([], [], index - start, 0, 0)
+        while index < len(lines) and lines[index].strip():
+            segment.bars.append(index)  # the line number (1-based) of the "|" line just before
+            cell: list[tuple[int, str]] = []
+            while index < len(lines) and lines[index].strip() and not _is_bar(lines[index]):
+                cell.append((index + 1, lines[index]))
+                index += 1
+            segment.cells.append(cell)
+            bar_start = index
+            while index < len(lines) and _is_bar(lines[index]):
+                index += 1
+            bars = index - bar_start
+            if bars != 1 or index >= len(lines) or not lines[index].strip():
+                segment.bars_after, segment.after_line = bars, bar_start + 1
+                segments.append(segment)
+                segment = _Segment([], [], bars, 0, 0)
+        trailing_text: list[tuple[int, str]] = []
+        if segments and segments[-1].bars_after == 0:
+            # A row always ends with "|": text running to the blank line after the last one is not a cell.
+            last = segments[-1]
+            trailing_text = last.cells.pop()
+            last.bars.pop()
+            last.bars_after, last.after_line = 1, trailing_text[0][0] - 1
+            if not last.cells:
+                segments.pop()
+        for part in _split_glued(segments):
+            if part and isinstance(part[0], _Segment):
+                rows = _flattened_rows(part)
+                self.out.append(Table(rows, f"dòng {part[0].bars[0] - part[0].bars_before + 1}", is_flattened=True))
+            else:
+                self.pending = list(part)
+                self._flush()
+        self.pending = trailing_text
+        return index
+
+    def _pipe_table(self, start: int) -> int:
+        """A table written one row a line with "|" between cells (Markdown and similar)."""
+        rows: list[list[Cell]] = []
+        index = start
+        while index < len(self.lines) and _is_pipe_row(self.lines[index]):
+            line = self.lines[index]
+            index += 1
+            if _PIPE_SEPARATOR_RE.match(line):
+                continue
+            body = line.strip()
+            body = body[1:] if body.startswith(_BAR) else body
+            body = body[:-1] if body.endswith(_BAR) and not body.endswith("\\|") else body
+            texts = re.split(r"(?<!\\)\|", body)
+            rows.append([
+                Cell(_pipe_cell_text(text), f"dòng {index}, cột {col}")
+                for col, text in enumerate(texts, start=1)
+            ])
+        if rows:
+            self.out.append(Table(rows, f"dòng {start + 1}"))
+        return index
+
+    def _tab_table(self, start: int) -> int:
+        """A table whose cells each start on a tab-indented line and run on over untabbed lines; a blank
+        line ends the row, an untabbed line after it ends the table."""
+        rows: list[list[Cell]] = []
+        row: list[Cell] | None = None
+        cell_lines: list[str] = []
+        index = start
+
+        def close_cell() -> None:
+            if row is not None and cell_lines:
+                row[-1].text = "\n".join(fold(line) for line in cell_lines if fold(line))
+                cell_lines.clear()
+
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.startswith("\t"):
+                close_cell()
+                if row is None:
+                    row = []
+                    rows.append(row)
+                row.append(Cell("", f"dòng {index + 1}"))
+                cell_lines.append(strip_emphasis(line[1:]).text)
+            elif not line.strip():
+                close_cell()
+                row = None
+            elif row is not None:
+                cell_lines.append(strip_emphasis(line).text)
+            else:
+                break
+            index += 1
+        close_cell()
+        if max(len(row) for row in rows) < 2:
+            # Tab-indented paragraphs, not a table: no row has two cells.
+            for number in range(start, index):
+                if self.lines[number].strip():
+                    self.pending.append((number + 1, self.lines[number]))
+                else:
+                    self._flush()
+            return index
+        self.out.append(Table(rows, f"dòng {start + 1}", is_flattened=True))
+        return index
