@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ..rules.deadlines import deadline_clause, deadline_clauses
 from ..rules.names import fold_name, normalize_text
 from .blocks import Block, Paragraph
 from .document import ItemRow, NotUnderstood, PlanDocument, SectionRows
@@ -33,7 +34,8 @@ _LABELS = (
      r"|triển khai|xây dựng))?|chủ trì(?:\s+(?:thực hiện|tham mưu|triển khai))?"),
     ("coordinating", r"(?:" + _AGENCY + r"\s+)?phối hợp(?:\s+(?:thực hiện|triển khai))?"),
     ("deadline", r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành|triển khai|dự kiến))?"),
-    ("output", r"(?:sản phẩm|kết quả)(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?|dự kiến\s+(?:sản phẩm|kết quả)"),
+    ("output", r"(?:sản phẩm|kết quả)(?:\s*/\s*(?:sản phẩm|kết quả))?(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?"
+     r"|dự kiến\s+(?:sản phẩm|kết quả)"),
     ("task", r"nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?"),
     # "(2) Tổ chức thực hiện:" only groups the unit and deadline labels under it.
     ("group", r"tổ chức thực hiện|phân công thực hiện"),
@@ -43,6 +45,8 @@ _LABEL_RE = re.compile(
     + r")\s*(?P<colon>:)?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
+# Any other short label inside a block of labels ("- Kinh phí: Ngân sách tỉnh").
+_NOTE_LABEL_RE = re.compile(r"^(?:[-+•*–]\s*)?(?P<name>[A-ZĐÀ-Ỹ][^:;,.]{1,30}?)\s*:\s*(?P<value>\S.*)$")
 # A block of labels makes an item only when it says who does the work.
 _ITEM_LABELS = ("lead", "coordinating")
 
@@ -90,9 +94,10 @@ _STOP_WORDS = (
 # Words that are verbs after a name but nouns after "các" or a comma ("các cơ quan, tổ chức liên quan").
 _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
 _STOP_RE = re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + "|".join(
-    map(re.escape, sorted(_STOP_WORDS, key=len, reverse=True))) + r")(?![^\W\d_])|\s*[:.(]\s|\s*[:.(]$")
+    map(re.escape, sorted(_STOP_WORDS, key=len, reverse=True))) + r")(?![^\W\d_])"
+    r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)")
 _NOUN_VERB_RE = re.compile(r"^(?:" + "|".join(_NOUN_VERBS) + r")(?![^\W\d_])")
-# Words that, right after a list separator, still belong to the unit list ("các sở, ban, ngành").
+# Separators inside a list of units ("Sở Tư pháp; các sở, ban, ngành và UBND cấp xã").
 _LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|\s+và\s+)")
 # A partner named after "phối hợp (chặt chẽ) với" (or "phối hợp các sở …" with no "với").
 _PARTNER_RE = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+", re.IGNORECASE)
@@ -291,10 +296,7 @@ class _Block:
     lines: list[_Line] = field(default_factory=list)
     values: dict[str, list[_Line | str]] = field(default_factory=dict)  # field → value pieces
     labels: dict[str, _Line] = field(default_factory=dict)
-
-    @property
-    def start(self) -> int:
-        return self.lines[0].index
+    notes: list[tuple[str, str]] = field(default_factory=list)  # other labels inside the block ("Kinh phí: …")
 
     @property
     def end(self) -> int:
@@ -312,7 +314,7 @@ def _label_items(lines: list[_Line]) -> list[_Found]:
             i += 1
             continue
         block = _read_block(lines, i)
-        if not any(k in block.labels for k in _ITEM_LABELS):
+        if not any(k in block.labels for k in _ITEM_LABELS) and not _heading_unit(line):
             i += 1
             continue
         item = _block_item(lines, block, previous_end)
@@ -332,7 +334,14 @@ def _read_block(lines: list[_Line], start: int) -> _Block:
     while i < len(lines):
         line = lines[i]
         if line.label is None:
-            break
+            other = _NOTE_LABEL_RE.match(line.text) if block.labels and not line.follows_table else None
+            if other is None or line.kind not in ("plain", "bullet"):
+                break
+            # A label the importer does not interpret ("- Kinh phí: …") stays in the block, kept as a note.
+            block.notes.append((normalize_text(other.group("name")), other.group("value")))
+            block.lines.append(line)
+            i += 1
+            continue
         key, value, _ = line.label
         if key in block.labels and key != "group":
             break  # the same label again starts the next block
@@ -403,13 +412,15 @@ def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found 
     if not task:
         return None
     item = _Found(first, heading, task)
-    lead = _clean_value(_value_text(block.values.get("lead", []), keep_markers=True))
+    lead = _clean_value(_value_text(block.values.get("lead", []), keep_markers=True)) or _heading_unit(first)
     item.lead, note = _lead_of_value(lead)
     if note:
         item.notes[_label_wording(block.labels["lead"])] = note
     item.coordinating = _clean_value(_value_text(block.values.get("coordinating", []), keep_markers=True))
     item.deadline = _clean_value(_value_text(block.values.get("deadline", []), keep_markers=False))
-    item.output = normalize_text(_value_text(block.values.get("output", []), keep_markers=True))
+    item.output = _clean_value(_value_text(block.values.get("output", []), keep_markers=True))
+    for name, line in block.notes:
+        item.notes[name] = _clean_value(line)
     return item
 
 
@@ -432,6 +443,15 @@ def _task_lines(lines: list[_Line], first: _Line, heading: _Line | None, previou
     return above
 
 
+def _heading_unit(line: _Line) -> str:
+    """The unit a unit heading above the paragraph names ("1. Sở Tư pháp" above "a) …" and its labels)."""
+    for node in line.ancestors():
+        heading = _unit_heading(node)
+        if heading and not heading[1]:
+            return heading[0]
+    return ""
+
+
 def _label_wording(line: _Line) -> str:
     m = _LABEL_RE.match(line.text)
     return normalize_text(next(m.group(k) for k, _ in _LABELS if m.group(k))) if m else ""
@@ -445,14 +465,9 @@ def _join_task(lines: list[_Line], head: str = "", *, keep_first_marker: bool = 
     return "\n".join(p for p in parts if p)
 
 
-def _item_heading(line: _Line) -> _Line | None:
+def _item_heading(label: _Line) -> _Line | None:
     """The nearest numbered paragraph above a label block: the item it belongs to."""
-    for node in [line, *line.ancestors()] if line.label is None else line.ancestors():
-        if node.kind in _NUMBERED:
-            return node
-        if node.kind in _SECTION_KINDS:
-            return None
-    return None
+    return _numbered_above(label)
 
 
 def _lead_of_value(value: str) -> tuple[str, str]:
@@ -477,19 +492,18 @@ def _unit_phrase(text: str) -> str:
     text = text.strip()
     if not _is_unit_start(text):
         return ""
-    parts = _LIST_SPLIT_RE.split(text)
+    parts = _LIST_SPLIT_RE.split(text)  # piece, separator, piece, …
     phrase = ""
     for n in range(0, len(parts), 2):
         piece, separator = parts[n], (parts[n - 1] if n else "")
-        if n:
-            if not piece or not (_is_unit_start(piece) or _NOUN_VERB_RE.match(piece)) and _STOP_RE.match(" " + piece):
-                break
-        stop = _STOP_RE.search(" " + piece, 1 + len(_NOUN_VERB_RE.match(piece).group(0)) if _NOUN_VERB_RE.match(
-            piece) and n else 0)
+        # Past its first words (a unit head, or a noun such as "tổ chức" after a comma), a piece ends at
+        # the first verb; a piece that is a verb from the start ends the list ("…, chủ động triển khai").
+        head = _HEAD_RE.match(piece) if _is_unit_start(piece) else _NOUN_VERB_RE.match(piece) if n else None
+        if n and head is None and (not piece or _STOP_RE.match(" " + piece)):
+            break
+        stop = _STOP_RE.search(" " + piece, 1 + (head.end() if head else 0))
         if stop:
-            kept = (" " + piece)[:stop.start()].strip()
-            if kept:
-                phrase += separator + kept
+            phrase += separator + (" " + piece)[:stop.start()].strip()
             break
         phrase += separator + piece
     return phrase.strip(" ,;")
@@ -660,10 +674,33 @@ class _SentenceReader:
                 readings = [r for r in readings if r[2]]
         for line, text, lead, coordinating in readings:
             ref = line if line.kind in _NUMBERED else _numbered_above(line)
-            self.found.append(_Found(line, ref, text, lead, coordinating))
+            for task, deadline in _dated_duties(text):
+                self.found.append(_Found(line, ref, task, lead, coordinating, deadline=deadline))
             line.is_used = True
             for child in _descendants(line):
                 child.is_used = True
+
+
+def _dated_duties(text: str) -> list[tuple[str, str]]:
+    """(task, deadline clause) of a task sentence; a sentence that lists duties after a colon, each with its own
+    deadline ("… chỉ đạo: xây dựng Kế hoạch … trước ngày 28/2/2023; …; Báo cáo kết quả … trước ngày 10/11/2023"),
+    makes one task per dated duty, the undated duties going with the dated one before them."""
+    clauses = deadline_clauses(text)
+    _, colon, duties = text.partition(":")
+    if len(clauses) < 2 or not colon:
+        return [(text, _clean_value(clauses[0]) if clauses else "")]
+    groups: list[list[str]] = []
+    dated: list[str] = []
+    for duty in (d.strip() for d in duties.split(";")):
+        clause = deadline_clause(duty)
+        if not groups or clause and dated[-1]:
+            groups.append([])
+            dated.append("")
+        groups[-1].append(duty)
+        dated[-1] = dated[-1] or (clause or "")
+    if sum(1 for d in dated if d) < 2:
+        return [(text, _clean_value(clauses[0]))]
+    return [("; ".join(group), _clean_value(deadline)) for group, deadline in zip(groups, dated)]
 
 
 def _assigns_in_prose(roots: list[_Line]) -> bool:
@@ -684,11 +721,21 @@ def _introduces(children: list[_Line], n: int) -> bool:
 
 
 def _merge(first: list[str], second: list[str]) -> str:
-    names: list[str] = []
-    for name in [*first, *second]:
-        if name and fold_name(name) not in map(fold_name, names):
-            names.append(name)
-    return "; ".join(names)
+    """Partner lists joined with "; ", a unit already named earlier left out of the later lists."""
+    seen: set[str] = set()
+    merged: list[str] = []
+    for phrase in [*first, *second]:
+        parts = _LIST_SPLIT_RE.split(phrase)
+        kept = ""
+        for n in range(0, len(parts), 2):
+            piece = parts[n]
+            if _is_unit_start(piece) and fold_name(piece) in seen:
+                continue
+            seen.add(fold_name(piece))
+            kept += (parts[n - 1] if n and kept else "") + piece
+        if kept.strip(" ,;"):
+            merged.append(kept.strip(" ,;"))
+    return "; ".join(merged)
 
 
 def _descendants(line: _Line) -> list[_Line]:
