@@ -440,3 +440,17 @@ def test_no_paragraphs_no_items():
     doc = PlanDocument()
     recognise_paragraphs([Table([[Cell("STT", "dòng 1")]], "dòng 1")], doc)
     assert (doc.sections, doc.not_understood, doc.warnings) == ([], [], [])
+
+
+def test_labels_under_a_sentence_that_names_its_unit_give_its_deadline_and_output():
+    doc = read("""
+II. NỘI DUNG
+1. Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.
+- Thời gian thực hiện: Quý II/2025.
+- Sản phẩm: Báo cáo rà soát.
+2. Sở Nội vụ chủ trì kiện toàn đội ngũ pháp chế.
+""")
+    first, second = items(doc)
+    assert (first["task"], first["lead"], first["deadline"], first["output"]) == (
+        "Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.", "Sở Tư pháp", "Quý II/2025", "Báo cáo rà soát")
+    assert (second["lead"], second["deadline"]) == ("Sở Nội vụ", "")

@@ -89,7 +89,7 @@ _STOP_WORDS = (
     "nâng cao", "bảo đảm", "đảm bảo", "hoàn thành", "trình", "đề xuất", "ưu tiên", "định kỳ", "khi", "nếu", "sau khi",
     "với", "cho", "về", "tại", "đã", "sẽ", "đang", "trước", "tổ chức", "lãnh đạo", "chỉ đạo", "quản lý", "cung cấp",
     "giám sát", "phát huy", "tham gia", "gửi", "hoàn thiện", "chuẩn bị", "thống nhất", "sớm", "cùng",
-    "yêu cầu", "đề nghị", "kiến nghị", "đề ra", "giao", "ký",
+    "yêu cầu", "đề nghị", "kiến nghị", "đề ra", "giao", "ký", "tổng hợp", "đánh giá",
 )
 # Words that are verbs after a name but nouns after "các" or a comma ("các cơ quan, tổ chức liên quan").
 _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
@@ -125,6 +125,8 @@ _DESCRIPTIVE_RE = re.compile(
 _CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện)",
                          re.IGNORECASE)
 _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
+# Unnumbered lines that close whatever list is open: an appendix caption, a signature ("TM. ỦY BAN …").
+_BOUNDARY_RE = re.compile(r"^(?:phụ lục\b|(?:TM|KT|TL|TUQ|Q)\.\s)", re.IGNORECASE)
 
 
 @dataclass
@@ -271,6 +273,10 @@ def _build_outline(lines: list[_Line]) -> None:
                 line.is_recipients = True
                 continue
             in_recipients = False
+        if line.kind == "plain" and _is_banner(line):
+            # A title in capitals, an appendix caption or a signature starts over at the top level.
+            stack = []
+            continue
         if line.kind == "plain" and line.label is None or line.follows_table:
             # Text after a bullet list (or a table) goes back to the list's parent.
             while stack and stack[-1].kind == "bullet":
@@ -287,6 +293,11 @@ def _build_outline(lines: list[_Line]) -> None:
             stack.append(line)
         if line.parent is not None:
             line.parent.children.append(line)
+
+
+def _is_banner(line: _Line) -> bool:
+    letters = [c for c in line.text if c.isalpha()]
+    return bool(_BOUNDARY_RE.match(line.text)) or len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 # --- Labelled blocks -------------------------------------------------------------------------------
@@ -651,19 +662,21 @@ class _SentenceReader:
         for line, where in candidates:
             inline = _unit_heading(line)
             text = inline[1] if inline and where.is_unit and inline[1] else line.body
-            if line.children:
-                text = "\n".join([text, *(c.text for c in _descendants(line) if not c.is_used)])
+            below = [c for c in _descendants(line) if not c.is_used]
+            # Labels under a sentence that names its unit ("- Thời gian thực hiện: Quý II/2025") are read as such.
+            labels = {c.label[0]: _clean_value(c.label[1]) for c in below if c.label is not None}
+            text = "\n".join([text, *(c.text for c in below if c.label is None)])
             if where.is_unit:
-                lead, coordinating = where.lead, _merge(list(where.coordinating), _partners(text))
+                lead, partners = where.lead, _partners(text)
             else:
-                lead, partners = _assignment(text)
-                lead = lead or where.lead
-                coordinating = _merge(list(where.coordinating), [p for p in partners.split("; ") if p])
-            readings.append((line, text, lead, coordinating))
+                lead, named = _assignment(text)
+                lead, partners = lead or where.lead, [p for p in named.split("; ") if p]
+            coordinating = _merge(list(where.coordinating), [*partners, *filter(None, [labels.get("coordinating")])])
+            readings.append((line, text, lead, coordinating, labels))
         if not readings:
             return
         if not any(where.lead for _, where in candidates):
-            named = sum(1 for _, _, lead, _ in readings if lead)
+            named = sum(1 for _, _, lead, _, _ in readings if lead)
             numbered = sum(1 for line, *_ in readings if line.kind in _NUMBERED)
             if scope.is_descriptive or named == 0 or named * 2 < len(readings) or numbered * 2 < headings:
                 return
@@ -672,10 +685,11 @@ class _SentenceReader:
                     return
                 # A closing section's other paragraphs are housekeeping ("Kinh phí …", "Quá trình thực hiện …").
                 readings = [r for r in readings if r[2]]
-        for line, text, lead, coordinating in readings:
+        for line, text, lead, coordinating, labels in readings:
             ref = line if line.kind in _NUMBERED else _numbered_above(line)
-            for task, deadline in _dated_duties(text):
-                self.found.append(_Found(line, ref, task, lead, coordinating, deadline=deadline))
+            duties = [(text, labels["deadline"])] if labels.get("deadline") else _dated_duties(text)
+            for task, deadline in duties:
+                self.found.append(_Found(line, ref, task, lead, coordinating, labels.get("output", ""), deadline))
             line.is_used = True
             for child in _descendants(line):
                 child.is_used = True
