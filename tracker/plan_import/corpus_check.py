@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import ActionItem, Plan
+from ..rules.deadlines import YEARLY
 from .document import PlanImportError, PlanNumberMissing
 
 # The formats a corpus document may come in, next to its NAME.expected.json.
@@ -241,9 +242,11 @@ def check_document(path: Path, expected: dict[str, Any], *, now: Any) -> Documen
             task=item.task,
             lead=[written for written, _, _ in item.mentions("lead")],
             coordinating=[written for written, _, _ in item.mentions("coordinating")],
-            due=item.due_on.isoformat() if item.due_on else None,
+            # A yearly item is saved as one assignment a year, each with its own due date (the item keeps the
+            # first year's); the ground truth writes the same reading as "no single due date, ongoing".
+            due=item.due_on.isoformat() if item.due_on and item.recurrence != YEARLY else None,
             recurrence=item.recurrence,
-            ongoing=item.is_ongoing,
+            ongoing=item.is_ongoing or item.recurrence == YEARLY,
         ))
     targets = [FoundTarget(t.get("indicator", ""), t.get("value", "")) for t in report_targets(report)]
     score_items(score, expected["items"], found)

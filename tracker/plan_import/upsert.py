@@ -248,6 +248,10 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 values.update(due_on=deadline.due_on, recurrence=deadline.recurrence,
                               is_ongoing=deadline.is_ongoing, is_deadline_parsed=deadline.is_parsed,
                               is_due_set_by_hand=False)
+                if deadline.recurrence == YEARLY:
+                    # A yearly duty is tracked as one assignment a year, each due on that day of its year:
+                    # the item keeps the first year's day, and no occurrence is "ongoing" without end.
+                    values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
             if item is None:
                 item = ActionItem(plan=plan, section=section, stt=item_row.stt, **values)
                 db.session.add(item)
