@@ -1,8 +1,10 @@
 """Readers: every file format becomes the same stream of paragraphs and tables, merges marked, places named."""
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -282,3 +284,209 @@ def test_corpus_text_keeps_every_word(name):
 def _letters(text: str) -> str:
     """The text without white space and the marks that only lay it out (emphasis, bars, rules, headings)."""
     return unicodedata.normalize("NFC", re.sub(r"[\s*|#\-_\\]", "", text))
+
+
+# --- .docx ------------------------------------------------------------------------------------------------
+
+DOCX_MERGES = [
+    # file, tables, rows carrying a gridSpan ("left"), vMerge groups, vMerge continuation cells ("above")
+    ("kh552-ubnd-dongthap-2025.docx", 3, 4, 0, 0),
+    ("nq394-cp-2025.docx", 2, 0, 3, 3),
+    ("qd2530-ttg-2025.docx", 4, 21, 51, 99),
+    ("qd2629-ttg-2025.docx", 4, 20, 0, 0),
+]
+
+
+def merge_counts(found: list[Table]) -> tuple[int, int, int]:
+    spanned = sum(1 for t in found for row in t.rows if any(c.merged == "left" for c in row))
+    above = sum(1 for t in found for row in t.rows for c in row if c.merged == "above")
+    groups = sum(
+        1 for t in found for r, row in enumerate(t.rows[:-1]) for c, cell in enumerate(row)
+        if cell.merged != "above" and c < len(t.rows[r + 1]) and t.rows[r + 1][c].merged == "above"
+    )
+    return spanned, groups, above
+
+
+@pytest.mark.parametrize(("name", "count", "spanned", "groups", "above"), DOCX_MERGES)
+def test_corpus_docx_rows_are_expanded_to_the_grid_with_merges_marked(name, count, spanned, groups, above):
+    found = tables(blocks_of(name))
+    assert len(found) == count
+    for table in found:
+        assert len({len(row) for row in table.rows}) == 1, "every row as wide as the grid"
+        assert not table.is_flattened
+    assert merge_counts(found) == (spanned, groups, above)
+
+
+@pytest.mark.parametrize("stem", ["kh552-ubnd-dongthap-2025", "nq394-cp-2025", "qd2530-ttg-2025", "qd2629-ttg-2025"])
+def test_corpus_docx_task_tables_read_as_the_scraped_text_does(stem):
+    """The .docx's cells, merged copies left out, are the flattened .md's cells, word for word."""
+    scraped = tables(blocks_of(f"{stem}.md"))[-1]
+    word = tables(blocks_of(f"{stem}.docx"))[-1]
+    assert [[c.text for c in row if c.merged is None and c.text] for row in word.rows] == \
+        [[c.text for c in row if c.text] for row in scraped.rows]
+
+
+def test_corpus_docx_section_row_spans_and_sub_row_continues():
+    task = tables(blocks_of("kh552-ubnd-dongthap-2025.docx"))[-1]
+    section = task.rows[1]
+    assert texts(section) == ["I"] + ["NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH"] * 4
+    assert [c.merged for c in section] == [None, None, "left", "left", "left"]
+    assert section[3].where == "bảng 3, hàng 2, cột 4"
+    sub_row = tables(blocks_of("nq394-cp-2025.docx"))[-1].rows[2]
+    assert [c.merged for c in sub_row] == ["above", "above", None, None, "above"]
+    assert sub_row[0].text == "1" and sub_row[1].text.startswith("Đề án triển khai phong trào")
+
+
+def test_corpus_docx_line_breaks_in_cells_and_paragraphs_in_order():
+    blocks = blocks_of("qd2530-ttg-2025.docx")
+    appendix1 = tables(blocks)[2]
+    assert appendix1.rows[2][2].text.startswith("- Bộ Khoa học và Công nghệ;\n- Bộ Xây dựng;\n- Bộ Công Thương;")
+    kinds = [type(b).__name__ for b in blocks]
+    assert kinds[:2] == ["Table", "Paragraph"] and kinds.count("Table") == 4
+    heading = next(p for p in paragraphs(blocks) if p.text.startswith("QUYẾT ĐỊNH PHÊ DUYỆT"))
+    assert heading.is_bold and heading.where == "đoạn 1"
+
+
+def _docx(body_xml: str) -> bytes:
+    """A .docx whose body is the given WordprocessingML (python-docx's template supplies the styles)."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("sectPr"):
+            body.remove(child)
+    wrapper = etree.fromstring(
+        f'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{body_xml}</w:body>')
+    for index, child in enumerate(wrapper):
+        body.insert(index, child)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _cell(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_docx_grid_before_vmerge_under_a_span_and_nested_table():
+    span_start = '<w:gridSpan w:val="2"/><w:vMerge w:val="restart"/>'
+    span_more = '<w:gridSpan w:val="2"/><w:vMerge/>'
+    body = (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        f"<w:tr>{_cell('A', span_start)}{_cell('B')}</w:tr>"
+        f"<w:tr>{_cell('', span_more)}{_cell('C')}</w:tr>"
+        f"<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr>{_cell('D')}"
+        "<w:tc><w:p><w:r><w:t>E</w:t><w:br/><w:t>F</w:t></w:r></w:p>"
+        f"<w:tbl><w:tr>{_cell('G')}{_cell('H')}</w:tr></w:tbl><w:p/></w:tc></w:tr>"
+        "</w:tbl>"
+    )
+    [table] = tables(read_blocks(_docx(body), "plan.docx"))
+    assert [[(c.text, c.merged) for c in row] for row in table.rows] == [
+        [("A", None), ("A", "left"), ("B", None)],
+        [("A", "above"), ("A", "above"), ("C", None)],
+        [("", None), ("D", None), ("E\nF\nG\nH", None)],
+    ]
+
+
+def test_docx_numbering_bold_and_emphasis():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Mở đầu")
+    first = document.add_paragraph(style="List Number")
+    label = first.add_run("Đơn vị chủ trì:")
+    label.italic = True
+    first.add_run(" Sở Nội vụ")
+    document.add_paragraph("Hai", style="List Number")
+    document.add_paragraph("Chấm", style="List Bullet")
+    heading = document.add_paragraph()
+    heading.add_run("a) Nhiệm vụ").bold = True
+    out = io.BytesIO()
+    document.save(out)
+    found = paragraphs(read_blocks(out.getvalue(), "plan.docx"))
+    assert [(p.marker, p.text, p.where) for p in found] == [
+        ("", "Mở đầu", "đoạn 1"), ("1.", "1. Đơn vị chủ trì: Sở Nội vụ", "đoạn 2"), ("2.", "2. Hai", "đoạn 3"),
+        ("•", "• Chấm", "đoạn 4"), ("a)", "a) Nhiệm vụ", "đoạn 5")]
+    assert (found[1].is_italic, found[1].emphasis) == (True, ["Đơn vị chủ trì:"])
+    assert (found[4].is_bold, found[4].emphasis) == (True, ["a) Nhiệm vụ"])
+
+
+def test_docx_deleted_revisions_are_not_read():
+    body = ('<w:p><w:r><w:t xml:space="preserve">Giữ </w:t></w:r><w:del w:id="1" w:author="x">'
+            '<w:r><w:delText>bỏ</w:delText></w:r></w:del><w:ins w:id="2" w:author="x"><w:r><w:t>thêm</w:t></w:r>'
+            '</w:ins></w:p>')
+    assert [p.text for p in paragraphs(read_blocks(_docx(body), "plan.docx"))] == ["Giữ thêm"]
+
+
+def test_docx_that_is_not_a_zip_is_refused():
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"not a zip at all", "plan.docx")
+    assert "không phải là tài liệu .docx" in caught.value.message
+
+
+def test_docx_with_too_many_parts_is_refused_before_unpacking():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for index in range(10_001):
+            package.writestr(f"p/{index}", b"")
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(out.getvalue(), "plan.docx")
+    assert "quá lớn khi giải nén" in caught.value.message
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+HTML_MERGES = [(name.replace(".docx", ".html"), *rest) for name, *rest in DOCX_MERGES]
+
+
+@pytest.mark.parametrize(("name", "count", "spanned", "groups", "above"), HTML_MERGES)
+def test_corpus_html_rows_are_expanded_to_the_grid_with_merges_marked(name, count, spanned, groups, above):
+    found = tables(blocks_of(name))
+    assert len(found) == count
+    for table in found:
+        assert len({len(row) for row in table.rows}) == 1
+    assert merge_counts(found) == (spanned, groups, above)
+
+
+@pytest.mark.parametrize("stem", ["kh552-ubnd-dongthap-2025", "nq394-cp-2025", "qd2530-ttg-2025", "qd2629-ttg-2025"])
+def test_corpus_html_reads_as_the_docx_does(stem):
+    """Same document, two formats: the same blocks (places aside, the .docx's letterhead line breaks aside)."""
+    def shape(blocks):
+        return [(b.text, b.marker, b.is_bold) if isinstance(b, Paragraph) else
+                [[(c.text, c.merged) for c in row] for row in b.rows] for b in blocks[1:]]
+    assert shape(blocks_of(f"{stem}.html")) == shape(blocks_of(f"{stem}.docx"))
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>Tiêu đề trang</title><script>var x = "<p>không</p>";</script></head>
+<body><!-- ghi chú ẩn --><p><b>I. MỤC TIÊU</b></p><p><i>Đơn vị chủ trì:</i> Sở   Nội vụ<br>Thời gian: Năm 2025</p>
+<ol type="a"><li>Xây dựng</li><li>Tổ chức</li></ol><ul><li>Chấm</li></ul>
+<table><tr><th>STT</th><th>Nhiệm vụ</th><th>Chủ trì</th></tr>
+<tr><td rowspan="2">1</td><td colspan="2">Nhóm A<br>dòng hai</td></tr>
+<tr><td>Việc <b>một</b></td><td><table><tr><td>Sở X</td><td>Sở Y</td></tr></table></td></tr></table>
+<p>Sau bảng</p></body></html>"""
+
+
+def test_html_paragraphs_lists_and_emphasis():
+    found = paragraphs(read_blocks(HTML_PAGE.encode(), "plan.html"))
+    assert [(p.marker, p.text) for p in found] == [
+        ("I.", "I. MỤC TIÊU"), ("", "Đơn vị chủ trì: Sở Nội vụ"), ("", "Thời gian: Năm 2025"),
+        ("a.", "a. Xây dựng"), ("b.", "b. Tổ chức"), ("•", "• Chấm"), ("", "Sau bảng")]
+    assert found[0].is_bold and found[1].is_italic and found[1].emphasis == ["Đơn vị chủ trì:"]
+    assert [p.where for p in found][:2] == ["đoạn 1", "đoạn 2"]
+
+
+def test_html_rowspan_and_colspan_are_expanded_and_marked():
+    [table] = tables(read_blocks(HTML_PAGE.encode(), "plan.html"))
+    assert [[(c.text, c.merged) for c in row] for row in table.rows] == [
+        [("STT", None), ("Nhiệm vụ", None), ("Chủ trì", None)],
+        [("1", None), ("Nhóm A\ndòng hai", None), ("Nhóm A\ndòng hai", "left")],
+        [("1", "above"), ("Việc một", None), ("Sở X\nSở Y", None)],
+    ]
+    assert table.rows[2][0].where == "bảng 1, hàng 3, cột 1"
+
+
+def test_text_file_holding_html_is_read_as_html():
+    [table] = tables(read_blocks("<table><tr><td>A</td><td>B</td></tr></table>".encode(), "plan.txt"))
+    assert texts(table.rows[0]) == ["A", "B"]

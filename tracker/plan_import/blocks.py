@@ -84,3 +84,75 @@ def fold_lines(text: str) -> str:
     """NFC text with white space folded inside each line, line breaks kept and blank lines dropped."""
     lines = (_SPACE_RE.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+@dataclass
+class StyledText:
+    """Text and, per character, whether it is bold or italic (markdown marks or Word and HTML runs)."""
+
+    text: str
+    bold: list[bool]
+    italic: list[bool]
+    bold_open: bool = False  # markdown: the state after the last character, for the paragraph's next line
+    italic_open: bool = False
+
+    def folded(self) -> StyledText:
+        """White space folded to single spaces, the flags following their characters."""
+        text: list[str] = []
+        bold: list[bool] = []
+        italic: list[bool] = []
+        for char, b, i in zip(self.text, self.bold, self.italic):
+            if char.isspace():
+                if not text or text[-1] == " ":
+                    continue
+                char = " "
+            text.append(char)
+            bold.append(b)
+            italic.append(i)
+        while text and text[-1] == " ":
+            text.pop(), bold.pop(), italic.pop()
+        return StyledText("".join(text), bold, italic, self.bold_open, self.italic_open)
+
+    def spans(self) -> list[str]:
+        """The emphasised stretches, as written."""
+        found: list[str] = []
+        start = None
+        for index in range(len(self.text) + 1):
+            on = index < len(self.text) and (self.bold[index] or self.italic[index])
+            if on and start is None:
+                start = index
+            elif not on and start is not None:
+                if span := fold(self.text[start:index]):
+                    found.append(span)
+                start = None
+        return found
+
+    def style_at(self, index: int) -> tuple[bool, bool]:
+        """(bold, italic) of the first visible character at or after index."""
+        while index < len(self.text) and self.text[index].isspace():
+            index += 1
+        return (self.bold[index], self.italic[index]) if index < len(self.text) else (False, False)
+
+
+    def paragraph(self, where: str, marker: str = "") -> Paragraph | None:
+        """The paragraph this text makes (white space folded), its marker found unless given; None if empty."""
+        folded = self.folded()
+        if not folded.text:
+            return None
+        marker = marker or leading_marker(folded.text)
+        bold, italic = folded.style_at(0)
+        body_bold, body_italic = folded.style_at(len(marker))
+        return Paragraph(folded.text, where, marker, bold or body_bold, italic or body_italic, folded.spans())
+
+    @classmethod
+    def join(cls, pieces: list[tuple[str, bool, bool]]) -> StyledText:
+        """Text from (text, bold, italic) pieces, as Word runs and HTML inline elements give it."""
+        bold: list[bool] = []
+        italic: list[bool] = []
+        texts: list[str] = []
+        for text, is_bold, is_italic in pieces:
+            text = unicodedata.normalize("NFC", text)
+            texts.append(text)
+            bold.extend([is_bold] * len(text))
+            italic.extend([is_italic] * len(text))
+        return cls("".join(texts), bold, italic)

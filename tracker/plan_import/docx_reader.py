@@ -1,17 +1,412 @@
-"""Reader for .docx documents: the tables as python-docx sees them, merged cells counted once."""
+"""Reader for .docx documents: body paragraphs and tables in document order, each table row expanded to
+the full grid with Word's merged cells marked, automatic numbering rendered as the paragraph's marker."""
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
+from dataclasses import dataclass, field
 
-from .document import Cell, PlanImportError, Table
+from lxml import etree
+
+from .blocks import Block, Cell, StyledText, Table, fold_lines
+from .document import PlanImportError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+
+# A .docx is a zip: refuse one that would unpack into more than this (a "zip bomb").
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 10_000
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+# Elements whose text is not shown: deleted revisions, the old copy of moved text, and the fallback
+# copy of a drawing (its text box is read once, from the drawing itself).
+_HIDDEN = {f"{{{W}}}del", f"{{{W}}}moveFrom", _MC_FALLBACK}
+# Wrappers whose children are read as if they stood in their place.
+_WRAPPERS = {f"{{{W}}}sdt", f"{{{W}}}sdtContent", f"{{{W}}}customXml", f"{{{W}}}ins", f"{{{W}}}moveTo",
+             f"{{{W}}}smartTag"}
+_TRUE = {None, "1", "true", "on"}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _val(element: etree._Element | None, attribute: str = "val") -> str | None:
+    return None if element is None else element.get(w(attribute))
+
+
+def _flag(element: etree._Element | None) -> bool | None:
+    """An on/off property (<w:b/>, <w:b w:val="0"/>), or None when it is not set here."""
+    return None if element is None else _val(element) in _TRUE
+
+
+# --- The package ----------------------------------------------------------------------------------------
+
+
+def _open_package(data: bytes) -> zipfile.ZipFile:
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise PlanImportError(f"tệp không phải là tài liệu .docx đọc được ({exc}).") from exc
+    entries = package.infolist()
+    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise PlanImportError(
+            f"tệp .docx quá lớn khi giải nén (hơn {MAX_ENTRIES} phần hoặc hơn {MAX_UNPACKED_BYTES // 2**20} MB): "
+            "hãy kiểm tra lại tệp hoặc lưu lại bằng Word."
+        )
+    return package
+
+
+def _part(package: zipfile.ZipFile, name: str) -> etree._Element | None:
+    try:
+        return etree.fromstring(package.read(name), _PARSER)
+    except KeyError:
+        return None
+    except etree.XMLSyntaxError as exc:
+        raise PlanImportError(f"tệp .docx bị hỏng: phần {name} không đọc được ({exc}).") from exc
+
+
+def _related(package: zipfile.ZipFile, source: str, kind: str) -> str | None:
+    """The name of the part `source` relates to with relationship `kind`."""
+    folder, base = posixpath.split(source)
+    rels = _part(package, posixpath.join(folder, "_rels", base + ".rels"))
+    if rels is None:
+        return None
+    for rel in rels.iter(f"{{{_REL}}}Relationship"):
+        if rel.get("Type") == kind and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    return None
+
+
+# --- Styles and numbering -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Style:
+    based_on: str | None
+    bold: bool | None
+    italic: bool | None
+    numbering: tuple[str, int] | None  # (numId, level) of a style with a list attached (headings)
+
+
+class _Styles:
+    """Paragraph and character styles, enough to know whether text is bold or italic and numbered."""
+
+    def __init__(self, root: etree._Element | None):
+        self.styles: dict[str, _Style] = {}
+        self.default_bold = self.default_italic = False
+        if root is None:
+            return
+        defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        if defaults is not None:
+            self.default_bold = bool(_flag(defaults.find(w("b"))))
+            self.default_italic = bool(_flag(defaults.find(w("i"))))
+        for style in root.iter(w("style")):
+            run = style.find(w("rPr"))
+            num = style.find(f"{w('pPr')}/{w('numPr')}")
+            numbering = None
+            if num is not None and _val(num.find(w("numId"))):
+                numbering = (_val(num.find(w("numId"))) or "", int(_val(num.find(w("ilvl"))) or 0))
+            self.styles[style.get(w("styleId"), "")] = _Style(
+                _val(style.find(w("basedOn"))),
+                _flag(run.find(w("b"))) if run is not None else None,
+                _flag(run.find(w("i"))) if run is not None else None,
+                numbering,
+            )
+
+    def _lookup(self, style_id: str | None, attribute: str):
+        seen = set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            value = getattr(self.styles[style_id], attribute)
+            if value is not None:
+                return value
+            style_id = self.styles[style_id].based_on
+        return None
+
+    def bold(self, style_id: str | None) -> bool | None:
+        return self._lookup(style_id, "bold")
+
+    def italic(self, style_id: str | None) -> bool | None:
+        return self._lookup(style_id, "italic")
+
+    def numbering(self, style_id: str | None) -> tuple[str, int] | None:
+        return self._lookup(style_id, "numbering")
+
+
+@dataclass
+class _Level:
+    start: int
+    format: str
+    text: str
+
+
+@dataclass
+class _List:
+    levels: dict[int, _Level]
+    counters: dict[int, int] = field(default_factory=dict)
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _letter(number: int) -> str:
+    # Word repeats the letter past z: a … z, aa … zz.
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1) if number > 0 else ""
+
+
+_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": _letter,
+    "upperLetter": lambda n: _letter(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+}
+_BULLETS_KEPT = {"-", "–", "—", "+", "•", "*"}
+
+
+class _Numbering:
+    """Word's automatic numbering: counts each list's paragraphs and renders their numbers as written."""
+
+    def __init__(self, root: etree._Element | None):
+        self.lists: dict[str, _List] = {}
+        if root is None:
+            return
+        abstract: dict[str, dict[int, _Level]] = {}
+        for node in root.iter(w("abstractNum")):
+            levels = {}
+            for level in node.iter(w("lvl")):
+                levels[int(level.get(w("ilvl"), "0"))] = _Level(
+                    int(_val(level.find(w("start"))) or 1),
+                    _val(level.find(w("numFmt"))) or "decimal",
+                    _val(level.find(w("lvlText"))) or "",
+                )
+            abstract[node.get(w("abstractNumId"), "")] = levels
+        for node in root.iter(w("num")):
+            levels = dict(abstract.get(_val(node.find(w("abstractNumId"))) or "", {}))
+            for override in node.iter(w("lvlOverride")):
+                ilvl = int(override.get(w("ilvl"), "0"))
+                start = _val(override.find(w("startOverride")))
+                if start is not None and ilvl in levels:
+                    old = levels[ilvl]
+                    levels[ilvl] = _Level(int(start), old.format, old.text)
+            self.lists[node.get(w("numId"), "")] = _List(levels)
+
+    def marker(self, num_id: str, ilvl: int) -> str:
+        """The next number of list num_id at level ilvl, as Word shows it; "" when it cannot be rendered."""
+        numbered = self.lists.get(num_id)
+        if numbered is None or ilvl not in numbered.levels:
+            return ""
+        level = numbered.levels[ilvl]
+        counters = numbered.counters
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if level.format == "bullet":
+            return level.text if level.text in _BULLETS_KEPT else "•"
+        text = level.text
+        for k in range(9, 0, -1):
+            if f"%{k}" in text:
+                shown = numbered.levels.get(k - 1)
+                if shown is None or shown.format not in _FORMATS:
+                    return ""
+                text = text.replace(f"%{k}", _FORMATS[shown.format](counters.get(k - 1, shown.start)))
+        return text.strip()
+
+
+# --- Text ------------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, package: zipfile.ZipFile):
+        main = _related(package, "", _OFFICE_DOCUMENT) or "word/document.xml"
+        self.document = _part(package, main)
+        if self.document is None:
+            raise PlanImportError("tệp .docx không có phần nội dung (word/document.xml): hãy lưu lại bằng Word.")
+        self.styles = _Styles(_part(package, _related(package, main, _STYLES) or "word/styles.xml"))
+        self.numbering = _Numbering(_part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"))
+        self.out: list[Block] = []
+        self.paragraph_count = 0
+        self.table_count = 0
+
+    def blocks(self) -> list[Block]:
+        body = self.document.find(w("body"))
+        if body is None:
+            return []
+        for child in self._children(body):
+            if child.tag == w("p"):
+                self._body_paragraph(child)
+            elif child.tag == w("tbl"):
+                self.table_count += 1
+                self.out.append(self._table(child, self.table_count))
+        return self.out
+
+    def _children(self, element: etree._Element):
+        """The block-level children of element, content controls and revision marks unwrapped."""
+        for child in element:
+            if child.tag in _WRAPPERS:
+                yield from self._children(child)
+            elif child.tag not in _HIDDEN:
+                yield child
+
+    def _runs(self, paragraph: etree._Element) -> list[tuple[str, bool, bool]]:
+        """The paragraph's text as (text, bold, italic) pieces, line breaks as "\\n"."""
+        style = _val(paragraph.find(f"{w('pPr')}/{w('pStyle')}"))
+        pieces: list[tuple[str, bool, bool]] = []
+
+        def walk(element: etree._Element, bold: bool, italic: bool) -> None:
+            for child in element:
+                tag = child.tag
+                if tag in _HIDDEN or tag == w("pPr") or tag == w("rPr"):
+                    continue
+                if tag == w("r"):
+                    run_bold, run_italic = self._run_style(child, style)
+                    walk(child, run_bold, run_italic)
+                elif tag == w("t"):
+                    pieces.append((child.text or "", bold, italic))
+                elif tag in (w("tab"), w("ptab")):
+                    pieces.append((" ", bold, italic))
+                elif tag in (w("br"), w("cr")):
+                    pieces.append(("\n", bold, italic))
+                elif tag == w("noBreakHyphen"):
+                    pieces.append(("-", bold, italic))
+                elif isinstance(tag, str):
+                    walk(child, bold, italic)
+
+        walk(paragraph, False, False)
+        return pieces
+
+    def _run_style(self, run: etree._Element, paragraph_style: str | None) -> tuple[bool, bool]:
+        props = run.find(w("rPr"))
+        run_style = _val(props.find(w("rStyle"))) if props is not None else None
+        found = []
+        for tag, lookup, default in (("b", self.styles.bold, self.styles.default_bold),
+                                     ("i", self.styles.italic, self.styles.default_italic)):
+            value = _flag(props.find(w(tag))) if props is not None else None
+            for source in (run_style, paragraph_style):
+                if value is None:
+                    value = lookup(source)
+            found.append(default if value is None else value)
+        return found[0], found[1]
+
+    def _marker(self, paragraph: etree._Element) -> str:
+        props = paragraph.find(w("pPr"))
+        numbering = None
+        num = props.find(w("numPr")) if props is not None else None
+        if num is not None:
+            num_id = _val(num.find(w("numId")))
+            if num_id and num_id != "0":
+                numbering = (num_id, int(_val(num.find(w("ilvl"))) or 0))
+            elif num_id == "0":
+                return ""
+        if numbering is None and props is not None:
+            numbering = self.styles.numbering(_val(props.find(w("pStyle"))))
+        return self.numbering.marker(*numbering) if numbering else ""
+
+    def _paragraph_text(self, paragraph: etree._Element) -> str:
+        """A paragraph inside a table cell: its number or bullet, then its text, line breaks kept."""
+        marker = self._marker(paragraph)
+        text = "".join(piece for piece, _, _ in self._runs(paragraph))
+        return f"{marker} {text}" if marker and text.strip() else text
+
+    def _body_paragraph(self, element: etree._Element) -> None:
+        marker = self._marker(element)
+        pieces = self._runs(element)
+        if marker:
+            pieces = [(marker + " ", False, False)] + pieces
+        paragraph = StyledText.join(pieces).paragraph(f"đoạn {self.paragraph_count + 1}", marker)
+        if paragraph:
+            self.paragraph_count += 1
+            self.out.append(paragraph)
+
+    def _cell_text(self, cell: etree._Element) -> str:
+        lines: list[str] = []
+        for child in self._children(cell):
+            if child.tag == w("p"):
+                lines.append(self._paragraph_text(child))
+            elif child.tag == w("tbl"):
+                # A table inside a cell is read as part of the cell's text, a line per inner cell.
+                for row in self._rows(child):
+                    lines.extend(self._cell_text(inner) for inner, _, _ in row)
+        return fold_lines("\n".join(lines))
+
+    def _rows(self, table: etree._Element):
+        """Each row as (cell element, grid span, vMerge value) with gridBefore/gridAfter as (None, n, None)."""
+        for row in self._children(table):
+            if row.tag != w("tr"):
+                continue
+            props = row.find(w("trPr"))
+            before = int(_val(props.find(w("gridBefore"))) or 0) if props is not None else 0
+            after = int(_val(props.find(w("gridAfter"))) or 0) if props is not None else 0
+            cells = [(None, before, None)] if before else []
+            for cell in self._children(row):
+                if cell.tag != w("tc"):
+                    continue
+                cell_props = cell.find(w("tcPr"))
+                span = int(_val(cell_props.find(w("gridSpan"))) or 1) if cell_props is not None else 1
+                merge = cell_props.find(w("vMerge")) if cell_props is not None else None
+                cells.append((cell, max(span, 1), None if merge is None else (_val(merge) or "continue")))
+            if after:
+                cells.append((None, after, None))
+            yield cells
+
+    def _table(self, table: etree._Element, number: int) -> Table:
+        rows: list[list[Cell]] = []
+        above: list[Cell] = []
+        for r_index, row in enumerate(self._rows(table), start=1):
+            cells: list[Cell] = []
+            for element, span, merge in row:
+                column = len(cells)
+                if element is None:
+                    # Grid columns this row skips (w:gridBefore/w:gridAfter): no cell there.
+                    cells.extend(Cell("", f"bảng {number}, hàng {r_index}, cột {column + k + 1}") for k in range(span))
+                    continue
+                if merge == "continue":
+                    for k in range(span):
+                        text = above[column + k].text if column + k < len(above) else ""
+                        cells.append(Cell(text, f"bảng {number}, hàng {r_index}, cột {column + k + 1}", "above"))
+                    continue
+                text = self._cell_text(element)
+                cells.append(Cell(text, f"bảng {number}, hàng {r_index}, cột {column + 1}"))
+                cells.extend(Cell(text, f"bảng {number}, hàng {r_index}, cột {column + k + 1}", "left")
+                             for k in range(1, span))
+            rows.append(cells)
+            above = cells
+        return Table(rows, f"bảng {number}")
+
+
+def read_docx_blocks(data: bytes) -> list[Block]:
+    """The paragraphs and tables of a .docx file, in document order."""
+    with _open_package(data) as package:
+        return _Reader(package).blocks()
 
 
 def read_docx(data: bytes) -> tuple[str, list[Table]]:
-    """The running text (paragraphs outside tables) and every table of a .docx file."""
+    """The running text (paragraphs outside tables) and every table of a .docx file, merged cells once.
+
+    The older form of this reader, kept for the glue that still reads text and tables apart."""
     import docx  # python-docx; imported here so the other readers work without it loaded
     from docx.opc.exceptions import PackageNotFoundError
 
+    _open_package(data).close()
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .blocks import Block
+from .docx_reader import read_docx_blocks
 from .document import PlanImportError
+from .html_reader import read_html_blocks
 from .text_reader import read_text
 
 Reader = Callable[[bytes], list[Block]]
@@ -14,10 +16,14 @@ Reader = Callable[[bytes], list[Block]]
 # File kind → reader.
 READERS: dict[str, Reader] = {
     "text": read_text,
+    "docx": read_docx_blocks,
+    "html": read_html_blocks,
 }
 
 _SUFFIX_KINDS = {
     ".txt": "text", ".md": "text", ".text": "text", ".markdown": "text",
+    ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
 }
 
 

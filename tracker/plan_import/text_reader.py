@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .blocks import Block, Cell, Paragraph, Table, fold, leading_marker
+from .blocks import Block, Cell, Paragraph, StyledText, Table, fold, leading_marker
 from .document import PlanImportError
 from .metadata import strip_bookmarks
 
@@ -43,54 +43,6 @@ def read_text(data: bytes) -> list[Block]:
 # --- Emphasis -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Styled:
-    """Text with its emphasis marks removed and, per character, whether it was bold or italic."""
-
-    text: str
-    bold: list[bool]
-    italic: list[bool]
-    bold_open: bool  # the state after the last character, for the next line of the same paragraph
-    italic_open: bool
-
-    def folded(self) -> _Styled:
-        """White space folded to single spaces, the flags following their characters."""
-        text: list[str] = []
-        bold: list[bool] = []
-        italic: list[bool] = []
-        for char, b, i in zip(self.text, self.bold, self.italic):
-            if char.isspace():
-                if not text or text[-1] == " ":
-                    continue
-                char = " "
-            text.append(char)
-            bold.append(b)
-            italic.append(i)
-        while text and text[-1] == " ":
-            text.pop(), bold.pop(), italic.pop()
-        return _Styled("".join(text), bold, italic, self.bold_open, self.italic_open)
-
-    def spans(self) -> list[str]:
-        """The emphasised stretches, as written."""
-        found: list[str] = []
-        start = None
-        for index in range(len(self.text) + 1):
-            on = index < len(self.text) and (self.bold[index] or self.italic[index])
-            if on and start is None:
-                start = index
-            elif not on and start is not None:
-                if span := fold(self.text[start:index]):
-                    found.append(span)
-                start = None
-        return found
-
-    def style_at(self, index: int) -> tuple[bool, bool]:
-        """(bold, italic) of the first visible character at or after index."""
-        while index < len(self.text) and self.text[index].isspace():
-            index += 1
-        return (self.bold[index], self.italic[index]) if index < len(self.text) else (False, False)
-
-
 def _is_delimiter(text: str, start: int, end: int) -> bool:
     """A run of "*" or "_" is emphasis unless it is a single mark between spaces (a bullet, a times sign),
     marks a footnote "(*)", or is an "_" inside a word (file names, identifiers)."""
@@ -103,7 +55,7 @@ def _is_delimiter(text: str, start: int, end: int) -> bool:
     return not (text[start] == "_" and before.isalnum() and after.isalnum())
 
 
-def strip_emphasis(text: str, bold: bool = False, italic: bool = False) -> _Styled:
+def strip_emphasis(text: str, bold: bool = False, italic: bool = False) -> StyledText:
     """Remove markdown emphasis, each mark toggling bold ("**", "__") or italic ("*", "_").
 
     Scraped documents misplace the marks ("*Đơn vị chủ trì: *Các sở"), so a mark toggles whatever
@@ -134,7 +86,7 @@ def strip_emphasis(text: str, bold: bool = False, italic: bool = False) -> _Styl
         bolds.extend([bold] * len(piece))
         italics.extend([italic] * len(piece))
         index = end
-    return _Styled("".join(out), bolds, italics, bold, italic)
+    return StyledText("".join(out), bolds, italics, bold, italic)
 
 
 # --- Paragraphs ---------------------------------------------------------------------------------------
@@ -174,21 +126,10 @@ def _heading_free(line: str) -> tuple[str, bool]:
 def _paragraph(group: list[tuple[int, str]]) -> Paragraph | None:
     first, is_heading = _heading_free(group[0][1])
     raw = " ".join([first.strip()] + [line.strip() for _, line in group[1:]])
-    styled = strip_emphasis(raw).folded()
-    if not styled.text:
-        return None
-    marker = leading_marker(styled.text)
-    body_start = len(marker)
-    bold, italic = styled.style_at(0)
-    body_bold, body_italic = styled.style_at(body_start)
-    return Paragraph(
-        text=styled.text,
-        where=f"dòng {group[0][0]}",
-        marker=marker,
-        is_bold=is_heading or bold or body_bold,
-        is_italic=italic or body_italic,
-        emphasis=styled.spans(),
-    )
+    paragraph = strip_emphasis(raw).paragraph(f"dòng {group[0][0]}")
+    if paragraph and is_heading:
+        paragraph.is_bold = True
+    return paragraph
 
 
 def _cell_text(lines: list[tuple[int, str]]) -> str:
