@@ -79,23 +79,39 @@ _NOT_HEADS = (
 _HEAD_RE = re.compile(r"^(?:(?:các|những|toàn thể)\s+(?:" + "|".join(map(re.escape, _COLLECTIVE_NOUNS)) + r")"
                       r"|(?:" + "|".join(map(re.escape, _HEADS)) + r"))(?![^\W\d_])", re.IGNORECASE)
 _NOT_HEAD_RE = re.compile(r"^(?:" + "|".join(map(re.escape, _NOT_HEADS)) + r")(?![^\W\d_])", re.IGNORECASE)
-# Where a list of units ends inside a sentence: the verb, adverb or preposition that follows it.
-# Only lower-case words count, so "Ban Chỉ đạo" or "Cục Quản lý" are read as names.
-_STOP_WORDS = (
+# Where a list of units ends inside a sentence: the verb, adverb or preposition that follows it. Only
+# lower-case words count, so "Ban Chỉ đạo" or "Cục Quản lý" are read as names. The role words end a
+# unit's name anywhere; the other verbs only in a sentence, since a heading's whole text is the name
+# ("Các cơ sở đào tạo đại học", "Trung tâm Dịch vụ việc làm").
+_ROLE_WORDS = (
     "chủ trì", "phối hợp", "có trách nhiệm", "chịu trách nhiệm", "tiếp tục", "chủ động", "thực hiện", "triển khai",
-    "xây dựng", "tham mưu", "căn cứ", "theo", "trong", "để", "nhằm", "khẩn trương", "kịp thời", "thường xuyên",
-    "tích cực", "là", "được", "cần", "phải", "tăng cường", "đẩy mạnh", "rà soát", "kiểm tra", "hướng dẫn", "đôn đốc",
-    "theo dõi", "báo cáo", "ban hành", "bố trí", "lập", "giúp", "xác định", "quán triệt", "tuyên truyền", "phổ biến",
-    "nâng cao", "bảo đảm", "đảm bảo", "hoàn thành", "trình", "đề xuất", "ưu tiên", "định kỳ", "khi", "nếu", "sau khi",
-    "với", "cho", "về", "tại", "đã", "sẽ", "đang", "trước", "tổ chức", "lãnh đạo", "chỉ đạo", "quản lý", "cung cấp",
-    "giám sát", "phát huy", "tham gia", "gửi", "hoàn thiện", "chuẩn bị", "thống nhất", "sớm", "cùng",
-    "yêu cầu", "đề nghị", "kiến nghị", "đề ra", "giao", "ký", "tổng hợp", "đánh giá",
+    "tham mưu", "căn cứ", "theo", "trong", "để", "nhằm", "khẩn trương", "kịp thời", "thường xuyên", "tích cực",
+    "là", "được", "cần", "phải", "khi", "nếu", "sau khi", "với", "cho", "về", "tại", "đã", "sẽ", "đang", "trước",
+    "sớm", "cùng", "giúp", "giao",
+)
+_VERBS = (
+    "xây dựng", "tăng cường", "đẩy mạnh", "rà soát", "kiểm tra", "hướng dẫn", "đôn đốc", "theo dõi", "báo cáo",
+    "ban hành", "bố trí", "lập", "xác định", "quán triệt", "tuyên truyền", "phổ biến", "nâng cao", "bảo đảm",
+    "đảm bảo", "hoàn thành", "trình", "đề xuất", "ưu tiên", "định kỳ", "tổ chức", "lãnh đạo", "chỉ đạo",
+    "quản lý", "cung cấp", "giám sát", "phát huy", "tham gia", "gửi", "hoàn thiện", "chuẩn bị", "thống nhất",
+    "yêu cầu", "đề nghị", "kiến nghị", "đề ra", "ký", "tổng hợp", "đánh giá", "bồi dưỡng", "đào tạo", "tập huấn",
+    "xử lý", "giải quyết", "ứng dụng", "vận hành", "duy trì", "cập nhật", "khai thác", "thẩm định", "thẩm tra",
+    "phê duyệt", "công bố", "thông báo", "cấp phát", "lồng ghép", "số hóa", "tiếp nhận", "kết nối", "vận động",
+    "thu hút", "sắp xếp", "kiện toàn", "điều chỉnh", "bổ sung", "sửa đổi", "phân công", "cụ thể hóa",
+    "tạo điều kiện", "sơ kết", "tổng kết",
 )
 # Words that are verbs after a name but nouns after "các" or a comma ("các cơ quan, tổ chức liên quan").
 _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
-_STOP_RE = re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + "|".join(
-    map(re.escape, sorted(_STOP_WORDS, key=len, reverse=True))) + r")(?![^\W\d_])"
-    r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)")
+
+
+def _stop_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + "|".join(
+        map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![^\W\d_])"
+        r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)")
+
+
+_STOP_RE = _stop_re(_ROLE_WORDS + _VERBS)
+_NAME_STOP_RE = _stop_re(_ROLE_WORDS)
 _NOUN_VERB_RE = re.compile(r"^(?:" + "|".join(_NOUN_VERBS) + r")(?![^\W\d_])")
 # Separators inside a list of units ("Sở Tư pháp; các sở, ban, ngành và UBND cấp xã").
 _LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|\s+và\s+)")
@@ -116,15 +132,17 @@ _SCOPE_RE = re.compile(
 
 # Section titles that describe the plan rather than assign work ("MỤC ĐÍCH, YÊU CẦU", "Mục tiêu" …).
 _DESCRIPTIVE_RE = re.compile(
-    r"^(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ|kinh phí|nguồn (?:lực|vốn|kinh phí)|tình hình|bối cảnh|"
+    r"^(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ|tình hình|bối cảnh|"
     r"sự cần thiết|phạm vi|đối tượng|định hướng|tầm nhìn|kế hoạch sử dụng|giải thích|kết quả đạt được|đánh giá)",
     re.IGNORECASE,
 )
-# Closing sections: unit headings there are items, but their prose is the plan's own housekeeping
-# unless the document assigns its tasks in prose elsewhere too.
-_CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện)",
-                         re.IGNORECASE)
+# Closing sections (carrying out the plan, funding, reporting): unit headings there are items, but their
+# prose is the plan's own housekeeping unless the document assigns its tasks in prose elsewhere too.
+_CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện|kinh phí|"
+                         r"nguồn (?:lực|vốn|kinh phí))", re.IGNORECASE)
 _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
+# Words a unit heading may open with before the unit's name ("Đối với Sở Tư pháp", "Trách nhiệm của …").
+_HEADING_PREFIX_RE = re.compile(r"^(?:đối với|trách nhiệm của|nhiệm vụ của)\s+", re.IGNORECASE)
 # Unnumbered lines that close whatever list is open: an appendix caption, a signature ("TM. ỦY BAN …").
 _BOUNDARY_RE = re.compile(r"^(?:phụ lục\b|(?:TM|KT|TL|TUQ|Q)\.\s)", re.IGNORECASE)
 
@@ -159,8 +177,7 @@ class _Line:
     @property
     def is_title(self) -> bool:
         """A heading rather than a sentence: emphasised as a whole, or with no closing punctuation."""
-        emphasised = sum(len(span) for span in self.para.emphasis)
-        if (self.para.is_bold or self.para.is_italic) and emphasised >= 0.7 * len(self.text):
+        if _is_emphasised(self):
             return True
         return not self.text.rstrip(" *").endswith((".", ";", ":", "!", "?", "…", ")", "”", '"'))
 
@@ -362,7 +379,7 @@ def _read_block(lines: list[_Line], start: int) -> _Block:
             continue
         block.labels[key] = line
         pieces: list[_Line | str] = [value] if value else []
-        while i < len(lines) and _continues_value(lines[i], has_value=bool(value)):
+        while i < len(lines) and _continues_value(lines[i], line, value):
             pieces.append(lines[i])
             block.lines.append(lines[i])
             i += 1
@@ -370,17 +387,25 @@ def _read_block(lines: list[_Line], start: int) -> _Block:
     return block
 
 
-def _continues_value(line: _Line, *, has_value: bool) -> bool:
+def _continues_value(line: _Line, label: _Line, value: str) -> bool:
     """Whether the paragraph carries on the value of the label just read."""
     if line.label is not None or line.kind in ("roman", "upper", "num", "letter", "paren") or line.is_recipients \
-            or line.follows_table:
+            or line.follows_table or _is_emphasised(line):
         return False
-    if has_value:
-        # A value broken by a blank line goes on in lower case ("… địa phương" / "liên quan.").
-        return line.kind == "plain" and line.body[:1].islower()
+    if value:
+        # A value broken by a blank line goes on in lower case ("… địa phương" / "liên quan."); a value
+        # that ends with a separator goes on with a list of its own ("Sở Tư pháp;" / "+ Sở Nội vụ.").
+        return (line.kind == "plain" and line.body[:1].islower()
+                or value.endswith((",", ";", ":")) and line.kind == "bullet" and line.key != label.key)
     # A label alone on its line ("(3) Kết quả:") takes the paragraphs below, up to the next heading
     # or a sentence that introduces something else ("… cần phải đảm bảo yêu cầu sau:").
-    return not line.is_title and not line.text.endswith(":")
+    return not line.text.endswith(":")
+
+
+def _is_emphasised(line: _Line) -> bool:
+    """Bold or italic as a whole: a heading or a caption, not a value."""
+    emphasised = sum(len(span) for span in line.para.emphasis)
+    return (line.para.is_bold or line.para.is_italic) and emphasised >= 0.7 * len(line.text)
 
 
 def _value_text(pieces: list[_Line | str], *, keep_markers: bool) -> str:
@@ -497,7 +522,7 @@ def _lead_of_value(value: str) -> tuple[str, str]:
 
 # --- Unit headings and sentences -------------------------------------------------------------------
 
-def _unit_phrase(text: str) -> str:
+def _unit_phrase(text: str, stop_re: re.Pattern[str] = _STOP_RE) -> str:
     """The units a sentence or heading starts with, up to the verb that follows them; "" when it starts
     with no unit ("Sở Tư pháp và các cơ quan liên quan tham mưu …" → "Sở Tư pháp và các cơ quan liên quan")."""
     text = text.strip()
@@ -510,9 +535,9 @@ def _unit_phrase(text: str) -> str:
         # Past its first words (a unit head, or a noun such as "tổ chức" after a comma), a piece ends at
         # the first verb; a piece that is a verb from the start ends the list ("…, chủ động triển khai").
         head = _HEAD_RE.match(piece) if _is_unit_start(piece) else _NOUN_VERB_RE.match(piece) if n else None
-        if n and head is None and (not piece or _STOP_RE.match(" " + piece)):
+        if n and head is None and (not piece or stop_re.match(" " + piece)):
             break
-        stop = _STOP_RE.search(" " + piece, 1 + (head.end() if head else 0))
+        stop = stop_re.search(" " + piece, 1 + (head.end() if head else 0))
         if stop:
             phrase += separator + (" " + piece)[:stop.start()].strip()
             break
@@ -556,17 +581,18 @@ def _assignment(text: str) -> tuple[str, str]:
 
 
 def _unit_heading(line: _Line) -> tuple[str, str] | None:
-    """(unit, inline task) when a numbered paragraph names a unit: "1. Sở Khoa học và Công nghệ" or
-    "2. Văn phòng UBND tỉnh: Phối hợp với …"."""
-    if line.kind not in _NUMBERED or line.label is not None:
+    """(unit, inline task) when a numbered or bulleted heading names a unit: "1. Sở Khoa học và Công nghệ",
+    "a) Đối với các sở, ban, ngành:", "2. Văn phòng UBND tỉnh: Phối hợp với …"."""
+    if line.kind not in _NUMBERED and line.kind != "bullet" or line.label is not None:
         return None
-    body = line.body.strip()
+    body = _HEADING_PREFIX_RE.sub("", line.body.strip())
     head, colon, rest = body.partition(":")
     head = head.strip()
-    if colon and rest.strip() and _unit_phrase(head) == head and len(head.split()) <= 25:
+    if colon and rest.strip() and _unit_phrase(head, _NAME_STOP_RE) == head and len(head.split()) <= 25:
         return head, rest.strip()
     title = body.rstrip(" :")
-    if (line.is_title or body.endswith(":")) and len(title.split()) <= 30 and _unit_phrase(title) == title:
+    if (line.is_title or body.endswith(":")) and len(title.split()) <= 30 \
+            and _unit_phrase(title, _NAME_STOP_RE) == title:
         return title, ""
     return None
 
@@ -610,8 +636,9 @@ class _SentenceReader:
 
     def _level(self, children: list[_Line], scope: _Scope) -> None:
         numbered = [c for c in children if c.kind in _NUMBERED]
+        marked = [c for c in children if c.kind != "plain" and c.label is None and not c.is_used]
         # A lone heading that starts like a unit ("9. Doanh nghiệp số") among topic headings is a topic.
-        units_here = bool(numbered) and sum(1 for c in numbered if _unit_heading(c)) * 2 >= len(numbered)
+        units_here = bool(marked) and sum(1 for c in marked if _unit_heading(c)) * 2 >= len(marked)
         # Prose under a numbered heading is a task when the sibling headings hold labelled items.
         items_here = any(line.label is not None and line.is_used for c in numbered for line in _descendants(c))
         candidates: list[tuple[_Line, _Scope]] = []
