@@ -73,8 +73,8 @@ _COLLECTIVE_NOUNS = _HEADS + (
 _NOT_HEADS = (
     "ban hành", "báo cáo", "bộ luật", "bộ máy", "bộ phận", "bộ tiêu chí", "bộ dữ liệu", "bộ chỉ số", "bộ công cụ",
     "cục bộ", "đảng viên", "đoàn kết", "hội nghị", "hội thảo", "hội thi", "hội nhập", "phòng ngừa", "phòng chống",
-    "phòng, chống", "phòng cháy", "quỹ đất", "sở hữu", "trường hợp", "viện dẫn", "vụ việc", "vụ án", "đơn vị hành chính",
-    "doanh nghiệp nhỏ", "trung tâm dữ liệu",
+    "phòng, chống", "phòng cháy", "quỹ đất", "sở hữu", "trường hợp", "viện dẫn", "vụ việc", "vụ án",
+    "đơn vị hành chính", "doanh nghiệp nhỏ", "trung tâm dữ liệu",
 )
 _HEAD_RE = re.compile(r"^(?:(?:các|những|toàn thể)\s+(?:" + "|".join(map(re.escape, _COLLECTIVE_NOUNS)) + r")"
                       r"|(?:" + "|".join(map(re.escape, _HEADS)) + r"))(?![^\W\d_])", re.IGNORECASE)
