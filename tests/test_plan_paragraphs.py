@@ -155,9 +155,11 @@ và các năm tiếp theo.
 
 
 def test_numbered_blocks_structure_content_organisation_and_result_inside_an_article():
+    # An excerpt quoted in an article: the article's own text makes nothing.
     doc = read("""
 # Bộ Xây dựng yêu cầu nghiên cứu mô hình giao dịch nhà đất
-Theo Quyết định 110/QĐ-BXD năm 2025, Bộ Xây dựng đã đề ra 09 nhiệm vụ trọng tâm như sau:
+Theo Quyết định 110/QĐ-BXD năm 2025, Bộ Xây dựng đã đề ra 09 nhiệm vụ trọng tâm.
+Theo tiểu mục 8 mục II Kế hoạch ban hành kèm theo Quyết định 110/QĐ-BXD, Bộ Xây dựng yêu cầu như sau:
 Phối hợp với các Bộ Tư pháp, Tài chính nghiên cứu mô hình giao dịch chứng khoán.
 (1) Nội dung thực hiện:
 - Phối hợp với các Bộ Tư pháp, Tài chính nghiên cứu mô hình giao dịch chứng khoán;
@@ -172,7 +174,7 @@ Việc triển khai nhiệm vụ cần phải đảm bảo yêu cầu sau:
 - Thường xuyên phối hợp chặt chẽ với các Bộ, ngành, địa phương để tổ chức thực hiện tốt các nhiệm vụ.
 """)
     assert items(doc) == [{
-        "section": "", "stt": "", "subrow": None,
+        "section": "II", "stt": "8", "subrow": None,  # the part of the plan the article says it quotes
         "task": "Phối hợp với các Bộ Tư pháp, Tài chính nghiên cứu mô hình giao dịch chứng khoán;\n"
                 "- Hoàn thiện hệ thống phần mềm, kết nối liên thông dữ liệu.",
         "lead": "Cục Quản lý nhà và thị trường bất động sản, Trung tâm thông tin",

@@ -141,6 +141,11 @@ _DESCRIPTIVE_RE = re.compile(
 _CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện|kinh phí|"
                          r"nguồn (?:lực|vốn|kinh phí))", re.IGNORECASE)
 _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
+# An article quoting part of a plan says which part: "Theo tiểu mục 8 mục II Kế hoạch …", "tiết 2.1 tiểu mục 2
+# Mục I Kế hoạch 127/KH-UBND".
+_CITATION_RE = re.compile(
+    r"(?:tiểu mục\s+(?P<number>\d{1,3})\s+(?:của\s+)?)?mục\s+(?P<section>[IVXLC]{1,6})\s+(?:của\s+)?"
+    r"(?:kế hoạch|quyết định|chương trình|đề án)\b", re.IGNORECASE)
 # Words a unit heading may open with before the unit's name ("Đối với Sở Tư pháp", "Trách nhiệm của …").
 _HEADING_PREFIX_RE = re.compile(r"^(?:đối với|trách nhiệm của|nhiệm vụ của)\s+", re.IGNORECASE)
 # Unnumbered lines that close whatever list is open: an appendix caption, a signature ("TM. ỦY BAN …").
@@ -158,7 +163,7 @@ class _Line:
     body: str  # text after the marker
     kind: str  # roman, upper, num, letter, paren, bullet, plain
     key: str  # numbering style, so that siblings are told from children
-    label: tuple[str, str, bool] | None = None  # (field, value, has colon)
+    label: tuple[str, str] | None = None  # (field, value) of a label line ("Đơn vị chủ trì: …")
     parent: _Line | None = None
     children: list[_Line] = field(default_factory=list)
     is_used: bool = False
@@ -213,7 +218,7 @@ def recognise_paragraphs(blocks: list[Block], doc: PlanDocument) -> None:
     found += _SentenceReader(lines).read()
     found.sort(key=lambda f: f.anchor.index)
     _report_leftovers(lines, doc)
-    _emit(found, doc)
+    _emit(found, lines, doc)
 
 
 # --- Reading the paragraphs ------------------------------------------------------------------------
@@ -257,8 +262,8 @@ def _kind(marker: str) -> tuple[str, str]:
     return "bullet", "bullet" + ("-" if marker in "-–" else marker)
 
 
-def _label(line: _Line) -> tuple[str, str, bool] | None:
-    """(field, value, has colon) when the paragraph is a label line such as "- Đơn vị chủ trì: Sở Tư pháp"."""
+def _label(line: _Line) -> tuple[str, str] | None:
+    """(field, value) when the paragraph is a label line such as "- Đơn vị chủ trì: Sở Tư pháp"."""
     if line.kind not in ("plain", "bullet", "paren"):
         return None
     m = _LABEL_RE.match(line.text)
@@ -272,7 +277,7 @@ def _label(line: _Line) -> tuple[str, str, bool] | None:
         label = fold_name(m.group(key))
         if not any(fold_name(span) == label for span in line.para.emphasis):
             return None
-    return key, value, bool(m.group("colon"))
+    return key, value
 
 
 def _build_outline(lines: list[_Line]) -> None:
@@ -290,7 +295,7 @@ def _build_outline(lines: list[_Line]) -> None:
                 line.is_recipients = True
                 continue
             in_recipients = False
-        if line.kind == "plain" and _is_banner(line):
+        if line.kind == "plain" and line.label is None and _is_banner(line):
             # A title in capitals, an appendix caption or a signature starts over at the top level.
             stack = []
             continue
@@ -370,7 +375,7 @@ def _read_block(lines: list[_Line], start: int) -> _Block:
             block.lines.append(line)
             i += 1
             continue
-        key, value, _ = line.label
+        key, value = line.label
         if key in block.labels and key != "group":
             break  # the same label again starts the next block
         block.lines.append(line)
@@ -817,54 +822,67 @@ def _report_leftovers(lines: list[_Line], doc: PlanDocument) -> None:
             ))
 
 
-def _section_of(item: _Found) -> tuple[str, str, str]:
-    """(number, title, where) of the item's section: its top-level heading, or a numbered topic heading
-    right above a lettered task ("1. Nâng cao chất lượng …" above "a) …")."""
+def _section_of(item: _Found) -> _Line | None:
+    """The item's section heading: its top-level heading, or a numbered topic heading right above a
+    lettered task ("1. Nâng cao chất lượng …" above "a) …"); None when the plan has no sections."""
     ref = item.ref_line
     if ref is not None and ref.kind == "letter" and not _unit_heading(ref) and ref.parent is not None \
             and ref.parent.kind == "num" and not _unit_heading(ref.parent):
-        return ref.parent.number, ref.parent.body, ref.parent.where
-    for node in item.anchor.ancestors() if item.anchor.label is None else item.anchor.ancestors():
-        if node.kind in _SECTION_KINDS:
-            return node.number, node.body, node.where
-    return "", "", item.anchor.where
+        return ref.parent
+    return next((node for node in item.anchor.ancestors() if node.kind in _SECTION_KINDS), None)
 
 
-def _reference(item: _Found, section_number: str) -> str:
+def _reference(item: _Found, section: _Line | None) -> str:
     """The item's number below its section, nested parts joined with "." ("1.a", "2.2.b")."""
     if item.ref_line is None:
         return ""
-    chain = [item.ref_line, *item.ref_line.ancestors()]
     parts: list[str] = []
-    for node in chain:
-        if node.kind in _SECTION_KINDS or node.number == section_number and node.kind == "num":
+    for node in [item.ref_line, *item.ref_line.ancestors()]:
+        if node is section or node.kind in _SECTION_KINDS:
             break
         if node.kind in _NUMBERED:
             parts.append(node.number)
-    parts.reverse()
     ref = ""
-    for part in parts:
+    for part in reversed(parts):
         ref = part if not ref or part.startswith(ref + ".") else f"{ref}.{part}"
     return ref
 
 
-def _emit(found: list[_Found], doc: PlanDocument) -> None:
-    sections: dict[str, SectionRows] = {}
-    seen: dict[tuple[str, str], int] = {}
+def _cited_part(lines: list[_Line], item: _Found) -> tuple[str, str, str]:
+    """(section, number, where) an excerpt quoted in an article cites before the item ("Theo tiểu mục 8
+    mục II Kế hoạch …"), or ("", "", "") when none does."""
+    for line in reversed(lines[:item.anchor.index]):
+        if m := _CITATION_RE.search(line.text):
+            return m.group("section").upper(), m.group("number") or "", line.where
+    return "", "", ""
+
+
+def _emit(found: list[_Found], lines: list[_Line], doc: PlanDocument) -> None:
+    """The items into their sections, in document order; the second and later items with one number are
+    its sub-rows; an item with no unit is kept and flagged."""
+    sections: dict[object, SectionRows] = {}
+    seen: dict[tuple[object, str], int] = {}
     for item in found:
-        number, title, where = _section_of(item)
-        section = sections.get(number)
+        heading = _section_of(item)
+        stt = _reference(item, heading)
+        if heading is not None:
+            key: object = heading.index
+            new = SectionRows(heading.number, heading.body, heading.where)
+        else:
+            cited, number, where = _cited_part(lines, item)
+            key, new = ("cited", cited), SectionRows(cited, "", where or item.anchor.where)
+            stt = stt or number
+        section = sections.get(key)
         if section is None:
-            section = sections[number] = SectionRows(number, title, where)
+            section = sections[key] = new
             doc.sections.append(section)
-        stt = _reference(item, number)
-        count = seen[(number, stt)] = seen.get((number, stt), 0) + 1
+        count = seen[(key, stt)] = seen.get((key, stt), 0) + 1
         row = ItemRow(stt=stt, task=item.task, lead=item.lead, coordinating=item.coordinating,
                       expected_output=item.output, deadline=item.deadline, where=item.anchor.where,
                       notes=item.notes, subrow=count if count > 1 else None)
         section.items.append(row)
         if not row.lead:
-            reference = f"{number}.{stt}" if number and stt else number or stt
+            reference = ".".join(part for part in (section.number, stt) if part)
             doc.warnings.append(
                 f"{row.where}: nhiệm vụ {reference} không ghi đơn vị chủ trì; đã nhập, cần bổ sung đơn vị."
             )
