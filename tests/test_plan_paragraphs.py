@@ -501,4 +501,4 @@ Sở Tư pháp
 """)
     [item] = items(doc)
     assert (item["lead"], item["coordinating"], item["deadline"]) == (
-        "Sở Tư pháp", "Sở Nội vụ; + Sở Tài chính; + UBND cấp huyện", "Quý III/2025")
+        "Sở Tư pháp", "Sở Nội vụ\nSở Tài chính\nUBND cấp huyện", "Quý III/2025")

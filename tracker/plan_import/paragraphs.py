@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..rules.deadlines import deadline_clause, deadline_clauses
-from ..rules.names import fold_name, normalize_text
+from ..rules.names import fold_name, normalize_text, normalize_text_keep_lines
 from .blocks import Block, Paragraph
 from .document import ItemRow, NotUnderstood, PlanDocument, SectionRows
 
@@ -413,18 +413,28 @@ def _is_emphasised(line: _Line) -> bool:
     return (line.para.is_bold or line.para.is_italic) and emphasised >= 0.7 * len(line.text)
 
 
-def _value_text(pieces: list[_Line | str], *, keep_markers: bool) -> str:
-    parts = []
+def _value_text(pieces: list[_Line | str], *, keep_markers: bool = False, as_lines: bool = False) -> str:
+    """A label's value from its pieces. A unit value keeps its list breaks (each bullet on its own line,
+    as a cell would), while a phrase broken in mid-sentence is joined with a space."""
+    text = ""
     for piece in pieces:
         if isinstance(piece, str):
-            parts.append(piece)
+            part, joint = piece, " "
         else:
-            parts.append(piece.text if keep_markers else piece.body)
-    return normalize_text(" ".join(parts))
+            part = piece.text if keep_markers else piece.body
+            joint = "\n" if as_lines and (piece.kind == "bullet" or not piece.body[:1].islower()) else " "
+        text = f"{text}{joint}{part}" if text else part
+    return text
 
 
 def _clean_value(text: str) -> str:
     return normalize_text(text).rstrip(" .;,")
+
+
+def _clean_units(text: str) -> str:
+    """A unit value as written, its lines kept (they separate units), trailing punctuation dropped."""
+    lines = (line.strip(" .;,") for line in normalize_text_keep_lines(text).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found | None:
@@ -453,12 +463,12 @@ def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found 
     if not task:
         return None
     item = _Found(first, heading, task)
-    lead = _clean_value(_value_text(block.values.get("lead", []), keep_markers=True)) or _heading_unit(first)
+    lead = _clean_units(_value_text(block.values.get("lead", []), as_lines=True)) or _heading_unit(first)
     item.lead, note = _lead_of_value(lead)
-    if note:
+    if note and "lead" in block.labels:
         item.notes[_label_wording(block.labels["lead"])] = note
-    item.coordinating = _clean_value(_value_text(block.values.get("coordinating", []), keep_markers=True))
-    item.deadline = _clean_value(_value_text(block.values.get("deadline", []), keep_markers=False))
+    item.coordinating = _clean_units(_value_text(block.values.get("coordinating", []), as_lines=True))
+    item.deadline = _clean_value(_value_text(block.values.get("deadline", [])))
     item.output = _clean_value(_value_text(block.values.get("output", []), keep_markers=True))
     for name, line in block.notes:
         item.notes[name] = _clean_value(line)
@@ -516,13 +526,13 @@ def _lead_of_value(value: str) -> tuple[str, str]:
 
     "Sở Nội vụ chủ trì tham mưu …; Sở Tư pháp và … chủ động tổ chức …" names its lead before "chủ trì".
     """
-    for clause in value.split(";"):
+    for clause in re.split(r"[;\n]", value):
         clause = clause.strip()
         units = _unit_phrase(clause)
         if units and re.match(r"chủ trì\b", clause[len(units):].strip(), re.IGNORECASE):
             return units, value
     cut = _SCOPE_RE.sub("", value)
-    return normalize_text(cut), (value if cut != value else "")
+    return _clean_units(cut), (value if cut != value else "")
 
 
 # --- Unit headings and sentences -------------------------------------------------------------------
