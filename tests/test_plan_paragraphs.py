@@ -78,6 +78,7 @@ Thời gian thực hiện: Theo kế hoạch công tác tư pháp hàng năm.
          "lead": "Sở Tư pháp", "coordinating": "Văn phòng UBND tỉnh; các cơ quan, đơn vị, địa phương liên quan",
          "deadline": "Theo kế hoạch công tác tư pháp hàng năm", "output": ""},
     ]
+    assert [i.where for i in doc.sections[0].items] == ["dòng 3", "dòng 8"]  # where each task is written
     assert doc.not_understood == [] and doc.warnings == []
 
 

@@ -439,7 +439,7 @@ def _clean_units(text: str) -> str:
 
 def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found | None:
     first = block.lines[0]
-    heading = _item_heading(first)
+    heading = _numbered_above(first)  # the numbered item the block belongs to
     task_lines: list[_Line] = []
     task = ""
     if "task" in block.values and block.values["task"]:
@@ -462,7 +462,9 @@ def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found 
             line.is_used = True
     if not task:
         return None
-    item = _Found(first, heading, task)
+    # The item is shown at its task's paragraph (the heading's when the heading is the task).
+    anchor = next((t for t in task_lines if t is not heading), None) or heading or first
+    item = _Found(anchor, heading, task)
     lead = _clean_units(_value_text(block.values.get("lead", []), as_lines=True)) or _heading_unit(first)
     item.lead, note = _lead_of_value(lead)
     if note and "lead" in block.labels:
@@ -514,11 +516,6 @@ def _join_task(lines: list[_Line], head: str = "", *, keep_first_marker: bool = 
     for n, line in enumerate(lines):
         parts.append(line.body if n == 0 and not head and not keep_first_marker else line.text)
     return "\n".join(p for p in parts if p)
-
-
-def _item_heading(label: _Line) -> _Line | None:
-    """The nearest numbered paragraph above a label block: the item it belongs to."""
-    return _numbered_above(label)
 
 
 def _lead_of_value(value: str) -> tuple[str, str]:
