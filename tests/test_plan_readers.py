@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tracker.plan_import.blocks import Paragraph, Table
+from tracker.plan_import.doc_reader import CONVERSION_TIMEOUT, office_program
 from tracker.plan_import.document import PlanImportError
 from tracker.plan_import.sources import read_blocks
 
@@ -272,8 +274,8 @@ def test_corpus_nq394_sub_row_is_two_cells():
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.md") if p.name != "README.md")
                          if CORPUS.is_dir() else ["missing-corpus.md"])
-def test_corpus_text_keeps_every_word(name):
-    """Every word of the file ends up in a block: nothing is dropped on the way."""
+def test_corpus_text_keeps_every_character_in_order(name):
+    """Every character of the file (layout marks aside) ends up in a block, in order: nothing dropped or doubled."""
     path = corpus(name)
     blocks = read_blocks(path.read_bytes(), path.name)
     kept = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for r in b.rows for c in r)
@@ -490,3 +492,115 @@ def test_html_rowspan_and_colspan_are_expanded_and_marked():
 def test_text_file_holding_html_is_read_as_html():
     [table] = tables(read_blocks("<table><tr><td>A</td><td>B</td></tr></table>".encode(), "plan.txt"))
     assert texts(table.rows[0]) == ["A", "B"]
+
+
+# --- PDF --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf584() -> list:
+    return blocks_of("pdf584-bacgiang-smartcity.pdf")
+
+
+def test_corpus_pdf_table_runs_over_eleven_pages_as_one(pdf584):
+    found = tables(pdf584)
+    task = found[-1]
+    assert len(task.rows) == 17 and {len(row) for row in task.rows} == {11}
+    assert [row[0].text for row in task.rows].count("TT") == 2, "the two header rows, once"
+    assert texts(task.rows[0])[:6] == ["TT", "Nhóm nhiệm vụ ưu tiên và nội dung chính", "Đơn vị chủ trì",
+                                       "Đơn vị phối hợp", "Mục tiêu, quy mô", "Thời gian thực hiện"]
+    assert [c.merged for c in task.rows[0][6:9]] == [None, "left", "left"]
+    assert texts(task.rows[1])[6:9] == ["Ngân sách Trung ương", "Ngân sách địa phương", "Doanh nghiệp, Xã hội hóa"]
+    assert task.rows[1][0].merged == "above"
+    numbers = [row[0].text for row in task.rows[2:]]
+    assert numbers == ["I", "1", "2", "3", "4", "5", "6", "7", "8", "II", "1", "2", "3", "4", "5"]
+    assert {c.merged for c in task.rows[2][2:]} == {"left"}
+
+
+def test_corpus_pdf_row_cut_by_a_page_break_is_joined(pdf584):
+    task = tables(pdf584)[-1]
+    item2 = task.rows[4]
+    assert item2[0].where == "trang 9, bảng 3, hàng 5, cột 1"
+    assert item2[1].text.endswith("về chính quyền trên\nmạng xã hội"), "the page's part joined with a line break"
+    assert task.rows[5][0].text == "3" and task.rows[5][0].where == "trang 10, bảng 3, hàng 6, cột 1"
+
+
+def test_corpus_pdf_cell_merged_over_two_rows_and_a_page_break_carries_its_whole_text(pdf584):
+    item1, item2 = tables(pdf584)[-1].rows[3:5]
+    assert (item1[4].merged, item2[4].merged) == (None, "above")
+    assert item1[4].text == item2[4].text
+    text = " ".join(item1[4].text.split())
+    assert text.startswith("Mở rộng nhiều kênh tương tác") and text.endswith("địa phương trong tỉnh.")
+    assert "Mục tiêu, quy mô" not in text
+
+
+def test_corpus_pdf_narrow_cells_are_unwrapped(pdf584):
+    rows = tables(pdf584)[-1].rows
+    assert rows[3][5].text == "2019- 2022"
+    assert rows[3][7].text == "2,00" and rows[3][6].text == ""
+    assert rows[13][1].text.startswith("Xây dựng môi trường học tập trực tuyến hiện đại (e- learning)")
+
+
+def test_corpus_pdf_paragraphs_and_page_furniture(pdf584):
+    found = paragraphs(pdf584)
+    heading = next(p for p in found if p.text == "2. Các nhóm nhiệm vụ ưu tiên thực hiện")
+    assert (heading.marker, heading.is_bold, heading.where) == ("2.", True, "trang 9")
+    unit = next(p for p in found if p.text == "Đơn vị tính: Tỷ đồng")
+    assert unit.is_italic
+    assert not any(p.text.isdigit() for p in found), "page numbers are not paragraphs"
+    running = [t for t in tables(pdf584) if t.rows[0][1].text == "VIETTEL AI RACE"]
+    assert [t.rows[0][2].text for t in running] == ["TD584", "TD004"], "each running header once"
+
+
+def test_scanned_pdf_says_it_has_no_text_layer():
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(out.getvalue(), "scan.pdf")
+    assert caught.value.message.startswith("tệp PDF là bản quét, không có lớp chữ")
+
+
+def test_broken_pdf_is_refused():
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"%PDF-1.4\nnot really a pdf", "plan.pdf")
+    assert caught.value.message.startswith("tệp PDF không đọc được")
+
+
+# --- .doc -------------------------------------------------------------------------------------------------
+
+
+def _block_shape(blocks: list) -> list:
+    return [(b.text, b.where, b.marker, b.is_bold, b.is_italic) if isinstance(b, Paragraph) else
+            (b.where, [[(c.text, c.where, c.merged) for c in row] for row in b.rows]) for b in blocks]
+
+
+def test_doc_is_converted_by_libreoffice_and_reads_as_the_docx(tmp_path):
+    if office_program() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .doc conversion cannot be tried here")
+    source = corpus("nq394-cp-2025.docx")
+    subprocess.run([office_program(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=CONVERSION_TIMEOUT, check=True)
+    old_word = (tmp_path / "nq394-cp-2025.doc").read_bytes()
+    assert old_word.startswith(b"\xd0\xcf\x11\xe0")
+    assert _block_shape(read_blocks(old_word, "nghi-quyet.doc")) == _block_shape(read_blocks(source.read_bytes(),
+                                                                                          source.name))
+
+
+def test_doc_without_libreoffice_names_what_to_install(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "plan.doc")
+    assert "libreoffice-writer-nogui" in caught.value.message and ".docx" in caught.value.message
+
+
+def test_broken_doc_is_refused_with_a_message():
+    if office_program() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .doc conversion cannot be tried here")
+    with pytest.raises(PlanImportError) as caught:
+        read_blocks(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "plan.doc")
+    assert caught.value.message.startswith("LibreOffice không đọc được tệp .doc này")

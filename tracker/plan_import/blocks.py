@@ -133,7 +133,6 @@ class StyledText:
             index += 1
         return (self.bold[index], self.italic[index]) if index < len(self.text) else (False, False)
 
-
     def paragraph(self, where: str, marker: str = "") -> Paragraph | None:
         """The paragraph this text makes (white space folded), its marker found unless given; None if empty."""
         folded = self.folded()

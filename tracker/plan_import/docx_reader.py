@@ -22,6 +22,8 @@ _NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 # A .docx is a zip: refuse one that would unpack into more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
+# Word allows 63 columns; a span far beyond that is a broken or hostile file, not a wider table.
+MAX_SPAN = 1000
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 # Elements whose text is not shown: deleted revisions, the old copy of moved text, and the fallback
@@ -39,6 +41,14 @@ def w(tag: str) -> str:
 
 def _val(element: etree._Element | None, attribute: str = "val") -> str | None:
     return None if element is None else element.get(w(attribute))
+
+
+def _int(value: str | None, default: int) -> int:
+    """A number attribute; a malformed one counts as absent."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _flag(element: etree._Element | None) -> bool | None:
@@ -113,7 +123,7 @@ class _Styles:
             num = style.find(f"{w('pPr')}/{w('numPr')}")
             numbering = None
             if num is not None and _val(num.find(w("numId"))):
-                numbering = (_val(num.find(w("numId"))) or "", int(_val(num.find(w("ilvl"))) or 0))
+                numbering = (_val(num.find(w("numId"))) or "", _int(_val(num.find(w("ilvl"))), 0))
             self.styles[style.get(w("styleId"), "")] = _Style(
                 _val(style.find(w("basedOn"))),
                 _flag(run.find(w("b"))) if run is not None else None,
@@ -194,8 +204,8 @@ class _Numbering:
         for node in root.iter(w("abstractNum")):
             levels = {}
             for level in node.iter(w("lvl")):
-                levels[int(level.get(w("ilvl"), "0"))] = _Level(
-                    int(_val(level.find(w("start"))) or 1),
+                levels[_int(level.get(w("ilvl")), 0)] = _Level(
+                    _int(_val(level.find(w("start"))), 1),
                     _val(level.find(w("numFmt"))) or "decimal",
                     _val(level.find(w("lvlText"))) or "",
                 )
@@ -203,11 +213,11 @@ class _Numbering:
         for node in root.iter(w("num")):
             levels = dict(abstract.get(_val(node.find(w("abstractNumId"))) or "", {}))
             for override in node.iter(w("lvlOverride")):
-                ilvl = int(override.get(w("ilvl"), "0"))
+                ilvl = _int(override.get(w("ilvl")), 0)
                 start = _val(override.find(w("startOverride")))
                 if start is not None and ilvl in levels:
                     old = levels[ilvl]
-                    levels[ilvl] = _Level(int(start), old.format, old.text)
+                    levels[ilvl] = _Level(_int(start, old.start), old.format, old.text)
             self.lists[node.get(w("numId"), "")] = _List(levels)
 
     def marker(self, num_id: str, ilvl: int) -> str:
@@ -314,7 +324,7 @@ class _Reader:
         if num is not None:
             num_id = _val(num.find(w("numId")))
             if num_id and num_id != "0":
-                numbering = (num_id, int(_val(num.find(w("ilvl"))) or 0))
+                numbering = (num_id, _int(_val(num.find(w("ilvl"))), 0))
             elif num_id == "0":
                 return ""
         if numbering is None and props is not None:
@@ -354,16 +364,16 @@ class _Reader:
             if row.tag != w("tr"):
                 continue
             props = row.find(w("trPr"))
-            before = int(_val(props.find(w("gridBefore"))) or 0) if props is not None else 0
-            after = int(_val(props.find(w("gridAfter"))) or 0) if props is not None else 0
+            before = min(_int(_val(props.find(w("gridBefore"))), 0), MAX_SPAN) if props is not None else 0
+            after = min(_int(_val(props.find(w("gridAfter"))), 0), MAX_SPAN) if props is not None else 0
             cells = [(None, before, None)] if before else []
             for cell in self._children(row):
                 if cell.tag != w("tc"):
                     continue
                 cell_props = cell.find(w("tcPr"))
-                span = int(_val(cell_props.find(w("gridSpan"))) or 1) if cell_props is not None else 1
+                span = _int(_val(cell_props.find(w("gridSpan"))), 1) if cell_props is not None else 1
                 merge = cell_props.find(w("vMerge")) if cell_props is not None else None
-                cells.append((cell, max(span, 1), None if merge is None else (_val(merge) or "continue")))
+                cells.append((cell, min(max(span, 1), MAX_SPAN), None if merge is None else (_val(merge) or "continue")))
             if after:
                 cells.append((None, after, None))
             yield cells

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .blocks import Block
+from .doc_reader import read_doc
 from .docx_reader import read_docx_blocks
 from .document import PlanImportError
 from .html_reader import read_html_blocks
+from .pdf_reader import read_pdf
 from .text_reader import read_text
 
 Reader = Callable[[bytes], list[Block]]
@@ -18,18 +20,22 @@ READERS: dict[str, Reader] = {
     "text": read_text,
     "docx": read_docx_blocks,
     "html": read_html_blocks,
+    "pdf": read_pdf,
+    "doc": read_doc,
 }
 
 _SUFFIX_KINDS = {
     ".txt": "text", ".md": "text", ".text": "text", ".markdown": "text",
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".pdf": "pdf",
+    ".doc": "doc",
 }
 
 
 def sniff(data: bytes) -> str | None:
     """The kind the first bytes announce, or None for anything else (text)."""
-    if data.startswith(b"%PDF"):
+    if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
@@ -46,7 +52,4 @@ def read_blocks(data: bytes, filename: str) -> list[Block]:
     if not data.strip():
         raise PlanImportError("tệp rỗng.")
     kind = sniff(data) or _SUFFIX_KINDS.get(Path(filename).suffix.lower(), "text")
-    reader = READERS.get(kind)
-    if reader is None:
-        raise PlanImportError(f"chưa đọc được tệp dạng {kind}: hãy lưu lại dưới dạng .docx hoặc văn bản.")
-    return reader(data)
+    return READERS[kind](data)

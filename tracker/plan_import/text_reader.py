@@ -187,9 +187,12 @@ def _place_empties(extra: int, filled: int, following: int, width: int) -> tuple
     """How many of `extra` surplus "|" lines between two rows are empty cells ending the first row and
     how many are empty cells starting the next; the rest were spacer rows. Rows are most often as wide as
     the table, so the split that makes them so wins; then no spacer row; then empties at the row end."""
+    room_end, room_start = max(width - filled, 0), max(width - following, 0)
+    # The best split is always one of these corners (each makes one of the wishes above come true).
+    trailing_options = {0, min(extra, room_end), max(min(extra - room_start, room_end), 0)}
     best: tuple[tuple[int, bool, int], int, int] | None = None
-    for trailing in range(min(extra, max(width - filled, 0)) + 1):
-        for leading in range(min(extra - trailing, max(width - following, 0)) + 1):
+    for trailing in trailing_options:
+        for leading in {0, min(extra - trailing, room_start)}:
             score = ((filled + trailing == width) + (leading + following == width),
                      extra == trailing + leading, trailing)
             if best is None or score > best[0]:
