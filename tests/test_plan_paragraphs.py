@@ -8,7 +8,8 @@ import pytest
 
 from tracker.plan_import.blocks import Cell, Paragraph, Table
 from tracker.plan_import.document import PlanDocument
-from tracker.plan_import.paragraphs import read_paragraph_items, recognise_paragraphs
+from tracker.plan_import.paragraphs import recognise_paragraphs
+from tracker.plan_import.sources import read_blocks
 
 from .documents import PROVINCIAL_PLAN
 
@@ -206,9 +207,9 @@ a) Nâng cấp hệ thống thông tin giải quyết thủ tục hành chính c
     assert (second.deadline, second.notes) == ("Tháng 10/2023", {"Kinh phí": "Ngân sách tỉnh"})
 
 
-def test_the_seed_style_provincial_plan_reads_as_before_from_plain_text_lines():
+def test_the_seed_style_provincial_plan_reads_each_sub_item_as_an_item():
     doc = PlanDocument()
-    read_paragraph_items(PROVINCIAL_PLAN.splitlines(), doc)
+    recognise_paragraphs(read_blocks(PROVINCIAL_PLAN.encode("utf-8"), "ke-hoach-tinh.txt"), doc)
     assert [(s.number, s.title, [(i.stt, i.subrow) for i in s.items]) for s in doc.sections] == [
         ("1", "Nâng cao chất lượng tiếp nhận hồ sơ", [("a", None), ("b", None), ("c", None)]),
         ("2", "Hoàn thiện hạ tầng", [("a", None), ("a", 2), ("đ", None)]),
