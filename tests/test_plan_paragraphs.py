@@ -504,3 +504,28 @@ Sở Tư pháp
     [item] = items(doc)
     assert (item["lead"], item["coordinating"], item["deadline"]) == (
         "Sở Tư pháp", "Sở Nội vụ\nSở Tài chính\nUBND cấp huyện", "Quý III/2025")
+
+
+def test_labels_written_in_a_parenthesis_of_the_sentence():
+    doc = read("""
+II. NHIỆM VỤ
+1. Xây dựng cơ sở dữ liệu văn bản (Cơ quan chủ trì: Sở Tư pháp; Cơ quan phối hợp: Sở Nội vụ; Thời gian
+    hoàn thành: Quý III/2025).
+2. Số hóa hồ sơ lưu trữ (Chủ trì: Sở Nội vụ; thời gian thực hiện: năm 2026).
+""")
+    assert [(i["lead"], i["coordinating"], i["deadline"]) for i in items(doc)] == [
+        ("Sở Tư pháp", "Sở Nội vụ", "Quý III/2025"), ("Sở Nội vụ", "", "năm 2026")]
+
+
+def test_a_plan_without_roman_sections_has_its_parts_under_numbered_headings():
+    doc = read("""
+**1. MỤC ĐÍCH, YÊU CẦU**
+a) Sở Tư pháp chủ trì nâng cao chất lượng văn bản.
+**2. NHIỆM VỤ**
+a) Rà soát văn bản quy phạm pháp luật.
+- Chủ trì: Sở Tư pháp.
+**3. TỔ CHỨC THỰC HIỆN**
+a) Sở Nội vụ chủ trì theo dõi việc thực hiện Kế hoạch.
+""")
+    assert [(i["section"], i["stt"], i["lead"]) for i in items(doc)] == [("2", "a", "Sở Tư pháp")]
+    assert [n.where for n in doc.not_understood] == ["dòng 7"]  # the objectives assign nothing

@@ -146,6 +146,7 @@ _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
 _CITATION_RE = re.compile(
     r"(?:tiểu mục\s+(?P<number>\d{1,3})\s+(?:của\s+)?)?mục\s+(?P<section>[IVXLC]{1,6})\s+(?:của\s+)?"
     r"(?:kế hoạch|quyết định|chương trình|đề án)\b", re.IGNORECASE)
+_PARENTHESIS_RE = re.compile(r"\(([^()]{3,300})\)")
 # Words a unit heading may open with before the unit's name ("Đối với Sở Tư pháp", "Trách nhiệm của …").
 _HEADING_PREFIX_RE = re.compile(r"^(?:đối với|trách nhiệm của|nhiệm vụ của)\s+", re.IGNORECASE)
 # Unnumbered lines that close whatever list is open: an appendix caption, a signature ("TM. ỦY BAN …").
@@ -578,8 +579,24 @@ def _partners(text: str) -> list[str]:
     return names
 
 
+def _inline_labels(text: str) -> dict[str, str]:
+    """Labels written in a parenthesis of the sentence: "(Cơ quan chủ trì: Sở Tư pháp; thời gian: Quý II/2025)"."""
+    labels: dict[str, str] = {}
+    for group in _PARENTHESIS_RE.findall(text):
+        for part in group.split(";"):
+            m = _LABEL_RE.match(part.strip())
+            if m and m.group("colon") and m.group("value").strip():
+                key = next(k for k, _ in _LABELS if m.group(k))
+                labels.setdefault(key, _clean_value(m.group("value")))
+    return labels
+
+
 def _assignment(text: str) -> tuple[str, str]:
-    """(lead, coordinating) a sentence states: "(Giao X chủ trì, phối hợp với Y)" or a subject "X chủ trì …"."""
+    """(lead, coordinating) a sentence states: "(Giao X chủ trì, phối hợp với Y)", "(Chủ trì: X; Phối hợp: Y)"
+    or a subject "X chủ trì …"."""
+    labels = _inline_labels(text)
+    if "lead" in labels:
+        return labels["lead"], _merge([labels.get("coordinating", "")], _partners(text))
     lead = ""
     for m in _GIVEN_RE.finditer(text):
         lead = _unit_phrase(text[m.end():])
@@ -682,6 +699,8 @@ class _SentenceReader:
     @staticmethod
     def _under_heading(heading: _Line, scope: _Scope, items_here: bool) -> _Scope:
         descriptive = scope.is_descriptive or bool(_DESCRIPTIVE_RE.match(heading.body))
+        # A plan numbered without Roman sections has its closing part under a numbered heading.
+        scope = replace(scope, is_closing=scope.is_closing or bool(_CLOSING_RE.match(heading.body)))
         if not scope.is_unit and (subject := _subject_heading(heading)):
             # "2.1. …, Đảng đoàn Quốc hội xác định các nhiệm vụ trọng tâm sau:"
             return replace(scope, lead=subject, coordinating=tuple(_partners(heading.body)),
