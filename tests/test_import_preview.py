@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.models import ActionItem, Plan, PlanSection, PlanTarget, Unit
-from tracker.plan_admin import create_units_from_names, unit_code
+from tracker.plan_admin import create_units_from_names, looks_like_one_unit, unit_code
 from tracker.plan_import.document import ItemRow, NotUnderstood, PlanDocument, SectionRows, TargetRow
 from tracker.plan_import.upsert import item_keys, save_plan, section_keys
 from tracker.views.admin import render_preview
@@ -156,7 +156,7 @@ def test_the_report_previews_each_item_and_target_as_it_will_be_saved(app, runne
     assert [t["value"] for t in report.targets_preview] == ["100%", "tối thiểu 40%"]
     assert report.targets_preview[1]["unknown"] == ["Sở Văn hóa Nghệ thuật Tây Nguyên"]
     assert {"plan", "sections", "items", "assignments", "targets", "warnings", "unparsed_deadlines", "unknown_units",
-            "created", "updated", "changes", "not_understood", "items_preview", "targets_preview"} <= set(
+            "created", "updated", "changes", "not_understood", "items_preview", "targets_preview", "groups_preview"} <= set(
         report.as_dict())
 
 
@@ -223,6 +223,18 @@ def test_a_long_text_change_is_shown_around_what_changed():
 ])
 def test_a_generated_unit_code_is_the_names_initials_in_ascii_and_unique(name, taken, code):
     assert unit_code(name, set(taken)) == code
+
+
+@pytest.mark.parametrize("name, ticked", [
+    ("Sở Tài chính", True),
+    ("Bộ Công an", True),
+    ("Các bộ, ngành liên quan", False),  # a plural names several units
+    ("các trường đại học", False),
+    ("Những đơn vị có liên quan", False),
+    ("Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách)", False),  # a known unit with its role
+])
+def test_a_name_is_offered_ticked_only_when_it_reads_as_one_unit(name, ticked):
+    assert looks_like_one_unit(name) is ticked
 
 
 def test_creating_units_from_names_skips_known_names_collectives_and_repeats(app, runner):
@@ -296,6 +308,7 @@ def test_create_as_units_makes_the_unknown_names_units_and_the_preview_resolves_
 def test_cancel_deletes_the_uploaded_file_and_saves_nothing(app, admin):
     page = _upload(admin, SEED_PLAN.read_text(encoding="utf-8")).get_data(as_text=True)
     kept = _kept(page)
+    assert "Nhóm đơn vị và chỉ tiêu được giao (4 nhóm)" in page  # Appendix 1 of Decision 1872
     path = Path(app.instance_path) / "imports" / f"{kept['token']}{kept['suffix']}"
     assert path.is_file()
     response = admin.post("/admin/import/cancel", data={"csrf_token": csrf_token(admin, "/admin/import"), **kept})

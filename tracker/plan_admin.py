@@ -132,6 +132,17 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+# Plural heads: "các sở, ngành", "những đơn vị có liên quan" name several units, not one.
+_PLURAL_HEADS = ("các ", "những ", "mọi ")
+
+
+def looks_like_one_unit(name: str) -> bool:
+    """Whether an unknown name reads as one unit: not a plural ("Các bộ, ngành liên quan") and carrying no
+    note in brackets ("Bộ X (chủ trì phần chính sách)"), which is more often a known unit with its role."""
+    folded = normalize_text(name).casefold()
+    return not folded.startswith(_PLURAL_HEADS) and "(" not in folded
+
+
 def unit_code(name: str, taken: set[str]) -> str:
     """A code for a new unit: the initials of its name in capitals without marks, abbreviations kept whole
     ("Sở KH&CN" → SKHCN), "-2", "-3" … when taken. Adds the code to `taken`."""

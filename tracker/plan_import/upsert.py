@@ -21,7 +21,7 @@ from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, split_names
 from ..rules.targets import parse_target
 from ..units import UnitDirectory
-from .document import ItemRow, PlanDocument, SectionRows, TargetRow
+from .document import GroupRow, ItemRow, PlanDocument, SectionRows, TargetRow
 
 # Words in an indicator's heading that tell which of the plan's three ratios it is.
 _RATIO_WORDS = (
@@ -65,6 +65,7 @@ class ImportReport:
     # Each item and KPI target as it will be saved (see _item_preview and _target_preview).
     items_preview: list[dict[str, Any]] = field(default_factory=list)
     targets_preview: list[dict[str, Any]] = field(default_factory=list)
+    groups_preview: list[dict[str, Any]] = field(default_factory=list)  # Decision 1872's Appendix 1 groups
     # The document states no number and none was given: nothing was written, the previews still stand.
     number_missing: bool = False
     title: str = ""
@@ -244,7 +245,7 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
         db.session.add(plan)
         report._created(f"kế hoạch {doc.number}")
     else:
-        # A document that does not state a title, issuer or date (e.g. a web page quoting Appendix 1) keeps the old ones.
+        # A document that does not state a title, issuer or date (a web page quoting Appendix 1) keeps the old ones.
         values: dict[str, Any] = {}
         if doc.title:
             values["title"] = doc.title
@@ -259,7 +260,6 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
             report._updated(f"kế hoạch {doc.number}", changed)
     db.session.flush()
 
-    appendix1_units: list[Unit] = []
     if doc.has_appendix1:
         appendix1_units = _save_appendix1(plan, doc, directory, report)
     else:
@@ -283,15 +283,18 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
     """The report of a document that cannot be saved yet: every item and target as it would be saved."""
     appendix1_units = []
     for row in doc.groups:
+        unknown = []
         for written in row.members:
             unit = directory.find(written)
             if unit is None:
                 report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
+                unknown.append(written)
             else:
                 appendix1_units.append(unit)
+        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
     report.targets = len(doc.groups) * len(doc.indicators) + len(doc.targets)
     for row, section_key in zip(doc.sections, section_keys(doc.sections)):
-        report.sections.append({"number": section_key, "title": row.title, "items": len(row.items)})
+        report.sections.append(_section_entry(section_key, row))
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             reference = f"{section_key}.{stt_key}" if section_key else stt_key
             deadline = parse_deadline(item_row.deadline, doc.year)
@@ -307,6 +310,14 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
         report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
 
 
+def _section_entry(key: str, row: SectionRows) -> dict[str, Any]:
+    """A section in the report: its stored number, title and item count, and its appendix when named."""
+    entry: dict[str, Any] = {"number": key, "title": row.title, "items": len(row.items)}
+    if row.appendix:
+        entry["appendix"] = row.appendix
+    return entry
+
+
 def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Names, coordinating: _Names,
                   notes: Mapping[str, str], deadline: Mapping[str, Any]) -> dict[str, Any]:
     """One item as it will be saved, JSON-ready."""
@@ -318,6 +329,15 @@ def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Name
         "deadline_text": deadline["deadline_text"], "due": due.isoformat() if due else None,
         "recurrence": deadline["recurrence"], "ongoing": deadline["is_ongoing"],
         "parsed": deadline["is_deadline_parsed"], "notes": dict(notes),
+    }
+
+
+def _group_preview(row: GroupRow, indicators: list[str], unknown: list[str]) -> dict[str, Any]:
+    """One Appendix 1 group as it will be saved, JSON-ready: its members and one target per indicator."""
+    return {
+        "number": row.number, "name": row.name, "declared_size": row.declared_size, "members": list(row.members),
+        "unknown": unknown,
+        "targets": [{"indicator": name, "value": cell} for name, cell in zip(indicators, row.targets)],
     }
 
 
@@ -351,7 +371,8 @@ def _members_change(current: list[tuple[int, str, int | None]], wanted: list[tup
     found = dict((w, u) for _, w, u in current)
     for _, written, unit_id in wanted:
         if written in found and found[written] != unit_id:
-            phrases.append(f"“{written}” " + (f"nay là {units[unit_id].code}" if unit_id else "không còn khớp danh mục"))
+            now_is = f"nay là {units[unit_id].code}" if unit_id else "không còn khớp danh mục"
+            phrases.append(f"“{written}” {now_is}")
     return phrases or ["thứ tự đơn vị trong nhóm đổi"]
 
 
@@ -390,14 +411,17 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
 
         wanted = []
         units: dict[int, Unit] = {}
+        unknown = []
         for position, written in enumerate(row.members):
             unit = directory.find(written)
             if unit is None:
                 report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
+                unknown.append(written)
             else:
                 members_in_order.append(unit)
                 units[unit.id] = unit
             wanted.append((position, written, unit.id if unit else None))
+        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
         current = [(m.position, m.written, m.unit_id) for m in group.members]
         if current != wanted:
             group.members[:] = [UnitGroupMember(position=p, written=w, unit_id=u) for p, w, u in wanted]
@@ -461,8 +485,8 @@ def _item_names(row: ItemRow, reference: str, directory: UnitDirectory, appendix
 
 
 def _target_names(row: TargetRow, directory: UnitDirectory, report: ImportReport) -> _Names:
-    return _resolve(row.lead, "chủ trì theo dõi chỉ tiêu", directory, [], f"{row.where}, chỉ tiêu “{_short(row.indicator, 40)}”",
-                    report)
+    where = f"{row.where}, chỉ tiêu “{_short(row.indicator, 40)}”"
+    return _resolve(row.lead, "chủ trì theo dõi chỉ tiêu", directory, [], where, report)
 
 
 def _units_shown(rows: list[tuple[str, str, int | None]], codes: Mapping[int, str]) -> str:
@@ -501,7 +525,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
         elif changed := _assign(section, {"title": row.title, "appendix": row.appendix, "position": s_position}):
             report._updated(label, changed)
         db.session.flush()
-        report.sections.append({"number": section_key, "title": row.title, "items": len(row.items)})
+        report.sections.append(_section_entry(section_key, row))
 
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             position += 1
@@ -521,9 +545,12 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                               is_ongoing=deadline.is_ongoing, is_deadline_parsed=deadline.is_parsed,
                               is_due_set_by_hand=False)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
-            wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [("coordinating", w, k, u) for w, k, u in coordinating.rows]
+            wanted = ([("lead", w, k, u) for w, k, u in lead.rows]
+                      + [("coordinating", w, k, u) for w, k, u in coordinating.rows])
             changed: list[str] = []
-            retold = {k for k in ("lead_text", "coordinating_text") if item is not None and getattr(item, k) != values[k]}
+            # A changed cell is told as text; its units are then not told again.
+            retold = {k for k in ("lead_text", "coordinating_text")
+                      if item is not None and getattr(item, k) != values[k]}
             if item is None:
                 item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
                 db.session.add(item)
@@ -534,7 +561,8 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                                                        "is_due_set_by_hand"))
                 read_after = _reading(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
                 if read_before != read_after:
-                    told = next((i for i, p in enumerate(changed) if p.startswith(f"{_WORDS['deadline_text']} “")), None)
+                    deadline_word = f"{_WORDS['deadline_text']} “"
+                    told = next((i for i, p in enumerate(changed) if p.startswith(deadline_word)), None)
                     if told is None:
                         changed.append(f"hạn được hiểu là {_old_to_new(read_before, read_after)}")
                     else:
@@ -551,10 +579,10 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 ]
                 if item.id is not None:
                     changed.extend(_units_change(current, new, retold, codes))
-            _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
-                              years, reference, report, now)
             if changed and item.id is not None:
                 report._updated(f"nhiệm vụ {reference}", changed)
+            _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
+                              years, reference, report, now)
             db.session.flush()
             seen_items.add(item.id)
             report.items += 1
@@ -581,7 +609,8 @@ def _units_change(current: list[tuple[str, str, str, int | None]], new: list[tup
         before = [(w, k, u) for r, w, k, u in current if r == role]
         after = [(w, k, u) for r, w, k, u in new if r == role]
         if before != after and text_key not in retold:
-            phrases.append(f"{word} được nhận là {_old_to_new(_units_shown(before, codes), _units_shown(after, codes))}")
+            told = _old_to_new(_units_shown(before, codes), _units_shown(after, codes))
+            phrases.append(f"{word} được nhận là {told}")
     return phrases
 
 

@@ -27,8 +27,8 @@ from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
 from ..outbox import resend
 from ..plan_admin import (
-    AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, map_name_to_unit,
-    set_due_date, unknown_names,
+    AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
+    map_name_to_unit, set_due_date, unknown_names,
 )
 from ..plan_import import PlanImportError, import_document
 from ..reminders import load_rules, load_send_time, save_rules
@@ -273,6 +273,8 @@ IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf", ".doc")
 _KEPT_FOR = timedelta(days=1)
 # Past this many items the sections start folded, so the page stays readable on a phone.
 _FOLD_AFTER = 50
+# The codes of newly created units named in the confirmation, at most.
+_CODES_SHOWN = 12
 
 
 def _import_dir() -> Path:
@@ -304,6 +306,12 @@ def _unknown_names(report) -> list[tuple[str, list[str]]]:
     return list(found.values())
 
 
+def _offered_names(report) -> list[dict]:
+    """The unknown names as offered to become units: ticked when the name reads as one unit."""
+    return [{"name": name, "places": places, "ticked": looks_like_one_unit(name)}
+            for name, places in _unknown_names(report)]
+
+
 def _shown_item(item: dict) -> dict:
     """A previewed item with its due date as a date and whether a person should look at it."""
     attention = bool(item["unknown"]) or not item["lead"] or (bool(item["deadline_text"]) and not item["parsed"])
@@ -312,12 +320,13 @@ def _shown_item(item: dict) -> dict:
 
 def _sections_with_items(report) -> list[dict]:
     """The previewed items grouped under their sections, in document order."""
-    groups = [{"number": s["number"], "title": s["title"], "items": []} for s in report.sections]
+    groups = [{"number": s["number"], "title": s["title"], "appendix": s.get("appendix", ""), "items": []}
+              for s in report.sections]
     by_number = {g["number"]: g for g in groups}
     for item in map(_shown_item, report.items_preview):
         group = by_number.get(item["section"])
         if group is None:
-            group = by_number[item["section"]] = {"number": item["section"], "title": "", "items": []}
+            group = by_number[item["section"]] = {"number": item["section"], "title": "", "appendix": "", "items": []}
             groups.append(group)
         group["items"].append(item)
     return groups
@@ -341,7 +350,7 @@ def render_preview(report, *, token: str, suffix: str, filename: str, number: st
     return render_template(
         "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
         number=number,
-        is_reimport=is_reimport, sections=_sections_with_items(report), unknown=_unknown_names(report),
+        is_reimport=is_reimport, sections=_sections_with_items(report), unknown=_offered_names(report),
         targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
         fold=report.items > _FOLD_AFTER,
     )
@@ -459,8 +468,9 @@ def import_create_units():
     units = create_units_from_names(names)
     db.session.commit()
     if units:
-        flash(gettext("Đã tạo %(count)s đơn vị mới: %(codes)s. Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
-                      count=len(units), codes=", ".join(f"{u.code} ({u.name})" for u in units)), "success")
+        codes = ", ".join(u.code for u in units[:_CODES_SHOWN]) + (", …" if len(units) > _CODES_SHOWN else "")
+        flash(gettext("Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
+                      count=len(units), codes=codes), "success")
     else:
         flash(gettext("Không tạo đơn vị nào: hãy chọn ít nhất một tên chưa có trong danh mục."), "error")
     return _back_to_preview(form)
