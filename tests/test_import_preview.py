@@ -87,6 +87,8 @@ def test_each_item_gets_a_key_unique_in_its_section_in_document_order(rows, keys
     ([("I", "PHỤ LỤC 1"), ("I", "PHỤ LỤC 2.")], ["I", "PL2.I"]),
     ([("I", ""), ("I", "")], ["I", "I-2"]),  # one appendix naming a section twice
     ([("", "Phụ lục I"), ("", "Phụ lục II")], ["", "PLII"]),
+    ([("I", "PHỤ LỤC"), ("I", "PHỤ LỤC")], ["I", "I-2"]),  # one appendix, unnumbered
+    ([("I", "Phụ lục I"), ("I", "PHỤ LỤC")], ["I", "PL2.I"]),  # no numeral: the appendix's place
 ])
 def test_a_later_appendix_that_numbers_its_sections_again_is_prefixed(sections, keys):
     rows = [SectionRows(number=n, title="", where="", appendix=a) for n, a in sections]

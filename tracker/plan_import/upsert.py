@@ -3,6 +3,7 @@ old → new in words), and keeps everything already recorded (assignments and th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +37,7 @@ _WORDS = {
     "end_year": "năm kết thúc", "appendix": "phụ lục", "position": "thứ tự trong văn bản",
     "task": "nội dung", "lead_text": "đơn vị chủ trì", "coordinating_text": "đơn vị phối hợp",
     "expected_output": "kết quả dự kiến", "deadline_text": "thời hạn",
-    "name": "tên", "ratio": "loại tỷ lệ", "declared_size": "số đơn vị ghi trong văn bản", "text": "giá trị",
+    "name": "tên", "declared_size": "số đơn vị ghi trong văn bản", "text": "giá trị",
     "section": "mục", "group_label": "nhóm", "ref": "số thứ tự", "indicator": "chỉ tiêu", "value_text": "giá trị",
     "unit_of_measure": "đơn vị tính", "period": "thời kỳ", "due_on": "hạn",
 }
@@ -95,6 +96,7 @@ def _shown(value: Any) -> str:
 
 
 def _short(text: str, width: int = _SHOWN) -> str:
+    """The text on one line, cut to `width` characters with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -153,10 +155,13 @@ def _reading(due_on: date | None, recurrence: str | None, is_ongoing: bool, is_p
     return ", ".join(parts) or "không có hạn"
 
 
+_APPENDIX_NUMERAL_RE = re.compile(r"(?:phụ\s*lục|pl)\s*(?:số\s*)?([0-9]+|[ivxlc]+)\b", re.I)
+
+
 def _numeral(appendix: str) -> str:
-    """"II" of "Phụ lục II", "2" of "PHỤ LỤC 2."; "" when the appendix names none."""
-    words = re.findall(r"[0-9A-Za-z]+", appendix)
-    return words[-1].upper() if words and (words[-1].isdigit() or words[-1].isupper()) else ""
+    """"II" of "Phụ lục II", "2" of "PHỤ LỤC số 2."; "" when the appendix names none."""
+    match = _APPENDIX_NUMERAL_RE.search(unicodedata.normalize("NFC", appendix))
+    return match.group(1).upper() if match else ""
 
 
 def _fit(key: str, taken: set[str]) -> str:
@@ -387,7 +392,7 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
             indicator = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio)
             db.session.add(indicator)
             report._created(f"chỉ tiêu ({number})")
-        elif changed := _assign(indicator, {"name": name, "ratio": ratio}):
+        elif changed := _assign(indicator, {"name": name, "ratio": ratio}, quiet=("ratio",)):  # read from the name
             report._updated(f"chỉ tiêu ({number})", changed)
         by_number[number] = indicator
     db.session.flush()
