@@ -16,7 +16,7 @@ from tracker import create_app
 from tracker.accounts import find_unit, hash_password
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Assignment, Unit, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -140,3 +140,26 @@ def login_as(client):
 def user_id(app, who: str) -> int:
     with app.app_context():
         return db.session.scalar(select(User.id).where(User.email == f"{who}@example.org"))
+
+
+def find_assignment(reference: str, code: str) -> Assignment:
+    """One unit's assignment of an item ("I.2", "CDA"), inside an app context."""
+    for assignment in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == code)):
+        if assignment.item.reference == reference:
+            return assignment
+    raise AssertionError(f"no assignment {reference} for {code}")
+
+
+def assignment_of(app, reference: str, code: str) -> tuple[int, int]:
+    """(assignment id, version) of one unit's assignment of an item."""
+    with app.app_context():
+        assignment = find_assignment(reference, code)
+        return assignment.id, assignment.version
+
+
+def post_status(client, assignment_id: int, version: int, token: str | None = None, **fields):
+    """The item page's update form for one assignment, as a browser posts it."""
+    data = {f"a{assignment_id}-{k}": v for k, v in fields.items()}
+    data[f"a{assignment_id}-version"] = str(version)
+    data["csrf_token"] = token or csrf_token(client, "/account")
+    return client.post(f"/assignments/{assignment_id}/status", data=data, content_type="multipart/form-data")

@@ -12,9 +12,9 @@ from tracker.accounts import set_active
 from tracker.api_tokens import revoke_token, token_hash
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import ActionItem, ApiToken, Assignment, Plan, Unit, User
+from tracker.models import ActionItem, ApiToken, Assignment, Plan, User
 
-from .conftest import csrf_token
+from .conftest import assignment_of, csrf_token
 
 PLAN_NUMBER = "1872/QĐ-BVHTTDL"
 COUNTS = {"procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
@@ -32,15 +32,6 @@ def make_token(runner, who: str, name: str = "thử nghiệm") -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def assignment_of(app, reference: str, code: str) -> tuple[int, int]:
-    """(assignment id, version) of one unit's assignment of an item."""
-    with app.app_context():
-        for assignment in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == code)):
-            if assignment.item.reference == reference:
-                return assignment.id, assignment.version
-    raise AssertionError(f"no assignment {reference} for {code}")
 
 
 def item_id(app, reference: str) -> int:

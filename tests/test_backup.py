@@ -35,7 +35,7 @@ from tracker.models import (
 from tracker.rules.kpi import Counts
 from tracker.rules.lifecycle import Change, Evidence
 
-from .conftest import PEOPLE, SEED_PLAN, csrf_token, login, make_user
+from .conftest import PEOPLE, SEED_PLAN, csrf_token, find_assignment, login, make_user, post_status
 
 EVIDENCE = b"%PDF-1.7\n% bien ban nghiem thu\n" + bytes(range(256)) * 40
 EXAMPLE = Counts(procedures_total=12, full_online_eligible=6, full_online_provided=6, partial_online_accepting=6,
@@ -59,18 +59,6 @@ def seed(app) -> None:
         db.session.commit()
 
 
-def assignment_of(reference: str, code: str) -> Assignment:
-    return next(a for a in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == code))
-                if a.item.reference == reference)
-
-
-def post_status(client, assignment_id: int, version: int, **fields):
-    data = {f"a{assignment_id}-{k}": v for k, v in fields.items()}
-    data[f"a{assignment_id}-version"] = str(version)
-    data["csrf_token"] = csrf_token(client, "/account")
-    return client.post(f"/assignments/{assignment_id}/status", data=data, content_type="multipart/form-data")
-
-
 def fill(app) -> None:
     """A seeded app after some work: an evidence file uploaded through the page, history, a comment, KPI
     reports, a rising target's milestones, the day's reminder emails in the outbox, a setting, an API token,
@@ -79,13 +67,13 @@ def fill(app) -> None:
     client = app.test_client()
     assert login(client, "head_cda").status_code == 302
     with app.app_context():
-        cda = assignment_of("I.2", "CDA")
+        cda = find_assignment("I.2", "CDA")
         cda_id, version = cda.id, cda.version
     response = post_status(client, cda_id, version, to_state="done", completed_on="2023-09-04",
                            evidence=(io.BytesIO(EVIDENCE), "biên bản nghiệm thu.pdf"))
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
-        vpc, cbqtg = assignment_of("I.1", "VPC"), assignment_of("I.2", "CBQTG")
+        vpc, cbqtg = find_assignment("I.1", "VPC"), find_assignment("I.2", "CBQTG")
         head_vpc = db.session.scalar(select(User).where(User.email == "head_vpc@example.org"))
         head_cbqtg = db.session.scalar(select(User).where(User.email == "head_cbqtg@example.org"))
         admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
@@ -262,7 +250,7 @@ def test_round_trip_through_the_cli_brings_back_every_row_and_the_evidence_file(
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     login_as("head_vpc")
     with filled.app_context():
-        vpc = assignment_of("I.1", "VPC")
+        vpc = find_assignment("I.1", "VPC")
         vpc_id, version = vpc.id, vpc.version
         largest = db.session.scalar(select(func.max(AssignmentEvent.id)))
     response = post_status(client, vpc_id, version, to_state="in_progress", comment="Đã có hướng dẫn, tiếp tục.")

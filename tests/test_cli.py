@@ -10,7 +10,7 @@ import pytest
     "args, expected",
     [
         (["Tháng 8/2023"], {"text": "Tháng 8/2023", "due": "2023-08-31", "recurrence": None, "ongoing": False, "parsed": True}),
-        (["Hàng năm", "--year", "2023"], {"text": "Hàng năm", "due": "2023-12-31", "recurrence": "yearly", "ongoing": False, "parsed": True}),
+        (["Hàng năm", "--year", "2023"], {"text": "Hàng năm", "due": None, "recurrence": "yearly", "ongoing": True, "parsed": True}),
         (["Quý II/2023 và thường xuyên"], {"text": "Quý II/2023 và thường xuyên", "due": "2023-06-30", "recurrence": None, "ongoing": True, "parsed": True}),
         (["Theo lộ trình của Chính phủ"], {"text": "Theo lộ trình của Chính phủ", "due": None, "recurrence": None, "ongoing": False, "parsed": False}),
     ],

@@ -357,6 +357,33 @@ def test_a_document_without_a_number_asks_for_one_in_the_preview(app, admin):
     assert "Xây dựng cơ sở dữ liệu hộ tịch" in page  # the items are still shown
 
 
+def _reader_asks_for_the_number() -> bool:
+    """Whether the readers raise PlanNumberMissing for a document without a number (the lead's part)."""
+    from tracker.plan_import import PlanImportError, PlanNumberMissing, read_document
+
+    try:
+        read_document(NO_NUMBER.encode(), "no-number.txt")
+    except PlanNumberMissing:
+        return True
+    except PlanImportError:
+        return False
+    return False
+
+
+NO_NUMBER = PROVINCIAL_PLAN.replace("Quyết định số 2139/QĐ-UBND", "Quyết định số    /QĐ-UBND")
+
+
+@pytest.mark.skipif(not _reader_asks_for_the_number(), reason="the readers do not raise PlanNumberMissing yet")
+def test_an_upload_without_a_number_keeps_the_file_and_asks_for_the_number(app, admin):
+    response = _upload(admin, NO_NUMBER)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Văn bản không ghi số hiệu" in page and '<label for="so-hieu-nhap">' in page
+    kept = _kept(page)
+    again = admin.get("/admin/import/preview", query_string={**kept, "number": "2139/QĐ-UBND"})
+    assert "Kế hoạch 2139/QĐ-UBND:" in again.get_data(as_text=True)
+
+
 def test_a_number_typed_in_previews_again_with_it(app, admin):
     kept = _kept(_upload(admin, PROVINCIAL_PLAN).get_data(as_text=True))
     page = admin.get("/admin/import/preview", query_string={**kept, "number": "99/KH-UBND"}).get_data(as_text=True)

@@ -11,30 +11,14 @@ from sqlalchemy import select
 
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import ActionItem, Assignment, AssignmentEvent, Unit
+from tracker.models import ActionItem, Assignment, AssignmentEvent
 
-from .conftest import csrf_token
+from .conftest import assignment_of, csrf_token, post_status
 
 
 @pytest.fixture
 def today():
     return "2023-09-05"
-
-
-def assignment_of(app, reference: str, code: str) -> tuple[int, int]:
-    """(assignment id, version) of one unit's assignment of an item."""
-    with app.app_context():
-        for assignment in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == code)):
-            if assignment.item.reference == reference:
-                return assignment.id, assignment.version
-    raise AssertionError(f"no assignment {reference} for {code}")
-
-
-def post_status(client, assignment_id, version, token=None, **fields):
-    data = {f"a{assignment_id}-{k}": v for k, v in fields.items()}
-    data[f"a{assignment_id}-version"] = str(version)
-    data["csrf_token"] = token or csrf_token(client, "/account")
-    return client.post(f"/assignments/{assignment_id}/status", data=data, content_type="multipart/form-data")
 
 
 def test_vpc_unit_page_shows_item_1_overdue_by_5_days(seeded, client, login_as):

@@ -22,12 +22,12 @@ from tracker.clock import utcnow
 from tracker.evidence import store_evidence
 from tracker.extensions import db
 from tracker.figures import record_figures
-from tracker.models import ActionItem, Assignment, Plan, Unit, User
+from tracker.models import ActionItem, Plan, Unit, User
 from tracker.reports import build_report, period_label, report_docx, report_xlsx, vn_long_date
 from tracker.rules.kpi import Counts
 from tracker.rules.lifecycle import Change, Evidence
 
-from .conftest import make_user
+from .conftest import find_assignment, make_user
 
 H1 = ("2023-01-01", "2023-06-30")
 YEAR = ("2023-01-01", "2023-12-31")
@@ -48,18 +48,13 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 2, 0, tzinfo=timezone.utc)
 
 
-def assignment_of(reference: str, code: str) -> Assignment:
-    return next(a for a in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == code))
-                if a.item.reference == reference)
-
-
 def head_of(code: str) -> User:
     user = db.session.scalar(select(User).join(Unit).where(Unit.code == code, User.role == "unit_head"))
     return user or make_user(f"head_{code.lower()}", "unit_head", code)
 
 
 def move(reference: str, code: str, change: Change, on: date, evidence_file=None) -> None:
-    assignment = assignment_of(reference, code)
+    assignment = find_assignment(reference, code)
     change_assignment(assignment, change, actor=head_of(code), expected_version=assignment.version,
                       today=date(2023, 11, 15), now=at(on), evidence_file=evidence_file)
 
@@ -77,7 +72,7 @@ def moved(seeded):
             document_number="45/QĐ-BQTG", document_date=date(2023, 6, 20),
             document_title="Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
             completed_on=date(2023, 6, 20))), date(2023, 6, 20))
-        cda = assignment_of("I.2", "CDA")
+        cda = find_assignment("I.2", "CDA")
         scan = store_evidence(io.BytesIO(b"%PDF-1.4 ban scan"), "quyet-dinh.pdf", assignment=cda,
                               uploader=head_of("CDA"), now=at(date(2023, 11, 10)),
                               upload_dir=Path(seeded.config["UPLOAD_DIR"]), max_bytes=1 << 20)
@@ -200,7 +195,7 @@ def test_completed_items_of_the_period_with_their_evidence(moved):
 
 def test_only_active_assignments_are_reported(moved):
     with moved.app_context():
-        assignment_of("I.2", "VKHTC").is_active = False
+        find_assignment("I.2", "VKHTC").is_active = False
         db.session.commit()
     report = report_for(moved, *YEAR)
     assert report.totals.total == 13

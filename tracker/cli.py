@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from .reminders import sweep
 from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection, User
 from .plan_import import PlanImportError, import_document
+from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
 from .rules.deadlines import parse_deadline
 from .rules.kpi import (
     FIELDS, STATUS_LABELS, Counts, InconsistentFigures, format_percent, format_points, ratios,
@@ -94,6 +96,65 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
 def parse_deadline_command(text: str, year: int | None) -> None:
     """Đọc thử một thời hạn viết bằng tiếng Việt — parse a deadline."""
     _print_json(parse_deadline(text, year).as_dict())
+
+
+@plan_cli.command("check-corpus")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--only", "only", help="Chỉ các tệp có tên chứa chuỗi này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng chỗ sai, nhiệm vụ thiếu và nhiệm vụ thừa.")
+@click.option("--strict", is_flag=True, help="Thoát với mã 1 khi chưa đạt các ngưỡng chấp nhận (dùng trong CI).")
+def check_corpus_command(folder: Path, only: str | None, as_json: bool, verbose: bool, strict: bool) -> None:
+    """Nhập thử từng văn bản của thư mục (mỗi văn bản có NAME.expected.json) vào cơ sở dữ liệu nháp và so
+    với kết quả đã kiểm tay — score the importer on a folder of hand-checked plans."""
+    documents = [(path, expected) for path, expected in corpus_documents(folder) if not only or only in path.name]
+    if not documents:
+        _fail(f"{folder}: không có văn bản nào kèm tệp .expected.json.")
+    totals = Totals()
+    scores = []
+    with tempfile.TemporaryDirectory(prefix="tracker-corpus-") as scratch_dir:
+        scratch = create_scratch_app(Path(scratch_dir))
+        with scratch.app_context():
+            db.create_all()
+            for path, expected in documents:
+                score = check_document(path, expected, now=utcnow())
+                totals.add(score)
+                scores.append(score)
+            db.session.remove()
+            db.engine.dispose()
+    missed = shortfalls(totals)
+    if as_json:
+        _print_json({"documents": [s.as_dict() for s in scores], "totals": totals.as_dict(), "shortfalls": missed})
+    else:
+        click.echo(f"{'tệp':<40} {'tìm':>7} {'chủ trì':>7} {'phối hợp':>8} {'thời hạn':>8} {'thừa':>4} "
+                   f"{'chỉ tiêu':>8} {'không hiểu':>10} {'giây':>5}")
+        for s in scores:
+            click.echo(f"{s.file:<40} {s.found:>3}/{s.expected_items:<3} {s.lead_exact:>7} {s.coordinating_exact:>8} "
+                       f"{s.deadline_exact:>8} {s.invented:>4} {s.targets_found:>4}/{s.expected_targets:<3} "
+                       f"{s.not_understood:>10} {s.seconds:>5.2f}" + (f"  TỪ CHỐI: {s.refused}" if s.refused else ""))
+            if verbose:
+                for index, what, wanted, seen in s.mismatches:
+                    click.echo(f"    #{index + 1} {what}: cần {wanted!r}, đọc được {seen!r}")
+                for task in s.missing:
+                    click.echo(f"    thiếu: {task}")
+                for task in s.extra:
+                    click.echo(f"    thừa: {task}")
+        click.echo(f"Tổng {totals.files} tệp, {totals.refused} bị từ chối: tìm thấy {totals.found}/"
+                   f"{totals.expected_items} nhiệm vụ ({totals.rate('found'):.1%}); chủ trì đúng "
+                   f"{totals.rate('lead_exact'):.1%}; phối hợp đúng {totals.rate('coordinating_exact'):.1%}; "
+                   f"thời hạn đúng {totals.rate('deadline_exact'):.1%}; {totals.invented} nhiệm vụ thừa; chỉ tiêu "
+                   f"{totals.targets_found}/{totals.expected_targets}; {totals.not_understood} đoạn không hiểu.")
+        click.echo("Chưa đạt: " + "; ".join(missed) if missed else "Đạt mọi ngưỡng chấp nhận.")
+    if strict and missed:
+        sys.exit(1)
+
+
+def create_scratch_app(folder: Path) -> Flask:
+    """An app on an empty SQLite database in folder, for imports that must not touch the real data."""
+    from . import create_app
+
+    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'scratch.sqlite3'}", "SECRET_KEY": "scratch",
+                       "UPLOAD_DIR": str(folder / "uploads"), "LOG_LEVEL": "WARNING"})
 
 
 def _item_summary(item: ActionItem) -> dict:

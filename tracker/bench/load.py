@@ -30,9 +30,8 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from email import message_from_bytes, policy
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select

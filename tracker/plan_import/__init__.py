@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .document import PlanDocument, PlanImportError
+from .document import PlanDocument, PlanImportError, PlanNumberMissing
 from .readers import read_document
 from .upsert import ImportReport, save_plan
 
-__all__ = ["ImportReport", "PlanDocument", "PlanImportError", "import_document", "read_document"]
+__all__ = ["ImportReport", "PlanDocument", "PlanImportError", "PlanNumberMissing", "import_document", "read_document"]
 
 
 def import_document(data: bytes, filename: str, *, now: datetime, number: str | None = None) -> ImportReport:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from .blocks import Cell, Table
 
-__all__ = ["Cell", "GroupRow", "ItemRow", "NotUnderstood", "PlanDocument", "PlanImportError", "SectionRows",
+__all__ = ["Cell", "GroupRow", "ItemRow", "NotUnderstood", "PlanDocument", "PlanImportError", "PlanNumberMissing", "SectionRows",
            "Table", "TargetRow"]
 
 
@@ -16,6 +16,10 @@ class PlanImportError(Exception):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class PlanNumberMissing(PlanImportError):
+    """The document was read but states no number (or left it blank): the person importing gives one."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from ..models import (
     ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, PlanTarget, Target, Unit, UnitGroup,
     UnitGroupMember,
 )
-from ..rules.deadlines import YEARLY, parse_deadline
+from ..rules.deadlines import YEARLY, Deadline, parse_deadline
 from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, split_names
 from ..rules.targets import parse_target
@@ -308,8 +308,7 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
             report.items_preview.append(_item_preview(
                 reference, section_key, stt_key, item_row.task, lead, coordinating, item_row.notes,
-                {"deadline_text": item_row.deadline, "due_on": deadline.due_on, "recurrence": deadline.recurrence,
-                 "is_ongoing": deadline.is_ongoing, "is_deadline_parsed": deadline.is_parsed}))
+                {"deadline_text": item_row.deadline, **_deadline_values(deadline)}))
             report.items += 1
     for target_row in doc.targets:
         report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
@@ -321,6 +320,17 @@ def _section_entry(key: str, row: SectionRows) -> dict[str, Any]:
     if row.appendix:
         entry["appendix"] = row.appendix
     return entry
+
+
+def _deadline_values(deadline: Deadline) -> dict[str, Any]:
+    """The item's deadline columns as read."""
+    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
+              "is_deadline_parsed": deadline.is_parsed}
+    if deadline.recurrence == YEARLY:
+        # A yearly duty is tracked as one assignment a year, each due on that day of its year:
+        # the item keeps the first year's day, and no occurrence is "ongoing" without end.
+        values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
+    return values
 
 
 def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Names, coordinating: _Names,
@@ -546,9 +556,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
             )
             if not keep_manual_date:
-                values.update(due_on=deadline.due_on, recurrence=deadline.recurrence,
-                              is_ongoing=deadline.is_ongoing, is_deadline_parsed=deadline.is_parsed,
-                              is_due_set_by_hand=False)
+                values.update(_deadline_values(deadline), is_due_set_by_hand=False)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
             wanted = ([("lead", w, k, u) for w, k, u in lead.rows]
                       + [("coordinating", w, k, u) for w, k, u in coordinating.rows])

@@ -30,7 +30,7 @@ from ..plan_admin import (
     AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
     map_name_to_unit, set_due_date, unknown_names,
 )
-from ..plan_import import PlanImportError, import_document
+from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
@@ -336,6 +336,10 @@ def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str
     """Read the document and save it in a transaction that is rolled back: the page shows what would be saved."""
     try:
         report = import_document(data, filename, now=utcnow(), number=number or None)
+    except PlanNumberMissing as exc:
+        db.session.rollback()  # the file is kept: the page asks for the number, then previews again
+        return render_template("admin/import.html", form=PlanUploadForm(), number_needed=str(exc), token=token,
+                               suffix=suffix, filename=filename, number=number)
     except PlanImportError as exc:
         db.session.rollback()
         (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
@@ -420,11 +424,13 @@ def confirm_import():
     filename = form.filename.data or path.name
     try:
         report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None)
+    except PlanNumberMissing:
+        report = None
     except PlanImportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.import_plan"))
-    if report.number_missing:
+    if report is None or report.number_missing:
         db.session.rollback()
         flash(gettext("Văn bản không ghi số hiệu: hãy nhập số hiệu rồi xem trước lại trước khi xác nhận."), "error")
         return _back_to_preview(form)
@@ -458,6 +464,9 @@ def import_create_units():
     try:
         report = import_document(path.read_bytes(), form.filename.data or path.name, now=utcnow(),
                                  number=form.number.data or None)
+    except PlanNumberMissing:
+        db.session.rollback()
+        return _back_to_preview(form)  # the page asks for the number first
     except PlanImportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
