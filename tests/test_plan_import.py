@@ -206,7 +206,8 @@ def test_reimporting_a_changed_document_updates_in_place(app, runner, tmp_path):
     report = _import(runner, changed)
     assert (report["created"], report["updated"]) == (0, 2)
     assert sorted(report["changes"]) == [
-        "cập nhật nhiệm vụ I.1: deadline_text, due_on", "cập nhật phân công nhiệm vụ I.1 cho VPC: hạn"]
+        "nhiệm vụ I.1: thời hạn “Tháng 8/2023” → “Tháng 9/2023” (hiểu là 31/08/2023 → 30/09/2023)",
+        "phân công nhiệm vụ I.1 cho VPC: hạn “31/08/2023” → “30/09/2023”"]
     with app.app_context():
         assert item("I.1").due_on == date(2023, 9, 30)
         assert item("I.1").assignments[0].due_on == date(2023, 9, 30)  # the unit's deadline follows

@@ -119,8 +119,17 @@ class UnitEditForm(FlaskForm):
 
 
 class PlanUploadForm(FlaskForm):
-    file = FileField(_l("Văn bản kế hoạch (.txt, .docx, .html)"))
+    file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md)"))
     number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])
+
+
+class KeptUploadForm(FlaskForm):
+    """The steps after a preview (confirm, cancel, create units): which kept upload, with the number typed in."""
+
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    suffix = HiddenField(validators=[DataRequired(), Length(max=10)])
+    filename = HiddenField(validators=[Optional(), Length(max=255)])
+    number = HiddenField(validators=[Optional(), Length(max=80)])
 
 
 class DueDateForm(FlaskForm):

@@ -1,7 +1,10 @@
-"""What an admin fixes by hand after an import: deadlines the grammar could not read, and names the
-unit directory did not know (the mapping is remembered as an alias, so the next import knows it)."""
+"""What an admin fixes by hand around an import: deadlines the grammar could not read, and names the
+unit directory did not know (mapped to a unit and remembered as an alias, or created as new units)."""
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,7 +15,7 @@ from .extensions import db
 from .models import ActionItem, Assignment, ItemUnit, PlanSection, Unit, UnitAlias, UnitGroupMember
 from .rules.deadlines import YEARLY
 from .rules.lifecycle import occurrence_due, occurrence_years
-from .rules.names import fold_name
+from .rules.names import collective_kind, fold_name, normalize_text
 
 
 class AdminFixError(Exception):
@@ -115,3 +118,68 @@ def group_members_by_plan(unit: Unit) -> dict[int, UnitGroupMember]:
     for member in members:
         result[member.group.plan_id] = member
     return result
+
+
+# Words left out of a generated code, as people abbreviate ("Sở Khoa học và Công nghệ" is SKHCN).
+_CODE_SKIPPED_WORDS = frozenset({"va", "cua", "voi"})
+_CODE_LENGTH = 16
+_NAME_LENGTH = 255
+
+
+def _ascii(text: str) -> str:
+    """Vietnamese letters without their marks ("Đồng Tháp" → "Dong Thap")."""
+    text = text.replace("Đ", "D").replace("đ", "d").replace("Ð", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+# Plural heads: "các sở, ngành", "những đơn vị có liên quan" name several units, not one.
+_PLURAL_HEADS = ("các ", "những ", "mọi ")
+
+
+def looks_like_one_unit(name: str) -> bool:
+    """Whether an unknown name reads as one unit: not a plural ("Các bộ, ngành liên quan") and carrying no
+    note in brackets ("Bộ X (chủ trì phần chính sách)"), which is more often a known unit with its role."""
+    folded = normalize_text(name).casefold()
+    return not folded.startswith(_PLURAL_HEADS) and "(" not in folded
+
+
+def unit_code(name: str, taken: set[str]) -> str:
+    """A code for a new unit: the initials of its name in capitals without marks, abbreviations kept whole
+    ("Sở KH&CN" → SKHCN), "-2", "-3" … when taken. Adds the code to `taken`."""
+    words = re.findall(r"[A-Za-z0-9]+", _ascii(normalize_text(name)))
+    parts = []
+    for word in words:
+        if word.lower() in _CODE_SKIPPED_WORDS and len(words) > 1:
+            continue
+        parts.append(word if word.isdigit() or (word.isupper() and len(word) > 1) else word[0].upper())
+    code = "".join(parts)[:_CODE_LENGTH]
+    if len(code) < 2:
+        code = "".join(words).upper()[:_CODE_LENGTH] or "DV"
+    if len(code) < 2:
+        code = f"DV{code}"
+    candidate, n = code, 2
+    while candidate in taken:
+        candidate, n = f"{code}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def create_units_from_names(names: Iterable[str]) -> list[Unit]:
+    """A new unit for each name the directory does not know, with a generated code (editable later in
+    Admin › Đơn vị); names already known, collectives ("các đơn vị có liên quan") and repeats are left out.
+    Flushes, the caller commits."""
+    units = list(db.session.scalars(select(Unit).options(selectinload(Unit.aliases))))
+    known = {u.folded_name for u in units} | {a.folded_alias for u in units for a in u.aliases}
+    taken = {u.code.upper() for u in units}
+    created: list[Unit] = []
+    for written in names:
+        name = normalize_text(written)
+        folded = fold_name(name)
+        if not folded or folded in known or collective_kind(name) is not None or len(name) > _NAME_LENGTH:
+            continue
+        known.add(folded)
+        unit = Unit(code=unit_code(name, taken), name=name, folded_name=folded)
+        db.session.add(unit)
+        created.append(unit)
+    db.session.flush()
+    return created

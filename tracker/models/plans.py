@@ -1,9 +1,10 @@
-"""A plan (a decision's action plan), its sections, action items, the units named on them, and assignments."""
+"""A plan (a decision's action plan), its sections, action items, KPI targets, the units named on them, and
+assignments."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -22,6 +23,7 @@ class Plan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(80), unique=True)  # "1872/QĐ-BVHTTDL"
     title: Mapped[str] = mapped_column(Text, default="")
+    issuer: Mapped[str] = mapped_column(Text, default="", server_default="")  # "UBND tỉnh Đồng Tháp"
     issued_on: Mapped[date | None]
     year: Mapped[int | None] = mapped_column(Integer)
     # Last year of a multi-year plan ("giai đoạn 2023-2025"); yearly items recur up to it.
@@ -35,6 +37,9 @@ class Plan(db.Model):
     items: Mapped[list[ActionItem]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="ActionItem.position"
     )
+    targets: Mapped[list[PlanTarget]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanTarget.position"
+    )
 
 
 class PlanSection(db.Model):
@@ -43,8 +48,11 @@ class PlanSection(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    number: Mapped[str] = mapped_column(String(20))  # "I", "II" … or "1", "a" in paragraph plans
+    # "I", "II" … or "1", "a" in paragraph plans; "PLII.I" for a later appendix that numbers its sections
+    # again from I (the plan's earlier appendix keeps the plain "I").
+    number: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(Text, default="")
+    appendix: Mapped[str] = mapped_column(String(80), default="", server_default="")  # "Phụ lục II", "" when one
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
@@ -73,6 +81,9 @@ class ActionItem(db.Model):
     is_deadline_parsed: Mapped[bool] = mapped_column(default=False)
     # Set when an admin fixes the due date by hand; a re-import then keeps the admin's date.
     is_due_set_by_hand: Mapped[bool] = mapped_column(default=False)
+    # The document's columns or labels the importer keeps without reading them ("Kinh phí", "Ghi chú" …):
+    # heading as written → value, in the document's order.
+    notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     plan: Mapped[Plan] = relationship(back_populates="items")
     section: Mapped[PlanSection] = relationship(back_populates="items")
@@ -99,6 +110,28 @@ class ActionItem(db.Model):
             else:
                 result.append((row.written, row.kind, [row.unit] if row.unit else []))
         return result
+
+
+class PlanTarget(db.Model):
+    """A KPI target a plan's table sets for a unit or group (not Decision 1872's Appendix 1, which is
+    UnitGroup/Target): the indicator, its threshold and who answers for it, all as written."""
+
+    __tablename__ = "plan_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order in the document, from 1
+    section: Mapped[str] = mapped_column(Text, default="")  # the period or group row it sits under ("I")
+    group_label: Mapped[str] = mapped_column(Text, default="")  # a sub-group ("I.1", "I. Kinh tế số")
+    ref: Mapped[str] = mapped_column(Text, default="")  # the row's own number
+    indicator: Mapped[str] = mapped_column(Text)
+    value_text: Mapped[str] = mapped_column(Text, default="")  # "100%", "tối thiểu 40%"
+    unit_of_measure: Mapped[str] = mapped_column(Text, default="")  # "%", "hồ sơ"; "" when none
+    lead_text: Mapped[str] = mapped_column(Text, default="")  # the lead cell as written
+    period: Mapped[str] = mapped_column(Text, default="")  # "Giai đoạn 2025-2027"
+    due_on: Mapped[date | None]  # end of the period
+
+    plan: Mapped[Plan] = relationship(back_populates="targets")
 
 
 class ItemUnit(db.Model):

@@ -1,7 +1,10 @@
-"""Saves a read plan document into the database: creates what is new, updates what changed, and keeps
-everything already recorded (assignments and their history are never deleted)."""
+"""Saves a read plan document into the database: creates what is new, updates what changed (each change told
+old → new in words), and keeps everything already recorded (assignments and their history are never deleted)."""
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,14 +14,15 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
-    ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, Target, Unit, UnitGroup, UnitGroupMember,
+    ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, PlanTarget, Target, Unit, UnitGroup,
+    UnitGroupMember,
 )
-from ..rules.deadlines import YEARLY, parse_deadline
+from ..rules.deadlines import YEARLY, Deadline, parse_deadline
 from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, split_names
 from ..rules.targets import parse_target
 from ..units import UnitDirectory
-from .document import PlanDocument
+from .document import GroupRow, ItemRow, PlanDocument, SectionRows, TargetRow
 
 # Words in an indicator's heading that tell which of the plan's three ratios it is.
 _RATIO_WORDS = (
@@ -26,6 +30,22 @@ _RATIO_WORDS = (
     ("procedures_online", "tthc có phát sinh hồ sơ trực tuyến"),
     ("dossiers_online", "hồ sơ phát sinh trực tuyến"),
 )
+
+# How a change names what changed: in words a reader of the plan uses, never the column's name.
+_WORDS = {
+    "title": "tên", "issuer": "cơ quan ban hành", "issued_on": "ngày ban hành", "year": "năm",
+    "end_year": "năm kết thúc", "appendix": "phụ lục", "position": "thứ tự trong văn bản",
+    "task": "nội dung", "lead_text": "đơn vị chủ trì", "coordinating_text": "đơn vị phối hợp",
+    "expected_output": "kết quả dự kiến", "deadline_text": "thời hạn",
+    "name": "tên", "declared_size": "số đơn vị ghi trong văn bản", "text": "giá trị",
+    "section": "mục", "group_label": "nhóm", "ref": "số thứ tự", "indicator": "chỉ tiêu", "value_text": "giá trị",
+    "unit_of_measure": "đơn vị tính", "period": "thời kỳ", "due_on": "hạn",
+}
+# Stored keys (section numbers, item STT) fit the columns' 20 characters.
+_KEY_LENGTH = 20
+# A changed long text is shown around its first difference, this many characters each side.
+_SHOWN = 60
+PREVIEW_TASK_LENGTH = 120
 
 
 @dataclass
@@ -41,6 +61,16 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     changes: list[str] = field(default_factory=list)
+    # What the document holds that no recogniser read: {"where", "text", "reason"}; never imported.
+    not_understood: list[dict[str, str]] = field(default_factory=list)
+    # Each item and KPI target as it will be saved (see _item_preview and _target_preview).
+    items_preview: list[dict[str, Any]] = field(default_factory=list)
+    targets_preview: list[dict[str, Any]] = field(default_factory=list)
+    groups_preview: list[dict[str, Any]] = field(default_factory=list)  # Decision 1872's Appendix 1 groups
+    # The document states no number and none was given: nothing was written, the previews still stand.
+    number_missing: bool = False
+    title: str = ""
+    issuer: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -49,67 +79,290 @@ class ImportReport:
         self.created += 1
         self.changes.append(f"tạo mới {what}")
 
-    def _updated(self, what: str, fields: list[str]) -> None:
+    def _updated(self, what: str, phrases: list[str]) -> None:
         self.updated += 1
-        self.changes.append(f"cập nhật {what}: {', '.join(fields)}")
+        self.changes.append(f"{what}: {'; '.join(phrases)}")
 
 
-def _assign(obj: Any, values: dict[str, Any]) -> list[str]:
-    """Set values on obj; return the names of the attributes that changed."""
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for key in changed:
-        setattr(obj, key, values[key])
-    return changed
+def _shown(value: Any) -> str:
+    """A saved value as a person reads it."""
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _short(text: str, width: int = _SHOWN) -> str:
+    """The text on one line, cut to `width` characters with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _old_to_new(old: Any, new: Any) -> str:
+    """“old” → “new”; two long texts are cut around their first difference so the change itself shows."""
+    before, after = _shown(old), _shown(new)
+    if max(len(before), len(after)) > _SHOWN and isinstance(old, str) and isinstance(new, str):
+        before, after = " ".join(before.split()), " ".join(after.split())
+        same = 0
+        while same < min(len(before), len(after)) and before[same] == after[same]:
+            same += 1
+        start = max(0, same - _SHOWN // 3)
+
+        def window(text: str) -> str:
+            piece = text[start: start + _SHOWN]
+            return ("…" if start else "") + piece + ("…" if start + _SHOWN < len(text) else "")
+
+        before, after = window(before), window(after)
+    return f"“{before}” → “{after}”"
+
+
+def _assign(obj: Any, values: Mapping[str, Any], *, quiet: Iterable[str] = ()) -> list[str]:
+    """Set values on obj; return each change in words ("thời hạn “Tháng 8” → “Tháng 9”"). Keys in `quiet`
+    are set without a phrase: the caller tells their change its own way."""
+    phrases: list[str] = []
+    quiet = set(quiet)
+    for key, new in values.items():
+        old = getattr(obj, key)
+        if old == new:
+            continue
+        if key not in quiet:
+            if isinstance(new, dict):
+                phrases.extend(_notes_changes(old or {}, new))
+            else:
+                phrases.append(f"{_WORDS.get(key, key)} {_old_to_new(old, new)}")
+        setattr(obj, key, new)
+    return phrases
+
+
+def _notes_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    """One phrase per kept column whose value changed, named by its heading."""
+    return [f"{heading} {_old_to_new(old.get(heading), new.get(heading))}"
+            for heading in [*new, *(h for h in old if h not in new)] if old.get(heading) != new.get(heading)]
+
+
+def _reading(due_on: date | None, recurrence: str | None, is_ongoing: bool, is_parsed: bool) -> str:
+    """How a deadline was understood, in words: "31/08/2023", "hằng năm, 31/12/2023", "thường xuyên"."""
+    if not is_parsed:
+        return "chưa đọc được"
+    parts = [f"{due_on:%d/%m/%Y}"] if due_on else []
+    if recurrence == YEARLY:
+        parts.insert(0, "hằng năm")
+    if is_ongoing:
+        parts.append("thường xuyên")
+    return ", ".join(parts) or "không có hạn"
+
+
+_APPENDIX_NUMERAL_RE = re.compile(r"(?:phụ\s*lục|pl)\s*(?:số\s*)?([0-9]+|[ivxlc]+)\b", re.I)
+
+
+def _numeral(appendix: str) -> str:
+    """"II" of "Phụ lục II", "2" of "PHỤ LỤC số 2."; "" when the appendix names none."""
+    match = _APPENDIX_NUMERAL_RE.search(unicodedata.normalize("NFC", appendix))
+    return match.group(1).upper() if match else ""
+
+
+def _fit(key: str, taken: set[str]) -> str:
+    """`key`, or `key-2`, `key-3` … when taken, cut to the column's length; deterministic in the order asked."""
+    def cut(text: str, suffix: str = "") -> str:
+        return text[: _KEY_LENGTH - len(suffix)] + suffix
+
+    candidate, n = cut(key), 2
+    while candidate in taken:
+        candidate, n = cut(key, f"-{n}"), n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def section_keys(sections: list[SectionRows]) -> list[str]:
+    """The number each section is stored under, in order. A later appendix that numbers its sections again
+    (Phụ lục I has "I", Phụ lục II has "I" too) has all its sections stored as "PLII.I", "PLII.II" …"""
+    runs: list[list[int]] = []
+    for index, row in enumerate(sections):
+        if runs and sections[runs[-1][0]].appendix == row.appendix:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    keys: list[str] = [""] * len(sections)
+    taken: set[str] = set()
+    for run_number, run in enumerate(runs, start=1):
+        numbers = [sections[i].number for i in run]
+        prefix = ""
+        if run_number > 1 and taken & set(numbers):
+            prefix = f"PL{_numeral(sections[run[0]].appendix) or run_number}"
+        for i, number in zip(run, numbers):
+            wanted = (f"{prefix}.{number}" if number else prefix) if prefix else number
+            keys[i] = _fit(wanted, taken)
+    return keys
+
+
+def item_keys(rows: list[ItemRow], taken: set[str]) -> list[str]:
+    """The STT each item is stored under within its section: the STT, "STT-n" for the n-th sub-row of one
+    numbered row, and "-2", "-3" … after a key already used in the section (by document order, so a
+    re-import finds the same rows)."""
+    return [_fit(row.stt if row.subrow is None else f"{row.stt}-{row.subrow}", taken) for row in rows]
+
+
+@dataclass
+class _Names:
+    """A lead or coordinating cell as understood: (written, kind, unit) per name, in order."""
+
+    rows: list[tuple[str, str, Unit | None]]
+
+    @property
+    def written(self) -> list[str]:
+        names: list[str] = []
+        for written, _kind, _unit in self.rows:
+            if not names or names[-1] != written:
+                names.append(written)
+        return names
+
+    @property
+    def unknown(self) -> list[str]:
+        return [written for written, kind, _unit in self.rows if kind == "unknown"]
 
 
 def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportReport:
-    """Create or update the plan that doc describes (matched by number); flushes, the caller commits."""
-    assert doc.number
-    report = ImportReport(plan=doc.number, warnings=list(doc.warnings))
+    """Create or update the plan that doc describes (matched by number); flushes, the caller commits.
+    Without a number nothing is written: the report's previews say what the document holds, and
+    `number_missing` asks the caller for the number."""
+    report = ImportReport(plan=doc.number or "", warnings=list(doc.warnings), title=doc.title, issuer=doc.issuer,
+                          not_understood=[{"where": n.where, "text": n.text, "reason": n.reason}
+                                          for n in doc.not_understood])
     directory = UnitDirectory.from_database()
+    if not doc.number:
+        report.number_missing = True
+        _preview_only(doc, directory, report)
+        return report
     plan = db.session.scalar(
         select(Plan).where(Plan.number == doc.number).options(
             selectinload(Plan.sections),
+            selectinload(Plan.targets),
             selectinload(Plan.items).selectinload(ActionItem.units),
-            selectinload(Plan.items).selectinload(ActionItem.assignments),
+            selectinload(Plan.items).selectinload(ActionItem.assignments).selectinload(Assignment.unit),
         )
     )
     if plan is None:
         plan = Plan(number=doc.number, title=doc.title, year=doc.year, end_year=doc.end_year, source_name=source_name,
-                    issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None)
+                    issuer=doc.issuer, issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None)
         db.session.add(plan)
         report._created(f"kế hoạch {doc.number}")
     else:
-        # A document that does not state a title or date (e.g. a web page quoting Appendix 1) keeps the old ones.
+        # A document that does not state a title, issuer or date (a web page quoting Appendix 1) keeps the old ones.
         values: dict[str, Any] = {}
         if doc.title:
             values["title"] = doc.title
+        if doc.issuer:
+            values["issuer"] = doc.issuer
         if doc.year:
             values["year"] = doc.year
             values["end_year"] = doc.end_year
         if doc.issued_on:
             values["issued_on"] = date.fromisoformat(doc.issued_on)
-        changed = _assign(plan, values)
-        if changed:
+        if changed := _assign(plan, values):
             report._updated(f"kế hoạch {doc.number}", changed)
     db.session.flush()
 
-    appendix1_units: list[Unit] = []
     if doc.has_appendix1:
         appendix1_units = _save_appendix1(plan, doc, directory, report)
     else:
         appendix1_units = _appendix1_units(plan)
     if doc.has_appendix2:
         _save_appendix2(plan, doc, directory, appendix1_units, report, now)
+    if doc.targets:
+        _save_targets(plan, doc.targets, directory, report)
 
-    report.targets = db.session.scalar(
+    report.targets = (db.session.scalar(
         select(db.func.count(Target.id)).join(UnitGroup).where(UnitGroup.plan_id == plan.id)
-    ) or 0
+    ) or 0) + len(plan.targets)
     if report.created or report.updated:
         plan.imported_at = now
         plan.source_name = source_name
     db.session.flush()
     return report
+
+
+def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportReport) -> None:
+    """The report of a document that cannot be saved yet: every item and target as it would be saved."""
+    appendix1_units = []
+    for row in doc.groups:
+        unknown = []
+        for written in row.members:
+            unit = directory.find(written)
+            if unit is None:
+                report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
+                unknown.append(written)
+            else:
+                appendix1_units.append(unit)
+        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
+    report.targets = len(doc.groups) * len(doc.indicators) + len(doc.targets)
+    for row, section_key in zip(doc.sections, section_keys(doc.sections)):
+        report.sections.append(_section_entry(section_key, row))
+        for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
+            reference = f"{section_key}.{stt_key}" if section_key else stt_key
+            deadline = parse_deadline(item_row.deadline, doc.year)
+            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
+            if not deadline.is_parsed:
+                report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
+            report.items_preview.append(_item_preview(
+                reference, section_key, stt_key, item_row.task, lead, coordinating, item_row.notes,
+                {"deadline_text": item_row.deadline, **_deadline_values(deadline)}))
+            report.items += 1
+    for target_row in doc.targets:
+        report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
+
+
+def _section_entry(key: str, row: SectionRows) -> dict[str, Any]:
+    """A section in the report: its stored number, title and item count, and its appendix when named."""
+    entry: dict[str, Any] = {"number": key, "title": row.title, "items": len(row.items)}
+    if row.appendix:
+        entry["appendix"] = row.appendix
+    return entry
+
+
+def _deadline_values(deadline: Deadline) -> dict[str, Any]:
+    """The item's deadline columns as read."""
+    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
+              "is_deadline_parsed": deadline.is_parsed}
+    if deadline.recurrence == YEARLY:
+        # A yearly duty is tracked as one assignment a year, each due on that day of its year:
+        # the item keeps the first year's day, and no occurrence is "ongoing" without end.
+        values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
+    return values
+
+
+def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Names, coordinating: _Names,
+                  notes: Mapping[str, str], deadline: Mapping[str, Any]) -> dict[str, Any]:
+    """One item as it will be saved, JSON-ready."""
+    due = deadline["due_on"]
+    return {
+        "reference": reference, "section": section, "stt": stt, "task": _short(task, PREVIEW_TASK_LENGTH),
+        "lead": lead.written, "coordinating": coordinating.written,
+        "unknown": [*lead.unknown, *coordinating.unknown],
+        "deadline_text": deadline["deadline_text"], "due": due.isoformat() if due else None,
+        "recurrence": deadline["recurrence"], "ongoing": deadline["is_ongoing"],
+        "parsed": deadline["is_deadline_parsed"], "notes": dict(notes),
+    }
+
+
+def _group_preview(row: GroupRow, indicators: list[str], unknown: list[str]) -> dict[str, Any]:
+    """One Appendix 1 group as it will be saved, JSON-ready: its members and one target per indicator."""
+    return {
+        "number": row.number, "name": row.name, "declared_size": row.declared_size, "members": list(row.members),
+        "unknown": unknown,
+        "targets": [{"indicator": name, "value": cell} for name, cell in zip(indicators, row.targets)],
+    }
+
+
+def _target_preview(row: TargetRow, lead: _Names) -> dict[str, Any]:
+    """One KPI target as it will be saved, JSON-ready."""
+    return {
+        "section": row.section, "group": row.group, "ref": row.ref, "indicator": row.indicator, "value": row.value,
+        "unit_of_measure": row.unit_of_measure, "lead_text": row.lead, "lead": lead.written, "unknown": lead.unknown,
+        "period": row.period, "due": row.due, "where": row.where,
+    }
 
 
 def _appendix1_units(plan: Plan) -> list[Unit]:
@@ -119,6 +372,23 @@ def _appendix1_units(plan: Plan) -> list[Unit]:
         .where(UnitGroup.plan_id == plan.id).order_by(UnitGroup.number, UnitGroupMember.position)
     )
     return list(db.session.scalars(query))
+
+
+def _members_change(current: list[tuple[int, str, int | None]], wanted: list[tuple[int, str, int | None]],
+                    units: Mapping[int, Unit]) -> list[str]:
+    """A group's member list change in words: names added, names dropped, names now found in the directory."""
+    before, after = [w for _, w, _ in current], [w for _, w, _ in wanted]
+    phrases = []
+    if added := [w for w in after if w not in before]:
+        phrases.append("thêm " + ", ".join(f"“{w}”" for w in added))
+    if dropped := [w for w in before if w not in after]:
+        phrases.append("bớt " + ", ".join(f"“{w}”" for w in dropped))
+    found = dict((w, u) for _, w, u in current)
+    for _, written, unit_id in wanted:
+        if written in found and found[written] != unit_id:
+            now_is = f"nay là {units[unit_id].code}" if unit_id else "không còn khớp danh mục"
+            phrases.append(f"“{written}” {now_is}")
+    return phrases or ["thứ tự đơn vị trong nhóm đổi"]
 
 
 def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, report: ImportReport) -> list[Unit]:
@@ -132,7 +402,7 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
             indicator = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio)
             db.session.add(indicator)
             report._created(f"chỉ tiêu ({number})")
-        elif changed := _assign(indicator, {"name": name, "ratio": ratio}):
+        elif changed := _assign(indicator, {"name": name, "ratio": ratio}, quiet=("ratio",)):  # read from the name
             report._updated(f"chỉ tiêu ({number})", changed)
         by_number[number] = indicator
     db.session.flush()
@@ -155,39 +425,50 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
             report._updated(label, changed)
 
         wanted = []
+        units: dict[int, Unit] = {}
+        unknown = []
         for position, written in enumerate(row.members):
             unit = directory.find(written)
             if unit is None:
                 report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
+                unknown.append(written)
             else:
                 members_in_order.append(unit)
+                units[unit.id] = unit
             wanted.append((position, written, unit.id if unit else None))
+        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
         current = [(m.position, m.written, m.unit_id) for m in group.members]
         if current != wanted:
             group.members[:] = [UnitGroupMember(position=p, written=w, unit_id=u) for p, w, u in wanted]
             if group.id is not None and current:
-                report._updated(label, ["đơn vị trong nhóm"])
+                report._updated(f"{label}, đơn vị trong nhóm", _members_change(current, wanted, units))
 
         targets = {t.indicator_id: t for t in group.targets}
         db.session.flush()
         for number, cell in enumerate(row.targets, start=1):
             indicator = by_number[number]
             parsed = parse_target(cell)
-            values = {"kind": parsed.kind, "value_min": parsed.value_min, "value_max": parsed.value_max,
-                      "note": parsed.note, "text": parsed.text}
+            values = {"text": parsed.text, "kind": parsed.kind, "value_min": parsed.value_min,
+                      "value_max": parsed.value_max, "note": parsed.note}
             target = targets.get(indicator.id)
             what = f"chỉ tiêu ({number}) của {label}"
             if target is None:
                 group.targets.append(Target(indicator_id=indicator.id, **values))
                 report._created(what)
-            elif changed := _assign(target, values):
-                report._updated(what, changed)
+            elif any(getattr(target, k) != v for k, v in values.items()):
+                # The other values are read from the text: a change of text says it all.
+                if target.text != parsed.text:
+                    phrase = f"giá trị {_old_to_new(target.text, parsed.text)}"
+                else:
+                    phrase = f"giá trị “{parsed.text}” được hiểu lại"
+                _assign(target, values, quiet=values)
+                report._updated(what, [phrase])
     db.session.flush()
     return members_in_order
 
 
 def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: list[Unit],
-             where: str, report: ImportReport) -> list[tuple[str, str, Unit | None]]:
+             where: str, report: ImportReport) -> _Names:
     """The (written name, kind, unit) rows for one lead/coordinating cell, in order."""
     rows: list[tuple[str, str, Unit | None]] = []
     names = split_names(cell, lambda n: directory.find(n) is not None or collective_kind(n) is not None)
@@ -208,93 +489,181 @@ def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: li
         else:
             report.unknown_units.append({"name": name, "where": f"{where} ({role})"})
             rows.append((name, "unknown", None))
-    return rows
+    return _Names(rows)
+
+
+def _item_names(row: ItemRow, reference: str, directory: UnitDirectory, appendix1_units: list[Unit],
+                report: ImportReport) -> tuple[_Names, _Names]:
+    where = f"{row.where}, nhiệm vụ {reference}"
+    return (_resolve(row.lead, "đơn vị chủ trì", directory, appendix1_units, where, report),
+            _resolve(row.coordinating, "đơn vị phối hợp", directory, appendix1_units, where, report))
+
+
+def _target_names(row: TargetRow, directory: UnitDirectory, report: ImportReport) -> _Names:
+    where = f"{row.where}, chỉ tiêu “{_short(row.indicator, 40)}”"
+    return _resolve(row.lead, "chủ trì theo dõi chỉ tiêu", directory, [], where, report)
+
+
+def _units_shown(rows: list[tuple[str, str, int | None]], codes: Mapping[int, str]) -> str:
+    """The names of one role as matched: "Vụ Pháp chế (VPC); Sở X (chưa có trong danh mục)"."""
+    shown = []
+    for written, kind, unit_id in rows:
+        if kind == "collective":
+            text = f"{written} (các đơn vị của Phụ lục 1)"
+        elif unit_id is not None:
+            text = f"{written} ({codes.get(unit_id, unit_id)})"
+        elif kind == "unknown":
+            text = f"{written} (chưa có trong danh mục)"
+        else:
+            text = f"{written} (không chỉ rõ đơn vị)"
+        if text not in shown:
+            shown.append(text)
+    return "; ".join(shown)
 
 
 def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, appendix1_units: list[Unit],
                     report: ImportReport, now: datetime) -> None:
     sections = {s.number: s for s in plan.sections}
     items = {(i.section_id, i.stt): i for i in plan.items}
+    codes: dict[int, str] = {unit_id: code for unit_id, code in db.session.execute(select(Unit.id, Unit.code))}
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
     seen_items: set[int] = set()
     position = 0
-    for s_position, row in enumerate(doc.sections):
-        section = sections.get(row.number)
-        label = f"mục {row.number}" if row.number else "mục (không số)"
+    for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
+        section = sections.get(section_key)
+        label = f"mục {section_key}" if section_key else "mục (không số)"
         if section is None:
-            section = PlanSection(number=row.number, title=row.title, position=s_position)
+            section = PlanSection(number=section_key, title=row.title, position=s_position, appendix=row.appendix)
             plan.sections.append(section)
-            sections[row.number] = section
+            sections[section_key] = section
             report._created(label)
-        elif changed := _assign(section, {"title": row.title, "position": s_position}):
+        elif changed := _assign(section, {"title": row.title, "appendix": row.appendix, "position": s_position}):
             report._updated(label, changed)
         db.session.flush()
-        report.sections.append({"number": row.number, "title": row.title, "items": len(row.items)})
+        report.sections.append(_section_entry(section_key, row))
 
-        for item_row in row.items:
+        for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             position += 1
-            reference = f"{row.number}.{item_row.stt}" if row.number else item_row.stt
+            reference = f"{section_key}.{stt_key}" if section_key else stt_key
             deadline = parse_deadline(item_row.deadline, plan.year)
             values = {
                 "task": item_row.task, "lead_text": item_row.lead, "coordinating_text": item_row.coordinating,
                 "expected_output": item_row.expected_output, "deadline_text": item_row.deadline,
-                "position": position,
+                "notes": dict(item_row.notes), "position": position,
             }
-            item = items.get((section.id, item_row.stt))
+            item = items.get((section.id, stt_key))
             keep_manual_date = (
                 item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
             )
             if not keep_manual_date:
-                values.update(due_on=deadline.due_on, recurrence=deadline.recurrence,
-                              is_ongoing=deadline.is_ongoing, is_deadline_parsed=deadline.is_parsed,
-                              is_due_set_by_hand=False)
-                if deadline.recurrence == YEARLY:
-                    # A yearly duty is tracked as one assignment a year, each due on that day of its year:
-                    # the item keeps the first year's day, and no occurrence is "ongoing" without end.
-                    values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
+                values.update(_deadline_values(deadline), is_due_set_by_hand=False)
+            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
+            wanted = ([("lead", w, k, u) for w, k, u in lead.rows]
+                      + [("coordinating", w, k, u) for w, k, u in coordinating.rows])
+            changed: list[str] = []
+            # A changed cell is told as text; its units are then not told again.
+            retold = {k for k in ("lead_text", "coordinating_text")
+                      if item is not None and getattr(item, k) != values[k]}
             if item is None:
-                item = ActionItem(plan=plan, section=section, stt=item_row.stt, **values)
+                item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
                 db.session.add(item)
                 report._created(f"nhiệm vụ {reference}")
-                changed: list[str] = []
             else:
-                changed = _assign(item, values)
+                read_before = _reading(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                changed = _assign(item, values, quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed",
+                                                       "is_due_set_by_hand"))
+                read_after = _reading(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                if read_before != read_after:
+                    deadline_word = f"{_WORDS['deadline_text']} “"
+                    told = next((i for i, p in enumerate(changed) if p.startswith(deadline_word)), None)
+                    if told is None:
+                        changed.append(f"hạn được hiểu là {_old_to_new(read_before, read_after)}")
+                    else:
+                        changed[told] += f" (hiểu là {read_before} → {read_after})"
             if not deadline.is_parsed and not keep_manual_date:
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
 
-            wanted = [
-                ("lead", written, kind, unit_id)
-                for written, kind, unit_id in _resolve(item_row.lead, "đơn vị chủ trì", directory,
-                                                       appendix1_units, f"{item_row.where}, nhiệm vụ {reference}",
-                                                       report)
-            ] + [
-                ("coordinating", written, kind, unit_id)
-                for written, kind, unit_id in _resolve(item_row.coordinating, "đơn vị phối hợp", directory,
-                                                       appendix1_units, f"{item_row.where}, nhiệm vụ {reference}",
-                                                       report)
-            ]
             current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
-            if current != [(r, w, k, u.id if u else None) for r, w, k, u in wanted]:
+            new = [(r, w, k, u.id if u else None) for r, w, k, u in wanted]
+            if current != new:
                 item.units[:] = [
                     ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
                     for p, (r, w, k, u) in enumerate(wanted)
                 ]
                 if item.id is not None:
-                    changed.append("đơn vị")
-            _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
-                              years, reference, report, now)
+                    changed.extend(_units_change(current, new, retold, codes))
             if changed and item.id is not None:
                 report._updated(f"nhiệm vụ {reference}", changed)
+            _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
+                              years, reference, report, now)
             db.session.flush()
             seen_items.add(item.id)
             report.items += 1
             report.assignments += sum(1 for a in item.assignments if a.is_active)
+            report.items_preview.append(_item_preview(
+                reference, section_key, stt_key, item.task, lead, coordinating, item.notes,
+                {"deadline_text": item.deadline_text, "due_on": item.due_on, "recurrence": item.recurrence,
+                 "is_ongoing": item.is_ongoing, "is_deadline_parsed": item.is_deadline_parsed}))
 
     for item in plan.items:
         if item.id not in seen_items and item.id is not None:
             report.warnings.append(
                 f"nhiệm vụ {item.reference} có trong dữ liệu nhưng không còn trong văn bản: giữ nguyên, không xóa."
             )
+
+
+def _units_change(current: list[tuple[str, str, str, int | None]], new: list[tuple[str, str, str, int | None]],
+                  retold: set[str], codes: Mapping[int, str]) -> list[str]:
+    """The units of an item matched differently (a name now in the directory, a collective expanded): one
+    phrase per role whose cell text did not change — a changed cell is already told as text."""
+    phrases = []
+    for role, text_key, word in (("lead", "lead_text", "đơn vị chủ trì"),
+                                 ("coordinating", "coordinating_text", "đơn vị phối hợp")):
+        before = [(w, k, u) for r, w, k, u in current if r == role]
+        after = [(w, k, u) for r, w, k, u in new if r == role]
+        if before != after and text_key not in retold:
+            told = _old_to_new(_units_shown(before, codes), _units_shown(after, codes))
+            phrases.append(f"{word} được nhận là {told}")
+    return phrases
+
+
+def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, report: ImportReport) -> None:
+    """The plan's KPI targets: a re-import updates each in place, matched by its place and indicator (then
+    by its position), and never duplicates; a target no longer in the document is kept, with a warning."""
+    def key(section: str, group: str, ref: str, indicator: str) -> tuple[str, str, str, str]:
+        return section, group, ref, " ".join(indicator.split()).casefold()
+
+    unmatched = list(plan.targets)
+    by_key: dict[tuple[str, str, str, str], list[PlanTarget]] = {}
+    for target in unmatched:
+        by_key.setdefault(key(target.section, target.group_label, target.ref, target.indicator), []).append(target)
+    found: list[PlanTarget | None] = []
+    for row in rows:
+        same = by_key.get(key(row.section, row.group, row.ref, row.indicator))
+        target = same.pop(0) if same else None
+        if target is not None:
+            unmatched.remove(target)
+        found.append(target)
+    by_position = {t.position: t for t in unmatched}
+    for position, (row, target) in enumerate(zip(rows, found), start=1):
+        values = {
+            "position": position, "section": row.section, "group_label": row.group, "ref": row.ref,
+            "indicator": row.indicator, "value_text": row.value, "unit_of_measure": row.unit_of_measure,
+            "lead_text": row.lead, "period": row.period, "due_on": date.fromisoformat(row.due) if row.due else None,
+        }
+        what = f"chỉ tiêu “{_short(row.indicator, 50)}”"
+        if target is None and (target := by_position.pop(position, None)) is not None:
+            unmatched.remove(target)
+        if target is None:
+            plan.targets.append(PlanTarget(**values))
+            report._created(what)
+        elif changed := _assign(target, values):
+            report._updated(what, changed)
+        report.targets_preview.append(_target_preview(row, _target_names(row, directory, report)))
+    for target in unmatched:
+        report.warnings.append(f"chỉ tiêu “{_short(target.indicator, 50)}” có trong dữ liệu nhưng không còn trong "
+                               "văn bản: giữ nguyên, không xóa.")
+    db.session.flush()
 
 
 def _sync_assignments(item: ActionItem, lead_units: list[Unit], years: list[int], reference: str,
@@ -312,9 +681,10 @@ def _sync_assignments(item: ActionItem, lead_units: list[Unit], years: list[int]
             item.assignments.append(Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now))
             report._created(what)
             continue
-        changed = _assign(assignment, {"is_active": True, "due_on": due})
-        if changed:
-            report._updated(what, ["giao lại" if c == "is_active" else "hạn" for c in changed])
+        phrases = ["giao lại"] if not assignment.is_active else []
+        phrases += _assign(assignment, {"is_active": True, "due_on": due}, quiet=("is_active",))
+        if phrases:
+            report._updated(what, phrases)
     for key, assignment in existing.items():
         if key not in wanted and assignment.is_active:
             assignment.is_active = False

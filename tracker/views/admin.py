@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -17,18 +19,21 @@ from ..accounts import AccountError, create_user, rebind, set_active
 from ..clock import utcnow
 from ..extensions import db
 from ..forms import (
-    DueDateForm, EmptyForm, MapNameForm, PlanUploadForm, RebindForm, ReminderRulesForm, UnitEditForm, UserForm,
+    DueDateForm, EmptyForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm, ReminderRulesForm, UnitEditForm,
+    UserForm,
 )
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
 from ..outbox import resend
 from ..plan_admin import (
-    AdminFixError, group_members_by_plan, items_needing_a_date, map_name_to_unit, set_due_date, unknown_names,
+    AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
+    map_name_to_unit, set_due_date, unknown_names,
 )
-from ..plan_import import PlanImportError, import_document
+from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
+from ..rules.names import fold_name
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
 from ..units import UnitChanges, UnitInvalid, save_unit
 from .access import require
@@ -260,12 +265,99 @@ def edit_unit(unit_id: int | None):
 
 
 # --- Plan import ------------------------------------------------------------------------------------
+# Upload → preview (a dry run, rolled back) → confirm or cancel. The uploaded file is kept under a random
+# token between the steps; "create these as new units" and a number typed in re-run the preview on it.
 
-IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm")
+IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf", ".doc")
+# A preview nobody confirmed or cancelled leaves its file behind; the next upload removes such files.
+_KEPT_FOR = timedelta(days=1)
+# Past this many items the sections start folded, so the page stays readable on a phone.
+_FOLD_AFTER = 50
+# The codes of newly created units named in the confirmation, at most.
+_CODES_SHOWN = 12
 
 
 def _import_dir() -> Path:
     return Path(current_app.instance_path) / "imports"
+
+
+def _kept_path(token: str, suffix: str) -> Path | None:
+    """The kept upload for a token, or None when the token is malformed or the file is gone."""
+    if suffix not in IMPORT_SUFFIXES or re.fullmatch(r"[0-9a-f]{32}", token or "") is None:
+        return None
+    path = _import_dir() / f"{token}{suffix}"
+    return path if path.is_file() else None
+
+
+def _sweep_kept_uploads() -> None:
+    # File times are the machine's clock, not the app's (possibly pinned) "today".
+    folder = _import_dir()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if time.time() - path.stat().st_mtime > _KEPT_FOR.total_seconds():
+                path.unlink(missing_ok=True)
+
+
+def _unknown_names(report) -> list[tuple[str, list[str]]]:
+    """Each unknown name once (spelling variants together), with the places it is written."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for entry in report.unknown_units:
+        found.setdefault(fold_name(entry["name"]), (entry["name"], []))[1].append(entry["where"])
+    return list(found.values())
+
+
+def _offered_names(report) -> list[dict]:
+    """The unknown names as offered to become units: ticked when the name reads as one unit."""
+    return [{"name": name, "places": places, "ticked": looks_like_one_unit(name)}
+            for name, places in _unknown_names(report)]
+
+
+def _shown_item(item: dict) -> dict:
+    """A previewed item with its due date as a date and whether a person should look at it."""
+    attention = bool(item["unknown"]) or not item["lead"] or (bool(item["deadline_text"]) and not item["parsed"])
+    return {**item, "due_on": date.fromisoformat(item["due"]) if item["due"] else None, "attention": attention}
+
+
+def _sections_with_items(report) -> list[dict]:
+    """The previewed items grouped under their sections, in document order."""
+    groups = [{"number": s["number"], "title": s["title"], "appendix": s.get("appendix", ""), "items": []}
+              for s in report.sections]
+    by_number = {g["number"]: g for g in groups}
+    for item in map(_shown_item, report.items_preview):
+        group = by_number.get(item["section"])
+        if group is None:
+            group = by_number[item["section"]] = {"number": item["section"], "title": "", "appendix": "", "items": []}
+            groups.append(group)
+        group["items"].append(item)
+    return groups
+
+
+def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str):
+    """Read the document and save it in a transaction that is rolled back: the page shows what would be saved."""
+    try:
+        report = import_document(data, filename, now=utcnow(), number=number or None)
+    except PlanNumberMissing as exc:
+        db.session.rollback()  # the file is kept: the page asks for the number, then previews again
+        return render_template("admin/import.html", form=PlanUploadForm(), number_needed=str(exc), token=token,
+                               suffix=suffix, filename=filename, number=number)
+    except PlanImportError as exc:
+        db.session.rollback()
+        (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+        return render_template("admin/import.html", form=PlanUploadForm(), error=str(exc), filename=filename), 422
+    db.session.rollback()  # a dry run: the preview only
+    return render_preview(report, token=token, suffix=suffix, filename=filename, number=number)
+
+
+def render_preview(report, *, token: str, suffix: str, filename: str, number: str) -> str:
+    """The preview page of an import report made in a transaction already rolled back."""
+    is_reimport = bool(report.plan) and db.session.scalar(select(Plan.id).where(Plan.number == report.plan)) is not None
+    return render_template(
+        "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
+        number=number,
+        is_reimport=is_reimport, sections=_sections_with_items(report), unknown=_offered_names(report),
+        targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
+        fold=report.items > _FOLD_AFTER,
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -281,48 +373,116 @@ def import_plan():
         return render_template("admin/import.html", form=form), 422
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        form.file.errors.append(gettext("Chỉ nhận tệp .txt, .docx hoặc .html (tệp .doc hãy lưu lại dạng .docx)."))
+        form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt hoặc .md."))
         return render_template("admin/import.html", form=form), 422
     data = upload.read()
-    try:
-        report = import_document(data, upload.filename, now=utcnow(), number=form.number.data or None)
-    except PlanImportError as exc:
-        db.session.rollback()
-        return render_template("admin/import.html", form=form, error=str(exc), filename=upload.filename), 422
-    db.session.rollback()  # a dry run: the preview only
+    _sweep_kept_uploads()
     token = secrets.token_hex(16)
     folder = _import_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{token}{suffix}").write_bytes(data)
-    return render_template("admin/import.html", form=form, report=report, token=token, suffix=suffix,
-                           filename=upload.filename, number=form.number.data or "", confirm_form=EmptyForm())
+    return _preview(data, upload.filename, token=token, suffix=suffix, number=form.number.data or "")
+
+
+@bp.get("/import/preview")
+def import_preview():
+    """The preview again, for the kept upload: after units were created, or with the number typed in."""
+    require(MANAGE_SETTINGS)
+    token, suffix = request.args.get("token", ""), request.args.get("suffix", "")
+    path = _kept_path(token, suffix)
+    if path is None:
+        flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải văn bản lên lại."), "error")
+        return redirect(url_for("admin.import_plan"))
+    number = " ".join(request.args.get("number", "").split())[:80]
+    return _preview(path.read_bytes(), request.args.get("filename") or path.name, token=token, suffix=suffix,
+                    number=number)
+
+
+def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
+    """The posted form naming a kept upload (400 without a valid CSRF token), and the upload's file."""
+    form = KeptUploadForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    path = None if form.errors else _kept_path(form.token.data, form.suffix.data)
+    if path is None:
+        flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải văn bản lên lại."), "error")
+    return form, path
+
+
+def _back_to_preview(form: KeptUploadForm):
+    return redirect(url_for("admin.import_preview", token=form.token.data, suffix=form.suffix.data,
+                            filename=form.filename.data or None, number=form.number.data or None))
 
 
 @bp.post("/import/confirm")
 def confirm_import():
     """Save the previewed document."""
     require(MANAGE_SETTINGS)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    token, suffix = request.form.get("token", ""), request.form.get("suffix", "")
-    valid = re.fullmatch(r"[0-9a-f]{32}", token) is not None and suffix in IMPORT_SUFFIXES
-    path = _import_dir() / f"{token}{suffix}"
-    if not valid or not path.is_file():
-        flash(gettext("Bản xem trước đã hết hạn; hãy tải văn bản lên lại."), "error")
+    form, path = _kept_upload_posted()
+    if path is None:
         return redirect(url_for("admin.import_plan"))
-    filename = request.form.get("filename") or path.name
+    filename = form.filename.data or path.name
     try:
-        report = import_document(path.read_bytes(), filename, now=utcnow(), number=request.form.get("number") or None)
+        report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None)
+    except PlanNumberMissing:
+        report = None
     except PlanImportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.import_plan"))
+    if report is None or report.number_missing:
+        db.session.rollback()
+        flash(gettext("Văn bản không ghi số hiệu: hãy nhập số hiệu rồi xem trước lại trước khi xác nhận."), "error")
+        return _back_to_preview(form)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(gettext("Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.", plan=report.plan,
                   created=report.created, updated=report.updated), "success")
     plan = db.session.scalar(select(Plan).where(Plan.number == report.plan))
     return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.post("/import/cancel")
+def cancel_import():
+    """Drop the previewed document: its kept file is deleted and nothing is saved."""
+    require(MANAGE_SETTINGS)
+    _form, path = _kept_upload_posted()
+    if path is not None:
+        path.unlink(missing_ok=True)
+        flash(gettext("Đã huỷ: không có gì được lưu và tệp vừa tải lên đã được xoá."), "success")
+    return redirect(url_for("admin.import_plan"))
+
+
+@bp.post("/import/units")
+def import_create_units():
+    """Create the previewed document's unknown names (those ticked) as new units, then preview again so the
+    names resolve."""
+    require(MANAGE_SETTINGS)
+    form, path = _kept_upload_posted()
+    if path is None:
+        return redirect(url_for("admin.import_plan"))
+    try:
+        report = import_document(path.read_bytes(), form.filename.data or path.name, now=utcnow(),
+                                 number=form.number.data or None)
+    except PlanNumberMissing:
+        db.session.rollback()
+        return _back_to_preview(form)  # the page asks for the number first
+    except PlanImportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.import_plan"))
+    db.session.rollback()  # the dry run only tells which names are still unknown
+    ticked = {fold_name(name) for name in request.form.getlist("names")}
+    names = [name for name, _places in _unknown_names(report) if fold_name(name) in ticked]
+    units = create_units_from_names(names)
+    db.session.commit()
+    if units:
+        codes = ", ".join(u.code for u in units[:_CODES_SHOWN]) + (", …" if len(units) > _CODES_SHOWN else "")
+        flash(gettext("Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
+                      count=len(units), codes=codes), "success")
+    else:
+        flash(gettext("Không tạo đơn vị nào: hãy chọn ít nhất một tên chưa có trong danh mục."), "error")
+    return _back_to_preview(form)
 
 
 # --- Deadlines and unknown names -------------------------------------------------------------------
