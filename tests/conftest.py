@@ -20,6 +20,10 @@ from tracker.models import Assignment, Unit, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# The development corpus of real plans with hand-checked ground truth: shared/corpus beside the clone (CI
+# lays shared/ there), found from any folder above this one so a git worktree finds it too.
+CORPUS = next((folder / "shared" / "corpus" for folder in ROOT.parents if (folder / "shared" / "corpus").is_dir()),
+              ROOT.parent / "shared" / "corpus")
 SEED_PLAN = SEEDS / "plan-1872-QD-BVHTTDL-2023.txt"
 SEED_APPENDIX1_PIPES = SEEDS / "plan-1872-appendix1-pipe-table.txt"
 PASSWORD = "mat-khau-thu-nghiem-2023"

@@ -5,7 +5,8 @@ import html
 import io
 from pathlib import Path
 
-from tracker.plan_import.text_tables import read_tab_tables
+from tracker.plan_import.blocks import Table
+from tracker.plan_import.sources import read_blocks
 
 HEADING = "KẾ HOẠCH"
 TITLE = "HÀNH ĐỘNG NÂNG CAO CHẤT LƯỢNG VÀ HIỆU QUẢ CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN NĂM 2023"
@@ -14,7 +15,7 @@ ATTACHED = "(Kèm theo Quyết định số 1872/QĐ-BVHTTDL ngày 13 tháng 7 n
 
 def seed_tables(seed: Path) -> list[list[list[str]]]:
     """The seed's Appendix 1 and Appendix 2 as rows of cell texts (cells keep their line breaks)."""
-    tables = read_tab_tables(seed.read_text(encoding="utf-8").splitlines())
+    tables = [block for block in read_blocks(seed.read_bytes(), seed.name) if isinstance(block, Table)]
     found = []
     for table in tables:
         rows = [[c.text.strip() for c in row] for row in table.rows]

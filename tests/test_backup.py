@@ -30,7 +30,8 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.figures import record_figures
 from tracker.models import (
-    Assignment, AssignmentEvent, EvidenceFile, ItemComment, Setting, TargetMilestone, Unit, UnitGroup, User,
+    Assignment, AssignmentEvent, EvidenceFile, ItemComment, PlanTarget, Setting, TargetMilestone, Unit, UnitGroup,
+    User,
 )
 from tracker.rules.kpi import Counts
 from tracker.rules.lifecycle import Change, Evidence
@@ -101,6 +102,11 @@ def fill(app) -> None:
                              TargetMilestone(due_on=date(2023, 9, 30), value=Decimal("72.5"))]
         create_token(admin, "máy chủ báo cáo", now=utcnow())
         new_calendar_token(db.session.get(Unit, vpc.unit_id))
+        # A plan's own KPI target row (read from a target table) and an item's notes (its extra columns).
+        db.session.add(PlanTarget(plan_id=vpc.item.plan_id, position=1, section="I", group_label="I.1", ref="1",
+                                  indicator="Tỉ lệ hồ sơ trực tuyến", value_text="tối thiểu 40%", unit_of_measure="%",
+                                  lead_text="Vụ Pháp chế", period="Năm 2023", due_on=date(2023, 12, 31)))
+        vpc.item.notes = {"Kinh phí": "Ngân sách nhà nước", "Ghi chú": ""}
         assert authenticate("viewer@example.org", "sai mật khẩu", address="203.0.113.9", now=utcnow()) is None
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["reminders", "sweep", "--date", "2023-09-05"])

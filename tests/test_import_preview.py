@@ -68,9 +68,9 @@ def _load_units(runner):
 
 @pytest.mark.parametrize("rows, keys", [
     ([("1", None), ("2", None)], ["1", "2"]),
-    ([("1", None), ("1", 2), ("1", 3)], ["1", "1-2", "1-3"]),  # sub-rows of one merged row
+    ([("1", None), ("1", 2), ("1", 3)], ["1.1", "1.2", "1.3"]),  # sub-rows of one merged row
     ([("1", None), ("1", None), ("1", None)], ["1", "1-2", "1-3"]),  # a number printed twice
-    ([("1", None), ("1", 2), ("1", None)], ["1", "1-2", "1-3"]),  # a repeat after a sub-row
+    ([("1", None), ("1", 2), ("1", None)], ["1.1", "1.2", "1.1-2"]),  # a repeat after a sub-row
     ([("a", None), ("", None), ("", None)], ["a", "", "-2"]),
     ([("1.2.3.4.5.6.7.8.9.10.11", None), ("1.2.3.4.5.6.7.8.9.10.12", None)],
      ["1.2.3.4.5.6.7.8.9.10", "1.2.3.4.5.6.7.8.9.-2"]),  # cut to the column's 20 characters, still unique
@@ -108,10 +108,10 @@ def test_the_upsert_saves_notes_targets_issuer_and_sub_row_keys_and_a_second_imp
         sections = db.session.scalars(select(PlanSection).order_by(PlanSection.position)).all()
         assert [(s.number, s.appendix) for s in sections] == [("I", "Phụ lục I"), ("PLII.I", "Phụ lục II")]
         items = {i.reference: i for i in db.session.scalars(select(ActionItem))}
-        assert sorted(items) == ["I.1", "I.1-2", "I.2", "I.2-2", "PLII.I.1"]
-        assert items["I.1"].notes == {"Thuộc nhóm nhiệm vụ": "Nhóm 1"}
+        assert sorted(items) == ["I.1.1", "I.1.2", "I.2", "I.2-2", "PLII.I.1"]
+        assert items["I.1.1"].notes == {"Thuộc nhóm nhiệm vụ": "Nhóm 1"}
         assert list(items["PLII.I.1"].notes) == ["Tình trạng", "Nguồn lực thực hiện"]  # the document's order
-        assert items["I.1-2"].due_on == date(2025, 12, 31)
+        assert items["I.1.2"].due_on == date(2025, 12, 31)
         targets = db.session.scalars(select(PlanTarget).order_by(PlanTarget.position)).all()
         assert [(t.position, t.group_label, t.ref, t.value_text, t.unit_of_measure, t.due_on) for t in targets] == [
             (1, "I.1", "1", "100%", "%", date(2027, 12, 31)), (2, "I.1", "2", "tối thiểu 40%", "%", date(2027, 12, 31))]
@@ -146,12 +146,12 @@ def test_the_report_previews_each_item_and_target_as_it_will_be_saved(app, runne
         report = save_plan(_document(), source_name="a.docx", now=utcnow())
     first, sub_row, shared = report.items_preview[:3]
     assert first == {
-        "reference": "I.1", "section": "I", "stt": "1", "task": "Xây dựng cơ sở dữ liệu hộ tịch",
+        "reference": "I.1.1", "section": "I", "stt": "1.1", "task": "Xây dựng cơ sở dữ liệu hộ tịch",
         "lead": ["Vụ Pháp chế"], "coordinating": [], "unknown": [], "deadline_text": "Tháng 8/2025",
         "due": "2025-08-31", "recurrence": None, "ongoing": False, "parsed": True,
         "notes": {"Thuộc nhóm nhiệm vụ": "Nhóm 1"},
     }
-    assert (sub_row["reference"], sub_row["due"]) == ("I.1-2", "2025-12-31")
+    assert (sub_row["reference"], sub_row["due"]) == ("I.1.2", "2025-12-31")
     assert shared["lead"] == ["Cục Điện ảnh", "Sở Văn hóa Nghệ thuật Tây Nguyên"]
     assert shared["unknown"] == ["Sở Văn hóa Nghệ thuật Tây Nguyên"]
     assert report.items_preview[-1]["parsed"] is False

@@ -15,7 +15,8 @@ from tracker.plan_import.doc_reader import CONVERSION_TIMEOUT, office_program
 from tracker.plan_import.document import PlanImportError
 from tracker.plan_import.sources import read_blocks
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from .conftest import CORPUS
+
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
@@ -67,6 +68,16 @@ def text_blocks(text: str) -> list:
 ])
 def test_text_paragraphs_join_hard_wraps_and_start_at_markers(source, expected):
     assert [(p.marker, p.text) for p in paragraphs(text_blocks(source))] == expected
+
+
+def test_text_whose_lines_run_past_a_typewriter_margin_keeps_one_paragraph_a_line():
+    """A text saved from Word puts each paragraph on one long line with no blank line between: its lines
+    are paragraphs, never joined (a title line must not swallow the line after it)."""
+    long_line = "Căn cứ Nghị định số 01/2023/NĐ-CP ngày 16 tháng 01 năm 2023 của Chính phủ quy định chức năng, " \
+                "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ;"
+    source = f"PHÊ DUYỆT KẾ HOẠCH HÀNH ĐỘNG NĂM 2023\nBỘ TRƯỞNG BỘ VĂN HÓA\n{long_line}\n{long_line}"
+    assert [p.text for p in paragraphs(text_blocks(source))] == [
+        "PHÊ DUYỆT KẾ HOẠCH HÀNH ĐỘNG NĂM 2023", "BỘ TRƯỞNG BỘ VĂN HÓA", long_line, long_line]
 
 
 @pytest.mark.parametrize(("source", "text", "bold", "italic", "emphasis"), [
@@ -144,7 +155,7 @@ def test_flattened_table_surplus_bars_are_empty_cells_where_rows_come_out_as_wid
 
 
 def test_flattened_table_glued_to_text_without_blank_lines_is_cut_at_its_width():
-    source = ("|\nA\n|\nB\n|\n|\nC\n|\nD\n|\nThân văn bản\nnhiều dòng.\n|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n"
+    source = ("|\nA\n|\nB\n|\n|\nC\n|\nD\n|\nThân văn bản nhiều dòng.\n|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n"
               "1\n|\nRà soát\n|\nSở\n|\n|\n2\n|\nBáo cáo\n|\nBộ\n|\nGhi chú cuối.")
     blocks = text_blocks(source)
     kinds = [(type(b).__name__, b.text if isinstance(b, Paragraph) else [texts(r) for r in b.rows]) for b in blocks]

@@ -3,7 +3,6 @@ tables, Decision 1872's group table, and every row either read or listed as not 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,8 @@ from tracker.plan_import.document import PlanDocument
 from tracker.plan_import.sources import read_blocks
 from tracker.plan_import.tables import recognise_tables
 from tracker.rules.names import normalize_text
+
+from .conftest import CORPUS
 
 
 # --- Building tables by hand ------------------------------------------------------------------------
@@ -690,16 +691,6 @@ def test_a_garbled_group_row_is_not_understood_and_the_others_are_read(bad_row, 
 
 # --- The real plans ----------------------------------------------------------------------------------
 
-def _corpus() -> Path | None:
-    """../shared/corpus next to the main checkout (or any folder above this one)."""
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "shared" / "corpus" / "README.md").is_file():
-            return folder / "shared" / "corpus"
-    return None
-
-
-CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(CORPUS is None, reason="the development corpus (../shared/corpus) is not here")
 
 
 def _corpus_document(name: str) -> tuple[PlanDocument, dict]:
@@ -720,7 +711,6 @@ TABLE_DOCUMENTS = [
 ]
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", TABLE_DOCUMENTS)
 def test_every_item_of_a_corpus_table_is_found_in_order_with_its_cells(name):
     doc, expected = _corpus_document(name)
@@ -738,7 +728,6 @@ def test_every_item_of_a_corpus_table_is_found_in_order_with_its_cells(name):
     assert doc.not_understood == []
 
 
-@needs_corpus
 @pytest.mark.parametrize("name, count", [("qd2629-ttg-2025.md", 22), ("qd2629-ttg-2025.docx", 22),
                                          ("qd2629-ttg-2025.html", 22), ("kh144-ubnd-bacninh-2025.md", 19)])
 def test_the_corpus_target_tables_give_every_target(name, count):
@@ -752,7 +741,6 @@ def test_the_corpus_target_tables_give_every_target(name, count):
         assert all(normalize_text(unit) in normalize_text(got.lead) for unit in want["lead"])
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", ["kh141-ubnd-bacninh-2025.md", "kh172-ubnd-hcm-2025.md", "qd4385-bvhttdl-2025.md",
                                   "qd254-ubnd-sonla-2023.md", "kh3260-ddqh-2025.md", "kh144-ubnd-bacninh-2025.md"])
 def test_documents_whose_tasks_are_paragraphs_give_no_table_items_and_no_noise(name):

@@ -60,7 +60,7 @@ def _fail(message: str) -> None:
 @click.option("--number", help="Số hiệu văn bản, khi văn bản không ghi rõ (vd. 1872/QĐ-BVHTTDL).")
 @click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng thay đổi (luôn liệt kê khi chạy thử).")
 def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None, verbose: bool) -> None:
-    """Nhập kế hoạch từ văn bản (.txt, .docx, .html) — import a plan document."""
+    """Nhập kế hoạch từ văn bản (.docx, .pdf, .doc, .html, .txt, .md) — import a plan document."""
     try:
         report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number)
     except PlanImportError as exc:
@@ -88,6 +88,11 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
         click.echo(f"Chưa đọc được hạn của nhiệm vụ {entry['item']}: “{entry['text']}” — cần đặt ngày.")
     for entry in report.unknown_units:
         click.echo(f"Đơn vị không có trong danh mục: “{entry['name']}” ({entry['where']}).")
+    if report.not_understood:
+        click.echo(f"Không hiểu được {len(report.not_understood)} đoạn (không nhập; sửa văn bản hoặc thêm tay):")
+        for entry in report.not_understood:
+            reason = f" — {entry['reason']}" if entry.get("reason") else ""
+            click.echo(f"  {entry['where']}: “{entry['text']}”{reason}")
 
 
 @plan_cli.command("parse-deadline")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import Unit, UnitAlias
-from .rules.names import fold_name, normalize_text
+from .rules.names import fold_name, normalize_text, unit_lookup_key
 
 
 class UnitDirectoryError(Exception):
@@ -93,7 +93,9 @@ class UnitDirectory:
         return cls(list(db.session.scalars(query)))
 
     def find(self, name: str) -> Unit | None:
-        return self._by_name.get(fold_name(name))
+        """The unit a written name stands for; a trailing note ("Bộ Công an (Trung tâm Dữ liệu quốc gia)")
+        is part of what was written, not of the unit's name."""
+        return self._by_name.get(fold_name(name)) or self._by_name.get(unit_lookup_key(name))
 
 
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

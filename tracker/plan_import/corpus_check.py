@@ -248,14 +248,10 @@ def check_document(path: Path, expected: dict[str, Any], *, now: Any) -> Documen
             recurrence=item.recurrence,
             ongoing=item.is_ongoing or item.recurrence == YEARLY,
         ))
-    targets = [FoundTarget(t.get("indicator", ""), t.get("value", "")) for t in report_targets(report)]
+    targets = [FoundTarget(t["indicator"], t["value"]) for t in report.targets_preview]
     score_items(score, expected["items"], found)
     score_targets(score, expected["targets"], targets)
-    score.not_understood = len(getattr(report, "not_understood", []))
+    score.not_understood = len(report.not_understood)
     db.session.rollback()
     return score
 
-
-def report_targets(report: Any) -> list[dict[str, Any]]:
-    """The KPI targets an import found: the plan's own target rows, else Decision 1872's group targets."""
-    return list(getattr(report, "targets_preview", []) or [])

@@ -912,30 +912,3 @@ def _emit(found: list[_Found], lines: list[_Line], doc: PlanDocument) -> None:
             doc.warnings.append(
                 f"{row.where}: nhiệm vụ {reference} không ghi đơn vị chủ trì; đã nhập, cần bổ sung đơn vị."
             )
-
-
-# --- Plain text lines (until every reader hands over blocks) -------------------------------------
-
-def _paragraphs_of_lines(lines: list[str]) -> list[Block]:
-    """Each line is a paragraph; an indented line carries on the one above."""
-    blocks: list[Block] = []
-    for number, raw in enumerate(lines, start=1):
-        text = normalize_text(raw)
-        if not text:
-            continue
-        if raw[:1].isspace() and blocks and isinstance(blocks[-1], Paragraph):
-            blocks[-1].text += " " + text
-            continue
-        m = _MARKER_RE.match(text)
-        blocks.append(Paragraph(text=text, where=f"dòng {number}", marker=m.group(0) if m else ""))
-    return blocks
-
-
-def has_paragraph_items(lines: list[str]) -> bool:
-    """Whether the text has labelled lines at all (so the paragraph recogniser should run)."""
-    return any(_label(line) is not None for line in _lines(_paragraphs_of_lines(lines)))
-
-
-def read_paragraph_items(lines: list[str], doc: PlanDocument) -> None:
-    """The paragraph items of a plain text document."""
-    recognise_paragraphs(_paragraphs_of_lines(lines), doc)

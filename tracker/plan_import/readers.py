@@ -1,84 +1,52 @@
-"""Reads a plan document of any supported layout into a PlanDocument: picks the reader by file type."""
+"""Reads a plan document of any supported format and layout into a PlanDocument: a reader turns the file
+into blocks, then the recognisers find the plan's identity, its tables and its paragraph items."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from .docx_reader import read_docx
-from .document import PlanDocument, PlanImportError, Table
-from .html_reader import read_html
-from .metadata import read_metadata, strip_bookmarks
-from .paragraphs import has_paragraph_items, read_paragraph_items
-from .tables import interpret_tables
-from .text_tables import read_pipe_tables, read_tab_tables
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 text (with or without BOM); anything else is refused with the place it breaks."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PlanImportError(
-            "tệp không phải văn bản UTF-8 (có thể là tệp nhị phân hoặc mã hóa khác); hãy lưu lại dưới dạng UTF-8.",
-            f"dòng {line}",
-        ) from exc
-
-
-def _from_text(data: bytes) -> tuple[str, list[Table]]:
-    text = strip_bookmarks(_decode(data))
-    lines = text.splitlines()
-    return text, read_tab_tables(lines) + read_pipe_tables(lines)
-
-
-def _from_docx(data: bytes) -> tuple[str, list[Table]]:
-    return read_docx(data)
-
-
-def _from_html(data: bytes) -> tuple[str, list[Table]]:
-    return read_html(data)
-
-
-# File type → reader returning the running text and the tables found.
-READERS: dict[str, Callable[[bytes], tuple[str, list[Table]]]] = {
-    ".txt": _from_text,
-    ".md": _from_text,
-    ".text": _from_text,
-    ".docx": _from_docx,
-    ".html": _from_html,
-    ".htm": _from_html,
-}
+from .document import PlanDocument, PlanImportError, PlanNumberMissing
+from .metadata import read_metadata
+from .paragraphs import recognise_paragraphs
+from .sources import read_blocks
+from .tables import recognise_tables
 
 
 def read_document(data: bytes, filename: str, *, number: str | None = None) -> PlanDocument:
-    """Read a plan document; raise PlanImportError naming the place when it cannot be read."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".doc":
-        raise PlanImportError("tệp .doc (Word 97-2003) chưa được hỗ trợ: hãy lưu lại dưới dạng .docx.")
-    reader = READERS.get(suffix, _from_text)
+    """Read a plan document. Only a file that cannot be read, or in which no item, target or group is
+    found, is refused (PlanImportError naming the place); every row or paragraph that looks like part of
+    the plan but is not understood is listed in doc.not_understood instead."""
     if not data.strip():
         raise PlanImportError("tệp rỗng.")
-    text, tables = reader(data)
+    blocks = read_blocks(data, filename)
     doc = PlanDocument()
-    read_metadata(text, doc)
+    read_metadata(blocks, doc)
     if number:
         doc.number = number
-    interpret_tables(tables, doc)
-    if not doc.has_appendix2:
-        lines = text.splitlines()
-        if has_paragraph_items(lines):
-            read_paragraph_items(lines, doc)
-    if not doc.has_appendix1 and not doc.has_appendix2:
+    recognise_tables(blocks, doc)
+    if not any(section.items for section in doc.sections):
+        # Plans written as paragraphs; tables that held no task rows (letterheads, KPI tables) stay read.
+        doc.sections = [section for section in doc.sections if section.items]
+        recognise_paragraphs(blocks, doc)
+    has_items = any(section.items for section in doc.sections)
+    if not has_items and not doc.groups and not doc.targets:
+        where = _first_unread(doc)
         raise PlanImportError(
-            "không tìm thấy bảng giao chỉ tiêu (Phụ lục 1) hay danh sách nhiệm vụ (Phụ lục 2) trong văn bản."
+            "không tìm thấy nhiệm vụ nào (bảng có cột “Nhiệm vụ”/“Nội dung” và “Chủ trì”, hoặc các đoạn có "
+            "dòng “Đơn vị chủ trì: …”) hay bảng giao chỉ tiêu trong văn bản" + where + ".",
+            None,
         )
     if not doc.number:
-        raise PlanImportError(
-            "không tìm thấy số hiệu văn bản (ví dụ “Quyết định số 1872/QĐ-BVHTTDL”); "
-            "hãy ghi rõ số hiệu trong văn bản hoặc dùng tùy chọn --number."
+        raise PlanNumberMissing(
+            "văn bản không ghi số hiệu (ví dụ “Số: 552/KH-UBND” hoặc “Kèm theo Quyết định số 1872/QĐ-BVHTTDL”, "
+            "hoặc số để trống “Số: /KH-UBND”); hãy nhập số hiệu của kế hoạch (tùy chọn --number)."
         )
-    if not doc.has_appendix2:
-        doc.warnings.append("văn bản không có danh sách nhiệm vụ (Phụ lục 2): chỉ nhập các chỉ tiêu.")
-    if not doc.has_appendix1:
-        doc.warnings.append("văn bản không có bảng giao chỉ tiêu (Phụ lục 1): chỉ nhập các nhiệm vụ.")
+    if not has_items:
+        doc.warnings.append("văn bản không có danh sách nhiệm vụ: chỉ nhập các chỉ tiêu.")
     return doc
+
+
+def _first_unread(doc: PlanDocument) -> str:
+    """Where the first not-understood part is, for the refusal message."""
+    if not doc.not_understood:
+        return ""
+    first = doc.not_understood[0]
+    return f"; {len(doc.not_understood)} đoạn không hiểu được, đoạn đầu ở {first.where}"
+

@@ -1067,8 +1067,3 @@ def recognise_tables(blocks: list[Block], doc: PlanDocument) -> None:
             recogniser.read(segment)
         caption = None
     recogniser.finish()
-
-
-def interpret_tables(tables: list[Table], doc: PlanDocument) -> None:
-    """The tables of a reader that gives no paragraphs (the readers the glue has not moved yet)."""
-    recognise_tables(list(tables), doc)

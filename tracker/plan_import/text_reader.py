@@ -104,12 +104,35 @@ def _starts_new_line(line: str, emphasis_open: bool) -> bool:
     return not emphasis_open and stripped[:1] in ("*", "_") and bare != ""
 
 
-def _logical_lines(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Hard-wrapped lines grouped into paragraphs: a group starts at a line that opens a new item."""
+# A text wrapped by hand (or by a PDF extractor) keeps its lines within a typewriter margin; a text whose
+# lines run longer than this holds one paragraph a line, and joining its lines would merge paragraphs.
+_MAX_WRAP_WIDTH = 110
+# Below this, lines are short on their own (a letterhead, a list typed line by line), not wrapped.
+_MIN_WRAP_WIDTH = 40
+_LINES_TO_JUDGE = 5
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The margin a hard-wrapped text was wrapped at (the 90th percentile of its line lengths), or None when
+    its lines are not wrapped at all."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip() and "|" not in line)
+    if not lengths:
+        return None
+    width = lengths[int((len(lengths) - 1) * 0.9)]
+    # A few lines are too few to tell short lines from a narrow margin: they are read as wrapped.
+    narrowest = _MIN_WRAP_WIDTH if len(lengths) >= _LINES_TO_JUDGE else 0
+    return width if narrowest <= width <= _MAX_WRAP_WIDTH else None
+
+
+def _logical_lines(lines: list[tuple[int, str]], wrap: int | None = None, *,
+                   in_cell: bool = False) -> list[list[tuple[int, str]]]:
+    """Hard-wrapped lines grouped into paragraphs: a group starts at a line that opens a new item, and at
+    every line of running text that is not wrapped. (A short line does not end a paragraph: scraped texts
+    break a paragraph's first line early, where the page indented it.)"""
     groups: list[list[tuple[int, str]]] = []
     bold = italic = False
     for number, line in lines:
-        if not groups or _starts_new_line(line, bold or italic):
+        if not groups or (wrap is None and not in_cell) or _starts_new_line(line, bold or italic):
             groups.append([])
         groups[-1].append((number, line))
         state = strip_emphasis(line, bold, italic)
@@ -136,7 +159,8 @@ def _cell_text(lines: list[tuple[int, str]]) -> str:
     """A cell's lines: hard wraps joined, a line per list item or label, emphasis removed."""
     parts: list[str] = []
     bold = italic = False
-    for group in _logical_lines([(number, line) for number, line in lines if not _RULE_RE.match(line)]):
+    for group in _logical_lines([(number, line) for number, line in lines if not _RULE_RE.match(line)],
+                                in_cell=True):
         first, _ = _heading_free(group[0][1])
         raw = " ".join([first.strip()] + [line.strip() for _, line in group[1:]])
         styled = strip_emphasis(raw, bold, italic)
@@ -268,6 +292,7 @@ class _TextScanner:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
+        self.wrap = wrap_width(lines)
         self.out: list[Block] = []
         self.pending: list[tuple[int, str]] = []
 
@@ -299,7 +324,7 @@ class _TextScanner:
         return self.out
 
     def _flush(self) -> None:
-        for group in _logical_lines(self.pending):
+        for group in _logical_lines(self.pending, self.wrap):
             if paragraph := _paragraph(group):
                 self.out.append(paragraph)
         self.pending = []

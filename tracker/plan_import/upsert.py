@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..rules.deadlines import YEARLY, Deadline, parse_deadline
 from ..rules.lifecycle import occurrence_due, occurrence_years
-from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, split_names
+from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, shared_head_members, split_names
 from ..rules.targets import parse_target
 from ..units import UnitDirectory
 from .document import GroupRow, ItemRow, PlanDocument, SectionRows, TargetRow
@@ -199,10 +199,15 @@ def section_keys(sections: list[SectionRows]) -> list[str]:
 
 
 def item_keys(rows: list[ItemRow], taken: set[str]) -> list[str]:
-    """The STT each item is stored under within its section: the STT, "STT-n" for the n-th sub-row of one
-    numbered row, and "-2", "-3" … after a key already used in the section (by document order, so a
-    re-import finds the same rows)."""
-    return [_fit(row.stt if row.subrow is None else f"{row.stt}-{row.subrow}", taken) for row in rows]
+    """The STT each item is stored under within its section: the STT, or "STT.n" for each sub-row of a
+    numbered row that has several ("1.1", "1.2" … as people cite them), and "-2", "-3" … after a key already
+    used in the section (by document order, so a re-import finds the same rows)."""
+    split = {row.stt for row in rows if row.subrow is not None}
+    keys = []
+    for row in rows:
+        key = f"{row.stt}.{row.subrow or 1}" if row.stt in split and row.stt else row.stt
+        keys.append(_fit(key, taken))
+    return keys
 
 
 @dataclass
@@ -486,6 +491,9 @@ def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: li
                     "giữ nguyên tên, chưa giao cho đơn vị nào."
                 )
             rows.append((name, UNSPECIFIED, None))
+        elif len(members := shared_head_members(name)) > 1 and all(directory.find(m) for m in members):
+            # "Các Cục: Di sản văn hóa, Bản quyền tác giả": written once, one row (and assignment) per unit.
+            rows.extend((name, "collective", directory.find(m)) for m in members)
         else:
             report.unknown_units.append({"name": name, "where": f"{where} ({role})"})
             rows.append((name, "unknown", None))
