@@ -53,10 +53,9 @@ class FoundTarget:
 
 
 @dataclass
-class DocumentScore:
-    """The figures for one file."""
+class Counts:
+    """The figures the check counts, for one file or added up over many."""
 
-    file: str
     expected_items: int = 0
     found: int = 0
     lead_exact: int = 0
@@ -66,6 +65,16 @@ class DocumentScore:
     expected_targets: int = 0
     targets_found: int = 0
     not_understood: int = 0
+
+
+_COUNTED = tuple(Counts.__dataclass_fields__)
+
+
+@dataclass
+class DocumentScore(Counts):
+    """The figures for one file."""
+
+    file: str = ""
     refused: str | None = None  # the error message when the document was refused whole
     seconds: float = 0.0
     # (expected index, field, expected, found) for every mismatch, and the tasks not found / invented.
@@ -78,24 +87,14 @@ class DocumentScore:
 
 
 @dataclass
-class Totals:
+class Totals(Counts):
     files: int = 0
     refused: int = 0
-    expected_items: int = 0
-    found: int = 0
-    lead_exact: int = 0
-    coordinating_exact: int = 0
-    deadline_exact: int = 0
-    invented: int = 0
-    expected_targets: int = 0
-    targets_found: int = 0
-    not_understood: int = 0
 
     def add(self, score: DocumentScore) -> None:
         self.files += 1
         self.refused += score.refused is not None
-        for name in ("expected_items", "found", "lead_exact", "coordinating_exact", "deadline_exact", "invented",
-                     "expected_targets", "targets_found", "not_understood"):
+        for name in _COUNTED:
             setattr(self, name, getattr(self, name) + getattr(score, name))
 
     def rate(self, name: str) -> float:

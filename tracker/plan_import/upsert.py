@@ -289,19 +289,23 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
     return report
 
 
+def _group_members(row: GroupRow, doc: PlanDocument, directory: UnitDirectory,
+                   report: ImportReport) -> list[tuple[str, Unit | None]]:
+    """An Appendix 1 group's members as written, each with its unit (None, and reported, when unknown);
+    the group's preview goes into the report."""
+    members = [(written, directory.find(written)) for written in row.members]
+    unknown = [written for written, unit in members if unit is None]
+    report.unknown_units.extend({"name": written, "where": f"{row.where} ({row.name})"} for written in unknown)
+    report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
+    return members
+
+
 def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportReport) -> None:
     """The report of a document that cannot be saved yet: every item and target as it would be saved."""
     appendix1_units = []
     for row in doc.groups:
-        unknown = []
-        for written in row.members:
-            unit = directory.find(written)
-            if unit is None:
-                report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
-                unknown.append(written)
-            else:
-                appendix1_units.append(unit)
-        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
+        members = _group_members(row, doc, directory, report)
+        appendix1_units.extend(unit for _, unit in members if unit is not None)
     report.targets = len(doc.groups) * len(doc.indicators) + len(doc.targets)
     for row, section_key in zip(doc.sections, section_keys(doc.sections)):
         report.sections.append(_section_entry(section_key, row))
@@ -429,19 +433,10 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
         elif changed := _assign(group, {"name": row.name, "declared_size": row.declared_size}):
             report._updated(label, changed)
 
-        wanted = []
-        units: dict[int, Unit] = {}
-        unknown = []
-        for position, written in enumerate(row.members):
-            unit = directory.find(written)
-            if unit is None:
-                report.unknown_units.append({"name": written, "where": f"{row.where} ({row.name})"})
-                unknown.append(written)
-            else:
-                members_in_order.append(unit)
-                units[unit.id] = unit
-            wanted.append((position, written, unit.id if unit else None))
-        report.groups_preview.append(_group_preview(row, doc.indicators, unknown))
+        members = _group_members(row, doc, directory, report)
+        units = {unit.id: unit for _, unit in members if unit is not None}
+        members_in_order.extend(unit for _, unit in members if unit is not None)
+        wanted = [(position, written, unit.id if unit else None) for position, (written, unit) in enumerate(members)]
         current = [(m.position, m.written, m.unit_id) for m in group.members]
         if current != wanted:
             group.members[:] = [UnitGroupMember(position=p, written=w, unit_id=u) for p, w, u in wanted]
