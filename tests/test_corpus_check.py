@@ -5,8 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import func, select
 
-from tracker.plan_import.corpus_check import DocumentScore, FoundItem, Totals, align, score_items, shortfalls, task_key
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.models import Plan
+from tracker.plan_import import import_document
+from tracker.plan_import.corpus_check import (
+    DocumentScore, FoundItem, Totals, align, corpus_documents, score_items, shortfalls, task_key,
+)
+
+from .conftest import CORPUS
 
 PLAN = """ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM
 Số: 45/KH-UBND
@@ -96,11 +105,6 @@ def test_a_folder_is_scored_through_a_real_import_into_a_scratch_database(app, r
     assert figures["totals"]["found_rate"] == 1.0 and figures["shortfalls"] == []
     # The scratch database is thrown away: the app's own database has no plan.
     with app.app_context():
-        from sqlalchemy import func, select
-
-        from tracker.extensions import db
-        from tracker.models import Plan
-
         assert db.session.scalar(select(func.count(Plan.id))) == 0
 
 
@@ -112,3 +116,19 @@ def test_strict_fails_when_a_document_is_refused_or_an_item_missed(runner, folde
     assert "broken.md" in result.stdout and "TỪ CHỐI" in result.stdout
     assert "Chưa đạt: found 50.0% < 98%" in result.stdout and "1 document(s) refused" in result.stdout
     assert runner.invoke(args=["plan", "check-corpus", str(folder), "--only", "kh45"]).exit_code == 0
+
+
+def _corpus_files():
+    assert CORPUS.is_dir(), f"the development corpus is expected at {CORPUS}"
+    return [path for path, _ in corpus_documents(CORPUS)]
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
+def test_reimporting_an_unchanged_real_plan_changes_nothing(app, path):
+    with app.app_context():
+        first = import_document(path.read_bytes(), path.name, now=utcnow(), number="1/KIỂM-TRA")
+        db.session.commit()
+        again = import_document(path.read_bytes(), path.name, now=utcnow(), number="1/KIỂM-TRA")
+        db.session.commit()
+    assert first.created > 0
+    assert (again.created, again.updated, again.changes) == (0, 0, [])

@@ -65,7 +65,7 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
         report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number)
     except PlanImportError as exc:
         db.session.rollback()
-        _fail(f"{path.name}: {exc}. Không có dữ liệu nào bị thay đổi.")
+        _fail(f"{path.name}: {str(exc).rstrip('.')}. Không có dữ liệu nào bị thay đổi.")
     except Exception:
         db.session.rollback()
         raise
