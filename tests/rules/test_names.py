@@ -452,3 +452,71 @@ def test_a_note_in_parentheses_after_a_unit_does_not_hide_it_from_the_directory(
 )
 def test_a_shared_head_list_names_each_of_its_units_with_the_head(name, members):
     assert shared_head_members(name) == members
+
+
+# Shapes met on plans outside the corpus (robustness round): each row is a small example of one shape.
+@pytest.mark.parametrize(
+    "cell, names",
+    [
+        # A cell written in capitals.
+        ("SỞ Y TẾ, SỞ TÀI CHÍNH", ["SỞ Y TẾ", "SỞ TÀI CHÍNH"]),
+        ("ỦY BAN NHÂN DÂN TỈNH; CÔNG AN TỈNH", ["ỦY BAN NHÂN DÂN TỈNH", "CÔNG AN TỈNH"]),
+        ("CÁC SỞ, BAN, NGÀNH; UBND CÁC HUYỆN", ["CÁC SỞ, BAN, NGÀNH", "UBND CÁC HUYỆN"]),
+        ("Công an tỉnh; Bộ Chỉ huy Quân sự tỉnh", ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"]),
+        ("Sở TN&MT, Sở KH&ĐT", ["Sở TN&MT", "Sở KH&ĐT"]),
+        ("UBND các xã, phường, đặc khu", ["UBND các xã, phường, đặc khu"]),
+        # Brands and enterprises after a comma.
+        ("Sở Tài chính, VNPT Lào Cai, Viettel Lào Cai", ["Sở Tài chính", "VNPT Lào Cai", "Viettel Lào Cai"]),
+        ("Viettel, VNPT, MobiFone, FPT Telecom", ["Viettel", "VNPT", "MobiFone", "FPT Telecom"]),
+        ("Các doanh nghiệp nhà nước, Tổng Công ty", ["Các doanh nghiệp nhà nước", "Tổng Công ty"]),
+        # Heads the cells use: the portal, the tax office (since 2025 "Thuế tỉnh"), a force.
+        ("Sở Văn hóa, Thể thao và Du lịch, Cổng thông tin điện tử tỉnh",
+         ["Sở Văn hóa, Thể thao và Du lịch", "Cổng thông tin điện tử tỉnh"]),
+        ("Tòa án nhân dân tỉnh, Thuế tỉnh", ["Tòa án nhân dân tỉnh", "Thuế tỉnh"]),
+        ("Công an, lực lượng Hải quan", ["Công an", "lực lượng Hải quan"]),
+        # "và" before a catch-all of another family starts a new party; the same family or a dependent runs on.
+        ("UBND các xã, phường và cơ quan, đơn vị có liên quan",
+         ["UBND các xã, phường", "cơ quan, đơn vị có liên quan"]),
+        ("Sở Tư pháp và cơ quan liên quan", ["Sở Tư pháp", "cơ quan liên quan"]),
+        ("Bộ Chỉ huy Quân sự tỉnh và sở, ngành có liên quan", ["Bộ Chỉ huy Quân sự tỉnh", "sở, ngành có liên quan"]),
+        ("Các sở, ban, ngành và cơ quan, đơn vị có liên quan", ["Các sở, ban, ngành và cơ quan, đơn vị có liên quan"]),
+        ("Văn phòng Bộ và đơn vị trực thuộc", ["Văn phòng Bộ và đơn vị trực thuộc"]),
+        ("Các sở, ban, ngành, hội, đoàn thể", ["Các sở, ban, ngành, hội, đoàn thể"]),
+        # One office serving two bodies, before its place; an office of a placed body is one unit of two.
+        ("Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh", ["Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh"]),
+        ("Văn phòng UBND tỉnh và UBND các huyện", ["Văn phòng UBND tỉnh", "UBND các huyện"]),
+        # A heading's request or assignment is not part of the unit.
+        ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]),
+        ("Đề nghị Liên đoàn Lao động tỉnh, Hội Nông dân tỉnh", ["Liên đoàn Lao động tỉnh", "Hội Nông dân tỉnh"]),
+        ("Khuyến khích các doanh nghiệp công nghệ số", ["các doanh nghiệp công nghệ số"]),
+        ("Giao Sở Tư pháp", ["Sở Tư pháp"]),
+        ("Đề nghị cấp có thẩm quyền", ["Đề nghị cấp có thẩm quyền"]),
+        # Role words: a unit directing another leads; an agency noun with a role word is a name.
+        ("Sở Nông nghiệp và Môi trường chỉ đạo Chi cục Thủy sản", ["Sở Nông nghiệp và Môi trường"]),
+        ("Tổ giúp việc Ban chỉ đạo", ["Tổ giúp việc Ban chỉ đạo"]),
+        ("Các cơ quan tham mưu, giúp việc Tỉnh ủy", ["Các cơ quan tham mưu, giúp việc Tỉnh ủy"]),
+        ("Các đơn vị thực hiện", ["Các đơn vị thực hiện"]),
+    ],
+)
+def test_shapes_met_on_unseen_plans_split_as_the_conventions_say(cell, names):
+    assert split_names(cell, unknown) == names
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("Giám đốc các Sở", UNSPECIFIED),
+        ("Thủ trưởng các cơ quan, đơn vị", UNSPECIFIED),
+        ("UBND CÁC HUYỆN", UNSPECIFIED),
+        ("các hội, đoàn thể", UNSPECIFIED),
+        ("cơ quan, đơn vị có liên quan", UNSPECIFIED),
+        ("lực lượng Hải quan", UNSPECIFIED),
+        ("Các doanh nghiệp viễn thông", UNSPECIFIED),
+        ("Thuế tỉnh", None),
+        ("Cổng thông tin điện tử tỉnh", None),
+        ("MobiFone", None),
+        ("Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh", None),
+    ],
+)
+def test_collectives_met_on_unseen_plans_are_recognised(name, kind):
+    assert collective_kind(name) == kind

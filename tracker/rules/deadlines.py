@@ -38,9 +38,12 @@ _TOKEN_RE = re.compile("|".join((
     rf"(?:{_YEAR_SEP}(?P<w_year>{_Y}))?)){_WORD_END}",
     rf"(?P<month>(?:tháng|t)\s*(?P<m_months>{_N}(?:\s*(?:,|và)\s*{_N})*)(?:{_YEAR_SEP}(?P<m_year>{_Y}))?"
     rf"|(?P<b_month>{_N})\s*[/.\-]\s*(?P<b_year>{_Y})){_WORD_END}",
-    rf"(?P<quarter>qu[ýí]\s*(?P<q_quarters>{_Q}(?:\s*(?:,|-|và|đến)\s*{_Q})*)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?)"
-    rf"{_WORD_END}",
+    # "Q2/2025" is written for "Quý 2/2025" only with its numeral and year attached.
+    rf"(?P<quarter>(?:qu[ýí]\s*|q(?=(?:[ivx]+|[1-4])\s*[/.\-]\s*[0-9]))"
+    rf"(?P<q_quarters>{_Q}(?:\s*(?:,|-|và|đến)\s*{_Q})*)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?){_WORD_END}",
     rf"(?P<year>(?:năm\s*)?(?P<y_year>{_Y})){_WORD_END}",
+    # The year the plan is issued in, named without its number: "năm nay", "đến cuối năm", "trong năm".
+    r"(?P<current>năm nay|(?<=cuối )năm|(?<=hết )năm|(?<=trong )năm)(?=\s*(?:$|[,;.()]|và |hoặc ))",
     # Open-ended phases: the task goes on after (or instead of) a due date.
     rf"(?P<ongoing>thường xuyên|liên tục|(?:trong\s+)?(?:các|những)\s+năm\s+tiếp\s+theo|định kỳ){_WORD_END}",
     rf"(?P<yearly>h[àằ]ng\s+năm){_WORD_END}",
@@ -60,11 +63,13 @@ _TOKEN_RE = re.compile("|".join((
     r"(?P<number>[0-9]+)",
     r"(?P<mark>\S)",
 )))
-_PERIOD_KINDS = frozenset({"half", "day", "month", "quarter", "year"})
+_PERIOD_KINDS = frozenset({"half", "day", "month", "quarter", "year", "current"})
 _ALLOWED_MARKS = frozenset(",;.:()-+*•")
 _CLAUSE_SEPARATORS = frozenset({".", ";", "và"})
 _START_WORDS = frozenset({"từ", "kể từ", "sau"})
 _PERIOD_JOINERS = frozenset({"-", "đến", "tới", ",", "và"})
+# "Từ tháng 10/2025 đến hết tháng 3/2026": "hết" after a range joiner only says the range ends with the period.
+_RANGE_END_WORDS = frozenset({"hết"})
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,8 @@ def _key(text: str) -> str:
 
 
 def _tokens(key: str) -> list[_Token]:
-    """The key's words, with periods joined by "-", "đến", "," or "và" made one range ("Quý IV/2025- Quý II/2026",
-    "Tháng 11, 12/2013" is one token already, "Năm 2025, 2026")."""
+    """The key's words, with periods joined by "-", "đến (hết)", "," or "và" made one range ("Quý IV/2025- Quý
+    II/2026", "Từ tháng 10/2025 đến hết tháng 3/2026"; "Tháng 11, 12/2013" is one token already, "Năm 2025, 2026")."""
     raw = [(m.lastgroup or "mark", m) for m in _TOKEN_RE.finditer(key)]
     tokens: list[_Token] = []
     i = 0
@@ -194,22 +199,29 @@ def _tokens(key: str) -> list[_Token]:
             i += 1
             continue
         last = None
-        while i + 2 < len(raw) and raw[i + 1][1].group() in _PERIOD_JOINERS and raw[i + 2][0] in _PERIOD_KINDS:
-            last = raw[i + 2][1]
-            i += 2
+        while i + 2 < len(raw) and raw[i + 1][1].group() in _PERIOD_JOINERS:
+            step = 2 if raw[i + 2][1].group() not in _RANGE_END_WORDS or raw[i + 1][1].group() == "," else 3
+            if i + step >= len(raw) or raw[i + step][0] not in _PERIOD_KINDS:
+                break
+            last = raw[i + step][1]
+            i += step
         tokens.append(_Token("period", m.group(), _Period(m, last)))
         i += 1
     return tokens
 
 
-def _ends_with_ongoing_clause(tokens: list[_Token]) -> bool:
-    """Whether the text ends with its own "… và thường xuyên" / ", liên tục" clause after something else."""
-    j = len(tokens) - 1
-    if j < 0 or tokens[j].kind != "ongoing":
+def _is_ongoing_run(tokens: list[_Token]) -> bool:
+    """Whether the tokens are only ongoing words, joined by "," or "và" ("thường xuyên, liên tục")."""
+    if not tokens or tokens[0].kind != "ongoing" or tokens[-1].kind != "ongoing":
         return False
-    while j > 0 and (tokens[j].kind == "ongoing" or tokens[j].text in (",", "và") and tokens[j - 1].kind == "ongoing"):
-        j -= 1
-    return j > 0 and tokens[j].text in (",", ";", ".", "và")
+    return all(t.kind == "ongoing" or t.text in (",", "và") for t in tokens)
+
+
+def _has_ongoing_clause(tokens: list[_Token]) -> bool:
+    """Whether the text opens or ends with its own "thường xuyên" / "liên tục" clause, set off from something
+    else by ",", ";", "." or "và" ("Khi có yêu cầu và thường xuyên", "Thường xuyên, hàng tháng")."""
+    cuts = [i for i, t in enumerate(tokens) if i > 0 and t.text in (",", ";", ".", "và")]
+    return any(_is_ongoing_run(tokens[i + 1:]) or _is_ongoing_run(tokens[:i]) for i in cuts)
 
 
 def _is_yearly_neighbour(tokens: list[_Token], i: int) -> bool:
@@ -230,8 +242,8 @@ def parse_deadline(text: str, plan_year: int | None = None) -> Deadline:
     if not key or len(key) > _MAX_KEY_LENGTH:
         return Deadline(clean, None, None, False, False)
     tokens = _tokens(key)
-    # What cannot be read is never half-dated; an ongoing clause of its own at the end still counts.
-    return _read(clean, tokens, plan_year) or Deadline(clean, None, None, _ends_with_ongoing_clause(tokens), False)
+    # What cannot be read is never half-dated; an ongoing clause of its own at either end still counts.
+    return _read(clean, tokens, plan_year) or Deadline(clean, None, None, _has_ongoing_clause(tokens), False)
 
 
 def _read(text: str, tokens: list[_Token], plan_year: int | None) -> Deadline | None:

@@ -69,9 +69,12 @@ _HEADS = sorted((
     "Kho bạc", "Ngân hàng", "Chi nhánh", "Thanh tra", "Tòa án", "Toà án", "Kiểm toán", "Bảo hiểm xã hội",
     "Quân khu", "Trường", "Đại học", "Bệnh viện", "Bảo tàng", "Nhà xuất bản", "Tổng công ty", "Công ty",
     "Tập đoàn", "Quỹ", "Phòng", "Cảng vụ", "Bưu điện", "Viễn thông", "Điện lực", "Doanh nghiệp", "Cơ quan",
-    "Đơn vị", "Lãnh đạo", "Thủ trưởng", "Chủ tịch", "Giám đốc", "Thường trực",
+    "Đơn vị", "Lãnh đạo", "Thủ trưởng", "Chủ tịch", "Giám đốc", "Thường trực", "Tổng Công ty", "Cổng thông tin",
+    "Cổng Thông tin", "Thuế",
 ), key=len, reverse=True)
-_HEAD_RE = re.compile("(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?!\w)")
+# A cell written in capitals ("SỞ Y TẾ, SỞ TÀI CHÍNH") has its heads in capitals too.
+_HEAD_RE = re.compile("(?:" + "|".join(re.escape(h) for h in sorted({*_HEADS, *(h.upper() for h in _HEADS)},
+                                                                        key=len, reverse=True)) + r")(?!\w)")
 
 # Unit-type nouns collectives are made of ("Các sở, ban, ngành", "UBND các huyện, thành phố", "Viện,
 # Trường"), by family: a collective runs on over a comma only while the next noun is of its family
@@ -80,7 +83,8 @@ _TERRITORY = "territory"
 _TYPE_NOUNS = {
     "sở": {"gov"}, "ban": {"gov"}, "ngành": {"gov"}, "bộ": {"gov"}, "cơ quan": {"gov", "press"},
     "cơ quan ngang bộ": {"gov"}, "đơn vị": {"gov"}, "địa phương": {"gov"}, "đoàn thể": {"gov"},
-    "tổ chức": {"gov", "people"}, "cá nhân": {"people"}, "cơ quan thông tấn": {"press"},
+    "tổ chức": {"gov", "people"}, "cá nhân": {"people"}, "hội": {"gov", "people"}, "hội đồng": {"gov"},
+    "cơ quan thông tấn": {"press"},
     "cơ quan báo chí": {"press"}, "trường": {"academic"}, "viện": {"academic"}, "học viện": {"academic"},
     "đại học": {"academic"}, "cao đẳng": {"academic"}, "cơ sở đào tạo": {"academic"},
     "cơ sở giáo dục": {"academic"}, "doanh nghiệp": {"business"}, "hợp tác xã": {"business"},
@@ -97,8 +101,10 @@ _TYPE_RUN_END_RE = re.compile(r"\s*(?:$|[,/]|(?:có )?liên quan|(?:trực )?thu
 _RELATED_RE = re.compile(r"(?:có )?liên quan$")
 # Parties that start anew after a comma even in lower case ("Doanh nghiệp, nhà cung cấp dịch vụ IoT, nhà
 # đầu tư"; "…, lãnh đạo các cơ quan thuộc UBTVQH"), and units known by an acronym ("Sở KH&CN, VNPT tỉnh").
-_ENTITY_RE = re.compile(r"(?:nhà|doanh nghiệp|hiệp hội|lãnh đạo|thủ trưởng|người đứng đầu)(?!\w)")
+_ENTITY_RE = re.compile(r"(?:nhà|doanh nghiệp|hiệp hội|lãnh đạo|thủ trưởng|người đứng đầu|lực lượng)(?!\w)")
 _ACRONYM_RE = re.compile(r"(?!TP\b)[A-ZĐ][A-ZĐ0-9&-]+(?=\s|$)")
+# A brand written with a capital inside the word ("MobiFone", "VinaPhone") starts a new party after a comma too.
+_CAMEL_RE = re.compile(r"[A-ZĐ][a-zđ]+[A-ZĐ]\w*(?=\s|$)")
 # "và các …" that only makes sense with the unit before it ("Mặt trận Tổ quốc Việt Nam và các tổ chức
 # thành viên").
 _DEPENDENT_RE = re.compile(r"(?:thành viên|trực thuộc)\s*$")
@@ -109,9 +115,18 @@ _LINKED_END_RE = re.compile(r"(?:^|\s)(?:của|thuộc|giúp việc|cho|tại|�
 # tiêu chuẩn …"): the unit is the text before it, the rest of the clause is not a name.
 _ROLE_RE = re.compile(
     r"(?<!\w)(chủ trì|phối hợp|thúc đẩy|theo dõi|tham mưu|chủ động|chịu trách nhiệm|có trách nhiệm|căn cứ"
-    r"|thực hiện|triển khai|với (?:các|những))(?!\w)"
+    r"|thực hiện|triển khai|chỉ đạo|với (?:các|những))(?!\w)"
 )
 _LEAD_ROLE = "chủ trì"
+# Agency nouns a role word makes a name of ("các cơ quan tham mưu", "đơn vị chủ trì", "các đơn vị thực hiện").
+_AGENCY_NOUN_RE = re.compile(r"^(?:các\s+|những\s+)?(?:cơ quan|đơn vị|bộ phận)$", re.IGNORECASE)
+# A name ending on an agency head goes on with the role word as its own name ("Tổ giúp việc Ban chỉ đạo").
+_HEAD_AT_END_RE = re.compile(r"(?:^|\s)(?:Ban|Hội đồng|Tổ|Ủy ban|Uỷ ban)$")
+# A request or assignment a unit heading opens with: the unit is what follows ("Đề nghị Ủy ban Mặt trận Tổ
+# quốc Việt Nam tỉnh", "Khuyến khích Đoàn Thanh niên …").
+_REQUEST_RE = re.compile(r"^(?:đề nghị|khuyến khích|yêu cầu|giao)\s+", re.IGNORECASE)
+# "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh": one office serves the bodies joined by "và" before its place.
+_JOINT_OFFICE_RE = re.compile(r"^(?:HĐND|UBND|Hội đồng nhân dân|Ủy ban nhân dân|Uỷ ban nhân dân|Đoàn đại biểu)(?!\w)")
 # A scope phrase ("trong phạm vi chức năng, nhiệm vụ của mình"); the list may go on after its end.
 _SCOPE_RE = re.compile(
     r"\s*(?:trong phạm vi|thuộc phạm vi|theo)\s+(?:chức năng|nhiệm vụ|thẩm quyền|quyền hạn)"
@@ -152,7 +167,9 @@ def split_names(text: str, is_known: Callable[[str], bool], *, strict_separators
     A, B") stay whole. Two units written with no delimiter ("Sở A Sở B") are split. A role or scope
     phrase after a unit ("… chủ trì hướng dẫn", "… trong phạm vi chức năng, nhiệm vụ của mình") is not
     part of the name, and when one unit is said to lead ("chủ trì"), units given another role in the same
-    cell are left out. A name is_known recognises is kept whole even where it holds a separator.
+    cell are left out. A request a heading opens with ("Đề nghị …", "Khuyến khích …") is not part of the name,
+    and a cell written in capitals splits like one written in sentence case. A name is_known recognises is kept
+    whole even where it holds a separator.
 
     With strict_separators (e.g. ";\\n"), only those characters separate names (Appendix 1 lists
     its members with ";"), and is_known is not consulted.
@@ -227,7 +244,7 @@ def _is_wrapped(before: str, line: str) -> bool:
 
 def _pieces(line: str) -> list[_Piece]:
     """A line cut at every separator outside parentheses, each piece with the separator before it."""
-    line = _without_scope_phrases(_BULLET_RE.sub("", line))
+    line = _without_scope_phrases(_without_request(_BULLET_RE.sub("", line)))
     masked = _mask_parentheses(line)
     pieces: list[_Piece] = []
     start, separator, written = 0, "line", ""
@@ -239,6 +256,16 @@ def _pieces(line: str) -> list[_Piece]:
         start, separator, written = match.end(), kind, match.group(0)
     pieces.append(_Piece(line[start:], separator, written))
     return pieces
+
+
+def _without_request(line: str) -> str:
+    """The line without the request a unit heading opens with ("Đề nghị Liên đoàn Lao động tỉnh"), when a unit
+    follows it: a capitalised name or "các …" ("Giao thông vận tải" keeps its first word)."""
+    match = _REQUEST_RE.match(line)
+    if match is None:
+        return line
+    rest = line[match.end():]
+    return rest if rest[:1].isupper() or rest.casefold().startswith(("các ", "những ")) else line
 
 
 def _without_scope_phrases(line: str) -> str:
@@ -291,10 +318,10 @@ def _role_cut(text: str) -> tuple[int, str] | None:
     """Where a role phrase starts in the piece ("Sở KH&CN| chủ trì hướng dẫn") and which role, or None."""
     for match in _ROLE_RE.finditer(_mask_parentheses(text)):
         before = _clean(text[:match.start()])
-        if not before or before == _head_at_start(before):
-            continue  # "Hội đồng phối hợp …", "Ban Chỉ đạo thực hiện …" are names
-        if re.search(r"(?:được|giao)$", before):
-            continue  # "Các đơn vị được giao thực hiện TTHC" is a name
+        if not before or before == _head_at_start(before) or _HEAD_AT_END_RE.search(before):
+            continue  # "Hội đồng phối hợp …", "Ban Chỉ đạo thực hiện …", "Tổ giúp việc Ban chỉ đạo" are names
+        if re.search(r"(?:được|giao)$", before) or _AGENCY_NOUN_RE.match(before):
+            continue  # "Các đơn vị được giao thực hiện TTHC", "Các cơ quan tham mưu …" are names
         return match.start(), match.group(1)
     return None
 
@@ -316,16 +343,29 @@ def _starts_new_name(piece: _Piece, body: str, before: _Name) -> bool:
             return False  # "UBND Thành phố Hồ Chí Minh và các tỉnh/thành phố khác"
         return not (piece.separator == "và" and _DEPENDENT_RE.search(body))
     if _starts_named_unit(body):
-        return True
+        # "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh" is one office; "Văn phòng UBND tỉnh và UBND …" two.
+        return not (piece.separator == "và" and _JOINT_OFFICE_RE.match(body) and before.text.startswith("Văn phòng")
+                    and _TERRITORY not in families)
     if _is_bare_type(body):
         # "Sở, ban, ngành", "Viện, Trường", "UBND các huyện, thành phố" run on; "Doanh nghiệp, Sở, ban" does not.
         kind = _type_at_start(body)[1]
         if kind & families:
             return False
+        if piece.separator == "và":
+            # "UBND các xã, phường và cơ quan, đơn vị có liên quan", "Sở Tư pháp và cơ quan liên quan": other
+            # parties, unless they belong to the name ("… và đơn vị trực thuộc").
+            return not _DEPENDENT_RE.search(body)
         return piece.separator == "," and (kind != {_TERRITORY} or bool(families))
     if piece.separator == ",":
-        return bool(_ENTITY_RE.match(body) or _starts_with_acronym(body) and piece.written.endswith(" "))
+        return bool(_ENTITY_RE.match(body) or piece.written.endswith(" ") and (
+            _starts_with_acronym(body) or _CAMEL_RE.match(body) or _is_brand(before.text) and _is_upper_start(body)))
     return False
+
+
+def _is_brand(name: str) -> bool:
+    """A party known by its brand rather than an agency head ("VNPT Đồng Tháp", "MobiFone"): in a list of them,
+    each capitalised piece after a comma is the next brand ("VNPT Đồng Tháp, Viettel Đồng Tháp")."""
+    return _head_at_start(name) is None and bool(_starts_with_acronym(name) or _CAMEL_RE.match(name))
 
 
 def _starts_with_acronym(text: str) -> bool:
@@ -388,7 +428,7 @@ def _open_families(unit: str) -> set[str]:
     body = re.sub(r"^các\s+", "", last, flags=re.IGNORECASE)
     if _is_bare_type(body):
         families |= _type_at_start(body)[1]
-    for match in re.finditer(r"(?:^|\s)(?:các|cấp)\s+", last):
+    for match in re.finditer(r"(?:^|\s)(?:các|cấp)\s+", last, re.IGNORECASE):
         typed = _type_at_start(last[match.end():])
         if typed is not None:
             families |= typed[1]
@@ -435,7 +475,10 @@ def _unglued(name: str) -> list[str]:
 APPENDIX1 = "appendix1"
 UNSPECIFIED = "unspecified"
 _APPENDIX1_RE = re.compile(r"^các (?:cơ quan |đơn vị )+(?:được )?giao giải quyết (?:tthc|thủ tục hành chính)(?: |$)")
-_PLURAL_TERRITORY_RE = re.compile(r"(?:^|\s)(?:các|cấp)\s+")
+_PLURAL_TERRITORY_RE = re.compile(r"(?:^|\s)(?:các|cấp)\s+", re.IGNORECASE)
+# The heads of several units: "Giám đốc các Sở", "Thủ trưởng các cơ quan, đơn vị".
+_PERSON_COLLECTIVE_RE = re.compile(
+    r"^(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo|người đứng đầu|trưởng)\s+(?:các|những)\s")
 _LISTED_RE = re.compile(r"(?:^|\s)(\S+)\s*[,/]\s*(\S+)")
 
 
@@ -443,10 +486,10 @@ def collective_kind(name: str) -> str | None:
     """APPENDIX1 or UNSPECIFIED when the name stands for several units, else None.
 
     Recognised by shape: a plural ("Các …", "UBND các huyện, thành phố", "UBND cấp xã", "UBND xã,
-    phường"), a run of unit-type nouns ("Sở, ban, ngành có liên quan", "Viện, Trường", "Doanh nghiệp"),
-    a name in lower case ("các đơn vị liên quan", "doanh nghiệp viễn thông") or one ending in "(có) liên
-    quan". Text the splitter reads as several names, and a shared-head list ("Các Cục: A, B", which
-    names its units), are not collectives.
+    phường", "Giám đốc các Sở"), a run of unit-type nouns ("Sở, ban, ngành có liên quan", "Viện, Trường",
+    "Doanh nghiệp"), a name in lower case ("các đơn vị liên quan", "doanh nghiệp viễn thông") or one ending
+    in "(có) liên quan". Text the splitter reads as several names, and a shared-head list ("Các Cục: A, B",
+    which names its units), are not collectives.
     """
     text = _clean(name)
     if not text or split_names(text, lambda _n: False) != [text] or _opens_list(text):
@@ -454,7 +497,8 @@ def collective_kind(name: str) -> str | None:
     folded = fold_name(text)
     if _APPENDIX1_RE.match(folded):
         return APPENDIX1
-    if not _is_upper_start(text) or folded.startswith("các ") or _RELATED_RE.search(folded):
+    if not _is_upper_start(text) or folded.startswith("các ") or _RELATED_RE.search(folded) \
+            or _PERSON_COLLECTIVE_RE.match(folded):
         return UNSPECIFIED
     typed = _type_at_start(text)
     if typed and typed[1] != {_TERRITORY} and _TYPE_RUN_END_RE.match(text[len(typed[0]):]):
