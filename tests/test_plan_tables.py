@@ -547,6 +547,45 @@ def test_a_table_without_a_header_as_wide_as_the_task_table_continues_it():
     assert [i.stt for i in items(doc)] == ["1", "2"]
 
 
+# A part of the table after a page break, opening with its section rows; under each section the header
+# is repeated, worded differently and without its STT cell (the section's number is merged down over it).
+SHORT_HEADER = ["Nội dung", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm"]
+WIDE_HEADER = ["STT", "Nhiệm vụ, giải pháp", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm"]
+
+
+def test_a_header_without_its_stt_cell_over_numbered_rows_gets_the_number_column():
+    doc = recognise(table(["A", "PHÁT TRIỂN NỀN MÓNG"], ["I", "Hoàn thiện thể chế"], SHORT_HEADER,
+                          ["1.1", "Rà soát quy định", "Sở Tư pháp", "Các sở, ngành", "2026 - 2030", "Văn bản"],
+                          flattened=True))
+    assert [(s.number, s.title) for s in doc.sections] == [("A", "PHÁT TRIỂN NỀN MÓNG")]
+    (item,) = items(doc)
+    assert (item.stt, item.task, item.lead, item.coordinating, item.deadline, item.expected_output) == (
+        "1.1", "Rà soát quy định", "Sở Tư pháp", "Các sở, ngành", "2026 - 2030", "Văn bản")
+    assert item.notes == {"Tiểu mục": "I Hoàn thiện thể chế"} and doc.not_understood == []
+
+
+def test_section_rows_and_headers_repeated_without_stt_continue_the_table_before():
+    first = table(WIDE_HEADER, ["A", "NỀN MÓNG"], ["1", "Rà soát quy định", "Sở Tư pháp", "Các sở", "2026", "Văn bản"],
+                  flattened=True)
+    second = table(["B", "NGÀNH, LĨNH VỰC"], ["I", "Nông nghiệp"], SHORT_HEADER,
+                   ["1.1", "Kế hoạch nông nghiệp số", "Sở Nông nghiệp và Môi trường", "Các sở", "2026", "Kế hoạch"],
+                   ["II", "Y tế"], SHORT_HEADER,
+                   ["2.1", "Hồ sơ sức khỏe", "Sở Y tế", "Các sở", "2027", "Nền tảng"],
+                   flattened=True, number=2)
+    doc = recognise(first, second)
+    assert [(s.number, [i.stt for i in s.items]) for s in doc.sections] == [("A", ["1"]), ("B", ["1.1", "2.1"])]
+    assert [i.deadline for i in items(doc)] == ["2026", "2026", "2027"]
+    assert doc.not_understood == [] and doc.warnings == []
+
+
+def test_a_numbered_title_away_from_the_task_column_heads_its_dotted_items():
+    doc = recognise(table(WIDE_HEADER, ["IV", "Thương mại, công nghiệp"], ["5.1", "", "Thương mại", "", "", ""],
+                          ["5.1.1", "Phát triển thương mại điện tử", "Sở Công Thương", "Các sở", "2026", "Kế hoạch"],
+                          flattened=True))
+    (item,) = items(doc)
+    assert item.stt == "5.1.1" and item.notes == {"Tiểu mục": "5.1 Thương mại"} and doc.not_understood == []
+
+
 def test_a_table_that_looks_like_a_plan_table_but_is_not_read_gives_a_warning():
     doc = recognise(table(["STT", "Tên văn bản", "Ngày ban hành"], ["1", "Quyết định 1381", "15/5/2025"]))
     assert doc.sections == [] and doc.targets == []
