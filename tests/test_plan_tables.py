@@ -226,6 +226,20 @@ def test_a_section_row_heads_the_items_below_it(section_row, flattened, number, 
     assert doc.not_understood == []
 
 
+def test_an_unnumbered_title_alone_in_the_task_column_of_a_full_row_heads_the_numbered_items_below_it():
+    doc = recognise(table(HEADER, ["", "Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo", "", "", ""], ROW,
+                          ["", "Nhiệm vụ giao Chủ tịch UBND các tỉnh chỉ đạo", "", "", ""],
+                          ["2", "Rà soát hồ sơ", "UBND các tỉnh", "", "2026"], flattened=True))
+    assert [(s.title, [i.stt for i in s.items]) for s in doc.sections] == [
+        ("Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo", ["1"]), ("Nhiệm vụ giao Chủ tịch UBND các tỉnh chỉ đạo", ["2"])]
+    assert doc.warnings == [] and doc.not_understood == []
+
+
+def test_an_unnumbered_row_with_only_a_task_is_still_an_item_when_no_numbered_row_follows():
+    doc = recognise(table(HEADER, ROW, ["", "Tổng kết, đánh giá việc thực hiện", "", "", ""], flattened=True))
+    assert [i.task for i in items(doc)] == ["Xây dựng kế hoạch", "Tổng kết, đánh giá việc thực hiện"]
+
+
 def test_a_numbered_row_with_only_a_title_heads_the_dotted_items_below_it():
     doc = recognise(table(HEADER, ["1", "Hoàn thiện thể chế", "", "", ""],
                           ["1.1", "Xây dựng quy chế", "Sở Nội vụ", "", "2026"]))

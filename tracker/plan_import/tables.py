@@ -535,6 +535,12 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         alone = col != stt_col or len(row.cells) == 1
         if (spans and not _one_line(text)[:1].islower()) or (alone and _is_upper(text)):
             return "", _one_line(text)
+        # A group title in the task column of a row whose every other cell is there and empty, over
+        # numbered items ("Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo").
+        others_empty = all(v == "" for i, v in enumerate(row.values) if i != col)
+        if (col == columns.roles.get("task") and others_empty and next_label and _is_label(next_label)
+                and not _one_line(text)[:1].islower()):
+            return "", _one_line(text)
         return None
     if len(present) == 2 and present[0][0] == stt_col and _is_label(stt):
         label, title = _label(stt), _one_line(present[1][1])
