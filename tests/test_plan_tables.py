@@ -163,6 +163,23 @@ def test_a_unit_column_in_a_task_table_is_the_lead_only_when_there_is_no_lead_co
     assert (item.lead, item.notes) == (lead, notes)
 
 
+@pytest.mark.parametrize("header, row", [
+    (["TT", "Nội dung", "ĐVT", "Số lượng", "Đơn giá", "Thành tiền"], ["1", "Thuê hội trường", "Ngày", "2", "500", "1.000"]),
+    (["STT", "Nội dung chi", "Đơn vị tính", "Số lượng", "Thành tiền"], ["1", "Phân tích mẫu", "Mẫu", "3", "520"]),
+], ids=["dvt", "don-vi-tinh"])
+def test_a_budget_table_whose_unit_column_is_a_unit_of_measure_gives_no_items(header, row):
+    doc = recognise(table(header, row))
+    assert doc.sections == [] and doc.not_understood == []
+    (warning,) = doc.warnings
+    assert "không phải bảng nhiệm vụ" in warning
+
+
+def test_a_unit_of_measure_column_in_a_task_table_is_a_note():
+    (item,) = items(recognise(table(["STT", "Nhiệm vụ", "ĐVT", "Khối lượng", "Chủ trì", "Thời gian"],
+                                    ["1", "Trồng rừng", "Ha", "100", "Sở Nông nghiệp và Môi trường", "2026"])))
+    assert (item.lead, item.notes) == ("Sở Nông nghiệp và Môi trường", {"ĐVT": "Ha", "Khối lượng": "100"})
+
+
 def test_the_group_column_of_a_lead_first_table_is_a_note():
     header = ["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thuộc nhóm nhiệm vụ, hành động[1]", "Nội dung nhiệm vụ",
               "Chỉ tiêu đạt được", "Thời hạn hoàn thành"]

@@ -25,6 +25,8 @@ _WEAK_LEAD_RE = re.compile(
 # A start date beside the due date ("Thời gian bắt đầu | Thời gian hoàn thành"): the due date is the deadline.
 _START_WORDS = ("bắt đầu", "khởi công", "khởi động")
 _UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
+# A unit of measure ("ĐVT", "Đơn vị tính"): never the agency that carries a task out.
+_MEASURE_RE = re.compile(r"^(?:đơn vị tính|đvt)$")
 _HEADING_MAX_WORDS = 12
 _SUBHEADING_MAX_WORDS = 8
 # How many rows above a header may hold a title, a caption or a blank spacer.
@@ -339,9 +341,11 @@ def _columns(headings: list[str]) -> _Columns | None:
     if keys[0] and keys[0] not in _STT_HEADINGS and len(roles) < 3:
         return None  # a data row with a word or two that headings use ("… chỉ tiêu …")
     unit, indicator = roles.get("unit"), roles.get("indicator")
-    if "task" in roles and ("lead" in roles or "unit" in roles or "deadline" in roles or "coordinating" in roles):
-        if "lead" not in roles and "unit" in roles:
-            roles["lead"] = roles.pop("unit")  # "Đơn vị" in a task table is the unit doing it
+    # "Đơn vị" in a task table is the unit doing it; "Đơn vị tính" beside "Số lượng, Đơn giá" is a budget.
+    agency = unit is not None and not _MEASURE_RE.match(keys[unit])
+    if "task" in roles and ("lead" in roles or agency or "deadline" in roles or "coordinating" in roles):
+        if "lead" not in roles and agency:
+            roles["lead"] = roles.pop("unit")
         kind = "tasks"
     elif indicator is not None and (unit is None or indicator < unit):
         kind = "targets"  # one indicator a row
