@@ -107,11 +107,20 @@ def test_task_columns_are_found_by_their_heading_words(header, row, expected):
     assert doc.not_understood == [] and doc.warnings == []
 
 
-@pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện"])
+@pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện",
+                                          "Đơn vị triển khai", "Cơ quan tham mưu", "Cơ quan, đơn vị chịu trách nhiệm",
+                                          "Cơ quan trình"])
 def test_a_lead_column_may_be_named_by_who_carries_the_task_out(lead_heading):
     doc = recognise(table(["STT", "Nhiệm vụ", lead_heading, "Thời gian"], ["1", "Báo cáo", "Sở Y tế", "2026"]))
     (item,) = items(doc)
     assert item.lead == "Sở Y tế"
+
+
+@pytest.mark.parametrize("deadline_heading", ["Lộ trình thực hiện", "Lộ trình", "Năm thực hiện"])
+def test_a_deadline_column_may_be_named_by_its_roadmap_or_year(deadline_heading):
+    (item,) = items(recognise(table(["STT", "Nhiệm vụ", "Cơ quan chủ trì", deadline_heading],
+                                    ["1", "Báo cáo", "Sở Y tế", "2026 - 2027"])))
+    assert item.deadline == "2026 - 2027"
 
 
 def test_one_column_for_lead_and_coordinating_units_is_the_lead_column():

@@ -18,10 +18,11 @@ _STT_HEADINGS = {"stt", "tt", "số tt", "số thứ tự", "thứ tự"}
 # Footnote markers glued to a heading ("Cơ quan chủ trì[1]", "Nguồn lực thực hiện²").
 _FOOTNOTE_RE = re.compile(r"\[\d+\]|\(\*+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+")
 _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục tiêu", "quy mô")
-_DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến độ", "hoàn thành")
+_DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến độ", "hoàn thành", "lộ trình", "năm thực hiện")
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
 _WEAK_LEAD_RE = re.compile(
-    r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)|phân công|trách nhiệm thực hiện)\b")
+    r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối|triển khai|tham mưu|"
+    r"chịu trách nhiệm|trình)|phân công|trách nhiệm thực hiện)\b")
 # A start date beside the due date ("Thời gian bắt đầu | Thời gian hoàn thành"): the due date is the deadline.
 _START_WORDS = ("bắt đầu", "khởi công", "khởi động")
 _UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
