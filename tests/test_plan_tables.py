@@ -173,7 +173,8 @@ def test_a_unit_column_in_a_task_table_is_the_lead_only_when_there_is_no_lead_co
 
 
 @pytest.mark.parametrize("header, row", [
-    (["TT", "Nội dung", "ĐVT", "Số lượng", "Đơn giá", "Thành tiền"], ["1", "Thuê hội trường", "Ngày", "2", "500", "1.000"]),
+    (["TT", "Nội dung", "ĐVT", "Số lượng", "Đơn giá", "Thành tiền"],
+     ["1", "Thuê hội trường", "Ngày", "2", "500", "1.000"]),
     (["STT", "Nội dung chi", "Đơn vị tính", "Số lượng", "Thành tiền"], ["1", "Phân tích mẫu", "Mẫu", "3", "520"]),
 ], ids=["dvt", "don-vi-tinh"])
 def test_a_budget_table_whose_unit_column_is_a_unit_of_measure_gives_no_items(header, row):
@@ -474,6 +475,18 @@ def test_footnotes_glued_after_the_last_row_are_dropped_and_other_extra_cells_re
     stray = recognise(table(HEADER, ROW + ["Một đoạn văn lạc vào bảng."], flattened=True))
     assert len(items(stray)) == 1
     assert [r.text for r in stray.not_understood] == ["Một đoạn văn lạc vào bảng."]
+
+
+def test_footnotes_glued_under_a_flattened_table_end_it_with_the_page_text_after_them():
+    doc = recognise(table(HEADER, ROW, ["[1] Tuyên Quang, Cao Bằng", "Văn bản liên quan", "", ""],
+                          ["Địa chỉ:", "17 Nguyễn Gia Thiều"], flattened=True))
+    assert [i.stt for i in items(doc)] == ["1"] and doc.not_understood == []
+
+
+def test_a_footnote_row_inside_a_flattened_table_is_passed_over_and_the_rows_after_it_read():
+    doc = recognise(table(HEADER, ROW, ["[1] Theo Quyết định số 1/QĐ-TTg"],
+                          ["2", "Báo cáo kết quả", "Sở Y tế", "", "2026"], flattened=True))
+    assert [i.stt for i in items(doc)] == ["1", "2"]
 
 
 def test_a_duplicate_number_keeps_both_items_with_a_warning():

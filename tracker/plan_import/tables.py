@@ -417,6 +417,12 @@ def _with_number_column(columns: _Columns, rows: list[list[Cell]]) -> _Columns:
     return _Columns(columns.kind, ["", *columns.headings], roles, notes=[i + 1 for i in columns.notes])
 
 
+def _starts_with_footnote(cells: list[Cell]) -> bool:
+    """A row whose text opens with a footnote number ("[1] Tuyên Quang, Cao Bằng …")."""
+    first = next((c.text for c in cells if c.text.strip()), "")
+    return bool(_FOOTNOTE_TEXT_RE.match(_one_line(first)))
+
+
 def _is_section_row(cells: list[Cell]) -> bool:
     """A row holding only a section number and its title ("B | PHÁT TRIỂN …")."""
     filled = [c for c in cells if c.text.strip()]
@@ -640,6 +646,11 @@ class _Recogniser:
         stt_col = columns.roles.get("stt", 0)
         for index, cells in enumerate(rows):
             if _is_blank(cells) or _is_column_numbers(cells) or _is_repeated_header(cells, columns):
+                continue
+            if is_flattened and _starts_with_footnote(cells):
+                # The footnotes under a table, glued to it with whatever the page has after them.
+                if not any(_is_label(r[stt_col].text) for r in rows[index + 1:] if len(r) > stt_col):
+                    break
                 continue
             where = _row_where(cells, table.caption_where)
             cells = _within_width(self.doc, cells, columns.width, where, is_flattened)
