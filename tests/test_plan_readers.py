@@ -185,6 +185,15 @@ def test_flattened_row_wider_than_its_table_by_empty_cells_stays_in_it():
     assert len(table.rows) == 4
 
 
+def test_flattened_table_ends_where_the_page_text_after_it_brings_a_heading():
+    source = ("|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n1\n|\nRà soát\n|\nSở Y tế\n|\n|\n|\n"
+              "Công văn số 1 do Bộ Y tế ban hành\n## Văn bản liên quan\nBan hành:\n|\nNỘI DUNG SỬA ĐỔI\n|\n")
+    blocks = text_blocks(source)
+    [table, *rest] = tables(blocks)
+    assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ", "Chủ trì"], ["1", "Rà soát", "Sở Y tế"]]
+    assert [p.text for p in paragraphs(blocks)][:2] == ["Công văn số 1 do Bộ Y tế ban hành", "Văn bản liên quan"]
+
+
 def test_flattened_cell_keeps_list_lines_apart():
     source = "|\nA\n|\nB\n|\n|\n1\n|\n- Bộ Nông nghiệp\nvà Môi trường;\n- Bộ Y tế.\n|\n"
     [table] = tables(text_blocks(source))

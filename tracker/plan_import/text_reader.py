@@ -354,11 +354,19 @@ class _TextScanner:
         segments: list[_Segment] = []
         segment = _Segment([], [], index - start, 0, 0)
         while index < len(lines) and lines[index].strip():
-            segment.bars.append(index)  # the line number (1-based) of the "|" line just before
+            cell_start = index
             cell: list[tuple[int, str]] = []
             while index < len(lines) and lines[index].strip() and not _is_bar(lines[index]):
                 cell.append((index + 1, lines[index]))
                 index += 1
+            if any(_HEADING_RE.match(line.strip()) for _, line in cell):
+                # A page heading ("## Văn bản liên quan") is never inside a cell: the table ended before it.
+                index = cell_start
+                if segment.cells:
+                    segment.bars_after, segment.after_line = 1, cell_start
+                    segments.append(segment)
+                break
+            segment.bars.append(cell_start)  # the line number (1-based) of the "|" line just before
             segment.cells.append(cell)
             bar_start = index
             while index < len(lines) and _is_bar(lines[index]):
