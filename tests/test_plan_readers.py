@@ -167,6 +167,33 @@ def test_flattened_table_glued_to_text_without_blank_lines_is_cut_at_its_width()
     ]
 
 
+def test_flattened_table_opening_with_merged_section_rows_widens_at_its_header():
+    source = ("|\nB\n|\nNGÀNH\n|\n|\nI\n|\nNông nghiệp\n|\n|\nNội dung\n|\nChủ trì\n|\nThời gian\n|\n|\n"
+              "1.1\n|\nKế hoạch số\n|\nSở Nông nghiệp\n|\n2026\n|\n|\n1.2\n|\nNền tảng\n|\nSở Y tế\n|\n2027\n|\n")
+    [table] = tables(text_blocks(source))
+    assert [texts(row) for row in table.rows] == [["B", "NGÀNH"], ["I", "Nông nghiệp"],
+                                                  ["Nội dung", "Chủ trì", "Thời gian"],
+                                                  ["1.1", "Kế hoạch số", "Sở Nông nghiệp", "2026"],
+                                                  ["1.2", "Nền tảng", "Sở Y tế", "2027"]]
+
+
+def test_flattened_row_wider_than_its_table_by_empty_cells_stays_in_it():
+    source = ("|\nSTT\n|\nNội dung\n|\nChủ trì\n|\n|\n5.1\n|\n** **\n|\nThương mại\n|\n** **\n|\n|\n"
+              "5.1.1\n|\nSàn điện tử\n|\nSở Công Thương\n|\n|\n5.1.2\n|\nChợ số\n|\nSở Công Thương\n|\n")
+    [table] = tables(text_blocks(source))
+    assert [texts(row) for row in table.rows][1] == ["5.1", "", "Thương mại", ""]
+    assert len(table.rows) == 4
+
+
+def test_flattened_table_ends_where_the_page_text_after_it_brings_a_heading():
+    source = ("|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n1\n|\nRà soát\n|\nSở Y tế\n|\n|\n|\n"
+              "Công văn số 1 do Bộ Y tế ban hành\n## Văn bản liên quan\nBan hành:\n|\nNỘI DUNG SỬA ĐỔI\n|\n")
+    blocks = text_blocks(source)
+    [table, *rest] = tables(blocks)
+    assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ", "Chủ trì"], ["1", "Rà soát", "Sở Y tế"]]
+    assert [p.text for p in paragraphs(blocks)][:2] == ["Công văn số 1 do Bộ Y tế ban hành", "Văn bản liên quan"]
+
+
 def test_flattened_cell_keeps_list_lines_apart():
     source = "|\nA\n|\nB\n|\n|\n1\n|\n- Bộ Nông nghiệp\nvà Môi trường;\n- Bộ Y tế.\n|\n"
     [table] = tables(text_blocks(source))
@@ -224,7 +251,7 @@ TEXT_TABLES = [
                                "Thời gian triển khai"], 33),
     ("nq394-cp-2025.md", 2, ["TT", "Tên đề án ưu tiên", "Cơ quan chủ trì", "Cơ quan phối hợp",
                              "Thời hạn hoàn thành"], 5),
-    ("cv6225-bvhttdl-2025.md", 4, ["STT", "Tên nhiệm vụ", "Người đứng đầu chịu trách nhiệm", "Cơ quan\nchủ trì",
+    ("cv6225-bvhttdl-2025.md", 2, ["STT", "Tên nhiệm vụ", "Người đứng đầu chịu trách nhiệm", "Cơ quan\nchủ trì",
                                    "Cơ quan\nphối hợp", "Kết quả\nthực hiện", "Thời hạn hoàn thành"], 11),
     ("kh144-ubnd-bacninh-2025.md", 3, ["TT", "Chỉ tiêu", "Chủ trì"], 22),
     ("qd2530-ttg-2025.md", 3, ["STT", "Tên dự án, nhiệm vụ", "Nội dung chính", "Cơ quan chủ trì[1]", "Cơ quan phối hợp",

@@ -107,11 +107,20 @@ def test_task_columns_are_found_by_their_heading_words(header, row, expected):
     assert doc.not_understood == [] and doc.warnings == []
 
 
-@pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện"])
+@pytest.mark.parametrize("lead_heading", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Phân công thực hiện",
+                                          "Đơn vị triển khai", "Cơ quan tham mưu", "Cơ quan, đơn vị chịu trách nhiệm",
+                                          "Cơ quan trình"])
 def test_a_lead_column_may_be_named_by_who_carries_the_task_out(lead_heading):
     doc = recognise(table(["STT", "Nhiệm vụ", lead_heading, "Thời gian"], ["1", "Báo cáo", "Sở Y tế", "2026"]))
     (item,) = items(doc)
     assert item.lead == "Sở Y tế"
+
+
+@pytest.mark.parametrize("deadline_heading", ["Lộ trình thực hiện", "Lộ trình", "Năm thực hiện"])
+def test_a_deadline_column_may_be_named_by_its_roadmap_or_year(deadline_heading):
+    (item,) = items(recognise(table(["STT", "Nhiệm vụ", "Cơ quan chủ trì", deadline_heading],
+                                    ["1", "Báo cáo", "Sở Y tế", "2026 - 2027"])))
+    assert item.deadline == "2026 - 2027"
 
 
 def test_one_column_for_lead_and_coordinating_units_is_the_lead_column():
@@ -161,6 +170,24 @@ def test_extra_columns_are_kept_as_notes_under_their_heading_even_before_the_lea
 def test_a_unit_column_in_a_task_table_is_the_lead_only_when_there_is_no_lead_column(header, row, lead, notes):
     (item,) = items(recognise(table(header, row)))
     assert (item.lead, item.notes) == (lead, notes)
+
+
+@pytest.mark.parametrize("header, row", [
+    (["TT", "Nội dung", "ĐVT", "Số lượng", "Đơn giá", "Thành tiền"],
+     ["1", "Thuê hội trường", "Ngày", "2", "500", "1.000"]),
+    (["STT", "Nội dung chi", "Đơn vị tính", "Số lượng", "Thành tiền"], ["1", "Phân tích mẫu", "Mẫu", "3", "520"]),
+], ids=["dvt", "don-vi-tinh"])
+def test_a_budget_table_whose_unit_column_is_a_unit_of_measure_gives_no_items(header, row):
+    doc = recognise(table(header, row))
+    assert doc.sections == [] and doc.not_understood == []
+    (warning,) = doc.warnings
+    assert "không phải bảng nhiệm vụ" in warning
+
+
+def test_a_unit_of_measure_column_in_a_task_table_is_a_note():
+    (item,) = items(recognise(table(["STT", "Nhiệm vụ", "ĐVT", "Khối lượng", "Chủ trì", "Thời gian"],
+                                    ["1", "Trồng rừng", "Ha", "100", "Sở Nông nghiệp và Môi trường", "2026"])))
+    assert (item.lead, item.notes) == ("Sở Nông nghiệp và Môi trường", {"ĐVT": "Ha", "Khối lượng": "100"})
 
 
 def test_the_group_column_of_a_lead_first_table_is_a_note():
@@ -224,6 +251,20 @@ def test_a_section_row_heads_the_items_below_it(section_row, flattened, number, 
     assert [(s.number, s.title, len(s.items)) for s in doc.sections] == [(number, title, 1)]
     assert doc.sections[0].where == "bảng 1, hàng 2"
     assert doc.not_understood == []
+
+
+def test_an_unnumbered_title_alone_in_the_task_column_of_a_full_row_heads_the_numbered_items_below_it():
+    doc = recognise(table(HEADER, ["", "Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo", "", "", ""], ROW,
+                          ["", "Nhiệm vụ giao Chủ tịch UBND các tỉnh chỉ đạo", "", "", ""],
+                          ["2", "Rà soát hồ sơ", "UBND các tỉnh", "", "2026"], flattened=True))
+    assert [(s.title, [i.stt for i in s.items]) for s in doc.sections] == [
+        ("Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo", ["1"]), ("Nhiệm vụ giao Chủ tịch UBND các tỉnh chỉ đạo", ["2"])]
+    assert doc.warnings == [] and doc.not_understood == []
+
+
+def test_an_unnumbered_row_with_only_a_task_is_still_an_item_when_no_numbered_row_follows():
+    doc = recognise(table(HEADER, ROW, ["", "Tổng kết, đánh giá việc thực hiện", "", "", ""], flattened=True))
+    assert [i.task for i in items(doc)] == ["Xây dựng kế hoạch", "Tổng kết, đánh giá việc thực hiện"]
 
 
 def test_a_numbered_row_with_only_a_title_heads_the_dotted_items_below_it():
@@ -436,6 +477,18 @@ def test_footnotes_glued_after_the_last_row_are_dropped_and_other_extra_cells_re
     assert [r.text for r in stray.not_understood] == ["Một đoạn văn lạc vào bảng."]
 
 
+def test_footnotes_glued_under_a_flattened_table_end_it_with_the_page_text_after_them():
+    doc = recognise(table(HEADER, ROW, ["[1] Tuyên Quang, Cao Bằng", "Văn bản liên quan", "", ""],
+                          ["Địa chỉ:", "17 Nguyễn Gia Thiều"], flattened=True))
+    assert [i.stt for i in items(doc)] == ["1"] and doc.not_understood == []
+
+
+def test_a_footnote_row_inside_a_flattened_table_is_passed_over_and_the_rows_after_it_read():
+    doc = recognise(table(HEADER, ROW, ["[1] Theo Quyết định số 1/QĐ-TTg"],
+                          ["2", "Báo cáo kết quả", "Sở Y tế", "", "2026"], flattened=True))
+    assert [i.stt for i in items(doc)] == ["1", "2"]
+
+
 def test_a_duplicate_number_keeps_both_items_with_a_warning():
     doc = recognise(table(HEADER, ROW, ["1", "Một nhiệm vụ khác", "Sở Y tế", "", "2026"]))
     assert [i.task for i in items(doc)] == ["Xây dựng kế hoạch", "Một nhiệm vụ khác"]
@@ -545,6 +598,45 @@ def test_a_header_repeated_on_the_next_page_continues_the_same_table():
 def test_a_table_without_a_header_as_wide_as_the_task_table_continues_it():
     doc = recognise(table(HEADER, ROW), table(["2", "Báo cáo kết quả", "Sở Y tế", "", "2026"], number=2))
     assert [i.stt for i in items(doc)] == ["1", "2"]
+
+
+# A part of the table after a page break, opening with its section rows; under each section the header
+# is repeated, worded differently and without its STT cell (the section's number is merged down over it).
+SHORT_HEADER = ["Nội dung", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm"]
+WIDE_HEADER = ["STT", "Nhiệm vụ, giải pháp", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm"]
+
+
+def test_a_header_without_its_stt_cell_over_numbered_rows_gets_the_number_column():
+    doc = recognise(table(["A", "PHÁT TRIỂN NỀN MÓNG"], ["I", "Hoàn thiện thể chế"], SHORT_HEADER,
+                          ["1.1", "Rà soát quy định", "Sở Tư pháp", "Các sở, ngành", "2026 - 2030", "Văn bản"],
+                          flattened=True))
+    assert [(s.number, s.title) for s in doc.sections] == [("A", "PHÁT TRIỂN NỀN MÓNG")]
+    (item,) = items(doc)
+    assert (item.stt, item.task, item.lead, item.coordinating, item.deadline, item.expected_output) == (
+        "1.1", "Rà soát quy định", "Sở Tư pháp", "Các sở, ngành", "2026 - 2030", "Văn bản")
+    assert item.notes == {"Tiểu mục": "I Hoàn thiện thể chế"} and doc.not_understood == []
+
+
+def test_section_rows_and_headers_repeated_without_stt_continue_the_table_before():
+    first = table(WIDE_HEADER, ["A", "NỀN MÓNG"], ["1", "Rà soát quy định", "Sở Tư pháp", "Các sở", "2026", "Văn bản"],
+                  flattened=True)
+    second = table(["B", "NGÀNH, LĨNH VỰC"], ["I", "Nông nghiệp"], SHORT_HEADER,
+                   ["1.1", "Kế hoạch nông nghiệp số", "Sở Nông nghiệp và Môi trường", "Các sở", "2026", "Kế hoạch"],
+                   ["II", "Y tế"], SHORT_HEADER,
+                   ["2.1", "Hồ sơ sức khỏe", "Sở Y tế", "Các sở", "2027", "Nền tảng"],
+                   flattened=True, number=2)
+    doc = recognise(first, second)
+    assert [(s.number, [i.stt for i in s.items]) for s in doc.sections] == [("A", ["1"]), ("B", ["1.1", "2.1"])]
+    assert [i.deadline for i in items(doc)] == ["2026", "2026", "2027"]
+    assert doc.not_understood == [] and doc.warnings == []
+
+
+def test_a_numbered_title_away_from_the_task_column_heads_its_dotted_items():
+    doc = recognise(table(WIDE_HEADER, ["IV", "Thương mại, công nghiệp"], ["5.1", "", "Thương mại", "", "", ""],
+                          ["5.1.1", "Phát triển thương mại điện tử", "Sở Công Thương", "Các sở", "2026", "Kế hoạch"],
+                          flattened=True))
+    (item,) = items(doc)
+    assert item.stt == "5.1.1" and item.notes == {"Tiểu mục": "5.1 Thương mại"} and doc.not_understood == []
 
 
 def test_a_table_that_looks_like_a_plan_table_but_is_not_read_gives_a_warning():

@@ -18,13 +18,16 @@ _STT_HEADINGS = {"stt", "tt", "số tt", "số thứ tự", "thứ tự"}
 # Footnote markers glued to a heading ("Cơ quan chủ trì[1]", "Nguồn lực thực hiện²").
 _FOOTNOTE_RE = re.compile(r"\[\d+\]|\(\*+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+")
 _OUTPUT_WORDS = ("sản phẩm", "kết quả", "chỉ tiêu đạt", "mục tiêu", "quy mô")
-_DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến độ", "hoàn thành")
+_DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến độ", "hoàn thành", "lộ trình", "năm thực hiện")
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
 _WEAK_LEAD_RE = re.compile(
-    r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối)|phân công|trách nhiệm thực hiện)\b")
+    r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối|triển khai|tham mưu|"
+    r"chịu trách nhiệm|trình)|phân công|trách nhiệm thực hiện)\b")
 # A start date beside the due date ("Thời gian bắt đầu | Thời gian hoàn thành"): the due date is the deadline.
 _START_WORDS = ("bắt đầu", "khởi công", "khởi động")
 _UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
+# A unit of measure ("ĐVT", "Đơn vị tính"): never the agency that carries a task out.
+_MEASURE_RE = re.compile(r"^(?:đơn vị tính|đvt)$")
 _HEADING_MAX_WORDS = 12
 _SUBHEADING_MAX_WORDS = 8
 # How many rows above a header may hold a title, a caption or a blank spacer.
@@ -229,7 +232,7 @@ def _starts_new_table(row: list[Cell], rows: list[list[Cell]]) -> bool:
     if columns is None:
         return False
     found = _find_header(rows)
-    return found is None or [_heading_key(h) for h in found[1].headings] != [_heading_key(c.text) for c in row]
+    return found is None or [_heading_key(h) for h in found.columns.headings] != [_heading_key(c.text) for c in row]
 
 
 def _drop_spacer_cells(row: list[Cell]) -> list[Cell]:
@@ -339,9 +342,11 @@ def _columns(headings: list[str]) -> _Columns | None:
     if keys[0] and keys[0] not in _STT_HEADINGS and len(roles) < 3:
         return None  # a data row with a word or two that headings use ("… chỉ tiêu …")
     unit, indicator = roles.get("unit"), roles.get("indicator")
-    if "task" in roles and ("lead" in roles or "unit" in roles or "deadline" in roles or "coordinating" in roles):
-        if "lead" not in roles and "unit" in roles:
-            roles["lead"] = roles.pop("unit")  # "Đơn vị" in a task table is the unit doing it
+    # "Đơn vị" in a task table is the unit doing it; "Đơn vị tính" beside "Số lượng, Đơn giá" is a budget.
+    agency = unit is not None and not _MEASURE_RE.match(keys[unit])
+    if "task" in roles and ("lead" in roles or agency or "deadline" in roles or "coordinating" in roles):
+        if "lead" not in roles and agency:
+            roles["lead"] = roles.pop("unit")
         kind = "tasks"
     elif indicator is not None and (unit is None or indicator < unit):
         kind = "targets"  # one indicator a row
@@ -371,8 +376,17 @@ def _is_subheader(header: list[Cell], row: list[Cell]) -> bool:
                          for c in own)
 
 
-def _find_header(rows: list[list[Cell]]) -> tuple[int, _Columns] | None:
-    """The first data row's index and the header's columns, searching the first rows of a table."""
+@dataclass
+class _Header:
+    """Where a table's header is and what it says: its first row, the first data row after it."""
+
+    row: int
+    start: int
+    columns: _Columns
+
+
+def _find_header(rows: list[list[Cell]]) -> _Header | None:
+    """The header of a table, searching its first rows."""
     for index in range(min(_HEADER_SEARCH_ROWS, len(rows))):
         row = rows[index]
         if _is_blank(row):
@@ -383,11 +397,36 @@ def _find_header(rows: list[list[Cell]]) -> tuple[int, _Columns] | None:
                         else f"{h.text} ({b.text})" for h, b in zip(row, below)]
             columns = _columns(headings)
             if columns is not None:
-                return index + 2, columns
+                return _Header(index, index + 2, _with_number_column(columns, rows[index + 2:]))
         columns = _columns([c.text for c in row])
         if columns is not None:
-            return index + 1, columns
+            return _Header(index, index + 1, _with_number_column(columns, rows[index + 1:]))
     return None
+
+
+def _with_number_column(columns: _Columns, rows: list[list[Cell]]) -> _Columns:
+    """The columns with the STT column the header row lacks: a section row's number merged down over the
+    header takes the header's first cell, so the data rows are one cell wider and start with a number."""
+    if columns.kind != "tasks" or "stt" in columns.roles:
+        return columns
+    first = next((r for r in rows if sum(1 for c in r if c.text.strip()) > 2 and not _is_column_numbers(r)), None)
+    if first is None or len(first) != columns.width + 1 or not _is_label(first[0].text):
+        return columns
+    roles = {role: index + 1 for role, index in columns.roles.items()}
+    roles["stt"] = 0
+    return _Columns(columns.kind, ["", *columns.headings], roles, notes=[i + 1 for i in columns.notes])
+
+
+def _starts_with_footnote(cells: list[Cell]) -> bool:
+    """A row whose text opens with a footnote number ("[1] Tuyên Quang, Cao Bằng …")."""
+    first = next((c.text for c in cells if c.text.strip()), "")
+    return bool(_FOOTNOTE_TEXT_RE.match(_one_line(first)))
+
+
+def _is_section_row(cells: list[Cell]) -> bool:
+    """A row holding only a section number and its title ("B | PHÁT TRIỂN …")."""
+    filled = [c for c in cells if c.text.strip()]
+    return 1 <= len(filled) <= 2 and filled[0] is cells[0] and _is_label(cells[0].text)
 
 
 def _is_column_numbers(cells: list[Cell]) -> bool:
@@ -400,8 +439,22 @@ def _is_column_numbers(cells: list[Cell]) -> bool:
 
 
 def _is_repeated_header(cells: list[Cell], columns: _Columns) -> bool:
+    """The header again (on a new page, or under each section), with or without its STT cell."""
     keys = [_heading_key(c.text) for c in cells]
-    return len(keys) == columns.width and keys == [_heading_key(h) for h in columns.headings]
+    headings = [_heading_key(h) for h in columns.headings]
+    if keys == headings:
+        return True
+    missing_stt = columns.roles.get("stt") == 0 and len(keys) == columns.width - 1
+    if missing_stt and keys == headings[1:]:
+        return True
+    # Worded differently ("Nội dung" for "Nhiệm vụ, giải pháp") but naming the same columns.
+    other = _columns([c.text for c in cells]) if len(keys) in (columns.width, columns.width - 1) else None
+    if other is None or other.kind != columns.kind:
+        return False
+    roles = {role: index + 1 for role, index in other.roles.items()} if missing_stt else dict(other.roles)
+    if missing_stt:
+        roles["stt"] = 0
+    return roles == columns.roles
 
 
 # --- One row, seen through the header ---------------------------------------------------------------
@@ -493,14 +546,22 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         alone = col != stt_col or len(row.cells) == 1
         if (spans and not _one_line(text)[:1].islower()) or (alone and _is_upper(text)):
             return "", _one_line(text)
+        # A group title in the task column of a row whose every other cell is there and empty, over
+        # numbered items ("Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo").
+        others_empty = all(v == "" for i, v in enumerate(row.values) if i != col)
+        if (col == columns.roles.get("task") and others_empty and next_label and _is_label(next_label)
+                and not _one_line(text)[:1].islower()):
+            return "", _one_line(text)
         return None
     if len(present) == 2 and present[0][0] == stt_col and _is_label(stt):
         label, title = _label(stt), _one_line(present[1][1])
-        if any(units) and present[1][0] != columns.roles.get("task") and not _is_upper(title):
-            return None
         # A numbered title over dotted ("1.1") or lettered ("a") rows heads them; otherwise "1" is an item.
         below = next_label or ""
-        if not label.isdigit() or _is_upper(title) or below.startswith(label + ".") or below.islower():
+        heads_children = below.startswith(label + ".")
+        if (any(units) and present[1][0] != columns.roles.get("task") and not _is_upper(title)
+                and not (heads_children and not _looks_like_units(title))):
+            return None
+        if not label.isdigit() or _is_upper(title) or heads_children or below.islower():
             return label, title
     return None
 
@@ -540,7 +601,7 @@ class _Recogniser:
             else:
                 self._warn_if_unread(segment)
             return
-        start, columns = found
+        start, columns = found.start, found.columns
         if columns.kind == "tasks":
             current = self.current
             if (current is not None and segment.caption is None and current.columns.width == columns.width
@@ -551,7 +612,9 @@ class _Recogniser:
                 table = _TaskTable(columns, caption.label if caption else "", segment.where)
                 self.task_tables.append(table)
                 self.current = table
-            self._read_task_rows(table, segment.rows[start:], segment.is_flattened)
+            # Numbered section rows above a header repeated under them belong to the table.
+            above = [r for r in segment.rows[:found.row] if _is_section_row(r)]
+            self._read_task_rows(table, above + segment.rows[start:], segment.is_flattened)
         elif columns.kind == "targets":
             self.current = None
             _TargetReader(self.doc, columns, segment).read(segment.rows[start:])
@@ -583,6 +646,11 @@ class _Recogniser:
         stt_col = columns.roles.get("stt", 0)
         for index, cells in enumerate(rows):
             if _is_blank(cells) or _is_column_numbers(cells) or _is_repeated_header(cells, columns):
+                continue
+            if is_flattened and _starts_with_footnote(cells):
+                # The footnotes under a table, glued to it with whatever the page has after them.
+                if not any(_is_label(r[stt_col].text) for r in rows[index + 1:] if len(r) > stt_col):
+                    break
                 continue
             where = _row_where(cells, table.caption_where)
             cells = _within_width(self.doc, cells, columns.width, where, is_flattened)

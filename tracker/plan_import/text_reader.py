@@ -254,6 +254,14 @@ def _header_width(segments: list[_Segment], index: int, *, narrower: bool = True
     return max((len(s.cells) for s in following if len(s.cells) < size or not narrower), default=0)
 
 
+# The rows right after a row glued to the next table are that table's own, never as wide as the glued row.
+_ROWS_AFTER_GLUE = 3
+
+
+def _has_text(cells: list[list[tuple[int, str]]]) -> bool:
+    return any(_cell_text(lines) for lines in cells)
+
+
 def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[int, str]]]:
     """Tables (lists of segments) and the text between them (cells' lines) from one run of "|"-separated
     cells. Without blank lines, a table's last row, the text after it (body, caption, signature) and
@@ -265,15 +273,22 @@ def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[i
     for index, segment in enumerate(segments):
         size = len(segment.cells)
         header = _header_width(segments, index)
+        widest_after = _header_width(segments, index, narrower=False)
+        widest_next = max((len(s.cells) for s in segments[index + 1: index + 1 + _ROWS_AFTER_GLUE]), default=0)
+        leading = segment.bars_before - 2 if table and segment.bars_before > 2 else 0
+        kept = max(min(width - leading, size - header), 0) if table else 0
         # A run's first row is cut only when clearly wider than all that follow: a header row is often
-        # wider than the section and continuation rows under it.
-        glued = size > width if table else 0 < _header_width(segments, index, narrower=False) < size - 1
+        # wider than the section and continuation rows under it. Later, a row is glued only when it is
+        # wider than the rows on both sides of it (a table that opens with merged section rows widens at
+        # its header) and holds some text between the end of the table and the next header.
+        if table:
+            glued = size > width and widest_next < size and _has_text(segment.cells[kept:size - header])
+        else:
+            glued = 0 < widest_after < size - 1
         if not glued:
             table.append(segment)
             width = max(width, size)
             continue
-        leading = segment.bars_before - 2 if table and segment.bars_before > 2 else 0
-        kept = max(min(width - leading, size - header), 0) if table else 0
         if kept:
             table.append(segment.head(kept))
         if table:
@@ -339,11 +354,19 @@ class _TextScanner:
         segments: list[_Segment] = []
         segment = _Segment([], [], index - start, 0, 0)
         while index < len(lines) and lines[index].strip():
-            segment.bars.append(index)  # the line number (1-based) of the "|" line just before
+            cell_start = index
             cell: list[tuple[int, str]] = []
             while index < len(lines) and lines[index].strip() and not _is_bar(lines[index]):
                 cell.append((index + 1, lines[index]))
                 index += 1
+            if any(_HEADING_RE.match(line.strip()) for _, line in cell):
+                # A page heading ("## Văn bản liên quan") is never inside a cell: the table ended before it.
+                index = cell_start
+                if segment.cells:
+                    segment.bars_after, segment.after_line = 1, cell_start
+                    segments.append(segment)
+                break
+            segment.bars.append(cell_start)  # the line number (1-based) of the "|" line just before
             segment.cells.append(cell)
             bar_start = index
             while index < len(lines) and _is_bar(lines[index]):
