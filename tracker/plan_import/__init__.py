@@ -1,4 +1,4 @@
-"""Plan import: one reader per document layout, then one upsert that saves what was read."""
+"""Plan import: a reader per file format gives blocks, recognisers find the plan in them, one upsert saves it."""
 from __future__ import annotations
 
 from datetime import datetime
