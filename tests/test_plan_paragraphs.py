@@ -631,6 +631,18 @@ def test_the_unit_a_directive_addresses_before_its_list_is_the_lead_of_the_list(
     ]
 
 
+def test_requirements_addressed_to_units_in_a_descriptive_section_are_not_tasks():
+    doc = read("""
+I. MỤC ĐÍCH, YÊU CẦU
+Ủy ban nhân dân tỉnh yêu cầu các sở, ngành:
+- Quán triệt đầy đủ nội dung Kế hoạch.
+- Bảo đảm tiến độ đề ra.
+II. NHIỆM VỤ
+1. Sở Tư pháp chủ trì rà soát văn bản.
+""")
+    assert [(i["section"], i["lead"]) for i in items(doc)] == [("II", "Sở Tư pháp")]
+
+
 @pytest.mark.parametrize("sentence, lead", [
     ("1. Yêu cầu Bộ Tài chính khẩn trương hoàn thiện dự thảo.", "Bộ Tài chính"),
     ("1. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh vận động nhân dân.", "Ủy ban Mặt trận Tổ quốc tỉnh"),

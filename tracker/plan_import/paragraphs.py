@@ -795,7 +795,8 @@ class _SentenceReader:
             elif child.kind == "plain" and child.text.endswith(":") and _introduces(children, n):
                 intro = tuple(_partners(child.body))  # "Chủ trì, phối hợp với … tham mưu …:" applies to the list
                 # "…, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh:": the list's unit.
-                addressee = _addressee(child.body) or addressee
+                if not scope.is_descriptive:
+                    addressee = _addressee(child.body) or addressee
                 child.is_used = True
             elif child.kind == "plain" and not scope.lead and not scope.is_item:
                 continue  # prose under a section or topic heading: the plan's narrative, not a task list
