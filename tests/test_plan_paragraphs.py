@@ -101,6 +101,10 @@ Thời gian thực hiện: Theo kế hoạch công tác tư pháp hàng năm.
     ("Thời gian hoàn thành", "deadline"),
     ("Thời hạn", "deadline"),
     ("Tiến độ thực hiện", "deadline"),
+    ("Thời gian hoàn tất", "deadline"),
+    ("Thời điểm hoàn thành", "deadline"),
+    ("Mốc hoàn thành", "deadline"),
+    ("Đơn vị đầu mối", "lead"),
     ("Sản phẩm", "output"),
     ("Kết quả dự kiến", "output"),
 ])

@@ -37,10 +37,11 @@ _SECTION_KINDS = ("roman", "upper", "article")
 
 _AGENCY = r"(?:đơn vị|cơ quan)(?:\s*[,/]\s*(?:đơn vị|cơ quan))?"
 _LABELS = (
-    ("lead", _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
+    ("lead", _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm|đầu mối)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
      r"|triển khai|xây dựng))?|chủ trì(?:\s+(?:thực hiện|tham mưu|triển khai))?"),
     ("coordinating", r"(?:" + _AGENCY + r"\s+)?phối hợp(?:\s+(?:thực hiện|triển khai))?"),
-    ("deadline", r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất|triển khai|dự kiến))?"),
+    ("deadline", (r"(?:thời gian|thời hạn|thời điểm|tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất|triển khai|dự kiến))?"
+                  r"|mốc (?:thời gian|hoàn thành)")),
     ("output", r"(?:sản phẩm|kết quả)(?:\s*/\s*(?:sản phẩm|kết quả))?(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?"
      r"|dự kiến\s+(?:sản phẩm|kết quả)"),
     ("task", r"nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?"),
