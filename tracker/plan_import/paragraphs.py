@@ -4,6 +4,7 @@ what looks like an assignment but fits none of these is reported as not understo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..rules.deadlines import deadline_clause, deadline_clauses
@@ -120,10 +121,9 @@ _VERBS = (
 # that names no unit and opens otherwise ("Nhà ở của các hộ … phải bảo đảm …") states a rule, not a task.
 _TASK_OPENINGS = _VERBS + (
     "tiếp tục", "chủ động", "thực hiện", "triển khai", "tham mưu", "phối hợp", "chủ trì", "khẩn trương",
-    "tích cực", "thường xuyên", "nghiên cứu", "thiết kế", "thành lập", "hỗ trợ", "phát động", "công khai",
-    "niêm yết", "thanh tra", "thống kê", "phát triển", "mở rộng", "củng cố", "thúc đẩy", "khuyến khích",
-    "huy động", "đầu tư", "nâng cấp", "chuyển đổi", "kiểm soát", "bảo vệ", "đổi mới", "hoàn chỉnh", "giao",
-    "phân bổ", "cân đối", "xác nhận", "chấn chỉnh", "hướng dẫn", "phổ biến", "ban hành", "kịp thời", "sớm",
+    "tích cực", "thường xuyên", "kịp thời", "sớm", "giao", "hỗ trợ", "công khai", "thanh tra", "thống kê",
+    "phát triển", "mở rộng", "củng cố", "thúc đẩy", "khuyến khích", "huy động", "đầu tư", "nâng cấp",
+    "chuyển đổi", "kiểm soát", "bảo vệ", "đổi mới", "hoàn chỉnh", "phân bổ", "xác nhận", "chấn chỉnh",
 )
 _TASK_OPENING_RE = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(_TASK_OPENINGS, key=len, reverse=True)))
                               + r")(?![^\W\d_])", re.IGNORECASE)
@@ -277,6 +277,8 @@ def recognise_paragraphs(blocks: list[Block], doc: PlanDocument) -> None:
     if not found and not any(_is_task_table(block) for block in blocks):
         # Nothing read and no table that could hold the tasks: a resolution or directive whose only assignments
         # are in its closing section, or a letter that gives them in sentences.
+        for line in lines:
+            line.is_used = False  # the first reading used only the sentences introducing lists
         found = _SentenceReader(lines, closing_is_tasks=True).read() or _letter_items(lines)
     found.sort(key=lambda f: f.anchor.index)
     _report_leftovers(lines, doc)
@@ -910,7 +912,7 @@ def _dated_duties(text: str) -> list[tuple[str, str]]:
     return [("; ".join(group), _clean_value(deadline)) for group, deadline in zip(groups, dated)]
 
 
-def _assigns_in_prose(roots: list[_Line], is_descriptive) -> bool:
+def _assigns_in_prose(roots: list[_Line], is_descriptive: Callable[[_Line], bool]) -> bool:
     """Whether a task section (not the closing one) lists numbered sentences that name their units:
     then the closing section's sentences are tasks too, the document's own way of assigning."""
     for root in roots:
