@@ -101,6 +101,10 @@ Thời gian thực hiện: Theo kế hoạch công tác tư pháp hàng năm.
     ("Thời gian hoàn thành", "deadline"),
     ("Thời hạn", "deadline"),
     ("Tiến độ thực hiện", "deadline"),
+    ("Thời gian hoàn tất", "deadline"),
+    ("Thời điểm hoàn thành", "deadline"),
+    ("Mốc hoàn thành", "deadline"),
+    ("Đơn vị đầu mối", "lead"),
     ("Sản phẩm", "output"),
     ("Kết quả dự kiến", "output"),
 ])
@@ -529,3 +533,219 @@ a) Sở Nội vụ chủ trì theo dõi việc thực hiện Kế hoạch.
 """)
     assert [(i["section"], i["stt"], i["lead"]) for i in items(doc)] == [("2", "a", "Sở Tư pháp")]
     assert [n.where for n in doc.not_understood] == ["dòng 7"]  # the objectives assign nothing
+
+
+# --- Shapes met on unseen plans: steps, articles, directives, letters --------------------------------------
+
+def test_a_step_names_its_unit_in_the_paragraph_below_and_its_deadline_on_a_completion_line():
+    doc = read("""
+II. NỘI DUNG THỰC HIỆN
+1. Trình tự lập danh sách
+1.1. Bước 1:
+1.1.a. Thành lập Tổ công tác:
+Ủy ban nhân dân cấp xã thành lập Tổ công tác rà soát hồ sơ.
+1.1.b. Tiếp nhận hồ sơ:
+Các thôn tập hợp đơn đề nghị gửi về xã.
+Thời gian hoàn tất: trước ngày 15 tháng 3 năm 2016.
+1.2. Bước 2: Tổng hợp danh sách.
+Trên cơ sở báo cáo của cấp xã, Phòng Nội vụ tổng hợp danh sách trình Ủy ban nhân dân huyện.
+Thời gian hoàn tất: trước ngày 30 tháng 4 năm 2016.
+1.3. Bước 3: Phê duyệt danh sách.
+Sau khi thẩm định, Sở Tài chính phối hợp với Sở Nội vụ trình phê duyệt.
+Thời gian hoàn tất: trước ngày 31 tháng 5 năm 2016.
+""")
+    assert [(i["section"], i["stt"], i["lead"], i["coordinating"], i["deadline"]) for i in items(doc)] == [
+        ("II", "1.1.a", "Ủy ban nhân dân cấp xã", "", ""),
+        ("II", "1.1.b", "", "", "trước ngày 15 tháng 3 năm 2016"),
+        ("II", "1.2", "Phòng Nội vụ", "", "trước ngày 30 tháng 4 năm 2016"),
+        ("II", "1.3", "Sở Tài chính", "Sở Nội vụ", "trước ngày 31 tháng 5 năm 2016"),
+    ]
+    assert items(doc)[2]["task"].startswith("Bước 2: Tổng hợp danh sách.\nTrên cơ sở báo cáo")
+    assert doc.not_understood == []
+
+
+def test_a_bullet_that_spells_out_its_parts_stays_one_task_of_its_unit():
+    doc = read("""
+III. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân cấp xã:
+- Niêm yết công khai danh sách.
+- Lập hồ sơ cho từng hộ, bao gồm:
++ Đơn đề nghị của hộ gia đình;
++ Biên bản nghiệm thu.
+- Báo cáo kết quả thực hiện.
+""")
+    assert [(i["lead"], i["task"]) for i in items(doc)] == [
+        ("Ủy ban nhân dân cấp xã", "Niêm yết công khai danh sách."),
+        ("Ủy ban nhân dân cấp xã",
+         "Lập hồ sơ cho từng hộ, bao gồm:\n+ Đơn đề nghị của hộ gia đình;\n+ Biên bản nghiệm thu."),
+        ("Ủy ban nhân dân cấp xã", "Báo cáo kết quả thực hiện."),
+    ]
+
+
+@pytest.mark.parametrize("heading", ["Đối với các tổ chức khác", "Các đơn vị liên quan"])
+def test_a_catch_all_unit_heading_gives_way_to_the_units_its_paragraph_asks(heading):
+    doc = read(f"""
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Xây dựng:
+- Hướng dẫn các hộ gia đình xây dựng nhà ở.
+2. {heading}
+Đề nghị Hội Cựu chiến binh tỉnh, Tỉnh đoàn vận động nguồn lực hỗ trợ.
+""")
+    assert [i["lead"] for i in items(doc)] == ["Sở Xây dựng", "Hội Cựu chiến binh tỉnh, Tỉnh đoàn"]
+
+
+def test_a_decision_in_articles_reads_its_tasks_from_the_article_that_assigns_them():
+    doc = read("""
+Điều 1. Nguyên tắc hỗ trợ
+1. Hỗ trợ trực tiếp cho hộ gia đình.
+Điều 4. Chi phí quản lý
+1. Bộ Tài chính có trách nhiệm bố trí kinh phí quản lý hằng năm.
+Điều 8. Tổ chức thực hiện
+1. Trách nhiệm của các Bộ, ngành Trung ương
+a) Bộ Xây dựng:
+- Hướng dẫn các tỉnh triển khai Quyết định này.
+b) Bộ Tài chính:
+Bố trí vốn hỗ trợ các tỉnh.
+2. Trách nhiệm của Ủy ban nhân dân các tỉnh
+a) Công bố công khai đối tượng được hỗ trợ;
+b) Giao Sở Xây dựng thiết kế mẫu nhà ở;
+c) Báo cáo định kỳ kết quả thực hiện.
+Điều 9. Quyết định này có hiệu lực thi hành kể từ ngày ký.
+""")
+    assert [(i["section"], i["stt"], i["lead"]) for i in items(doc)] == [
+        ("Điều 8", "1.a", "Bộ Xây dựng"), ("Điều 8", "1.b", "Bộ Tài chính"),
+        ("Điều 8", "2.a", "Ủy ban nhân dân các tỉnh"), ("Điều 8", "2.b", "Ủy ban nhân dân các tỉnh"),
+        ("Điều 8", "2.c", "Ủy ban nhân dân các tỉnh"),
+    ]
+    # The other articles are the decision's rules: their assignments are reported, never imported.
+    assert [n.where for n in doc.not_understood] == ["dòng 4"]
+
+
+def test_the_unit_a_directive_addresses_before_its_list_is_the_lead_of_the_list():
+    doc = read("""
+Để làm tốt công tác đào tạo nghề, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố:
+1. Chỉ đạo các cấp đưa nội dung đào tạo nghề vào kế hoạch hằng năm.
+2. Sở Lao động - Thương binh và Xã hội có trách nhiệm thống kê nhu cầu học nghề.
+3. Định kỳ hàng năm gửi báo cáo về Bộ Lao động - Thương binh và Xã hội.
+""")
+    assert [(i["stt"], i["lead"], i["deadline"]) for i in items(doc)] == [
+        ("1", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố", ""),
+        ("2", "Sở Lao động - Thương binh và Xã hội", ""),
+        ("3", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố", "Định kỳ hàng năm"),
+    ]
+
+
+def test_requirements_addressed_to_units_in_a_descriptive_section_are_not_tasks():
+    doc = read("""
+I. MỤC ĐÍCH, YÊU CẦU
+Ủy ban nhân dân tỉnh yêu cầu các sở, ngành:
+- Quán triệt đầy đủ nội dung Kế hoạch.
+- Bảo đảm tiến độ đề ra.
+II. NHIỆM VỤ
+1. Sở Tư pháp chủ trì rà soát văn bản.
+""")
+    assert [(i["section"], i["lead"]) for i in items(doc)] == [("II", "Sở Tư pháp")]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("1. Yêu cầu Bộ Tài chính khẩn trương hoàn thiện dự thảo.", "Bộ Tài chính"),
+    ("1. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh vận động nhân dân.", "Ủy ban Mặt trận Tổ quốc tỉnh"),
+    ("1. Sở Tài chính tổng hợp, đề nghị Ủy ban nhân dân tỉnh bố trí kinh phí.", "Sở Tài chính"),
+    ("1. Căn cứ Kế hoạch này, các sở, ngành xây dựng kế hoạch chi tiết.", "các sở, ngành"),
+    ("1. Trong năm 2016, Ủy ban nhân dân các huyện phải hoàn thành việc hỗ trợ.", "Ủy ban nhân dân các huyện"),
+])
+def test_a_sentence_may_ask_its_unit_or_name_it_after_an_opening_clause(sentence, lead):
+    doc = read(f"""
+II. NHIỆM VỤ
+{sentence}
+2. Sở Nội vụ chủ trì kiện toàn tổ chức.
+""")
+    assert [i["lead"] for i in items(doc)] == [lead, "Sở Nội vụ"]
+
+
+def test_a_letter_that_gives_its_directions_in_sentences_makes_one_item_per_direction():
+    doc = read("""
+Kính gửi: Bộ Lao động - Thương binh và Xã hội
+Tại công văn số 12/VPCP, Phó Thủ tướng đã giao Bộ Lao động - Thương binh và Xã hội ban hành Thông tư; đến nay
+    Bộ chưa có báo cáo.
+Phó Thủ tướng yêu cầu Bộ Lao động - Thương binh và Xã hội khẩn trương ban hành Thông tư trước ngày 30/5/2013.
+Văn phòng Chính phủ xin thông báo để Bộ biết, thực hiện./.
+""")
+    assert [(i["lead"], i["deadline"], i["task"][:20]) for i in items(doc)] == [
+        ("Bộ Lao động - Thương binh và Xã hội", "trước ngày 30/5/2013", "Phó Thủ tướng yêu cầ")]
+    assert doc.not_understood == []
+
+
+def test_a_letter_read_as_prose_only_when_no_table_could_hold_its_tasks():
+    text = """
+Phó Thủ tướng yêu cầu Bộ Tài chính khẩn trương ban hành Thông tư trước ngày 30/5/2013.
+"""
+    doc = PlanDocument()
+    table = Table([[Cell(c, "dòng 9") for c in ("TT", "Nội dung", "Chủ trì")]] * 3, "dòng 9")
+    recognise_paragraphs([*blocks(text), table], doc)
+    assert doc.sections == [] and [n.where for n in doc.not_understood] == ["dòng 1"]
+
+
+def test_a_resolution_numbered_with_dashes_has_its_tasks_in_its_closing_section():
+    doc = read("""
+A- TÌNH HÌNH
+1- Các cấp uỷ, chính quyền đã quan tâm lãnh đạo công tác khoa học.
+B- ĐỊNH HƯỚNG
+I- QUAN ĐIỂM
+1- Khoa học là quốc sách hàng đầu.
+II- NHIỆM VỤ VÀ GIẢI PHÁP
+1- Đổi mới cơ chế quản lý
+Đổi mới cơ chế xây dựng kế hoạch khoa học hằng năm.
+2.1- Nâng cao năng lực bộ máy quản lý nhà nước.
+C- TỔ CHỨC THỰC HIỆN
+1- Các cấp uỷ đảng lãnh đạo công tác tuyên truyền.
+2- Đảng đoàn Quốc hội chỉ đạo sửa đổi các luật.
+3- Ban Tuyên giáo Trung ương chủ trì phối hợp với các ban đảng theo dõi, sơ kết.
+""")
+    assert [(i["section"], i["stt"], i["lead"], i["coordinating"]) for i in items(doc)] == [
+        ("C", "1", "Các cấp uỷ đảng", ""), ("C", "2", "Đảng đoàn Quốc hội", ""),
+        ("C", "3", "Ban Tuyên giáo Trung ương", "các ban đảng"),
+    ]
+    assert doc.not_understood == []
+
+
+def test_a_paragraph_naming_no_unit_that_states_a_rule_is_not_a_task():
+    doc = read("""
+II. NỘI DUNG
+1. Sở Xây dựng nghiên cứu, thiết kế mẫu nhà ở.
+2. Nhà ở được hỗ trợ phải bảo đảm vệ sinh môi trường.
+3. Sở Tài chính bố trí kinh phí hỗ trợ.
+4. Tổ chức kiểm tra việc xây dựng nhà ở.
+""")
+    assert [(i["stt"], i["lead"]) for i in items(doc)] == [("1", "Sở Xây dựng"), ("3", "Sở Tài chính"), ("4", "")]
+
+
+def test_a_collective_partner_keeps_the_names_enumerated_after_its_colon():
+    doc = read("""
+II. NHIỆM VỤ
+1. Bộ Xây dựng chủ trì, phối hợp với các Bộ, ngành liên quan: Tài chính, Nội vụ hướng dẫn các tỉnh.
+""")
+    assert items(doc)[0]["coordinating"] == "các Bộ, ngành liên quan: Tài chính, Nội vụ"
+
+
+def test_a_closing_exhortation_is_housekeeping_but_a_closing_assignment_is_reported():
+    doc = read("""
+II. NHIỆM VỤ
+1. Sở Tư pháp chủ trì rà soát văn bản.
+III. TỔ CHỨC THỰC HIỆN
+Các ngành khác, căn cứ nội dung của Kế hoạch này, xây dựng kế hoạch của ngành.
+Đề nghị các tổ chức, cá nhân có liên quan thực hiện theo đúng Kế hoạch đề ra./.
+Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị các sở, ngành phản ánh về Sở Tư pháp.
+""")
+    assert [i["lead"] for i in items(doc)] == ["Sở Tư pháp"]
+    assert [n.where for n in doc.not_understood] == ["dòng 4"]
+
+
+def test_a_past_assignment_in_the_narrative_is_not_reported():
+    doc = read("""
+Trong thời gian qua, Đảng, Nhà nước, các cấp, các ngành đã luôn quan tâm đến người có công.
+1. Sở Lao động - Thương binh và Xã hội chủ trì rà soát đối tượng.
+2. Sở Tài chính bố trí kinh phí.
+""")
+    assert [i["lead"] for i in items(doc)] == ["Sở Lao động - Thương binh và Xã hội", "Sở Tài chính"]
+    assert doc.not_understood == []

@@ -4,11 +4,12 @@ what looks like an assignment but fits none of these is reported as not understo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..rules.deadlines import deadline_clause, deadline_clauses
 from ..rules.names import fold_name, normalize_text, normalize_text_keep_lines
-from .blocks import Block, Paragraph
+from .blocks import Block, Paragraph, Table
 from .document import ItemRow, NotUnderstood, PlanDocument, SectionRows
 
 # --- Numbering -------------------------------------------------------------------------------------
@@ -16,24 +17,32 @@ from .document import ItemRow, NotUnderstood, PlanDocument, SectionRows
 _MARKER_RE = re.compile(
     r"^(?:[-+•*–]|\(\d{1,3}\)|\([a-zđ]\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVXLC]{1,7}(?:\.\d{1,3})*\.|[A-Z]\.)"
     r"(?=\s|$)"
+    # "2.1.a." (a lettered step under a numbered one), "Điều 8." (an article of a decision or directive) and the
+    # dash numbering of Party documents ("A- TÌNH HÌNH", "I- QUAN ĐIỂM", "2.1- Đổi mới …", "1- Các cấp uỷ …").
+    r"|^(?:\d{1,3}(?:\.\d{1,3})+\.[a-zđ][.)]|Điều\s+\d{1,3}[.:]|(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7}|[A-Z])-)"
+    r"(?=\s|$)"
 )
-_ROMAN_RE = re.compile(r"^[IVXLC]{1,7}\.$")
-_UPPER_RE = re.compile(r"^[A-Z]\.$")
-_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]$")
+_ROMAN_RE = re.compile(r"^[IVXLC]{1,7}[.-]$")
+_ARTICLE_RE = re.compile(r"^Điều\s+\d{1,3}[.:]$")
+_NUMBER_LETTER_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.[a-zđ][.)]$")
+_UPPER_RE = re.compile(r"^[A-Z][.-]$")
+_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)-]$")
 _LETTER_RE = re.compile(r"^([a-zđ])\)$")
 _PAREN_RE = re.compile(r"^\((\d{1,3}|[a-zđ])\)$")
 # Kinds of paragraph that carry an item's own number or letter (bullets and plain text do not).
 _NUMBERED = ("num", "letter", "paren", "upper")
-_SECTION_KINDS = ("roman", "upper")
+# An article ("Điều 8. Tổ chức thực hiện") is a section of a decision, as a Roman heading is of a plan.
+_SECTION_KINDS = ("roman", "upper", "article")
 
 # --- Labels ----------------------------------------------------------------------------------------
 
 _AGENCY = r"(?:đơn vị|cơ quan)(?:\s*[,/]\s*(?:đơn vị|cơ quan))?"
 _LABELS = (
-    ("lead", _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
+    ("lead", _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm|đầu mối)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
      r"|triển khai|xây dựng))?|chủ trì(?:\s+(?:thực hiện|tham mưu|triển khai))?"),
     ("coordinating", r"(?:" + _AGENCY + r"\s+)?phối hợp(?:\s+(?:thực hiện|triển khai))?"),
-    ("deadline", r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành|triển khai|dự kiến))?"),
+    ("deadline", (r"(?:thời gian|thời hạn|thời điểm|tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất|triển khai|dự kiến))?"
+                  r"|mốc (?:thời gian|hoàn thành)")),
     ("output", r"(?:sản phẩm|kết quả)(?:\s*/\s*(?:sản phẩm|kết quả))?(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?"
      r"|dự kiến\s+(?:sản phẩm|kết quả)"),
     ("task", r"nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?"),
@@ -76,8 +85,15 @@ _NOT_HEADS = (
     "phòng, chống", "phòng cháy", "quỹ đất", "sở hữu", "trường hợp", "viện dẫn", "vụ việc", "vụ án",
     "đơn vị hành chính", "doanh nghiệp nhỏ", "trung tâm dữ liệu",
 )
-_HEAD_RE = re.compile(r"^(?:(?:các|những|toàn thể)\s+(?:" + "|".join(map(re.escape, _COLLECTIVE_NOUNS)) + r")"
-                      r"|(?:" + "|".join(map(re.escape, _HEADS)) + r"))(?![^\W\d_])", re.IGNORECASE)
+
+
+def _spellings(words: tuple[str, ...]) -> str:
+    """The words as alternatives, each "ủy" also matching its older spelling "uỷ" ("cấp uỷ đảng", "Tỉnh uỷ")."""
+    return "|".join(re.escape(w).replace("ủy", "(?:ủy|uỷ)") for w in words)
+
+
+_HEAD_RE = re.compile(r"^(?:(?:các|những|toàn thể)\s+(?:" + _spellings(_COLLECTIVE_NOUNS) + r")"
+                      r"|(?:" + _spellings(_HEADS) + r"))(?![^\W\d_])", re.IGNORECASE)
 _NOT_HEAD_RE = re.compile(r"^(?:" + "|".join(map(re.escape, _NOT_HEADS)) + r")(?![^\W\d_])", re.IGNORECASE)
 # Where a list of units ends inside a sentence: the verb, adverb or preposition that follows it. Only
 # lower-case words count, so "Ban Chỉ đạo" or "Cục Quản lý" are read as names. The role words end a
@@ -87,7 +103,7 @@ _ROLE_WORDS = (
     "chủ trì", "phối hợp", "có trách nhiệm", "chịu trách nhiệm", "tiếp tục", "chủ động", "thực hiện", "triển khai",
     "tham mưu", "căn cứ", "theo", "trong", "để", "nhằm", "khẩn trương", "kịp thời", "thường xuyên", "tích cực",
     "là", "được", "cần", "phải", "khi", "nếu", "sau khi", "với", "cho", "về", "tại", "đã", "sẽ", "đang", "trước",
-    "sớm", "cùng", "giúp", "giao",
+    "sớm", "cùng", "giúp", "giao", "xin",
 )
 _VERBS = (
     "xây dựng", "tăng cường", "đẩy mạnh", "rà soát", "kiểm tra", "hướng dẫn", "đôn đốc", "theo dõi", "báo cáo",
@@ -98,27 +114,56 @@ _VERBS = (
     "xử lý", "giải quyết", "ứng dụng", "vận hành", "duy trì", "cập nhật", "khai thác", "thẩm định", "thẩm tra",
     "phê duyệt", "công bố", "thông báo", "cấp phát", "lồng ghép", "số hóa", "tiếp nhận", "kết nối", "vận động",
     "thu hút", "sắp xếp", "kiện toàn", "điều chỉnh", "bổ sung", "sửa đổi", "phân công", "cụ thể hóa",
-    "tạo điều kiện", "sơ kết", "tổng kết",
+    "tạo điều kiện", "sơ kết", "tổng kết", "thành lập", "niêm yết", "phát động", "cân đối", "nghiên cứu",
+    "thiết kế",
 )
+# Verbs a task opens with when it names no unit ("Tiếp tục thực hiện …", "Nghiên cứu, đề xuất …"); a paragraph
+# that names no unit and opens otherwise ("Nhà ở của các hộ … phải bảo đảm …") states a rule, not a task.
+_TASK_OPENINGS = _VERBS + (
+    "tiếp tục", "chủ động", "thực hiện", "triển khai", "tham mưu", "phối hợp", "chủ trì", "khẩn trương",
+    "tích cực", "thường xuyên", "kịp thời", "sớm", "giao", "hỗ trợ", "công khai", "thanh tra", "thống kê",
+    "phát triển", "mở rộng", "củng cố", "thúc đẩy", "khuyến khích", "huy động", "đầu tư", "nâng cấp",
+    "chuyển đổi", "kiểm soát", "bảo vệ", "đổi mới", "hoàn chỉnh", "phân bổ", "xác nhận", "chấn chỉnh",
+)
+_TASK_OPENING_RE = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(_TASK_OPENINGS, key=len, reverse=True)))
+                              + r")(?![^\W\d_])", re.IGNORECASE)
 # Words that are verbs after a name but nouns after "các" or a comma ("các cơ quan, tổ chức liên quan").
 _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
 
 
-def _stop_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + "|".join(
-        map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![^\W\d_])"
-        r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)")
+def _stop_re(words: tuple[str, ...], verbs: tuple[str, ...] = ()) -> re.Pattern[str]:
+    def alternatives(group: tuple[str, ...]) -> str:
+        return "|".join(map(re.escape, sorted(group, key=len, reverse=True)))
+    # A verb right after an institution noun is part of its name ("các viện nghiên cứu", "Trung tâm đào tạo").
+    verb_stop = r"|(?<![Vv]iện\s)(?<!tâm\s)(?:" + alternatives(verbs) + ")" if verbs else ""
+    return re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + alternatives(words) + verb_stop + r")(?![^\W\d_])"
+                      r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)|\s*(?:\.{2,}|…)")
 
 
-_STOP_RE = _stop_re(_ROLE_WORDS + _VERBS)
+_STOP_RE = _stop_re(_ROLE_WORDS, _VERBS)
 _NAME_STOP_RE = _stop_re(_ROLE_WORDS)
+# A colon followed by capitalised names: the enumeration of a collective ("các Sở: Tư pháp, Nội vụ").
+_SHARED_HEAD_RE = re.compile(r"\s*:\s*(?=[A-ZĐÀ-Ỹ])")
 _NOUN_VERB_RE = re.compile(r"^(?:" + "|".join(_NOUN_VERBS) + r")(?![^\W\d_])")
 # Separators inside a list of units ("Sở Tư pháp; các sở, ban, ngành và UBND cấp xã").
 _LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|\s+và\s+)")
 # A partner named after "phối hợp (chặt chẽ) với" (or "phối hợp các sở …" with no "với").
 _PARTNER_RE = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+", re.IGNORECASE)
-# "(Giao Công an tỉnh chủ trì, …)", "Giao Sở Tư pháp theo dõi …": the unit given the task.
-_GIVEN_RE = re.compile(r"(?<![^\W\d_])giao(?:\s+cho)?\s+", re.IGNORECASE)
+# "(Giao Công an tỉnh chủ trì, …)", "Giao Sở Tư pháp theo dõi …": the unit given the task ("đã giao" reports an
+# earlier assignment, not this one).
+_GIVEN_RE = re.compile(r"(?<![^\W\d_])(?<!đã )giao(?:\s+cho)?\s+", re.IGNORECASE)
+# "Yêu cầu Bộ Tài chính khẩn trương …", "Phó Thủ tướng … yêu cầu Bộ …", "Đề nghị Ủy ban Mặt trận …": the unit asked,
+# read when the sentence does not open with a unit of its own ("Sở X tổng hợp, đề nghị UBND tỉnh …" is Sở X's).
+_ASKED_RE = re.compile(r"(?<![^\W\d_])(?<!đã )(?:yêu cầu|đề nghị)\s+", re.IGNORECASE)
+# An opening clause before the unit a sentence names: "Trên cơ sở đề nghị của …, Sở Xây dựng chủ trì …",
+# "Sau khi …, Sở Tài chính lập thủ tục …", "Trong năm 2013, Ủy ban nhân dân các tỉnh … phải …".
+_OPENING_RE = re.compile(r"^(?:trên cơ sở|căn cứ|sau khi|khi|ngoài|để|nhằm|trong|từ|đến|đối với|trường hợp)"
+                         r"(?![^\W\d_])", re.IGNORECASE)
+# What follows a unit in a report of the past ("Đảng, Nhà nước … đã luôn quan tâm …"): not an assignment.
+_PAST_RE = re.compile(r"\s*,?\s*(?:đã|từng)(?![^\W\d_])", re.IGNORECASE)
+# A catch-all unit heading ("3. Đối với các tổ chức khác") whose paragraph names the units it means.
+_VAGUE_UNIT_RE = re.compile(r"^(?:các|những)\s+(?:tổ chức|đơn vị|cơ quan|bên|ngành|lực lượng)"
+                            r"(?:\s+(?:khác|liên quan|có liên quan))?$", re.IGNORECASE)
 # A partner too vague to be a unit ("phối hợp với các đơn vị trong việc …").
 _BARE_COLLECTIVE_RE = re.compile(r"^các\s+(?:đơn vị|cơ quan|tổ chức|bên|ngành)$", re.IGNORECASE)
 # Scope phrases that follow a unit and are not part of its name.
@@ -141,6 +186,18 @@ _DESCRIPTIVE_RE = re.compile(
 _CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện|kinh phí|"
                          r"nguồn (?:lực|vốn|kinh phí))", re.IGNORECASE)
 _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
+# A closing sentence about carrying out the document as a whole ("Đề nghị các tổ chức … thực hiện theo đúng Kế
+# hoạch đề ra", "… nếu có khó khăn, vướng mắc, đề nghị các sở … phản ánh", "… xin thông báo để các Bộ biết, thực
+# hiện"): housekeeping, not a task.
+_HOUSEKEEPING_RE = re.compile(r"(?:thực hiện|triển khai)[^.;]{0,40}(?:kế hoạch|quyết định|chỉ thị|chương trình|đề án)"
+                              r"\s+(?:này|đề ra)\s*(?:\./\.|\.)?$|khó khăn,?\s+vướng mắc"
+                              r"|thông báo để [^.;]{0,60}biết", re.IGNORECASE)
+# Articles of a decision or directive that assign its work ("Điều 8. Tổ chức thực hiện", "Điều 5. Trách nhiệm
+# của các bộ, ngành"); when a document has one, its other articles are its rules, not tasks.
+_TASK_ARTICLE_RE = re.compile(r"^(?:tổ chức thực hiện|trách nhiệm|nhiệm vụ|phân công|giao nhiệm vụ|"
+                              r"(?:thời gian và )?tiến độ thực hiện)", re.IGNORECASE)
+# A sentence whose list below spells out its own parts ("Lập hồ sơ hoàn công …, bao gồm:" / "+ Đơn đề nghị …").
+_ENUMERATES_RE = re.compile(r"(?<![^\W\d_])(?:bao gồm|gồm có|gồm|như)\s*:$", re.IGNORECASE)
 # An article quoting part of a plan says which part: "Theo tiểu mục 8 mục II Kế hoạch …", "tiết 2.1 tiểu mục 2
 # Mục I Kế hoạch 127/KH-UBND".
 _CITATION_RE = re.compile(
@@ -177,8 +234,8 @@ class _Line:
 
     @property
     def number(self) -> str:
-        """The marker as a reference part: "II", "2.2", "a", "1"."""
-        return self.marker.strip("().")
+        """The marker as a reference part: "II", "2.2", "a", "1" (from "II.", "2.2.", "a)", "(1)", "1-")."""
+        return self.marker.strip("().-")
 
     @property
     def is_title(self) -> bool:
@@ -217,9 +274,20 @@ def recognise_paragraphs(blocks: list[Block], doc: PlanDocument) -> None:
     _build_outline(lines)
     found = _label_items(lines)
     found += _SentenceReader(lines).read()
+    if not found and not any(_is_task_table(block) for block in blocks):
+        # Nothing read and no table that could hold the tasks: a resolution or directive whose only assignments
+        # are in its closing section, or a letter that gives them in sentences.
+        for line in lines:
+            line.is_used = False  # the first reading used only the sentences introducing lists
+        found = _SentenceReader(lines, closing_is_tasks=True).read() or _letter_items(lines)
     found.sort(key=lambda f: f.anchor.index)
     _report_leftovers(lines, doc)
     _emit(found, lines, doc)
+
+
+def _is_task_table(block: Block) -> bool:
+    """A table large enough to hold a plan's tasks (a letterhead or signature table has two rows or cells)."""
+    return isinstance(block, Table) and len(block.rows) >= 3 and max(map(len, block.rows)) >= 3
 
 
 # --- Reading the paragraphs ------------------------------------------------------------------------
@@ -252,6 +320,10 @@ def _kind(marker: str) -> tuple[str, str]:
         return "plain", "plain"
     if _ROMAN_RE.match(marker):
         return "roman", "roman"
+    if _ARTICLE_RE.match(marker):
+        return "article", "article"
+    if _NUMBER_LETTER_RE.match(marker):
+        return "letter", "num-letter"
     if _UPPER_RE.match(marker):
         return "upper", "upper"
     if m := _NUMBER_RE.match(marker):
@@ -285,6 +357,7 @@ def _build_outline(lines: list[_Line]) -> None:
     """Give each paragraph its parent: a numbering style already open is a sibling, a new one a child."""
     stack: list[_Line] = []
     in_recipients = False
+    upper_at_top = False  # "A- …", "B- …" head the document, Roman sections nested in them
     for line in lines:
         if _RECIPIENTS_RE.match(line.body):
             in_recipients = True
@@ -307,12 +380,13 @@ def _build_outline(lines: list[_Line]) -> None:
         if line.label is not None or line.kind == "plain":
             line.parent = stack[-1] if stack else None
         else:
-            if line.kind == "roman":
+            if line.kind in ("roman", "article") or line.kind == "upper" and upper_at_top:
                 stack = []
             keys = [s.key for s in stack]
             if line.key in keys:
                 del stack[keys.index(line.key):]
             line.parent = stack[-1] if stack else None
+            upper_at_top = upper_at_top or line.kind == "upper" and line.parent is None
             stack.append(line)
         if line.parent is not None:
             line.parent.children.append(line)
@@ -555,7 +629,14 @@ def _unit_phrase(text: str, stop_re: re.Pattern[str] = _STOP_RE) -> str:
             phrase += separator + (" " + piece)[:stop.start()].strip()
             break
         phrase += separator + piece
-    return phrase.strip(" ,;")
+    phrase = phrase.strip(" ,;")
+    # "các Bộ, ngành liên quan: Tài chính, Lao động - Thương binh và Xã hội hướng dẫn …": the heads named after the
+    # colon belong to the collective before it.
+    if (m := _SHARED_HEAD_RE.match(text[len(phrase):])) and re.match(r"(?:các|những)\s", phrase, re.IGNORECASE):
+        names = _unit_phrase("Sở " + text[len(phrase) + m.end():], stop_re)[len("Sở "):]
+        if names:
+            phrase += ": " + names
+    return phrase
 
 
 def _is_unit_start(text: str) -> bool:
@@ -604,9 +685,25 @@ def _assignment(text: str) -> tuple[str, str]:
             break
     if not lead:
         subject = _unit_phrase(text)
-        if subject and len(subject) < len(text.strip(" .;:")):
+        if subject and len(subject) < len(text.strip(" .;:")) and not _PAST_RE.match(text[len(subject):]):
             lead = subject
+    if not lead and _OPENING_RE.match(text):
+        lead = _subject_after_opening(text)
+    if not lead:
+        lead = next(filter(None, (_unit_phrase(text[m.end():]) for m in _ASKED_RE.finditer(text))), "")
     return lead, "; ".join(_partners(text))
+
+
+def _subject_after_opening(text: str) -> str:
+    """The unit that follows a sentence's opening clause: "Trên cơ sở đề nghị của Ủy ban nhân dân quận, huyện,
+    Sở Xây dựng chủ trì …" → "Sở Xây dựng"; "" when no clause of the first sentence opens with a unit and a verb."""
+    first = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0]
+    for m in re.finditer(r",\s*", first):
+        rest = first[m.end():].strip(" .;:")
+        units = _unit_phrase(rest)
+        if units and len(units) < len(rest) and not _PAST_RE.match(rest[len(units):]):
+            return units
+    return ""
 
 
 def _unit_heading(line: _Line) -> tuple[str, str] | None:
@@ -653,11 +750,20 @@ class _Scope:
 class _SentenceReader:
     """Reads unit headings and sentences that name their unit, level by level down the outline."""
 
-    def __init__(self, lines: list[_Line]):
+    def __init__(self, lines: list[_Line], *, closing_is_tasks: bool = False):
         roots = [line for line in lines if line.parent is None and line.label is None and not line.is_recipients]
         self.roots = roots
-        self.prose_is_tasks = _assigns_in_prose(roots)
+        self.has_task_articles = any(r.kind == "article" and _TASK_ARTICLE_RE.match(r.body) for r in roots)
+        # A document that assigns work only in its closing section (a resolution's "C- TỔ CHỨC THỰC HIỆN" after
+        # pages of policy) has its tasks there.
+        self.prose_is_tasks = closing_is_tasks or _assigns_in_prose(roots, self._is_descriptive)
         self.found: list[_Found] = []
+
+    def _is_descriptive(self, section: _Line) -> bool:
+        """Whether a section describes rather than assigns: "Mục đích, yêu cầu" …, or, in a decision with an
+        article that assigns its work, any other article ("Điều 3. Mức hỗ trợ")."""
+        return bool(_DESCRIPTIVE_RE.match(section.body)) or (
+            section.kind == "article" and self.has_task_articles and not _TASK_ARTICLE_RE.match(section.body))
 
     def read(self) -> list[_Found]:
         self._level(self.roots, _Scope())
@@ -672,6 +778,7 @@ class _SentenceReader:
         items_here = any(line.label is not None and line.is_used for c in numbered for line in _descendants(c))
         candidates: list[tuple[_Line, _Scope]] = []
         intro: tuple[str, ...] = ()
+        addressee = ""
         for n, child in enumerate(children):
             if child.is_used or child.label is not None or child.is_recipients:
                 continue
@@ -683,17 +790,22 @@ class _SentenceReader:
                     candidates.append((child, inner))
                 self._level(child.children, inner)
             elif child.kind in _SECTION_KINDS:
-                self._level(child.children, _Scope(is_descriptive=bool(_DESCRIPTIVE_RE.match(child.body)),
+                self._level(child.children, _Scope(is_descriptive=self._is_descriptive(child),
                                                    is_closing=bool(_CLOSING_RE.match(child.body))))
-            elif child.children and (child.is_title or child.text.endswith(":")):
+            elif child.children and (child.is_title or child.text.endswith(":")) and not _heads_its_body(child) \
+                    and not _ENUMERATES_RE.search(child.text):
                 self._level(child.children, self._under_heading(child, scope, items_here))
             elif child.kind == "plain" and child.text.endswith(":") and _introduces(children, n):
                 intro = tuple(_partners(child.body))  # "Chủ trì, phối hợp với … tham mưu …:" applies to the list
+                # "…, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh:": the list's unit.
+                if not scope.is_descriptive:
+                    addressee = _addressee(child.body) or addressee
                 child.is_used = True
             elif child.kind == "plain" and not scope.lead and not scope.is_item:
                 continue  # prose under a section or topic heading: the plan's narrative, not a task list
             else:
-                candidates.append((child, replace(scope, coordinating=scope.coordinating + intro)))
+                where = replace(scope, coordinating=scope.coordinating + intro)
+                candidates.append((child, replace(where, lead=where.lead or addressee)))
         self._list(candidates, headings=len(numbered), scope=scope)
 
     @staticmethod
@@ -723,11 +835,16 @@ class _SentenceReader:
             below = [c for c in _descendants(line) if not c.is_used]
             # Labels under a sentence that names its unit ("- Thời gian thực hiện: Quý II/2025") are read as such.
             labels = {c.label[0]: _clean_value(c.label[1]) for c in below if c.label is not None}
-            text = "\n".join([text, *(c.text for c in below if c.label is None)])
+            text = "\n".join([text, *(c.text for c in below if c.label is None
+                                       and not (c.kind == "plain" and _HOUSEKEEPING_RE.search(c.text)))])
             if where.is_unit:
                 lead, partners = where.lead, _partners(text)
+                if _VAGUE_UNIT_RE.match(lead):
+                    lead = _given(text) or lead  # "Đối với các tổ chức khác" / "Đề nghị Ủy ban Mặt trận …"
             else:
                 lead, named = _assignment(text)
+                # A step that names its unit in the paragraph below ("2.2. Bước 2: …" / "Ban Chỉ đạo … kiểm tra …").
+                lead = lead or next(filter(None, (_assignment(part)[0] for part in text.split("\n")[1:3])), "")
                 lead, partners = lead or where.lead, [p for p in named.split("; ") if p]
             coordinating = _merge(list(where.coordinating), [*partners, *filter(None, [labels.get("coordinating")])])
             readings.append((line, text, lead, coordinating, labels))
@@ -743,6 +860,8 @@ class _SentenceReader:
                     return
                 # A closing section's other paragraphs are housekeeping ("Kinh phí …", "Quá trình thực hiện …").
                 readings = [r for r in readings if r[2]]
+            # A paragraph that names no unit and does not open like a task is a rule of the plan, not a task.
+            readings = [r for r in readings if r[2] or _TASK_OPENING_RE.match(r[0].body)]
         for line, text, lead, coordinating, labels in readings:
             ref = line if line.kind in _NUMBERED else _numbered_above(line)
             duties = [(text, labels["deadline"])] if labels.get("deadline") else _dated_duties(text)
@@ -751,6 +870,24 @@ class _SentenceReader:
             line.is_used = True
             for child in _descendants(line):
                 child.is_used = True
+
+
+def _letter_items(lines: list[_Line]) -> list[_Found]:
+    """A letter that conveys directions in sentences rather than a list ("Phó Thủ tướng … yêu cầu Bộ Lao động -
+    Thương binh và Xã hội khẩn trương … trước ngày 30 tháng 5 năm 2013."): each paragraph that gives a named unit
+    work with "Giao", "Yêu cầu" or "Đề nghị" is an item. Read only when nothing else in the document is."""
+    found: list[_Found] = []
+    for line in lines:
+        if line.parent is not None or line.kind != "plain" or line.label is not None or line.is_used \
+                or line.is_recipients or line.is_title or _HOUSEKEEPING_RE.search(line.text):
+            continue
+        lead = _given(line.body)
+        if not lead:
+            continue
+        (task, deadline), *_ = _dated_duties(line.body)
+        found.append(_Found(line, None, task, lead, "; ".join(_partners(line.body)), "", deadline))
+        line.is_used = True
+    return found
 
 
 def _dated_duties(text: str) -> list[tuple[str, str]]:
@@ -775,16 +912,48 @@ def _dated_duties(text: str) -> list[tuple[str, str]]:
     return [("; ".join(group), _clean_value(deadline)) for group, deadline in zip(groups, dated)]
 
 
-def _assigns_in_prose(roots: list[_Line]) -> bool:
+def _assigns_in_prose(roots: list[_Line], is_descriptive: Callable[[_Line], bool]) -> bool:
     """Whether a task section (not the closing one) lists numbered sentences that name their units:
     then the closing section's sentences are tasks too, the document's own way of assigning."""
     for root in roots:
-        if root.kind not in _SECTION_KINDS or _DESCRIPTIVE_RE.match(root.body) or _CLOSING_RE.match(root.body):
+        if root.kind not in _SECTION_KINDS or is_descriptive(root) or _CLOSING_RE.match(root.body):
             continue
         numbered = [c for c in root.children if c.kind in ("num", "letter") and not c.is_title]
         if numbered and any(_assignment(c.body)[0] for c in numbered):
             return True
     return False
+
+
+def _heads_its_body(line: _Line) -> bool:
+    """A numbered step ending with ":" whose text goes on in one paragraph below it ("2.1.a. Thành lập Ban Chỉ
+    đạo …:" / "Ủy ban nhân dân xã … thành lập …"), with or without labels: one item, not a heading."""
+    if line.kind not in _NUMBERED or line.is_title or not line.text.endswith(":"):
+        return False
+    body = [c for c in line.children if c.label is None]
+    return len(body) == 1 and body[0].kind == "plain" and not body[0].children
+
+
+def _addressee(text: str) -> str:
+    """The unit a sentence introducing a list gives the list to: "…, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban
+    nhân dân các tỉnh, thành phố:", "Giao các sở, ngành thực hiện các nhiệm vụ sau:"; "" when it names none."""
+    text = text.strip()
+    if not text.endswith(":"):
+        return ""
+    for m in (*_GIVEN_RE.finditer(text), *_ASKED_RE.finditer(text)):
+        rest = text[m.end():].strip()
+        units = _unit_phrase(rest)
+        if units and re.fullmatch(r"[^.;:]{0,80}:", rest[len(units):].strip(" ,")):
+            return units
+    return ""
+
+
+def _given(text: str) -> str:
+    """The unit a sentence gives its work to with "Giao", "Yêu cầu" or "Đề nghị"; "" when none."""
+    for pattern in (_GIVEN_RE, _ASKED_RE):
+        for m in pattern.finditer(text):
+            if units := _unit_phrase(text[m.end():]):
+                return units
+    return ""
 
 
 def _introduces(children: list[_Line], n: int) -> bool:
@@ -840,6 +1009,8 @@ def _report_leftovers(lines: list[_Line], doc: PlanDocument) -> None:
             continue  # the preamble ("Căn cứ …", "Theo đề nghị của …") assigns nothing
         if any(_DESCRIPTIVE_RE.match(a.body) for a in line.ancestors()):
             continue
+        if line.kind == "plain" and _HOUSEKEEPING_RE.search(line.text):
+            continue
         lead, _ = _assignment(line.body)
         if lead and not _unit_heading(line):
             doc.not_understood.append(NotUnderstood(
@@ -852,7 +1023,7 @@ def _section_of(item: _Found) -> _Line | None:
     """The item's section heading: its top-level heading, or a numbered topic heading right above a
     lettered task ("1. Nâng cao chất lượng …" above "a) …"); None when the plan has no sections."""
     ref = item.ref_line
-    if ref is not None and ref.kind == "letter" and not _unit_heading(ref) and ref.parent is not None \
+    if ref is not None and ref.key == "letter" and not _unit_heading(ref) and ref.parent is not None \
             and ref.parent.kind == "num" and not _unit_heading(ref.parent):
         return ref.parent
     return next((node for node in item.anchor.ancestors() if node.kind in _SECTION_KINDS), None)
