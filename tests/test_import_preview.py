@@ -222,7 +222,8 @@ def test_a_long_text_change_is_shown_around_what_changed():
     ("Sở Tài chính", {"STC"}, "STC-2"),
     ("Sở Tư pháp", {"STP", "STP-2"}, "STP-3"),
     ("Huế", set(), "HUE"),  # one initial is too short: the word itself
-    ("Ban Quản lý các Khu công nghiệp và Khu chế xuất thành phố Hồ Chí Minh", set(), "BQLCKCNKCXTPHCM"),
+    ("Ban Quản lý các Khu công nghiệp và Khu chế xuất thành phố Hồ Chí Minh", set(), "BQLKCNKCXTPHCM"),
+    ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", set(), "BQLKCNCKCN"),  # "các" left out too
 ])
 def test_a_generated_unit_code_is_the_names_initials_in_ascii_and_unique(name, taken, code):
     assert unit_code(name, set(taken)) == code
@@ -248,6 +249,25 @@ def test_creating_units_from_names_skips_known_names_collectives_and_repeats(app
         db.session.commit()
         assert [(u.code, u.name) for u in created] == [("STC", "Sở Tài chính"), ("STP", "Sở Tư pháp")]
         assert db.session.scalar(select(Unit).where(Unit.code == "STC")).is_active
+
+
+@pytest.mark.parametrize("names, units, aliases", [
+    # One document writes the same department in full and abbreviated: one unit, the short form its alias.
+    (["Sở KH&CN", "Sở Khoa học và Công nghệ"], [("SKHCN", "Sở Khoa học và Công nghệ")], {"Sở KH&CN"}),
+    (["Ủy ban nhân dân huyện Lấp Vò", "UBND huyện Lấp Vò"], [("UBNDHLV", "Ủy ban nhân dân huyện Lấp Vò")],
+     {"UBND huyện Lấp Vò"}),
+    # Two names spelled out with the same initials are two units.
+    (["Sở Tư pháp", "Sở Tài phán"], [("STP", "Sở Tư pháp"), ("STP-2", "Sở Tài phán")], set()),
+    # An abbreviation with nothing spelled out to match is a unit of its own.
+    (["Sở KH&CN", "Sở Tài chính"], [("SKHCN", "Sở KH&CN"), ("STC", "Sở Tài chính")], set()),
+])
+def test_a_name_abbreviated_to_the_code_of_one_spelled_out_is_its_alias(app, names, units, aliases):
+    with app.app_context():
+        created = create_units_from_names(names)
+        db.session.commit()
+        assert [(u.code, u.name) for u in created] == units
+        assert {a.alias for u in created for a in u.aliases} == aliases
+        assert db.session.scalar(select(func.count(Unit.id))) == len(units)
 
 
 # --- The web preview ---------------------------------------------------------------------------------------
@@ -306,6 +326,16 @@ def test_create_as_units_makes_the_unknown_names_units_and_the_preview_resolves_
     assert 'name="names"' not in text and "chưa có trong danh mục</span>" not in text
     with app.app_context():
         assert db.session.scalar(select(func.count(Plan.id))) == 0  # the units are saved, the plan is not
+
+
+def test_create_as_units_tells_which_abbreviation_became_an_alias(app, admin):
+    kept = _kept(_upload(admin, PROVINCIAL_PLAN).get_data(as_text=True))
+    response = admin.post("/admin/import/units", data={"csrf_token": csrf_token(admin, "/admin/import"), **kept,
+                                                       "number": "", "names": ["Sở KH&CN", "Sở Khoa học và Công nghệ"]},
+                          follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Đã tạo 1 đơn vị mới (SKHCN)" in page
+    assert "“Sở KH&amp;CN” được ghi nhận là cách viết tắt của Sở Khoa học và Công nghệ" in page
 
 
 def test_cancel_deletes_the_uploaded_file_and_saves_nothing(app, admin):

@@ -280,6 +280,8 @@ _CHUNK = 50
 _LIST_OPEN_UP_TO = 30
 # The codes of newly created units named in the confirmation, at most.
 _CODES_SHOWN = 12
+# Names created as units in one go, at most (a document names a few dozen).
+_NAMES_AT_MOST = 500
 # Stands in for the number of a document that states none, only while it is read for the preview.
 _NO_NUMBER = "?"
 # A name that goes on, after a comma or "và", with another agency or a plural ("UBND thành phố Hà Nội,
@@ -519,25 +521,23 @@ def cancel_import():
 
 @bp.post("/import/units")
 def import_create_units():
-    """Create the previewed document's unknown names (those ticked) as new units, then preview again so the
-    names resolve."""
+    """Create the names ticked on the preview as new units, then preview again so the names resolve. Names
+    the directory already knows and collectives are left out by create_units_from_names, so the document
+    need not be read again here."""
     require(MANAGE_SETTINGS)
     form, path = _kept_upload_posted()
     if path is None:
         return redirect(url_for("admin.import_plan"))
-    try:
-        report = _dry_run(path.read_bytes(), form.filename.data or path.name, form.number.data or "")
-    except PlanImportError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("admin.import_plan"))
-    ticked = {fold_name(name) for name in request.form.getlist("names")}
-    names = [name for name, _places in _unknown_names(report) if fold_name(name) in ticked]
-    units = create_units_from_names(names)
+    units = create_units_from_names(request.form.getlist("names")[:_NAMES_AT_MOST])
     db.session.commit()
     if units:
         codes = ", ".join(u.code for u in units[:_CODES_SHOWN]) + (", …" if len(units) > _CODES_SHOWN else "")
         flash(gettext("Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
                       count=len(units), codes=codes), "success")
+        for unit in units:
+            for alias in unit.aliases:
+                flash(gettext("“%(alias)s” được ghi nhận là cách viết tắt của %(name)s, không tạo đơn vị riêng.",
+                              alias=alias.alias, name=unit.name), "info")
     else:
         flash(gettext("Không tạo đơn vị nào: hãy chọn ít nhất một tên chưa có trong danh mục."), "error")
     return _back_to_preview(form)
