@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from tracker.models import ActionItem, Plan, PlanSection, PlanTarget, Unit
 from tracker.plan_admin import create_units_from_names, looks_like_one_unit, unit_code
 from tracker.plan_import.document import ItemRow, NotUnderstood, PlanDocument, SectionRows, TargetRow
 from tracker.plan_import.upsert import item_keys, save_plan, section_keys
-from tracker.views.admin import render_preview
+from tracker.views.admin import _appendices_with_sections, _offered_names, _told, render_preview
 
 from .conftest import SEED_PLAN, csrf_token, make_user
 from .documents import PROVINCIAL_PLAN
@@ -221,7 +222,8 @@ def test_a_long_text_change_is_shown_around_what_changed():
     ("Sở Tài chính", {"STC"}, "STC-2"),
     ("Sở Tư pháp", {"STP", "STP-2"}, "STP-3"),
     ("Huế", set(), "HUE"),  # one initial is too short: the word itself
-    ("Ban Quản lý các Khu công nghiệp và Khu chế xuất thành phố Hồ Chí Minh", set(), "BQLCKCNKCXTPHCM"),
+    ("Ban Quản lý các Khu công nghiệp và Khu chế xuất thành phố Hồ Chí Minh", set(), "BQLKCNKCXTPHCM"),
+    ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", set(), "BQLKCNCKCN"),  # "các" left out too
 ])
 def test_a_generated_unit_code_is_the_names_initials_in_ascii_and_unique(name, taken, code):
     assert unit_code(name, set(taken)) == code
@@ -247,6 +249,25 @@ def test_creating_units_from_names_skips_known_names_collectives_and_repeats(app
         db.session.commit()
         assert [(u.code, u.name) for u in created] == [("STC", "Sở Tài chính"), ("STP", "Sở Tư pháp")]
         assert db.session.scalar(select(Unit).where(Unit.code == "STC")).is_active
+
+
+@pytest.mark.parametrize("names, units, aliases", [
+    # One document writes the same department in full and abbreviated: one unit, the short form its alias.
+    (["Sở KH&CN", "Sở Khoa học và Công nghệ"], [("SKHCN", "Sở Khoa học và Công nghệ")], {"Sở KH&CN"}),
+    (["Ủy ban nhân dân huyện Lấp Vò", "UBND huyện Lấp Vò"], [("UBNDHLV", "Ủy ban nhân dân huyện Lấp Vò")],
+     {"UBND huyện Lấp Vò"}),
+    # Two names spelled out with the same initials are two units.
+    (["Sở Tư pháp", "Sở Tài phán"], [("STP", "Sở Tư pháp"), ("STP-2", "Sở Tài phán")], set()),
+    # An abbreviation with nothing spelled out to match is a unit of its own.
+    (["Sở KH&CN", "Sở Tài chính"], [("SKHCN", "Sở KH&CN"), ("STC", "Sở Tài chính")], set()),
+])
+def test_a_name_abbreviated_to_the_code_of_one_spelled_out_is_its_alias(app, names, units, aliases):
+    with app.app_context():
+        created = create_units_from_names(names)
+        db.session.commit()
+        assert [(u.code, u.name) for u in created] == units
+        assert {a.alias for u in created for a in u.aliases} == aliases
+        assert db.session.scalar(select(func.count(Unit.id))) == len(units)
 
 
 # --- The web preview ---------------------------------------------------------------------------------------
@@ -282,7 +303,7 @@ def test_the_preview_shows_each_item_with_units_and_deadline_as_understood(app, 
     # An unknown name is marked in words where it is used, and listed once with the action.
     assert "Sở Thông tin và Truyền thông <span class=\"flag\">chưa có trong danh mục</span>" in page
     assert page.count('name="names" value="Sở Thông tin và Truyền thông"') == 1
-    assert "Tạo các đơn vị mới từ các tên này" in page
+    assert "Tạo đơn vị mới từ các tên đã chọn" in page
     with app.app_context():
         assert db.session.scalar(select(func.count(Plan.id))) == 0
 
@@ -307,6 +328,16 @@ def test_create_as_units_makes_the_unknown_names_units_and_the_preview_resolves_
         assert db.session.scalar(select(func.count(Plan.id))) == 0  # the units are saved, the plan is not
 
 
+def test_create_as_units_tells_which_abbreviation_became_an_alias(app, admin):
+    kept = _kept(_upload(admin, PROVINCIAL_PLAN).get_data(as_text=True))
+    response = admin.post("/admin/import/units", data={"csrf_token": csrf_token(admin, "/admin/import"), **kept,
+                                                       "number": "", "names": ["Sở KH&CN", "Sở Khoa học và Công nghệ"]},
+                          follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Đã tạo 1 đơn vị mới (SKHCN)" in page
+    assert "“Sở KH&amp;CN” được ghi nhận là cách viết tắt của Sở Khoa học và Công nghệ" in page
+
+
 def test_cancel_deletes_the_uploaded_file_and_saves_nothing(app, admin):
     page = _upload(admin, SEED_PLAN.read_text(encoding="utf-8")).get_data(as_text=True)
     kept = _kept(page)
@@ -329,8 +360,15 @@ def test_a_reimport_preview_shows_each_change_old_to_new_in_words(app, admin):
     admin.post("/admin/import/confirm", data={"csrf_token": csrf_token(admin, "/admin/import"), **_kept(page)})
     page = _upload(admin, text.replace("\tTháng 8/2023", "\tTháng 9/2023")).get_data(as_text=True)
     assert "Thay đổi so với dữ liệu hiện có" in page
-    assert "nhiệm vụ I.1: thời hạn “Tháng 8/2023” → “Tháng 9/2023” (hiểu là 31/08/2023 → 30/09/2023)" in page
-    assert "phân công nhiệm vụ I.1 cho VPC: hạn “31/08/2023” → “30/09/2023”" in page
+    # Old and new are marked (struck out, inserted), the words and quotes kept for screen readers and copying.
+    assert ("nhiệm vụ I.1: thời hạn <del>“Tháng 8/2023”</del> → <ins>“Tháng 9/2023”</ins> "
+            "(hiểu là 31/08/2023 → 30/09/2023)") in page
+    assert "phân công nhiệm vụ I.1 cho VPC: hạn <del>“31/08/2023”</del> → <ins>“30/09/2023”</ins>" in page
+    # Which plan the confirmation will update, linked, so a wrong number typed in is seen before confirming.
+    with app.app_context():
+        plan_id = db.session.scalar(select(Plan.id))
+    assert "Kế hoạch 1872/QĐ-BVHTTDL đã có trong hệ thống:" in page and f'href="/plans/{plan_id}"' in page
+    assert "Xác nhận sẽ cập nhật kế hoạch đó, không tạo kế hoạch mới" in page
     assert "deadline_text" not in page and "due_on" not in page
 
 
@@ -340,7 +378,8 @@ def test_the_preview_lists_rows_not_understood_with_their_place_and_text(app, ad
         db.session.rollback()
         page = render_preview(report, token="0" * 32, suffix=".docx", filename="qd2530.docx", number="")
     assert "Không hiểu được (1)" in page
-    assert "chúng sẽ KHÔNG được nhập" in page
+    assert "nên chúng sẽ không được nhập" in page and "sửa văn bản" in page
+    assert "bằng tay" not in page  # there is no way to add an item by hand: the page does not promise one
     assert "bảng 1, hàng 9" in page and "Giao các bộ | rà soát | 2026" in page and "không có nội dung nhiệm vụ" in page
     assert "Tình trạng</dt><dd>Đang thực hiện" in page  # the kept columns, as they will be saved
     assert "Tỉ lệ hồ sơ trực tuyến" in page and "<dd>tối thiểu 40%</dd>" in page
@@ -351,8 +390,8 @@ def test_a_document_without_a_number_asks_for_one_in_the_preview(app, admin):
         report = save_plan(_document(number=None), source_name="kh310.md", now=utcnow())
         db.session.rollback()
         page = render_preview(report, token="0" * 32, suffix=".md", filename="kh310.md", number="")
-    assert "Văn bản không ghi số hiệu" in page and 'role="alert"' in page
-    assert '<label for="so-hieu-nhap">' in page and 'name="number"' in page
+    assert "Văn bản không ghi số hiệu" in page and 'href="#so-hieu"' in page
+    assert '<label for="so-hieu-nhap">' in page and 'name="number"' in page and "--number" not in page
     assert "Xác nhận nhập" not in page  # nothing to confirm until the number is known
     assert "Xây dựng cơ sở dữ liệu hộ tịch" in page  # the items are still shown
 
@@ -379,9 +418,25 @@ def test_an_upload_without_a_number_keeps_the_file_and_asks_for_the_number(app, 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Văn bản không ghi số hiệu" in page and '<label for="so-hieu-nhap">' in page
+    assert "Rà soát, công bố danh mục dịch vụ công trực tuyến toàn trình." in page  # read, shown, not saved
+    assert "Xác nhận nhập" not in page and "--number" not in page
     kept = _kept(page)
+    token = csrf_token(admin, "/admin/import")
+    # Units can be made from the names before the number is known; confirming waits for the number.
+    made = admin.post("/admin/import/units", data={"csrf_token": token, **kept, "number": "",
+                                                   "names": ["Sở Thông tin và Truyền thông"]})
+    assert made.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Unit.code).where(Unit.name == "Sở Thông tin và Truyền thông")) == "STTTT"
+    refused = admin.post("/admin/import/confirm", data={"csrf_token": token, **kept, "number": ""})
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/admin/import/preview?")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Plan.id))) == 0
     again = admin.get("/admin/import/preview", query_string={**kept, "number": "2139/QĐ-UBND"})
-    assert "Kế hoạch 2139/QĐ-UBND:" in again.get_data(as_text=True)
+    text = again.get_data(as_text=True)
+    assert "Kế hoạch 2139/QĐ-UBND:" in text and "Số hiệu do bạn nhập: 2139/QĐ-UBND" in text
+    saved = admin.post("/admin/import/confirm", data={"csrf_token": token, **kept, "number": "2139/QĐ-UBND"})
+    assert saved.status_code == 302 and saved.headers["Location"].startswith("/plans/")
 
 
 def test_a_number_typed_in_previews_again_with_it(app, admin):
@@ -395,6 +450,70 @@ def test_a_long_preview_folds_its_sections(app, admin):
 
     page = _upload(admin, synthetic_plan(60, "60/QĐ-THU").decode()).get_data(as_text=True)
     assert "<details><summary><h4>" in page and "60 nhiệm vụ" in page
+    # A folded section longer than a chunk opens fifty items at a time.
+    assert page.count('<details class="chunk">') == 2
+    assert "Nhiệm vụ I.1 đến I.50" in page and "Nhiệm vụ I.51 đến I.60" in page
+
+
+def test_a_huge_document_previews_in_one_page_of_folded_parts(app, admin):
+    from .test_query_counts import synthetic_plan
+
+    response = _upload(admin, synthetic_plan(600, "600/QĐ-THU").decode())
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count('<details class="chunk">') == 12 and "Nhiệm vụ I.551 đến I.600" in page
+    assert 'details class="changes plain"><summary>' in page  # what will be created, folded too
+
+
+def _sections(*rows: tuple[str, str, str, int]) -> SimpleNamespace:
+    """A report with sections (number, title, appendix, items) and that many items in each."""
+    sections = [{"number": n, "title": t, "appendix": a, "items": count} for n, t, a, count in rows]
+    items = [{"reference": f"{n}.{k}", "section": n, "unknown": [], "lead": ["Vụ Pháp chế"], "deadline_text": "",
+              "parsed": True, "due": None} for n, _t, _a, count in rows for k in range(1, count + 1)]
+    return SimpleNamespace(sections=sections, items_preview=items)
+
+
+@pytest.mark.parametrize("rows, shown", [
+    # qd2530's shape: Appendix II numbers its sections from I again, stored as PLII.I; shown as "I" under it.
+    ([("A", "BỘ X", "Phụ lục I", 1), ("PLII.I", "NHÓM Y", "Phụ lục II", 2)],
+     [("Phụ lục I", ["A"]), ("Phụ lục II", ["I"])]),
+    ([("I", "", "", 1), ("II", "", "", 1)], [("", ["I", "II"])]),  # no appendix: one group, numbers as stored
+    ([("I", "", "", 1), ("PL2", "", "PHỤ LỤC 2", 1)], [("", ["I"]), ("PHỤ LỤC 2", [""])]),  # unnumbered section
+    ([("I", "", "", 1), ("PL2.I-2", "", "PHỤ LỤC 2", 1)], [("", ["I"]), ("PHỤ LỤC 2", ["I-2"])]),
+])
+def test_the_preview_groups_sections_under_their_appendix_without_the_stored_prefix(rows, shown):
+    appendices = _appendices_with_sections(_sections(*rows), fold=False)
+    assert [(a["name"], [s["shown_number"] for s in a["sections"]]) for a in appendices] == shown
+
+
+@pytest.mark.parametrize("name, ticked", [
+    ("Sở Tài chính", True),
+    ("Bộ Văn hóa, Thể thao và Du lịch", True),  # a comma inside one ministry's name
+    ("Sở Lao động - Thương binh và Xã hội", True),  # "Xã hội" is society, not a commune
+    ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", True),
+    ("Báo và Phát thanh, Truyền hình tỉnh", True),
+    ("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh", False),  # two cities under one head
+    ("Mặt trận Tổ quốc Việt Nam và các tổ chức thành viên", False),
+    ("Liên đoàn Lao động tỉnh và Hội Nông dân tỉnh", False),
+    ("Sở Y tế; Công an tỉnh", False),
+    ("Các bộ, ngành liên quan", False),
+    ("Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách)", False),
+])
+def test_a_name_that_goes_on_with_another_agency_is_offered_unticked(name, ticked):
+    report = SimpleNamespace(unknown_units=[{"name": name, "where": "bảng 1, hàng 2"}])
+    assert _offered_names(report)[0]["ticked"] is ticked
+
+
+@pytest.mark.parametrize("change, parts", [
+    ("nhiệm vụ 1: thời hạn “Quý III” → “Quý IV” (hiểu là 30/09/2026 → 31/12/2026)",
+     [("nhiệm vụ 1: thời hạn ", "Quý III", "Quý IV"), (" (hiểu là 30/09/2026 → 31/12/2026)", None, None)]),
+    ("nhiệm vụ 6: đơn vị chủ trì “A” → “B”; đơn vị phối hợp “” → “A”",
+     [("nhiệm vụ 6: đơn vị chủ trì ", "A", "B"), ("; đơn vị phối hợp ", "", "A"), ("", None, None)]),
+    ("tạo mới nhiệm vụ 7", [("tạo mới nhiệm vụ 7", None, None)]),
+])
+def test_a_change_is_cut_into_old_and_new_for_the_page_to_mark(change, parts):
+    assert _told(change) == parts
+    assert "".join(text + (f"“{old}” → “{new}”" if old is not None else "") for text, old, new in parts) == change
 
 
 @pytest.mark.parametrize("method, path", [
@@ -412,6 +531,26 @@ def test_every_import_route_is_forbidden_to_non_admins(app, runner, client, logi
     else:
         response = client.post(path, data={"csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/admin/import/confirm", "/admin/import/cancel", "/admin/import/units"])
+def test_every_step_after_the_preview_needs_the_forms_csrf_token(app, admin, path):
+    kept = _kept(_upload(admin, PROVINCIAL_PLAN).get_data(as_text=True))
+    response = admin.post(path, data={**kept, "number": "", "names": ["Sở Thông tin và Truyền thông"]})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Plan.id))) == 0
+        assert db.session.scalar(select(Unit.id).where(Unit.name == "Sở Thông tin và Truyền thông")) is None
+    assert (Path(app.instance_path) / "imports" / f"{kept['token']}{kept['suffix']}").is_file()  # not cancelled
+
+
+def test_an_upload_without_the_csrf_token_is_refused_and_nothing_kept(app, admin):
+    folder = Path(app.instance_path) / "imports"
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    response = admin.post("/admin/import", data={"number": "", "file": (io.BytesIO(PROVINCIAL_PLAN.encode()), "a.txt")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400 and "Xem trước (chưa lưu)" not in response.get_data(as_text=True)
+    assert (set(folder.iterdir()) if folder.is_dir() else set()) == before
 
 
 # --- The new data on the plan and item pages --------------------------------------------------------------

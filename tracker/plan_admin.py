@@ -120,8 +120,9 @@ def group_members_by_plan(unit: Unit) -> dict[int, UnitGroupMember]:
     return result
 
 
-# Words left out of a generated code, as people abbreviate ("Sở Khoa học và Công nghệ" is SKHCN).
-_CODE_SKIPPED_WORDS = frozenset({"va", "cua", "voi"})
+# Words left out of a generated code, as people abbreviate ("Sở Khoa học và Công nghệ" is SKHCN, "Ban Quản lý
+# các khu công nghiệp" BQLKCN).
+_CODE_SKIPPED_WORDS = frozenset({"va", "cua", "voi", "cac", "nhung"})
 _CODE_LENGTH = 16
 _NAME_LENGTH = 255
 
@@ -164,22 +165,40 @@ def unit_code(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _is_abbreviated(name: str) -> bool:
+    """Whether a name carries an abbreviation in capitals ("Sở KH&CN", "UBND tỉnh")."""
+    return any(word.isupper() and len(word) > 1 for word in re.findall(r"[A-Za-z]+", _ascii(normalize_text(name))))
+
+
 def create_units_from_names(names: Iterable[str]) -> list[Unit]:
     """A new unit for each name the directory does not know, with a generated code (editable later in
     Admin › Đơn vị); names already known, collectives ("các đơn vị có liên quan") and repeats are left out.
+    A name abbreviated ("Sở KH&CN") to the code of a name spelled out among the same names ("Sở Khoa học và
+    Công nghệ") is one unit written two ways: it becomes that unit's alias, not a second unit.
     Flushes, the caller commits."""
     units = list(db.session.scalars(select(Unit).options(selectinload(Unit.aliases))))
     known = {u.folded_name for u in units} | {a.folded_alias for u in units for a in u.aliases}
     taken = {u.code.upper() for u in units}
-    created: list[Unit] = []
+    wanted: list[str] = []
     for written in names:
         name = normalize_text(written)
         folded = fold_name(name)
         if not folded or folded in known or collective_kind(name) is not None or len(name) > _NAME_LENGTH:
             continue
         known.add(folded)
-        unit = Unit(code=unit_code(name, taken), name=name, folded_name=folded)
-        db.session.add(unit)
-        created.append(unit)
+        wanted.append(name)
+    spelled_out: dict[str, str] = {}
+    for name in wanted:
+        if not _is_abbreviated(name):
+            spelled_out.setdefault(unit_code(name, set()), name)
+    alias_of = {name: spelled_out[code] for name in wanted if _is_abbreviated(name)
+                and (code := unit_code(name, set())) in spelled_out}
+    created: dict[str, Unit] = {}
+    for name in wanted:
+        if name not in alias_of:
+            created[name] = Unit(code=unit_code(name, taken), name=name, folded_name=fold_name(name))
+            db.session.add(created[name])
+    for alias, name in alias_of.items():
+        created[name].aliases.append(UnitAlias(alias=alias, folded_alias=fold_name(alias)))
     db.session.flush()
-    return created
+    return list(created.values())

@@ -30,7 +30,8 @@ from ..plan_admin import (
     AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
     map_name_to_unit, set_due_date, unknown_names,
 )
-from ..plan_import import PlanImportError, PlanNumberMissing, import_document
+from ..plan_import import PlanImportError, PlanNumberMissing, import_document, read_document
+from ..plan_import.upsert import ImportReport, save_plan
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
@@ -271,10 +272,31 @@ def edit_unit(unit_id: int | None):
 IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf", ".doc")
 # A preview nobody confirmed or cancelled leaves its file behind; the next upload removes such files.
 _KEPT_FOR = timedelta(days=1)
-# Past this many items the sections start folded, so the page stays readable on a phone.
+# Past this many items the sections start folded, so the page stays readable on a phone; a folded section
+# longer than a chunk opens a chunk at a time.
 _FOLD_AFTER = 50
+_CHUNK = 50
+# Past this many, the rows not understood and a re-import's changes start folded.
+_LIST_OPEN_UP_TO = 30
 # The codes of newly created units named in the confirmation, at most.
 _CODES_SHOWN = 12
+# Names created as units in one go, at most (a document names a few dozen).
+_NAMES_AT_MOST = 500
+# Stands in for the number of a document that states none, only while it is read for the preview.
+_NO_NUMBER = "?"
+# A name that goes on, after a comma or "và", with another agency or a plural ("UBND thành phố Hà Nội,
+# Thành phố Hồ Chí Minh"; "Mặt trận Tổ quốc Việt Nam và các tổ chức thành viên") reads as several units;
+# "Bộ Văn hóa, Thể thao và Du lịch" does not.
+_NEXT_AGENCY_RE = re.compile(
+    r"(?:[,;]|\svà)\s+(?:(?:các|những|mọi)\s|(?:UBND|HĐND|Ủy ban|Uỷ ban|Sở|Bộ|Cục|Chi cục|Tổng cục|Vụ|Viện|"
+    r"Học viện|Ban|Văn phòng|Trung tâm|Thành phố|Tỉnh|Huyện|Quận|Thị xã|Công an|Đài|Báo|Hội|Liên đoàn|"
+    r"Ngân hàng|Kho bạc|Trường|Đại học|Bệnh viện|Tòa án|Toà án|Viện kiểm sát|Tỉnh đoàn|Thành đoàn|Mặt trận|"
+    r"Tập đoàn|Tổng công ty|Công ty)(?!\w))")
+# "“old” → “new”" in a change told in words.
+_OLD_TO_NEW_RE = re.compile(r"“([^”]*)” → “([^”]*)”")
+# The prefix that tells a later appendix's sections apart in the stored number ("PLII.I" is section I of
+# Appendix II); the preview shows the section under its appendix, so without it.
+_APPENDIX_PREFIX_RE = re.compile(r"^PL[^.\s]*(?:\.|$)")
 
 
 def _import_dir() -> Path:
@@ -298,6 +320,22 @@ def _sweep_kept_uploads() -> None:
                 path.unlink(missing_ok=True)
 
 
+def _dry_run(data: bytes, filename: str, number: str) -> ImportReport:
+    """What importing the document would do, in a transaction rolled back before returning. A document
+    that states no number is still read for the preview (report.number_missing); PlanImportError when it
+    cannot be read at all."""
+    try:
+        report = import_document(data, filename, now=utcnow(), number=number or None)
+    except PlanNumberMissing:
+        db.session.rollback()
+        doc = read_document(data, filename, number=_NO_NUMBER)
+        doc.number = ""  # the upsert then previews without writing, and says the number is missing
+        report = save_plan(doc, source_name=filename, now=utcnow())
+    finally:
+        db.session.rollback()
+    return report
+
+
 def _unknown_names(report) -> list[tuple[str, list[str]]]:
     """Each unknown name once (spelling variants together), with the places it is written."""
     found: dict[str, tuple[str, list[str]]] = {}
@@ -308,7 +346,8 @@ def _unknown_names(report) -> list[tuple[str, list[str]]]:
 
 def _offered_names(report) -> list[dict]:
     """The unknown names as offered to become units: ticked when the name reads as one unit."""
-    return [{"name": name, "places": places, "ticked": looks_like_one_unit(name)}
+    return [{"name": name, "places": places,
+             "ticked": looks_like_one_unit(name) and _NEXT_AGENCY_RE.search(name) is None}
             for name, places in _unknown_names(report)]
 
 
@@ -318,8 +357,15 @@ def _shown_item(item: dict) -> dict:
     return {**item, "due_on": date.fromisoformat(item["due"]) if item["due"] else None, "attention": attention}
 
 
-def _sections_with_items(report) -> list[dict]:
-    """The previewed items grouped under their sections, in document order."""
+def _chunks(items: list[dict], fold: bool) -> list[list[dict]]:
+    """A folded section's items a chunk at a time, so one huge section opens in readable parts."""
+    if not fold or len(items) <= _CHUNK:
+        return [items]
+    return [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+
+
+def _appendices_with_sections(report, fold: bool) -> list[dict]:
+    """The previewed items under their sections, the sections under their appendix, in document order."""
     groups = [{"number": s["number"], "title": s["title"], "appendix": s.get("appendix", ""), "items": []}
               for s in report.sections]
     by_number = {g["number"]: g for g in groups}
@@ -329,35 +375,55 @@ def _sections_with_items(report) -> list[dict]:
             group = by_number[item["section"]] = {"number": item["section"], "title": "", "appendix": "", "items": []}
             groups.append(group)
         group["items"].append(item)
-    return groups
+    appendices: list[dict] = []
+    for group in groups:
+        shown = _APPENDIX_PREFIX_RE.sub("", group["number"]) if group["appendix"] else group["number"]
+        section = {**group, "shown_number": shown, "flagged": sum(1 for i in group["items"] if i["attention"]),
+                   "chunks": _chunks(group["items"], fold)}
+        if not appendices or appendices[-1]["name"] != group["appendix"]:
+            appendices.append({"name": group["appendix"], "sections": []})
+        appendices[-1]["sections"].append(section)
+    return appendices
+
+
+def _told(change: str) -> list[tuple[str, str, str]]:
+    """A change told in words, cut into (text before, old, new) parts so the page can mark old and new."""
+    parts, start = [], 0
+    for match in _OLD_TO_NEW_RE.finditer(change):
+        parts.append((change[start:match.start()], match.group(1), match.group(2)))
+        start = match.end()
+    parts.append((change[start:], None, None))
+    return parts
+
+
+def render_preview(report, *, token: str, suffix: str, filename: str, number: str) -> str:
+    """The preview page of an import report made in a transaction already rolled back."""
+    existing = None
+    if report.plan:
+        existing = db.session.execute(select(Plan.id, Plan.title, Plan.source_name)
+                                      .where(Plan.number == report.plan)).first()
+    fold = report.items > _FOLD_AFTER
+    shown_items = [_shown_item(item) for item in report.items_preview]
+    return render_template(
+        "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
+        number=number, is_reimport=existing is not None, existing=existing,
+        appendices=_appendices_with_sections(report, fold), unknown=_offered_names(report),
+        targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
+        changes=[_told(change) for change in report.changes], fold=fold, list_open_up_to=_LIST_OPEN_UP_TO,
+        flagged=sum(1 for item in shown_items if item["attention"]),
+        unread=sum(1 for item in shown_items if item["deadline_text"] and not item["parsed"]),
+        leaderless=sum(1 for item in shown_items if not item["lead"]),
+    )
 
 
 def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str):
     """Read the document and save it in a transaction that is rolled back: the page shows what would be saved."""
     try:
-        report = import_document(data, filename, now=utcnow(), number=number or None)
-    except PlanNumberMissing as exc:
-        db.session.rollback()  # the file is kept: the page asks for the number, then previews again
-        return render_template("admin/import.html", form=PlanUploadForm(), number_needed=str(exc), token=token,
-                               suffix=suffix, filename=filename, number=number)
+        report = _dry_run(data, filename, number)
     except PlanImportError as exc:
-        db.session.rollback()
         (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
         return render_template("admin/import.html", form=PlanUploadForm(), error=str(exc), filename=filename), 422
-    db.session.rollback()  # a dry run: the preview only
     return render_preview(report, token=token, suffix=suffix, filename=filename, number=number)
-
-
-def render_preview(report, *, token: str, suffix: str, filename: str, number: str) -> str:
-    """The preview page of an import report made in a transaction already rolled back."""
-    is_reimport = bool(report.plan) and db.session.scalar(select(Plan.id).where(Plan.number == report.plan)) is not None
-    return render_template(
-        "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
-        number=number,
-        is_reimport=is_reimport, sections=_sections_with_items(report), unknown=_offered_names(report),
-        targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
-        fold=report.items > _FOLD_AFTER,
-    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -455,31 +521,23 @@ def cancel_import():
 
 @bp.post("/import/units")
 def import_create_units():
-    """Create the previewed document's unknown names (those ticked) as new units, then preview again so the
-    names resolve."""
+    """Create the names ticked on the preview as new units, then preview again so the names resolve. Names
+    the directory already knows and collectives are left out by create_units_from_names, so the document
+    need not be read again here."""
     require(MANAGE_SETTINGS)
     form, path = _kept_upload_posted()
     if path is None:
         return redirect(url_for("admin.import_plan"))
-    try:
-        report = import_document(path.read_bytes(), form.filename.data or path.name, now=utcnow(),
-                                 number=form.number.data or None)
-    except PlanNumberMissing:
-        db.session.rollback()
-        return _back_to_preview(form)  # the page asks for the number first
-    except PlanImportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("admin.import_plan"))
-    db.session.rollback()  # the dry run only tells which names are still unknown
-    ticked = {fold_name(name) for name in request.form.getlist("names")}
-    names = [name for name, _places in _unknown_names(report) if fold_name(name) in ticked]
-    units = create_units_from_names(names)
+    units = create_units_from_names(request.form.getlist("names")[:_NAMES_AT_MOST])
     db.session.commit()
     if units:
         codes = ", ".join(u.code for u in units[:_CODES_SHOWN]) + (", …" if len(units) > _CODES_SHOWN else "")
         flash(gettext("Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
                       count=len(units), codes=codes), "success")
+        for unit in units:
+            for alias in unit.aliases:
+                flash(gettext("“%(alias)s” được ghi nhận là cách viết tắt của %(name)s, không tạo đơn vị riêng.",
+                              alias=alias.alias, name=unit.name), "info")
     else:
         flash(gettext("Không tạo đơn vị nào: hãy chọn ít nhất một tên chưa có trong danh mục."), "error")
     return _back_to_preview(form)
