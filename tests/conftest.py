@@ -66,6 +66,7 @@ def app(database_url: str, tmp_path: Path, today: str):
         "TODAY": today,
         "TESTING": True,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "IMPORT_DIR": str(tmp_path / "imports"),
         "OUTBOX_DIR": str(tmp_path / "outbox"),
     })
     with app.app_context():

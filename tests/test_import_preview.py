@@ -342,7 +342,7 @@ def test_cancel_deletes_the_uploaded_file_and_saves_nothing(app, admin):
     page = _upload(admin, SEED_PLAN.read_text(encoding="utf-8")).get_data(as_text=True)
     kept = _kept(page)
     assert "Nhóm đơn vị và chỉ tiêu được giao (4 nhóm)" in page  # Appendix 1 of Decision 1872
-    path = Path(app.instance_path) / "imports" / f"{kept['token']}{kept['suffix']}"
+    path = Path(app.config["IMPORT_DIR"]) / f"{kept['token']}{kept['suffix']}"
     assert path.is_file()
     response = admin.post("/admin/import/cancel", data={"csrf_token": csrf_token(admin, "/admin/import"), **kept})
     assert response.status_code == 302 and response.headers["Location"] == "/admin/import"
@@ -541,11 +541,11 @@ def test_every_step_after_the_preview_needs_the_forms_csrf_token(app, admin, pat
     with app.app_context():
         assert db.session.scalar(select(func.count(Plan.id))) == 0
         assert db.session.scalar(select(Unit.id).where(Unit.name == "Sở Thông tin và Truyền thông")) is None
-    assert (Path(app.instance_path) / "imports" / f"{kept['token']}{kept['suffix']}").is_file()  # not cancelled
+    assert (Path(app.config["IMPORT_DIR"]) / f"{kept['token']}{kept['suffix']}").is_file()  # not cancelled
 
 
 def test_an_upload_without_the_csrf_token_is_refused_and_nothing_kept(app, admin):
-    folder = Path(app.instance_path) / "imports"
+    folder = Path(app.config["IMPORT_DIR"])
     before = set(folder.iterdir()) if folder.is_dir() else set()
     response = admin.post("/admin/import", data={"number": "", "file": (io.BytesIO(PROVINCIAL_PLAN.encode()), "a.txt")},
                           content_type="multipart/form-data")

@@ -93,3 +93,9 @@ def test_every_corpus_document_states_the_number_and_date_its_ground_truth_gives
         assert doc.year == expected["plan_year"]  # "Quyết định 110/QĐ-BXD năm 2025", no day
         return
     assert doc.issued_on == expected["date"]
+
+
+def test_a_running_header_of_another_kind_is_not_taken_for_the_issuer():
+    doc = _read("VIETTEL AI RACE TD584", "1. Các nhóm nhiệm vụ, giải pháp chủ yếu")
+    assert doc.issuer == ""
+    assert _read("BỘ XÂY DỰNG", "Số: 110/QĐ-BXD").issuer == "BỘ XÂY DỰNG"

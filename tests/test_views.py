@@ -46,7 +46,7 @@ def plan_page(seeded, client, login_as):
 
 def test_plan_page_lists_the_items_as_in_appendix_2(plan_page):
     page = plan_page
-    assert "Kèm theo Quyết định số 1872/QĐ-BVHTTDL ngày 13/07/2023" in page
+    assert "Văn bản số 1872/QĐ-BVHTTDL ngày 13/07/2023" in page
     assert "Hoàn thiện các văn bản quy định" in page
     for text in ("Tiếp tục lựa chọn danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
                  "Giao chỉ tiêu về cung cấp, sử dụng DVCTT", "Văn bản hướng dẫn"):

@@ -89,7 +89,7 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
     for entry in report.unknown_units:
         click.echo(f"Đơn vị không có trong danh mục: “{entry['name']}” ({entry['where']}).")
     if report.not_understood:
-        click.echo(f"Không hiểu được {len(report.not_understood)} đoạn (không nhập; sửa văn bản hoặc thêm tay):")
+        click.echo(f"Không hiểu được {len(report.not_understood)} đoạn (không nhập; sửa văn bản rồi nhập lại):")
         for entry in report.not_understood:
             reason = f" — {entry['reason']}" if entry.get("reason") else ""
             click.echo(f"  {entry['where']}: “{entry['text']}”{reason}")

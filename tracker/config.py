@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "SEEDS_DIR": str(Path(__file__).resolve().parent.parent / "seeds"),
     # Evidence files live outside the web root; relative paths are under the instance folder.
     "UPLOAD_DIR": "uploads",
+    # Plan documents kept between the import preview and its confirmation (deleted on confirm or cancel).
+    "IMPORT_DIR": "imports",
     "MAX_UPLOAD_MB": "20",
     # "1" when served over HTTPS: cookies are then sent only over HTTPS.
     "HTTPS": "0",
@@ -79,6 +81,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["SQLALCHEMY_DATABASE_URI"] = url
     values["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(url, values)
     values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
+    values["IMPORT_DIR"] = os.path.join(instance_path, values["IMPORT_DIR"])
     values["OUTBOX_DIR"] = os.path.join(instance_path, values["OUTBOX_DIR"])
     values["SMTP_PORT"] = int(values["SMTP_PORT"])
     values["SMTP_TIMEOUT"] = float(values["SMTP_TIMEOUT"])

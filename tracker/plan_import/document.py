@@ -19,7 +19,12 @@ class PlanImportError(Exception):
 
 
 class PlanNumberMissing(PlanImportError):
-    """The document was read but states no number (or left it blank): the person importing gives one."""
+    """The document was read but states no number (or left it blank): the person importing gives one.
+    `document` is what was read, so a preview can show it without reading the file again."""
+
+    def __init__(self, message: str, document: PlanDocument):
+        super().__init__(message)
+        self.document = document
 
 
 @dataclass

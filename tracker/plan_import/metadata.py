@@ -32,6 +32,12 @@ _BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
 _TITLE_WORDS = ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ", "ĐỀ ÁN")
 # The mottos beside the issuer in a letterhead: the state's, and the Party's for Party bodies.
 _NATIONAL_MOTTO = ("CỘNG HÒA", "CỘNG HOÀ", "ĐỘC LẬP", "ĐẢNG CỘNG SẢN VIỆT NAM")
+# The words an issuing body's name starts with in a letterhead (a running header of another kind, such
+# as a publisher's, is not an issuer).
+_ISSUER_HEADS = ("ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "BỘ", "THỦ TƯỚNG", "CHÍNH PHỦ", "VĂN PHÒNG", "BAN",
+                 "ĐẢNG", "TỈNH ỦY", "TỈNH UỶ", "THÀNH ỦY", "THÀNH UỶ", "HUYỆN ỦY", "QUỐC HỘI", "SỞ", "CỤC",
+                 "TỔNG CỤC", "TÒA ÁN", "TOÀ ÁN", "VIỆN", "KIỂM TOÁN", "NGÂN HÀNG", "BẢO HIỂM", "TRUNG TÂM",
+                 "ĐẠI HỌC", "TRƯỜNG", "TẬP ĐOÀN", "TỔNG CÔNG TY", "MẶT TRẬN", "ĐOÀN", "HỘI", "CÔNG AN", "THANH TRA")
 # How far into the document the letterhead and title are looked for (blocks, and for a title line).
 _HEAD_BLOCKS = 40
 # How far after a number its date is looked for (characters).
@@ -118,7 +124,7 @@ def _issuer(head: list[str]) -> str:
             break  # past the letterhead
         if name.upper().startswith(_NATIONAL_MOTTO):
             continue
-        if len(name) > 3 and name.isupper():
+        if name.isupper() and name.startswith(_ISSUER_HEADS):
             # A two-line letterhead: "ỦY BAN NHÂN DÂN" / "TỈNH ĐỒNG THÁP".
             following = head[index + 1].strip(" -*_|") if index + 1 < len(head) else ""
             if following.isupper() and not following.upper().startswith(_NATIONAL_MOTTO + ("SỐ",)):

@@ -36,7 +36,8 @@ def read_document(data: bytes, filename: str, *, number: str | None = None) -> P
     if not doc.number:
         raise PlanNumberMissing(
             "văn bản không ghi số hiệu (ví dụ “Số: 552/KH-UBND” hoặc “Kèm theo Quyết định số 1872/QĐ-BVHTTDL”, "
-            "hoặc số để trống “Số: /KH-UBND”); hãy nhập số hiệu của kế hoạch (tùy chọn --number)."
+            "hoặc số để trống “Số: /KH-UBND”); hãy nhập số hiệu của kế hoạch (tùy chọn --number).",
+            doc,
         )
     if not has_items:
         doc.warnings.append("văn bản không có danh sách nhiệm vụ: chỉ nhập các chỉ tiêu.")

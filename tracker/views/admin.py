@@ -30,7 +30,7 @@ from ..plan_admin import (
     AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
     map_name_to_unit, set_due_date, unknown_names,
 )
-from ..plan_import import PlanImportError, PlanNumberMissing, import_document, read_document
+from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..plan_import.upsert import ImportReport, save_plan
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
@@ -282,8 +282,6 @@ _LIST_OPEN_UP_TO = 30
 _CODES_SHOWN = 12
 # Names created as units in one go, at most (a document names a few dozen).
 _NAMES_AT_MOST = 500
-# Stands in for the number of a document that states none, only while it is read for the preview.
-_NO_NUMBER = "?"
 # A name that goes on, after a comma or "và", with another agency or a plural ("UBND thành phố Hà Nội,
 # Thành phố Hồ Chí Minh"; "Mặt trận Tổ quốc Việt Nam và các tổ chức thành viên") reads as several units;
 # "Bộ Văn hóa, Thể thao và Du lịch" does not.
@@ -300,7 +298,7 @@ _APPENDIX_PREFIX_RE = re.compile(r"^PL[^.\s]*(?:\.|$)")
 
 
 def _import_dir() -> Path:
-    return Path(current_app.instance_path) / "imports"
+    return Path(current_app.config["IMPORT_DIR"])
 
 
 def _kept_path(token: str, suffix: str) -> Path | None:
@@ -326,9 +324,9 @@ def _dry_run(data: bytes, filename: str, number: str) -> ImportReport:
     cannot be read at all."""
     try:
         report = import_document(data, filename, now=utcnow(), number=number or None)
-    except PlanNumberMissing:
+    except PlanNumberMissing as missing:
         db.session.rollback()
-        doc = read_document(data, filename, number=_NO_NUMBER)
+        doc = missing.document
         doc.number = ""  # the upsert then previews without writing, and says the number is missing
         report = save_plan(doc, source_name=filename, now=utcnow())
     finally:
@@ -422,7 +420,7 @@ def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str
         report = _dry_run(data, filename, number)
     except PlanImportError as exc:
         (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
-        return render_template("admin/import.html", form=PlanUploadForm(), error=str(exc), filename=filename), 422
+        return render_template("admin/import.html", form=PlanUploadForm(), error=str(exc).rstrip("."), filename=filename), 422
     return render_preview(report, token=token, suffix=suffix, filename=filename, number=number)
 
 
