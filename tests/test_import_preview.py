@@ -308,6 +308,29 @@ def test_the_preview_shows_each_item_with_units_and_deadline_as_understood(app, 
         assert db.session.scalar(select(func.count(Plan.id))) == 0
 
 
+PASTED = ("ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM\r\nSố: 12/KH-UBND\r\nKẾ HOẠCH\r\n"
+          "STT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\r\n"
+          "1\tXây dựng kho dữ liệu dùng chung\tSở Khoa học và Công nghệ\tCác sở, ban, ngành\tQuý II/2026\r\n")
+
+
+def test_pasted_text_is_previewed_like_an_uploaded_file_and_kept_for_confirmation(app, admin):
+    response = admin.post("/admin/import", data={"csrf_token": csrf_token(admin, "/admin/import"), "number": "",
+                                                 "text": PASTED}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "12/KH-UBND" in page and "Xây dựng kho dữ liệu dùng chung" in page and "hạn 30/06/2026" in page
+    kept = _kept(page)
+    assert kept["suffix"] == ".txt"
+    assert (Path(app.config["IMPORT_DIR"]) / f"{kept['token']}.txt").read_text(encoding="utf-8").count("\r") == 0
+
+
+def test_neither_a_file_nor_pasted_text_asks_for_one(app, admin):
+    response = admin.post("/admin/import", data={"csrf_token": csrf_token(admin, "/admin/import"), "number": "",
+                                                 "text": "   "}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Hãy chọn tệp văn bản kế hoạch hoặc dán nội dung văn bản" in response.get_data(as_text=True)
+
+
 def test_create_as_units_makes_the_unknown_names_units_and_the_preview_resolves_them(app, admin):
     page = _upload(admin, PROVINCIAL_PLAN).get_data(as_text=True)
     kept = _kept(page)

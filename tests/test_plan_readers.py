@@ -642,3 +642,22 @@ def test_broken_doc_is_refused_with_a_message():
     with pytest.raises(PlanImportError) as caught:
         read_blocks(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "plan.doc")
     assert caught.value.message.startswith("LibreOffice không đọc được tệp .doc này")
+
+
+def test_a_table_copied_from_word_as_tab_separated_rows_is_a_table():
+    """Pasted text: a row a line, cells between tabs; a cell of several paragraphs breaks its row over lines."""
+    source = ("STT\tNhiệm vụ\tChủ trì\tThời hạn\n"
+              "1\tXây dựng kho dữ liệu\tSở Nội vụ\tQuý II/2026\n"
+              "2\tĐào tạo cán bộ:\n- cấp tỉnh;\n- cấp xã\tSở Tài chính\tNăm 2026\n"
+              "I\tNHÓM HẠ TẦNG\n"
+              "3\tNâng cấp mạng\tSở Khoa học và Công nghệ\tThường xuyên\n\nĐoạn sau bảng.")
+    blocks = text_blocks(source)
+    [table] = tables(blocks)
+    assert [texts(row) for row in table.rows] == [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"],
+        ["1", "Xây dựng kho dữ liệu", "Sở Nội vụ", "Quý II/2026"],
+        ["2", "Đào tạo cán bộ:\n- cấp tỉnh;\n- cấp xã", "Sở Tài chính", "Năm 2026"],
+        ["I", "NHÓM HẠ TẦNG"],
+        ["3", "Nâng cấp mạng", "Sở Khoa học và Công nghệ", "Thường xuyên"],
+    ]
+    assert [p.text for p in paragraphs(blocks)] == ["Đoạn sau bảng."]

@@ -118,8 +118,14 @@ class UnitEditForm(FlaskForm):
     is_active = BooleanField(_l("Đang hoạt động"))
 
 
+# A pasted plan is read as a text file; a whole national plan is a few hundred thousand characters.
+PASTED_TEXT_MAX = 2_000_000
+
+
 class PlanUploadForm(FlaskForm):
     file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md)"))
+    text = TextAreaField(_l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
+                         validators=[Optional(), Length(max=PASTED_TEXT_MAX)], render_kw={"rows": 6})
     number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])
 
 

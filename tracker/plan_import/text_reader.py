@@ -179,6 +179,14 @@ def _pipe_cell_text(text: str) -> str:
 # --- Tables -------------------------------------------------------------------------------------------
 
 
+# A row of a table copied as text from Word or a spreadsheet has at least three cells between tabs.
+_TAB_ROW_CELLS = 3
+
+
+def _is_tab_row(line: str) -> bool:
+    return len([part for part in line.split("\t")]) >= _TAB_ROW_CELLS and bool(line.split("\t")[0].strip())
+
+
 def _is_bar(line: str) -> bool:
     return line.strip() == _BAR
 
@@ -321,6 +329,9 @@ class _TextScanner:
             elif line.startswith("\t"):
                 self._flush()
                 index = self._tab_table(index)
+            elif _is_tab_row(line):
+                self._flush()
+                index = self._tab_separated_table(index)
             elif _is_bar(line) and index + 1 < len(self.lines) and _is_pipe_row(self.lines[index + 1]):
                 index += 1  # a stray "|" line the scraper left before a pipe table
             elif _is_pipe_row(line):
@@ -414,6 +425,28 @@ class _TextScanner:
             ])
         if rows:
             self.out.append(Table(rows, f"dòng {start + 1}"))
+        return index
+
+    def _tab_separated_table(self, start: int) -> int:
+        """A table copied from Word or a spreadsheet: a row a line, cells separated by tabs, as many as the
+        header has. A cell holding several paragraphs breaks its row over lines: while a row is short of the
+        header's width and the next line fits in what is missing, that line carries on the row (its first
+        part ends the row's last cell, the rest are the next cells). A blank line ends the table."""
+        rows: list[list[Cell]] = []
+        width = 0
+        index = start
+        while index < len(self.lines) and self.lines[index].strip():
+            line, number = self.lines[index], index + 1
+            parts = [strip_emphasis(part).text.strip() for part in line.split("\t")]
+            index += 1
+            last = rows[-1] if len(rows) > 1 else None  # the header row is never carried on
+            if last is not None and len(last) < width and len(last) + len(parts) - 1 <= width:
+                last[-1].text = "\n".join(t for t in (last[-1].text, parts[0]) if t)
+                last.extend(Cell(text, f"dòng {number}, cột {len(last) + 1}") for text in parts[1:])
+                continue
+            rows.append([Cell(text, f"dòng {number}, cột {col}") for col, text in enumerate(parts, start=1)])
+            width = width or len(parts)
+        self.out.append(Table(rows, f"dòng {start + 1}"))
         return index
 
     def _tab_table(self, start: int) -> int:

@@ -432,20 +432,26 @@ def import_plan():
     if not form.validate_on_submit():
         return render_template("admin/import.html", form=form), 422 if form.errors else 200
     upload = request.files.get(form.file.name)
-    if upload is None or not upload.filename:
-        form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch."))
+    if upload is not None and upload.filename:
+        filename = upload.filename
+        suffix = Path(filename).suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt hoặc .md."))
+            return render_template("admin/import.html", form=form), 422
+        data = upload.read()
+    elif (form.text.data or "").strip():
+        # Pasted text is read as a text file (tables copied from Word arrive tab-separated).
+        filename, suffix = gettext("van-ban-dan.txt"), ".txt"
+        data = form.text.data.replace("\r\n", "\n").encode("utf-8")
+    else:
+        form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch hoặc dán nội dung văn bản vào ô bên dưới."))
         return render_template("admin/import.html", form=form), 422
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
-        form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt hoặc .md."))
-        return render_template("admin/import.html", form=form), 422
-    data = upload.read()
     _sweep_kept_uploads()
     token = secrets.token_hex(16)
     folder = _import_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{token}{suffix}").write_bytes(data)
-    return _preview(data, upload.filename, token=token, suffix=suffix, number=form.number.data or "")
+    return _preview(data, filename, token=token, suffix=suffix, number=form.number.data or "")
 
 
 @bp.get("/import/preview")
