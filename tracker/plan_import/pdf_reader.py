@@ -36,6 +36,9 @@ _PART_RE = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+(?:\d+|[IVXLC]+)\b"
 _FONT_NAME = ctypes.create_string_buffer(256)
 _FONT_FLAGS = ctypes.c_int()
 _ITALIC_FLAG = 0x40
+# A row cut by a page break fills its cells down to the bottom edge, give or take this many lines (a paragraph
+# kept whole, widow and orphan control).
+_CUT_SLACK = 2.0
 # PDFium reports a hyphen that ends a line as this control character.
 _LINE_END_HYPHEN = "\x02"
 
@@ -49,6 +52,7 @@ class _Char:
     bottom: float
     bold: bool
     italic: bool
+    index: int = -1  # in the page's text layer
 
 
 @dataclass
@@ -95,6 +99,8 @@ class _PageTable:
     rows: list[list[Cell]]
     top: float
     bottom: float
+    # Per column of the last row: whether its text reaches the bottom of the cell (see _reaches_bottom).
+    filled: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +120,7 @@ class _OpenTable:
     table: Table
     width: int
     first_rows: list[list[str]] = field(default_factory=list)
+    filled: list[bool] = field(default_factory=list)  # of the last row of the last page's part
 
 
 def _is_curved(path) -> bool:
@@ -190,7 +197,8 @@ def _unwrap(text: str) -> str:
     return unicodedata.normalize("NFC", "\n".join(lines))
 
 
-def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_number: int) -> _PageTable:
+def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_number: int,
+                chars: list[_Char]) -> _PageTable:
     """The grid's rows, every slot filled: a slot a merged cell covers carries that cell's text, marked
     "left" when the cell starts in the same row, "above" when it starts in a row above."""
     texts: dict[tuple, str] = {}
@@ -214,11 +222,28 @@ def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_n
             else:
                 cells.append(Cell(texts[cover], where, "above" if cover[1] < row_top - 1 else "left"))
         rows.append(cells)
-    return _PageTable(rows, grid.bbox[1], grid.bbox[3])
+    last = grid.rows[-1]
+    row_top = min(cell[1] for cell in last.cells if cell)
+    covers = [bbox or next((b for b in grid.cells if b[0] <= columns[c] + 1 < b[2] and b[1] <= row_top + 1 < b[3]),
+                           None) for c, bbox in enumerate(last.cells)]
+    x0, _, x1, bottom = grid.bbox
+    in_last_row = [char for char in chars if _inside(char, (x0, row_top, x1, bottom))]
+    filled = [cover is not None and _reaches_bottom(cover, in_last_row) for cover in covers]
+    return _PageTable(rows, grid.bbox[1], grid.bbox[3], filled)
 
 
-def _chars(text_page: pdfium.PdfTextPage, height: float, tables: list[tuple]) -> list[_Char]:
-    """The page's characters outside the given table boxes, top-left origin, with their weight and slant."""
+def _reaches_bottom(box: tuple, chars: list[_Char]) -> bool:
+    """Whether the text in a cell runs down to the cell's bottom edge, as the part of a row that a page
+    break cuts does (a cell whose text ends higher up has nothing left for the next page)."""
+    inside = [char for char in chars if not char.text.isspace() and _inside(char, box)]
+    if not inside:
+        return False
+    line = max(char.bottom - char.top for char in inside)
+    return box[3] - max(char.bottom for char in inside) <= _CUT_SLACK * line
+
+
+def _chars(text_page: pdfium.PdfTextPage, height: float) -> list[_Char]:
+    """The page's characters, top-left origin; their weight and slant are read later, by _style."""
     raw = text_page.raw
     chars: list[_Char] = []
     for index in range(text_page.count_chars()):
@@ -229,16 +254,23 @@ def _chars(text_page: pdfium.PdfTextPage, height: float, tables: list[tuple]) ->
         if code < 32 or code in (0xFFFE, 0xFFFF):
             continue
         left, bottom, right, top = text_page.get_charbox(index, loose=True)
-        top, bottom = height - top, height - bottom
-        middle_x, middle_y = (left + right) / 2, (top + bottom) / 2
-        if any(x0 <= middle_x <= x1 and y0 <= middle_y <= y1 for x0, y0, x1, y1 in tables):
-            continue
-        pdfium_c.FPDFText_GetFontInfo(raw, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(_FONT_FLAGS))
-        name = _FONT_NAME.value.decode("latin-1", "replace").lower()
-        bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600 or "bold" in name
-        italic = bool(_FONT_FLAGS.value & _ITALIC_FLAG) or "italic" in name or "oblique" in name
-        chars.append(_Char(chr(code), left, top, right, bottom, bold, italic))
+        chars.append(_Char(chr(code), left, height - top, right, height - bottom, False, False, index))
     return chars
+
+
+def _style(text_page: pdfium.PdfTextPage, chars: list[_Char]) -> None:
+    """Set each character's weight and slant from its font (only for text read as paragraphs: it costs)."""
+    raw = text_page.raw
+    for char in chars:
+        pdfium_c.FPDFText_GetFontInfo(raw, char.index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(_FONT_FLAGS))
+        name = _FONT_NAME.value.decode("latin-1", "replace").lower()
+        char.bold = pdfium_c.FPDFText_GetFontWeight(raw, char.index) >= 600 or "bold" in name
+        char.italic = bool(_FONT_FLAGS.value & _ITALIC_FLAG) or "italic" in name or "oblique" in name
+
+
+def _inside(char: _Char, box: tuple) -> bool:
+    middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+    return box[0] <= middle_x <= box[2] and box[1] <= middle_y <= box[3]
 
 
 def _lines(chars: list[_Char]) -> list[_Line]:
@@ -299,8 +331,11 @@ def _page_items(page: pdfium.PdfPage, page_number: int) -> tuple[list[_Item], in
     height = page.get_height()
     text_page = page.get_textpage()
     grids = _grids(page, height)
-    tables = [_page_table(grid, text_page, height, page_number) for grid in grids]
-    outside = _chars(text_page, height, [grid.bbox for grid in grids])
+    chars = _chars(text_page, height)
+    tables = [_page_table(grid, text_page, height, page_number, chars) for grid in grids]
+    boxes = [grid.bbox for grid in grids]
+    outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
+    _style(text_page, outside)
     items = _paragraphs(_lines(outside), page_number)
     items += [_Item(t.top, t.bottom, t) for t in tables]
     for item in items:
@@ -350,13 +385,54 @@ def _continue(open_table: _OpenTable, part: _PageTable) -> None:
             if row[column].merged == "above":
                 row[column] = Cell(leftover[column], row[column].where)
     table = open_table.table
-    if rows and table.rows and not rows[0][0].text.strip():
+    if rows and table.rows and _is_cut(table.rows[-1], rows[0], open_table.filled):
         last = len(table.rows) - 1
         for column, cell in enumerate(rows[0]):
             if cell.merged is None and cell.text:
                 _append(table, last, column, cell.text)
+        # Rows of the page merged down from the cut row's cells carry the joined text.
+        for column, cell in enumerate(table.rows[last]):
+            for row in rows[1:]:
+                if row[column].merged != "above":
+                    break
+                row[column].text = cell.text
         rows = rows[1:]
+    elif rows and table.rows:
+        _carry_merges(table.rows[-1], rows)
     table.rows.extend(rows)
+    open_table.filled = part.filled
+
+
+def _carry_merges(last: list[Cell], rows: list[list[Cell]]) -> None:
+    """A cell merged down over several rows that goes on past a page break is drawn empty on the new page.
+    An empty cell of the page's first row continues the cell above it when it is drawn merged with the
+    header the page repeats (no rule between them), when a merge already runs to the end of the page
+    before, or when the row has no number under a numbered row (a sub-row of that item); the merge goes
+    on down the rows the page itself shows merged with that first cell."""
+    first = rows[0]
+    sub_row = not first[0].text and bool(last[0].text) and all(cell.merged != "left" for cell in last)
+    for column, cell in enumerate(first):
+        above = last[column] if column < len(last) else None
+        if cell.text or above is None or not above.text or above.merged == "left":
+            continue
+        if cell.merged == "above" or cell.merged is None and (above.merged == "above" or sub_row):
+            first[column] = Cell(above.text, cell.where, "above")
+            for row in rows[1:]:
+                if row[column].merged != "above":
+                    break
+                row[column].text = above.text
+
+
+def _is_cut(last: list[Cell], first: list[Cell], filled: list[bool]) -> bool:
+    """Whether the first row of a page is the rest of the last row of the page before: it has no number,
+    splits the width into the same cells (a section row spanning the table is not continued by the task
+    row below it), and every cell it writes in was full down to the page's end (a new sub-row under
+    cells merged from above writes where the row before had finished)."""
+    if first[0].text.strip():
+        return False
+    if [cell.merged == "left" for cell in last] != [cell.merged == "left" for cell in first]:
+        return False
+    return all(filled[column] for column, cell in enumerate(first) if cell.text and cell.merged is None)
 
 
 def _number_rows(table: Table, number: int) -> None:
@@ -402,7 +478,8 @@ def read_pdf(data: bytes) -> list[Block]:
                     tables_read.append(table)
                     out.append(table)
                     if not item.is_furniture:
-                        open_table = _OpenTable(table, width, [[c.text for c in row] for row in block.rows])
+                        open_table = _OpenTable(table, width, [[c.text for c in row] for row in block.rows],
+                                                 block.filled)
                 else:
                     out.append(block)
                     if not item.is_furniture:
