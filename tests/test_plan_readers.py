@@ -532,7 +532,7 @@ def test_corpus_pdf_row_cut_by_a_page_break_is_joined(pdf584):
     task = tables(pdf584)[-1]
     item2 = task.rows[4]
     assert item2[0].where == "trang 9, bảng 3, hàng 5, cột 1"
-    assert item2[1].text.endswith("về chính quyền trên\nmạng xã hội"), "the page's part joined with a line break"
+    assert item2[1].text.endswith("về chính quyền trên mạng xã hội"), "the page's part unwrapped into the sentence"
     assert task.rows[5][0].text == "3" and task.rows[5][0].where == "trang 10, bảng 3, hàng 6, cột 1"
 
 

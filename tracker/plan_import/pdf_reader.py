@@ -101,6 +101,7 @@ class _PageTable:
     bottom: float
     # Per column of the last row: whether its text reaches the bottom of the cell (see _reaches_bottom).
     filled: list[bool] = field(default_factory=list)
+    ruled: bool = True  # False for a table drawn without rules, whose rows are guessed from the text
 
 
 @dataclass
@@ -121,6 +122,7 @@ class _OpenTable:
     width: int
     first_rows: list[list[str]] = field(default_factory=list)
     filled: list[bool] = field(default_factory=list)  # of the last row of the last page's part
+    ruled: bool = True
 
 
 def _is_curved(path) -> bool:
@@ -326,6 +328,214 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
     return items
 
 
+# --- Tables drawn without rules ---------------------------------------------------------------------------
+# Their columns are the gaps that run down a stretch of lines: a gap between two characters this many line
+# heights wide (and at least _MIN_GAP points) may part two cells, while word spaces, even stretched by
+# justified text, stay narrower.
+_GAP = 0.5
+_MIN_GAP = 4.0
+# A stretch of lines is a table when it has at least this many columns, and this many of its lines show
+# three separate stretches of text (a letterhead or a signature block shows two).
+_MIN_COLUMNS = 3
+_MIN_SPLIT_LINES = 2
+# Lines further apart than this many line heights are not in the same table.
+_TABLE_LINE_GAP = 5.0
+# A row starts after a gap this many line heights taller than the usual gap between lines of the table.
+_ROW_GAP = 0.5
+# A line that crosses the columns (a section row written across the table) stays in the table when one of
+# the next few lines is laid out in the columns again.
+_LOOK_AHEAD = 2
+# A cell of the first column that holds only a number starts a row ("1", "2.1", "II", "A.", "a)").
+_ROW_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,7}(?:\.\d{1,3})*\.?|[A-ZĐ]\.?|[a-zđ]\))$")
+
+
+def _height(line: _Line) -> float:
+    return line.bottom - line.top
+
+
+def _segments(line: _Line, gap: float) -> list[tuple[float, float]]:
+    """The x ranges of a line's stretches of text, parted where two characters are at least gap apart."""
+    out: list[tuple[float, float]] = []
+    for char in line.chars:
+        if char.text.isspace():
+            continue
+        if out and char.x0 - out[-1][1] < gap:
+            out[-1] = (out[-1][0], max(out[-1][1], char.x1))
+        else:
+            out.append((char.x0, char.x1))
+    return out
+
+
+def _holes(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """The gaps at least `gap` wide between the stretches of ink (x ranges) of several lines."""
+    merged: list[list[float]] = []
+    for x0, x1 in sorted(ink):
+        if merged and x0 < merged[-1][1] + gap:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(left[1], right[0]) for left, right in zip(merged, merged[1:])]
+
+
+def _keeps(before: list[tuple[float, float]], after: list[tuple[float, float]]) -> bool:
+    """Whether every gap of `before` still has a gap of `after` inside it (no line was written across it)."""
+    return all(any(a0 >= b0 - 0.5 and a1 <= b1 + 0.5 for a0, a1 in after) for b0, b1 in before)
+
+
+@dataclass
+class _Stretch:
+    """Lines laid out in columns: their indexes, those written across the columns, and the gap size."""
+
+    members: list[int]
+    crossing: set[int]
+    gap: float
+    ink: list[tuple[float, float]]
+
+
+def _stretch(lines: list[_Line], seed: int, gap: float) -> _Stretch:
+    """The lines around `seed` that keep its column gaps open (a line across them is kept when the columns
+    go on just below it)."""
+    ink = list(_segments(lines[seed], gap))
+    members, crossing = [seed], set()
+
+    def fits(index: int) -> bool:
+        added = ink + _segments(lines[index], gap)
+        return _keeps(_holes(ink, gap), _holes(added, gap))
+
+    def near(upper: _Line, lower: _Line) -> bool:
+        return lower.top - upper.bottom <= _TABLE_LINE_GAP * max(_height(upper), _height(lower))
+
+    index = seed + 1
+    while index < len(lines) and near(lines[index - 1], lines[index]):
+        if fits(index):
+            ink += _segments(lines[index], gap)
+            members.append(index)
+            index += 1
+            continue
+        ahead = next((k for k in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(lines)))
+                      if fits(k) and len(_segments(lines[k], gap)) >= 2 and near(lines[k - 1], lines[k])), None)
+        if ahead is None:
+            break
+        crossing.update(range(index, ahead))
+        members.extend(range(index, ahead))
+        index = ahead
+    index = seed - 1
+    while index >= 0 and near(lines[index], lines[index + 1]) and fits(index):
+        ink += _segments(lines[index], gap)
+        members.insert(0, index)
+        index -= 1
+    return _Stretch(members, crossing, gap, ink)
+
+
+def _text_tables(lines: list[_Line], page_number: int) -> tuple[list[_PageTable], list[_Line]]:
+    """The page's tables drawn without rules, found by the column gaps that run down their lines, and the
+    lines left over for paragraphs."""
+    tables: list[_PageTable] = []
+    used: set[int] = set()
+    index = 0
+    while index < len(lines):
+        gap = max(_MIN_GAP, _GAP * _height(lines[index]))
+        if len(_segments(lines[index], gap)) < _MIN_COLUMNS:
+            index += 1
+            continue
+        stretch = _stretch(lines, index, gap)
+        columns = _holes(stretch.ink, gap)
+        split = sum(1 for k in stretch.members if len(_segments(lines[k], gap)) >= _MIN_COLUMNS)
+        if len(columns) + 1 < _MIN_COLUMNS or split < _MIN_SPLIT_LINES:
+            index += 1
+            continue
+        tables.append(_text_table([lines[k] for k in stretch.members],
+                                  [k in stretch.crossing for k in stretch.members], columns, page_number))
+        used.update(stretch.members)
+        index = stretch.members[-1] + 1
+    return tables, [line for k, line in enumerate(lines) if k not in used]
+
+
+def _share_sub_rows(rows: list[list[Cell]], start: int) -> None:
+    """A table drawn without rules cannot show cells merged down over several rows. A row that leaves its
+    first cells empty under a row of the same item is a sub-row of it: it shares the cells it leaves empty
+    before its first text (the number, the units), and all it leaves empty under a numbered row."""
+    for index in range(max(start, 1), len(rows)):
+        row, above = rows[index], rows[index - 1]
+        first = next((c for c, cell in enumerate(row) if cell.text), 0)
+        if first == 0 or any(cell.merged == "left" for cell in row + above) or _is_heading_row(above):
+            continue
+        numbered = bool(_ROW_NUMBER_RE.match(above[0].text))
+        rows[index] = [Cell(a.text, cell.where, "above") if not cell.text and a.text and (c < first or numbered)
+                       else cell for c, (cell, a) in enumerate(zip(row, above))]
+
+
+def _is_heading_row(row: list[Cell]) -> bool:
+    """A section row of a wide table: text only in its first two cells ("E." | "BỘ Y TẾ")."""
+    return len(row) > 3 and not any(cell.text for cell in row[2:])
+
+
+def _text_table(lines: list[_Line], crossing: list[bool], holes: list[tuple[float, float]],
+                page_number: int) -> _PageTable:
+    """A table drawn without rules, from its lines and its column gaps: a row starts at a number in the first
+    column, where a column starts again after a blank, after a wider gap between lines, and around a line
+    written across the columns (a section row, kept in the column it starts in and merged to the right)."""
+    bounds = [(x0 + x1) / 2 for x0, x1 in holes]
+    width = len(bounds) + 1
+
+    def column(x: float) -> int:
+        return sum(1 for bound in bounds if x > bound)
+
+    cells_per_line: list[list[list[_Char]]] = []
+    for line in lines:
+        cells: list[list[_Char]] = [[] for _ in range(width)]
+        for char in line.chars:
+            cells[column((char.x0 + char.x1) / 2)].append(char)
+        cells_per_line.append(cells)
+    spacings = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:]))
+    usual = spacings[len(spacings) // 2] if spacings else 0.0
+    rows: list[list[list[str]]] = []
+    spans: list[int | None] = []  # per row: the column a crossing line starts in, else None
+    started: list[bool] = [False] * width
+    for k, (line, cells) in enumerate(zip(lines, cells_per_line)):
+        texts = [_Line(chars).text if chars else "" for chars in cells]
+        if crossing[k]:
+            start = column((line.x0 + line.chars[0].x1) / 2)
+            if not (rows and spans[-1] is not None and k and crossing[k - 1]):
+                rows.append([[] for _ in range(width)])
+                spans.append(start)
+            rows[-1][spans[-1]].append(line.text)
+            continue
+        previous = cells_per_line[k - 1] if k else None
+        new_row = (
+            not rows or spans[-1] is not None
+            or bool(_ROW_NUMBER_RE.match(texts[0]))
+            or any(texts[c] and not previous[c] and started[c] for c in range(width))
+            or line.top - lines[k - 1].bottom > usual + _ROW_GAP * _height(line)
+        )
+        if new_row:
+            rows.append([[] for _ in range(width)])
+            spans.append(None)
+            started = [False] * width
+        for c, text in enumerate(texts):
+            if text:
+                rows[-1][c].append(text)
+                started[c] = True
+    table_rows: list[list[Cell]] = []
+    for r, (row, span) in enumerate(zip(rows, spans)):
+        out: list[Cell] = []
+        for c, parts in enumerate(row):
+            where = f"trang {page_number}, hàng {r + 1}, cột {c + 1}"
+            if span is not None and c > span:
+                out.append(Cell(out[span].text, where, "left"))
+            else:
+                out.append(Cell(_unwrap("\n".join(parts)), where))
+        table_rows.append(out)
+    # The first row is the header, or on a later page may go on from the page before: _continue shares it.
+    _share_sub_rows(table_rows, 2)
+    # A column reaches the end of the table when it has text on one of its last lines (cells of a row cut by
+    # a page break end a line or so apart).
+    bottom, height = lines[-1].bottom, _height(lines[-1])
+    filled = [any(cells[c] and not crossing[k] and bottom - lines[k].bottom <= _CUT_SLACK * height
+                  for k, cells in enumerate(cells_per_line)) for c in range(width)]
+    return _PageTable(table_rows, lines[0].top, lines[-1].bottom, filled, ruled=False)
+
+
 def _page_items(page: pdfium.PdfPage, page_number: int) -> tuple[list[_Item], int]:
     """The page's paragraphs and tables in reading order, and how many characters its text layer holds."""
     height = page.get_height()
@@ -336,7 +546,9 @@ def _page_items(page: pdfium.PdfPage, page_number: int) -> tuple[list[_Item], in
     boxes = [grid.bbox for grid in grids]
     outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
     _style(text_page, outside)
-    items = _paragraphs(_lines(outside), page_number)
+    unruled, lines = _text_tables(_lines(outside), page_number)
+    tables += unruled
+    items = _paragraphs(lines, page_number)
     items += [_Item(t.top, t.bottom, t) for t in tables]
     for item in items:
         item.is_furniture = item.bottom < _HEADER_BAND * height or item.top > _FOOTER_BAND * height
@@ -354,7 +566,8 @@ def _append(table: Table, row: int, column: int, text: str) -> None:
     chain = [row]
     while chain[-1] > 0 and table.rows[chain[-1]][column].merged == "above":
         chain.append(chain[-1] - 1)
-    joined = "\n".join(part for part in (table.rows[row][column].text, text) if part)
+    # The two parts are unwrapped as one cell: a line that goes on mid-sentence joins the one before.
+    joined = _unwrap("\n".join(part for part in (table.rows[row][column].text, text) if part))
     for index in chain:
         table.rows[index][column].text = joined
     for index in range(row + 1, len(table.rows)):
@@ -385,7 +598,7 @@ def _continue(open_table: _OpenTable, part: _PageTable) -> None:
             if row[column].merged == "above":
                 row[column] = Cell(leftover[column], row[column].where)
     table = open_table.table
-    if rows and table.rows and _is_cut(table.rows[-1], rows[0], open_table.filled):
+    if rows and table.rows and _is_cut(table.rows[-1], rows[0], open_table.filled, part.ruled):
         last = len(table.rows) - 1
         for column, cell in enumerate(rows[0]):
             if cell.merged is None and cell.text:
@@ -397,9 +610,12 @@ def _continue(open_table: _OpenTable, part: _PageTable) -> None:
                     break
                 row[column].text = cell.text
         rows = rows[1:]
-    elif rows and table.rows:
+    elif rows and table.rows and part.ruled:
         _carry_merges(table.rows[-1], rows)
+    start = len(table.rows)
     table.rows.extend(rows)
+    if not part.ruled:
+        _share_sub_rows(table.rows, start)
     open_table.filled = part.filled
 
 
@@ -423,16 +639,18 @@ def _carry_merges(last: list[Cell], rows: list[list[Cell]]) -> None:
                 row[column].text = above.text
 
 
-def _is_cut(last: list[Cell], first: list[Cell], filled: list[bool]) -> bool:
+def _is_cut(last: list[Cell], first: list[Cell], filled: list[bool], ruled: bool) -> bool:
     """Whether the first row of a page is the rest of the last row of the page before: it has no number,
     splits the width into the same cells (a section row spanning the table is not continued by the task
     row below it), and every cell it writes in was full down to the page's end (a new sub-row under
-    cells merged from above writes where the row before had finished)."""
+    cells merged from above writes where the row before had finished). Without rules a cell's end is
+    not drawn: a cell that goes on mid-sentence (a small letter) counts as full."""
     if first[0].text.strip():
         return False
     if [cell.merged == "left" for cell in last] != [cell.merged == "left" for cell in first]:
         return False
-    return all(filled[column] for column, cell in enumerate(first) if cell.text and cell.merged is None)
+    return all(filled[column] or not ruled and cell.text[:1].islower()
+               for column, cell in enumerate(first) if cell.text and cell.merged is None)
 
 
 def _number_rows(table: Table, number: int) -> None:
@@ -479,7 +697,7 @@ def read_pdf(data: bytes) -> list[Block]:
                     out.append(table)
                     if not item.is_furniture:
                         open_table = _OpenTable(table, width, [[c.text for c in row] for row in block.rows],
-                                                 block.filled)
+                                                 block.filled, block.ruled)
                 else:
                     out.append(block)
                     if not item.is_furniture:
