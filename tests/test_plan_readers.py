@@ -559,8 +559,9 @@ def test_corpus_pdf_paragraphs_and_page_furniture(pdf584):
     unit = next(p for p in found if p.text == "Đơn vị tính: Tỷ đồng")
     assert unit.is_italic
     assert not any(p.text.isdigit() for p in found), "page numbers are not paragraphs"
-    running = [t for t in tables(pdf584) if t.rows[0][1].text == "VIETTEL AI RACE"]
-    assert [t.rows[0][2].text for t in running] == ["TD584", "TD004"], "each running header once"
+    running = [t for t in tables(pdf584) if t.rows[0][0].text == "VIETTEL AI RACE"]
+    assert [t.rows[0][1].text for t in running] == ["TD584", "TD004"], "each running header once"
+    assert running[0].rows[0][0].where == "trang 1, bảng 1, hàng 1, cột 2", "the empty logo column is left out"
 
 
 def test_scanned_pdf_says_it_has_no_text_layer():

@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table as Grid
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-from .blocks import Block, Cell, Paragraph, StyledText, Table, leading_marker
+from .blocks import Block, Cell, Paragraph, StyledText, Table, leading_marker, without_empty_columns
 from .document import PlanImportError
 
 SCANNED = ("tệp PDF là bản quét, không có lớp chữ: hãy dùng bản .docx hoặc PDF có lớp chữ "
@@ -710,6 +710,7 @@ def read_pdf(data: bytes) -> list[Block]:
         raise PlanImportError(SCANNED)
     for number, table in enumerate(tables_read, start=1):
         _number_rows(table, number)
+        table.rows = without_empty_columns(table.rows)
     return out
 
 
