@@ -331,7 +331,8 @@ class _Reader:
             elif child.tag not in _HIDDEN:
                 yield child
 
-    def _runs(self, paragraph: etree._Element, boxes: list[etree._Element] | None = None) -> list[tuple[str, bool, bool]]:
+    def _runs(self, paragraph: etree._Element,
+              boxes: list[etree._Element] | None = None) -> list[tuple[str, bool, bool]]:
         """The paragraph's text as (text, bold, italic) pieces, line breaks as "\\n"; the text boxes anchored
         in it are not part of it: they are added to `boxes`, to be read as paragraphs of their own."""
         style = _val(paragraph.find(f"{w('pPr')}/{w('pStyle')}"))

@@ -2,6 +2,7 @@
 over several pages joined into one) and the text around them as paragraphs, in reading order."""
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 import unicodedata
@@ -102,6 +103,7 @@ class _PageTable:
     # Per column of the last row: whether its text reaches the bottom of the cell (see _reaches_bottom).
     filled: list[bool] = field(default_factory=list)
     ruled: bool = True  # False for a table drawn without rules, whose rows are guessed from the text
+    columns: list[tuple[float, float]] = field(default_factory=list)  # without rules: the columns' x ranges
 
 
 @dataclass
@@ -123,6 +125,7 @@ class _OpenTable:
     first_rows: list[list[str]] = field(default_factory=list)
     filled: list[bool] = field(default_factory=list)  # of the last row of the last page's part
     ruled: bool = True
+    columns: list[tuple[float, float]] = field(default_factory=list)  # of the last page's part, without rules
 
 
 def _is_curved(path) -> bool:
@@ -199,45 +202,52 @@ def _unwrap(text: str) -> str:
     return unicodedata.normalize("NFC", "\n".join(lines))
 
 
-def _page_table(grid: Grid, text_page: pdfium.PdfTextPage, height: float, page_number: int,
-                chars: list[_Char]) -> _PageTable:
+def _page_table(grid: Grid, page_number: int, chars: list[_Char]) -> _PageTable:
     """The grid's rows, every slot filled: a slot a merged cell covers carries that cell's text, marked
     "left" when the cell starts in the same row, "above" when it starts in a row above."""
-    texts: dict[tuple, str] = {}
-    for bbox in grid.cells:
-        x0, top, x1, bottom = bbox
-        texts[bbox] = _unwrap(text_page.get_text_bounded(x0, height - bottom, x1, height - top))
     columns = [column.bbox[0] for column in grid.columns]
+    tops = [min(cell[1] for cell in row.cells if cell) for row in grid.rows]
+    # slot (row, column) → the cell that covers it, its own or a merged one starting above or to the left
+    covers: dict[tuple[int, int], tuple] = {}
+    for r, row in enumerate(grid.rows):
+        for c, bbox in enumerate(row.cells):
+            px, py = columns[c] + 1, tops[r] + 1
+            cover = bbox or next((b for b in grid.cells if b[0] <= px < b[2] and b[1] <= py < b[3]), None)
+            if cover is not None:
+                covers[(r, c)] = cover
+    # Each character goes to the cell its middle lies in: a capital's stacked marks reach above its line,
+    # into the cell above, and must not be read there.
+    found: dict[tuple, list[_Char]] = {bbox: [] for bbox in grid.cells}
+    for char in chars:
+        middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        r, c = bisect.bisect_right(tops, middle_y) - 1, bisect.bisect_right(columns, middle_x) - 1
+        cover = covers.get((r, c))
+        if cover is not None and cover[0] <= middle_x <= cover[2] and cover[1] <= middle_y <= cover[3]:
+            found[cover].append(char)
+    texts = {bbox: _unwrap("\n".join(line.text for line in _lines(members))) for bbox, members in found.items()}
     rows: list[list[Cell]] = []
     for r, row in enumerate(grid.rows):
-        row_top = min(cell[1] for cell in row.cells if cell)
         cells: list[Cell] = []
-        for c, bbox in enumerate(row.cells):
+        for c in range(len(row.cells)):
             where = f"trang {page_number}, hàng {r + 1}, cột {c + 1}"
-            if bbox is not None:
-                cells.append(Cell(texts[bbox], where))
-                continue
-            px, py = columns[c] + 1, row_top + 1
-            cover = next((b for b in grid.cells if b[0] <= px < b[2] and b[1] <= py < b[3]), None)
+            cover = covers.get((r, c))
             if cover is None:
                 cells.append(Cell("", where))
+            elif cover is row.cells[c]:
+                cells.append(Cell(texts[cover], where))
             else:
-                cells.append(Cell(texts[cover], where, "above" if cover[1] < row_top - 1 else "left"))
+                cells.append(Cell(texts[cover], where, "above" if cover[1] < tops[r] - 1 else "left"))
         rows.append(cells)
-    last = grid.rows[-1]
-    row_top = min(cell[1] for cell in last.cells if cell)
-    covers = [bbox or next((b for b in grid.cells if b[0] <= columns[c] + 1 < b[2] and b[1] <= row_top + 1 < b[3]),
-                           None) for c, bbox in enumerate(last.cells)]
-    x0, _, x1, bottom = grid.bbox
-    in_last_row = [char for char in chars if _inside(char, (x0, row_top, x1, bottom))]
-    filled = [cover is not None and _reaches_bottom(cover, in_last_row) for cover in covers]
+    last = len(grid.rows) - 1
+    filled = [(last, c) in covers and _reaches_bottom(covers[(last, c)], found[covers[(last, c)]])
+              for c in range(len(columns))]
     return _PageTable(rows, grid.bbox[1], grid.bbox[3], filled)
 
 
 def _reaches_bottom(box: tuple, chars: list[_Char]) -> bool:
     """Whether the text in a cell runs down to the cell's bottom edge, as the part of a row that a page
     break cuts does (a cell whose text ends higher up has nothing left for the next page)."""
-    inside = [char for char in chars if not char.text.isspace() and _inside(char, box)]
+    inside = [char for char in chars if not char.text.isspace()]
     if not inside:
         return False
     line = max(char.bottom - char.top for char in inside)
@@ -366,14 +376,20 @@ def _segments(line: _Line, gap: float) -> list[tuple[float, float]]:
     return out
 
 
-def _holes(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
-    """The gaps at least `gap` wide between the stretches of ink (x ranges) of several lines."""
+def _union(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Stretches of ink (x ranges) of several lines merged where less than `gap` apart: the columns."""
     merged: list[list[float]] = []
     for x0, x1 in sorted(ink):
         if merged and x0 < merged[-1][1] + gap:
             merged[-1][1] = max(merged[-1][1], x1)
         else:
             merged.append([x0, x1])
+    return [(x0, x1) for x0, x1 in merged]
+
+
+def _holes(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """The gaps at least `gap` wide between the stretches of ink (x ranges) of several lines."""
+    merged = _union(ink, gap)
     return [(left[1], right[0]) for left, right in zip(merged, merged[1:])]
 
 
@@ -392,11 +408,14 @@ class _Stretch:
     ink: list[tuple[float, float]]
 
 
-def _stretch(lines: list[_Line], seed: int, gap: float) -> _Stretch:
+def _stretch(lines: list[_Line], seed: int, gap: float, columns: list[tuple[float, float]] | None = None) -> _Stretch:
     """The lines around `seed` that keep its column gaps open (a line across them is kept when the columns
-    go on just below it)."""
-    ink = list(_segments(lines[seed], gap))
-    members, crossing = [seed], set()
+    go on just below it). Given the columns of a table going on from the page before, the lines from `seed`
+    down that keep to them (a line across them only if it opens a numbered section)."""
+    carried = columns is not None
+    ink = list(columns) if carried else list(_segments(lines[seed], gap))
+    members: list[int] = [] if carried else [seed]
+    crossing: set[int] = set()
 
     def fits(index: int) -> bool:
         added = ink + _segments(lines[index], gap)
@@ -405,8 +424,8 @@ def _stretch(lines: list[_Line], seed: int, gap: float) -> _Stretch:
     def near(upper: _Line, lower: _Line) -> bool:
         return lower.top - upper.bottom <= _TABLE_LINE_GAP * max(_height(upper), _height(lower))
 
-    index = seed + 1
-    while index < len(lines) and near(lines[index - 1], lines[index]):
+    index = seed if carried else seed + 1
+    while index < len(lines) and (index == seed or near(lines[index - 1], lines[index])):
         if fits(index):
             ink += _segments(lines[index], gap)
             members.append(index)
@@ -414,11 +433,13 @@ def _stretch(lines: list[_Line], seed: int, gap: float) -> _Stretch:
             continue
         ahead = next((k for k in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(lines)))
                       if fits(k) and len(_segments(lines[k], gap)) >= 2 and near(lines[k - 1], lines[k])), None)
-        if ahead is None:
+        if ahead is None or not members and not _ROW_NUMBER_RE.match(lines[index].text.split(" ", 1)[0]):
             break
         crossing.update(range(index, ahead))
         members.extend(range(index, ahead))
         index = ahead
+    if carried:
+        return _Stretch(members, crossing, gap, ink)
     index = seed - 1
     while index >= 0 and near(lines[index], lines[index + 1]) and fits(index):
         ink += _segments(lines[index], gap)
@@ -427,25 +448,34 @@ def _stretch(lines: list[_Line], seed: int, gap: float) -> _Stretch:
     return _Stretch(members, crossing, gap, ink)
 
 
-def _text_tables(lines: list[_Line], page_number: int) -> tuple[list[_PageTable], list[_Line]]:
+def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float, float]] | None = None
+                 ) -> tuple[list[_PageTable], list[_Line]]:
     """The page's tables drawn without rules, found by the column gaps that run down their lines, and the
-    lines left over for paragraphs."""
+    lines left over for paragraphs. `columns` are those of a table without rules that ended the page
+    before: the lines at the top of this page that keep to them go on with it."""
     tables: list[_PageTable] = []
     used: set[int] = set()
     index = 0
+    if columns and lines:
+        gap = max(_MIN_GAP, _GAP * _height(lines[0]))
+        stretch = _stretch(lines, 0, gap, columns)
+        if stretch.members:
+            tables.append(_text_table([lines[k] for k in stretch.members],
+                                      [k in stretch.crossing for k in stretch.members], stretch, page_number))
+            used.update(stretch.members)
+            index = stretch.members[-1] + 1
     while index < len(lines):
         gap = max(_MIN_GAP, _GAP * _height(lines[index]))
         if len(_segments(lines[index], gap)) < _MIN_COLUMNS:
             index += 1
             continue
         stretch = _stretch(lines, index, gap)
-        columns = _holes(stretch.ink, gap)
         split = sum(1 for k in stretch.members if len(_segments(lines[k], gap)) >= _MIN_COLUMNS)
-        if len(columns) + 1 < _MIN_COLUMNS or split < _MIN_SPLIT_LINES:
+        if len(_holes(stretch.ink, gap)) + 1 < _MIN_COLUMNS or split < _MIN_SPLIT_LINES:
             index += 1
             continue
         tables.append(_text_table([lines[k] for k in stretch.members],
-                                  [k in stretch.crossing for k in stretch.members], columns, page_number))
+                                  [k in stretch.crossing for k in stretch.members], stretch, page_number))
         used.update(stretch.members)
         index = stretch.members[-1] + 1
     return tables, [line for k, line in enumerate(lines) if k not in used]
@@ -470,12 +500,11 @@ def _is_heading_row(row: list[Cell]) -> bool:
     return len(row) > 3 and not any(cell.text for cell in row[2:])
 
 
-def _text_table(lines: list[_Line], crossing: list[bool], holes: list[tuple[float, float]],
-                page_number: int) -> _PageTable:
+def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, page_number: int) -> _PageTable:
     """A table drawn without rules, from its lines and its column gaps: a row starts at a number in the first
     column, where a column starts again after a blank, after a wider gap between lines, and around a line
     written across the columns (a section row, kept in the column it starts in and merged to the right)."""
-    bounds = [(x0 + x1) / 2 for x0, x1 in holes]
+    bounds = [(x0 + x1) / 2 for x0, x1 in _holes(stretch.ink, stretch.gap)]
     width = len(bounds) + 1
 
     def column(x: float) -> int:
@@ -492,6 +521,9 @@ def _text_table(lines: list[_Line], crossing: list[bool], holes: list[tuple[floa
     rows: list[list[list[str]]] = []
     spans: list[int | None] = []  # per row: the column a crossing line starts in, else None
     started: list[bool] = [False] * width
+    # Columns whose cell in the row before goes on past the start of this row: a cell merged over the
+    # sub-rows of an item runs on beside the next sub-row, mid-sentence, until its text ends.
+    flowing: set[int] = set()
     for k, (line, cells) in enumerate(zip(lines, cells_per_line)):
         texts = [_Line(chars).text if chars else "" for chars in cells]
         if crossing[k]:
@@ -502,17 +534,28 @@ def _text_table(lines: list[_Line], crossing: list[bool], holes: list[tuple[floa
             rows[-1][spans[-1]].append(line.text)
             continue
         previous = cells_per_line[k - 1] if k else None
+        restarted = bool(rows) and spans[-1] is None and any(
+            texts[c] and not previous[c] and started[c] for c in range(width))
         new_row = (
-            not rows or spans[-1] is not None
+            not rows or spans[-1] is not None or restarted
             or bool(_ROW_NUMBER_RE.match(texts[0]))
-            or any(texts[c] and not previous[c] and started[c] for c in range(width))
             or line.top - lines[k - 1].bottom > usual + _ROW_GAP * _height(line)
         )
         if new_row:
+            # Only beside a cell that starts again (a sub-row of the same item) can a cell run on.
+            flowing = {c for c in range(width) if texts[c] and previous[c] and texts[c][:1].islower()
+                       and c and not _ROW_NUMBER_RE.match(texts[0])} if restarted else set()
+            if not any(text for c, text in enumerate(texts) if c not in flowing):
+                flowing = set()  # nothing new begins beside it: the row starts with these lines
             rows.append([[] for _ in range(width)])
             spans.append(None)
             started = [False] * width
         for c, text in enumerate(texts):
+            if c in flowing:
+                if text:
+                    rows[-2][c].append(text)
+                    continue
+                flowing.discard(c)
             if text:
                 rows[-1][c].append(text)
                 started[c] = True
@@ -533,20 +576,24 @@ def _text_table(lines: list[_Line], crossing: list[bool], holes: list[tuple[floa
     bottom, height = lines[-1].bottom, _height(lines[-1])
     filled = [any(cells[c] and not crossing[k] and bottom - lines[k].bottom <= _CUT_SLACK * height
                   for k, cells in enumerate(cells_per_line)) for c in range(width)]
-    return _PageTable(table_rows, lines[0].top, lines[-1].bottom, filled, ruled=False)
+    return _PageTable(table_rows, lines[0].top, lines[-1].bottom, filled, ruled=False,
+                      columns=_union(stretch.ink, stretch.gap))
 
 
-def _page_items(page: pdfium.PdfPage, page_number: int) -> tuple[list[_Item], int]:
-    """The page's paragraphs and tables in reading order, and how many characters its text layer holds."""
+def _page_items(page: pdfium.PdfPage, page_number: int, columns: list[tuple[float, float]] | None = None
+                ) -> tuple[list[_Item], int]:
+    """The page's paragraphs and tables in reading order, and how many characters its text layer holds;
+    `columns` are those of a table without rules that ended the page before."""
     height = page.get_height()
     text_page = page.get_textpage()
     grids = _grids(page, height)
     chars = _chars(text_page, height)
-    tables = [_page_table(grid, text_page, height, page_number, chars) for grid in grids]
     boxes = [grid.bbox for grid in grids]
+    tables = [_page_table(grid, page_number, [char for char in chars if _inside(char, box)])
+              for grid, box in zip(grids, boxes)]
     outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
     _style(text_page, outside)
-    unruled, lines = _text_tables(_lines(outside), page_number)
+    unruled, lines = _text_tables(_lines(outside), page_number, columns)
     tables += unruled
     items = _paragraphs(lines, page_number)
     items += [_Item(t.top, t.bottom, t) for t in tables]
@@ -593,10 +640,17 @@ def _continue(open_table: _OpenTable, part: _PageTable) -> None:
             if rest and cell.merged is None:
                 leftover[column] = rest
     rows = rows[repeated:]
+    if leftover and not rows:
+        rows = [[Cell("", cell.where) for cell in part.rows[repeated - 1]]]
     for row in rows[:1]:
-        for column in leftover:
-            if row[column].merged == "above":
-                row[column] = Cell(leftover[column], row[column].where)
+        for column, text in leftover.items():
+            cell = row[column]
+            if cell.merged == "above":
+                row[column] = Cell(text, cell.where)
+            elif cell.merged is None:
+                # Text read into the header (a table without rules has no line under it) is the top of the
+                # cell below it.
+                row[column] = Cell(_unwrap(f"{text}\n{cell.text}"), cell.where)
     table = open_table.table
     if rows and table.rows and _is_cut(table.rows[-1], rows[0], open_table.filled, part.ruled):
         last = len(table.rows) - 1
@@ -675,7 +729,8 @@ def read_pdf(data: bytes) -> list[Block]:
     text_chars = 0
     try:
         for page_number, page in enumerate(document, start=1):
-            items, count = _page_items(page, page_number)
+            carried = open_table.columns if open_table is not None and not open_table.ruled else None
+            items, count = _page_items(page, page_number, carried)
             text_chars += count
             for item in items:
                 block = item.block
@@ -691,13 +746,14 @@ def read_pdf(data: bytes) -> list[Block]:
                     width = len(block.rows[0])
                     if open_table is not None and open_table.width == width and not item.is_furniture:
                         _continue(open_table, block)
+                        open_table.columns = block.columns
                         continue
                     table = Table(block.rows, f"trang {page_number}, bảng {len(tables_read) + 1}")
                     tables_read.append(table)
                     out.append(table)
                     if not item.is_furniture:
                         open_table = _OpenTable(table, width, [[c.text for c in row] for row in block.rows],
-                                                 block.filled, block.ruled)
+                                                 block.filled, block.ruled, block.columns)
                 else:
                     out.append(block)
                     if not item.is_furniture:

@@ -68,7 +68,8 @@ def _zip_kind(data: bytes) -> str:
     if "word/document.xml" not in names:
         for part, what in _OTHER_PACKAGES.items():
             if part in names:
-                raise PlanImportError(f"tệp là {what}, không phải văn bản: hãy tải lên kế hoạch dạng .docx, .pdf hoặc .doc.")
+                raise PlanImportError(f"tệp là {what}, không phải văn bản: "
+                                      "hãy tải lên kế hoạch dạng .docx, .pdf hoặc .doc.")
     return "docx"
 
 
