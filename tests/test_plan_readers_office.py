@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
@@ -122,6 +123,38 @@ def plan_docx(*, landscape: bool = True, repeat_header: bool = True, ruled: bool
     return out.getvalue()
 
 
+def plan_paragraphs_docx() -> bytes:
+    """The synthetic plan written as paragraphs, as offices type them: Times New Roman 14, justified, first
+    lines indented, space after each paragraph, italic labels on lines of their own; long enough that
+    paragraphs run over page breaks."""
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
+
+    def paragraph(text: str = "", label: str = "", bold: bool = False):
+        written = document.add_paragraph()
+        written.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        written.paragraph_format.first_line_indent = Mm(10)
+        written.paragraph_format.space_after = Pt(6)
+        if label:
+            written.add_run(label).italic = True
+        written.add_run(text).bold = bold
+
+    paragraph("ỦY BAN NHÂN DÂN TỈNH BẮC NAM")
+    paragraph("Số: 45/KH-UBND")
+    paragraph("KẾ HOẠCH", bold=True)
+    paragraph("III. NHIỆM VỤ VÀ GIẢI PHÁP", bold=True)
+    for k, (_, number, task, pairs, deadline) in enumerate(_rows()[:12]):
+        paragraph(f"{number}. {task} Nội dung gồm rà soát hiện trạng, đề xuất giải pháp, tổ chức thực hiện "
+                  f"và tổng hợp kết quả theo từng quý, bảo đảm đúng tiến độ đề ra trong kế hoạch này.", bold=k % 3 == 0)
+        paragraph(pairs[0][0] + ".", "Đơn vị chủ trì: ")
+        paragraph(pairs[0][1] + ".", "Đơn vị phối hợp: ")
+        paragraph(deadline + ".", "Thời gian thực hiện: ")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def items_of(data: bytes, filename: str) -> list[tuple[str, str, str, str, str]]:
     """Each item read from the file: number, task, lead, coordinating, deadline, white space folded."""
     def fold(text: str) -> str:
@@ -172,7 +205,8 @@ def converted(tmp_path_factory) -> dict[str, bytes]:
         path = folder / f"{name}.docx"
         path.write_bytes(plan_docx(**options))
         sources.append(path)
-    _convert(sources, "pdf", folder)
+    (folder / "paragraphs.docx").write_bytes(plan_paragraphs_docx())
+    _convert(sources + [folder / "paragraphs.docx"], "pdf", folder)
     for target in ("doc", "rtf"):
         _convert(sources[:1], target, folder)
     resaved = folder / "resaved"
@@ -188,6 +222,13 @@ def test_pdf_made_by_libreoffice_reads_as_the_docx(converted, name):
     the items of the .docx it was made from (rows cut by page breaks joined, sub-rows kept)."""
     expected = items_of(plan_docx(**VARIANTS[name]), "ke-hoach.docx")
     assert items_of(converted[f"{name}.pdf"], "ke-hoach.pdf") == expected
+
+
+def test_pdf_of_a_paragraph_plan_reads_as_the_docx(converted):
+    """Paragraphs running over page breaks are joined again; labelled lines spaced apart stay apart."""
+    expected = items_of(plan_paragraphs_docx(), "ke-hoach.docx")
+    assert len(expected) == 12
+    assert items_of(converted["paragraphs.pdf"], "ke-hoach.pdf") == expected
 
 
 @pytest.mark.parametrize(("name", "filename"), [

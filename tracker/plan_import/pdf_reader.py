@@ -40,6 +40,8 @@ _ITALIC_FLAG = 0x40
 # A row cut by a page break fills its cells down to the bottom edge, give or take this many lines (a paragraph
 # kept whole, widow and orphan control).
 _CUT_SLACK = 2.0
+# Paragraphs spaced apart: lines this many line heights further apart than the page's usual lines.
+_PARAGRAPH_GAP = 0.3
 # PDFium reports a hyphen that ends a line as this control character.
 _LINE_END_HYPHEN = "\x02"
 
@@ -114,6 +116,8 @@ class _Item:
     bottom: float
     block: Paragraph | _PageTable
     is_furniture: bool = False
+    indented: bool = False  # a paragraph whose first line starts right of the page's text edge
+    runs_out: bool = False  # a paragraph whose last line reaches the page's right text edge
 
 
 @dataclass
@@ -301,6 +305,10 @@ def _lines(chars: list[_Char]) -> list[_Line]:
             if "".join(c.text for c in members).strip()]
 
 
+def _middle(line: _Line) -> float:
+    return (line.top + line.bottom) / 2
+
+
 def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
     """Lines joined into paragraphs: a paragraph ends at a wide gap, a short line ending a sentence, a
     change of weight, or before a line that opens a list item, an article, or an indented first line."""
@@ -308,6 +316,11 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
         return []
     left = min(line.x0 for line in lines)
     right = max(line.x1 for line in lines)
+    # The distance between the middles of two lines of one paragraph (middles, not edges: an italic font's
+    # box is taller than the upright one's); paragraphs spaced apart show a wider one. Taken low in the
+    # page's range, as a page may hold more one-line paragraphs than lines running on.
+    pitches = sorted(_middle(b) - _middle(a) for a, b in zip(lines, lines[1:]))
+    usual = pitches[len(pitches) // 5] if pitches else 0.0
     groups: list[list[_Line]] = []
     for line in lines:
         if groups:
@@ -316,6 +329,7 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
             text = line.text
             starts_new = (
                 line.top - previous.bottom > 0.6 * height
+                or _middle(line) - _middle(previous) > usual + _PARAGRAPH_GAP * height
                 or bool(leading_marker(text)) or bool(_PART_RE.match(text))
                 or previous.x1 < right - 0.15 * (right - left) and previous.text[-1:] in ".:;!?"
                 or line.x0 > left + 10 and previous.x0 <= left + 3
@@ -334,8 +348,21 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
             pieces.extend(line.pieces())
         paragraph = StyledText.join(pieces).paragraph(f"trang {page_number}")
         if paragraph:
-            items.append(_Item(group[0].top, group[-1].bottom, paragraph))
+            items.append(_Item(group[0].top, group[-1].bottom, paragraph, indented=group[0].x0 > left + 10,
+                               runs_out=group[-1].x1 >= right - 0.15 * (right - left)))
     return items
+
+
+def _goes_on(last: Paragraph, ending: _Item, item: _Item) -> bool:
+    """Whether the first paragraph of a page is the rest of the last paragraph of the page before: that one
+    fills its last line (a paragraph's own last line stops short), this one opens no list item or article
+    and is not indented as a first line is, and the sentence runs on (the paragraph before has no closing
+    stop, or this one starts with a small letter)."""
+    paragraph = item.block
+    if not isinstance(paragraph, Paragraph) or paragraph.marker or item.indented or not ending.runs_out \
+            or _PART_RE.match(paragraph.text):
+        return False
+    return last.text[-1:] not in ".:;!?" or paragraph.text[:1].islower()
 
 
 # --- Tables drawn without rules ---------------------------------------------------------------------------
@@ -724,6 +751,8 @@ def read_pdf(data: bytes) -> list[Block]:
         raise PlanImportError(message + ".") from exc
     out: list[Block] = []
     open_table: _OpenTable | None = None
+    # The paragraph that ended the page before (its place in `out`, its item): the next page may go on with it.
+    ending: tuple[int, _Item] | None = None
     seen_furniture: set[str] = set()
     tables_read: list[Table] = []
     text_chars = 0
@@ -732,16 +761,24 @@ def read_pdf(data: bytes) -> list[Block]:
             carried = open_table.columns if open_table is not None and not open_table.ruled else None
             items, count = _page_items(page, page_number, carried)
             text_chars += count
+            # The text a paragraph running over the page break continues in: the body, and near the page's
+            # edges whatever is not a page number or a running header already seen (the body's first lines
+            # may lie close to the top).
+            flowing = [item for item in items if not item.is_furniture or not _repeats(item, seen_furniture)]
+            if ending is not None and flowing and _goes_on(out[ending[0]], ending[1], flowing[0]):
+                last, rest = out[ending[0]], flowing[0].block
+                out[ending[0]] = Paragraph(f"{last.text} {rest.text}", last.where, last.marker, last.is_bold,
+                                        last.is_italic, last.emphasis + rest.emphasis)
+                items.remove(flowing[0])
+            ending = None
             for item in items:
                 block = item.block
                 if item.is_furniture:
-                    text = block.text if not isinstance(block, _PageTable) else \
-                        "|".join(c.text for row in block.rows for c in row)
                     # Running headers and page numbers repeat on every page: kept once, never splitting a
                     # table that runs on to the next page.
-                    if text in seen_furniture or _PAGE_NUMBER_RE.match(text):
+                    if _repeats(item, seen_furniture):
                         continue
-                    seen_furniture.add(text)
+                    seen_furniture.add(_furniture_text(item))
                 if isinstance(block, _PageTable):
                     width = len(block.rows[0])
                     if open_table is not None and open_table.width == width and not item.is_furniture:
@@ -758,6 +795,8 @@ def read_pdf(data: bytes) -> list[Block]:
                     out.append(block)
                     if not item.is_furniture:
                         open_table = None
+                    if item is flowing[-1]:
+                        ending = (len(out) - 1, item)
             if open_table is not None and not _ends_page(items):
                 open_table = None
     finally:
@@ -768,6 +807,18 @@ def read_pdf(data: bytes) -> list[Block]:
         _number_rows(table, number)
         table.rows = without_empty_columns(table.rows)
     return out
+
+
+def _furniture_text(item: _Item) -> str:
+    block = item.block
+    return block.text if isinstance(block, Paragraph) else "|".join(c.text for row in block.rows for c in row)
+
+
+def _repeats(item: _Item, seen: set[str]) -> bool:
+    """Whether a block near the page's top or bottom edge is a page number or a running header or footer
+    already met on an earlier page."""
+    text = _furniture_text(item)
+    return text in seen or bool(_PAGE_NUMBER_RE.match(text))
 
 
 def _ends_page(items: list[_Item]) -> bool:
