@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 from tracker.plan_import.blocks import Cell, Paragraph, Table, without_empty_columns
 from tracker.plan_import.doc_reader import CONVERSION_TIMEOUT, office_program
 from tracker.plan_import.document import PlanImportError
-from tracker.plan_import.pdf_reader import SCANNED, _carry_merges, _is_cut, _share_sub_rows
+from tracker.plan_import.pdf_reader import SCANNED, _carry_merges, _cell_text, _is_cut, _share_sub_rows
 from tracker.plan_import.readers import read_document
 from tracker.plan_import.sources import read_blocks
 
@@ -451,6 +451,26 @@ def test_text_box_paragraphs_are_paragraphs_of_their_own():
 
 
 # --- PDF page breaks and tables without rules, rule by rule --------------------------------------------------
+
+
+@pytest.mark.parametrize(("lines", "spaced", "text"), [
+    # the producer writes the space at a wrap: a line without one was cut inside a date or a range
+    ([("Tháng ", True), ("12/202", False), ("6", False)], True, "Tháng 12/2026"),
+    ([("Năm 2025 ", True), ("2030", False)], True, "Năm 2025 2030"),
+    ([("III.1", False), (".1", False)], True, "III.1.1"),
+    # a number ending a justified line (no space written there) before a word
+    ([("Quyết định số 12", False), ("ngày 5/3/2026", False)], True, "Quyết định số 12 ngày 5/3/2026"),
+    # a hyphen may have had a space after it
+    ([("Năm 2025-", False), ("2030", False)], True, "Năm 2025- 2030"),
+    # a word ends the line: the next one is another word
+    ([("Sở Nội", False), ("vụ", False)], True, "Sở Nội vụ"),
+    # a producer that writes no space at wraps says nothing about where words end
+    ([("Năm 2025-", False), ("2030", False)], False, "Năm 2025- 2030"),
+    # a list item starts its own line
+    ([("- Sở Nội vụ;", False), ("- Sở Tài chính", False)], True, "- Sở Nội vụ;\n- Sở Tài chính"),
+])
+def test_a_cell_cut_inside_a_date_by_a_narrow_column_is_one_word_again(lines, spaced, text):
+    assert _cell_text(lines, spaced) == text
 
 
 def _row(*texts: str, merged: tuple = ()) -> list[Cell]:

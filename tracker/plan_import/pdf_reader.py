@@ -42,6 +42,13 @@ _ITALIC_FLAG = 0x40
 _CUT_SLACK = 2.0
 # Paragraphs spaced apart: lines this many line heights further apart than the page's usual lines.
 _PARAGRAPH_GAP = 0.3
+# A page whose producer ends this share of its wrapped lines with a space writes the space at every wrap.
+_SPACED_BREAKS = 0.3
+# A number cut by a narrow column: a line ending in a digit or "/" without a space, the next line going on
+# with a digit, "/" or "." ("12/202" | "6", "III.1" | ".1"). Words cut inside are not told from words a
+# justified line ends with (no space is written there either), nor a hyphen that had a space after it.
+_CUT_WORD_END_RE = re.compile(r"[\d/]$")
+_CUT_WORD_START_RE = re.compile(r"[\d/.]")
 # PDFium reports a hyphen that ends a line as this control character.
 _LINE_END_HYPHEN = "\x02"
 
@@ -206,7 +213,22 @@ def _unwrap(text: str) -> str:
     return unicodedata.normalize("NFC", "\n".join(lines))
 
 
-def _page_table(grid: Grid, page_number: int, chars: list[_Char]) -> _PageTable:
+def _cell_text(lines: list[tuple[str, bool]], spaced: bool) -> str:
+    """A cell's text from its lines (text, whether it ends in a space), unwrapped. Where the producer writes
+    the space at a wrap, a number without one after it was cut by a narrow column: "12/202" and "6" are
+    "12/2026"."""
+    parts: list[str] = []
+    glued = False
+    for text, ends_in_space in lines:
+        if parts and glued and _CUT_WORD_START_RE.match(text):
+            parts[-1] += text
+        else:
+            parts.append(text)
+        glued = spaced and not ends_in_space and bool(_CUT_WORD_END_RE.search(text))
+    return _unwrap("\n".join(parts))
+
+
+def _page_table(grid: Grid, page_number: int, chars: list[_Char], spaced: bool) -> _PageTable:
     """The grid's rows, every slot filled: a slot a merged cell covers carries that cell's text, marked
     "left" when the cell starts in the same row, "above" when it starts in a row above."""
     columns = [column.bbox[0] for column in grid.columns]
@@ -228,7 +250,8 @@ def _page_table(grid: Grid, page_number: int, chars: list[_Char]) -> _PageTable:
         cover = covers.get((r, c))
         if cover is not None and cover[0] <= middle_x <= cover[2] and cover[1] <= middle_y <= cover[3]:
             found[cover].append(char)
-    texts = {bbox: _unwrap("\n".join(line.text for line in _lines(members))) for bbox, members in found.items()}
+    texts = {bbox: _cell_text([(line.text, line.chars[-1].text == " ") for line in _lines(members)], spaced)
+             for bbox, members in found.items()}
     rows: list[list[Cell]] = []
     for r, row in enumerate(grid.rows):
         cells: list[Cell] = []
@@ -258,12 +281,18 @@ def _reaches_bottom(box: tuple, chars: list[_Char]) -> bool:
     return box[3] - max(char.bottom for char in inside) <= _CUT_SLACK * line
 
 
-def _chars(text_page: pdfium.PdfTextPage, height: float) -> list[_Char]:
-    """The page's characters, top-left origin; their weight and slant are read later, by _style."""
+def _chars(text_page: pdfium.PdfTextPage, height: float) -> tuple[list[_Char], bool]:
+    """The page's characters, top-left origin (their weight and slant are read later, by _style), and
+    whether the page's producer writes the space where a line wraps (most wrapped lines end in one)."""
     raw = text_page.raw
     chars: list[_Char] = []
+    breaks = spaced = 0
     for index in range(text_page.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+            # PDFium marks the end of a line with a line break of its own making.
+            if pdfium_c.FPDFText_GetUnicode(raw, index) == 13:
+                breaks += 1
+                spaced += bool(chars) and chars[-1].text == " "
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         code = ord("-") if chr(code) == _LINE_END_HYPHEN else code
@@ -271,7 +300,7 @@ def _chars(text_page: pdfium.PdfTextPage, height: float) -> list[_Char]:
             continue
         left, bottom, right, top = text_page.get_charbox(index, loose=True)
         chars.append(_Char(chr(code), left, height - top, right, height - bottom, False, False, index))
-    return chars
+    return chars, spaced >= _SPACED_BREAKS * breaks > 0
 
 
 def _style(text_page: pdfium.PdfTextPage, chars: list[_Char]) -> None:
@@ -475,8 +504,8 @@ def _stretch(lines: list[_Line], seed: int, gap: float, columns: list[tuple[floa
     return _Stretch(members, crossing, gap, ink)
 
 
-def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float, float]] | None = None
-                 ) -> tuple[list[_PageTable], list[_Line]]:
+def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float, float]] | None = None,
+                 spaced: bool = False) -> tuple[list[_PageTable], list[_Line]]:
     """The page's tables drawn without rules, found by the column gaps that run down their lines, and the
     lines left over for paragraphs. `columns` are those of a table without rules that ended the page
     before: the lines at the top of this page that keep to them go on with it."""
@@ -488,7 +517,8 @@ def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float
         stretch = _stretch(lines, 0, gap, columns)
         if stretch.members:
             tables.append(_text_table([lines[k] for k in stretch.members],
-                                      [k in stretch.crossing for k in stretch.members], stretch, page_number))
+                                      [k in stretch.crossing for k in stretch.members], stretch, page_number,
+                                      spaced))
             used.update(stretch.members)
             index = stretch.members[-1] + 1
     while index < len(lines):
@@ -502,7 +532,8 @@ def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float
             index += 1
             continue
         tables.append(_text_table([lines[k] for k in stretch.members],
-                                  [k in stretch.crossing for k in stretch.members], stretch, page_number))
+                                  [k in stretch.crossing for k in stretch.members], stretch, page_number,
+                                  spaced))
         used.update(stretch.members)
         index = stretch.members[-1] + 1
     return tables, [line for k, line in enumerate(lines) if k not in used]
@@ -527,7 +558,8 @@ def _is_heading_row(row: list[Cell]) -> bool:
     return len(row) > 3 and not any(cell.text for cell in row[2:])
 
 
-def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, page_number: int) -> _PageTable:
+def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, page_number: int,
+                spaced: bool) -> _PageTable:
     """A table drawn without rules, from its lines and its column gaps: a row starts at a number in the first
     column, where a column starts again after a blank, after a wider gap between lines, and around a line
     written across the columns (a section row, kept in the column it starts in and merged to the right)."""
@@ -545,7 +577,7 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
         cells_per_line.append(cells)
     spacings = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:]))
     usual = spacings[len(spacings) // 2] if spacings else 0.0
-    rows: list[list[list[str]]] = []
+    rows: list[list[list[tuple[str, bool]]]] = []  # per row, per column: (line text, ends in a space)
     spans: list[int | None] = []  # per row: the column a crossing line starts in, else None
     started: list[bool] = [False] * width
     # Columns whose cell in the row before goes on past the start of this row: a cell merged over the
@@ -553,12 +585,13 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
     flowing: set[int] = set()
     for k, (line, cells) in enumerate(zip(lines, cells_per_line)):
         texts = [_Line(chars).text if chars else "" for chars in cells]
+        ends = [bool(chars) and chars[-1].text == " " for chars in cells]
         if crossing[k]:
             start = column((line.x0 + line.chars[0].x1) / 2)
             if not (rows and spans[-1] is not None and k and crossing[k - 1]):
                 rows.append([[] for _ in range(width)])
                 spans.append(start)
-            rows[-1][spans[-1]].append(line.text)
+            rows[-1][spans[-1]].append((line.text, line.chars[-1].text == " "))
             continue
         previous = cells_per_line[k - 1] if k else None
         restarted = bool(rows) and spans[-1] is None and any(
@@ -580,11 +613,11 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
         for c, text in enumerate(texts):
             if c in flowing:
                 if text:
-                    rows[-2][c].append(text)
+                    rows[-2][c].append((text, ends[c]))
                     continue
                 flowing.discard(c)
             if text:
-                rows[-1][c].append(text)
+                rows[-1][c].append((text, ends[c]))
                 started[c] = True
     table_rows: list[list[Cell]] = []
     for r, (row, span) in enumerate(zip(rows, spans)):
@@ -594,7 +627,7 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
             if span is not None and c > span:
                 out.append(Cell(out[span].text, where, "left"))
             else:
-                out.append(Cell(_unwrap("\n".join(parts)), where))
+                out.append(Cell(_cell_text(parts, spaced), where))
         table_rows.append(out)
     # The first row is the header, or on a later page may go on from the page before: _continue shares it.
     _share_sub_rows(table_rows, 2)
@@ -614,13 +647,13 @@ def _page_items(page: pdfium.PdfPage, page_number: int, columns: list[tuple[floa
     height = page.get_height()
     text_page = page.get_textpage()
     grids = _grids(page, height)
-    chars = _chars(text_page, height)
+    chars, spaced = _chars(text_page, height)
     boxes = [grid.bbox for grid in grids]
-    tables = [_page_table(grid, page_number, [char for char in chars if _inside(char, box)])
+    tables = [_page_table(grid, page_number, [char for char in chars if _inside(char, box)], spaced)
               for grid, box in zip(grids, boxes)]
     outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
     _style(text_page, outside)
-    unruled, lines = _text_tables(_lines(outside), page_number, columns)
+    unruled, lines = _text_tables(_lines(outside), page_number, columns, spaced)
     tables += unruled
     items = _paragraphs(lines, page_number)
     items += [_Item(t.top, t.bottom, t) for t in tables]
