@@ -806,6 +806,9 @@ def read_pdf(data: bytes) -> list[Block]:
             ending = None
             for item in items:
                 block = item.block
+                if item.is_furniture and isinstance(block, _PageTable) and open_table is not None \
+                        and open_table.width == len(block.rows[0]) and not _repeats(item, seen_furniture):
+                    item.is_furniture = False  # a short rest of the table the page before ended with
                 if item.is_furniture:
                     # Running headers and page numbers repeat on every page: kept once, never splitting a
                     # table that runs on to the next page.
