@@ -155,3 +155,27 @@ class StyledText:
             bold.extend([is_bold] * len(text))
             italic.extend([is_italic] * len(text))
         return cls("".join(texts), bold, italic)
+
+
+def without_empty_columns(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """The rows without the grid columns that hold no text of their own in any row: a spacer column a
+    layout added, or the sliver a PDF grid makes of two rules slightly apart (its cells empty or covered
+    by the cell to their left). They carry nothing, and would shift the data under a header that leaves
+    them out. Each cell keeps its own place."""
+    width = max((len(row) for row in rows), default=0)
+    empty = {c for c in range(width)
+             if all(c >= len(row) or not row[c].text.strip() or row[c].merged == "left" for row in rows)}
+    if not empty or len(empty) == width:
+        return rows
+    kept: list[list[Cell]] = []
+    for row in rows:
+        cells: list[Cell] = []
+        for c, cell in enumerate(row):
+            if c in empty:
+                continue
+            # A merge whose first cell was dropped starts again here.
+            if cell.merged == "left" and (not cells or cells[-1].text != cell.text):
+                cell = Cell(cell.text, cell.where, None)
+            cells.append(cell)
+        kept.append(cells)
+    return kept

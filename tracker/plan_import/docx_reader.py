@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .blocks import Block, Cell, StyledText, Table, fold_lines
+from .blocks import Block, Cell, StyledText, Table, fold_lines, without_empty_columns
 from .document import PlanImportError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -156,6 +156,7 @@ class _Level:
     start: int
     format: str
     text: str
+    legal: bool = False
 
 
 @dataclass
@@ -196,29 +197,51 @@ _BULLETS_KEPT = {"-", "–", "—", "+", "•", "*"}
 class _Numbering:
     """Word's automatic numbering: counts each list's paragraphs and renders their numbers as written."""
 
-    def __init__(self, root: etree._Element | None):
+    def __init__(self, root: etree._Element | None, styles: _Styles):
         self.lists: dict[str, _List] = {}
         if root is None:
             return
         abstract: dict[str, dict[int, _Level]] = {}
+        linked: dict[str, str] = {}  # abstractNumId → the numbering style it takes its levels from
         for node in root.iter(w("abstractNum")):
-            levels = {}
-            for level in node.iter(w("lvl")):
-                levels[_int(level.get(w("ilvl")), 0)] = _Level(
-                    _int(_val(level.find(w("start"))), 1),
-                    _val(level.find(w("numFmt"))) or "decimal",
-                    _val(level.find(w("lvlText"))) or "",
-                )
-            abstract[node.get(w("abstractNumId"), "")] = levels
-        for node in root.iter(w("num")):
-            levels = dict(abstract.get(_val(node.find(w("abstractNumId"))) or "", {}))
+            abstract_id = node.get(w("abstractNumId"), "")
+            abstract[abstract_id] = {_int(level.get(w("ilvl")), 0): _level(level) for level in node.iter(w("lvl"))}
+            if link := _val(node.find(w("numStyleLink"))):
+                linked[abstract_id] = link
+        nums = {node.get(w("numId"), ""): node for node in root.iter(w("num"))}
+        # Lists of one abstract definition count together (Word continues the numbering) unless a list
+        # restarts it.
+        shared: dict[str, dict[int, int]] = {}
+        for num_id, node in nums.items():
+            abstract_id = self._abstract(nums, node, linked, styles)
+            levels = dict(abstract.get(abstract_id, {}))
+            restarts = False
             for override in node.iter(w("lvlOverride")):
                 ilvl = _int(override.get(w("ilvl")), 0)
+                if (replaced := override.find(w("lvl"))) is not None:
+                    levels[ilvl] = _level(replaced, levels.get(ilvl))
+                    restarts = True
                 start = _val(override.find(w("startOverride")))
                 if start is not None and ilvl in levels:
                     old = levels[ilvl]
-                    levels[ilvl] = _Level(_int(start, old.start), old.format, old.text)
-            self.lists[node.get(w("numId"), "")] = _List(levels)
+                    levels[ilvl] = _Level(_int(start, old.start), old.format, old.text, old.legal)
+                    restarts = True
+            counters = {} if restarts else shared.setdefault(abstract_id, {})
+            self.lists[num_id] = _List(levels, counters)
+
+    @staticmethod
+    def _abstract(nums: dict, node: etree._Element, linked: dict[str, str], styles: _Styles) -> str:
+        """The abstract definition a list uses, following a list style ("numStyleLink") to the list it names."""
+        abstract_id = _val(node.find(w("abstractNumId"))) or ""
+        seen = set()
+        while abstract_id in linked and abstract_id not in seen:
+            seen.add(abstract_id)
+            style = styles.numbering(linked[abstract_id])
+            target = nums.get(style[0]) if style else None
+            if target is None:
+                break
+            abstract_id = _val(target.find(w("abstractNumId"))) or ""
+        return abstract_id
 
     def marker(self, num_id: str, ilvl: int) -> str:
         """The next number of list num_id at level ilvl, as Word shows it; "" when it cannot be rendered."""
@@ -238,8 +261,21 @@ class _Numbering:
                 shown = numbered.levels.get(k - 1)
                 if shown is None or shown.format not in _FORMATS:
                     return ""
-                text = text.replace(f"%{k}", _FORMATS[shown.format](counters.get(k - 1, shown.start)))
+                # Legal numbering ("isLgl") shows the upper levels as plain numbers: "II.1" becomes "2.1".
+                render = _FORMATS["decimal" if level.legal else shown.format]
+                text = text.replace(f"%{k}", render(counters.get(k - 1, shown.start)))
         return text.strip()
+
+
+def _level(node: etree._Element, base: _Level | None = None) -> _Level:
+    """A list level's definition; what it leaves out comes from `base` (the level it overrides)."""
+    start = _val(node.find(w("start")))
+    return _Level(
+        _int(start, base.start if base else 1),
+        _val(node.find(w("numFmt"))) or (base.format if base else "decimal"),
+        _val(node.find(w("lvlText"))) or (base.text if base else ""),
+        node.find(w("isLgl")) is not None,
+    )
 
 
 # --- Text ------------------------------------------------------------------------------------------------
@@ -252,7 +288,8 @@ class _Reader:
         if self.document is None:
             raise PlanImportError("tệp .docx không có phần nội dung (word/document.xml): hãy lưu lại bằng Word.")
         self.styles = _Styles(_part(package, _related(package, main, _STYLES) or "word/styles.xml"))
-        self.numbering = _Numbering(_part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"))
+        self.numbering = _Numbering(_part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"),
+                                    self.styles)
         self.out: list[Block] = []
         self.paragraph_count = 0
         self.table_count = 0
@@ -261,13 +298,30 @@ class _Reader:
         body = self.document.find(w("body"))
         if body is None:
             return []
-        for child in self._children(body):
+        self._body(body)
+        return self.out
+
+    def _body(self, element: etree._Element) -> None:
+        for child in self._children(element):
             if child.tag == w("p"):
                 self._body_paragraph(child)
             elif child.tag == w("tbl"):
+                if self._is_layout(child):
+                    # A one-column table that frames the text (the whole plan, or its appendix with the
+                    # task table inside): its content is read as if it stood in the body.
+                    for row in self._rows(child):
+                        for cell, _, _ in row:
+                            if cell is not None:
+                                self._body(cell)
+                    continue
                 self.table_count += 1
                 self.out.append(self._table(child, self.table_count))
-        return self.out
+
+    def _is_layout(self, table: etree._Element) -> bool:
+        """A table of one column whose cells hold tables: a frame, not a table of the plan."""
+        rows = list(self._rows(table))
+        return bool(rows) and all(len(row) == 1 and row[0][0] is not None for row in rows) and any(
+            inner.tag == w("tbl") for row in rows for inner in self._children(row[0][0]))
 
     def _children(self, element: etree._Element):
         """The block-level children of element, content controls and revision marks unwrapped."""
@@ -277,8 +331,10 @@ class _Reader:
             elif child.tag not in _HIDDEN:
                 yield child
 
-    def _runs(self, paragraph: etree._Element) -> list[tuple[str, bool, bool]]:
-        """The paragraph's text as (text, bold, italic) pieces, line breaks as "\\n"."""
+    def _runs(self, paragraph: etree._Element,
+              boxes: list[etree._Element] | None = None) -> list[tuple[str, bool, bool]]:
+        """The paragraph's text as (text, bold, italic) pieces, line breaks as "\\n"; the text boxes anchored
+        in it are not part of it: they are added to `boxes`, to be read as paragraphs of their own."""
         style = _val(paragraph.find(f"{w('pPr')}/{w('pStyle')}"))
         pieces: list[tuple[str, bool, bool]] = []
 
@@ -286,6 +342,10 @@ class _Reader:
             for child in element:
                 tag = child.tag
                 if tag in _HIDDEN or tag == w("pPr") or tag == w("rPr"):
+                    continue
+                if tag == w("txbxContent"):
+                    if boxes is not None:
+                        boxes.append(child)
                     continue
                 if tag == w("r"):
                     run_bold, run_italic = self._run_style(child, style)
@@ -334,18 +394,25 @@ class _Reader:
     def _paragraph_text(self, paragraph: etree._Element) -> str:
         """A paragraph inside a table cell: its number or bullet, then its text, line breaks kept."""
         marker = self._marker(paragraph)
-        text = "".join(piece for piece, _, _ in self._runs(paragraph))
-        return f"{marker} {text}" if marker and text.strip() else text
+        boxes: list[etree._Element] = []
+        text = "".join(piece for piece, _, _ in self._runs(paragraph, boxes))
+        if marker:
+            # Automatic numbering is not part of the text: a cell numbered by Word shows only its number.
+            text = f"{marker} {text}" if text.strip() else marker
+        return "\n".join([text] + [self._cell_text(box) for box in boxes])
 
     def _body_paragraph(self, element: etree._Element) -> None:
         marker = self._marker(element)
-        pieces = self._runs(element)
+        boxes: list[etree._Element] = []
+        pieces = self._runs(element, boxes)
         if marker:
             pieces = [(marker + " ", False, False)] + pieces
         paragraph = StyledText.join(pieces).paragraph(f"đoạn {self.paragraph_count + 1}", marker)
         if paragraph:
             self.paragraph_count += 1
             self.out.append(paragraph)
+        for box in boxes:
+            self._body(box)
 
     def _cell_text(self, cell: etree._Element) -> str:
         lines: list[str] = []
@@ -355,7 +422,7 @@ class _Reader:
             elif child.tag == w("tbl"):
                 # A table inside a cell is read as part of the cell's text, a line per inner cell.
                 for row in self._rows(child):
-                    lines.extend(self._cell_text(inner) for inner, _, _ in row)
+                    lines.extend(self._cell_text(inner) for inner, _, _ in row if inner is not None)
         return fold_lines("\n".join(lines))
 
     def _rows(self, table: etree._Element):
@@ -364,6 +431,8 @@ class _Reader:
             if row.tag != w("tr"):
                 continue
             props = row.find(w("trPr"))
+            if props is not None and props.find(w("del")) is not None:
+                continue  # a row deleted with changes tracked
             before = min(_int(_val(props.find(w("gridBefore"))), 0), MAX_SPAN) if props is not None else 0
             after = min(_int(_val(props.find(w("gridAfter"))), 0), MAX_SPAN) if props is not None else 0
             cells = [(None, before, None)] if before else []
@@ -400,7 +469,7 @@ class _Reader:
                              for k in range(1, span))
             rows.append(cells)
             above = cells
-        return Table(rows, f"bảng {number}")
+        return Table(without_empty_columns(rows), f"bảng {number}")
 
 
 def read_docx_blocks(data: bytes) -> list[Block]:

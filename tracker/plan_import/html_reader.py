@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .blocks import Block, Cell, StyledText, Table, fold_lines
+from .blocks import Block, Cell, StyledText, Table, fold_lines, without_empty_columns
 
 _SKIPPED = {"script", "style", "head", "noscript", "template", "title", "meta", "link", "svg", "button", "select"}
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "center",
@@ -157,7 +157,7 @@ class _HtmlReader:
             last = max((c for (row, c) in grid if row == r), default=-1)
             out.append([grid.get((r, c)) or Cell("", f"bảng {number}, hàng {r + 1}, cột {c + 1}")
                         for c in range(last + 1)])
-        return Table(out, f"bảng {number}")
+        return Table(without_empty_columns(out), f"bảng {number}")
 
 
 def read_html_blocks(data: bytes | str) -> list[Block]:
