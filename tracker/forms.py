@@ -123,7 +123,7 @@ PASTED_TEXT_MAX = 2_000_000
 
 
 class PlanUploadForm(FlaskForm):
-    file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md)"))
+    file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md, .rtf, .odt)"))
     text = TextAreaField(_l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
                          validators=[Optional(), Length(max=PASTED_TEXT_MAX)], render_kw={"rows": 6})
     number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])

@@ -269,7 +269,7 @@ def edit_unit(unit_id: int | None):
 # Upload → preview (a dry run, rolled back) → confirm or cancel. The uploaded file is kept under a random
 # token between the steps; "create these as new units" and a number typed in re-run the preview on it.
 
-IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf", ".doc")
+IMPORT_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf", ".doc", ".rtf", ".odt", ".mht", ".mhtml")
 # A preview nobody confirmed or cancelled leaves its file behind; the next upload removes such files.
 _KEPT_FOR = timedelta(days=1)
 # Past this many items the sections start folded, so the page stays readable on a phone; a folded section
@@ -436,7 +436,7 @@ def import_plan():
         filename = upload.filename
         suffix = Path(filename).suffix.lower()
         if suffix not in IMPORT_SUFFIXES:
-            form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt hoặc .md."))
+            form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt, .md, .rtf, .odt hoặc .mht."))
             return render_template("admin/import.html", form=form), 422
         data = upload.read()
     elif (form.text.data or "").strip():
