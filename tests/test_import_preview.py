@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, Plan, PlanSection, PlanTarget, Unit
 from tracker.plan_admin import create_units_from_names, looks_like_one_unit, unit_code
 from tracker.plan_import.document import ItemRow, NotUnderstood, PlanDocument, SectionRows, TargetRow
-from tracker.plan_import.upsert import item_keys, save_plan, section_keys
+from tracker.plan_import.upsert import item_keys, item_reference, save_plan, section_keys
 from tracker.views.admin import _appendices_with_sections, _offered_names, _told, render_preview
 
 from .conftest import SEED_PLAN, csrf_token, make_user
@@ -78,6 +78,13 @@ def _load_units(runner):
 ])
 def test_each_item_gets_a_key_unique_in_its_section_in_document_order(rows, keys):
     assert item_keys([_row(stt, subrow=subrow) for stt, subrow in rows], set()) == keys
+
+
+@pytest.mark.parametrize("section, stt, reference", [
+    ("I", "1", "I.1"), ("", "1", "1"), ("G", "", "G"), ("PLII.I", "1.2", "PLII.I.1.2"),
+])
+def test_an_item_is_cited_by_its_section_and_number_without_a_dangling_dot(section, stt, reference):
+    assert item_reference(section, stt) == reference
 
 
 @pytest.mark.parametrize("sections, keys", [

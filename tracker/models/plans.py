@@ -97,7 +97,7 @@ class ActionItem(db.Model):
     @property
     def reference(self) -> str:
         """The item's reference as people say it: "I.1" is section I, STT 1; a plan without sections says "1"."""
-        return f"{self.section.number}.{self.stt}" if self.section.number else self.stt
+        return ".".join(part for part in (self.section.number, self.stt) if part)
 
     def mentions(self, role: str) -> list[tuple[str, str, list[Unit]]]:
         """The names written in one role's cell, in order, each with its kind and the units it stands for."""

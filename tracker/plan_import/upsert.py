@@ -198,6 +198,11 @@ def section_keys(sections: list[SectionRows]) -> list[str]:
     return keys
 
 
+def item_reference(section: str, stt: str) -> str:
+    """How people cite an item: "I.1"; "1" without a section; "G" for the one unnumbered item of section G."""
+    return ".".join(part for part in (section, stt) if part)
+
+
 def item_keys(rows: list[ItemRow], taken: set[str]) -> list[str]:
     """The STT each item is stored under within its section: the STT, or "STT.n" for each sub-row of a
     numbered row that has several ("1.1", "1.2" … as people cite them), and "-2", "-3" … after a key already
@@ -310,7 +315,7 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
     for row, section_key in zip(doc.sections, section_keys(doc.sections)):
         report.sections.append(_section_entry(section_key, row))
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
-            reference = f"{section_key}.{stt_key}" if section_key else stt_key
+            reference = item_reference(section_key, stt_key)
             deadline = parse_deadline(item_row.deadline, doc.year)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
             if not deadline.is_parsed:
@@ -547,7 +552,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
 
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             position += 1
-            reference = f"{section_key}.{stt_key}" if section_key else stt_key
+            reference = item_reference(section_key, stt_key)
             deadline = parse_deadline(item_row.deadline, plan.year)
             values = {
                 "task": item_row.task, "lead_text": item_row.lead, "coordinating_text": item_row.coordinating,
