@@ -9,17 +9,17 @@ from dataclasses import dataclass, field, replace
 
 from ..rules.deadlines import deadline_clause, deadline_clauses
 from ..rules.names import fold_name, normalize_text, normalize_text_keep_lines
-from .blocks import Block, Paragraph, Table
+from .blocks import MARKER_RE, Block, Paragraph, Table
 from .document import ItemRow, NotUnderstood, PlanDocument, SectionRows
 
 # --- Numbering -------------------------------------------------------------------------------------
 
+# The readers' markers, and "2.1.a." (a lettered step under a numbered one), "Điều 8." (an article of a
+# decision or directive) and the dash numbering of Party documents ("A- TÌNH HÌNH", "I- QUAN ĐIỂM",
+# "2.1- Đổi mới …", "1- Các cấp uỷ …").
 _MARKER_RE = re.compile(
-    r"^(?:[-+•*–]|\(\d{1,3}\)|\([a-zđ]\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVXLC]{1,7}(?:\.\d{1,3})*\.|[A-Z]\.)"
-    r"(?=\s|$)"
-    # "2.1.a." (a lettered step under a numbered one), "Điều 8." (an article of a decision or directive) and the
-    # dash numbering of Party documents ("A- TÌNH HÌNH", "I- QUAN ĐIỂM", "2.1- Đổi mới …", "1- Các cấp uỷ …").
-    r"|^(?:\d{1,3}(?:\.\d{1,3})+\.[a-zđ][.)]|Điều\s+\d{1,3}[.:]|(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7}|[A-Z])-)"
+    MARKER_RE.pattern
+    + r"|^(?:\d{1,3}(?:\.\d{1,3})+\.[a-zđ][.)]|Điều\s+\d{1,3}[.:]|(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7}|[A-Z])-)"
     r"(?=\s|$)"
 )
 _ROMAN_RE = re.compile(r"^[IVXLC]{1,7}[.-]$")
