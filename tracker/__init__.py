@@ -88,6 +88,9 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # Set from TRACKER_HTTPS: served over TLS only, so browsers may refuse plain HTTP for a year.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint != "static":
             # Pages show one unit's or person's data: never keep them in a shared or browser cache.
             response.headers.setdefault("Cache-Control", "no-store")

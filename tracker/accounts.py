@@ -79,10 +79,19 @@ def _failures(column, value: str, now: datetime) -> int:
     ) or 0
 
 
+def prune_login_attempts(now: datetime) -> int:
+    """Delete the failed sign-ins older than WINDOW: no limit counts them any more. Returns how many
+    went; flushes, the caller commits."""
+    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - WINDOW))
+    return result.rowcount or 0
+
+
 def authenticate(email: str, password: str, *, address: str, now: datetime) -> User | None:
     """The user if the password is right; None otherwise (a failure is recorded). Raises
-    TooManyAttempts before checking anything when the account or the address is over its limit."""
+    TooManyAttempts before checking anything when the account or the address is over its limit.
+    Every sign-in first prunes the failures that have aged out of the window, so the table stays small."""
     email = email.strip().lower()
+    prune_login_attempts(now)
     if (_failures(LoginAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
             or _failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS):
         raise TooManyAttempts(

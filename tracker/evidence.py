@@ -7,6 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from .extensions import db
 from .models import Assignment, EvidenceFile, User
 
@@ -51,7 +54,11 @@ def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, u
         raise EvidenceRejected(f"Nội dung tệp “{filename}” không phải là tệp {suffix} hợp lệ.")
     stored_name = secrets.token_hex(16)
     upload_dir.mkdir(parents=True, exist_ok=True)
-    (upload_dir / stored_name).write_bytes(data)
+    path = upload_dir / stored_name
+    path.write_bytes(data)
+    # The file is written before the change it proves is decided (a 409 or 422 may still refuse it):
+    # until the transaction commits it is only pending, and a rollback deletes it.
+    db.session.info.setdefault(_PENDING_FILES, []).append(path)
     safe_name = Path(filename).name.replace("\\", "_")[:200] or f"minh-chung{suffix}"
     record = EvidenceFile(assignment_id=assignment.id, uploaded_by_id=uploader.id, at=now, filename=safe_name,
                           stored_name=stored_name, content_type=content_type, size=len(data),
@@ -59,3 +66,19 @@ def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, u
     db.session.add(record)
     db.session.flush()
     return record
+
+
+_PENDING_FILES = "tracker.evidence.pending_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    """Committed: the files written in this transaction belong to rows that now exist."""
+    session.info.pop(_PENDING_FILES, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _delete_refused_files(session: Session) -> None:
+    """Rolled back (a version conflict, a refused change, an error): the rows are gone, so are their files."""
+    for path in session.info.pop(_PENDING_FILES, []):
+        path.unlink(missing_ok=True)

@@ -12,9 +12,9 @@ from ..clock import today
 from ..extensions import db
 from ..figures import kpi_by_unit, load_groups
 from ..models import ActionItem, ItemUnit, Plan, PlanSection
-from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN
+from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN, VIEW_UNIT
 from ..status import item_status
-from .access import require
+from .access import allowed, require
 
 bp = Blueprint("plans", __name__)
 
@@ -67,5 +67,8 @@ def show(plan_id: int):
     standings: dict[int, list] = {}
     for standing in kpi_by_unit(plan_id=plan.id, groups=groups):
         standings.setdefault(standing.group.id, []).append(standing)
+    # A unit's name links to its page only for those who may open it (a unit's people: their own unit only).
+    openable_units = {s.unit.id for group_standings in standings.values() for s in group_standings
+                      if allowed(VIEW_UNIT, unit=s.unit.id)}
     return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses,
-                           standings=standings)
+                           standings=standings, openable_units=openable_units)
