@@ -1,6 +1,6 @@
-"""The 6-monthly and annual report: every assignment classified as of the period's end by the four classes
-of Quy chế 42/2014/QĐ-TTg, per unit, with the KPI table, blocked and completed items; its .docx, .xlsx and
-print view, who may get them, and (with LibreOffice) that the files open and print."""
+"""The 6-monthly and annual report: every assignment classified as of the period's end (or today, if earlier)
+by the four classes of Quy chế 42/2014/QĐ-TTg, per unit, with the KPI table, blocked and completed items;
+its .docx, .xlsx and print view, who may get them, and (with LibreOffice) that the files open and print."""
 from __future__ import annotations
 
 import io
@@ -91,10 +91,11 @@ def moved(seeded):
     return seeded
 
 
-def report_for(app, start: str, end: str):
+def report_for(app, start: str, end: str, today: str = "2023-11-15"):
+    """The seed plan's report for start–end, made on today (the fixtures' 15/11/2023 unless told)."""
     with app.app_context():
         plan = db.session.scalar(select(Plan))
-        return build_report(plan, date.fromisoformat(start), date.fromisoformat(end), made_on=date(2023, 11, 15))
+        return build_report(plan, date.fromisoformat(start), date.fromisoformat(end), today=date.fromisoformat(today))
 
 
 def plan_id(app) -> int:
@@ -132,6 +133,49 @@ def test_the_report_date_is_written_as_decree_30_writes_it(day, text):
 def test_counts_by_class_as_of_the_end_of_the_period(moved, period, expected):
     t = report_for(moved, *period).totals
     assert (t.done_on_time, t.done_late, t.not_done_in_time, t.not_done_overdue, t.blocked, t.total) == expected
+
+
+@pytest.mark.parametrize("period, today, as_of, expected", [
+    # (on time, late, in time, overdue, blocked, total) as of min(end of the period, today)
+    (YEAR, "2023-09-15", date(2023, 9, 15), (1, 0, 12, 1, 1, 14)),  # only I.1 (due 31/08) is overdue yet
+    (YEAR, "2023-08-31", date(2023, 8, 31), (1, 0, 13, 0, 0, 14)),  # due today is still in time
+    (YEAR, "2024-01-15", date(2023, 12, 31), (1, 1, 2, 10, 1, 14)),  # a closed period: as of its end
+    (H1, "2023-05-10", date(2023, 5, 10), (0, 0, 14, 0, 0, 14)),  # CBQTG finished on 20/06, not yet
+    (H1, "2023-11-15", date(2023, 6, 30), (1, 0, 13, 0, 0, 14)),  # made after 30/06: as of 30/06
+])
+def test_a_report_stands_as_of_the_end_of_the_period_or_today_if_earlier(moved, period, today, as_of, expected):
+    report = report_for(moved, *period, today=today)
+    t = report.totals
+    assert report.as_of == as_of and report.made_on == date.fromisoformat(today)
+    assert (t.done_on_time, t.done_late, t.not_done_in_time, t.not_done_overdue, t.blocked, t.total) == expected
+    assert f"Tính đến ngày {as_of:%d/%m/%Y}: " in report.summary
+    assert report.is_before_end == (as_of < report.end)
+
+
+def test_the_seed_plans_year_report_on_15_09_counts_one_overdue_as_monitoring_does(seeded):
+    report = report_for(seeded, *YEAR, today="2023-09-15")
+    t = report.totals
+    assert (t.not_done_overdue, t.not_done_in_time, t.total) == (1, 13, 14)
+    assert report.summary.endswith("Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn, 0 hoàn thành quá hạn, "
+                                   "13 chưa hoàn thành nhưng còn hạn, 1 chưa hoàn thành và đã quá hạn; trong số "
+                                   "chưa hoàn thành có 0 đang gặp vướng mắc.")
+    assert report.as_of_note == ("Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến "
+                                 "ngày 15/09/2023, ngày lập báo cáo.")
+
+
+@pytest.mark.parametrize("today, outcome", [
+    ("2023-10-15", "not_done_in_time"),  # blocked on 01/10, due 31/10: not overdue yet
+    ("2023-11-15", "not_done_overdue"),
+])
+def test_a_blocked_item_not_yet_due_is_not_overdue(moved, today, outcome):
+    with moved.app_context():
+        move("I.2", "TCDL", Change("blocked", difficulty=DIFFICULTY), date(2023, 10, 1))
+        db.session.commit()
+    report = report_for(moved, *YEAR, today=today)
+    row = next(r for r in report.blocked if r.unit == "Tổng cục Du lịch")
+    assert (row.due_on, row.outcome) == (date(2023, 10, 31), outcome)
+    tally = next(u.tally for u in report.units if u.unit_code == "TCDL")
+    assert (tally.blocked, tally.count(outcome), tally.total) == (1, 1, 1)
 
 
 def test_each_lead_unit_has_its_row_in_the_plans_order(moved):
@@ -216,7 +260,7 @@ def test_building_the_report_takes_the_same_few_queries_for_any_number_of_assign
         with seeded.app_context():
             plan = db.session.scalar(select(Plan).where(Plan.number == result.plan))
             with count_statements() as counter:
-                report = build_report(plan, date(2023, 1, 1), date(2023, 12, 31))
+                report = build_report(plan, date(2023, 1, 1), date(2023, 12, 31), today=date(2024, 1, 1))
             assert report.totals.total >= size
         counts.append(counter["n"])
     assert counts[0] == counts[1] and counts[1] <= 15
@@ -324,6 +368,23 @@ def test_the_documents_blocked_table_names_difficulty_and_proposal(moved):
     assert cells[2:] == ["Vụ Pháp chế", "31/08/2023", DIFFICULTY, PROPOSAL]
 
 
+def test_the_files_say_which_day_the_report_stands_as_of(moved):
+    report = report_for(moved, *YEAR, today="2023-09-15")
+    text = _text(Document(io.BytesIO(report_docx(report))))
+    assert ("Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến ngày 15/09/2023, "
+            "ngày lập báo cáo.") in text
+    assert "Tính đến ngày 15/09/2023: 1 hoàn thành đúng hạn" in text
+    assert "1. Tổng hợp theo tình trạng (tính đến ngày 15/09/2023)" in text
+    assert "31/12/2023" not in text.replace("Kỳ báo cáo đến ngày 31/12/2023", "")
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    info = {row[0]: row[1] for row in _rows(book["Báo cáo"])}
+    assert (info["Đến ngày"], info["Tính đến ngày"]) == (datetime(2023, 12, 31), datetime(2023, 9, 15))
+    summary = {row[0]: row[1] for row in _rows(book["Tổng hợp"])[1:]}
+    assert (summary["Chưa hoàn thành, còn hạn"], summary["Chưa hoàn thành, quá hạn"]) == (12, 1)
+    closed = report_for(moved, *YEAR, today="2024-01-15")
+    assert "chưa kết thúc" not in _text(Document(io.BytesIO(report_docx(closed))))
+
+
 # --- The pages -----------------------------------------------------------------------------------------
 
 def test_the_chooser_offers_plan_and_period_and_links_to_the_three_outputs(moved, login_as, client):
@@ -355,6 +416,24 @@ def test_the_print_view_is_the_report_on_a_page(moved, login_as, client):
     assert "Kết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL năm 2023" in page
     assert DIFFICULTY in page and PROPOSAL in page and "tệp đính kèm" in page
     assert 'class="no-print report-tools"' in page
+
+
+@pytest.mark.parametrize("today", ["2023-09-15"])
+def test_the_pages_made_before_the_period_ends_stand_as_of_today(seeded, login_as, client):
+    login_as("monitor")
+    pid = plan_id(seeded)
+    page = client.get(f"/reports/{pid}/print?start=2023-01-01&end=2023-12-31").get_data(as_text=True)
+    assert "Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn" in page
+    assert "13 chưa hoàn thành nhưng còn hạn, 1 chưa hoàn thành và đã quá hạn" in page
+    assert "1. Tổng hợp theo tình trạng (tính đến ngày 15/09/2023)" in page
+    assert "số liệu trong báo cáo tính đến ngày 15/09/2023, ngày lập báo cáo." in page
+    assert "Hà Nội, ngày 15 tháng 9 năm 2023" in page
+    chooser = client.get(f"/reports?plan={pid}&year=2023&period=year").get_data(as_text=True)
+    assert "các nhiệm vụ được xếp loại theo tình hình đến ngày 15/09/2023." in chooser
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/{pid}.xlsx?start=2023-01-01&end=2023-12-31").data))
+    assert dict(_rows(sheet["Báo cáo"]))["Tính đến ngày"] == datetime(2023, 9, 15)
+    document = Document(io.BytesIO(client.get(f"/reports/{pid}.docx?start=2023-01-01&end=2023-12-31").data))
+    assert "Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn" in _text(document)
 
 
 @pytest.mark.parametrize("kind, mimetype, magic", [

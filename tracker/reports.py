@@ -204,6 +204,7 @@ class Report:
     plan_issued_on: date | None
     start: date
     end: date
+    as_of: date
     made_on: date
     items: int
     totals: Tally
@@ -218,12 +219,25 @@ class Report:
         return period_label(self.start, self.end)
 
     @property
+    def is_before_end(self) -> bool:
+        """Whether the report is made before its period ends (so it stands as of the day it is made)."""
+        return self.as_of < self.end
+
+    @property
     def kpi_groups(self) -> list[tuple[str, list[KpiRow]]]:
         """The KPI rows by unit group, groups in the plan's order."""
         groups: dict[str, list[KpiRow]] = {}
         for row in self.kpi:
             groups.setdefault(row.group, []).append(row)
         return list(groups.items())
+
+    @property
+    def as_of_note(self) -> str:
+        """Why the figures stop before the period's end, when they do; empty otherwise."""
+        if not self.is_before_end:
+            return ""
+        return (f"Kỳ báo cáo đến ngày {dmy(self.end)} chưa kết thúc: số liệu trong báo cáo tính đến ngày "
+                f"{dmy(self.as_of)}, ngày lập báo cáo.")
 
     @property
     def plan_reference(self) -> str:
@@ -244,7 +258,7 @@ class Report:
         t = self.totals
         return (f"Kế hoạch có {self.items} nhiệm vụ đã giao đơn vị chủ trì, với {t.total} lượt giao cho "
                 f"{len(self.units)} đơn vị. "
-                f"Tính đến ngày {dmy(self.end)}: {t.done_on_time} hoàn thành đúng hạn, {t.done_late} hoàn thành "
+                f"Tính đến ngày {dmy(self.as_of)}: {t.done_on_time} hoàn thành đúng hạn, {t.done_late} hoàn thành "
                 f"quá hạn, {t.not_done_in_time} chưa hoàn thành nhưng còn hạn, {t.not_done_overdue} chưa hoàn "
                 f"thành và đã quá hạn; trong số chưa hoàn thành có {t.blocked} đang gặp vướng mắc.")
 
@@ -347,15 +361,18 @@ def _kpi_rows(plan_id: int, end: date) -> tuple[list[Indicator], list[KpiRow]]:
     return indicators, rows
 
 
-def build_report(plan: Plan, start: date, end: date, *, made_on: date | None = None,
-                 zone: ZoneInfo = DEFAULT_ZONE) -> Report:
-    """The report on a plan for the period start–end, every assignment classified as things stood on `end`.
+def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneInfo = DEFAULT_ZONE) -> Report:
+    """The report on a plan for the period start–end, made on `today` (the date it bears) and standing as of
+    the earlier of `end` and `today`: every assignment is classified as things stood that day, so an item not
+    yet due on it is "not done, in time", however soon the period ends.
 
     Counts are cumulative since the plan began (a report as of 30/06 counts what was done before 1/1 too);
     a yearly item's occurrences of years after `end` are left out. "Completed" lists what was completed
-    within start–end. made_on (default: end) is the date the report bears. A fixed number of queries."""
+    within start–as of. A fixed number of queries."""
     if start > end:
         raise ValueError("start after end")
+    # Nothing is known of the days after today: a report of a period still running stands as of today.
+    as_of = min(end, today)
     assignments = list(db.session.scalars(
         select(Assignment).join(ActionItem)
         .where(ActionItem.plan_id == plan.id, Assignment.is_active,
@@ -370,10 +387,10 @@ def build_report(plan: Plan, start: date, end: date, *, made_on: date | None = N
     for assignment in assignments:
         item = assignment.item
         outcome = lifecycle.classify(state=assignment.status, due_on=assignment.due_on,
-                                     completed_on=assignment.completed_on, is_ongoing=item.is_ongoing, as_of=end)
+                                     completed_on=assignment.completed_on, is_ongoing=item.is_ongoing, as_of=as_of)
         is_done = outcome in (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE)
         is_blocked, difficulty, proposal, since = (
-            (False, "", "", None) if is_done else _blocked_as_of(assignment, end, zone))
+            (False, "", "", None) if is_done else _blocked_as_of(assignment, as_of, zone))
         totals.add(outcome, is_blocked)
         row = units.setdefault(assignment.unit_id, UnitRow(assignment.unit.name, assignment.unit.code))
         row.tally.add(outcome, is_blocked)
@@ -382,15 +399,15 @@ def build_report(plan: Plan, start: date, end: date, *, made_on: date | None = N
                       due_on=assignment.due_on, deadline_text=item.deadline_text, outcome=outcome)
         if is_blocked:
             blocked.append(BlockedRow(**common, difficulty=difficulty, proposal=proposal, blocked_on=since))
-        if is_done and assignment.completed_on is not None and start <= assignment.completed_on <= end:
+        if is_done and assignment.completed_on is not None and start <= assignment.completed_on <= as_of:
             completed.append(CompletedRow(**common, completed_on=assignment.completed_on, evidence=CompletionEvidence(
                 assignment.document_number, assignment.document_date, assignment.document_title,
                 _has_file(assignment))))
 
-    indicators, kpi = _kpi_rows(plan.id, end)
+    indicators, kpi = _kpi_rows(plan.id, as_of)
     return Report(
         plan_number=plan.number, plan_title=plan.title, plan_issued_on=plan.issued_on, start=start, end=end,
-        made_on=made_on or end, items=len({a.item_id for a in assignments}), totals=totals,
+        as_of=as_of, made_on=today, items=len({a.item_id for a in assignments}), totals=totals,
         units=list(units.values()), indicators=indicators, kpi=kpi, blocked=blocked, completed=completed,
     )
 
@@ -650,7 +667,7 @@ def _task_text(row: TaskRow) -> str:
 def _docx_status_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
     document.add_heading("I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ", level=1)
     _paragraph(document, report.summary, indent=True)
-    document.add_heading(f"1. Tổng hợp theo tình trạng (tính đến ngày {dmy(report.end)})", level=2)
+    document.add_heading(f"1. Tổng hợp theo tình trạng (tính đến ngày {dmy(report.as_of)})", level=2)
     t = report.totals
     rows: list[list[object]] = []
     for n, outcome in enumerate(CLASSES, start=1):
@@ -676,7 +693,7 @@ def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-unty
     if not report.kpi:
         _paragraph(document, "Kế hoạch không có bảng giao chỉ tiêu.", indent=True)
         return
-    _paragraph(document, f"Số liệu mới nhất của từng đơn vị tính đến ngày {dmy(report.end)}, so với chỉ tiêu "
+    _paragraph(document, f"Số liệu mới nhất của từng đơn vị tính đến ngày {dmy(report.as_of)}, so với chỉ tiêu "
                          "được giao tại Phụ lục 1 của Kế hoạch (tỷ lệ làm tròn đến một chữ số thập phân, mức "
                          "thiếu tính bằng điểm phần trăm). Các chỉ tiêu:", indent=True)
     for indicator in report.indicators:
@@ -717,7 +734,7 @@ def _docx_completed_section(document, report: Report) -> None:  # type: ignore[n
     if not report.completed:
         _paragraph(document, f"Không có nhiệm vụ nào hoàn thành {report.period}.", indent=True)
         return
-    _paragraph(document, f"Các nhiệm vụ hoàn thành từ ngày {dmy(report.start)} đến ngày {dmy(report.end)} và "
+    _paragraph(document, f"Các nhiệm vụ hoàn thành từ ngày {dmy(report.start)} đến ngày {dmy(report.as_of)} và "
                          "văn bản kết quả:", indent=True)
     rows = [[n, _task_text(r), r.unit, r.due_on or r.deadline_text,
              f"{dmy(r.completed_on)}\n({'quá hạn' if r.is_late else 'đúng hạn'})", r.evidence.text]
@@ -729,9 +746,9 @@ def _docx_completed_section(document, report: Report) -> None:  # type: ignore[n
 def _docx_blocked_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
     document.add_heading("IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT", level=1)
     if not report.blocked:
-        _paragraph(document, f"Tính đến ngày {dmy(report.end)}, không có nhiệm vụ nào gặp vướng mắc.", indent=True)
+        _paragraph(document, f"Tính đến ngày {dmy(report.as_of)}, không có nhiệm vụ nào gặp vướng mắc.", indent=True)
         return
-    _paragraph(document, f"Các nhiệm vụ đang gặp vướng mắc tính đến ngày {dmy(report.end)}, với khó khăn và đề "
+    _paragraph(document, f"Các nhiệm vụ đang gặp vướng mắc tính đến ngày {dmy(report.as_of)}, với khó khăn và đề "
                          "xuất của đơn vị chủ trì:", indent=True)
     rows = [[n, _task_text(r), r.unit, r.due_on or r.deadline_text, r.difficulty, r.proposal or "—"]
             for n, r in enumerate(report.blocked, start=1)]
@@ -758,6 +775,8 @@ def report_docx(report: Report) -> bytes:
     _paragraph(document, report.subtitle, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _paragraph(document, f"Căn cứ {report.plan_reference}, Trung tâm Công nghệ thông tin báo cáo kết quả thực "
                          f"hiện {report.period} như sau:", indent=True)
+    if report.as_of_note:
+        _paragraph(document, report.as_of_note, italic=True, indent=True)
     _docx_status_section(document, report)
     _docx_kpi_section(document, report)
     _docx_completed_section(document, report)
@@ -835,6 +854,7 @@ def report_xlsx(report: Report) -> bytes:
         ("Ngày ban hành", report.plan_issued_on),
         ("Từ ngày", report.start),
         ("Đến ngày", report.end),
+        ("Tính đến ngày", report.as_of),
         ("Ngày lập báo cáo", report.made_on),
     ), start=1):
         _put(info, r, 1, key)

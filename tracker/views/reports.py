@@ -58,8 +58,7 @@ def _report(plan_id: int) -> Report:
         start, end = _range(request.args.get("start"), request.args.get("end"))
     except BadPeriod as exc:
         abort(400, description=gettext("Không lập được báo cáo: %(error)s", error=str(exc)))
-    return build_report(plan, start, end, made_on=today(), zone=ZoneInfo(current_app.config["TIMEZONE"]))
-
+    return build_report(plan, start, end, today=today(), zone=ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 @bp.get("/reports")
@@ -93,7 +92,8 @@ def index():
     status = 400 if error else 200
     return render_template(
         "reports/index.html", plans=plans, plan=plan, years=years, year=year, period=period,
-        start=start, end=end, start_text=start_text, end_text=end_text, error=error,
+        start=start, end=end, as_of=min(end, now) if end else None, start_text=start_text, end_text=end_text,
+        error=error,
         period_text=period_label(start, end) if start and end else None,
     ), status
 
