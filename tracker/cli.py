@@ -20,6 +20,7 @@ from .demo import add_life, make_accounts
 from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
 from .mailer import backend_from_config
 from .outbox import dispatch
+from .password_resets import reset_by_hand, reset_url
 from .reminders import sweep
 from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection, User
@@ -249,6 +250,23 @@ def create_user_command(email: str, role: str, unit_ref: str | None, name: str, 
         _fail(str(exc))
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {user.email} ({ROLE_LABELS[user.role]}{' — ' + unit.name if unit else ''}).")
+
+
+@users_cli.command("reset-password")
+@click.option("--email", required=True, help="Tài khoản cần đặt lại mật khẩu.")
+def reset_password_command(email: str) -> None:
+    """Đặt lại mật khẩu: mật khẩu cũ hết hiệu lực, mọi phiên đăng nhập kết thúc; in liên kết dùng một lần
+    (hiệu lực 24 giờ) để người đó tự đặt mật khẩu mới — reset a password, print a one-time link."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        _fail(f"không có tài khoản {email}.")
+    try:
+        token = reset_by_hand(user, now=utcnow())
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(reset_url(current_app.config["BASE_URL"], token))  # only the link on stdout, for a script
 
 
 @users_cli.command("token")

@@ -153,3 +153,16 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"), validators=[
         DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
         Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """"Quên mật khẩu?": the address to send a one-time link to."""
+
+    email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), EMAIL])
+
+
+class ResetPasswordForm(FlaskForm):
+    """The one-time link's page: the new password, twice."""
+
+    new = PasswordField(_l("Mật khẩu mới (ít nhất 10 ký tự)"), validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mật khẩu mới phải có ít nhất 10 ký tự."))])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[DataRequired(REQUIRED)])

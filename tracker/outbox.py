@@ -24,7 +24,7 @@ MAX_BACKOFF = timedelta(hours=6)
 class Draft:
     """A message as the sweep (or an urge) makes it, before it has a row."""
 
-    unit_id: int
+    unit_id: int | None  # None for a message to one person (a password reset link)
     kind: str
     reference_on: date
     recipients: list[str]

@@ -25,8 +25,10 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "daily" (the unit's reminder of the day), "urge" …
+    # None for a message to one person rather than a unit (a password reset link); such rows never collide
+    # on the unique key (NULLs are distinct), each is made once by the request that made its token.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "daily" (the unit's reminder of the day), "urge", "password_reset"
     reference_on: Mapped[date] = mapped_column(index=True)
     recipients: Mapped[list[str]] = mapped_column(JSON)
     cc: Mapped[list[str]] = mapped_column(JSON)
@@ -42,7 +44,7 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class Setting(db.Model):

@@ -26,6 +26,7 @@ from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
 from ..outbox import resend
+from ..password_resets import HANDED_LINK_LIFETIME, admin_reset, reset_url
 from ..plan_admin import (
     AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
     map_name_to_unit, set_due_date, unknown_names,
@@ -52,7 +53,7 @@ def _unit(value: str | None) -> Unit | None:
     return db.session.get(Unit, int(value)) if value and value.isdigit() else None
 
 
-def _page(form: UserForm, status: int = 200):
+def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = None):
     users = list(db.session.scalars(select(User).order_by(User.role, User.email).options(selectinload(User.unit))))
     rebind_forms = {}
     for user in users:
@@ -62,7 +63,8 @@ def _page(form: UserForm, status: int = 200):
         rebind_form.unit.data = str(user.unit_id or "")
         rebind_forms[user.id] = rebind_form
     return render_template("admin/users.html", users=users, form=form, rebind_forms=rebind_forms,
-                           toggle_form=EmptyForm(), role_labels=ROLE_LABELS), status
+                           toggle_form=EmptyForm(), role_labels=ROLE_LABELS, reset=reset,
+                           reset_hours=int(HANDED_LINK_LIFETIME.total_seconds() // 3600)), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -101,6 +103,26 @@ def toggle_active(user_id: int):
     else:
         flash(gettext("Đã khóa tài khoản %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id: int):
+    """Reset a person's password: their sessions end, the old password stops working, and a one-time link to
+    set a new one is shown on this response only (never stored in the clear, never flashed)."""
+    require(MANAGE_USERS)
+    user = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        token = admin_reset(user, actor=current_user, now=utcnow())
+    except AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    form = UserForm(formdata=None)
+    form.unit.choices = _unit_choices()
+    return _page(form, 201, reset=(user, reset_url(current_app.config["BASE_URL"], token)))
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -1,17 +1,18 @@
-"""Signing in and out, the account page (password change, ending every session, personal API tokens), and the language."""
+"""Signing in and out, a forgotten password (a one-time link by email), the account page (password change, ending every session, personal API tokens), and the language."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
 from ..api_tokens import create_token, revoke_token, tokens_of, user_for_bearer
-from ..clock import utcnow
+from ..clock import today, utcnow
 from ..extensions import db
-from ..forms import EmptyForm, LoginForm, PasswordForm, TokenForm
+from ..forms import EmptyForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm, TokenForm
 from ..models import ApiToken, User
+from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
 from .security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -43,6 +44,49 @@ def login():
         error = error or gettext("Thư điện tử hoặc mật khẩu không đúng.")
     status = 429 if throttled else (200 if request.method == "GET" or not error else 401)
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """"Quên mật khẩu?": a one-time link goes by email (through the outbox) when the address has an account.
+    The answer is the same whether it has one or not; requests are limited per address and per client."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            request_reset(form.email.data, address=request.remote_addr or "?", now=utcnow(), today=today(),
+                          base_url=current_app.config["BASE_URL"])
+        except TooManyResetRequests as exc:
+            db.session.rollback()
+            return render_template("auth/forgot_password.html", form=form, error=str(exc)), 429
+        db.session.commit()  # the scheduler's next dispatch sends it: answering at once would tell who has an account
+        return render_template("auth/forgot_password_sent.html",
+                               minutes=int(EMAILED_LINK_LIFETIME.total_seconds() // 60))
+    return render_template("auth/forgot_password.html", form=form, error=None), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The one-time link: set a new password; the link is spent and every session of the person ends."""
+    if valid_token(token, now=utcnow()) is None:
+        return render_template("auth/reset_password.html", form=None), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        if form.new.data != form.confirm.data:
+            form.confirm.errors.append(gettext("Hai lần nhập mật khẩu mới không khớp."))
+        else:
+            try:
+                reset_with_token(token, form.new.data, now=utcnow())
+            except AccountError as exc:
+                db.session.rollback()
+                form.new.errors.append(str(exc))
+            else:
+                db.session.commit()
+                if current_user.is_authenticated:
+                    logout_user()  # whoever was signed in on this browser: the new password is for its owner
+                _fresh_session()
+                flash(gettext("Đã đặt mật khẩu mới. Mọi phiên đăng nhập đã kết thúc; hãy đăng nhập lại."), "success")
+                return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
