@@ -3,10 +3,13 @@ an entry here fails test_the_table_covers_every_route."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+
+from tracker.clock import utcnow
 
 from tracker.evidence import store_evidence
 from tracker.extensions import db
@@ -56,6 +59,7 @@ TABLE = {
     "admin.users":           ("GET", "/admin/users", (None, A, F, F, F, F, F)),
     "admin.toggle_active":   ("POST", "/admin/users/{user}/active", (None, A, F, F, F, F, F)),
     "admin.change_role":     ("POST", "/admin/users/{user}/role", (None, A, F, F, F, F, F)),
+    "admin.reset_password":  ("POST", "/admin/users/{user}/password", (None, A, F, F, F, F, F)),
     "admin.reminder_rules":  ("GET", "/admin/reminders", (None, A, F, F, F, F, F)),
     "admin.emails":          ("GET", "/admin/emails", (None, A, A, F, F, F, F)),
     "admin.resend_email":    ("POST", "/admin/emails/{email}/resend", (None, A, F, F, F, F, F)),
@@ -73,6 +77,8 @@ TABLE = {
     "api.report_figures":    ("POST", "/api/v1/units/CDA/figures", (None, F, F, F, A, A, F)),
     "auth.account":          ("GET", "/account", (None, A, A, A, A, A, A)),
     "auth.login":            ("GET", "/login", (P, A, A, A, A, A, A)),
+    "auth.forgot_password":  ("GET", "/password/forgot", (P, A, A, A, A, A, A)),
+    "auth.reset_password":   ("GET", "/password/reset/{reset}", (P, A, A, A, A, A, A)),
     "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
     "auth.create_api_token": ("POST", "/account/tokens", (None, A, A, A, A, A, A)),
     "auth.revoke_api_token": ("POST", "/account/tokens/{token}/revoke", (None, A, A, A, A, A, A)),
@@ -112,9 +118,13 @@ def ids(seeded):
         db.session.add(message)
         db.session.flush()
         from tracker.calendar_feed import new_calendar_token
+        from tracker.password_resets import issue_link
 
         values = {"calendar": new_calendar_token(assignment.unit), "email": message.id, "plan": item.plan_id, "item": item.id, "assignment": assignment.id, "evidence": evidence.id,
-                  "user": staff.id, "cda": assignment.unit_id}
+                  "user": staff.id, "cda": assignment.unit_id,
+                  # Another person's link: the staff account is disabled by an earlier row of the table.
+                  "reset": issue_link(db.session.scalar(select(User).where(User.email == "head_vpc@example.org")),
+                                      now=utcnow(), lifetime=timedelta(days=1))}
         db.session.commit()
     return values
 

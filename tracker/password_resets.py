@@ -74,6 +74,7 @@ def reset_by_hand(user: User, *, now: datetime, created_by: User | None = None) 
         raise AccountError(f"Tài khoản {user.email} đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.")
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it: only the link opens the account
     end_all_sessions(user)
+    _spend_open_links(user, now)  # a link emailed earlier (to a mailbox that may not be the person's) stops working
     return issue_link(user, now=now, lifetime=HANDED_LINK_LIFETIME, created_by=created_by)
 
 
@@ -115,8 +116,14 @@ def valid_token(token: str, *, now: datetime) -> PasswordResetToken | None:
     return row if row is not None and row.user.is_active else None
 
 
+def _spend_open_links(user: User, now: datetime) -> None:
+    db.session.execute(update(PasswordResetToken)
+                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+                       .values(used_at=now))
+
+
 def reset_with_token(token: str, new_password: str, *, now: datetime) -> User:
-    """Set the password through a one-time link: the link (and every other open link of the person) is spent,
+    """Set the password through a one-time link: the link and every other open link of the person are spent,
     every session ends, and the failed sign-ins of the account are forgotten. Flushes."""
     row = valid_token(token, now=now)
     if row is None:
@@ -124,9 +131,7 @@ def reset_with_token(token: str, new_password: str, *, now: datetime) -> User:
     user = row.user
     check_password_strength(new_password, user.email)
     user.password_hash = hash_password(new_password)
-    db.session.execute(update(PasswordResetToken)
-                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-                       .values(used_at=now))
+    _spend_open_links(user, now)
     end_all_sessions(user)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     db.session.flush()

@@ -15,7 +15,7 @@ from ..extensions import csrf
 log = logging.getLogger("tracker.requests")
 
 # Endpoints anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "units.calendar",  # the feed checks its own token
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.forgot_password", "auth.reset_password", "static", "units.calendar",  # the feed checks its own token
                     "api.openapi",  # the API's description, so a client can be set up before it has a token
                     "health.healthz"}  # for load balancers and monitors; tells nothing about the plan
 
