@@ -16,7 +16,7 @@ from tracker.password_resets import (
     reset_with_token, valid_token,
 )
 
-from .conftest import PASSWORD, csrf_token, login, make_user
+from .conftest import csrf_token, login, make_user
 
 NOW = datetime(2023, 9, 15, 3, 0, tzinfo=timezone.utc)
 TODAY = date(2023, 9, 15)
