@@ -33,6 +33,7 @@ from tracker.models import (
     Assignment, AssignmentEvent, EvidenceFile, ItemComment, PlanTarget, Setting, TargetMilestone, Unit, UnitGroup,
     User,
 )
+from tracker.password_resets import request_reset
 from tracker.rules.kpi import Counts
 from tracker.rules.lifecycle import Change, Evidence
 
@@ -107,6 +108,9 @@ def fill(app) -> None:
                                   indicator="Tỉ lệ hồ sơ trực tuyến", value_text="tối thiểu 40%", unit_of_measure="%",
                                   lead_text="Vụ Pháp chế", period="Năm 2023", due_on=date(2023, 12, 31)))
         vpc.item.notes = {"Kinh phí": "Ngân sách nhà nước", "Ghi chú": ""}
+        # A "Quên mật khẩu?" request: its rate-limit row, a one-time link, and its email in the outbox.
+        request_reset("head_vpc@example.org", address="203.0.113.9", now=nine, today=date(2023, 9, 10),
+                      base_url="http://127.0.0.1")
         assert authenticate("viewer@example.org", "sai mật khẩu", address="203.0.113.9", now=utcnow()) is None
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["reminders", "sweep", "--date", "2023-09-05"])
