@@ -36,7 +36,7 @@ def test_a_refused_quick_update_comes_back_to_the_unit_page_with_the_summary_on_
     assert 'role="alert"' in _summary_attributes(summary)
     assert 'tabindex="-1"' in _summary_attributes(summary) and "autofocus" in _summary_attributes(summary)
     assert "không có thay đổi nào được ghi lại" in summary
-    assert f'href="#a{assignment}-comment"' in summary
+    assert f'href="#a{assignment}-comment">Nhiệm vụ I.2, nội dung cập nhật: ' in summary
     # The field it links to is there, marked invalid, with the choice kept.
     assert f'id="a{assignment}-comment" name="a{assignment}-comment" rows="2" aria-invalid="true"' in html
     assert '<option value="blocked" selected>' in html
@@ -92,7 +92,9 @@ def test_a_kpi_report_missing_a_count_links_to_that_count(seeded, client, login_
                                                          "as_of": "2023-05-15", "procedures_total": "12"})
     assert response.status_code == 422
     summary = _summary(response.get_data(as_text=True))
-    assert 'href="#full_online_eligible"' in summary
+    # Each empty count is named and linked, though the message is the same for all of them.
+    assert re.search(r'href="#full_online_eligible">[^<]+: Không được để trống', summary)
+    assert 'href="#dossiers_online"' in summary
     assert 'href="#procedures_total"' not in summary
 
 

@@ -64,6 +64,18 @@ def test_a_refused_quick_update_on_a_phone_shows_its_error_first(seeded, live_se
     _shoot(page, "quick-update-refused-1280")
 
 
+FIGURES = {
+    "Tổng số TTHC": "12",
+    "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình": "6",
+    "Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình": "6",
+    "Số DVCTT một phần cho phép nộp hồ sơ trực tuyến": "6",
+    "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ": "10",
+    "Số TTHC có phát sinh hồ sơ trực tuyến": "8",
+    "Tổng số hồ sơ TTHC phát sinh": "1458",
+    "Số hồ sơ phát sinh trực tuyến": "1500",  # a slip: more online dossiers than dossiers
+}
+
+
 def test_a_refused_kpi_report_on_a_phone_shows_its_error_first(seeded, live_server, page, artifacts):
     sign_in(page, live_server, "head_cbqtg")
     for width, height in ((PHONE["width"], PHONE["height"]), (1280, 900)):
@@ -71,11 +83,12 @@ def test_a_refused_kpi_report_on_a_phone_shows_its_error_first(seeded, live_serv
         page.goto(live_server + "/units/CBQTG")
         form = page.locator("form.figures-form")
         form.get_by_label("Số liệu tính đến ngày").fill("2023-05-15")
-        form.get_by_label("Tổng số hồ sơ TTHC phát sinh", exact=True).fill("1458")
-        form.get_by_label("Số hồ sơ phát sinh trực tuyến", exact=True).fill("1500")
+        for label, value in FIGURES.items():
+            form.get_by_label(label, exact=True).fill(value)
         form.get_by_role("button", name="Gửi số liệu").click()
         page.wait_for_load_state()
         _summary_is_on_the_first_screen_and_focused(page)
+        assert "Số hồ sơ phát sinh trực tuyến (1500)" in page.locator("#loi-bieu-mau").inner_text()
         _shoot(page, f"kpi-report-refused-{width}")
         assert axe_violations(page) == []
         assert page.locator("form.figures-form").get_by_label("Số hồ sơ phát sinh trực tuyến", exact=True).input_value() == "1500"

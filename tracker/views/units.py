@@ -70,7 +70,7 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
             form.to_state.choices = [(c, label) for c, label in form.to_state.choices if c in options]
             form.version.data = assignment.version
             if refused_update is not None and refused_update[0] == assignment.id:
-                _carry_refused(form, refused_update[1])
+                _carry_refused(form, refused_update[1], reference=assignment.item.reference)
             forms[assignment.id] = form
     counts = {
         "overdue": sum(1 for _, s in rows if s.is_overdue),
@@ -97,10 +97,12 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
                            calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None), status
 
 
-def _carry_refused(quick: StatusForm, submitted: StatusForm) -> None:
+def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) -> None:
     """Put what was typed into the quick form, and its errors on the quick form's two fields: the one text
     box stands for the comment and the difficulty; anything else (a hidden field, a choice) is about the
-    status."""
+    status. The fields are named with the item for the summary at the top, as the page has many cards."""
+    quick.to_state.label.text = gettext("Nhiệm vụ %(ref)s, trạng thái", ref=reference)
+    quick.comment.label.text = gettext("Nhiệm vụ %(ref)s, nội dung cập nhật", ref=reference)
     quick.to_state.data = submitted.to_state.data
     quick.comment.data = submitted.comment.data or submitted.difficulty.data
     quick.version.data = submitted.version.data
