@@ -20,6 +20,7 @@ from ..rules.lifecycle import DONE, Change, Evidence, TransitionRefused, next_st
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
 from .access import allowed, require
+from .units import render_unit
 
 bp = Blueprint("items", __name__)
 
@@ -71,6 +72,9 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
     # The reader's own unit first: that is the card they came to update.
     rows.sort(key=lambda row: row[0].unit_id != current_user.unit_id)
     forms = dict(forms or {})
+    refused = {a_id: form for a_id, form in forms.items() if form.form_errors or any(f.errors for f in form)}
+    # A refused form's card first, under the summary that links to it: not another unit's badge on top.
+    rows.sort(key=lambda row: row[0].id not in refused)
     for assignment in assignments:
         if assignment.id in forms:
             continue
@@ -89,6 +93,7 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
     can_comment = allowed(COMMENT_ITEM, units=_involved_units(item))
     return render_template(
         "items/show.html", item=item, rows=rows, forms=forms, timeline=timeline,
+        refused_form=next(iter(refused.values()), None), refused_anchor=next((f"cap-nhat-{a_id}" for a_id in refused), None),
         roll_up=item_status(item, today=now), comment_form=CommentForm() if can_comment else None,
         can_view_evidence={a.id: allowed(VIEW_EVIDENCE, unit=a.unit_id) for a in item.assignments},
     ), status
@@ -113,7 +118,7 @@ def update_status(assignment_id: int):
     form = _status_form(assignment, for_reopen=reopening)
     back = request.form.get("back") == "unit"
     if not form.validate_on_submit():
-        return render_item(item, forms={assignment.id: form}, status=422)
+        return _refused(assignment, form, back=back)
     comment = form.comment.data or ""
     difficulty = form.difficulty.data or ""
     if back and form.to_state.data == "blocked" and assignment.status != "blocked" and not difficulty:
@@ -150,13 +155,21 @@ def update_status(assignment_id: int):
         for field, message in problems.items():
             target = getattr(form, field, None) if field else form.to_state
             (target or form.to_state).errors.append(message)
-        return render_item(_load_item(item.id), forms={assignment.id: form}, status=422)
+        return _refused(assignment, form, back=back)
     db.session.commit()
     flash(gettext("Đã cập nhật nhiệm vụ %(item)s của %(unit)s.", item=item.reference, unit=assignment.unit.name),
           "success")
     if back:
         return redirect(url_for("units.show", code=assignment.unit.code))
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
+
+
+def _refused(assignment: Assignment, form: StatusForm, *, back: bool):
+    """A refused update goes back to the page it came from — the unit page for the quick form — with the
+    errors summed up at the top and what was typed still in the form."""
+    if back:
+        return render_unit(assignment.unit, refused_update=(assignment.id, form), status=422)
+    return render_item(_load_item(assignment.item_id), forms={assignment.id: form}, status=422)
 
 
 @bp.post("/items/<int:item_id>/comments")

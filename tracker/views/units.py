@@ -36,8 +36,10 @@ def show(code: str):
     return render_unit(_unit(code))
 
 
-def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: int = 200):
-    """The unit page; a submitted figures form comes back with its errors."""
+def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_update: tuple[int, StatusForm] | None = None,
+                status: int = 200):
+    """The unit page; a submitted figures form, or a refused quick update (assignment id, the form as
+    submitted), comes back with its errors and what was typed."""
     now = today()
     window = current_app.config["DUE_SOON_DAYS"]
     lead = list(db.session.scalars(
@@ -63,10 +65,12 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: 
         for assignment, _status in rows:
             if assignment.status == "done":
                 continue  # nothing left to update; reopening is the IT Centre's, on the item page
-            form = StatusForm(prefix=f"a{assignment.id}")
+            form = StatusForm(prefix=f"a{assignment.id}", formdata=None)
             options = [s for s in next_states(assignment.status) if s != "done"]
             form.to_state.choices = [(c, label) for c, label in form.to_state.choices if c in options]
             form.version.data = assignment.version
+            if refused_update is not None and refused_update[0] == assignment.id:
+                _carry_refused(form, refused_update[1], reference=assignment.item.reference)
             forms[assignment.id] = form
     counts = {
         "overdue": sum(1 for _, s in rows if s.is_overdue),
@@ -81,11 +85,33 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, status: 
     if figures_form is None and allowed(REPORT_FIGURES, unit=unit.id) and standings:
         figures_form = FiguresForm(formdata=None)
         figures_form.as_of.data = now
+    refused_form = None
+    if refused_update is not None and refused_update[0] in forms:
+        refused_form = forms[refused_update[0]]
+    elif figures_form is not None and (figures_form.form_errors or any(f.errors for f in figures_form)):
+        refused_form = figures_form
     return render_template("units/show.html", unit=unit, rows=rows, coordinating_rows=coordinating_rows,
-                           forms=forms, counts=counts, standings=standings, figures_form=figures_form,
+                           forms=forms, refused_form=refused_form, counts=counts, standings=standings, figures_form=figures_form,
                            period=period, latest_as_of=latest_as_of,
                            due_day=current_app.config["KPI_DUE_DAY"],
                            calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None), status
+
+
+def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) -> None:
+    """Put what was typed into the quick form, and its errors on the quick form's two fields: the one text
+    box stands for the comment and the difficulty; anything else (a hidden field, a choice) is about the
+    status. The fields are named with the item for the summary at the top, as the page has many cards."""
+    quick.to_state.label.text = gettext("Nhiệm vụ %(ref)s, trạng thái", ref=reference)
+    quick.comment.label.text = gettext("Nhiệm vụ %(ref)s, nội dung cập nhật", ref=reference)
+    quick.to_state.data = submitted.to_state.data
+    quick.comment.data = submitted.comment.data or submitted.difficulty.data
+    quick.version.data = submitted.version.data
+    text_errors, state_errors = [], []
+    for field in submitted:
+        (text_errors if field.short_name in ("comment", "difficulty", "proposal") else state_errors).extend(field.errors)
+    state_errors.extend(submitted.form_errors)
+    quick.comment.errors = text_errors
+    quick.to_state.errors = state_errors
 
 
 @bp.post("/units/<code>/figures")
