@@ -57,3 +57,33 @@ def test_no_page_is_wider_than_a_phone_for_any_account(seeded, live_server, chro
         context.close()
     assert all(opened.values()), opened
     assert not too_wide, "pages wider than 375 px:\n" + "\n".join(too_wide)
+
+
+# The tables whose deadline, status and attainment must be read on a phone without scrolling the table's
+# own box sideways: a selector per page, each naming the tables that hold those columns.
+WHOLE_TABLES = [
+    ("viewer", "/plans/{plan_id}", ".table-scroll"),
+    ("head_cda", "/units/CDA", "#phoi-hop ~ .table-scroll, .kpi-table"),
+    ("monitor", "/monitoring", "#monitoring-list"),
+]
+
+
+def test_the_deadline_status_and_attainment_columns_fit_a_phone_without_an_inner_scroll(seeded, live_server,
+                                                                                          chromium):
+    with seeded.app_context():
+        plan_id = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2").plan_id
+    hidden = []
+    for who, path, selector in WHOLE_TABLES:
+        context = chromium.new_context(locale="vi-VN", viewport=PHONE)
+        page = context.new_page()
+        sign_in(page, live_server, who)
+        path = path.format(plan_id=plan_id)
+        page.goto(live_server + path)
+        boxes = page.eval_on_selector_all(
+            selector, "els => els.map(el => el.closest('.table-scroll') || el)"
+                      ".map(box => [box.scrollWidth, box.clientWidth, box.getBoundingClientRect().right])")
+        assert boxes, f"{who} {path}: no table matches {selector}"
+        hidden += [f"{who} {path}: table {scroll} px wide in a {client} px box, right edge at {right:.0f} px"
+                   for scroll, client, right in boxes if scroll > client or right > PHONE["width"]]
+        context.close()
+    assert not hidden, "\n".join(hidden)
