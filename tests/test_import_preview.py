@@ -594,7 +594,7 @@ def test_the_plan_page_shows_the_issuer_and_kpi_targets_and_the_item_page_its_no
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "Cơ quan ban hành: Thủ tướng Chính phủ." in page
     assert "Các chỉ tiêu của kế hoạch" in page and "Tỉ lệ dịch vụ công trực tuyến toàn trình" in page
-    assert "<td>tối thiểu 40%</td>" in page and "Giai đoạn 2025-2027" in page and "31/12/2027" in page
+    assert ">tối thiểu 40%</td>" in page and "Giai đoạn 2025-2027" in page and "31/12/2027" in page
     assert '<th scope="rowgroup" colspan="6">Phụ lục II</th>' in page
     item = client.get(f"/items/{item_id}").get_data(as_text=True)
     assert "<dt>Tình trạng</dt><dd class=\"task\">Đang thực hiện</dd>" in item
