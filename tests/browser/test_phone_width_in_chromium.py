@@ -2,10 +2,14 @@
 screen (a table may scroll inside its own box, but the page itself never scrolls sideways)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import ActionItem, Unit
+from tracker.models import ActionItem, Unit, User
+from tracker.password_resets import issue_link
 
 from .conftest import sign_in
 
@@ -25,7 +29,11 @@ def page_paths(app) -> list[str]:
 
         item = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2")
         unit = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
-        values = {"plan_id": item.plan_id, "item_id": item.id, "code": unit.code, "unit_id": unit.id}
+        # A live password-reset link (its page is open to anyone who holds it); nobody's password changes.
+        someone = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+        token = issue_link(someone, now=utcnow(), lifetime=timedelta(hours=1))
+        db.session.commit()
+        values = {"plan_id": item.plan_id, "item_id": item.id, "code": unit.code, "unit_id": unit.id, "token": token}
         paths = set()
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api/"):
