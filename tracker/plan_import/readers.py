@@ -13,9 +13,7 @@ def read_document(data: bytes, filename: str, *, number: str | None = None) -> P
     """Read a plan document. Only a file that cannot be read, or in which no item, target or group is
     found, is refused (PlanImportError naming the place); every row or paragraph that looks like part of
     the plan but is not understood is listed in doc.not_understood instead."""
-    if not data.strip():
-        raise PlanImportError("tệp rỗng.")
-    blocks = read_blocks(data, filename)
+    blocks = read_blocks(data, filename)  # refuses an empty or unreadable file, naming the place
     doc = PlanDocument()
     read_metadata(blocks, doc)
     if number:
