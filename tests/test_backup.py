@@ -30,8 +30,8 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.figures import record_figures
 from tracker.models import (
-    Assignment, AssignmentEvent, EvidenceFile, ItemComment, PlanTarget, Setting, TargetMilestone, Unit, UnitGroup,
-    User,
+    Assignment, AssignmentEvent, CollectiveMapping, EvidenceFile, ItemComment, ItemEvent, PlanTarget, PlanVersion,
+    Setting, TargetMilestone, Unit, UnitGroup, User,
 )
 from tracker.password_resets import request_reset
 from tracker.rules.kpi import Counts
@@ -108,6 +108,14 @@ def fill(app) -> None:
                                   indicator="Tỉ lệ hồ sơ trực tuyến", value_text="tối thiểu 40%", unit_of_measure="%",
                                   lead_text="Vụ Pháp chế", period="Năm 2023", due_on=date(2023, 12, 31)))
         vpc.item.notes = {"Kinh phí": "Ngân sách nhà nước", "Ghi chú": ""}
+        # A collective an admin mapped, a version of the plan, and an edit of an item in that version.
+        db.session.add(CollectiveMapping(written="Các Cục", folded_name="cac cuc", level="Cục",
+                                         units=[db.session.get(Unit, cbqtg.unit_id)]))
+        version = PlanVersion(plan_id=vpc.item.plan_id, number=1, kind="edit", created_at=nine,
+                              created_by_id=admin.id, note="Sửa thời hạn", snapshot={"items": []})
+        db.session.add(version)
+        db.session.add(ItemEvent(item_id=vpc.item_id, version=version, actor_id=admin.id, at=nine, kind="changed",
+                                 changes=[{"field": "deadline", "old": "Tháng 8/2023", "new": "Tháng 10/2023"}]))
         # A "Quên mật khẩu?" request: its rate-limit row, a one-time link, and its email in the outbox.
         request_reset("head_vpc@example.org", address="203.0.113.9", now=nine, today=date(2023, 9, 10),
                       base_url="http://127.0.0.1")

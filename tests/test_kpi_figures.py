@@ -121,7 +121,7 @@ def test_the_unit_page_form_records_figures(seeded, login_as, client):
     assert "Đã ghi nhận số liệu của Cục Bản quyền tác giả tính đến ngày 01/09/2023." in page
     with seeded.app_context():
         report = db.session.scalar(select(KpiReport))
-        assert (report.source, report.reported_by.email, report.dossiers_online) == ("form", "head_cbqtg@example.org", 134)
+        assert (report.source, report.reported_by.email, report.figures["dossiers_online"]) == ("form", "head_cbqtg@example.org", 134)
 
 
 def test_inconsistent_counts_are_refused_by_the_form_naming_both_figures(seeded, login_as, client):
@@ -151,7 +151,7 @@ def test_a_correction_for_the_same_date_supersedes_and_keeps_the_earlier_report(
     figures_form(client, "CBQTG", {**EXAMPLE, "dossiers_online": 150}, as_of="2023-05-15")
     with seeded.app_context():
         rows = list(db.session.scalars(select(KpiReport).order_by(KpiReport.id)))
-        assert [(r.dossiers_online, r.is_current) for r in rows] == [(134, False), (150, True)]
+        assert [(r.figures["dossiers_online"], r.is_current) for r in rows] == [(134, False), (150, True)]
     assert kpi_json(runner, "CBQTG")[0]["indicators"][2]["numerator"] == 150
 
 

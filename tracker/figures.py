@@ -25,7 +25,7 @@ class FiguresRefused(Exception):
 
 
 def counts_of(report: KpiReport) -> Counts:
-    return Counts(**{name: getattr(report, name) for name in FIELDS})
+    return Counts(**{name: report.figures[name] for name in FIELDS})
 
 
 def record_figures(unit: Unit, counts: Counts, *, as_of: date, today: date, now: datetime,
@@ -42,7 +42,7 @@ def record_figures(unit: Unit, counts: Counts, *, as_of: date, today: date, now:
         .values(is_current=False)
     )
     report = KpiReport(unit_id=unit.id, as_of=as_of, is_current=True, reported_by=reporter, reported_at=now,
-                       source=source, **{name: getattr(counts, name) for name in FIELDS})
+                       source=source, figures={name: getattr(counts, name) for name in FIELDS})
     db.session.add(report)
     db.session.flush()
     return report

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import json
 import math
 import random
 import secrets
@@ -34,6 +35,7 @@ from .models import (
 )
 from .plan_import.upsert import _RATIO_WORDS
 from .rules.deadlines import YEARLY, parse_deadline
+from .rules.kpi import FIELDS, RATIO_KEYS
 from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, occurrence_due, occurrence_years
 from .rules.names import APPENDIX1, collective_kind, fold_name
 from .rules.targets import parse_target
@@ -696,9 +698,10 @@ class _Builder:
                     "Kế hoạch cải cách hành chính {s} năm {y}"))
             title = title.format(s=plan.scope_label, y=plan.year, e=plan.end_year)
             source = "ke-hoach-" + plan.number.replace("/", "-").replace("Đ", "D").lower() + ".docx"
-            rows.append((plan.id, plan.number, title, plan.issued, plan.year, plan.end_year, source, plan.imported))
+            rows.append((plan.id, plan.number, title, plan.issued, plan.year, plan.end_year, source, plan.imported,
+                         "dvctt_1872"))
         self.report.plans = w.insert(Plan.__table__, ("id", "number", "title", "issued_on", "year", "end_year",
-                                                      "source_name", "imported_at"), rows)
+                                                      "source_name", "imported_at", "kpi_scheme"), rows)
 
     def write_appendix1(self, w: _Writer, plans: list[_PlanInfo]) -> None:
         rng = self.rng("appendix1")
@@ -712,7 +715,8 @@ class _Builder:
             for number, name in enumerate(INDICATOR_NAMES, start=1):
                 folded = name.casefold()
                 ratio = next((key for key, words in _RATIO_WORDS if words in folded), None)
-                indicators.append((indicator_id, plan.id, number, name, ratio))
+                numerator, denominator = RATIO_KEYS[number]
+                indicators.append((indicator_id, plan.id, number, name, ratio, "ratio", numerator, denominator))
                 ids.append(indicator_id)
                 indicator_id += 1
             size = len(plan.members)
@@ -735,7 +739,8 @@ class _Builder:
                                     parsed.note, parsed.text))
                     target_id += 1
                 group_id += 1
-        w.insert(Indicator.__table__, ("id", "plan_id", "number", "name", "ratio"), indicators)
+        w.insert(Indicator.__table__, ("id", "plan_id", "number", "name", "ratio", "kind", "numerator_key",
+                                       "denominator_key"), indicators)
         self.report.unit_groups = w.insert(UnitGroup.__table__, ("id", "plan_id", "number", "name", "declared_size"),
                                            groups)
         w.insert(UnitGroupMember.__table__, ("id", "group_id", "position", "written", "unit_id"), members)
@@ -1175,9 +1180,7 @@ class _Builder:
         rng = self.rng("kpi")
         month_ends = self.month_ends
         report_id = w.first_id(KpiReport.__table__)
-        columns = ("id", "unit_id", "as_of", "procedures_total", "full_online_eligible", "full_online_provided",
-                   "partial_online_accepting", "procedures_with_dossiers", "procedures_with_online_dossiers",
-                   "dossiers_total", "dossiers_online", "is_current", "reported_by_id", "reported_at", "source")
+        columns = ("id", "unit_id", "as_of", "figures", "is_current", "reported_by_id", "reported_at", "source")
         scale = {"ministry": (0, 60, 20, 1500), "department": (8, 180, 50, 2000),
                  "district": (80, 260, 200, 3000), "commune": (30, 110, 20, 400)}
 
@@ -1213,8 +1216,11 @@ class _Builder:
                     online = min(dossiers, max(online_procedures, round(dossiers * min(0.98, online_share))))
                     online_share += growth
                     report_day = min(as_of.toordinal() + rng.randint(1, 6), max(as_of.toordinal(), self.today_o - 1))
-                    yield (report_id, unit.id, as_of, total, eligible, provided, partial, with_dossiers,
-                           online_procedures, dossiers, online, True, actors[rng.randrange(len(actors))],
+                    figures = dict(zip(FIELDS, (total, eligible, provided, partial, with_dossiers,
+                                                online_procedures, dossiers, online)))
+                    # COPY takes the JSON as text; SQLite's JSON type serialises the dict itself.
+                    yield (report_id, unit.id, as_of, json.dumps(figures) if w.is_postgres else figures, True,
+                           actors[rng.randrange(len(actors))],
                            self.at(report_day, rng.randint(480, 1050)), "demo")
                     report_id += 1
 

@@ -3,11 +3,13 @@ from .emails import OutboxMessage, Setting, SweepRun
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection, PlanTarget
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
-from .units import Unit, UnitAlias
+from .units import CollectiveMapping, CollectiveMappingUnit, Unit, UnitAlias
 from .users import ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, User
+from .versions import ItemEvent, PlanVersion
 
 __all__ = [
-    "ActionItem", "ApiToken", "Assignment", "AssignmentEvent", "EvidenceFile", "Indicator", "ItemComment", "ItemUnit",
-    "KpiReport", "LoginAttempt", "OutboxMessage", "PasswordResetRequest", "PasswordResetToken", "Plan", "PlanSection", "PlanTarget", "Setting", "SweepRun", "Target",
-    "TargetMilestone", "Unit", "UnitAlias", "UnitGroup", "UnitGroupMember", "User",
+    "ActionItem", "ApiToken", "Assignment", "AssignmentEvent", "CollectiveMapping", "CollectiveMappingUnit",
+    "EvidenceFile", "Indicator", "ItemComment", "ItemEvent", "ItemUnit", "KpiReport", "LoginAttempt", "OutboxMessage",
+    "PasswordResetRequest", "PasswordResetToken", "Plan", "PlanSection", "PlanTarget", "PlanVersion", "Setting",
+    "SweepRun", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup", "UnitGroupMember", "User",
 ]

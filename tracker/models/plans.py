@@ -30,6 +30,9 @@ class Plan(db.Model):
     end_year: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Which indicators its units report (models.kpi.KPI_SCHEMES): "dvctt_1872" is Decision 1872's built-in
+    # definition; "plan" means the plan's own Indicator rows.
+    kpi_scheme: Mapped[str] = mapped_column(String(40), default="plan", server_default="plan")
 
     sections: Mapped[list[PlanSection]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanSection.position"
@@ -84,6 +87,10 @@ class ActionItem(db.Model):
     # The document's columns or labels the importer keeps without reading them ("Kinh phí", "Ghi chú" …):
     # heading as written → value, in the document's order.
     notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Set when the item is cancelled ("bãi bỏ") by an admin or an amending decision: it leaves lists and
+    # reminders, its assignments become inactive, and its history stays.
+    cancelled_on: Mapped[date | None]
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     plan: Mapped[Plan] = relationship(back_populates="items")
     section: Mapped[PlanSection] = relationship(back_populates="items")

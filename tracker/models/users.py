@@ -30,6 +30,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A unit head or focal officer with an account chooses whether the unit's reminder emails reach them.
+    receives_reminders: Mapped[bool] = mapped_column(default=True, server_default="1")
     # Part of the session cookie's identity: changing it (logout everywhere, password change,
     # disabling) ends every session of the user at once.
     session_token: Mapped[str] = mapped_column(String(64))

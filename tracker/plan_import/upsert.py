@@ -18,6 +18,7 @@ from ..models import (
     UnitGroupMember,
 )
 from ..rules.deadlines import YEARLY, Deadline, parse_deadline
+from ..rules.kpi import RATIO_KEYS
 from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, shared_head_members, split_names
 from ..rules.targets import parse_target
@@ -412,13 +413,18 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
         folded = name.casefold()
         ratio = next((key for key, words in _RATIO_WORDS if words in folded), None)
         indicator = indicators.get(number)
+        numerator, denominator = RATIO_KEYS.get(number, ("", ""))
         if indicator is None:
-            indicator = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio)
+            indicator = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio, kind="ratio",
+                                  numerator_key=numerator, denominator_key=denominator)
             db.session.add(indicator)
             report._created(f"chỉ tiêu ({number})")
         elif changed := _assign(indicator, {"name": name, "ratio": ratio}, quiet=("ratio",)):  # read from the name
             report._updated(f"chỉ tiêu ({number})", changed)
         by_number[number] = indicator
+    if doc.indicators:
+        # Appendix 1's group table is Decision 1872's shape: its units report the built-in eight counts.
+        plan.kpi_scheme = "dvctt_1872"
     db.session.flush()
 
     groups = {

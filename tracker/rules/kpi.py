@@ -30,6 +30,12 @@ FIELD_LABELS = {
     "dossiers_total": "Tổng số hồ sơ TTHC phát sinh",
     "dossiers_online": "Số hồ sơ phát sinh trực tuyến",
 }
+# Decision 1872's three ratios by number (as Appendix 1 numbers them): the counts each one divides.
+RATIO_KEYS = {
+    1: ("full_online_provided", "full_online_eligible"),
+    2: ("procedures_with_online_dossiers", "procedures_with_dossiers"),
+    3: ("dossiers_online", "dossiers_total"),
+}
 
 # The largest count a report may hold: the database column is a 32-bit integer, and no unit
 # handles anywhere near two billion dossiers, so a bigger figure is a typing slip.
