@@ -46,7 +46,7 @@ class StatusForm(FlaskForm):
     document_date = DateField(_l("Ngày ban hành văn bản"), validators=[Optional()])
     document_title = StringField(_l("Trích yếu / tên văn bản"), validators=[Optional(), Length(max=1000)])
     completed_on = DateField(_l("Ngày hoàn thành"), validators=[Optional()])
-    evidence = FileField(_l("Tệp kết quả (PDF, Word, Excel, ảnh; tối đa 20 MB)"))
+    evidence = FileField(_l("Tệp đính kèm: văn bản kết quả hoặc báo cáo (PDF, Word, Excel, ảnh; tối đa 20 MB)"))
     reason = TextAreaField(_l("Lý do mở lại"), validators=[Optional(), Length(max=5000)])
 
 

@@ -78,7 +78,7 @@ STATE_TABLE = [
     pair(BLOCKED, NOT_STARTED, False, "move"),
     pair(BLOCKED, IN_PROGRESS, True, "move"),
     pair(BLOCKED, BLOCKED, True, "progress"),
-    pair(BLOCKED, DONE, False, "move"),
+    pair(BLOCKED, DONE, True, "move"),
     pair(DONE, NOT_STARTED, False, "move"),
     pair(DONE, IN_PROGRESS, True, "reopen"),
     pair(DONE, BLOCKED, False, "move"),
@@ -117,10 +117,10 @@ def test_refused_move_names_both_states_by_label(current, to_state):
     }
 
 
-def test_blocked_to_done_says_to_go_back_to_in_progress_first():
-    assert problems_of(BLOCKED, complete_change(DONE)) == {
-        "": "Không thể chuyển từ “Gặp vướng mắc” sang “Hoàn thành”: hãy chuyển về “Đang thực hiện” trước."
-    }
+def test_blocked_goes_straight_to_done_with_its_evidence_and_not_without():
+    assert problems_of(BLOCKED, complete_change(DONE)) == {}
+    assert set(problems_of(BLOCKED, Change(DONE))) == {"completed_on", "document_number", "document_date",
+                                                       "document_title"}
 
 
 def test_done_refuses_a_progress_report():
@@ -141,7 +141,7 @@ def test_unknown_state_names_are_refused(current, to_state):
 
 
 def test_refused_transition_lists_no_field_problems():
-    assert set(problems_of(BLOCKED, Change(DONE))) == {""}
+    assert set(problems_of(DONE, Change(BLOCKED))) == {""}
 
 
 # --- to done: evidence ---------------------------------------------------------------------------
@@ -259,11 +259,18 @@ def test_reopen_needs_permission_and_a_reason(is_reopen_allowed, reason, expecte
 @pytest.mark.parametrize("state", [NOT_STARTED, IN_PROGRESS, BLOCKED])
 @pytest.mark.parametrize("comment, expected", [
     pytest.param("Đã hoàn thành 60% khối lượng.", {}, id="with-comment"),
-    pytest.param("", {"comment": "Hãy ghi nội dung báo cáo tiến độ."}, id="without-comment"),
-    pytest.param(" \n ", {"comment": "Hãy ghi nội dung báo cáo tiến độ."}, id="blank-comment"),
+    pytest.param("", {"comment": "Hãy ghi nội dung báo cáo tiến độ hoặc đính kèm tệp báo cáo."},
+                 id="without-comment"),
+    pytest.param(" \n ", {"comment": "Hãy ghi nội dung báo cáo tiến độ hoặc đính kèm tệp báo cáo."},
+                 id="blank-comment"),
 ])
 def test_progress_report_requires_a_comment(state, comment, expected):
     assert problems_of(state, Change(state, comment=comment)) == expected
+
+
+@pytest.mark.parametrize("state", [NOT_STARTED, IN_PROGRESS, BLOCKED])
+def test_a_file_alone_is_a_progress_report(state):
+    assert problems_of(state, Change(state, evidence=Evidence(has_file=True))) == {}
 
 
 def test_move_needs_no_comment():
@@ -453,7 +460,7 @@ def test_report_period_can_be_shortened():
     [
         (NOT_STARTED, [IN_PROGRESS, BLOCKED, DONE]),
         (IN_PROGRESS, [BLOCKED, DONE]),
-        (BLOCKED, [IN_PROGRESS]),
+        (BLOCKED, [IN_PROGRESS, DONE]),
         (DONE, []),
     ],
 )

@@ -25,6 +25,8 @@ _MOVES = frozenset({
     (IN_PROGRESS, BLOCKED),
     (IN_PROGRESS, DONE),
     (BLOCKED, IN_PROGRESS),
+    # A difficulty that resolves itself with the result: done straight away, with its evidence.
+    (BLOCKED, DONE),
 })
 
 DONE_ON_TIME, DONE_LATE = "done_on_time", "done_late"
@@ -108,11 +110,8 @@ def transition_kind(current: str, to_state: str) -> str:
 
 
 def _refused_move(current: str, to_state: str) -> str:
-    """Why a move between two states is not allowed, with the way round it when there is one."""
-    text = f"Không thể chuyển từ {_quoted(current)} sang {_quoted(to_state)}"
-    if (current, to_state) == (BLOCKED, DONE):
-        return f"{text}: hãy chuyển về {_quoted(IN_PROGRESS)} trước."
-    return f"{text}."
+    """Why a move between two states is not allowed."""
+    return f"Không thể chuyển từ {_quoted(current)} sang {_quoted(to_state)}."
 
 
 def _transition_problem(current: str, change: Change, is_reopen_allowed: bool) -> str | None:
@@ -175,8 +174,9 @@ def check_change(current: str, change: Change, *, is_reopen_allowed: bool, today
     problems: dict[str, str] = {}
     kind = transition_kind(current, change.to_state)
     if kind == PROGRESS:
-        if _is_blank(change.comment):
-            problems["comment"] = "Hãy ghi nội dung báo cáo tiến độ."
+        # A progress report is its text, or a file (a report sent as a document) with or without text.
+        if _is_blank(change.comment) and not change.evidence.has_file:
+            problems["comment"] = "Hãy ghi nội dung báo cáo tiến độ hoặc đính kèm tệp báo cáo."
     elif kind == REOPEN:
         if _is_blank(change.reason):
             problems["reason"] = "Hãy ghi lý do mở lại nhiệm vụ đã hoàn thành."

@@ -121,9 +121,9 @@ def update_status(assignment_id: int):
         return _refused(assignment, form, back=back)
     comment = form.comment.data or ""
     difficulty = form.difficulty.data or ""
-    if back and form.to_state.data == "blocked" and assignment.status != "blocked" and not difficulty:
+    if form.to_state.data == "blocked" and assignment.status != "blocked" and not difficulty:
         # The unit page's quick form has one text box: moving into "blocked", it says what the difficulty is;
-        # keeping "blocked", it is a progress report like any other.
+        # keeping "blocked", it is a progress report like any other. The item page accepts the same.
         difficulty, comment = comment, ""
     change = Change(
         to_state=form.to_state.data, comment=comment, difficulty=difficulty,
