@@ -2,6 +2,7 @@
 embedded default; SMTP). A failure says whether trying again later can help."""
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from .models import OutboxMessage
 
+log = logging.getLogger(__name__)
 
 # Python's header folding drops the space between two encoded words ("chế: 1" arrives as "chế:1");
 # lines up to RFC 5322's 998 characters keep a Vietnamese subject in one piece.
@@ -57,7 +59,8 @@ class FileBackend:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = email["Message-ID"].strip("<>").split("@")[0] + ".eml"
         (self.folder / name).write_bytes(email.as_bytes())
-        return f"written to {self.folder / name}"
+        # The email log shows this reply: the file's name, not the server's folders.
+        return f"Đã ghi tệp {name} vào thư mục thư."
 
 
 @dataclass
@@ -85,17 +88,21 @@ class SmtpBackend:
                     client.login(self.username, self.password)
                 refused = client.send_message(email)
         except smtplib.SMTPResponseException as exc:
-            reply = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"
+            text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+            reply = f"Máy chủ thư từ chối, mã {exc.smtp_code} ({text})"
             raise DeliveryError(reply, permanent=500 <= exc.smtp_code < 600) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            reply = "; ".join(f"{who}: {code} {text!r}" for who, (code, text) in exc.recipients.items())
+            reply = "Máy chủ thư từ chối người nhận: " + "; ".join(
+                f"{who} (mã {code})" for who, (code, _text) in exc.recipients.items())
             raise DeliveryError(reply, permanent=all(500 <= c < 600 for c in codes)) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+            log.warning("SMTP server %s:%s not reached: %s: %s", self.host, self.port, type(exc).__name__, exc)
+            raise DeliveryError(f"Không kết nối được máy chủ thư {self.host}:{self.port}; sẽ thử lại.",
+                                permanent=False) from exc
         if refused:
-            return "accepted, but refused for: " + ", ".join(refused)
-        return "250 accepted"
+            return "Máy chủ thư đã nhận, nhưng từ chối các địa chỉ: " + ", ".join(refused)
+        return "Máy chủ thư đã nhận thư (mã 250)."
 
 
 def backend_from_config(config: dict) -> Backend:

@@ -1,6 +1,7 @@
 """HTTP only: one blueprint per audience, plus the filters every template uses."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -13,7 +14,7 @@ from ..clock import today
 from ..figures import counts_of
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.kpi import ratios, round_percent
-from .labels import label
+from .labels import EMAIL_KIND_LABELS, label
 
 
 def format_date(value: date | None) -> str:
@@ -86,6 +87,19 @@ def trend(history: list, number: int) -> list[tuple[date, Fraction | None]]:
 # The outbox's states as people read them (marked for translation in views.labels).
 EMAIL_STATUS_LABELS = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}
 
+# Replies recorded before they were worded in Vietnamese: "written to /srv/…/x.eml", "250 accepted".
+_FILE_REPLY_RE = re.compile(r"^written to (?:.*/)?([^/]+)$")
+
+
+def email_reply(reply: str) -> str:
+    """A delivery reply as the email log shows it: in Vietnamese, without the server's folders."""
+    match = _FILE_REPLY_RE.match(reply)
+    if match:
+        return gettext("Đã ghi tệp %(name)s vào thư mục thư.", name=match.group(1))
+    if reply == "250 accepted":
+        return gettext("Máy chủ thư đã nhận thư (mã 250).")
+    return reply
+
 
 def register_views(app: Flask) -> None:
     from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
@@ -119,6 +133,8 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(trend, "trend")
     app.add_template_filter(format_percent_fraction, "ratio_percent")
     app.add_template_filter(lambda status: gettext(EMAIL_STATUS_LABELS[status]), "email_status")
+    app.add_template_filter(lambda kind: gettext(EMAIL_KIND_LABELS.get(kind, kind)), "email_kind")
+    app.add_template_filter(email_reply, "email_reply")
     app.add_template_filter(lambda status: label(KPI_STATUS_LABELS[status]), "kpi_status")
 
     @app.context_processor

@@ -39,7 +39,7 @@ from ..rules.names import fold_name
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
 from ..units import UnitChanges, UnitInvalid, save_unit
 from .access import require
-from .labels import label
+from .labels import EMAIL_KIND_LABELS, label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -198,20 +198,36 @@ EMAILS_PER_PAGE = 50
 
 @bp.get("/emails")
 def emails():
-    """The email log: every message with its status, attempts, last error and text."""
+    """The email log: every message with its status, attempts, last reply and text; filtered by status,
+    unit and kind."""
     require(VIEW_EMAIL_LOG)
     status = request.args.get("status") or None
+    status = status if status in MESSAGE_STATES else None
+    kind = request.args.get("kind") or None
+    kind = kind if kind in EMAIL_KIND_LABELS else None
+    units = list(db.session.scalars(
+        select(Unit).where(Unit.id.in_(select(OutboxMessage.unit_id).distinct())).order_by(Unit.name)))
+    unit = next((u for u in units if u.code == request.args.get("unit")), None)
     page = max(request.args.get("page", 1, type=int), 1)
-    query = select(OutboxMessage)
-    if status in MESSAGE_STATES:
+    conditions = []
+    if kind is not None:
+        conditions.append(OutboxMessage.kind == kind)
+    if unit is not None:
+        conditions.append(OutboxMessage.unit_id == unit.id)
+    query = select(OutboxMessage).where(*conditions)
+    if status is not None:
         query = query.where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     messages = list(db.session.scalars(
         query.order_by(OutboxMessage.id.desc()).limit(EMAILS_PER_PAGE).offset((page - 1) * EMAILS_PER_PAGE)
         .options(selectinload(OutboxMessage.unit))))
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    # The counts beside each status follow the unit and kind chosen, so they add up to what is listed.
+    counts = dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).where(*conditions).group_by(OutboxMessage.status)).all())
+    filters = {"unit": unit.code if unit else None, "kind": kind}
     return render_template("admin/emails.html", messages=messages, status=status, page=page, total=total,
-                           per_page=EMAILS_PER_PAGE, counts=counts, states=MESSAGE_STATES, resend_form=EmptyForm())
+                           per_page=EMAILS_PER_PAGE, counts=counts, states=MESSAGE_STATES, resend_form=EmptyForm(),
+                           units=units, unit=unit, kind=kind, kinds=EMAIL_KIND_LABELS, filters=filters)
 
 
 @bp.post("/emails/<int:message_id>/resend")

@@ -26,6 +26,10 @@ _LABELS = (
     _l("Đang gửi"),
     _l("Đã gửi"),
     _l("Gửi lỗi"),
+    # EMAIL_KIND_LABELS below
+    _l("Nhắc hạn hằng ngày"),
+    _l("Đôn đốc"),
+    _l("Đặt lại mật khẩu"),
     # tracker.rules.kpi.STATUS_LABELS
     _l("Đạt"),
     _l("Chưa đạt"),
@@ -47,6 +51,9 @@ _LABELS = (
     _l("Thủ trưởng đơn vị"),
     _l("Cán bộ đầu mối"),
 )
+
+# The kinds of message in the outbox, as the email log names them.
+EMAIL_KIND_LABELS = {"daily": "Nhắc hạn hằng ngày", "urge": "Đôn đốc", "password_reset": "Đặt lại mật khẩu"}
 
 
 def label(value: str | None) -> str:
