@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+from datetime import date
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -152,3 +153,50 @@ def test_with_many_units_the_unit_filter_is_a_text_box_and_the_matrix_comes_a_pa
     assert f"{UNIT_LIST_LIMIT + 13} đơn vị" in first and "Trang sau" in first
     last = client.get(f"/monitoring/units?page={(UNIT_LIST_LIMIT + 13) // PER_PAGE + 1}").get_data(as_text=True)
     assert last.count('<tr><th scope="row">') == (UNIT_LIST_LIMIT + 13) % PER_PAGE
+
+
+def test_the_list_exports_to_xlsx_as_filtered_every_row_not_one_page(seeded, login_as, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tracker.views.monitoring import PER_PAGE
+
+    with seeded.app_context():
+        item = db.session.scalar(select(Assignment)).item
+        for n in range(PER_PAGE):
+            name = f"UBND xã Xuất Tệp {n}"
+            unit = Unit(code=f"XT{n}", name=name, folded_name=name.casefold())
+            db.session.add(unit)
+            db.session.flush()
+            db.session.add(Assignment(item_id=item.id, unit_id=unit.id, due_on=item.due_on, created_at=utcnow()))
+        db.session.commit()
+    login_as("monitor")
+    page = client.get("/monitoring?plan=1").get_data(as_text=True)
+    assert len(rows(page)) == PER_PAGE and 'href="/monitoring/export.xlsx?plan=1"' in page
+    response = client.get("/monitoring/export.xlsx?plan=1")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(BytesIO(response.data))
+    sheet = book["Phân công"]
+    table = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(table) == 12 + PER_PAGE  # every overdue assignment, past the page's 50
+    first = table[0]
+    assert first[1] == "I.1" and first[3] == "Vụ Pháp chế" and first[6] == 76  # days overdue as a number
+    assert first[4].date() == date(2023, 8, 31)  # the due date as a date, shown dd/mm/yyyy
+    assert sheet.cell(row=2, column=5).number_format == "DD/MM/YYYY"
+    assert ("Kế hoạch", "1872/QĐ-BVHTTDL") in list(book["Bộ lọc"].iter_rows(values_only=True))
+    # Filtered to one unit, the file holds that unit's rows only.
+    book = load_workbook(BytesIO(client.get("/monitoring/export.xlsx?unit=CDA").data))
+    assert [r[3] for r in book["Phân công"].iter_rows(min_row=2, values_only=True)] == ["Cục Điện ảnh"]
+
+
+def test_the_matrix_has_a_total_per_unit_and_per_class_over_every_unit(seeded, login_as, client):
+    login_as("monitor")
+    page = client.get("/monitoring/units").get_data(as_text=True)
+    matrix = page[page.index('id="matrix"'):page.index("</table>", page.index('id="matrix"'))]
+    footer = matrix[matrix.index("<tfoot>"):]
+    assert "Tổng cộng (" in footer
+    assert "Tổng cộng: 12 phân công “Quá hạn” của mọi đơn vị" in footer
+    vpc = re.search(r'<tr><th scope="row">Vụ Pháp chế</th>(.*?)</tr>', matrix, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", vpc, re.S)
+    assert re.sub(r"<[^>]+>", "", cells[-1]) == str(sum(int(re.sub(r"<[^>]+>", "", c)) for c in cells[:-1]))

@@ -52,6 +52,7 @@ TABLE = {
     "admin.unknown_unit_names": ("GET", "/admin/unknown-names", (None, A, F, F, F, F, F)),
     "monitoring.overdue":    ("GET", "/monitoring", (None, A, A, A, F, F, F)),
     "monitoring.units":      ("GET", "/monitoring/units", (None, A, A, A, F, F, F)),
+    "monitoring.export":     ("GET", "/monitoring/export.xlsx?class=overdue", (None, A, A, A, F, F, F)),
     "kpi.overview":          ("GET", "/kpi", (None, A, A, A, F, F, F)),
     "kpi.export":            ("GET", "/kpi/export.xlsx?plan={plan}", (None, A, A, A, F, F, F)),
     "kpi.template":          ("GET", "/kpi/template.xlsx", (None, A, A, A, A, A, A)),

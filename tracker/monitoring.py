@@ -2,15 +2,19 @@
 the database, and the units × class matrix — each one query, whatever the number of rows."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from openpyxl import Workbook
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
-from .rules.names import fold_name
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
+from .rules.lifecycle import STATE_LABELS, is_overdue
+from .rules.names import fold_name
+from .spreadsheets import add_sheet, put
 
 # The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
 CLASSES = ("not_started", "in_progress", "blocked", "done_on_time", "done_late", "overdue")
@@ -58,8 +62,8 @@ class Listing:
     total: int = 0
 
 
-def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
-    """One page of active assignments of a class, filtered and sorted by the database."""
+def _filtered(filters: Filters, today: date):  # type: ignore[no-untyped-def]
+    """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
     conditions = [Assignment.is_active, class_condition(filters.cls, today)]
     if filters.unit:
         # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
@@ -73,16 +77,57 @@ def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing
         conditions.append(PlanSection.number == filters.section)
     if filters.min_days:
         conditions.append(Assignment.due_on <= date.fromordinal(today.toordinal() - filters.min_days))
-    base = select(Assignment).join(ActionItem, Assignment.item_id == ActionItem.id).join(
+    return select(Assignment).join(ActionItem, Assignment.item_id == ActionItem.id).join(
         PlanSection, ActionItem.section_id == PlanSection.id).join(Unit, Assignment.unit_id == Unit.id).where(*conditions)
+
+
+def _with_items(query):  # type: ignore[no-untyped-def]
+    return query.options(selectinload(Assignment.unit),
+                         selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
+
+
+def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
+    """One page of active assignments of a class, filtered and sorted by the database."""
+    base = _filtered(filters, today)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = list(db.session.scalars(
+    rows = list(db.session.scalars(_with_items(
         base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
-        .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)
-        .options(selectinload(Assignment.unit),
-                 selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
-    ))
+        .limit(per_page).offset((max(filters.page, 1) - 1) * per_page))))
     return Listing(rows, total)
+
+
+def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:
+    """Every assignment the filters select, in their order (for the export): not one page, all of them."""
+    return list(db.session.scalars(_with_items(_filtered(filters, today).order_by(
+        *SORTS.get(filters.sort, SORTS["days"])))))
+
+
+EXPORT_HEADERS = ["Kế hoạch", "Nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Trạng thái",
+                  "Số ngày quá hạn", "Cập nhật lần cuối"]
+
+
+def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, str]], today: date) -> bytes:
+    """The filtered list as a workbook: one row per assignment (dates as dates, days as numbers), and a sheet
+    saying which filters made it and as of which day."""
+    book = Workbook()
+    about = book.active
+    about.title = "Bộ lọc"
+    for r, (key, value) in enumerate([("Danh sách phân công", ""), ("Tính đến ngày", today), *filters_text],
+                                     start=1):
+        put(about, r, 1, key)
+        put(about, r, 2, value)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 24, 60
+    table = []
+    for a in rows:
+        item = a.item
+        late = is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=today)
+        state = STATE_LABELS[a.status] + (f": {a.difficulty}" if a.status == "blocked" and a.difficulty else "")
+        table.append([item.plan.number, item.reference, item.task, a.unit.name, a.due_on or item.deadline_text,
+                      state, (today - a.due_on).days if late and a.due_on else None, a.updated_at])
+    add_sheet(book, "Phân công", EXPORT_HEADERS, table, [18, 10, 60, 36, 12, 22, 10, 14], formats={7: "0"})
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def matrix(*, today: date, plan: int | None = None, page: int = 1,
@@ -103,6 +148,16 @@ def matrix(*, today: date, plan: int | None = None, page: int = 1,
     rows = [(row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])})
             for row in db.session.execute(query)]
     return rows, total
+
+
+def matrix_totals(*, today: date, plan: int | None = None) -> dict[str, int]:
+    """The matrix's column totals over every unit (not one page): one query."""
+    columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
+    query = select(*columns).join(ActionItem, Assignment.item_id == ActionItem.id).where(Assignment.is_active)
+    if plan:
+        query = query.where(ActionItem.plan_id == plan)
+    row = db.session.execute(query).one()
+    return {name: int(value or 0) for name, value in zip(CLASSES, row)}
 
 
 def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:

@@ -28,6 +28,9 @@ from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, Plan
 from .rules import lifecycle
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
+from .spreadsheets import add_sheet as _sheet
+from .spreadsheets import fit_on_a4 as _fit_on_a4
+from .spreadsheets import put as _put
 
 CLASSES = (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE, lifecycle.NOT_DONE_IN_TIME, lifecycle.NOT_DONE_OVERDUE)
 BLOCKED_LABEL = "Gặp vướng mắc"
@@ -791,56 +794,6 @@ def report_docx(report: Report) -> bytes:
 
 # ---------------------------------------------------------------------------------------------------
 # .xlsx
-
-DATE_FORMAT = "DD/MM/YYYY"
-
-
-def _put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
-    """A value in a cell: text always as text (a task reading "=1+1" is not a formula), dates as dates."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, datetime):
-        value = value.date()
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-
-
-def _sheet(book, title: str, headers: list[str], rows: list[list[object]], widths: list[float], *,
-           formats: dict[int, str] | None = None, bold_last: bool = False):  # type: ignore[no-untyped-def]
-    sheet = book.create_sheet(title)
-    for column, header in enumerate(headers, start=1):
-        _put(sheet, 1, column, header)
-        sheet.cell(row=1, column=column).font = Font(bold=True)
-        sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    for r, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            _put(sheet, r, column, value)
-            cell = sheet.cell(row=r, column=column)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if formats and column in formats and isinstance(value, (int, float)):
-                cell.number_format = formats[column]
-            if bold_last and r == len(rows) + 1:
-                cell.font = Font(bold=True)
-    for column, (width, header) in enumerate(zip(widths, headers, strict=True), start=1):
-        # Wide enough for the header on one line: LibreOffice does not grow a wrapped header row's height.
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(width, len(header) + 3)
-    sheet.freeze_panes = "A2"
-    if rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    _fit_on_a4(sheet)
-    sheet.print_title_rows = "1:1"
-    return sheet
-
-
-def _fit_on_a4(sheet) -> None:  # type: ignore[no-untyped-def]
-    """Printed (or converted to PDF) landscape on A4, as wide as one page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-
 
 def report_xlsx(report: Report) -> bytes:
     """The report's tables as a workbook, one sheet per table; all text written as text."""

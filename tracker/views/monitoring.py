@@ -2,7 +2,7 @@
 paginated; the units × class matrix; units missing KPI figures; and the urge (đôn đốc) action."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,7 +14,8 @@ from ..forms import EmptyForm
 from ..mailer import backend_from_config
 from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
 from ..monitoring import (
-    CLASS_LABELS, CLASSES, SORTS, Filters, groups_of_units, list_assignments, matrix, units_missing_figures,
+    CLASS_LABELS, CLASSES, SORTS, Filters, all_assignments, assignments_xlsx, groups_of_units, list_assignments,
+    matrix, matrix_totals, units_missing_figures,
 )
 from ..outbox import dispatch
 from ..rules.kpi import last_due_period
@@ -66,6 +67,32 @@ def overdue():
     )
 
 
+@bp.get("/monitoring/export.xlsx")
+def export():
+    """The list as filtered on the page, every row of it (not one page), as a workbook."""
+    require(VIEW_MONITORING)
+    now = today()
+    filters = _filters()
+    rows = all_assignments(filters, today=now)
+    described = [(gettext("Loại"), gettext(CLASS_LABELS[filters.cls]))]
+    if filters.plan:
+        plan = db.session.get(Plan, filters.plan)
+        described.append((gettext("Kế hoạch"), plan.number if plan else str(filters.plan)))
+    if filters.unit:
+        described.append((gettext("Đơn vị"), filters.unit))
+    if filters.group:
+        group = db.session.get(UnitGroup, filters.group)
+        described.append((gettext("Nhóm"), group.name if group else str(filters.group)))
+    if filters.section:
+        described.append((gettext("Mục"), filters.section))
+    if filters.min_days:
+        described.append((gettext("Quá hạn ít nhất (ngày)"), str(filters.min_days)))
+    body = assignments_xlsx(rows, filters_text=described, today=now)
+    name = f"phan-cong-{filters.cls}-{now:%Y-%m-%d}.xlsx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.get("/monitoring/units")
 def units():
     """Each unit's assignments by class (most overdue units first, a page at a time), and the units that
@@ -77,11 +104,12 @@ def units():
     if page < 1:
         abort(400, description=gettext("Số trang phải là số nguyên dương."))
     rows, total = matrix(today=now, plan=plan, page=page, per_page=PER_PAGE)
+    totals = matrix_totals(today=now, plan=plan)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     missing = units_missing_figures(period, plan=plan)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     return render_template(
-        "monitoring/units.html", matrix=rows, total=total, page=page, per_page=PER_PAGE, plan=plan, plans=plans,
+        "monitoring/units.html", matrix=rows, totals=totals, total=total, page=page, per_page=PER_PAGE, plan=plan, plans=plans,
         classes=CLASSES, class_labels=CLASS_LABELS, missing=missing[:MISSING_SHOWN], missing_total=len(missing),
         period=period, as_of=now,
     )

@@ -1,0 +1,59 @@
+"""Writing tables to .xlsx the same way everywhere: text always as text (never run as a formula), dates as
+dates shown dd/mm/yyyy, numbers with their format, a bold header row that repeats on each printed page,
+landscape A4 one page wide."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from openpyxl.styles import Alignment, Font
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
+    """A value in a cell: text always as text (a task reading "=1+1" is not a formula), dates as dates."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, datetime):
+        value = value.date()
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+
+
+def add_sheet(book, title: str, headers: list[str], rows: list[list[object]], widths: list[float], *,
+              formats: dict[int, str] | None = None, bold_last: bool = False):  # type: ignore[no-untyped-def]
+    """A sheet of the book: the headers in bold on row 1 (frozen, filtered, printed on every page), then the
+    rows; `formats` gives a number format by column (from 1), `bold_last` bolds a totals row."""
+    sheet = book.create_sheet(title)
+    for column, header in enumerate(headers, start=1):
+        put(sheet, 1, column, header)
+        sheet.cell(row=1, column=column).font = Font(bold=True)
+        sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    for r, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            put(sheet, r, column, value)
+            cell = sheet.cell(row=r, column=column)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if formats and column in formats and isinstance(value, (int, float)):
+                cell.number_format = formats[column]
+            if bold_last and r == len(rows) + 1:
+                cell.font = Font(bold=True)
+    for column, (width, header) in enumerate(zip(widths, headers, strict=True), start=1):
+        # Wide enough for the header on one line: LibreOffice does not grow a wrapped header row's height.
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(width, len(header) + 3)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    fit_on_a4(sheet)
+    sheet.print_title_rows = "1:1"
+    return sheet
+
+
+def fit_on_a4(sheet) -> None:  # type: ignore[no-untyped-def]
+    """Printed (or converted to PDF) landscape on A4, as wide as one page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
