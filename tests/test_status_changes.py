@@ -77,3 +77,13 @@ def test_the_item_form_marks_which_part_belongs_to_which_state(seeded, client):
 def _item_id(app) -> int:
     with app.app_context():
         return find_assignment("I.2", "CDA").item_id
+
+
+def test_a_file_size_is_written_with_a_decimal_comma(seeded, client):
+    login(client, "head_cda")
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    assert post_status(client, assignment_id, version, to_state="not_started",
+                       evidence=(io.BytesIO(b"x" * 620), "bao-cao.pdf")).status_code in (302, 422)
+    page = client.get(f"/items/{_item_id(seeded)}").get_data(as_text=True)
+    if "bao-cao.pdf" in page:
+        assert "(0,6 KB)" in page and "0.6 KB" not in page

@@ -56,6 +56,14 @@ def _decimal_text(value: Decimal) -> str:
     return text if get_locale() and get_locale().language == "en" else text.replace(".", ",")
 
 
+def format_size(size: int | None) -> str:
+    """A file's size with the interface's decimal mark: "0,6 KB" under a megabyte, "1,4 MB" from one."""
+    if size is None:
+        return ""
+    unit, scale = ("KB", 1024) if size < 1024 * 1024 else ("MB", 1024 * 1024)
+    return f"{_decimal_text((Decimal(size) / scale).quantize(Decimal('0.1')))} {unit}"
+
+
 def format_ratio(value: Fraction | None) -> str:
     """An exact ratio as a percentage rounded to one decimal for display: "9,2%" (never rounded earlier)."""
     percent = round_percent(value)
@@ -126,6 +134,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
     app.add_template_filter(format_ratio, "ratio")
