@@ -2,23 +2,44 @@
 the lead units and the deadline; every save is told in words and kept as a version; only admins may edit."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from tracker.assignments import PermissionDenied
 from tracker.extensions import db
-from tracker.models import ActionItem, Assignment, ItemEvent, Plan, PlanVersion, Unit, User
+from tracker.models import (
+    ActionItem,
+    Assignment,
+    ItemEvent,
+    Plan,
+    PlanVersion,
+    Unit,
+    User,
+)
 from tracker.plan_editor import (
-    EditRefused, ItemFields, PlanFields, add_item, add_section, cancel_item, change_words, create_plan, edit_item,
-    move_item, move_section, read_deadline, rename_section, restore_item, update_plan,
+    EditRefused,
+    ItemFields,
+    PlanFields,
+    add_item,
+    add_section,
+    cancel_item,
+    change_words,
+    create_plan,
+    edit_item,
+    move_item,
+    move_section,
+    read_deadline,
+    rename_section,
+    restore_item,
+    update_plan,
 )
 
 from .conftest import csrf_token
 
-NOW = datetime(2020, 7, 20, 3, 0, tzinfo=timezone.utc)
-LATER = datetime(2020, 8, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2020, 7, 20, 3, 0, tzinfo=UTC)
+LATER = datetime(2020, 8, 1, 3, 0, tzinfo=UTC)
 
 
 def _user(who: str) -> User:
@@ -132,8 +153,8 @@ def test_a_yearly_item_gets_one_assignment_per_year_of_the_plan(seeded, admin):
     ({"lead": ["Cục Điện ảnh", "Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế"),
     ({"lead": ["Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế; bỏ Cục Điện ảnh"),
     ({"coordinating": ["Văn phòng Bộ"]}, "Đơn vị phối hợp: thêm Văn phòng Bộ"),
-    ({"task": "Nội dung mới"}, "Nội dung: “Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường điện tử” → "
-                                "“Nội dung mới”"),
+    ({"task": "Nội dung mới"}, ("Nội dung: “Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường điện tử” → "
+                                 "“Nội dung mới”")),
     ({"expected_output": "Quyết định công bố danh mục"}, "Dự kiến kết quả: “Quyết định công bố danh mục”"),
     ({"due_on": date(2020, 9, 15)}, "Hạn: “31/08/2020” → “15/09/2020 (đặt bằng tay)”"),
 ])

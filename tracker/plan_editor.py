@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from .assignments import PermissionDenied, actor_of
 from .extensions import db
-from .models import ActionItem, Assignment, ItemEvent, ItemUnit, Plan, PlanSection, Unit, User
+from .models import (
+    ActionItem,
+    Assignment,
+    ItemEvent,
+    ItemUnit,
+    Plan,
+    PlanSection,
+    Unit,
+    User,
+)
 from .models.units import CollectiveMapping
 from .plan_versions import record_version
 from .rules.deadlines import YEARLY, Deadline, parse_deadline

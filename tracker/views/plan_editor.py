@@ -2,14 +2,30 @@
 move, cancel and restore items, and the live reading of a deadline text."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import DateField, FieldList, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..clock import today, utcnow
@@ -17,8 +33,20 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import ActionItem, ItemUnit, Plan, PlanSection, Unit
 from ..plan_editor import (
-    EditRefused, ItemFields, PlanFields, add_item, add_section, cancel_item, create_plan, edit_item, move_item,
-    move_section, read_deadline, rename_section, restore_item, update_plan,
+    EditRefused,
+    ItemFields,
+    PlanFields,
+    add_item,
+    add_section,
+    cancel_item,
+    create_plan,
+    edit_item,
+    move_item,
+    move_section,
+    read_deadline,
+    rename_section,
+    restore_item,
+    update_plan,
 )
 from ..rules.permissions import MANAGE_SETTINGS
 from .access import require
