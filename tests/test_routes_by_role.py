@@ -83,6 +83,17 @@ TABLE = {
     "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
     "auth.create_api_token": ("POST", "/account/tokens", (None, A, A, A, A, A, A)),
     "auth.revoke_api_token": ("POST", "/account/tokens/{token}/revoke", (None, A, A, A, A, A, A)),
+    # issue 12: plan editor
+    "plan_editor.new_plan":          ("GET", "/plans/new", (None, A, F, F, F, F, F)),
+    "plan_editor.edit_plan":         ("GET", "/plans/{plan}/edit", (None, A, F, F, F, F, F)),
+    "plan_editor.sections":          ("GET", "/plans/{plan}/sections", (None, A, F, F, F, F, F)),
+    "plan_editor.move_plan_section": ("POST", "/plans/{plan}/sections/move", (None, A, F, F, F, F, F)),
+    "plan_editor.new_item":          ("GET", "/plans/{plan}/items/new", (None, A, F, F, F, F, F)),
+    "plan_editor.edit_item_page":    ("GET", "/items/{item}/edit", (None, A, F, F, F, F, F)),
+    "plan_editor.move_plan_item":    ("POST", "/items/{item}/move", (None, A, F, F, F, F, F)),
+    "plan_editor.cancel_plan_item":  ("GET", "/items/{item}/cancel", (None, A, F, F, F, F, F)),
+    "plan_editor.restore_plan_item": ("POST", "/items/{item}/restore", (None, A, F, F, F, F, F)),
+    "plan_editor.deadline_reading":  ("GET", "/plans/{plan}/deadline-reading?text=Th%C3%A1ng%208", (None, A, F, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),

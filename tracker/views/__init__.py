@@ -121,6 +121,7 @@ def register_views(app: Flask) -> None:
     from .items import bp as items_bp
     from .kpi import bp as kpi_bp
     from .monitoring import bp as monitoring_bp
+    from .plan_editor import bp as plan_editor_bp
     from .plans import bp as plans_bp
     from .reports import bp as reports_bp
     from .security import register_security
@@ -131,6 +132,7 @@ def register_views(app: Flask) -> None:
     for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp,
                       health_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(plan_editor_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")

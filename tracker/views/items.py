@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,7 +16,8 @@ from ..clock import today, utcnow
 from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
 from ..forms import CommentForm, StatusForm
-from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemUnit
+from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemEvent, ItemUnit
+from ..plan_editor import change_words
 from ..rules.lifecycle import DONE, Change, Evidence, TransitionRefused, next_states
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
@@ -23,6 +25,13 @@ from .access import allowed, require
 from .units import render_unit
 
 bp = Blueprint("items", __name__)
+
+# What the item's history calls each changed field (tracker.plan_editor.FIELD_WORDS, marked for translation).
+ITEM_FIELD_WORDS = {
+    "task": _l("Nội dung"), "lead": _l("Đơn vị chủ trì"), "coordinating": _l("Đơn vị phối hợp"),
+    "expected_output": _l("Dự kiến kết quả"), "deadline_text": _l("Thời hạn"), "due_on": _l("Hạn"),
+    "section": _l("Mục"), "position": _l("Thứ tự"),
+}
 
 
 def _load_item(item_id: int) -> ActionItem:
@@ -85,9 +94,16 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
     comments = list(db.session.scalars(
         select(ItemComment).where(ItemComment.item_id == item.id).options(selectinload(ItemComment.author))
     ))
+    # The item's own history (edits, cancellation), each change in words, beside its assignments' history.
+    item_events = list(db.session.scalars(
+        select(ItemEvent).where(ItemEvent.item_id == item.id).options(
+            selectinload(ItemEvent.actor), selectinload(ItemEvent.version))
+    ))
     timeline = sorted(
         [("event", e.at, e, a) for a in item.assignments for e in a.events]
-        + [("comment", c.at, c, None) for c in comments],
+        + [("comment", c.at, c, None) for c in comments]
+        + [("item_event", e.at, e, [change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", ""))))
+                                    for c in e.changes]) for e in item_events],
         key=lambda entry: entry[1], reverse=True,
     )
     can_comment = allowed(COMMENT_ITEM, units=_involved_units(item))
