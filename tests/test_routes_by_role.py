@@ -82,6 +82,10 @@ TABLE = {
     "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
     "auth.create_api_token": ("POST", "/account/tokens", (None, A, A, A, A, A, A)),
     "auth.revoke_api_token": ("POST", "/account/tokens/{token}/revoke", (None, A, A, A, A, A, A)),
+    # issue 12: units
+    "admin.import_units":    ("GET", "/admin/units/import", (None, A, F, F, F, F, F)),
+    "admin.confirm_units_import": ("POST", "/admin/units/import/confirm", (None, A, F, F, F, F, F)),
+    "admin.units_template":  ("GET", "/admin/units/template.xlsx", (None, A, F, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
