@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Unit
-from tracker.units_import import UnitFileError, load_unit_file, plan_unit_file, read_unit_file
+from tracker.units_import import (
+    UnitFileError,
+    load_unit_file,
+    plan_unit_file,
+    read_unit_file,
+)
 
 from .conftest import csrf_token, make_user
 
@@ -117,9 +122,8 @@ def test_each_bad_cell_is_named_by_row_and_column_and_nothing_is_saved(app, row,
 
 def test_every_bad_row_is_told_at_once(app):
     rows = [HEADINGS, ["A", "Sở A", "", "x", "", ""], GOOD[1], ["", "", "", "", "y", ""]]
-    with app.app_context():
-        with pytest.raises(UnitFileError) as caught:
-            read_unit_file(csv_bytes(rows), "f.csv")
+    with app.app_context(), pytest.raises(UnitFileError) as caught:
+        read_unit_file(csv_bytes(rows), "f.csv")
     assert [e.split(":")[0] for e in caught.value.errors] == [
         "Dòng 2, cột “Mã đơn vị”", "Dòng 2, cột “Email trưởng đơn vị”", "Dòng 4, cột “Tên đơn vị”",
         "Dòng 4, cột “Email cán bộ đầu mối”"]
