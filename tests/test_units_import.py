@@ -230,3 +230,18 @@ def test_the_template_downloads_with_the_directory_and_loads_back_unchanged(seed
     with seeded.app_context():
         changes = plan_unit_file(read_unit_file(response.data, f"mau.{suffix}"))
     assert changes and all(c.action == "same" for c in changes)
+
+
+def test_an_admin_sets_a_units_level_on_its_page_and_the_directory_filters_by_it(seeded, login_as, client):
+    login_as("admin")
+    with seeded.app_context():
+        vpc = db.session.scalar(select(Unit).where(Unit.code == "VPC"))
+    token = csrf_token(client, f"/admin/units/{vpc.id}")
+    saved = client.post(f"/admin/units/{vpc.id}", data={"csrf_token": token, "code": "VPC", "name": "Vụ Pháp chế",
+                                                        "aliases": "", "head_email": "", "focal_email": "",
+                                                        "is_active": "y", "level": "Vụ"})
+    assert saved.status_code == 302
+    with seeded.app_context():
+        assert db.session.get(Unit, vpc.id).level == "Vụ"
+    listing = client.get("/admin/units?level=Vụ").get_data(as_text=True)
+    assert "Vụ Pháp chế" in listing and "Cục Điện ảnh" not in listing and "Đơn vị cấp Vụ: 1" in listing
