@@ -94,6 +94,10 @@ TABLE = {
     "plan_editor.cancel_plan_item":  ("GET", "/items/{item}/cancel", (None, A, F, F, F, F, F)),
     "plan_editor.restore_plan_item": ("POST", "/items/{item}/restore", (None, A, F, F, F, F, F)),
     "plan_editor.deadline_reading":  ("GET", "/plans/{plan}/deadline-reading?text=Th%C3%A1ng%208", (None, A, F, F, F, F, F)),
+    # issue 12: units
+    "admin.import_units":    ("GET", "/admin/units/import", (None, A, F, F, F, F, F)),
+    "admin.confirm_units_import": ("POST", "/admin/units/import/confirm", (None, A, F, F, F, F, F)),
+    "admin.units_template":  ("GET", "/admin/units/template.xlsx", (None, A, F, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),

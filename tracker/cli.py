@@ -217,8 +217,21 @@ def show_command(number: str | None, as_json: bool) -> None:
 @units_cli.command("load")
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def load_units_command(path: Path | None) -> None:
-    """Nạp/cập nhật danh mục đơn vị từ tệp JSON (mặc định seeds/units.json)."""
+    """Nạp/cập nhật danh mục đơn vị từ tệp .xlsx, .csv hoặc JSON (mặc định seeds/units.json)."""
+    from .units_import import SUFFIXES, UnitFileError, load_unit_file, read_unit_file
+
     path = path or Path(current_app.config["SEEDS_DIR"]) / "units.json"
+    if path.suffix.lower() in SUFFIXES:
+        try:
+            changes = load_unit_file(read_unit_file(path.read_bytes(), path.name))
+        except UnitFileError as exc:
+            db.session.rollback()
+            _fail("Không nạp đơn vị nào:\n" + "\n".join(exc.errors))
+        db.session.commit()
+        created = sum(1 for c in changes if c.action == "create")
+        updated = sum(1 for c in changes if c.action == "update")
+        click.echo(f"Danh mục đơn vị: tạo mới {created}, cập nhật {updated}.")
+        return
     try:
         report = load_units(path)
     except UnitDirectoryError as exc:

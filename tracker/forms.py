@@ -116,6 +116,8 @@ class UnitEditForm(FlaskForm):
     head_email = StringField(_l("Thư điện tử của Thủ trưởng đơn vị"), validators=[Optional(), Length(max=255)])
     focal_email = StringField(_l("Thư điện tử của cán bộ đầu mối"), validators=[Optional(), Length(max=255)])
     is_active = BooleanField(_l("Đang hoạt động"))
+    level = StringField(_l("Cấp (ví dụ: Sở, UBND cấp huyện, UBND cấp xã)"), validators=[Optional(), Length(max=80)],
+                        render_kw={"list": "cac-cap", "autocomplete": "off"})
 
 
 # A pasted plan is read as a text file; a whole national plan is a few hundred thousand characters.
@@ -145,6 +147,19 @@ class DueDateForm(FlaskForm):
 class MapNameForm(FlaskForm):
     written = HiddenField(validators=[DataRequired()])
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
+
+
+class UnitFileForm(FlaskForm):
+    """The unit directory as a file to load (previewed first)."""
+
+    file = FileField(_l("Tệp danh mục đơn vị (.xlsx hoặc .csv)"))
+
+
+class KeptUnitFileForm(FlaskForm):
+    """Confirming or cancelling a previewed unit file: which kept upload."""
+
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    suffix = HiddenField(validators=[DataRequired(), Regexp(r"^\.(xlsx|csv)$")])
 
 
 class TokenForm(FlaskForm):

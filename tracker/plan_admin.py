@@ -1,5 +1,6 @@
-"""What an admin fixes by hand around an import: deadlines the grammar could not read, and names the
-unit directory did not know (mapped to a unit and remembered as an alias, or created as new units)."""
+"""What an admin fixes by hand around an import: deadlines the grammar could not read, names the unit
+directory did not know (mapped to a unit and remembered as an alias, or created as new units), and
+collectives that name no unit ("UBND cấp huyện") mapped to several units or to every unit of a level."""
 from __future__ import annotations
 
 import re
@@ -12,10 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import ActionItem, Assignment, ItemUnit, PlanSection, Unit, UnitAlias, UnitGroupMember
+from .models import (
+    ActionItem, Assignment, CollectiveMapping, ItemEvent, ItemUnit, PlanSection, Unit, UnitAlias, UnitGroup,
+    UnitGroupMember,
+)
 from .rules.deadlines import YEARLY
 from .rules.lifecycle import occurrence_due, occurrence_years
-from .rules.names import collective_kind, fold_name, normalize_text
+from .rules.names import APPENDIX1, UNSPECIFIED, collective_kind, fold_name, normalize_text
 
 
 class AdminFixError(Exception):
@@ -108,6 +112,137 @@ def _ensure_assignments(item: ActionItem, unit: Unit, now: datetime) -> None:
             item.assignments.append(Assignment(unit_id=unit.id, occurrence=year, due_on=due, created_at=now))
         else:
             assignment.is_active = True
+
+
+@dataclass
+class Collective:
+    """A collective named on items ("UBND cấp huyện"), where, and what an admin mapped it to (None: not yet)."""
+
+    written: str
+    items: list[ActionItem] = field(default_factory=list)
+    mapping: CollectiveMapping | None = None
+    units: list[Unit] = field(default_factory=list)  # what the mapping stands for now
+
+
+def collectives() -> list[Collective]:
+    """Every collective an admin mapped, and each unspecified one named on items and not mapped yet."""
+    from .units import mapped_units
+
+    mappings = list(db.session.scalars(select(CollectiveMapping).options(selectinload(CollectiveMapping.units))))
+    active = list(db.session.scalars(select(Unit).where(Unit.is_active)))
+    found = {m.folded_name: Collective(m.written, mapping=m, units=mapped_units(m, active)) for m in mappings}
+    rows = db.session.scalars(select(ItemUnit).where(ItemUnit.kind.in_((UNSPECIFIED, "collective"))).options(
+        selectinload(ItemUnit.item).selectinload(ActionItem.section)))
+    for row in rows:
+        folded = fold_name(row.written)
+        entry = found.get(folded)
+        if entry is None and row.kind == UNSPECIFIED:
+            entry = found[folded] = Collective(row.written)
+        if entry is not None and row.item not in entry.items:
+            entry.items.append(row.item)
+    return sorted(found.values(), key=lambda c: (c.mapping is not None, fold_name(c.written)))
+
+
+def unit_levels() -> list[str]:
+    """The levels active units have ("Sở", "UBND cấp huyện" …), in order."""
+    levels = db.session.scalars(select(Unit.level).where(Unit.is_active, Unit.level != "").distinct())
+    return sorted(levels, key=fold_name)
+
+
+def map_collective(written: str, units: list[Unit], level: str, *, actor_id: int | None, now: datetime) -> int:
+    """Map a collective to the units listed and/or every active unit of `level` (nothing: unmapped), and
+    apply it to every item naming it: one row per unit and, for a lead, one assignment per unit (per year
+    for a yearly item); units no longer meant keep their assignments, made inactive. Future imports read
+    the mapping (UnitDirectory). Returns the number of items changed. Flushes, the caller commits."""
+    from .units import mapped_units
+
+    name = normalize_text(written)
+    folded = fold_name(name)
+    if not folded or collective_kind(name) is None:
+        raise AdminFixError(f"“{name}” không phải tên chung của nhiều đơn vị; hãy ghi nhận nó là một đơn vị.")
+    level = normalize_text(level)
+    if level and level not in unit_levels():
+        raise AdminFixError(f"Không có đơn vị nào đang hoạt động ở cấp “{level}”.")
+    mapping = db.session.scalar(select(CollectiveMapping).where(CollectiveMapping.folded_name == folded))
+    if not units and not level:
+        if mapping is not None:
+            db.session.delete(mapping)
+        wanted: list[Unit] = []
+    else:
+        if mapping is None:
+            mapping = CollectiveMapping(written=name, folded_name=folded)
+            db.session.add(mapping)
+        mapping.units, mapping.level = list(units), level
+        active = list(db.session.scalars(select(Unit).where(Unit.is_active)))
+        wanted = mapped_units(mapping, active)
+    db.session.flush()
+    return _apply_collective(folded, wanted, actor_id=actor_id, now=now)
+
+
+def _apply_collective(folded: str, wanted: list[Unit], *, actor_id: int | None, now: datetime) -> int:
+    # In a plan with Appendix 1 groups, "các cơ quan … Phụ lục 1" already stands for those groups' units.
+    with_appendix1 = set(db.session.scalars(select(UnitGroup.plan_id).distinct()))
+
+    def meant(row: ItemUnit) -> bool:
+        return (row.kind in (UNSPECIFIED, "collective") and fold_name(row.written) == folded
+                and not (row.item.plan_id in with_appendix1 and collective_kind(row.written) == APPENDIX1))
+
+    item_ids = {row.item_id for row in db.session.scalars(select(ItemUnit).where(
+        ItemUnit.kind.in_((UNSPECIFIED, "collective")))) if fold_name(row.written) == folded}
+    items = db.session.scalars(select(ActionItem).where(ActionItem.id.in_(item_ids)).options(
+        selectinload(ActionItem.units).selectinload(ItemUnit.unit), selectinload(ActionItem.assignments),
+        selectinload(ActionItem.section).selectinload(PlanSection.plan)))
+    changed = 0
+    for item in items:
+        before = [(r.role, r.written, r.kind, r.unit) for r in item.units]
+        after: list[tuple[str, str, str, Unit | None]] = []
+        done: set[str] = set()
+        dropped: set[int] = set()
+        for row in item.units:
+            if not meant(row):
+                after.append((row.role, row.written, row.kind, row.unit))
+                continue
+            if row.role == "lead" and row.unit_id is not None:
+                dropped.add(row.unit_id)
+            if row.role not in done:
+                done.add(row.role)
+                after.extend([(row.role, row.written, "collective", u) for u in wanted]
+                             or [(row.role, row.written, UNSPECIFIED, None)])
+        if [(r, w, k, u.id if u else None) for r, w, k, u in after] == \
+                [(r, w, k, u.id if u else None) for r, w, k, u in before]:
+            continue
+        changed += 1
+        item.units[:] = [ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
+                         for p, (r, w, k, u) in enumerate(after)]
+        leads = {u.id: u for r, _w, _k, u in after if r == "lead" and u is not None}
+        if item.cancelled_on is None:
+            for unit in leads.values():
+                _ensure_assignments(item, unit, now)
+        for assignment in item.assignments:
+            if assignment.unit_id in dropped and assignment.unit_id not in leads:
+                assignment.is_active = False
+        db.session.add(ItemEvent(item_id=item.id, actor_id=actor_id, at=now, kind="changed", changes=[
+            {"field": word, "old": _units_in_words(before, role), "new": _units_in_words(after, role)}
+            for role, word in (("lead", "đơn vị chủ trì"), ("coordinating", "đơn vị phối hợp"))
+            if _units_in_words(before, role) != _units_in_words(after, role)],
+            reason="Gắn tên chung với các đơn vị trong danh mục"))
+    db.session.flush()
+    return changed
+
+
+def _units_in_words(rows: list[tuple[str, str, str, Unit | None]], role: str) -> str:
+    """One role's units as a reader says them: "UBND cấp huyện (UBND huyện A, UBND huyện B); Sở X"."""
+    parts: list[tuple[str, list[str]]] = []
+    for r, written, kind, unit in rows:
+        if r != role:
+            continue
+        if kind == "collective" and parts and parts[-1][0] == written:
+            parts[-1][1].append(unit.name)
+        elif kind == "collective":
+            parts.append((written, [unit.name]))
+        else:
+            parts.append((unit.name if unit is not None else written, []))
+    return "; ".join(f"{w} ({', '.join(names)})" if names else w for w, names in parts)
 
 
 def group_members_by_plan(unit: Unit) -> dict[int, UnitGroupMember]:

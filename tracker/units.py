@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Unit, UnitAlias
+from .models import CollectiveMapping, Unit, UnitAlias
 from .rules.names import fold_name, normalize_text, unit_lookup_key
 
 
@@ -78,24 +78,40 @@ def load_units(path: Path) -> LoadReport:
 
 
 class UnitDirectory:
-    """Every unit by its folded name and aliases, loaded once for an import."""
+    """Every unit by its folded name and aliases, and the collectives an admin mapped to units, loaded once
+    for an import."""
 
-    def __init__(self, units: list[Unit]):
+    def __init__(self, units: list[Unit], mappings: list[CollectiveMapping] = ()):
         self._by_name: dict[str, Unit] = {}
         for unit in units:
             self._by_name[unit.folded_name] = unit
             for alias in unit.aliases:
                 self._by_name[alias.folded_alias] = unit
+        self._collectives = {m.folded_name: mapped_units(m, units) for m in mappings}
 
     @classmethod
     def from_database(cls) -> UnitDirectory:
         query = select(Unit).where(Unit.is_active).options(selectinload(Unit.aliases))
-        return cls(list(db.session.scalars(query)))
+        mappings = select(CollectiveMapping).options(selectinload(CollectiveMapping.units))
+        return cls(list(db.session.scalars(query)), list(db.session.scalars(mappings)))
+
+    def collective_units(self, name: str) -> list[Unit]:
+        """The active units an admin mapped a collective ("UBND cấp huyện") to, by name; [] when not mapped."""
+        return self._collectives.get(fold_name(name), [])
 
     def find(self, name: str) -> Unit | None:
         """The unit a written name stands for; a trailing note ("Bộ Công an (Trung tâm Dữ liệu quốc gia)")
         is part of what was written, not of the unit's name."""
         return self._by_name.get(fold_name(name)) or self._by_name.get(unit_lookup_key(name))
+
+
+def mapped_units(mapping: CollectiveMapping, active_units: list[Unit]) -> list[Unit]:
+    """The units a collective stands for: those listed and, with a level, every active unit of that level;
+    active ones only, by name (the order its item's rows take)."""
+    chosen = {u.id: u for u in mapping.units if u.is_active}
+    if mapping.level:
+        chosen.update({u.id: u for u in active_units if u.level == mapping.level})
+    return sorted(chosen.values(), key=lambda u: (u.name, u.id))
 
 
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -109,6 +125,7 @@ class UnitChanges:
     head_email: str
     focal_email: str
     is_active: bool = True
+    level: str | None = None  # None keeps the unit's level
     groups: dict[int, int | None] = field(default_factory=dict)  # plan id -> group id (None: in no group)
 
 
@@ -142,6 +159,8 @@ def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
         if written and owner:
             field_name = "name" if written == name else "aliases"
             problems[field_name] = f"Tên “{written}” đã là tên hoặc tên khác của {owner}."
+    if changes.level is not None and len(normalize_text(changes.level)) > 80:
+        problems["level"] = "Cấp của đơn vị dài tối đa 80 ký tự."
     if problems:
         raise UnitInvalid(problems)
     if unit is None:
@@ -151,6 +170,8 @@ def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
     unit.head_email = changes.head_email.strip().lower() or None
     unit.focal_email = changes.focal_email.strip().lower() or None
     unit.is_active = changes.is_active
+    if changes.level is not None:
+        unit.level = normalize_text(changes.level)
     wanted = {fold_name(a): normalize_text(a) for a in changes.aliases if a.strip() and fold_name(a) != unit.folded_name}
     unit.aliases[:] = [a for a in unit.aliases if a.folded_alias in wanted]
     present = {a.folded_alias for a in unit.aliases}

@@ -490,6 +490,9 @@ def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: li
             rows.append((name, "unit", unit))
         elif kind == APPENDIX1 and appendix1_units:
             rows.extend((name, "collective", u) for u in appendix1_units)
+        elif mapped := directory.collective_units(name):
+            # A collective an admin mapped (Admin › Tên đơn vị chưa nhận ra): one row per unit.
+            rows.extend((name, "collective", u) for u in mapped)
         elif kind is not None:
             if kind == APPENDIX1:
                 report.warnings.append(

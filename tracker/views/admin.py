@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,8 +19,8 @@ from ..accounts import AccountError, create_user, rebind, set_active
 from ..clock import utcnow
 from ..extensions import db
 from ..forms import (
-    DueDateForm, EmptyForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm, ReminderRulesForm, UnitEditForm,
-    UserForm,
+    DueDateForm, EmptyForm, KeptUnitFileForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm,
+    ReminderRulesForm, UnitEditForm, UnitFileForm, UserForm,
 )
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
@@ -28,8 +28,8 @@ from ..monitoring import groups_of_units
 from ..outbox import resend
 from ..password_resets import HANDED_LINK_LIFETIME, admin_reset, reset_url
 from ..plan_admin import (
-    AdminFixError, create_units_from_names, group_members_by_plan, items_needing_a_date, looks_like_one_unit,
-    map_name_to_unit, set_due_date, unknown_names,
+    AdminFixError, collectives, create_units_from_names, group_members_by_plan, items_needing_a_date,
+    looks_like_one_unit, map_collective, map_name_to_unit, set_due_date, unit_levels, unknown_names,
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..plan_import.upsert import ImportReport, save_plan
@@ -38,6 +38,11 @@ from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
 from ..units import UnitChanges, UnitInvalid, save_unit
+from ..units_import import LEVELS as UNIT_LEVELS
+from ..units_import import SUFFIXES as UNIT_FILE_SUFFIXES
+from ..units_import import UnitFileError, load_unit_file, plan_unit_file, read_unit_file
+from ..units_import import template_csv as units_template_csv
+from ..units_import import template_xlsx as units_template_xlsx
 from .access import require
 from .labels import EMAIL_KIND_LABELS, label
 
@@ -251,11 +256,96 @@ def resend_email(message_id: int):
 
 @bp.get("/units")
 def units():
-    """The unit directory: names, codes, aliases, addresses and Appendix 1 groups."""
+    """The unit directory: names, codes, aliases, addresses, levels and Appendix 1 groups; ?level= filters."""
+    require(MANAGE_SETTINGS)
+    level = " ".join(request.args.get("level", "").split())
+    query = select(Unit).order_by(Unit.name).options(selectinload(Unit.aliases))
+    if level:
+        query = query.where(Unit.level == level)
+    rows = list(db.session.scalars(query))
+    memberships = groups_of_units({u.id for u in rows})
+    levels = sorted(set(db.session.scalars(select(Unit.level).where(Unit.level != "").distinct())), key=fold_name)
+    return render_template("admin/units.html", units=rows, memberships=memberships, levels=levels, level=level)
+
+
+def _units_file_dir() -> Path:
+    return _import_dir() / "units"
+
+
+def _kept_unit_file(token: str, suffix: str) -> Path | None:
+    if suffix not in UNIT_FILE_SUFFIXES or re.fullmatch(r"[0-9a-f]{32}", token or "") is None:
+        return None
+    path = _units_file_dir() / f"{token}{suffix}"
+    return path if path.is_file() else None
+
+
+@bp.route("/units/import", methods=["GET", "POST"])
+def import_units():
+    """Upload the unit directory as .xlsx/.csv: every cell is checked and a preview says what will be created
+    or updated; nothing is saved until confirmed."""
+    require(MANAGE_SETTINGS)
+    form = UnitFileForm()
+    if not form.validate_on_submit():
+        return render_template("admin/units_import.html", form=form), 422 if form.errors else 200
+    upload = request.files.get(form.file.name)
+    if upload is None or not upload.filename:
+        form.file.errors.append(gettext("Hãy chọn tệp danh mục đơn vị (.xlsx hoặc .csv)."))
+        return render_template("admin/units_import.html", form=form), 422
+    data, suffix = upload.read(), Path(upload.filename).suffix.lower()
+    try:
+        changes = plan_unit_file(read_unit_file(data, upload.filename))
+    except UnitFileError as exc:
+        db.session.rollback()
+        return render_template("admin/units_import.html", form=form, errors=exc.errors,
+                               filename=upload.filename), 422
+    _sweep_kept_uploads()
+    folder = _units_file_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}{suffix}").write_bytes(data)
+    return render_template("admin/units_import.html", form=form, changes=changes, filename=upload.filename,
+                           confirm=KeptUnitFileForm(token=token, suffix=suffix))
+
+
+@bp.post("/units/import/confirm")
+def confirm_units_import():
+    """Load the previewed unit file (all rows or none), or drop it when cancelled."""
+    require(MANAGE_SETTINGS)
+    form = KeptUnitFileForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    path = None if form.errors else _kept_unit_file(form.token.data, form.suffix.data)
+    if path is None:
+        flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải tệp lên lại."), "error")
+        return redirect(url_for("admin.import_units"))
+    if request.form.get("cancel"):
+        path.unlink(missing_ok=True)
+        flash(gettext("Đã huỷ: không có đơn vị nào được lưu."), "success")
+        return redirect(url_for("admin.import_units"))
+    try:
+        changes = load_unit_file(read_unit_file(path.read_bytes(), path.name))
+    except UnitFileError as exc:  # the directory changed since the preview
+        db.session.rollback()
+        return render_template("admin/units_import.html", form=UnitFileForm(), errors=exc.errors), 422
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(gettext("Đã nạp danh mục đơn vị: tạo mới %(created)s, cập nhật %(updated)s.",
+                  created=sum(1 for c in changes if c.action == "create"),
+                  updated=sum(1 for c in changes if c.action == "update")), "success")
+    return redirect(url_for("admin.units"))
+
+
+@bp.get("/units/template.<any(xlsx, csv):kind>")
+def units_template(kind: str):
+    """The directory as a file to fill in: the headings the loader reads and the current units."""
     require(MANAGE_SETTINGS)
     rows = list(db.session.scalars(select(Unit).order_by(Unit.name).options(selectinload(Unit.aliases))))
-    memberships = groups_of_units({u.id for u in rows})
-    return render_template("admin/units.html", units=rows, memberships=memberships)
+    if kind == "xlsx":
+        data, mimetype = units_template_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, mimetype = units_template_csv(rows), "text/csv; charset=utf-8"
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename=danh-muc-don-vi.{kind}"})
 
 
 def _plan_group_fields(unit: Unit | None) -> list[tuple[Plan, list[UnitGroup], int | None]]:
@@ -287,7 +377,7 @@ def edit_unit(unit_id: int | None):
                 code=form.code.data, name=form.name.data,
                 aliases=[line for line in (form.aliases.data or "").splitlines() if line.strip()],
                 head_email=form.head_email.data or "", focal_email=form.focal_email.data or "",
-                is_active=form.is_active.data, groups=groups))
+                is_active=form.is_active.data, level=form.level.data or "", groups=groups))
         except UnitInvalid as exc:
             db.session.rollback()
             problems = exc.problems
@@ -300,7 +390,13 @@ def edit_unit(unit_id: int | None):
             return redirect(url_for("admin.units"))
     status = 422 if (problems or form.errors) else 200
     return render_template("admin/unit_edit.html", form=form, unit=unit, plan_groups=plan_groups,
-                           problems=problems), status
+                           problems=problems, levels=_levels_offered()), status
+
+
+def _levels_offered() -> list[str]:
+    """Levels to pick from: those in the directory, then the usual ones."""
+    known = list(db.session.scalars(select(Unit.level).where(Unit.level != "").distinct()))
+    return sorted(set(known) | set(UNIT_LEVELS), key=fold_name)
 
 
 # --- Plan import ------------------------------------------------------------------------------------
@@ -614,14 +710,20 @@ def deadlines():
 
 @bp.route("/unknown-names", methods=["GET", "POST"])
 def unknown_unit_names():
-    """Names from imports that are not in the unit directory, each with a form to map it to a unit."""
+    """Names from imports that are not in the unit directory, each with a form to map it to a unit; and
+    collectives that name no unit ("UBND cấp huyện"), each mapped to several units or to a level."""
     require(MANAGE_SETTINGS)
-    choices = [("", gettext("— chọn đơn vị —"))] + [
-        (str(u.id), u.name) for u in db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name))]
+    active = list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
+    choices = [("", gettext("— chọn đơn vị —"))] + [(str(u.id), u.name) for u in active]
     form = MapNameForm()
     form.unit.choices = choices
     status = 200
-    if form.validate_on_submit():
+    kept: dict = {}
+    if request.method == "POST" and request.form.get("collective"):
+        status, kept = _map_collective_posted({u.id: u for u in active})
+        if status == 302:
+            return redirect(url_for("admin.unknown_unit_names"))
+    elif form.validate_on_submit():
         unit = db.session.get(Unit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
         if unit is None:
             flash(gettext("Hãy chọn đơn vị cho tên “%(name)s”.", name=form.written.data), "error")
@@ -639,4 +741,39 @@ def unknown_unit_names():
                               name=form.written.data, unit=unit.name, count=count), "success")
                 return redirect(url_for("admin.unknown_unit_names"))
     return render_template("admin/unknown_names.html", names=unknown_names(), choices=choices,
-                           form_token=EmptyForm()), status
+                           form_token=EmptyForm(), collectives=collectives(), units=active, levels=unit_levels(),
+                           kept=kept), status
+
+
+def _map_collective_posted(units: dict[int, Unit]) -> tuple[int, dict]:
+    """Map (or unmap) the posted collective; (302, {}) when saved, else (422, what was posted)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    written = request.form.get("collective", "")
+    ids = [int(v) for v in request.form.getlist("units") if v.isdigit()]
+    level = " ".join(request.form.get("level", "").split())
+    kept = {"written": written, "units": set(ids), "level": level}
+    if request.form.get("unmap"):
+        ids, level = [], ""
+    chosen = [units[i] for i in ids if i in units]
+    if len(chosen) != len(ids):
+        flash(gettext("Đơn vị đã chọn không còn hoạt động; hãy chọn lại."), "error")
+        return 422, kept
+    if not chosen and not level and not request.form.get("unmap"):
+        flash(gettext("Hãy chọn ít nhất một đơn vị hoặc một cấp cho “%(name)s”.", name=written), "error")
+        return 422, kept
+    try:
+        count = map_collective(written, chosen, level, actor_id=current_user.id, now=utcnow())
+    except AdminFixError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return 422, kept
+    db.session.commit()
+    if chosen or level:
+        flash(gettext("Đã gắn “%(name)s” với các đơn vị đã chọn (%(count)s nhiệm vụ được giao lại); lần nhập sau "
+                      "sẽ tự giao.", name=written, count=count), "success")
+    else:
+        flash(gettext("Đã bỏ gắn “%(name)s” (%(count)s nhiệm vụ; các phân công đã có được giữ, chuyển sang "
+                      "không còn giao).", name=written, count=count), "success")
+    return 302, {}
