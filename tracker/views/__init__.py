@@ -109,6 +109,8 @@ def register_views(app: Flask) -> None:
     for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp,
                       health_bp):
         app.register_blueprint(blueprint)
+    from .plan_kpi import bp as plan_kpi_bp  # issue 12: indicators, groups and targets by hand
+    app.register_blueprint(plan_kpi_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
