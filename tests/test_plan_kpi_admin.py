@@ -8,10 +8,28 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Indicator, Plan, Target, TargetMilestone, Unit, UnitGroup, UnitGroupMember
+from tracker.models import (
+    Indicator,
+    Plan,
+    Target,
+    TargetMilestone,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+)
 from tracker.plan_kpi_admin import (
-    IndicatorFields, PlanKpiError, TargetFields, add_group, add_indicator, add_members, edit_indicator,
-    remove_indicator, rename_group, set_target, use_1872, use_own,
+    IndicatorFields,
+    PlanKpiError,
+    TargetFields,
+    add_group,
+    add_indicator,
+    add_members,
+    edit_indicator,
+    remove_indicator,
+    rename_group,
+    set_target,
+    use_1872,
+    use_own,
 )
 from tracker.rules.kpi import RATIO_KEYS
 from tracker.rules.milestones import Step, rising_milestones
@@ -289,7 +307,8 @@ def test_a_refused_target_form_names_the_field_saves_nothing_and_keeps_what_was_
 def test_a_unit_in_another_group_is_refused_on_the_page(app, client, plan_site):
     with app.app_context():
         plan = db.session.get(Plan, plan_site)
-        province, district = add_group(plan, "Cơ quan hành chính cấp tỉnh"), add_group(plan, "UBND cấp huyện")
+        province = add_group(plan, "Cơ quan hành chính cấp tỉnh")
+        add_group(plan, "UBND cấp huyện")
         add_members(plan, province, [db.session.scalar(select(Unit).where(Unit.code == "SNV"))])
         db.session.commit()
     _login(client, "admin")

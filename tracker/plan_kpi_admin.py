@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Indicator, Plan, Target, TargetMilestone, Unit, UnitGroup, UnitGroupMember
+from .models import (
+    Indicator,
+    Plan,
+    Target,
+    TargetMilestone,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+)
 from .rules.kpi import RATIO_KEYS
 from .rules.milestones import Step, decimal_text
 

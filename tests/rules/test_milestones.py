@@ -5,7 +5,13 @@ from decimal import Decimal as D
 import pytest
 
 from tracker.rules.milestones import (
-    MilestoneInputError, Step, milestone_lines, month_end, parse_day, parse_milestone_lines, parse_number,
+    MilestoneInputError,
+    Step,
+    milestone_lines,
+    month_end,
+    parse_day,
+    parse_milestone_lines,
+    parse_number,
     rising_milestones,
 )
 

@@ -10,7 +10,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from ..clock import today
@@ -19,14 +25,41 @@ from ..figures import target_rule
 from ..forms import EmptyForm
 from ..models import Indicator, Plan, Target, Unit, UnitGroup, UnitGroupMember
 from ..plan_kpi_admin import (
-    KIND_LABELS, TARGET_KIND_LABELS, IndicatorFields, PlanKpiError, TargetFields, add_group, add_indicator,
-    add_members, delete_group, edit_indicator, next_indicator_number, plan_groups, plan_indicators, plan_targets,
-    remove_indicator, remove_member, remove_target, rename_group, set_target, unit_levels, units_of_level,
-    use_1872, use_own, used_indicator_ids,
+    KIND_LABELS,
+    TARGET_KIND_LABELS,
+    IndicatorFields,
+    PlanKpiError,
+    TargetFields,
+    add_group,
+    add_indicator,
+    add_members,
+    delete_group,
+    edit_indicator,
+    next_indicator_number,
+    plan_groups,
+    plan_indicators,
+    plan_targets,
+    remove_indicator,
+    remove_member,
+    remove_target,
+    rename_group,
+    set_target,
+    unit_levels,
+    units_of_level,
+    use_1872,
+    use_own,
+    used_indicator_ids,
 )
 from ..rules.kpi import target_in_force
 from ..rules.milestones import (
-    MilestoneInputError, Step, decimal_text, milestone_lines, parse_day, parse_milestone_lines, parse_number, rising_milestones,
+    MilestoneInputError,
+    Step,
+    decimal_text,
+    milestone_lines,
+    parse_day,
+    parse_milestone_lines,
+    parse_number,
+    rising_milestones,
 )
 from ..rules.permissions import MANAGE_SETTINGS, VIEW_MONITORING
 from .access import require
