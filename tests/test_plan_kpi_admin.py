@@ -342,3 +342,32 @@ def test_the_targets_page_refuses_a_day_it_cannot_read(client, plan_site):
     _login(client, "monitor")
     response = client.get(f"/plans/{plan_site}/targets?on=2022-10-31")
     assert response.status_code == 422 and "Ngày xem chỉ tiêu: hãy ghi ngày" in response.get_data(as_text=True)
+
+
+def _grow(app, plan_id: int, groups: int) -> None:
+    """More groups, members and milestone targets on the plan."""
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        indicator = db.session.scalar(select(Indicator).where(Indicator.plan_id == plan_id)) \
+            or add_indicator(plan, _ratio())
+        start = db.session.scalar(select(func.count(UnitGroup.id)))
+        for n in range(start, start + groups):
+            group = add_group(plan, f"Nhóm {n}")
+            add_members(plan, group, [_unit(f"U{n}", f"Đơn vị {n}", "Sở")])
+            set_target(plan, indicator, TargetFields("milestones", milestones=tuple(
+                rising_milestones(D(50), date(2022, 9, 30), D(15), D(80)))), group=group)
+        db.session.commit()
+
+
+def test_the_kpi_pages_take_the_same_number_of_queries_for_any_number_of_groups(app, client, plan_site):
+    from .test_query_counts import count_statements
+
+    _login(client, "admin")
+    counts = []
+    for more in (1, 6):
+        _grow(app, plan_site, more)
+        with app.app_context(), count_statements() as counter:
+            for page in ("indicators", "groups", "targets", "targets/edit"):
+                assert client.get(f"/plans/{plan_site}/{page}").status_code == 200
+        counts.append(counter["n"])
+    assert counts[0] > 0 and counts[0] == counts[1]
