@@ -98,9 +98,36 @@ TABLE = {
     "admin.import_units":    ("GET", "/admin/units/import", (None, A, F, F, F, F, F)),
     "admin.confirm_units_import": ("POST", "/admin/units/import/confirm", (None, A, F, F, F, F, F)),
     "admin.units_template":  ("GET", "/admin/units/template.xlsx", (None, A, F, F, F, F, F)),
+    # issue 12: plan indicators, groups and targets by hand (in this order: the admin's posts build on each other)
+    "plan_kpi.indicators":   ("GET", "/plans/{plan}/indicators", (None, A, A, A, F, F, F)),
+    "plan_kpi.groups":       ("GET", "/plans/{plan}/groups", (None, A, A, A, F, F, F)),
+    "plan_kpi.targets":      ("GET", "/plans/{plan}/targets?on=31/10/2023", (None, A, A, A, F, F, F)),
+    "plan_kpi.edit_target":  ("GET", "/plans/{plan}/targets/edit?holder=g1&indicator=1", (None, A, F, F, F, F, F)),
+    "plan_kpi.set_scheme":   ("POST", "/plans/{plan}/indicators/scheme", (None, A, F, F, F, F, F)),
+    "plan_kpi.add_indicator_": ("POST", "/plans/{plan}/indicators", (None, A, F, F, F, F, F)),
+    "plan_kpi.edit_indicator_": ("GET", "/plans/{plan}/indicators/4", (None, A, F, F, F, F, F)),
+    "plan_kpi.remove_indicator_": ("POST", "/plans/{plan}/indicators/4/remove", (None, A, F, F, F, F, F)),
+    "plan_kpi.add_group_":   ("POST", "/plans/{plan}/groups", (None, A, F, F, F, F, F)),
+    "plan_kpi.rename_group_": ("POST", "/plans/{plan}/groups/5/rename", (None, A, F, F, F, F, F)),
+    "plan_kpi.add_members_": ("POST", "/plans/{plan}/groups/5/members", (None, A, F, F, F, F, F)),
+    "plan_kpi.remove_member_": ("POST", "/plans/{plan}/groups/5/members/VPC/remove", (None, A, F, F, F, F, F)),
+    "plan_kpi.delete_group_": ("POST", "/plans/{plan}/groups/5/remove", (None, A, F, F, F, F, F)),
+    "plan_kpi.remove_target_": ("POST", "/plans/{plan}/targets/remove", (None, A, F, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
+}
+
+# What the plan KPI rows post (issue 12): the plan switches to its own indicators, gains and loses indicator (4),
+# group 5 is made, filled, emptied and removed, and group 4's target for indicator (1) is removed.
+PLAN_KPI_FORMS = {
+    "plan_kpi.set_scheme": {"scheme-scheme": "plan"},
+    "plan_kpi.add_indicator_": {"new-number": "4", "new-name": "Tỷ lệ thanh toán trực tuyến", "new-kind": "percent",
+                                "new-numerator_label": "Tỷ lệ thanh toán trực tuyến", "new-unit_of_measure": "%"},
+    "plan_kpi.add_group_": {"new-name": "UBND cấp xã"},
+    "plan_kpi.rename_group_": {"r5-name": "UBND xã, phường, thị trấn"},
+    "plan_kpi.add_members_": {"g5-units": "VPC"},
+    "plan_kpi.remove_target_": {"holder": "g4", "indicator": "1"},
 }
 
 
@@ -192,6 +219,8 @@ def _request(app, client, endpoint, path, ids):
         data["lang"] = "en"
     elif endpoint == "units.report_figures":
         data.update({"as_of": "2023-09-01", **{k: str(v) for k, v in COUNTS.items()}})
+    elif endpoint in PLAN_KPI_FORMS:
+        data.update(PLAN_KPI_FORMS[endpoint])
     elif endpoint == "api.report_figures":
         return client.post(path, json={"as_of": "2023-09-01", **COUNTS}, headers={"X-CSRFToken": token})
     elif endpoint == "api.set_status":

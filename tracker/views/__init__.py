@@ -133,6 +133,8 @@ def register_views(app: Flask) -> None:
                       health_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(plan_editor_bp)
+    from .plan_kpi import bp as plan_kpi_bp  # issue 12: indicators, groups and targets by hand
+    app.register_blueprint(plan_kpi_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
