@@ -58,6 +58,8 @@ TABLE = {
     "kpi.template":          ("GET", "/kpi/template.xlsx", (None, A, A, A, A, A, A)),
     "kpi.import_figures":    ("GET", "/kpi/import", (None, A, A, F, F, F, F)),
     "admin.users":           ("GET", "/admin/users", (None, A, F, F, F, F, F)),
+    "admin.import_users":    ("POST", "/admin/users/import", (None, A, F, F, F, F, F)),
+    "admin.users_template":  ("GET", "/admin/users/template.xlsx", (None, A, F, F, F, F, F)),
     "admin.toggle_active":   ("POST", "/admin/users/{user}/active", (None, A, F, F, F, F, F)),
     "admin.change_role":     ("POST", "/admin/users/{user}/role", (None, A, F, F, F, F, F)),
     "admin.reset_password":  ("POST", "/admin/users/{user}/password", (None, A, F, F, F, F, F)),

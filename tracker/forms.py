@@ -149,6 +149,12 @@ class MapNameForm(FlaskForm):
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
 
 
+class AccountsFileForm(FlaskForm):
+    """A list of people to create accounts for."""
+
+    file = FileField(_l("Danh sách tài khoản (.xlsx hoặc .csv)"))
+
+
 class UnitFileForm(FlaskForm):
     """The unit directory as a file to load (previewed first)."""
 

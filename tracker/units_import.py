@@ -6,11 +6,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,8 +15,12 @@ from .extensions import db
 from .models import Unit, UnitAlias
 from .plan_admin import unit_code
 from .rules.names import fold_name, normalize_text
+from .table_files import SUFFIXES, CellError, TableFileError, headings_for, read_table
 
-SUFFIXES = (".xlsx", ".csv")
+# Loading units refuses a file the way any table file is refused.
+UnitFileError = TableFileError
+__all__ = ["SUFFIXES", "CellError", "UnitFileError", "UnitRow", "UnitChange", "read_unit_file", "plan_unit_file",
+           "load_unit_file", "template_xlsx", "template_csv"]
 # The file's columns: field → the heading the template writes. Headings are matched folded, so case, marks
 # placement and punctuation do not matter; the English field names are accepted too.
 COLUMNS = {
@@ -39,9 +40,7 @@ _OTHER_HEADINGS = {
     "focal_email": ("Thư điện tử của cán bộ đầu mối", "Thư điện tử đầu mối", "Email đầu mối"),
     "level": ("Cấp đơn vị", "Cấp hành chính", "Loại đơn vị"),
 }
-HEADINGS = {fold_name(text): key for key, texts in _OTHER_HEADINGS.items() for text in texts}
-HEADINGS.update({fold_name(text): key for key, text in COLUMNS.items()})
-HEADINGS.update({key: key for key in COLUMNS})
+HEADINGS = headings_for(COLUMNS, _OTHER_HEADINGS)
 # Levels the template offers; a file may name others, and a level already in the directory is reused as
 # spelled there.
 LEVELS = ("Sở", "Ban, ngành", "UBND cấp huyện", "UBND cấp xã", "Cục", "Vụ", "Tổng cục", "Đơn vị sự nghiệp")
@@ -51,24 +50,6 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ALIAS_SPLIT_RE = re.compile(r"[;\n]+")
 _ROWS_AT_MOST = 20_000
 _NAME_LENGTH, _LEVEL_LENGTH, _EMAIL_LENGTH = 255, 80, 255
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str  # the heading as the file writes it
-    message: str
-
-    def __str__(self) -> str:
-        return f"Dòng {self.row}, cột “{self.column}”: {self.message}"
-
-
-class UnitFileError(Exception):
-    """The file cannot be loaded; `errors` names each row and column at fault. Nothing was saved."""
-
-    def __init__(self, errors: list[CellError | str]):
-        self.errors = [str(e) for e in errors]
-        super().__init__("\n".join(self.errors))
 
 
 @dataclass
@@ -95,71 +76,20 @@ class UnitChange:
     changes: list[str] = field(default_factory=list)
 
 
-def _cells_of_xlsx(data: bytes) -> list[list[str]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnitFileError(["Không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel)."]) from exc
-    sheet = book.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
-def _cells_of_csv(data: bytes) -> list[list[str]]:
-    """UTF-8 with or without a BOM; otherwise Excel's "CSV" in the Vietnamese Windows code page. Excel
-    separates with ";" where the decimal mark is a comma, so the header line decides."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1258", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
 def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
     """The units a file lists, every cell checked; UnitFileError naming each row and column at fault."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UnitFileError(["Chỉ nhận tệp .xlsx hoặc .csv (tải tệp mẫu để xem các cột)."])
-    cells = _cells_of_xlsx(data) if suffix == ".xlsx" else _cells_of_csv(data)
-    # Row numbers are those a spreadsheet shows: blank rows above the headings count.
-    header_row = 1
-    while cells and not any(c.strip() for c in cells[0]):
-        cells.pop(0)
-        header_row += 1
-    if not cells:
-        raise UnitFileError(["Tệp không có dòng nào: dòng đầu tiên phải là tiêu đề các cột."])
-    headings = [normalize_text(h) for h in cells[0]]
-    columns: dict[str, tuple[int, str]] = {}
+    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what="đơn vị",
+                       required={"name": f"thiếu cột “{COLUMNS['name']}” (tên đầy đủ của đơn vị, như trong văn bản)."})
+    columns = table.columns
     errors: list[CellError | str] = []
-    for index, heading in enumerate(headings):
-        key = HEADINGS.get(fold_name(heading))
-        if not heading or key is None:
-            continue
-        if key in columns:
-            errors.append(CellError(header_row, heading, f"trùng với cột “{columns[key][1]}”; hãy giữ một cột."))
-        columns[key] = (index, heading)
-    if "name" not in columns:
-        errors.append(f"Dòng {header_row}: thiếu cột “{COLUMNS['name']}” (tên đầy đủ của đơn vị, như trong văn bản).")
-    if errors:
-        raise UnitFileError(errors)
-    if len(cells) - 1 > _ROWS_AT_MOST:
-        raise UnitFileError([f"Tệp có quá {_ROWS_AT_MOST} dòng; hãy chia thành nhiều tệp."])
-
     rows: list[UnitRow] = []
-    for offset, raw in enumerate(cells[1:], start=1):
-        number = header_row + offset
-        if not any(c.strip() for c in raw):
-            continue
+    for number, raw in table.rows:
 
         def cell(key: str, raw: list[str] = raw) -> str:
-            index = columns[key][0] if key in columns else None
-            return raw[index] if index is not None and index < len(raw) else ""
+            return table.cell(raw, key)
 
         def fail(key: str, message: str, number: int = number) -> None:
-            errors.append(CellError(number, columns[key][1], message))
+            errors.append(table.error(number, key, message))
 
         name = normalize_text(cell("name"))
         unit = UnitRow(row=number, name=name)
@@ -186,8 +116,6 @@ def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
                 fail("aliases", f"tên khác “{alias[:40]}…” dài quá {_NAME_LENGTH} ký tự.")
         unit.aliases = [a for a in aliases if a and fold_name(a) != fold_name(name)]
         rows.append(unit)
-    if not rows and not errors:
-        errors.append(f"Tệp chỉ có dòng tiêu đề (dòng {header_row}): chưa có đơn vị nào.")
     _check_repeats(rows, columns, errors)
     if errors:
         raise UnitFileError(errors)

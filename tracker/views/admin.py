@@ -10,22 +10,25 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts import AccountError, create_user, rebind, set_active
-from ..clock import utcnow
+from ..accounts_import import WELCOME_LINK_LIFETIME, create_accounts, read_account_file
+from ..accounts_import import template_xlsx as accounts_template_xlsx
+from ..clock import today, utcnow
 from ..extensions import db
 from ..forms import (
-    DueDateForm, EmptyForm, KeptUnitFileForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm,
+    AccountsFileForm, DueDateForm, EmptyForm, KeptUnitFileForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm,
     ReminderRulesForm, UnitEditForm, UnitFileForm, UserForm,
 )
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
-from ..outbox import resend
+from ..mailer import backend_from_config
+from ..outbox import dispatch, resend
 from ..password_resets import HANDED_LINK_LIFETIME, admin_reset, reset_url
 from ..plan_admin import (
     AdminFixError, collectives, create_units_from_names, group_members_by_plan, items_needing_a_date,
@@ -37,6 +40,7 @@ from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
+from ..table_files import TableFileError
 from ..units import UnitChanges, UnitInvalid, save_unit
 from ..units_import import LEVELS as UNIT_LEVELS
 from ..units_import import SUFFIXES as UNIT_FILE_SUFFIXES
@@ -58,7 +62,8 @@ def _unit(value: str | None) -> Unit | None:
     return db.session.get(Unit, int(value)) if value and value.isdigit() else None
 
 
-def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = None):
+def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = None,
+          file_errors: list[str] | None = None):
     users = list(db.session.scalars(select(User).order_by(User.role, User.email).options(selectinload(User.unit))))
     rebind_forms = {}
     for user in users:
@@ -69,6 +74,7 @@ def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = No
         rebind_forms[user.id] = rebind_form
     return render_template("admin/users.html", users=users, form=form, rebind_forms=rebind_forms,
                            toggle_form=EmptyForm(), role_labels=ROLE_LABELS, reset=reset,
+                           file_form=AccountsFileForm(), file_errors=file_errors or [],
                            reset_hours=int(HANDED_LINK_LIFETIME.total_seconds() // 3600)), status
 
 
@@ -90,6 +96,43 @@ def users():
               "success")
         return redirect(url_for("admin.users"))
     return _page(form, 422 if form.errors else 200)
+
+
+@bp.post("/users/import")
+def import_users():
+    """Accounts for every person a file lists, or none: the errors by row and column otherwise. Each person
+    gets an email with a one-time link to set a password."""
+    require(MANAGE_USERS)
+    form = UserForm(formdata=None)
+    form.unit.choices = _unit_choices()
+    file_form = AccountsFileForm()
+    upload = request.files.get("file")
+    if not file_form.validate_on_submit():
+        abort(400)
+    if upload is None or not upload.filename:
+        return _page(form, 422, file_errors=[gettext("Hãy chọn tệp danh sách tài khoản (.xlsx hoặc .csv).")])
+    try:
+        rows = read_account_file(upload.read(), upload.filename)
+        message_ids = create_accounts(rows, now=utcnow(), today=today(), base_url=current_app.config["BASE_URL"],
+                                      created_by=current_user)
+    except TableFileError as exc:
+        db.session.rollback()
+        return _page(form, 422, file_errors=exc.errors)
+    db.session.commit()
+    dispatch(backend_from_config(current_app.config), now=utcnow(), sender=current_app.config["MAIL_FROM"],
+             only_ids=message_ids)
+    flash(ngettext("Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu (dùng một lần, trong "
+                   "%(days)s ngày).", "Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu "
+                   "(dùng một lần, trong %(days)s ngày).", len(rows), days=WELCOME_LINK_LIFETIME.days), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users/template.xlsx")
+def users_template():
+    require(MANAGE_USERS)
+    return Response(accounts_template_xlsx(),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-tai-khoan.xlsx"'})
 
 
 @bp.post("/users/<int:user_id>/active")
