@@ -221,6 +221,8 @@ def _request(app, client, endpoint, path, ids):
         data["lang"] = "en"
     elif endpoint == "units.report_figures":
         data.update({"as_of": "2023-09-01", **{k: str(v) for k, v in COUNTS.items()}})
+    elif endpoint == "admin.import_users":
+        data["file"] = (io.BytesIO("Thư điện tử;Vai trò\nmoi@example.gov.vn;Xem\n".encode()), "tai-khoan.csv")
     elif endpoint in PLAN_KPI_FORMS:
         data.update(PLAN_KPI_FORMS[endpoint])
     elif endpoint == "api.report_figures":
