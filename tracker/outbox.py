@@ -41,8 +41,9 @@ def insert_ignoring_duplicates(model):  # type: ignore[no-untyped-def]
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
+def enqueue(drafts: list[Draft], *, now: datetime, not_before: datetime | None = None) -> list[int]:
     """Add the drafts whose (unit, kind, reference date) is not in the outbox yet; return the new rows' ids.
+    They are sent from `not_before` on (a later morning's email), else at once.
 
     Safe against a second process doing the same at the same moment: the database keeps one row per key."""
     if not drafts:
@@ -54,7 +55,7 @@ def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
             .values(unit_id=draft.unit_id, kind=draft.kind, reference_on=draft.reference_on,
                     recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
                     body_html=draft.body_html, entries=draft.entries, status="pending", attempts=0,
-                    next_attempt_at=now, last_error="", created_at=now)
+                    next_attempt_at=not_before or now, last_error="", created_at=now)
             .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
             .returning(OutboxMessage.id)
         )
