@@ -4,7 +4,7 @@ item's history; an item is urged at most once a day."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -57,7 +57,12 @@ def _send_moment(day: date) -> datetime:
     hours, minutes = (load_send_time() or current_app.config["SEND_TIME"]).split(":")
     local = datetime(day.year, day.month, day.day, int(hours), int(minutes),
                      tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-    return local.astimezone(ZoneInfo("UTC"))
+    return local.astimezone(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as an aware one (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _next_workday(day: date, calendar: WorkCalendar) -> date:
@@ -92,7 +97,7 @@ def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: da
             OutboxMessage.unit_id == unit.id, OutboxMessage.kind == "daily", OutboxMessage.reference_on == day))
         if message is not None and message.status == "pending":
             if merge_into(message, unit, [record], recipients=recipients, cc=cc):
-                goes = Urged(message.id, day, send_now=message.next_attempt_at <= now)
+                goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
                 break
         if message is None:
             records, copies = [record], cc
