@@ -187,3 +187,40 @@ def test_the_list_says_urged_today_and_refuses_a_second_urge_of_the_item(seeded,
     again = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"},
                         follow_redirects=True)
     assert "Nhiệm vụ I.1 của Vụ Pháp chế đã được đôn đốc hôm nay" in again.get_data(as_text=True)
+
+
+def test_a_unit_officer_chooses_on_the_account_page_whether_reminders_come_to_them(seeded, login_as, client):
+    login_as("head_vpc")
+    page = client.get("/account").get_data(as_text=True)
+    assert 'checked id="reminders-receives_reminders" name="reminders-receives_reminders"' in page
+    token = csrf_token(client, "/account")
+    response = client.post("/account/reminders", data={"csrf_token": token})  # the box left unticked
+    assert response.status_code == 302
+    with seeded.app_context():
+        vpc = db.session.scalar(select(Unit).where(Unit.code == "VPC"))
+        assert not db.session.scalar(select(User).where(User.email == "head_vpc@example.org")).receives_reminders
+        assert recipients_of([vpc])[vpc.id] == ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]
+    client.post("/account/reminders", data={"csrf_token": token, "reminders-receives_reminders": "y"})
+    with seeded.app_context():
+        vpc = db.session.scalar(select(Unit).where(Unit.code == "VPC"))
+        assert recipients_of([vpc])[vpc.id] == ["head_vpc@example.org"]
+
+
+def test_only_unit_officers_see_the_reminder_choice(seeded, login_as, client):
+    login_as("viewer")
+    assert 'id="nhac-viec"' not in client.get("/account").get_data(as_text=True)
+
+
+def test_the_demo_logins_are_the_addresses_typed_on_their_units(app, runner, tmp_path):
+    from tracker.demo import DEMO_ACCOUNTS, make_accounts
+
+    assert runner.invoke(args=["units", "load"]).exit_code == 0
+    with app.app_context():
+        make_accounts(tmp_path / "demo-accounts.txt", now=MORNING)
+        officers = list(db.session.scalars(select(User).where(User.unit_id.is_not(None))))
+        assert len(officers) == sum(code is not None for _email, _role, code, _name in DEMO_ACCOUNTS)
+        for user in officers:
+            typed = user.unit.head_email if user.role == "unit_head" else user.unit.focal_email
+            assert user.email == typed, user.email
+        cda = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
+        assert recipients_of([cda])[cda.id] == ["daumoi.cda@example.org", "lanhdao.cda@example.org"]
