@@ -60,7 +60,7 @@ def test_the_coordinating_reminder_names_every_lead_unit_of_the_item(seeded, run
         sweep(date(2023, 10, 27), now=MORNING)
         [message] = rows_of("TTCNTT")
         text = message.body_text
-        assert "Đơn vị chủ trì (11 đơn vị): " + ", ".join(LEADS_OF_I2) + "." in text
+        assert "Đơn vị chủ trì (11 đơn vị): " + "; ".join(LEADS_OF_I2) + "." in text
         assert all(name in message.body_html for name in LEADS_OF_I2)
 
 
@@ -100,9 +100,10 @@ def test_an_urge_before_the_days_sweep_is_one_email_with_the_days_reminders(seed
         sweep(TUESDAY, now=MORNING)
         [message] = rows_of("VPC")
         assert [(e["kind"], e["item"]) for e in message.entries] == [("urge", "I.1"), ("overdue", "I.1")]
-        assert message.subject == ("[Theo dõi kế hoạch] Vụ Pháp chế: đôn đốc nhiệm vụ I.1, 1 nhiệm vụ quá hạn "
-                                   "(05/09/2023)")
+        # The overdue reminder of the item urged is not repeated below the urge, which gives its deadline.
+        assert message.subject == "[Theo dõi kế hoạch] Đôn đốc thực hiện nhiệm vụ I.1 — Vụ Pháp chế"
         assert "Đôn đốc ngày 05/09/2023 của monitor (monitor@example.org): Khẩn trương." in message.body_text
+        assert message.body_text.count("- Nhiệm vụ I.1") == 1 and "quá hạn 5 ngày" in message.body_text
 
 
 def test_an_urge_after_the_sweep_joins_the_units_unsent_email(seeded):

@@ -215,6 +215,9 @@ def entry_record(entry: rules.Entry) -> dict[str, Any]:
             "assignment_id": entry.assignment_id}
 
 
+_OWN_KINDS = frozenset({rules.OVERDUE, rules.DUE, rules.BEFORE, rules.ONGOING_REPORT})
+
+
 def _row_order(record: dict[str, Any]) -> tuple:
     return (rules.KIND_ORDER.index(record["kind"]) if record["kind"] in rules.KIND_ORDER else -1,
             rules._ref_key(record.get("item")))
@@ -238,10 +241,13 @@ def compose(unit: Unit, day: date, records: list[dict[str, Any]], *, recipients:
                 .where(Assignment.item_id.in_(coordinated), Assignment.is_active).order_by(Assignment.id)):
             leads[item_id].append(name)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    urged = {r["assignment_id"] for r in records if r["kind"] == rules.URGE}
     for record in records:
         assignment = assignments.get(record.get("assignment_id"))
         if record.get("assignment_id") and assignment is None:
             continue  # the assignment was removed since; nothing to say about it
+        if record["kind"] in _OWN_KINDS and record.get("assignment_id") in urged:
+            continue  # the urge above already quotes it, with its deadline and state
         entry = dict(record)
         if record["kind"] == rules.URGE:
             entry["days"] = (assignment.due_on - day).days if assignment.due_on else None
