@@ -130,12 +130,16 @@ def test_once_the_units_email_has_left_a_later_urge_goes_in_the_next_working_mor
                                                                                  tzinfo=timezone.utc)
         send_all(seeded, NOON)
         assert db.session.get(OutboxMessage, tomorrow.id).status == "pending"  # not before the morning
+        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=timezone.utc))  # its time, but not swept yet
+        assert db.session.get(OutboxMessage, tomorrow.id).status == "pending"
         planned = [e for d in plan_day(WEDNESDAY, only_unit=tomorrow.unit_id).drafts for e in d.entries]
         sweep(WEDNESDAY, now=datetime(2023, 9, 6, 1, 0, tzinfo=timezone.utc))
         [message] = rows_of("TTCNTT", WEDNESDAY)
         assert all(entry in message.entries for entry in planned)
         assert [e["item"] for e in message.entries if e["kind"] == "urge"] == ["I.4"]
         assert [len(rows_of("TTCNTT", day)) for day in (TUESDAY, WEDNESDAY)] == [1, 1]
+        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=timezone.utc))
+        assert db.session.get(OutboxMessage, message.id).status == "sent"
         # Both items were urged on Tuesday, whichever email carries them.
         unit_id = message.unit_id
         items = {find_assignment(ref, "TTCNTT").item_id for ref in ("I.3", "I.4")}

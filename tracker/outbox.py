@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
 from .mailer import Backend, DeliveryError, build_email
-from .models import OutboxMessage
+from .models import OutboxMessage, SweepRun
 
 log = logging.getLogger("tracker.mail")
 # A row left "sending" this long (its process died mid-send) goes back to the queue.
@@ -99,7 +99,16 @@ def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200,
         .values(status="pending", last_error="Lần gửi trước bị gián đoạn; gửi lại.")
     )
     db.session.commit()
-    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+    # A unit's email of a later morning (an urge made after that day's email had left) waits for that
+    # morning's sweep to add the day's reminders, even when its send time has come: one email a day.
+    waiting_for_sweep = and_(
+        OutboxMessage.kind == "daily", OutboxMessage.attempts == 0,
+        OutboxMessage.next_attempt_at > OutboxMessage.created_at,
+        OutboxMessage.reference_on >= now.date(),
+        ~exists().where(SweepRun.run_on == OutboxMessage.reference_on),
+    )
+    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                                           ~waiting_for_sweep)
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     candidates = list(db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
