@@ -14,8 +14,9 @@ from .assignments import PermissionDenied, actor_of
 from .extensions import db
 from .models import Assignment, ItemComment, OutboxMessage, User
 from .outbox import enqueue
-from .reminders import compose, has_swept, it_centre, it_centre_addresses, load_send_time, merge_into, plan_day
-from .reminders import recipients_of
+from .reminders import (
+    compose, has_swept, it_centre, it_centre_addresses, load_send_time, merge_into, plan_day, recipients_of,
+)
 from .rules.permissions import URGE_UNIT, can
 from .rules.reminders import URGE
 from .rules.workdays import WorkCalendar
@@ -95,10 +96,10 @@ def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: da
     for _attempt in range(60):  # a day whose email has left moves the urge on; two months of days off is the end
         message = db.session.scalar(select(OutboxMessage).where(
             OutboxMessage.unit_id == unit.id, OutboxMessage.kind == "daily", OutboxMessage.reference_on == day))
-        if message is not None and message.status == "pending":
-            if merge_into(message, unit, [record], recipients=recipients, cc=cc):
-                goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
-                break
+        if (message is not None and message.status == "pending"
+                and merge_into(message, unit, [record], recipients=recipients, cc=cc)):
+            goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
+            break
         if message is None:
             records, copies = [record], cc
             if day == today and calendar.is_workday(today) and not has_swept(today):
