@@ -110,7 +110,7 @@ def test_the_it_centre_urges_a_unit_by_email_now_and_it_is_on_the_items_history(
     assert "Đã gửi thư đôn đốc Vụ Pháp chế về nhiệm vụ I.1." in client.get("/monitoring").get_data(as_text=True)
     with seeded.app_context():
         message = db.session.scalar(select(OutboxMessage))
-        assert (message.kind, message.status) == ("urge", "sent")
+        assert (message.kind, message.status) == ("daily", "sent")  # the unit's one email of the day
         comment = db.session.scalar(select(ItemComment).where(ItemComment.item_id == item_id))
         assert comment.body == "Đôn đốc Vụ Pháp chế qua thư điện tử: Đề nghị hoàn thành trong tuần này."
     [eml] = Path(seeded.config["OUTBOX_DIR"]).glob("*.eml")

@@ -165,7 +165,8 @@ def test_a_stale_form_gets_409_and_the_other_persons_change_survives(seeded, cli
     login_as("head_cda")
     stale = post_status(client, assignment, version, to_state="blocked", comment="Thiếu kinh phí.")
     assert stale.status_code == 409
-    assert "vừa được staff_cda cập nhật" in stale.get_data(as_text=True)
+    assert ("staff_cda chuyển trạng thái từ “Chưa triển khai” sang “Đang thực hiện”, kèm ghi chú"
+            in stale.get_data(as_text=True))
     with seeded.app_context():
         saved = db.session.get(Assignment, assignment)
         assert (saved.status, saved.version) == ("in_progress", version + 1)
@@ -319,7 +320,7 @@ def test_a_save_that_loses_the_race_after_the_version_check_is_a_conflict_not_an
                 assignment_id=assignment_id, actor_id=staff.id, at=utcnow(), kind="move",
                 from_state="not_started", to_state="in_progress", comment="Người kia lưu trước."))
             other.commit()
-        with pytest.raises(EditConflict, match="vừa được staff_cda cập nhật"):
+        with pytest.raises(EditConflict, match="staff_cda chuyển trạng thái từ “Chưa triển khai” sang “Đang thực hiện”"):
             change_assignment(assignment, Change("blocked", difficulty="Thiếu kinh phí."), actor=head,
                               expected_version=version, today=date(2023, 9, 15), now=utcnow())
         saved = db.session.get(Assignment, assignment_id)

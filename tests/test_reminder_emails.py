@@ -50,7 +50,7 @@ def test_the_first_overdue_reminder_moves_to_the_working_day_after_the_holidays(
     report = sweep_json(runner, "2023-09-05")
     message = next(m for m in report["messages"] if m["unit"] == "Vụ Pháp chế")
     assert message["entries"] == [{"kind": "overdue", "item": "I.1", "days": -5}]
-    assert message["to"] == ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]
+    assert message["to"] == ["head_vpc@example.org"]  # the unit's person with an account
     assert message["cc"] == ["daumoi.ttcntt@example.org", "lanhdao.ttcntt@example.org"]  # the IT Centre
 
 
@@ -85,9 +85,12 @@ def test_no_message_for_a_done_assignment(seeded, runner):
 
 
 def test_a_unit_without_an_address_is_reported_not_skipped_silently(seeded, runner):
+    from tracker.models import User
+
     with seeded.app_context():
         vpc = db.session.scalar(select(Unit).where(Unit.code == "VPC"))
         vpc.head_email = vpc.focal_email = None
+        db.session.scalar(select(User).where(User.email == "head_vpc@example.org")).is_active = False
         db.session.commit()
     report = sweep_json(runner, "2023-09-05")
     assert "Vụ Pháp chế" in report["units_without_address"]

@@ -115,6 +115,8 @@ TABLE = {
     "plan_kpi.remove_member_": ("POST", "/plans/{plan}/groups/5/members/VPC/remove", (None, A, F, F, F, F, F)),
     "plan_kpi.delete_group_": ("POST", "/plans/{plan}/groups/5/remove", (None, A, F, F, F, F, F)),
     "plan_kpi.remove_target_": ("POST", "/plans/{plan}/targets/remove", (None, A, F, F, F, F, F)),
+    # issue 12: reminders (before the two that end the session, which must stay last)
+    "auth.reminder_choice":  ("POST", "/account/reminders", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),

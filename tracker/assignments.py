@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
 from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
+from .rules.conflicts import MissedChange, conflict_message
 from .rules.lifecycle import DONE, Change, check_change, transition_kind
 from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
 
@@ -19,17 +20,24 @@ class PermissionDenied(Exception):
 class EditConflict(Exception):
     """Someone else changed the assignment since the form was opened; nothing was overwritten."""
 
-    def __init__(self, assignment: Assignment):
+    def __init__(self, assignment: Assignment, expected_version: int):
         self.assignment = assignment
-        super().__init__(
-            f"Nhiệm vụ này vừa được {_last_actor(assignment)} cập nhật trong lúc bạn đang sửa "
-            f"(trạng thái hiện tại đã khác). Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại."
-        )
+        self.missed = missed_changes(assignment, expected_version)
+        super().__init__(conflict_message(self.missed))
 
 
-def _last_actor(assignment: Assignment) -> str:
-    last = assignment.events[-1] if assignment.events else None
-    return last.actor.display_name if last is not None and last.actor is not None else "người khác"
+def missed_changes(assignment: Assignment, expected_version: int) -> list[MissedChange]:
+    """The changes saved after `expected_version` (each change bumps the version by one), oldest first."""
+    count = assignment.version - expected_version
+    if count <= 0:
+        return []
+    events = sorted(assignment.events, key=lambda e: (e.at, e.id))[-count:]
+    return [MissedChange(
+        actor=event.actor.display_name if event.actor is not None else "người khác",
+        from_state=event.from_state, to_state=event.to_state,
+        has_text=bool(event.comment or event.difficulty or event.proposal or event.reason),
+        has_evidence=bool(event.document_number or event.evidence_file_id),
+    ) for event in events]
 
 
 def actor_of(user: User | None) -> Actor | None:
@@ -52,7 +60,7 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
     if not allowed or not assignment.is_active:
         raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác.")
     if expected_version != assignment.version:
-        raise EditConflict(assignment)
+        raise EditConflict(assignment, expected_version)
     if evidence_file is not None:
         change = replace(change, evidence=replace(change.evidence, has_file=True))
     check_change(assignment.status, change, is_reopen_allowed=True, today=today)
@@ -89,7 +97,7 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
         # Another save won the race after the version check above: keep nothing of this change, and
         # read the winner's state (and name its author) in a fresh transaction.
         db.session.rollback()
-        raise EditConflict(assignment) from exc
+        raise EditConflict(assignment, expected_version) from exc
     return event
 
 

@@ -29,12 +29,12 @@ DEMO_ACCOUNTS = (
     ("quantri@example.org", "admin", None, "Quản trị hệ thống"),
     ("cntt@example.org", "monitor", None, "Chuyên viên Trung tâm CNTT (theo dõi)"),
     ("lanhdao@example.org", "viewer", None, "Lãnh đạo Bộ"),
-    ("truong.vpc@example.org", "unit_head", "VPC", "Vụ trưởng Vụ Pháp chế"),
-    ("truong.cda@example.org", "unit_head", "CDA", "Cục trưởng Cục Điện ảnh"),
+    ("lanhdao.vpc@example.org", "unit_head", "VPC", "Vụ trưởng Vụ Pháp chế"),
+    ("lanhdao.cda@example.org", "unit_head", "CDA", "Cục trưởng Cục Điện ảnh"),
     ("daumoi.cda@example.org", "unit_staff", "CDA", "Cán bộ đầu mối Cục Điện ảnh"),
-    ("truong.cbqtg@example.org", "unit_head", "CBQTG", "Cục trưởng Cục Bản quyền tác giả"),
-    ("truong.cdsvh@example.org", "unit_head", "CDSVH", "Cục trưởng Cục Di sản văn hóa"),
-    ("truong.ttcntt@example.org", "unit_head", "TTCNTT", "Giám đốc Trung tâm CNTT"),
+    ("lanhdao.cbqtg@example.org", "unit_head", "CBQTG", "Cục trưởng Cục Bản quyền tác giả"),
+    ("lanhdao.cdsvh@example.org", "unit_head", "CDSVH", "Cục trưởng Cục Di sản văn hóa"),
+    ("lanhdao.ttcntt@example.org", "unit_head", "TTCNTT", "Giám đốc Trung tâm CNTT"),
 )
 
 

@@ -36,6 +36,12 @@ class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something (log out, disable …)."""
 
 
+class ReminderChoiceForm(FlaskForm):
+    """Whether the signed-in unit officer receives the unit's reminder emails."""
+
+    receives_reminders = BooleanField(_l("Nhận thư nhắc việc và đôn đốc của đơn vị"))
+
+
 class StatusForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     to_state = SelectField(_l("Trạng thái mới"), choices=[(s, lazy_label(STATE_LABELS[s])) for s in STATES])

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
 from .mailer import Backend, DeliveryError, build_email
-from .models import OutboxMessage
+from .models import OutboxMessage, SweepRun
 
 log = logging.getLogger("tracker.mail")
 # A row left "sending" this long (its process died mid-send) goes back to the queue.
@@ -41,8 +41,9 @@ def insert_ignoring_duplicates(model):  # type: ignore[no-untyped-def]
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
+def enqueue(drafts: list[Draft], *, now: datetime, not_before: datetime | None = None) -> list[int]:
     """Add the drafts whose (unit, kind, reference date) is not in the outbox yet; return the new rows' ids.
+    They are sent from `not_before` on (a later morning's email), else at once.
 
     Safe against a second process doing the same at the same moment: the database keeps one row per key."""
     if not drafts:
@@ -54,7 +55,7 @@ def enqueue(drafts: list[Draft], *, now: datetime) -> list[int]:
             .values(unit_id=draft.unit_id, kind=draft.kind, reference_on=draft.reference_on,
                     recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
                     body_html=draft.body_html, entries=draft.entries, status="pending", attempts=0,
-                    next_attempt_at=now, last_error="", created_at=now)
+                    next_attempt_at=not_before or now, last_error="", created_at=now)
             .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
             .returning(OutboxMessage.id)
         )
@@ -98,7 +99,16 @@ def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200,
         .values(status="pending", last_error="Lần gửi trước bị gián đoạn; gửi lại.")
     )
     db.session.commit()
-    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+    # A unit's email of a later morning (an urge made after that day's email had left) waits for that
+    # morning's sweep to add the day's reminders, even when its send time has come: one email a day.
+    waiting_for_sweep = and_(
+        OutboxMessage.kind == "daily", OutboxMessage.attempts == 0,
+        OutboxMessage.next_attempt_at > OutboxMessage.created_at,
+        OutboxMessage.reference_on >= now.date(),
+        ~exists().where(SweepRun.run_on == OutboxMessage.reference_on),
+    )
+    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                                           ~waiting_for_sweep)
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     candidates = list(db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)))

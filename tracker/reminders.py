@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from .extensions import db
 from .models import (
     ActionItem, Assignment, ItemUnit, KpiReport, OutboxMessage, PlanSection, Setting, SweepRun, Unit, UnitGroupMember,
+    User,
 )
 from .monitoring import Filters, list_assignments, units_missing_figures
 from .outbox import Draft, enqueue, insert_ignoring_duplicates
@@ -31,6 +32,7 @@ SECTION_TITLES = {
     rules.ONGOING_REPORT: "Nhiệm vụ thường xuyên cần báo cáo tiến độ",
     rules.KPI_MISSING: "Số liệu chỉ tiêu chưa báo cáo",
     rules.DIGEST: "Tổng hợp tuần của Trung tâm Công nghệ thông tin",
+    rules.URGE: "Trung tâm Công nghệ thông tin đề nghị đơn vị khẩn trương thực hiện",
 }
 
 
@@ -188,8 +190,91 @@ def _digest(today: date) -> dict[str, Any]:
             "period": period}
 
 
-def plan_day(today: date) -> SweepResult:
-    """The day's emails as drafts: which units, to whom, about what. Reads only."""
+def recipients_of(units: list[Unit]) -> dict[int, list[str]]:
+    """Whom each unit's email goes to: its people with accounts (the head and the focal officers, active,
+    who chose to receive reminders), or the addresses typed on the unit when it has no such person."""
+    people: dict[int, set[str]] = defaultdict(set)
+    if units:
+        for unit_id, address in db.session.execute(
+                select(User.unit_id, User.email).where(User.unit_id.in_([u.id for u in units]),
+                                                       User.role.in_(("unit_head", "unit_staff")),
+                                                       User.is_active, User.receives_reminders)):
+            people[unit_id].add(address.lower())
+    return {unit.id: sorted(people[unit.id] or {e for e in (unit.head_email, unit.focal_email) if e})
+            for unit in units}
+
+
+def it_centre_addresses(centre: Unit | None) -> list[str]:
+    """The copies' addresses: the IT Centre's recipients, chosen as for any unit (the same everywhere)."""
+    return recipients_of([centre])[centre.id] if centre is not None else []
+
+
+def entry_record(entry: rules.Entry) -> dict[str, Any]:
+    """An entry as the outbox keeps it: enough to show it in the log and to write the email again."""
+    return {"kind": entry.kind, "item": entry.item_ref, "days": entry.days, "item_id": entry.item_id,
+            "assignment_id": entry.assignment_id}
+
+
+_OWN_KINDS = frozenset({rules.OVERDUE, rules.DUE, rules.BEFORE, rules.ONGOING_REPORT})
+
+
+def _row_order(record: dict[str, Any]) -> tuple:
+    return (rules.KIND_ORDER.index(record["kind"]) if record["kind"] in rules.KIND_ORDER else -1,
+            rules._ref_key(record.get("item")))
+
+
+def compose(unit: Unit, day: date, records: list[dict[str, Any]], *, recipients: list[str], cc: list[str],
+            kind: str = "daily") -> Draft:
+    """The unit's one email of `day`, written from its entries (reminders and urges alike)."""
+    records = sorted(records, key=_row_order)
+    assignment_ids = {r["assignment_id"] for r in records if r.get("assignment_id")}
+    assignments = {a.id: a for a in db.session.scalars(
+        select(Assignment).where(Assignment.id.in_(assignment_ids))
+        .options(selectinload(Assignment.item).selectinload(ActionItem.plan), selectinload(Assignment.unit))
+    )} if assignment_ids else {}
+    # A coordinating unit is told every lead unit of the item (a collective lead can be a dozen units).
+    coordinated = {r["item_id"] for r in records if r["kind"] == rules.COORDINATING and r.get("item_id")}
+    leads: dict[int, list[str]] = defaultdict(list)
+    if coordinated:
+        for item_id, name in db.session.execute(
+                select(Assignment.item_id, Unit.name).join(Assignment.unit)
+                .where(Assignment.item_id.in_(coordinated), Assignment.is_active).order_by(Assignment.id)):
+            leads[item_id].append(name)
+    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    urged = {r["assignment_id"] for r in records if r["kind"] == rules.URGE}
+    for record in records:
+        assignment = assignments.get(record.get("assignment_id"))
+        if record.get("assignment_id") and assignment is None:
+            continue  # the assignment was removed since; nothing to say about it
+        if record["kind"] in _OWN_KINDS and record.get("assignment_id") in urged:
+            continue  # the urge above already quotes it, with its deadline and state
+        entry = dict(record)
+        if record["kind"] == rules.URGE:
+            entry["days"] = (assignment.due_on - day).days if assignment.due_on else None
+        item = assignment.item if assignment else None
+        sections[record["kind"]].append({
+            "entry": entry, "assignment": assignment, "item": item,
+            "excerpt": rules.task_excerpt(item.task) if item else "",
+            "leads": leads.get(record.get("item_id"), []),
+        })
+    period = last_due_period(day, current_app.config["KPI_DUE_DAY"])
+    context = {
+        "unit": unit, "today": day, "base_url": current_app.config["BASE_URL"].rstrip("/"), "sections": sections,
+        "titles": SECTION_TITLES, "kind_order": (rules.URGE, *rules.KIND_ORDER), "states": STATE_LABELS,
+        "period": period, "due_day": current_app.config["KPI_DUE_DAY"],
+        "digest": _digest(day) if rules.DIGEST in sections else None,
+    }
+    return Draft(
+        unit_id=unit.id, kind=kind, reference_on=day, recipients=recipients, cc=sorted(set(cc) - set(recipients)),
+        subject=_subject(unit, sections, day),
+        body_text=render_template("emails/daily.txt", **context),
+        body_html=render_template("emails/daily.html", **context),
+        entries=records,
+    )
+
+
+def plan_day(today: date, *, only_unit: int | None = None) -> SweepResult:
+    """The day's emails as drafts (every unit's, or `only_unit`'s): which units, to whom, about what. Reads only."""
     result = SweepResult(today)
     calendar = WorkCalendar()
     reminder_rules = load_rules()
@@ -197,47 +282,31 @@ def plan_day(today: date) -> SweepResult:
     if window is None:
         return result
     centre = it_centre()
-    facts, assignments = _facts(today, window)
+    facts, _assignments = _facts(today, window)
     result.assignments_read = len(facts)
     figures = _figures() if window.kpi_day else []
     entries = rules.entries_due(today, facts, figures, reminder_rules, calendar,
                                 it_centre_unit_id=centre.id if centre else None)
     grouped = rules.group_by_unit(entries)
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(grouped)))} if grouped else {}
-    base_url = current_app.config["BASE_URL"].rstrip("/")
-    period = last_due_period(today, current_app.config["KPI_DUE_DAY"])
-    for unit_id, unit_entries in grouped.items():
-        unit = units[unit_id]
-        recipients = sorted({e for e in (unit.head_email, unit.focal_email) if e})
-        if not recipients:
+    if only_unit is not None:
+        grouped = {only_unit: grouped[only_unit]} if only_unit in grouped else {}
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(grouped)).order_by(Unit.id))) if grouped else []
+    addresses = recipients_of(units)
+    copies = it_centre_addresses(centre)
+    for unit in units:
+        unit_entries = grouped[unit.id]
+        if not addresses[unit.id]:
             result.units_without_address.append(unit)
             continue
-        cc: set[str] = set()
-        if centre is not None and unit.id != centre.id and any(e.cc_it_centre for e in unit_entries):
-            cc |= {e for e in (centre.head_email, centre.focal_email) if e}
-        sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for entry in unit_entries:
-            assignment = assignments.get(entry.assignment_id) if entry.assignment_id else None
-            sections[entry.kind].append({"entry": entry, "assignment": assignment,
-                                         "item": assignment.item if assignment else None})
-        context = {
-            "unit": unit, "today": today, "base_url": base_url, "sections": sections, "titles": SECTION_TITLES,
-            "kind_order": rules.KIND_ORDER, "states": STATE_LABELS, "period": period,
-            "due_day": current_app.config["KPI_DUE_DAY"],
-            "digest": _digest(today) if rules.DIGEST in sections else None,
-        }
-        result.drafts.append(Draft(
-            unit_id=unit.id, kind="daily", reference_on=today, recipients=recipients, cc=sorted(cc - set(recipients)),
-            subject=_subject(unit, sections, today),
-            body_text=render_template("emails/daily.txt", **context),
-            body_html=render_template("emails/daily.html", **context),
-            entries=[{"kind": e.kind, "item": e.item_ref, "days": e.days} for e in unit_entries],
-        ))
+        wants_copy = centre is not None and unit.id != centre.id and any(e.cc_it_centre for e in unit_entries)
+        result.drafts.append(compose(unit, today, [entry_record(e) for e in unit_entries],
+                                     recipients=addresses[unit.id], cc=copies if wants_copy else []))
     return result
 
 
 def _subject(unit: Unit, sections: dict[str, list], today: date) -> str:
-    parts = []
+    urged = [row["entry"]["item"] for row in sections.get(rules.URGE, [])]
+    parts = [f"đôn đốc nhiệm vụ {', '.join(urged)}"] if urged else []
     if sections.get(rules.OVERDUE):
         parts.append(f"{len(sections[rules.OVERDUE])} nhiệm vụ quá hạn")
     soon = len(sections.get(rules.DUE, [])) + len(sections.get(rules.BEFORE, []))
@@ -251,7 +320,28 @@ def _subject(unit: Unit, sections: dict[str, list], today: date) -> str:
         parts.append("chưa báo cáo số liệu chỉ tiêu")
     if sections.get(rules.DIGEST):
         parts.append("tổng hợp tuần")
+    if urged and len(parts) == 1:
+        return f"[Theo dõi kế hoạch] Đôn đốc thực hiện nhiệm vụ {', '.join(urged)} — {unit.name}"
     return f"[Theo dõi kế hoạch] {unit.name}: {', '.join(parts)} ({today:%d/%m/%Y})"
+
+
+def merge_into(message: OutboxMessage, unit: Unit, records: list[dict[str, Any]], *, recipients: list[str],
+               cc: list[str]) -> bool:
+    """Add entries to a unit's email not sent yet, writing it again; False when it has left the queue
+    meanwhile (the caller then finds another day for them). Flushes."""
+    merged = list(message.entries) + [r for r in records if r not in message.entries]
+    draft = compose(unit, message.reference_on, merged, recipients=recipients, cc=sorted(set(message.cc) | set(cc)),
+                    kind=message.kind)
+    changed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
+        .values(recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
+                body_html=draft.body_html, entries=draft.entries)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    if changed:
+        db.session.refresh(message)
+    return bool(changed)
 
 
 def sweep(today: date, *, now: datetime, dry_run: bool = False) -> SweepResult:
@@ -262,6 +352,7 @@ def sweep(today: date, *, now: datetime, dry_run: bool = False) -> SweepResult:
     if dry_run:
         return result
     result.created_ids = enqueue(result.drafts, now=now)
+    _merge_reminders_into_urges(result)
     # Recorded the same race-free way: a second process only adds its count (zero) to the row.
     db.session.execute(insert_ignoring_duplicates(SweepRun).values(run_on=today, started_at=now, messages=0)
                        .on_conflict_do_nothing(index_elements=["run_on"]))
@@ -269,6 +360,22 @@ def sweep(today: date, *, now: datetime, dry_run: bool = False) -> SweepResult:
                        .values(messages=SweepRun.messages + len(result.created_ids)))
     db.session.flush()
     return result
+
+
+def _merge_reminders_into_urges(result: SweepResult) -> None:
+    """A unit urged before the sweep (its email waiting for the send time) gets the day's reminders in
+    that same email: still one email per unit per day."""
+    if not result.drafts:
+        return
+    by_unit = {d.unit_id: d for d in result.drafts}
+    waiting = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.unit_id.in_(by_unit), OutboxMessage.kind == "daily", OutboxMessage.reference_on == result.day,
+        OutboxMessage.status == "pending", OutboxMessage.id.not_in(result.created_ids or [0])))
+    for message in list(waiting):
+        if all(e["kind"] == rules.URGE for e in message.entries):
+            draft = by_unit[message.unit_id]
+            if merge_into(message, message.unit, draft.entries, recipients=draft.recipients, cc=draft.cc):
+                result.created_ids.append(message.id)
 
 
 def has_swept(day: date) -> bool:

@@ -1,51 +1,124 @@
-"""Đôn đốc: the IT Centre urges a unit about one of its assignments — an email now, through the same
-outbox as the reminders (so at most one urge per unit per day), and a line in the item's history."""
+"""Đôn đốc: the IT Centre urges a unit about one of its assignments. The urge rides in the unit's one email
+of the day (joining it while unsent, or the next working morning's once it is sent), and is noted in the
+item's history; an item is urged at most once a day."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import current_app
+from sqlalchemy import select
 
 from .assignments import PermissionDenied, actor_of
 from .extensions import db
-from .models import Assignment, ItemComment, User
-from .outbox import Draft, enqueue
-from .rules.lifecycle import STATE_LABELS
+from .models import Assignment, ItemComment, OutboxMessage, User
+from .outbox import enqueue
+from .reminders import (
+    compose, has_swept, it_centre, it_centre_addresses, load_send_time, merge_into, plan_day, recipients_of,
+)
 from .rules.permissions import URGE_UNIT, can
+from .rules.reminders import URGE
+from .rules.workdays import WorkCalendar
 
 
 class AlreadyUrged(Exception):
-    """The unit has already been urged today (one email per unit per day)."""
+    """This item has already been urged to this unit today."""
 
 
 class NoAddress(Exception):
-    """The unit has no email address to urge."""
+    """The unit has nobody to write to."""
 
 
-def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: datetime, base_url: str) -> int:
-    """Queue the urge email and record it on the item; returns the outbox row's id. Flushes, the caller
-    commits (and may dispatch that row at once)."""
+@dataclass(frozen=True)
+class Urged:
+    """Where the urge went: the outbox row, the day its email goes out, and whether it can be sent now."""
+
+    message_id: int
+    goes_on: date
+    send_now: bool
+
+
+def urged_today(unit_ids: set[int], today: date) -> set[tuple[int, int]]:
+    """(unit, item) pairs urged on `today`, from the units' emails of today and later (one query)."""
+    if not unit_ids:
+        return set()
+    found = set()
+    for unit_id, entries in db.session.execute(
+            select(OutboxMessage.unit_id, OutboxMessage.entries).where(
+                OutboxMessage.unit_id.in_(unit_ids), OutboxMessage.kind == "daily",
+                OutboxMessage.reference_on >= today)):
+        found |= {(unit_id, e.get("item_id")) for e in entries
+                  if e.get("kind") == URGE and e.get("on") == today.isoformat()}
+    return found
+
+
+def _send_moment(day: date) -> datetime:
+    """The daily send time on `day` (the admin's setting, else SEND_TIME), as an aware UTC moment."""
+    hours, minutes = (load_send_time() or current_app.config["SEND_TIME"]).split(":")
+    local = datetime(day.year, day.month, day.day, int(hours), int(minutes),
+                     tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.astimezone(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as an aware one (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _next_workday(day: date, calendar: WorkCalendar) -> date:
+    day += timedelta(days=1)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: datetime) -> Urged:
+    """Put the urge in the unit's email and record it on the item. Flushes, the caller commits (and
+    dispatches the row at once when `send_now`)."""
     if not can(actor_of(actor), URGE_UNIT, unit=assignment.unit_id):
         raise PermissionDenied("Chỉ Trung tâm Công nghệ thông tin và quản trị viên được đôn đốc đơn vị.")
     unit, item = assignment.unit, assignment.item
-    recipients = sorted({e for e in (unit.head_email, unit.focal_email) if e})
+    if (unit.id, item.id) in urged_today({unit.id}, today):
+        raise AlreadyUrged(f"Nhiệm vụ {item.reference} của {unit.name} đã được đôn đốc hôm nay; "
+                           "mỗi nhiệm vụ được đôn đốc tối đa một lần mỗi ngày.")
+    recipients = recipients_of([unit])[unit.id]
     if not recipients:
-        raise NoAddress(f"{unit.name} chưa có địa chỉ thư điện tử.")
+        raise NoAddress(f"{unit.name} chưa có tài khoản nhận nhắc việc hay địa chỉ thư điện tử.")
     text = text.strip()
-    context = {"unit": unit, "item": item, "assignment": assignment, "text": text, "actor": actor, "today": today,
-               "base_url": base_url.rstrip("/"), "state": STATE_LABELS[assignment.status],
-               "days": (assignment.due_on - today).days if assignment.due_on else None}
-    created = enqueue([Draft(
-        unit_id=unit.id, kind="urge", reference_on=today, recipients=recipients,
-        cc=[actor.email] if actor.email not in recipients else [],
-        subject=f"[Theo dõi kế hoạch] Đôn đốc thực hiện nhiệm vụ {item.reference} — {unit.name}",
-        body_text=render_template("emails/urge.txt", **context),
-        body_html=render_template("emails/urge.html", **context),
-        entries=[{"kind": "urge", "item": item.reference, "days": context["days"]}],
-    )], now=now)
-    if not created:
-        raise AlreadyUrged(f"{unit.name} đã được đôn đốc hôm nay; mỗi đơn vị nhận tối đa một thư đôn đốc mỗi ngày.")
+    record = {"kind": URGE, "item": item.reference, "days": None, "item_id": item.id,
+              "assignment_id": assignment.id, "text": text, "by": actor.display_name, "by_email": actor.email,
+              "on": today.isoformat()}
+    centre = it_centre()
+    cc = it_centre_addresses(centre) if centre is None or unit.id != centre.id else []
+    calendar = WorkCalendar()
+    day = today
+    for _attempt in range(60):  # a day whose email has left moves the urge on; two months of days off is the end
+        message = db.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.unit_id == unit.id, OutboxMessage.kind == "daily", OutboxMessage.reference_on == day))
+        if (message is not None and message.status == "pending"
+                and merge_into(message, unit, [record], recipients=recipients, cc=cc)):
+            goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
+            break
+        if message is None:
+            records, copies = [record], cc
+            if day == today and calendar.is_workday(today) and not has_swept(today):
+                # Before the day's sweep: the day's reminders go with the urge, now, as the one email.
+                planned = plan_day(today, only_unit=unit.id).drafts
+                if planned:
+                    records = planned[0].entries + records
+                    copies = sorted(set(cc) | set(planned[0].cc))
+            draft = compose(unit, day, records, recipients=recipients, cc=copies)
+            later = day != today
+            created = enqueue([draft], now=now, not_before=_send_moment(day) if later else None)
+            if created:
+                goes = Urged(created[0], day, send_now=not later)
+                break
+            continue  # another request wrote the row meanwhile: read it again
+        day = _next_workday(day, calendar)  # today's email has left: the next working morning's
+    else:
+        raise RuntimeError(f"No day found for the urge of {unit.name}.")
     note = f"Đôn đốc {unit.name} qua thư điện tử" + (f": {text}" if text else ".")
     db.session.add(ItemComment(item_id=item.id, author=actor, at=now, body=note))
     db.session.flush()
-    return created[0]
+    return goes

@@ -317,3 +317,29 @@ def group_by_unit(entries: Iterable[Entry]) -> dict[int, list[Entry]]:
     for entry in sorted(entries, key=_entry_key):
         grouped.setdefault(entry.unit_id, []).append(entry)
     return grouped
+
+
+URGE = "urge"  # an entry the IT Centre added by urging a unit; it rides in that unit's one email of the day
+EXCERPT_LENGTH = 180
+_BULLET_RE = re.compile(r"^\s*(?:[-+•*–—]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s*", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+
+
+def task_excerpt(task: str, limit: int = EXCERPT_LENGTH) -> str:
+    """A task quoted in an email: its first sentence, or — when the first line only announces a list
+    ("… ban hành:") — that line with its first point; cut at a word and ended with "…" when shortened."""
+    lines = [line.strip() for line in task.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    first, rest = lines[0], lines[1:]
+    if first.endswith(":") and rest:
+        text = f"{first} {_BULLET_RE.sub('', rest[0])}"
+        more = len(rest) > 1
+    else:
+        parts = _SENTENCE_END_RE.split(first, maxsplit=1)
+        text, more = parts[0], len(parts) > 1 or bool(rest)
+    if len(text) > limit:
+        cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+        text, more = cut, True
+    text = text.rstrip(" ,;:")
+    return f"{text.rstrip('.')} …" if more and text.endswith(".") else (f"{text}…" if more else text)

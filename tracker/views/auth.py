@@ -10,7 +10,9 @@ from ..accounts import AccountError, TooManyAttempts, authenticate, change_passw
 from ..api_tokens import create_token, revoke_token, tokens_of, user_for_bearer
 from ..clock import today, utcnow
 from ..extensions import db
-from ..forms import EmptyForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm, TokenForm
+from ..forms import (
+    EmptyForm, ForgotPasswordForm, LoginForm, PasswordForm, ReminderChoiceForm, ResetPasswordForm, TokenForm,
+)
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
 from .security import safe_next
@@ -126,6 +128,8 @@ def _account_page(*, form: PasswordForm | None = None, token_form: TokenForm | N
     """The account page; forms submitted elsewhere on it come back with their errors."""
     return render_template(
         "auth/account.html", form=form or PasswordForm(formdata=None), end_form=EmptyForm(),
+        reminder_form=ReminderChoiceForm(formdata=None, prefix="reminders",
+                                         receives_reminders=current_user.receives_reminders),
         token_form=token_form or TokenForm(formdata=None, prefix="token"), revoke_form=EmptyForm(),
         tokens=tokens_of(current_user), new_token=new_token,
     ), status
@@ -156,6 +160,20 @@ def revoke_api_token(token_id: int):
         flash(gettext("Đã thu hồi mã truy cập “%(name)s” (%(prefix)s…).", name=token.name, prefix=token.prefix),
               "success")
     return redirect(url_for("auth.account", _anchor="ma-truy-cap"))
+
+
+@bp.post("/account/reminders")
+@login_required
+def reminder_choice():
+    """A unit officer chooses whether the unit's reminder emails come to them."""
+    form = ReminderChoiceForm(prefix="reminders")
+    if not form.validate_on_submit():
+        abort(400)
+    current_user.receives_reminders = bool(form.receives_reminders.data)
+    db.session.commit()
+    flash(gettext("Bạn sẽ nhận thư nhắc việc của đơn vị.") if current_user.receives_reminders
+          else gettext("Bạn sẽ không nhận thư nhắc việc của đơn vị nữa."), "success")
+    return redirect(url_for("auth.account", _anchor="nhac-viec"))
 
 
 @bp.post("/account/sessions/end")

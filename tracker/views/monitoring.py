@@ -20,7 +20,7 @@ from ..monitoring import (
 from ..outbox import dispatch
 from ..rules.kpi import last_due_period
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
-from ..urging import AlreadyUrged, NoAddress, urge
+from ..urging import AlreadyUrged, NoAddress, urge, urged_today
 from .access import allowed, require
 
 bp = Blueprint("monitoring", __name__)
@@ -64,6 +64,7 @@ def overdue():
         classes=CLASSES, class_labels=CLASS_LABELS, plans=plans, units=units, groups=groups, sections=sections,
         groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
         urge_form=EmptyForm() if allowed(URGE_UNIT) else None, sorts=SORTS, filter_url=_filter_url,
+        urged=urged_today({a.unit_id for a in listing.rows}, now),
     )
 
 
@@ -132,8 +133,7 @@ def urge_unit(assignment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        message_id = urge(assignment, request.form.get("text", ""), actor=current_user, today=today(),
-                          now=utcnow(), base_url=current_app.config["BASE_URL"])
+        urged = urge(assignment, request.form.get("text", ""), actor=current_user, today=today(), now=utcnow())
     except (AlreadyUrged, NoAddress) as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -142,11 +142,14 @@ def urge_unit(assignment_id: int):
         abort(403, description=str(exc))
     else:
         db.session.commit()
-        report = dispatch(backend_from_config(current_app.config), now=utcnow(),
-                          sender=current_app.config["MAIL_FROM"], only_ids=[message_id])
-        if report.sent:
-            flash(gettext("Đã gửi thư đôn đốc %(unit)s về nhiệm vụ %(item)s.", unit=assignment.unit.name,
-                          item=assignment.item.reference), "success")
+        names = {"unit": assignment.unit.name, "item": assignment.item.reference}
+        if not urged.send_now:
+            flash(gettext("Đã ghi đôn đốc %(unit)s về nhiệm vụ %(item)s; lời đôn đốc đi cùng thư của đơn vị ngày "
+                          "%(day)s (mỗi đơn vị nhận tối đa một thư mỗi ngày).",
+                          day=urged.goes_on.strftime("%d/%m/%Y"), **names), "success")
+        elif dispatch(backend_from_config(current_app.config), now=utcnow(), sender=current_app.config["MAIL_FROM"],
+                      only_ids=[urged.message_id]).sent:
+            flash(gettext("Đã gửi thư đôn đốc %(unit)s về nhiệm vụ %(item)s.", **names), "success")
         else:
             flash(gettext("Thư đôn đốc %(unit)s đã vào hàng đợi; máy chủ thư chưa nhận, hệ thống sẽ gửi lại.",
                           unit=assignment.unit.name), "info")
