@@ -109,6 +109,7 @@ def register_views(app: Flask) -> None:
     for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp,
                       health_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(__import__("tracker.views.plan_versions", fromlist=["bp"]).bp)  # issue 12: versions
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
