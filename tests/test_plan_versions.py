@@ -31,6 +31,11 @@ def changed_seed() -> str:
     return text.replace("\tNăm 2023\n\n\tII\n", "\tNăm 2023\n\n" + NEW_ITEM + "\tII\n")
 
 
+def words(response) -> str:
+    """A page's text as a reader sees it: no tags, one space between words."""
+    return " ".join(re.sub(r"<[^>]+>", "", response.get_data(as_text=True)).split())
+
+
 def item(reference: str) -> ActionItem:
     return next(i for i in db.session.scalars(select(ActionItem)) if i.reference == reference)
 
@@ -108,13 +113,12 @@ def test_an_amending_decision_names_its_three_changes_keeps_history_and_reports_
         assert "I.3" not in {row.reference for row in report.blocked}
         assert "1 nhiệm vụ đã bãi bỏ" in report.summary
 
-    version_page = client.get(f"/plans/{plan_id}/versions/2").get_data(as_text=True)
-    text = " ".join(re.sub(r"<[^>]+>", "", version_page).split())
+    text = words(client.get(f"/plans/{plan_id}/versions/2"))
     assert "Thêm nhiệm vụ I.5: Xây dựng kho dữ liệu thủ tục hành chính dùng chung" in text
     assert "Bãi bỏ nhiệm vụ I.3: Giao chỉ tiêu về cung cấp, sử dụng DVCTT" in text
     assert "thời hạn Tháng 10/2023 (hạn 31/10/2023) → Tháng 12/2023 (hạn 31/12/2023)" in text
     assert "Bạn đang xem kế hoạch như ở phiên bản 2" not in text and "Phiên bản 2 (hiện hành)." in text
-    old_page = " ".join(re.sub(r"<[^>]+>", "", client.get(f"/plans/{plan_id}/versions/1").get_data(as_text=True)).split())
+    old_page = words(client.get(f"/plans/{plan_id}/versions/1"))
     assert "Bạn đang xem kế hoạch như ở phiên bản 1, không phải bản hiện hành." in old_page
     assert "Giao chỉ tiêu về cung cấp, sử dụng DVCTT" in old_page and "Xây dựng kho dữ liệu" not in old_page
     listing = client.get(f"/plans/{plan_id}/versions").get_data(as_text=True)

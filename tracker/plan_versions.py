@@ -2,8 +2,11 @@
 snapshot so any two can be compared and the plan can be read as it stood."""
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,6 +59,25 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         "sections": [{"number": s.number, "title": s.title, "appendix": s.appendix} for s in plan.sections],
         "items": [item_snapshot(item) for item in sorted(plan.items, key=lambda i: i.position)],
     }
+
+
+# Where each version's source document is kept, under the import folder.
+VERSIONS_FOLDER = "versions"
+
+
+def source_file_name(filename: str) -> str:
+    """A new name to keep an uploaded document under: random, with the upload's own suffix when plain."""
+    suffix = Path(filename).suffix.lower()
+    return secrets.token_hex(16) + (suffix if re.fullmatch(r"\.[a-z0-9]{1,6}", suffix) else "")
+
+
+def keep_source(import_dir: str | Path, name: str, data: bytes) -> Path:
+    """Keep a version's source document as `name` in the import folder's versions folder."""
+    folder = Path(import_dir) / VERSIONS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
 
 
 def record_version(plan: Plan, *, kind: str, actor: User | None, now: datetime, source_name: str = "",
@@ -182,7 +204,8 @@ class Comparison:
     def sentences(self) -> list[str]:
         """Every change as a sentence, as the versions page says it."""
         lines = [f"Thêm nhiệm vụ {d.reference}: {d.task}" for d in self.added]
-        lines += [f"Bãi bỏ nhiệm vụ {d.reference}: {d.task}" + (f" ({d.note})" if d.note else "") for d in self.cancelled]
+        lines += [f"Bãi bỏ nhiệm vụ {d.reference}: {d.task}" + (f" ({d.note})" if d.note else "")
+                  for d in self.cancelled]
         lines += [f"Khôi phục nhiệm vụ {d.reference}: {d.task}" for d in self.restored]
         lines += [f"Nhiệm vụ {d.reference}: {c.text}" for d in self.changed for c in d.changes]
         lines += [f"Kế hoạch: {c.text}" for c in self.plan]

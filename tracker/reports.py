@@ -419,8 +419,8 @@ def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneI
                 _has_file(assignment))))
 
     cancelled = [
-        CancelledRow(reference=item.reference, task=item.task.strip(), lead=item.lead_text, cancelled_on=item.cancelled_on,
-                     reason=item.cancel_reason)
+        CancelledRow(reference=item.reference, task=item.task.strip(), lead=item.lead_text,
+                     cancelled_on=item.cancelled_on, reason=item.cancel_reason)
         for item in db.session.scalars(
             select(ActionItem).join(ActionItem.section)
             .where(ActionItem.plan_id == plan.id, ActionItem.cancelled_on.is_not(None))

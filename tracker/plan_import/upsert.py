@@ -354,8 +354,8 @@ def _event_values(item: ActionItem) -> dict[str, str]:
     return {name: getattr(item, column) or "" for name, column in _EVENT_FIELDS}
 
 
-def _event(item: ActionItem, kind: str, now: datetime, actor: User | None, *, changes: list[dict[str, str]] | None = None,
-           reason: str = "") -> ItemEvent:
+def _event(item: ActionItem, kind: str, now: datetime, actor: User | None, *,
+           changes: list[dict[str, str]] | None = None, reason: str = "") -> ItemEvent:
     return ItemEvent(item_id=item.id, actor_id=actor.id if actor else None, at=now, kind=kind,
                      changes=changes or [], reason=reason)
 

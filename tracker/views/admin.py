@@ -33,6 +33,7 @@ from ..plan_admin import (
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..plan_import.upsert import ImportReport, save_plan
+from ..plan_versions import keep_source, source_file_name
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
@@ -40,7 +41,6 @@ from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW
 from ..units import UnitChanges, UnitInvalid, save_unit
 from .access import require
 from .labels import label
-from .plan_versions import source_folder
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -376,7 +376,8 @@ NOT_AMENDING = Amending()
 def _plan_choices() -> list[tuple[str, str]]:
     return [("", gettext("— Không: kế hoạch mới hoặc nhập lại chính kế hoạch đó —"))] + [
         (str(plan_id), f"{number} — {title}"[:160])
-        for plan_id, number, title in db.session.execute(select(Plan.id, Plan.number, Plan.title).order_by(Plan.number))]
+        for plan_id, number, title in db.session.execute(
+            select(Plan.id, Plan.number, Plan.title).order_by(Plan.number))]
 
 
 def _dry_run(data: bytes, filename: str, number: str, amending: Amending = NOT_AMENDING) -> ImportReport:
@@ -584,8 +585,8 @@ def confirm_import():
     if form.amends.data and amending.plan is None:
         flash(gettext("Kế hoạch được đánh dấu là được sửa đổi không còn trong hệ thống: hãy chọn lại."), "error")
         return redirect(url_for("admin.import_plan"))
-    # The uploaded document is kept with the version it makes (under the import folder, by the upload's token).
-    source_file = path.name
+    # The uploaded document is kept with the version it makes (under the import folder's versions folder).
+    source_file = source_file_name(path.name)
     try:
         report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None,
                                  actor=current_user, source_file=source_file, **amending.kwargs())
@@ -605,9 +606,7 @@ def confirm_import():
                       what=", ".join(missing)), "error")
         return _back_to_preview(form)
     if report.version is not None:
-        kept = source_folder()
-        kept.mkdir(parents=True, exist_ok=True)
-        (kept / source_file).write_bytes(path.read_bytes())
+        keep_source(_import_dir(), source_file, path.read_bytes())
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(gettext("Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.", plan=report.plan,

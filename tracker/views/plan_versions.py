@@ -13,16 +13,12 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Plan, PlanVersion
-from ..plan_versions import compare, kind_label
+from ..plan_versions import VERSIONS_FOLDER, compare, kind_label
 from ..rules.permissions import ADMIN, MONITOR, VIEW_MONITORING
 from .access import require
 from .files import attachment
 
 bp = Blueprint("plan_versions", __name__)
-
-# Where an import keeps each version's source document, under the import folder.
-VERSIONS_FOLDER = "versions"
-
 
 def source_folder() -> Path:
     return Path(current_app.config["IMPORT_DIR"]) / VERSIONS_FOLDER
