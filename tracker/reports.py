@@ -935,15 +935,17 @@ def report_xlsx(report: Report) -> bytes:
              FILE_EVIDENCE if r.evidence.has_file else ""] for r in report.completed],
            [10, 60, 30, 12, 14, 22, 18, 12, 40, 14])
 
-    _sheet(book, "Đã bãi bỏ", ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
-           [[r.reference, r.task, r.lead, r.cancelled_on, r.reason] for r in report.cancelled], [10, 60, 30, 14, 40])
-
     _sheet(book, "Vướng mắc",
            ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Hạn", "Tình trạng", "Gặp vướng mắc từ ngày",
             "Khó khăn, vướng mắc", "Đề xuất"],
            [[r.reference, r.task, r.unit, r.due_on or r.deadline_text, r.outcome_label, r.blocked_on, r.difficulty,
              r.proposal] for r in report.blocked],
            [10, 60, 30, 12, 24, 14, 50, 50])
+
+    if report.cancelled:  # counted apart from the four classes, never as open or overdue
+        _sheet(book, "Đã bãi bỏ", ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
+               [[r.reference, r.task, r.lead, r.cancelled_on, r.reason] for r in report.cancelled],
+               [10, 60, 30, 14, 40])
 
     out = io.BytesIO()
     book.save(out)
