@@ -232,3 +232,32 @@ def test_an_item_only_in_the_newer_version_is_added_and_one_gone_from_it_cancell
     result = compare({"items": [_entry(1)]}, {"items": [_entry(2, reference="I.2", task="Mới")]})
     assert result.sentences() == ["Thêm nhiệm vụ I.2: Mới", "Bãi bỏ nhiệm vụ I.1: Rà soát thủ tục"]
     assert compare({"items": [_entry()]}, {"items": [_entry()]}).is_empty
+
+
+def test_the_report_in_every_format_lists_the_cancelled_item_apart_and_counts_it_nowhere_else(app, runner, people,
+                                                                                           tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from tracker.reports import report_docx, report_xlsx
+
+    changed = tmp_path / "changed.txt"
+    changed.write_text(changed_seed(), encoding="utf-8")
+    for path in (SEED_PLAN, changed):
+        assert runner.invoke(args=["plan", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        plan = db.session.scalar(select(Plan))
+        before_total = len(item("I.3").assignments)
+        report = build_report(plan, date(2023, 1, 1), date(2023, 12, 31), today=date(2023, 9, 15))
+        assert before_total and all(row.reference != "I.3" for row in [*report.blocked, *report.completed])
+        assert report.totals.total == sum(1 for a in db.session.scalars(select(Assignment)) if a.is_active)
+        document = Document(io.BytesIO(report_docx(report)))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        assert "3. Nhiệm vụ đã bãi bỏ" in [p.text for p in document.paragraphs]
+        assert any(c.startswith("I.3. Giao chỉ tiêu") for c in cells) and "Không còn trong 1872/QĐ-BVHTTDL" in cells
+        sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Đã bãi bỏ"]
+        assert [c.value for c in sheet[2]][:2] == ["I.3", "Giao chỉ tiêu về cung cấp, sử dụng DVCTT"]
+        plan_id = plan.id
+    client = signed_in(app, "admin")
+    printed = words(client.get(f"/reports/{plan_id}/print?start=2023-01-01&end=2023-12-31"))
+    assert "3. Nhiệm vụ đã bãi bỏ" in printed and "Đã bãi bỏ: Không còn trong 1872/QĐ-BVHTTDL" in printed
