@@ -261,3 +261,27 @@ def test_the_report_in_every_format_lists_the_cancelled_item_apart_and_counts_it
     client = signed_in(app, "admin")
     printed = words(client.get(f"/reports/{plan_id}/print?start=2023-01-01&end=2023-12-31"))
     assert "3. Nhiệm vụ đã bãi bỏ" in printed and "Đã bãi bỏ: Không còn trong 1872/QĐ-BVHTTDL" in printed
+
+
+def test_the_versions_pages_ask_the_database_the_same_number_of_times_whatever_the_plan_size(app, people):
+    from tracker.clock import utcnow
+    from tracker.plan_import import import_document
+
+    from .test_query_counts import count_statements, synthetic_plan
+
+    plans = {}
+    with app.app_context():
+        for size, number in ((4, "4/QĐ-THU"), (40, "40/QĐ-THU")):
+            for n in (size, size - 1):  # the second import drops the last item: two versions, one cancellation
+                import_document(synthetic_plan(n, number), "load.txt", now=utcnow())
+                db.session.commit()
+            plans[size] = db.session.scalar(select(Plan.id).where(Plan.number == number))
+    client = signed_in(app, "admin")
+    counts = {}
+    for size, plan_id in plans.items():
+        counts[size] = []
+        for path in ("versions", "versions/2", "versions/compare?from=1&to=2"):
+            with app.app_context(), count_statements() as counter:
+                assert client.get(f"/plans/{plan_id}/{path}").status_code == 200
+            counts[size].append(counter["n"])
+    assert counts[4] == counts[40]
