@@ -61,13 +61,13 @@ def signed_in(app, who: str):
 
 def _upload(client, text: str, name: str, **fields):
     data = {"csrf_token": csrf_token(client, "/admin/import"), "number": "", "amends": "", "decision_number": "",
-            "decision_date": "", **fields, "file": (io.BytesIO(text.encode()), name)}
+            "decision_date": "", "note": "", **fields, "file": (io.BytesIO(text.encode()), name)}
     return client.post("/admin/import", data=data, content_type="multipart/form-data")
 
 
 def _confirm(client, page: str):
     kept = {key: re.search(rf'name="{key}" value="([^"]*)"', page).group(1)
-            for key in ("token", "suffix", "filename", "number", "amends", "decision_number", "decision_date")}
+            for key in ("token", "suffix", "filename", "number", "amends", "decision_number", "decision_date", "note")}
     return client.post("/admin/import/confirm", data={"csrf_token": csrf_token(client, "/admin/import"), **kept})
 
 
@@ -85,7 +85,7 @@ def test_an_amending_decision_names_its_three_changes_keeps_history_and_reports_
                        document_title="Quyết định công bố danh mục").status_code == 302
 
     preview = _upload(client, changed_seed(), "qd-sua-doi.txt", amends=str(plan_id),
-                      decision_number="999/QĐ-BVHTTDL", decision_date="2023-10-02")
+                      decision_number="999/QĐ-BVHTTDL", decision_date="2023-10-02", note="Theo đề nghị của Văn phòng")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Sẽ bãi bỏ nhiệm vụ I.3:" in page and "Giao chỉ tiêu về cung cấp, sử dụng DVCTT" in page
@@ -122,7 +122,7 @@ def test_an_amending_decision_names_its_three_changes_keeps_history_and_reports_
     assert "Bạn đang xem kế hoạch như ở phiên bản 1, không phải bản hiện hành." in old_page
     assert "Giao chỉ tiêu về cung cấp, sử dụng DVCTT" in old_page and "Xây dựng kho dữ liệu" not in old_page
     listing = client.get(f"/plans/{plan_id}/versions").get_data(as_text=True)
-    assert "999/QĐ-BVHTTDL" in listing and "Quyết định sửa đổi" in listing
+    assert "999/QĐ-BVHTTDL" in listing and "Quyết định sửa đổi" in listing and "Theo đề nghị của Văn phòng" in listing
     source = client.get(f"/plans/{plan_id}/versions/2/source")
     assert source.status_code == 200 and source.get_data(as_text=True) == changed_seed()
     plan_page = client.get(f"/plans/{plan_id}").get_data(as_text=True)

@@ -132,6 +132,7 @@ class PlanUploadForm(FlaskForm):
     decision_number = StringField(_l("Số quyết định sửa đổi (để trống nếu văn bản có ghi)"),
                                   validators=[Optional(), Length(max=120)])
     decision_date = DateField(_l("Ngày quyết định sửa đổi (để trống nếu văn bản có ghi)"), validators=[Optional()])
+    note = StringField(_l("Ghi chú cho phiên bản này (không bắt buộc)"), validators=[Optional(), Length(max=500)])
 
 
 class KeptUploadForm(FlaskForm):
@@ -144,6 +145,7 @@ class KeptUploadForm(FlaskForm):
     amends = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     decision_number = HiddenField(validators=[Optional(), Length(max=120)])
     decision_date = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")])
+    note = HiddenField(validators=[Optional(), Length(max=500)])
 
 
 class DueDateForm(FlaskForm):

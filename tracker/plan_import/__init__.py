@@ -16,7 +16,7 @@ __all__ = ["ImportReport", "PlanDocument", "PlanImportError", "PlanNumberMissing
 
 def import_document(data: bytes, filename: str, *, now: datetime, number: str | None = None,
                     actor: User | None = None, amends: Plan | None = None, decision_number: str = "",
-                    decision_date: date | None = None, source_file: str = "") -> ImportReport:
+                    decision_date: date | None = None, source_file: str = "", note: str = "") -> ImportReport:
     """Read a plan document and save it (as amending `amends` when given: its own number may then be
     missing); flushes, the caller commits (or rolls back for a dry run)."""
     try:
@@ -26,4 +26,4 @@ def import_document(data: bytes, filename: str, *, now: datetime, number: str | 
             raise
         doc = missing.document
     return save_plan(doc, source_name=filename, now=now, actor=actor, amends=amends, decision_number=decision_number,
-                     decision_date=decision_date, source_file=source_file)
+                     decision_date=decision_date, source_file=source_file, note=note)

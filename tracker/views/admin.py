@@ -345,29 +345,33 @@ def _sweep_kept_uploads() -> None:
 @dataclass(frozen=True)
 class Amending:
     """The admin's mark that the uploaded document amends a plan already held: the plan, and the decision's
-    number and date when typed (else read from the document)."""
+    number and date when typed (else read from the document); and the note the version is saved with."""
 
     plan: Plan | None = None
     decision_number: str = ""
     decision_date: date | None = None
+    note: str = ""
 
     @classmethod
-    def read(cls, amends: str | None, decision_number: str | None, decision_date: str | date | None) -> Amending:
+    def read(cls, amends: str | None, decision_number: str | None, decision_date: str | date | None,
+             note: str | None = "") -> Amending:
         plan = db.session.get(Plan, int(amends)) if (amends or "").isdigit() else None
         if isinstance(decision_date, str):
             try:
                 decision_date = date.fromisoformat(decision_date)
             except ValueError:
                 decision_date = None
-        return cls(plan, " ".join((decision_number or "").split())[:120], decision_date or None)
+        return cls(plan, " ".join((decision_number or "").split())[:120], decision_date or None,
+                   " ".join((note or "").split())[:500])
 
     def fields(self) -> dict[str, str]:
         """As the preview's forms carry it."""
         return {"amends": str(self.plan.id) if self.plan else "", "decision_number": self.decision_number,
-                "decision_date": self.decision_date.isoformat() if self.decision_date else ""}
+                "decision_date": self.decision_date.isoformat() if self.decision_date else "", "note": self.note}
 
     def kwargs(self) -> dict:
-        return {"amends": self.plan, "decision_number": self.decision_number, "decision_date": self.decision_date}
+        return {"amends": self.plan, "decision_number": self.decision_number, "decision_date": self.decision_date,
+                "note": self.note}
 
 
 NOT_AMENDING = Amending()
@@ -527,7 +531,7 @@ def import_plan():
     else:
         form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch hoặc dán nội dung văn bản vào ô bên dưới."))
         return render_template("admin/import.html", form=form), 422
-    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data)
+    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data, form.note.data)
     if form.amends.data and amending.plan is None:
         form.amends.errors.append(gettext("Kế hoạch được chọn không còn trong hệ thống: hãy chọn lại."))
         return render_template("admin/import.html", form=form), 422
@@ -550,7 +554,7 @@ def import_preview():
         return redirect(url_for("admin.import_plan"))
     number = " ".join(request.args.get("number", "").split())[:80]
     amending = Amending.read(request.args.get("amends"), request.args.get("decision_number"),
-                             request.args.get("decision_date"))
+                             request.args.get("decision_date"), request.args.get("note"))
     return _preview(path.read_bytes(), request.args.get("filename") or path.name, token=token, suffix=suffix,
                     number=number, amending=amending)
 
@@ -570,7 +574,7 @@ def _back_to_preview(form: KeptUploadForm):
     return redirect(url_for("admin.import_preview", token=form.token.data, suffix=form.suffix.data,
                             filename=form.filename.data or None, number=form.number.data or None,
                             amends=form.amends.data or None, decision_number=form.decision_number.data or None,
-                            decision_date=form.decision_date.data or None))
+                            decision_date=form.decision_date.data or None, note=form.note.data or None))
 
 
 @bp.post("/import/confirm")
@@ -581,7 +585,7 @@ def confirm_import():
     if path is None:
         return redirect(url_for("admin.import_plan"))
     filename = form.filename.data or path.name
-    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data)
+    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data, form.note.data)
     if form.amends.data and amending.plan is None:
         flash(gettext("Kế hoạch được đánh dấu là được sửa đổi không còn trong hệ thống: hãy chọn lại."), "error")
         return redirect(url_for("admin.import_plan"))
