@@ -111,7 +111,8 @@ def fill(app) -> None:
         # A collective an admin mapped, a version of the plan, and an edit of an item in that version.
         db.session.add(CollectiveMapping(written="Các Cục", folded_name="cac cuc", level="Cục",
                                          units=[db.session.get(Unit, cbqtg.unit_id)]))
-        version = PlanVersion(plan_id=vpc.item.plan_id, number=1, kind="edit", created_at=nine,
+        number = (db.session.scalar(select(func.max(PlanVersion.number))) or 0) + 1  # after the import's version
+        version = PlanVersion(plan_id=vpc.item.plan_id, number=number, kind="edit", created_at=nine,
                               created_by_id=admin.id, note="Sửa thời hạn", snapshot={"items": []})
         db.session.add(version)
         db.session.add(ItemEvent(item_id=vpc.item_id, version=version, actor_id=admin.id, at=nine, kind="changed",

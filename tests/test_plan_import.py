@@ -360,7 +360,7 @@ def test_a_row_cut_short_is_still_imported_and_flagged_with_its_line(app, runner
         assert item("I.3").task.startswith("Giao chỉ tiêu về cung cấp, sử dụng DVCTT")
 
 
-def test_reimporting_a_cut_document_keeps_the_items_it_no_longer_has(app, runner, tmp_path):
+def test_reimporting_a_cut_document_cancels_the_items_it_no_longer_has_and_deletes_none(app, runner, tmp_path):
     _load_units(runner)
     _import(runner, SEED_PLAN)
     with app.app_context():
@@ -369,10 +369,11 @@ def test_reimporting_a_cut_document_keeps_the_items_it_no_longer_has(app, runner
         db.session.commit()
     path, _ = _truncate_inside_item_3(tmp_path)
     report = _import(runner, path)
-    assert any("nhiệm vụ I.4 có trong dữ liệu nhưng không còn trong văn bản" in w for w in report["warnings"])
+    assert "I.4" in [entry["reference"] for entry in report["cancelled"]]
     with app.app_context():
         assert db.session.scalar(select(func.count(ActionItem.id))) == 4
         assert item("I.2").assignments[0].status == "done"
+        assert item("I.4").cancelled_on is not None and not any(a.is_active for a in item("I.4").assignments)
 
 
 @pytest.mark.parametrize(

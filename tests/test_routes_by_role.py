@@ -117,6 +117,11 @@ TABLE = {
     "plan_kpi.remove_target_": ("POST", "/plans/{plan}/targets/remove", (None, A, F, F, F, F, F)),
     # issue 12: reminders (before the two that end the session, which must stay last)
     "auth.reminder_choice":  ("POST", "/account/reminders", (None, A, A, A, A, A, A)),
+    # issue 12: versions
+    "plan_versions.index":   ("GET", "/plans/{plan}/versions", (None, A, A, A, F, F, F)),
+    "plan_versions.show":    ("GET", "/plans/{plan}/versions/1", (None, A, A, A, F, F, F)),
+    "plan_versions.compare_versions": ("GET", "/plans/{plan}/versions/compare?from=1&to=1", (None, A, A, A, F, F, F)),
+    "plan_versions.source":  ("GET", "/plans/{plan}/versions/1/source", (None, A, A, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),

@@ -26,6 +26,7 @@ from .extensions import db
 from .models import ActionItem, ItemUnit, Plan, PlanSection, User
 from .plan_import import PlanImportError, import_document
 from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
+from .plan_versions import keep_source, source_file_name
 from .rules.deadlines import parse_deadline
 from .rules.kpi import (
     FIELDS, STATUS_LABELS, Counts, InconsistentFigures, format_percent, format_points, ratios,
@@ -62,8 +63,10 @@ def _fail(message: str) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng thay đổi (luôn liệt kê khi chạy thử).")
 def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None, verbose: bool) -> None:
     """Nhập kế hoạch từ văn bản (.docx, .pdf, .doc, .html, .txt, .md) — import a plan document."""
+    # The document is kept with the version the import makes (issue 12), as an upload through the site is.
+    source_file = source_file_name(path.name)
     try:
-        report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number)
+        report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number, source_file=source_file)
     except PlanImportError as exc:
         db.session.rollback()
         _fail(f"{path.name}: {str(exc).rstrip('.')}. Không có dữ liệu nào bị thay đổi.")
@@ -73,6 +76,8 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
     if dry_run:
         db.session.rollback()
     else:
+        if report.version is not None:
+            keep_source(current_app.config["IMPORT_DIR"], source_file, path.read_bytes())
         db.session.commit()
     if as_json:
         _print_json(report.as_dict())

@@ -135,6 +135,12 @@ class PlanUploadForm(FlaskForm):
     text = TextAreaField(_l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
                          validators=[Optional(), Length(max=PASTED_TEXT_MAX)], render_kw={"rows": 6})
     number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])
+    # issue 12: a document that amends a plan already held (its items then apply to that plan).
+    amends = SelectField(_l("Văn bản này sửa đổi, bổ sung kế hoạch"), choices=[], validate_choice=False)
+    decision_number = StringField(_l("Số quyết định sửa đổi (để trống nếu văn bản có ghi)"),
+                                  validators=[Optional(), Length(max=120)])
+    decision_date = DateField(_l("Ngày quyết định sửa đổi (để trống nếu văn bản có ghi)"), validators=[Optional()])
+    note = StringField(_l("Ghi chú cho phiên bản này (không bắt buộc)"), validators=[Optional(), Length(max=500)])
 
 
 class KeptUploadForm(FlaskForm):
@@ -144,6 +150,10 @@ class KeptUploadForm(FlaskForm):
     suffix = HiddenField(validators=[DataRequired(), Length(max=10)])
     filename = HiddenField(validators=[Optional(), Length(max=255)])
     number = HiddenField(validators=[Optional(), Length(max=80)])
+    amends = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    decision_number = HiddenField(validators=[Optional(), Length(max=120)])
+    decision_date = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")])
+    note = HiddenField(validators=[Optional(), Length(max=500)])
 
 
 class DueDateForm(FlaskForm):

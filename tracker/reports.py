@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .figures import kpi_by_unit
-from .models import ActionItem, Assignment, Plan
+from .models import ActionItem, Assignment, Plan, PlanSection
 from .rules import lifecycle
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
 from .spreadsheets import add_sheet as _sheet
@@ -195,6 +195,17 @@ class CompletedRow(TaskRow):
 
 
 @dataclass(frozen=True)
+class CancelledRow:
+    """An item cancelled ("bãi bỏ"): listed apart, never counted as open or overdue."""
+
+    reference: str
+    task: str
+    lead: str
+    cancelled_on: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     number: int
     name: str
@@ -216,6 +227,7 @@ class Report:
     kpi: list[KpiRow]
     blocked: list[BlockedRow]
     completed: list[CompletedRow]
+    cancelled: list[CancelledRow] = field(default_factory=list)
 
     @property
     def period(self) -> str:
@@ -263,7 +275,9 @@ class Report:
                 f"{len(self.units)} đơn vị. "
                 f"Tính đến ngày {dmy(self.as_of)}: {t.done_on_time} hoàn thành đúng hạn, {t.done_late} hoàn thành "
                 f"quá hạn, {t.not_done_in_time} chưa hoàn thành nhưng còn hạn, {t.not_done_overdue} chưa hoàn "
-                f"thành và đã quá hạn; trong số chưa hoàn thành có {t.blocked} đang gặp vướng mắc.")
+                f"thành và đã quá hạn; trong số chưa hoàn thành có {t.blocked} đang gặp vướng mắc."
+                + (f" Ngoài ra có {len(self.cancelled)} nhiệm vụ đã bãi bỏ (không tính vào các số trên)."
+                   if self.cancelled else ""))
 
 
 def dmy(day: date | None) -> str:
@@ -378,7 +392,7 @@ def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneI
     as_of = min(end, today)
     assignments = list(db.session.scalars(
         select(Assignment).join(ActionItem)
-        .where(ActionItem.plan_id == plan.id, Assignment.is_active,
+        .where(ActionItem.plan_id == plan.id, Assignment.is_active, ActionItem.cancelled_on.is_(None),
                or_(Assignment.occurrence == 0, Assignment.occurrence <= end.year))  # 0: a one-off item
         .options(selectinload(Assignment.unit), selectinload(Assignment.events),
                  selectinload(Assignment.item).selectinload(ActionItem.section))
@@ -407,11 +421,20 @@ def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneI
                 assignment.document_number, assignment.document_date, assignment.document_title,
                 _has_file(assignment))))
 
+    cancelled = [
+        CancelledRow(reference=item.reference, task=item.task.strip(), lead=item.lead_text,
+                     cancelled_on=item.cancelled_on, reason=item.cancel_reason)
+        for item in db.session.scalars(
+            select(ActionItem).join(ActionItem.section)
+            .where(ActionItem.plan_id == plan.id, ActionItem.cancelled_on.is_not(None))
+            .order_by(PlanSection.position, ActionItem.position).options(selectinload(ActionItem.section)))
+    ]
     indicators, kpi = _kpi_rows(plan.id, as_of)
     return Report(
         plan_number=plan.number, plan_title=plan.title, plan_issued_on=plan.issued_on, start=start, end=end,
         as_of=as_of, made_on=today, items=len({a.item_id for a in assignments}), totals=totals,
         units=list(units.values()), indicators=indicators, kpi=kpi, blocked=blocked, completed=completed,
+        cancelled=cancelled,
     )
 
 
@@ -689,6 +712,14 @@ def _docx_status_section(document, report: Report) -> None:  # type: ignore[no-u
     rows.append(["", "Tổng cộng", *_unit_counts(report.totals)])
     _table(document, list(UNIT_HEADERS), rows, [1.3, 3.9, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], numeric_from=2,
            bold_last=True)
+    if report.cancelled:
+        document.add_heading("3. Nhiệm vụ đã bãi bỏ", level=2)
+        _paragraph(document, "Các nhiệm vụ đã bãi bỏ không tính vào số nhiệm vụ chưa hoàn thành hay quá hạn:",
+                   indent=True)
+        rows = [[n, f"{r.reference}. {r.task}", r.lead, dmy(r.cancelled_on), r.reason]
+                for n, r in enumerate(report.cancelled, start=1)]
+        _table(document, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"], rows,
+               [1.3, 5.5, 3.2, 2.4, 3.6], size=11)
 
 
 def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -863,6 +894,11 @@ def report_xlsx(report: Report) -> bytes:
            [[r.reference, r.task, r.unit, r.due_on or r.deadline_text, r.outcome_label, r.blocked_on, r.difficulty,
              r.proposal] for r in report.blocked],
            [10, 60, 30, 12, 24, 14, 50, 50])
+
+    if report.cancelled:  # counted apart from the four classes, never as open or overdue
+        _sheet(book, "Đã bãi bỏ", ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
+               [[r.reference, r.task, r.lead, r.cancelled_on, r.reason] for r in report.cancelled],
+               [10, 60, 30, 14, 40])
 
     out = io.BytesIO()
     book.save(out)

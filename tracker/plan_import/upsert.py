@@ -15,8 +15,10 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import (
     ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, PlanTarget, Target, Unit, UnitGroup,
-    UnitGroupMember,
+    UnitGroupMember, User,
 )
+from ..models.versions import ItemEvent
+from ..plan_versions import record_version
 from ..rules.deadlines import YEARLY, Deadline, parse_deadline
 from ..rules.kpi import RATIO_KEYS
 from ..rules.lifecycle import occurrence_due, occurrence_years
@@ -47,6 +49,12 @@ _KEY_LENGTH = 20
 # A changed long text is shown around its first difference, this many characters each side.
 _SHOWN = 60
 PREVIEW_TASK_LENGTH = 120
+# The reason an import gives an item its document no longer holds; an item cancelled so comes back when a later
+# document holds it again (an item an admin cancelled by hand stays cancelled).
+CANCELLED_BY_DOCUMENT = "Không còn trong "
+# An item's fields an ItemEvent names, with the item's column each reads.
+_EVENT_FIELDS = (("task", "task"), ("lead", "lead_text"), ("coordinating", "coordinating_text"),
+                 ("expected_output", "expected_output"), ("deadline", "deadline_text"))
 
 
 @dataclass
@@ -72,6 +80,16 @@ class ImportReport:
     number_missing: bool = False
     title: str = ""
     issuer: str = ""
+    # Items the document no longer holds (cancelled, "bãi bỏ") and cancelled items it holds again (restored):
+    # {"reference", "task"}.
+    cancelled: list[dict[str, str]] = field(default_factory=list)
+    restored: list[dict[str, str]] = field(default_factory=list)
+    # An amending decision: the plan it amends (its number), the decision's number and date (ISO).
+    amends: str = ""
+    decision_number: str = ""
+    decision_date: str | None = None
+    # The plan's version this import made (its number), None when nothing changed or in a dry run's preview.
+    version: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -235,32 +253,45 @@ class _Names:
         return [written for written, kind, _unit in self.rows if kind == "unknown"]
 
 
-def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportReport:
-    """Create or update the plan that doc describes (matched by number); flushes, the caller commits.
-    Without a number nothing is written: the report's previews say what the document holds, and
-    `number_missing` asks the caller for the number."""
+def save_plan(doc: PlanDocument, *, source_name: str, now: datetime, actor: User | None = None,
+              amends: Plan | None = None, decision_number: str = "", decision_date: date | None = None,
+              source_file: str = "", note: str = "") -> ImportReport:
+    """Create or update the plan that doc describes (matched by number, or `amends`: the plan an amending
+    decision changes, whatever its own number); flushes, the caller commits. Items the document no longer holds
+    are cancelled, never deleted. Anything changed (or an amendment) is kept as the plan's next version.
+    Without a number (and not amending) nothing is written: the report's previews say what the document
+    holds, and `number_missing` asks the caller for the number."""
     report = ImportReport(plan=doc.number or "", warnings=list(doc.warnings), title=doc.title, issuer=doc.issuer,
                           not_understood=[{"where": n.where, "text": n.text, "reason": n.reason}
                                           for n in doc.not_understood])
     directory = UnitDirectory.from_database()
-    if not doc.number:
+    if not doc.number and amends is None:
         report.number_missing = True
         _preview_only(doc, directory, report)
         return report
-    plan = db.session.scalar(
-        select(Plan).where(Plan.number == doc.number).options(
-            selectinload(Plan.sections),
-            selectinload(Plan.targets),
-            selectinload(Plan.items).selectinload(ActionItem.units),
-            selectinload(Plan.items).selectinload(ActionItem.assignments).selectinload(Assignment.unit),
-        )
+    loading = (
+        selectinload(Plan.sections),
+        selectinload(Plan.targets),
+        selectinload(Plan.items).selectinload(ActionItem.units),
+        selectinload(Plan.items).selectinload(ActionItem.assignments).selectinload(Assignment.unit),
     )
+    if amends is not None:
+        plan = db.session.scalar(select(Plan).where(Plan.id == amends.id).options(*loading))
+        report.plan = plan.number
+        report.amends = plan.number
+        decision_number = decision_number or doc.number or ""
+        decision_date = decision_date or (date.fromisoformat(doc.issued_on) if doc.issued_on else None)
+        report.decision_number, report.decision_date = decision_number, _day(decision_date)
+    else:
+        plan = db.session.scalar(select(Plan).where(Plan.number == doc.number).options(*loading))
+        decision_number = decision_number or doc.number
+        decision_date = decision_date or (date.fromisoformat(doc.issued_on) if doc.issued_on else None)
     if plan is None:
         plan = Plan(number=doc.number, title=doc.title, year=doc.year, end_year=doc.end_year, source_name=source_name,
                     issuer=doc.issuer, issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None)
         db.session.add(plan)
         report._created(f"kế hoạch {doc.number}")
-    else:
+    elif amends is None:
         # A document that does not state a title, issuer or date (a web page quoting Appendix 1) keeps the old ones.
         values: dict[str, Any] = {}
         if doc.title:
@@ -276,23 +307,57 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime) -> ImportRe
             report._updated(f"kế hoạch {doc.number}", changed)
     db.session.flush()
 
+    # An item the document no longer holds is cancelled as of the amending decision's date (today for a re-import).
+    cancel = _Cancel(on=(decision_date if amends is not None and decision_date else now.date()),
+                     reason=f"{CANCELLED_BY_DOCUMENT}{decision_number or plan.number}")
+    events: list[ItemEvent] = []
     if doc.has_appendix1:
         appendix1_units = _save_appendix1(plan, doc, directory, report)
     else:
         appendix1_units = _appendix1_units(plan)
     if doc.has_appendix2:
-        _save_appendix2(plan, doc, directory, appendix1_units, report, now)
+        _save_appendix2(plan, doc, directory, appendix1_units, report, now, cancel, events, actor)
     if doc.targets:
         _save_targets(plan, doc.targets, directory, report)
 
     report.targets = (db.session.scalar(
         select(db.func.count(Target.id)).join(UnitGroup).where(UnitGroup.plan_id == plan.id)
     ) or 0) + len(plan.targets)
-    if report.created or report.updated:
+    if report.created or report.updated or report.cancelled or amends is not None:
         plan.imported_at = now
         plan.source_name = source_name
+        version = record_version(
+            plan, kind="amendment" if amends is not None else "import", actor=actor, now=now,
+            source_name=source_name, source_file=source_file, decision_number=decision_number,
+            decision_date=decision_date, note=note)
+        report.version = version.number
+        for event in events:
+            event.version_id = version.id
+        db.session.add_all(events)
     db.session.flush()
     return report
+
+
+@dataclass(frozen=True)
+class _Cancel:
+    """How an import cancels the items its document no longer holds: the day and the reason."""
+
+    on: date
+    reason: str
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _event_values(item: ActionItem) -> dict[str, str]:
+    return {name: getattr(item, column) or "" for name, column in _EVENT_FIELDS}
+
+
+def _event(item: ActionItem, kind: str, now: datetime, actor: User | None, *,
+           changes: list[dict[str, str]] | None = None, reason: str = "") -> ItemEvent:
+    return ItemEvent(item_id=item.id, actor_id=actor.id if actor else None, at=now, kind=kind,
+                     changes=changes or [], reason=reason)
 
 
 def _group_members(row: GroupRow, doc: PlanDocument, directory: UnitDirectory,
@@ -539,12 +604,15 @@ def _units_shown(rows: list[tuple[str, str, int | None]], codes: Mapping[int, st
 
 
 def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, appendix1_units: list[Unit],
-                    report: ImportReport, now: datetime) -> None:
+                    report: ImportReport, now: datetime, cancel: _Cancel, events: list[ItemEvent],
+                    actor: User | None) -> None:
     sections = {s.number: s for s in plan.sections}
     items = {(i.section_id, i.stt): i for i in plan.items}
     codes: dict[int, str] = {unit_id: code for unit_id, code in db.session.execute(select(Unit.id, Unit.code))}
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
     seen_items: set[int] = set()
+    # (kind, item, changes) of each item's event, made once the items have their ids.
+    pending: list[tuple[str, ActionItem, list[dict[str, str]]]] = []
     position = 0
     for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
         section = sections.get(section_key)
@@ -581,6 +649,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
             # A changed cell is told as text; its units are then not told again.
             retold = {k for k in ("lead_text", "coordinating_text")
                       if item is not None and getattr(item, k) != values[k]}
+            before = _event_values(item) if item is not None else None
             if item is None:
                 item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
                 db.session.add(item)
@@ -609,11 +678,23 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 ]
                 if item.id is not None:
                     changed.extend(_units_change(current, new, retold, codes))
+            if item.cancelled_on is not None and item.cancel_reason.startswith(CANCELLED_BY_DOCUMENT):
+                # Back in the document: the item is restored and its units assigned again below.
+                item.cancelled_on, item.cancel_reason = None, ""
+                changed.append("khôi phục (trước đó đã bãi bỏ)")
+                report.restored.append({"reference": reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
+                pending.append(("restored", item, []))
             if changed and item.id is not None:
                 report._updated(f"nhiệm vụ {reference}", changed)
-            _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
-                              years, reference, report, now)
+            if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
+                _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
+                                  years, reference, report, now)
             db.session.flush()
+            if before is None:
+                pending.append(("created", item, []))
+            elif field_changes := [{"field": name, "old": before[name], "new": new}
+                                   for name, new in _event_values(item).items() if before[name] != new]:
+                pending.append(("changed", item, field_changes))
             seen_items.add(item.id)
             report.items += 1
             report.assignments += sum(1 for a in item.assignments if a.is_active)
@@ -623,10 +704,22 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                  "is_ongoing": item.is_ongoing, "is_deadline_parsed": item.is_deadline_parsed}))
 
     for item in plan.items:
-        if item.id not in seen_items and item.id is not None:
-            report.warnings.append(
-                f"nhiệm vụ {item.reference} có trong dữ liệu nhưng không còn trong văn bản: giữ nguyên, không xóa."
-            )
+        if item.id not in seen_items and item.id is not None and item.cancelled_on is None:
+            _cancel_item(item, cancel, report)
+            pending.append(("cancelled", item, []))
+    events.extend(_event(item, kind, now, actor, changes=changes,
+                         reason=item.cancel_reason if kind == "cancelled" else "")
+                  for kind, item, changes in pending)
+
+
+def _cancel_item(item: ActionItem, cancel: _Cancel, report: ImportReport) -> None:
+    """An item the document no longer holds: cancelled ("bãi bỏ"), its assignments made inactive, nothing deleted."""
+    item.cancelled_on, item.cancel_reason = cancel.on, cancel.reason
+    for assignment in item.assignments:
+        assignment.is_active = False
+    report.cancelled.append({"reference": item.reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
+    report.updated += 1
+    report.changes.append(f"bãi bỏ nhiệm vụ {item.reference} (“{_short(item.task)}”): {cancel.reason}")
 
 
 def _units_change(current: list[tuple[str, str, str, int | None]], new: list[tuple[str, str, str, int | None]],

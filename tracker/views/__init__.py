@@ -135,6 +135,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(plan_editor_bp)
     from .plan_kpi import bp as plan_kpi_bp  # issue 12: indicators, groups and targets by hand
     app.register_blueprint(plan_kpi_bp)
+    from .plan_versions import bp as plan_versions_bp  # issue 12: versions and amending decisions
+    app.register_blueprint(plan_versions_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")

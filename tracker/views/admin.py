@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from ..plan_admin import (
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..plan_import.upsert import ImportReport, save_plan
+from ..plan_versions import keep_source, source_file_name
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
@@ -487,20 +488,63 @@ def _kept_path(token: str, suffix: str) -> Path | None:
 
 
 def _sweep_kept_uploads() -> None:
-    # File times are the machine's clock, not the app's (possibly pinned) "today".
+    # File times are the machine's clock, not the app's (possibly pinned) "today". Only kept uploads go:
+    # the versions' source documents (a folder of their own) stay.
     folder = _import_dir()
     if folder.is_dir():
         for path in folder.iterdir():
-            if time.time() - path.stat().st_mtime > _KEPT_FOR.total_seconds():
+            if path.is_file() and time.time() - path.stat().st_mtime > _KEPT_FOR.total_seconds():
                 path.unlink(missing_ok=True)
 
 
-def _dry_run(data: bytes, filename: str, number: str) -> ImportReport:
+@dataclass(frozen=True)
+class Amending:
+    """The admin's mark that the uploaded document amends a plan already held: the plan, and the decision's
+    number and date when typed (else read from the document); and the note the version is saved with."""
+
+    plan: Plan | None = None
+    decision_number: str = ""
+    decision_date: date | None = None
+    note: str = ""
+
+    @classmethod
+    def read(cls, amends: str | None, decision_number: str | None, decision_date: str | date | None,
+             note: str | None = "") -> Amending:
+        plan = db.session.get(Plan, int(amends)) if (amends or "").isdigit() else None
+        if isinstance(decision_date, str):
+            try:
+                decision_date = date.fromisoformat(decision_date)
+            except ValueError:
+                decision_date = None
+        return cls(plan, " ".join((decision_number or "").split())[:120], decision_date or None,
+                   " ".join((note or "").split())[:500])
+
+    def fields(self) -> dict[str, str]:
+        """As the preview's forms carry it."""
+        return {"amends": str(self.plan.id) if self.plan else "", "decision_number": self.decision_number,
+                "decision_date": self.decision_date.isoformat() if self.decision_date else "", "note": self.note}
+
+    def kwargs(self) -> dict:
+        return {"amends": self.plan, "decision_number": self.decision_number, "decision_date": self.decision_date,
+                "note": self.note}
+
+
+NOT_AMENDING = Amending()
+
+
+def _plan_choices() -> list[tuple[str, str]]:
+    return [("", gettext("— Không: kế hoạch mới hoặc nhập lại chính kế hoạch đó —"))] + [
+        (str(plan_id), f"{number} — {title}"[:160])
+        for plan_id, number, title in db.session.execute(
+            select(Plan.id, Plan.number, Plan.title).order_by(Plan.number))]
+
+
+def _dry_run(data: bytes, filename: str, number: str, amending: Amending = NOT_AMENDING) -> ImportReport:
     """What importing the document would do, in a transaction rolled back before returning. A document
     that states no number is still read for the preview (report.number_missing); PlanImportError when it
     cannot be read at all."""
     try:
-        report = import_document(data, filename, now=utcnow(), number=number or None)
+        report = import_document(data, filename, now=utcnow(), number=number or None, **amending.kwargs())
     except PlanNumberMissing as missing:
         db.session.rollback()
         doc = missing.document
@@ -571,7 +615,8 @@ def _told(change: str) -> list[tuple[str, str, str]]:
     return parts
 
 
-def render_preview(report, *, token: str, suffix: str, filename: str, number: str) -> str:
+def render_preview(report, *, token: str, suffix: str, filename: str, number: str,
+                   amending: Amending = NOT_AMENDING) -> str:
     """The preview page of an import report made in a transaction already rolled back."""
     existing = None
     if report.plan:
@@ -588,17 +633,34 @@ def render_preview(report, *, token: str, suffix: str, filename: str, number: st
         flagged=sum(1 for item in shown_items if item["attention"]),
         unread=sum(1 for item in shown_items if item["deadline_text"] and not item["parsed"]),
         leaderless=sum(1 for item in shown_items if not item["lead"]),
+        amend=amending.fields(), plan_choices=_plan_choices(),
+        amend_missing=_amend_missing(report, amending),
+        amend_date=date.fromisoformat(report.decision_date) if report.decision_date else None,
     )
 
 
-def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str):
+def _amend_missing(report, amending: Amending) -> list[str]:
+    """What an amendment still needs before it can be confirmed (its decision's number, its date)."""
+    if amending.plan is None:
+        return []
+    missing = []
+    if not report.decision_number:
+        missing.append(gettext("số quyết định sửa đổi"))
+    if not report.decision_date:
+        missing.append(gettext("ngày quyết định sửa đổi"))
+    return missing
+
+
+def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str, amending: Amending = NOT_AMENDING):
     """Read the document and save it in a transaction that is rolled back: the page shows what would be saved."""
     try:
-        report = _dry_run(data, filename, number)
+        report = _dry_run(data, filename, number, amending)
     except PlanImportError as exc:
         (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
-        return render_template("admin/import.html", form=PlanUploadForm(), error=str(exc).rstrip("."), filename=filename), 422
-    return render_preview(report, token=token, suffix=suffix, filename=filename, number=number)
+        form = PlanUploadForm()
+        form.amends.choices = _plan_choices()
+        return render_template("admin/import.html", form=form, error=str(exc).rstrip("."), filename=filename), 422
+    return render_preview(report, token=token, suffix=suffix, filename=filename, number=number, amending=amending)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -606,6 +668,7 @@ def import_plan():
     """Upload a plan document: a dry run shows what would be created or changed; nothing is saved yet."""
     require(MANAGE_SETTINGS)
     form = PlanUploadForm()
+    form.amends.choices = _plan_choices()
     if not form.validate_on_submit():
         return render_template("admin/import.html", form=form), 422 if form.errors else 200
     upload = request.files.get(form.file.name)
@@ -623,12 +686,16 @@ def import_plan():
     else:
         form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch hoặc dán nội dung văn bản vào ô bên dưới."))
         return render_template("admin/import.html", form=form), 422
+    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data, form.note.data)
+    if form.amends.data and amending.plan is None:
+        form.amends.errors.append(gettext("Kế hoạch được chọn không còn trong hệ thống: hãy chọn lại."))
+        return render_template("admin/import.html", form=form), 422
     _sweep_kept_uploads()
     token = secrets.token_hex(16)
     folder = _import_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{token}{suffix}").write_bytes(data)
-    return _preview(data, filename, token=token, suffix=suffix, number=form.number.data or "")
+    return _preview(data, filename, token=token, suffix=suffix, number=form.number.data or "", amending=amending)
 
 
 @bp.get("/import/preview")
@@ -641,8 +708,10 @@ def import_preview():
         flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải văn bản lên lại."), "error")
         return redirect(url_for("admin.import_plan"))
     number = " ".join(request.args.get("number", "").split())[:80]
+    amending = Amending.read(request.args.get("amends"), request.args.get("decision_number"),
+                             request.args.get("decision_date"), request.args.get("note"))
     return _preview(path.read_bytes(), request.args.get("filename") or path.name, token=token, suffix=suffix,
-                    number=number)
+                    number=number, amending=amending)
 
 
 def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
@@ -658,7 +727,9 @@ def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
 
 def _back_to_preview(form: KeptUploadForm):
     return redirect(url_for("admin.import_preview", token=form.token.data, suffix=form.suffix.data,
-                            filename=form.filename.data or None, number=form.number.data or None))
+                            filename=form.filename.data or None, number=form.number.data or None,
+                            amends=form.amends.data or None, decision_number=form.decision_number.data or None,
+                            decision_date=form.decision_date.data or None, note=form.note.data or None))
 
 
 @bp.post("/import/confirm")
@@ -669,8 +740,15 @@ def confirm_import():
     if path is None:
         return redirect(url_for("admin.import_plan"))
     filename = form.filename.data or path.name
+    amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data, form.note.data)
+    if form.amends.data and amending.plan is None:
+        flash(gettext("Kế hoạch được đánh dấu là được sửa đổi không còn trong hệ thống: hãy chọn lại."), "error")
+        return redirect(url_for("admin.import_plan"))
+    # The uploaded document is kept with the version it makes (under the import folder's versions folder).
+    source_file = source_file_name(path.name)
     try:
-        report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None)
+        report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None,
+                                 actor=current_user, source_file=source_file, **amending.kwargs())
     except PlanNumberMissing:
         report = None
     except PlanImportError as exc:
@@ -681,10 +759,20 @@ def confirm_import():
         db.session.rollback()
         flash(gettext("Văn bản không ghi số hiệu: hãy nhập số hiệu rồi xem trước lại trước khi xác nhận."), "error")
         return _back_to_preview(form)
+    if missing := _amend_missing(report, amending):
+        db.session.rollback()
+        flash(gettext("Văn bản sửa đổi cần có %(what)s: hãy nhập ở mục “Văn bản sửa đổi” rồi xem trước lại.",
+                      what=", ".join(missing)), "error")
+        return _back_to_preview(form)
+    if report.version is not None:
+        keep_source(_import_dir(), source_file, path.read_bytes())
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(gettext("Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.", plan=report.plan,
                   created=report.created, updated=report.updated), "success")
+    if report.cancelled:
+        flash(gettext("Đã bãi bỏ %(num)s nhiệm vụ không còn trong văn bản: %(refs)s.", num=len(report.cancelled),
+                      refs=", ".join(entry["reference"] for entry in report.cancelled)), "info")
     plan = db.session.scalar(select(Plan).where(Plan.number == report.plan))
     return redirect(url_for("plans.show", plan_id=plan.id))
 

@@ -12,7 +12,7 @@ from ..clock import today
 from ..extensions import db
 from ..figures import kpi_by_unit, load_groups
 from ..models import ActionItem, ItemUnit, Plan, PlanSection
-from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_PLAN, VIEW_UNIT
+from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT
 from ..status import item_status
 from .access import allowed, require
 
@@ -71,4 +71,6 @@ def show(plan_id: int):
     openable_units = {s.unit.id for group_standings in standings.values() for s in group_standings
                       if allowed(VIEW_UNIT, unit=s.unit.id)}
     return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses,
-                           standings=standings, openable_units=openable_units)
+                           standings=standings, openable_units=openable_units,
+                           cancelled_count=sum(1 for item in items if item.cancelled_on),
+                           allowed_versions=allowed(VIEW_MONITORING))
