@@ -1,0 +1,190 @@
+"""A plan with its own indicators (a ratio of two counts, a percentage reported directly, a count): the unit page
+asks for its labels, records the figures, and judges them against the unit's own target or its group's, with
+milestones in force at the figures' date; the API exposes the definition and takes its figures."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Indicator, KpiReport, Plan, Target, TargetMilestone, Unit, UnitGroup, UnitGroupMember
+
+from .conftest import csrf_token
+
+PLAN_NUMBER = "2139/QĐ-UBND"
+LABELS = ("Số hồ sơ nộp trực tuyến", "Tổng số hồ sơ tiếp nhận", "Tỷ lệ hồ sơ thanh toán trực tuyến",
+          "Số cuộc họp trực tuyến đã tổ chức")
+
+
+@pytest.fixture
+def today():
+    return "2022-11-15"
+
+
+def make_plan(app) -> int:
+    """Seed 002's shape: a provincial group with a rising online-dossier target (50% by 30/9/2022, then +15
+    points a month to 80%), an online-payment rate reported as a percentage (group 30%, Cục Đường sắt's own
+    target 60%), and a count of online meetings (at least 10)."""
+    with app.app_context():
+        plan = Plan(number=PLAN_NUMBER, title="Kế hoạch chuyển đổi số", issuer="UBND tỉnh Bà Rịa – Vũng Tàu",
+                    year=2022, kpi_scheme="plan")
+        db.session.add(plan)
+        db.session.flush()
+        ratio = Indicator(plan_id=plan.id, number=1, name="Tỷ lệ hồ sơ trực tuyến", kind="ratio",
+                          numerator_key="online", denominator_key="received", numerator_label=LABELS[0],
+                          denominator_label=LABELS[1], unit_of_measure="%")
+        payment = Indicator(plan_id=plan.id, number=2, name="Tỷ lệ thanh toán trực tuyến", kind="percent",
+                            numerator_key="payment_rate", numerator_label=LABELS[2], unit_of_measure="%")
+        meetings = Indicator(plan_id=plan.id, number=3, name="Số cuộc họp trực tuyến", kind="count",
+                             numerator_key="meetings", numerator_label=LABELS[3], unit_of_measure="cuộc")
+        db.session.add_all([ratio, payment, meetings])
+        group = UnitGroup(plan_id=plan.id, number=1, name="Cơ quan hành chính cấp tỉnh")
+        db.session.add(group)
+        db.session.flush()
+        for position, code in enumerate(("CDA", "CBQTG")):
+            unit = db.session.scalar(select(Unit).where(Unit.code == code))
+            db.session.add(UnitGroupMember(group_id=group.id, position=position, written=unit.name, unit_id=unit.id))
+        rising = Target(group_id=group.id, indicator_id=ratio.id, kind="value", value_min=Decimal(50))
+        rising.milestones = [TargetMilestone(due_on=date(2022, 9, 30), value=Decimal(50)),
+                             TargetMilestone(due_on=date(2022, 10, 31), value=Decimal(65)),
+                             TargetMilestone(due_on=date(2022, 11, 30), value=Decimal(80))]
+        cda = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
+        db.session.add_all([
+            rising,
+            Target(group_id=group.id, indicator_id=payment.id, kind="value", value_min=Decimal(30)),
+            Target(unit_id=cda.id, indicator_id=payment.id, kind="value", value_min=Decimal(60)),
+            Target(group_id=group.id, indicator_id=meetings.id, kind="value", value_min=Decimal(10)),
+        ])
+        db.session.commit()
+        return plan.id
+
+
+def _form_fields(page: str, plan_id: int) -> dict[str, str]:
+    """The plan's form on the unit page: label text → input name."""
+    form = page[page.index(f'id="bao-cao-so-lieu-{plan_id}"'):]
+    form = form[:form.index("</form>")]
+    labels = dict(re.findall(r'<label for="([^"]+)">([^<]+)</label>', form))
+    return {text: name for name, text in labels.items()}
+
+
+def _post(client, plan_id: int, values: dict[str, str], as_of: str = "2022-10-31"):
+    page = client.get("/units/CDA").get_data(as_text=True)
+    fields = _form_fields(page, plan_id)
+    data = {"csrf_token": csrf_token(client, "/units/CDA"), "plan": str(plan_id), f"p{plan_id}-as_of": as_of}
+    data.update({fields[label]: value for label, value in values.items()})
+    return client.post("/units/CDA/figures", data=data)
+
+
+def _panel(page: str, plan_id: int) -> str:
+    panel = page[page.index(f'id="kpi-{plan_id}"'):]
+    return panel[:panel.index("<h3") if "<h3" in panel else len(panel)]
+
+
+def test_a_plans_own_indicators_are_asked_recorded_and_judged_against_unit_group_targets_and_milestones(
+        seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    page = client.get("/units/CDA").get_data(as_text=True)
+    assert set(_form_fields(page, plan_id)) == {"Số liệu tính đến ngày", *LABELS}
+    assert 'id="bao-cao-so-lieu"' in page  # Decision 1872's form stays for the unit's 1872 plan
+
+    response = _post(client, plan_id, {LABELS[0]: "60", LABELS[1]: "100", LABELS[2]: "45,5", LABELS[3]: "12"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with seeded.app_context():
+        report = db.session.scalar(select(KpiReport).where(KpiReport.plan_id == plan_id))
+        assert report.figures == {"online": 60, "received": 100, "payment_rate": "45.5", "meetings": 12}
+        assert report.as_of == date(2022, 10, 31)
+
+    panel = _panel(client.get("/units/CDA").get_data(as_text=True), plan_id)
+    assert "Số liệu tính đến ngày 31/10/2022" in panel
+    rows = panel.split("<tr>")[2:]
+    # (1) 60% against the milestone in force on 31/10/2022: 65%.
+    assert "<strong>60%</strong> <span class=\"muted\">(60/100)</span>" in rows[0]
+    assert "đang áp dụng 65%" in rows[0] and "Chưa đạt — thiếu 5 điểm %" in rows[0]
+    # (2) 45,5% reported directly, against the unit's own 60% (not the group's 30%).
+    assert "<strong>45,5%</strong>" in rows[1] and "<strong>60%</strong>" in rows[1]
+    assert "Chỉ tiêu riêng của đơn vị" in rows[1] and "thiếu 14,5 điểm %" in rows[1]
+    # (3) 12 meetings against at least 10.
+    assert "<strong>12</strong> cuộc" in rows[2] and "<strong>10 cuộc</strong>" in rows[2] and ">Đạt<" in rows[2]
+
+
+def test_the_group_target_applies_to_a_unit_without_its_own(seeded):
+    from tracker.figures import kpi_by_unit, record_figures
+
+    plan_id = make_plan(seeded)
+    with seeded.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "CBQTG"))
+        plan = db.session.get(Plan, plan_id)
+        record_figures(unit, {"online": "40", "received": "50", "payment_rate": "31", "meetings": "9"}, plan=plan,
+                       as_of=date(2022, 9, 30), today=date(2022, 11, 15), now=datetime(2022, 11, 15, 9, tzinfo=UTC),
+                       reporter=None, source="cli")
+        db.session.commit()
+        [standing] = kpi_by_unit(unit_ids=[unit.id], plan_id=plan_id)
+        one, two, three = standing.results
+        assert (one.attainment.status, one.attainment.required) == ("met", Decimal(50))  # 80% ≥ 50% on 30/9
+        assert (two.attainment.status, two.attainment.required) == ("met", Decimal(30))
+        assert (three.attainment.status, three.attainment.gap_points) == ("not_met", 1)
+
+
+@pytest.mark.parametrize("values, words", [
+    ({LABELS[0]: "120", LABELS[1]: "100", LABELS[2]: "45", LABELS[3]: "1"},
+     "Số hồ sơ nộp trực tuyến (120) không được lớn hơn Tổng số hồ sơ tiếp nhận (100)."),
+    ({LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "120", LABELS[3]: "1"},
+     "Tỷ lệ hồ sơ thanh toán trực tuyến phải là tỷ lệ phần trăm từ 0 đến 100"),
+    ({LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "-3"},
+     "Số cuộc họp trực tuyến đã tổ chức phải là số nguyên không âm"),
+    ({LABELS[0]: "1,5", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "3"},
+     "Số hồ sơ nộp trực tuyến phải là số nguyên không âm"),
+    ({LABELS[0]: "1", LABELS[1]: "", LABELS[2]: "45", LABELS[3]: "3"}, "Thiếu Tổng số hồ sơ tiếp nhận."),
+])
+def test_refused_figures_name_the_plans_own_labels_save_nothing_and_keep_what_was_typed(
+        seeded, login_as, client, values, words):
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    response = _post(client, plan_id, values)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert words in page
+    assert "Chưa lưu" in page
+    typed = values[LABELS[2]]
+    assert f'value="{typed}"' in page
+    with seeded.app_context():
+        assert db.session.scalar(select(KpiReport).where(KpiReport.plan_id == plan_id)) is None
+
+
+def test_a_zero_denominator_is_no_data_not_zero_percent(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    assert _post(client, plan_id, {LABELS[0]: "0", LABELS[1]: "0", LABELS[2]: "0", LABELS[3]: "0"}).status_code == 302
+    rows = _panel(client.get("/units/CDA").get_data(as_text=True), plan_id).split("<tr>")[2:]
+    assert "chưa có số liệu" in rows[0] and "Chưa có số liệu" in rows[0]
+    assert "<strong>0%</strong>" in rows[1]  # a reported 0% is a figure
+
+
+def test_no_form_is_offered_for_a_plan_without_indicators(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    with seeded.app_context():
+        for indicator in db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)):
+            db.session.delete(indicator)
+        db.session.commit()
+    login_as("head_cda")
+    page = client.get("/units/CDA").get_data(as_text=True)
+    assert f'id="bao-cao-so-lieu-{plan_id}"' not in page
+    token = csrf_token(client, "/units/CDA")
+    assert client.post("/units/CDA/figures", data={"csrf_token": token, "plan": str(plan_id)}).status_code == 404
+
+
+def test_a_correction_for_the_same_day_supersedes_only_that_plans_report(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    for online in ("10", "20"):
+        _post(client, plan_id, {LABELS[0]: online, LABELS[1]: "100", LABELS[2]: "50", LABELS[3]: "3"})
+    with seeded.app_context():
+        current = list(db.session.scalars(select(KpiReport).where(KpiReport.plan_id == plan_id,
+                                                                  KpiReport.is_current)))
+        assert [r.figures["online"] for r in current] == [20]
+        assert db.session.scalar(select(KpiReport).where(KpiReport.plan_id.is_(None))) is None
