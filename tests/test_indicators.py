@@ -188,3 +188,49 @@ def test_a_correction_for_the_same_day_supersedes_only_that_plans_report(seeded,
                                                                   KpiReport.is_current)))
         assert [r.figures["online"] for r in current] == [20]
         assert db.session.scalar(select(KpiReport).where(KpiReport.plan_id.is_(None))) is None
+
+
+# --- the API --------------------------------------------------------------------------------
+
+def test_the_api_exposes_a_plans_definition_and_the_1872_one(seeded, runner, client):
+    from .test_api import bearer, make_token
+
+    plan_id = make_plan(seeded)
+    token = make_token(runner, "viewer")
+    body = client.get(f"/api/v1/plans/{plan_id}/indicators", headers=bearer(token)).get_json()
+    assert body["kpi_scheme"] == "plan"
+    assert [(i["number"], i["kind"], i["unit_of_measure"]) for i in body["indicators"]] == [
+        (1, "ratio", "%"), (2, "percent", "%"), (3, "count", "cuộc")]
+    assert [(f["key"], f["label"], f["kind"]) for f in body["fields"]] == [
+        ("online", LABELS[0], "count"), ("received", LABELS[1], "count"), ("payment_rate", LABELS[2], "percent"),
+        ("meetings", LABELS[3], "count")]
+    with seeded.app_context():
+        seed_id = db.session.scalar(select(Plan.id).where(Plan.number != PLAN_NUMBER))
+    seed = client.get(f"/api/v1/plans/{seed_id}/indicators", headers=bearer(token)).get_json()
+    assert seed["kpi_scheme"] == "dvctt_1872"
+    assert [f["key"] for f in seed["fields"]][:2] == ["procedures_total", "full_online_eligible"]
+    assert seed["indicators"][2]["numerator_key"] == "dossiers_online"
+
+
+def test_the_api_takes_a_plans_own_figures_and_refuses_bad_ones_by_label(seeded, runner, client):
+    from .test_api import bearer, make_token
+
+    plan_id = make_plan(seeded)
+    token = make_token(runner, "head_cda")
+    bad = client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
+        "as_of": "2022-10-31", "plan": plan_id, "online": 5, "received": 4, "payment_rate": "50", "meetings": 1})
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["conflicts"][0]["figures"] == ["online", "received"]
+    assert LABELS[0] in bad.get_json()["error"]["message"]
+    ok = client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
+        "as_of": "2022-10-31", "plan": plan_id, "online": 70, "received": 100, "payment_rate": "72,5",
+        "meetings": 9})
+    assert ok.status_code == 201, ok.get_json()
+    [standing] = [s for s in ok.get_json()["units"] if s["plan"] == PLAN_NUMBER]
+    one, two, three = standing["indicators"]
+    assert (one["percent"], one["required"], one["status"]) == (70.0, 65.0, "met")
+    assert (two["kind"], two["percent"], two["required"], two["status"], two["gap_points"]) == (
+        "percent", 72.5, 60.0, "met", 0.0)
+    assert (three["kind"], three["count"], three["status"], three["gap_count"]) == ("count", 9, "not_met", 1.0)
+    assert client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
+        "as_of": "2022-10-31", "plan": 999999}).status_code == 404

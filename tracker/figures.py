@@ -266,6 +266,18 @@ def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None
     return standings
 
 
+def definition_json(plan: Plan, definition: Definition) -> dict:
+    """A plan's indicator definition as the API gives it."""
+    return {
+        "plan_id": plan.id, "plan": plan.number, "kpi_scheme": definition.scheme,
+        "indicators": [{"number": spec.number, "name": spec.name, "kind": spec.kind,
+                        "numerator_key": spec.numerator_key, "denominator_key": spec.denominator_key or None,
+                        "numerator_label": spec.numerator_label, "denominator_label": spec.denominator_label or None,
+                        "unit_of_measure": spec.unit_of_measure} for spec in definition.indicators],
+        "fields": [{"key": f.key, "label": f.label, "kind": f.kind} for f in definition.fields],
+    }
+
+
 def _rounded(percent: Fraction | None) -> float | None:
     """A percentage (or percentage points) rounded to one decimal, as a JSON number."""
     return None if percent is None else float(round_percent(percent / 100))
