@@ -82,6 +82,8 @@ TABLE = {
     "auth.language":         ("POST", "/language", (P, A, A, A, A, A, A)),
     "auth.create_api_token": ("POST", "/account/tokens", (None, A, A, A, A, A, A)),
     "auth.revoke_api_token": ("POST", "/account/tokens/{token}/revoke", (None, A, A, A, A, A, A)),
+    # issue 12: indicators as data
+    "api.plan_indicators":   ("GET", "/api/v1/plans/{plan}/indicators", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
