@@ -105,6 +105,8 @@ def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # typ
 
 
 class FiguresFileForm(FlaskForm):
+    # "" for Decision 1872's counts, else the id of a plan with its own indicators (choices set by the view).
+    plan = SelectField(_l("Số liệu của kế hoạch"), choices=[], validate_choice=False)
     file = FileField(_l("Tệp số liệu (.xlsx hoặc .csv theo mẫu)"))
 
 
