@@ -234,3 +234,66 @@ def test_the_api_takes_a_plans_own_figures_and_refuses_bad_ones_by_label(seeded,
     assert (three["kind"], three["count"], three["status"], three["gap_count"]) == ("count", 9, "not_met", 1.0)
     assert client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
         "as_of": "2022-10-31", "plan": 999999}).status_code == 404
+
+
+# --- files, overview and export -------------------------------------------------------------
+
+def _own_template(client, plan_id: int, rows: dict[str, dict[str, object]]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(f"/kpi/template.xlsx?plan={plan_id}")
+    assert response.status_code == 200
+    sheet_book = load_workbook(io.BytesIO(response.data))
+    sheet = sheet_book.active
+    header = [c.value for c in sheet[1]]
+    assert header == ["unit", "as_of", "online", "received", "payment_rate", "meetings"]
+    assert [c.value for c in sheet[2]][2:] == [LABELS[0], LABELS[1], f"{LABELS[2]} (%)", LABELS[3]]
+    assert {r[0].value for r in sheet.iter_rows(min_row=3)} == {"CDA", "CBQTG"}  # the plan's group only
+    for code, values in rows.items():
+        row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == code)
+        for key, value in values.items():
+            row[header.index(key)].value = value
+    out = io.BytesIO()
+    sheet_book.save(out)
+    return out.getvalue()
+
+
+def _import(client, plan_id: int, data: bytes):
+    import io
+
+    return client.post("/kpi/import", data={"file": (io.BytesIO(data), "so-lieu.xlsx"), "plan": str(plan_id),
+                                            "csrf_token": csrf_token(client, "/kpi/import")},
+                       content_type="multipart/form-data")
+
+
+def test_a_plans_own_template_imports_and_a_bad_cell_is_named_by_row_and_column(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("monitor")
+    good = {"as_of": "31/10/2022", "online": 70, "received": 100, "payment_rate": "72,5", "meetings": 11}
+    bad = _own_template(client, plan_id, {"CDA": good, "CBQTG": {**good, "payment_rate": "140"}})
+    page = _import(client, plan_id, bad).get_data(as_text=True)
+    assert "hàng 4, cột E" in page or "hàng 3, cột E" in page
+    assert "Tỷ lệ hồ sơ thanh toán trực tuyến phải là tỷ lệ phần trăm từ 0 đến 100" in page
+    with seeded.app_context():
+        assert db.session.scalar(select(KpiReport).where(KpiReport.plan_id == plan_id)) is None
+    response = _import(client, plan_id, _own_template(client, plan_id, {"CDA": good, "CBQTG": good}))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with seeded.app_context():
+        figures = [r.figures for r in db.session.scalars(select(KpiReport).where(KpiReport.plan_id == plan_id))]
+    assert figures == [{"online": 70, "received": 100, "payment_rate": "72.5", "meetings": 11}] * 2
+
+    overview = client.get(f"/kpi?plan={plan_id}").get_data(as_text=True)
+    assert "<strong>11</strong> cuộc" in overview and "<strong>72,5%</strong>" in overview
+
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(client.get(f"/kpi/export.xlsx?plan={plan_id}").data))
+    sheet = book.worksheets[-1]
+    header = [c.value for c in sheet[1]]
+    assert header[4:8] == list(LABELS)
+    first = [c.value for c in sheet[2]]
+    assert first[4:8] == [70, 100, 72.5, 11]
+    assert first[header.index("Số liệu (3)")] == 11 and first[header.index("Chỉ tiêu (3)")] == 10
