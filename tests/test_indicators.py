@@ -297,3 +297,23 @@ def test_a_plans_own_template_imports_and_a_bad_cell_is_named_by_row_and_column(
     first = [c.value for c in sheet[2]]
     assert first[4:8] == [70, 100, 72.5, 11]
     assert first[header.index("Số liệu (3)")] == 11 and first[header.index("Chỉ tiêu (3)")] == 10
+
+
+def test_the_command_line_reports_and_shows_a_plans_own_figures(seeded, runner, tmp_path):
+    import json
+
+    plan_id = make_plan(seeded)
+    path = tmp_path / "figures.json"
+    path.write_text(json.dumps({"online": 60, "received": 100, "payment_rate": "45,5", "meetings": 8}), "utf-8")
+    result = runner.invoke(args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path),
+                                 "--plan", PLAN_NUMBER])
+    assert result.exit_code == 0, result.output
+    assert "(1) 60%, (2) 45,5%, (3) 8 cuộc" in result.stdout
+    shown = runner.invoke(args=["kpi", "show", "CDA"]).stdout
+    assert "(3) 8 cuộc — Chưa đạt, thiếu 2 cuộc" in shown
+    assert "(1) 60% — Chưa đạt, thiếu 5 điểm %" in shown
+    path.write_text(json.dumps({"online": 160, "received": 100, "payment_rate": "45", "meetings": 8}), "utf-8")
+    refused = runner.invoke(args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path),
+                                  "--plan", str(plan_id)])
+    assert refused.exit_code != 0
+    assert "Số hồ sơ nộp trực tuyến (160) không được lớn hơn Tổng số hồ sơ tiếp nhận (100)" in refused.output
