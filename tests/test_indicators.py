@@ -317,3 +317,22 @@ def test_the_command_line_reports_and_shows_a_plans_own_figures(seeded, runner, 
                                   "--plan", str(plan_id)])
     assert refused.exit_code != 0
     assert "Số hồ sơ nộp trực tuyến (160) không được lớn hơn Tổng số hồ sơ tiếp nhận (100)" in refused.output
+
+
+def test_the_six_monthly_report_judges_a_plans_own_indicators_in_their_units(seeded, login_as, client):
+    from tracker.reports import build_report
+
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    _post(client, plan_id, {LABELS[0]: "60", LABELS[1]: "100", LABELS[2]: "45,5", LABELS[3]: "8"})
+    with seeded.app_context():
+        report = build_report(db.session.get(Plan, plan_id), date(2022, 7, 1), date(2022, 12, 31),
+                              today=date(2022, 11, 15))
+        assert report.kpi_scheme == "plan"
+        assert [i.kind for i in report.indicators] == ["ratio", "ratio", "count"]
+        [cda] = [row for row in report.kpi if row.unit == "Cục Điện ảnh"]
+        one, two, three = (cell.summary for cell in cda.cells)
+        # Each judged against the target in force at the figures' date (31/10/2022: the 65% milestone).
+        assert one == "60% (chỉ tiêu 65%) — Chưa đạt, thiếu 5 điểm %"
+        assert two == "45,5% (chỉ tiêu 60%) — Chưa đạt, thiếu 14,5 điểm %"  # the unit's own target
+        assert three == "8 cuộc (chỉ tiêu 10 cuộc) — Chưa đạt, thiếu 2 cuộc"
