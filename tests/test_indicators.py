@@ -336,3 +336,12 @@ def test_the_six_monthly_report_judges_a_plans_own_indicators_in_their_units(see
         assert one == "60% (chỉ tiêu 65%) — Chưa đạt, thiếu 5 điểm %"
         assert two == "45,5% (chỉ tiêu 60%) — Chưa đạt, thiếu 14,5 điểm %"  # the unit's own target
         assert three == "8 cuộc (chỉ tiêu 10 cuộc) — Chưa đạt, thiếu 2 cuộc"
+
+
+def test_the_plan_page_shows_a_count_target_and_figures_in_their_unit(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("head_cda")
+    _post(client, plan_id, {LABELS[0]: "60", LABELS[1]: "100", LABELS[2]: "45,5", LABELS[3]: "12"})
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "<strong>10 cuộc</strong>" in page
+    assert "<strong>12</strong> cuộc" in page and "<strong>45,5%</strong>" in page
