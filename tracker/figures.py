@@ -310,5 +310,6 @@ def standing_as_json(standing: UnitKpi) -> dict:
             "gap_count": float(reached.gap_points) if count is not None and reached.gap_points is not None else None,
         })
     return {"unit": standing.unit.name, "unit_code": standing.unit.code, "plan": standing.plan.number,
-            "kpi_scheme": standing.plan.kpi_scheme, "group": standing.group.name, "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
+            "kpi_scheme": standing.plan.kpi_scheme, "group": standing.group.name,
+            "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
             "indicators": indicators}

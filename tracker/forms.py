@@ -1,6 +1,8 @@
 """Web forms (Flask-WTF: every form carries a CSRF token); labels are Vietnamese, translated lazily."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -87,7 +89,7 @@ class PlanFiguresForm(FlaskForm):
     comma are both typed as written and the rules judge them."""
 
     as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
-    keys: dict[str, str] = {}
+    keys: ClassVar[dict[str, str]] = {}
 
 
 def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # type: ignore[no-untyped-def]

@@ -187,10 +187,12 @@ def reading(spec: IndicatorSpec, figures: Mapping[str, object]) -> Ratio | None:
     """What an indicator reads from stored figures: a ratio (None value when the denominator is 0), a
     percentage (as a fraction of 1) or a count; None when the figures do not hold what it needs."""
     if spec.kind == RATIO:
-        numerator, denominator = _stored_count(figures, spec.numerator_key), _stored_count(figures, spec.denominator_key)
+        numerator = _stored_count(figures, spec.numerator_key)
+        denominator = _stored_count(figures, spec.denominator_key)
         if numerator is None or denominator is None:
             return None
-        return Ratio(spec.number, numerator, denominator, None if denominator == 0 else Fraction(numerator, denominator))
+        value = None if denominator == 0 else Fraction(numerator, denominator)
+        return Ratio(spec.number, numerator, denominator, value)
     if spec.kind == PERCENT:
         value = _parse_percent(figures.get(spec.numerator_key))
         if value is None:
