@@ -345,3 +345,11 @@ def test_the_plan_page_shows_a_count_target_and_figures_in_their_unit(seeded, lo
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "<strong>10 cuộc</strong>" in page
     assert "<strong>12</strong> cuộc" in page and "<strong>45,5%</strong>" in page
+
+
+def test_the_overview_of_a_plan_with_its_own_indicators_is_named_for_it(seeded, login_as, client):
+    plan_id = make_plan(seeded)
+    login_as("monitor")
+    page = client.get(f"/kpi?plan={plan_id}").get_data(as_text=True)
+    assert f"<h1>Chỉ tiêu kế hoạch {PLAN_NUMBER}</h1>" in page
+    assert "<strong>10 cuộc</strong>" in page  # the count target in the column head

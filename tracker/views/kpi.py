@@ -51,7 +51,8 @@ def overview():
     missing = [s for s in standings
                if period is not None and is_report_missing(period, s.latest.as_of if s.latest else None)]
     by_group = [(group, list(rows)) for group, rows in groupby(standings, key=lambda s: s.group)]
-    return render_template("kpi/overview.html", plans=plans, plan_id=plan_id, by_group=by_group,
+    current = next((p for p in plans if p.id == plan_id), None)
+    return render_template("kpi/overview.html", plans=plans, plan_id=plan_id, by_group=by_group, current=current,
                            missing=missing, period=period, due_day=current_app.config["KPI_DUE_DAY"])
 
 
