@@ -122,6 +122,8 @@ TABLE = {
     "plan_versions.show":    ("GET", "/plans/{plan}/versions/1", (None, A, A, A, F, F, F)),
     "plan_versions.compare_versions": ("GET", "/plans/{plan}/versions/compare?from=1&to=1", (None, A, A, A, F, F, F)),
     "plan_versions.source":  ("GET", "/plans/{plan}/versions/1/source", (None, A, A, F, F, F, F)),
+    # issue 12: indicators as data
+    "api.plan_indicators":   ("GET", "/api/v1/plans/{plan}/indicators", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
     "auth.logout":           ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions":     ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),

@@ -17,17 +17,20 @@ from .api_tokens import ApiTokenError, create_token
 from .backup import BackupError, create_backup, describe_size, format_count, restore_backup
 from .clock import today, utcnow
 from .demo import add_life, make_accounts
-from .figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
+from .figures import (
+    FiguresRefused, definition_of, kpi_by_unit, plan_definition, record_figures, standing_as_json,
+)
 from .mailer import backend_from_config
 from .outbox import dispatch
 from .password_resets import reset_by_hand, reset_url
 from .reminders import sweep
 from .extensions import db
-from .models import ActionItem, ItemUnit, Plan, PlanSection, User
+from .models import ActionItem, Indicator, ItemUnit, Plan, PlanSection, User
 from .plan_import import PlanImportError, import_document
 from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
 from .plan_versions import keep_source, source_file_name
 from .rules.deadlines import parse_deadline
+from .rules.indicators import readings
 from .rules.kpi import (
     FIELDS, STATUS_LABELS, Counts, InconsistentFigures, format_percent, format_points, ratios,
 )
@@ -398,31 +401,61 @@ def demo_synth_command(unit_count: int, plan_count: int, items_per_plan: int, mo
     click.echo(f"  {STAFF_PATTERN:<28} {ROLE_LABELS['unit_staff']} (một số đơn vị)")
 
 
+def _kpi_plan(plan_ref: str | None) -> Plan | None:
+    """The plan named by --plan (id or number as written); None for Decision 1872's counts."""
+    if not plan_ref:
+        return None
+    query = select(Plan).where(Plan.id == int(plan_ref)) if plan_ref.isdigit() else select(Plan).where(
+        Plan.number == plan_ref)
+    plan = db.session.scalar(query)
+    if plan is None:
+        _fail(f"không có kế hoạch “{plan_ref}”.")
+    return plan
+
+
+def _reading_text(ratio, indicator) -> str:  # type: ignore[no-untyped-def]
+    """An indicator's value as the command line prints it: a percentage, or a count with its unit."""
+    if ratio is None or ratio.value is None:
+        return "chưa có số liệu"
+    if ratio.kind == "count":
+        return f"{int(ratio.value)} {indicator.unit_of_measure}".strip()
+    return format_percent(ratio.value)
+
+
 @kpi_cli.command("report")
 @click.argument("unit_ref", metavar="UNIT")
 @click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Ngày số liệu (YYYY-MM-DD).")
 @click.option("--counts", "counts_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Tệp JSON chứa các số đếm.")
-def kpi_report_command(unit_ref: str, as_of, counts_file: Path) -> None:
-    """Ghi nhận số liệu của một đơn vị — report a unit's counts."""
+              help="Tệp JSON chứa các số liệu (theo khóa của chỉ tiêu).")
+@click.option("--plan", "plan_ref", help="Kế hoạch có chỉ tiêu riêng (id hoặc số hiệu); bỏ trống: 8 số đếm theo "
+                                         "Quyết định 1872.")
+def kpi_report_command(unit_ref: str, as_of, counts_file: Path, plan_ref: str | None) -> None:
+    """Ghi nhận số liệu của một đơn vị — report a unit's figures."""
     unit = find_unit(unit_ref)
     if unit is None:
         _fail(f"không có đơn vị “{unit_ref}”.")
+    plan = _kpi_plan(plan_ref)
     try:
         data = json.loads(counts_file.read_text(encoding="utf-8"))
     except ValueError as exc:
         _fail(f"{counts_file.name}: không đọc được JSON ({exc}).")
     if not isinstance(data, dict):
-        _fail(f"{counts_file.name}: cần một đối tượng JSON với các số đếm: {', '.join(FIELDS)}.")
+        keys = plan_definition(plan).keys if plan is not None and plan.kpi_scheme == "plan" else FIELDS
+        _fail(f"{counts_file.name}: cần một đối tượng JSON với các số liệu: {', '.join(keys)}.")
     try:
-        counts = Counts.from_mapping(data)
-        report = record_figures(unit, counts, as_of=as_of.date(), today=today(), now=utcnow(), reporter=None,
-                                source="cli")
+        report = record_figures(unit, data, plan=plan, as_of=as_of.date(), today=today(), now=utcnow(),
+                                reporter=None, source="cli")
     except (InconsistentFigures, FiguresRefused) as exc:
         db.session.rollback()
         _fail(f"{unit.name}: {exc} Không có số liệu nào được lưu.")
     db.session.commit()
-    shown = ", ".join(f"({r.number}) {format_percent(r.value)}" for r in ratios(counts))
+    if report.plan_id is None:
+        shown = ", ".join(f"({r.number}) {format_percent(r.value)}" for r in ratios(Counts.from_mapping(data)))
+    else:
+        indicators = list(db.session.scalars(
+            select(Indicator).where(Indicator.plan_id == report.plan_id).order_by(Indicator.number)))
+        values = readings(definition_of(plan, indicators), report.figures)  # type: ignore[arg-type]
+        shown = ", ".join(f"({i.number}) {_reading_text(values.get(i.number), i)}" for i in indicators)
     click.echo(f"Đã ghi nhận số liệu của {unit.name} tính đến {report.as_of:%d/%m/%Y}: {shown}.")
 
 
@@ -447,8 +480,12 @@ def kpi_show_command(unit_ref: str | None, as_of, as_json: bool) -> None:
         click.echo(f"{standing.unit.name} ({standing.group.name}, kế hoạch {standing.plan.number}) — {when}")
         for result in standing.results:
             ratio = result.ratio
-            actual = format_percent(ratio.value) if ratio else "chưa có số liệu"
-            gap = f", thiếu {format_points(result.attainment.gap_points)}" if result.attainment.status == "not_met" else ""
+            actual = _reading_text(ratio, result.indicator)
+            gap = ""
+            if result.attainment.status == "not_met" and ratio is not None and ratio.kind == "count":
+                gap = f", thiếu {float(result.attainment.gap_points):g} {result.indicator.unit_of_measure}".rstrip()
+            elif result.attainment.status == "not_met":
+                gap = f", thiếu {format_points(result.attainment.gap_points)}"
             click.echo(f"  ({result.indicator.number}) {actual} — {STATUS_LABELS[result.attainment.status]}{gap}")
 
 

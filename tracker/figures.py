@@ -1,21 +1,22 @@
-"""KPI figures: recording a unit's counts (a correction supersedes the earlier report for the same date),
-and working out each unit's ratios and attainment against its group's targets."""
+"""KPI figures: recording a unit's figures under its plan's indicator definition (a correction supersedes the
+earlier report for the same date), and working out each indicator and its attainment against the unit's own
+target or else its group's."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
-from .rules.kpi import (
-    FIELDS, Attainment, Counts, Milestone, Ratio, TargetRule, attainment, check_counts, ratios, round_percent,
-)
+from .rules.indicators import SCHEME_1872, Definition, IndicatorSpec, check_figures, readings, spec_1872
+from .rules.kpi import FIELDS, Attainment, Counts, Milestone, Ratio, TargetRule, attainment, round_percent
 
 SOURCES = ("form", "api", "file", "cli", "demo")
 
@@ -28,21 +29,60 @@ def counts_of(report: KpiReport) -> Counts:
     return Counts(**{name: report.figures[name] for name in FIELDS})
 
 
-def record_figures(unit: Unit, counts: Counts, *, as_of: date, today: date, now: datetime,
-                   reporter: User | None, source: str) -> KpiReport:
-    """Check and keep a unit's counts as of a date; flushes, the caller commits.
+def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
+    """The rules' view of a stored indicator; under the 1872 definition its counts are Decision 1872's."""
+    if scheme == SCHEME_1872:
+        return spec_1872(indicator.number, indicator.name)
+    return IndicatorSpec(indicator.number, indicator.name, indicator.kind, indicator.numerator_key,
+                         indicator.denominator_key, indicator.numerator_label, indicator.denominator_label,
+                         indicator.unit_of_measure)
 
-    Raises rules.kpi.InconsistentFigures (naming the figures in conflict) or FiguresRefused; nothing is
-    written then. Permission is the caller's to check (pages and API with permissions.can)."""
+
+def definition_of(plan: Plan, indicators: list[Indicator]) -> Definition:
+    """A plan's indicator definition from its scheme and its Indicator rows (in number order)."""
+    return Definition(plan.kpi_scheme, tuple(indicator_spec(i, plan.kpi_scheme) for i in indicators))
+
+
+def plan_definition(plan: Plan) -> Definition:
+    """A plan's indicator definition, read from the database (one query)."""
+    indicators = list(db.session.scalars(
+        select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.number)))
+    return definition_of(plan, indicators)
+
+
+def report_key(plan: Plan | None) -> int | None:
+    """The plan_id a plan's figures are kept under: None for the shared 1872 definition."""
+    return None if plan is None or plan.kpi_scheme == SCHEME_1872 else plan.id
+
+
+def record_figures(unit: Unit, figures: Counts | Mapping[str, object], *, as_of: date, today: date, now: datetime,
+                   reporter: User | None, source: str, plan: Plan | None = None) -> KpiReport:
+    """Check and keep a unit's figures as of a date; flushes, the caller commits.
+
+    Without a plan (or for a plan using Decision 1872's definition) the figures are the eight counts (a Counts
+    or a mapping), kept once for every 1872 plan; for a plan with its own indicators they answer that plan's
+    definition. Raises rules.kpi.InconsistentFigures (naming the figures in conflict by their labels) or
+    FiguresRefused; nothing is written then. Permission is the caller's to check."""
     if as_of > today:
         raise FiguresRefused(f"Ngày số liệu ({as_of:%d/%m/%Y}) không được sau hôm nay ({today:%d/%m/%Y}).")
-    check_counts(counts)
+    plan_id = report_key(plan)
+    if plan_id is None:
+        definition = Definition(SCHEME_1872, ())
+    else:
+        definition = plan_definition(plan)  # type: ignore[arg-type]
+        if not definition.indicators:
+            raise FiguresRefused(f"Kế hoạch {plan.number} chưa có chỉ tiêu nào để báo cáo.")  # type: ignore[union-attr]
+    if isinstance(figures, Counts):
+        figures = {name: getattr(figures, name) for name in FIELDS}
+    values = check_figures(definition, figures)
+    same_plan = KpiReport.plan_id.is_(None) if plan_id is None else KpiReport.plan_id == plan_id
     db.session.execute(
-        update(KpiReport).where(KpiReport.unit_id == unit.id, KpiReport.as_of == as_of, KpiReport.is_current)
+        update(KpiReport).where(KpiReport.unit_id == unit.id, same_plan, KpiReport.as_of == as_of,
+                                KpiReport.is_current)
         .values(is_current=False)
     )
-    report = KpiReport(unit_id=unit.id, as_of=as_of, is_current=True, reported_by=reporter, reported_at=now,
-                       source=source, figures={name: getattr(counts, name) for name in FIELDS})
+    report = KpiReport(unit_id=unit.id, plan_id=plan_id, as_of=as_of, is_current=True, reported_by=reporter,
+                       reported_at=now, source=source, figures=values)
     db.session.add(report)
     db.session.flush()
     return report
@@ -67,6 +107,19 @@ class UnitKpi:
     latest: KpiReport | None
     results: list[IndicatorResult]
     history: list[KpiReport] = field(default_factory=list)  # current reports, oldest first
+    definition: Definition | None = None
+
+    def trend(self, number: int) -> list[tuple[date, Fraction | None]]:
+        """(as_of, percent) of one indicator over the history, oldest first (a count's value as it is)."""
+        if self.definition is None:
+            return []
+        points = []
+        for report in self.history:
+            reading = readings(self.definition, report.figures).get(number)
+            value = None if reading is None or reading.value is None else (
+                reading.value if reading.kind == "count" else reading.value * 100)
+            points.append((report.as_of, value))
+        return points
 
 
 def target_rule(target: Target) -> TargetRule:
@@ -76,12 +129,17 @@ def target_rule(target: Target) -> TargetRule:
 
 
 def results_for(report: KpiReport | None, targets: dict[int, Target], indicators: list[Indicator],
-                as_of: date | None = None) -> list[IndicatorResult]:
-    """Each indicator's ratio (from the report) and attainment against the group's target."""
-    computed = {r.number: r for r in ratios(counts_of(report))} if report else {}
+                as_of: date | None = None, *, definition: Definition | None = None,
+                unit_targets: Mapping[int, Target] | None = None) -> list[IndicatorResult]:
+    """Each indicator's reading (from the report) and attainment against the unit's own target, or else its
+    group's, in force at the figures' date."""
+    if definition is None:
+        definition = Definition(SCHEME_1872, tuple(spec_1872(i.number, i.name) for i in indicators))
+    computed = readings(definition, report.figures) if report else {}
+    unit_targets = unit_targets or {}
     results = []
     for indicator in indicators:
-        target = targets.get(indicator.id)
+        target = unit_targets.get(indicator.id) or targets.get(indicator.id)
         rule = target_rule(target) if target else None
         ratio = computed.get(indicator.number)
         when = as_of or (report.as_of if report else None)
@@ -103,31 +161,47 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
             UnitGroup.id.in_(select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id.in_(unit_ids))))
     groups = list(db.session.scalars(query))
     targets: dict[int, list[Target]] = defaultdict(list)
+    # A unit's own targets come in the same query: plan id → (unit id, indicator id) → target.
+    unit_targets: dict[int, dict[tuple[int, int], Target]] = defaultdict(dict)
     if groups:
+        group_ids = [g.id for g in groups]
+        members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(group_ids))
         for target in db.session.scalars(
-                select(Target).where(Target.group_id.in_([g.id for g in groups]))
+                select(Target).where(or_(Target.group_id.in_(group_ids), Target.unit_id.in_(members)))
                 .options(joinedload(Target.indicator), joinedload(Target.milestones))
                 .order_by(Target.indicator_id)).unique():
-            targets[target.group_id].append(target)
+            if target.group_id is not None:
+                targets[target.group_id].append(target)
+            else:
+                unit_targets[target.indicator.plan_id][(target.unit_id, target.indicator_id)] = target
     for group in groups:
         set_committed_value(group, "targets", targets[group.id])
+        group.unit_targets = unit_targets[group.plan_id]  # not a column: the plan's per-unit targets
     return groups
 
 
-def latest_reports(unit_ids: set[int], *, as_of: date | None = None) -> dict[int, KpiReport]:
-    """Each unit's latest current report (on or before as_of): one query, one row per unit."""
+def _reports_for(plan_ids: set[int]):  # type: ignore[no-untyped-def]
+    """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
+    return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
+
+
+def latest_reports(unit_ids: set[int], *, as_of: date | None = None,
+                   plan_ids: set[int] | None = None) -> dict[tuple[int, int | None], KpiReport]:
+    """Each unit's latest current report (on or before as_of) per definition, keyed (unit id, plan id or None
+    for 1872): one query, one row per unit and definition. Without plan_ids, only 1872 reports."""
     if not unit_ids:
         return {}
-    conditions = [KpiReport.unit_id.in_(unit_ids), KpiReport.is_current]
+    conditions = [KpiReport.unit_id.in_(unit_ids), KpiReport.is_current, _reports_for(plan_ids or set())]
     if as_of is not None:
         conditions.append(KpiReport.as_of <= as_of)
     ranked = (
         select(KpiReport.id, func.row_number().over(
-            partition_by=KpiReport.unit_id, order_by=(KpiReport.as_of.desc(), KpiReport.id.desc())).label("n"))
+            partition_by=(KpiReport.unit_id, KpiReport.plan_id),
+            order_by=(KpiReport.as_of.desc(), KpiReport.id.desc())).label("n"))
         .where(*conditions).subquery()
     )
     query = select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
-    return {report.unit_id: report for report in db.session.scalars(query)}
+    return {(report.unit_id, report.plan_id): report for report in db.session.scalars(query)}
 
 
 def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None, as_of: date | None = None,
@@ -159,29 +233,49 @@ def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None
             select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)):
         indicators[indicator.plan_id].append(indicator)
     member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
-    history: dict[int, list[KpiReport]] = defaultdict(list)
+    history: dict[tuple[int, int | None], list[KpiReport]] = defaultdict(list)
     if with_history and member_ids:
-        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current)
+        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current,
+                                        _reports_for(plan_ids))
         if as_of is not None:
             query = query.where(KpiReport.as_of <= as_of)
         for report in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
-            history[report.unit_id].append(report)
-        latest = {unit_id: reports[-1] for unit_id, reports in history.items()}
+            history[(report.unit_id, report.plan_id)].append(report)
+        latest = {key: reports[-1] for key, reports in history.items()}
     else:
-        latest = latest_reports(member_ids, as_of=as_of)
+        latest = latest_reports(member_ids, as_of=as_of, plan_ids=plan_ids)
+    definitions = {g.plan_id: definition_of(g.plan, indicators[g.plan_id]) for g in groups}
     standings = []
     for group in groups:
         targets = {t.indicator_id: t for t in group.targets}
+        own_targets = getattr(group, "unit_targets", {})
+        definition = definitions[group.plan_id]
         for member in members[group.id]:
             if member.unit is None:
                 continue
-            report = latest.get(member.unit_id)
+            key = (member.unit_id, report_key(group.plan))
+            report = latest.get(key)
+            unit_targets = {indicator_id: t for (unit_id, indicator_id), t in own_targets.items()
+                            if unit_id == member.unit_id}
             standings.append(UnitKpi(
                 unit=member.unit, plan=group.plan, group=group, latest=report,
-                results=results_for(report, targets, indicators[group.plan_id]),
-                history=list(history.get(member.unit_id, [])),
+                results=results_for(report, targets, indicators[group.plan_id], definition=definition,
+                                    unit_targets=unit_targets),
+                history=list(history.get(key, [])), definition=definition,
             ))
     return standings
+
+
+def definition_json(plan: Plan, definition: Definition) -> dict:
+    """A plan's indicator definition as the API gives it."""
+    return {
+        "plan_id": plan.id, "plan": plan.number, "kpi_scheme": definition.scheme,
+        "indicators": [{"number": spec.number, "name": spec.name, "kind": spec.kind,
+                        "numerator_key": spec.numerator_key, "denominator_key": spec.denominator_key or None,
+                        "numerator_label": spec.numerator_label, "denominator_label": spec.denominator_label or None,
+                        "unit_of_measure": spec.unit_of_measure} for spec in definition.indicators],
+        "fields": [{"key": f.key, "label": f.label, "kind": f.kind} for f in definition.fields],
+    }
 
 
 def _rounded(percent: Fraction | None) -> float | None:
@@ -194,12 +288,16 @@ def standing_as_json(standing: UnitKpi) -> dict:
     indicators = []
     for result in standing.results:
         rule, ratio, reached = result.rule, result.ratio, result.attainment
+        count = ratio.value if ratio is not None and ratio.kind == "count" else None
         indicators.append({
             "number": result.indicator.number,
             "name": result.indicator.name,
+            "kind": result.indicator.kind if standing.plan.kpi_scheme != SCHEME_1872 else "ratio",
+            "unit_of_measure": result.indicator.unit_of_measure,
             "numerator": ratio.numerator if ratio else None,
             "denominator": ratio.denominator if ratio else None,
             "percent": _rounded(ratio.percent) if ratio else None,
+            "count": int(count) if count is not None else None,
             "target": None if rule is None else {
                 "kind": rule.kind,
                 "low": float(rule.low) if rule.low is not None else None,
@@ -208,8 +306,10 @@ def standing_as_json(standing: UnitKpi) -> dict:
             },
             "required": float(reached.required) if reached.required is not None else None,
             "status": reached.status,
-            "gap_points": _rounded(reached.gap_points),
+            "gap_points": _rounded(reached.gap_points) if count is None else None,
+            "gap_count": float(reached.gap_points) if count is not None and reached.gap_points is not None else None,
         })
     return {"unit": standing.unit.name, "unit_code": standing.unit.code, "plan": standing.plan.number,
-            "group": standing.group.name, "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
+            "kpi_scheme": standing.plan.kpi_scheme, "group": standing.group.name,
+            "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
             "indicators": indicators}

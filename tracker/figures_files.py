@@ -1,5 +1,5 @@
-"""KPI figures as files: the .xlsx/.csv template to fill in, reading a filled one (all rows or none),
-and the .xlsx export of figures and attainment."""
+"""KPI figures as files: the .xlsx/.csv template to fill in (columns from the plan's indicator definition),
+reading a filled one (all rows or none, errors by row and column), and the .xlsx export of figures and attainment."""
 from __future__ import annotations
 
 import csv
@@ -10,13 +10,28 @@ from datetime import date, datetime
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .figures import UnitKpi, counts_of, record_figures
-from .models import Unit, User
-from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, Counts, InconsistentFigures, round_percent
+from .figures import UnitKpi, record_figures
+from .models import Plan, Unit, User
+from .rules.indicators import SCHEME_1872, Definition, check_figures
+from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, InconsistentFigures, round_percent
 from .units import UnitDirectory
 
-COLUMNS = ("unit", "as_of", *FIELDS)
+COLUMNS = ("unit", "as_of", *FIELDS)  # Decision 1872's template
 COLUMN_LABELS = {"unit": "Đơn vị (mã hoặc tên)", "as_of": "Tính đến ngày (YYYY-MM-DD hoặc dd/mm/yyyy)", **FIELD_LABELS}
+BUILT_IN = Definition(SCHEME_1872, ())
+
+
+def columns_of(definition: Definition) -> tuple[str, ...]:
+    """The template's column names: the unit, the date, then each figure's key."""
+    return ("unit", "as_of", *definition.keys)
+
+
+def column_labels(definition: Definition) -> dict[str, str]:
+    """What each column holds, as row 2 of the template says it."""
+    labels = {"unit": COLUMN_LABELS["unit"], "as_of": COLUMN_LABELS["as_of"]}
+    for figure in definition.fields:
+        labels[figure.key] = f"{figure.label} (%)" if figure.kind == "percent" else figure.label
+    return labels
 
 
 class FiguresFileError(Exception):
@@ -32,7 +47,7 @@ class FiguresRow:
     row: int
     unit: Unit
     as_of: date
-    counts: Counts
+    figures: dict[str, int | str]
 
 
 def _safe(value: object) -> object:
@@ -42,15 +57,16 @@ def _safe(value: object) -> object:
     return value
 
 
-def template_xlsx(units: list[Unit]) -> bytes:
+def template_xlsx(units: list[Unit], definition: Definition = BUILT_IN) -> bytes:
     """A workbook with the column names on row 1, their meaning on row 2, and one row per unit to fill in."""
+    columns, labels = columns_of(definition), column_labels(definition)
     book = Workbook()
     sheet = book.active
     sheet.title = "So lieu"
-    sheet.append(list(COLUMNS))
-    sheet.append([COLUMN_LABELS[c] for c in COLUMNS])
+    sheet.append(list(columns))
+    sheet.append([_safe(labels[c]) for c in columns])
     for unit in units:
-        sheet.append([_safe(unit.code), None, *([None] * len(FIELDS))])
+        sheet.append([_safe(unit.code), None, *([None] * (len(columns) - 2))])
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 22
     out = io.BytesIO()
@@ -58,13 +74,14 @@ def template_xlsx(units: list[Unit]) -> bytes:
     return out.getvalue()
 
 
-def template_csv(units: list[Unit]) -> bytes:
+def template_csv(units: list[Unit], definition: Definition = BUILT_IN) -> bytes:
     """The same template as CSV (UTF-8 with BOM so spreadsheet programs read the Vietnamese correctly)."""
+    columns = columns_of(definition)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for unit in units:
-        writer.writerow([unit.code, "", *([""] * len(FIELDS))])
+        writer.writerow([unit.code, "", *([""] * (len(columns) - 2))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -113,23 +130,25 @@ def _as_of(value: object, where: str) -> date:
     raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where)
 
 
-def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, units_by_code: dict[str, Unit]) -> list[FiguresRow]:
-    """Every filled-in row of a template; the first bad row or cell rejects the whole file."""
+def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, units_by_code: dict[str, Unit],
+                      definition: Definition = BUILT_IN) -> list[FiguresRow]:
+    """Every filled-in row of a template for the definition; the first bad row or cell rejects the whole file."""
+    columns = columns_of(definition)
     rows = _rows_from_xlsx(data) if filename.lower().endswith(".xlsx") else _rows_from_csv(data)
     if not rows:
         raise FiguresFileError("tệp rỗng.")
     header = [str(c or "").strip() for c in rows[0]]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in columns if c not in header]
     if missing:
-        raise FiguresFileError(f"thiếu cột: {', '.join(missing)} (hàng 1 phải là tên cột như trong tệp mẫu).",
-                               "hàng 1")
-    position = {c: header.index(c) for c in COLUMNS}
+        raise FiguresFileError(f"thiếu cột: {', '.join(missing)} (hàng 1 phải là tên cột như trong tệp mẫu của "
+                               f"kế hoạch đã chọn).", "hàng 1")
+    position = {c: header.index(c) for c in columns}
     result: list[FiguresRow] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = {c: (row[i] if i < len(row) else None) for c, i in position.items()}
         if number == 2 and str(cells["unit"] or "").startswith(COLUMN_LABELS["unit"][:6]):
             continue  # the template's row of explanations
-        if all(cells[c] in (None, "") for c in COLUMNS if c != "unit"):
+        if all(cells[c] in (None, "") for c in columns if c != "unit"):
             continue  # a unit left blank in the template: nothing to report
         where = f"hàng {number}"
         unit_text = str(cells["unit"] or "").strip()
@@ -138,50 +157,74 @@ def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, unit
             raise FiguresFileError(f"không có đơn vị “{unit_text}”.", f"{where}, cột {_column_letter(position['unit'])}")
         as_of = _as_of(cells["as_of"], f"{where}, cột {_column_letter(position['as_of'])}")
         try:
-            counts = Counts.from_mapping({name: cells[name] for name in FIELDS})
+            figures = check_figures(definition, {key: cells[key] for key in columns[2:]})
         except InconsistentFigures as exc:
             first = exc.conflicts[0].figures[0]
             raise FiguresFileError(str(exc), f"{where}, cột {_column_letter(position[first])}") from exc
-        result.append(FiguresRow(number, unit, as_of, counts))
+        result.append(FiguresRow(number, unit, as_of, figures))
     if not result:
         raise FiguresFileError("tệp không có hàng số liệu nào được điền.")
     return result
 
 
-def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User) -> int:
-    """Record every row (flushes; the caller commits or, on error, rolls back all of them)."""
+def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User,
+                plan: Plan | None = None) -> int:
+    """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all)."""
     from .figures import FiguresRefused
 
     for row in rows:
         try:
-            record_figures(row.unit, row.counts, as_of=row.as_of, today=today, now=now, reporter=reporter,
-                           source="file")
+            record_figures(row.unit, row.figures, plan=plan, as_of=row.as_of, today=today, now=now,
+                           reporter=reporter, source="file")
         except (InconsistentFigures, FiguresRefused) as exc:
-            column = "?"
+            column = _column_letter(1)  # the date column (a future date)
             if isinstance(exc, InconsistentFigures):
-                column = _column_letter(COLUMNS.index(exc.conflicts[0].figures[0]))
+                column = _column_letter(2 + list(row.figures).index(exc.conflicts[0].figures[0]))
             raise FiguresFileError(f"{row.unit.name}: {exc}", f"hàng {row.row}, cột {column}") from exc
     return len(rows)
 
 
-def export_xlsx(standings: list[UnitKpi]) -> bytes:
-    """Figures and attainment: one row per unit and plan, counts as numbers, ratios as percentages."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "So lieu va muc dat"
-    header = ["Kế hoạch", "Nhóm", "Đơn vị", "Tính đến ngày", *[FIELD_LABELS[f] for f in FIELDS]]
-    for number in (1, 2, 3):
-        header += [f"Tỷ lệ ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})", f"Thiếu ({number}), điểm %"]
+def _stored(value: object) -> object:
+    """A stored figure as a cell: a count as a number, a reported percentage as a number too."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _export_sheet(book: Workbook, title: str, standings: list[UnitKpi]) -> None:
+    """One sheet of the export: standings sharing one definition (so one set of columns)."""
+    definition = standings[0].definition or BUILT_IN
+    fields = definition.fields
+    sheet = book.create_sheet(title)
+    header = ["Kế hoạch", "Nhóm", "Đơn vị", "Tính đến ngày", *[f.label for f in fields]]
+    percent_columns: set[int] = set()
+    for result in standings[0].results:
+        number, counted = result.indicator.number, result.ratio is not None and result.ratio.kind == "count"
+        counted = counted or (definition.scheme != SCHEME_1872 and result.indicator.kind == "count")
+        if counted:
+            header += [f"Số liệu ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})", f"Thiếu ({number})"]
+        else:
+            percent_columns.update((len(header) + 1, len(header) + 2))
+            header += [f"Tỷ lệ ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})",
+                       f"Thiếu ({number}), điểm %"]
     sheet.append(header)
     for standing in standings:
-        counts = counts_of(standing.latest) if standing.latest else None
+        figures = standing.latest.figures if standing.latest else {}
         row: list[object] = [standing.plan.number, standing.group.name, _safe(standing.unit.name),
                              standing.latest.as_of if standing.latest else None,
-                             *([getattr(counts, f) for f in FIELDS] if counts else [None] * len(FIELDS))]
+                             *[_stored(figures.get(f.key)) for f in fields]]
         for result in standing.results:
+            counted = definition.scheme != SCHEME_1872 and result.indicator.kind == "count"
+            required, gap = result.attainment.required, result.attainment.gap_points
+            if counted:
+                value = result.ratio.value if result.ratio else None
+                row += [float(value) if value is not None else None, float(required) if required is not None else None,
+                        STATUS_LABELS[result.attainment.status], float(gap) if gap is not None else None]
+                continue
             percent = round_percent(result.ratio.value) if result.ratio else None
-            required = result.attainment.required
-            gap = result.attainment.gap_points
             row += [float(percent) / 100 if percent is not None else None,
                     float(required) / 100 if required is not None else None,
                     STATUS_LABELS[result.attainment.status],
@@ -189,9 +232,29 @@ def export_xlsx(standings: list[UnitKpi]) -> bytes:
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2):
         row[3].number_format = "DD/MM/YYYY"
-        for cell in row[4 + len(FIELDS):]:
-            if isinstance(cell.value, float) and cell.column_letter and sheet.cell(1, cell.column).value.startswith(("Tỷ lệ", "Chỉ tiêu")):
+        for cell in row:
+            if cell.column in percent_columns and isinstance(cell.value, float):
                 cell.number_format = "0.0%"
+
+
+def export_xlsx(standings: list[UnitKpi]) -> bytes:
+    """Figures and attainment: one row per unit and plan, counts as numbers, ratios as percentages; the
+    plans under Decision 1872's definition on the first sheet, each plan with its own indicators on its own."""
+    book = Workbook()
+    book.remove(book.active)
+    built_in = [s for s in standings if s.plan.kpi_scheme == SCHEME_1872]
+    own: dict[int, list[UnitKpi]] = {}
+    for standing in standings:
+        if standing.plan.kpi_scheme != SCHEME_1872:
+            own.setdefault(standing.plan.id, []).append(standing)
+    if built_in or not own:
+        if built_in:
+            _export_sheet(book, "So lieu va muc dat", built_in)
+        else:
+            book.create_sheet("So lieu va muc dat").append(["Kế hoạch", "Nhóm", "Đơn vị", "Tính đến ngày"])
+    for plan_id, rows in own.items():
+        title = "".join(c if c.isalnum() else "-" for c in rows[0].plan.number)[:24]
+        _export_sheet(book, f"{title}-{plan_id}"[:31], rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

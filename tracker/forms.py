@@ -1,6 +1,8 @@
 """Web forms (Flask-WTF: every form carries a CSRF token); labels are Vietnamese, translated lazily."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -87,7 +89,32 @@ class FiguresForm(FlaskForm):
     dossiers_online = IntegerField(lazy_label(FIELD_LABELS["dossiers_online"]), validators=[InputRequired(REQUIRED)])
 
 
+class PlanFiguresForm(FlaskForm):
+    """A unit's figures for a plan with its own indicators: one text box per figure the plan asks for (named
+    v0, v1 … in the definition's order; `keys` maps them back), so a count and a percentage with a decimal
+    comma are both typed as written and the rules judge them."""
+
+    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
+    keys: ClassVar[dict[str, str]] = {}
+
+
+def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # type: ignore[no-untyped-def]
+    """The figures form of one plan: `fields` are the definition's FigureFields; prefixed with the plan so
+    several plans' forms sit on one page."""
+    attributes: dict[str, object] = {}
+    keys = {}
+    for index, figure in enumerate(fields):
+        name = f"v{index}"
+        keys[name] = figure.key
+        attributes[name] = StringField(figure.label, render_kw={"inputmode": "decimal" if figure.kind == "percent"
+                                                                 else "numeric", "autocomplete": "off"})
+    form_class = type("PlanFiguresFormFor", (PlanFiguresForm,), {**attributes, "keys": keys})
+    return form_class(prefix=f"p{plan_id}", **kwargs)
+
+
 class FiguresFileForm(FlaskForm):
+    # "" for Decision 1872's counts, else the id of a plan with its own indicators (choices set by the view).
+    plan = SelectField(_l("Số liệu của kế hoạch"), choices=[], validate_choice=False)
     file = FileField(_l("Tệp số liệu (.xlsx hoặc .csv theo mẫu)"))
 
 

@@ -27,6 +27,7 @@ from .extensions import db
 from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, Plan, PlanSection
 from .rules import lifecycle
+from .rules.indicators import SCHEME_1872
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
 from .spreadsheets import add_sheet as _sheet
 from .spreadsheets import fit_on_a4 as _fit_on_a4
@@ -95,7 +96,9 @@ class KpiCell:
     target: str
     required: Decimal | None
     status: str
-    gap_points: Decimal | None
+    gap_points: Decimal | None  # for a count indicator: how many short, in its unit
+    kind: str = "ratio"  # or "percent" (reported directly), "count" (percent then holds the count)
+    unit_of_measure: str = "%"
 
     @property
     def status_label(self) -> str:
@@ -103,11 +106,19 @@ class KpiCell:
 
     @property
     def percent_text(self) -> str:
-        return "" if self.percent is None else f"{decimal_comma(self.percent)}%"
+        if self.percent is None:
+            return ""
+        if self.kind == "count":
+            return f"{decimal_comma(self.percent)} {self.unit_of_measure}".strip()
+        return f"{decimal_comma(self.percent)}%"
 
     @property
     def gap_text(self) -> str:
-        return "" if self.gap_points is None else f"{decimal_comma(self.gap_points)} điểm %"
+        if self.gap_points is None:
+            return ""
+        if self.kind == "count":
+            return f"{decimal_comma(self.gap_points)} {self.unit_of_measure}".strip()
+        return f"{decimal_comma(self.gap_points)} điểm %"
 
     def parts(self) -> tuple[str, ...]:
         """The actual, the target and the assessment: ("9,2%", "(chỉ tiêu 30%)", "Chưa đạt, thiếu 20,8 điểm %")."""
@@ -209,6 +220,7 @@ class CancelledRow:
 class Indicator:
     number: int
     name: str
+    kind: str = "ratio"
 
 
 @dataclass
@@ -228,6 +240,7 @@ class Report:
     blocked: list[BlockedRow]
     completed: list[CompletedRow]
     cancelled: list[CancelledRow] = field(default_factory=list)
+    kpi_scheme: str = SCHEME_1872
 
     @property
     def period(self) -> str:
@@ -343,35 +356,49 @@ def _has_file(assignment: Assignment) -> bool:
     return False
 
 
-def _target_text(result) -> str:  # type: ignore[no-untyped-def]
+def _counted(standing, result) -> bool:  # type: ignore[no-untyped-def]
+    """Whether an indicator is a count held against a target count (only a plan's own indicators are)."""
+    return standing.plan.kpi_scheme != SCHEME_1872 and result.indicator.kind == "count"
+
+
+def _target_text(result, counted: bool = False) -> str:  # type: ignore[no-untyped-def]
     rule = result.rule
     if rule is None:
         return "chưa giao"
+    unit = f" {result.indicator.unit_of_measure}".rstrip() if counted else "%"
     if rule.kind == NOT_APPLICABLE:
         return "Không áp dụng" + (f" ({rule.note})" if rule.note else "")
     if rule.kind == RANGE and rule.low is not None and rule.high is not None:
-        return f"{decimal_comma(rule.low)}–{decimal_comma(rule.high)}%"
+        return f"{decimal_comma(rule.low)}–{decimal_comma(rule.high)}{unit}"
     required = result.attainment.required if result.attainment.required is not None else rule.low
-    return "" if required is None else f"{decimal_comma(required)}%"
+    return "" if required is None else f"{decimal_comma(required)}{unit}"
 
 
 def _kpi_rows(plan_id: int, end: date) -> tuple[list[Indicator], list[KpiRow]]:
     standings = kpi_by_unit(plan_id=plan_id, as_of=end)
-    indicators = [Indicator(r.indicator.number, r.indicator.name) for r in standings[0].results] if standings else []
+    indicators = [Indicator(r.indicator.number, r.indicator.name, "count" if _counted(standings[0], r) else "ratio")
+                  for r in standings[0].results] if standings else []
     rows = []
     for standing in standings:
         cells = []
         for result in standing.results:
             ratio, reached = result.ratio, result.attainment
+            counted = _counted(standing, result)
+            if counted:  # the count as it is, the gap in the count's unit, both to one decimal
+                value = round_percent(ratio.value / 100) if ratio and ratio.value is not None else None
+            else:
+                value = round_percent(ratio.value) if ratio else None
             cells.append(KpiCell(
                 number=result.indicator.number,
-                percent=round_percent(ratio.value) if ratio else None,
+                percent=value,
                 numerator=ratio.numerator if ratio else None,
                 denominator=ratio.denominator if ratio else None,
-                target=_target_text(result),
+                target=_target_text(result, counted),
                 required=reached.required,
                 status=reached.status,
                 gap_points=round_percent(reached.gap_points / 100) if reached.gap_points is not None else None,
+                kind="count" if counted else (ratio.kind if ratio else "ratio"),
+                unit_of_measure=result.indicator.unit_of_measure,
             ))
         rows.append(KpiRow(standing.group.name, standing.unit.name,
                            standing.latest.as_of if standing.latest else None, tuple(cells)))
@@ -435,6 +462,7 @@ def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneI
         as_of=as_of, made_on=today, items=len({a.item_id for a in assignments}), totals=totals,
         units=list(units.values()), indicators=indicators, kpi=kpi, blocked=blocked, completed=completed,
         cancelled=cancelled,
+        kpi_scheme=plan.kpi_scheme,
     )
 
 
@@ -723,7 +751,8 @@ def _docx_status_section(document, report: Report) -> None:  # type: ignore[no-u
 
 
 def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
-    document.add_heading("II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU CUNG CẤP, SỬ DỤNG DỊCH VỤ CÔNG TRỰC TUYẾN", level=1)
+    document.add_heading("II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU CUNG CẤP, SỬ DỤNG DỊCH VỤ CÔNG TRỰC TUYẾN"
+                         if report.kpi_scheme == SCHEME_1872 else "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level=1)
     if not report.kpi:
         _paragraph(document, "Kế hoạch không có bảng giao chỉ tiêu.", indent=True)
         return
@@ -867,6 +896,11 @@ def report_xlsx(report: Report) -> bytes:
     formats: dict[int, str] = {}
     for indicator in report.indicators:
         base = len(kpi_headers)
+        if indicator.kind == "count":
+            kpi_headers += [f"Số liệu ({indicator.number})", f"Chỉ tiêu ({indicator.number})",
+                            f"Đánh giá ({indicator.number})", f"Thiếu ({indicator.number})"]
+            formats[base + 1], formats[base + 4] = "0.#", "0.#"
+            continue
         kpi_headers += [f"Tỷ lệ ({indicator.number})", f"Chỉ tiêu ({indicator.number})",
                         f"Đánh giá ({indicator.number})", f"Thiếu ({indicator.number}), điểm %"]
         formats[base + 1], formats[base + 4] = "0.0%", "0.0"
@@ -874,7 +908,8 @@ def report_xlsx(report: Report) -> bytes:
     for row in report.kpi:
         values: list[object] = [row.group, row.unit, row.as_of]
         for cell in row.cells:
-            values += [float(cell.percent) / 100 if cell.percent is not None else None, cell.target,
+            scale = 1 if cell.kind == "count" else 100
+            values += [float(cell.percent) / scale if cell.percent is not None else None, cell.target,
                        cell.status_label, float(cell.gap_points) if cell.gap_points is not None else None]
         kpi_rows.append(values)
     _sheet(book, "Chỉ tiêu DVCTT", kpi_headers, kpi_rows, [10, 40, 14] + [12, 16, 16, 12] * len(report.indicators),

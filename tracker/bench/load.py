@@ -134,7 +134,9 @@ class Person(threading.Thread):
             self.outcome.refused += 1
 
     def report_figures(self, page: str) -> None:
-        match = re.search(r'<form method="post" action="/units/[^"]+/figures".*?</form>', page, re.S)
+        # Decision 1872's form (a plan with its own indicators has its own form, "bao-cao-so-lieu-<plan id>").
+        match = re.search(r'<form method="post" action="/units/[^"]+/figures"[^>]*id="bao-cao-so-lieu".*?</form>', page,
+                          re.S)
         if not match:
             return
         fields = {(m.group(1) or m.group(3)): html.unescape(m.group(2) or m.group(4))

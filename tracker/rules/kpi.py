@@ -250,17 +250,19 @@ def check_counts(counts: Counts) -> None:
 
 @dataclass(frozen=True)
 class Ratio:
-    """One of the three indicators as worked out from the counts: exact, never rounded here."""
+    """An indicator as worked out from the figures: exact, never rounded here. A ratio divides two counts; a
+    percentage reported directly has value = percent / 100 and no counts; a count has value = the count."""
 
     number: int
-    numerator: int
-    denominator: int
+    numerator: int | None
+    denominator: int | None
     value: Fraction | None
+    kind: str = "ratio"
 
     @property
     def percent(self) -> Fraction | None:
-        """The ratio times 100, exact; None without data."""
-        return None if self.value is None else self.value * 100
+        """The ratio times 100, exact; None without data, and for a count."""
+        return None if self.value is None or self.kind == "count" else self.value * 100
 
 
 def _ratio(number: int, numerator: int, denominator: int) -> Ratio:
@@ -338,7 +340,7 @@ class TargetRule:
 
 
 def target_in_force(target: TargetRule, as_of: date) -> Decimal | None:
-    """The percentage that must be met on as_of; None when the target is not a percentage."""
+    """The percentage (a count for a count indicator) that must be met on as_of; None when not applicable."""
     if target.kind not in TARGET_KINDS:
         raise ValueError(f"unknown target kind: {target.kind!r}")
     if target.kind == NOT_APPLICABLE:
@@ -355,7 +357,8 @@ def target_in_force(target: TargetRule, as_of: date) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Attainment:
-    """Whether an indicator meets its target, the percentage required, and by how much it falls short."""
+    """Whether an indicator meets its target, the percentage (or count) required, and by how much it falls short
+    (percentage points, or the count's own unit)."""
 
     status: str
     required: Decimal | None
@@ -375,7 +378,8 @@ def attainment(ratio: Ratio | None, target: TargetRule | None, as_of: date | Non
         required = None if target.milestones else target.low
     if ratio is None or ratio.value is None or as_of is None or required is None:
         return Attainment(NO_DATA, required, None)
-    shortfall = Fraction(required) - ratio.value * 100
+    # A count is held against a target count (the gap is in its own unit); the rest as percentages.
+    shortfall = Fraction(required) - (ratio.value if ratio.kind == "count" else ratio.value * 100)
     if shortfall <= 0:
         return Attainment(MET, required, Fraction(0))
     return Attainment(NOT_MET, required, shortfall)

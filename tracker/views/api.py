@@ -16,9 +16,9 @@ from sqlalchemy.orm import selectinload
 from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
-from ..figures import FiguresRefused, kpi_by_unit, record_figures, standing_as_json
+from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
 from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
-from ..rules.kpi import Counts, InconsistentFigures
+from ..rules.kpi import InconsistentFigures
 from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
 from ..status import item_status, status_of
@@ -465,9 +465,18 @@ def unit_kpi(code: str):
     return jsonify({"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]})
 
 
+@bp.get("/plans/<int:plan_id>/indicators")
+def plan_indicators(plan_id: int):
+    """A plan's indicator definition: its scheme, its indicators and the figures a unit reports for them."""
+    require(VIEW_PLAN)
+    plan = _get_or_404(Plan, plan_id)
+    return jsonify(definition_json(plan, plan_definition(plan)))
+
+
 @bp.post("/units/<code>/figures")
 def report_figures(code: str):
-    """Body: {"as_of": "YYYY-MM-DD", "procedures_total": …, …} — the eight counts; the ratios are computed."""
+    """Body: {"as_of": "YYYY-MM-DD", "procedures_total": …, …} — Decision 1872's eight counts; or, with
+    "plan": <id> of a plan with its own indicators, the figures its definition asks for (by key)."""
     unit = _unit_for(code)
     if not allowed(REPORT_FIGURES, unit=unit.id):
         return error_response(403, gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."), "forbidden")
@@ -478,9 +487,16 @@ def report_figures(code: str):
         as_of = date.fromisoformat(str(payload.get("as_of")))
     except ValueError:
         return error_response(400, gettext("“as_of” phải là ngày dạng YYYY-MM-DD."), "invalid_date")
+    plan = None
+    if payload.get("plan") is not None:
+        plan_ref = payload["plan"]
+        if isinstance(plan_ref, bool) or not isinstance(plan_ref, int) or not 1 <= plan_ref <= 2_147_483_647:
+            return error_response(400, gettext("“plan” phải là mã số (id) của một kế hoạch."), "invalid_plan")
+        plan = _get_or_404(Plan, plan_ref)
     try:
-        counts = Counts.from_mapping(payload)
-        record_figures(unit, counts, as_of=as_of, today=today(), now=utcnow(), reporter=current_user, source="api")
+        figures = {key: value for key, value in payload.items() if key not in ("as_of", "plan")}
+        record_figures(unit, figures, plan=plan, as_of=as_of, today=today(), now=utcnow(), reporter=current_user,
+                       source="api")
     except InconsistentFigures as exc:
         db.session.rollback()
         conflicts = [{"figures": list(c.figures), "message": c.message} for c in exc.conflicts]

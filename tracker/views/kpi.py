@@ -2,26 +2,42 @@
 the .xlsx export, the template to fill in, and importing a filled-in template."""
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from itertools import groupby
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..clock import today, utcnow
 from ..extensions import db
-from ..figures import kpi_by_unit
-from ..figures_files import FiguresFileError, export_xlsx, import_rows, read_figures_file, template_csv, template_xlsx
+from ..figures import kpi_by_unit, plan_definition
+from ..figures_files import (
+    BUILT_IN, FiguresFileError, export_xlsx, import_rows, read_figures_file, template_csv, template_xlsx,
+)
 from ..forms import FiguresFileForm
-from ..models import Plan, Unit, UnitGroupMember
-from ..rules.kpi import is_report_missing, last_due_period
+from ..models import Indicator, Plan, Unit, UnitGroup, UnitGroupMember
+from ..rules.indicators import SCHEME_PLAN, Definition
+from ..rules.kpi import decimal_comma, is_report_missing, last_due_period, round_percent
 from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN
 from ..units import UnitDirectory
 from .access import require
 from .files import XLSX, attachment
 
 bp = Blueprint("kpi", __name__)
+
+
+@bp.app_template_filter("kpi_count")
+def format_count(value: object) -> str:
+    """A count (or a count target) for display: whole numbers as they are, others with a decimal comma."""
+    if value is None:
+        return ""
+    number = Fraction(str(value)) if isinstance(value, Decimal) else Fraction(value)  # type: ignore[arg-type]
+    if number.denominator == 1:
+        return str(number.numerator)
+    return decimal_comma(round_percent(number / 100))  # one decimal, rounded half up
 
 
 @bp.get("/kpi")
@@ -35,7 +51,8 @@ def overview():
     missing = [s for s in standings
                if period is not None and is_report_missing(period, s.latest.as_of if s.latest else None)]
     by_group = [(group, list(rows)) for group, rows in groupby(standings, key=lambda s: s.group)]
-    return render_template("kpi/overview.html", plans=plans, plan_id=plan_id, by_group=by_group,
+    current = next((p for p in plans if p.id == plan_id), None)
+    return render_template("kpi/overview.html", plans=plans, plan_id=plan_id, by_group=by_group, current=current,
                            missing=missing, period=period, due_day=current_app.config["KPI_DUE_DAY"])
 
 
@@ -51,39 +68,71 @@ def export():
     return attachment(export_xlsx(standings), XLSX, f"so-lieu-chi-tieu-{today():%Y-%m-%d}.xlsx")
 
 
-def _template_units() -> list[Unit]:
-    """The units the template lists: the one of a unit role, or every unit in some plan's Appendix 1."""
+def _template_units(plan: Plan | None) -> list[Unit]:
+    """The units the template lists: the one of a unit role, or every unit in the plan's groups (without a
+    plan, in some plan's Appendix 1)."""
     if current_user.unit_id is not None and current_user.role in UNIT_ROLES:
         return [current_user.unit]
+    query = select(Unit).join(UnitGroupMember, UnitGroupMember.unit_id == Unit.id)
+    if plan is not None:
+        query = query.join(UnitGroup, UnitGroup.id == UnitGroupMember.group_id).where(UnitGroup.plan_id == plan.id)
+    return list(db.session.scalars(query.distinct().order_by(Unit.name)))
+
+
+def _own_plans() -> list[Plan]:
+    """Plans with their own indicators, which have their own template."""
     return list(db.session.scalars(
-        select(Unit).join(UnitGroupMember, UnitGroupMember.unit_id == Unit.id).distinct().order_by(Unit.name)))
+        select(Plan).where(Plan.kpi_scheme == SCHEME_PLAN, Plan.id.in_(select(Indicator.plan_id)))
+        .order_by(Plan.year.desc(), Plan.number)))
+
+
+def _chosen_plan(plan_id: int | None) -> tuple[Plan | None, Definition]:
+    """The plan whose figures a file holds (None and the built-in definition for Decision 1872's counts)."""
+    if plan_id is None:
+        return None, BUILT_IN
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    if plan.kpi_scheme != SCHEME_PLAN:
+        return None, BUILT_IN
+    return plan, plan_definition(plan)
 
 
 @bp.get("/kpi/template.<any(xlsx, csv):kind>")
 def template(kind: str):
-    """The file to fill in: column names on the first row, one row per unit."""
+    """The file to fill in: column names on the first row (from the plan's indicators), one row per unit."""
     require(VIEW_PLAN)
-    units = _template_units()
+    plan, definition = _chosen_plan(request.args.get("plan", type=int))
+    units = _template_units(plan)
+    name = "mau-so-lieu-dvctt" if plan is None else f"mau-so-lieu-ke-hoach-{plan.id}"
     if kind == "xlsx":
-        return attachment(template_xlsx(units), XLSX, "mau-so-lieu-dvctt.xlsx")
-    return attachment(template_csv(units), "text/csv; charset=utf-8", "mau-so-lieu-dvctt.csv")
+        return attachment(template_xlsx(units, definition), XLSX, f"{name}.xlsx")
+    return attachment(template_csv(units, definition), "text/csv; charset=utf-8", f"{name}.csv")
 
 
 @bp.route("/kpi/import", methods=["GET", "POST"])
 def import_figures():
     """Upload a filled-in template: all its rows are recorded, or — at the first bad row — none."""
     require(IMPORT_FIGURES)
+    own_plans = _own_plans()
     form = FiguresFileForm()
+    form.plan.choices = [("", gettext("DVCTT theo Quyết định 1872 (8 số đếm)"))] + [
+        (str(p.id), gettext("Kế hoạch %(number)s", number=p.number)) for p in own_plans]
     error = None
     if form.validate_on_submit():
+        chosen = form.plan.data or ""
+        if chosen not in {value for value, _label in form.plan.choices}:
+            chosen = ""  # a plan without its own indicators (or none at all): Decision 1872's counts
+        plan, definition = _chosen_plan(int(chosen) if chosen else None)
         upload = request.files.get(form.file.name)
         if upload is None or not upload.filename:
             error = gettext("Hãy chọn tệp số liệu (.xlsx hoặc .csv).")
         else:
             units = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
             try:
-                rows = read_figures_file(upload.read(), upload.filename, UnitDirectory.from_database(), units)
-                count = import_rows(rows, today=today(), now=utcnow(), reporter=current_user)
+                rows = read_figures_file(upload.read(), upload.filename, UnitDirectory.from_database(), units,
+                                         definition)
+                count = import_rows(rows, today=today(), now=utcnow(), reporter=current_user, plan=plan)
             except FiguresFileError as exc:
                 db.session.rollback()
                 error = gettext("Không nhập tệp %(name)s: %(error)s Không có số liệu nào được lưu.",
@@ -93,4 +142,6 @@ def import_figures():
                 flash(ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
                       "success")
                 return redirect(url_for("kpi.overview"))
-    return render_template("kpi/import.html", form=form, error=error), 422 if error else 200
+    if form.errors and error is None:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return render_template("kpi/import.html", form=form, error=error, own_plans=own_plans), 422 if error else 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from ..rules.indicators import KINDS, SCHEME_LABELS
 from ..rules.kpi import FIELDS, MAX_COUNT, STATUS_LABELS, TARGET_KINDS
 from ..rules.lifecycle import OVERDUE, STATES
 from ..models.plans import ITEM_UNIT_KINDS
@@ -163,19 +164,25 @@ STANDING = _object({
     "unit": TEXT,
     "unit_code": TEXT,
     "plan": TEXT,
+    "kpi_scheme": {"type": "string", "enum": list(SCHEME_LABELS)},
     "group": TEXT,
     "as_of": {**NULLABLE_DATE, "description": "The date of the figures used; null when the unit has reported none."},
     "indicators": {"type": "array", "items": _object({
         "number": {"type": "integer"},
         "name": TEXT,
+        "kind": {"type": "string", "enum": list(KINDS),
+                 "description": "ratio: numerator/denominator; percent: reported directly; count: against a count."},
+        "unit_of_measure": TEXT,
         "numerator": NULLABLE_INT,
         "denominator": NULLABLE_INT,
-        "percent": {**NULLABLE_NUMBER, "description": "Rounded to one decimal."},
+        "percent": {**NULLABLE_NUMBER, "description": "Rounded to one decimal; null for a count."},
+        "count": {**NULLABLE_INT, "description": "A count indicator's reported count."},
         "target": {**_object({"kind": {"type": "string", "enum": list(TARGET_KINDS)},
                               "low": NULLABLE_NUMBER, "high": NULLABLE_NUMBER, "note": TEXT}), "nullable": True},
         "required": NULLABLE_NUMBER,
         "status": {"type": "string", "enum": list(STATUS_LABELS)},
         "gap_points": {**NULLABLE_NUMBER, "description": "Percentage points short of the target."},
+        "gap_count": {**NULLABLE_NUMBER, "description": "A count indicator: how many short of the target."},
     })},
 })
 UNIT_KPI = _object({"units": {"type": "array", "items": _ref("Standing")}})
@@ -203,7 +210,26 @@ STATUS_CHANGE = _object({
     "completed_on": NULLABLE_DATE,
 }, required=["status", "version"])
 
-FIGURES = _object({"as_of": DATE, **{name: {"type": "integer", "minimum": 0, "maximum": MAX_COUNT} for name in FIELDS}})
+FIGURES = {
+    **_object({"as_of": DATE,
+               "plan": {**ID, "description": "A plan with its own indicators; leave out for Decision 1872's counts."},
+               **{name: {"type": "integer", "minimum": 0, "maximum": MAX_COUNT} for name in FIELDS}},
+              required=["as_of"], closed=False),
+    "additionalProperties": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
+                                       {"type": "string", "maxLength": 20}]},
+    "description": "Without `plan`: the eight counts of Decision 1872. With `plan`: the figures its definition "
+                   "(GET /api/v1/plans/{plan_id}/indicators) asks for, by key — whole numbers, and a percentage "
+                   "as a number or text (\"72,5\").",
+}
+INDICATORS = _object({
+    "plan_id": ID, "plan": TEXT, "kpi_scheme": {"type": "string", "enum": list(SCHEME_LABELS)},
+    "indicators": {"type": "array", "items": _object({
+        "number": {"type": "integer"}, "name": TEXT, "kind": {"type": "string", "enum": list(KINDS)},
+        "numerator_key": TEXT, "denominator_key": {**TEXT, "nullable": True}, "numerator_label": TEXT,
+        "denominator_label": {**TEXT, "nullable": True}, "unit_of_measure": TEXT})},
+    "fields": {"type": "array", "description": "What a unit reports, by key, in this order.", "items": _object({
+        "key": TEXT, "label": TEXT, "kind": {"type": "string", "enum": ["count", "percent"]}})},
+})
 
 DESCRIPTION = """Read the plans, their items and every unit's assignments and KPI standing; change an assignment's
 status and report a unit's KPI counts, under the same rules as the pages.
@@ -231,6 +257,12 @@ def openapi_document() -> dict:
             "operationId": "getPlan", "summary": "A plan with its sections, item summaries and assignment counts.",
             "tags": ["plans"], "parameters": [_path("plan_id", ID, "The plan's id.")],
             "responses": _responses(_json(_ref("PlanDetail"), "The plan.")),
+        }},
+        "/api/v1/plans/{plan_id}/indicators": {"get": {
+            "operationId": "getPlanIndicators", "tags": ["plans", "kpi"],
+            "summary": "A plan's indicator definition (Decision 1872's built-in one, or the plan's own).",
+            "parameters": [_path("plan_id", ID, "The plan's id.")],
+            "responses": _responses(_json(_ref("Indicators"), "The definition.")),
         }},
         "/api/v1/items": {"get": {
             "operationId": "listItems", "summary": "Action items in plan order.", "tags": ["items"],
@@ -289,7 +321,7 @@ def openapi_document() -> dict:
             "responses": _responses(_json(_ref("UnitKpi"), "The unit's standing in each plan."), "403"),
         }},
         "/api/v1/units/{code}/figures": {"post": {
-            "operationId": "reportFigures", "summary": "Report a unit's eight KPI counts as of a day.",
+            "operationId": "reportFigures", "summary": "Report a unit's KPI figures as of a day.",
             "tags": ["kpi"], "description": "The unit's own people only. A second report for the same day "
                                             "supersedes the first.",
             "parameters": [_path("code", {"type": "string", "minLength": 1, "maxLength": 40}, "The unit's code.")],
@@ -310,7 +342,7 @@ def openapi_document() -> dict:
             "schemas": {"Error": ERROR, "Plan": PLAN, "PlanDetail": PLAN_DETAIL, "ItemSummary": ITEM_SUMMARY,
                         "Item": ITEM, "Mention": MENTION, "Deadline": DEADLINE, "Assignment": ASSIGNMENT,
                         "Standing": STANDING, "UnitKpi": UNIT_KPI, "StatusChange": STATUS_CHANGE,
-                        "Figures": FIGURES},
+                        "Figures": FIGURES, "Indicators": INDICATORS},
         },
         "security": [{"bearerAuth": []}],
     }

@@ -11,9 +11,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
-from ..figures import FiguresRefused, kpi_by_unit, record_figures
-from ..forms import EmptyForm, FiguresForm, StatusForm
-from ..models import ActionItem, Assignment, ItemUnit, PlanSection, Unit
+from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
+from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, plan_figures_form
+from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
+from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
 from ..rules.lifecycle import next_states
 from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
@@ -36,10 +37,28 @@ def show(code: str):
     return render_unit(_unit(code))
 
 
+def _plan_forms(standings: list[UnitKpi], refused: tuple[int, PlanFiguresForm] | None, today_) -> list:
+    """(plan, definition, form) for each plan with its own indicators the unit reports for; the refused one
+    (plan id, form as submitted) keeps what was typed and its errors."""
+    forms, seen = [], set()
+    for standing in standings:
+        plan, definition = standing.plan, standing.definition
+        if plan.kpi_scheme != SCHEME_PLAN or plan.id in seen or definition is None or not definition.indicators:
+            continue
+        seen.add(plan.id)
+        if refused is not None and refused[0] == plan.id:
+            form = refused[1]
+        else:
+            form = plan_figures_form(plan.id, definition.fields, formdata=None)
+            form.as_of.data = today_
+        forms.append((plan, definition, form))
+    return forms
+
+
 def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_update: tuple[int, StatusForm] | None = None,
-                status: int = 200):
-    """The unit page; a submitted figures form, or a refused quick update (assignment id, the form as
-    submitted), comes back with its errors and what was typed."""
+                refused_plan_form: tuple[int, PlanFiguresForm] | None = None, status: int = 200):
+    """The unit page; a submitted figures form (the 1872 counts, or a plan's own figures: plan id, form), or a
+    refused quick update (assignment id, the form as submitted), comes back with its errors and what was typed."""
     now = today()
     window = current_app.config["DUE_SOON_DAYS"]
     lead = list(db.session.scalars(
@@ -82,16 +101,21 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
     standings = kpi_by_unit(unit_ids=[unit.id], with_history=True)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
-    if figures_form is None and allowed(REPORT_FIGURES, unit=unit.id) and standings:
+    can_report = allowed(REPORT_FIGURES, unit=unit.id)
+    if figures_form is None and can_report and any(s.plan.kpi_scheme == SCHEME_1872 for s in standings):
         figures_form = FiguresForm(formdata=None)
         figures_form.as_of.data = now
-    refused_form = None
+    plan_forms = _plan_forms(standings, refused_plan_form, now) if can_report else []
+    refused_form, refused_anchor = None, "loi-bieu-mau"
     if refused_update is not None and refused_update[0] in forms:
         refused_form = forms[refused_update[0]]
     elif figures_form is not None and (figures_form.form_errors or any(f.errors for f in figures_form)):
-        refused_form = figures_form
+        refused_form, refused_anchor = figures_form, "bao-cao-so-lieu"
+    elif refused_plan_form is not None:
+        refused_form, refused_anchor = refused_plan_form[1], f"bao-cao-so-lieu-{refused_plan_form[0]}"
     return render_template("units/show.html", unit=unit, rows=rows, coordinating_rows=coordinating_rows,
-                           forms=forms, refused_form=refused_form, counts=counts, standings=standings, figures_form=figures_form,
+                           forms=forms, refused_form=refused_form, refused_anchor=refused_anchor, counts=counts,
+                           standings=standings, figures_form=figures_form, plan_forms=plan_forms,
                            period=period, latest_as_of=latest_as_of,
                            due_day=current_app.config["KPI_DUE_DAY"],
                            calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None), status
@@ -114,11 +138,45 @@ def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) 
     quick.to_state.errors = state_errors
 
 
+def _report_plan_figures(unit: Unit, plan_id: int):
+    """A plan's own figures from its form (plan id in the form); refused figures come back named by their labels."""
+    plan = db.session.get(Plan, plan_id)
+    standing = next((s for s in kpi_by_unit(unit_ids=[unit.id], plan_id=plan_id)), None) if plan else None
+    if plan is None or standing is None or plan.kpi_scheme != SCHEME_PLAN or not standing.definition.indicators:
+        abort(404)
+    form = plan_figures_form(plan.id, standing.definition.fields)
+    if not form.validate_on_submit():
+        return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
+    fields_by_key = {key: name for name, key in form.keys.items()}
+    try:
+        record_figures(unit, {key: form[name].data for name, key in form.keys.items()}, plan=plan,
+                       as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user, source="form")
+    except InconsistentFigures as exc:
+        db.session.rollback()
+        for conflict in exc.conflicts:
+            for key in conflict.figures:
+                form[fields_by_key[key]].errors.append(conflict.message)
+        form.form_errors.extend(c.message for c in exc.conflicts)
+        return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
+    except FiguresRefused as exc:
+        db.session.rollback()
+        form.as_of.errors.append(str(exc))
+        return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
+    db.session.commit()
+    flash(gettext("Đã ghi nhận số liệu kế hoạch %(plan)s của %(unit)s tính đến ngày %(day)s.", plan=plan.number,
+                  unit=unit.name, day=form.as_of.data.strftime("%d/%m/%Y")), "success")
+    return redirect(url_for("units.show", code=unit.code) + f"#kpi-{plan.id}")
+
+
 @bp.post("/units/<code>/figures")
 def report_figures(code: str):
-    """The unit reports its counts as of a date; inconsistent counts are refused, naming the figures."""
+    """The unit reports its figures as of a date: Decision 1872's eight counts, or (with `plan`) a plan's own
+    figures; inconsistent figures are refused, naming them."""
     unit = _unit(code)
     require(REPORT_FIGURES, unit=unit.id, message=gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."))
+    plan_id = request.form.get("plan", type=int)
+    if plan_id is not None:
+        return _report_plan_figures(unit, plan_id)
     form = FiguresForm()
     if not form.validate_on_submit():
         return render_unit(unit, figures_form=form, status=422)
