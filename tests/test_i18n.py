@@ -48,7 +48,7 @@ def test_switching_to_english_and_back(seeded, client, login_as):
     for text in ("Action items the unit leads", "Action items the unit coordinates on", "Targets for providing and using online public services",
                  "1 action item as lead unit:", "0 overdue", "Deadline", "Last updated", "days left",
                  "Not started", "Quick update of action item I.2", "Move to", "Save update", "Today:",
-                 "Simulated date (demo)", "My unit", "Sign out", "(Unit head — CDA)"):
+                 "Simulated date (demo)", "My unit", "Sign out", "(CDA)"):
         assert text in unit, text
     for text in ("Nhiệm vụ đơn vị chủ trì", "Cập nhật lần cuối", "Chưa triển khai", "Đăng xuất"):
         assert text not in unit, text

@@ -1,5 +1,6 @@
 """Seed 002 (Bà Rịa–Vũng Tàu's Decision 2139) entered by an admin in a real Chromium: the plan's own ratio,
-groups for provincial agencies and district level, and the rising target written by the milestone helper."""
+groups for provincial agencies and district level, and the rising target written by the milestone helper;
+then a provincial agency reports its counts as of 31/10/2022 and its panel judges them against 65%."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import Plan, Unit
 from tracker.rules.names import fold_name
 
+from ..conftest import make_user
 from .conftest import sign_in
 from .test_pages_in_chromium import axe_violations
 
@@ -38,6 +40,8 @@ def plan_002(seeded):
         db.session.add(plan)
         for code, name, level in UNITS_002:
             db.session.add(Unit(code=code, name=name, folded_name=fold_name(name), level=level))
+        db.session.flush()
+        make_user("head_stttt", "unit_head", "STTTTBRVT")
         db.session.commit()
         return plan.id
 
@@ -134,4 +138,26 @@ def test_admin_enters_seed_002_indicator_groups_and_milestone_target(seeded, pla
     assert "80% đến 30/11/2022" in row.inner_text()
     assert axe_violations(page) == []
     _look(page, artifacts, "targets")
+    assert page.console_errors == []
+
+    # The Department of Information and Communications reports its counts as of 31/10/2022 on its own page:
+    # 62 of its 100 online services had dossiers, 62% against the 65% in force that day.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "head_stttt")
+    page.goto(f"{live_server}/units/STTTTBRVT")
+    form = page.locator("form", has=page.get_by_text("Báo cáo số liệu kế hoạch 2139/QĐ-UBND"))
+    form.get_by_label("Số liệu tính đến ngày").fill("2022-10-31")
+    form.get_by_label("Số DVCTT có phát sinh hồ sơ").fill("62")
+    form.get_by_label("Tổng số DVCTT đang cung cấp").fill("100")
+    form.get_by_role("button", name="Gửi số liệu").click()
+    page.wait_for_load_state()
+    assert "Đã ghi nhận số liệu kế hoạch 2139/QĐ-UBND" in page.locator(".flashes").inner_text()
+    panel = page.locator("table.kpi-table").filter(has_text="Tỷ lệ DVCTT có phát sinh hồ sơ")
+    row = panel.get_by_role("row", name="(1) Tỷ lệ DVCTT có phát sinh hồ sơ")
+    text = row.inner_text()
+    assert "62%" in text and "(62/100)" in text, text
+    assert "đang áp dụng 65%" in text and "Chưa đạt — thiếu 3 điểm %" in text, text
+    assert "Số liệu tính đến ngày 31/10/2022" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    _look(page, artifacts, "unit-panel")
     assert page.console_errors == []
