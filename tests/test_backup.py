@@ -118,8 +118,7 @@ def fill(app) -> None:
         db.session.add(ItemEvent(item_id=vpc.item_id, version=version, actor_id=admin.id, at=nine, kind="changed",
                                  changes=[{"field": "deadline", "old": "Tháng 8/2023", "new": "Tháng 10/2023"}]))
         # A "Quên mật khẩu?" request: its rate-limit row, a one-time link, and its email in the outbox.
-        request_reset("head_vpc@example.org", address="203.0.113.9", now=nine, today=date(2023, 9, 10),
-                      base_url="http://127.0.0.1")
+        request_reset("head_vpc@example.org", address="203.0.113.9", now=nine, today=date(2023, 9, 10))
         assert authenticate("viewer@example.org", "sai mật khẩu", address="203.0.113.9", now=utcnow()) is None
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["reminders", "sweep", "--date", "2023-09-05"])

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tracker.accounts import WINDOW
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import Assignment, EvidenceFile, LoginAttempt, Plan, Unit
+from tracker.models import Assignment, EvidenceFile, LoginAttempt, Plan, Unit, User
 
 from .conftest import assignment_of, csrf_token, login
 
@@ -136,3 +136,32 @@ def test_a_file_sent_with_an_accepted_change_stays(seeded, client, login_as):
     assert len(stored) == 1
     with seeded.app_context():
         assert db.session.scalar(select(EvidenceFile.stored_name)) == stored[0].name
+
+
+def test_links_in_emails_resets_and_the_calendar_follow_the_routes_under_the_public_address(seeded, runner,
+                                                                                              client, login_as):
+    """Issue 13 point 15: every absolute link is built from the app's routes on TRACKER_BASE_URL, path prefix
+    included (a proxy serving the app under /ke-hoach), whether a request is running or not."""
+    from tracker.models import OutboxMessage
+    from tracker.password_resets import reset_by_hand, reset_url
+
+    base = "https://kehoach.example.gov.vn/ke-hoach"
+    seeded.config["BASE_URL"] = base + "/"
+    result = runner.invoke(args=["reminders", "sweep", "--date", "2023-09-05"])
+    assert result.exit_code == 0, result.output
+    with seeded.app_context():
+        bodies = [m.body_text + m.body_html for m in db.session.scalars(select(OutboxMessage))]
+        item_id = next(a.item_id for a in db.session.scalars(select(Assignment)) if a.item.reference == "I.1")
+        links = {link for body in bodies for link in re.findall(r"https?://[^\s\"<>]+", body)}
+        assert links and all(link.startswith(base + "/") for link in links), links
+        assert f"{base}/items/{item_id}" in links and f"{base}/units/CDA#chi-tieu" in links
+        user = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+        assert reset_url(reset_by_hand(user, now=utcnow())).startswith(f"{base}/password/reset/")
+        db.session.rollback()
+    login_as("head_vpc")
+    token_page = client.post("/units/VPC/calendar/token", data={"csrf_token": csrf_token(client, "/units/VPC")})
+    assert token_page.status_code == 302
+    with seeded.app_context():
+        token = db.session.scalar(select(Unit.calendar_token).where(Unit.code == "VPC"))
+    feed = client.get(f"/units/VPC/calendar.ics?token={token}").get_data(as_text=True).replace("\r\n ", "")
+    assert f"URL:{base}/items/{item_id}" in feed

@@ -20,7 +20,6 @@ from .conftest import csrf_token, login, make_user
 
 NOW = datetime(2023, 9, 15, 3, 0, tzinfo=timezone.utc)
 TODAY = date(2023, 9, 15)
-BASE = "https://kehoach.example.gov.vn"
 NEW_PASSWORD = "mat-khau-moi-rat-dai-2023"
 LINK = re.compile(r"(?:https?://[^/\s]+)?/password/reset/([A-Za-z0-9_\-]+)")
 
@@ -92,7 +91,7 @@ def test_the_answer_does_not_tell_whether_the_address_has_an_account(people, cli
 def test_a_disabled_account_gets_no_link(people):
     with people.test_request_context():
         db.session.scalar(select(User).where(User.email == "viewer@example.org")).is_active = False
-        assert request_reset("viewer@example.org", address="a", now=NOW, today=TODAY, base_url=BASE) is None
+        assert request_reset("viewer@example.org", address="a", now=NOW, today=TODAY) is None
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
@@ -100,21 +99,21 @@ def test_requests_are_limited_per_address_whether_or_not_it_has_an_account(peopl
     with people.test_request_context():
         for email in ("viewer@example.org", "nobody@example.org"):
             for n in range(MAX_REQUESTS_PER_EMAIL):
-                request_reset(email, address=f"10.0.1.{n}", now=NOW + timedelta(minutes=n), today=TODAY, base_url=BASE)
+                request_reset(email, address=f"10.0.1.{n}", now=NOW + timedelta(minutes=n), today=TODAY)
             with pytest.raises(TooManyResetRequests):
-                request_reset(email, address="10.0.2.1", now=NOW + timedelta(minutes=5), today=TODAY, base_url=BASE)
+                request_reset(email, address="10.0.2.1", now=NOW + timedelta(minutes=5), today=TODAY)
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == MAX_REQUESTS_PER_EMAIL
         # An hour later the address may ask again.
         assert request_reset("viewer@example.org", address="10.0.2.1", now=NOW + timedelta(minutes=61),
-                             today=TODAY, base_url=BASE) is not None
+                             today=TODAY) is not None
 
 
 def test_requests_are_limited_per_client_address(people):
     with people.test_request_context():
         for n in range(MAX_REQUESTS_PER_ADDRESS):
-            request_reset(f"someone{n}@example.org", address="10.9.9.9", now=NOW, today=TODAY, base_url=BASE)
+            request_reset(f"someone{n}@example.org", address="10.9.9.9", now=NOW, today=TODAY)
         with pytest.raises(TooManyResetRequests):
-            request_reset("viewer@example.org", address="10.9.9.9", now=NOW, today=TODAY, base_url=BASE)
+            request_reset("viewer@example.org", address="10.9.9.9", now=NOW, today=TODAY)
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
@@ -131,7 +130,7 @@ def test_over_the_limit_the_page_says_so_with_429_and_sends_nothing(people, clie
 
 def _emailed_token(app, now: datetime = NOW) -> str:
     with app.test_request_context():
-        message_id = request_reset("viewer@example.org", address="a", now=now, today=TODAY, base_url=BASE)
+        message_id = request_reset("viewer@example.org", address="a", now=now, today=TODAY)
         token = LINK.search(db.session.get(OutboxMessage, message_id).body_text).group(1)
         db.session.commit()
     return token

@@ -103,8 +103,7 @@ def read_account_file(data: bytes, filename: str) -> list[AccountRow]:
     return rows
 
 
-def create_accounts(rows: list[AccountRow], *, now: datetime, today: date, base_url: str,
-                    created_by: User) -> list[int]:
+def create_accounts(rows: list[AccountRow], *, now: datetime, today: date, created_by: User) -> list[int]:
     """Create the accounts and queue each person's welcome email with a link to set a password (nobody,
     the admin included, knows a password until then). Returns the messages' ids; flushes, the caller commits."""
     drafts = []
@@ -112,7 +111,7 @@ def create_accounts(rows: list[AccountRow], *, now: datetime, today: date, base_
         user = create_user(email=row.email, role=row.role, unit=row.unit, name=row.name, now=now,
                            password=secrets.token_urlsafe(32))
         token = issue_link(user, now=now, lifetime=WELCOME_LINK_LIFETIME, created_by=created_by)
-        context = {"user": user, "link": reset_url(base_url, token), "days": WELCOME_LINK_LIFETIME.days,
+        context = {"user": user, "link": reset_url(token), "days": WELCOME_LINK_LIFETIME.days,
                    "role": ROLE_LABELS[user.role]}
         drafts.append(Draft(unit_id=None, kind="password_reset", reference_on=today, recipients=[user.email], cc=[],
                             subject="Tài khoản mới — Hệ thống theo dõi thực hiện kế hoạch",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
+from .links import external_url
 from .models import ActionItem, Assignment, PlanSection, Unit
 
 
@@ -27,7 +28,7 @@ def unit_for_token(code: str, token: str) -> Unit | None:
     return unit
 
 
-def unit_calendar(unit: Unit, *, base_url: str, now: datetime) -> bytes:
+def unit_calendar(unit: Unit, *, now: datetime) -> bytes:
     """The feed: each open (not done) assignment with a due date, as an all-day event on that date."""
     calendar = Calendar()
     calendar.add("prodid", "-//Plan Tracker//Theo doi ke hoach//VI")
@@ -49,7 +50,7 @@ def unit_calendar(unit: Unit, *, base_url: str, now: datetime) -> bytes:
         event.add("dtend", assignment.due_on + timedelta(days=1))
         event.add("summary", f"Hạn nhiệm vụ {item.reference}: {item.task.splitlines()[0][:120]}")
         event.add("description", f"Kế hoạch {item.plan.number}\n{item.task}\n\nThời gian hoàn thành: {item.deadline_text}")
-        event.add("url", f"{base_url.rstrip('/')}/items/{item.id}")
+        event.add("url", external_url("items.show", item_id=item.id))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

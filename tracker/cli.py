@@ -287,7 +287,7 @@ def reset_password_command(email: str) -> None:
         db.session.rollback()
         _fail(str(exc))
     db.session.commit()
-    click.echo(reset_url(current_app.config["BASE_URL"], token))  # only the link on stdout, for a script
+    click.echo(reset_url(token))  # only the link on stdout, for a script
 
 
 @users_cli.command("token")

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from .accounts import AccountError, check_password_strength, end_all_sessions, hash_password
 from .assignments import actor_of
 from .extensions import db
+from .links import external_url
 from .models import LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from .outbox import Draft, enqueue
 from .rules.permissions import MANAGE_USERS, can
@@ -23,7 +24,6 @@ HANDED_LINK_LIFETIME = timedelta(hours=24)
 REQUEST_WINDOW = timedelta(hours=1)
 MAX_REQUESTS_PER_EMAIL = 3
 MAX_REQUESTS_PER_ADDRESS = 10
-RESET_PATH = "/password/reset/"
 
 
 class InvalidResetLink(AccountError):
@@ -46,8 +46,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def reset_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{RESET_PATH}{token}"
+def reset_url(token: str) -> str:
+    """The one-time link's address (on TRACKER_BASE_URL)."""
+    return external_url("auth.reset_password", token=token)
 
 
 def issue_link(user: User, *, now: datetime, lifetime: timedelta, created_by: User | None = None) -> str:
@@ -83,7 +84,7 @@ def _requests(column, value: str, now: datetime) -> int:
                              .where(column == value, PasswordResetRequest.at > now - REQUEST_WINDOW)) or 0
 
 
-def request_reset(email: str, *, address: str, now: datetime, today: date, base_url: str) -> int | None:
+def request_reset(email: str, *, address: str, now: datetime, today: date) -> int | None:
     """A "Quên mật khẩu?" request. When the address has an active account, a link valid EMAILED_LINK_LIFETIME
     goes into the outbox (returns the message's id); otherwise nothing is sent (returns None) — the caller shows
     the same answer either way. Raises TooManyResetRequests, for any address alike, over the limits. Flushes."""
@@ -98,7 +99,7 @@ def request_reset(email: str, *, address: str, now: datetime, today: date, base_
         db.session.flush()
         return None
     token = issue_link(user, now=now, lifetime=EMAILED_LINK_LIFETIME)
-    context = {"user": user, "link": reset_url(base_url, token),
+    context = {"user": user, "link": reset_url(token),
                "minutes": int(EMAILED_LINK_LIFETIME.total_seconds() // 60)}
     created = enqueue([Draft(unit_id=None, kind="password_reset", reference_on=today, recipients=[user.email], cc=[],
                              subject="Đặt lại mật khẩu — Hệ thống theo dõi thực hiện kế hoạch",

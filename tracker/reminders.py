@@ -259,7 +259,7 @@ def compose(unit: Unit, day: date, records: list[dict[str, Any]], *, recipients:
         })
     period = last_due_period(day, current_app.config["KPI_DUE_DAY"])
     context = {
-        "unit": unit, "today": day, "base_url": current_app.config["BASE_URL"].rstrip("/"), "sections": sections,
+        "unit": unit, "today": day, "sections": sections,
         "titles": SECTION_TITLES, "kind_order": (rules.URGE, *rules.KIND_ORDER), "states": STATE_LABELS,
         "period": period, "due_day": current_app.config["KPI_DUE_DAY"],
         "digest": _digest(day) if rules.DIGEST in sections else None,

@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext, ngettext
 
 from ..clock import today
 from ..figures import counts_of
+from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.kpi import ratios, round_percent
 from .labels import EMAIL_KIND_LABELS, label
@@ -141,6 +142,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_size, "filesize")
+    app.add_template_global(external_url, "external_url")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
     app.add_template_filter(format_ratio, "ratio")

@@ -114,8 +114,7 @@ def import_users():
         return _page(form, 422, file_errors=[gettext("Hãy chọn tệp danh sách tài khoản (.xlsx hoặc .csv).")])
     try:
         rows = read_account_file(upload.read(), upload.filename)
-        message_ids = create_accounts(rows, now=utcnow(), today=today(), base_url=current_app.config["BASE_URL"],
-                                      created_by=current_user)
+        message_ids = create_accounts(rows, now=utcnow(), today=today(), created_by=current_user)
     except TableFileError as exc:
         db.session.rollback()
         return _page(form, 422, file_errors=exc.errors)
@@ -171,7 +170,7 @@ def reset_password(user_id: int):
     db.session.commit()
     form = UserForm(formdata=None)
     form.unit.choices = _unit_choices()
-    return _page(form, 201, reset=(user, reset_url(current_app.config["BASE_URL"], token)))
+    return _page(form, 201, reset=(user, reset_url(token)))
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -55,8 +55,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            request_reset(form.email.data, address=request.remote_addr or "?", now=utcnow(), today=today(),
-                          base_url=current_app.config["BASE_URL"])
+            request_reset(form.email.data, address=request.remote_addr or "?", now=utcnow(), today=today())
         except TooManyResetRequests as exc:
             db.session.rollback()
             return render_template("auth/forgot_password.html", form=form, error=str(exc)), 429

@@ -207,7 +207,7 @@ def calendar(code: str):
     unit = unit_for_token(code, request.args.get("token", ""))
     if unit is None:
         abort(404)
-    body = unit_calendar(unit, base_url=current_app.config["BASE_URL"], now=utcnow())
+    body = unit_calendar(unit, now=utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="han-nhiem-vu-{unit.code.lower()}.ics"'
     return response
