@@ -305,6 +305,21 @@ def test_the_workbook_keeps_text_as_text_and_dates_as_dates(moved):
     assert done["Cục Điện ảnh"][5:] == ("Hoàn thành quá hạn", None, None, None, "tệp đính kèm")
 
 
+def test_percentages_in_the_workbook_are_numbers_with_a_percent_format(moved):
+    """Issue 13 point 13: a share is a number a spreadsheet shows as "71,4%" (10 of 14, rounded to one decimal
+    of a percent as the report shows it), not a bare 0.7142857… nor text."""
+    book = load_workbook(io.BytesIO(report_xlsx(report_for(moved, *YEAR))))
+    for row in book["Tổng hợp"].iter_rows(min_row=2):
+        label, count, share = row
+        assert share.number_format == "0.0%" and isinstance(share.value, (int, float)), label.value
+        assert round(share.value, 6) == round(round(count.value / 14 * 100, 1) / 100, 6), label.value
+    kpi = book["Chỉ tiêu DVCTT"]
+    headers = [c.value for c in kpi[1]]
+    ratio = headers.index("Tỷ lệ (1)") + 1
+    cells = [row[ratio - 1] for row in kpi.iter_rows(min_row=2) if row[ratio - 1].value is not None]
+    assert cells and all(c.number_format == "0.0%" and round(c.value, 3) == round(c.value, 6) for c in cells)
+
+
 def test_a_formula_like_difficulty_is_text_in_the_workbook(moved):
     with moved.app_context():
         move("I.2", "TCDL", Change("blocked", difficulty='=HYPERLINK("http://x.invalid","bấm")', proposal="@SUM(A1)"),

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -14,6 +15,7 @@ from .figures import UnitKpi, record_figures
 from .models import Plan, Unit, User
 from .rules.indicators import SCHEME_1872, Definition, check_figures
 from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, InconsistentFigures, round_percent
+from .spreadsheets import as_share
 from .units import UnitDirectory
 
 COLUMNS = ("unit", "as_of", *FIELDS)  # Decision 1872's template
@@ -225,15 +227,13 @@ def _export_sheet(book: Workbook, title: str, standings: list[UnitKpi]) -> None:
                         STATUS_LABELS[result.attainment.status], float(gap) if gap is not None else None]
                 continue
             percent = round_percent(result.ratio.value) if result.ratio else None
-            row += [float(percent) / 100 if percent is not None else None,
-                    float(required) / 100 if required is not None else None,
-                    STATUS_LABELS[result.attainment.status],
-                    float(round_percent(gap / 100)) if gap is not None else None]
+            row += [as_share(percent), as_share(required), STATUS_LABELS[result.attainment.status],
+                    round_percent(gap / 100) if gap is not None else None]
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2):
         row[3].number_format = "DD/MM/YYYY"
         for cell in row:
-            if cell.column in percent_columns and isinstance(cell.value, float):
+            if cell.column in percent_columns and isinstance(cell.value, (float, Decimal)):
                 cell.number_format = "0.0%"
 
 

@@ -30,6 +30,7 @@ from .rules import lifecycle
 from .rules.indicators import SCHEME_1872
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
 from .spreadsheets import add_sheet as _sheet
+from .spreadsheets import as_share
 from .spreadsheets import fit_on_a4 as _fit_on_a4
 from .spreadsheets import put as _put
 
@@ -880,10 +881,10 @@ def report_xlsx(report: Report) -> bytes:
 
     t = report.totals
     status_rows: list[list[object]] = [
-        [lifecycle.CLASS_LABELS[o], t.count(o), float(t.share(t.count(o)) or 0) / 100 if t.total else None]
+        [lifecycle.CLASS_LABELS[o], t.count(o), as_share(t.share(t.count(o))) if t.total else None]
         for o in CLASSES]
     status_rows.append([f"Trong đó: {BLOCKED_LABEL.lower()}", t.blocked,
-                        float(t.share(t.blocked) or 0) / 100 if t.total else None])
+                        as_share(t.share(t.blocked)) if t.total else None])
     status_rows.append(["Tổng số", t.total, 1.0 if t.total else None])
     _sheet(book, "Tổng hợp", ["Tình trạng", "Số lượng", "Tỷ lệ"], status_rows, [45, 12, 10], formats={3: "0.0%"},
            bold_last=True)
@@ -909,8 +910,8 @@ def report_xlsx(report: Report) -> bytes:
         values: list[object] = [row.group, row.unit, row.as_of]
         for cell in row.cells:
             scale = 1 if cell.kind == "count" else 100
-            values += [float(cell.percent) / scale if cell.percent is not None else None, cell.target,
-                       cell.status_label, float(cell.gap_points) if cell.gap_points is not None else None]
+            shown = cell.percent if scale == 1 else as_share(cell.percent)
+            values += [shown, cell.target, cell.status_label, cell.gap_points]
         kpi_rows.append(values)
     _sheet(book, "Chỉ tiêu DVCTT", kpi_headers, kpi_rows, [10, 40, 14] + [12, 16, 16, 12] * len(report.indicators),
            formats=formats)

@@ -4,10 +4,18 @@ landscape A4 one page wide."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font
 
 DATE_FORMAT = "DD/MM/YYYY"
+PERCENT_FORMAT = "0.0%"
+
+
+def as_share(percent: Decimal | None) -> Decimal | None:
+    """A percentage as the fraction a cell formatted 0.0% holds: 78.6 → 0.786 exactly (a float division
+    would store 0.7859999999999999)."""
+    return None if percent is None else Decimal(percent) / 100
 
 
 def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +44,7 @@ def add_sheet(book, title: str, headers: list[str], rows: list[list[object]], wi
             put(sheet, r, column, value)
             cell = sheet.cell(row=r, column=column)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if formats and column in formats and isinstance(value, (int, float)):
+            if formats and column in formats and isinstance(value, (int, float, Decimal)):
                 cell.number_format = formats[column]
             if bold_last and r == len(rows) + 1:
                 cell.font = Font(bold=True)
