@@ -322,3 +322,17 @@ def test_a_rising_target_is_judged_by_the_milestone_in_force_at_the_figures_date
     cli_report(runner, tmp_path, "CBQTG", seventy, "2023-08-31")
     august = kpi_json(runner, "CBQTG")[0]["indicators"][1]
     assert (august["required"], august["status"], august["gap_points"]) == (80.0, "not_met", 10.0)
+
+
+def test_the_form_starts_from_the_last_reports_counts_and_says_from_when(seeded, runner, tmp_path, login_as, client):
+    """Issue 13 point 14: counts are cumulative, so the next report starts from the last one's figures."""
+    login_as("head_cbqtg")
+    page = client.get("/units/CBQTG").get_data(as_text=True)
+    form = page[page.index('id="bao-cao-so-lieu"'):page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
+    assert "điền sẵn số liệu lần báo cáo trước" not in form and 'value="1458"' not in form
+    cli_report(runner, tmp_path, "CBQTG", EXAMPLE, "2023-05-15")
+    page = client.get("/units/CBQTG").get_data(as_text=True)
+    form = page[page.index('id="bao-cao-so-lieu"'):page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
+    assert "điền sẵn số liệu lần báo cáo trước (tính đến ngày 15/05/2023)" in form
+    assert 'value="1458"' in form
+    assert 'value="2023-09-15"' in form  # the date is today's, to be reported anew

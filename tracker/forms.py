@@ -78,6 +78,8 @@ class RebindForm(FlaskForm):
 class FiguresForm(FlaskForm):
     """A unit's eight counts as of a date; the ratios are computed, never typed."""
 
+    started_from = None  # the date of the report whose figures fill a fresh form, if any
+
     as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
     procedures_total = IntegerField(lazy_label(FIELD_LABELS["procedures_total"]), validators=[InputRequired(REQUIRED)])
     full_online_eligible = IntegerField(lazy_label(FIELD_LABELS["full_online_eligible"]), validators=[InputRequired(REQUIRED)])
@@ -93,6 +95,8 @@ class PlanFiguresForm(FlaskForm):
     """A unit's figures for a plan with its own indicators: one text box per figure the plan asks for (named
     v0, v1 … in the definition's order; `keys` maps them back), so a count and a percentage with a decimal
     comma are both typed as written and the rules judge them."""
+
+    started_from = None  # the date of the report whose figures fill a fresh form, if any
 
     as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
     keys: ClassVar[dict[str, str]] = {}

@@ -51,8 +51,20 @@ def _plan_forms(standings: list[UnitKpi], refused: tuple[int, PlanFiguresForm] |
         else:
             form = plan_figures_form(plan.id, definition.fields, formdata=None)
             form.as_of.data = today_
+            if standing.latest is not None:
+                _start_from(form, {name: standing.latest.figures.get(key) for name, key in form.keys.items()},
+                            standing.latest.as_of)
         forms.append((plan, definition, form))
     return forms
+
+
+def _start_from(form, figures: dict[str, object], as_of) -> None:  # type: ignore[no-untyped-def]
+    """Fill a fresh figures form with the last report's figures (cumulative counts change little from one
+    month to the next, so the unit corrects rather than retypes); the form says which date they are from."""
+    for name, value in figures.items():
+        if value is not None:
+            form[name].data = str(value).replace(".", ",") if isinstance(value, str) else value
+    form.started_from = as_of
 
 
 def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_update: tuple[int, StatusForm] | None = None,
@@ -105,6 +117,10 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
     if figures_form is None and can_report and any(s.plan.kpi_scheme == SCHEME_1872 for s in standings):
         figures_form = FiguresForm(formdata=None)
         figures_form.as_of.data = now
+        latest = max((s.latest for s in standings if s.plan.kpi_scheme == SCHEME_1872 and s.latest is not None),
+                     key=lambda report: (report.as_of, report.id), default=None)
+        if latest is not None:
+            _start_from(figures_form, {name: latest.figures.get(name) for name in FIELDS}, latest.as_of)
     plan_forms = _plan_forms(standings, refused_plan_form, now) if can_report else []
     refused_form, refused_anchor = None, "loi-bieu-mau"
     if refused_update is not None and refused_update[0] in forms:
