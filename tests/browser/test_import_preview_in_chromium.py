@@ -93,7 +93,7 @@ def test_a_document_without_a_number_is_previewed_and_the_number_asked_for(seede
     sign_in(page, live_server, "admin")
     upload(page, live_server, PDF584)
     box = page.locator("section.number-box")
-    assert "Văn bản không ghi số hiệu" in box.locator("h3").inner_text()
+    assert "Văn bản không ghi số hiệu" in box.locator("h3#so-hieu").inner_text()
     assert page.locator("section[aria-labelledby=nhiem-vu] li.card").count() > 0  # what was read is shown
     assert page.get_by_role("button", name="Xác nhận nhập").count() == 0
     check_at_both_widths(page, artifacts, "import-preview-no-number")

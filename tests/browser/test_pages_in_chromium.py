@@ -85,7 +85,8 @@ def test_a_unit_head_moves_an_assignment_to_in_progress_then_done_and_sees_it_on
     page.locator("li.card", has_text="Nhiệm vụ I.2").get_by_role("link", name="Báo hoàn thành").click()
     form = page.locator("form.status-form")
     form.get_by_label("Trạng thái mới").select_option("done")
-    form.locator("summary", has_text="Hoàn thành").click()
+    # Choosing "Hoàn thành" opens the evidence part of the form by itself.
+    assert form.locator("details[data-state='done']").evaluate("el => el.open")
     form.get_by_label("Ngày hoàn thành").fill("2023-09-14")
     form.get_by_label("Số văn bản kết quả").fill("123/QĐ-CĐA")
     form.get_by_label("Ngày ban hành văn bản").fill("2023-09-14")

@@ -17,7 +17,8 @@ PHONE = {"width": 375, "height": 740}
 ROLES = {"admin": "admin", "monitor": "monitor", "viewer": "viewer", "unit_head": "head_cda", "unit_staff": "staff_cda"}
 # Routes that answer with a file or JSON, not a page, and the one that needs an upload first.
 NOT_PAGES = {"static", "units.calendar", "items.evidence", "kpi.export", "kpi.template", "reports.docx",
-             "reports.xlsx", "health.healthz", "admin.import_preview"}
+             "reports.xlsx", "health.healthz", "admin.import_preview", "admin.units_template", "admin.users_template",
+             "monitoring.export", "plan_versions.source", "plan_editor.deadline_reading"}
 QUERIES = {"reports.print_view": "?start=2023-01-01&end=2023-12-31"}
 
 
@@ -33,7 +34,9 @@ def page_paths(app) -> list[str]:
         someone = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
         token = issue_link(someone, now=utcnow(), lifetime=timedelta(hours=1))
         db.session.commit()
-        values = {"plan_id": item.plan_id, "item_id": item.id, "code": unit.code, "unit_id": unit.id, "token": token}
+        # "number": the plan's first version (its import) and its indicator (1).
+        values = {"plan_id": item.plan_id, "item_id": item.id, "code": unit.code, "unit_id": unit.id, "token": token,
+                  "number": 1}
         paths = set()
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api/"):
