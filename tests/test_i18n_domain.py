@@ -1,0 +1,69 @@
+"""Messages made outside the views (tracker.rules.texts) in the interface language: Vietnamese values for the
+CLI and API, English on pages when English is chosen, and the same Vietnamese as before otherwise."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from flask_babel import force_locale
+
+from tracker.rules.lifecycle import Change, TransitionRefused, check_change
+from tracker.rules.texts import Text, joined, known, t
+from tracker.views.labels import say
+
+from .conftest import assignment_of, csrf_token, post_status
+
+
+def switch(client, lang: str, next_path: str = "/account") -> None:
+    response = client.post("/language", data={"lang": lang, "next": next_path,
+                                              "csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 302
+
+
+def test_a_text_is_its_vietnamese_sentence_and_keeps_its_template():
+    text = t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=known("Hoàn thành"),
+             to_state="x")
+    assert text == "Không thể chuyển từ “Hoàn thành” sang “x”." and isinstance(text, str)
+    assert text.template.startswith("Không thể chuyển từ") and text.params["current"] == "Hoàn thành"
+    again = pickle.loads(pickle.dumps(text))
+    assert again == text and isinstance(again, Text) and again.params == text.params
+    both = joined(t("Hãy nhập ngày hoàn thành."), "; ", known("Hoàn thành"))
+    assert both == "Hãy nhập ngày hoàn thành.; Hoàn thành" and isinstance(both, Text)
+
+
+def test_say_renders_texts_in_the_interface_language_and_passes_other_strings(app):
+    refused = t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=known("Hoàn thành"),
+                to_state=known("Chưa triển khai"))
+    with app.test_request_context():
+        assert say(refused) == refused == "Không thể chuyển từ “Hoàn thành” sang “Chưa triển khai”."
+        assert say(ValueError(refused)) == refused
+        assert say("chữ thường") == "chữ thường" and say(None) is None
+        with force_locale("en"):
+            assert say(refused) == "Cannot move from “Done” to “Not started”."
+            assert say(ValueError(refused)) == "Cannot move from “Done” to “Not started”."
+            assert say(ValueError("một câu")) == "một câu"
+
+
+def test_a_refused_change_stays_vietnamese_for_the_api_and_cli():
+    with pytest.raises(TransitionRefused) as refused:
+        from datetime import date
+        check_change("done", Change(to_state="not_started"), is_reopen_allowed=False, today=date(2023, 8, 1))
+    assert str(refused.value) == "Không thể chuyển từ “Hoàn thành” sang “Chưa triển khai”."
+
+
+@pytest.mark.parametrize("lang, shown, not_shown", [
+    ("en", ["Describe the difficulty or obstacle."], ["Hãy mô tả khó khăn, vướng mắc."]),
+    ("vi", ["Hãy mô tả khó khăn, vướng mắc."], ["Describe the difficulty or obstacle."]),
+])
+def test_a_refused_status_change_is_said_in_the_interface_language(seeded, client, login_as, lang, shown,
+                                                                   not_shown):
+    login_as("head_cda")
+    switch(client, lang)
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    response = post_status(client, assignment_id, version, to_state="blocked", difficulty="")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for text in shown:
+        assert text in body, text
+    for text in not_shown:
+        assert text not in body, text
