@@ -67,3 +67,46 @@ def test_a_refused_status_change_is_said_in_the_interface_language(seeded, clien
         assert text in body, text
     for text in not_shown:
         assert text not in body, text
+
+
+def test_period_labels_are_vietnamese_values_and_english_on_english_pages(app):
+    from datetime import date
+
+    from tracker.reports import period_label
+    from tracker.rules.kpi import Period
+
+    cases = [(Period(2023, 8).label, "tháng 8/2023", "8/2023"),
+             (period_label(date(2023, 1, 1), date(2023, 6, 30)), "6 tháng đầu năm 2023", "the first half of 2023"),
+             (period_label(date(2023, 7, 1), date(2023, 12, 31)), "6 tháng cuối năm 2023",
+              "the second half of 2023"),
+             (period_label(date(2023, 1, 1), date(2023, 12, 31)), "năm 2023", "year 2023"),
+             (period_label(date(2023, 2, 1), date(2023, 3, 15)), "từ 01/02/2023 đến 15/03/2023",
+              "from 01/02/2023 to 15/03/2023")]
+    with app.test_request_context():
+        for label, vietnamese, english in cases:
+            assert label == vietnamese and say(label) == vietnamese
+            with force_locale("en"):
+                assert say(label) == english
+
+
+@pytest.mark.parametrize("today", ["2023-09-15"])
+def test_the_report_print_view_is_english_where_its_sentences_come_from_code(seeded, client, login_as):
+    from tracker.models import Plan
+
+    with seeded.app_context():
+        from tracker.extensions import db
+        pid = db.session.query(Plan.id).scalar()
+    login_as("monitor")
+    path = f"/reports/{pid}/print?start=2023-01-01&end=2023-12-31"
+    vietnamese = client.get(path).get_data(as_text=True)
+    assert "Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn" in vietnamese
+    assert "Hà Nội, ngày 15 tháng 9 năm 2023" in vietnamese
+    assert "Kết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL năm 2023" in vietnamese
+
+    switch(client, "en")
+    english = client.get(path).get_data(as_text=True)
+    for text in ("As of 15/09/2023: 0 done on time", "13 not done but still within the deadline",
+                 "Hà Nội, 15/9/2023", "Results of the Plan issued with Decision No. 1872/QĐ-BVHTTDL for year 2023"):
+        assert text in english, text
+    for text in ("Tính đến ngày 15/09/2023", "ngày 15 tháng 9 năm 2023", "Kết quả thực hiện"):
+        assert text not in english, text

@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from .texts import t
+
 FIELDS = (
     "procedures_total",
     "full_online_eligible",
@@ -410,8 +412,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The month as Vietnamese text: "tháng 8/2023"."""
-        return f"tháng {self.month}/{self.year}"
+        """The month as Vietnamese text: "tháng 8/2023" (a Text, so pages say it in their language)."""
+        return t("tháng %(month)s/%(year)s", month=self.month, year=self.year)
 
     def next(self) -> Period:
         """The month after this one."""
