@@ -110,3 +110,24 @@ def test_the_report_print_view_is_english_where_its_sentences_come_from_code(see
         assert text in english, text
     for text in ("Tính đến ngày 15/09/2023", "ngày 15 tháng 9 năm 2023", "Kết quả thực hiện"):
         assert text not in english, text
+
+
+@pytest.mark.parametrize("lang, shown", [
+    ("en", ["Row 2, column “Vai trò”: “Thần thánh” is not a role; write one of: “System administrator”",
+            "Row 3, column “Thư điện tử”: “not-an-email” is not an email address."]),
+    ("vi", ["Dòng 2, cột “Vai trò”: “Thần thánh” không phải vai trò; hãy ghi một trong: “Quản trị hệ thống”",
+            "Dòng 3, cột “Thư điện tử”: “not-an-email” không phải địa chỉ thư điện tử."]),
+])
+def test_a_refused_account_file_row_is_said_in_the_interface_language(seeded, client, login_as, lang, shown):
+    import io
+
+    login_as("admin")
+    switch(client, lang)
+    rows = "Thư điện tử,Họ và tên,Vai trò,Đơn vị\nmot@example.gov.vn,Một,Thần thánh,\nnot-an-email,Hai,Xem,\n"
+    response = client.post("/admin/users/import", data={
+        "csrf_token": csrf_token(client, "/admin/users"), "file": (io.BytesIO(rows.encode("utf-8-sig")), "a.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for text in shown:
+        assert text in body, text
