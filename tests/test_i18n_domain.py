@@ -131,3 +131,19 @@ def test_a_refused_account_file_row_is_said_in_the_interface_language(seeded, cl
     body = response.get_data(as_text=True)
     for text in shown:
         assert text in body, text
+
+
+@pytest.mark.parametrize("lang, shown, not_shown", [
+    ("en", "Dossiers filed online (1500) cannot be greater than Dossiers filed, total (1458).", "không được lớn hơn"),
+    ("vi", "Số hồ sơ phát sinh trực tuyến (1500) không được lớn hơn Tổng số hồ sơ TTHC phát sinh (1458).",
+     "cannot be greater than"),
+])
+def test_a_refused_kpi_report_is_said_in_the_interface_language(seeded, client, login_as, lang, shown, not_shown):
+    from .test_kpi_figures import BROKEN, figures_form
+
+    login_as("head_cbqtg")
+    switch(client, lang)
+    response = figures_form(client, "CBQTG", BROKEN)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert shown in body and not_shown not in body
