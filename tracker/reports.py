@@ -308,7 +308,7 @@ def vn_long_date(day: date) -> str:
     """"ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
     1 and 2 only, as Nghị định 30/2020/NĐ-CP writes a document's date."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return t("ngày %(day)s tháng %(month)s năm %(year)s", day=f"{day.day:02d}", month=month, year=day.year)
+    return t("ngày %(day)s tháng %(month)s năm %(year)s", day=format(day.day, "02d"), month=month, year=day.year)
 
 
 def period_label(start: date, end: date) -> str:

@@ -627,7 +627,8 @@ def render_preview(report, *, token: str, suffix: str, filename: str, number: st
         "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
         number=number, is_reimport=existing is not None, existing=existing,
         appendices=_appendices_with_sections(report, fold), unknown=_offered_names(report),
-        targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
+        targets=[{**target, "due_on": date.fromisoformat(target["due"]) if target["due"] else None}
+                 for target in report.targets_preview],
         changes=[_told(change) for change in report.changes], fold=fold, list_open_up_to=_LIST_OPEN_UP_TO,
         flagged=sum(1 for item in shown_items if item["attention"]),
         unread=sum(1 for item in shown_items if item["deadline_text"] and not item["parsed"]),
