@@ -170,7 +170,7 @@ def test_the_compiled_catalog_matches_the_po_file(catalog):
 def test_the_catalog_holds_every_message_of_the_sources(catalog):
     with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "t": None}
     found = {(context, message[0] if isinstance(message, tuple) else message)
              for _file, _line, message, _comments, context in extract_from_dir(
                  str(ROOT), method_map, options_map, keywords=keywords)}

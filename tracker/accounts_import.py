@@ -19,6 +19,7 @@ from .outbox import Draft, enqueue
 from .password_resets import issue_link, reset_url
 from .rules.names import fold_name, normalize_text
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
+from .rules.texts import joined, known, t
 from .table_files import CellError, TableFileError, headings_for, read_table
 from .units import UnitDirectory
 
@@ -58,8 +59,9 @@ class AccountRow:
 
 def read_account_file(data: bytes, filename: str) -> list[AccountRow]:
     """The accounts a file lists, every cell checked; TableFileError naming each row and column at fault."""
-    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what="tài khoản", required={
-        "email": f"thiếu cột “{COLUMNS['email']}”.", "role": f"thiếu cột “{COLUMNS['role']}”."})
+    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what=t("tài khoản"),
+                       required={"email": t("thiếu cột “%(column)s”.", column=COLUMNS["email"]),
+                                 "role": t("thiếu cột “%(column)s”.", column=COLUMNS["role"])})
     directory = UnitDirectory.from_database()
     by_code = {code.upper(): unit for code, unit in
                ((u.code, u) for u in db.session.scalars(select(Unit).where(Unit.is_active)))}
@@ -71,30 +73,32 @@ def read_account_file(data: bytes, filename: str) -> list[AccountRow]:
         problems = len(errors)
         email = normalize_text(table.cell(raw, "email")).lower()
         if not email:
-            errors.append(table.error(number, "email", "hãy ghi địa chỉ thư điện tử."))
+            errors.append(table.error(number, "email", t("hãy ghi địa chỉ thư điện tử.")))
         elif not EMAIL_RE.match(email) or len(email) > 255:
-            errors.append(table.error(number, "email", f"“{email}” không phải địa chỉ thư điện tử."))
+            errors.append(table.error(number, "email", t("“%(email)s” không phải địa chỉ thư điện tử.", email=email)))
         elif email in taken:
-            errors.append(table.error(number, "email", f"đã có tài khoản {email}."))
+            errors.append(table.error(number, "email", t("đã có tài khoản %(email)s.", email=email)))
         elif email in seen:
-            errors.append(table.error(number, "email", f"{email} đã có ở dòng {seen[email]}."))
+            errors.append(table.error(number, "email", t("%(email)s đã có ở dòng %(row)s.", email=email, row=seen[email])))
         seen.setdefault(email, number)
         written_role = normalize_text(table.cell(raw, "role"))
         role = _ROLE_WORDS.get(fold_name(written_role)) or _ROLE_WORDS.get(written_role.lower())
         if role is None:
-            choices = ", ".join(f"“{text}”" for text in ROLE_LABELS.values())
-            errors.append(table.error(number, "role", f"“{written_role}” không phải vai trò; hãy ghi một trong: "
-                                                      f"{choices}." if written_role else
-                                      f"hãy ghi vai trò, một trong: {choices}."))
+            choices = joined(*(t("“%(role)s”", role=known(text)) for text in ROLE_LABELS.values()), sep=", ")
+            errors.append(table.error(number, "role", t("“%(written)s” không phải vai trò; hãy ghi một trong: "
+                                                        "%(choices)s.", written=written_role, choices=choices)
+                                      if written_role else t("hãy ghi vai trò, một trong: %(choices)s.",
+                                                             choices=choices)))
         written_unit = normalize_text(table.cell(raw, "unit"))
         unit = by_code.get(written_unit.upper()) or (directory.find(written_unit) if written_unit else None)
         if role in UNIT_ROLES and unit is None:
-            errors.append(table.error(number, "unit", f"không tìm thấy đơn vị “{written_unit}” (ghi mã hoặc tên đơn "
-                                                      "vị như trong danh mục)." if written_unit else
-                                      f"vai trò “{ROLE_LABELS[role]}” cần ghi đơn vị (mã hoặc tên)."))
+            errors.append(table.error(number, "unit", t("không tìm thấy đơn vị “%(unit)s” (ghi mã hoặc tên đơn vị "
+                                                        "như trong danh mục).", unit=written_unit)
+                                      if written_unit else t("vai trò “%(role)s” cần ghi đơn vị (mã hoặc tên).",
+                                                             role=known(ROLE_LABELS[role]))))
         elif role is not None and role not in UNIT_ROLES and written_unit:
-            errors.append(table.error(number, "unit", f"vai trò “{ROLE_LABELS[role]}” không gắn với đơn vị nào; "
-                                                      "hãy để trống ô này."))
+            errors.append(table.error(number, "unit", t("vai trò “%(role)s” không gắn với đơn vị nào; hãy để trống "
+                                                        "ô này.", role=known(ROLE_LABELS[role]))))
         if len(errors) == problems and role is not None:
             name = normalize_text(table.cell(raw, "name"))[:255]
             rows.append(AccountRow(number, email, name, role, unit if role in UNIT_ROLES else None))

@@ -401,7 +401,7 @@ def create_backup(destination: Path) -> BackupSummary:
         raise
     _fsync_directory(destination.parent)
     return BackupSummary(path=destination, revision=manifest["alembic_revision"], tables=len(manifest["tables"]),
-                         rows=sum(t["rows"] for t in manifest["tables"]), files=len(manifest["uploads"]),
+                         rows=sum(table["rows"] for table in manifest["tables"]), files=len(manifest["uploads"]),
                          size=destination.stat().st_size, missing_files=manifest["missing_uploads"])
 
 

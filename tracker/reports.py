@@ -28,6 +28,7 @@ from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, Plan, PlanSection
 from .rules import lifecycle
 from .rules.indicators import SCHEME_1872
+from .rules.texts import joined, t
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
 from .spreadsheets import add_sheet as _sheet
 from .spreadsheets import as_share
@@ -36,7 +37,7 @@ from .spreadsheets import put as _put
 
 CLASSES = (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE, lifecycle.NOT_DONE_IN_TIME, lifecycle.NOT_DONE_OVERDUE)
 BLOCKED_LABEL = "Gặp vướng mắc"
-FILE_EVIDENCE = "tệp đính kèm"
+FILE_EVIDENCE = t("tệp đính kèm")
 # The issuer's names as they are broken over two lines in the header block's narrow left column.
 ISSUER_PARENT_LINES = ("BỘ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH")
 ISSUER_LINES = ("TRUNG TÂM CÔNG NGHỆ", "THÔNG TIN")
@@ -119,7 +120,7 @@ class KpiCell:
             return ""
         if self.kind == "count":
             return f"{decimal_comma(self.gap_points)} {self.unit_of_measure}".strip()
-        return f"{decimal_comma(self.gap_points)} điểm %"
+        return t("%(gap)s điểm %%", gap=decimal_comma(self.gap_points))
 
     def parts(self) -> tuple[str, ...]:
         """The actual, the target and the assessment: ("9,2%", "(chỉ tiêu 30%)", "Chưa đạt, thiếu 20,8 điểm %")."""
@@ -159,18 +160,18 @@ class CompletionEvidence:
     @property
     def text(self) -> str:
         """"Số 123/QĐ-CĐA ngày 20/10/2023: Quyết định …; tệp đính kèm"."""
-        parts = []
-        document = " ".join(filter(None, [
-            f"Số {self.document_number}" if self.document_number else "",
-            f"ngày {dmy(self.document_date)}" if self.document_date else "",
-        ]))
+        parts: list[str] = []
+        document = joined(*filter(None, [
+            t("Số %(number)s", number=self.document_number) if self.document_number else "",
+            t("ngày %(day)s", day=dmy(self.document_date)) if self.document_date else "",
+        ]), sep=" ")
         if document and self.document_title:
-            parts.append(f"{document}: {self.document_title}")
+            parts.append(joined(document, self.document_title, sep=": "))
         elif document or self.document_title:
             parts.append(document or self.document_title)
         if self.has_file:
             parts.append(FILE_EVIDENCE)
-        return "; ".join(parts)
+        return joined(*parts, sep="; ")
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,8 @@ class Report:
         """Why the figures stop before the period's end, when they do; empty otherwise."""
         if not self.is_before_end:
             return ""
-        return (f"Kỳ báo cáo đến ngày {dmy(self.end)} chưa kết thúc: số liệu trong báo cáo tính đến ngày "
-                f"{dmy(self.as_of)}, ngày lập báo cáo.")
+        return t("Kỳ báo cáo đến ngày %(end)s chưa kết thúc: số liệu trong báo cáo tính đến ngày %(day)s, "
+                 "ngày lập báo cáo.", end=dmy(self.end), day=dmy(self.as_of))
 
     @property
     def plan_reference(self) -> str:
@@ -275,23 +276,28 @@ class Report:
 
     @property
     def subtitle(self) -> str:
-        return f"Kết quả thực hiện {plan_reference(self.plan_number, None)} {self.period}"
+        return t("Kết quả thực hiện %(plan)s %(period)s", plan=plan_reference(self.plan_number, None),
+                 period=self.period)
 
     @property
     def dateline(self) -> str:
-        return f"{ISSUER_PLACE}, {vn_long_date(self.made_on)}"
+        return joined(ISSUER_PLACE, vn_long_date(self.made_on), sep=", ")
 
     @property
     def summary(self) -> str:
         """The opening sentence of section I."""
-        t = self.totals
-        return (f"Kế hoạch có {self.items} nhiệm vụ đã giao đơn vị chủ trì, với {t.total} lượt giao cho "
-                f"{len(self.units)} đơn vị. "
-                f"Tính đến ngày {dmy(self.as_of)}: {t.done_on_time} hoàn thành đúng hạn, {t.done_late} hoàn thành "
-                f"quá hạn, {t.not_done_in_time} chưa hoàn thành nhưng còn hạn, {t.not_done_overdue} chưa hoàn "
-                f"thành và đã quá hạn; trong số chưa hoàn thành có {t.blocked} đang gặp vướng mắc."
-                + (f" Ngoài ra có {len(self.cancelled)} nhiệm vụ đã bãi bỏ (không tính vào các số trên)."
-                   if self.cancelled else ""))
+        tally = self.totals
+        opening = t("Kế hoạch có %(items)s nhiệm vụ đã giao đơn vị chủ trì, với %(total)s lượt giao cho "
+                    "%(units)s đơn vị. Tính đến ngày %(day)s: %(done_on_time)s hoàn thành đúng hạn, "
+                    "%(done_late)s hoàn thành quá hạn, %(in_time)s chưa hoàn thành nhưng còn hạn, %(overdue)s "
+                    "chưa hoàn thành và đã quá hạn; trong số chưa hoàn thành có %(blocked)s đang gặp vướng mắc.",
+                    items=self.items, total=tally.total, units=len(self.units), day=dmy(self.as_of),
+                    done_on_time=tally.done_on_time, done_late=tally.done_late, in_time=tally.not_done_in_time,
+                    overdue=tally.not_done_overdue, blocked=tally.blocked)
+        if not self.cancelled:
+            return opening
+        return joined(opening, t("Ngoài ra có %(count)s nhiệm vụ đã bãi bỏ (không tính vào các số trên).",
+                                 count=len(self.cancelled)), sep=" ")
 
 
 def dmy(day: date | None) -> str:
@@ -302,25 +308,29 @@ def vn_long_date(day: date) -> str:
     """"ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
     1 and 2 only, as Nghị định 30/2020/NĐ-CP writes a document's date."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return t("ngày %(day)s tháng %(month)s năm %(year)s", day=format(day.day, "02d"), month=month, year=day.year)
 
 
 def period_label(start: date, end: date) -> str:
     """"6 tháng đầu năm 2023" (1/1–30/6), "6 tháng cuối năm 2023" (1/7–31/12), "năm 2023", or the dates."""
     if start.year == end.year and (start.month, start.day) == (1, 1):
         if (end.month, end.day) == (6, 30):
-            return f"6 tháng đầu năm {start.year}"
+            return t("6 tháng đầu năm %(year)s", year=start.year)
         if (end.month, end.day) == (12, 31):
-            return f"năm {start.year}"
+            return t("năm %(year)s", year=start.year)
     if start.year == end.year and (start.month, start.day, end.month, end.day) == (7, 1, 12, 31):
-        return f"6 tháng cuối năm {start.year}"
-    return f"từ {dmy(start)} đến {dmy(end)}"
+        return t("6 tháng cuối năm %(year)s", year=start.year)
+    return t("từ %(start)s đến %(end)s", start=dmy(start), end=dmy(end))
 
 
 def plan_reference(number: str, issued_on: date | None) -> str:
     """How a report names the plan: by the decision that issued it, or by its own number."""
-    kind = "Kế hoạch ban hành kèm theo Quyết định số" if "/QĐ-" in number.upper() else "Kế hoạch số"
-    return f"{kind} {number}" + (f" ngày {dmy(issued_on)}" if issued_on else "")
+    by_decision = "/QĐ-" in number.upper()
+    if issued_on is None:
+        return (t("Kế hoạch ban hành kèm theo Quyết định số %(number)s", number=number) if by_decision
+                else t("Kế hoạch số %(number)s", number=number))
+    return (t("Kế hoạch ban hành kèm theo Quyết định số %(number)s ngày %(day)s", number=number, day=dmy(issued_on))
+            if by_decision else t("Kế hoạch số %(number)s ngày %(day)s", number=number, day=dmy(issued_on)))
 
 
 def _local_date(at: datetime, zone: ZoneInfo) -> date:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .rules.names import fold_name, normalize_text
+from .rules.texts import Text, t
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -25,14 +26,20 @@ class CellError:
     message: str
 
     def __str__(self) -> str:
-        return f"Dòng {self.row}, cột “{self.column}”: {self.message}"
+        return self.text
+
+    @property
+    def text(self) -> Text:
+        """"Dòng 3, cột “Vai trò”: …", kept as a Text so pages say it in their language."""
+        return t("Dòng %(row)s, cột “%(column)s”: %(message)s", row=self.row, column=self.column,
+                 message=self.message)
 
 
 class TableFileError(Exception):
     """The file cannot be loaded; `errors` names each row and column at fault. Nothing was saved."""
 
     def __init__(self, errors: list[CellError | str]):
-        self.errors = [str(e) for e in errors]
+        self.errors = [e.text if isinstance(e, CellError) else e for e in errors]
         super().__init__("\n".join(self.errors))
 
 
@@ -66,7 +73,7 @@ def _cells_of_xlsx(data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableFileError(["Không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel)."]) from exc
+        raise TableFileError([t("Không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel).")]) from exc
     sheet = book.worksheets[0]
     rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
@@ -93,7 +100,7 @@ def read_table(data: bytes, filename: str, *, headings: Mapping[str, str], requi
     row's thing ("đơn vị", "tài khoản") for the message about a file with headings only."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise TableFileError(["Chỉ nhận tệp .xlsx hoặc .csv (tải tệp mẫu để xem các cột)."])
+        raise TableFileError([t("Chỉ nhận tệp .xlsx hoặc .csv (tải tệp mẫu để xem các cột).")])
     cells = _cells_of_xlsx(data) if suffix == ".xlsx" else _cells_of_csv(data)
     # Row numbers are those a spreadsheet shows: blank rows above the headings count.
     header_row = 1
@@ -101,7 +108,7 @@ def read_table(data: bytes, filename: str, *, headings: Mapping[str, str], requi
         cells.pop(0)
         header_row += 1
     if not cells:
-        raise TableFileError(["Tệp không có dòng nào: dòng đầu tiên phải là tiêu đề các cột."])
+        raise TableFileError([t("Tệp không có dòng nào: dòng đầu tiên phải là tiêu đề các cột.")])
     columns: dict[str, tuple[int, str]] = {}
     errors: list[CellError | str] = []
     for index, heading in enumerate(normalize_text(h) for h in cells[0]):
@@ -109,14 +116,16 @@ def read_table(data: bytes, filename: str, *, headings: Mapping[str, str], requi
         if not heading or key is None:
             continue
         if key in columns:
-            errors.append(CellError(header_row, heading, f"trùng với cột “{columns[key][1]}”; hãy giữ một cột."))
+            errors.append(CellError(header_row, heading, t("trùng với cột “%(column)s”; hãy giữ một cột.", column=columns[key][1])))
         columns[key] = (index, heading)
-    errors.extend(f"Dòng {header_row}: {message}" for key, message in required.items() if key not in columns)
+    errors.extend(t("Dòng %(row)s: %(message)s", row=header_row, message=message)
+                  for key, message in required.items() if key not in columns)
     if errors:
         raise TableFileError(errors)
     if len(cells) - 1 > max_rows:
-        raise TableFileError([f"Tệp có quá {max_rows} dòng; hãy chia thành nhiều tệp."])
+        raise TableFileError([t("Tệp có quá %(rows)s dòng; hãy chia thành nhiều tệp.", rows=max_rows)])
     rows = [(header_row + offset, raw) for offset, raw in enumerate(cells[1:], start=1) if any(c.strip() for c in raw)]
     if not rows:
-        raise TableFileError([f"Tệp chỉ có dòng tiêu đề (dòng {header_row}): chưa có {what} nào."])
+        raise TableFileError([t("Tệp chỉ có dòng tiêu đề (dòng %(row)s): chưa có %(what)s nào.", row=header_row,
+                                what=what)])
     return Table(header_row, columns, rows)

@@ -15,6 +15,7 @@ from .extensions import db
 from .models import Unit, UnitAlias
 from .plan_admin import unit_code
 from .rules.names import fold_name, normalize_text
+from .rules.texts import t
 from .table_files import SUFFIXES, CellError, TableFileError, headings_for, read_table
 
 # Loading units refuses a file the way any table file is refused.
@@ -78,8 +79,9 @@ class UnitChange:
 
 def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
     """The units a file lists, every cell checked; UnitFileError naming each row and column at fault."""
-    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what="đơn vị",
-                       required={"name": f"thiếu cột “{COLUMNS['name']}” (tên đầy đủ của đơn vị, như trong văn bản)."})
+    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what=t("đơn vị"),
+                       required={"name": t("thiếu cột “%(column)s” (tên đầy đủ của đơn vị, như trong văn bản).",
+                                           column=COLUMNS["name"])})
     columns = table.columns
     errors: list[CellError | str] = []
     rows: list[UnitRow] = []

@@ -207,7 +207,7 @@ def score_items(score: DocumentScore, expected: list[dict[str, Any]], found: lis
 def score_targets(score: DocumentScore, expected: list[dict[str, Any]], found: list[FoundTarget]) -> None:
     """Count the expected targets whose indicator was found (in order)."""
     score.expected_targets = len(expected)
-    pairs = align([task_key(t["indicator"]) for t in expected], [task_key(t.indicator) for t in found])
+    pairs = align([task_key(target["indicator"]) for target in expected], [task_key(t.indicator) for t in found])
     score.targets_found = len(pairs)
 
 
@@ -247,7 +247,7 @@ def check_document(path: Path, expected: dict[str, Any], *, now: Any) -> Documen
             recurrence=item.recurrence,
             ongoing=item.is_ongoing or item.recurrence == YEARLY,
         ))
-    targets = [FoundTarget(t["indicator"], t["value"]) for t in report.targets_preview]
+    targets = [FoundTarget(target["indicator"], target["value"]) for target in report.targets_preview]
     score_items(score, expected["items"], found)
     score_targets(score, expected["targets"], targets)
     score.not_understood = len(report.not_understood)

@@ -11,8 +11,9 @@ from fractions import Fraction
 
 from .kpi import (
     FIELD_LABELS, FIELDS, MAX_COUNT, RATIO_KEYS, Conflict, Counts, InconsistentFigures, Ratio, _is_blank, _parse_count,
-    _quoted_input, check_counts, ratios,
+    _quoted_input, check_counts, missing, not_a_count, ratios, too_large,
 )
+from .texts import t
 
 SCHEME_1872, SCHEME_PLAN = "dvctt_1872", "plan"
 RATIO, PERCENT, COUNT = "ratio", "percent", "count"
@@ -92,13 +93,15 @@ def definition_problems(specs: Sequence[IndicatorSpec]) -> list[str]:
     problems = []
     for spec in specs:
         if spec.kind not in KINDS:
-            problems.append(f"Chỉ tiêu ({spec.number}): loại “{spec.kind}” không hợp lệ.")
+            problems.append(t("Chỉ tiêu (%(number)s): loại “%(kind)s” không hợp lệ.", number=spec.number,
+                              kind=spec.kind))
         if not spec.numerator_key:
-            problems.append(f"Chỉ tiêu ({spec.number}) chưa có số liệu nào để báo cáo.")
+            problems.append(t("Chỉ tiêu (%(number)s) chưa có số liệu nào để báo cáo.", number=spec.number))
         if spec.kind == RATIO and not spec.denominator_key:
-            problems.append(f"Chỉ tiêu ({spec.number}) là tỷ lệ nhưng chưa có mẫu số.")
+            problems.append(t("Chỉ tiêu (%(number)s) là tỷ lệ nhưng chưa có mẫu số.", number=spec.number))
         if spec.kind == RATIO and spec.numerator_key == spec.denominator_key:
-            problems.append(f"Chỉ tiêu ({spec.number}): tử số và mẫu số phải là hai số liệu khác nhau.")
+            problems.append(t("Chỉ tiêu (%(number)s): tử số và mẫu số phải là hai số liệu khác nhau.",
+                              number=spec.number))
     return problems
 
 
@@ -125,23 +128,22 @@ def _parse_percent(raw: object) -> Decimal | None:
 
 def _count_problem(field: FigureField, raw: object) -> tuple[int | None, Conflict | None]:
     if _is_blank(raw):
-        return None, Conflict((field.key,), f"Thiếu {field.label}.")
+        return None, Conflict((field.key,), missing(field.label))
     count = _parse_count(raw)
     if count is None or count < 0:
-        return None, Conflict((field.key,),
-                              f"{field.label} phải là số nguyên không âm (đã nhập {_quoted_input(raw)}).")
+        return None, Conflict((field.key,), not_a_count(field.label, raw))
     if count > MAX_COUNT:
-        return None, Conflict((field.key,), f"{field.label} quá lớn (đã nhập {_quoted_input(raw)}).")
+        return None, Conflict((field.key,), too_large(field.label, raw))
     return count, None
 
 
 def _percent_problem(field: FigureField, raw: object) -> tuple[str | None, Conflict | None]:
     if _is_blank(raw):
-        return None, Conflict((field.key,), f"Thiếu {field.label}.")
+        return None, Conflict((field.key,), missing(field.label))
     value = _parse_percent(raw)
     if value is None or not Decimal(0) <= value <= Decimal(100):
-        return None, Conflict((field.key,), f"{field.label} phải là tỷ lệ phần trăm từ 0 đến 100, ví dụ 72,5 "
-                                            f"(đã nhập {_quoted_input(raw)}).")
+        return None, Conflict((field.key,), t("%(label)s phải là tỷ lệ phần trăm từ 0 đến 100, ví dụ 72,5 "
+                                              "(đã nhập %(raw)s).", label=field.label, raw=_quoted_input(raw)))
     return format(value.normalize(), "f"), None
 
 
@@ -170,8 +172,9 @@ def check_figures(definition: Definition, data: Mapping[str, object]) -> dict[st
         if isinstance(numerator, int) and isinstance(denominator, int) and numerator > denominator:
             conflicts.append(Conflict(
                 (spec.numerator_key, spec.denominator_key),
-                f"{definition.label(spec.numerator_key)} ({numerator}) không được lớn hơn "
-                f"{definition.label(spec.denominator_key)} ({denominator}).",
+                t("%(numerator_label)s (%(numerator)s) không được lớn hơn %(denominator_label)s "
+                  "(%(denominator)s).", numerator_label=definition.label(spec.numerator_key), numerator=numerator,
+                  denominator_label=definition.label(spec.denominator_key), denominator=denominator),
             ))
     if conflicts:
         raise InconsistentFigures(conflicts)

@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from .texts import known, t
+
 FIELDS = (
     "procedures_total",
     "full_online_eligible",
@@ -132,22 +134,37 @@ def _is_blank(raw: object) -> bool:
 
 def _field_problem(name: str, raw: object) -> Conflict | None:
     """What is wrong with one entered count, or None when it is a valid count."""
-    label = FIELD_LABELS[name]
+    label = known(FIELD_LABELS[name])
     if _is_blank(raw):
-        return Conflict((name,), f"Thiếu {label}.")
+        return Conflict((name,), missing(label))
     count = _parse_count(raw)
     if count is None or count < 0:
-        return Conflict((name,), f"{label} phải là số nguyên không âm (đã nhập {_quoted_input(raw)}).")
+        return Conflict((name,), not_a_count(label, raw))
     if count > MAX_COUNT:
-        return Conflict((name,), f"{label} quá lớn (đã nhập {_quoted_input(raw)}).")
+        return Conflict((name,), too_large(label, raw))
     return None
+
+
+def missing(label: str) -> str:
+    """"Thiếu <figure>."."""
+    return t("Thiếu %(label)s.", label=label)
+
+
+def not_a_count(label: str, raw: object) -> str:
+    """The message for a figure that is not a whole number of zero or more."""
+    return t("%(label)s phải là số nguyên không âm (đã nhập %(raw)s).", label=label, raw=_quoted_input(raw))
+
+
+def too_large(label: str, raw: object) -> str:
+    """The message for a figure over the largest count accepted."""
+    return t("%(label)s quá lớn (đã nhập %(raw)s).", label=label, raw=_quoted_input(raw))
 
 
 def _stored_count_problem(name: str, value: object) -> Conflict | None:
     """What is wrong with a count already in a Counts, which must be a real int, not text."""
     if isinstance(value, int) and not isinstance(value, bool):
         return _field_problem(name, value)
-    return Conflict((name,), f"{FIELD_LABELS[name]} phải là số nguyên không âm (đã nhập {_quoted_input(value)}).")
+    return Conflict((name,), not_a_count(known(FIELD_LABELS[name]), value))
 
 
 @dataclass(frozen=True)
@@ -174,7 +191,7 @@ class Counts:
 
 def _named(counts: Counts, name: str) -> str:
     """A figure as messages name it: its label and its value."""
-    return f"{FIELD_LABELS[name]} ({getattr(counts, name)})"
+    return t("%(label)s (%(value)s)", label=known(FIELD_LABELS[name]), value=getattr(counts, name))
 
 
 def _not_above(counts: Counts, smaller: str, larger: str) -> Conflict | None:
@@ -182,7 +199,8 @@ def _not_above(counts: Counts, smaller: str, larger: str) -> Conflict | None:
     if getattr(counts, smaller) <= getattr(counts, larger):
         return None
     return Conflict((smaller, larger),
-                    f"{_named(counts, smaller)} không được lớn hơn {_named(counts, larger)}.")
+                    t("%(smaller)s không được lớn hơn %(larger)s.", smaller=_named(counts, smaller),
+                      larger=_named(counts, larger)))
 
 
 def _not_below(counts: Counts, larger: str, smaller: str, reason: str) -> Conflict | None:
@@ -190,7 +208,8 @@ def _not_below(counts: Counts, larger: str, smaller: str, reason: str) -> Confli
     if getattr(counts, larger) >= getattr(counts, smaller):
         return None
     return Conflict((larger, smaller),
-                    f"{_named(counts, larger)} không được nhỏ hơn {_named(counts, smaller)}: {reason}.")
+                    t("%(larger)s không được nhỏ hơn %(smaller)s: %(reason)s.", larger=_named(counts, larger),
+                      smaller=_named(counts, smaller), reason=reason))
 
 
 def _partial_problem(counts: Counts) -> Conflict | None:
@@ -204,9 +223,10 @@ def _partial_problem(counts: Counts) -> Conflict | None:
         return None
     return Conflict(
         ("partial_online_accepting", "procedures_total"),
-        f"{_named(counts, 'partial_online_accepting')} không được lớn hơn số TTHC không đủ điều kiện "
-        f"cung cấp DVCTT toàn trình, tức {_named(counts, 'procedures_total')} trừ "
-        f"{_named(counts, 'full_online_eligible')}, bằng {remainder}.",
+        t("%(partial)s không được lớn hơn số TTHC không đủ điều kiện cung cấp DVCTT toàn trình, tức %(total)s "
+          "trừ %(eligible)s, bằng %(remainder)s.", partial=_named(counts, "partial_online_accepting"),
+          total=_named(counts, "procedures_total"), eligible=_named(counts, "full_online_eligible"),
+          remainder=remainder),
     )
 
 
@@ -217,9 +237,10 @@ def _submission_problem(counts: Counts) -> Conflict | None:
         return None
     return Conflict(
         ("procedures_with_dossiers", "partial_online_accepting"),
-        f"{_named(counts, 'procedures_with_dossiers')} không được lớn hơn số TTHC cho phép nộp trực tuyến, "
-        f"tức {_named(counts, 'full_online_provided')} cộng "
-        f"{_named(counts, 'partial_online_accepting')}, bằng {allowing}.",
+        t("%(with_dossiers)s không được lớn hơn số TTHC cho phép nộp trực tuyến, tức %(provided)s cộng "
+          "%(partial)s, bằng %(allowing)s.", with_dossiers=_named(counts, "procedures_with_dossiers"),
+          provided=_named(counts, "full_online_provided"), partial=_named(counts, "partial_online_accepting"),
+          allowing=allowing),
     )
 
 
@@ -239,9 +260,9 @@ def check_counts(counts: Counts) -> None:
         _submission_problem(counts),
         _not_above(counts, "dossiers_online", "dossiers_total"),
         _not_below(counts, "dossiers_online", "procedures_with_online_dossiers",
-                   "mỗi TTHC có phát sinh hồ sơ trực tuyến có ít nhất một hồ sơ trực tuyến"),
+                   t("mỗi TTHC có phát sinh hồ sơ trực tuyến có ít nhất một hồ sơ trực tuyến")),
         _not_below(counts, "dossiers_total", "procedures_with_dossiers",
-                   "mỗi TTHC có phát sinh hồ sơ có ít nhất một hồ sơ"),
+                   t("mỗi TTHC có phát sinh hồ sơ có ít nhất một hồ sơ")),
     ]
     conflicts = [conflict for conflict in found if conflict is not None]
     if conflicts:
@@ -316,8 +337,8 @@ def format_points(points: Fraction | None) -> str:
     rounded = _round_tenths(Fraction(points))
     # A gap too small to show must not read as "0": the target is still not met.
     if rounded == 0 and points > 0:
-        return "dưới 0,1 điểm %"
-    return f"{decimal_comma(rounded)} điểm %"
+        return t("dưới 0,1 điểm %")
+    return t("%(gap)s điểm %%", gap=decimal_comma(rounded))
 
 
 @dataclass(frozen=True)
@@ -410,8 +431,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The month as Vietnamese text: "tháng 8/2023"."""
-        return f"tháng {self.month}/{self.year}"
+        """The month as Vietnamese text: "tháng 8/2023" (a Text, so pages say it in their language)."""
+        return t("tháng %(month)s/%(year)s", month=self.month, year=self.year)
 
     def next(self) -> Period:
         """The month after this one."""

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from .texts import known, t
+
 NOT_STARTED, IN_PROGRESS, BLOCKED, DONE = "not_started", "in_progress", "blocked", "done"
 STATES = (NOT_STARTED, IN_PROGRESS, BLOCKED, DONE)
 STATE_LABELS = {
@@ -42,7 +44,6 @@ OVERDUE = "overdue"
 ROLL_UP_LABELS = {**STATE_LABELS, OVERDUE: "Quá hạn"}
 
 # Said after each missing document field: a scanned result file is an accepted substitute.
-_OR_FILE = " hoặc đính kèm tệp kết quả."
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,8 @@ class TransitionRefused(Exception):
 
 
 def _label(state: str) -> str:
-    """A state's Vietnamese label, or the raw name when it is not a state at all."""
-    return STATE_LABELS.get(state, state)
-
-
-def _quoted(state: str) -> str:
-    """A state's label in Vietnamese quotation marks."""
-    return f"“{_label(state)}”"
+    """A state's Vietnamese label (a Text the interface translates), or the raw name when it is not a state."""
+    return known(STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
 def _format_date(day: date) -> str:
@@ -111,7 +107,8 @@ def transition_kind(current: str, to_state: str) -> str:
 
 def _refused_move(current: str, to_state: str) -> str:
     """Why a move between two states is not allowed."""
-    return f"Không thể chuyển từ {_quoted(current)} sang {_quoted(to_state)}."
+    return t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=_label(current),
+             to_state=_label(to_state))
 
 
 def _transition_problem(current: str, change: Change, is_reopen_allowed: bool) -> str | None:
@@ -122,13 +119,13 @@ def _transition_problem(current: str, change: Change, is_reopen_allowed: bool) -
     kind = transition_kind(current, to_state)
     if kind == PROGRESS:
         if current == DONE:
-            return (f"Nhiệm vụ đã {_quoted(DONE)} nên không nhận thêm báo cáo tiến độ; "
-                    "nếu cần, hãy đề nghị mở lại nhiệm vụ.")
+            return t("Nhiệm vụ đã “%(done)s” nên không nhận thêm báo cáo tiến độ; "
+                     "nếu cần, hãy đề nghị mở lại nhiệm vụ.", done=_label(DONE))
         return None
     if kind == REOPEN:
         if not is_reopen_allowed:
-            return (f"Bạn không có quyền mở lại nhiệm vụ đã {_quoted(DONE)} "
-                    f"(chuyển sang {_quoted(IN_PROGRESS)}).")
+            return t("Bạn không có quyền mở lại nhiệm vụ đã “%(done)s” (chuyển sang “%(in_progress)s”).",
+                     done=_label(DONE), in_progress=_label(IN_PROGRESS))
         return None
     if (current, to_state) not in _MOVES:
         return _refused_move(current, to_state)
@@ -139,22 +136,22 @@ def _done_problems(evidence: Evidence, today: date) -> dict[str, str]:
     """What is missing or wrong in the evidence of completion."""
     problems: dict[str, str] = {}
     if evidence.completed_on is None:
-        problems["completed_on"] = "Hãy nhập ngày hoàn thành."
+        problems["completed_on"] = t("Hãy nhập ngày hoàn thành.")
     elif evidence.completed_on > today:
-        problems["completed_on"] = f"Ngày hoàn thành không được sau hôm nay ({_format_date(today)})."
+        problems["completed_on"] = t("Ngày hoàn thành không được sau hôm nay (%(today)s).",
+                                     today=_format_date(today))
 
     if not evidence.has_file:
         if _is_blank(evidence.document_number):
-            problems["document_number"] = "Hãy nhập số văn bản (ví dụ 123/QĐ-CĐA)" + _OR_FILE
+            problems["document_number"] = t("Hãy nhập số văn bản (ví dụ 123/QĐ-CĐA) hoặc đính kèm tệp kết quả.")
         if evidence.document_date is None:
-            problems["document_date"] = "Hãy nhập ngày ban hành văn bản" + _OR_FILE
+            problems["document_date"] = t("Hãy nhập ngày ban hành văn bản hoặc đính kèm tệp kết quả.")
         if _is_blank(evidence.document_title):
-            problems["document_title"] = "Hãy nhập trích yếu/tên văn bản" + _OR_FILE
+            problems["document_title"] = t("Hãy nhập trích yếu/tên văn bản hoặc đính kèm tệp kết quả.")
     # A wrong date is wrong even when a file is attached, so this is checked either way.
     if evidence.document_date is not None and evidence.document_date > today:
-        problems["document_date"] = (
-            f"Ngày ban hành văn bản không được sau hôm nay ({_format_date(today)})."
-        )
+        problems["document_date"] = t("Ngày ban hành văn bản không được sau hôm nay (%(today)s).",
+                                      today=_format_date(today))
     return problems
 
 
@@ -176,15 +173,15 @@ def check_change(current: str, change: Change, *, is_reopen_allowed: bool, today
     if kind == PROGRESS:
         # A progress report is its text, or a file (a report sent as a document) with or without text.
         if _is_blank(change.comment) and not change.evidence.has_file:
-            problems["comment"] = "Hãy ghi nội dung báo cáo tiến độ hoặc đính kèm tệp báo cáo."
+            problems["comment"] = t("Hãy ghi nội dung báo cáo tiến độ hoặc đính kèm tệp báo cáo.")
     elif kind == REOPEN:
         if _is_blank(change.reason):
-            problems["reason"] = "Hãy ghi lý do mở lại nhiệm vụ đã hoàn thành."
+            problems["reason"] = t("Hãy ghi lý do mở lại nhiệm vụ đã hoàn thành.")
     elif change.to_state == DONE:
         problems.update(_done_problems(change.evidence, today))
     elif change.to_state == BLOCKED:
         if _is_blank(change.difficulty):
-            problems["difficulty"] = "Hãy mô tả khó khăn, vướng mắc."
+            problems["difficulty"] = t("Hãy mô tả khó khăn, vướng mắc.")
     if problems:
         raise TransitionRefused(problems)
 

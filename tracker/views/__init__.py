@@ -15,7 +15,7 @@ from ..figures import counts_of
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.kpi import ratios, round_percent
-from .labels import EMAIL_KIND_LABELS, label
+from .labels import EMAIL_KIND_LABELS, label, say
 
 
 def format_date(value: date | None) -> str:
@@ -145,6 +145,7 @@ def register_views(app: Flask) -> None:
     app.add_template_global(external_url, "external_url")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
+    app.add_template_filter(say, "say")
     app.add_template_filter(format_ratio, "ratio")
     app.add_template_filter(format_points, "points")
     app.add_template_filter(trend, "trend")

@@ -49,7 +49,7 @@ from ..units_import import UnitFileError, load_unit_file, plan_unit_file, read_u
 from ..units_import import template_csv as units_template_csv
 from ..units_import import template_xlsx as units_template_xlsx
 from .access import require
-from .labels import EMAIL_KIND_LABELS, label
+from .labels import EMAIL_KIND_LABELS, label, say
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -90,7 +90,7 @@ def users():
                                unit=_unit(form.unit.data), name=form.name.data or "", now=utcnow())
         except AccountError as exc:
             db.session.rollback()
-            form.email.errors.append(str(exc))
+            form.email.errors.append(say(exc))
             return _page(form, 422)
         db.session.commit()
         flash(gettext("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=label(ROLE_LABELS[user.role])),
@@ -165,7 +165,7 @@ def reset_password(user_id: int):
         token = admin_reset(user, actor=current_user, now=utcnow())
     except AccountError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
         return redirect(url_for("admin.users"))
     db.session.commit()
     form = UserForm(formdata=None)
@@ -627,7 +627,8 @@ def render_preview(report, *, token: str, suffix: str, filename: str, number: st
         "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
         number=number, is_reimport=existing is not None, existing=existing,
         appendices=_appendices_with_sections(report, fold), unknown=_offered_names(report),
-        targets=[{**t, "due_on": date.fromisoformat(t["due"]) if t["due"] else None} for t in report.targets_preview],
+        targets=[{**target, "due_on": date.fromisoformat(target["due"]) if target["due"] else None}
+                 for target in report.targets_preview],
         changes=[_told(change) for change in report.changes], fold=fold, list_open_up_to=_LIST_OPEN_UP_TO,
         flagged=sum(1 for item in shown_items if item["attention"]),
         unread=sum(1 for item in shown_items if item["deadline_text"] and not item["parsed"]),
@@ -658,7 +659,7 @@ def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str
         (_import_dir() / f"{token}{suffix}").unlink(missing_ok=True)
         form = PlanUploadForm()
         form.amends.choices = _plan_choices()
-        return render_template("admin/import.html", form=form, error=str(exc).rstrip("."), filename=filename), 422
+        return render_template("admin/import.html", form=form, error=say(exc).rstrip("."), filename=filename), 422
     return render_preview(report, token=token, suffix=suffix, filename=filename, number=number, amending=amending)
 
 
@@ -752,7 +753,7 @@ def confirm_import():
         report = None
     except PlanImportError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
         return redirect(url_for("admin.import_plan"))
     if report is None or report.number_missing:
         db.session.rollback()
@@ -828,7 +829,7 @@ def deadlines():
                 set_due_date(item, form.due_on.data)
             except AdminFixError as exc:
                 db.session.rollback()
-                form.due_on.errors.append(str(exc))
+                form.due_on.errors.append(say(exc))
             else:
                 db.session.commit()
                 flash(gettext("Đã đặt hạn %(day)s cho nhiệm vụ %(item)s.", day=form.due_on.data.strftime("%d/%m/%Y"),
@@ -863,7 +864,7 @@ def unknown_unit_names():
                 count = map_name_to_unit(form.written.data, unit, now=utcnow())
             except AdminFixError as exc:
                 db.session.rollback()
-                flash(str(exc), "error")
+                flash(say(exc), "error")
                 status = 422
             else:
                 db.session.commit()
@@ -897,7 +898,7 @@ def _map_collective_posted(units: dict[int, Unit]) -> tuple[int, dict]:
         count = map_collective(written, chosen, level, actor_id=current_user.id, now=utcnow())
     except AdminFixError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
         return 422, kept
     db.session.commit()
     if chosen or level:

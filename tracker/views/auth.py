@@ -16,6 +16,7 @@ from ..forms import (
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
 from .security import safe_next
+from .labels import say
 
 bp = Blueprint("auth", __name__)
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -34,7 +35,7 @@ def login():
             user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?",
                                 now=utcnow())
         except TooManyAttempts as exc:
-            error = str(exc)
+            error = say(exc)
             throttled = True
             user = None
         db.session.commit()
@@ -58,7 +59,7 @@ def forgot_password():
             request_reset(form.email.data, address=request.remote_addr or "?", now=utcnow(), today=today())
         except TooManyResetRequests as exc:
             db.session.rollback()
-            return render_template("auth/forgot_password.html", form=form, error=str(exc)), 429
+            return render_template("auth/forgot_password.html", form=form, error=say(exc)), 429
         db.session.commit()  # the scheduler's next dispatch sends it: answering at once would tell who has an account
         return render_template("auth/forgot_password_sent.html",
                                minutes=int(EMAILED_LINK_LIFETIME.total_seconds() // 60))
@@ -79,7 +80,7 @@ def reset_password(token: str):
                 reset_with_token(token, form.new.data, now=utcnow())
             except AccountError as exc:
                 db.session.rollback()
-                form.new.errors.append(str(exc))
+                form.new.errors.append(say(exc))
             else:
                 db.session.commit()
                 if current_user.is_authenticated:
@@ -112,7 +113,7 @@ def account():
                 change_password(current_user, current=form.current.data, new=form.new.data)
             except AccountError as exc:
                 field = form.current if "hiện tại" in str(exc) else form.new
-                field.errors.append(str(exc))
+                field.errors.append(say(exc))
             else:
                 db.session.commit()
                 # The user, not the proxy: a proxy stored as the user would then resolve to itself forever.

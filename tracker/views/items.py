@@ -23,6 +23,7 @@ from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNME
 from ..status import item_status, status_of
 from .access import allowed, require
 from .units import render_unit
+from .labels import say
 
 bp = Blueprint("items", __name__)
 
@@ -160,14 +161,14 @@ def update_status(assignment_id: int):
                           today=today(), now=utcnow(), evidence_file=evidence_file)
     except EditConflict as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
         return render_item(_load_item(item.id), status=409)
     except PermissionDenied as exc:
         db.session.rollback()
-        abort(403, description=str(exc))
+        abort(403, description=say(exc))
     except (TransitionRefused, EvidenceRejected) as exc:
         db.session.rollback()
-        problems = exc.problems if isinstance(exc, TransitionRefused) else {"evidence": str(exc)}
+        problems = exc.problems if isinstance(exc, TransitionRefused) else {"evidence": say(exc)}
         for field, message in problems.items():
             target = getattr(form, field, None) if field else form.to_state
             (target or form.to_state).errors.append(message)

@@ -25,6 +25,7 @@ from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIE
 from ..units import UnitDirectory
 from .access import require
 from .files import XLSX, attachment
+from .labels import say
 
 bp = Blueprint("kpi", __name__)
 
@@ -136,7 +137,7 @@ def import_figures():
             except FiguresFileError as exc:
                 db.session.rollback()
                 error = gettext("Không nhập tệp %(name)s: %(error)s Không có số liệu nào được lưu.",
-                                name=upload.filename, error=str(exc))
+                                name=upload.filename, error=say(exc))
             else:
                 db.session.commit()
                 flash(ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
+from ..rules.texts import Text
+
 # Every value of these tables must be listed here (tests/test_i18n.py checks it).
 _LABELS = (
     # tracker.rules.lifecycle.STATE_LABELS
@@ -60,9 +62,25 @@ def label(value: str | None) -> str:
     """A Vietnamese label from the rule modules in the interface language; anything else as it is."""
     if not value:  # gettext("") would be the catalog's header
         return value or ""
+    if isinstance(value, Text):
+        return say(value)  # type: ignore[return-value]
     return gettext(value)
 
 
 def lazy_label(value: str) -> LazyString:
     """label(value), worked out when the text is used (for form choices defined at import time)."""
     return LazyString(label, value)
+
+
+def say(message: object) -> object:
+    """A message made outside the views (tracker.rules.texts.Text) in the interface language: its template
+    through the catalog, filled with its parameters rendered the same way; an exception as its message said
+    so; anything else as it is."""
+    if isinstance(message, BaseException):
+        first = message.args[0] if len(message.args) == 1 else None
+        return say(first) if isinstance(first, Text) else str(message)
+    if not isinstance(message, Text):
+        return message
+    params = {name: say(value) for name, value in message.params.items()}
+    translated = gettext(message.template) if message.template else ""
+    return translated % params if params else translated

@@ -22,6 +22,7 @@ from ..rules.kpi import last_due_period
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
 from ..urging import AlreadyUrged, NoAddress, urge, urged_today
 from .access import allowed, require
+from .labels import say
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 50
@@ -136,10 +137,10 @@ def urge_unit(assignment_id: int):
         urged = urge(assignment, request.form.get("text", ""), actor=current_user, today=today(), now=utcnow())
     except (AlreadyUrged, NoAddress) as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
     except PermissionDenied as exc:
         db.session.rollback()
-        abort(403, description=str(exc))
+        abort(403, description=say(exc))
     else:
         db.session.commit()
         names = {"unit": assignment.unit.name, "item": assignment.item.reference}

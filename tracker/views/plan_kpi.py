@@ -63,6 +63,7 @@ from ..rules.milestones import (
 )
 from ..rules.permissions import MANAGE_SETTINGS, VIEW_MONITORING
 from .access import require
+from .labels import say
 
 bp = Blueprint("plan_kpi", __name__, url_prefix="/plans/<int:plan_id>")
 
@@ -122,7 +123,7 @@ def _refuse(form: FlaskForm, exc: PlanKpiError | MilestoneInputError, fallback: 
     db.session.rollback()
     field = getattr(form, exc.field, None) if exc.field else None
     target = field if field is not None else getattr(form, fallback)
-    target.errors = [*target.errors, str(exc)]
+    target.errors = [*target.errors, say(exc)]
 
 
 # Indicators ---------------------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def remove_indicator_(plan_id: int, number: int):
             remove_indicator(plan, indicator)
         except PlanKpiError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(say(exc), "error")
             return _indicators_page(plan, status=422)
         db.session.commit()
         flash(gettext("Đã xoá chỉ tiêu (%(number)s).", number=number), "success")
@@ -359,7 +360,7 @@ def _day_argument() -> tuple[date, str]:
     try:
         return parse_day(written, field="on", label=gettext("Ngày xem chỉ tiêu")), ""
     except MilestoneInputError as exc:
-        return today(), str(exc)
+        return today(), say(exc)
 
 
 @bp.get("/targets")

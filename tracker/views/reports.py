@@ -17,6 +17,7 @@ from ..reports import Report, ascii_filename, build_report, period_label, report
 from ..rules.permissions import VIEW_MONITORING
 from .access import require
 from .files import DOCX, XLSX, attachment
+from .labels import say
 
 bp = Blueprint("reports", __name__)
 
@@ -57,7 +58,7 @@ def _report(plan_id: int) -> Report:
     try:
         start, end = _range(request.args.get("start"), request.args.get("end"))
     except BadPeriod as exc:
-        abort(400, description=gettext("Không lập được báo cáo: %(error)s", error=str(exc)))
+        abort(400, description=gettext("Không lập được báo cáo: %(error)s", error=say(exc)))
     return build_report(plan, start, end, today=today(), zone=ZoneInfo(current_app.config["TIMEZONE"]))
 
 
@@ -88,7 +89,7 @@ def index():
         try:
             start, end = _range(start_text, end_text)
         except BadPeriod as exc:
-            error = str(exc)
+            error = say(exc)
     status = 400 if error else 200
     return render_template(
         "reports/index.html", plans=plans, plan=plan, years=years, year=year, period=period,

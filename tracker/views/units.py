@@ -20,6 +20,7 @@ from ..rules.lifecycle import next_states
 from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
 from ..status import item_status, status_of
 from .access import allowed, require
+from .labels import say
 
 bp = Blueprint("units", __name__)
 
@@ -176,7 +177,7 @@ def _report_plan_figures(unit: Unit, plan_id: int):
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     except FiguresRefused as exc:
         db.session.rollback()
-        form.as_of.errors.append(str(exc))
+        form.as_of.errors.append(say(exc))
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     db.session.commit()
     flash(gettext("Đã ghi nhận số liệu kế hoạch %(plan)s của %(unit)s tính đến ngày %(day)s.", plan=plan.number,
@@ -209,7 +210,7 @@ def report_figures(code: str):
         return render_unit(unit, figures_form=form, status=422)
     except FiguresRefused as exc:
         db.session.rollback()
-        form.as_of.errors.append(str(exc))
+        form.as_of.errors.append(say(exc))
         return render_unit(unit, figures_form=form, status=422)
     db.session.commit()
     flash(gettext("Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.", unit=unit.name,
