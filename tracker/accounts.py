@@ -58,7 +58,8 @@ def create_user(*, email: str, role: str, password: str, now: datetime, unit: Un
     if "@" not in email or len(email) > 255:
         raise AccountError(t("Địa chỉ thư điện tử không hợp lệ."))
     if role not in ROLES:
-        raise AccountError(t("Vai trò không hợp lệ: %(role)s. Chọn một trong: %(roles)s.", role=role, roles=", ".join(ROLES)))
+        raise AccountError(t("Vai trò không hợp lệ: %(role)s. Chọn một trong: %(roles)s.", role=role,
+                             roles=", ".join(ROLES)))
     if (role in UNIT_ROLES) != (unit is not None):
         raise AccountError(
             t("Vai trò “%(role)s” phải gắn với một đơn vị.", role=known(ROLE_LABELS[role])) if role in UNIT_ROLES

@@ -11,7 +11,7 @@ from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
 from .rules.conflicts import MissedChange, conflict_message
 from .rules.lifecycle import DONE, Change, check_change, transition_kind
 from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
-from .rules.texts import known, t
+from .rules.texts import t
 
 
 class PermissionDenied(Exception):
@@ -34,7 +34,7 @@ def missed_changes(assignment: Assignment, expected_version: int) -> list[Missed
         return []
     events = sorted(assignment.events, key=lambda e: (e.at, e.id))[-count:]
     return [MissedChange(
-        actor=event.actor.display_name if event.actor is not None else known("người khác"),
+        actor=event.actor.display_name if event.actor is not None else t("người khác"),
         from_state=event.from_state, to_state=event.to_state,
         has_text=bool(event.comment or event.difficulty or event.proposal or event.reason),
         has_evidence=bool(event.document_number or event.evidence_file_id),

@@ -73,7 +73,8 @@ def reset_by_hand(user: User, *, now: datetime, created_by: User | None = None) 
     HANDED_LINK_LIFETIME) to set a new one is returned, to be handed over. The CLI calls this directly: whoever
     runs commands on the server already holds the database. Flushes."""
     if not user.is_active:
-        raise AccountError(t("Tài khoản %(email)s đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.", email=user.email))
+        raise AccountError(t("Tài khoản %(email)s đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.",
+                             email=user.email))
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it: only the link opens the account
     end_all_sessions(user)
     _spend_open_links(user, now)  # a link emailed earlier (to a mailbox that may not be the person's) stops working
