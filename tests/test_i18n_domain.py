@@ -150,7 +150,6 @@ def test_a_refused_kpi_report_is_said_in_the_interface_language(seeded, client, 
 
 
 def test_a_409_conflict_message_is_vietnamese_as_a_value_and_english_on_english_pages(app):
-    from tracker.assignments import EditConflict
     from tracker.rules.conflicts import MissedChange, conflict_message
 
     missed = [MissedChange(actor="Nguyễn Văn A", from_state="in_progress", to_state="done", has_text=True,
@@ -164,7 +163,7 @@ def test_a_409_conflict_message_is_vietnamese_as_a_value_and_english_on_english_
     with app.test_request_context():
         assert say(message) == message
         with force_locale("en"):
-            assert say(EditConflict(missed)) == (
+            assert say(message) == (
                 "While you were editing, this action item was updated: Nguyễn Văn A moved the state from "
                 "“In progress” to “Done”, with a note and evidence; Trần Thị B added a progress report (the state "
                 "is still “Done”). Your changes were not saved: review it, then update it again.")
@@ -220,3 +219,16 @@ def test_a_plan_editor_refusal_is_said_in_the_interface_language(seeded, login_a
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert shown in body and not_shown not in body
+
+
+def test_the_409_page_of_a_stale_status_form_is_english_on_english_pages(seeded, client, login_as):
+    login_as("head_cda")
+    switch(client, "en")
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    assert post_status(client, assignment_id, version, to_state="in_progress").status_code in (200, 302)
+    response = post_status(client, assignment_id, version, to_state="in_progress")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "While you were editing, this action item was updated:" in body
+    assert "moved the state from “Not started” to “In progress”" in body
+    assert "Trong lúc bạn đang sửa" not in body
