@@ -147,3 +147,88 @@ def test_a_refused_kpi_report_is_said_in_the_interface_language(seeded, client, 
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert shown in body and not_shown not in body
+
+
+def test_a_409_conflict_message_is_vietnamese_as_a_value_and_english_on_english_pages(app):
+    from tracker.rules.conflicts import MissedChange, conflict_message
+
+    missed = [MissedChange(actor="Nguyễn Văn A", from_state="in_progress", to_state="done", has_text=True,
+                           has_evidence=True),
+              MissedChange(actor="Trần Thị B", from_state="done", to_state="done")]
+    message = conflict_message(missed)
+    assert message == ("Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: Nguyễn Văn A chuyển trạng thái từ "
+                       "“Đang thực hiện” sang “Hoàn thành”, kèm ghi chú và minh chứng; Trần Thị B thêm báo cáo tiến "
+                       "độ (trạng thái vẫn là “Hoàn thành”). Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật "
+                       "lại.")
+    with app.test_request_context():
+        assert say(message) == message
+        with force_locale("en"):
+            assert say(message) == (
+                "While you were editing, this action item was updated: Nguyễn Văn A moved the state from "
+                "“In progress” to “Done”, with a note and evidence; Trần Thị B added a progress report (the state "
+                "is still “Done”). Your changes were not saved: review it, then update it again.")
+            assert say(conflict_message([])).startswith("Someone else updated this action item while you were")
+
+
+def test_a_milestone_input_error_names_the_line_in_the_interface_language(app):
+    from tracker.rules.milestones import MilestoneInputError, parse_milestone_lines
+
+    cases = [("30/09/2022: 50\n31/08/2022: 60", "Các mốc, dòng 2: ngày phải sau ngày của dòng trước.",
+              "Milestones, line 2: the date must be after the previous line's date."),
+             ("hôm qua: 50",
+              ("Các mốc, dòng 1: hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/09/2022 (đã nhập “hôm”)."),
+              "Milestones, line 1: write the date as day/month/year, for example 30/09/2022 (entered “hôm”).")]
+    with app.test_request_context():
+        for lines, vietnamese, english in cases:
+            with pytest.raises(MilestoneInputError) as refused:
+                parse_milestone_lines(lines, field="milestones")
+            assert str(refused.value) == vietnamese and say(refused.value) == vietnamese
+            with force_locale("en"):
+                assert say(refused.value) == english
+
+
+def test_an_account_error_is_english_on_english_pages(app):
+    from datetime import UTC, datetime
+
+    from tracker.accounts import AccountError, check_password_strength, create_user
+
+    with app.app_context(), app.test_request_context():
+        with pytest.raises(AccountError) as short:
+            check_password_strength("ngắn")
+        with pytest.raises(AccountError) as unitless:
+            create_user(email="moi@example.vn", role="unit_staff", password="một mật khẩu dài",
+                        now=datetime(2023, 8, 1, tzinfo=UTC))
+        assert str(short.value) == "Mật khẩu phải có ít nhất 10 ký tự."
+        assert str(unitless.value) == "Vai trò “Cán bộ đầu mối” phải gắn với một đơn vị."
+        with force_locale("en"):
+            assert say(short.value) == "The password must have at least 10 characters."
+            assert say(unitless.value) == "The role “Focal officer” must belong to a unit."
+
+
+@pytest.mark.parametrize("lang, shown, not_shown", [
+    ("en", "The number “1872/QĐ-BVHTTDL” already belongs to another plan; enter another number.",
+     "đã là của một kế hoạch khác"),
+    ("vi", "Số hiệu “1872/QĐ-BVHTTDL” đã là của một kế hoạch khác; hãy nhập số khác.",
+     "already belongs to another plan"),
+])
+def test_a_plan_editor_refusal_is_said_in_the_interface_language(seeded, login_as, lang, shown, not_shown):
+    client = login_as("admin")
+    switch(client, lang)
+    response = client.post("/plans/new", data={"csrf_token": csrf_token(client, "/plans/new"),
+                                               "number": "1872/QĐ-BVHTTDL", "title": "Mới"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert shown in body and not_shown not in body
+
+
+def test_the_409_page_of_a_stale_status_form_is_english_on_english_pages(seeded, client, login_as):
+    login_as("head_cda")
+    switch(client, "en")
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    assert post_status(client, assignment_id, version, to_state="in_progress").status_code in (200, 302)
+    response = post_status(client, assignment_id, version, to_state="in_progress")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "While you were editing, this action item was updated:" in body
+    assert "moved the state from “Not started” to “In progress”" in body
+    assert "Trong lúc bạn đang sửa" not in body

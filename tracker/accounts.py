@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from .extensions import db
 from .models import LoginAttempt, Unit, User
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
+from .rules.texts import known, t
 from .units import UnitDirectory
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -37,9 +38,9 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str, email: str = "") -> None:
     """Refuse passwords that are short or just the e-mail address."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        raise AccountError(t("Mật khẩu phải có ít nhất %(length)s ký tự.", length=MIN_PASSWORD_LENGTH))
     if email and password.casefold() == email.casefold():
-        raise AccountError("Mật khẩu không được trùng với địa chỉ thư điện tử.")
+        raise AccountError(t("Mật khẩu không được trùng với địa chỉ thư điện tử."))
 
 
 def find_unit(code_or_name: str) -> Unit | None:
@@ -55,16 +56,17 @@ def create_user(*, email: str, role: str, password: str, now: datetime, unit: Un
     """A new active user; flushes, the caller commits."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 255:
-        raise AccountError("Địa chỉ thư điện tử không hợp lệ.")
+        raise AccountError(t("Địa chỉ thư điện tử không hợp lệ."))
     if role not in ROLES:
-        raise AccountError(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(ROLES)}.")
+        raise AccountError(t("Vai trò không hợp lệ: %(role)s. Chọn một trong: %(roles)s.", role=role,
+                             roles=", ".join(ROLES)))
     if (role in UNIT_ROLES) != (unit is not None):
         raise AccountError(
-            f"Vai trò “{ROLE_LABELS[role]}” phải gắn với một đơn vị." if role in UNIT_ROLES
-            else f"Vai trò “{ROLE_LABELS[role]}” không gắn với đơn vị nào."
+            t("Vai trò “%(role)s” phải gắn với một đơn vị.", role=known(ROLE_LABELS[role])) if role in UNIT_ROLES
+            else t("Vai trò “%(role)s” không gắn với đơn vị nào.", role=known(ROLE_LABELS[role]))
         )
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"Đã có tài khoản {email}.")
+        raise AccountError(t("Đã có tài khoản %(email)s.", email=email))
     check_password_strength(password, email)
     user = User(email=email, name=name.strip(), role=role, unit=unit, password_hash=hash_password(password),
                 session_token=secrets.token_hex(16), created_at=now, is_active=True)
@@ -95,8 +97,8 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> U
     if (_failures(LoginAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
             or _failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS):
         raise TooManyAttempts(
-            f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {int(WINDOW.total_seconds() // 60)} phút "
-            "hoặc liên hệ quản trị viên."
+            t("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút hoặc liên hệ quản trị viên.",
+              minutes=int(WINDOW.total_seconds() // 60))
         )
     user = db.session.scalar(select(User).where(User.email == email))
     ok = False
@@ -128,7 +130,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError) as exc:
-        raise AccountError("Mật khẩu hiện tại không đúng.") from exc
+        raise AccountError(t("Mật khẩu hiện tại không đúng.")) from exc
     check_password_strength(new, user.email)
     user.password_hash = hash_password(new)
     end_all_sessions(user)
@@ -144,9 +146,9 @@ def set_active(user: User, is_active: bool) -> None:
 def rebind(user: User, *, role: str, unit: Unit | None) -> None:
     """Give the user another role or unit; their sessions end so the new rights apply at once."""
     if role not in ROLES:
-        raise AccountError(f"Vai trò không hợp lệ: {role}.")
+        raise AccountError(t("Vai trò không hợp lệ: %(role)s.", role=role))
     if (role in UNIT_ROLES) != (unit is not None):
-        raise AccountError("Vai trò đơn vị phải gắn với một đơn vị; các vai trò khác không gắn đơn vị.")
+        raise AccountError(t("Vai trò đơn vị phải gắn với một đơn vị; các vai trò khác không gắn đơn vị."))
     user.role, user.unit = role, unit
     end_all_sessions(user)
 

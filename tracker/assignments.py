@@ -11,6 +11,7 @@ from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
 from .rules.conflicts import MissedChange, conflict_message
 from .rules.lifecycle import DONE, Change, check_change, transition_kind
 from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
+from .rules.texts import t
 
 
 class PermissionDenied(Exception):
@@ -33,7 +34,7 @@ def missed_changes(assignment: Assignment, expected_version: int) -> list[Missed
         return []
     events = sorted(assignment.events, key=lambda e: (e.at, e.id))[-count:]
     return [MissedChange(
-        actor=event.actor.display_name if event.actor is not None else "người khác",
+        actor=event.actor.display_name if event.actor is not None else t("người khác"),
         from_state=event.from_state, to_state=event.to_state,
         has_text=bool(event.comment or event.difficulty or event.proposal or event.reason),
         has_evidence=bool(event.document_number or event.evidence_file_id),
@@ -58,7 +59,7 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
     allowed = (can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id) if kind == "reopen"
                else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id))
     if not allowed or not assignment.is_active:
-        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác.")
+        raise PermissionDenied(t("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác."))
     if expected_version != assignment.version:
         raise EditConflict(assignment, expected_version)
     if evidence_file is not None:
@@ -104,10 +105,10 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
 def add_comment(item, body: str, *, author: User, involved_unit_ids: set[int], now: datetime) -> ItemComment:
     """A comment on an item by someone allowed to comment on it; flushes, the caller commits."""
     if not can(actor_of(author), COMMENT_ITEM, units=involved_unit_ids):
-        raise PermissionDenied("Bạn không có quyền ghi ý kiến vào nhiệm vụ này.")
+        raise PermissionDenied(t("Bạn không có quyền ghi ý kiến vào nhiệm vụ này."))
     body = body.strip()
     if not body:
-        raise ValueError("Hãy nhập nội dung ý kiến.")
+        raise ValueError(t("Hãy nhập nội dung ý kiến."))
     comment = ItemComment(item_id=item.id, author=author, at=now, body=body)
     db.session.add(comment)
     db.session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Assignment, EvidenceFile, User
+from .rules.texts import t
 
 # Extension → (content type, the file signatures it may start with).
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .xls (Word/Excel 97-2003)
@@ -43,15 +44,18 @@ def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, u
     """Check and store an uploaded file; flushes its row, the caller commits."""
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_TYPES:
-        raise EvidenceRejected(f"Không nhận tệp “{filename}”: chỉ nhận các loại {_accepted()}.")
+        raise EvidenceRejected(t("Không nhận tệp “%(name)s”: chỉ nhận các loại %(types)s.", name=filename,
+                                 types=_accepted()))
     content_type, signatures = ALLOWED_TYPES[suffix]
     data = stream.read(max_bytes + 1)
     if not data:
-        raise EvidenceRejected(f"Tệp “{filename}” rỗng.")
+        raise EvidenceRejected(t("Tệp “%(name)s” rỗng.", name=filename))
     if len(data) > max_bytes:
-        raise EvidenceRejected(f"Tệp “{filename}” lớn hơn {max_bytes // (1024 * 1024)} MB.")
+        raise EvidenceRejected(t("Tệp “%(name)s” lớn hơn %(size)s MB.", name=filename,
+                                 size=max_bytes // (1024 * 1024)))
     if not data.startswith(signatures):
-        raise EvidenceRejected(f"Nội dung tệp “{filename}” không phải là tệp {suffix} hợp lệ.")
+        raise EvidenceRejected(t("Nội dung tệp “%(name)s” không phải là tệp %(suffix)s hợp lệ.", name=filename,
+                                 suffix=suffix))
     stored_name = secrets.token_hex(16)
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / stored_name

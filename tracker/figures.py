@@ -17,6 +17,7 @@ from .extensions import db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
 from .rules.indicators import SCHEME_1872, Definition, IndicatorSpec, check_figures, readings, spec_1872
 from .rules.kpi import FIELDS, Attainment, Counts, Milestone, Ratio, TargetRule, attainment, round_percent
+from .rules.texts import t
 
 SOURCES = ("form", "api", "file", "cli", "demo")
 
@@ -64,14 +65,16 @@ def record_figures(unit: Unit, figures: Counts | Mapping[str, object], *, as_of:
     definition. Raises rules.kpi.InconsistentFigures (naming the figures in conflict by their labels) or
     FiguresRefused; nothing is written then. Permission is the caller's to check."""
     if as_of > today:
-        raise FiguresRefused(f"Ngày số liệu ({as_of:%d/%m/%Y}) không được sau hôm nay ({today:%d/%m/%Y}).")
+        raise FiguresRefused(t("Ngày số liệu (%(as_of)s) không được sau hôm nay (%(today)s).",
+                               as_of=f"{as_of:%d/%m/%Y}", today=f"{today:%d/%m/%Y}"))
     plan_id = report_key(plan)
     if plan_id is None:
         definition = Definition(SCHEME_1872, ())
     else:
         definition = plan_definition(plan)  # type: ignore[arg-type]
         if not definition.indicators:
-            raise FiguresRefused(f"Kế hoạch {plan.number} chưa có chỉ tiêu nào để báo cáo.")  # type: ignore[union-attr]
+            raise FiguresRefused(t("Kế hoạch %(plan)s chưa có chỉ tiêu nào để báo cáo.",
+                                   plan=plan.number))  # type: ignore[union-attr]
     if isinstance(figures, Counts):
         figures = {name: getattr(figures, name) for name in FIELDS}
     values = check_figures(definition, figures)

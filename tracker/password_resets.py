@@ -16,6 +16,7 @@ from .links import external_url
 from .models import LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from .outbox import Draft, enqueue
 from .rules.permissions import MANAGE_USERS, can
+from .rules.texts import t
 
 # The person's own link, sent by email, is short-lived; an admin's link is handed over by hand, so it lasts a day.
 EMAILED_LINK_LIFETIME = timedelta(hours=1)
@@ -30,16 +31,16 @@ class InvalidResetLink(AccountError):
     """The link is unknown, expired or already used."""
 
     def __init__(self) -> None:
-        super().__init__("Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. "
-                         "Hãy yêu cầu một liên kết mới.")
+        super().__init__(t("Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. "
+                           "Hãy yêu cầu một liên kết mới."))
 
 
 class TooManyResetRequests(AccountError):
     """Too many reset requests for this email or from this client address in the last REQUEST_WINDOW."""
 
     def __init__(self) -> None:
-        super().__init__(f"Có quá nhiều yêu cầu đặt lại mật khẩu. Vui lòng thử lại sau "
-                         f"{int(REQUEST_WINDOW.total_seconds() // 60)} phút hoặc liên hệ quản trị viên.")
+        super().__init__(t("Có quá nhiều yêu cầu đặt lại mật khẩu. Vui lòng thử lại sau %(minutes)s phút "
+                           "hoặc liên hệ quản trị viên.", minutes=int(REQUEST_WINDOW.total_seconds() // 60)))
 
 
 def _digest(token: str) -> str:
@@ -63,7 +64,7 @@ def issue_link(user: User, *, now: datetime, lifetime: timedelta, created_by: Us
 def admin_reset(user: User, *, actor: User, now: datetime) -> str:
     """An admin resets a person's password (see reset_by_hand); only an admin may."""
     if not can(actor_of(actor), MANAGE_USERS):
-        raise AccountError("Chỉ quản trị viên được đặt lại mật khẩu của người khác.")
+        raise AccountError(t("Chỉ quản trị viên được đặt lại mật khẩu của người khác."))
     return reset_by_hand(user, now=now, created_by=actor)
 
 
@@ -72,7 +73,8 @@ def reset_by_hand(user: User, *, now: datetime, created_by: User | None = None) 
     HANDED_LINK_LIFETIME) to set a new one is returned, to be handed over. The CLI calls this directly: whoever
     runs commands on the server already holds the database. Flushes."""
     if not user.is_active:
-        raise AccountError(f"Tài khoản {user.email} đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.")
+        raise AccountError(t("Tài khoản %(email)s đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.",
+                             email=user.email))
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it: only the link opens the account
     end_all_sessions(user)
     _spend_open_links(user, now)  # a link emailed earlier (to a mailbox that may not be the person's) stops working

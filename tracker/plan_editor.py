@@ -27,6 +27,7 @@ from .rules.deadlines import YEARLY, Deadline, parse_deadline
 from .rules.lifecycle import DONE, occurrence_due, occurrence_years
 from .rules.names import collective_kind, fold_name, shared_head_members
 from .rules.permissions import MANAGE_SETTINGS, can
+from .rules.texts import joined, t
 from .units import UnitDirectory
 
 # What each recorded field is called on the item page (the view translates them).
@@ -45,13 +46,13 @@ class EditRefused(Exception):
     """Nothing was saved; `problems` maps each form field at fault to what to fix, in Vietnamese."""
 
     def __init__(self, problems: dict[str, str]):
-        super().__init__("; ".join(problems.values()))
+        super().__init__(joined(*problems.values(), sep="; "))
         self.problems = problems
 
 
 def _require_admin(actor: User | None) -> None:
     if not can(actor_of(actor), MANAGE_SETTINGS):
-        raise PermissionDenied("Chỉ quản trị viên được sửa kế hoạch.")
+        raise PermissionDenied(t("Chỉ quản trị viên được sửa kế hoạch."))
 
 
 # --- Deadlines --------------------------------------------------------------------------------------
@@ -105,24 +106,26 @@ def _check_plan(fields: PlanFields, plan: Plan | None) -> dict[str, Any]:
     problems: dict[str, str] = {}
     number = " ".join(fields.number.split())
     if not number:
-        problems["number"] = "Hãy nhập số hiệu văn bản (ví dụ 2032/QĐ-BVHTTDL)."
+        problems["number"] = t("Hãy nhập số hiệu văn bản (ví dụ 2032/QĐ-BVHTTDL).")
     elif len(number) > 80:
-        problems["number"] = "Số hiệu văn bản dài quá 80 ký tự."
+        problems["number"] = t("Số hiệu văn bản dài quá 80 ký tự.")
     else:
         # Compared without case in Python: SQLite's lower() leaves "Đ" as it is.
         taken = next((plan_id for plan_id, other in db.session.execute(select(Plan.id, Plan.number))
                       if other.casefold() == number.casefold()), None)
         if taken is not None and (plan is None or taken != plan.id):
-            problems["number"] = f"Số hiệu “{number}” đã là của một kế hoạch khác; hãy nhập số khác."
+            problems["number"] = t("Số hiệu “%(number)s” đã là của một kế hoạch khác; hãy nhập số khác.",
+                                       number=number)
     if not fields.title.strip():
-        problems["title"] = "Hãy nhập tên (trích yếu) của kế hoạch."
+        problems["title"] = t("Hãy nhập tên (trích yếu) của kế hoạch.")
     for key, value in (("year", fields.year), ("end_year", fields.end_year)):
         if value is not None and not _YEAR_RANGE[0] <= value <= _YEAR_RANGE[1]:
-            problems[key] = f"Năm {value} không hợp lệ; hãy nhập năm có 4 chữ số."
+            problems[key] = t("Năm %(year)s không hợp lệ; hãy nhập năm có 4 chữ số.", year=value)
     if fields.end_year is not None and fields.year is None and "end_year" not in problems:
-        problems["year"] = "Hãy nhập năm bắt đầu khi đã có năm kết thúc."
+        problems["year"] = t("Hãy nhập năm bắt đầu khi đã có năm kết thúc.")
     if fields.year and fields.end_year and fields.end_year < fields.year and "end_year" not in problems:
-        problems["end_year"] = f"Năm kết thúc ({fields.end_year}) trước năm bắt đầu ({fields.year})."
+        problems["end_year"] = t("Năm kết thúc (%(end_year)s) trước năm bắt đầu (%(year)s).",
+                                    end_year=fields.end_year, year=fields.year)
     if problems:
         raise EditRefused(problems)
     return {"number": number, "title": fields.title.strip(), "issuer": fields.issuer.strip(),
@@ -171,12 +174,12 @@ def _check_section(plan: Plan, number: str, title: str, section: PlanSection | N
     number, title = " ".join(number.split()), title.strip()
     problems = {}
     if len(number) > 20:
-        problems["number"] = "Số mục dài quá 20 ký tự."
+        problems["number"] = t("Số mục dài quá 20 ký tự.")
     elif any(s.number == number and s is not section for s in plan.sections):
-        problems["number"] = (f"Kế hoạch đã có mục “{number}”; hãy nhập số mục khác." if number
-                              else "Kế hoạch đã có một mục không số; hãy nhập số mục (I, II …).")
+        problems["number"] = (t("Kế hoạch đã có mục “%(number)s”; hãy nhập số mục khác.", number=number) if number
+                              else t("Kế hoạch đã có một mục không số; hãy nhập số mục (I, II …)."))
     if not title and not number:
-        problems["title"] = "Hãy nhập số mục hoặc tên mục."
+        problems["title"] = t("Hãy nhập số mục hoặc tên mục.")
     if problems:
         raise EditRefused(problems)
     return number, title
@@ -343,17 +346,18 @@ def _check_item(plan: Plan, fields: ItemFields) -> tuple[PlanSection, dict[str, 
     problems: dict[str, str] = {}
     section = next((s for s in plan.sections if s.id == fields.section_id), None)
     if section is None:
-        problems["section"] = ("Kế hoạch chưa có mục nào: hãy thêm một mục trước." if not plan.sections
-                               else "Hãy chọn mục của nhiệm vụ.")
+        problems["section"] = (t("Kế hoạch chưa có mục nào: hãy thêm một mục trước.") if not plan.sections
+                               else t("Hãy chọn mục của nhiệm vụ."))
     if not fields.task.strip():
-        problems["task"] = "Hãy nhập nội dung nhiệm vụ."
+        problems["task"] = t("Hãy nhập nội dung nhiệm vụ.")
     if not split_typed(fields.lead):
-        problems["lead"] = "Hãy nhập ít nhất một đơn vị chủ trì."
+        problems["lead"] = t("Hãy nhập ít nhất một đơn vị chủ trì.")
     if fields.due_on and plan.year and not (plan.year - 1 <= fields.due_on.year <= (plan.end_year or plan.year) + 5):
-        problems["due_on"] = f"Ngày {fields.due_on:%d/%m/%Y} nằm ngoài thời gian của kế hoạch {plan.number}."
+        problems["due_on"] = t("Ngày %(day)s nằm ngoài thời gian của kế hoạch %(plan)s.",
+                                 day=f"{fields.due_on:%d/%m/%Y}", plan=plan.number)
     deadline_text = fields.deadline_text.strip()
     if not deadline_text and fields.due_on is None:
-        problems["deadline_text"] = "Hãy nhập thời hạn như văn bản ghi, hoặc đặt ngày hạn."
+        problems["deadline_text"] = t("Hãy nhập thời hạn như văn bản ghi, hoặc đặt ngày hạn.")
     if problems:
         raise EditRefused(problems)
     assert section is not None
@@ -420,7 +424,7 @@ def edit_item(item: ActionItem, fields: ItemFields, *, actor: User, now: datetim
     follow) and section (moved to the end of it). Returns the changes; none means nothing was saved."""
     _require_admin(actor)
     if item.cancelled_on is not None:
-        raise EditRefused({"task": "Nhiệm vụ đã bãi bỏ: hãy khôi phục trước khi sửa."})
+        raise EditRefused({"task": t("Nhiệm vụ đã bãi bỏ: hãy khôi phục trước khi sửa.")})
     plan = item.plan
     section, values = _check_item(plan, fields)
     lead, coordinating = split_typed(fields.lead), split_typed(fields.coordinating)
@@ -491,9 +495,9 @@ def cancel_item(item: ActionItem, reason: str, *, actor: User, now: datetime, to
     _require_admin(actor)
     reason = reason.strip()
     if not reason:
-        raise EditRefused({"reason": "Hãy nhập lý do bãi bỏ (ví dụ số quyết định sửa đổi)."})
+        raise EditRefused({"reason": t("Hãy nhập lý do bãi bỏ (ví dụ số quyết định sửa đổi).")})
     if item.cancelled_on is not None:
-        raise EditRefused({"reason": f"Nhiệm vụ đã bãi bỏ ngày {item.cancelled_on:%d/%m/%Y}."})
+        raise EditRefused({"reason": t("Nhiệm vụ đã bãi bỏ ngày %(day)s.", day=f"{item.cancelled_on:%d/%m/%Y}")})
     item.cancelled_on, item.cancel_reason = today, reason
     for assignment in item.assignments:
         assignment.is_active = False

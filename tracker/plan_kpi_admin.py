@@ -21,6 +21,7 @@ from .models import (
 )
 from .rules.kpi import RATIO_KEYS
 from .rules.milestones import Step, decimal_text
+from .rules.texts import joined, t
 
 # Decision 1872's three ratios as the built-in definition names them (Appendix 1's wording).
 BUILT_IN_1872 = {
@@ -75,8 +76,8 @@ def use_1872(plan: Plan) -> list[Indicator]:
            if i.number not in RATIO_KEYS or (i.numerator_key, i.denominator_key) != RATIO_KEYS[i.number]]
     if own:
         names = ", ".join(f"({i.number}) {i.name}" for i in own)
-        raise PlanKpiError(f"Kế hoạch đang có chỉ tiêu riêng: {names}. Hãy xoá các chỉ tiêu đó trước khi chọn "
-                           "định nghĩa theo Quyết định 1872.", "scheme")
+        raise PlanKpiError(t("Kế hoạch đang có chỉ tiêu riêng: %(names)s. Hãy xoá các chỉ tiêu đó trước khi chọn "
+                             "định nghĩa theo Quyết định 1872.", names=names), "scheme")
     for number, (numerator, denominator) in RATIO_KEYS.items():
         if number not in indicators:
             ratio, name = BUILT_IN_1872[number]
@@ -107,24 +108,24 @@ class IndicatorFields:
 
 def _check_indicator(plan: Plan, fields: IndicatorFields, indicator: Indicator | None) -> None:
     if plan.kpi_scheme != "plan":
-        raise PlanKpiError("Kế hoạch đang dùng định nghĩa DVCTT theo Quyết định 1872: hãy chọn “chỉ tiêu riêng "
-                           "của kế hoạch” trước khi thêm hay sửa chỉ tiêu.", "scheme")
+        raise PlanKpiError(t("Kế hoạch đang dùng định nghĩa DVCTT theo Quyết định 1872: hãy chọn “chỉ tiêu riêng "
+                             "của kế hoạch” trước khi thêm hay sửa chỉ tiêu."), "scheme")
     if fields.kind not in KIND_LABELS:
-        raise PlanKpiError("Hãy chọn cách đo của chỉ tiêu.", "kind")
+        raise PlanKpiError(t("Hãy chọn cách đo của chỉ tiêu."), "kind")
     if not fields.name.strip():
-        raise PlanKpiError("Tên chỉ tiêu: không được để trống.", "name")
+        raise PlanKpiError(t("Tên chỉ tiêu: không được để trống."), "name")
     if fields.number < 1:
-        raise PlanKpiError("Số thứ tự: phải là số nguyên từ 1 trở lên.", "number")
+        raise PlanKpiError(t("Số thứ tự: phải là số nguyên từ 1 trở lên."), "number")
     taken = db.session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id,
                                                          Indicator.number == fields.number))
     if taken is not None and (indicator is None or taken != indicator.id):
-        raise PlanKpiError(f"Số thứ tự: kế hoạch đã có chỉ tiêu ({fields.number}).", "number")
+        raise PlanKpiError(t("Số thứ tự: kế hoạch đã có chỉ tiêu (%(number)s).", number=fields.number), "number")
     if not fields.numerator_label.strip():
-        what = {"ratio": "Tử số (số đếm thứ nhất)", "percent": "Nội dung đơn vị báo cáo (tỷ lệ %)",
-                "count": "Nội dung đơn vị báo cáo (số đếm)"}[fields.kind]
-        raise PlanKpiError(f"{what}: không được để trống.", "numerator_label")
+        what = {"ratio": t("Tử số (số đếm thứ nhất)"), "percent": t("Nội dung đơn vị báo cáo (tỷ lệ %)"),
+                "count": t("Nội dung đơn vị báo cáo (số đếm)")}[fields.kind]
+        raise PlanKpiError(t("%(what)s: không được để trống.", what=what), "numerator_label")
     if fields.kind == "ratio" and not fields.denominator_label.strip():
-        raise PlanKpiError("Mẫu số (số đếm thứ hai): không được để trống với chỉ tiêu tỷ lệ.", "denominator_label")
+        raise PlanKpiError(t("Mẫu số (số đếm thứ hai): không được để trống với chỉ tiêu tỷ lệ."), "denominator_label")
 
 
 def _apply(indicator: Indicator, fields: IndicatorFields, taken: set[str]) -> None:
@@ -168,8 +169,8 @@ def remove_indicator(plan: Plan, indicator: Indicator) -> None:
     """Remove an indicator no target uses. Flushes."""
     count = db.session.scalar(select(func.count(Target.id)).where(Target.indicator_id == indicator.id))
     if count:
-        raise PlanKpiError(f"Chỉ tiêu ({indicator.number}) đang được dùng trong {count} chỉ tiêu giao: hãy xoá các "
-                           "chỉ tiêu giao đó trước.")
+        raise PlanKpiError(t("Chỉ tiêu (%(number)s) đang được dùng trong %(count)s chỉ tiêu giao: hãy xoá các "
+                             "chỉ tiêu giao đó trước.", number=indicator.number, count=count))
     db.session.delete(indicator)
     db.session.flush()
 
@@ -186,12 +187,12 @@ def plan_groups(plan: Plan) -> list[UnitGroup]:
 def _check_group_name(plan: Plan, name: str, group: UnitGroup | None) -> str:
     name = " ".join(name.split())
     if not name:
-        raise PlanKpiError("Tên nhóm: không được để trống.", "name")
+        raise PlanKpiError(t("Tên nhóm: không được để trống."), "name")
     if len(name) > 255:
-        raise PlanKpiError("Tên nhóm: tối đa 255 ký tự.", "name")
+        raise PlanKpiError(t("Tên nhóm: tối đa 255 ký tự."), "name")
     for other in db.session.scalars(select(UnitGroup).where(UnitGroup.plan_id == plan.id)):
         if other is not group and other.name.casefold() == name.casefold():
-            raise PlanKpiError(f"Tên nhóm: kế hoạch đã có nhóm “{other.name}”.", "name")
+            raise PlanKpiError(t("Tên nhóm: kế hoạch đã có nhóm “%(name)s”.", name=other.name), "name")
     return name
 
 
@@ -220,13 +221,13 @@ def add_members(plan: Plan, group: UnitGroup, units: list[Unit]) -> list[Unit]:
     """Put units in a group; those already in it are left as they are. Refused, with nothing added, when a unit
     is in another group of the plan. Returns the units added. Flushes."""
     if not units:
-        raise PlanKpiError("Hãy chọn ít nhất một đơn vị, hoặc một cấp đơn vị.", "units")
+        raise PlanKpiError(t("Hãy chọn ít nhất một đơn vị, hoặc một cấp đơn vị."), "units")
     elsewhere = {m.unit_id: g for g in plan_groups(plan) for m in g.members if m.unit_id is not None}
-    clashes = [f"{u.name} (đang ở nhóm “{elsewhere[u.id].name}”)" for u in units
+    clashes = [t("%(unit)s (đang ở nhóm “%(group)s”)", unit=u.name, group=elsewhere[u.id].name) for u in units
                if u.id in elsewhere and elsewhere[u.id].id != group.id]
     if clashes:
-        raise PlanKpiError("Mỗi đơn vị chỉ thuộc một nhóm của kế hoạch. Không thêm được: " + "; ".join(clashes)
-                           + ". Hãy bỏ đơn vị khỏi nhóm cũ trước.", "units")
+        raise PlanKpiError(t("Mỗi đơn vị chỉ thuộc một nhóm của kế hoạch. Không thêm được: %(clashes)s. "
+                             "Hãy bỏ đơn vị khỏi nhóm cũ trước.", clashes=joined(*clashes, sep="; ")), "units")
     position = max((m.position for m in group.members), default=0)
     added = []
     for unit in sorted({u.id: u for u in units}.values(), key=lambda u: u.name):
@@ -286,31 +287,31 @@ def target_text(indicator: Indicator, fields: TargetFields) -> str:
 def _check_target(indicator: Indicator, fields: TargetFields) -> None:
     limit = None if indicator.kind == "count" else Decimal(100)
     if fields.kind not in TARGET_KIND_LABELS:
-        raise PlanKpiError("Hãy chọn loại chỉ tiêu.", "kind")
+        raise PlanKpiError(t("Hãy chọn loại chỉ tiêu."), "kind")
     if fields.kind in ("value", "range") and fields.value_min is None:
-        raise PlanKpiError("Mức (tối thiểu): không được để trống.", "value_min")
+        raise PlanKpiError(t("Mức (tối thiểu): không được để trống."), "value_min")
     if fields.kind == "range":
         if fields.value_max is None:
-            raise PlanKpiError("Mức tối đa: không được để trống với chỉ tiêu là một khoảng.", "value_max")
+            raise PlanKpiError(t("Mức tối đa: không được để trống với chỉ tiêu là một khoảng."), "value_max")
         if fields.value_max < fields.value_min:
-            raise PlanKpiError("Mức tối đa: phải lớn hơn hoặc bằng mức tối thiểu.", "value_max")
+            raise PlanKpiError(t("Mức tối đa: phải lớn hơn hoặc bằng mức tối thiểu."), "value_max")
     for value in (fields.value_min, fields.value_max, *(s.value for s in fields.milestones)):
         if limit is not None and value is not None and value > limit:
-            raise PlanKpiError(f"Mức: một tỷ lệ không được lớn hơn {limit}%.",
+            raise PlanKpiError(t("Mức: một tỷ lệ không được lớn hơn %(limit)s%%.", limit=limit),
                                "milestones" if fields.kind == "milestones" else "value_min")
     if fields.kind == "milestones" and not fields.milestones:
-        raise PlanKpiError("Các mốc: hãy ghi ít nhất một mốc, hoặc dùng phần “Điền các mốc” để tính.", "milestones")
+        raise PlanKpiError(t("Các mốc: hãy ghi ít nhất một mốc, hoặc dùng phần “Điền các mốc” để tính."), "milestones")
     if fields.kind == "not_applicable" and not fields.note.strip():
-        raise PlanKpiError("Ghi chú: hãy ghi vì sao chỉ tiêu không áp dụng.", "note")
+        raise PlanKpiError(t("Ghi chú: hãy ghi vì sao chỉ tiêu không áp dụng."), "note")
 
 
 def set_target(plan: Plan, indicator: Indicator, fields: TargetFields, *, group: UnitGroup | None = None,
                unit: Unit | None = None) -> Target:
     """Set (or replace) the target of a group, or of one unit, for an indicator. Flushes."""
     if (group is None) == (unit is None):
-        raise PlanKpiError("Hãy chọn một nhóm hoặc một đơn vị.", "holder")
+        raise PlanKpiError(t("Hãy chọn một nhóm hoặc một đơn vị."), "holder")
     if indicator.plan_id != plan.id or (group is not None and group.plan_id != plan.id):
-        raise PlanKpiError("Chỉ tiêu hoặc nhóm không thuộc kế hoạch này.", "holder")
+        raise PlanKpiError(t("Chỉ tiêu hoặc nhóm không thuộc kế hoạch này."), "holder")
     _check_target(indicator, fields)
     holder = Target.group_id == group.id if group is not None else Target.unit_id == unit.id
     target = db.session.scalar(select(Target).where(holder, Target.indicator_id == indicator.id)

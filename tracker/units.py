@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from .extensions import db
 from .models import CollectiveMapping, Unit, UnitAlias
 from .rules.names import fold_name, normalize_text, unit_lookup_key
+from .rules.texts import joined, t
 
 
 class UnitDirectoryError(Exception):
@@ -29,7 +30,8 @@ def load_units(path: Path) -> LoadReport:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["units"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UnitDirectoryError(f"không đọc được danh mục đơn vị {path}: {exc}") from exc
+        raise UnitDirectoryError(t("không đọc được danh mục đơn vị %(path)s: %(problem)s", path=str(path),
+                                   problem=str(exc))) from exc
     report = LoadReport()
     existing = {u.code: u for u in db.session.scalars(select(Unit).options(selectinload(Unit.aliases)))}
     # Names already held in the database (an admin may have mapped aliases) count as claimed too.
@@ -40,14 +42,15 @@ def load_units(path: Path) -> LoadReport:
         try:
             code, name = normalize_text(entry["code"]), normalize_text(entry["name"])
         except (KeyError, TypeError) as exc:
-            raise UnitDirectoryError(f"đơn vị thứ {index}: thiếu “code” hoặc “name”.") from exc
+            raise UnitDirectoryError(t("đơn vị thứ %(index)s: thiếu “code” hoặc “name”.", index=index)) from exc
         names = [name, *(normalize_text(a) for a in entry.get("aliases", []))]
         for other in names:
             owner = seen_names.setdefault(fold_name(other), code)
             if owner == code:
                 owner = claimed.get(fold_name(other), code)
             if owner != code:
-                raise UnitDirectoryError(f"đơn vị {code}: tên “{other}” trùng với đơn vị {owner}.")
+                raise UnitDirectoryError(t("đơn vị %(code)s: tên “%(name)s” trùng với đơn vị %(owner)s.", code=code,
+                                           name=other, owner=owner))
         unit = existing.get(code)
         values = {
             "name": name,
@@ -134,7 +137,7 @@ class UnitInvalid(Exception):
 
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
-        super().__init__(" ".join(problems.values()))
+        super().__init__(joined(*problems.values(), sep=" "))
 
 
 def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
@@ -143,24 +146,25 @@ def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
     problems: dict[str, str] = {}
     code, name = normalize_text(changes.code).upper(), normalize_text(changes.name)
     if not re.fullmatch(r"[A-Z0-9_.-]{2,40}", code):
-        problems["code"] = "Mã đơn vị gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.” (ví dụ VPC)."
+        problems["code"] = t("Mã đơn vị gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.” (ví dụ VPC).")
     if not name:
-        problems["name"] = "Hãy nhập tên đơn vị."
+        problems["name"] = t("Hãy nhập tên đơn vị.")
     for key in ("head_email", "focal_email"):
         value = getattr(changes, key).strip()
         if value and not EMAIL_SHAPE.match(value):
-            problems[key] = f"Địa chỉ thư điện tử “{value}” không hợp lệ."
+            problems[key] = t("Địa chỉ thư điện tử “%(email)s” không hợp lệ.", email=value)
     others = [u for u in db.session.scalars(select(Unit).options(selectinload(Unit.aliases))) if u is not unit]
     if any(u.code == code for u in others):
-        problems["code"] = f"Mã {code} đã dùng cho đơn vị khác."
+        problems["code"] = t("Mã %(code)s đã dùng cho đơn vị khác.", code=code)
     taken = {u.folded_name: u.name for u in others} | {a.folded_alias: u.name for u in others for a in u.aliases}
     for written in [name, *changes.aliases]:
         owner = taken.get(fold_name(written))
         if written and owner:
             field_name = "name" if written == name else "aliases"
-            problems[field_name] = f"Tên “{written}” đã là tên hoặc tên khác của {owner}."
+            problems[field_name] = t("Tên “%(name)s” đã là tên hoặc tên khác của %(owner)s.", name=written,
+                                          owner=owner)
     if changes.level is not None and len(normalize_text(changes.level)) > 80:
-        problems["level"] = "Cấp của đơn vị dài tối đa 80 ký tự."
+        problems["level"] = t("Cấp của đơn vị dài tối đa 80 ký tự.")
     if problems:
         raise UnitInvalid(problems)
     if unit is None:
@@ -196,5 +200,5 @@ def _set_groups(unit: Unit, groups: dict[int, int | None]) -> None:
         if group_id is not None:
             group = db.session.get(UnitGroup, group_id)
             if group is None or group.plan_id != plan_id:
-                raise UnitInvalid({"groups": "Nhóm đã chọn không thuộc kế hoạch này."})
+                raise UnitInvalid({"groups": t("Nhóm đã chọn không thuộc kế hoạch này.")})
             group.members.append(UnitGroupMember(position=len(group.members), written=unit.name, unit_id=unit.id))

@@ -96,26 +96,27 @@ def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
         name = normalize_text(cell("name"))
         unit = UnitRow(row=number, name=name)
         if not name:
-            fail("name", "hãy ghi tên đơn vị.")
+            fail("name", t("hãy ghi tên đơn vị."))
         elif len(name) > _NAME_LENGTH:
-            fail("name", f"tên dài quá {_NAME_LENGTH} ký tự.")
+            fail("name", t("tên dài quá %(most)s ký tự.", most=_NAME_LENGTH))
         code = normalize_text(cell("code")).upper()
         if code and not CODE_RE.fullmatch(code):
-            fail("code", f"“{code}” không phải mã đơn vị: mã gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.”.")
+            fail("code", t("“%(code)s” không phải mã đơn vị: mã gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.”.",
+                            code=code))
         unit.code = code or None
         for key in ("head_email", "focal_email"):
             value = normalize_text(cell(key)).lower()
             if value and (not EMAIL_RE.match(value) or len(value) > _EMAIL_LENGTH):
-                fail(key, f"“{value}” không phải địa chỉ email.")
+                fail(key, t("“%(email)s” không phải địa chỉ email.", email=value))
             setattr(unit, key, value or None)
         level = normalize_text(cell("level"))
         if len(level) > _LEVEL_LENGTH:
-            fail("level", f"cấp dài quá {_LEVEL_LENGTH} ký tự.")
+            fail("level", t("cấp dài quá %(most)s ký tự.", most=_LEVEL_LENGTH))
         unit.level = level or None
         aliases = [normalize_text(a) for a in _ALIAS_SPLIT_RE.split(cell("aliases").replace("\r", "\n"))]
         for alias in aliases:
             if len(alias) > _NAME_LENGTH:
-                fail("aliases", f"tên khác “{alias[:40]}…” dài quá {_NAME_LENGTH} ký tự.")
+                fail("aliases", t("tên khác “%(alias)s…” dài quá %(most)s ký tự.", alias=alias[:40], most=_NAME_LENGTH))
         unit.aliases = [a for a in aliases if a and fold_name(a) != fold_name(name)]
         rows.append(unit)
     _check_repeats(rows, columns, errors)
@@ -132,13 +133,13 @@ def _check_repeats(rows: list[UnitRow], columns: dict[str, tuple[int, str]], err
         if unit.code:
             if unit.code in codes:
                 errors.append(CellError(unit.row, columns["code"][1],
-                                        f"mã {unit.code} đã dùng ở dòng {codes[unit.code]}."))
+                                        t("mã %(code)s đã dùng ở dòng %(row)s.", code=unit.code, row=codes[unit.code])))
             codes.setdefault(unit.code, unit.row)
         for key, written in [("name", unit.name), *(("aliases", a) for a in unit.aliases)]:
             folded = fold_name(written)
             if folded and names.get(folded, unit.row) != unit.row:
                 errors.append(CellError(unit.row, columns[key][1],
-                                        f"tên “{written}” đã có ở dòng {names[folded]}."))
+                                        t("tên “%(name)s” đã có ở dòng %(row)s.", name=written, row=names[folded])))
             if folded:
                 names.setdefault(folded, unit.row)
 
@@ -170,16 +171,18 @@ def _apply(rows: list[UnitRow], *, write: bool) -> list[UnitChange]:
         if unit is None:
             unit = named
         elif named is not None and named is not unit:
-            errors.append(CellError(row.row, COLUMNS["name"], f"tên “{row.name}” là tên của đơn vị {named.code}, "
-                                                                f"không phải của đơn vị mã {row.code}."))
+            errors.append(CellError(row.row, COLUMNS["name"], t("tên “%(name)s” là tên của đơn vị %(other)s, "
+                                                                  "không phải của đơn vị mã %(code)s.",
+                                                                  name=row.name, other=named.code, code=row.code)))
             continue
         for alias in row.aliases:
             owner = by_name.get(fold_name(alias))
             if owner is not None and owner is not unit:
                 errors.append(CellError(row.row, COLUMNS["aliases"],
-                                        f"tên “{alias}” đã là tên của đơn vị {owner.code} ({owner.name})."))
+                                        t("tên “%(alias)s” đã là tên của đơn vị %(code)s (%(name)s).", alias=alias,
+                                          code=owner.code, name=owner.name)))
         if unit is not None and row.code and row.code != unit.code and row.code in by_code:
-            errors.append(CellError(row.row, COLUMNS["code"], f"mã {row.code} đã dùng cho đơn vị khác."))
+            errors.append(CellError(row.row, COLUMNS["code"], t("mã %(code)s đã dùng cho đơn vị khác.", code=row.code)))
         code = row.code or (unit.code if unit is not None else unit_code(row.name, taken_codes))
         planned.append((row, unit, code))
     if errors:

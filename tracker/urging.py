@@ -19,6 +19,7 @@ from .reminders import (
 )
 from .rules.permissions import URGE_UNIT, can
 from .rules.reminders import URGE
+from .rules.texts import t
 from .rules.workdays import WorkCalendar
 
 
@@ -77,14 +78,14 @@ def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: da
     """Put the urge in the unit's email and record it on the item. Flushes, the caller commits (and
     dispatches the row at once when `send_now`)."""
     if not can(actor_of(actor), URGE_UNIT, unit=assignment.unit_id):
-        raise PermissionDenied("Chỉ Trung tâm Công nghệ thông tin và quản trị viên được đôn đốc đơn vị.")
+        raise PermissionDenied(t("Chỉ Trung tâm Công nghệ thông tin và quản trị viên được đôn đốc đơn vị."))
     unit, item = assignment.unit, assignment.item
     if (unit.id, item.id) in urged_today({unit.id}, today):
-        raise AlreadyUrged(f"Nhiệm vụ {item.reference} của {unit.name} đã được đôn đốc hôm nay; "
-                           "mỗi nhiệm vụ được đôn đốc tối đa một lần mỗi ngày.")
+        raise AlreadyUrged(t("Nhiệm vụ %(item)s của %(unit)s đã được đôn đốc hôm nay; "
+                             "mỗi nhiệm vụ được đôn đốc tối đa một lần mỗi ngày.", item=item.reference, unit=unit.name))
     recipients = recipients_of([unit])[unit.id]
     if not recipients:
-        raise NoAddress(f"{unit.name} chưa có tài khoản nhận nhắc việc hay địa chỉ thư điện tử.")
+        raise NoAddress(t("%(unit)s chưa có tài khoản nhận nhắc việc hay địa chỉ thư điện tử.", unit=unit.name))
     text = text.strip()
     record = {"kind": URGE, "item": item.reference, "days": None, "item_id": item.id,
               "assignment_id": assignment.id, "text": text, "by": actor.display_name, "by_email": actor.email,

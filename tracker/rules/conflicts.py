@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.rules.lifecycle import STATE_LABELS
+from tracker.rules.texts import Text, joined, known, t
 
 
 @dataclass(frozen=True)
@@ -18,30 +19,33 @@ class MissedChange:
     has_evidence: bool = False  # an output document (number or file) was given
 
 
-def _label(state: str) -> str:
-    return f"“{STATE_LABELS.get(state, state)}”"
+def _label(state: str) -> Text:
+    return known(STATE_LABELS.get(state, state))
 
 
-def describe_change(change: MissedChange) -> str:
+def describe_change(change: MissedChange) -> Text:
     """One change in words: "Nguyễn Văn A chuyển trạng thái từ “Đang thực hiện” sang “Hoàn thành”, kèm minh chứng"."""
     if change.from_state != change.to_state:
-        text = f"{change.actor} chuyển trạng thái từ {_label(change.from_state)} sang {_label(change.to_state)}"
-        extras = []
+        moved = {"actor": change.actor, "from_state": _label(change.from_state), "to_state": _label(change.to_state)}
+        if change.has_text and change.has_evidence:
+            return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm ghi chú và minh chứng",
+                     **moved)
         if change.has_text:
-            extras.append("ghi chú")
+            return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm ghi chú", **moved)
         if change.has_evidence:
-            extras.append("minh chứng")
-        return text + (f", kèm {' và '.join(extras)}" if extras else "")
+            return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm minh chứng", **moved)
+        return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”", **moved)
     if change.has_evidence:
-        return f"{change.actor} bổ sung minh chứng"
-    return f"{change.actor} thêm báo cáo tiến độ (trạng thái vẫn là {_label(change.to_state)})"
+        return t("%(actor)s bổ sung minh chứng", actor=change.actor)
+    return t("%(actor)s thêm báo cáo tiến độ (trạng thái vẫn là “%(state)s”)", actor=change.actor,
+             state=_label(change.to_state))
 
 
-def conflict_message(missed: Sequence[MissedChange]) -> str:
+def conflict_message(missed: Sequence[MissedChange]) -> Text:
     """The refusal of a form based on an older version, saying what was saved since (oldest first)."""
     if not missed:
-        what = "Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang sửa"
-    else:
-        what = "Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: " + "; ".join(
-            describe_change(change) for change in missed)
-    return what + ". Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại."
+        return t("Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang sửa. "
+                 "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại.")
+    return t("Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: %(changes)s. "
+             "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại.",
+             changes=joined(*(describe_change(change) for change in missed), sep="; "))

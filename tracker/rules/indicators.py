@@ -18,7 +18,7 @@ from .texts import t
 SCHEME_1872, SCHEME_PLAN = "dvctt_1872", "plan"
 RATIO, PERCENT, COUNT = "ratio", "percent", "count"
 KINDS = (RATIO, PERCENT, COUNT)
-SCHEME_LABELS = {SCHEME_1872: "DVCTT theo Quyết định 1872", SCHEME_PLAN: "Chỉ tiêu riêng của kế hoạch"}
+SCHEME_LABELS = {SCHEME_1872: t("DVCTT theo Quyết định 1872"), SCHEME_PLAN: t("Chỉ tiêu riêng của kế hoạch")}
 
 # A directly reported percentage: digits with one decimal comma or point ("72,5", "72.5", "100").
 _PERCENT_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?")

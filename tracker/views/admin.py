@@ -185,7 +185,7 @@ def change_role(user_id: int):
         rebind(user, role=form.role.data, unit=_unit(form.unit.data))
     except AccountError as exc:
         db.session.rollback()
-        flash(f"{user.email}: {exc}", "error")
+        flash(f"{user.email}: {say(exc)}", "error")
         return redirect(url_for("admin.users"))
     db.session.commit()
     role = label(ROLE_LABELS[user.role])

@@ -50,6 +50,7 @@ from ..plan_editor import (
 )
 from ..rules.permissions import MANAGE_SETTINGS
 from .access import require
+from .labels import say
 
 bp = Blueprint("plan_editor", __name__)
 
@@ -107,9 +108,9 @@ def _refused(form: FlaskForm, problems: dict[str, str]) -> None:
         target = getattr(form, name, None)
         field = target.entries[0] if isinstance(target, FieldList) and target.entries else target
         if field is None:
-            form.form_errors.append(gettext(message))
+            form.form_errors.append(say(message))
         else:
-            field.errors = [*field.errors, gettext(message)]
+            field.errors = [*field.errors, say(message)]
 
 
 def _plan_fields(form: PlanForm) -> PlanFields:
