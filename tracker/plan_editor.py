@@ -23,7 +23,7 @@ from .models import (
 )
 from .models.units import CollectiveMapping
 from .plan_versions import record_version
-from .rules.deadlines import YEARLY, Deadline, parse_deadline
+from .rules.deadlines import YEARLY, item_columns, parse_deadline, reading_words
 from .rules.lifecycle import DONE, occurrence_due, occurrence_years
 from .rules.names import collective_kind, fold_name, shared_head_members
 from .rules.permissions import MANAGE_SETTINGS, can
@@ -57,30 +57,9 @@ def _require_admin(actor: User | None) -> None:
 
 # --- Deadlines --------------------------------------------------------------------------------------
 
-def deadline_values(deadline: Deadline) -> dict[str, Any]:
-    """The item's deadline columns as the grammar reads them (a yearly duty keeps its first year's day)."""
-    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
-              "is_deadline_parsed": deadline.is_parsed}
-    if deadline.recurrence == YEARLY:
-        values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
-    return values
-
-
-def reading_words(due_on: date | None, recurrence: str | None, is_ongoing: bool, is_parsed: bool) -> str:
-    """How a deadline is understood, in words: "31/08/2023", "hằng năm, 31/12/2023", "thường xuyên"."""
-    if not is_parsed:
-        return "chưa đọc được"
-    parts = [f"{due_on:%d/%m/%Y}"] if due_on else []
-    if recurrence == YEARLY:
-        parts.insert(0, "hằng năm")
-    if is_ongoing:
-        parts.append("thường xuyên")
-    return ", ".join(parts) or "không có hạn"
-
-
 def read_deadline(text: str, plan_year: int | None) -> dict[str, Any]:
     """The grammar's reading of a deadline text, for the live hint and the JSON endpoint."""
-    values = deadline_values(parse_deadline(text, plan_year))
+    values = item_columns(parse_deadline(text, plan_year))
     return {
         "text": text, "is_parsed": values["is_deadline_parsed"],
         "due_on": values["due_on"].isoformat() if values["due_on"] else None,
@@ -368,7 +347,7 @@ def _check_item(plan: Plan, fields: ItemFields) -> tuple[PlanSection, dict[str, 
         if reading is not None and reading.recurrence == YEARLY:
             values["recurrence"] = YEARLY
     else:
-        values = {**deadline_values(parse_deadline(deadline_text, plan.year)), "is_due_set_by_hand": False}
+        values = {**item_columns(parse_deadline(deadline_text, plan.year)), "is_due_set_by_hand": False}
     values.update(task=fields.task.strip(), expected_output=fields.expected_output.strip(),
                   deadline_text=deadline_text)
     return section, values

@@ -122,19 +122,19 @@ def shorten(text: str | None, width: int = _TASK_SHOWN) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def old_to_new(old: str | None, new: str | None) -> tuple[str, str]:
+def old_to_new(old: str | None, new: str | None, width: int = _SHOWN) -> tuple[str, str]:
     """Two texts as shown side by side: long ones cut around their first difference so the change shows."""
     before, after = _one_line(old), _one_line(new)
-    if max(len(before), len(after)) <= _SHOWN:
+    if max(len(before), len(after)) <= width:
         return before or "(trống)", after or "(trống)"
     same = 0
     while same < min(len(before), len(after)) and before[same] == after[same]:
         same += 1
-    start = max(0, same - _SHOWN // 3)
+    start = max(0, same - width // 3)
 
     def window(text: str) -> str:
-        piece = text[start: start + _SHOWN]
-        return ("…" if start else "") + piece + ("…" if start + _SHOWN < len(text) else "") if text else "(trống)"
+        piece = text[start: start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(text) else "") if text else "(trống)"
 
     return window(before), window(after)
 

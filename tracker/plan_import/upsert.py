@@ -18,8 +18,8 @@ from ..models import (
     UnitGroupMember, User,
 )
 from ..models.versions import ItemEvent
-from ..plan_versions import record_version
-from ..rules.deadlines import YEARLY, Deadline, parse_deadline
+from ..plan_versions import old_to_new, record_version
+from ..rules.deadlines import YEARLY, item_columns, parse_deadline, reading_words
 from ..rules.kpi import RATIO_KEYS
 from ..rules.lifecycle import occurrence_due, occurrence_years
 from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, shared_head_members, split_names
@@ -122,19 +122,10 @@ def _short(text: str, width: int = _SHOWN) -> str:
 
 def _old_to_new(old: Any, new: Any) -> str:
     """“old” → “new”; two long texts are cut around their first difference so the change itself shows."""
-    before, after = _shown(old), _shown(new)
-    if max(len(before), len(after)) > _SHOWN and isinstance(old, str) and isinstance(new, str):
-        before, after = " ".join(before.split()), " ".join(after.split())
-        same = 0
-        while same < min(len(before), len(after)) and before[same] == after[same]:
-            same += 1
-        start = max(0, same - _SHOWN // 3)
-
-        def window(text: str) -> str:
-            piece = text[start: start + _SHOWN]
-            return ("…" if start else "") + piece + ("…" if start + _SHOWN < len(text) else "")
-
-        before, after = window(before), window(after)
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _SHOWN:
+        before, after = old_to_new(old, new, width=_SHOWN)
+    else:
+        before, after = _shown(old), _shown(new)
     return f"“{before}” → “{after}”"
 
 
@@ -160,18 +151,6 @@ def _notes_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     """One phrase per kept column whose value changed, named by its heading."""
     return [f"{heading} {_old_to_new(old.get(heading), new.get(heading))}"
             for heading in [*new, *(h for h in old if h not in new)] if old.get(heading) != new.get(heading)]
-
-
-def _reading(due_on: date | None, recurrence: str | None, is_ongoing: bool, is_parsed: bool) -> str:
-    """How a deadline was understood, in words: "31/08/2023", "hằng năm, 31/12/2023", "thường xuyên"."""
-    if not is_parsed:
-        return "chưa đọc được"
-    parts = [f"{due_on:%d/%m/%Y}"] if due_on else []
-    if recurrence == YEARLY:
-        parts.insert(0, "hằng năm")
-    if is_ongoing:
-        parts.append("thường xuyên")
-    return ", ".join(parts) or "không có hạn"
 
 
 _APPENDIX_NUMERAL_RE = re.compile(r"(?:phụ\s*lục|pl)\s*(?:số\s*)?([0-9]+|[ivxlc]+)\b", re.I)
@@ -388,7 +367,7 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
             report.items_preview.append(_item_preview(
                 reference, section_key, stt_key, item_row.task, lead, coordinating, item_row.notes,
-                {"deadline_text": item_row.deadline, **_deadline_values(deadline)}))
+                {"deadline_text": item_row.deadline, **item_columns(deadline)}))
             report.items += 1
     for target_row in doc.targets:
         report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
@@ -400,17 +379,6 @@ def _section_entry(key: str, row: SectionRows) -> dict[str, Any]:
     if row.appendix:
         entry["appendix"] = row.appendix
     return entry
-
-
-def _deadline_values(deadline: Deadline) -> dict[str, Any]:
-    """The item's deadline columns as read."""
-    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
-              "is_deadline_parsed": deadline.is_parsed}
-    if deadline.recurrence == YEARLY:
-        # A yearly duty is tracked as one assignment a year, each due on that day of its year:
-        # the item keeps the first year's day, and no occurrence is "ongoing" without end.
-        values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
-    return values
 
 
 def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Names, coordinating: _Names,
@@ -641,7 +609,7 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
             )
             if not keep_manual_date:
-                values.update(_deadline_values(deadline), is_due_set_by_hand=False)
+                values.update(item_columns(deadline), is_due_set_by_hand=False)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
             wanted = ([("lead", w, k, u) for w, k, u in lead.rows]
                       + [("coordinating", w, k, u) for w, k, u in coordinating.rows])
@@ -655,10 +623,10 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 db.session.add(item)
                 report._created(f"nhiệm vụ {reference}")
             else:
-                read_before = _reading(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                read_before = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
                 changed = _assign(item, values, quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed",
                                                        "is_due_set_by_hand"))
-                read_after = _reading(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                read_after = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
                 if read_before != read_after:
                     deadline_word = f"{_WORDS['deadline_text']} “"
                     told = next((i for i, p in enumerate(changed) if p.startswith(deadline_word)), None)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 YEARLY = "yearly"
 
@@ -454,3 +455,26 @@ def deadline_clause(sentence: str) -> str | None:
     """The first deadline clause of a task sentence as written, or None when the sentence states no deadline."""
     clauses = deadline_clauses(sentence)
     return clauses[0] if clauses else None
+
+
+def item_columns(deadline: Deadline) -> dict[str, Any]:
+    """An action item's deadline columns as the grammar reads its text."""
+    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
+              "is_deadline_parsed": deadline.is_parsed}
+    if deadline.recurrence == YEARLY:
+        # A yearly duty is tracked as one assignment a year, each due on that day of its year:
+        # the item keeps the first year's day, and no occurrence is "ongoing" without end.
+        values.update(due_on=deadline.yearly_due_on, is_ongoing=False)
+    return values
+
+
+def reading_words(due_on: date | None, recurrence: str | None, is_ongoing: bool, is_parsed: bool) -> str:
+    """How a deadline is understood, in words: "31/08/2023", "hằng năm, 31/12/2023", "thường xuyên"."""
+    if not is_parsed:
+        return "chưa đọc được"
+    parts = [f"{due_on:%d/%m/%Y}"] if due_on else []
+    if recurrence == YEARLY:
+        parts.insert(0, "hằng năm")
+    if is_ongoing:
+        parts.append("thường xuyên")
+    return ", ".join(parts) or "không có hạn"
