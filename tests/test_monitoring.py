@@ -200,3 +200,11 @@ def test_the_matrix_has_a_total_per_unit_and_per_class_over_every_unit(seeded, l
     vpc = re.search(r'<tr><th scope="row">Vụ Pháp chế</th>(.*?)</tr>', matrix, re.S).group(1)
     cells = re.findall(r"<td>(.*?)</td>", vpc, re.S)
     assert re.sub(r"<[^>]+>", "", cells[-1]) == str(sum(int(re.sub(r"<[^>]+>", "", c)) for c in cells[:-1]))
+
+
+def test_the_list_quotes_a_task_by_its_excerpt_not_a_line_ending_in_a_colon(seeded, login_as, client):
+    login_as("monitor")
+    listed = rows(client.get("/monitoring").get_data(as_text=True))
+    first = re.sub(r"<[^>]+>", " ", listed[0])
+    # The line that opens a list is quoted with its first point, not left hanging on its colon.
+    assert "ban hành: Chính sách khuyến khích" in " ".join(first.split())

@@ -15,6 +15,7 @@ from ..figures import counts_of
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.kpi import ratios, round_percent
+from ..rules.reminders import task_excerpt
 from .labels import EMAIL_KIND_LABELS, label, say
 
 
@@ -142,6 +143,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_size, "filesize")
+    app.add_template_filter(task_excerpt, "excerpt")
     app.add_template_global(external_url, "external_url")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
