@@ -76,7 +76,7 @@ class SectionForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     section = SelectField(_l("Mục"), coerce=int, validate_choice=False)
-    task = TextAreaField(_l("Nội dung nhiệm vụ"), validators=[Length(max=20000)])
+    task = TextAreaField(_l("Nội dung nhiệm vụ"), validators=[Length(max=20000)], render_kw={"rows": 6})
     lead = FieldList(StringField(_l("Đơn vị chủ trì"), validators=[Length(max=500)]))
     coordinating = FieldList(StringField(_l("Đơn vị phối hợp"), validators=[Length(max=500)]))
     expected_output = TextAreaField(_l("Dự kiến kết quả"), validators=[Optional(), Length(max=5000)])
