@@ -164,6 +164,7 @@ def test_the_list_exports_to_xlsx_as_filtered_every_row_not_one_page(seeded, log
 
     with seeded.app_context():
         item = db.session.scalar(select(Assignment)).item
+        plan_id = item.plan_id
         for n in range(PER_PAGE):
             name = f"UBND xã Xuất Tệp {n}"
             unit = Unit(code=f"XT{n}", name=name, folded_name=name.casefold())
@@ -172,9 +173,9 @@ def test_the_list_exports_to_xlsx_as_filtered_every_row_not_one_page(seeded, log
             db.session.add(Assignment(item_id=item.id, unit_id=unit.id, due_on=item.due_on, created_at=utcnow()))
         db.session.commit()
     login_as("monitor")
-    page = client.get("/monitoring?plan=1").get_data(as_text=True)
-    assert len(rows(page)) == PER_PAGE and 'href="/monitoring/export.xlsx?plan=1"' in page
-    response = client.get("/monitoring/export.xlsx?plan=1")
+    page = client.get(f"/monitoring?plan={plan_id}").get_data(as_text=True)
+    assert len(rows(page)) == PER_PAGE and f'href="/monitoring/export.xlsx?plan={plan_id}"' in page
+    response = client.get(f"/monitoring/export.xlsx?plan={plan_id}")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(BytesIO(response.data))
     sheet = book["Phân công"]
