@@ -26,10 +26,6 @@ class FiguresRefused(Exception):
     """Figures that cannot be recorded for a reason other than their consistency (e.g. a future date)."""
 
 
-def counts_of(report: KpiReport) -> Counts:
-    return Counts(**{name: report.figures[name] for name in FIELDS})
-
-
 def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
     """The rules' view of a stored indicator; under the 1872 definition its counts are Decision 1872's."""
     if scheme == SCHEME_1872:

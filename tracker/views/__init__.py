@@ -11,10 +11,9 @@ from flask import Flask, current_app
 from flask_babel import get_locale, gettext, ngettext
 
 from ..clock import today
-from ..figures import counts_of
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
-from ..rules.kpi import ratios, round_percent
+from ..rules.kpi import round_percent
 from ..rules.reminders import task_excerpt
 from .labels import EMAIL_KIND_LABELS, label, say
 
@@ -85,15 +84,6 @@ def format_percent_fraction(value: Fraction | None) -> str:
     return "" if value is None else format_ratio(value / 100)
 
 
-def trend(history: list, number: int) -> list[tuple[date, Fraction | None]]:
-    """(as_of, percent) of one indicator over a unit's current reports, oldest first."""
-    points = []
-    for report in history:
-        ratio = next(r for r in ratios(counts_of(report)) if r.number == number)
-        points.append((report.as_of, ratio.percent))
-    return points
-
-
 # The outbox's states as people read them (marked for translation in views.labels).
 EMAIL_STATUS_LABELS = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}
 
@@ -150,7 +140,6 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(say, "say")
     app.add_template_filter(format_ratio, "ratio")
     app.add_template_filter(format_points, "points")
-    app.add_template_filter(trend, "trend")
     app.add_template_filter(format_percent_fraction, "ratio_percent")
     app.add_template_filter(lambda status: gettext(EMAIL_STATUS_LABELS[status]), "email_status")
     app.add_template_filter(lambda kind: gettext(EMAIL_KIND_LABELS.get(kind, kind)), "email_kind")

@@ -316,10 +316,7 @@ def _units_file_dir() -> Path:
 
 
 def _kept_unit_file(token: str, suffix: str) -> Path | None:
-    if suffix not in UNIT_FILE_SUFFIXES or re.fullmatch(r"[0-9a-f]{32}", token or "") is None:
-        return None
-    path = _units_file_dir() / f"{token}{suffix}"
-    return path if path.is_file() else None
+    return _kept_file(_units_file_dir(), token, suffix, UNIT_FILE_SUFFIXES)
 
 
 @bp.route("/units/import", methods=["GET", "POST"])
@@ -341,11 +338,7 @@ def import_units():
         db.session.rollback()
         return render_template("admin/units_import.html", form=form, errors=exc.errors,
                                filename=upload.filename), 422
-    _sweep_kept_uploads()
-    folder = _units_file_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}{suffix}").write_bytes(data)
+    token = _keep_upload(_units_file_dir(), data, suffix)
     return render_template("admin/units_import.html", form=form, changes=changes, filename=upload.filename,
                            confirm=KeptUnitFileForm(token=token, suffix=suffix))
 
@@ -479,17 +472,31 @@ def _import_dir() -> Path:
 
 
 def _kept_path(token: str, suffix: str) -> Path | None:
-    """The kept upload for a token, or None when the token is malformed or the file is gone."""
-    if suffix not in IMPORT_SUFFIXES or re.fullmatch(r"[0-9a-f]{32}", token or "") is None:
+    """The kept plan document for a token, or None when the token is malformed or the file is gone."""
+    return _kept_file(_import_dir(), token, suffix, IMPORT_SUFFIXES)
+
+
+def _kept_file(folder: Path, token: str, suffix: str, suffixes: tuple[str, ...]) -> Path | None:
+    """An upload kept in `folder` between its preview and its confirmation; None when the token or suffix is
+    malformed or the file is gone."""
+    if suffix not in suffixes or re.fullmatch(r"[0-9a-f]{32}", token or "") is None:
         return None
-    path = _import_dir() / f"{token}{suffix}"
+    path = folder / f"{token}{suffix}"
     return path if path.is_file() else None
 
 
-def _sweep_kept_uploads() -> None:
-    # File times are the machine's clock, not the app's (possibly pinned) "today". Only kept uploads go:
-    # the versions' source documents (a folder of their own) stay.
-    folder = _import_dir()
+def _keep_upload(folder: Path, data: bytes, suffix: str) -> str:
+    """Keep an upload in `folder` until it is confirmed or cancelled (older ones there go first); its token."""
+    _sweep_kept_uploads(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}{suffix}").write_bytes(data)
+    return token
+
+
+def _sweep_kept_uploads(folder: Path) -> None:
+    # File times are the machine's clock, not the app's (possibly pinned) "today". Only the folder's own files
+    # go: the versions' source documents and the unit files (folders of their own) stay.
     if folder.is_dir():
         for path in folder.iterdir():
             if path.is_file() and time.time() - path.stat().st_mtime > _KEPT_FOR.total_seconds():
@@ -690,11 +697,7 @@ def import_plan():
     if form.amends.data and amending.plan is None:
         form.amends.errors.append(gettext("Kế hoạch được chọn không còn trong hệ thống: hãy chọn lại."))
         return render_template("admin/import.html", form=form), 422
-    _sweep_kept_uploads()
-    token = secrets.token_hex(16)
-    folder = _import_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}{suffix}").write_bytes(data)
+    token = _keep_upload(_import_dir(), data, suffix)
     return _preview(data, filename, token=token, suffix=suffix, number=form.number.data or "", amending=amending)
 
 
