@@ -52,6 +52,11 @@ def report_key(plan: Plan | None) -> int | None:
     return None if plan is None or plan.kpi_scheme == SCHEME_1872 else plan.id
 
 
+def counts_of(report: KpiReport) -> Counts:
+    """A report's figures as Decision 1872's eight counts."""
+    return Counts(**{name: report.figures[name] for name in FIELDS})
+
+
 def record_figures(unit: Unit, figures: Counts | Mapping[str, object], *, as_of: date, today: date, now: datetime,
                    reporter: User | None, source: str, plan: Plan | None = None) -> KpiReport:
     """Check and keep a unit's figures as of a date; flushes, the caller commits.
