@@ -8,6 +8,7 @@ Read from the environment:
   TRACKER_LOG_FORMAT      json: gunicorn's own lines are JSON too, and the app writes the access lines
   TRACKER_LOG_LEVEL       gunicorn's log level (default info)
 """
+
 import multiprocessing
 import os
 
@@ -41,8 +42,9 @@ if os.environ.get("TRACKER_LOG_FORMAT", "text") == "json":
             "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr_json"], "propagate": False},
             "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
         },
-        "handlers": {"stderr_json": {"class": "logging.StreamHandler", "formatter": "json",
-                                     "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "stderr_json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
         "formatters": {"json": {"()": "tracker.logs.JsonFormatter"}},
     }
 else:

@@ -1,5 +1,6 @@
 """Fixtures: a migrated database (SQLite by default, PostgreSQL when TRACKER_TEST_DATABASE_URL is set),
 an app per test with empty tables, a CLI runner, the seed plan, users of every role, and a login helper."""
+
 from __future__ import annotations
 
 import functools
@@ -22,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 # The development corpus of real plans with hand-checked ground truth: shared/corpus beside the clone (CI
 # lays shared/ there), found from any folder above this one so a git worktree finds it too.
-CORPUS = next((folder / "shared" / "corpus" for folder in ROOT.parents if (folder / "shared" / "corpus").is_dir()),
-              ROOT.parent / "shared" / "corpus")
+CORPUS = next(
+    (folder / "shared" / "corpus" for folder in ROOT.parents if (folder / "shared" / "corpus").is_dir()),
+    ROOT.parent / "shared" / "corpus",
+)
 SEED_PLAN = SEEDS / "plan-1872-QD-BVHTTDL-2023.txt"
 SEED_APPENDIX1_PIPES = SEEDS / "plan-1872-appendix1-pipe-table.txt"
 PASSWORD = "mat-khau-thu-nghiem-2023"
@@ -60,15 +63,17 @@ def today() -> str:
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, today: str):
     """An app on the test database with every table emptied; yielded outside any app context."""
-    app = create_app({
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
-        "TODAY": today,
-        "TESTING": True,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "IMPORT_DIR": str(tmp_path / "imports"),
-        "OUTBOX_DIR": str(tmp_path / "outbox"),
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "TODAY": today,
+            "TESTING": True,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "IMPORT_DIR": str(tmp_path / "imports"),
+            "OUTBOX_DIR": str(tmp_path / "outbox"),
+        }
+    )
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
@@ -112,8 +117,15 @@ def _password_hash() -> str:
 
 def make_user(key: str, role: str, code: str | None = None) -> User:
     """A user `key@example.org` with PASSWORD, as create_user would make it; flushes."""
-    user = User(email=f"{key}@example.org", name=key, role=role, unit=find_unit(code) if code else None,
-                password_hash=_password_hash(), session_token=secrets.token_hex(16), created_at=utcnow())
+    user = User(
+        email=f"{key}@example.org",
+        name=key,
+        role=role,
+        unit=find_unit(code) if code else None,
+        password_hash=_password_hash(),
+        session_token=secrets.token_hex(16),
+        created_at=utcnow(),
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -139,6 +151,7 @@ def login_as(client):
         response = login(client, who)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
+
     return _login
 
 

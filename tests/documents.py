@@ -1,4 +1,5 @@
 """Builds the seed plan's appendices as .docx and HTML documents, the way other offices send them."""
+
 from __future__ import annotations
 
 import html

@@ -1,4 +1,5 @@
 """Accounts: Argon2id passwords, failed sign-ins limited in the database, sessions that can be ended."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -51,8 +52,10 @@ def test_failed_sign_ins_are_limited_per_address_across_accounts(seeded, client)
         from tracker.clock import utcnow
 
         now = utcnow()
-        db.session.add_all(LoginAttempt(email=f"guess{i}@example.org", address="127.0.0.1", at=now)
-                           for i in range(MAX_FAILURES_PER_ADDRESS))
+        db.session.add_all(
+            LoginAttempt(email=f"guess{i}@example.org", address="127.0.0.1", at=now)
+            for i in range(MAX_FAILURES_PER_ADDRESS)
+        )
         db.session.commit()
     assert login(client, "head_cda").status_code == 429
 
@@ -62,8 +65,10 @@ def test_old_failures_no_longer_count(seeded, client):
         from tracker.clock import utcnow
 
         long_ago = utcnow() - timedelta(hours=1)
-        db.session.add_all(LoginAttempt(email="head_cda@example.org", address="127.0.0.1", at=long_ago)
-                           for _ in range(MAX_FAILURES_PER_ACCOUNT))
+        db.session.add_all(
+            LoginAttempt(email="head_cda@example.org", address="127.0.0.1", at=long_ago)
+            for _ in range(MAX_FAILURES_PER_ACCOUNT)
+        )
         db.session.commit()
     assert login(client, "head_cda").status_code == 302
 
@@ -72,8 +77,9 @@ def test_the_limit_holds_across_processes_because_it_is_in_the_database(seeded, 
     """Two app instances (as two workers would be) share the count."""
     from tracker import create_app
 
-    other_app = create_app({"DATABASE_URL": seeded.config["DATABASE_URL"], "SECRET_KEY": "test",
-                            "TODAY": seeded.config["TODAY"]})
+    other_app = create_app(
+        {"DATABASE_URL": seeded.config["DATABASE_URL"], "SECRET_KEY": "test", "TODAY": seeded.config["TODAY"]}
+    )
     other = other_app.test_client()
     for n in range(MAX_FAILURES_PER_ACCOUNT):
         target = client if n % 2 else other
@@ -94,13 +100,16 @@ def test_a_form_post_without_its_csrf_token_is_refused(seeded, client, login_as)
 
 def test_sign_in_sends_to_the_page_asked_for_but_never_off_site(seeded, client):
     token = csrf_token(client)
-    response = client.post("/login?next=/plans", data={"email": "viewer@example.org", "password": PASSWORD,
-                                                        "csrf_token": token})
+    response = client.post(
+        "/login?next=/plans", data={"email": "viewer@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"] == "/plans"
     other = seeded.test_client()
     token = csrf_token(other)
-    response = other.post("/login?next=https://evil.example/", data={"email": "viewer@example.org",
-                                                                     "password": PASSWORD, "csrf_token": token})
+    response = other.post(
+        "/login?next=https://evil.example/",
+        data={"email": "viewer@example.org", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -127,8 +136,9 @@ def test_changing_the_password_ends_every_other_session(seeded, login_as, client
     login(elsewhere, "head_cda")
     login_as("head_cda")
     new = "mat-khau-moi-an-toan-2023"
-    response = client.post("/account", data={"current": PASSWORD, "new": new, "confirm": new,
-                                             "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        "/account", data={"current": PASSWORD, "new": new, "confirm": new, "csrf_token": csrf_token(client, "/account")}
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200  # this session goes on
     assert elsewhere.get("/account").status_code == 302  # the other one has ended
@@ -145,8 +155,10 @@ def test_changing_the_password_ends_every_other_session(seeded, login_as, client
 )
 def test_a_refused_password_change_says_why(seeded, login_as, client, current, new, confirm, message):
     login_as("head_cda")
-    response = client.post("/account", data={"current": current, "new": new, "confirm": confirm,
-                                             "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        "/account",
+        data={"current": current, "new": new, "confirm": confirm, "csrf_token": csrf_token(client, "/account")},
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
@@ -181,8 +193,14 @@ def test_rebinding_a_user_to_another_unit_applies_at_once(seeded, login_as, clie
 
         target = db.session.scalar(select(User.id).where(User.email == "staff_cda@example.org"))
         vpc = db.session.scalar(select(Unit.id).where(Unit.code == "VPC"))
-    response = client.post(f"/admin/users/{target}/role", data={
-        f"u{target}-role": "unit_staff", f"u{target}-unit": str(vpc), "csrf_token": csrf_token(client, "/admin/users")})
+    response = client.post(
+        f"/admin/users/{target}/role",
+        data={
+            f"u{target}-role": "unit_staff",
+            f"u{target}-unit": str(vpc),
+            "csrf_token": csrf_token(client, "/admin/users"),
+        },
+    )
     assert response.status_code == 302
     assert "Vụ Pháp chế" in client.get("/admin/users").get_data(as_text=True)
     assert staff.get("/units/CDA").status_code == 302  # its old session has ended
@@ -193,19 +211,37 @@ def test_rebinding_a_user_to_another_unit_applies_at_once(seeded, login_as, clie
 def test_the_admin_page_creates_a_user_and_refuses_a_unit_role_without_a_unit(seeded, login_as, client):
     login_as("admin")
     token = csrf_token(client, "/admin/users")
-    refused = client.post("/admin/users", data={"email": "moi@example.org", "role": "unit_head", "unit": "",
-                                                "password": "mat-khau-du-dai-2023", "csrf_token": token})
+    refused = client.post(
+        "/admin/users",
+        data={
+            "email": "moi@example.org",
+            "role": "unit_head",
+            "unit": "",
+            "password": "mat-khau-du-dai-2023",
+            "csrf_token": token,
+        },
+    )
     assert refused.status_code == 422
     assert "phải gắn với một đơn vị" in refused.get_data(as_text=True)
-    created = client.post("/admin/users", data={"email": "moi@example.org", "role": "viewer", "unit": "",
-                                                "password": "mat-khau-du-dai-2023", "csrf_token": token})
+    created = client.post(
+        "/admin/users",
+        data={
+            "email": "moi@example.org",
+            "role": "viewer",
+            "unit": "",
+            "password": "mat-khau-du-dai-2023",
+            "csrf_token": token,
+        },
+    )
     assert created.status_code == 302
     assert login(seeded.test_client(), "moi", "mat-khau-du-dai-2023").status_code == 302
 
 
 def test_cli_creates_a_user_reading_the_password_from_stdin(seeded, runner):
-    result = runner.invoke(args=["users", "create", "--email", "Truong.VTV@Example.org", "--role", "unit_head",
-                                 "--unit", "Vụ Thư viện"], input="mat-khau-tu-stdin-2023\n")
+    result = runner.invoke(
+        args=["users", "create", "--email", "Truong.VTV@Example.org", "--role", "unit_head", "--unit", "Vụ Thư viện"],
+        input="mat-khau-tu-stdin-2023\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Đã tạo tài khoản truong.vtv@example.org (Thủ trưởng đơn vị — Vụ Thư viện)." in result.stdout
     assert login(seeded.test_client(), "truong.vtv", "mat-khau-tu-stdin-2023").status_code == 302

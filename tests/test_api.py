@@ -1,6 +1,7 @@
 """The JSON API: personal tokens (no cookies, no CSRF; revoked or disabled → 401), the same permissions as the
 pages, lists with filters and pages, errors as JSON in Vietnamese, the OpenAPI description, and a schemathesis
 run that holds every answer to that description."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,16 @@ from tracker.models import ActionItem, ApiToken, Assignment, Plan, User
 from .conftest import assignment_of, csrf_token
 
 PLAN_NUMBER = "1872/QĐ-BVHTTDL"
-COUNTS = {"procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
-          "procedures_with_dossiers": 10, "procedures_with_online_dossiers": 8, "dossiers_total": 1458,
-          "dossiers_online": 134}
+COUNTS = {
+    "procedures_total": 12,
+    "full_online_eligible": 6,
+    "full_online_provided": 6,
+    "partial_online_accepting": 6,
+    "procedures_with_dossiers": 10,
+    "procedures_with_online_dossiers": 8,
+    "dossiers_total": 1458,
+    "dossiers_online": 134,
+}
 
 
 def make_token(runner, who: str, name: str = "thử nghiệm") -> str:
@@ -46,14 +54,18 @@ def plan_id(app) -> int:
 
 # --- tokens ---------------------------------------------------------------------------------
 
+
 def test_a_token_reads_and_writes_without_cookies_or_csrf(seeded, runner):
     token = make_token(runner, "head_cda")
     assignment, version = assignment_of(seeded, "I.2", "CDA")
     client = seeded.test_client()
     read = client.get("/api/v1/plans", headers=bearer(token))
     assert read.status_code == 200 and read.get_json()["total"] == 1
-    changed = client.post(f"/api/v1/assignments/{assignment}/status", headers=bearer(token),
-                          json={"status": "in_progress", "version": version, "comment": "Bắt đầu rà soát."})
+    changed = client.post(
+        f"/api/v1/assignments/{assignment}/status",
+        headers=bearer(token),
+        json={"status": "in_progress", "version": version, "comment": "Bắt đầu rà soát."},
+    )
     assert changed.status_code == 200, changed.get_json()
     assert (changed.get_json()["status"], changed.get_json()["version"]) == ("in_progress", version + 1)
     figures = client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={"as_of": "2023-09-01", **COUNTS})
@@ -109,17 +121,27 @@ def test_a_unit_token_changes_its_own_assignment_but_not_another_units(seeded, r
     token = make_token(runner, "head_cda")
     client = seeded.test_client()
     vpc, vpc_version = assignment_of(seeded, "I.1", "VPC")
-    refused = client.post(f"/api/v1/assignments/{vpc}/status", headers=bearer(token),
-                          json={"status": "in_progress", "version": vpc_version, "comment": "thử"})
+    refused = client.post(
+        f"/api/v1/assignments/{vpc}/status",
+        headers=bearer(token),
+        json={"status": "in_progress", "version": vpc_version, "comment": "thử"},
+    )
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "forbidden"
     assert "không có quyền" in refused.get_json()["error"]["message"]
     own, own_version = assignment_of(seeded, "I.2", "CDA")
-    accepted = client.post(f"/api/v1/assignments/{own}/status", headers=bearer(token),
-                           json={"status": "in_progress", "version": own_version, "comment": "Đang rà soát."})
+    accepted = client.post(
+        f"/api/v1/assignments/{own}/status",
+        headers=bearer(token),
+        json={"status": "in_progress", "version": own_version, "comment": "Đang rà soát."},
+    )
     assert accepted.status_code == 200
-    assert client.post("/api/v1/units/VPC/figures", headers=bearer(token),
-                       json={"as_of": "2023-09-01", **COUNTS}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/units/VPC/figures", headers=bearer(token), json={"as_of": "2023-09-01", **COUNTS}
+        ).status_code
+        == 403
+    )
     with seeded.app_context():
         assert db.session.get(Assignment, vpc).status == "not_started"
         assert db.session.get(Assignment, own).status == "in_progress"
@@ -129,8 +151,11 @@ def test_a_signed_in_session_still_needs_the_csrf_token_even_with_a_bearer_heade
     """The exemption is for requests whose user came from the token, never for a browser's cookie."""
     login_as("head_cda")
     own, version = assignment_of(seeded, "I.2", "CDA")
-    refused = client.post(f"/api/v1/assignments/{own}/status", headers=bearer("made-up"),
-                          json={"status": "in_progress", "version": version, "comment": "x"})
+    refused = client.post(
+        f"/api/v1/assignments/{own}/status",
+        headers=bearer("made-up"),
+        json={"status": "in_progress", "version": version, "comment": "x"},
+    )
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
 
 
@@ -144,19 +169,24 @@ def test_token_writes_keep_the_rules_and_their_errors(seeded, runner):
     error = refused.get_json()["error"]
     assert error["code"] == "invalid_transition" and error["request_id"]
     assert {"completed_on", "document_number"} <= set(error["problems"])
-    too_long = client.post(url, headers=bearer(token), json={"status": "in_progress", "version": version,
-                                                             "document_number": "x" * 121})
+    too_long = client.post(
+        url, headers=bearer(token), json={"status": "in_progress", "version": version, "document_number": "x" * 121}
+    )
     assert too_long.status_code == 400 and "document_number" in too_long.get_json()["error"]["message"]
-    nul = client.post(url, headers=bearer(token), json={"status": "in_progress", "version": version, "comment": "a\x00"})
+    nul = client.post(
+        url, headers=bearer(token), json={"status": "in_progress", "version": version, "comment": "a\x00"}
+    )
     assert nul.status_code == 400
     flag = client.post(url, headers=bearer(token), json={"status": "in_progress", "version": True, "comment": "x"})
     assert flag.status_code == 400
-    stale = client.post(url, headers=bearer(token), json={"status": "in_progress", "version": version + 5,
-                                                          "comment": "x"})
+    stale = client.post(
+        url, headers=bearer(token), json={"status": "in_progress", "version": version + 5, "comment": "x"}
+    )
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
 
 
 # --- the token CLI and the account page -----------------------------------------------------
+
 
 def test_the_cli_refuses_unknown_and_disabled_accounts(seeded, runner):
     unknown = runner.invoke(args=["users", "token", "--email", "nobody@example.org"])
@@ -178,8 +208,9 @@ def test_the_account_page_creates_a_token_shown_once_and_revokes_it(seeded, clie
     assert client.post("/account/tokens", data={"token-name": "Bảng tổng hợp"}).status_code == 400
     empty = client.post("/account/tokens", data={"token-name": "", "csrf_token": csrf_token(client, "/account")})
     assert empty.status_code == 422 and "Hãy đặt tên cho mã truy cập" in empty.get_data(as_text=True)
-    created = client.post("/account/tokens", data={"token-name": "Bảng tổng hợp",
-                                                    "csrf_token": csrf_token(client, "/account")})
+    created = client.post(
+        "/account/tokens", data={"token-name": "Bảng tổng hợp", "csrf_token": csrf_token(client, "/account")}
+    )
     assert created.status_code == 201
     html = created.get_data(as_text=True)
     token = re.search(r'id="ma-moi" type="text" readonly value="([A-Za-z0-9_-]{43})"', html).group(1)
@@ -197,8 +228,10 @@ def test_the_account_page_creates_a_token_shown_once_and_revokes_it(seeded, clie
     from .conftest import login
 
     login(other, "head_vpc")
-    assert other.post(f"/account/tokens/{token_id}/revoke",
-                      data={"csrf_token": csrf_token(other, "/account")}).status_code == 404
+    assert (
+        other.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(other, "/account")}).status_code
+        == 404
+    )
     assert api.get("/api/v1/plans", headers=bearer(token)).status_code == 200
     revoked = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/account")})
     assert revoked.status_code == 302 and revoked.headers["Location"].startswith("/account")
@@ -208,6 +241,7 @@ def test_the_account_page_creates_a_token_shown_once_and_revokes_it(seeded, clie
 
 
 # --- lists, filters, pages ------------------------------------------------------------------
+
 
 def test_overdue_as_of_a_date_lists_item_1_for_the_legal_department_and_the_11_of_item_2(seeded, runner):
     token = make_token(runner, "viewer")
@@ -231,8 +265,9 @@ def test_pages_split_a_list_and_the_total_matches(seeded, runner):
     client = seeded.test_client()
     seen = []
     for page in (1, 2, 3):
-        body = client.get(f"/api/v1/assignments?overdue=1&as_of=2023-11-15&per_page=5&page={page}",
-                          headers=bearer(token)).get_json()
+        body = client.get(
+            f"/api/v1/assignments?overdue=1&as_of=2023-11-15&per_page=5&page={page}", headers=bearer(token)
+        ).get_json()
         assert (body["total"], body["page"], body["per_page"]) == (12, page, 5)
         seen += [a["id"] for a in body["items"]]
     assert len(seen) == len(set(seen)) == 12
@@ -242,20 +277,29 @@ def test_pages_split_a_list_and_the_total_matches(seeded, runner):
     assert everything["total"] == 14 and everything["per_page"] == 50
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("unit=VPC", [("I.1", "VPC")]),
-    ("unit=vpc", [("I.1", "VPC")]),
-    ("unit=TTCNTT", [("I.3", "TTCNTT"), ("I.4", "TTCNTT")]),
-    ("status=in_progress", [("I.2", "CDA")]),
-    ("unit=CDA&status=not_started", []),
-    (f"plan={PLAN_NUMBER}&unit=VPC", [("I.1", "VPC")]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("unit=VPC", [("I.1", "VPC")]),
+        ("unit=vpc", [("I.1", "VPC")]),
+        ("unit=TTCNTT", [("I.3", "TTCNTT"), ("I.4", "TTCNTT")]),
+        ("status=in_progress", [("I.2", "CDA")]),
+        ("unit=CDA&status=not_started", []),
+        (f"plan={PLAN_NUMBER}&unit=VPC", [("I.1", "VPC")]),
+    ],
+)
 def test_assignments_filter_by_unit_status_and_plan(seeded, runner, query, expected):
     token = make_token(runner, "head_cda")
     client = seeded.test_client()
     own, version = assignment_of(seeded, "I.2", "CDA")
-    assert client.post(f"/api/v1/assignments/{own}/status", headers=bearer(token),
-                       json={"status": "in_progress", "version": version, "comment": "Bắt đầu."}).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/assignments/{own}/status",
+            headers=bearer(token),
+            json={"status": "in_progress", "version": version, "comment": "Bắt đầu."},
+        ).status_code
+        == 200
+    )
     body = client.get(f"/api/v1/assignments?{query}", headers=bearer(token)).get_json()
     assert [(a["item"], a["unit_code"]) for a in body["items"]] == expected
     assert body["total"] == len(expected)
@@ -276,8 +320,14 @@ def test_an_item_in_full_names_its_units_its_deadline_and_its_assignments(seeded
     token = make_token(runner, "head_vpc")
     body = seeded.test_client().get(f"/api/v1/items/{item_id(seeded, 'I.2')}", headers=bearer(token)).get_json()
     assert body["reference"] == "I.2" and body["plan"]["number"] == PLAN_NUMBER
-    assert body["deadline"] == {"text": "Tháng 10/2023", "due": "2023-10-31", "recurrence": None, "ongoing": False,
-                                "parsed": True, "set_by_hand": False}
+    assert body["deadline"] == {
+        "text": "Tháng 10/2023",
+        "due": "2023-10-31",
+        "recurrence": None,
+        "ongoing": False,
+        "parsed": True,
+        "set_by_hand": False,
+    }
     (lead,) = body["lead"]
     assert lead["kind"] == "collective" and lead["name"] == "Các cơ quan được giao giải quyết TTHC"
     assert len(lead["units"]) == 11 and {"code": "CDA", "name": "Cục Điện ảnh"} in lead["units"]
@@ -293,8 +343,7 @@ def test_a_plan_has_its_sections_item_summaries_and_counts(seeded, runner):
     listed = client.get("/api/v1/plans", headers=bearer(token)).get_json()
     assert [(p["number"], p["item_count"], p["assignment_count"]) for p in listed["items"]] == [(PLAN_NUMBER, 4, 14)]
     body = client.get(f"/api/v1/plans/{plan_id(seeded)}", headers=bearer(token)).get_json()
-    assert body["assignments_by_status"] == {"not_started": 14, "in_progress": 0, "blocked": 0, "done": 0,
-                                             "overdue": 1}
+    assert body["assignments_by_status"] == {"not_started": 14, "in_progress": 0, "blocked": 0, "done": 0, "overdue": 1}
     first = body["sections"][0]
     assert first["number"] == "I" and [i["reference"] for i in first["items"]] == ["I.1", "I.2", "I.3", "I.4"]
     assert first["items"][0]["status"] == "overdue" and "assignments" not in first["items"][0]
@@ -304,8 +353,12 @@ def test_a_plan_has_its_sections_item_summaries_and_counts(seeded, runner):
 def test_every_role_reads_every_units_kpi_standing_but_a_units_own_endpoint_stays_its_own(seeded, runner):
     cda = make_token(runner, "head_cda")
     client = seeded.test_client()
-    assert client.post("/api/v1/units/CDA/figures", headers=bearer(cda),
-                       json={"as_of": "2023-09-01", **COUNTS}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/units/CDA/figures", headers=bearer(cda), json={"as_of": "2023-09-01", **COUNTS}
+        ).status_code
+        == 201
+    )
     vpc = make_token(runner, "head_vpc")
     body = client.get(f"/api/v1/kpi?plan={PLAN_NUMBER}&per_page=200", headers=bearer(vpc)).get_json()
     standing = {s["unit_code"]: s for s in body["items"]}
@@ -317,22 +370,25 @@ def test_every_role_reads_every_units_kpi_standing_but_a_units_own_endpoint_stay
     assert client.get("/api/v1/units/CDA/kpi", headers=bearer(vpc)).status_code == 403
 
 
-@pytest.mark.parametrize("path, words", [
-    ("/api/v1/assignments?per_page=0", "“per_page” phải là số nguyên từ 1 đến 200"),
-    ("/api/v1/assignments?per_page=201", "“per_page” phải là số nguyên từ 1 đến 200"),
-    ("/api/v1/plans?page=abc", "“page” phải là số nguyên"),
-    ("/api/v1/items?page=-1", "“page” phải là số nguyên"),
-    ("/api/v1/assignments?as_of=15/11/2023", "“as_of” phải là ngày dạng YYYY-MM-DD"),
-    ("/api/v1/assignments?as_of=2023-02-30", "“as_of” phải là ngày dạng YYYY-MM-DD"),
-    ("/api/v1/assignments?overdue=yes", "chỉ nhận 1 hoặc 0"),
-    ("/api/v1/assignments?status=finished", "“status” phải là một trong"),
-    ("/api/v1/assignments?unit=XYZ", "Không có đơn vị mã “XYZ”"),
-    ("/api/v1/assignments?unit=V%00PC", "chứa ký tự không hợp lệ"),
-    ("/api/v1/items?plan=9999/QĐ-XYZ", "Không có kế hoạch “9999/QĐ-XYZ”"),
-    ("/api/v1/items?section=IX", "Không có mục “IX”"),
-    ("/api/v1/kpi?as_of=yesterday", "“as_of” phải là ngày dạng YYYY-MM-DD"),
-    ("/api/v1/kpi?plan=99999999999999999999", "Không có kế hoạch"),
-])
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("/api/v1/assignments?per_page=0", "“per_page” phải là số nguyên từ 1 đến 200"),
+        ("/api/v1/assignments?per_page=201", "“per_page” phải là số nguyên từ 1 đến 200"),
+        ("/api/v1/plans?page=abc", "“page” phải là số nguyên"),
+        ("/api/v1/items?page=-1", "“page” phải là số nguyên"),
+        ("/api/v1/assignments?as_of=15/11/2023", "“as_of” phải là ngày dạng YYYY-MM-DD"),
+        ("/api/v1/assignments?as_of=2023-02-30", "“as_of” phải là ngày dạng YYYY-MM-DD"),
+        ("/api/v1/assignments?overdue=yes", "chỉ nhận 1 hoặc 0"),
+        ("/api/v1/assignments?status=finished", "“status” phải là một trong"),
+        ("/api/v1/assignments?unit=XYZ", "Không có đơn vị mã “XYZ”"),
+        ("/api/v1/assignments?unit=V%00PC", "chứa ký tự không hợp lệ"),
+        ("/api/v1/items?plan=9999/QĐ-XYZ", "Không có kế hoạch “9999/QĐ-XYZ”"),
+        ("/api/v1/items?section=IX", "Không có mục “IX”"),
+        ("/api/v1/kpi?as_of=yesterday", "“as_of” phải là ngày dạng YYYY-MM-DD"),
+        ("/api/v1/kpi?plan=99999999999999999999", "Không có kế hoạch"),
+    ],
+)
 def test_bad_query_parameters_get_400_in_vietnamese(seeded, runner, path, words):
     token = make_token(runner, "monitor")
     response = seeded.test_client().get(path, headers=bearer(token))
@@ -341,14 +397,17 @@ def test_bad_query_parameters_get_400_in_vietnamese(seeded, runner, path, words)
     assert error["code"] == "invalid_query" and words in error["message"] and error["request_id"]
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/api/v1/items/2147483648", 404),
-    ("get", "/api/v1/items/99999999999999999999999", 404),
-    ("get", "/api/v1/assignments/0", 404),
-    ("get", "/api/v1/no-such-thing", 404),
-    ("delete", "/api/v1/plans", 405),
-    ("get", "/api/v1/units/NOPE/kpi", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/api/v1/items/2147483648", 404),
+        ("get", "/api/v1/items/99999999999999999999999", 404),
+        ("get", "/api/v1/assignments/0", 404),
+        ("get", "/api/v1/no-such-thing", 404),
+        ("delete", "/api/v1/plans", 405),
+        ("get", "/api/v1/units/NOPE/kpi", 404),
+    ],
+)
 def test_other_errors_are_json_with_a_request_id(seeded, runner, method, path, status):
     token = make_token(runner, "admin")
     response = getattr(seeded.test_client(), method)(path, headers=bearer(token))
@@ -359,6 +418,7 @@ def test_other_errors_are_json_with_a_request_id(seeded, runner, method, path, s
 
 # --- the OpenAPI description ----------------------------------------------------------------
 
+
 def test_the_openapi_description_is_public_and_covers_every_api_route(seeded):
     response = seeded.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -368,7 +428,10 @@ def test_the_openapi_description_is_public_and_covers_every_api_route(seeded):
 
     assert [error.message for error in OPENAPI_30_VALIDATOR.iter_errors(document)] == []  # a valid OpenAPI 3.0 document
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": "A personal API token."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token.",
+    }
     routes = set()
     for rule in seeded.url_map.iter_rules():
         if rule.rule.startswith("/api/"):
@@ -380,6 +443,7 @@ def test_the_openapi_description_is_public_and_covers_every_api_route(seeded):
 
 # --- schemathesis ---------------------------------------------------------------------------
 
+
 def test_every_answer_of_the_api_matches_its_openapi_description(seeded, runner):
     """Generated requests to every operation (GETs, status changes, figures) as a unit head with a token:
     no 5xx, every status, content type and body as the description says, and no operation open without the token."""
@@ -387,18 +451,32 @@ def test_every_answer_of_the_api_matches_its_openapi_description(seeded, runner)
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
-        content_type_conformance, ignored_auth, response_schema_conformance, status_code_conformance,
+        content_type_conformance,
+        ignored_auth,
+        response_schema_conformance,
+        status_code_conformance,
     )
 
     token = make_token(runner, "head_cda")
     own, _ = assignment_of(seeded, "I.2", "CDA")
     real = {"assignment_id": own, "item_id": item_id(seeded, "I.2"), "plan_id": plan_id(seeded), "code": "CDA"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", seeded)
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-              ignored_auth]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        ignored_auth,
+    ]
     # Bounded and repeatable: few examples, a fixed derivation of each example, no deadline on a slow machine.
-    bounded = settings(max_examples=12, derandomize=True, deadline=None, database=None, print_blob=False,
-                       suppress_health_check=list(HealthCheck))
+    bounded = settings(
+        max_examples=12,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     described = {f"{method.upper()} {path}" for path, ops in schema.raw_schema["paths"].items() for method in ops}
     # Every operation but the description's own path, which schemathesis leaves out.
@@ -414,14 +492,19 @@ def test_every_answer_of_the_api_matches_its_openapi_description(seeded, runner)
         if names:  # also on records that exist, or nearly every request would only meet a 404
             strategies.append(operation.as_strategy(path_parameters={n: real[n] for n in names}))
         if operation.label == "POST /api/v1/units/{code}/figures":  # and once with counts that agree
-            strategies.append(operation.as_strategy(path_parameters={"code": "CDA"},
-                                                    body={"as_of": "2023-09-01", **COUNTS}))
+            strategies.append(
+                operation.as_strategy(path_parameters={"code": "CDA"}, body={"as_of": "2023-09-01", **COUNTS})
+            )
         for strategy in strategies:
+
             @bounded
             @given(case=strategy)
             def call(case):
-                if case.path_parameters and case.path_parameters.get("assignment_id") == own \
-                        and isinstance(case.body, dict):
+                if (
+                    case.path_parameters
+                    and case.path_parameters.get("assignment_id") == own
+                    and isinstance(case.body, dict)
+                ):
                     # The version read just before, so the change itself is judged, not only a 409.
                     case.body["version"] = current_version()
                 case.call_and_validate(headers=bearer(token), checks=checks)
@@ -431,6 +514,7 @@ def test_every_answer_of_the_api_matches_its_openapi_description(seeded, runner)
 
 # --- cost -----------------------------------------------------------------------------------
 
+
 def test_lists_issue_the_same_number_of_statements_for_any_number_of_rows(seeded, runner):
     from tracker.plan_import import import_document
 
@@ -438,8 +522,14 @@ def test_lists_issue_the_same_number_of_statements_for_any_number_of_rows(seeded
 
     token = make_token(runner, "monitor")
     client = seeded.test_client()
-    paths = ["/api/v1/plans", "/api/v1/plans/{plan}", "/api/v1/items?per_page=200", "/api/v1/items/{item}",
-             "/api/v1/assignments?per_page=200&overdue=0", "/api/v1/kpi?per_page=200"]
+    paths = [
+        "/api/v1/plans",
+        "/api/v1/plans/{plan}",
+        "/api/v1/items?per_page=200",
+        "/api/v1/items/{item}",
+        "/api/v1/assignments?per_page=200&overdue=0",
+        "/api/v1/kpi?per_page=200",
+    ]
 
     def statements(plan: int, item: int) -> list[int]:
         counts = []

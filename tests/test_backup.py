@@ -2,6 +2,7 @@
 evidence files that comes back row for row on SQLite and PostgreSQL — one made on SQLite restores into
 PostgreSQL and back —, and a restore that refuses, changing nothing, a damaged archive, another schema
 revision or a database that already holds data (unless --force)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +11,7 @@ import json
 import re
 import shutil
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,15 +24,31 @@ from tracker.accounts import authenticate
 from tracker.api_tokens import create_token
 from tracker.assignments import change_assignment
 from tracker.backup import (
-    CHUNK_ROWS, BackupError, _read_snapshot, describe_size, format_count, ordered_tables,
+    CHUNK_ROWS,
+    BackupError,
+    _read_snapshot,
+    describe_size,
+    format_count,
+    ordered_tables,
 )
 from tracker.calendar_feed import new_calendar_token
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.figures import record_figures
 from tracker.models import (
-    Assignment, AssignmentEvent, CollectiveMapping, EvidenceFile, ItemComment, ItemEvent, PlanTarget, PlanVersion,
-    Setting, TargetMilestone, Unit, UnitGroup, User,
+    Assignment,
+    AssignmentEvent,
+    CollectiveMapping,
+    EvidenceFile,
+    ItemComment,
+    ItemEvent,
+    PlanTarget,
+    PlanVersion,
+    Setting,
+    TargetMilestone,
+    Unit,
+    UnitGroup,
+    User,
 )
 from tracker.password_resets import request_reset
 from tracker.rules.kpi import Counts
@@ -40,9 +57,16 @@ from tracker.rules.lifecycle import Change, Evidence
 from .conftest import PEOPLE, SEED_PLAN, csrf_token, find_assignment, login, make_user, post_status
 
 EVIDENCE = b"%PDF-1.7\n% bien ban nghiem thu\n" + bytes(range(256)) * 40
-EXAMPLE = Counts(procedures_total=12, full_online_eligible=6, full_online_provided=6, partial_online_accepting=6,
-                 procedures_with_dossiers=10, procedures_with_online_dossiers=8, dossiers_total=1458,
-                 dossiers_online=134)
+EXAMPLE = Counts(
+    procedures_total=12,
+    full_online_eligible=6,
+    full_online_provided=6,
+    partial_online_accepting=6,
+    procedures_with_dossiers=10,
+    procedures_with_online_dossiers=8,
+    dossiers_total=1458,
+    dossiers_online=134,
+)
 EVENTS = "tables/assignment_events.jsonl"
 
 
@@ -71,52 +95,134 @@ def fill(app) -> None:
     with app.app_context():
         cda = find_assignment("I.2", "CDA")
         cda_id, version = cda.id, cda.version
-    response = post_status(client, cda_id, version, to_state="done", completed_on="2023-09-04",
-                           evidence=(io.BytesIO(EVIDENCE), "biên bản nghiệm thu.pdf"))
+    response = post_status(
+        client,
+        cda_id,
+        version,
+        to_state="done",
+        completed_on="2023-09-04",
+        evidence=(io.BytesIO(EVIDENCE), "biên bản nghiệm thu.pdf"),
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         vpc, cbqtg = find_assignment("I.1", "VPC"), find_assignment("I.2", "CBQTG")
         head_vpc = db.session.scalar(select(User).where(User.email == "head_vpc@example.org"))
         head_cbqtg = db.session.scalar(select(User).where(User.email == "head_cbqtg@example.org"))
         admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
-        nine = datetime(2023, 9, 10, 2, 0, 0, 123456, tzinfo=timezone.utc)
-        change_assignment(vpc, Change("blocked", difficulty="Chưa có hướng dẫn của Bộ Tư pháp.",
-                                      proposal="Đề nghị Lãnh đạo Bộ có văn bản."),
-                          actor=head_vpc, expected_version=vpc.version, today=date(2023, 9, 10), now=nine)
-        change_assignment(cbqtg, Change("done", comment="Đã ban hành.", evidence=Evidence(
-            document_number="45/QĐ-BQTG", document_date=date(2023, 6, 20),
-            document_title="Quyết định ban hành danh mục “DVCTT” — toàn trình", completed_on=date(2023, 6, 20))),
-            actor=head_cbqtg, expected_version=cbqtg.version, today=date(2023, 6, 20), now=nine - timedelta(days=82))
-        db.session.add(ItemComment(item_id=vpc.item_id, author_id=admin.id, at=nine,
-                                   body="Đề nghị khẩn trương.\nCảm ơn."))
+        nine = datetime(2023, 9, 10, 2, 0, 0, 123456, tzinfo=UTC)
+        change_assignment(
+            vpc,
+            Change(
+                "blocked", difficulty="Chưa có hướng dẫn của Bộ Tư pháp.", proposal="Đề nghị Lãnh đạo Bộ có văn bản."
+            ),
+            actor=head_vpc,
+            expected_version=vpc.version,
+            today=date(2023, 9, 10),
+            now=nine,
+        )
+        change_assignment(
+            cbqtg,
+            Change(
+                "done",
+                comment="Đã ban hành.",
+                evidence=Evidence(
+                    document_number="45/QĐ-BQTG",
+                    document_date=date(2023, 6, 20),
+                    document_title="Quyết định ban hành danh mục “DVCTT” — toàn trình",
+                    completed_on=date(2023, 6, 20),
+                ),
+            ),
+            actor=head_cbqtg,
+            expected_version=cbqtg.version,
+            today=date(2023, 6, 20),
+            now=nine - timedelta(days=82),
+        )
+        db.session.add(
+            ItemComment(item_id=vpc.item_id, author_id=admin.id, at=nine, body="Đề nghị khẩn trương.\nCảm ơn.")
+        )
         office = db.session.get(Unit, cbqtg.unit_id)
-        record_figures(office, EXAMPLE, as_of=date(2023, 5, 15), today=date(2023, 9, 15), now=nine,
-                       reporter=head_cbqtg, source="form")
-        record_figures(office, Counts(**{**EXAMPLE.__dict__, "dossiers_online": 700}), as_of=date(2023, 5, 15),
-                       today=date(2023, 9, 15), now=nine + timedelta(hours=1), reporter=None, source="cli")
-        db.session.add(Setting(key="backup-test", value={"before_days": [7, 3, 1], "send_time": "07:30",
-                                                         "nested": {"none": None, "ratio": 0.5, "yes": True}},
-                               updated_at=utcnow(), updated_by_id=admin.id))
+        record_figures(
+            office,
+            EXAMPLE,
+            as_of=date(2023, 5, 15),
+            today=date(2023, 9, 15),
+            now=nine,
+            reporter=head_cbqtg,
+            source="form",
+        )
+        record_figures(
+            office,
+            Counts(**{**EXAMPLE.__dict__, "dossiers_online": 700}),
+            as_of=date(2023, 5, 15),
+            today=date(2023, 9, 15),
+            now=nine + timedelta(hours=1),
+            reporter=None,
+            source="cli",
+        )
+        db.session.add(
+            Setting(
+                key="backup-test",
+                value={
+                    "before_days": [7, 3, 1],
+                    "send_time": "07:30",
+                    "nested": {"none": None, "ratio": 0.5, "yes": True},
+                },
+                updated_at=utcnow(),
+                updated_by_id=admin.id,
+            )
+        )
         group = db.session.scalar(select(UnitGroup).where(UnitGroup.number == 3))
         target = next(t for t in group.targets if t.indicator.number == 2)
-        target.milestones = [TargetMilestone(due_on=date(2023, 6, 30), value=Decimal("50")),
-                             TargetMilestone(due_on=date(2023, 9, 30), value=Decimal("72.5"))]
+        target.milestones = [
+            TargetMilestone(due_on=date(2023, 6, 30), value=Decimal("50")),
+            TargetMilestone(due_on=date(2023, 9, 30), value=Decimal("72.5")),
+        ]
         create_token(admin, "máy chủ báo cáo", now=utcnow())
         new_calendar_token(db.session.get(Unit, vpc.unit_id))
         # A plan's own KPI target row (read from a target table) and an item's notes (its extra columns).
-        db.session.add(PlanTarget(plan_id=vpc.item.plan_id, position=1, section="I", group_label="I.1", ref="1",
-                                  indicator="Tỉ lệ hồ sơ trực tuyến", value_text="tối thiểu 40%", unit_of_measure="%",
-                                  lead_text="Vụ Pháp chế", period="Năm 2023", due_on=date(2023, 12, 31)))
+        db.session.add(
+            PlanTarget(
+                plan_id=vpc.item.plan_id,
+                position=1,
+                section="I",
+                group_label="I.1",
+                ref="1",
+                indicator="Tỉ lệ hồ sơ trực tuyến",
+                value_text="tối thiểu 40%",
+                unit_of_measure="%",
+                lead_text="Vụ Pháp chế",
+                period="Năm 2023",
+                due_on=date(2023, 12, 31),
+            )
+        )
         vpc.item.notes = {"Kinh phí": "Ngân sách nhà nước", "Ghi chú": ""}
         # A collective an admin mapped, a version of the plan, and an edit of an item in that version.
-        db.session.add(CollectiveMapping(written="Các Cục", folded_name="cac cuc", level="Cục",
-                                         units=[db.session.get(Unit, cbqtg.unit_id)]))
+        db.session.add(
+            CollectiveMapping(
+                written="Các Cục", folded_name="cac cuc", level="Cục", units=[db.session.get(Unit, cbqtg.unit_id)]
+            )
+        )
         number = (db.session.scalar(select(func.max(PlanVersion.number))) or 0) + 1  # after the import's version
-        version = PlanVersion(plan_id=vpc.item.plan_id, number=number, kind="edit", created_at=nine,
-                              created_by_id=admin.id, note="Sửa thời hạn", snapshot={"items": []})
+        version = PlanVersion(
+            plan_id=vpc.item.plan_id,
+            number=number,
+            kind="edit",
+            created_at=nine,
+            created_by_id=admin.id,
+            note="Sửa thời hạn",
+            snapshot={"items": []},
+        )
         db.session.add(version)
-        db.session.add(ItemEvent(item_id=vpc.item_id, version=version, actor_id=admin.id, at=nine, kind="changed",
-                                 changes=[{"field": "deadline", "old": "Tháng 8/2023", "new": "Tháng 10/2023"}]))
+        db.session.add(
+            ItemEvent(
+                item_id=vpc.item_id,
+                version=version,
+                actor_id=admin.id,
+                at=nine,
+                kind="changed",
+                changes=[{"field": "deadline", "old": "Tháng 8/2023", "new": "Tháng 10/2023"}],
+            )
+        )
         # A "Quên mật khẩu?" request: its rate-limit row, a one-time link, and its email in the outbox.
         request_reset("head_vpc@example.org", address="203.0.113.9", now=nine, today=date(2023, 9, 10))
         assert authenticate("viewer@example.org", "sai mật khẩu", address="203.0.113.9", now=utcnow()) is None
@@ -129,14 +235,23 @@ def add_events(app, count: int) -> None:
     """Many more history rows (more than a chunk), inserted in bulk."""
     with app.app_context():
         assignment_id = db.session.scalar(select(func.min(Assignment.id)))
-        start = datetime(2023, 1, 2, 2, 0, tzinfo=timezone.utc)
-        db.session.execute(insert(AssignmentEvent), [
-            dict(assignment_id=assignment_id, actor_id=None, at=start + timedelta(minutes=n, microseconds=n),
-                 kind="progress", from_state="in_progress", to_state="in_progress",
-                 comment=f"Báo cáo tiến độ số {n}",
-                 document_date=date(2023, 1, 1) + timedelta(days=n % 300) if n % 3 else None)
-            for n in range(count)
-        ])
+        start = datetime(2023, 1, 2, 2, 0, tzinfo=UTC)
+        db.session.execute(
+            insert(AssignmentEvent),
+            [
+                {
+                    "assignment_id": assignment_id,
+                    "actor_id": None,
+                    "at": start + timedelta(minutes=n, microseconds=n),
+                    "kind": "progress",
+                    "from_state": "in_progress",
+                    "to_state": "in_progress",
+                    "comment": f"Báo cáo tiến độ số {n}",
+                    "document_date": date(2023, 1, 1) + timedelta(days=n % 300) if n % 3 else None,
+                }
+                for n in range(count)
+            ],
+        )
         db.session.commit()
 
 
@@ -147,7 +262,7 @@ def _value(value, portable: bool):
     """A value with its type, so True is not 1 and Decimal("5.50") is not Decimal("5.5"). Portable: a
     datetime as the UTC instant it stands for (SQLite hands back the stored UTC time without its zone)."""
     if isinstance(value, datetime) and portable:
-        value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return (type(value).__name__, str(value) if isinstance(value, Decimal) else value)
 
 
@@ -194,8 +309,9 @@ def manifest_of(path: Path) -> dict:
         return json.loads(archive.read("manifest.json"))
 
 
-def rewritten(source: Path, target: Path, *, members: dict[str, bytes] | None = None, manifest=None,
-              fix_checksums: bool = False) -> Path:
+def rewritten(
+    source: Path, target: Path, *, members: dict[str, bytes] | None = None, manifest=None, fix_checksums: bool = False
+) -> Path:
     """A copy of an archive with some members replaced and the manifest changed (by a function); with
     fix_checksums, the manifest's SHA-256s are made to match the new contents (damage a checksum misses)."""
     members = members or {}
@@ -247,8 +363,10 @@ def test_round_trip_through_the_cli_brings_back_every_row_and_the_evidence_file(
     output = backup(filled, path)
 
     total = sum(len(rows) for rows in before.values())
-    assert f"Đã sao lưu vào {path}: {len(before)} bảng, {format_count(total)} dòng, 1 tệp minh chứng; " \
-           f"kích thước {describe_size(path.stat().st_size)}" in output
+    assert (
+        f"Đã sao lưu vào {path}: {len(before)} bảng, {format_count(total)} dòng, 1 tệp minh chứng; "
+        f"kích thước {describe_size(path.stat().st_size)}" in output
+    )
     empty_everything(filled)
     assert not any(rows_of(filled).values()) and not uploads.exists()
 
@@ -301,7 +419,7 @@ def test_the_archive_is_a_zip_with_a_manifest_a_file_per_table_and_the_evidence(
     assert (manifest["format"], manifest["format_version"]) == ("plan-tracker-backup", 1)
     assert manifest["alembic_revision"] == revision
     created = datetime.fromisoformat(manifest["created_at"])
-    assert abs(created - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert abs(created - datetime.now(UTC)) < timedelta(minutes=5)
     assert [entry["name"] for entry in manifest["tables"]] == tables  # parents before children
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
@@ -312,19 +430,36 @@ def test_the_archive_is_a_zip_with_a_manifest_a_file_per_table_and_the_evidence(
             lines = content.decode("utf-8").splitlines()
             assert entry["rows"] == len(lines) == len(before[entry["name"]])
             assert all(isinstance(json.loads(line), list) for line in lines)
-        assert manifest["uploads"] == [{"name": stored_name, "file": f"uploads/{stored_name}", "size": len(EVIDENCE),
-                                        "sha256": hashlib.sha256(EVIDENCE).hexdigest()}]
+        assert manifest["uploads"] == [
+            {
+                "name": stored_name,
+                "file": f"uploads/{stored_name}",
+                "size": len(EVIDENCE),
+                "sha256": hashlib.sha256(EVIDENCE).hexdigest(),
+            }
+        ]
         assert archive.read(f"uploads/{stored_name}") == EVIDENCE
         files = {entry["file"] for entry in manifest["tables"]}
         assert set(archive.namelist()) == {"manifest.json", f"uploads/{stored_name}"} | files
     # Values are written by type: readable, and the same whichever database wrote them.
-    targets = dict(zip(next(e for e in manifest["tables"] if e["name"] == "targets")["columns"],
-                       json.loads(member(path, "tables/targets.jsonl").splitlines()[0])))
+    targets = dict(
+        zip(
+            next(e for e in manifest["tables"] if e["name"] == "targets")["columns"],
+            json.loads(member(path, "tables/targets.jsonl").splitlines()[0]),
+        )
+    )
     assert re.fullmatch(r"\d+\.\d\d", targets["value_min"])  # a Decimal as written, never a float
-    kpi = dict(zip(next(e for e in manifest["tables"] if e["name"] == "kpi_reports")["columns"],
-                   json.loads(member(path, "tables/kpi_reports.jsonl").splitlines()[0])))
-    assert (kpi["as_of"], kpi["reported_at"], kpi["is_current"]) == \
-           ("2023-05-15", "2023-09-10T02:00:00.123456+00:00", False)
+    kpi = dict(
+        zip(
+            next(e for e in manifest["tables"] if e["name"] == "kpi_reports")["columns"],
+            json.loads(member(path, "tables/kpi_reports.jsonl").splitlines()[0]),
+        )
+    )
+    assert (kpi["as_of"], kpi["reported_at"], kpi["is_current"]) == (
+        "2023-05-15",
+        "2023-09-10T02:00:00.123456+00:00",
+        False,
+    )
     # The archive holds password hashes: only its owner may read it; no temporary file is left behind.
     assert path.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in folder.iterdir()) == ["sao-luu.zip"]
@@ -346,8 +481,9 @@ def test_a_backup_reads_one_snapshot_while_others_write(seeded):
         with _read_snapshot(engine) as snapshot:
             before = snapshot.execute(select(func.count()).select_from(Unit)).scalar()
             with engine.begin() as writer:  # another connection commits meanwhile
-                writer.execute(insert(Unit).values(code="MOI", name="Đơn vị mới", folded_name="don vi moi",
-                                                   is_active=True))
+                writer.execute(
+                    insert(Unit).values(code="MOI", name="Đơn vị mới", folded_name="don vi moi", is_active=True)
+                )
             assert snapshot.execute(select(func.count()).select_from(Unit)).scalar() == before
         assert db.session.scalar(select(func.count()).select_from(Unit)) == before + 1
 
@@ -358,14 +494,16 @@ def test_a_backup_reads_one_snapshot_while_others_write(seeded):
 @pytest.fixture
 def sqlite_app(tmp_path):
     """A second app on a new SQLite database of its own (the one-machine set-up), migrated to head."""
-    app = create_app({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'own.sqlite3'}",
-        "SECRET_KEY": "test",
-        "TODAY": "2023-09-15",
-        "TESTING": True,
-        "UPLOAD_DIR": str(tmp_path / "own-uploads"),
-        "OUTBOX_DIR": str(tmp_path / "own-outbox"),
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'own.sqlite3'}",
+            "SECRET_KEY": "test",
+            "TODAY": "2023-09-15",
+            "TESTING": True,
+            "UPLOAD_DIR": str(tmp_path / "own-uploads"),
+            "OUTBOX_DIR": str(tmp_path / "own-outbox"),
+        }
+    )
     with app.app_context():
         upgrade()
     yield app
@@ -389,8 +527,9 @@ def test_a_backup_from_a_sqlite_database_restores_into_this_one(sqlite_app, app,
     # A backup of the restored database has the very same table files: nothing was changed on the way.
     again = tmp_path / "lai.zip"
     backup(app, again)
-    assert [(t["name"], t["rows"], t["sha256"]) for t in manifest_of(again)["tables"]] == \
-           [(t["name"], t["rows"], t["sha256"]) for t in manifest_of(path)["tables"]]
+    assert [(t["name"], t["rows"], t["sha256"]) for t in manifest_of(again)["tables"]] == [
+        (t["name"], t["rows"], t["sha256"]) for t in manifest_of(path)["tables"]
+    ]
     link, _name = evidence_link(app)
     login_as("head_cda")
     download = client.get(link)
@@ -439,8 +578,15 @@ def assert_refused(result, app, before, files_before, *messages: str) -> None:
 def test_a_database_with_data_is_replaced_only_with_force(filled, archive):
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
     result = restore(filled, archive)
-    assert_refused(result, filled, before, files_before, "Cơ sở dữ liệu đích đã có dữ liệu", "--force",
-                   f"assignment_events ({len(before['assignment_events'])})")
+    assert_refused(
+        result,
+        filled,
+        before,
+        files_before,
+        "Cơ sở dữ liệu đích đã có dữ liệu",
+        "--force",
+        f"assignment_events ({len(before['assignment_events'])})",
+    )
 
     result = restore(filled, archive, "--force")
 
@@ -461,8 +607,11 @@ def _changed_line(path: Path, name: str, line: int, change) -> bytes:
 
 def test_a_changed_table_file_fails_its_checksum(filled, archive, tmp_path):
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
-    damaged = rewritten(archive, tmp_path / "hong.zip", members={
-        EVENTS: _changed_line(archive, EVENTS, 1, lambda line: line.replace("2023", "2024", 1))})
+    damaged = rewritten(
+        archive,
+        tmp_path / "hong.zip",
+        members={EVENTS: _changed_line(archive, EVENTS, 1, lambda line: line.replace("2023", "2024", 1))},
+    )
     result = restore(filled, damaged, "--force")
     assert_refused(result, filled, before, files_before, "Tệp sao lưu bị hỏng", EVENTS, "SHA-256")
 
@@ -483,11 +632,15 @@ def test_a_truncated_archive_is_refused(filled, archive, tmp_path):
     assert_refused(result, filled, before, files_before, "cut.zip bị hỏng")
 
 
-@pytest.mark.parametrize("line, change, message", [
-    (2 * CHUNK_ROWS + 3, lambda line: line[:-5] + "\n", "không đọc được JSON"),
-    (CHUNK_ROWS + 1, lambda line: line.replace('"2023-', '"2023-13-', 1), "không hợp lệ"),
-    (1, lambda line: "[1, 2]\n", "cần một mảng JSON gồm"),
-], ids=["broken-json", "impossible-date", "wrong-width"])
+@pytest.mark.parametrize(
+    "line, change, message",
+    [
+        (2 * CHUNK_ROWS + 3, lambda line: line[:-5] + "\n", "không đọc được JSON"),
+        (CHUNK_ROWS + 1, lambda line: line.replace('"2023-', '"2023-13-', 1), "không hợp lệ"),
+        (1, lambda line: "[1, 2]\n", "cần một mảng JSON gồm"),
+    ],
+    ids=["broken-json", "impossible-date", "wrong-width"],
+)
 def test_bad_lines_are_refused_naming_the_file_and_line_and_nothing_changes(filled, tmp_path, line, change, message):
     # Found only while inserting, after the old data was deleted: the whole transaction is undone.
     add_events(filled, 2 * CHUNK_ROWS + 10)
@@ -496,8 +649,9 @@ def test_bad_lines_are_refused_naming_the_file_and_line_and_nothing_changes(fill
     add_events(filled, 3)
     shutil.rmtree(filled.config["UPLOAD_DIR"])
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
-    damaged = rewritten(path, tmp_path / "hong.zip", members={EVENTS: _changed_line(path, EVENTS, line, change)},
-                        fix_checksums=True)
+    damaged = rewritten(
+        path, tmp_path / "hong.zip", members={EVENTS: _changed_line(path, EVENTS, line, change)}, fix_checksums=True
+    )
     result = restore(filled, damaged, "--force")
     assert_refused(result, filled, before, files_before, f"{EVENTS}, dòng {line}: ", message)
 
@@ -506,11 +660,17 @@ def test_rows_the_database_rejects_undo_the_whole_restore(filled, archive, tmp_p
     units = member(archive, "tables/units.jsonl")
     first = units.splitlines(keepends=True)[0]
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
+
     def one_more_row(manifest):
         next(t for t in manifest["tables"] if t["name"] == "units")["rows"] += 1
 
-    damaged = rewritten(archive, tmp_path / "trung.zip", members={"tables/units.jsonl": units + first},
-                        manifest=one_more_row, fix_checksums=True)
+    damaged = rewritten(
+        archive,
+        tmp_path / "trung.zip",
+        members={"tables/units.jsonl": units + first},
+        manifest=one_more_row,
+        fix_checksums=True,
+    )
     result = restore(filled, damaged, "--force")
     assert_refused(result, filled, before, files_before, "Không ghi được bảng units", "tables/units.jsonl")
 
@@ -518,6 +678,7 @@ def test_rows_the_database_rejects_undo_the_whole_restore(filled, archive, tmp_p
 @pytest.mark.parametrize("name", ["../../ngoai.pdf", "/tmp/ngoai.pdf", "..", "a/../../b"])
 def test_evidence_names_that_leave_the_upload_folder_are_refused(filled, archive, tmp_path, name):
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
+
     def escape(manifest):
         manifest["uploads"][0].update(name=name, file=f"uploads/{name}")
 
@@ -528,18 +689,28 @@ def test_evidence_names_that_leave_the_upload_folder_are_refused(filled, archive
         assert not (Path(filled.config["UPLOAD_DIR"]) / name).resolve().exists()
 
 
-@pytest.mark.parametrize("revision, advice", [
-    ("0004", "được tạo bởi một phiên bản ứng dụng cũ hơn"),
-    ("9999", "phiên bản ứng dụng mới hơn"),
-], ids=["older", "unknown"])
+@pytest.mark.parametrize(
+    "revision, advice",
+    [
+        ("0004", "được tạo bởi một phiên bản ứng dụng cũ hơn"),
+        ("9999", "phiên bản ứng dụng mới hơn"),
+    ],
+    ids=["older", "unknown"],
+)
 def test_a_backup_of_another_schema_revision_is_refused(filled, archive, tmp_path, revision, advice):
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
     other = rewritten(archive, tmp_path / "khac.zip", manifest=lambda m: m.update(alembic_revision=revision))
     with filled.app_context():
         current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     result = restore(filled, other, "--force")
-    assert_refused(result, filled, before, files_before,
-                   f"tệp sao lưu ở phiên bản {revision}, cơ sở dữ liệu đích ở phiên bản {current}", advice)
+    assert_refused(
+        result,
+        filled,
+        before,
+        files_before,
+        f"tệp sao lưu ở phiên bản {revision}, cơ sở dữ liệu đích ở phiên bản {current}",
+        advice,
+    )
 
 
 def test_a_database_behind_the_backup_is_told_to_upgrade_and_stays_as_it_was(app, tmp_path):

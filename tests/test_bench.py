@@ -1,6 +1,7 @@
 """The benchmark's measuring parts on the seed data: the pages it asks for answer 200 for the people it signs in
 as, each page's statements are counted per request, the results have the issue's JSON shape, and the Markdown
 says what was measured on what machine. (Timings are reported by `python -m tracker.bench`, never asserted.)"""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ def test_a_short_run_on_the_seed_data_has_every_page_and_the_issues_json_shape(s
     bench.time_pages(seeded, targets, rounds=4, warmup=1)
     pages = bench.summarize(targets)
     assert set(pages) == set(bench.PAGES)
-    for name, page in pages.items():
+    for page in pages.values():
         assert page["requests"] == 4
         assert page["median_ms"] > 0 and page["p95_ms"] >= page["median_ms"]
         assert set(page) >= {"median_ms", "p95_ms", "queries", "x_floor"}
@@ -33,9 +34,16 @@ def test_a_short_run_on_the_seed_data_has_every_page_and_the_issues_json_shape(s
     with seeded.app_context():  # the timed sweeps were rolled back: the real one still creates its emails
         assert len(sweep(bench.date(2023, 9, 5), now=bench.datetime.now(bench.timezone.utc)).created_ids) >= 1
 
-    results = {"dataset": "S", "database": "sqlite", "pages": pages, "sweep": swept,
-               "size": {"units": 15, "assignments": 14}, "today": "2023-09-15", "build_seconds": 1.0,
-               "machine": bench.machine()}
+    results = {
+        "dataset": "S",
+        "database": "sqlite",
+        "pages": pages,
+        "sweep": swept,
+        "size": {"units": 15, "assignments": 14},
+        "today": "2023-09-15",
+        "build_seconds": 1.0,
+        "machine": bench.machine(),
+    }
     json.dumps(results)
     path = bench.write_markdown(results, tmp_path)
     text = path.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 """A unit's due dates as an iCalendar feed behind a secret, revocable link."""
+
 from __future__ import annotations
 
 import re

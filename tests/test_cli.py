@@ -1,4 +1,5 @@
 """The command-line interface: its names and JSON shapes are part of the product."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,28 @@ import pytest
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["Tháng 8/2023"], {"text": "Tháng 8/2023", "due": "2023-08-31", "recurrence": None, "ongoing": False, "parsed": True}),
-        (["Hàng năm", "--year", "2023"], {"text": "Hàng năm", "due": None, "recurrence": "yearly", "ongoing": True, "parsed": True}),
-        (["Quý II/2023 và thường xuyên"], {"text": "Quý II/2023 và thường xuyên", "due": "2023-06-30", "recurrence": None, "ongoing": True, "parsed": True}),
-        (["Theo lộ trình của Chính phủ"], {"text": "Theo lộ trình của Chính phủ", "due": None, "recurrence": None, "ongoing": False, "parsed": False}),
+        (
+            ["Tháng 8/2023"],
+            {"text": "Tháng 8/2023", "due": "2023-08-31", "recurrence": None, "ongoing": False, "parsed": True},
+        ),
+        (
+            ["Hàng năm", "--year", "2023"],
+            {"text": "Hàng năm", "due": None, "recurrence": "yearly", "ongoing": True, "parsed": True},
+        ),
+        (
+            ["Quý II/2023 và thường xuyên"],
+            {
+                "text": "Quý II/2023 và thường xuyên",
+                "due": "2023-06-30",
+                "recurrence": None,
+                "ongoing": True,
+                "parsed": True,
+            },
+        ),
+        (
+            ["Theo lộ trình của Chính phủ"],
+            {"text": "Theo lộ trình của Chính phủ", "due": None, "recurrence": None, "ongoing": False, "parsed": False},
+        ),
     ],
 )
 def test_parse_deadline_prints_the_parsed_deadline_as_json(runner, args, expected):
@@ -31,7 +50,12 @@ def test_plan_show_json_lists_each_item_with_units_and_deadline(seeded, runner):
     first = items["I.1"]
     assert first["lead"] == ["Vụ Pháp chế"]
     assert first["coordinating"] == ["Các cơ quan được giao giải quyết TTHC", "các đơn vị có liên quan"]
-    assert (first["deadline"], first["due"], first["recurrence"], first["ongoing"]) == ("Tháng 8/2023", "2023-08-31", None, False)
+    assert (first["deadline"], first["due"], first["recurrence"], first["ongoing"]) == (
+        "Tháng 8/2023",
+        "2023-08-31",
+        None,
+        False,
+    )
     assert first["expected_output"] == "Văn bản của Bộ VHTTDL"
     assert first["assignments"] == ["Vụ Pháp chế"]
     assert len(items["I.2"]["assignments"]) == 11
@@ -89,9 +113,18 @@ def test_units_load_is_idempotent_and_keeps_admin_aliases(app, runner):
 
 def test_units_load_refuses_a_name_claimed_by_two_units(app, runner, tmp_path):
     path = tmp_path / "units.json"
-    path.write_text(json.dumps({"units": [
-        {"code": "A", "name": "Vụ Pháp chế"}, {"code": "B", "name": "Vụ Khác", "aliases": ["Vụ  Pháp chế"]},
-    ]}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "units": [
+                    {"code": "A", "name": "Vụ Pháp chế"},
+                    {"code": "B", "name": "Vụ Khác", "aliases": ["Vụ  Pháp chế"]},
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["units", "load", str(path)])
     assert result.exit_code == 1
     assert "trùng với đơn vị A" in result.stderr
@@ -100,9 +133,17 @@ def test_units_load_refuses_a_name_claimed_by_two_units(app, runner, tmp_path):
 def test_units_load_refuses_an_alias_already_mapped_to_another_unit(app, runner, tmp_path):
     runner.invoke(args=["units", "load"])
     path = tmp_path / "units.json"
-    path.write_text(json.dumps({"units": [
-        {"code": "VPC", "name": "Vụ Pháp chế", "aliases": ["Trung tâm CNTT"]},
-    ]}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "units": [
+                    {"code": "VPC", "name": "Vụ Pháp chế", "aliases": ["Trung tâm CNTT"]},
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["units", "load", str(path)])
     assert result.exit_code == 1
     assert "“Trung tâm CNTT” trùng với đơn vị TTCNTT" in result.stderr

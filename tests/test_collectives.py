@@ -1,6 +1,7 @@
 """A collective that names no unit ("UBND cấp huyện", "Các Sở, ban, ngành") mapped by an admin to several units
 or to every unit of a level: one row and, for a lead, one assignment per unit, now and at every re-import;
 units dropped from the mapping keep their assignments, made inactive."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -80,11 +81,19 @@ def test_a_collective_mapped_to_a_level_gives_each_unit_of_the_level_an_assignme
     assert leads("1.b") == {"UBNDCD": True, "UBNDDD": True}
     assert leads("1.c") == {"UBNDCD": True, "UBNDDD": True}
     rows = [(r.written, r.kind, r.unit.code if r.unit else None) for r in item("1.b").units]
-    assert rows == [(DISTRICTS, "collective", "UBNDCD"), (DISTRICTS, "collective", "UBNDDD"),
-                    ("UBND cấp xã", "unspecified", None)]
+    assert rows == [
+        (DISTRICTS, "collective", "UBNDCD"),
+        (DISTRICTS, "collective", "UBNDDD"),
+        ("UBND cấp xã", "unspecified", None),
+    ]
     event = db.session.scalar(select(ItemEvent).where(ItemEvent.item_id == item("1.b").id, ItemEvent.kind == "changed"))
-    assert event.changes == [{"field": "đơn vị chủ trì", "old": "UBND cấp huyện; UBND cấp xã",
-                              "new": "UBND cấp huyện (UBND huyện Châu Đức, UBND huyện Đất Đỏ); UBND cấp xã"}]
+    assert event.changes == [
+        {
+            "field": "đơn vị chủ trì",
+            "old": "UBND cấp huyện; UBND cấp xã",
+            "new": "UBND cấp huyện (UBND huyện Châu Đức, UBND huyện Đất Đỏ); UBND cấp xã",
+        }
+    ]
     assert DISTRICTS not in [c.written for c in collectives() if c.mapping is None]
 
 
@@ -152,10 +161,13 @@ def test_remapping_and_unmapping_make_dropped_units_assignments_inactive_never_d
     assert {a.unit.code: a.id for a in item("1.a").assignments} == ids
 
 
-@pytest.mark.parametrize("written, level, message", [
-    ("Sở Nội vụ", "", "không phải tên chung"),
-    (DISTRICTS, "UBND cấp tỉnh", "Không có đơn vị nào đang hoạt động ở cấp “UBND cấp tỉnh”"),
-])
+@pytest.mark.parametrize(
+    "written, level, message",
+    [
+        ("Sở Nội vụ", "", "không phải tên chung"),
+        (DISTRICTS, "UBND cấp tỉnh", "Không có đơn vị nào đang hoạt động ở cấp “UBND cấp tỉnh”"),
+    ],
+)
 def test_a_mapping_that_cannot_be_made_is_refused(province, written, level, message):
     with pytest.raises(AdminFixError, match=message):
         map_collective(written, [unit("SNV")], level, actor_id=None, now=NOW)
@@ -171,8 +183,9 @@ def test_an_admin_maps_a_collective_on_the_unknown_names_page(loaded, client, lo
     assert "Hãy chọn ít nhất một đơn vị hoặc một cấp" in refused.get_data(as_text=True)
     with loaded.app_context():
         office = str(unit("VPUBND").id)
-    done = client.post("/admin/unknown-names", data={"csrf_token": token, "collective": AGENCIES, "level": "Sở",
-                                                     "units": [office]})
+    done = client.post(
+        "/admin/unknown-names", data={"csrf_token": token, "collective": AGENCIES, "level": "Sở", "units": [office]}
+    )
     assert done.status_code == 302
     with loaded.app_context():
         assert leads("1.a") == {"SNV": True, "STC": True, "STTTT": True, "VPUBND": True}

@@ -1,4 +1,5 @@
 """Configuration comes from code defaults, then TRACKER_* variables, then the dict a test passes."""
+
 from __future__ import annotations
 
 from datetime import date

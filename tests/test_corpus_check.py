@@ -1,5 +1,6 @@
 """`plan check-corpus`: documents imported into a scratch database and scored against hand-checked ground
 truth — items found in order, units and deadlines exact, nothing invented — with figures anyone can rerun."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,14 @@ from tracker.extensions import db
 from tracker.models import Plan
 from tracker.plan_import import import_document
 from tracker.plan_import.corpus_check import (
-    DocumentScore, FoundItem, Totals, align, corpus_documents, score_items, shortfalls, task_key,
+    DocumentScore,
+    FoundItem,
+    Totals,
+    align,
+    corpus_documents,
+    score_items,
+    shortfalls,
+    task_key,
 )
 
 from .conftest import CORPUS
@@ -32,15 +40,26 @@ KẾ HOẠCH
 
 
 def _item(task, lead, coordinating, due, recurrence=None, ongoing=False):
-    return {"task": task, "lead": lead, "coordinating": coordinating, "due": due, "recurrence": recurrence,
-            "ongoing": ongoing}
+    return {
+        "task": task,
+        "lead": lead,
+        "coordinating": coordinating,
+        "due": due,
+        "recurrence": recurrence,
+        "ongoing": ongoing,
+    }
 
 
 EXPECTED = {
-    "number": "45/KH-UBND", "targets": [],
+    "number": "45/KH-UBND",
+    "targets": [],
     "items": [
-        _item("Xây dựng cơ sở dữ liệu đất đai", ["Sở Nông nghiệp và Môi trường"],
-              ["Sở Tài chính", "UBND các huyện, thành phố"], "2025-06-30"),
+        _item(
+            "Xây dựng cơ sở dữ liệu đất đai",
+            ["Sở Nông nghiệp và Môi trường"],
+            ["Sở Tài chính", "UBND các huyện, thành phố"],
+            "2025-06-30",
+        ),
         _item("Tập huấn cán bộ cấp xã", ["Sở Nội vụ"], [], None, "yearly", True),
         _item("Rà soát thủ tục hành chính", ["Văn phòng UBND tỉnh"], ["Các sở, ban, ngành tỉnh"], None),
     ],
@@ -68,24 +87,32 @@ def test_a_task_key_ignores_emphasis_bullets_case_and_punctuation():
 
 def test_units_are_compared_as_written_in_any_order_and_deadlines_as_date_yearly_ongoing():
     score = DocumentScore(file="x")
-    expected = [_item("Nhiệm vụ thứ nhất dài hơn hai mươi ký tự", ["Sở A", "Sở B"], ["Sở C"], "2025-06-30"),
-                _item("Nhiệm vụ thứ hai dài hơn hai mươi ký tự", ["Sở D"], [], None, "yearly", True)]
-    found = [FoundItem("Nhiệm vụ thứ nhất dài hơn hai mươi ký tự", ["Sở B", "Sở A"], ["Sở C."], "2025-06-30",
-                       None, False),
-             FoundItem("Nhiệm vụ thứ hai dài hơn hai mươi ký tự", ["Sở D", "Sở E"], [], None, "yearly", False),
-             FoundItem("Một đoạn văn không phải nhiệm vụ", ["Sở X"], [], None, None, False)]
+    expected = [
+        _item("Nhiệm vụ thứ nhất dài hơn hai mươi ký tự", ["Sở A", "Sở B"], ["Sở C"], "2025-06-30"),
+        _item("Nhiệm vụ thứ hai dài hơn hai mươi ký tự", ["Sở D"], [], None, "yearly", True),
+    ]
+    found = [
+        FoundItem("Nhiệm vụ thứ nhất dài hơn hai mươi ký tự", ["Sở B", "Sở A"], ["Sở C."], "2025-06-30", None, False),
+        FoundItem("Nhiệm vụ thứ hai dài hơn hai mươi ký tự", ["Sở D", "Sở E"], [], None, "yearly", False),
+        FoundItem("Một đoạn văn không phải nhiệm vụ", ["Sở X"], [], None, None, False),
+    ]
     score_items(score, expected, found)
     assert (score.found, score.lead_exact, score.coordinating_exact, score.deadline_exact, score.invented) == (
-        2, 1, 2, 1, 1)
+        2,
+        1,
+        2,
+        1,
+        1,
+    )
     assert [(index, what) for index, what, _, _ in score.mismatches] == [(1, "lead"), (1, "deadline")]
 
 
 def test_the_acceptance_figures_are_named_when_missed():
-    totals = Totals(expected_items=100, found=97, lead_exact=96, coordinating_exact=90, deadline_exact=95,
-                    invented=2, refused=1)
+    totals = Totals(
+        expected_items=100, found=97, lead_exact=96, coordinating_exact=90, deadline_exact=95, invented=2, refused=1
+    )
     assert shortfalls(totals) == ["found 97.0% < 98%", "1 document(s) refused", "2 invented item(s)"]
-    assert shortfalls(Totals(expected_items=10, found=10, lead_exact=10, coordinating_exact=9,
-                             deadline_exact=10)) == []
+    assert shortfalls(Totals(expected_items=10, found=10, lead_exact=10, coordinating_exact=9, deadline_exact=10)) == []
 
 
 @pytest.fixture
@@ -100,8 +127,15 @@ def test_a_folder_is_scored_through_a_real_import_into_a_scratch_database(app, r
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     [document] = figures["documents"]
-    assert (document["file"], document["found"], document["lead_exact"], document["coordinating_exact"],
-            document["deadline_exact"], document["invented"], document["refused"]) == ("kh45.md", 3, 3, 3, 3, 0, None)
+    assert (
+        document["file"],
+        document["found"],
+        document["lead_exact"],
+        document["coordinating_exact"],
+        document["deadline_exact"],
+        document["invented"],
+        document["refused"],
+    ) == ("kh45.md", 3, 3, 3, 3, 0, None)
     assert figures["totals"]["found_rate"] == 1.0 and figures["shortfalls"] == []
     # The scratch database is thrown away: the app's own database has no plan.
     with app.app_context():

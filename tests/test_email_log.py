@@ -1,9 +1,10 @@
 """Issue 13 points 13 and 14: the email log filters by unit, kind and status (its counts follow the filter),
 speaks Vietnamese and shows no server folder; the header names a person once."""
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -12,16 +13,30 @@ from tracker.models import OutboxMessage, Unit
 
 from .test_reminder_emails import sweep_json
 
-AT = datetime(2023, 9, 5, 1, 0, tzinfo=timezone.utc)
+AT = datetime(2023, 9, 5, 1, 0, tzinfo=UTC)
 
 
 def _add(unit_code: str | None, kind: str, status: str, reply: str) -> None:
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
-    db.session.add(OutboxMessage(
-        unit_id=unit.id if unit else None, kind=kind, reference_on=date(2023, 9, 4), recipients=["a@example.org"],
-        cc=[], subject=f"Thư {kind} {unit_code}", body_text="Nội dung", body_html="<p>Nội dung</p>", status=status,
-        entries=[], attempts=1, next_attempt_at=AT, last_error=reply, created_at=AT,
-        sent_at=AT if status == "sent" else None))
+    db.session.add(
+        OutboxMessage(
+            unit_id=unit.id if unit else None,
+            kind=kind,
+            reference_on=date(2023, 9, 4),
+            recipients=["a@example.org"],
+            cc=[],
+            subject=f"Thư {kind} {unit_code}",
+            body_text="Nội dung",
+            body_html="<p>Nội dung</p>",
+            status=status,
+            entries=[],
+            attempts=1,
+            next_attempt_at=AT,
+            last_error=reply,
+            created_at=AT,
+            sent_at=AT if status == "sent" else None,
+        )
+    )
 
 
 def _listed(page: str) -> list[str]:
@@ -43,8 +58,7 @@ def test_the_email_log_filters_by_unit_kind_and_status(seeded, login_as, client)
     # The status counts follow the unit chosen, and the status links keep it.
     assert "Tất cả (2)" in by_unit and 'href="/admin/emails?status=failed&amp;unit=VPC"' in by_unit
     assert _listed(client.get("/admin/emails?unit=VPC&status=failed").get_data(as_text=True)) == ["Thư urge VPC"]
-    assert _listed(client.get("/admin/emails?kind=daily").get_data(as_text=True)) == ["Thư daily CDA",
-                                                                                     "Thư daily VPC"]
+    assert _listed(client.get("/admin/emails?kind=daily").get_data(as_text=True)) == ["Thư daily CDA", "Thư daily VPC"]
     # A filter value that means nothing lists everything rather than nothing.
     assert len(_listed(client.get("/admin/emails?unit=KHONGCO&kind=x").get_data(as_text=True))) == 4
 
@@ -69,6 +83,7 @@ def test_the_header_names_a_person_once(seeded, login_as, client):
     login_as("admin")
     with seeded.app_context():
         from tracker.models import User
+
         admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
         admin.name = "Quản trị hệ thống"
         db.session.commit()

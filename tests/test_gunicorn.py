@@ -1,5 +1,6 @@
 """Production set-up: real gunicorn (2 workers) and the scheduler process on a migrated database, JSON logs,
 /healthz; the connection pool settings; ProxyFix behind a reverse proxy."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _ok_or_none(answer: tuple[int, str]) -> tuple[int, str] | None:
+    return answer if answer[0] == 200 else None
+
+
 def _get(url: str) -> tuple[int, str]:
     """Status and body, without following redirects."""
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             return None
@@ -75,27 +81,50 @@ def _json_lines(path: Path) -> list[dict]:
 
 
 def test_gunicorn_serves_the_app_with_two_workers_beside_one_scheduler(tmp_path):
-    pytest.importorskip("gunicorn", reason="gunicorn is not installed (it is in requirements.txt: "
-                                           "pip install -r requirements.txt)")
+    pytest.importorskip(
+        "gunicorn", reason="gunicorn is not installed (it is in requirements.txt: pip install -r requirements.txt)"
+    )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_")}
-    env.update(TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.sqlite3'}", TRACKER_SECRET_KEY="s" * 64,
-               TRACKER_UPLOAD_DIR=str(tmp_path / "uploads"), TRACKER_OUTBOX_DIR=str(tmp_path / "outbox"),
-               TRACKER_LOG_FORMAT="json", TRACKER_BIND=f"127.0.0.1:{port}", TRACKER_WORKERS="2")
+    env.update(
+        TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        TRACKER_SECRET_KEY="s" * 64,
+        TRACKER_UPLOAD_DIR=str(tmp_path / "uploads"),
+        TRACKER_OUTBOX_DIR=str(tmp_path / "outbox"),
+        TRACKER_LOG_FORMAT="json",
+        TRACKER_BIND=f"127.0.0.1:{port}",
+        TRACKER_WORKERS="2",
+    )
     # The deploy's order: migrate first, then start the workers.
-    migrate = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    migrate = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
     assert migrate.returncode == 0, migrate.stderr
 
     web_log, scheduler_log = tmp_path / "gunicorn.log", tmp_path / "scheduler.log"
     with web_log.open("w") as web_out:
-        web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                               env=env, stdout=web_out, stderr=subprocess.STDOUT)
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=web_out,
+            stderr=subprocess.STDOUT,
+        )
     scheduler = None
     try:
-        status, body = _wait_for(lambda: (lambda answer: answer if answer[0] == 200 else None)(_get(f"{base}/healthz")),
-                                 "gunicorn answering /healthz", web, web_log)
+        status, body = _wait_for(
+            lambda: _ok_or_none(_get(f"{base}/healthz")),
+            "gunicorn answering /healthz",
+            web,
+            web_log,
+        )
         health = json.loads(body)
         # No scheduler yet: the site works, reminders would not go out.
         assert health["status"] == "degraded" and health["scheduler"]["heartbeat_age_seconds"] is None
@@ -107,8 +136,13 @@ def test_gunicorn_serves_the_app_with_two_workers_beside_one_scheduler(tmp_path)
         assert status == 302
 
         with scheduler_log.open("w") as scheduler_out:
-            scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"],
-                                         cwd=ROOT, env=env, stdout=scheduler_out, stderr=subprocess.STDOUT)
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=scheduler_out,
+                stderr=subprocess.STDOUT,
+            )
 
         def healthy():  # type: ignore[no-untyped-def]
             found = json.loads(_get(f"{base}/healthz")[1])
@@ -118,7 +152,7 @@ def test_gunicorn_serves_the_app_with_two_workers_beside_one_scheduler(tmp_path)
         assert health["scheduler"]["ok"] is True and health["scheduler"]["heartbeat_age_seconds"] < 60
 
         # A reload (systemctl reload → SIGHUP) replaces both workers and keeps serving.
-        booted = lambda: [l for l in _json_lines(web_log) if l["message"].startswith("Booting worker")]  # noqa: E731
+        booted = lambda: [line for line in _json_lines(web_log) if line["message"].startswith("Booting worker")]  # noqa: E731
         assert len(booted()) == 2
         web.send_signal(signal.SIGHUP)
         _wait_for(lambda: len(booted()) == 4, "two new workers after SIGHUP", web, web_log)
@@ -157,6 +191,7 @@ def test_workers_starting_together_agree_on_the_generated_secret_key(tmp_path, m
 
 # --- the database pool ---
 
+
 def test_pool_settings_apply_to_postgresql_only(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_DB_POOL_SIZE", "3")
     monkeypatch.setenv("TRACKER_DB_MAX_OVERFLOW", "4")
@@ -164,8 +199,13 @@ def test_pool_settings_apply_to_postgresql_only(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_DB_POOL_TIMEOUT", "7")
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": "postgresql://u:p@127.0.0.1/tracker"})
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
-        "pool_pre_ping": True, "pool_size": 3, "max_overflow": 4, "pool_recycle": 600, "pool_timeout": 7.0,
-        "connect_args": {"connect_timeout": 10}}
+        "pool_pre_ping": True,
+        "pool_size": 3,
+        "max_overflow": 4,
+        "pool_recycle": 600,
+        "pool_timeout": 7.0,
+        "connect_args": {"connect_timeout": 10},
+    }
     with app.app_context():
         pool = db.engine.pool
         assert (pool.size(), pool._max_overflow, pool._recycle, pool._timeout) == (3, 4, 600, 7.0)
@@ -190,12 +230,16 @@ def test_the_test_database_works_with_the_pool_settings(app):
 
 # --- behind a reverse proxy ---
 
+
 def _failed_sign_in(app, headers: dict[str, str]) -> str:
     client = app.test_client()
     token = csrf_token(client)
     with client:
-        response = client.post("/login", data={"email": "nobody@example.org", "password": "wrong password!",
-                                               "csrf_token": token}, headers=headers)
+        response = client.post(
+            "/login",
+            data={"email": "nobody@example.org", "password": "wrong password!", "csrf_token": token},
+            headers=headers,
+        )
         from flask import request
 
         scheme = request.scheme
@@ -206,8 +250,11 @@ def _failed_sign_in(app, headers: dict[str, str]) -> str:
 
 
 def test_proxy_fix_is_opt_in_and_trusts_the_given_number_of_proxies(app, database_url, tmp_path):
-    forwarded = {"X-Forwarded-For": "198.51.100.9, 203.0.113.7", "X-Forwarded-Proto": "https",
-                 "Referer": "https://localhost/login"}
+    forwarded = {
+        "X-Forwarded-For": "198.51.100.9, 203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "Referer": "https://localhost/login",
+    }
     # Without it, every sign-in seems to come from the proxy (and the per-address limit would lock everyone out).
     assert _failed_sign_in(app, forwarded) == "127.0.0.1 http"
     behind_one = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True, "PROXY_FIX": "1"})

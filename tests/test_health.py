@@ -1,9 +1,10 @@
 """GET /healthz and the scheduler's heartbeat: the judgement from a table, then the endpoint on the real
 test database (and on databases that cannot answer)."""
+
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -17,13 +18,20 @@ from tracker.scheduler import HEARTBEAT_KEY, record_heartbeat
 
 from .conftest import login
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 
 
 def facts(heartbeat=NOW - 5 * MIN, oldest=None, pending=0, failed=0):
-    return Facts(database_ok=True, database_ms=1.5, version="0005", heartbeat_at=heartbeat, oldest_pending_at=oldest,
-                 pending=pending, failed=failed)
+    return Facts(
+        database_ok=True,
+        database_ms=1.5,
+        version="0005",
+        heartbeat_at=heartbeat,
+        oldest_pending_at=oldest,
+        pending=pending,
+        failed=failed,
+    )
 
 
 # (case, facts, status, scheduler ok, outbox ok)
@@ -36,8 +44,13 @@ CASES = [
     ("an email pending for over an hour", facts(oldest=NOW - 61 * MIN, pending=1), "degraded", True, False),
     ("failed emails wait for an admin, they do not degrade", facts(failed=4), "ok", True, True),
     ("both", facts(heartbeat=None, oldest=NOW - 2 * 60 * MIN, pending=1), "degraded", False, False),
-    ("a naive (SQLite) stamp is UTC", facts(oldest=(NOW - 61 * MIN).replace(tzinfo=None), pending=1),
-     "degraded", True, False),
+    (
+        "a naive (SQLite) stamp is UTC",
+        facts(oldest=(NOW - 61 * MIN).replace(tzinfo=None), pending=1),
+        "degraded",
+        True,
+        False,
+    ),
     ("a stamp from a clock ahead counts as now", facts(heartbeat=NOW + 2 * MIN), "ok", True, True),
 ]
 
@@ -65,18 +78,22 @@ def test_assess_uses_the_given_limits_and_the_outbox_clock():
     limits = Limits(heartbeat=2 * MIN, pending=5 * MIN)
     assert assess(facts(heartbeat=NOW - 3 * MIN), now=NOW, limits=limits)["status"] == "degraded"
     # Outbox rows are stamped by tracker.clock (a demo's pinned day): measured on that clock.
-    pinned = datetime(2023, 9, 15, 3, 0, tzinfo=timezone.utc)
-    body = assess(facts(heartbeat=NOW - MIN, oldest=pinned - 4 * MIN, pending=1), now=NOW, outbox_now=pinned,
-                  limits=limits)
+    pinned = datetime(2023, 9, 15, 3, 0, tzinfo=UTC)
+    body = assess(
+        facts(heartbeat=NOW - MIN, oldest=pinned - 4 * MIN, pending=1), now=NOW, outbox_now=pinned, limits=limits
+    )
     assert body["status"] == "ok" and body["outbox"]["oldest_pending_age_seconds"] == 240.0
 
 
 def test_an_unreachable_database_is_an_error():
     body = assess(Facts(database_ok=False, database_ms=3.0), now=NOW)
-    assert body == {"status": "error", "database": {"ok": False, "ms": 3.0},
-                    "scheduler": {"heartbeat_age_seconds": None, "ok": False},
-                    "outbox": {"oldest_pending_age_seconds": None, "pending": None, "failed": None, "ok": False},
-                    "version": None}
+    assert body == {
+        "status": "error",
+        "database": {"ok": False, "ms": 3.0},
+        "scheduler": {"heartbeat_age_seconds": None, "ok": False},
+        "outbox": {"oldest_pending_age_seconds": None, "pending": None, "failed": None, "ok": False},
+        "version": None,
+    }
 
 
 def test_age_seconds():
@@ -87,11 +104,27 @@ def test_age_seconds():
 
 # --- the endpoint, on the test database ---
 
+
 def _pending_email(at: datetime, status: str = "pending", kind: str = "daily") -> None:
     unit = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
-    db.session.add(OutboxMessage(unit_id=unit.id, kind=kind, reference_on=at.date(), recipients=["a@example.org"],
-                                 cc=[], subject="s", body_text="t", body_html="h", entries=[], status=status,
-                                 attempts=0, next_attempt_at=at, last_error="", created_at=at))
+    db.session.add(
+        OutboxMessage(
+            unit_id=unit.id,
+            kind=kind,
+            reference_on=at.date(),
+            recipients=["a@example.org"],
+            cc=[],
+            subject="s",
+            body_text="t",
+            body_html="h",
+            entries=[],
+            status=status,
+            attempts=0,
+            next_attempt_at=at,
+            last_error="",
+            created_at=at,
+        )
+    )
 
 
 def test_healthz_on_an_empty_database_is_degraded_until_the_scheduler_beats(app, runner):
@@ -107,7 +140,7 @@ def test_healthz_on_an_empty_database_is_degraded_until_the_scheduler_beats(app,
     assert body["outbox"] == {"oldest_pending_age_seconds": None, "pending": 0, "failed": 0, "ok": True}
     with app.app_context():
         revision = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
-        record_heartbeat(datetime.now(timezone.utc) - 2 * MIN)
+        record_heartbeat(datetime.now(UTC) - 2 * MIN)
         db.session.commit()
     assert body["version"] == revision
     body = client.get("/healthz").get_json()
@@ -131,12 +164,12 @@ def test_healthz_degrades_on_an_old_heartbeat_or_an_email_waiting_too_long(app, 
     assert runner.invoke(args=["units", "load"]).exit_code == 0
     client = app.test_client()
     with app.app_context():
-        record_heartbeat(datetime.now(timezone.utc) - 20 * MIN)
+        record_heartbeat(datetime.now(UTC) - 20 * MIN)
         db.session.commit()
     body = client.get("/healthz").get_json()
     assert body["status"] == "degraded" and body["scheduler"]["ok"] is False
     with app.app_context():
-        record_heartbeat(datetime.now(timezone.utc))
+        record_heartbeat(datetime.now(UTC))
         # Outbox rows carry tracker.clock's time (the test's pinned day).
         _pending_email(utcnow() - 90 * MIN, kind="daily")
         _pending_email(utcnow() - 5 * MIN, status="sending", kind="urge")
@@ -151,7 +184,7 @@ def test_healthz_degrades_on_an_old_heartbeat_or_an_email_waiting_too_long(app, 
 
 def test_healthz_asks_the_database_three_statements_and_reveals_no_host(seeded):
     with seeded.app_context():
-        record_heartbeat(datetime.now(timezone.utc))
+        record_heartbeat(datetime.now(UTC))
         db.session.commit()
         engine = db.engine
     anonymous, signed_in = seeded.test_client(), seeded.test_client()
@@ -159,7 +192,7 @@ def test_healthz_asks_the_database_three_statements_and_reveals_no_host(seeded):
     for client in (anonymous, signed_in):
         statements: list[str] = []
 
-        def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        def count(_conn, _cursor, statement, *_args, statements=statements):  # type: ignore[no-untyped-def]
             statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", count)
@@ -179,10 +212,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("url", [
-    "sqlite:////nonexistent-folder/tracker.sqlite3",
-    f"postgresql://tracker:wrong@127.0.0.1:{_free_port()}/nothing",  # nothing listens there
-], ids=["sqlite-cannot-open", "postgresql-refused"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-folder/tracker.sqlite3",
+        f"postgresql://tracker:wrong@127.0.0.1:{_free_port()}/nothing",  # nothing listens there
+    ],
+    ids=["sqlite-cannot-open", "postgresql-refused"],
+)
 def test_healthz_answers_503_json_when_the_database_does_not(url):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "DB_CONNECT_TIMEOUT": "3"})
     response = app.test_client().get("/healthz")
@@ -205,7 +242,7 @@ def test_healthz_on_a_database_never_migrated_is_an_error(tmp_path):
 def test_healthz_thresholds_come_from_the_configuration(app, database_url):
     strict = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "HEALTH_HEARTBEAT_MINUTES": "1"})
     with strict.app_context():
-        record_heartbeat(datetime.now(timezone.utc) - 2 * MIN)
+        record_heartbeat(datetime.now(UTC) - 2 * MIN)
         db.session.commit()
     assert app.test_client().get("/healthz").get_json()["status"] == "ok"
     assert strict.test_client().get("/healthz").get_json()["status"] == "degraded"

@@ -1,5 +1,6 @@
 """Messages made outside the views (tracker.rules.texts) in the interface language: Vietnamese values for the
 CLI and API, English on pages when English is chosen, and the same Vietnamese as before otherwise."""
+
 from __future__ import annotations
 
 import pickle
@@ -15,14 +16,14 @@ from .conftest import assignment_of, csrf_token, post_status
 
 
 def switch(client, lang: str, next_path: str = "/account") -> None:
-    response = client.post("/language", data={"lang": lang, "next": next_path,
-                                              "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        "/language", data={"lang": lang, "next": next_path, "csrf_token": csrf_token(client, "/account")}
+    )
     assert response.status_code == 302
 
 
 def test_a_text_is_its_vietnamese_sentence_and_keeps_its_template():
-    text = t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=known("Hoàn thành"),
-             to_state="x")
+    text = t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=known("Hoàn thành"), to_state="x")
     assert text == "Không thể chuyển từ “Hoàn thành” sang “x”." and isinstance(text, str)
     assert text.template.startswith("Không thể chuyển từ") and text.params["current"] == "Hoàn thành"
     again = pickle.loads(pickle.dumps(text))
@@ -32,8 +33,11 @@ def test_a_text_is_its_vietnamese_sentence_and_keeps_its_template():
 
 
 def test_say_renders_texts_in_the_interface_language_and_passes_other_strings(app):
-    refused = t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=known("Hoàn thành"),
-                to_state=known("Chưa triển khai"))
+    refused = t(
+        "Không thể chuyển từ “%(current)s” sang “%(to_state)s”.",
+        current=known("Hoàn thành"),
+        to_state=known("Chưa triển khai"),
+    )
     with app.test_request_context():
         assert say(refused) == refused == "Không thể chuyển từ “Hoàn thành” sang “Chưa triển khai”."
         assert say(ValueError(refused)) == refused
@@ -47,16 +51,19 @@ def test_say_renders_texts_in_the_interface_language_and_passes_other_strings(ap
 def test_a_refused_change_stays_vietnamese_for_the_api_and_cli():
     with pytest.raises(TransitionRefused) as refused:
         from datetime import date
+
         check_change("done", Change(to_state="not_started"), is_reopen_allowed=False, today=date(2023, 8, 1))
     assert str(refused.value) == "Không thể chuyển từ “Hoàn thành” sang “Chưa triển khai”."
 
 
-@pytest.mark.parametrize("lang, shown, not_shown", [
-    ("en", ["Describe the difficulty or obstacle."], ["Hãy mô tả khó khăn, vướng mắc."]),
-    ("vi", ["Hãy mô tả khó khăn, vướng mắc."], ["Describe the difficulty or obstacle."]),
-])
-def test_a_refused_status_change_is_said_in_the_interface_language(seeded, client, login_as, lang, shown,
-                                                                   not_shown):
+@pytest.mark.parametrize(
+    "lang, shown, not_shown",
+    [
+        ("en", ["Describe the difficulty or obstacle."], ["Hãy mô tả khó khăn, vướng mắc."]),
+        ("vi", ["Hãy mô tả khó khăn, vướng mắc."], ["Describe the difficulty or obstacle."]),
+    ],
+)
+def test_a_refused_status_change_is_said_in_the_interface_language(seeded, client, login_as, lang, shown, not_shown):
     login_as("head_cda")
     switch(client, lang)
     assignment_id, version = assignment_of(seeded, "I.2", "CDA")
@@ -75,13 +82,17 @@ def test_period_labels_are_vietnamese_values_and_english_on_english_pages(app):
     from tracker.reports import period_label
     from tracker.rules.kpi import Period
 
-    cases = [(Period(2023, 8).label, "tháng 8/2023", "8/2023"),
-             (period_label(date(2023, 1, 1), date(2023, 6, 30)), "6 tháng đầu năm 2023", "the first half of 2023"),
-             (period_label(date(2023, 7, 1), date(2023, 12, 31)), "6 tháng cuối năm 2023",
-              "the second half of 2023"),
-             (period_label(date(2023, 1, 1), date(2023, 12, 31)), "năm 2023", "year 2023"),
-             (period_label(date(2023, 2, 1), date(2023, 3, 15)), "từ 01/02/2023 đến 15/03/2023",
-              "from 01/02/2023 to 15/03/2023")]
+    cases = [
+        (Period(2023, 8).label, "tháng 8/2023", "8/2023"),
+        (period_label(date(2023, 1, 1), date(2023, 6, 30)), "6 tháng đầu năm 2023", "the first half of 2023"),
+        (period_label(date(2023, 7, 1), date(2023, 12, 31)), "6 tháng cuối năm 2023", "the second half of 2023"),
+        (period_label(date(2023, 1, 1), date(2023, 12, 31)), "năm 2023", "year 2023"),
+        (
+            period_label(date(2023, 2, 1), date(2023, 3, 15)),
+            "từ 01/02/2023 đến 15/03/2023",
+            "from 01/02/2023 to 15/03/2023",
+        ),
+    ]
     with app.test_request_context():
         for label, vietnamese, english in cases:
             assert label == vietnamese and say(label) == vietnamese
@@ -95,6 +106,7 @@ def test_the_report_print_view_is_english_where_its_sentences_come_from_code(see
 
     with seeded.app_context():
         from tracker.extensions import db
+
         pid = db.session.query(Plan.id).scalar()
     login_as("monitor")
     path = f"/reports/{pid}/print?start=2023-01-01&end=2023-12-31"
@@ -105,39 +117,71 @@ def test_the_report_print_view_is_english_where_its_sentences_come_from_code(see
 
     switch(client, "en")
     english = client.get(path).get_data(as_text=True)
-    for text in ("As of 15/09/2023: 0 done on time", "13 not done but still within the deadline",
-                 "Hà Nội, 15/9/2023", "Results of the Plan issued with Decision No. 1872/QĐ-BVHTTDL for year 2023"):
+    for text in (
+        "As of 15/09/2023: 0 done on time",
+        "13 not done but still within the deadline",
+        "Hà Nội, 15/9/2023",
+        "Results of the Plan issued with Decision No. 1872/QĐ-BVHTTDL for year 2023",
+    ):
         assert text in english, text
     for text in ("Tính đến ngày 15/09/2023", "ngày 15 tháng 9 năm 2023", "Kết quả thực hiện"):
         assert text not in english, text
 
 
-@pytest.mark.parametrize("lang, shown", [
-    ("en", ["Row 2, column “Vai trò”: “Thần thánh” is not a role; write one of: “System administrator”",
-            "Row 3, column “Thư điện tử”: “not-an-email” is not an email address."]),
-    ("vi", ["Dòng 2, cột “Vai trò”: “Thần thánh” không phải vai trò; hãy ghi một trong: “Quản trị hệ thống”",
-            "Dòng 3, cột “Thư điện tử”: “not-an-email” không phải địa chỉ thư điện tử."]),
-])
+@pytest.mark.parametrize(
+    "lang, shown",
+    [
+        (
+            "en",
+            [
+                "Row 2, column “Vai trò”: “Thần thánh” is not a role; write one of: “System administrator”",
+                "Row 3, column “Thư điện tử”: “not-an-email” is not an email address.",
+            ],
+        ),
+        (
+            "vi",
+            [
+                "Dòng 2, cột “Vai trò”: “Thần thánh” không phải vai trò; hãy ghi một trong: “Quản trị hệ thống”",
+                "Dòng 3, cột “Thư điện tử”: “not-an-email” không phải địa chỉ thư điện tử.",
+            ],
+        ),
+    ],
+)
 def test_a_refused_account_file_row_is_said_in_the_interface_language(seeded, client, login_as, lang, shown):
     import io
 
     login_as("admin")
     switch(client, lang)
     rows = "Thư điện tử,Họ và tên,Vai trò,Đơn vị\nmot@example.gov.vn,Một,Thần thánh,\nnot-an-email,Hai,Xem,\n"
-    response = client.post("/admin/users/import", data={
-        "csrf_token": csrf_token(client, "/admin/users"), "file": (io.BytesIO(rows.encode("utf-8-sig")), "a.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/admin/users/import",
+        data={
+            "csrf_token": csrf_token(client, "/admin/users"),
+            "file": (io.BytesIO(rows.encode("utf-8-sig")), "a.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     for text in shown:
         assert text in body, text
 
 
-@pytest.mark.parametrize("lang, shown, not_shown", [
-    ("en", "Dossiers filed online (1500) cannot be greater than Dossiers filed, total (1458).", "không được lớn hơn"),
-    ("vi", "Số hồ sơ phát sinh trực tuyến (1500) không được lớn hơn Tổng số hồ sơ TTHC phát sinh (1458).",
-     "cannot be greater than"),
-])
+@pytest.mark.parametrize(
+    "lang, shown, not_shown",
+    [
+        (
+            "en",
+            "Dossiers filed online (1500) cannot be greater than Dossiers filed, total (1458).",
+            "không được lớn hơn",
+        ),
+        (
+            "vi",
+            "Số hồ sơ phát sinh trực tuyến (1500) không được lớn hơn Tổng số hồ sơ TTHC phát sinh (1458).",
+            "cannot be greater than",
+        ),
+    ],
+)
 def test_a_refused_kpi_report_is_said_in_the_interface_language(seeded, client, login_as, lang, shown, not_shown):
     from .test_kpi_figures import BROKEN, figures_form
 
@@ -152,32 +196,43 @@ def test_a_refused_kpi_report_is_said_in_the_interface_language(seeded, client, 
 def test_a_409_conflict_message_is_vietnamese_as_a_value_and_english_on_english_pages(app):
     from tracker.rules.conflicts import MissedChange, conflict_message
 
-    missed = [MissedChange(actor="Nguyễn Văn A", from_state="in_progress", to_state="done", has_text=True,
-                           has_evidence=True),
-              MissedChange(actor="Trần Thị B", from_state="done", to_state="done")]
+    missed = [
+        MissedChange(actor="Nguyễn Văn A", from_state="in_progress", to_state="done", has_text=True, has_evidence=True),
+        MissedChange(actor="Trần Thị B", from_state="done", to_state="done"),
+    ]
     message = conflict_message(missed)
-    assert message == ("Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: Nguyễn Văn A chuyển trạng thái từ "
-                       "“Đang thực hiện” sang “Hoàn thành”, kèm ghi chú và minh chứng; Trần Thị B thêm báo cáo tiến "
-                       "độ (trạng thái vẫn là “Hoàn thành”). Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật "
-                       "lại.")
+    assert message == (
+        "Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: Nguyễn Văn A chuyển trạng thái từ "
+        "“Đang thực hiện” sang “Hoàn thành”, kèm ghi chú và minh chứng; Trần Thị B thêm báo cáo tiến "
+        "độ (trạng thái vẫn là “Hoàn thành”). Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật "
+        "lại."
+    )
     with app.test_request_context():
         assert say(message) == message
         with force_locale("en"):
             assert say(message) == (
                 "While you were editing, this action item was updated: Nguyễn Văn A moved the state from "
                 "“In progress” to “Done”, with a note and evidence; Trần Thị B added a progress report (the state "
-                "is still “Done”). Your changes were not saved: review it, then update it again.")
+                "is still “Done”). Your changes were not saved: review it, then update it again."
+            )
             assert say(conflict_message([])).startswith("Someone else updated this action item while you were")
 
 
 def test_a_milestone_input_error_names_the_line_in_the_interface_language(app):
     from tracker.rules.milestones import MilestoneInputError, parse_milestone_lines
 
-    cases = [("30/09/2022: 50\n31/08/2022: 60", "Các mốc, dòng 2: ngày phải sau ngày của dòng trước.",
-              "Milestones, line 2: the date must be after the previous line's date."),
-             ("hôm qua: 50",
-              ("Các mốc, dòng 1: hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/09/2022 (đã nhập “hôm”)."),
-              "Milestones, line 1: write the date as day/month/year, for example 30/09/2022 (entered “hôm”).")]
+    cases = [
+        (
+            "30/09/2022: 50\n31/08/2022: 60",
+            "Các mốc, dòng 2: ngày phải sau ngày của dòng trước.",
+            "Milestones, line 2: the date must be after the previous line's date.",
+        ),
+        (
+            "hôm qua: 50",
+            ("Các mốc, dòng 1: hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/09/2022 (đã nhập “hôm”)."),
+            "Milestones, line 1: write the date as day/month/year, for example 30/09/2022 (entered “hôm”).",
+        ),
+    ]
     with app.test_request_context():
         for lines, vietnamese, english in cases:
             with pytest.raises(MilestoneInputError) as refused:
@@ -196,8 +251,12 @@ def test_an_account_error_is_english_on_english_pages(app):
         with pytest.raises(AccountError) as short:
             check_password_strength("ngắn")
         with pytest.raises(AccountError) as unitless:
-            create_user(email="moi@example.vn", role="unit_staff", password="một mật khẩu dài",
-                        now=datetime(2023, 8, 1, tzinfo=UTC))
+            create_user(
+                email="moi@example.vn",
+                role="unit_staff",
+                password="một mật khẩu dài",
+                now=datetime(2023, 8, 1, tzinfo=UTC),
+            )
         assert str(short.value) == "Mật khẩu phải có ít nhất 10 ký tự."
         assert str(unitless.value) == "Vai trò “Cán bộ đầu mối” phải gắn với một đơn vị."
         with force_locale("en"):
@@ -205,17 +264,27 @@ def test_an_account_error_is_english_on_english_pages(app):
             assert say(unitless.value) == "The role “Focal officer” must belong to a unit."
 
 
-@pytest.mark.parametrize("lang, shown, not_shown", [
-    ("en", "The number “1872/QĐ-BVHTTDL” already belongs to another plan; enter another number.",
-     "đã là của một kế hoạch khác"),
-    ("vi", "Số hiệu “1872/QĐ-BVHTTDL” đã là của một kế hoạch khác; hãy nhập số khác.",
-     "already belongs to another plan"),
-])
+@pytest.mark.parametrize(
+    "lang, shown, not_shown",
+    [
+        (
+            "en",
+            "The number “1872/QĐ-BVHTTDL” already belongs to another plan; enter another number.",
+            "đã là của một kế hoạch khác",
+        ),
+        (
+            "vi",
+            "Số hiệu “1872/QĐ-BVHTTDL” đã là của một kế hoạch khác; hãy nhập số khác.",
+            "already belongs to another plan",
+        ),
+    ],
+)
 def test_a_plan_editor_refusal_is_said_in_the_interface_language(seeded, login_as, lang, shown, not_shown):
     client = login_as("admin")
     switch(client, lang)
-    response = client.post("/plans/new", data={"csrf_token": csrf_token(client, "/plans/new"),
-                                               "number": "1872/QĐ-BVHTTDL", "title": "Mới"})
+    response = client.post(
+        "/plans/new", data={"csrf_token": csrf_token(client, "/plans/new"), "number": "1872/QĐ-BVHTTDL", "title": "Mới"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert shown in body and not_shown not in body

@@ -1,6 +1,7 @@
 """A plan with its own indicators (a ratio of two counts, a percentage reported directly, a count): the unit page
 asks for its labels, records the figures, and judges them against the unit's own target or its group's, with
 milestones in force at the figures' date; the API exposes the definition and takes its figures."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,12 @@ from tracker.models import Indicator, KpiReport, Plan, Target, TargetMilestone, 
 from .conftest import csrf_token
 
 PLAN_NUMBER = "2139/QĐ-UBND"
-LABELS = ("Số hồ sơ nộp trực tuyến", "Tổng số hồ sơ tiếp nhận", "Tỷ lệ hồ sơ thanh toán trực tuyến",
-          "Số cuộc họp trực tuyến đã tổ chức")
+LABELS = (
+    "Số hồ sơ nộp trực tuyến",
+    "Tổng số hồ sơ tiếp nhận",
+    "Tỷ lệ hồ sơ thanh toán trực tuyến",
+    "Số cuộc họp trực tuyến đã tổ chức",
+)
 
 
 @pytest.fixture
@@ -30,17 +35,44 @@ def make_plan(app) -> int:
     points a month to 80%), an online-payment rate reported as a percentage (group 30%, Cục Đường sắt's own
     target 60%), and a count of online meetings (at least 10)."""
     with app.app_context():
-        plan = Plan(number=PLAN_NUMBER, title="Kế hoạch chuyển đổi số", issuer="UBND tỉnh Bà Rịa – Vũng Tàu",
-                    year=2022, kpi_scheme="plan")
+        plan = Plan(
+            number=PLAN_NUMBER,
+            title="Kế hoạch chuyển đổi số",
+            issuer="UBND tỉnh Bà Rịa – Vũng Tàu",
+            year=2022,
+            kpi_scheme="plan",
+        )
         db.session.add(plan)
         db.session.flush()
-        ratio = Indicator(plan_id=plan.id, number=1, name="Tỷ lệ hồ sơ trực tuyến", kind="ratio",
-                          numerator_key="online", denominator_key="received", numerator_label=LABELS[0],
-                          denominator_label=LABELS[1], unit_of_measure="%")
-        payment = Indicator(plan_id=plan.id, number=2, name="Tỷ lệ thanh toán trực tuyến", kind="percent",
-                            numerator_key="payment_rate", numerator_label=LABELS[2], unit_of_measure="%")
-        meetings = Indicator(plan_id=plan.id, number=3, name="Số cuộc họp trực tuyến", kind="count",
-                             numerator_key="meetings", numerator_label=LABELS[3], unit_of_measure="cuộc")
+        ratio = Indicator(
+            plan_id=plan.id,
+            number=1,
+            name="Tỷ lệ hồ sơ trực tuyến",
+            kind="ratio",
+            numerator_key="online",
+            denominator_key="received",
+            numerator_label=LABELS[0],
+            denominator_label=LABELS[1],
+            unit_of_measure="%",
+        )
+        payment = Indicator(
+            plan_id=plan.id,
+            number=2,
+            name="Tỷ lệ thanh toán trực tuyến",
+            kind="percent",
+            numerator_key="payment_rate",
+            numerator_label=LABELS[2],
+            unit_of_measure="%",
+        )
+        meetings = Indicator(
+            plan_id=plan.id,
+            number=3,
+            name="Số cuộc họp trực tuyến",
+            kind="count",
+            numerator_key="meetings",
+            numerator_label=LABELS[3],
+            unit_of_measure="cuộc",
+        )
         db.session.add_all([ratio, payment, meetings])
         group = UnitGroup(plan_id=plan.id, number=1, name="Cơ quan hành chính cấp tỉnh")
         db.session.add(group)
@@ -49,24 +81,28 @@ def make_plan(app) -> int:
             unit = db.session.scalar(select(Unit).where(Unit.code == code))
             db.session.add(UnitGroupMember(group_id=group.id, position=position, written=unit.name, unit_id=unit.id))
         rising = Target(group_id=group.id, indicator_id=ratio.id, kind="value", value_min=Decimal(50))
-        rising.milestones = [TargetMilestone(due_on=date(2022, 9, 30), value=Decimal(50)),
-                             TargetMilestone(due_on=date(2022, 10, 31), value=Decimal(65)),
-                             TargetMilestone(due_on=date(2022, 11, 30), value=Decimal(80))]
+        rising.milestones = [
+            TargetMilestone(due_on=date(2022, 9, 30), value=Decimal(50)),
+            TargetMilestone(due_on=date(2022, 10, 31), value=Decimal(65)),
+            TargetMilestone(due_on=date(2022, 11, 30), value=Decimal(80)),
+        ]
         cda = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
-        db.session.add_all([
-            rising,
-            Target(group_id=group.id, indicator_id=payment.id, kind="value", value_min=Decimal(30)),
-            Target(unit_id=cda.id, indicator_id=payment.id, kind="value", value_min=Decimal(60)),
-            Target(group_id=group.id, indicator_id=meetings.id, kind="value", value_min=Decimal(10)),
-        ])
+        db.session.add_all(
+            [
+                rising,
+                Target(group_id=group.id, indicator_id=payment.id, kind="value", value_min=Decimal(30)),
+                Target(unit_id=cda.id, indicator_id=payment.id, kind="value", value_min=Decimal(60)),
+                Target(group_id=group.id, indicator_id=meetings.id, kind="value", value_min=Decimal(10)),
+            ]
+        )
         db.session.commit()
         return plan.id
 
 
 def _form_fields(page: str, plan_id: int) -> dict[str, str]:
     """The plan's form on the unit page: label text → input name."""
-    form = page[page.index(f'id="bao-cao-so-lieu-{plan_id}"'):]
-    form = form[:form.index("</form>")]
+    form = page[page.index(f'id="bao-cao-so-lieu-{plan_id}"') :]
+    form = form[: form.index("</form>")]
     labels = dict(re.findall(r'<label for="([^"]+)">([^<]+)</label>', form))
     return {text: name for name, text in labels.items()}
 
@@ -80,12 +116,13 @@ def _post(client, plan_id: int, values: dict[str, str], as_of: str = "2022-10-31
 
 
 def _panel(page: str, plan_id: int) -> str:
-    panel = page[page.index(f'id="kpi-{plan_id}"'):]
-    return panel[:panel.index("<h3") if "<h3" in panel else len(panel)]
+    panel = page[page.index(f'id="kpi-{plan_id}"') :]
+    return panel[: panel.index("<h3") if "<h3" in panel else len(panel)]
 
 
 def test_a_plans_own_indicators_are_asked_recorded_and_judged_against_unit_group_targets_and_milestones(
-        seeded, login_as, client):
+    seeded, login_as, client
+):
     plan_id = make_plan(seeded)
     login_as("head_cda")
     page = client.get("/units/CDA").get_data(as_text=True)
@@ -103,7 +140,7 @@ def test_a_plans_own_indicators_are_asked_recorded_and_judged_against_unit_group
     assert "Số liệu tính đến ngày 31/10/2022" in panel
     rows = panel.split("<tr>")[2:]
     # (1) 60% against the milestone in force on 31/10/2022: 65%.
-    assert "<strong>60%</strong> <span class=\"muted\">(60/100)</span>" in rows[0]
+    assert '<strong>60%</strong> <span class="muted">(60/100)</span>' in rows[0]
     assert "đang áp dụng 65%" in rows[0] and "Chưa đạt — thiếu 5 điểm %" in rows[0]
     # (2) 45,5% reported directly, against the unit's own 60% (not the group's 30%).
     assert "<strong>45,5%</strong>" in rows[1] and "<strong>60%</strong>" in rows[1]
@@ -119,9 +156,16 @@ def test_the_group_target_applies_to_a_unit_without_its_own(seeded):
     with seeded.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.code == "CBQTG"))
         plan = db.session.get(Plan, plan_id)
-        record_figures(unit, {"online": "40", "received": "50", "payment_rate": "31", "meetings": "9"}, plan=plan,
-                       as_of=date(2022, 9, 30), today=date(2022, 11, 15), now=datetime(2022, 11, 15, 9, tzinfo=UTC),
-                       reporter=None, source="cli")
+        record_figures(
+            unit,
+            {"online": "40", "received": "50", "payment_rate": "31", "meetings": "9"},
+            plan=plan,
+            as_of=date(2022, 9, 30),
+            today=date(2022, 11, 15),
+            now=datetime(2022, 11, 15, 9, tzinfo=UTC),
+            reporter=None,
+            source="cli",
+        )
         db.session.commit()
         [standing] = kpi_by_unit(unit_ids=[unit.id], plan_id=plan_id)
         one, two, three = standing.results
@@ -130,19 +174,31 @@ def test_the_group_target_applies_to_a_unit_without_its_own(seeded):
         assert (three.attainment.status, three.attainment.gap_points) == ("not_met", 1)
 
 
-@pytest.mark.parametrize("values, words", [
-    ({LABELS[0]: "120", LABELS[1]: "100", LABELS[2]: "45", LABELS[3]: "1"},
-     "Số hồ sơ nộp trực tuyến (120) không được lớn hơn Tổng số hồ sơ tiếp nhận (100)."),
-    ({LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "120", LABELS[3]: "1"},
-     "Tỷ lệ hồ sơ thanh toán trực tuyến phải là tỷ lệ phần trăm từ 0 đến 100"),
-    ({LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "-3"},
-     "Số cuộc họp trực tuyến đã tổ chức phải là số nguyên không âm"),
-    ({LABELS[0]: "1,5", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "3"},
-     "Số hồ sơ nộp trực tuyến phải là số nguyên không âm"),
-    ({LABELS[0]: "1", LABELS[1]: "", LABELS[2]: "45", LABELS[3]: "3"}, "Thiếu Tổng số hồ sơ tiếp nhận."),
-])
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        (
+            {LABELS[0]: "120", LABELS[1]: "100", LABELS[2]: "45", LABELS[3]: "1"},
+            "Số hồ sơ nộp trực tuyến (120) không được lớn hơn Tổng số hồ sơ tiếp nhận (100).",
+        ),
+        (
+            {LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "120", LABELS[3]: "1"},
+            "Tỷ lệ hồ sơ thanh toán trực tuyến phải là tỷ lệ phần trăm từ 0 đến 100",
+        ),
+        (
+            {LABELS[0]: "1", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "-3"},
+            "Số cuộc họp trực tuyến đã tổ chức phải là số nguyên không âm",
+        ),
+        (
+            {LABELS[0]: "1,5", LABELS[1]: "2", LABELS[2]: "45", LABELS[3]: "3"},
+            "Số hồ sơ nộp trực tuyến phải là số nguyên không âm",
+        ),
+        ({LABELS[0]: "1", LABELS[1]: "", LABELS[2]: "45", LABELS[3]: "3"}, "Thiếu Tổng số hồ sơ tiếp nhận."),
+    ],
+)
 def test_refused_figures_name_the_plans_own_labels_save_nothing_and_keep_what_was_typed(
-        seeded, login_as, client, values, words):
+    seeded, login_as, client, values, words
+):
     plan_id = make_plan(seeded)
     login_as("head_cda")
     response = _post(client, plan_id, values)
@@ -184,13 +240,13 @@ def test_a_correction_for_the_same_day_supersedes_only_that_plans_report(seeded,
     for online in ("10", "20"):
         _post(client, plan_id, {LABELS[0]: online, LABELS[1]: "100", LABELS[2]: "50", LABELS[3]: "3"})
     with seeded.app_context():
-        current = list(db.session.scalars(select(KpiReport).where(KpiReport.plan_id == plan_id,
-                                                                  KpiReport.is_current)))
+        current = list(db.session.scalars(select(KpiReport).where(KpiReport.plan_id == plan_id, KpiReport.is_current)))
         assert [r.figures["online"] for r in current] == [20]
         assert db.session.scalar(select(KpiReport).where(KpiReport.plan_id.is_(None))) is None
 
 
 # --- the API --------------------------------------------------------------------------------
+
 
 def test_the_api_exposes_a_plans_definition_and_the_1872_one(seeded, runner, client):
     from .test_api import bearer, make_token
@@ -200,10 +256,16 @@ def test_the_api_exposes_a_plans_definition_and_the_1872_one(seeded, runner, cli
     body = client.get(f"/api/v1/plans/{plan_id}/indicators", headers=bearer(token)).get_json()
     assert body["kpi_scheme"] == "plan"
     assert [(i["number"], i["kind"], i["unit_of_measure"]) for i in body["indicators"]] == [
-        (1, "ratio", "%"), (2, "percent", "%"), (3, "count", "cuộc")]
+        (1, "ratio", "%"),
+        (2, "percent", "%"),
+        (3, "count", "cuộc"),
+    ]
     assert [(f["key"], f["label"], f["kind"]) for f in body["fields"]] == [
-        ("online", LABELS[0], "count"), ("received", LABELS[1], "count"), ("payment_rate", LABELS[2], "percent"),
-        ("meetings", LABELS[3], "count")]
+        ("online", LABELS[0], "count"),
+        ("received", LABELS[1], "count"),
+        ("payment_rate", LABELS[2], "percent"),
+        ("meetings", LABELS[3], "count"),
+    ]
     with seeded.app_context():
         seed_id = db.session.scalar(select(Plan.id).where(Plan.number != PLAN_NUMBER))
     seed = client.get(f"/api/v1/plans/{seed_id}/indicators", headers=bearer(token)).get_json()
@@ -217,26 +279,48 @@ def test_the_api_takes_a_plans_own_figures_and_refuses_bad_ones_by_label(seeded,
 
     plan_id = make_plan(seeded)
     token = make_token(runner, "head_cda")
-    bad = client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
-        "as_of": "2022-10-31", "plan": plan_id, "online": 5, "received": 4, "payment_rate": "50", "meetings": 1})
+    bad = client.post(
+        "/api/v1/units/CDA/figures",
+        headers=bearer(token),
+        json={"as_of": "2022-10-31", "plan": plan_id, "online": 5, "received": 4, "payment_rate": "50", "meetings": 1},
+    )
     assert bad.status_code == 422
     assert bad.get_json()["error"]["conflicts"][0]["figures"] == ["online", "received"]
     assert LABELS[0] in bad.get_json()["error"]["message"]
-    ok = client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
-        "as_of": "2022-10-31", "plan": plan_id, "online": 70, "received": 100, "payment_rate": "72,5",
-        "meetings": 9})
+    ok = client.post(
+        "/api/v1/units/CDA/figures",
+        headers=bearer(token),
+        json={
+            "as_of": "2022-10-31",
+            "plan": plan_id,
+            "online": 70,
+            "received": 100,
+            "payment_rate": "72,5",
+            "meetings": 9,
+        },
+    )
     assert ok.status_code == 201, ok.get_json()
     [standing] = [s for s in ok.get_json()["units"] if s["plan"] == PLAN_NUMBER]
     one, two, three = standing["indicators"]
     assert (one["percent"], one["required"], one["status"]) == (70.0, 65.0, "met")
     assert (two["kind"], two["percent"], two["required"], two["status"], two["gap_points"]) == (
-        "percent", 72.5, 60.0, "met", 0.0)
+        "percent",
+        72.5,
+        60.0,
+        "met",
+        0.0,
+    )
     assert (three["kind"], three["count"], three["status"], three["gap_count"]) == ("count", 9, "not_met", 1.0)
-    assert client.post("/api/v1/units/CDA/figures", headers=bearer(token), json={
-        "as_of": "2022-10-31", "plan": 999999}).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/units/CDA/figures", headers=bearer(token), json={"as_of": "2022-10-31", "plan": 999999}
+        ).status_code
+        == 404
+    )
 
 
 # --- files, overview and export -------------------------------------------------------------
+
 
 def _own_template(client, plan_id: int, rows: dict[str, dict[str, object]]) -> bytes:
     import io
@@ -263,9 +347,15 @@ def _own_template(client, plan_id: int, rows: dict[str, dict[str, object]]) -> b
 def _import(client, plan_id: int, data: bytes):
     import io
 
-    return client.post("/kpi/import", data={"file": (io.BytesIO(data), "so-lieu.xlsx"), "plan": str(plan_id),
-                                            "csrf_token": csrf_token(client, "/kpi/import")},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/kpi/import",
+        data={
+            "file": (io.BytesIO(data), "so-lieu.xlsx"),
+            "plan": str(plan_id),
+            "csrf_token": csrf_token(client, "/kpi/import"),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_plans_own_template_imports_and_a_bad_cell_is_named_by_row_and_column(seeded, login_as, client):
@@ -290,6 +380,7 @@ def test_a_plans_own_template_imports_and_a_bad_cell_is_named_by_row_and_column(
     import io
 
     from openpyxl import load_workbook
+
     book = load_workbook(io.BytesIO(client.get(f"/kpi/export.xlsx?plan={plan_id}").data))
     sheet = book.worksheets[-1]
     header = [c.value for c in sheet[1]]
@@ -305,16 +396,18 @@ def test_the_command_line_reports_and_shows_a_plans_own_figures(seeded, runner, 
     plan_id = make_plan(seeded)
     path = tmp_path / "figures.json"
     path.write_text(json.dumps({"online": 60, "received": 100, "payment_rate": "45,5", "meetings": 8}), "utf-8")
-    result = runner.invoke(args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path),
-                                 "--plan", PLAN_NUMBER])
+    result = runner.invoke(
+        args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path), "--plan", PLAN_NUMBER]
+    )
     assert result.exit_code == 0, result.output
     assert "(1) 60%, (2) 45,5%, (3) 8 cuộc" in result.stdout
     shown = runner.invoke(args=["kpi", "show", "CDA"]).stdout
     assert "(3) 8 cuộc — Chưa đạt, thiếu 2 cuộc" in shown
     assert "(1) 60% — Chưa đạt, thiếu 5 điểm %" in shown
     path.write_text(json.dumps({"online": 160, "received": 100, "payment_rate": "45", "meetings": 8}), "utf-8")
-    refused = runner.invoke(args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path),
-                                  "--plan", str(plan_id)])
+    refused = runner.invoke(
+        args=["kpi", "report", "CDA", "--as-of", "2022-10-31", "--counts", str(path), "--plan", str(plan_id)]
+    )
     assert refused.exit_code != 0
     assert "Số hồ sơ nộp trực tuyến (160) không được lớn hơn Tổng số hồ sơ tiếp nhận (100)" in refused.output
 
@@ -326,8 +419,9 @@ def test_the_six_monthly_report_judges_a_plans_own_indicators_in_their_units(see
     login_as("head_cda")
     _post(client, plan_id, {LABELS[0]: "60", LABELS[1]: "100", LABELS[2]: "45,5", LABELS[3]: "8"})
     with seeded.app_context():
-        report = build_report(db.session.get(Plan, plan_id), date(2022, 7, 1), date(2022, 12, 31),
-                              today=date(2022, 11, 15))
+        report = build_report(
+            db.session.get(Plan, plan_id), date(2022, 7, 1), date(2022, 12, 31), today=date(2022, 11, 15)
+        )
         assert report.kpi_scheme == "plan"
         assert [i.kind for i in report.indicators] == ["ratio", "ratio", "count"]
         [cda] = [row for row in report.kpi if row.unit == "Cục Điện ảnh"]

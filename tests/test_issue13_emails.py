@@ -1,8 +1,9 @@
 """Issue 13, points 7 to 9: what the reminder emails say (every lead unit, a meaningful excerpt), whom
 they go to (the unit's people with accounts), and urges riding in the unit's one email of the day."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,21 @@ from tracker.urging import AlreadyUrged, urge, urged_today
 from .conftest import csrf_token, find_assignment, make_user
 
 TUESDAY, WEDNESDAY = date(2023, 9, 5), date(2023, 9, 6)
-MORNING = datetime(2023, 9, 5, 1, 30, tzinfo=timezone.utc)  # 08:30 in Hà Nội
-NOON = datetime(2023, 9, 5, 5, 0, tzinfo=timezone.utc)
-LEADS_OF_I2 = ("Cục Điện ảnh", "Tổng cục Du lịch", "Tổng cục Thể dục thể thao", "Cục Di sản văn hóa",
-               "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm", "Cục Văn hóa cơ sở", "Vụ Thư viện", "Cục Hợp tác quốc tế",
-               "Cục Nghệ thuật biểu diễn", "Cục Bản quyền tác giả", "Vụ Kế hoạch, Tài chính")
+MORNING = datetime(2023, 9, 5, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội
+NOON = datetime(2023, 9, 5, 5, 0, tzinfo=UTC)
+LEADS_OF_I2 = (
+    "Cục Điện ảnh",
+    "Tổng cục Du lịch",
+    "Tổng cục Thể dục thể thao",
+    "Cục Di sản văn hóa",
+    "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm",
+    "Cục Văn hóa cơ sở",
+    "Vụ Thư viện",
+    "Cục Hợp tác quốc tế",
+    "Cục Nghệ thuật biểu diễn",
+    "Cục Bản quyền tác giả",
+    "Vụ Kế hoạch, Tài chính",
+)
 
 
 def rows_of(code: str, day: date | None = None) -> list[OutboxMessage]:
@@ -41,14 +52,19 @@ def send_all(app, now: datetime) -> None:
     dispatch(FileBackend(Path(app.config["OUTBOX_DIR"])), now=now, sender="tracker@example.org")
 
 
-@pytest.mark.parametrize("task, excerpt", [
-    ("Tiếp tục nghiên cứu, trình cơ quan có thẩm quyền ban hành:\n- Chính sách khuyến khích người dân.\n- Văn bản.",
-     "Tiếp tục nghiên cứu, trình cơ quan có thẩm quyền ban hành: Chính sách khuyến khích người dân …"),
-    ("Rà soát quy trình:\na) Quy trình nội bộ", "Rà soát quy trình: Quy trình nội bộ"),
-    ("Giao chỉ tiêu về cung cấp, sử dụng DVCTT", "Giao chỉ tiêu về cung cấp, sử dụng DVCTT"),
-    ("Làm việc A. Sau đó làm việc B.", "Làm việc A …"),
-    ("Nghiên cứu " + "rất " * 60 + "kỹ", "Nghiên cứu" + " rất" * 42 + "…"),
-])
+@pytest.mark.parametrize(
+    "task, excerpt",
+    [
+        (
+            "Tiếp tục nghiên cứu, trình cơ quan có thẩm quyền ban hành:\n- Chính sách khuyến khích người dân.\n- Văn bản.",
+            "Tiếp tục nghiên cứu, trình cơ quan có thẩm quyền ban hành: Chính sách khuyến khích người dân …",
+        ),
+        ("Rà soát quy trình:\na) Quy trình nội bộ", "Rà soát quy trình: Quy trình nội bộ"),
+        ("Giao chỉ tiêu về cung cấp, sử dụng DVCTT", "Giao chỉ tiêu về cung cấp, sử dụng DVCTT"),
+        ("Làm việc A. Sau đó làm việc B.", "Làm việc A …"),
+        ("Nghiên cứu " + "rất " * 60 + "kỹ", "Nghiên cứu" + " rất" * 42 + "…"),
+    ],
+)
 def test_a_task_is_quoted_by_its_first_sentence_or_its_announcing_line_with_the_first_point(task, excerpt):
     assert task_excerpt(task) == excerpt
     assert not task_excerpt(task).endswith(":")
@@ -69,19 +85,22 @@ def test_the_legal_departments_reminder_quotes_the_task_not_a_line_ending_in_a_c
         sweep(TUESDAY, now=MORNING)
         [message] = rows_of("VPC")
         line = next(line for line in message.body_text.splitlines() if line.startswith("- Nhiệm vụ I.1"))
-        assert line.endswith("ban hành: Chính sách khuyến khích người dân, doanh nghiệp sử dụng DVCTT như giảm "
-                             "thời gian xử lý hồ sơ …")
+        assert line.endswith(
+            "ban hành: Chính sách khuyến khích người dân, doanh nghiệp sử dụng DVCTT như giảm thời gian xử lý hồ sơ …"
+        )
 
 
-@pytest.mark.parametrize("people, receives", [
-    ([], ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]),  # nobody with an account: the typed addresses
-    ([("a", "unit_head", True, True), ("b", "unit_staff", True, True)], ["a@example.org", "b@example.org"]),
-    ([("a", "unit_head", True, True), ("b", "unit_staff", True, False)], ["a@example.org"]),  # b chose not to
-    ([("a", "unit_head", False, True), ("b", "unit_staff", True, True)], ["b@example.org"]),  # a is disabled
-    ([("a", "unit_head", True, False)], ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]),
-])
-def test_a_units_reminder_goes_to_its_people_who_chose_it_else_to_its_typed_addresses(app, runner, people,
-                                                                                        receives):
+@pytest.mark.parametrize(
+    "people, receives",
+    [
+        ([], ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]),  # nobody with an account: the typed addresses
+        ([("a", "unit_head", True, True), ("b", "unit_staff", True, True)], ["a@example.org", "b@example.org"]),
+        ([("a", "unit_head", True, True), ("b", "unit_staff", True, False)], ["a@example.org"]),  # b chose not to
+        ([("a", "unit_head", False, True), ("b", "unit_staff", True, True)], ["b@example.org"]),  # a is disabled
+        ([("a", "unit_head", True, False)], ["daumoi.vpc@example.org", "lanhdao.vpc@example.org"]),
+    ],
+)
+def test_a_units_reminder_goes_to_its_people_who_chose_it_else_to_its_typed_addresses(app, runner, people, receives):
     assert runner.invoke(args=["units", "load"]).exit_code == 0
     with app.app_context():
         for key, role, active, wants in people:
@@ -126,19 +145,18 @@ def test_once_the_units_email_has_left_a_later_urge_goes_in_the_next_working_mor
         db.session.commit()
         assert (first.goes_on, later.goes_on, later.send_now) == (TUESDAY, WEDNESDAY, False)
         [tomorrow] = rows_of("TTCNTT", WEDNESDAY)
-        assert tomorrow.next_attempt_at.replace(tzinfo=timezone.utc) == datetime(2023, 9, 6, 1, 0,
-                                                                                 tzinfo=timezone.utc)
+        assert tomorrow.next_attempt_at.replace(tzinfo=UTC) == datetime(2023, 9, 6, 1, 0, tzinfo=UTC)
         send_all(seeded, NOON)
         assert db.session.get(OutboxMessage, tomorrow.id).status == "pending"  # not before the morning
-        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=timezone.utc))  # its time, but not swept yet
+        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=UTC))  # its time, but not swept yet
         assert db.session.get(OutboxMessage, tomorrow.id).status == "pending"
         planned = [e for d in plan_day(WEDNESDAY, only_unit=tomorrow.unit_id).drafts for e in d.entries]
-        sweep(WEDNESDAY, now=datetime(2023, 9, 6, 1, 0, tzinfo=timezone.utc))
+        sweep(WEDNESDAY, now=datetime(2023, 9, 6, 1, 0, tzinfo=UTC))
         [message] = rows_of("TTCNTT", WEDNESDAY)
         assert all(entry in message.entries for entry in planned)
         assert [e["item"] for e in message.entries if e["kind"] == "urge"] == ["I.4"]
         assert [len(rows_of("TTCNTT", day)) for day in (TUESDAY, WEDNESDAY)] == [1, 1]
-        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=timezone.utc))
+        send_all(seeded, datetime(2023, 9, 6, 2, 0, tzinfo=UTC))
         assert db.session.get(OutboxMessage, message.id).status == "sent"
         # Both items were urged on Tuesday, whichever email carries them.
         unit_id = message.unit_id
@@ -153,10 +171,12 @@ def test_two_items_urged_to_one_unit_the_same_day_make_one_email_and_the_same_it
         [message] = rows_of("TTCNTT")
         assert [e["item"] for e in message.entries if e["kind"] == "urge"] == ["I.3", "I.4"]
         # With the weekly digest the IT Centre gets that Tuesday (Monday was a holiday), in one email.
-        assert message.subject == ("[Theo dõi kế hoạch] Trung tâm Công nghệ thông tin: đôn đốc nhiệm vụ I.3, I.4, "
-                                   "tổng hợp tuần (05/09/2023)")
-        with pytest.raises(AlreadyUrged, match="Nhiệm vụ I.3 của Trung tâm Công nghệ thông tin đã được đôn đốc "
-                                               "hôm nay"):
+        assert message.subject == (
+            "[Theo dõi kế hoạch] Trung tâm Công nghệ thông tin: đôn đốc nhiệm vụ I.3, I.4, tổng hợp tuần (05/09/2023)"
+        )
+        with pytest.raises(
+            AlreadyUrged, match=r"Nhiệm vụ I\.3 của Trung tâm Công nghệ thông tin đã được đôn đốc hôm nay"
+        ):
             urge(find_assignment("I.3", "TTCNTT"), "", actor=monitor(), today=TUESDAY, now=NOON)
 
 
@@ -189,8 +209,9 @@ def test_the_list_says_urged_today_and_refuses_a_second_urge_of_the_item(seeded,
     page = client.get("/monitoring").get_data(as_text=True)
     assert "đã đôn đốc hôm nay" in page
     assert f'action="/monitoring/urge/{assignment_id}"' not in page
-    again = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"},
-                        follow_redirects=True)
+    again = client.post(
+        f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"}, follow_redirects=True
+    )
     assert "Nhiệm vụ I.1 của Vụ Pháp chế đã được đôn đốc hôm nay" in again.get_data(as_text=True)
 
 

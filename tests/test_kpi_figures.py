@@ -1,5 +1,6 @@
 """KPI figures: reported counts, the plan's three ratios, attainment against the group's targets —
 through the form, the API, the command line and a file; inconsistent figures are refused everywhere."""
+
 from __future__ import annotations
 
 import io
@@ -16,13 +17,24 @@ from tracker.models import KpiReport
 from .conftest import csrf_token
 
 EXAMPLE = {  # Appendix 1's notes, examples 1-3: Cục Bản quyền tác giả as of 15/5/2023
-    "procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
-    "procedures_with_dossiers": 10, "procedures_with_online_dossiers": 8, "dossiers_total": 1458,
+    "procedures_total": 12,
+    "full_online_eligible": 6,
+    "full_online_provided": 6,
+    "partial_online_accepting": 6,
+    "procedures_with_dossiers": 10,
+    "procedures_with_online_dossiers": 8,
+    "dossiers_total": 1458,
     "dossiers_online": 134,
 }
 FINANCE = {  # Vụ Kế hoạch, Tài chính: 20 of 100 dossiers online
-    "procedures_total": 4, "full_online_eligible": 0, "full_online_provided": 0, "partial_online_accepting": 4,
-    "procedures_with_dossiers": 4, "procedures_with_online_dossiers": 3, "dossiers_total": 100, "dossiers_online": 20,
+    "procedures_total": 4,
+    "full_online_eligible": 0,
+    "full_online_provided": 0,
+    "partial_online_accepting": 4,
+    "procedures_with_dossiers": 4,
+    "procedures_with_online_dossiers": 3,
+    "dossiers_total": 100,
+    "dossiers_online": 20,
 }
 BROKEN = {**EXAMPLE, "dossiers_online": 1500}  # more online dossiers than dossiers
 
@@ -56,22 +68,31 @@ def test_the_plans_example_for_the_copyright_office_via_the_command_line(seeded,
     [unit] = kpi_json(runner, "Cục Bản quyền tác giả")
     assert (unit["unit"], unit["group"], unit["as_of"]) == ("Cục Bản quyền tác giả", "Nhóm 3", "2023-05-15")
     one, two, three = unit["indicators"]
-    assert (one["numerator"], one["denominator"], one["percent"], one["status"], one["gap_points"]) == (6, 6, 100.0, "met", 0.0)
+    assert (one["numerator"], one["denominator"], one["percent"], one["status"], one["gap_points"]) == (
+        6,
+        6,
+        100.0,
+        "met",
+        0.0,
+    )
     assert (two["percent"], two["target"]["low"], two["status"]) == (80.0, 50.0, "met")
     assert (three["numerator"], three["denominator"], three["percent"]) == (134, 1458, 9.2)
     assert (three["target"], three["status"], three["gap_points"]) == (
-        {"kind": "value", "low": 30.0, "high": None, "note": ""}, "not_met", 20.8)
+        {"kind": "value", "low": 30.0, "high": None, "note": ""},
+        "not_met",
+        20.8,
+    )
 
 
 def test_the_example_on_the_copyright_offices_unit_page(seeded, runner, tmp_path, login_as, client):
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE)
     login_as("head_cbqtg")
     page = client.get("/units/CBQTG").get_data(as_text=True)
-    panel = page[page.index('id="chi-tieu"'):]
+    panel = page[page.index('id="chi-tieu"') :]
     assert "Số liệu tính đến ngày 15/05/2023" in panel
-    assert "<strong>100%</strong> <span class=\"muted\">(6/6)</span>" in panel
+    assert '<strong>100%</strong> <span class="muted">(6/6)</span>' in panel
     assert "<strong>80%</strong>" in panel and "<strong>50%</strong>" in panel
-    assert "<strong>9,2%</strong> <span class=\"muted\">(134/1458)</span>" in panel
+    assert '<strong>9,2%</strong> <span class="muted">(134/1458)</span>' in panel
     assert "Chưa đạt — thiếu 20,8 điểm %" in panel
     assert panel.count(">Đạt<") == 2
     assert '<svg class="trend"' in panel and "15/05/2023: 9,2%" in panel  # chart with its text alternative
@@ -80,18 +101,24 @@ def test_the_example_on_the_copyright_offices_unit_page(seeded, runner, tmp_path
 def test_the_finance_department_is_not_applicable_on_1_and_meets_the_band_on_3(seeded, runner, tmp_path):
     assert cli_report(runner, tmp_path, "VKHTC", FINANCE).exit_code == 0
     [unit] = kpi_json(runner, "VKHTC")
-    one, two, three = unit["indicators"]
+    one, _two, three = unit["indicators"]
     assert one["status"] == "not_applicable"
     assert one["target"]["note"].startswith("Thực hiện thông qua Cơ chế một cửa Quốc gia")
-    assert (three["percent"], three["target"]["kind"], three["target"]["low"], three["target"]["high"]) == (20.0, "range", 20.0, 30.0)
+    assert (three["percent"], three["target"]["kind"], three["target"]["low"], three["target"]["high"]) == (
+        20.0,
+        "range",
+        20.0,
+        30.0,
+    )
     assert three["status"] == "met"
 
 
 def test_units_without_figures_show_no_data(seeded, runner):
     units = kpi_json(runner)
     assert len(units) == 11
-    assert all(i["status"] in ("no_data", "not_applicable") and i["percent"] is None
-               for u in units for i in u["indicators"])
+    assert all(
+        i["status"] in ("no_data", "not_applicable") and i["percent"] is None for u in units for i in u["indicators"]
+    )
 
 
 def test_as_of_selects_the_latest_report_on_or_before_that_date(seeded, runner, tmp_path):
@@ -110,7 +137,11 @@ def test_inconsistent_counts_are_refused_by_the_command_line(seeded, runner, tmp
 
 
 def figures_form(client, code, counts, as_of="2023-09-01"):
-    data = {"as_of": as_of, "csrf_token": csrf_token(client, f"/units/{code}"), **{k: str(v) for k, v in counts.items()}}
+    data = {
+        "as_of": as_of,
+        "csrf_token": csrf_token(client, f"/units/{code}"),
+        **{k: str(v) for k, v in counts.items()},
+    }
     return client.post(f"/units/{code}/figures", data=data)
 
 
@@ -122,7 +153,11 @@ def test_the_unit_page_form_records_figures(seeded, login_as, client):
     assert "Đã ghi nhận số liệu của Cục Bản quyền tác giả tính đến ngày 01/09/2023." in page
     with seeded.app_context():
         report = db.session.scalar(select(KpiReport))
-        assert (report.source, report.reported_by.email, report.figures["dossiers_online"]) == ("form", "head_cbqtg@example.org", 134)
+        assert (report.source, report.reported_by.email, report.figures["dossiers_online"]) == (
+            "form",
+            "head_cbqtg@example.org",
+            134,
+        )
 
 
 def test_inconsistent_counts_are_refused_by_the_form_naming_both_figures(seeded, login_as, client):
@@ -161,8 +196,9 @@ def test_another_units_head_cannot_report_for_it(seeded, login_as, client):
     token = csrf_token(client, "/units/VPC")
     response = client.post("/units/CBQTG/figures", data={"as_of": "2023-09-01", "csrf_token": token, **EXAMPLE})
     assert response.status_code == 403
-    response = client.post("/api/v1/units/CBQTG/figures", json={"as_of": "2023-09-01", **EXAMPLE},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        "/api/v1/units/CBQTG/figures", json={"as_of": "2023-09-01", **EXAMPLE}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 403
     assert reports(seeded) == 0
 
@@ -183,12 +219,14 @@ def test_the_api_reports_and_reads_figures_with_the_same_checks(seeded, login_as
     assert read["units"][0]["indicators"][2]["status"] == "not_met"
 
 
-def test_the_overview_lists_units_that_have_not_reported_for_the_last_period(seeded, runner, tmp_path, login_as, client):
+def test_the_overview_lists_units_that_have_not_reported_for_the_last_period(
+    seeded, runner, tmp_path, login_as, client
+):
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE, "2023-09-02")  # covers August (due 05/09)
     cli_report(runner, tmp_path, "CDA", {**EXAMPLE}, "2023-07-31")  # only July
     login_as("monitor")
     page = client.get("/kpi").get_data(as_text=True)
-    missing = page[page.index('id="chua-bao-cao"'):page.index('id="nhom-')]
+    missing = page[page.index('id="chua-bao-cao"') : page.index('id="nhom-')]
     assert "10 đơn vị chưa báo cáo số liệu tháng 8/2023 (hạn 05/09/2023)" in missing
     assert "Cục Điện ảnh</a> — lần gần nhất: 31/07/2023" in missing
     assert "Cục Bản quyền tác giả" not in missing
@@ -199,8 +237,8 @@ def test_the_plan_page_shows_each_units_latest_actuals_beside_its_targets(seeded
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE)
     login_as("viewer")
     page = client.get("/plans", follow_redirects=True).get_data(as_text=True)
-    appendix1 = page[page.index('id="phu-luc-1"'):]
-    row = appendix1[appendix1.index("Cục Bản quyền tác giả</a>"):][:1500]
+    appendix1 = page[page.index('id="phu-luc-1"') :]
+    row = appendix1[appendix1.index("Cục Bản quyền tác giả</a>") :][:1500]
     assert "tính đến 15/05/2023" in row and "9,2%" in row and "Chưa đạt" in row
 
 
@@ -236,9 +274,11 @@ def _filled_template(client, rows):
 def test_a_filled_template_imports_figures_for_many_units(seeded, login_as, client):
     login_as("monitor")
     data = _filled_template(client, [("CBQTG", "2023-05-15", EXAMPLE), ("VKHTC", "15/05/2023", FINANCE)])
-    response = client.post("/kpi/import", data={"file": (io.BytesIO(data), "so-lieu.xlsx"),
-                                                "csrf_token": csrf_token(client, "/kpi/import")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/kpi/import",
+        data={"file": (io.BytesIO(data), "so-lieu.xlsx"), "csrf_token": csrf_token(client, "/kpi/import")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert "Đã nhập số liệu của 2 đơn vị." in client.get("/kpi").get_data(as_text=True)
     assert reports(seeded) == 2
@@ -246,10 +286,14 @@ def test_a_filled_template_imports_figures_for_many_units(seeded, login_as, clie
 
 def test_a_bad_row_rejects_the_whole_file_naming_row_and_column(seeded, login_as, client):
     login_as("monitor")
-    data = _filled_template(client, [("CBQTG", "2023-05-15", EXAMPLE), ("VKHTC", "2023-05-15", {**FINANCE, "dossiers_online": 120})])
-    response = client.post("/kpi/import", data={"file": (io.BytesIO(data), "so-lieu.xlsx"),
-                                                "csrf_token": csrf_token(client, "/kpi/import")},
-                           content_type="multipart/form-data")
+    data = _filled_template(
+        client, [("CBQTG", "2023-05-15", EXAMPLE), ("VKHTC", "2023-05-15", {**FINANCE, "dossiers_online": 120})]
+    )
+    response = client.post(
+        "/kpi/import",
+        data={"file": (io.BytesIO(data), "so-lieu.xlsx"), "csrf_token": csrf_token(client, "/kpi/import")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "hàng " in page and "cột " in page
@@ -262,18 +306,28 @@ def test_a_bad_row_rejects_the_whole_file_naming_row_and_column(seeded, login_as
     "content, message",
     [
         ("unit,as_of\nCBQTG,2023-05-15\n", "thiếu cột"),
-        ("unit,as_of," + ",".join(EXAMPLE) + "\nCục Không Có,2023-05-15," + ",".join(map(str, EXAMPLE.values())) + "\n",
-         "không có đơn vị"),
-        ("unit,as_of," + ",".join(EXAMPLE) + "\nCBQTG,15-5-2023," + ",".join(map(str, EXAMPLE.values())) + "\n",
-         "không đúng dạng"),
+        (
+            "unit,as_of,"
+            + ",".join(EXAMPLE)
+            + "\nCục Không Có,2023-05-15,"
+            + ",".join(map(str, EXAMPLE.values()))
+            + "\n",
+            "không có đơn vị",
+        ),
+        (
+            "unit,as_of," + ",".join(EXAMPLE) + "\nCBQTG,15-5-2023," + ",".join(map(str, EXAMPLE.values())) + "\n",
+            "không đúng dạng",
+        ),
         ("unit,as_of," + ",".join(EXAMPLE) + "\nCBQTG,2023-05-15,12,6,6,6,10,8,abc,134\n", "abc"),
     ],
 )
 def test_a_bad_csv_is_refused_with_the_place_named(seeded, login_as, client, content, message):
     login_as("monitor")
-    response = client.post("/kpi/import", data={"file": (io.BytesIO(content.encode()), "so-lieu.csv"),
-                                                "csrf_token": csrf_token(client, "/kpi/import")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/kpi/import",
+        data={"file": (io.BytesIO(content.encode()), "so-lieu.csv"), "csrf_token": csrf_token(client, "/kpi/import")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert reports(seeded) == 0
@@ -284,13 +338,13 @@ def test_user_text_in_the_export_is_never_a_formula(seeded, runner, tmp_path, lo
 
     with seeded.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.code == "CBQTG"))
-        unit.name = "=HYPERLINK(\"http://evil.example\")"
+        unit.name = '=HYPERLINK("http://evil.example")'
         db.session.commit()
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE)
     login_as("monitor")
     sheet = load_workbook(io.BytesIO(client.get("/kpi/export.xlsx").data)).active
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://evil.example\")" in names
+    assert '\'=HYPERLINK("http://evil.example")' in names
 
 
 def test_a_csv_template_is_offered_too(seeded, login_as, client):
@@ -312,9 +366,11 @@ def test_a_rising_target_is_judged_by_the_milestone_in_force_at_the_figures_date
     with seeded.app_context():
         group = db.session.scalar(select(UnitGroup).where(UnitGroup.number == 3))
         target = next(t for t in group.targets if t.indicator.number == 2)
-        target.milestones = [TargetMilestone(due_on=date(2023, 6, 30), value=Decimal(50)),
-                             TargetMilestone(due_on=date(2023, 7, 31), value=Decimal(65)),
-                             TargetMilestone(due_on=date(2023, 8, 31), value=Decimal(80))]
+        target.milestones = [
+            TargetMilestone(due_on=date(2023, 6, 30), value=Decimal(50)),
+            TargetMilestone(due_on=date(2023, 7, 31), value=Decimal(65)),
+            TargetMilestone(due_on=date(2023, 8, 31), value=Decimal(80)),
+        ]
         db.session.commit()
     seventy = {**EXAMPLE, "procedures_with_online_dossiers": 7}
     cli_report(runner, tmp_path, "CBQTG", seventy, "2023-07-31")
@@ -329,11 +385,11 @@ def test_the_form_starts_from_the_last_reports_counts_and_says_from_when(seeded,
     """Issue 13 point 14: counts are cumulative, so the next report starts from the last one's figures."""
     login_as("head_cbqtg")
     page = client.get("/units/CBQTG").get_data(as_text=True)
-    form = page[page.index('id="bao-cao-so-lieu"'):page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
+    form = page[page.index('id="bao-cao-so-lieu"') : page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
     assert "điền sẵn số liệu lần báo cáo trước" not in form and 'value="1458"' not in form
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE, "2023-05-15")
     page = client.get("/units/CBQTG").get_data(as_text=True)
-    form = page[page.index('id="bao-cao-so-lieu"'):page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
+    form = page[page.index('id="bao-cao-so-lieu"') : page.index("</form>", page.index('id="bao-cao-so-lieu"'))]
     assert "điền sẵn số liệu lần báo cáo trước (tính đến ngày 15/05/2023)" in form
     assert 'value="1458"' in form
     assert 'value="2023-09-15"' in form  # the date is today's, to be reported anew

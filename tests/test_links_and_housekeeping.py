@@ -1,5 +1,6 @@
 """Issue 13, points 5 and 15: the plan page links only the units the viewer may open; HSTS over HTTPS;
 failed sign-ins pruned; no evidence file left on disk by a refused change."""
+
 from __future__ import annotations
 
 import io
@@ -58,8 +59,9 @@ def test_hsts_is_sent_over_https_only(database_url, tmp_path):
     from tracker import create_app
 
     for https, expected in (("1", "max-age=31536000; includeSubDomains"), ("0", None)):
-        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "HTTPS": https,
-                          "UPLOAD_DIR": str(tmp_path / "uploads")})
+        app = create_app(
+            {"DATABASE_URL": database_url, "SECRET_KEY": "x", "HTTPS": https, "UPLOAD_DIR": str(tmp_path / "uploads")}
+        )
         response = app.test_client().get("/login", base_url="https://localhost" if https == "1" else "http://localhost")
         assert response.headers.get("Strict-Transport-Security") == expected
 
@@ -73,11 +75,13 @@ def test_failed_sign_ins_older_than_the_window_are_pruned(seeded):
 
     with seeded.app_context():
         now = utcnow()
-        db.session.add_all([
-            LoginAttempt(email="old@example.org", address="10.0.0.1", at=now - WINDOW - timedelta(minutes=1)),
-            LoginAttempt(email="old@example.org", address="10.0.0.1", at=now - timedelta(days=30)),
-            LoginAttempt(email="recent@example.org", address="10.0.0.1", at=now - timedelta(minutes=1)),
-        ])
+        db.session.add_all(
+            [
+                LoginAttempt(email="old@example.org", address="10.0.0.1", at=now - WINDOW - timedelta(minutes=1)),
+                LoginAttempt(email="old@example.org", address="10.0.0.1", at=now - timedelta(days=30)),
+                LoginAttempt(email="recent@example.org", address="10.0.0.1", at=now - timedelta(minutes=1)),
+            ]
+        )
         db.session.commit()
         assert prune_login_attempts(now) == 2
         db.session.commit()
@@ -96,8 +100,13 @@ def test_a_sign_in_prunes_the_failures_that_aged_out(seeded, client):
 
 def _post_with_file(client, assignment: int, version: int, **fields):
     data = {f"a{assignment}-{k}": v for k, v in fields.items()}
-    data.update({f"a{assignment}-version": str(version), "csrf_token": csrf_token(client, "/account"),
-                 f"a{assignment}-evidence": (io.BytesIO(b"%PDF-1.7\n% minh chung\n"), "quyet-dinh.pdf")})
+    data.update(
+        {
+            f"a{assignment}-version": str(version),
+            "csrf_token": csrf_token(client, "/account"),
+            f"a{assignment}-evidence": (io.BytesIO(b"%PDF-1.7\n% minh chung\n"), "quyet-dinh.pdf"),
+        }
+    )
     return client.post(f"/assignments/{assignment}/status", data=data, content_type="multipart/form-data")
 
 
@@ -138,8 +147,9 @@ def test_a_file_sent_with_an_accepted_change_stays(seeded, client, login_as):
         assert db.session.scalar(select(EvidenceFile.stored_name)) == stored[0].name
 
 
-def test_links_in_emails_resets_and_the_calendar_follow_the_routes_under_the_public_address(seeded, runner,
-                                                                                              client, login_as):
+def test_links_in_emails_resets_and_the_calendar_follow_the_routes_under_the_public_address(
+    seeded, runner, client, login_as
+):
     """Issue 13 point 15: every absolute link is built from the app's routes on TRACKER_BASE_URL, path prefix
     included (a proxy serving the app under /ke-hoach), whether a request is running or not."""
     from tracker.models import OutboxMessage

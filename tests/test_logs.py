@@ -1,10 +1,11 @@
 """TRACKER_LOG_FORMAT=json: one JSON object per line on stderr, an access line per request with its request
 id, and no secret (calendar token, password) in any line."""
+
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -43,12 +44,22 @@ def test_a_request_writes_one_json_access_line(app, capsys):
     lines = json_lines(capsys)
     assert len(lines) == 1, lines
     line = lines[0]
-    assert set(line) == {"ts", "level", "logger", "message", "request_id", "method", "path", "status",
-                         "duration_ms", "user_id"}
+    assert set(line) == {
+        "ts",
+        "level",
+        "logger",
+        "message",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "user_id",
+    }
     assert line["logger"] == "tracker.access" and line["level"] == "INFO"
     assert line["ts"].endswith("Z")
     logged_at = datetime.fromisoformat(line["ts"].replace("Z", "+00:00"))
-    assert logged_at.tzinfo == timezone.utc and abs((datetime.now(timezone.utc) - logged_at).total_seconds()) < 60
+    assert logged_at.tzinfo == UTC and abs((datetime.now(UTC) - logged_at).total_seconds()) < 60
     assert line["request_id"] == response.headers["X-Request-Id"]
     assert (line["method"], line["path"], line["status"], line["user_id"]) == ("GET", "/login", 200, None)
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
@@ -64,7 +75,10 @@ def test_the_access_line_names_the_signed_in_user_and_never_the_password(seeded,
     assert PASSWORD not in text
     lines = [json.loads(line) for line in text.splitlines()]
     assert [(line["method"], line["path"], line["status"]) for line in lines] == [
-        ("GET", "/login", 200), ("POST", "/login", 302), ("GET", "/account", 200)]
+        ("GET", "/login", 200),
+        ("POST", "/login", 302),
+        ("GET", "/account", 200),
+    ]
     assert lines[0]["user_id"] is None
     assert lines[1]["user_id"] is None or lines[1]["user_id"] == user_id(seeded, "admin")
     assert lines[2]["user_id"] == user_id(seeded, "admin")
@@ -85,9 +99,9 @@ def test_a_password_change_is_logged_without_either_password(seeded, capsys):
 
 
 def test_the_calendar_token_is_redacted(seeded, capsys):
+    from tracker.accounts import find_unit
     from tracker.calendar_feed import new_calendar_token
     from tracker.extensions import db
-    from tracker.accounts import find_unit
 
     with seeded.app_context():
         token = new_calendar_token(find_unit("CDA"))
@@ -145,10 +159,10 @@ def test_the_cli_logs_json(app, capsys):
     """`reminders dispatch` against an SMTP server that does not answer: the outbox's warning is a JSON line."""
     import socket
 
+    from tracker.accounts import find_unit
     from tracker.clock import utcnow
     from tracker.extensions import db
     from tracker.models import OutboxMessage
-    from tracker.accounts import find_unit
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["units", "load"]).exit_code == 0
@@ -158,10 +172,24 @@ def test_the_cli_logs_json(app, capsys):
     app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=closed_port, SMTP_TIMEOUT=3.0)
     with app.app_context():
         now = utcnow()
-        db.session.add(OutboxMessage(unit_id=find_unit("CDA").id, kind="daily", reference_on=now.date(),
-                                     recipients=["a@example.org"], cc=[], subject="Nhắc hạn", body_text="t",
-                                     body_html="<p>t</p>", entries=[], status="pending", attempts=0,
-                                     next_attempt_at=now, last_error="", created_at=now))
+        db.session.add(
+            OutboxMessage(
+                unit_id=find_unit("CDA").id,
+                kind="daily",
+                reference_on=now.date(),
+                recipients=["a@example.org"],
+                cc=[],
+                subject="Nhắc hạn",
+                body_text="t",
+                body_html="<p>t</p>",
+                entries=[],
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                last_error="",
+                created_at=now,
+            )
+        )
         db.session.commit()
     result = runner.invoke(args=["reminders", "dispatch"])
     assert result.exit_code == 0, result.output
@@ -182,20 +210,25 @@ def test_a_wrong_format_is_refused():
         create_app({"SECRET_KEY": "x", "LOG_FORMAT": "yaml"})
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("GET /units/CDA/calendar.ics?token=abc123 HTTP/1.1", "GET /units/CDA/calendar.ics?token=[redacted] HTTP/1.1"),
-    ("lang=vi&token=abc&x=1", "lang=vi&token=[redacted]&x=1"),
-    ("password=hunter2 access_token=zz API_KEY=k", "password=[redacted] access_token=[redacted] API_KEY=[redacted]"),
-    ("Authorization: Bearer pt_abcdef.123", "Authorization: Bearer [redacted]"),
-    ("nothing to hide: tokens=3", "nothing to hide: tokens=3"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GET /units/CDA/calendar.ics?token=abc123 HTTP/1.1", "GET /units/CDA/calendar.ics?token=[redacted] HTTP/1.1"),
+        ("lang=vi&token=abc&x=1", "lang=vi&token=[redacted]&x=1"),
+        (
+            "password=hunter2 access_token=zz API_KEY=k",
+            "password=[redacted] access_token=[redacted] API_KEY=[redacted]",
+        ),
+        ("Authorization: Bearer pt_abcdef.123", "Authorization: Bearer [redacted]"),
+        ("nothing to hide: tokens=3", "nothing to hide: tokens=3"),
+    ],
+)
 def test_redact(text, expected):
     assert redact(text) == expected
 
 
 def test_the_formatter_keeps_vietnamese_intact_in_ascii_json():
-    record = logging.LogRecord("tracker.mail", logging.WARNING, __file__, 1, "Lỗi gửi thư %s", ("Cục Điện ảnh",),
-                               None)
+    record = logging.LogRecord("tracker.mail", logging.WARNING, __file__, 1, "Lỗi gửi thư %s", ("Cục Điện ảnh",), None)
     line = JsonFormatter().format(record)
     assert line.isascii() and "\n" not in line
     assert json.loads(line)["message"] == "Lỗi gửi thư Cục Điện ảnh"

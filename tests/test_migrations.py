@@ -1,4 +1,5 @@
 """The migration history builds the schema the models describe, from empty, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -59,29 +60,55 @@ def test_upgrading_from_0007_keeps_every_kpi_report_with_its_eight_counts_under_
     with app.app_context():
         downgrade(revision="0007")
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO plans (id, number, title, issued_on, year, source_name, issuer) "
-                                    "VALUES (1, '1872/QĐ-BVHTTDL', 'KH', '2023-05-01', 2023, 's.txt', '')"))
-            connection.execute(text("INSERT INTO plans (id, number, title, year, source_name, issuer) "
-                                    "VALUES (2, '5/KH-UBND', 'Không có Phụ lục 1', 2023, 't.txt', '')"))
-            connection.execute(text("INSERT INTO units (id, code, name, folded_name, is_active) "
-                                    "VALUES (1, 'CBQTG', 'Cục Bản quyền tác giả', 'cuc ban quyen tac gia', TRUE)"))
+            connection.execute(
+                text(
+                    "INSERT INTO plans (id, number, title, issued_on, year, source_name, issuer) "
+                    "VALUES (1, '1872/QĐ-BVHTTDL', 'KH', '2023-05-01', 2023, 's.txt', '')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO plans (id, number, title, year, source_name, issuer) "
+                    "VALUES (2, '5/KH-UBND', 'Không có Phụ lục 1', 2023, 't.txt', '')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO units (id, code, name, folded_name, is_active) "
+                    "VALUES (1, 'CBQTG', 'Cục Bản quyền tác giả', 'cuc ban quyen tac gia', TRUE)"
+                )
+            )
             for number, ratio in ((1, "full_online"), (2, "procedures_online"), (3, "dossiers_online")):
-                connection.execute(text("INSERT INTO indicators (id, plan_id, number, name, ratio) "
-                                        "VALUES (:id, 1, :n, :name, :ratio)"),
-                                   {"id": number, "n": number, "name": f"Tỷ lệ ({number})", "ratio": ratio})
+                connection.execute(
+                    text(
+                        "INSERT INTO indicators (id, plan_id, number, name, ratio) VALUES (:id, 1, :n, :name, :ratio)"
+                    ),
+                    {"id": number, "n": number, "name": f"Tỷ lệ ({number})", "ratio": ratio},
+                )
             connection.execute(text("INSERT INTO unit_groups (id, plan_id, number, name) VALUES (1, 1, 3, 'Nhóm 3')"))
-            connection.execute(text("INSERT INTO unit_group_members (id, group_id, position, written, unit_id) "
-                                    "VALUES (1, 1, 0, 'Cục Bản quyền tác giả', 1)"))
+            connection.execute(
+                text(
+                    "INSERT INTO unit_group_members (id, group_id, position, written, unit_id) "
+                    "VALUES (1, 1, 0, 'Cục Bản quyền tác giả', 1)"
+                )
+            )
             for number, low in ((1, 80), (2, 50), (3, 30)):
-                connection.execute(text("INSERT INTO targets (id, group_id, indicator_id, kind, value_min, note, "
-                                        "text) VALUES (:id, 1, :id, 'value', :low, '', '')"),
-                                   {"id": number, "low": low})
+                connection.execute(
+                    text(
+                        "INSERT INTO targets (id, group_id, indicator_id, kind, value_min, note, "
+                        "text) VALUES (:id, 1, :id, 'value', :low, '', '')"
+                    ),
+                    {"id": number, "low": low},
+                )
             for report_id, as_of, current, counts in old:
-                connection.execute(text(
-                    f"INSERT INTO kpi_reports (id, unit_id, as_of, {', '.join(FIELDS)}, is_current, reported_at, "
-                    f"source) VALUES (:id, 1, :as_of, {', '.join(':' + f for f in FIELDS)}, :current, "
-                    f"'2023-05-16 09:00:00+00', 'form')"),
-                    {"id": report_id, "as_of": as_of, "current": current, **dict(zip(FIELDS, counts))})
+                connection.execute(
+                    text(
+                        f"INSERT INTO kpi_reports (id, unit_id, as_of, {', '.join(FIELDS)}, is_current, reported_at, "
+                        f"source) VALUES (:id, 1, :as_of, {', '.join(':' + f for f in FIELDS)}, :current, "
+                        f"'2023-05-16 09:00:00+00', 'form')"
+                    ),
+                    {"id": report_id, "as_of": as_of, "current": current, **dict(zip(FIELDS, counts))},
+                )
         upgrade()
         reports = {r.id: r for r in db.session.scalars(select(KpiReport))}
         assert set(reports) == {1, 2, 3}

@@ -1,5 +1,6 @@
 """The IT Centre's desk: everything overdue across units, filters and sorting, the units × class
 matrix that matches the list, units missing figures, and urging a unit (đôn đốc)."""
+
 from __future__ import annotations
 
 import email
@@ -24,8 +25,8 @@ def today():
 
 
 def rows(page: str) -> list[str]:
-    table = page[page.index('id="monitoring-list"'):page.index("</table>", page.index('id="monitoring-list"'))]
-    body = table[table.index("<tbody>"):]
+    table = page[page.index('id="monitoring-list"') : page.index("</table>", page.index('id="monitoring-list"'))]
+    body = table[table.index("<tbody>") :]
     return re.findall(r"<tr>(.*?)</tr>", body, re.S)
 
 
@@ -35,7 +36,9 @@ def test_everything_overdue_on_15_november_is_listed(seeded, login_as, client):
     listed = rows(page)
     assert len(listed) == 1 + 11  # item 1 (Vụ Pháp chế) and the 11 assignments of item 2
     assert "Quá hạn: 12" in page
-    assert "Vụ Pháp chế" in listed[0] and "I.1" in listed[0] and "<strong>76</strong>" in listed[0]  # most overdue first
+    assert (
+        "Vụ Pháp chế" in listed[0] and "I.1" in listed[0] and "<strong>76</strong>" in listed[0]
+    )  # most overdue first
     assert all("I.2" in row and "<strong>15</strong>" in row for row in listed[1:])
 
 
@@ -48,7 +51,7 @@ def test_a_done_assignment_is_no_longer_overdue_and_the_matrix_matches_the_list(
     page = client.get("/monitoring").get_data(as_text=True)
     assert len(rows(page)) == 11
     units_page = client.get("/monitoring/units").get_data(as_text=True)
-    matrix = units_page[units_page.index('id="matrix"'):]
+    matrix = units_page[units_page.index('id="matrix"') :]
     overdue_total = sum(int(n) for n in re.findall(r'aria-label="(\d+) phân công “Quá hạn”', matrix))
     assert overdue_total == 11
     assert "phân công “Hoàn thành đúng hạn” của Cục Điện ảnh" in matrix
@@ -94,7 +97,7 @@ def test_malformed_filters_get_a_clear_400(seeded, login_as, client, query):
 def test_units_missing_figures_are_listed(seeded, login_as, client):
     login_as("viewer")
     page = client.get("/monitoring/units").get_data(as_text=True)
-    section = page[page.index('id="thieu-so-lieu"'):]
+    section = page[page.index('id="thieu-so-lieu"') :]
     assert section.count("chưa báo cáo số liệu tháng 10/2023") == 11
 
 
@@ -104,8 +107,9 @@ def test_the_it_centre_urges_a_unit_by_email_now_and_it_is_on_the_items_history(
         assignment_id, item_id = vpc.id, vpc.item_id
     login_as("monitor")
     token = csrf_token(client, "/monitoring")
-    response = client.post(f"/monitoring/urge/{assignment_id}",
-                           data={"csrf_token": token, "text": "Đề nghị hoàn thành trong tuần này."})
+    response = client.post(
+        f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "Đề nghị hoàn thành trong tuần này."}
+    )
     assert response.status_code == 302
     assert "Đã gửi thư đôn đốc Vụ Pháp chế về nhiệm vụ I.1." in client.get("/monitoring").get_data(as_text=True)
     with seeded.app_context():
@@ -118,8 +122,9 @@ def test_the_it_centre_urges_a_unit_by_email_now_and_it_is_on_the_items_history(
     assert sent["Subject"] == "[Theo dõi kế hoạch] Đôn đốc thực hiện nhiệm vụ I.1 — Vụ Pháp chế"
     assert "quá hạn 76 ngày" in sent.get_body(preferencelist=("plain",)).get_content()
     # A second urge the same day is refused: one email per unit per day.
-    again = client.post(f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"},
-                        follow_redirects=True)
+    again = client.post(
+        f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": "x"}, follow_redirects=True
+    )
     assert "đã được đôn đốc hôm nay" in again.get_data(as_text=True)
 
 
@@ -146,7 +151,7 @@ def test_with_many_units_the_unit_filter_is_a_text_box_and_the_matrix_comes_a_pa
         db.session.commit()
     login_as("monitor")
     page = client.get("/monitoring").get_data(as_text=True)
-    assert '<input id="f-unit" name="unit" type="search"' in page and 'UBND xã Thử Nghiệm 7' not in page
+    assert '<input id="f-unit" name="unit" type="search"' in page and "UBND xã Thử Nghiệm 7" not in page
     first = client.get("/monitoring/units").get_data(as_text=True)
     assert first.count('<tr><th scope="row">') == PER_PAGE
     assert first.index("Vụ Pháp chế") < first.index("UBND xã Thử Nghiệm")  # the overdue units first
@@ -194,8 +199,8 @@ def test_the_list_exports_to_xlsx_as_filtered_every_row_not_one_page(seeded, log
 def test_the_matrix_has_a_total_per_unit_and_per_class_over_every_unit(seeded, login_as, client):
     login_as("monitor")
     page = client.get("/monitoring/units").get_data(as_text=True)
-    matrix = page[page.index('id="matrix"'):page.index("</table>", page.index('id="matrix"'))]
-    footer = matrix[matrix.index("<tfoot>"):]
+    matrix = page[page.index('id="matrix"') : page.index("</table>", page.index('id="matrix"'))]
+    footer = matrix[matrix.index("<tfoot>") :]
     assert "Tổng cộng (" in footer
     assert "Tổng cộng: 12 phân công “Quá hạn” của mọi đơn vị" in footer
     vpc = re.search(r'<tr><th scope="row">Vụ Pháp chế</th>(.*?)</tr>', matrix, re.S).group(1)

@@ -1,4 +1,5 @@
 """Ongoing items need a progress report each period; unexpected errors show a short message with an id."""
+
 from __future__ import annotations
 
 import logging
@@ -32,18 +33,24 @@ def test_an_ongoing_item_is_never_overdue_but_is_flagged_without_a_recent_report
         ongoing_id, version = ongoing.id, ongoing.version
     login_as("head_cda")
     page = client.get("/units/CDA").get_data(as_text=True)
-    card = page[page.index(f'id="pc-{ongoing_id}"'):][:1500]
+    card = page[page.index(f'id="pc-{ongoing_id}"') :][:1500]
     assert "thiếu báo cáo tiến độ" in card
     assert "quá hạn" not in card
     overdue = client.get("/units/CDA").get_data(as_text=True)
     assert overdue.count("— quá hạn") >= 1  # the dated items of the same plan are overdue
     # A progress report clears the flag.
-    response = client.post(f"/assignments/{ongoing_id}/status", data={
-        f"a{ongoing_id}-to_state": "not_started", f"a{ongoing_id}-comment": "Đã tổ chức tập huấn tháng 11.",
-        f"a{ongoing_id}-version": str(version), "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        f"/assignments/{ongoing_id}/status",
+        data={
+            f"a{ongoing_id}-to_state": "not_started",
+            f"a{ongoing_id}-comment": "Đã tổ chức tập huấn tháng 11.",
+            f"a{ongoing_id}-version": str(version),
+            "csrf_token": csrf_token(client, "/account"),
+        },
+    )
     assert response.status_code == 302
     card = client.get("/units/CDA").get_data(as_text=True)
-    card = card[card.index(f'id="pc-{ongoing_id}"'):][:1500]
+    card = card[card.index(f'id="pc-{ongoing_id}"') :][:1500]
     assert "thiếu báo cáo tiến độ" not in card
 
 

@@ -1,9 +1,10 @@
 """Resetting a forgotten password: one-time, expiring links from an admin, the CLI or "Quên mật khẩu?" (by email,
 through the outbox), limited per address and per client, ending every session of the person."""
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,18 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import OutboxMessage, PasswordResetToken, User
 from tracker.password_resets import (
-    MAX_REQUESTS_PER_ADDRESS, MAX_REQUESTS_PER_EMAIL, InvalidResetLink, TooManyResetRequests, request_reset,
-    reset_with_token, valid_token,
+    MAX_REQUESTS_PER_ADDRESS,
+    MAX_REQUESTS_PER_EMAIL,
+    InvalidResetLink,
+    TooManyResetRequests,
+    request_reset,
+    reset_with_token,
+    valid_token,
 )
 
 from .conftest import csrf_token, login, make_user
 
-NOW = datetime(2023, 9, 15, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2023, 9, 15, 3, 0, tzinfo=UTC)
 TODAY = date(2023, 9, 15)
 NEW_PASSWORD = "mat-khau-moi-rat-dai-2023"
 LINK = re.compile(r"(?:https?://[^/\s]+)?/password/reset/([A-Za-z0-9_\-]+)")
@@ -42,16 +48,20 @@ def _outbox(app) -> list[OutboxMessage]:
 
 def _forgot(client, email: str, address: str = "10.0.0.1"):
     token = csrf_token(client, "/password/forgot")
-    return client.post("/password/forgot", data={"email": email, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/password/forgot", data={"email": email, "csrf_token": token}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _set_password(client, token: str, password: str = NEW_PASSWORD):
     form_token = csrf_token(client, f"/password/reset/{token}")
-    return client.post(f"/password/reset/{token}", data={"new": password, "confirm": password, "csrf_token": form_token})
+    return client.post(
+        f"/password/reset/{token}", data={"new": password, "confirm": password, "csrf_token": form_token}
+    )
 
 
 # --- Quên mật khẩu? ----------------------------------------------------------------------------------
+
 
 def test_the_sign_in_page_offers_forgot_password(people, client):
     assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
@@ -70,7 +80,7 @@ def test_forgot_password_puts_a_one_time_link_in_the_outbox_and_dispatch_sends_i
     with people.app_context():
         row = db.session.scalar(select(PasswordResetToken))
         assert token not in row.token_hash  # only the digest is kept
-        assert row.expires_at.replace(tzinfo=timezone.utc) - row.created_at.replace(tzinfo=timezone.utc) == timedelta(hours=1)
+        assert row.expires_at.replace(tzinfo=UTC) - row.created_at.replace(tzinfo=UTC) == timedelta(hours=1)
     # The answer did not send it (that would take longer for a real account); the scheduler's dispatch does.
     result = runner.invoke(args=["reminders", "dispatch"])
     assert result.exit_code == 0, result.output
@@ -104,8 +114,10 @@ def test_requests_are_limited_per_address_whether_or_not_it_has_an_account(peopl
                 request_reset(email, address="10.0.2.1", now=NOW + timedelta(minutes=5), today=TODAY)
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == MAX_REQUESTS_PER_EMAIL
         # An hour later the address may ask again.
-        assert request_reset("viewer@example.org", address="10.0.2.1", now=NOW + timedelta(minutes=61),
-                             today=TODAY) is not None
+        assert (
+            request_reset("viewer@example.org", address="10.0.2.1", now=NOW + timedelta(minutes=61), today=TODAY)
+            is not None
+        )
 
 
 def test_requests_are_limited_per_client_address(people):
@@ -127,6 +139,7 @@ def test_over_the_limit_the_page_says_so_with_429_and_sends_nothing(people, clie
 
 
 # --- The link ----------------------------------------------------------------------------------------
+
 
 def _emailed_token(app, now: datetime = NOW) -> str:
     with app.test_request_context():
@@ -177,12 +190,16 @@ def test_setting_a_password_through_the_link_ends_every_session(people, client):
     assert login(people.test_client(), "viewer").status_code == 401  # the old password no longer works
     assert login(people.test_client(), "viewer", NEW_PASSWORD).status_code == 302
     with people.app_context():
-        assert db.session.scalar(select(User).where(User.email == "viewer@example.org")).password_hash.startswith("$argon2id$")
+        assert db.session.scalar(select(User).where(User.email == "viewer@example.org")).password_hash.startswith(
+            "$argon2id$"
+        )
 
 
 def _set_password_without_page(client, token: str):
-    return client.post(f"/password/reset/{token}", data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
-                                                         "csrf_token": csrf_token(client, "/password/forgot")})
+    return client.post(
+        f"/password/reset/{token}",
+        data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": csrf_token(client, "/password/forgot")},
+    )
 
 
 def test_an_unknown_link_is_not_found(people, client):
@@ -200,8 +217,10 @@ def test_the_forms_refuse_a_post_without_its_csrf_token(people, client, path):
         user = db.session.scalar(select(User.id).where(User.email == "viewer@example.org"))
     if "admin" in path:
         assert login(client, "admin").status_code == 302
-    response = client.post(path.format(token=token, user=user),
-                           data={"email": "viewer@example.org", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        path.format(token=token, user=user),
+        data={"email": "viewer@example.org", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 400
     assert len(_outbox(people)) == 1
     with people.app_context():
@@ -209,6 +228,7 @@ def test_the_forms_refuse_a_post_without_its_csrf_token(people, client, path):
 
 
 # --- An admin, the CLI --------------------------------------------------------------------------------
+
 
 def _viewer_id(app) -> int:
     with app.app_context():
@@ -218,7 +238,9 @@ def _viewer_id(app) -> int:
 @pytest.mark.parametrize("who", ["monitor", "viewer"])
 def test_only_an_admin_resets_another_persons_password(people, client, who):
     assert login(client, who).status_code == 302
-    response = client.post(f"/admin/users/{_viewer_id(people)}/password", data={"csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        f"/admin/users/{_viewer_id(people)}/password", data={"csrf_token": csrf_token(client, "/account")}
+    )
     assert response.status_code == 403
     with people.app_context():
         assert db.session.scalar(select(func.count(PasswordResetToken.id))) == 0
@@ -231,8 +253,9 @@ def test_an_admin_reset_ends_the_sessions_and_shows_a_one_time_link_once(people,
     assert login(client, "admin").status_code == 302
     page = client.get("/admin/users").get_data(as_text=True)
     assert f'action="/admin/users/{_viewer_id(people)}/password"' in page
-    response = client.post(f"/admin/users/{_viewer_id(people)}/password",
-                           data={"csrf_token": csrf_token(client, "/admin/users")})
+    response = client.post(
+        f"/admin/users/{_viewer_id(people)}/password", data={"csrf_token": csrf_token(client, "/admin/users")}
+    )
     assert response.status_code == 201
     token = LINK.search(response.get_data(as_text=True)).group(1)
     assert token not in client.get("/admin/users").get_data(as_text=True)  # shown on that response only

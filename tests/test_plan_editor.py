@@ -1,5 +1,6 @@
 """The plan editor: a plan entered by hand, items added, edited, moved, cancelled and restored; assignments follow
 the lead units and the deadline; every save is told in words and kept as a version; only admins may edit."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -51,24 +52,41 @@ def _unit(code: str) -> Unit:
 
 
 def _plan(admin: User, **values) -> Plan:
-    fields = {"number": "2032/QĐ-BVHTTDL", "title": "Kế hoạch thực hiện Nghị định số 45/2020/NĐ-CP",
-              "issuer": "Bộ Văn hóa, Thể thao và Du lịch", "issued_on": date(2020, 7, 16), "year": 2020, **values}
+    fields = {
+        "number": "2032/QĐ-BVHTTDL",
+        "title": "Kế hoạch thực hiện Nghị định số 45/2020/NĐ-CP",
+        "issuer": "Bộ Văn hóa, Thể thao và Du lịch",
+        "issued_on": date(2020, 7, 16),
+        "year": 2020,
+        **values,
+    }
     plan = create_plan(PlanFields(**fields), actor=admin, now=NOW)
     add_section(plan, "I", "Tổ chức thực hiện", actor=admin, now=NOW)
     return plan
 
 
 def _item(plan: Plan, admin: User, **values) -> ActionItem:
-    fields = {"section_id": plan.sections[0].id, "task": "Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường "
-              "điện tử", "lead": ["Cục Điện ảnh"], "coordinating": [], "deadline_text": "Tháng 8/2020", **values}
+    fields = {
+        "section_id": plan.sections[0].id,
+        "task": "Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường điện tử",
+        "lead": ["Cục Điện ảnh"],
+        "coordinating": [],
+        "deadline_text": "Tháng 8/2020",
+        **values,
+    }
     return add_item(plan, ItemFields(**fields), actor=admin, now=NOW)
 
 
 def _fields(item: ActionItem, **values) -> ItemFields:
-    current = {"section_id": item.section_id, "task": item.task,
-               "lead": [w for w, _k, _u in item.mentions("lead")],
-               "coordinating": [w for w, _k, _u in item.mentions("coordinating")],
-               "expected_output": item.expected_output, "deadline_text": item.deadline_text, "due_on": None}
+    current = {
+        "section_id": item.section_id,
+        "task": item.task,
+        "lead": [w for w, _k, _u in item.mentions("lead")],
+        "coordinating": [w for w, _k, _u in item.mentions("coordinating")],
+        "expected_output": item.expected_output,
+        "deadline_text": item.deadline_text,
+        "due_on": None,
+    }
     return ItemFields(**{**current, **values})
 
 
@@ -87,21 +105,29 @@ def test_a_plan_entered_by_hand_keeps_its_particulars_and_a_first_version(seeded
     plan = _plan(admin)
     db.session.commit()
     assert (plan.number, plan.year, plan.issued_on, plan.kpi_scheme) == (
-        "2032/QĐ-BVHTTDL", 2020, date(2020, 7, 16), "plan")
+        "2032/QĐ-BVHTTDL",
+        2020,
+        date(2020, 7, 16),
+        "plan",
+    )
     versions = db.session.scalars(select(PlanVersion).where(PlanVersion.plan_id == plan.id)).all()
     assert [v.kind for v in versions] == ["edit", "edit"]  # the plan, then its section
 
 
-@pytest.mark.parametrize(("values", "field", "words"), [
-    ({"number": "1872/QĐ-BVHTTDL"}, "number", "đã là của một kế hoạch khác"),
-    ({"number": "  "}, "number", "Hãy nhập số hiệu"),
-    ({"title": ""}, "title", "Hãy nhập tên"),
-    ({"year": 2020, "end_year": 2019}, "end_year", "trước năm bắt đầu"),
-    ({"year": None, "end_year": 2022}, "year", "năm bắt đầu"),
-    ({"year": 20}, "year", "4 chữ số"),
-])
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"number": "1872/QĐ-BVHTTDL"}, "number", "đã là của một kế hoạch khác"),
+        ({"number": "  "}, "number", "Hãy nhập số hiệu"),
+        ({"title": ""}, "title", "Hãy nhập tên"),
+        ({"year": 2020, "end_year": 2019}, "end_year", "trước năm bắt đầu"),
+        ({"year": None, "end_year": 2022}, "year", "năm bắt đầu"),
+        ({"year": 20}, "year", "4 chữ số"),
+    ],
+)
 def test_a_plan_with_a_taken_number_or_missing_particulars_is_refused_and_nothing_is_saved(
-        seeded, admin, values, field, words):
+    seeded, admin, values, field, words
+):
     plans_before = db.session.scalar(select(db.func.count(Plan.id)))
     with pytest.raises(EditRefused) as refused:
         _plan(admin, **values)
@@ -134,8 +160,10 @@ def test_an_added_item_gets_its_lead_units_assignments_and_keeps_an_unknown_name
     item = _item(plan, admin, lead=["Cục Điện ảnh", "Sở Y tế"], coordinating=["Các đơn vị có liên quan"])
     db.session.commit()
     assert [(u.role, u.written, u.kind) for u in item.units] == [
-        ("lead", "Cục Điện ảnh", "unit"), ("lead", "Sở Y tế", "unknown"),
-        ("coordinating", "Các đơn vị có liên quan", "unspecified")]
+        ("lead", "Cục Điện ảnh", "unit"),
+        ("lead", "Sở Y tế", "unknown"),
+        ("coordinating", "Các đơn vị có liên quan", "unspecified"),
+    ]
     assert [(a.unit.code, a.due_on, a.is_active) for a in item.assignments] == [("CDA", date(2020, 8, 31), True)]
     assert (item.reference, item.is_deadline_parsed) == ("I.1", True)
     event = db.session.scalar(select(ItemEvent).where(ItemEvent.item_id == item.id))
@@ -148,16 +176,21 @@ def test_a_yearly_item_gets_one_assignment_per_year_of_the_plan(seeded, admin):
     assert sorted(a.occurrence for a in item.assignments) == [2020, 2021, 2022]
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"deadline_text": "Tháng 10/2020"}, "Thời hạn: “Tháng 8/2020” → “Tháng 10/2020”"),
-    ({"lead": ["Cục Điện ảnh", "Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế"),
-    ({"lead": ["Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế; bỏ Cục Điện ảnh"),
-    ({"coordinating": ["Văn phòng Bộ"]}, "Đơn vị phối hợp: thêm Văn phòng Bộ"),
-    ({"task": "Nội dung mới"}, ("Nội dung: “Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường điện tử” → "
-                                 "“Nội dung mới”")),
-    ({"expected_output": "Quyết định công bố danh mục"}, "Dự kiến kết quả: “Quyết định công bố danh mục”"),
-    ({"due_on": date(2020, 9, 15)}, "Hạn: “31/08/2020” → “15/09/2020 (đặt bằng tay)”"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"deadline_text": "Tháng 10/2020"}, "Thời hạn: “Tháng 8/2020” → “Tháng 10/2020”"),
+        ({"lead": ["Cục Điện ảnh", "Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế"),
+        ({"lead": ["Vụ Pháp chế"]}, "Đơn vị chủ trì: thêm Vụ Pháp chế; bỏ Cục Điện ảnh"),
+        ({"coordinating": ["Văn phòng Bộ"]}, "Đơn vị phối hợp: thêm Văn phòng Bộ"),
+        (
+            {"task": "Nội dung mới"},
+            ("Nội dung: “Rà soát, lựa chọn TTHC ưu tiên thực hiện trên môi trường điện tử” → “Nội dung mới”"),
+        ),
+        ({"expected_output": "Quyết định công bố danh mục"}, "Dự kiến kết quả: “Quyết định công bố danh mục”"),
+        ({"due_on": date(2020, 9, 15)}, "Hạn: “31/08/2020” → “15/09/2020 (đặt bằng tay)”"),
+    ],
+)
 def test_each_edit_is_told_in_words_with_one_event_and_one_version(seeded, admin, change, words):
     plan = _plan(admin)
     item = _item(plan, admin)
@@ -199,13 +232,16 @@ def test_a_moved_deadline_moves_the_open_assignments_due_dates_but_not_a_done_on
     assert {a.unit.code: a.due_on for a in item.assignments} == {"CDA": date(2020, 10, 31), "VPC": date(2020, 8, 31)}
 
 
-@pytest.mark.parametrize(("text", "words", "parsed"), [
-    ("Tháng 8/2020", "31/08/2020", True),
-    ("Quý IV", "31/12/2020", True),
-    ("Hằng năm", "hằng năm, 31/12/2020", True),
-    ("Thường xuyên", "thường xuyên", True),
-    ("khi có yêu cầu của cấp trên", "chưa đọc được", False),
-])
+@pytest.mark.parametrize(
+    ("text", "words", "parsed"),
+    [
+        ("Tháng 8/2020", "31/08/2020", True),
+        ("Quý IV", "31/12/2020", True),
+        ("Hằng năm", "hằng năm, 31/12/2020", True),
+        ("Thường xuyên", "thường xuyên", True),
+        ("khi có yêu cầu của cấp trên", "chưa đọc được", False),
+    ],
+)
 def test_the_deadline_reading_is_the_grammars_in_the_plans_year(seeded, text, words, parsed):
     reading = read_deadline(text, 2020)
     assert (reading["words"], reading["is_parsed"]) == (words, parsed)
@@ -258,23 +294,38 @@ def test_cancelling_needs_a_reason_and_makes_the_assignments_inactive_restoring_
 def test_changing_the_plans_years_gives_a_yearly_item_the_new_years_assignments(seeded, admin):
     plan = _plan(admin)
     item = _item(plan, admin, deadline_text="Hằng năm")
-    changes = update_plan(plan, PlanFields(number=plan.number, title=plan.title, issuer=plan.issuer,
-                                           issued_on=plan.issued_on, year=2020, end_year=2021),
-                          actor=admin, now=LATER)
+    changes = update_plan(
+        plan,
+        PlanFields(
+            number=plan.number, title=plan.title, issuer=plan.issuer, issued_on=plan.issued_on, year=2020, end_year=2021
+        ),
+        actor=admin,
+        now=LATER,
+    )
     assert changes == ["năm kết thúc: “(trống)” → “2021”"]
     assert sorted(a.occurrence for a in item.assignments if a.is_active) == [2020, 2021]
 
 
 # --- Pages ------------------------------------------------------------------------------------------
 
+
 def _new_plan_on_pages(client) -> int:
     token = csrf_token(client, "/plans/new")
-    response = client.post("/plans/new", data={"csrf_token": token, "number": "2032/QĐ-BVHTTDL", "title": "Kế hoạch",
-                                               "year": "2020", "issued_on": "2020-07-16"})
+    response = client.post(
+        "/plans/new",
+        data={
+            "csrf_token": token,
+            "number": "2032/QĐ-BVHTTDL",
+            "title": "Kế hoạch",
+            "year": "2020",
+            "issued_on": "2020-07-16",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     plan_id = int(response.headers["Location"].split("/")[2])
-    response = client.post(f"/plans/{plan_id}/sections", data={"csrf_token": token, "new-number": "I",
-                                                                "new-title": "Tổ chức thực hiện"})
+    response = client.post(
+        f"/plans/{plan_id}/sections", data={"csrf_token": token, "new-number": "I", "new-title": "Tổ chức thực hiện"}
+    )
     assert response.status_code == 302
     return plan_id
 
@@ -282,8 +333,10 @@ def _new_plan_on_pages(client) -> int:
 def test_a_refused_new_plan_form_says_what_to_fix_and_keeps_what_was_typed(seeded, login_as):
     client = login_as("admin")
     token = csrf_token(client, "/plans/new")
-    response = client.post("/plans/new", data={"csrf_token": token, "number": "1872/QĐ-BVHTTDL",
-                                               "title": "Kế hoạch mới của tôi", "year": "hai nghìn"})
+    response = client.post(
+        "/plans/new",
+        data={"csrf_token": token, "number": "1872/QĐ-BVHTTDL", "title": "Kế hoạch mới của tôi", "year": "hai nghìn"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Chưa lưu" in page and "đã là của một kế hoạch khác" not in page  # the year is fixed first
@@ -298,8 +351,14 @@ def test_an_item_entered_on_the_pages_shows_its_reading_and_history_and_its_unkn
     with seeded.app_context():
         section_id = db.session.scalar(select(Plan).where(Plan.id == plan_id)).sections[0].id
     token = csrf_token(client, f"/plans/{plan_id}/items/new")
-    data = {"csrf_token": token, "section": str(section_id), "task": "Nâng cấp Cổng Dịch vụ công",
-            "lead-0": "Trung tâm Công nghệ thông tin", "lead-1": "Sở Y tế", "deadline_text": "Tháng 8"}
+    data = {
+        "csrf_token": token,
+        "section": str(section_id),
+        "task": "Nâng cấp Cổng Dịch vụ công",
+        "lead-0": "Trung tâm Công nghệ thông tin",
+        "lead-1": "Sở Y tế",
+        "deadline_text": "Tháng 8",
+    }
     preview = client.post(f"/plans/{plan_id}/items/new", data={**data, "preview": "1"})
     assert preview.status_code == 200 and "31/08/2020" in preview.get_data(as_text=True)
     reading = client.get(f"/plans/{plan_id}/deadline-reading?text=Qu%C3%BD%20III").get_json()
@@ -309,8 +368,12 @@ def test_an_item_entered_on_the_pages_shows_its_reading_and_history_and_its_unkn
         item = db.session.scalar(select(ActionItem).where(ActionItem.plan_id == plan_id))
         item_id = item.id
     token = csrf_token(client, f"/items/{item_id}/edit")
-    assert client.post(f"/items/{item_id}/edit", data={**data, "csrf_token": token,
-                                                       "deadline_text": "Tháng 10"}).status_code == 302
+    assert (
+        client.post(
+            f"/items/{item_id}/edit", data={**data, "csrf_token": token, "deadline_text": "Tháng 10"}
+        ).status_code
+        == 302
+    )
     refused = client.post(f"/items/{item_id}/cancel", data={"csrf_token": token, "reason": ""})
     assert refused.status_code == 422 and "Hãy nhập lý do bãi bỏ" in refused.get_data(as_text=True)
     client.post(f"/items/{item_id}/cancel", data={"csrf_token": token, "reason": "Theo Quyết định sửa đổi"})

@@ -1,4 +1,5 @@
 """Importing the plan from the official document: every layout, nothing invented, nothing lost."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,16 @@ from .conftest import SEED_APPENDIX1_PIPES, SEED_PLAN
 from .documents import PROVINCIAL_PLAN, build_docx, build_html
 
 APPENDIX1_UNITS = [
-    "Cục Điện ảnh", "Tổng cục Du lịch", "Tổng cục Thể dục thể thao",
-    "Cục Di sản văn hóa", "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm", "Cục Văn hóa cơ sở",
-    "Vụ Thư viện", "Cục Hợp tác quốc tế", "Cục Nghệ thuật biểu diễn", "Cục Bản quyền tác giả",
+    "Cục Điện ảnh",
+    "Tổng cục Du lịch",
+    "Tổng cục Thể dục thể thao",
+    "Cục Di sản văn hóa",
+    "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm",
+    "Cục Văn hóa cơ sở",
+    "Vụ Thư viện",
+    "Cục Hợp tác quốc tế",
+    "Cục Nghệ thuật biểu diễn",
+    "Cục Bản quyền tác giả",
     "Vụ Kế hoạch, Tài chính",
 ]
 
@@ -39,8 +47,13 @@ def appendix1_snapshot() -> list:
     """Appendix 1 as saved: groups, their members, and each target's meaning (not its spelling)."""
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.number))
     return [
-        (g.number, g.name, g.declared_size, [(m.written, m.unit.name if m.unit else None) for m in g.members],
-         [(t.indicator.number, t.indicator.ratio, t.kind, t.value_min, t.value_max, t.note) for t in g.targets])
+        (
+            g.number,
+            g.name,
+            g.declared_size,
+            [(m.written, m.unit.name if m.unit else None) for m in g.members],
+            [(t.indicator.number, t.indicator.ratio, t.kind, t.value_min, t.value_max, t.note) for t in g.targets],
+        )
         for g in groups
     ]
 
@@ -49,17 +62,29 @@ def appendix2_snapshot() -> list:
     """Appendix 2 as saved: every item's columns, units and parsed deadline, and its assignments."""
     items = db.session.scalars(select(ActionItem).order_by(ActionItem.position))
     return [
-        (i.reference, i.section.title, i.task, i.lead_text, i.coordinating_text, i.expected_output,
-         i.deadline_text, i.due_on, i.recurrence, i.is_ongoing,
-         [(u.role, u.written, u.kind, u.unit.code if u.unit else None) for u in i.units],
-         sorted(a.unit.code for a in i.assignments))
+        (
+            i.reference,
+            i.section.title,
+            i.task,
+            i.lead_text,
+            i.coordinating_text,
+            i.expected_output,
+            i.deadline_text,
+            i.due_on,
+            i.recurrence,
+            i.is_ongoing,
+            [(u.role, u.written, u.kind, u.unit.code if u.unit else None) for u in i.units],
+            sorted(a.unit.code for a in i.assignments),
+        )
         for i in items
     ]
 
 
 def database_snapshot() -> tuple:
     plans = [(p.number, p.title, p.year, p.issued_on) for p in db.session.scalars(select(Plan))]
-    statuses = sorted((a.item_id, a.unit_id, a.status, a.version, a.is_active) for a in db.session.scalars(select(Assignment)))
+    statuses = sorted(
+        (a.item_id, a.unit_id, a.status, a.version, a.is_active) for a in db.session.scalars(select(Assignment))
+    )
     return plans, appendix1_snapshot(), appendix2_snapshot(), statuses
 
 
@@ -68,6 +93,7 @@ def item(reference: str) -> ActionItem:
 
 
 # --- The seed decision, as extracted text ---------------------------------------------------------
+
 
 def test_seed_plan_imports_with_its_number_title_and_counts(app, runner):
     _load_units(runner)
@@ -109,7 +135,11 @@ def test_seed_appendix1_has_four_groups_of_eleven_units_and_twelve_targets(app, 
         assert [name for g in snapshot for _, name in g[3]] == APPENDIX1_UNITS
         assert db.session.scalar(select(func.count(Target.id))) == 12
         group1 = snapshot[0][4]
-        assert [(t[2], t[3]) for t in group1] == [("value", Decimal(100)), ("value", Decimal(90)), ("value", Decimal(90))]
+        assert [(t[2], t[3]) for t in group1] == [
+            ("value", Decimal(100)),
+            ("value", Decimal(90)),
+            ("value", Decimal(90)),
+        ]
         assert [t[1] for t in group1] == ["full_online", "procedures_online", "dossiers_online"]
 
 
@@ -121,9 +151,16 @@ def test_group_4_targets_keep_their_notes(app, runner):
     assert full[2] == "not_applicable"
     assert full[5] == ("Thực hiện thông qua Cơ chế một cửa Quốc gia, trên phần mềm của Tổng cục Hải quan cung cấp.")
     assert (procedures[2], procedures[3], procedures[5]) == (
-        "value", Decimal(50), "Thông qua phần mềm của Tổng cục Hải quan cung cấp.")
+        "value",
+        Decimal(50),
+        "Thông qua phần mềm của Tổng cục Hải quan cung cấp.",
+    )
     assert (dossiers[2], dossiers[3], dossiers[4], dossiers[5]) == (
-        "range", Decimal(20), Decimal(30), "Thông qua phần mềm của Tổng cục Hải quan cung cấp.")
+        "range",
+        Decimal(20),
+        Decimal(30),
+        "Thông qua phần mềm của Tổng cục Hải quan cung cấp.",
+    )
 
 
 def test_item_1_is_led_by_the_legal_department_due_end_of_august(app, runner):
@@ -176,7 +213,8 @@ def test_item_4_keeps_its_coordinating_units_as_an_unspecified_collective(app, r
         assert fourth.due_on == date(2023, 12, 31)
         assert fourth.coordinating_text == "Các cơ quan, đơn vị có liên quan"
         assert [(w, k) for w, k, _ in fourth.mentions("coordinating")] == [
-            ("Các cơ quan, đơn vị có liên quan", "unspecified")]
+            ("Các cơ quan, đơn vị có liên quan", "unspecified")
+        ]
 
 
 def test_importing_twice_changes_nothing_and_keeps_recorded_progress(app, runner):
@@ -201,13 +239,15 @@ def test_reimporting_a_changed_document_updates_in_place(app, runner, tmp_path):
     with app.app_context():
         ids = {i.reference: i.id for i in db.session.scalars(select(ActionItem))}
     changed = tmp_path / "plan.txt"
-    changed.write_text(SEED_PLAN.read_text(encoding="utf-8").replace("\tTháng 8/2023", "\tTháng 9/2023"),
-                       encoding="utf-8")
+    changed.write_text(
+        SEED_PLAN.read_text(encoding="utf-8").replace("\tTháng 8/2023", "\tTháng 9/2023"), encoding="utf-8"
+    )
     report = _import(runner, changed)
     assert (report["created"], report["updated"]) == (0, 2)
     assert sorted(report["changes"]) == [
         "nhiệm vụ I.1: thời hạn “Tháng 8/2023” → “Tháng 9/2023” (hiểu là 31/08/2023 → 30/09/2023)",
-        "phân công nhiệm vụ I.1 cho VPC: hạn “31/08/2023” → “30/09/2023”"]
+        "phân công nhiệm vụ I.1 cho VPC: hạn “31/08/2023” → “30/09/2023”",
+    ]
     with app.app_context():
         assert item("I.1").due_on == date(2023, 9, 30)
         assert item("I.1").assignments[0].due_on == date(2023, 9, 30)  # the unit's deadline follows
@@ -235,6 +275,7 @@ def test_dry_run_reports_without_writing(app, runner):
 
 
 # --- Other layouts of the same appendices -------------------------------------------------------------
+
 
 def _seed_snapshots(app, runner):
     _load_units(runner)
@@ -307,7 +348,9 @@ def test_a_provincial_plan_in_paragraphs_imports_each_sub_item_as_an_item(app, r
         c = items["1.c"]
         assert c.task == "Thí điểm tiếp nhận trực tuyến một số thủ tục có nhiều hồ sơ."
         assert [(w, k) for w, k, _ in c.mentions("lead")] == [
-            ("Các Sở, ban, ngành", "unspecified"), ("UBND cấp huyện", "unspecified")]
+            ("Các Sở, ban, ngành", "unspecified"),
+            ("UBND cấp huyện", "unspecified"),
+        ]
         assert c.coordinating_text == "Trung tâm Phục vụ hành chính công"
         assert c.due_on == date(2023, 6, 30)
         assert items["1.b"].is_ongoing and items["1.b"].due_on is None
@@ -320,17 +363,28 @@ def test_a_provincial_plan_in_paragraphs_imports_each_sub_item_as_an_item(app, r
         assert second.coordinating_text == "Các Sở, ban, ngành"
         assert second.due_on is None and not second.is_deadline_parsed
         last = items["2.đ"]
-        assert (last.lead_text, last.expected_output, last.due_on) == ("Sở Nội vụ", "Kho dữ liệu số hóa", date(2023, 12, 15))
+        assert (last.lead_text, last.expected_output, last.due_on) == (
+            "Sở Nội vụ",
+            "Kho dữ liệu số hóa",
+            date(2023, 12, 15),
+        )
     # Units the directory does not know are reported, never dropped.
     assert {u["name"] for u in report["unknown_units"]} == {
-        "Văn phòng UBND tỉnh", "Trung tâm Phục vụ hành chính công", "Sở Thông tin và Truyền thông", "Sở Nội vụ"}
+        "Văn phòng UBND tỉnh",
+        "Trung tâm Phục vụ hành chính công",
+        "Sở Thông tin và Truyền thông",
+        "Sở Nội vụ",
+    }
 
 
 def test_unit_names_match_across_spacing_and_spelling_variants(app, runner, tmp_path):
     _load_units(runner)
     text = SEED_PLAN.read_text(encoding="utf-8")
-    text = text.replace("\tVụ Pháp chế\n", "\tVụ\u00a0Pháp  chế\n").replace(
-        "Vụ Kế hoạch, Tài chính\n", "Vụ Kế hoạch - Tài chính\n").replace("Cục Di sản văn hóa;", "Cục Di sản văn hoá;")
+    text = (
+        text.replace("\tVụ Pháp chế\n", "\tVụ\u00a0Pháp  chế\n")
+        .replace("Vụ Kế hoạch, Tài chính\n", "Vụ Kế hoạch - Tài chính\n")
+        .replace("Cục Di sản văn hóa;", "Cục Di sản văn hoá;")
+    )
     path = tmp_path / "plan.txt"
     path.write_text(text, encoding="utf-8")
     report = _import(runner, path)
@@ -340,11 +394,12 @@ def test_unit_names_match_across_spacing_and_spelling_variants(app, runner, tmp_
 
 # --- Documents that cannot be read ---------------------------------------------------------------------
 
+
 def _truncate_inside_item_3(tmp_path):
     text = SEED_PLAN.read_text(encoding="utf-8")
     cut = text.index("\tGiao chỉ tiêu về cung cấp, sử dụng DVCTT")
     path = tmp_path / "cut.txt"
-    path.write_text(text[:cut + 120], encoding="utf-8")
+    path.write_text(text[: cut + 120], encoding="utf-8")
     return path, text[:cut].count("\n") + 1
 
 
@@ -404,8 +459,9 @@ def test_an_unreadable_document_is_refused_with_a_vietnamese_message(app, runner
     ],
     ids=["group-without-number", "row-short-of-a-target"],
 )
-def test_a_garbled_group_row_is_listed_as_not_understood_and_the_rest_imported(app, runner, tmp_path, old, new,
-                                                                              groups, items, message):
+def test_a_garbled_group_row_is_listed_as_not_understood_and_the_rest_imported(
+    app, runner, tmp_path, old, new, groups, items, message
+):
     text = SEED_PLAN.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "garbled.txt"
@@ -462,7 +518,9 @@ def test_import_operation_is_usable_without_the_cli(app):
 def test_a_multi_year_plan_gets_one_occurrence_of_a_yearly_item_per_year(app, runner, tmp_path):
     _load_units(runner)
     text = SEED_PLAN.read_text(encoding="utf-8").replace(
-        "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH NĂM 2023\n(Kèm", "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH GIAI ĐOẠN 2023-2025\n(Kèm")
+        "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH NĂM 2023\n(Kèm",
+        "CỦA BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH GIAI ĐOẠN 2023-2025\n(Kèm",
+    )
     assert "GIAI ĐOẠN 2023-2025" in text
     path = tmp_path / "plan.txt"
     path.write_text(text, encoding="utf-8")
@@ -471,7 +529,10 @@ def test_a_multi_year_plan_gets_one_occurrence_of_a_yearly_item_per_year(app, ru
     with app.app_context():
         assert db.session.scalar(select(Plan)).end_year == 2025
         assert [(a.occurrence, a.due_on) for a in item("I.3").assignments] == [
-            (2023, date(2023, 12, 31)), (2024, date(2024, 12, 31)), (2025, date(2025, 12, 31))]
+            (2023, date(2023, 12, 31)),
+            (2024, date(2024, 12, 31)),
+            (2025, date(2025, 12, 31)),
+        ]
         assert [a.occurrence for a in item("I.1").assignments] == [0]  # one-off items: one assignment
 
 
@@ -499,11 +560,13 @@ def test_a_shared_head_list_is_written_once_and_assigns_each_unit_it_names(app, 
     with app.app_context():
         first = item("1")
         assert [(w, k, [u.code for u in units]) for w, k, units in first.mentions("lead")] == [
-            ("Các Cục: Di sản văn hóa, Bản quyền tác giả", "collective", ["CDSVH", "CBQTG"])]
+            ("Các Cục: Di sản văn hóa, Bản quyền tác giả", "collective", ["CDSVH", "CBQTG"])
+        ]
         assert sorted(a.unit.code for a in first.assignments) == ["CBQTG", "CDSVH"]
         # A role note in brackets stays in what was written, and the unit is still found.
         assert [(w, k, [u.code for u in units]) for w, k, units in first.mentions("coordinating")] == [
-            ("Vụ Pháp chế (cơ quan thường trực)", "unit", ["VPC"])]
+            ("Vụ Pháp chế (cơ quan thường trực)", "unit", ["VPC"])
+        ]
         assert [a.unit.code for a in item("2").assignments] == ["VPC"]
     # A list naming a unit the directory does not know stays whole and is reported, not half-assigned.
     assert [u["name"] for u in report["unknown_units"]] == ["Các Cục: Di sản văn hóa, Không Có Thật"]

@@ -1,5 +1,6 @@
 """The paragraph recogniser: labelled blocks, unit headings and sentences that name their unit become items;
 descriptive text becomes nothing; an assignment that fits no list is reported, never dropped or invented."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,11 @@ def blocks(text: str) -> list[Paragraph | Table]:
         bold = line.startswith("**") and line.endswith("**")
         line = line.strip("*") if bold else line
         marker = _MARKER_RE.match(line)
-        out.append(Paragraph(line, f"dòng {number}", marker.group(0) if marker else "", is_bold=bold,
-                             emphasis=[line] if bold else []))
+        out.append(
+            Paragraph(
+                line, f"dòng {number}", marker.group(0) if marker else "", is_bold=bold, emphasis=[line] if bold else []
+            )
+        )
     return out
 
 
@@ -45,12 +49,24 @@ def read(text: str) -> PlanDocument:
 
 
 def items(doc: PlanDocument) -> list[dict]:
-    return [{"section": s.number, "stt": i.stt, "subrow": i.subrow, "task": i.task, "lead": i.lead,
-             "coordinating": i.coordinating, "deadline": i.deadline, "output": i.expected_output}
-            for s in doc.sections for i in s.items]
+    return [
+        {
+            "section": s.number,
+            "stt": i.stt,
+            "subrow": i.subrow,
+            "task": i.task,
+            "lead": i.lead,
+            "coordinating": i.coordinating,
+            "deadline": i.deadline,
+            "output": i.expected_output,
+        }
+        for s in doc.sections
+        for i in s.items
+    ]
 
 
 # --- Labelled paragraphs -------------------------------------------------------------------------------------
+
 
 def test_each_label_block_under_a_heading_is_an_item_whose_task_is_the_bullet_before_it():
     doc = read("""
@@ -69,45 +85,60 @@ liên quan.
 Thời gian thực hiện: Theo kế hoạch công tác tư pháp hàng năm.
 """)
     assert items(doc) == [
-        {"section": "III", "stt": "4", "subrow": None,
-         "task": "Tăng cường công tác giáo dục chính trị, tư tưởng cho đội ngũ cán bộ.\n"
-                 "- Nâng cao nhận thức, ý thức trách nhiệm của đội ngũ cán bộ.",
-         "lead": "Các Sở, ngành, đơn vị, UBND cấp xã", "coordinating": "Sở Tư pháp", "deadline": "Thường xuyên",
-         "output": ""},
-        {"section": "III", "stt": "4", "subrow": 2,
-         "task": "Tổ chức tập huấn, bồi dưỡng kiến thức, kỹ năng xây dựng pháp luật.",
-         "lead": "Sở Tư pháp", "coordinating": "Văn phòng UBND tỉnh; các cơ quan, đơn vị, địa phương liên quan",
-         "deadline": "Theo kế hoạch công tác tư pháp hàng năm", "output": ""},
+        {
+            "section": "III",
+            "stt": "4",
+            "subrow": None,
+            "task": "Tăng cường công tác giáo dục chính trị, tư tưởng cho đội ngũ cán bộ.\n"
+            "- Nâng cao nhận thức, ý thức trách nhiệm của đội ngũ cán bộ.",
+            "lead": "Các Sở, ngành, đơn vị, UBND cấp xã",
+            "coordinating": "Sở Tư pháp",
+            "deadline": "Thường xuyên",
+            "output": "",
+        },
+        {
+            "section": "III",
+            "stt": "4",
+            "subrow": 2,
+            "task": "Tổ chức tập huấn, bồi dưỡng kiến thức, kỹ năng xây dựng pháp luật.",
+            "lead": "Sở Tư pháp",
+            "coordinating": "Văn phòng UBND tỉnh; các cơ quan, đơn vị, địa phương liên quan",
+            "deadline": "Theo kế hoạch công tác tư pháp hàng năm",
+            "output": "",
+        },
     ]
     assert [i.where for i in doc.sections[0].items] == ["dòng 3", "dòng 8"]  # where each task is written
     assert doc.not_understood == [] and doc.warnings == []
 
 
-@pytest.mark.parametrize("label, field", [
-    ("Đơn vị chủ trì", "lead"),
-    ("Đơn vị chủ trì thực hiện", "lead"),
-    ("Đơn vị chủ trì tham mưu thực hiện", "lead"),
-    ("Cơ quan chủ trì", "lead"),
-    ("Cơ quan thực hiện", "lead"),
-    ("Đơn vị thực hiện", "lead"),
-    ("Chủ trì thực hiện", "lead"),
-    ("Chủ trì", "lead"),
-    ("Cơ quan, đơn vị chủ trì", "lead"),
-    ("Phối hợp", "coordinating"),
-    ("Phối hợp thực hiện", "coordinating"),
-    ("Đơn vị phối hợp", "coordinating"),
-    ("Cơ quan phối hợp thực hiện", "coordinating"),
-    ("Thời gian thực hiện", "deadline"),
-    ("Thời gian hoàn thành", "deadline"),
-    ("Thời hạn", "deadline"),
-    ("Tiến độ thực hiện", "deadline"),
-    ("Thời gian hoàn tất", "deadline"),
-    ("Thời điểm hoàn thành", "deadline"),
-    ("Mốc hoàn thành", "deadline"),
-    ("Đơn vị đầu mối", "lead"),
-    ("Sản phẩm", "output"),
-    ("Kết quả dự kiến", "output"),
-])
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị chủ trì thực hiện", "lead"),
+        ("Đơn vị chủ trì tham mưu thực hiện", "lead"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Cơ quan thực hiện", "lead"),
+        ("Đơn vị thực hiện", "lead"),
+        ("Chủ trì thực hiện", "lead"),
+        ("Chủ trì", "lead"),
+        ("Cơ quan, đơn vị chủ trì", "lead"),
+        ("Phối hợp", "coordinating"),
+        ("Phối hợp thực hiện", "coordinating"),
+        ("Đơn vị phối hợp", "coordinating"),
+        ("Cơ quan phối hợp thực hiện", "coordinating"),
+        ("Thời gian thực hiện", "deadline"),
+        ("Thời gian hoàn thành", "deadline"),
+        ("Thời hạn", "deadline"),
+        ("Tiến độ thực hiện", "deadline"),
+        ("Thời gian hoàn tất", "deadline"),
+        ("Thời điểm hoàn thành", "deadline"),
+        ("Mốc hoàn thành", "deadline"),
+        ("Đơn vị đầu mối", "lead"),
+        ("Sản phẩm", "output"),
+        ("Kết quả dự kiến", "output"),
+    ],
+)
 @pytest.mark.parametrize("dash", ["- ", ""])
 def test_every_label_wording_is_read_with_or_without_a_dash(label, field, dash):
     other = "Chủ trì: Sở Nội vụ" if field in ("deadline", "output") else "Thời gian thực hiện: Quý IV/2025"
@@ -123,8 +154,10 @@ II. NỘI DUNG
 
 
 def test_a_label_without_colon_counts_only_when_emphasis_sets_it_apart():
-    labelled = [Paragraph("1. Rà soát thủ tục.", "dòng 1", "1."),
-                Paragraph("Chủ trì thực hiện Sở Nội vụ", "dòng 2", is_italic=True, emphasis=["Chủ trì thực hiện"])]
+    labelled = [
+        Paragraph("1. Rà soát thủ tục.", "dòng 1", "1."),
+        Paragraph("Chủ trì thực hiện Sở Nội vụ", "dòng 2", is_italic=True, emphasis=["Chủ trì thực hiện"]),
+    ]
     doc = PlanDocument()
     recognise_paragraphs(labelled, doc)
     assert [i["lead"] for i in items(doc)] == ["Sở Nội vụ"]
@@ -179,13 +212,19 @@ Tổng hợp, báo cáo kết quả thực hiện theo nhiệm vụ được gia
 Việc triển khai nhiệm vụ cần phải đảm bảo yêu cầu sau:
 - Thường xuyên phối hợp chặt chẽ với các Bộ, ngành, địa phương để tổ chức thực hiện tốt các nhiệm vụ.
 """)
-    assert items(doc) == [{
-        "section": "II", "stt": "8", "subrow": None,  # the part of the plan the article says it quotes
-        "task": "Phối hợp với các Bộ Tư pháp, Tài chính nghiên cứu mô hình giao dịch chứng khoán;\n"
-                "- Hoàn thiện hệ thống phần mềm, kết nối liên thông dữ liệu.",
-        "lead": "Cục Quản lý nhà và thị trường bất động sản, Trung tâm thông tin",
-        "coordinating": "Văn phòng Bộ và các đơn vị liên quan", "deadline": "Quý II/2025",
-        "output": "Tổng hợp, báo cáo kết quả thực hiện theo nhiệm vụ được giao"}]
+    assert items(doc) == [
+        {
+            "section": "II",
+            "stt": "8",
+            "subrow": None,  # the part of the plan the article says it quotes
+            "task": "Phối hợp với các Bộ Tư pháp, Tài chính nghiên cứu mô hình giao dịch chứng khoán;\n"
+            "- Hoàn thiện hệ thống phần mềm, kết nối liên thông dữ liệu.",
+            "lead": "Cục Quản lý nhà và thị trường bất động sản, Trung tâm thông tin",
+            "coordinating": "Văn phòng Bộ và các đơn vị liên quan",
+            "deadline": "Quý II/2025",
+            "output": "Tổng hợp, báo cáo kết quả thực hiện theo nhiệm vụ được giao",
+        }
+    ]
     assert doc.not_understood == []
 
 
@@ -203,8 +242,10 @@ a) Nâng cấp hệ thống thông tin giải quyết thủ tục hành chính c
 """)
     first, second = doc.sections[0].items
     assert (doc.sections[0].number, doc.sections[0].title) == ("2", "Hoàn thiện hạ tầng")
-    assert first.task == ("Nâng cấp hệ thống thông tin giải quyết thủ tục hành chính của tỉnh:\n"
-                          "- Triển khai thanh toán trực tuyến trên Cổng dịch vụ công.")
+    assert first.task == (
+        "Nâng cấp hệ thống thông tin giải quyết thủ tục hành chính của tỉnh:\n"
+        "- Triển khai thanh toán trực tuyến trên Cổng dịch vụ công."
+    )
     assert second.task.endswith("\n- Triển khai ký số trên thiết bị di động.")
     assert (first.stt, first.subrow, second.stt, second.subrow) == ("a", None, "a", 2)
     # A label the importer does not interpret stays in the block, as a note.
@@ -219,12 +260,16 @@ def test_the_seed_style_provincial_plan_reads_each_sub_item_as_an_item():
         ("2", "Hoàn thiện hạ tầng", [("a", None), ("a", 2), ("đ", None)]),
     ]
     last = doc.sections[1].items[2]
-    assert (last.lead, last.expected_output, last.deadline) == ("Sở Nội vụ", "Kho dữ liệu số hóa",
-                                                                "Trước ngày 15/12/2023")
+    assert (last.lead, last.expected_output, last.deadline) == (
+        "Sở Nội vụ",
+        "Kho dữ liệu số hóa",
+        "Trước ngày 15/12/2023",
+    )
     assert doc.sections[1].items[1].lead == "Sở Thông tin và Truyền thông; Sở Nội vụ"
 
 
 # --- Unit headings -----------------------------------------------------------------------------------------
+
 
 def test_a_unit_heading_is_the_lead_of_every_paragraph_under_it():
     doc = read("""
@@ -248,8 +293,13 @@ Chủ trì, phối hợp chặt chẽ với Sở Khoa học và Công nghệ, c�
         ("VI", "5", 2, "Sở Công Thương", ""),
         ("VI", "10.a", None, "Công an tỉnh", ""),
         ("VI", "10.c", None, "Công an tỉnh", ""),  # letters may skip; "các đơn vị" alone names no unit
-        ("VI", "13", None, "Báo và Phát thanh, Truyền hình tỉnh và các cơ quan báo chí đóng trên địa bàn",
-         "Sở Khoa học và Công nghệ, các sở, ngành, địa phương"),
+        (
+            "VI",
+            "13",
+            None,
+            "Báo và Phát thanh, Truyền hình tỉnh và các cơ quan báo chí đóng trên địa bàn",
+            "Sở Khoa học và Công nghệ, các sở, ngành, địa phương",
+        ),
     ]
     assert doc.warnings == [] and doc.not_understood == []
 
@@ -268,7 +318,8 @@ Phối hợp với các cơ quan có thẩm quyền trong việc triển khai th
     assert a.task == "Tổ chức thực hiện quản lý nhà nước về văn hóa, thể thao tại địa phương."
     assert (a.lead, a.coordinating) == (
         "Sở Văn hóa, Thể thao và Du lịch/Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương",
-        "các cơ quan có liên quan")
+        "các cơ quan có liên quan",
+    )
     assert b.deadline == "định kỳ hằng năm hoặc đột xuất theo yêu cầu"
     assert (four.lead, four.coordinating) == ("Các tổ chức, cá nhân liên quan", "các cơ quan có thẩm quyền")
 
@@ -336,22 +387,48 @@ a) Cải cách hành chính dựa trên dữ liệu.
 
 # --- Sentences that name their unit ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sentence, lead, coordinating", [
-    ("Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện, thành phố tiếp tục tổ chức tuyên truyền.",
-     "Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện, thành phố", ""),
-    ("Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện, thành phố có trách nhiệm: Lãnh đạo, chỉ đạo.",
-     "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện, thành phố", ""),
-    ("Xây dựng Quy chế bảo vệ bí mật nhà nước (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng UBND tỉnh; "
-     "Sở Tư pháp và các cơ quan, tổ chức có liên quan tham mưu).",
-     "Công an tỉnh", "Văn phòng UBND tỉnh; Sở Tư pháp và các cơ quan, tổ chức có liên quan"),
-    ("Thành lập Đoàn kiểm tra việc chấp hành các quy định năm 2023 (Giao Công an tỉnh tham mưu).", "Công an tỉnh", ""),
-    ("Đảng đoàn Quốc hội phối hợp với Đảng ủy cơ quan Văn phòng Quốc hội tổ chức phổ biến, quán triệt.",
-     "Đảng đoàn Quốc hội", "Đảng ủy cơ quan Văn phòng Quốc hội"),
-    ("Sở Nội vụ chủ trì, phối hợp với Văn phòng UBND tỉnh khẩn trương tham mưu phân công người thực hiện.",
-     "Sở Nội vụ", "Văn phòng UBND tỉnh"),
-    ("UBND TP. Hồ Chí Minh chủ trì, phối hợp các sở, ngành, trường đại học, cao đẳng xây dựng chương trình.",
-     "UBND TP. Hồ Chí Minh", "các sở, ngành, trường đại học, cao đẳng"),
-])
+
+@pytest.mark.parametrize(
+    "sentence, lead, coordinating",
+    [
+        (
+            "Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện, thành phố tiếp tục tổ chức tuyên truyền.",
+            "Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện, thành phố",
+            "",
+        ),
+        (
+            "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện, thành phố có trách nhiệm: Lãnh đạo, chỉ đạo.",
+            "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện, thành phố",
+            "",
+        ),
+        (
+            "Xây dựng Quy chế bảo vệ bí mật nhà nước (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng UBND tỉnh; "
+            "Sở Tư pháp và các cơ quan, tổ chức có liên quan tham mưu).",
+            "Công an tỉnh",
+            "Văn phòng UBND tỉnh; Sở Tư pháp và các cơ quan, tổ chức có liên quan",
+        ),
+        (
+            "Thành lập Đoàn kiểm tra việc chấp hành các quy định năm 2023 (Giao Công an tỉnh tham mưu).",
+            "Công an tỉnh",
+            "",
+        ),
+        (
+            "Đảng đoàn Quốc hội phối hợp với Đảng ủy cơ quan Văn phòng Quốc hội tổ chức phổ biến, quán triệt.",
+            "Đảng đoàn Quốc hội",
+            "Đảng ủy cơ quan Văn phòng Quốc hội",
+        ),
+        (
+            "Sở Nội vụ chủ trì, phối hợp với Văn phòng UBND tỉnh khẩn trương tham mưu phân công người thực hiện.",
+            "Sở Nội vụ",
+            "Văn phòng UBND tỉnh",
+        ),
+        (
+            "UBND TP. Hồ Chí Minh chủ trì, phối hợp các sở, ngành, trường đại học, cao đẳng xây dựng chương trình.",
+            "UBND TP. Hồ Chí Minh",
+            "các sở, ngành, trường đại học, cao đẳng",
+        ),
+    ],
+)
 def test_a_sentence_names_its_lead_and_partners(sentence, lead, coordinating):
     doc = read(f"""
 II. NỘI DUNG CÔNG TÁC
@@ -373,7 +450,11 @@ II. NỘI DUNG CÔNG TÁC
 4. Xây dựng Quy chế bảo vệ bí mật nhà nước (Giao Công an tỉnh chủ trì).
 """)
     assert [(i["section"], i["stt"], i["lead"]) for i in items(doc)] == [
-        ("II", "1", "Các sở, ban, ngành"), ("II", "2", ""), ("II", "3", ""), ("II", "4", "Công an tỉnh")]
+        ("II", "1", "Các sở, ban, ngành"),
+        ("II", "2", ""),
+        ("II", "3", ""),
+        ("II", "4", "Công an tỉnh"),
+    ]
     assert doc.warnings == [
         "dòng 5: nhiệm vụ II.2 không ghi đơn vị chủ trì; đã nhập, cần bổ sung đơn vị.",
         "dòng 6: nhiệm vụ II.3 không ghi đơn vị chủ trì; đã nhập, cần bổ sung đơn vị.",
@@ -402,20 +483,26 @@ IV. TỔ CHỨC THỰC HIỆN
 2. Kinh phí thực hiện Kế hoạch này: Do ngân sách nhà nước đảm bảo.
 3. Giao Công an tỉnh chủ trì phối hợp với Văn phòng UBND tỉnh giúp Chủ tịch UBND tỉnh hướng dẫn, đôn đốc.
 """
-    in_prose = read("""
+    in_prose = read(
+        """
 II. NỘI DUNG CÔNG TÁC
 1. Các sở, ban, ngành tiếp tục tổ chức tuyên truyền, tập huấn.
-""" + closing)
+"""
+        + closing
+    )
     assert [(i["section"], i["stt"], i["subrow"], i["task"][:25], i["deadline"]) for i in items(in_prose)][1:] == [
         ("IV", "1", None, "xây dựng Kế hoạch thực hi", "trước ngày 28/2/2023"),
         ("IV", "1", 2, "Báo cáo kết quả thực hiện", "trước ngày 10/11/2023"),
         ("IV", "3", None, "Giao Công an tỉnh chủ trì", ""),
     ]
-    labelled = read("""
+    labelled = read(
+        """
 II. NỘI DUNG
 1. Rà soát thủ tục hành chính nội bộ.
 - Chủ trì: Sở Nội vụ.
-""" + closing)
+"""
+        + closing
+    )
     assert [i["stt"] for i in items(labelled)] == ["1"]
     assert [n.where for n in labelled.not_understood] == ["dòng 6", "dòng 10"]  # reported, not dropped
 
@@ -431,12 +518,15 @@ III. KINH PHÍ THỰC HIỆN
 2. Sở Tài chính chủ trì, phối hợp với các sở, ngành bố trí kinh phí.
 """)
     assert [(i["stt"], i["lead"]) for i in items(doc)] == [
-        ("2", "Sở Nội vụ"), ("3", "Sở, ban, ngành thuộc Ủy ban nhân dân Thành phố")]
+        ("2", "Sở Nội vụ"),
+        ("3", "Sở, ban, ngành thuộc Ủy ban nhân dân Thành phố"),
+    ]
     # Funding is the plan's housekeeping: its assignment is reported, not read as a task.
     assert [n.where for n in doc.not_understood] == ["dòng 7"]
 
 
 # --- Nothing invented --------------------------------------------------------------------------------------
+
 
 def test_recipients_signatures_tables_and_the_preamble_make_nothing():
     doc = read("""
@@ -471,7 +561,11 @@ II. NỘI DUNG
 """)
     first, second = items(doc)
     assert (first["task"], first["lead"], first["deadline"], first["output"]) == (
-        "Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.", "Sở Tư pháp", "Quý II/2025", "Báo cáo rà soát")
+        "Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.",
+        "Sở Tư pháp",
+        "Quý II/2025",
+        "Báo cáo rà soát",
+    )
     assert (second["lead"], second["deadline"]) == ("Sở Nội vụ", "")
 
 
@@ -507,7 +601,10 @@ Sở Tư pháp
 """)
     [item] = items(doc)
     assert (item["lead"], item["coordinating"], item["deadline"]) == (
-        "Sở Tư pháp", "Sở Nội vụ\nSở Tài chính\nUBND cấp huyện", "Quý III/2025")
+        "Sở Tư pháp",
+        "Sở Nội vụ\nSở Tài chính\nUBND cấp huyện",
+        "Quý III/2025",
+    )
 
 
 def test_labels_written_in_a_parenthesis_of_the_sentence():
@@ -518,7 +615,9 @@ II. NHIỆM VỤ
 2. Số hóa hồ sơ lưu trữ (Chủ trì: Sở Nội vụ; thời gian thực hiện: năm 2026).
 """)
     assert [(i["lead"], i["coordinating"], i["deadline"]) for i in items(doc)] == [
-        ("Sở Tư pháp", "Sở Nội vụ", "Quý III/2025"), ("Sở Nội vụ", "", "năm 2026")]
+        ("Sở Tư pháp", "Sở Nội vụ", "Quý III/2025"),
+        ("Sở Nội vụ", "", "năm 2026"),
+    ]
 
 
 def test_a_plan_without_roman_sections_has_its_parts_under_numbered_headings():
@@ -536,6 +635,7 @@ a) Sở Nội vụ chủ trì theo dõi việc thực hiện Kế hoạch.
 
 
 # --- Shapes met on unseen plans: steps, articles, directives, letters --------------------------------------
+
 
 def test_a_step_names_its_unit_in_the_paragraph_below_and_its_deadline_on_a_completion_line():
     doc = read("""
@@ -576,8 +676,10 @@ III. TỔ CHỨC THỰC HIỆN
 """)
     assert [(i["lead"], i["task"]) for i in items(doc)] == [
         ("Ủy ban nhân dân cấp xã", "Niêm yết công khai danh sách."),
-        ("Ủy ban nhân dân cấp xã",
-         "Lập hồ sơ cho từng hộ, bao gồm:\n+ Đơn đề nghị của hộ gia đình;\n+ Biên bản nghiệm thu."),
+        (
+            "Ủy ban nhân dân cấp xã",
+            "Lập hồ sơ cho từng hộ, bao gồm:\n+ Đơn đề nghị của hộ gia đình;\n+ Biên bản nghiệm thu.",
+        ),
         ("Ủy ban nhân dân cấp xã", "Báo cáo kết quả thực hiện."),
     ]
 
@@ -613,8 +715,10 @@ c) Báo cáo định kỳ kết quả thực hiện.
 Điều 9. Quyết định này có hiệu lực thi hành kể từ ngày ký.
 """)
     assert [(i["section"], i["stt"], i["lead"]) for i in items(doc)] == [
-        ("Điều 8", "1.a", "Bộ Xây dựng"), ("Điều 8", "1.b", "Bộ Tài chính"),
-        ("Điều 8", "2.a", "Ủy ban nhân dân các tỉnh"), ("Điều 8", "2.b", "Ủy ban nhân dân các tỉnh"),
+        ("Điều 8", "1.a", "Bộ Xây dựng"),
+        ("Điều 8", "1.b", "Bộ Tài chính"),
+        ("Điều 8", "2.a", "Ủy ban nhân dân các tỉnh"),
+        ("Điều 8", "2.b", "Ủy ban nhân dân các tỉnh"),
         ("Điều 8", "2.c", "Ủy ban nhân dân các tỉnh"),
     ]
     # The other articles are the decision's rules: their assignments are reported, never imported.
@@ -647,13 +751,16 @@ II. NHIỆM VỤ
     assert [(i["section"], i["lead"]) for i in items(doc)] == [("II", "Sở Tư pháp")]
 
 
-@pytest.mark.parametrize("sentence, lead", [
-    ("1. Yêu cầu Bộ Tài chính khẩn trương hoàn thiện dự thảo.", "Bộ Tài chính"),
-    ("1. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh vận động nhân dân.", "Ủy ban Mặt trận Tổ quốc tỉnh"),
-    ("1. Sở Tài chính tổng hợp, đề nghị Ủy ban nhân dân tỉnh bố trí kinh phí.", "Sở Tài chính"),
-    ("1. Căn cứ Kế hoạch này, các sở, ngành xây dựng kế hoạch chi tiết.", "các sở, ngành"),
-    ("1. Trong năm 2016, Ủy ban nhân dân các huyện phải hoàn thành việc hỗ trợ.", "Ủy ban nhân dân các huyện"),
-])
+@pytest.mark.parametrize(
+    "sentence, lead",
+    [
+        ("1. Yêu cầu Bộ Tài chính khẩn trương hoàn thiện dự thảo.", "Bộ Tài chính"),
+        ("1. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh vận động nhân dân.", "Ủy ban Mặt trận Tổ quốc tỉnh"),
+        ("1. Sở Tài chính tổng hợp, đề nghị Ủy ban nhân dân tỉnh bố trí kinh phí.", "Sở Tài chính"),
+        ("1. Căn cứ Kế hoạch này, các sở, ngành xây dựng kế hoạch chi tiết.", "các sở, ngành"),
+        ("1. Trong năm 2016, Ủy ban nhân dân các huyện phải hoàn thành việc hỗ trợ.", "Ủy ban nhân dân các huyện"),
+    ],
+)
 def test_a_sentence_may_ask_its_unit_or_name_it_after_an_opening_clause(sentence, lead):
     doc = read(f"""
 II. NHIỆM VỤ
@@ -672,7 +779,8 @@ Phó Thủ tướng yêu cầu Bộ Lao động - Thương binh và Xã hội kh
 Văn phòng Chính phủ xin thông báo để Bộ biết, thực hiện./.
 """)
     assert [(i["lead"], i["deadline"], i["task"][:20]) for i in items(doc)] == [
-        ("Bộ Lao động - Thương binh và Xã hội", "trước ngày 30/5/2013", "Phó Thủ tướng yêu cầ")]
+        ("Bộ Lao động - Thương binh và Xã hội", "trước ngày 30/5/2013", "Phó Thủ tướng yêu cầ")
+    ]
     assert doc.not_understood == []
 
 
@@ -703,7 +811,8 @@ C- TỔ CHỨC THỰC HIỆN
 3- Ban Tuyên giáo Trung ương chủ trì phối hợp với các ban đảng theo dõi, sơ kết.
 """)
     assert [(i["section"], i["stt"], i["lead"], i["coordinating"]) for i in items(doc)] == [
-        ("C", "1", "Các cấp uỷ đảng", ""), ("C", "2", "Đảng đoàn Quốc hội", ""),
+        ("C", "1", "Các cấp uỷ đảng", ""),
+        ("C", "2", "Đảng đoàn Quốc hội", ""),
         ("C", "3", "Ban Tuyên giáo Trung ương", "các ban đảng"),
     ]
     assert doc.not_understood == []

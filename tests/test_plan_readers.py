@@ -1,4 +1,5 @@
 """Readers: every file format becomes the same stream of paragraphs and tables, merges marked, places named."""
+
 from __future__ import annotations
 
 import io
@@ -50,22 +51,27 @@ def text_blocks(text: str) -> list:
 # --- Text: paragraphs ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("Rà soát, kịp thời cụ thể\nhoá các cơ chế.", [("", "Rà soát, kịp thời cụ thể hoá các cơ chế.")]),
-    ("Mở đầu\n- Một\n- Hai", [("", "Mở đầu"), ("-", "- Một"), ("-", "- Hai")]),
-    ("+ Một\n• Hai\n*   Ba", [("+", "+ Một"), ("•", "• Hai"), ("*", "* Ba")]),
-    ("a) Xây dựng\nkế hoạch\nđ) Tổ chức", [("a)", "a) Xây dựng kế hoạch"), ("đ)", "đ) Tổ chức")]),
-    ("1. Mục đích\n1.2. Yêu cầu\n2.2.1. Chi tiết", [("1.", "1. Mục đích"), ("1.2.", "1.2. Yêu cầu"),
-                                                    ("2.2.1.", "2.2.1. Chi tiết")]),
-    ("(1) Nhiệm vụ một\n(2) Nhiệm vụ hai", [("(1)", "(1) Nhiệm vụ một"), ("(2)", "(2) Nhiệm vụ hai")]),
-    ("I. MỤC ĐÍCH\nII. MỤC TIÊU", [("I.", "I. MỤC ĐÍCH"), ("II.", "II. MỤC TIÊU")]),
-    ("1.\nQuyết định số 1381/QĐ-BVHTTDL", [("1.", "1. Quyết định số 1381/QĐ-BVHTTDL")]),
-    ("-\nNghiêm túc thực hiện", [("-", "- Nghiêm túc thực hiện")]),
-    ("Căn cứ Nghị quyết số\n57-NQ/TW ngày 22/12/2024", [("", "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024")]),
-    ("hoàn thành năm\n2025. Tiếp theo", [("", "hoàn thành năm 2025. Tiếp theo")]),
-    ("Đoạn một.\n\nĐoạn hai.", [("", "Đoạn một."), ("", "Đoạn hai.")]),
-    ("Nội dung\n**Điều 2. **Quyết định này", [("", "Nội dung"), ("", "Điều 2. Quyết định này")]),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Rà soát, kịp thời cụ thể\nhoá các cơ chế.", [("", "Rà soát, kịp thời cụ thể hoá các cơ chế.")]),
+        ("Mở đầu\n- Một\n- Hai", [("", "Mở đầu"), ("-", "- Một"), ("-", "- Hai")]),
+        ("+ Một\n• Hai\n*   Ba", [("+", "+ Một"), ("•", "• Hai"), ("*", "* Ba")]),
+        ("a) Xây dựng\nkế hoạch\nđ) Tổ chức", [("a)", "a) Xây dựng kế hoạch"), ("đ)", "đ) Tổ chức")]),
+        (
+            "1. Mục đích\n1.2. Yêu cầu\n2.2.1. Chi tiết",
+            [("1.", "1. Mục đích"), ("1.2.", "1.2. Yêu cầu"), ("2.2.1.", "2.2.1. Chi tiết")],
+        ),
+        ("(1) Nhiệm vụ một\n(2) Nhiệm vụ hai", [("(1)", "(1) Nhiệm vụ một"), ("(2)", "(2) Nhiệm vụ hai")]),
+        ("I. MỤC ĐÍCH\nII. MỤC TIÊU", [("I.", "I. MỤC ĐÍCH"), ("II.", "II. MỤC TIÊU")]),
+        ("1.\nQuyết định số 1381/QĐ-BVHTTDL", [("1.", "1. Quyết định số 1381/QĐ-BVHTTDL")]),
+        ("-\nNghiêm túc thực hiện", [("-", "- Nghiêm túc thực hiện")]),
+        ("Căn cứ Nghị quyết số\n57-NQ/TW ngày 22/12/2024", [("", "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024")]),
+        ("hoàn thành năm\n2025. Tiếp theo", [("", "hoàn thành năm 2025. Tiếp theo")]),
+        ("Đoạn một.\n\nĐoạn hai.", [("", "Đoạn một."), ("", "Đoạn hai.")]),
+        ("Nội dung\n**Điều 2. **Quyết định này", [("", "Nội dung"), ("", "Điều 2. Quyết định này")]),
+    ],
+)
 def test_text_paragraphs_join_hard_wraps_and_start_at_markers(source, expected):
     assert [(p.marker, p.text) for p in paragraphs(text_blocks(source))] == expected
 
@@ -73,25 +79,39 @@ def test_text_paragraphs_join_hard_wraps_and_start_at_markers(source, expected):
 def test_text_whose_lines_run_past_a_typewriter_margin_keeps_one_paragraph_a_line():
     """A text saved from Word puts each paragraph on one long line with no blank line between: its lines
     are paragraphs, never joined (a title line must not swallow the line after it)."""
-    long_line = "Căn cứ Nghị định số 01/2023/NĐ-CP ngày 16 tháng 01 năm 2023 của Chính phủ quy định chức năng, " \
-                "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ;"
+    long_line = (
+        "Căn cứ Nghị định số 01/2023/NĐ-CP ngày 16 tháng 01 năm 2023 của Chính phủ quy định chức năng, "
+        "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ;"
+    )
     source = f"PHÊ DUYỆT KẾ HOẠCH HÀNH ĐỘNG NĂM 2023\nBỘ TRƯỞNG BỘ VĂN HÓA\n{long_line}\n{long_line}"
     assert [p.text for p in paragraphs(text_blocks(source))] == [
-        "PHÊ DUYỆT KẾ HOẠCH HÀNH ĐỘNG NĂM 2023", "BỘ TRƯỞNG BỘ VĂN HÓA", long_line, long_line]
+        "PHÊ DUYỆT KẾ HOẠCH HÀNH ĐỘNG NĂM 2023",
+        "BỘ TRƯỞNG BỘ VĂN HÓA",
+        long_line,
+        long_line,
+    ]
 
 
-@pytest.mark.parametrize(("source", "text", "bold", "italic", "emphasis"), [
-    ("**I. MỤC\nĐÍCH, YÊU CẦU**", "I. MỤC ĐÍCH, YÊU CẦU", True, False, ["I. MỤC ĐÍCH, YÊU CẦU"]),
-    ("*Đơn vị chủ trì thực hiện: *Các\nsở, ngành", "Đơn vị chủ trì thực hiện: Các sở, ngành", False, True,
-     ["Đơn vị chủ trì thực hiện:"]),
-    ("- *Thời gian thực hiện:* Năm 2025", "- Thời gian thực hiện: Năm 2025", False, True, ["Thời gian thực hiện:"]),
-    ("*a)* Xây dựng", "a) Xây dựng", False, True, ["a)"]),
-    ("** II**", "II", True, False, ["II"]),
-    ("gồm: **06 Quyết định **đôn đốc", "gồm: 06 Quyết định đôn đốc", False, False, ["06 Quyết định"]),
-    ("Ghi chú (*) và 5 * 3", "Ghi chú (*) và 5 * 3", False, False, []),
-    ("tệp dieu_1_name và __đậm__", "tệp dieu_1_name và đậm", False, False, ["đậm"]),
-    ("## Phụ lục", "Phụ lục", True, False, []),
-])
+@pytest.mark.parametrize(
+    ("source", "text", "bold", "italic", "emphasis"),
+    [
+        ("**I. MỤC\nĐÍCH, YÊU CẦU**", "I. MỤC ĐÍCH, YÊU CẦU", True, False, ["I. MỤC ĐÍCH, YÊU CẦU"]),
+        (
+            "*Đơn vị chủ trì thực hiện: *Các\nsở, ngành",
+            "Đơn vị chủ trì thực hiện: Các sở, ngành",
+            False,
+            True,
+            ["Đơn vị chủ trì thực hiện:"],
+        ),
+        ("- *Thời gian thực hiện:* Năm 2025", "- Thời gian thực hiện: Năm 2025", False, True, ["Thời gian thực hiện:"]),
+        ("*a)* Xây dựng", "a) Xây dựng", False, True, ["a)"]),
+        ("** II**", "II", True, False, ["II"]),
+        ("gồm: **06 Quyết định **đôn đốc", "gồm: 06 Quyết định đôn đốc", False, False, ["06 Quyết định"]),
+        ("Ghi chú (*) và 5 * 3", "Ghi chú (*) và 5 * 3", False, False, []),
+        ("tệp dieu_1_name và __đậm__", "tệp dieu_1_name và đậm", False, False, ["đậm"]),
+        ("## Phụ lục", "Phụ lục", True, False, []),
+    ],
+)
 def test_text_emphasis_is_removed_and_recorded(source, text, bold, italic, emphasis):
     [paragraph] = paragraphs(text_blocks(source))
     found = (paragraph.text, paragraph.is_bold, paragraph.is_italic, paragraph.emphasis)
@@ -101,8 +121,11 @@ def test_text_emphasis_is_removed_and_recorded(source, text, bold, italic, empha
 def test_text_label_line_in_italics_starts_a_new_paragraph():
     source = "a) Tổ chức tập huấn\ncho cán bộ.\n*Đơn vị chủ trì: *Sở Nội vụ\n*Thời gian: *Năm 2025"
     found = paragraphs(text_blocks(source))
-    assert [p.text for p in found] == ["a) Tổ chức tập huấn cho cán bộ.", "Đơn vị chủ trì: Sở Nội vụ",
-                                       "Thời gian: Năm 2025"]
+    assert [p.text for p in found] == [
+        "a) Tổ chức tập huấn cho cán bộ.",
+        "Đơn vị chủ trì: Sở Nội vụ",
+        "Thời gian: Năm 2025",
+    ]
     assert [p.where for p in found] == ["dòng 1", "dòng 3", "dòng 4"]
 
 
@@ -112,11 +135,14 @@ def test_text_is_nfc_and_the_source_line_is_kept():
     assert [p.text for p in found] == ["Nguồn: x", "Kế hoạch"]
 
 
-@pytest.mark.parametrize(("data", "message", "where"), [
-    (b"", "t\u1ec7p r\u1ed7ng.", None),
-    (b"  \n\n", "t\u1ec7p r\u1ed7ng.", None),
-    ("dòng một\n".encode() + b"\xff\xfe", "tệp không phải văn bản UTF-8", "dòng 2"),
-])
+@pytest.mark.parametrize(
+    ("data", "message", "where"),
+    [
+        (b"", "t\u1ec7p r\u1ed7ng.", None),
+        (b"  \n\n", "t\u1ec7p r\u1ed7ng.", None),
+        ("dòng một\n".encode() + b"\xff\xfe", "tệp không phải văn bản UTF-8", "dòng 2"),
+    ],
+)
 def test_unreadable_text_is_refused_with_its_place(data, message, where):
     with pytest.raises(PlanImportError) as caught:
         read_blocks(data, "plan.txt")
@@ -132,20 +158,26 @@ def test_flattened_table_rows_end_where_two_bars_meet():
     blocks = text_blocks(source)
     [table] = tables(blocks)
     assert table.is_flattened and table.where == "dòng 1"
-    assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ", "Chủ trì"],
-                                                  ["1", "Rà soát cơ chế", "Sở Tài chính"]]
+    assert [texts(row) for row in table.rows] == [
+        ["STT", "Nhiệm vụ", "Chủ trì"],
+        ["1", "Rà soát cơ chế", "Sở Tài chính"],
+    ]
     assert [c.where for c in table.rows[1]] == ["dòng 9", "dòng 11", "dòng 14"]
     assert paragraphs(blocks)[-1].text == "Sau bảng."
 
 
-@pytest.mark.parametrize(("between", "section", "next_row"), [
-    # a section row as wide as the table: its empty cells end it
-    ("|\n|\n|\n|\n|", ["I", "Nhóm giải pháp", "", "", ""], ["1", "Rà soát", "Sở", "Bộ", "2025"]),
-    # a merged section row, then a row whose first cell is empty
-    ("|\n|\n|", ["I", "Nhóm giải pháp"], ["", "1", "Rà soát", "Sở", "Bộ"]),
-])
+@pytest.mark.parametrize(
+    ("between", "section", "next_row"),
+    [
+        # a section row as wide as the table: its empty cells end it
+        ("|\n|\n|\n|\n|", ["I", "Nhóm giải pháp", "", "", ""], ["1", "Rà soát", "Sở", "Bộ", "2025"]),
+        # a merged section row, then a row whose first cell is empty
+        ("|\n|\n|", ["I", "Nhóm giải pháp"], ["", "1", "Rà soát", "Sở", "Bộ"]),
+    ],
+)
 def test_flattened_table_surplus_bars_are_empty_cells_where_rows_come_out_as_wide_as_the_table(
-        between, section, next_row):
+    between, section, next_row
+):
     header = "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\nPhối hợp\n|\nThời gian\n|\n|\n"
     filled = [c for c in next_row if c]
     rest = "\n|\n".join(filled) + "\n|\n"
@@ -155,8 +187,10 @@ def test_flattened_table_surplus_bars_are_empty_cells_where_rows_come_out_as_wid
 
 
 def test_flattened_table_glued_to_text_without_blank_lines_is_cut_at_its_width():
-    source = ("|\nA\n|\nB\n|\n|\nC\n|\nD\n|\nThân văn bản nhiều dòng.\n|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n"
-              "1\n|\nRà soát\n|\nSở\n|\n|\n2\n|\nBáo cáo\n|\nBộ\n|\nGhi chú cuối.")
+    source = (
+        "|\nA\n|\nB\n|\n|\nC\n|\nD\n|\nThân văn bản nhiều dòng.\n|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n"
+        "1\n|\nRà soát\n|\nSở\n|\n|\n2\n|\nBáo cáo\n|\nBộ\n|\nGhi chú cuối."
+    )
     blocks = text_blocks(source)
     kinds = [(type(b).__name__, b.text if isinstance(b, Paragraph) else [texts(r) for r in b.rows]) for b in blocks]
     assert kinds == [
@@ -168,28 +202,37 @@ def test_flattened_table_glued_to_text_without_blank_lines_is_cut_at_its_width()
 
 
 def test_flattened_table_opening_with_merged_section_rows_widens_at_its_header():
-    source = ("|\nB\n|\nNGÀNH\n|\n|\nI\n|\nNông nghiệp\n|\n|\nNội dung\n|\nChủ trì\n|\nThời gian\n|\n|\n"
-              "1.1\n|\nKế hoạch số\n|\nSở Nông nghiệp\n|\n2026\n|\n|\n1.2\n|\nNền tảng\n|\nSở Y tế\n|\n2027\n|\n")
+    source = (
+        "|\nB\n|\nNGÀNH\n|\n|\nI\n|\nNông nghiệp\n|\n|\nNội dung\n|\nChủ trì\n|\nThời gian\n|\n|\n"
+        "1.1\n|\nKế hoạch số\n|\nSở Nông nghiệp\n|\n2026\n|\n|\n1.2\n|\nNền tảng\n|\nSở Y tế\n|\n2027\n|\n"
+    )
     [table] = tables(text_blocks(source))
-    assert [texts(row) for row in table.rows] == [["B", "NGÀNH"], ["I", "Nông nghiệp"],
-                                                  ["Nội dung", "Chủ trì", "Thời gian"],
-                                                  ["1.1", "Kế hoạch số", "Sở Nông nghiệp", "2026"],
-                                                  ["1.2", "Nền tảng", "Sở Y tế", "2027"]]
+    assert [texts(row) for row in table.rows] == [
+        ["B", "NGÀNH"],
+        ["I", "Nông nghiệp"],
+        ["Nội dung", "Chủ trì", "Thời gian"],
+        ["1.1", "Kế hoạch số", "Sở Nông nghiệp", "2026"],
+        ["1.2", "Nền tảng", "Sở Y tế", "2027"],
+    ]
 
 
 def test_flattened_row_wider_than_its_table_by_empty_cells_stays_in_it():
-    source = ("|\nSTT\n|\nNội dung\n|\nChủ trì\n|\n|\n5.1\n|\n** **\n|\nThương mại\n|\n** **\n|\n|\n"
-              "5.1.1\n|\nSàn điện tử\n|\nSở Công Thương\n|\n|\n5.1.2\n|\nChợ số\n|\nSở Công Thương\n|\n")
+    source = (
+        "|\nSTT\n|\nNội dung\n|\nChủ trì\n|\n|\n5.1\n|\n** **\n|\nThương mại\n|\n** **\n|\n|\n"
+        "5.1.1\n|\nSàn điện tử\n|\nSở Công Thương\n|\n|\n5.1.2\n|\nChợ số\n|\nSở Công Thương\n|\n"
+    )
     [table] = tables(text_blocks(source))
     assert [texts(row) for row in table.rows][1] == ["5.1", "", "Thương mại", ""]
     assert len(table.rows) == 4
 
 
 def test_flattened_table_ends_where_the_page_text_after_it_brings_a_heading():
-    source = ("|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n1\n|\nRà soát\n|\nSở Y tế\n|\n|\n|\n"
-              "Công văn số 1 do Bộ Y tế ban hành\n## Văn bản liên quan\nBan hành:\n|\nNỘI DUNG SỬA ĐỔI\n|\n")
+    source = (
+        "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\n1\n|\nRà soát\n|\nSở Y tế\n|\n|\n|\n"
+        "Công văn số 1 do Bộ Y tế ban hành\n## Văn bản liên quan\nBan hành:\n|\nNỘI DUNG SỬA ĐỔI\n|\n"
+    )
     blocks = text_blocks(source)
-    [table, *rest] = tables(blocks)
+    [table, *_rest] = tables(blocks)
     assert [texts(row) for row in table.rows] == [["STT", "Nhiệm vụ", "Chủ trì"], ["1", "Rà soát", "Sở Y tế"]]
     assert [p.text for p in paragraphs(blocks)][:2] == ["Công văn số 1 do Bộ Y tế ban hành", "Văn bản liên quan"]
 
@@ -238,7 +281,10 @@ def test_seed_appendix1_pipe_table_is_read():
     [table] = tables(read_blocks(path.read_bytes(), path.name))
     assert texts(table.rows[0])[:2] == ["STT", "Đơn vị"]
     assert texts(table.rows[1])[:3] == [
-        "1", "Nhóm 1 (3 đơn vị) Cục Điện ảnh; Tổng cục Du lịch; Tổng cục Thể dục thể thao", "100%"]
+        "1",
+        "Nhóm 1 (3 đơn vị) Cục Điện ảnh; Tổng cục Du lịch; Tổng cục Thể dục thể thao",
+        "100%",
+    ]
 
 
 # --- Text: the corpus ---------------------------------------------------------------------------------
@@ -247,17 +293,54 @@ def test_seed_appendix1_pipe_table_is_read():
 TEXT_TABLES = [
     ("kh552-ubnd-dongthap-2025.md", 3, ["STT", "NHIỆM VỤ VÀ GIẢI PHÁP", "CHỦ TRÌ", "PHỐI HỢP", "THỜI GIAN"], 24),
     ("kh310-ubnd-hanoi-2025.md", 3, None, 7),
-    ("qd2597-ttg-2025.md", 3, ["STT", "Tên nhiệm vụ/dự án", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả dự kiến",
-                               "Thời gian triển khai"], 33),
-    ("nq394-cp-2025.md", 2, ["TT", "Tên đề án ưu tiên", "Cơ quan chủ trì", "Cơ quan phối hợp",
-                             "Thời hạn hoàn thành"], 5),
-    ("cv6225-bvhttdl-2025.md", 2, ["STT", "Tên nhiệm vụ", "Người đứng đầu chịu trách nhiệm", "Cơ quan\nchủ trì",
-                                   "Cơ quan\nphối hợp", "Kết quả\nthực hiện", "Thời hạn hoàn thành"], 11),
+    (
+        "qd2597-ttg-2025.md",
+        3,
+        ["STT", "Tên nhiệm vụ/dự án", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả dự kiến", "Thời gian triển khai"],
+        33,
+    ),
+    (
+        "nq394-cp-2025.md",
+        2,
+        ["TT", "Tên đề án ưu tiên", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành"],
+        5,
+    ),
+    (
+        "cv6225-bvhttdl-2025.md",
+        2,
+        [
+            "STT",
+            "Tên nhiệm vụ",
+            "Người đứng đầu chịu trách nhiệm",
+            "Cơ quan\nchủ trì",
+            "Cơ quan\nphối hợp",
+            "Kết quả\nthực hiện",
+            "Thời hạn hoàn thành",
+        ],
+        11,
+    ),
     ("kh144-ubnd-bacninh-2025.md", 3, ["TT", "Chỉ tiêu", "Chủ trì"], 22),
-    ("qd2530-ttg-2025.md", 3, ["STT", "Tên dự án, nhiệm vụ", "Nội dung chính", "Cơ quan chủ trì[1]", "Cơ quan phối hợp",
-                               "Tình trạng", "Thời gian thực hiện", "Nguồn lực thực hiện[2]"], 32),
-    ("qd2629-ttg-2025.md", 3, ["TT", "Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả",
-                               "Thời gian thực hiện"], 90),
+    (
+        "qd2530-ttg-2025.md",
+        3,
+        [
+            "STT",
+            "Tên dự án, nhiệm vụ",
+            "Nội dung chính",
+            "Cơ quan chủ trì[1]",
+            "Cơ quan phối hợp",
+            "Tình trạng",
+            "Thời gian thực hiện",
+            "Nguồn lực thực hiện[2]",
+        ],
+        32,
+    ),
+    (
+        "qd2629-ttg-2025.md",
+        3,
+        ["TT", "Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả", "Thời gian thực hiện"],
+        90,
+    ),
 ]
 
 
@@ -277,7 +360,10 @@ def test_corpus_kh552_section_rows_are_short_and_item_rows_full():
     assert texts(task.rows[1]) == ["I", "NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH"]
     assert texts(task.rows[6]) == ["II", "HỖ TRỢ VÀ PHÁT TRIỂN CÔNG NGHỆ"]
     assert texts(task.rows[2])[0] == "1" and texts(task.rows[2])[2:] == [
-        "Sở Tài chính", "Sở, ban, ngành có liên quan", "Thường xuyên"]
+        "Sở Tài chính",
+        "Sở, ban, ngành có liên quan",
+        "Thường xuyên",
+    ]
     assert task.rows[2][1].text.startswith("Rà soát, kịp thời cụ thể hoá các cơ chế")
     assert task.rows[2][1].where == "dòng 647"
 
@@ -310,14 +396,15 @@ def test_corpus_nq394_sub_row_is_two_cells():
     assert [len(row) for row in task.rows] == [5, 5, 2, 5, 5]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.md") if p.name != "README.md")
-                         if CORPUS.is_dir() else ["missing-corpus.md"])
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in CORPUS.glob("*.md") if p.name != "README.md") if CORPUS.is_dir() else ["missing-corpus.md"],
+)
 def test_corpus_text_keeps_every_character_in_order(name):
     """Every character of the file (layout marks aside) ends up in a block, in order: nothing dropped or doubled."""
     path = corpus(name)
     blocks = read_blocks(path.read_bytes(), path.name)
-    kept = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for r in b.rows for c in r)
-                   for b in blocks)
+    kept = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for r in b.rows for c in r) for b in blocks)
     assert _letters(kept) == _letters(path.read_text(encoding="utf-8"))
 
 
@@ -341,7 +428,10 @@ def merge_counts(found: list[Table]) -> tuple[int, int, int]:
     spanned = sum(1 for t in found for row in t.rows if any(c.merged == "left" for c in row))
     above = sum(1 for t in found for row in t.rows for c in row if c.merged == "above")
     groups = sum(
-        1 for t in found for r, row in enumerate(t.rows[:-1]) for c, cell in enumerate(row)
+        1
+        for t in found
+        for r, row in enumerate(t.rows[:-1])
+        for c, cell in enumerate(row)
         if cell.merged != "above" and c < len(t.rows[r + 1]) and t.rows[r + 1][c].merged == "above"
     )
     return spanned, groups, above
@@ -362,8 +452,9 @@ def test_corpus_docx_task_tables_read_as_the_scraped_text_does(stem):
     """The .docx's cells, merged copies left out, are the flattened .md's cells, word for word."""
     scraped = tables(blocks_of(f"{stem}.md"))[-1]
     word = tables(blocks_of(f"{stem}.docx"))[-1]
-    assert [[c.text for c in row if c.merged is None and c.text] for row in word.rows] == \
-        [[c.text for c in row if c.text] for row in scraped.rows]
+    assert [[c.text for c in row if c.merged is None and c.text] for row in word.rows] == [
+        [c.text for c in row if c.text] for row in scraped.rows
+    ]
 
 
 def test_corpus_docx_section_row_spans_and_sub_row_continues():
@@ -398,7 +489,8 @@ def _docx(body_xml: str) -> bytes:
         if not child.tag.endswith("sectPr"):
             body.remove(child)
     wrapper = etree.fromstring(
-        f'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{body_xml}</w:body>')
+        f'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{body_xml}</w:body>'
+    )
     for index, child in enumerate(wrapper):
         body.insert(index, child)
     out = io.BytesIO()
@@ -447,16 +539,22 @@ def test_docx_numbering_bold_and_emphasis():
     document.save(out)
     found = paragraphs(read_blocks(out.getvalue(), "plan.docx"))
     assert [(p.marker, p.text, p.where) for p in found] == [
-        ("", "Mở đầu", "đoạn 1"), ("1.", "1. Đơn vị chủ trì: Sở Nội vụ", "đoạn 2"), ("2.", "2. Hai", "đoạn 3"),
-        ("•", "• Chấm", "đoạn 4"), ("a)", "a) Nhiệm vụ", "đoạn 5")]
+        ("", "Mở đầu", "đoạn 1"),
+        ("1.", "1. Đơn vị chủ trì: Sở Nội vụ", "đoạn 2"),
+        ("2.", "2. Hai", "đoạn 3"),
+        ("•", "• Chấm", "đoạn 4"),
+        ("a)", "a) Nhiệm vụ", "đoạn 5"),
+    ]
     assert (found[1].is_italic, found[1].emphasis) == (True, ["Đơn vị chủ trì:"])
     assert (found[4].is_bold, found[4].emphasis) == (True, ["a) Nhiệm vụ"])
 
 
 def test_docx_deleted_revisions_are_not_read():
-    body = ('<w:p><w:r><w:t xml:space="preserve">Giữ </w:t></w:r><w:del w:id="1" w:author="x">'
-            '<w:r><w:delText>bỏ</w:delText></w:r></w:del><w:ins w:id="2" w:author="x"><w:r><w:t>thêm</w:t></w:r>'
-            '</w:ins></w:p>')
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Giữ </w:t></w:r><w:del w:id="1" w:author="x">'
+        '<w:r><w:delText>bỏ</w:delText></w:r></w:del><w:ins w:id="2" w:author="x"><w:r><w:t>thêm</w:t></w:r>'
+        "</w:ins></w:p>"
+    )
     assert [p.text for p in paragraphs(read_blocks(_docx(body), "plan.docx"))] == ["Giữ thêm"]
 
 
@@ -493,9 +591,15 @@ def test_corpus_html_rows_are_expanded_to_the_grid_with_merges_marked(name, coun
 @pytest.mark.parametrize("stem", ["kh552-ubnd-dongthap-2025", "nq394-cp-2025", "qd2530-ttg-2025", "qd2629-ttg-2025"])
 def test_corpus_html_reads_as_the_docx_does(stem):
     """Same document, two formats: the same blocks (places aside, the .docx's letterhead line breaks aside)."""
+
     def shape(blocks):
-        return [(b.text, b.marker, b.is_bold) if isinstance(b, Paragraph) else
-                [[(c.text, c.merged) for c in row] for row in b.rows] for b in blocks[1:]]
+        return [
+            (b.text, b.marker, b.is_bold)
+            if isinstance(b, Paragraph)
+            else [[(c.text, c.merged) for c in row] for row in b.rows]
+            for b in blocks[1:]
+        ]
+
     assert shape(blocks_of(f"{stem}.html")) == shape(blocks_of(f"{stem}.docx"))
 
 
@@ -511,8 +615,14 @@ HTML_PAGE = """<!DOCTYPE html><html><head><title>Tiêu đề trang</title><scrip
 def test_html_paragraphs_lists_and_emphasis():
     found = paragraphs(read_blocks(HTML_PAGE.encode(), "plan.html"))
     assert [(p.marker, p.text) for p in found] == [
-        ("I.", "I. MỤC TIÊU"), ("", "Đơn vị chủ trì: Sở Nội vụ"), ("", "Thời gian: Năm 2025"),
-        ("a.", "a. Xây dựng"), ("b.", "b. Tổ chức"), ("•", "• Chấm"), ("", "Sau bảng")]
+        ("I.", "I. MỤC TIÊU"),
+        ("", "Đơn vị chủ trì: Sở Nội vụ"),
+        ("", "Thời gian: Năm 2025"),
+        ("a.", "a. Xây dựng"),
+        ("b.", "b. Tổ chức"),
+        ("•", "• Chấm"),
+        ("", "Sau bảng"),
+    ]
     assert found[0].is_bold and found[1].is_italic and found[1].emphasis == ["Đơn vị chủ trì:"]
     assert [p.where for p in found][:2] == ["đoạn 1", "đoạn 2"]
 
@@ -528,7 +638,7 @@ def test_html_rowspan_and_colspan_are_expanded_and_marked():
 
 
 def test_text_file_holding_html_is_read_as_html():
-    [table] = tables(read_blocks("<table><tr><td>A</td><td>B</td></tr></table>".encode(), "plan.txt"))
+    [table] = tables(read_blocks(b"<table><tr><td>A</td><td>B</td></tr></table>", "plan.txt"))
     assert texts(table.rows[0]) == ["A", "B"]
 
 
@@ -545,8 +655,14 @@ def test_corpus_pdf_table_runs_over_eleven_pages_as_one(pdf584):
     task = found[-1]
     assert len(task.rows) == 17 and {len(row) for row in task.rows} == {11}
     assert [row[0].text for row in task.rows].count("TT") == 2, "the two header rows, once"
-    assert texts(task.rows[0])[:6] == ["TT", "Nhóm nhiệm vụ ưu tiên và nội dung chính", "Đơn vị chủ trì",
-                                       "Đơn vị phối hợp", "Mục tiêu, quy mô", "Thời gian thực hiện"]
+    assert texts(task.rows[0])[:6] == [
+        "TT",
+        "Nhóm nhiệm vụ ưu tiên và nội dung chính",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Mục tiêu, quy mô",
+        "Thời gian thực hiện",
+    ]
     assert [c.merged for c in task.rows[0][6:9]] == [None, "left", "left"]
     assert texts(task.rows[1])[6:9] == ["Ngân sách Trung ương", "Ngân sách địa phương", "Doanh nghiệp, Xã hội hóa"]
     assert task.rows[1][0].merged == "above"
@@ -613,21 +729,38 @@ def test_broken_pdf_is_refused():
 
 
 def _block_shape(blocks: list) -> list:
-    return [(b.text, b.where, b.marker, b.is_bold, b.is_italic) if isinstance(b, Paragraph) else
-            (b.where, [[(c.text, c.where, c.merged) for c in row] for row in b.rows]) for b in blocks]
+    return [
+        (b.text, b.where, b.marker, b.is_bold, b.is_italic)
+        if isinstance(b, Paragraph)
+        else (b.where, [[(c.text, c.where, c.merged) for c in row] for row in b.rows])
+        for b in blocks
+    ]
 
 
 def test_doc_is_converted_by_libreoffice_and_reads_as_the_docx(tmp_path):
     if office_program() is None:
         pytest.skip("LibreOffice (soffice) is not installed: the .doc conversion cannot be tried here")
     source = corpus("nq394-cp-2025.docx")
-    subprocess.run([office_program(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-                   capture_output=True, timeout=CONVERSION_TIMEOUT, check=True)
+    subprocess.run(
+        [
+            office_program(),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=CONVERSION_TIMEOUT,
+        check=True,
+    )
     old_word = (tmp_path / "nq394-cp-2025.doc").read_bytes()
     assert old_word.startswith(b"\xd0\xcf\x11\xe0")
-    assert _block_shape(read_blocks(old_word, "nghi-quyet.doc")) == _block_shape(read_blocks(source.read_bytes(),
-                                                                                          source.name))
+    assert _block_shape(read_blocks(old_word, "nghi-quyet.doc")) == _block_shape(
+        read_blocks(source.read_bytes(), source.name)
+    )
 
 
 def test_doc_without_libreoffice_names_what_to_install(monkeypatch):
@@ -647,11 +780,13 @@ def test_broken_doc_is_refused_with_a_message():
 
 def test_a_table_copied_from_word_as_tab_separated_rows_is_a_table():
     """Pasted text: a row a line, cells between tabs; a cell of several paragraphs breaks its row over lines."""
-    source = ("STT\tNhiệm vụ\tChủ trì\tThời hạn\n"
-              "1\tXây dựng kho dữ liệu\tSở Nội vụ\tQuý II/2026\n"
-              "2\tĐào tạo cán bộ:\n- cấp tỉnh;\n- cấp xã\tSở Tài chính\tNăm 2026\n"
-              "I\tNHÓM HẠ TẦNG\n"
-              "3\tNâng cấp mạng\tSở Khoa học và Công nghệ\tThường xuyên\n\nĐoạn sau bảng.")
+    source = (
+        "STT\tNhiệm vụ\tChủ trì\tThời hạn\n"
+        "1\tXây dựng kho dữ liệu\tSở Nội vụ\tQuý II/2026\n"
+        "2\tĐào tạo cán bộ:\n- cấp tỉnh;\n- cấp xã\tSở Tài chính\tNăm 2026\n"
+        "I\tNHÓM HẠ TẦNG\n"
+        "3\tNâng cấp mạng\tSở Khoa học và Công nghệ\tThường xuyên\n\nĐoạn sau bảng."
+    )
     blocks = text_blocks(source)
     [table] = tables(blocks)
     assert [texts(row) for row in table.rows] == [

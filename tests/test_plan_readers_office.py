@@ -2,6 +2,7 @@
 tables, tracked changes, text boxes …), the same plan converted by LibreOffice to .pdf (ruled or not,
 portrait or landscape, header repeated or not), .doc, .rtf and a LibreOffice-saved .docx, all read to the
 same items; and edge files (scans, passwords, renamed files, text encodings)."""
+
 from __future__ import annotations
 
 import io
@@ -28,15 +29,34 @@ from tracker.plan_import.sources import read_blocks
 
 # --- A synthetic plan --------------------------------------------------------------------------------------
 
-UNITS = ["Sở Nội vụ", "Sở Tài chính", "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh", "Công an tỉnh",
-         "Sở Giáo dục và Đào tạo", "UBND các xã, phường"]
+UNITS = [
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Khoa học và Công nghệ",
+    "Văn phòng UBND tỉnh",
+    "Công an tỉnh",
+    "Sở Giáo dục và Đào tạo",
+    "UBND các xã, phường",
+]
 VERBS = ["Rà soát", "Xây dựng", "Tổ chức", "Triển khai", "Hoàn thiện", "Đánh giá", "Kiểm tra"]
-OBJECTS = ["quy trình tiếp nhận hồ sơ trực tuyến", "kho dữ liệu dùng chung phục vụ điều hành",
-           "lớp tập huấn kỹ năng số cho cán bộ cấp xã", "hệ thống họp trực tuyến ba cấp",
-           "bộ chỉ số đánh giá mức độ hài lòng của người dân", "quy chế bảo đảm an toàn thông tin mạng",
-           "chương trình truyền thông về dịch vụ công"]
-DEADLINES = ["Quý II/2026", "Năm 2026", "Tháng 9/2026", "Thường xuyên", "Giai đoạn 2026 - 2030",
-             "Trước ngày 30/6/2026", "Quý IV/2026"]
+OBJECTS = [
+    "quy trình tiếp nhận hồ sơ trực tuyến",
+    "kho dữ liệu dùng chung phục vụ điều hành",
+    "lớp tập huấn kỹ năng số cho cán bộ cấp xã",
+    "hệ thống họp trực tuyến ba cấp",
+    "bộ chỉ số đánh giá mức độ hài lòng của người dân",
+    "quy chế bảo đảm an toàn thông tin mạng",
+    "chương trình truyền thông về dịch vụ công",
+]
+DEADLINES = [
+    "Quý II/2026",
+    "Năm 2026",
+    "Tháng 9/2026",
+    "Thường xuyên",
+    "Giai đoạn 2026 - 2030",
+    "Trước ngày 30/6/2026",
+    "Quý IV/2026",
+]
 SECTIONS = [("I", "HOÀN THIỆN THỂ CHẾ"), ("II", "PHÁT TRIỂN HẠ TẦNG SỐ"), ("III", "ĐÀO TẠO NGUỒN NHÂN LỰC")]
 HEADER = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành")
 
@@ -63,9 +83,11 @@ def _rows() -> list[tuple]:
 
 
 def _no_borders(table) -> None:
-    borders = parse_xml(f'<w:tblBorders {nsdecls("w")}>' + "".join(
-        f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + "</w:tblBorders>")
+    borders = parse_xml(
+        f"<w:tblBorders {nsdecls('w')}>"
+        + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders>"
+    )
     props = table._tbl.tblPr
     for old in props.findall(qn("w:tblStyle")):
         props.remove(old)
@@ -96,7 +118,7 @@ def plan_docx(*, landscape: bool = True, repeat_header: bool = True, ruled: bool
         cell.text = heading
         cell.paragraphs[0].runs[0].bold = True
     if repeat_header:
-        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     current = None
     for section_number, number, task, pairs, deadline in _rows():
         if section_number != current:
@@ -145,8 +167,11 @@ def plan_paragraphs_docx() -> bytes:
     paragraph("KẾ HOẠCH", bold=True)
     paragraph("III. NHIỆM VỤ VÀ GIẢI PHÁP", bold=True)
     for k, (_, number, task, pairs, deadline) in enumerate(_rows()[:12]):
-        paragraph(f"{number}. {task} Nội dung gồm rà soát hiện trạng, đề xuất giải pháp, tổ chức thực hiện "
-                  f"và tổng hợp kết quả theo từng quý, bảo đảm đúng tiến độ đề ra trong kế hoạch này.", bold=k % 3 == 0)
+        paragraph(
+            f"{number}. {task} Nội dung gồm rà soát hiện trạng, đề xuất giải pháp, tổ chức thực hiện "
+            f"và tổng hợp kết quả theo từng quý, bảo đảm đúng tiến độ đề ra trong kế hoạch này.",
+            bold=k % 3 == 0,
+        )
         paragraph(pairs[0][0] + ".", "Đơn vị chủ trì: ")
         paragraph(pairs[0][1] + ".", "Đơn vị phối hợp: ")
         paragraph(deadline + ".", "Thời gian thực hiện: ")
@@ -157,11 +182,16 @@ def plan_paragraphs_docx() -> bytes:
 
 def items_of(data: bytes, filename: str) -> list[tuple[str, str, str, str, str]]:
     """Each item read from the file: number, task, lead, coordinating, deadline, white space folded."""
+
     def fold(text: str) -> str:
         return " ".join(unicodedata.normalize("NFC", text).split())
+
     doc = read_document(data, filename)
-    return [(item.stt, fold(item.task), fold(item.lead), fold(item.coordinating), fold(item.deadline))
-            for section in doc.sections for item in section.items]
+    return [
+        (item.stt, fold(item.task), fold(item.lead), fold(item.coordinating), fold(item.deadline))
+        for section in doc.sections
+        for item in section.items
+    ]
 
 
 def test_synthetic_plan_docx_reads_every_item():
@@ -188,9 +218,22 @@ VARIANTS = {
 def _convert(sources: list[Path], target: str, folder: Path) -> None:
     program = office_program()
     assert program is not None
-    subprocess.run([program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", target, "--outdir", str(folder / "out"), *map(str, sources)],
-                   capture_output=True, timeout=CONVERSION_TIMEOUT * 2, check=True)
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(folder / "out"),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        timeout=CONVERSION_TIMEOUT * 2,
+        check=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +249,7 @@ def converted(tmp_path_factory) -> dict[str, bytes]:
         path.write_bytes(plan_docx(**options))
         sources.append(path)
     (folder / "paragraphs.docx").write_bytes(plan_paragraphs_docx())
-    _convert(sources + [folder / "paragraphs.docx"], "pdf", folder)
+    _convert([*sources, folder / "paragraphs.docx"], "pdf", folder)
     for target in ("doc", "rtf"):
         _convert(sources[:1], target, folder)
     resaved = folder / "resaved"
@@ -231,12 +274,15 @@ def test_pdf_of_a_paragraph_plan_reads_as_the_docx(converted):
     assert items_of(converted["paragraphs.pdf"], "ke-hoach.pdf") == expected
 
 
-@pytest.mark.parametrize(("name", "filename"), [
-    ("landscape-repeated-header.doc", "ke-hoach.doc"),
-    ("landscape-repeated-header.doc", "ke-hoach.docx"),  # a .doc renamed .docx
-    ("landscape-repeated-header.rtf", "ke-hoach.doc"),  # an RTF saved with the .doc name
-    ("libreoffice.docx", "ke-hoach.docx"),
-])
+@pytest.mark.parametrize(
+    ("name", "filename"),
+    [
+        ("landscape-repeated-header.doc", "ke-hoach.doc"),
+        ("landscape-repeated-header.doc", "ke-hoach.docx"),  # a .doc renamed .docx
+        ("landscape-repeated-header.rtf", "ke-hoach.doc"),  # an RTF saved with the .doc name
+        ("libreoffice.docx", "ke-hoach.docx"),
+    ],
+)
 def test_word_files_written_by_libreoffice_read_as_the_docx(converted, name, filename):
     assert items_of(converted[name], filename) == items_of(plan_docx(), "ke-hoach.docx")
 
@@ -250,9 +296,11 @@ def test_pdf_table_without_rules_is_read_as_a_table_not_as_paragraphs(converted)
 
 # --- .docx as offices write them ---------------------------------------------------------------------------
 
-TASKS = [("1", "Rà soát quy trình tiếp nhận hồ sơ trực tuyến", "Sở Nội vụ", "Văn phòng UBND tỉnh", "Quý II/2026"),
-         ("2", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành tỉnh", "Năm 2026"),
-         ("3", "Tổ chức tập huấn kỹ năng số", "Sở Nội vụ", "UBND các xã, phường", "Tháng 9/2026")]
+TASKS = [
+    ("1", "Rà soát quy trình tiếp nhận hồ sơ trực tuyến", "Sở Nội vụ", "Văn phòng UBND tỉnh", "Quý II/2026"),
+    ("2", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành tỉnh", "Năm 2026"),
+    ("3", "Tổ chức tập huấn kỹ năng số", "Sở Nội vụ", "UBND các xã, phường", "Tháng 9/2026"),
+]
 
 
 def _letterhead(document) -> None:
@@ -278,13 +326,16 @@ def _list(document, number: int, levels: str) -> None:
 
 
 def _level(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
-    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
-            f'<w:lvlText w:val="{text}"/></w:lvl>')
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
 
 
 def _number(paragraph, num_id: int, ilvl: int = 0) -> None:
-    paragraph._p.get_or_add_pPr().append(parse_xml(
-        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
 
 
 def _replace_runs(paragraph, xml: str) -> None:
@@ -296,7 +347,7 @@ def _replace_runs(paragraph, xml: str) -> None:
 def numbered_stt_column(document) -> None:
     _letterhead(document)
     _list(document, 90, _level(0, "decimal", "%1"))
-    table = _task_table(document, [("",) + row[1:] for row in TASKS])
+    table = _task_table(document, [("", *row[1:]) for row in TASKS])
     for row in table.rows[1:]:
         _number(row.cells[0].paragraphs[0], 90)
 
@@ -317,7 +368,7 @@ def table_inside_a_frame_table(document) -> None:
     frame = document.add_table(rows=1, cols=1).cell(0, 0)
     frame.paragraphs[0].text = "Phụ lục: Danh mục nhiệm vụ"
     frame._tc.append(_task_table(document)._tbl)
-    frame._tc.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
+    frame._tc.append(parse_xml(f"<w:p {nsdecls('w')}/>"))
 
 
 def header_over_two_rows(document) -> None:
@@ -339,7 +390,7 @@ def body_in_a_content_control(document) -> None:
     _letterhead(document)
     _task_table(document)
     body = document.element.body
-    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent/></w:sdt>')
+    control = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             control[1].append(child)
@@ -350,42 +401,55 @@ def tracked_changes(document) -> None:
     _letterhead(document)
     table = _task_table(document)
     lead = table.rows[1].cells[2].paragraphs[0]._p
-    lead.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:delText>, Sở Tài chính</w:delText>'
-                          '</w:r></w:del>'))
-    _replace_runs(table.rows[2].cells[4].paragraphs[0],
-                  f'<w:del {nsdecls("w")} w:id="2" w:author="A"><w:r><w:delText>Năm 2025</w:delText></w:r></w:del>')
-    table.rows[2].cells[4].paragraphs[0]._p.append(parse_xml(
-        f'<w:ins {nsdecls("w")} w:id="3" w:author="A"><w:r><w:t>Năm 2026</w:t></w:r></w:ins>'))
+    lead.append(
+        parse_xml(
+            f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:delText>, Sở Tài chính</w:delText></w:r></w:del>'
+        )
+    )
+    _replace_runs(
+        table.rows[2].cells[4].paragraphs[0],
+        f'<w:del {nsdecls("w")} w:id="2" w:author="A"><w:r><w:delText>Năm 2025</w:delText></w:r></w:del>',
+    )
+    table.rows[2].cells[4].paragraphs[0]._p.append(
+        parse_xml(f'<w:ins {nsdecls("w")} w:id="3" w:author="A"><w:r><w:t>Năm 2026</w:t></w:r></w:ins>')
+    )
     table.rows[3]._tr.get_or_add_trPr().append(parse_xml(f'<w:del {nsdecls("w")} w:id="4" w:author="A"/>'))
 
 
 def breaks_and_tabs_in_cells(document) -> None:
     _letterhead(document)
     table = _task_table(document)
-    _replace_runs(table.rows[1].cells[3].paragraphs[0],
-                  f'<w:r {nsdecls("w")}><w:t>- Văn phòng UBND tỉnh;</w:t><w:br/><w:t>- Sở Tài chính</w:t></w:r>')
-    _replace_runs(table.rows[2].cells[1].paragraphs[0],
-                  f'<w:r {nsdecls("w")}><w:t>Xây dựng kho dữ liệu</w:t><w:tab/><w:t>dùng chung</w:t></w:r>')
+    _replace_runs(
+        table.rows[1].cells[3].paragraphs[0],
+        f"<w:r {nsdecls('w')}><w:t>- Văn phòng UBND tỉnh;</w:t><w:br/><w:t>- Sở Tài chính</w:t></w:r>",
+    )
+    _replace_runs(
+        table.rows[2].cells[1].paragraphs[0],
+        f"<w:r {nsdecls('w')}><w:t>Xây dựng kho dữ liệu</w:t><w:tab/><w:t>dùng chung</w:t></w:r>",
+    )
 
 
 def empty_first_column(document) -> None:
     _letterhead(document)
-    _task_table(document, [("",) + row for row in TASKS], ("",) + HEADER)
+    _task_table(document, [("", *row) for row in TASKS], ("", *HEADER))
 
 
 def letterhead_in_a_text_box(document) -> None:
     paragraph = document.add_paragraph()
-    paragraph._p.append(parse_xml(
-        f'<w:r {nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><mc:AlternateContent>'
-        '<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>'
-        '<w:txbxContent><w:p><w:r><w:t>ỦY BAN NHÂN DÂN TỈNH BẮC NAM</w:t></w:r></w:p>'
-        '<w:p><w:r><w:t>Số: 45/KH-UBND</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>'
-        '</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r>'
-        '<w:t>ỦY BAN NHÂN DÂN TỈNH BẮC NAM</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>'
-        '</mc:AlternateContent></w:r>'))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><mc:AlternateContent>'
+            '<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>'
+            "<w:txbxContent><w:p><w:r><w:t>ỦY BAN NHÂN DÂN TỈNH BẮC NAM</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>Số: 45/KH-UBND</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>"
+            "</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r>"
+            "<w:t>ỦY BAN NHÂN DÂN TỈNH BẮC NAM</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r>"
+        )
+    )
     document.add_paragraph("KẾ HOẠCH")
     _task_table(document)
 
@@ -395,15 +459,27 @@ def list_style_numbering_continued(document) -> None:
     first (Word counts on), sub-items in legal numbering ("2.1" under "II")."""
     _letterhead(document)
     numbering = document.part.numbering_part.element
-    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70">'
-                                  '<w:numStyleLink w:val="PlanList"/></w:abstractNum>'))
-    _list(document, 71, '<w:styleLink w:val="PlanList"/>' + _level(0, "upperRoman", "%1.")
-          + _level(1, "decimal", "%1.%2.", "<w:isLgl/>"))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70"><w:numStyleLink w:val="PlanList"/></w:abstractNum>'
+        ),
+    )
+    _list(
+        document,
+        71,
+        '<w:styleLink w:val="PlanList"/>'
+        + _level(0, "upperRoman", "%1.")
+        + _level(1, "decimal", "%1.%2.", "<w:isLgl/>"),
+    )
     for num_id in (70, 72):
         numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="70"/></w:num>'))
-    document.styles.element.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="PlanList"><w:name w:val="PlanList"/>'
-        '<w:pPr><w:numPr><w:numId w:val="71"/></w:numPr></w:pPr></w:style>'))
+    document.styles.element.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="PlanList"><w:name w:val="PlanList"/>'
+            '<w:pPr><w:numPr><w:numId w:val="71"/></w:numPr></w:pPr></w:style>'
+        )
+    )
     for num_id, title, tasks in ((70, "NHIỆM VỤ CHUNG", TASKS[:2]), (72, "NHIỆM VỤ CỤ THỂ", TASKS[2:])):
         _number(document.add_paragraph(title), num_id)
         for _, task, lead, _, deadline in tasks:
@@ -413,8 +489,10 @@ def list_style_numbering_continued(document) -> None:
 
 
 def _as_read(rows=TASKS, numbers=None, coordinating=True):
-    return [(numbers[k] if numbers else stt, task, lead, coord if coordinating else "", due)
-            for k, (stt, task, lead, coord, due) in enumerate(rows)]
+    return [
+        (numbers[k] if numbers else stt, task, lead, coord if coordinating else "", due)
+        for k, (stt, task, lead, coord, due) in enumerate(rows)
+    ]
 
 
 DOCX_VARIANTS = [
@@ -424,8 +502,14 @@ DOCX_VARIANTS = [
     (header_over_two_rows, _as_read()),
     (body_in_a_content_control, _as_read()),
     (tracked_changes, _as_read(TASKS[:2])),
-    (breaks_and_tabs_in_cells, [TASKS[0][:3] + ("- Văn phòng UBND tỉnh; - Sở Tài chính", TASKS[0][4]),
-                                ("2", "Xây dựng kho dữ liệu dùng chung") + TASKS[1][2:], TASKS[2]]),
+    (
+        breaks_and_tabs_in_cells,
+        [
+            (*TASKS[0][:3], "- Văn phòng UBND tỉnh; - Sở Tài chính", TASKS[0][4]),
+            ("2", "Xây dựng kho dữ liệu dùng chung", *TASKS[1][2:]),
+            TASKS[2],
+        ],
+    ),
     (empty_first_column, _as_read()),
     (letterhead_in_a_text_box, _as_read()),
     (list_style_numbering_continued, _as_read(numbers=["1.1", "1.2", "2.1"], coordinating=False)),
@@ -453,22 +537,25 @@ def test_text_box_paragraphs_are_paragraphs_of_their_own():
 # --- PDF page breaks and tables without rules, rule by rule --------------------------------------------------
 
 
-@pytest.mark.parametrize(("lines", "spaced", "text"), [
-    # the producer writes the space at a wrap: a line without one was cut inside a date or a range
-    ([("Tháng ", True), ("12/202", False), ("6", False)], True, "Tháng 12/2026"),
-    ([("Năm 2025 ", True), ("2030", False)], True, "Năm 2025 2030"),
-    ([("III.1", False), (".1", False)], True, "III.1.1"),
-    # a number ending a justified line (no space written there) before a word
-    ([("Quyết định số 12", False), ("ngày 5/3/2026", False)], True, "Quyết định số 12 ngày 5/3/2026"),
-    # a hyphen may have had a space after it
-    ([("Năm 2025-", False), ("2030", False)], True, "Năm 2025- 2030"),
-    # a word ends the line: the next one is another word
-    ([("Sở Nội", False), ("vụ", False)], True, "Sở Nội vụ"),
-    # a producer that writes no space at wraps says nothing about where words end
-    ([("Năm 2025-", False), ("2030", False)], False, "Năm 2025- 2030"),
-    # a list item starts its own line
-    ([("- Sở Nội vụ;", False), ("- Sở Tài chính", False)], True, "- Sở Nội vụ;\n- Sở Tài chính"),
-])
+@pytest.mark.parametrize(
+    ("lines", "spaced", "text"),
+    [
+        # the producer writes the space at a wrap: a line without one was cut inside a date or a range
+        ([("Tháng ", True), ("12/202", False), ("6", False)], True, "Tháng 12/2026"),
+        ([("Năm 2025 ", True), ("2030", False)], True, "Năm 2025 2030"),
+        ([("III.1", False), (".1", False)], True, "III.1.1"),
+        # a number ending a justified line (no space written there) before a word
+        ([("Quyết định số 12", False), ("ngày 5/3/2026", False)], True, "Quyết định số 12 ngày 5/3/2026"),
+        # a hyphen may have had a space after it
+        ([("Năm 2025-", False), ("2030", False)], True, "Năm 2025- 2030"),
+        # a word ends the line: the next one is another word
+        ([("Sở Nội", False), ("vụ", False)], True, "Sở Nội vụ"),
+        # a producer that writes no space at wraps says nothing about where words end
+        ([("Năm 2025-", False), ("2030", False)], False, "Năm 2025- 2030"),
+        # a list item starts its own line
+        ([("- Sở Nội vụ;", False), ("- Sở Tài chính", False)], True, "- Sở Nội vụ;\n- Sở Tài chính"),
+    ],
+)
 def test_a_cell_cut_inside_a_date_by_a_narrow_column_is_one_word_again(lines, spaced, text):
     assert _cell_text(lines, spaced) == text
 
@@ -477,72 +564,124 @@ def _row(*texts: str, merged: tuple = ()) -> list[Cell]:
     return [Cell(text, f"cột {c + 1}", merged[c] if c < len(merged) else None) for c, text in enumerate(texts)]
 
 
-@pytest.mark.parametrize(("last", "first", "filled", "ruled", "is_cut"), [
-    # the rest of a row: no number, same cells, written only where the row before was full
-    (_row("1", "Rà soát quy trình", "Sở Nội vụ"), _row("", "tiếp nhận hồ sơ", ""), [False, True, False], True, True),
-    # a new sub-row under merged cells writes where the row before had finished
-    (_row("1", "Rà soát", "Sở Nội vụ"), _row("", "Xây dựng kho", "Sở Tài chính"), [False, True, False], True, False),
-    # a numbered row is never the rest of another
-    (_row("1", "Rà soát", "Sở Nội vụ"), _row("2", "kho dữ liệu", ""), [True, True, True], True, False),
-    # a section row across the table is not continued by the row below it
-    (_row("A.", "BỘ Y TẾ", "BỘ Y TẾ", merged=(None, None, "left")), _row("", "Bộ Y tế", "Sở Nội vụ"),
-     [True, True, True], True, False),
-    # without rules a cell's end is not drawn: a cell going on mid-sentence counts as full
-    (_row("1", "Rà soát", "Sở Nội vụ"), _row("", "tiếp nhận hồ sơ", ""), [False, False, False], False, True),
-    (_row("1", "Rà soát", "Sở Nội vụ"), _row("", "tiếp nhận hồ sơ", ""), [False, False, False], True, False),
-])
+@pytest.mark.parametrize(
+    ("last", "first", "filled", "ruled", "is_cut"),
+    [
+        # the rest of a row: no number, same cells, written only where the row before was full
+        (
+            _row("1", "Rà soát quy trình", "Sở Nội vụ"),
+            _row("", "tiếp nhận hồ sơ", ""),
+            [False, True, False],
+            True,
+            True,
+        ),
+        # a new sub-row under merged cells writes where the row before had finished
+        (
+            _row("1", "Rà soát", "Sở Nội vụ"),
+            _row("", "Xây dựng kho", "Sở Tài chính"),
+            [False, True, False],
+            True,
+            False,
+        ),
+        # a numbered row is never the rest of another
+        (_row("1", "Rà soát", "Sở Nội vụ"), _row("2", "kho dữ liệu", ""), [True, True, True], True, False),
+        # a section row across the table is not continued by the row below it
+        (
+            _row("A.", "BỘ Y TẾ", "BỘ Y TẾ", merged=(None, None, "left")),
+            _row("", "Bộ Y tế", "Sở Nội vụ"),
+            [True, True, True],
+            True,
+            False,
+        ),
+        # without rules a cell's end is not drawn: a cell going on mid-sentence counts as full
+        (_row("1", "Rà soát", "Sở Nội vụ"), _row("", "tiếp nhận hồ sơ", ""), [False, False, False], False, True),
+        (_row("1", "Rà soát", "Sở Nội vụ"), _row("", "tiếp nhận hồ sơ", ""), [False, False, False], True, False),
+    ],
+)
 def test_a_row_is_joined_over_a_page_break_only_when_cut(last, first, filled, ruled, is_cut):
     assert _is_cut(last, first, filled, ruled) is is_cut
 
 
-@pytest.mark.parametrize(("last", "rows", "expected"), [
-    # a sub-row with no number under a numbered row: its empty cells continue the cells above
-    (_row("2", "Xây dựng kho", "Sở Nội vụ"), [_row("", "", "Sở Tài chính")],
-     [[("2", "above"), ("Xây dựng kho", "above"), ("Sở Tài chính", None)]]),
-    # an empty cell drawn merged with the repeated header goes on with the merge, down the page's own merge
-    (_row("", "Tổ chức", "Công an tỉnh"),
-     [_row("", "", "Sở Tài chính", merged=(None, "above")), _row("", "", "Sở Nội vụ", merged=(None, "above"))],
-     [[("", None), ("Tổ chức", "above"), ("Sở Tài chính", None)],
-      [("", None), ("Tổ chức", "above"), ("Sở Nội vụ", None)]]),
-    # an empty cell under a merge that already runs to the end of the page before goes on with it
-    (_row("", "Tổ chức", "Công an tỉnh", merged=(None, "above")), [_row("", "", "Sở Tài chính")],
-     [[("", None), ("Tổ chức", "above"), ("Sở Tài chính", None)]]),
-    # a numbered row keeps its empty cells
-    (_row("2", "Xây dựng kho", "Sở Nội vụ"), [_row("3", "Tổ chức", "")],
-     [[("3", None), ("Tổ chức", None), ("", None)]]),
-])
+@pytest.mark.parametrize(
+    ("last", "rows", "expected"),
+    [
+        # a sub-row with no number under a numbered row: its empty cells continue the cells above
+        (
+            _row("2", "Xây dựng kho", "Sở Nội vụ"),
+            [_row("", "", "Sở Tài chính")],
+            [[("2", "above"), ("Xây dựng kho", "above"), ("Sở Tài chính", None)]],
+        ),
+        # an empty cell drawn merged with the repeated header goes on with the merge, down the page's own merge
+        (
+            _row("", "Tổ chức", "Công an tỉnh"),
+            [_row("", "", "Sở Tài chính", merged=(None, "above")), _row("", "", "Sở Nội vụ", merged=(None, "above"))],
+            [
+                [("", None), ("Tổ chức", "above"), ("Sở Tài chính", None)],
+                [("", None), ("Tổ chức", "above"), ("Sở Nội vụ", None)],
+            ],
+        ),
+        # an empty cell under a merge that already runs to the end of the page before goes on with it
+        (
+            _row("", "Tổ chức", "Công an tỉnh", merged=(None, "above")),
+            [_row("", "", "Sở Tài chính")],
+            [[("", None), ("Tổ chức", "above"), ("Sở Tài chính", None)]],
+        ),
+        # a numbered row keeps its empty cells
+        (
+            _row("2", "Xây dựng kho", "Sở Nội vụ"),
+            [_row("3", "Tổ chức", "")],
+            [[("3", None), ("Tổ chức", None), ("", None)]],
+        ),
+    ],
+)
 def test_cells_merged_over_a_page_break_carry_their_text(last, rows, expected):
     _carry_merges(last, rows)
     assert [[(c.text, c.merged) for c in row] for row in rows] == expected
 
 
-@pytest.mark.parametrize(("rows", "expected"), [
-    # lead-first table: a sub-row shares the number and units it leaves empty before its first text
-    ([_row("1", "Sở Nội vụ", "Rà soát", "Quý II"), _row("", "", "Tổ chức", "Năm 2026")],
-     [("1", "Sở Nội vụ", "Rà soát", "Quý II"), ("1", "Sở Nội vụ", "Tổ chức", "Năm 2026")]),
-    # under a numbered row it also shares what it leaves empty after (the merged deadline)
-    ([_row("1", "Rà soát", "Sở Nội vụ", "Quý II"), _row("", "", "Công an tỉnh", "")],
-     [("1", "Rà soát", "Sở Nội vụ", "Quý II"), ("1", "Rà soát", "Công an tỉnh", "Quý II")]),
-    # an unnumbered item keeps its own empty cells after its first text
-    ([_row("", "Sở Nội vụ", "Rà soát", "Quý II"), _row("", "", "Tổ chức", "")],
-     [("", "Sở Nội vụ", "Rà soát", "Quý II"), ("", "Sở Nội vụ", "Tổ chức", "")]),
-    # a section row ("E." | "BỘ Y TẾ") shares nothing with the item below it
-    ([_row("E.", "BỘ Y TẾ", "", ""), _row("", "Bộ Y tế", "Tổ chức", "Năm 2026")],
-     [("E.", "BỘ Y TẾ", "", ""), ("", "Bộ Y tế", "Tổ chức", "Năm 2026")]),
-])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # lead-first table: a sub-row shares the number and units it leaves empty before its first text
+        (
+            [_row("1", "Sở Nội vụ", "Rà soát", "Quý II"), _row("", "", "Tổ chức", "Năm 2026")],
+            [("1", "Sở Nội vụ", "Rà soát", "Quý II"), ("1", "Sở Nội vụ", "Tổ chức", "Năm 2026")],
+        ),
+        # under a numbered row it also shares what it leaves empty after (the merged deadline)
+        (
+            [_row("1", "Rà soát", "Sở Nội vụ", "Quý II"), _row("", "", "Công an tỉnh", "")],
+            [("1", "Rà soát", "Sở Nội vụ", "Quý II"), ("1", "Rà soát", "Công an tỉnh", "Quý II")],
+        ),
+        # an unnumbered item keeps its own empty cells after its first text
+        (
+            [_row("", "Sở Nội vụ", "Rà soát", "Quý II"), _row("", "", "Tổ chức", "")],
+            [("", "Sở Nội vụ", "Rà soát", "Quý II"), ("", "Sở Nội vụ", "Tổ chức", "")],
+        ),
+        # a section row ("E." | "BỘ Y TẾ") shares nothing with the item below it
+        (
+            [_row("E.", "BỘ Y TẾ", "", ""), _row("", "Bộ Y tế", "Tổ chức", "Năm 2026")],
+            [("E.", "BỘ Y TẾ", "", ""), ("", "Bộ Y tế", "Tổ chức", "Năm 2026")],
+        ),
+    ],
+)
 def test_sub_rows_of_a_table_without_rules_share_the_cells_they_leave_empty(rows, expected):
     _share_sub_rows(rows, 1)
     assert [tuple(c.text for c in row) for row in rows] == expected
 
 
-@pytest.mark.parametrize(("rows", "expected"), [
-    ([_row("", "STT", "Nhiệm vụ"), _row("", "1", "Rà soát")], [["STT", "Nhiệm vụ"], ["1", "Rà soát"]]),
-    # a sliver column covered by the cell on its left in every row
-    ([_row("STT", "STT", "Nhiệm vụ", merged=(None, "left")), _row("1", "", "Rà soát")],
-     [["STT", "Nhiệm vụ"], ["1", "Rà soát"]]),
-    # a column with a heading but no values is kept
-    ([_row("STT", "Ghi chú"), _row("1", "")], [["STT", "Ghi chú"], ["1", ""]]),
-])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([_row("", "STT", "Nhiệm vụ"), _row("", "1", "Rà soát")], [["STT", "Nhiệm vụ"], ["1", "Rà soát"]]),
+        # a sliver column covered by the cell on its left in every row
+        (
+            [_row("STT", "STT", "Nhiệm vụ", merged=(None, "left")), _row("1", "", "Rà soát")],
+            [["STT", "Nhiệm vụ"], ["1", "Rà soát"]],
+        ),
+        # a column with a heading but no values is kept
+        ([_row("STT", "Ghi chú"), _row("1", "")], [["STT", "Ghi chú"], ["1", ""]]),
+    ],
+)
 def test_columns_with_no_text_of_their_own_are_left_out(rows, expected):
     assert [[c.text for c in row] for row in without_empty_columns(rows)] == expected
 
@@ -567,8 +706,12 @@ def test_pdf_with_an_open_password_asks_to_remove_it(tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed: an encrypted PDF cannot be made here")
     source = tmp_path / "ke-hoach.docx"
     source.write_bytes(plan_docx())
-    _convert([source], 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
-                       '"DocumentOpenPassword":{"type":"string","value":"matkhau"}}', tmp_path)
+    _convert(
+        [source],
+        'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+        '"DocumentOpenPassword":{"type":"string","value":"matkhau"}}',
+        tmp_path,
+    )
     with pytest.raises(PlanImportError) as caught:
         read_blocks((tmp_path / "out" / "ke-hoach.pdf").read_bytes(), "ke-hoach.pdf")
     assert caught.value.message.startswith("tệp PDF có mật khẩu")
@@ -639,10 +782,16 @@ style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span></spa
 <td><p class=MsoNormal><span lang=VI>Các sở, ban, ngành tỉnh</span></p></td>
 <td><p class=MsoNormal><span lang=VI>Năm 2026</span></p></td></tr></table>
 <p class=MsoNormal><span lang=VI><o:p>&nbsp;</o:p></span></p></div></body></html>"""
-WORD_HTML_ITEMS = [("1", "Rà soát quy trình tiếp nhận hồ sơ trực tuyến", "Sở Nội vụ",
-                    "- Văn phòng UBND tỉnh; - Sở Tài chính", "Quý II/2026"),
-                   ("2", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành tỉnh",
-                    "Năm 2026")]
+WORD_HTML_ITEMS = [
+    (
+        "1",
+        "Rà soát quy trình tiếp nhận hồ sơ trực tuyến",
+        "Sở Nội vụ",
+        "- Văn phòng UBND tỉnh; - Sở Tài chính",
+        "Quý II/2026",
+    ),
+    ("2", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành tỉnh", "Năm 2026"),
+]
 
 
 @pytest.mark.parametrize("filename", ["ke-hoach.htm", "ke-hoach.doc"])
@@ -656,24 +805,33 @@ def test_web_page_filtered_by_word_in_windows_1258_reads_its_items(filename):
 
 def test_single_file_web_page_reads_its_html_part():
     """Word's "Single File Web Page" (.mht), which websites also hand out as .doc: the page in a MIME part."""
-    data = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
-            b"------=_NextPart_01\r\nContent-Location: file:///C:/ke-hoach.htm\r\n"
-            b"Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\"windows-1258\"\r\n\r\n"
-            + quopri.encodestring(cp1258(WORD_FILTERED_HTML)) + b"\r\n------=_NextPart_01--\r\n")
+    data = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        b"------=_NextPart_01\r\nContent-Location: file:///C:/ke-hoach.htm\r\n"
+        b'Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset="windows-1258"\r\n\r\n'
+        + quopri.encodestring(cp1258(WORD_FILTERED_HTML))
+        + b"\r\n------=_NextPart_01--\r\n"
+    )
     assert items_of(data, "ke-hoach.doc") == WORD_HTML_ITEMS
 
 
-PLAN_TEXT = ("Số: 45/KH-UBND\nKẾ HOẠCH\n"
-             "a) Rà soát quy trình tiếp nhận hồ sơ trực tuyến\n- Đơn vị chủ trì: Sở Nội vụ\n"
-             "- Thời gian hoàn thành: Quý II/2026\n")
+PLAN_TEXT = (
+    "Số: 45/KH-UBND\nKẾ HOẠCH\n"
+    "a) Rà soát quy trình tiếp nhận hồ sơ trực tuyến\n- Đơn vị chủ trì: Sở Nội vụ\n"
+    "- Thời gian hoàn thành: Quý II/2026\n"
+)
 
 
-@pytest.mark.parametrize("encode", [
-    lambda text: text.replace("\n", "\r\n").encode("utf-8"),  # Windows line ends
-    lambda text: text.encode("utf-16"),  # Notepad's "Unicode" (little-endian, byte order mark)
-    lambda text: "\ufeff".encode("utf-16-be") + text.encode("utf-16-be"),
-    lambda text: text.replace("\n", "\r\n").encode("utf-8-sig"),
-], ids=["crlf", "utf-16-le", "utf-16-be", "utf-8-bom-crlf"])
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.replace("\n", "\r\n").encode("utf-8"),  # Windows line ends
+        lambda text: text.encode("utf-16"),  # Notepad's "Unicode" (little-endian, byte order mark)
+        lambda text: "\ufeff".encode("utf-16-be") + text.encode("utf-16-be"),
+        lambda text: text.replace("\n", "\r\n").encode("utf-8-sig"),
+    ],
+    ids=["crlf", "utf-16-le", "utf-16-be", "utf-8-bom-crlf"],
+)
 def test_text_from_windows_reads_as_utf8_text(encode):
     assert items_of(encode(PLAN_TEXT), "ke-hoach.txt") == items_of(PLAN_TEXT.encode("utf-8"), "ke-hoach.txt")
 

@@ -1,6 +1,7 @@
 """Plan versions: every import keeps a version with its source document; an amending decision applies to the
 plan it amends; items its document no longer holds are cancelled (never deleted) and come back when a later
 document holds them; two versions compare in words; reports count cancelled items apart."""
+
 from __future__ import annotations
 
 import io
@@ -19,9 +20,11 @@ from tracker.reports import build_report
 from .conftest import SEED_PLAN, assignment_of, csrf_token, login, make_user, post_status
 
 SEED_TEXT = SEED_PLAN.read_text(encoding="utf-8")
-ITEM_3 = SEED_TEXT[SEED_TEXT.index("\t3\n\tGiao chỉ tiêu"):SEED_TEXT.index("\t4\n\tNghiên cứu")]
-NEW_ITEM = ("\t5\n\tXây dựng kho dữ liệu thủ tục hành chính dùng chung\n\tTrung tâm Công nghệ thông tin\n"
-            "\tVụ Pháp chế\n\tKho dữ liệu\n\tTháng 11/2023\n\n")
+ITEM_3 = SEED_TEXT[SEED_TEXT.index("\t3\n\tGiao chỉ tiêu") : SEED_TEXT.index("\t4\n\tNghiên cứu")]
+NEW_ITEM = (
+    "\t5\n\tXây dựng kho dữ liệu thủ tục hành chính dùng chung\n\tTrung tâm Công nghệ thông tin\n"
+    "\tVụ Pháp chế\n\tKho dữ liệu\n\tTháng 11/2023\n\n"
+)
 
 
 def changed_seed() -> str:
@@ -60,14 +63,24 @@ def signed_in(app, who: str):
 
 
 def _upload(client, text: str, name: str, **fields):
-    data = {"csrf_token": csrf_token(client, "/admin/import"), "number": "", "amends": "", "decision_number": "",
-            "decision_date": "", "note": "", **fields, "file": (io.BytesIO(text.encode()), name)}
+    data = {
+        "csrf_token": csrf_token(client, "/admin/import"),
+        "number": "",
+        "amends": "",
+        "decision_number": "",
+        "decision_date": "",
+        "note": "",
+        **fields,
+        "file": (io.BytesIO(text.encode()), name),
+    }
     return client.post("/admin/import", data=data, content_type="multipart/form-data")
 
 
 def _confirm(client, page: str):
-    kept = {key: re.search(rf'name="{key}" value="([^"]*)"', page).group(1)
-            for key in ("token", "suffix", "filename", "number", "amends", "decision_number", "decision_date", "note")}
+    kept = {
+        key: re.search(rf'name="{key}" value="([^"]*)"', page).group(1)
+        for key in ("token", "suffix", "filename", "number", "amends", "decision_number", "decision_date", "note")
+    }
     return client.post("/admin/import/confirm", data={"csrf_token": csrf_token(client, "/admin/import"), **kept})
 
 
@@ -80,12 +93,29 @@ def test_an_amending_decision_names_its_three_changes_keeps_history_and_reports_
         plan_id = db.session.scalar(select(Plan.id))
         done_id, version = assignment_of(app, "I.2", "CDA")
     head = signed_in(app, "head_cda")
-    assert post_status(head, done_id, version, to_state="done", completed_on="2023-09-04",
-                       document_number="12/QĐ-CĐA", document_date="2023-09-04",
-                       document_title="Quyết định công bố danh mục").status_code == 302
+    assert (
+        post_status(
+            head,
+            done_id,
+            version,
+            to_state="done",
+            completed_on="2023-09-04",
+            document_number="12/QĐ-CĐA",
+            document_date="2023-09-04",
+            document_title="Quyết định công bố danh mục",
+        ).status_code
+        == 302
+    )
 
-    preview = _upload(client, changed_seed(), "qd-sua-doi.txt", amends=str(plan_id),
-                      decision_number="999/QĐ-BVHTTDL", decision_date="2023-10-02", note="Theo đề nghị của Văn phòng")
+    preview = _upload(
+        client,
+        changed_seed(),
+        "qd-sua-doi.txt",
+        amends=str(plan_id),
+        decision_number="999/QĐ-BVHTTDL",
+        decision_date="2023-10-02",
+        note="Theo đề nghị của Văn phòng",
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Sẽ bãi bỏ nhiệm vụ I.3:" in page and "Giao chỉ tiêu về cung cấp, sử dụng DVCTT" in page
@@ -105,10 +135,15 @@ def test_an_amending_decision_names_its_three_changes_keeps_history_and_reports_
         done = db.session.get(Assignment, done_id)
         assert done.is_active and done.status == "done" and done.due_on == date(2023, 12, 31)
         assert [e.to_state for e in done.events] == ["done"]  # its history intact
-        assert db.session.scalar(select(ItemEvent.kind).where(ItemEvent.item_id == cancelled.id,
-                                                              ItemEvent.version_id == versions[1].id)) == "cancelled"
-        report = build_report(db.session.get(Plan, plan_id), date(2023, 7, 1), date(2023, 12, 31),
-                              today=date(2023, 10, 15))
+        assert (
+            db.session.scalar(
+                select(ItemEvent.kind).where(ItemEvent.item_id == cancelled.id, ItemEvent.version_id == versions[1].id)
+            )
+            == "cancelled"
+        )
+        report = build_report(
+            db.session.get(Plan, plan_id), date(2023, 7, 1), date(2023, 12, 31), today=date(2023, 10, 15)
+        )
         assert [row.reference for row in report.cancelled] == ["I.3"]
         assert "I.3" not in {row.reference for row in report.blocked}
         assert "1 nhiệm vụ đã bãi bỏ" in report.summary
@@ -156,8 +191,9 @@ def test_an_amendment_reads_its_number_and_date_from_the_document_when_not_typed
         assert (latest.kind, latest.decision_number, latest.decision_date) == ("amendment", number, issued_on)
 
 
-def test_a_reimport_cancels_a_dropped_item_and_a_later_one_restores_it_with_its_assignments(app, runner, people,
-                                                                                           tmp_path):
+def test_a_reimport_cancels_a_dropped_item_and_a_later_one_restores_it_with_its_assignments(
+    app, runner, people, tmp_path
+):
     changed = tmp_path / "changed.txt"
     changed.write_text(changed_seed(), encoding="utf-8")
     for path in (SEED_PLAN, changed, SEED_PLAN):
@@ -168,8 +204,9 @@ def test_a_reimport_cancels_a_dropped_item_and_a_later_one_restores_it_with_its_
         back = item("I.3")
         assert back.cancelled_on is None and back.cancel_reason == ""
         assert back.assignments and all(a.is_active for a in back.assignments)
-        kinds = list(db.session.scalars(select(ItemEvent.kind).where(ItemEvent.item_id == back.id)
-                                        .order_by(ItemEvent.id)))
+        kinds = list(
+            db.session.scalars(select(ItemEvent.kind).where(ItemEvent.item_id == back.id).order_by(ItemEvent.id))
+        )
         assert kinds == ["created", "cancelled", "restored"]
         # I.5 is in neither later document: cancelled in the third version.
         assert item("I.5").cancelled_on is not None
@@ -198,32 +235,65 @@ def test_an_identical_reimport_makes_no_new_version(app, runner, people):
 
 
 def _entry(item_id=1, **values):
-    entry = {"id": item_id, "reference": "I.1", "section": "I", "stt": "1", "task": "Rà soát thủ tục",
-             "lead_text": "Vụ Pháp chế", "coordinating_text": "", "expected_output": "Báo cáo",
-             "lead": [{"written": "Vụ Pháp chế", "kind": "unit", "units": ["VPC"]}], "coordinating": [],
-             "deadline_text": "Tháng 8/2023", "due_on": "2023-08-31", "cancelled_on": None, "cancel_reason": ""}
+    entry = {
+        "id": item_id,
+        "reference": "I.1",
+        "section": "I",
+        "stt": "1",
+        "task": "Rà soát thủ tục",
+        "lead_text": "Vụ Pháp chế",
+        "coordinating_text": "",
+        "expected_output": "Báo cáo",
+        "lead": [{"written": "Vụ Pháp chế", "kind": "unit", "units": ["VPC"]}],
+        "coordinating": [],
+        "deadline_text": "Tháng 8/2023",
+        "due_on": "2023-08-31",
+        "cancelled_on": None,
+        "cancel_reason": "",
+    }
     return {**entry, **values}
 
 
 LONG = "Nghiên cứu, đề xuất " + "phương án số hoá hồ sơ " * 8
 
 
-@pytest.mark.parametrize("old, new, said", [
-    (_entry(), _entry(deadline_text="Tháng 10/2023", due_on="2023-10-31"),
-     "Nhiệm vụ I.1: thời hạn “Tháng 8/2023 (hạn 31/08/2023)” → “Tháng 10/2023 (hạn 31/10/2023)”"),
-    (_entry(), _entry(lead=[{"written": "Văn phòng Bộ", "kind": "unit", "units": ["VP"]}]),
-     "Nhiệm vụ I.1: đơn vị chủ trì: thêm “Văn phòng Bộ”; bỏ “Vụ Pháp chế”"),
-    (_entry(), _entry(coordinating=[{"written": "Cục Điện ảnh", "kind": "unit", "units": ["CDA"]}]),
-     "Nhiệm vụ I.1: đơn vị phối hợp: thêm “Cục Điện ảnh”"),
-    (_entry(), _entry(task="Rà soát, đơn giản hoá thủ tục"),
-     "Nhiệm vụ I.1: nội dung “Rà soát thủ tục” → “Rà soát, đơn giản hoá thủ tục”"),
-    (_entry(task=LONG + "cũ"), _entry(task=LONG + "mới"),
-     "Nhiệm vụ I.1: nội dung “…sơ phương án số hoá hồ sơ cũ” → “…sơ phương án số hoá hồ sơ mới”"),
-    (_entry(), _entry(stt="2", reference="I.2"), "Nhiệm vụ I.2: số thứ tự “I.1” → “I.2”"),
-    (_entry(), _entry(cancelled_on="2023-10-02", cancel_reason="Không còn trong 9/QĐ"),
-     "Bãi bỏ nhiệm vụ I.1: Rà soát thủ tục (Không còn trong 9/QĐ)"),
-    (_entry(cancelled_on="2023-10-02"), _entry(), "Khôi phục nhiệm vụ I.1: Rà soát thủ tục"),
-])
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        (
+            _entry(),
+            _entry(deadline_text="Tháng 10/2023", due_on="2023-10-31"),
+            "Nhiệm vụ I.1: thời hạn “Tháng 8/2023 (hạn 31/08/2023)” → “Tháng 10/2023 (hạn 31/10/2023)”",
+        ),
+        (
+            _entry(),
+            _entry(lead=[{"written": "Văn phòng Bộ", "kind": "unit", "units": ["VP"]}]),
+            "Nhiệm vụ I.1: đơn vị chủ trì: thêm “Văn phòng Bộ”; bỏ “Vụ Pháp chế”",
+        ),
+        (
+            _entry(),
+            _entry(coordinating=[{"written": "Cục Điện ảnh", "kind": "unit", "units": ["CDA"]}]),
+            "Nhiệm vụ I.1: đơn vị phối hợp: thêm “Cục Điện ảnh”",
+        ),
+        (
+            _entry(),
+            _entry(task="Rà soát, đơn giản hoá thủ tục"),
+            "Nhiệm vụ I.1: nội dung “Rà soát thủ tục” → “Rà soát, đơn giản hoá thủ tục”",
+        ),
+        (
+            _entry(task=LONG + "cũ"),
+            _entry(task=LONG + "mới"),
+            "Nhiệm vụ I.1: nội dung “…sơ phương án số hoá hồ sơ cũ” → “…sơ phương án số hoá hồ sơ mới”",
+        ),
+        (_entry(), _entry(stt="2", reference="I.2"), "Nhiệm vụ I.2: số thứ tự “I.1” → “I.2”"),
+        (
+            _entry(),
+            _entry(cancelled_on="2023-10-02", cancel_reason="Không còn trong 9/QĐ"),
+            "Bãi bỏ nhiệm vụ I.1: Rà soát thủ tục (Không còn trong 9/QĐ)",
+        ),
+        (_entry(cancelled_on="2023-10-02"), _entry(), "Khôi phục nhiệm vụ I.1: Rà soát thủ tục"),
+    ],
+)
 def test_two_versions_compare_in_words(old, new, said):
     assert compare({"items": [old]}, {"items": [new]}).sentences() == [said]
 
@@ -234,8 +304,9 @@ def test_an_item_only_in_the_newer_version_is_added_and_one_gone_from_it_cancell
     assert compare({"items": [_entry()]}, {"items": [_entry()]}).is_empty
 
 
-def test_the_report_in_every_format_lists_the_cancelled_item_apart_and_counts_it_nowhere_else(app, runner, people,
-                                                                                           tmp_path):
+def test_the_report_in_every_format_lists_the_cancelled_item_apart_and_counts_it_nowhere_else(
+    app, runner, people, tmp_path
+):
     from docx import Document
     from openpyxl import load_workbook
 

@@ -1,4 +1,5 @@
 """Pages issue a bounded number of SQL statements: the count does not grow with the number of rows."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,13 +16,33 @@ from tracker.plan_import import import_document
 def synthetic_plan(items: int, number: str) -> bytes:
     """A plan in the seed's text layout with `items` items led by Cục Điện ảnh (yearly ones among them),
     coordinated by the IT Centre."""
-    rows = ["KẾ HOẠCH", "THỬ TẢI NĂM 2023", f"(Kèm theo Quyết định số {number} ngày 01 tháng 7 năm 2023)",
-            "\tSTT", "\tNhiệm vụ", "\tĐơn vị chủ trì", "\tĐơn vị phối hợp", "\tDự kiến kết quả",
-            "\tThời gian hoàn thành", "", "\tI", "\tNhiệm vụ thử", ""]
+    rows = [
+        "KẾ HOẠCH",
+        "THỬ TẢI NĂM 2023",
+        f"(Kèm theo Quyết định số {number} ngày 01 tháng 7 năm 2023)",
+        "\tSTT",
+        "\tNhiệm vụ",
+        "\tĐơn vị chủ trì",
+        "\tĐơn vị phối hợp",
+        "\tDự kiến kết quả",
+        "\tThời gian hoàn thành",
+        "",
+        "\tI",
+        "\tNhiệm vụ thử",
+        "",
+    ]
     for n in range(1, items + 1):
         deadline = ("Tháng 8/2023", "Hàng năm", "Quý IV/2023", "Thường xuyên")[n % 4]
-        rows += [f"\t{n}", f"\tNhiệm vụ số {n}", "- chi tiết", "\tCục Điện ảnh", "\tTrung tâm Công nghệ thông tin",
-                 "\tBáo cáo", f"\t{deadline}", ""]
+        rows += [
+            f"\t{n}",
+            f"\tNhiệm vụ số {n}",
+            "- chi tiết",
+            "\tCục Điện ảnh",
+            "\tTrung tâm Công nghệ thông tin",
+            "\tBáo cáo",
+            f"\t{deadline}",
+            "",
+        ]
     return "\n".join(rows).encode()
 
 
@@ -49,8 +70,14 @@ def _give_history(app, changes: int) -> None:
         head = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
         for assignment in db.session.scalars(select(Assignment).join(Unit).where(Unit.code == "CDA")):
             for n in range(changes):
-                change_assignment(assignment, Change("in_progress", comment=f"Tiến độ {n}"), actor=head,
-                                  expected_version=assignment.version, today=app_today(app), now=utcnow())
+                change_assignment(
+                    assignment,
+                    Change("in_progress", comment=f"Tiến độ {n}"),
+                    actor=head,
+                    expected_version=assignment.version,
+                    today=app_today(app),
+                    now=utcnow(),
+                )
         db.session.commit()
 
 
@@ -69,11 +96,14 @@ def statements_for(app, client, path: str) -> int:
 
 
 # The unit, item and plan pages: at most 12 statements whatever the data's size (issue 7's target).
-@pytest.mark.parametrize("who, path, most", [
-    ("head_cda", "/units/CDA", 12),
-    ("viewer", "/plans/{plan}", 12),
-    ("monitor", "/monitoring", 16),
-])
+@pytest.mark.parametrize(
+    "who, path, most",
+    [
+        ("head_cda", "/units/CDA", 12),
+        ("viewer", "/plans/{plan}", 12),
+        ("monitor", "/monitoring", 16),
+    ],
+)
 def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_as, client, who, path, most):
     login_as(who)
     counts = []
@@ -109,17 +139,31 @@ def test_the_unit_page_queries_do_not_grow_with_the_number_of_kpi_reports(seeded
     from tracker.figures import record_figures
     from tracker.rules.kpi import Counts
 
-    counts = Counts(procedures_total=12, full_online_eligible=6, full_online_provided=6, partial_online_accepting=6,
-                    procedures_with_dossiers=10, procedures_with_online_dossiers=8, dossiers_total=1458,
-                    dossiers_online=134)
+    counts = Counts(
+        procedures_total=12,
+        full_online_eligible=6,
+        full_online_provided=6,
+        partial_online_accepting=6,
+        procedures_with_dossiers=10,
+        procedures_with_online_dossiers=8,
+        dossiers_total=1458,
+        dossiers_online=134,
+    )
     login_as("head_cda")
     totals = []
     for reports in (1, 30):
         with seeded.app_context():
             unit = db.session.scalar(select(Unit).where(Unit.code == "CDA"))
             for n in range(reports):
-                record_figures(unit, counts, as_of=date(2023, 1, 1) + timedelta(days=n), today=app_today(seeded),
-                               now=utcnow(), reporter=None, source="cli")
+                record_figures(
+                    unit,
+                    counts,
+                    as_of=date(2023, 1, 1) + timedelta(days=n),
+                    today=app_today(seeded),
+                    now=utcnow(),
+                    reporter=None,
+                    source="cli",
+                )
             db.session.commit()
         totals.append(statements_for(seeded, client, "/units/CDA"))
     assert totals[0] == totals[1] <= 12

@@ -1,6 +1,7 @@
 """A refused form (the unit page's quick update, the item page's update form, the KPI report form, the KPI
 import) answers 422 with a message at the top of the page that says nothing was saved, links to the field at
 fault and takes the focus, and with what was typed still in the form."""
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,16 @@ def _summary_attributes(summary: str) -> str:
 def test_a_refused_quick_update_comes_back_to_the_unit_page_with_the_summary_on_top(seeded, client, login_as):
     assignment, version = assignment_of(seeded, "I.2", "CDA")
     login_as("staff_cda")
-    response = client.post(f"/assignments/{assignment}/status", data={
-        f"a{assignment}-to_state": "blocked", f"a{assignment}-comment": "",
-        f"a{assignment}-version": str(version), "back": "unit", "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        f"/assignments/{assignment}/status",
+        data={
+            f"a{assignment}-to_state": "blocked",
+            f"a{assignment}-comment": "",
+            f"a{assignment}-version": str(version),
+            "back": "unit",
+            "csrf_token": csrf_token(client, "/account"),
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<h1>Cục Điện ảnh</h1>" in html  # the unit page, where the person was
@@ -47,9 +55,16 @@ def test_a_refused_quick_update_comes_back_to_the_unit_page_with_the_summary_on_
 def test_a_refused_quick_update_keeps_the_typed_text(seeded, client, login_as):
     assignment, version = assignment_of(seeded, "I.2", "CDA")
     login_as("staff_cda")
-    response = client.post(f"/assignments/{assignment}/status", data={
-        f"a{assignment}-to_state": "no_such_state", f"a{assignment}-comment": "Đã họp rà soát với các Vụ.",
-        f"a{assignment}-version": str(version), "back": "unit", "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        f"/assignments/{assignment}/status",
+        data={
+            f"a{assignment}-to_state": "no_such_state",
+            f"a{assignment}-comment": "Đã họp rà soát với các Vụ.",
+            f"a{assignment}-version": str(version),
+            "back": "unit",
+            "csrf_token": csrf_token(client, "/account"),
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert f'href="#a{assignment}-to_state"' in _summary(html)
@@ -59,8 +74,9 @@ def test_a_refused_quick_update_keeps_the_typed_text(seeded, client, login_as):
 def test_a_refused_update_on_the_item_page_links_to_the_difficulty_field(seeded, client, login_as):
     assignment, version = assignment_of(seeded, "I.2", "CDA")
     login_as("head_cda")
-    response = post_status(client, assignment, version, to_state="blocked", difficulty="",
-                           proposal="Đề nghị Văn phòng Bộ hướng dẫn.")
+    response = post_status(
+        client, assignment, version, to_state="blocked", difficulty="", proposal="Đề nghị Văn phòng Bộ hướng dẫn."
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     summary = _summary(html)
@@ -73,10 +89,18 @@ def test_a_refused_update_on_the_item_page_links_to_the_difficulty_field(seeded,
 
 def test_a_refused_kpi_report_has_the_summary_on_top_linking_to_the_figure(seeded, client, login_as):
     login_as("head_cbqtg")
-    data = {"csrf_token": csrf_token(client, "/account"), "as_of": "2023-05-15", "procedures_total": "12",
-            "full_online_eligible": "6", "full_online_provided": "6", "partial_online_accepting": "6",
-            "procedures_with_dossiers": "10", "procedures_with_online_dossiers": "8", "dossiers_total": "1458",
-            "dossiers_online": "1500"}
+    data = {
+        "csrf_token": csrf_token(client, "/account"),
+        "as_of": "2023-05-15",
+        "procedures_total": "12",
+        "full_online_eligible": "6",
+        "full_online_provided": "6",
+        "partial_online_accepting": "6",
+        "procedures_with_dossiers": "10",
+        "procedures_with_online_dossiers": "8",
+        "dossiers_total": "1458",
+        "dossiers_online": "1500",
+    }
     response = client.post("/units/CBQTG/figures", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -88,8 +112,10 @@ def test_a_refused_kpi_report_has_the_summary_on_top_linking_to_the_figure(seede
 
 def test_a_kpi_report_missing_a_count_links_to_that_count(seeded, client, login_as):
     login_as("head_cbqtg")
-    response = client.post("/units/CBQTG/figures", data={"csrf_token": csrf_token(client, "/account"),
-                                                         "as_of": "2023-05-15", "procedures_total": "12"})
+    response = client.post(
+        "/units/CBQTG/figures",
+        data={"csrf_token": csrf_token(client, "/account"), "as_of": "2023-05-15", "procedures_total": "12"},
+    )
     assert response.status_code == 422
     summary = _summary(response.get_data(as_text=True))
     # Each empty count is named and linked, though the message is the same for all of them.
@@ -101,9 +127,12 @@ def test_a_kpi_report_missing_a_count_links_to_that_count(seeded, client, login_
 def test_a_refused_kpi_import_has_the_summary_on_top_linking_to_the_file(seeded, client, login_as):
     login_as("monitor")
     from io import BytesIO
-    response = client.post("/kpi/import", data={"csrf_token": csrf_token(client, "/account"),
-                                                "file": (BytesIO(b"not,a,template\n"), "so-lieu.csv")},
-                           content_type="multipart/form-data")
+
+    response = client.post(
+        "/kpi/import",
+        data={"csrf_token": csrf_token(client, "/account"), "file": (BytesIO(b"not,a,template\n"), "so-lieu.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert 'href="#file"' in _summary(response.get_data(as_text=True))
 

@@ -1,12 +1,13 @@
 """Reminder emails on the seed plan with the default rules: who gets what on which day, one email per
 unit per day, exactly once — across sweeps, processes, a mail server that is down, and a late scheduler."""
+
 from __future__ import annotations
 
 import email
 import json
 import multiprocessing
 import socket
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -112,8 +113,11 @@ def test_one_email_per_unit_per_day_grouped_with_overdue_first(seeded, runner):
     # in one email, the item first, the digest (listing Vụ Pháp chế's overdue item 1) after it.
     sweep_json(runner, "2023-10-30")
     with seeded.app_context():
-        centre = db.session.scalar(select(OutboxMessage).join(Unit).where(
-            Unit.code == "TTCNTT", OutboxMessage.reference_on == date(2023, 10, 30)))
+        centre = db.session.scalar(
+            select(OutboxMessage)
+            .join(Unit)
+            .where(Unit.code == "TTCNTT", OutboxMessage.reference_on == date(2023, 10, 30))
+        )
         assert [(e["kind"], e["item"]) for e in centre.entries] == [("coordinating", "I.2"), ("digest", None)]
         text = centre.body_text
         assert text.index("NHIỆM VỤ ĐƠN VỊ PHỐI HỢP THỰC HIỆN") < text.index("TỔNG HỢP TUẦN")
@@ -142,7 +146,7 @@ class _Collect:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.content)
         return "250 OK"
 
@@ -162,7 +166,7 @@ def test_dispatch_with_the_mail_server_down_loses_nothing_and_later_delivers_eac
         assert all(m.last_error for m in db.session.scalars(select(OutboxMessage)))
         # Retrying waits for its back-off; make it due now rather than waiting.
         for message in db.session.scalars(select(OutboxMessage)):
-            message.next_attempt_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+            message.next_attempt_at = datetime(2000, 1, 1, tzinfo=UTC)
         db.session.commit()
     handler = _Collect()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -188,7 +192,7 @@ def test_a_5xx_reply_is_final_and_shown(seeded, runner):
     from aiosmtpd.controller import Controller
 
     class Refuse:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        async def handle_DATA(self, server, session, envelope):
             return "554 5.7.1 Message rejected as spam"
 
     port = _free_port()
@@ -236,10 +240,13 @@ def test_two_sweeps_in_parallel_processes_create_each_message_once(seeded, runne
     expected = len(sweep_json(runner, "2023-08-24", "--dry-run")["messages"])
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
-    workers = [context.Process(target=_sweep_in_a_process,
-                               args=(seeded.config["DATABASE_URL"], str(tmp_path / "outbox"), "2023-08-24", barrier,
-                                     results))
-               for _ in range(2)]
+    workers = [
+        context.Process(
+            target=_sweep_in_a_process,
+            args=(seeded.config["DATABASE_URL"], str(tmp_path / "outbox"), "2023-08-24", barrier, results),
+        )
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -255,7 +262,7 @@ def test_two_sweeps_in_parallel_processes_create_each_message_once(seeded, runne
 def test_a_scheduler_started_at_ten_sends_that_days_eight_oclock_sweep(seeded):
     from tracker.scheduler import tick
 
-    ten = datetime(2023, 9, 5, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hà Nội
+    ten = datetime(2023, 9, 5, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
     with seeded.app_context():
         report = tick(ten)
         assert report.swept and report.created >= 1
@@ -268,8 +275,8 @@ def test_the_scheduler_does_not_sweep_before_the_send_time_or_on_a_holiday(seede
     from tracker.scheduler import tick
 
     with seeded.app_context():
-        assert not tick(datetime(2023, 9, 5, 0, 30, tzinfo=timezone.utc)).swept  # 07:30 in Hà Nội
-        assert not tick(datetime(2023, 9, 4, 3, 0, tzinfo=timezone.utc)).swept   # a holiday
+        assert not tick(datetime(2023, 9, 5, 0, 30, tzinfo=UTC)).swept  # 07:30 in Hà Nội
+        assert not tick(datetime(2023, 9, 4, 3, 0, tzinfo=UTC)).swept  # a holiday
     assert outbox_count(seeded) == 0
 
 
@@ -279,10 +286,18 @@ def test_an_admin_changes_the_rules_on_a_page_and_the_next_sweep_follows_them(se
     login_as("admin")
     page = client.get("/admin/reminders").get_data(as_text=True)
     assert 'value="7, 3, 1, 0"' in page and 'value="08:00"' in page
-    form = {"csrf_token": csrf_token(client, "/admin/reminders"), "send_time": "07:30", "before_days": "10, 3",
-            "overdue_repeat_days": "7", "ongoing_repeat_days": "7", "progress_period_days": "30",
-            "kpi_repeat_days": "7", "digest_weekday": "0", "copy_it_centre_on_overdue": "y",
-            **{f"kind_{k}": "y" for k in ("before", "due", "overdue", "ongoing_report", "kpi_missing", "digest")}}
+    form = {
+        "csrf_token": csrf_token(client, "/admin/reminders"),
+        "send_time": "07:30",
+        "before_days": "10, 3",
+        "overdue_repeat_days": "7",
+        "ongoing_repeat_days": "7",
+        "progress_period_days": "30",
+        "kpi_repeat_days": "7",
+        "digest_weekday": "0",
+        "copy_it_centre_on_overdue": "y",
+        **{f"kind_{k}": "y" for k in ("before", "due", "overdue", "ongoing_report", "kpi_missing", "digest")},
+    }
     response = client.post("/admin/reminders", data=form)
     assert response.status_code == 302
     assert "Vụ Pháp chế" not in by_unit(sweep_json(runner, "2023-08-24"))  # 7 days before: no longer a reminder day
@@ -299,9 +314,16 @@ def test_rules_that_make_no_sense_are_refused_with_a_reason(seeded, login_as, cl
     from .conftest import csrf_token
 
     login_as("admin")
-    form = {"csrf_token": csrf_token(client, "/admin/reminders"), "send_time": "25:00", "before_days": "7, -1",
-            "overdue_repeat_days": "0", "ongoing_repeat_days": "7", "progress_period_days": "30",
-            "kpi_repeat_days": "7", "digest_weekday": "0"}
+    form = {
+        "csrf_token": csrf_token(client, "/admin/reminders"),
+        "send_time": "25:00",
+        "before_days": "7, -1",
+        "overdue_repeat_days": "0",
+        "ongoing_repeat_days": "7",
+        "progress_period_days": "30",
+        "kpi_repeat_days": "7",
+        "digest_weekday": "0",
+    }
     response = client.post("/admin/reminders", data=form)
     assert response.status_code == 422
     assert "HH:MM" in response.get_data(as_text=True)
@@ -329,7 +351,9 @@ def test_the_email_log_shows_each_message_and_an_admin_resends_a_failed_one(seed
     assert f"/admin/emails/{message_id}/resend" not in page  # the IT Centre reads, the admin resends
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     login_as("admin")
-    response = client.post(f"/admin/emails/{message_id}/resend", data={"csrf_token": csrf_token(client, "/admin/emails")})
+    response = client.post(
+        f"/admin/emails/{message_id}/resend", data={"csrf_token": csrf_token(client, "/admin/emails")}
+    )
     assert response.status_code == 302
     with seeded.app_context():
         assert db.session.get(OutboxMessage, message_id).status == "pending"

@@ -1,11 +1,12 @@
 """The sweep reads only the assignments today's window lets through (so its cost follows the reminders due,
 not the assignments held) — and finds exactly the entries a full read finds, day after day, on the
 database the suite runs on."""
+
 from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -31,16 +32,19 @@ def _scatter(app, seed: int) -> int:
             assignment.due_on = date(2023, 7, 1) + timedelta(days=pick.randrange(200))
             assignment.status = pick.choice(("not_started", "in_progress", "blocked", "done"))
             assignment.last_report_on = pick.choice((None, date(2023, 6, 1) + timedelta(days=pick.randrange(150))))
-            assignment.created_at = datetime(2023, 6, 1, 2, tzinfo=timezone.utc) + timedelta(days=pick.randrange(60))
+            assignment.created_at = datetime(2023, 6, 1, 2, tzinfo=UTC) + timedelta(days=pick.randrange(60))
             assignment.version += 1
         db.session.commit()
         return len(assignments)
 
 
-@pytest.mark.parametrize("changes", [
-    {},
-    {"overdue_repeat_days": 3, "ongoing_repeat_days": 5, "progress_period_days": 20, "before_days": (10, 2)},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"overdue_repeat_days": 3, "ongoing_repeat_days": 5, "progress_period_days": 20, "before_days": (10, 2)},
+    ],
+)
 def test_the_window_finds_every_entry_a_full_read_finds(seeded, changes):
     total = _scatter(seeded, seed=len(changes))
     calendar = WorkCalendar()
@@ -54,10 +58,12 @@ def test_the_window_finds_every_entry_a_full_read_finds(seeded, changes):
             if window is not None:
                 full, _ = _facts(day)
                 narrow, _ = _facts(day, window)
-                everything = rules.entries_due(day, full, _figures(), reminder_rules, calendar,
-                                               it_centre_unit_id=centre.id)
-                found = rules.entries_due(day, narrow, _figures(), reminder_rules, calendar,
-                                          it_centre_unit_id=centre.id)
+                everything = rules.entries_due(
+                    day, full, _figures(), reminder_rules, calendar, it_centre_unit_id=centre.id
+                )
+                found = rules.entries_due(
+                    day, narrow, _figures(), reminder_rules, calendar, it_centre_unit_id=centre.id
+                )
                 assert found == everything, day
                 read_in_window += len(narrow)
             else:

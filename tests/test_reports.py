@@ -1,6 +1,7 @@
 """The 6-monthly and annual report: every assignment classified as of the period's end (or today, if earlier)
 by the four classes of Quy chế 42/2014/QĐ-TTg, per unit, with the KPI table, blocked and completed items;
 its .docx, .xlsx and print view, who may get them, and (with LibreOffice) that the files open and print."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,16 @@ from .conftest import find_assignment, make_user
 
 H1 = ("2023-01-01", "2023-06-30")
 YEAR = ("2023-01-01", "2023-12-31")
-EXAMPLE = Counts(procedures_total=12, full_online_eligible=6, full_online_provided=6, partial_online_accepting=6,
-                 procedures_with_dossiers=10, procedures_with_online_dossiers=8, dossiers_total=1458,
-                 dossiers_online=134)
+EXAMPLE = Counts(
+    procedures_total=12,
+    full_online_eligible=6,
+    full_online_provided=6,
+    partial_online_accepting=6,
+    procedures_with_dossiers=10,
+    procedures_with_online_dossiers=8,
+    dossiers_total=1458,
+    dossiers_online=134,
+)
 DIFFICULTY = "Chưa có hướng dẫn của Bộ Tư pháp về thẩm định thông tư sửa đổi."
 PROPOSAL = "Đề nghị Lãnh đạo Bộ có văn bản đề nghị Bộ Tư pháp hướng dẫn."
 
@@ -45,7 +53,7 @@ def today():
 
 def at(day: date) -> datetime:
     """Nine in the morning in Hà Nội on day, in UTC as stored."""
-    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
 
 
 def head_of(code: str) -> User:
@@ -55,8 +63,15 @@ def head_of(code: str) -> User:
 
 def move(reference: str, code: str, change: Change, on: date, evidence_file=None) -> None:
     assignment = find_assignment(reference, code)
-    change_assignment(assignment, change, actor=head_of(code), expected_version=assignment.version,
-                      today=date(2023, 11, 15), now=at(on), evidence_file=evidence_file)
+    change_assignment(
+        assignment,
+        change,
+        actor=head_of(code),
+        expected_version=assignment.version,
+        today=date(2023, 11, 15),
+        now=at(on),
+        evidence_file=evidence_file,
+    )
 
 
 @pytest.fixture
@@ -68,25 +83,54 @@ def moved(seeded):
     - Cục Di sản văn hóa started I.2 on 01/05; the IT Centre started I.4 (due 31/12) on 01/08;
     - Cục Bản quyền tác giả reported figures on 15/05 (the plan's example) and on 31/08."""
     with seeded.app_context():
-        move("I.2", "CBQTG", Change("done", evidence=Evidence(
-            document_number="45/QĐ-BQTG", document_date=date(2023, 6, 20),
-            document_title="Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
-            completed_on=date(2023, 6, 20))), date(2023, 6, 20))
+        move(
+            "I.2",
+            "CBQTG",
+            Change(
+                "done",
+                evidence=Evidence(
+                    document_number="45/QĐ-BQTG",
+                    document_date=date(2023, 6, 20),
+                    document_title="Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
+                    completed_on=date(2023, 6, 20),
+                ),
+            ),
+            date(2023, 6, 20),
+        )
         cda = find_assignment("I.2", "CDA")
-        scan = store_evidence(io.BytesIO(b"%PDF-1.4 ban scan"), "quyet-dinh.pdf", assignment=cda,
-                              uploader=head_of("CDA"), now=at(date(2023, 11, 10)),
-                              upload_dir=Path(seeded.config["UPLOAD_DIR"]), max_bytes=1 << 20)
-        move("I.2", "CDA", Change("done", evidence=Evidence(completed_on=date(2023, 11, 10))), date(2023, 11, 10),
-             evidence_file=scan)
+        scan = store_evidence(
+            io.BytesIO(b"%PDF-1.4 ban scan"),
+            "quyet-dinh.pdf",
+            assignment=cda,
+            uploader=head_of("CDA"),
+            now=at(date(2023, 11, 10)),
+            upload_dir=Path(seeded.config["UPLOAD_DIR"]),
+            max_bytes=1 << 20,
+        )
+        move(
+            "I.2",
+            "CDA",
+            Change("done", evidence=Evidence(completed_on=date(2023, 11, 10))),
+            date(2023, 11, 10),
+            evidence_file=scan,
+        )
         move("I.1", "VPC", Change("blocked", difficulty=DIFFICULTY, proposal=PROPOSAL), date(2023, 9, 10))
         move("I.2", "CDSVH", Change("in_progress", comment="Đang rà soát."), date(2023, 5, 1))
         move("I.4", "TTCNTT", Change("in_progress", comment="Đang xây dựng."), date(2023, 8, 1))
         office = db.session.scalar(select(Unit).where(Unit.code == "CBQTG"))
-        record_figures(office, EXAMPLE, as_of=date(2023, 5, 15), today=date(2023, 11, 15), now=utcnow(),
-                       reporter=None, source="cli")
+        record_figures(
+            office,
+            EXAMPLE,
+            as_of=date(2023, 5, 15),
+            today=date(2023, 11, 15),
+            now=utcnow(),
+            reporter=None,
+            source="cli",
+        )
         later = Counts(**{**EXAMPLE.__dict__, "dossiers_total": 2000, "dossiers_online": 700})
-        record_figures(office, later, as_of=date(2023, 8, 31), today=date(2023, 11, 15), now=utcnow(),
-                       reporter=None, source="cli")
+        record_figures(
+            office, later, as_of=date(2023, 8, 31), today=date(2023, 11, 15), now=utcnow(), reporter=None, source="cli"
+        )
         db.session.commit()
     return seeded
 
@@ -105,44 +149,57 @@ def plan_id(app) -> int:
 
 # --- What the report says --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, end, label", [
-    (date(2023, 1, 1), date(2023, 6, 30), "6 tháng đầu năm 2023"),
-    (date(2023, 1, 1), date(2023, 12, 31), "năm 2023"),
-    (date(2023, 7, 1), date(2023, 12, 31), "6 tháng cuối năm 2023"),
-    (date(2023, 3, 1), date(2023, 11, 15), "từ 01/03/2023 đến 15/11/2023"),
-    (date(2023, 1, 1), date(2024, 6, 30), "từ 01/01/2023 đến 30/06/2024"),
-])
+
+@pytest.mark.parametrize(
+    "start, end, label",
+    [
+        (date(2023, 1, 1), date(2023, 6, 30), "6 tháng đầu năm 2023"),
+        (date(2023, 1, 1), date(2023, 12, 31), "năm 2023"),
+        (date(2023, 7, 1), date(2023, 12, 31), "6 tháng cuối năm 2023"),
+        (date(2023, 3, 1), date(2023, 11, 15), "từ 01/03/2023 đến 15/11/2023"),
+        (date(2023, 1, 1), date(2024, 6, 30), "từ 01/01/2023 đến 30/06/2024"),
+    ],
+)
 def test_the_period_is_named_as_reports_name_it(start, end, label):
     assert period_label(start, end) == label
 
 
-@pytest.mark.parametrize("day, text", [
-    (date(2023, 11, 15), "ngày 15 tháng 11 năm 2023"),
-    (date(2023, 2, 5), "ngày 05 tháng 02 năm 2023"),
-    (date(2023, 3, 9), "ngày 09 tháng 3 năm 2023"),
-])
+@pytest.mark.parametrize(
+    "day, text",
+    [
+        (date(2023, 11, 15), "ngày 15 tháng 11 năm 2023"),
+        (date(2023, 2, 5), "ngày 05 tháng 02 năm 2023"),
+        (date(2023, 3, 9), "ngày 09 tháng 3 năm 2023"),
+    ],
+)
 def test_the_report_date_is_written_as_decree_30_writes_it(day, text):
     assert vn_long_date(day) == text
 
 
-@pytest.mark.parametrize("period, expected", [
-    # (on time, late, in time, overdue, blocked, total)
-    (H1, (1, 0, 13, 0, 0, 14)),
-    (YEAR, (1, 1, 2, 10, 1, 14)),
-])
+@pytest.mark.parametrize(
+    "period, expected",
+    [
+        # (on time, late, in time, overdue, blocked, total)
+        (H1, (1, 0, 13, 0, 0, 14)),
+        (YEAR, (1, 1, 2, 10, 1, 14)),
+    ],
+)
 def test_counts_by_class_as_of_the_end_of_the_period(moved, period, expected):
     t = report_for(moved, *period).totals
     assert (t.done_on_time, t.done_late, t.not_done_in_time, t.not_done_overdue, t.blocked, t.total) == expected
 
 
-@pytest.mark.parametrize("period, today, as_of, expected", [
-    # (on time, late, in time, overdue, blocked, total) as of min(end of the period, today)
-    (YEAR, "2023-09-15", date(2023, 9, 15), (1, 0, 12, 1, 1, 14)),  # only I.1 (due 31/08) is overdue yet
-    (YEAR, "2023-08-31", date(2023, 8, 31), (1, 0, 13, 0, 0, 14)),  # due today is still in time
-    (YEAR, "2024-01-15", date(2023, 12, 31), (1, 1, 2, 10, 1, 14)),  # a closed period: as of its end
-    (H1, "2023-05-10", date(2023, 5, 10), (0, 0, 14, 0, 0, 14)),  # CBQTG finished on 20/06, not yet
-    (H1, "2023-11-15", date(2023, 6, 30), (1, 0, 13, 0, 0, 14)),  # made after 30/06: as of 30/06
-])
+@pytest.mark.parametrize(
+    "period, today, as_of, expected",
+    [
+        # (on time, late, in time, overdue, blocked, total) as of min(end of the period, today)
+        (YEAR, "2023-09-15", date(2023, 9, 15), (1, 0, 12, 1, 1, 14)),  # only I.1 (due 31/08) is overdue yet
+        (YEAR, "2023-08-31", date(2023, 8, 31), (1, 0, 13, 0, 0, 14)),  # due today is still in time
+        (YEAR, "2024-01-15", date(2023, 12, 31), (1, 1, 2, 10, 1, 14)),  # a closed period: as of its end
+        (H1, "2023-05-10", date(2023, 5, 10), (0, 0, 14, 0, 0, 14)),  # CBQTG finished on 20/06, not yet
+        (H1, "2023-11-15", date(2023, 6, 30), (1, 0, 13, 0, 0, 14)),  # made after 30/06: as of 30/06
+    ],
+)
 def test_a_report_stands_as_of_the_end_of_the_period_or_today_if_earlier(moved, period, today, as_of, expected):
     report = report_for(moved, *period, today=today)
     t = report.totals
@@ -156,17 +213,24 @@ def test_the_seed_plans_year_report_on_15_09_counts_one_overdue_as_monitoring_do
     report = report_for(seeded, *YEAR, today="2023-09-15")
     t = report.totals
     assert (t.not_done_overdue, t.not_done_in_time, t.total) == (1, 13, 14)
-    assert report.summary.endswith("Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn, 0 hoàn thành quá hạn, "
-                                   "13 chưa hoàn thành nhưng còn hạn, 1 chưa hoàn thành và đã quá hạn; trong số "
-                                   "chưa hoàn thành có 0 đang gặp vướng mắc.")
-    assert report.as_of_note == ("Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến "
-                                 "ngày 15/09/2023, ngày lập báo cáo.")
+    assert report.summary.endswith(
+        "Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn, 0 hoàn thành quá hạn, "
+        "13 chưa hoàn thành nhưng còn hạn, 1 chưa hoàn thành và đã quá hạn; trong số "
+        "chưa hoàn thành có 0 đang gặp vướng mắc."
+    )
+    assert report.as_of_note == (
+        "Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến "
+        "ngày 15/09/2023, ngày lập báo cáo."
+    )
 
 
-@pytest.mark.parametrize("today, outcome", [
-    ("2023-10-15", "not_done_in_time"),  # blocked on 01/10, due 31/10: not overdue yet
-    ("2023-11-15", "not_done_overdue"),
-])
+@pytest.mark.parametrize(
+    "today, outcome",
+    [
+        ("2023-10-15", "not_done_in_time"),  # blocked on 01/10, due 31/10: not overdue yet
+        ("2023-11-15", "not_done_overdue"),
+    ],
+)
 def test_a_blocked_item_not_yet_due_is_not_overdue(moved, today, outcome):
     with moved.app_context():
         move("I.2", "TCDL", Change("blocked", difficulty=DIFFICULTY), date(2023, 10, 1))
@@ -183,6 +247,7 @@ def test_each_lead_unit_has_its_row_in_the_plans_order(moved):
     rows = {row.unit_code: row.tally for row in report.units}
     assert [row.unit_code for row in report.units][:2] == ["VPC", "CDA"]
     assert len(rows) == 13
+
     def as_tuple(t):
         return t.done_on_time, t.done_late, t.not_done_overdue, t.not_done_in_time, t.blocked, t.total
 
@@ -229,9 +294,13 @@ def test_blocked_items_carry_the_difficulty_and_proposal_as_they_stood_on_the_en
 def test_completed_items_of_the_period_with_their_evidence(moved):
     [first_half] = report_for(moved, *H1).completed
     assert (first_half.unit, first_half.completed_on, first_half.is_late) == (
-        "Cục Bản quyền tác giả", date(2023, 6, 20), False)
-    assert first_half.evidence.text == ("Số 45/QĐ-BQTG ngày 20/06/2023: "
-                                        "Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến")
+        "Cục Bản quyền tác giả",
+        date(2023, 6, 20),
+        False,
+    )
+    assert first_half.evidence.text == (
+        "Số 45/QĐ-BQTG ngày 20/06/2023: Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến"
+    )
     second_half = report_for(moved, "2023-07-01", "2023-12-31").completed
     assert [(r.unit, r.is_late, r.evidence.text) for r in second_half] == [("Cục Điện ảnh", True, "tệp đính kèm")]
     assert len(report_for(moved, *YEAR).completed) == 2
@@ -268,6 +337,7 @@ def test_building_the_report_takes_the_same_few_queries_for_any_number_of_assign
 
 # --- The files ---------------------------------------------------------------------------------------
 
+
 def _rows(sheet) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
@@ -278,19 +348,30 @@ def test_the_workbook_keeps_text_as_text_and_dates_as_dates(moved):
         item.task = "=1+1"
         db.session.commit()
     book = load_workbook(io.BytesIO(report_xlsx(report_for(moved, *YEAR))))
-    assert book.sheetnames == ["Báo cáo", "Tổng hợp", "Theo đơn vị", "Chỉ tiêu DVCTT", "Hoàn thành trong kỳ",
-                               "Vướng mắc"]
+    assert book.sheetnames == [
+        "Báo cáo",
+        "Tổng hợp",
+        "Theo đơn vị",
+        "Chỉ tiêu DVCTT",
+        "Hoàn thành trong kỳ",
+        "Vướng mắc",
+    ]
     blocked = book["Vướng mắc"]
     assert blocked["B2"].value == "=1+1" and blocked["B2"].data_type == "s"
     assert (blocked["C2"].value, blocked["G2"].value, blocked["H2"].value) == ("Vụ Pháp chế", DIFFICULTY, PROPOSAL)
     assert blocked["D2"].value == datetime(2023, 8, 31) and blocked["D2"].number_format == "DD/MM/YYYY"
+
     def share(n):  # of 14, rounded to one decimal of a percent as the sheet holds it
         return pytest.approx(n / 14, abs=1e-3)
 
     assert _rows(book["Tổng hợp"])[1:] == [
-        ("Hoàn thành đúng hạn", 1, share(1)), ("Hoàn thành quá hạn", 1, share(1)),
-        ("Chưa hoàn thành, còn hạn", 2, share(2)), ("Chưa hoàn thành, quá hạn", 10, share(10)),
-        ("Trong đó: gặp vướng mắc", 1, share(1)), ("Tổng số", 14, 1.0)]
+        ("Hoàn thành đúng hạn", 1, share(1)),
+        ("Hoàn thành quá hạn", 1, share(1)),
+        ("Chưa hoàn thành, còn hạn", 2, share(2)),
+        ("Chưa hoàn thành, quá hạn", 10, share(10)),
+        ("Trong đó: gặp vướng mắc", 1, share(1)),
+        ("Tổng số", 14, 1.0),
+    ]
     units = _rows(book["Theo đơn vị"])
     assert units[0][0] == "Đơn vị chủ trì" and units[1] == ("Vụ Pháp chế", 0, 0, 1, 0, 1, 1)
     assert units[-1] == ("Tổng cộng", 1, 1, 10, 2, 1, 14)
@@ -300,8 +381,14 @@ def test_the_workbook_keeps_text_as_text_and_dates_as_dates(moved):
     assert office[11:15] == (pytest.approx(0.35), "30%", "Đạt", 0.0)
     done = {row[2]: row for row in _rows(book["Hoàn thành trong kỳ"])[1:]}
     assert done["Cục Bản quyền tác giả"][3:10] == (
-        datetime(2023, 10, 31), datetime(2023, 6, 20), "Hoàn thành đúng hạn", "45/QĐ-BQTG", datetime(2023, 6, 20),
-        "Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến", None)
+        datetime(2023, 10, 31),
+        datetime(2023, 6, 20),
+        "Hoàn thành đúng hạn",
+        "45/QĐ-BQTG",
+        datetime(2023, 6, 20),
+        "Quyết định ban hành danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
+        None,
+    )
     assert done["Cục Điện ảnh"][5:] == ("Hoàn thành quá hạn", None, None, None, "tệp đính kèm")
 
 
@@ -322,8 +409,12 @@ def test_percentages_in_the_workbook_are_numbers_with_a_percent_format(moved):
 
 def test_a_formula_like_difficulty_is_text_in_the_workbook(moved):
     with moved.app_context():
-        move("I.2", "TCDL", Change("blocked", difficulty='=HYPERLINK("http://x.invalid","bấm")', proposal="@SUM(A1)"),
-             date(2023, 10, 1))
+        move(
+            "I.2",
+            "TCDL",
+            Change("blocked", difficulty='=HYPERLINK("http://x.invalid","bấm")', proposal="@SUM(A1)"),
+            date(2023, 10, 1),
+        )
         db.session.commit()
     sheet = load_workbook(io.BytesIO(report_xlsx(report_for(moved, *YEAR))))["Vướng mắc"]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "Tổng cục Du lịch")
@@ -339,8 +430,10 @@ def test_the_document_has_the_administrative_header_and_the_tables(moved):
     document = Document(io.BytesIO(report_docx(report_for(moved, *H1))))
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert all(2 <= round(m.cm, 1) <= 3 for m in (section.top_margin, section.bottom_margin,
-                                                  section.left_margin, section.right_margin))
+    assert all(
+        2 <= round(m.cm, 1) <= 3
+        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    )
     normal = document.styles["Normal"]
     assert (normal.font.name, normal.font.size.pt) == ("Times New Roman", 13)
     fonts = normal.element.rPr.rFonts
@@ -356,14 +449,20 @@ def test_the_document_has_the_administrative_header_and_the_tables(moved):
     assert header.style.name == "Normal Table" and not borders  # no lines round the header block
 
     text = _text(document)
-    assert ("BÁO CÁO\nKết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL "
-            "6 tháng đầu năm 2023") in text
+    assert (
+        "BÁO CÁO\nKết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL 6 tháng đầu năm 2023"
+    ) in text
     assert "I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ" in text and "IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT" in text
 
     summary, units, kpi, completed = document.tables[1:5]
     assert [[c.text for c in row.cells][1:3] for row in summary.rows][1:] == [
-        ["Hoàn thành đúng hạn", "1"], ["Hoàn thành quá hạn", "0"], ["Chưa hoàn thành, còn hạn", "13"],
-        ["Chưa hoàn thành, quá hạn", "0"], ["Trong đó: gặp vướng mắc (chưa hoàn thành)", "0"], ["Tổng số", "14"]]
+        ["Hoàn thành đúng hạn", "1"],
+        ["Hoàn thành quá hạn", "0"],
+        ["Chưa hoàn thành, còn hạn", "13"],
+        ["Chưa hoàn thành, quá hạn", "0"],
+        ["Trong đó: gặp vướng mắc (chưa hoàn thành)", "0"],
+        ["Tổng số", "14"],
+    ]
     assert [c.text for c in units.rows[1].cells] == ["1", "Vụ Pháp chế", "0", "0", "0", "1", "0", "1"]
     assert [c.text for c in units.rows[-1].cells][1:] == ["Tổng cộng", "1", "0", "0", "13", "0", "14"]
     office = next(row for row in kpi.rows if row.cells[1].text == "Cục Bản quyền tác giả")
@@ -376,8 +475,14 @@ def test_the_document_has_the_administrative_header_and_the_tables(moved):
 def test_the_documents_blocked_table_names_difficulty_and_proposal(moved):
     document = Document(io.BytesIO(report_docx(report_for(moved, *YEAR))))
     blocked = document.tables[-2]  # the last one is the signature block
-    assert [c.text for c in blocked.rows[0].cells] == ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn",
-                                                       "Khó khăn, vướng mắc", "Đề xuất"]
+    assert [c.text for c in blocked.rows[0].cells] == [
+        "STT",
+        "Nhiệm vụ",
+        "Đơn vị chủ trì",
+        "Hạn",
+        "Khó khăn, vướng mắc",
+        "Đề xuất",
+    ]
     cells = [c.text for c in blocked.rows[1].cells]
     assert cells[1].startswith("I.1. Tiếp tục nghiên cứu")
     assert cells[2:] == ["Vụ Pháp chế", "31/08/2023", DIFFICULTY, PROPOSAL]
@@ -386,8 +491,10 @@ def test_the_documents_blocked_table_names_difficulty_and_proposal(moved):
 def test_the_files_say_which_day_the_report_stands_as_of(moved):
     report = report_for(moved, *YEAR, today="2023-09-15")
     text = _text(Document(io.BytesIO(report_docx(report))))
-    assert ("Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến ngày 15/09/2023, "
-            "ngày lập báo cáo.") in text
+    assert (
+        "Kỳ báo cáo đến ngày 31/12/2023 chưa kết thúc: số liệu trong báo cáo tính đến ngày 15/09/2023, "
+        "ngày lập báo cáo."
+    ) in text
     assert "Tính đến ngày 15/09/2023: 1 hoàn thành đúng hạn" in text
     assert "1. Tổng hợp theo tình trạng (tính đến ngày 15/09/2023)" in text
     assert "31/12/2023" not in text.replace("Kỳ báo cáo đến ngày 31/12/2023", "")
@@ -402,11 +509,18 @@ def test_the_files_say_which_day_the_report_stands_as_of(moved):
 
 # --- The pages -----------------------------------------------------------------------------------------
 
+
 def test_the_chooser_offers_plan_and_period_and_links_to_the_three_outputs(moved, login_as, client):
     login_as("monitor")
     page = client.get("/reports").get_data(as_text=True)
-    for label in ('<label for="plan">Kế hoạch</label>', '<label for="year">Năm</label>', '<legend>Kỳ báo cáo</legend>',
-                  '<label for="period-h1">', '<label for="period-year">', '<label for="start">Từ ngày</label>'):
+    for label in (
+        '<label for="plan">Kế hoạch</label>',
+        '<label for="year">Năm</label>',
+        "<legend>Kỳ báo cáo</legend>",
+        '<label for="period-h1">',
+        '<label for="period-year">',
+        '<label for="start">Từ ngày</label>',
+    ):
         assert label in page
     assert 'value="h1" checked' in page  # before December the six-month report is the one due
     pid = plan_id(moved)
@@ -451,25 +565,32 @@ def test_the_pages_made_before_the_period_ends_stand_as_of_today(seeded, login_a
     assert "Tính đến ngày 15/09/2023: 0 hoàn thành đúng hạn" in _text(document)
 
 
-@pytest.mark.parametrize("kind, mimetype, magic", [
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-])
+@pytest.mark.parametrize(
+    "kind, mimetype, magic",
+    [
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+    ],
+)
 def test_the_downloads_are_attachments_with_an_ascii_name(moved, login_as, client, kind, mimetype, magic):
     login_as("admin")
     response = client.get(f"/reports/{plan_id(moved)}.{kind}?start=2023-01-01&end=2023-06-30")
     assert response.status_code == 200 and response.mimetype == mimetype
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="bao-cao-1872-QD-BVHTTDL-2023-01-01-2023-06-30.{kind}"')
+        f'attachment; filename="bao-cao-1872-QD-BVHTTDL-2023-01-01-2023-06-30.{kind}"'
+    )
     assert response.data.startswith(magic) and zipfile.is_zipfile(io.BytesIO(response.data))
 
 
-@pytest.mark.parametrize("query, message", [
-    ("start=2023-13-01&end=2023-12-31", "Ngày bắt đầu “2023-13-01” không phải là một ngày hợp lệ"),
-    ("start=2023-01-01&end=hom-nay", "Ngày kết thúc “hom-nay” không phải là một ngày hợp lệ"),
-    ("start=2023-07-01&end=2023-06-30", "phải trước hoặc bằng ngày kết thúc"),
-    ("end=2023-06-30", "Thiếu ngày bắt đầu."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("start=2023-13-01&end=2023-12-31", "Ngày bắt đầu “2023-13-01” không phải là một ngày hợp lệ"),
+        ("start=2023-01-01&end=hom-nay", "Ngày kết thúc “hom-nay” không phải là một ngày hợp lệ"),
+        ("start=2023-07-01&end=2023-06-30", "phải trước hoặc bằng ngày kết thúc"),
+        ("end=2023-06-30", "Thiếu ngày bắt đầu."),
+    ],
+)
 @pytest.mark.parametrize("output", ["/print", ".docx", ".xlsx"])
 def test_bad_dates_get_a_400_page_in_vietnamese(moved, login_as, client, query, message, output):
     login_as("monitor")
@@ -490,14 +611,18 @@ def test_an_unknown_plan_is_404(moved, login_as, client):
     assert client.get("/reports/999999.docx?start=2023-01-01&end=2023-06-30").status_code == 404
 
 
-@pytest.mark.parametrize("who, status", [("admin", 200), ("monitor", 200), ("viewer", 200),
-                                         ("head_cda", 403), ("staff_cda", 403)])
+@pytest.mark.parametrize(
+    "who, status", [("admin", 200), ("monitor", 200), ("viewer", 200), ("head_cda", 403), ("staff_cda", 403)]
+)
 def test_reports_are_for_the_it_centre_leadership_and_admins(moved, login_as, client, who, status):
     login_as(who)
     pid = plan_id(moved)
-    for path in ("/reports", f"/reports/{pid}/print?start=2023-01-01&end=2023-06-30",
-                 f"/reports/{pid}.docx?start=2023-01-01&end=2023-06-30",
-                 f"/reports/{pid}.xlsx?start=2023-01-01&end=2023-06-30"):
+    for path in (
+        "/reports",
+        f"/reports/{pid}/print?start=2023-01-01&end=2023-06-30",
+        f"/reports/{pid}.docx?start=2023-01-01&end=2023-06-30",
+        f"/reports/{pid}.xlsx?start=2023-01-01&end=2023-06-30",
+    ):
         assert client.get(path).status_code == status, path
     menu = client.get("/account").get_data(as_text=True)
     assert ('href="/reports">Báo cáo</a>' in menu) == (status == 200)
@@ -510,23 +635,37 @@ def test_signed_out_visitors_are_sent_to_sign_in(moved, client):
 
 # --- LibreOffice: the files open and print ----------------------------------------------------------
 
+
 def libreoffice() -> str:
     """The libreoffice program; the test is skipped without it, unless TRACKER_REQUIRE_LIBREOFFICE is set."""
     program = shutil.which("libreoffice") or shutil.which("soffice")
     if program is None:
         if os.environ.get("TRACKER_REQUIRE_LIBREOFFICE"):
             pytest.fail("LibreOffice is required (TRACKER_REQUIRE_LIBREOFFICE) but `libreoffice` is not installed")
-        pytest.skip("LibreOffice is not installed (./test.sh installs libreoffice-writer-nogui and "
-                    "libreoffice-calc-nogui when run as root)")
+        pytest.skip(
+            "LibreOffice is not installed (./test.sh installs libreoffice-writer-nogui and "
+            "libreoffice-calc-nogui when run as root)"
+        )
     return program
 
 
 def to_pdf(program: str, source: Path, tmp_path: Path) -> Path:
     out = tmp_path / f"pdf-{source.suffix[1:]}"
     result = subprocess.run(
-        [program, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            program,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     pdf = out / f"{source.stem}.pdf"
     assert result.returncode == 0 and pdf.exists(), f"LibreOffice did not convert {source.name}: {result.stderr}"
@@ -536,8 +675,9 @@ def to_pdf(program: str, source: Path, tmp_path: Path) -> Path:
 def pdf_text(pdf: Path) -> str | None:
     if shutil.which("pdftotext") is None:
         return None
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
 
 
 @pytest.mark.parametrize("kind, expected", [("docx", "BÁO CÁO"), ("xlsx", "Hoàn thành đúng hạn")], ids=["docx", "xlsx"])

@@ -1,6 +1,7 @@
 """Issue 13 point 6 through the item page: blocked goes straight to done with its evidence; moving to
 "Gặp vướng mắc" takes the text box as the difficulty as the quick form does; a progress report may carry
 a file, alone or with text."""
+
 from __future__ import annotations
 
 import io
@@ -21,11 +22,20 @@ def _state(app, reference: str, code: str):
 def test_blocked_goes_straight_to_done_on_the_item_page(seeded, client):
     login(client, "head_cda")
     assignment_id, version = assignment_of(seeded, "I.2", "CDA")
-    assert post_status(client, assignment_id, version, to_state="blocked",
-                       difficulty="Chưa có kinh phí.").status_code == 302
-    response = post_status(client, assignment_id, version + 1, to_state="done", completed_on="2023-09-14",
-                           document_number="45/QĐ-CĐA", document_date="2023-09-14",
-                           document_title="Quyết định ban hành danh mục")
+    assert (
+        post_status(client, assignment_id, version, to_state="blocked", difficulty="Chưa có kinh phí.").status_code
+        == 302
+    )
+    response = post_status(
+        client,
+        assignment_id,
+        version + 1,
+        to_state="done",
+        completed_on="2023-09-14",
+        document_number="45/QĐ-CĐA",
+        document_date="2023-09-14",
+        document_title="Quyết định ban hành danh mục",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     status, _, kinds = _state(seeded, "I.2", "CDA")
     assert status == "done" and kinds == ["move", "move"]
@@ -34,8 +44,9 @@ def test_blocked_goes_straight_to_done_on_the_item_page(seeded, client):
 def test_moving_to_blocked_on_the_item_page_takes_the_text_as_the_difficulty(seeded, client):
     login(client, "head_cda")
     assignment_id, version = assignment_of(seeded, "I.2", "CDA")
-    response = post_status(client, assignment_id, version, to_state="blocked",
-                           comment="Chưa có hướng dẫn của Văn phòng Chính phủ.")
+    response = post_status(
+        client, assignment_id, version, to_state="blocked", comment="Chưa có hướng dẫn của Văn phòng Chính phủ."
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with seeded.app_context():
         assignment = find_assignment("I.2", "CDA")
@@ -45,8 +56,13 @@ def test_moving_to_blocked_on_the_item_page_takes_the_text_as_the_difficulty(see
 def test_a_progress_report_may_be_a_file_alone(seeded, client):
     login(client, "head_cda")
     assignment_id, version = assignment_of(seeded, "I.2", "CDA")
-    response = post_status(client, assignment_id, version, to_state="not_started",
-                           evidence=(io.BytesIO(REPORT), "báo cáo tiến độ tháng 9.pdf"))
+    response = post_status(
+        client,
+        assignment_id,
+        version,
+        to_state="not_started",
+        evidence=(io.BytesIO(REPORT), "báo cáo tiến độ tháng 9.pdf"),
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with seeded.app_context():
         event = find_assignment("I.2", "CDA").events[-1]
@@ -82,8 +98,9 @@ def _item_id(app) -> int:
 def test_a_file_size_is_written_with_a_decimal_comma(seeded, client):
     login(client, "head_cda")
     assignment_id, version = assignment_of(seeded, "I.2", "CDA")
-    assert post_status(client, assignment_id, version, to_state="not_started",
-                       evidence=(io.BytesIO(b"x" * 620), "bao-cao.pdf")).status_code in (302, 422)
+    assert post_status(
+        client, assignment_id, version, to_state="not_started", evidence=(io.BytesIO(b"x" * 620), "bao-cao.pdf")
+    ).status_code in (302, 422)
     page = client.get(f"/items/{_item_id(seeded)}").get_data(as_text=True)
     if "bao-cao.pdf" in page:
         assert "(0,6 KB)" in page and "0.6 KB" not in page

@@ -1,14 +1,16 @@
 """The synthetic dataset (flask --app wsgi demo synth): its sizes, its determinism, that the app's own rules
 accept every row of it (deadlines, item units, lifecycle, KPI checks), that it refuses a database in use,
 and that the real pages work on it."""
+
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import stat
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,13 +19,33 @@ from sqlalchemy import func, select, text
 from tracker.extensions import db
 from tracker.figures import SOURCES, counts_of, kpi_by_unit
 from tracker.models import (
-    ActionItem, Assignment, AssignmentEvent, Indicator, ItemUnit, KpiReport, Plan, PlanSection, Target, Unit,
-    UnitAlias, UnitGroup, UnitGroupMember, User,
+    ActionItem,
+    Assignment,
+    AssignmentEvent,
+    Indicator,
+    ItemUnit,
+    KpiReport,
+    Plan,
+    PlanSection,
+    Target,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    UnitGroupMember,
+    User,
 )
 from tracker.rules.deadlines import YEARLY, parse_deadline
 from tracker.rules.kpi import Period, check_counts, last_due_period
 from tracker.rules.lifecycle import (
-    DONE, STATES, Change, Evidence, check_change, is_done_late, is_overdue, occurrence_due, occurrence_years,
+    DONE,
+    STATES,
+    Change,
+    Evidence,
+    check_change,
+    is_done_late,
+    is_overdue,
+    occurrence_due,
+    occurrence_years,
     transition_kind,
 )
 from tracker.rules.names import APPENDIX1, UNSPECIFIED, collective_kind, fold_name
@@ -37,8 +59,20 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def run_synth(runner, tmp_path, *extra: str, seed: int = 1):
-    return runner.invoke(args=["demo", "synth", *SIZE, "--seed", str(seed), "--today", TODAY.isoformat(),
-                               "--accounts-file", str(tmp_path / "synth-accounts.txt"), *extra])
+    return runner.invoke(
+        args=[
+            "demo",
+            "synth",
+            *SIZE,
+            "--seed",
+            str(seed),
+            "--today",
+            TODAY.isoformat(),
+            "--accounts-file",
+            str(tmp_path / "synth-accounts.txt"),
+            *extra,
+        ]
+    )
 
 
 def synth_json(runner, tmp_path, seed: int = 1) -> dict:
@@ -63,7 +97,7 @@ def empty_tables(app) -> None:
 def local_day(moment: datetime) -> date:
     """The Vietnamese date of a stored moment (SQLite gives it back without its UTC zone)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VIETNAM).date()
 
 
@@ -110,28 +144,56 @@ def _digest(app) -> str:
     digest = hashlib.sha256()
     with app.app_context():
         rows = db.session.execute(
-            select(Plan.number, PlanSection.number, ActionItem.stt, ActionItem.task, ActionItem.deadline_text,
-                   Unit.code, Assignment.occurrence, Assignment.due_on, Assignment.status, Assignment.version,
-                   Assignment.completed_on, Assignment.document_number, Assignment.difficulty)
-            .join(ActionItem, Assignment.item_id == ActionItem.id).join(PlanSection).join(Plan)
+            select(
+                Plan.number,
+                PlanSection.number,
+                ActionItem.stt,
+                ActionItem.task,
+                ActionItem.deadline_text,
+                Unit.code,
+                Assignment.occurrence,
+                Assignment.due_on,
+                Assignment.status,
+                Assignment.version,
+                Assignment.completed_on,
+                Assignment.document_number,
+                Assignment.difficulty,
+            )
+            .join(ActionItem, Assignment.item_id == ActionItem.id)
+            .join(PlanSection)
+            .join(Plan)
             .join(Unit, Assignment.unit_id == Unit.id)
-            .order_by(Plan.number, PlanSection.number, ActionItem.stt, Unit.code, Assignment.occurrence))
+            .order_by(Plan.number, PlanSection.number, ActionItem.stt, Unit.code, Assignment.occurrence)
+        )
         for row in rows:
             digest.update(repr(tuple(row)).encode())
         events = db.session.execute(
-            select(Plan.number, ActionItem.position, Unit.code, Assignment.occurrence, AssignmentEvent.kind,
-                   AssignmentEvent.from_state, AssignmentEvent.to_state, AssignmentEvent.at, AssignmentEvent.comment,
-                   User.email)
+            select(
+                Plan.number,
+                ActionItem.position,
+                Unit.code,
+                Assignment.occurrence,
+                AssignmentEvent.kind,
+                AssignmentEvent.from_state,
+                AssignmentEvent.to_state,
+                AssignmentEvent.at,
+                AssignmentEvent.comment,
+                User.email,
+            )
             .join(Assignment, AssignmentEvent.assignment_id == Assignment.id)
-            .join(ActionItem, Assignment.item_id == ActionItem.id).join(Plan)
-            .join(Unit, Assignment.unit_id == Unit.id).join(User, AssignmentEvent.actor_id == User.id)
-            .order_by(Plan.number, ActionItem.position, Unit.code, Assignment.occurrence, AssignmentEvent.at))
+            .join(ActionItem, Assignment.item_id == ActionItem.id)
+            .join(Plan)
+            .join(Unit, Assignment.unit_id == Unit.id)
+            .join(User, AssignmentEvent.actor_id == User.id)
+            .order_by(Plan.number, ActionItem.position, Unit.code, Assignment.occurrence, AssignmentEvent.at)
+        )
         for row in events:
             digest.update(repr(tuple(row)).encode())
         for row in db.session.execute(
-                select(Unit.code, Unit.name, Unit.head_email, KpiReport.as_of, KpiReport.figures)
-                .join(KpiReport, KpiReport.unit_id == Unit.id)
-                .order_by(Unit.code, KpiReport.as_of)):
+            select(Unit.code, Unit.name, Unit.head_email, KpiReport.as_of, KpiReport.figures)
+            .join(KpiReport, KpiReport.unit_id == Unit.id)
+            .order_by(Unit.code, KpiReport.as_of)
+        ):
             digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
 
@@ -214,13 +276,20 @@ def test_deadlines_take_every_written_form_and_read_as_the_parser_reads_them(app
     for item, plan in items:
         parsed = parse_deadline(item.deadline_text, plan.year)
         assert (item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed) == (
-            parsed.due_on, parsed.recurrence, parsed.is_ongoing, parsed.is_parsed), item.deadline_text
+            parsed.due_on,
+            parsed.recurrence,
+            parsed.is_ongoing,
+            parsed.is_parsed,
+        ), item.deadline_text
         matched = [name for name, pattern in DEADLINE_FORMS.items() if pattern.search(item.deadline_text)]
         forms.update(matched or (["unparsed"] if not parsed.is_parsed else ["other"]))
         # As the importer does: one assignment per lead unit, and per plan year for a yearly item.
         years = occurrence_years(plan.year, plan.end_year) if item.recurrence == YEARLY else [0]
-        wanted = {(unit_id, year, occurrence_due(item.due_on, year) if year else item.due_on)
-                  for unit_id in leads[item.id] for year in years}
+        wanted = {
+            (unit_id, year, occurrence_due(item.due_on, year) if year else item.due_on)
+            for unit_id in leads[item.id]
+            for year in years
+        }
         assert {(a.unit_id, a.occurrence, a.due_on) for a in assignments[item.id]} == wanted
     assert set(forms) >= {*DEADLINE_FORMS, "unparsed"}, forms
     assert forms["other"] == 0, forms
@@ -240,9 +309,14 @@ def test_units_groups_and_item_units_are_as_the_directory_and_the_importer_make_
         assert len(set(names)) == len(names)  # no alias is another unit's name
         assert app.config["IT_CENTRE_UNIT"] in {u.code for u in units}
         # The ministry's departments, provinces' departments, districts and communes.
-        for shape in (r"^Vụ ", r"^Cục ", r"^Trung tâm ", r"^Sở .+ (tỉnh|thành phố) ",
-                      r"^UBND (huyện|quận|thị xã|thành phố) [^,]+, (tỉnh|thành phố) ",
-                      r"^UBND (xã|phường|thị trấn) [^,]+, (huyện|quận|thị xã|thành phố) [^,]+, (tỉnh|thành phố) "):
+        for shape in (
+            r"^Vụ ",
+            r"^Cục ",
+            r"^Trung tâm ",
+            r"^Sở .+ (tỉnh|thành phố) ",
+            r"^UBND (huyện|quận|thị xã|thành phố) [^,]+, (tỉnh|thành phố) ",
+            r"^UBND (xã|phường|thị trấn) [^,]+, (huyện|quận|thị xã|thành phố) [^,]+, (tỉnh|thành phố) ",
+        ):
             assert any(re.search(shape, u.name) for u in units), shape
         assert all((u.head_email or "").endswith("@example.org") or u.head_email is None for u in units)
         assert sum(u.head_email is None for u in units) <= 0.05 * len(units)  # a few units have no address
@@ -251,19 +325,23 @@ def test_units_groups_and_item_units_are_as_the_directory_and_the_importer_make_
         assert in_groups == {u.id for u in units}  # each unit in some plan's Appendix 1
         assert set(db.session.scalars(select(Assignment.unit_id).distinct())) == {u.id for u in units}
         ratios = db.session.execute(
-            select(Indicator.number, Indicator.ratio).distinct().order_by(Indicator.number)).all()
+            select(Indicator.number, Indicator.ratio).distinct().order_by(Indicator.number)
+        ).all()
         assert ratios == [(1, "full_online"), (2, "procedures_online"), (3, "dossiers_online")]
         assert set(db.session.scalars(select(Target.kind))) == {"value", "range", "not_applicable"}
         assert all(t.note for t in db.session.scalars(select(Target).where(Target.kind == "not_applicable")))
 
         appendix1 = defaultdict(list)
         for plan_id, unit_id in db.session.execute(
-                select(UnitGroup.plan_id, UnitGroupMember.unit_id).join(UnitGroup)
-                .order_by(UnitGroup.number, UnitGroupMember.position)):
+            select(UnitGroup.plan_id, UnitGroupMember.unit_id)
+            .join(UnitGroup)
+            .order_by(UnitGroup.number, UnitGroupMember.position)
+        ):
             appendix1[plan_id].append(unit_id)
         rows = defaultdict(list)
         for row, plan_id in db.session.execute(
-                select(ItemUnit, ActionItem.plan_id).join(ActionItem).order_by(ItemUnit.item_id, ItemUnit.position)):
+            select(ItemUnit, ActionItem.plan_id).join(ActionItem).order_by(ItemUnit.item_id, ItemUnit.position)
+        ):
             rows[(plan_id, row.item_id)].append(row)
     seen = Counter()
     for (plan_id, _item), item_rows in rows.items():
@@ -313,10 +391,19 @@ def test_every_history_is_a_sequence_the_lifecycle_rules_accept(app, synthetic):
                 assert actor.role in UNIT_ROLES and actor.unit_id == assignment.unit_id
             day = local_day(event.at)
             assert event.at > previous and day < TODAY
-            change = Change(to_state=event.to_state, comment=event.comment, difficulty=event.difficulty,
-                            proposal=event.proposal, reason=event.reason,
-                            evidence=Evidence(document_number=event.document_number, document_date=event.document_date,
-                                              document_title=event.document_title, completed_on=event.completed_on))
+            change = Change(
+                to_state=event.to_state,
+                comment=event.comment,
+                difficulty=event.difficulty,
+                proposal=event.proposal,
+                reason=event.reason,
+                evidence=Evidence(
+                    document_number=event.document_number,
+                    document_date=event.document_date,
+                    document_title=event.document_title,
+                    completed_on=event.completed_on,
+                ),
+            )
             check_change(state, change, is_reopen_allowed=actor.role in ("admin", "monitor"), today=day)
             if event.kind == "move" and event.to_state == DONE:
                 completed = event.completed_on
@@ -350,7 +437,7 @@ def test_kpi_reports_pass_the_consistency_checks_month_by_month(app, synthetic):
     for history in by_unit.values():
         assert [r.as_of for r in history] == month_ends
         # Cumulative for the year: counts only grow from one month to the next (all three months are in 2023).
-        for earlier, later in zip(history, history[1:]):
+        for earlier, later in itertools.pairwise(history):
             before, after = earlier.figures, later.figures
             assert after["dossiers_total"] >= before["dossiers_total"]
             assert after["procedures_with_dossiers"] >= before["procedures_with_dossiers"]
@@ -399,14 +486,21 @@ def test_without_a_password_one_is_made_printed_once_and_signs_in(app, runner, t
 def test_the_pages_work_on_the_synthetic_data(app, synthetic):
     with app.app_context():
         busiest = db.session.execute(
-            select(Unit.code, func.count(AssignmentEvent.id)).join(Assignment, Assignment.unit_id == Unit.id)
-            .join(AssignmentEvent).group_by(Unit.code).order_by(func.count(AssignmentEvent.id).desc(), Unit.code)
-            .limit(1)).one()[0]
+            select(Unit.code, func.count(AssignmentEvent.id))
+            .join(Assignment, Assignment.unit_id == Unit.id)
+            .join(AssignmentEvent)
+            .group_by(Unit.code)
+            .order_by(func.count(AssignmentEvent.id).desc(), Unit.code)
+            .limit(1)
+        ).one()[0]
         commune = db.session.scalar(select(Unit.code).where(Unit.name.like("UBND xã%")).order_by(Unit.code).limit(1))
         item_id = db.session.execute(
-            select(Assignment.item_id, func.count(AssignmentEvent.id)).join(AssignmentEvent)
-            .group_by(Assignment.item_id).order_by(func.count(AssignmentEvent.id).desc(), Assignment.item_id)
-            .limit(1)).one()[0]
+            select(Assignment.item_id, func.count(AssignmentEvent.id))
+            .join(AssignmentEvent)
+            .group_by(Assignment.item_id)
+            .order_by(func.count(AssignmentEvent.id).desc(), Assignment.item_id)
+            .limit(1)
+        ).one()[0]
         plan_ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
         names = dict(db.session.execute(select(Unit.code, Unit.name)).all())
 
@@ -426,10 +520,16 @@ def test_the_pages_work_on_the_synthetic_data(app, synthetic):
 
     monitor = app.test_client()
     assert login(monitor, "cntt").status_code == 302
-    for path in ("/monitoring", "/monitoring?class=done_late", "/kpi", "/reports", f"/items/{item_id}",
-                 *(f"/kpi?plan={p}" for p in plan_ids),
-                 *(f"/reports/{p}/print?start=2023-01-01&end=2023-06-30" for p in plan_ids),
-                 *(f"/reports/{p}.xlsx?start=2023-01-01&end={TODAY}" for p in plan_ids)):
+    for path in (
+        "/monitoring",
+        "/monitoring?class=done_late",
+        "/kpi",
+        "/reports",
+        f"/items/{item_id}",
+        *(f"/kpi?plan={p}" for p in plan_ids),
+        *(f"/reports/{p}/print?start=2023-01-01&end=2023-06-30" for p in plan_ids),
+        *(f"/reports/{p}.xlsx?start=2023-01-01&end={TODAY}" for p in plan_ids),
+    ):
         assert monitor.get(path).status_code == 200, path
 
     viewer = app.test_client()
@@ -458,17 +558,29 @@ def test_the_app_adds_rows_after_the_synthetic_ones(app, runner, tmp_path):
             db.session.commit()
     synthetic = synth_json(runner, tmp_path)
     counts = tmp_path / "counts.json"
-    counts.write_text(json.dumps({
-        "procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
-        "procedures_with_dossiers": 10, "procedures_with_online_dossiers": 8, "dossiers_total": 1458,
-        "dossiers_online": 134}), encoding="utf-8")
+    counts.write_text(
+        json.dumps(
+            {
+                "procedures_total": 12,
+                "full_online_eligible": 6,
+                "full_online_provided": 6,
+                "partial_online_accepting": 6,
+                "procedures_with_dossiers": 10,
+                "procedures_with_online_dossiers": 8,
+                "dossiers_total": 1458,
+                "dossiers_online": 134,
+            }
+        ),
+        encoding="utf-8",
+    )
     with app.app_context():
         code = db.session.scalar(select(Unit.code).order_by(Unit.id).limit(1))
         before = db.session.scalar(select(func.max(KpiReport.id)))
     result = runner.invoke(args=["kpi", "report", code, "--as-of", TODAY.isoformat(), "--counts", str(counts)])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["users", "create", "--email", "moi@example.org", "--role", "viewer",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["users", "create", "--email", "moi@example.org", "--role", "viewer", "--password", PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.max(KpiReport.id))) > before

@@ -1,5 +1,6 @@
 """Loading the unit directory from .xlsx and .csv: Vietnamese or English headings, every error named by row
 and column with nothing saved, re-loading updates by code or name; the admin page previews then saves."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,14 @@ from .conftest import csrf_token, make_user
 
 HEADINGS = ["Mã đơn vị", "Tên đơn vị", "Tên khác", "Email trưởng đơn vị", "Email cán bộ đầu mối", "Cấp"]
 GOOD = [
-    ["SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL; Sở VH-TT-DL", "giamdoc.svh@example.org",
-     "daumoi.svh@example.org", "Sở"],
+    [
+        "SVHTTDL",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở VHTTDL; Sở VH-TT-DL",
+        "giamdoc.svh@example.org",
+        "daumoi.svh@example.org",
+        "Sở",
+    ],
     ["STTTT", "Sở Thông tin và Truyền thông", "", "giamdoc.stttt@example.org", "", "Sở"],
     ["UBNDCD", "UBND huyện Châu Đức", "", "chutich.cd@example.org", "", "UBND cấp huyện"],
     ["", "UBND huyện Đất Đỏ", "", "", "", "UBND cấp huyện"],
@@ -67,13 +74,16 @@ def units_by_code() -> dict[str, Unit]:
     return {u.code: u for u in db.session.scalars(select(Unit))}
 
 
-@pytest.mark.parametrize("make, filename", [
-    (lambda rows: xlsx_bytes(rows), "don-vi.xlsx"),
-    (lambda rows: csv_bytes(rows), "don-vi.csv"),
-    (lambda rows: csv_bytes(rows, bom=False), "khong-bom.csv"),
-    (lambda rows: csv_bytes(rows, bom=False, delimiter=";"), "excel-dau-cham-phay.csv"),
-    (lambda rows: csv_bytes(rows, bom=False, delimiter=";", encoding="cp1258"), "excel-windows-1258.csv"),
-])
+@pytest.mark.parametrize(
+    "make, filename",
+    [
+        (xlsx_bytes, "don-vi.xlsx"),
+        (csv_bytes, "don-vi.csv"),
+        (lambda rows: csv_bytes(rows, bom=False), "khong-bom.csv"),
+        (lambda rows: csv_bytes(rows, bom=False, delimiter=";"), "excel-dau-cham-phay.csv"),
+        (lambda rows: csv_bytes(rows, bom=False, delimiter=";", encoding="cp1258"), "excel-windows-1258.csv"),
+    ],
+)
 def test_a_good_file_creates_every_unit_whatever_the_file_kind(app, make, filename):
     with app.app_context():
         changes = load_unit_file(read_unit_file(make([HEADINGS, *GOOD]), filename))
@@ -95,19 +105,28 @@ def test_english_field_names_are_headings_too(app):
         assert units_by_code()["SVHTTDL"].head_email == "giamdoc.svh@example.org"
 
 
-@pytest.mark.parametrize("row, message", [
-    (["SVHTTDL", "Sở Văn hóa", "", "khong-phai-email", "", "Sở"],
-     "Dòng 3, cột “Email trưởng đơn vị”: “khong-phai-email” không phải địa chỉ email."),
-    (["SVHTTDL", "Sở Văn hóa", "", "", "a@b", "Sở"],
-     "Dòng 3, cột “Email cán bộ đầu mối”: “a@b” không phải địa chỉ email."),
-    (["SỞ VH", "Sở Văn hóa", "", "", "", ""], "Dòng 3, cột “Mã đơn vị”: “SỞ VH” không phải mã đơn vị"),
-    (["SVH2", "", "", "", "", ""], "Dòng 3, cột “Tên đơn vị”: hãy ghi tên đơn vị."),
-    (["SVH2", "Sở Thông tin và Truyền thông", "", "", "", ""],
-     "Dòng 3, cột “Tên đơn vị”: tên “Sở Thông tin và Truyền thông” đã có ở dòng 2."),
-    (["STTTT", "Sở Khác", "", "", "", ""], "Dòng 3, cột “Mã đơn vị”: mã STTTT đã dùng ở dòng 2."),
-    (["SVH2", "Sở Văn hóa", "Sở TT&TT", "", "", ""], "Dòng 3, cột “Tên khác”: tên “Sở TT&TT” đã có ở dòng 2."),
-    (["SVH2", "Sở Văn hóa", "", "", "", "x" * 81], "Dòng 3, cột “Cấp”: cấp dài quá 80 ký tự."),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            ["SVHTTDL", "Sở Văn hóa", "", "khong-phai-email", "", "Sở"],
+            "Dòng 3, cột “Email trưởng đơn vị”: “khong-phai-email” không phải địa chỉ email.",
+        ),
+        (
+            ["SVHTTDL", "Sở Văn hóa", "", "", "a@b", "Sở"],
+            "Dòng 3, cột “Email cán bộ đầu mối”: “a@b” không phải địa chỉ email.",
+        ),
+        (["SỞ VH", "Sở Văn hóa", "", "", "", ""], "Dòng 3, cột “Mã đơn vị”: “SỞ VH” không phải mã đơn vị"),
+        (["SVH2", "", "", "", "", ""], "Dòng 3, cột “Tên đơn vị”: hãy ghi tên đơn vị."),
+        (
+            ["SVH2", "Sở Thông tin và Truyền thông", "", "", "", ""],
+            "Dòng 3, cột “Tên đơn vị”: tên “Sở Thông tin và Truyền thông” đã có ở dòng 2.",
+        ),
+        (["STTTT", "Sở Khác", "", "", "", ""], "Dòng 3, cột “Mã đơn vị”: mã STTTT đã dùng ở dòng 2."),
+        (["SVH2", "Sở Văn hóa", "Sở TT&TT", "", "", ""], "Dòng 3, cột “Tên khác”: tên “Sở TT&TT” đã có ở dòng 2."),
+        (["SVH2", "Sở Văn hóa", "", "", "", "x" * 81], "Dòng 3, cột “Cấp”: cấp dài quá 80 ký tự."),
+    ],
+)
 @pytest.mark.parametrize("filename", ["loi.csv", "loi.xlsx"])
 def test_each_bad_cell_is_named_by_row_and_column_and_nothing_is_saved(app, row, message, filename):
     rows = [HEADINGS, ["STTTT", "Sở Thông tin và Truyền thông", "Sở TT&TT", "", "", "Sở"], row]
@@ -125,17 +144,23 @@ def test_every_bad_row_is_told_at_once(app):
     with app.app_context(), pytest.raises(UnitFileError) as caught:
         read_unit_file(csv_bytes(rows), "f.csv")
     assert [e.split(":")[0] for e in caught.value.errors] == [
-        "Dòng 2, cột “Mã đơn vị”", "Dòng 2, cột “Email trưởng đơn vị”", "Dòng 4, cột “Tên đơn vị”",
-        "Dòng 4, cột “Email cán bộ đầu mối”"]
+        "Dòng 2, cột “Mã đơn vị”",
+        "Dòng 2, cột “Email trưởng đơn vị”",
+        "Dòng 4, cột “Tên đơn vị”",
+        "Dòng 4, cột “Email cán bộ đầu mối”",
+    ]
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (csv_bytes([["Mã đơn vị", "Email"], ["A", "a@example.org"]]), "f.csv", "Dòng 1: thiếu cột “Tên đơn vị”"),
-    (csv_bytes([HEADINGS]), "f.csv", "Tệp chỉ có dòng tiêu đề (dòng 1)"),
-    (b"", "f.csv", "Tệp không có dòng nào"),
-    (b"PK not a workbook", "f.xlsx", "Không đọc được tệp .xlsx"),
-    (b"name\nA", "f.txt", "Chỉ nhận tệp .xlsx hoặc .csv"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (csv_bytes([["Mã đơn vị", "Email"], ["A", "a@example.org"]]), "f.csv", "Dòng 1: thiếu cột “Tên đơn vị”"),
+        (csv_bytes([HEADINGS]), "f.csv", "Tệp chỉ có dòng tiêu đề (dòng 1)"),
+        (b"", "f.csv", "Tệp không có dòng nào"),
+        (b"PK not a workbook", "f.xlsx", "Không đọc được tệp .xlsx"),
+        (b"name\nA", "f.txt", "Chỉ nhận tệp .xlsx hoặc .csv"),
+    ],
+)
 def test_a_file_that_is_not_a_unit_list_is_refused_with_what_to_fix(app, data, filename, message):
     with app.app_context(), pytest.raises(UnitFileError) as caught:
         read_unit_file(data, filename)
@@ -147,15 +172,18 @@ def test_reloading_updates_units_by_code_or_name_keeps_what_a_cell_leaves_empty(
         load_unit_file(read_unit_file(csv_bytes([HEADINGS, *GOOD]), "f.csv"))
         db.session.commit()
         before = db.session.scalar(select(func.count(Unit.id)))
-        again = [HEADINGS,
-                 ["SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL tỉnh", "moi.svh@example.org", "", ""],
-                 ["", "Sở Thông tin và Truyền thông", "", "", "daumoi.stttt@example.org", "Sở"],
-                 ["UBNDCD", "UBND huyện Châu Đức", "", "chutich.cd@example.org", "", "UBND cấp huyện"]]
+        again = [
+            HEADINGS,
+            ["SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL tỉnh", "moi.svh@example.org", "", ""],
+            ["", "Sở Thông tin và Truyền thông", "", "", "daumoi.stttt@example.org", "Sở"],
+            ["UBNDCD", "UBND huyện Châu Đức", "", "chutich.cd@example.org", "", "UBND cấp huyện"],
+        ]
         changes = plan_unit_file(read_unit_file(csv_bytes(again), "f.csv"))
-        assert [(c.code, c.action) for c in changes] == [
-            ("SVHTTDL", "update"), ("STTTT", "update"), ("UBNDCD", "same")]
-        assert changes[0].changes == ["email trưởng đơn vị “giamdoc.svh@example.org” → “moi.svh@example.org”",
-                                      "thêm tên khác “Sở VHTTDL tỉnh”"]
+        assert [(c.code, c.action) for c in changes] == [("SVHTTDL", "update"), ("STTTT", "update"), ("UBNDCD", "same")]
+        assert changes[0].changes == [
+            "email trưởng đơn vị “giamdoc.svh@example.org” → “moi.svh@example.org”",
+            "thêm tên khác “Sở VHTTDL tỉnh”",
+        ]
         assert units_by_code()["SVHTTDL"].head_email == "giamdoc.svh@example.org"  # a preview writes nothing
         load_unit_file(read_unit_file(csv_bytes(again), "f.csv"))
         db.session.commit()
@@ -174,7 +202,8 @@ def test_a_name_that_belongs_to_another_unit_is_refused_on_reload(app):
         with pytest.raises(UnitFileError) as caught:
             plan_unit_file(read_unit_file(csv_bytes([HEADINGS, ["STTTT", "Sở VHTTDL", "", "", "", ""]]), "f.csv"))
     assert caught.value.errors == [
-        "Dòng 2, cột “Tên đơn vị”: tên “Sở VHTTDL” là tên của đơn vị SVHTTDL, không phải của đơn vị mã STTTT."]
+        "Dòng 2, cột “Tên đơn vị”: tên “Sở VHTTDL” là tên của đơn vị SVHTTDL, không phải của đơn vị mã STTTT."
+    ]
 
 
 def test_the_cli_loads_a_csv_and_refuses_a_bad_one_saving_nothing(app, runner, tmp_path):
@@ -197,13 +226,21 @@ def test_an_admin_uploads_previews_and_confirms_a_unit_file(app, client, login_a
         db.session.commit()
     login_as("admin")
     token = csrf_token(client, "/admin/units/import")
-    bad = client.post("/admin/units/import", data={"csrf_token": token, "file": (
-        io.BytesIO(csv_bytes([HEADINGS, ["A1", "Sở A", "", "sai", "", ""]])), "dv.csv")},
-        content_type="multipart/form-data")
+    bad = client.post(
+        "/admin/units/import",
+        data={
+            "csrf_token": token,
+            "file": (io.BytesIO(csv_bytes([HEADINGS, ["A1", "Sở A", "", "sai", "", ""]])), "dv.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422
     assert "Dòng 2, cột “Email trưởng đơn vị”: “sai” không phải địa chỉ email." in bad.get_data(as_text=True)
-    preview = client.post("/admin/units/import", data={"csrf_token": token, "file": (
-        io.BytesIO(xlsx_bytes([HEADINGS, *GOOD])), "dv.xlsx")}, content_type="multipart/form-data")
+    preview = client.post(
+        "/admin/units/import",
+        data={"csrf_token": token, "file": (io.BytesIO(xlsx_bytes([HEADINGS, *GOOD])), "dv.xlsx")},
+        content_type="multipart/form-data",
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Sở Thông tin và Truyền thông" in page and "Tạo mới" in page
     with app.app_context():
@@ -237,9 +274,19 @@ def test_an_admin_sets_a_units_level_on_its_page_and_the_directory_filters_by_it
     with seeded.app_context():
         vpc = db.session.scalar(select(Unit).where(Unit.code == "VPC"))
     token = csrf_token(client, f"/admin/units/{vpc.id}")
-    saved = client.post(f"/admin/units/{vpc.id}", data={"csrf_token": token, "code": "VPC", "name": "Vụ Pháp chế",
-                                                        "aliases": "", "head_email": "", "focal_email": "",
-                                                        "is_active": "y", "level": "Vụ"})
+    saved = client.post(
+        f"/admin/units/{vpc.id}",
+        data={
+            "csrf_token": token,
+            "code": "VPC",
+            "name": "Vụ Pháp chế",
+            "aliases": "",
+            "head_email": "",
+            "focal_email": "",
+            "is_active": "y",
+            "level": "Vụ",
+        },
+    )
     assert saved.status_code == 302
     with seeded.app_context():
         assert db.session.get(Unit, vpc.id).level == "Vụ"

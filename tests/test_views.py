@@ -1,4 +1,5 @@
 """Pages of the plan: home sends each role where it works; the plan page shows both appendices."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,13 @@ def test_signed_out_visitors_are_sent_to_the_login_page(seeded, client):
 
 @pytest.mark.parametrize(
     "who, lands_on",
-    [("head_vpc", "/units/VPC"), ("staff_cda", "/units/CDA"), ("monitor", "/monitoring"),
-     ("viewer", r"/plans/\d+"), ("admin", r"/plans/\d+")],
+    [
+        ("head_vpc", "/units/VPC"),
+        ("staff_cda", "/units/CDA"),
+        ("monitor", "/monitoring"),
+        ("viewer", r"/plans/\d+"),
+        ("admin", r"/plans/\d+"),
+    ],
 )
 def test_home_sends_each_role_where_it_works(seeded, client, login_as, who, lands_on):
     login_as(who)
@@ -48,10 +54,13 @@ def test_plan_page_lists_the_items_as_in_appendix_2(plan_page):
     page = plan_page
     assert "Văn bản số 1872/QĐ-BVHTTDL ngày 13/07/2023" in page
     assert "Hoàn thiện các văn bản quy định" in page
-    for text in ("Tiếp tục lựa chọn danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
-                 "Giao chỉ tiêu về cung cấp, sử dụng DVCTT", "Văn bản hướng dẫn"):
+    for text in (
+        "Tiếp tục lựa chọn danh mục DVCTT chỉ tiếp nhận hồ sơ trực tuyến",
+        "Giao chỉ tiêu về cung cấp, sử dụng DVCTT",
+        "Văn bản hướng dẫn",
+    ):
         assert text in page
-    assert "Hạn: <time datetime=\"2023-08-31\">31/08/2023</time>" in page
+    assert 'Hạn: <time datetime="2023-08-31">31/08/2023</time>' in page
     assert "Hằng năm, hạn 31/12/2023" in page
     assert "gồm 11 đơn vị" in page
     assert "chưa xác định đơn vị cụ thể" in page
@@ -60,9 +69,9 @@ def test_plan_page_lists_the_items_as_in_appendix_2(plan_page):
 
 def test_plan_page_shows_each_items_live_status(plan_page):
     # With today 15/09/2023 item I.1 (due 31/08) is overdue; the others are not started yet.
-    row = plan_page[plan_page.index('id="nv-I.1"'):plan_page.index('id="nv-I.2"')]
+    row = plan_page[plan_page.index('id="nv-I.1"') : plan_page.index('id="nv-I.2"')]
     assert "Quá hạn" in row and "0/1 phân công hoàn thành" in row
-    row = plan_page[plan_page.index('id="nv-I.2"'):plan_page.index('id="nv-I.3"')]
+    row = plan_page[plan_page.index('id="nv-I.2"') : plan_page.index('id="nv-I.3"')]
     assert "Chưa triển khai" in row and "0/11 phân công hoàn thành" in row
 
 

@@ -1,4 +1,5 @@
 """Plan Tracker: follows the action items and KPI targets of a Vietnamese government action plan."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,13 +39,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # that does not set it would pass on whatever the client sent.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX"],  # type: ignore[method-assign]
-                                x_proto=app.config["PROXY_FIX"], x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX"],  # type: ignore[method-assign]
+            x_proto=app.config["PROXY_FIX"],
+            x_host=0,
+            x_port=0,
+            x_prefix=0,
+        )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_locale, default_locale="vi", default_timezone=app.config["TIMEZONE"],
-                   default_translation_directories=str(ROOT / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=_locale,
+        default_locale="vi",
+        default_timezone=app.config["TIMEZONE"],
+        default_translation_directories=str(ROOT / "translations"),
+    )
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .cli import register_cli

@@ -1,4 +1,5 @@
 """Accounts: creating users, checking passwords (Argon2id), limiting failed sign-ins, ending sessions."""
+
 from __future__ import annotations
 
 import secrets
@@ -51,34 +52,46 @@ def find_unit(code_or_name: str) -> Unit | None:
     return unit
 
 
-def create_user(*, email: str, role: str, password: str, now: datetime, unit: Unit | None = None,
-                name: str = "") -> User:
+def create_user(
+    *, email: str, role: str, password: str, now: datetime, unit: Unit | None = None, name: str = ""
+) -> User:
     """A new active user; flushes, the caller commits."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 255:
         raise AccountError(t("Địa chỉ thư điện tử không hợp lệ."))
     if role not in ROLES:
-        raise AccountError(t("Vai trò không hợp lệ: %(role)s. Chọn một trong: %(roles)s.", role=role,
-                             roles=", ".join(ROLES)))
+        raise AccountError(
+            t("Vai trò không hợp lệ: %(role)s. Chọn một trong: %(roles)s.", role=role, roles=", ".join(ROLES))
+        )
     if (role in UNIT_ROLES) != (unit is not None):
         raise AccountError(
-            t("Vai trò “%(role)s” phải gắn với một đơn vị.", role=known(ROLE_LABELS[role])) if role in UNIT_ROLES
+            t("Vai trò “%(role)s” phải gắn với một đơn vị.", role=known(ROLE_LABELS[role]))
+            if role in UNIT_ROLES
             else t("Vai trò “%(role)s” không gắn với đơn vị nào.", role=known(ROLE_LABELS[role]))
         )
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(t("Đã có tài khoản %(email)s.", email=email))
     check_password_strength(password, email)
-    user = User(email=email, name=name.strip(), role=role, unit=unit, password_hash=hash_password(password),
-                session_token=secrets.token_hex(16), created_at=now, is_active=True)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        unit=unit,
+        password_hash=hash_password(password),
+        session_token=secrets.token_hex(16),
+        created_at=now,
+        is_active=True,
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
 def _failures(column, value: str, now: datetime) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at > now - WINDOW)
-    ) or 0
+    return (
+        db.session.scalar(select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at > now - WINDOW))
+        or 0
+    )
 
 
 def prune_login_attempts(now: datetime) -> int:
@@ -94,11 +107,15 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> U
     Every sign-in first prunes the failures that have aged out of the window, so the table stays small."""
     email = email.strip().lower()
     prune_login_attempts(now)
-    if (_failures(LoginAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
-            or _failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS):
+    if (
+        _failures(LoginAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
+        or _failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS
+    ):
         raise TooManyAttempts(
-            t("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút hoặc liên hệ quản trị viên.",
-              minutes=int(WINDOW.total_seconds() // 60))
+            t(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút hoặc liên hệ quản trị viên.",
+                minutes=int(WINDOW.total_seconds() // 60),
+            )
         )
     user = db.session.scalar(select(User).where(User.email == email))
     ok = False
@@ -175,4 +192,3 @@ def load_session_user(value: str) -> User | None:
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, ref.token):
         return None
     return user
-

@@ -1,5 +1,6 @@
 """Creating many accounts from an .xlsx or .csv list: every cell checked first (an error names its row and
 column, and then nothing is created); each new person gets an email with a one-time link to set a password."""
+
 from __future__ import annotations
 
 import io
@@ -35,13 +36,17 @@ HEADINGS = headings_for(COLUMNS, _OTHER_HEADINGS)
 _ROLE_WORDS = {
     **{fold_name(text): role for role, text in ROLE_LABELS.items()},
     **{role: role for role in ROLES},
-    **{fold_name(text): role for role, texts in {
-        "admin": ("Quản trị", "Quản trị viên"),
-        "monitor": ("Trung tâm CNTT", "Theo dõi", "Theo dõi, đôn đốc"),
-        "viewer": ("Lãnh đạo", "Lãnh đạo Bộ", "Xem"),
-        "unit_head": ("Thủ trưởng", "Trưởng đơn vị", "Lãnh đạo đơn vị"),
-        "unit_staff": ("Đầu mối", "Cán bộ", "Chuyên viên"),
-    }.items() for text in texts},
+    **{
+        fold_name(text): role
+        for role, texts in {
+            "admin": ("Quản trị", "Quản trị viên"),
+            "monitor": ("Trung tâm CNTT", "Theo dõi", "Theo dõi, đôn đốc"),
+            "viewer": ("Lãnh đạo", "Lãnh đạo Bộ", "Xem"),
+            "unit_head": ("Thủ trưởng", "Trưởng đơn vị", "Lãnh đạo đơn vị"),
+            "unit_staff": ("Đầu mối", "Cán bộ", "Chuyên viên"),
+        }.items()
+        for text in texts
+    },
 }
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WELCOME_LINK_LIFETIME = timedelta(days=7)
@@ -59,12 +64,22 @@ class AccountRow:
 
 def read_account_file(data: bytes, filename: str) -> list[AccountRow]:
     """The accounts a file lists, every cell checked; TableFileError naming each row and column at fault."""
-    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what=t("tài khoản"),
-                       required={"email": t("thiếu cột “%(column)s”.", column=COLUMNS["email"]),
-                                 "role": t("thiếu cột “%(column)s”.", column=COLUMNS["role"])})
+    table = read_table(
+        data,
+        filename,
+        headings=HEADINGS,
+        max_rows=_ROWS_AT_MOST,
+        what=t("tài khoản"),
+        required={
+            "email": t("thiếu cột “%(column)s”.", column=COLUMNS["email"]),
+            "role": t("thiếu cột “%(column)s”.", column=COLUMNS["role"]),
+        },
+    )
     directory = UnitDirectory.from_database()
-    by_code = {code.upper(): unit for code, unit in
-               ((u.code, u) for u in db.session.scalars(select(Unit).where(Unit.is_active)))}
+    by_code = {
+        code.upper(): unit
+        for code, unit in ((u.code, u) for u in db.session.scalars(select(Unit).where(Unit.is_active)))
+    }
     taken = set(db.session.scalars(select(func.lower(User.email))))
     seen: dict[str, int] = {}
     errors: list[CellError | str] = []
@@ -79,26 +94,53 @@ def read_account_file(data: bytes, filename: str) -> list[AccountRow]:
         elif email in taken:
             errors.append(table.error(number, "email", t("đã có tài khoản %(email)s.", email=email)))
         elif email in seen:
-            errors.append(table.error(number, "email", t("%(email)s đã có ở dòng %(row)s.", email=email, row=seen[email])))
+            errors.append(
+                table.error(number, "email", t("%(email)s đã có ở dòng %(row)s.", email=email, row=seen[email]))
+            )
         seen.setdefault(email, number)
         written_role = normalize_text(table.cell(raw, "role"))
         role = _ROLE_WORDS.get(fold_name(written_role)) or _ROLE_WORDS.get(written_role.lower())
         if role is None:
             choices = joined(*(t("“%(role)s”", role=known(text)) for text in ROLE_LABELS.values()), sep=", ")
-            errors.append(table.error(number, "role", t("“%(written)s” không phải vai trò; hãy ghi một trong: "
-                                                        "%(choices)s.", written=written_role, choices=choices)
-                                      if written_role else t("hãy ghi vai trò, một trong: %(choices)s.",
-                                                             choices=choices)))
+            errors.append(
+                table.error(
+                    number,
+                    "role",
+                    t(
+                        "“%(written)s” không phải vai trò; hãy ghi một trong: %(choices)s.",
+                        written=written_role,
+                        choices=choices,
+                    )
+                    if written_role
+                    else t("hãy ghi vai trò, một trong: %(choices)s.", choices=choices),
+                )
+            )
         written_unit = normalize_text(table.cell(raw, "unit"))
         unit = by_code.get(written_unit.upper()) or (directory.find(written_unit) if written_unit else None)
         if role in UNIT_ROLES and unit is None:
-            errors.append(table.error(number, "unit", t("không tìm thấy đơn vị “%(unit)s” (ghi mã hoặc tên đơn vị "
-                                                        "như trong danh mục).", unit=written_unit)
-                                      if written_unit else t("vai trò “%(role)s” cần ghi đơn vị (mã hoặc tên).",
-                                                             role=known(ROLE_LABELS[role]))))
+            errors.append(
+                table.error(
+                    number,
+                    "unit",
+                    t(
+                        "không tìm thấy đơn vị “%(unit)s” (ghi mã hoặc tên đơn vị như trong danh mục).",
+                        unit=written_unit,
+                    )
+                    if written_unit
+                    else t("vai trò “%(role)s” cần ghi đơn vị (mã hoặc tên).", role=known(ROLE_LABELS[role])),
+                )
+            )
         elif role is not None and role not in UNIT_ROLES and written_unit:
-            errors.append(table.error(number, "unit", t("vai trò “%(role)s” không gắn với đơn vị nào; hãy để trống "
-                                                        "ô này.", role=known(ROLE_LABELS[role]))))
+            errors.append(
+                table.error(
+                    number,
+                    "unit",
+                    t(
+                        "vai trò “%(role)s” không gắn với đơn vị nào; hãy để trống ô này.",
+                        role=known(ROLE_LABELS[role]),
+                    ),
+                )
+            )
         if len(errors) == problems and role is not None:
             name = normalize_text(table.cell(raw, "name"))[:255]
             rows.append(AccountRow(number, email, name, role, unit if role in UNIT_ROLES else None))
@@ -112,16 +154,29 @@ def create_accounts(rows: list[AccountRow], *, now: datetime, today: date, creat
     the admin included, knows a password until then). Returns the messages' ids; flushes, the caller commits."""
     drafts = []
     for row in rows:
-        user = create_user(email=row.email, role=row.role, unit=row.unit, name=row.name, now=now,
-                           password=secrets.token_urlsafe(32))
+        user = create_user(
+            email=row.email, role=row.role, unit=row.unit, name=row.name, now=now, password=secrets.token_urlsafe(32)
+        )
         token = issue_link(user, now=now, lifetime=WELCOME_LINK_LIFETIME, created_by=created_by)
-        context = {"user": user, "link": reset_url(token), "days": WELCOME_LINK_LIFETIME.days,
-                   "role": ROLE_LABELS[user.role]}
-        drafts.append(Draft(unit_id=None, kind="password_reset", reference_on=today, recipients=[user.email], cc=[],
-                            subject="Tài khoản mới — Hệ thống theo dõi thực hiện kế hoạch",
-                            body_text=render_template("emails/new_account.txt", **context),
-                            body_html=render_template("emails/new_account.html", **context),
-                            entries=[{"user_id": user.id}]))
+        context = {
+            "user": user,
+            "link": reset_url(token),
+            "days": WELCOME_LINK_LIFETIME.days,
+            "role": ROLE_LABELS[user.role],
+        }
+        drafts.append(
+            Draft(
+                unit_id=None,
+                kind="password_reset",
+                reference_on=today,
+                recipients=[user.email],
+                cc=[],
+                subject="Tài khoản mới — Hệ thống theo dõi thực hiện kế hoạch",
+                body_text=render_template("emails/new_account.txt", **context),
+                body_html=render_template("emails/new_account.html", **context),
+                entries=[{"user_id": user.id}],
+            )
+        )
     return enqueue(drafts, now=now)
 
 

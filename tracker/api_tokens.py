@@ -1,4 +1,5 @@
 """Personal API tokens: making one (shown once, only its SHA-256 kept), revoking it, and finding whose a bearer token is."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ def create_token(user: User, name: str, now: datetime) -> tuple[str, ApiToken]:
     if len(name) > NAME_MAX_LENGTH:
         raise ApiTokenError(f"Tên mã truy cập dài tối đa {NAME_MAX_LENGTH} ký tự.")
     plain = secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(plain), prefix=plain[:PREFIX_LENGTH],
-                     created_at=now)
+    token = ApiToken(
+        user_id=user.id, name=name, token_hash=token_hash(plain), prefix=plain[:PREFIX_LENGTH], created_at=now
+    )
     db.session.add(token)
     db.session.flush()
     return plain, token
@@ -46,8 +48,11 @@ def revoke_token(token: ApiToken, now: datetime) -> None:
 
 def tokens_of(user: User) -> list[ApiToken]:
     """The user's tokens, newest first (revoked ones too: the account page shows when they stopped)."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def bearer_value(header_value: str | None) -> str | None:

@@ -1,4 +1,5 @@
 """Changing an assignment's state: permission, conflict check, lifecycle rules, history — in one place."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -33,12 +34,16 @@ def missed_changes(assignment: Assignment, expected_version: int) -> list[Missed
     if count <= 0:
         return []
     events = sorted(assignment.events, key=lambda e: (e.at, e.id))[-count:]
-    return [MissedChange(
-        actor=event.actor.display_name if event.actor is not None else t("người khác"),
-        from_state=event.from_state, to_state=event.to_state,
-        has_text=bool(event.comment or event.difficulty or event.proposal or event.reason),
-        has_evidence=bool(event.document_number or event.evidence_file_id),
-    ) for event in events]
+    return [
+        MissedChange(
+            actor=event.actor.display_name if event.actor is not None else t("người khác"),
+            from_state=event.from_state,
+            to_state=event.to_state,
+            has_text=bool(event.comment or event.difficulty or event.proposal or event.reason),
+            has_evidence=bool(event.document_number or event.evidence_file_id),
+        )
+        for event in events
+    ]
 
 
 def actor_of(user: User | None) -> Actor | None:
@@ -48,16 +53,27 @@ def actor_of(user: User | None) -> Actor | None:
     return Actor(role=user.role, unit_id=user.unit_id, is_active=user.is_active)
 
 
-def change_assignment(assignment: Assignment, change: Change, *, actor: User, expected_version: int,
-                      today: date, now: datetime, evidence_file: EvidenceFile | None = None) -> AssignmentEvent:
+def change_assignment(
+    assignment: Assignment,
+    change: Change,
+    *,
+    actor: User,
+    expected_version: int,
+    today: date,
+    now: datetime,
+    evidence_file: EvidenceFile | None = None,
+) -> AssignmentEvent:
     """Apply a change and record it in the history; flushes, the caller commits.
 
     Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything.
     """
     kind = transition_kind(assignment.status, change.to_state)
     rules_actor = actor_of(actor)
-    allowed = (can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id) if kind == "reopen"
-               else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id))
+    allowed = (
+        can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id)
+        if kind == "reopen"
+        else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id)
+    )
     if not allowed or not assignment.is_active:
         raise PermissionDenied(t("Bạn không có quyền cập nhật nhiệm vụ này của đơn vị khác."))
     if expected_version != assignment.version:
@@ -67,9 +83,16 @@ def change_assignment(assignment: Assignment, change: Change, *, actor: User, ex
     check_change(assignment.status, change, is_reopen_allowed=True, today=today)
 
     event = AssignmentEvent(
-        actor=actor, at=now, kind=kind, from_state=assignment.status, to_state=change.to_state,
-        comment=change.comment.strip(), difficulty=change.difficulty.strip(), proposal=change.proposal.strip(),
-        reason=change.reason.strip(), evidence_file=evidence_file,
+        actor=actor,
+        at=now,
+        kind=kind,
+        from_state=assignment.status,
+        to_state=change.to_state,
+        comment=change.comment.strip(),
+        difficulty=change.difficulty.strip(),
+        proposal=change.proposal.strip(),
+        reason=change.reason.strip(),
+        evidence_file=evidence_file,
     )
     if change.to_state == DONE and kind != "progress":
         evidence = change.evidence

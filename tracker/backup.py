@@ -16,6 +16,7 @@ A backup reads one consistent snapshot (PostgreSQL: a REPEATABLE READ, read-only
 read transaction) and is written to a temporary file renamed into place at the end. A restore checks the
 whole archive first (checksums, names, revision), then replaces the data in one transaction (any error
 leaves the database as it was), then puts the evidence files into the upload folder."""
+
 from __future__ import annotations
 
 import base64
@@ -30,15 +31,32 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
 from sqlalchemy import (
-    JSON, Boolean, Connection, Date, DateTime, Engine, Float, Integer, LargeBinary, MetaData, Numeric, String,
-    Table, Time, Uuid, func, inspect, select, text,
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Time,
+    Uuid,
+    func,
+    inspect,
+    select,
+    text,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import sort_tables_and_constraints
@@ -87,15 +105,15 @@ class RestoreSummary:
 def _utc_iso(value: datetime) -> str:
     # SQLite hands back a timezone-aware column's value without its zone: the app always stores UTC.
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat()
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
 
 
 def _utc_datetime(value: Any) -> datetime:
     moment = datetime.fromisoformat(_typed(str, "ngày giờ ISO")(value))
     if moment.tzinfo is None:  # written without its zone: UTC, as the app stores it
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _typed(kind: type | tuple[type, ...], name: str) -> Callable[[Any], Any]:
@@ -103,6 +121,7 @@ def _typed(kind: type | tuple[type, ...], name: str) -> Callable[[Any], Any]:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ValueError(f"cần {name}")
         return value
+
     return check
 
 
@@ -138,7 +157,7 @@ def _codec(table: Table, column_name: str) -> tuple[Callable[[Any], Any] | None,
     if isinstance(kind, LargeBinary):
         return (lambda v: base64.b64encode(v).decode("ascii")), lambda v: base64.b64decode(_typed(str, "base64")(v))
     if isinstance(kind, Uuid):
-        return (lambda v: str(v)), lambda v: uuid.UUID(_typed(str, "UUID")(v)) if kind.as_uuid else str(v)
+        return (str), lambda v: uuid.UUID(_typed(str, "UUID")(v)) if kind.as_uuid else str(v)
     raise BackupError(f"Cột {table.name}.{column_name} có kiểu {kind!r} mà bản sao lưu chưa hỗ trợ.")
 
 
@@ -193,8 +212,12 @@ class _Site:
 
     @classmethod
     def of_current_app(cls) -> _Site:
-        return cls(engine=db.engine, metadata=db.metadata, upload_dir=Path(current_app.config["UPLOAD_DIR"]),
-                   migrations_dir=Path(current_app.extensions["migrate"].directory))
+        return cls(
+            engine=db.engine,
+            metadata=db.metadata,
+            upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+            migrations_dir=Path(current_app.extensions["migrate"].directory),
+        )
 
     def tables(self) -> list[Table]:
         return ordered_tables(self.metadata)
@@ -204,8 +227,9 @@ def ordered_tables(metadata: MetaData) -> list[Table]:
     """Every table, parents before children (metadata.sorted_tables), after checking that the foreign keys
     have no cycle: rows inserted table by table in this order never point at a row not inserted yet."""
     cyclic = [fk for table, fks in sort_tables_and_constraints(metadata.tables.values()) if table is None for fk in fks]
-    self_referencing = [fk for table in metadata.tables.values() for fk in table.foreign_key_constraints
-                        if fk.referred_table is table]
+    self_referencing = [
+        fk for table in metadata.tables.values() for fk in table.foreign_key_constraints if fk.referred_table is table
+    ]
     if cyclic or self_referencing:
         names = ", ".join(sorted({f"{fk.table.name} → {fk.referred_table.name}" for fk in cyclic + self_referencing}))
         # Such rows would need inserting with the key empty and filling it in afterwards; no table needs it yet.
@@ -244,12 +268,16 @@ def _require_current_schema(connection: Connection, site: _Site) -> str:
     current = _revision(connection)
     head = _app_head(site.migrations_dir)
     if current is None:
-        raise BackupError("Cơ sở dữ liệu chưa được khởi tạo (không có bảng alembic_version). "
-                          "Hãy chạy “flask --app wsgi db upgrade” trước.")
+        raise BackupError(
+            "Cơ sở dữ liệu chưa được khởi tạo (không có bảng alembic_version). "
+            "Hãy chạy “flask --app wsgi db upgrade” trước."
+        )
     if current != head:
-        raise BackupError(f"Cơ sở dữ liệu đang ở phiên bản {current}, còn phiên bản ứng dụng này cần {head}. "
-                          "Hãy chạy “flask --app wsgi db upgrade” (hoặc dùng phiên bản ứng dụng khớp với cơ sở "
-                          "dữ liệu).")
+        raise BackupError(
+            f"Cơ sở dữ liệu đang ở phiên bản {current}, còn phiên bản ứng dụng này cần {head}. "
+            "Hãy chạy “flask --app wsgi db upgrade” (hoặc dùng phiên bản ứng dụng khớp với cơ sở "
+            "dữ liệu)."
+        )
     return current
 
 
@@ -305,8 +333,10 @@ def _write_transaction(engine: Engine, tables: list[Table]) -> Iterator[Connecti
 
 
 def _busy() -> BackupError:
-    return BackupError("Cơ sở dữ liệu đang được dùng (máy chủ web hoặc bộ lập lịch đang chạy): hãy dừng chúng "
-                       f"rồi chạy lại lệnh phục hồi. {_UNCHANGED}")
+    return BackupError(
+        "Cơ sở dữ liệu đang được dùng (máy chủ web hoặc bộ lập lịch đang chạy): hãy dừng chúng "
+        f"rồi chạy lại lệnh phục hồi. {_UNCHANGED}"
+    )
 
 
 def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
@@ -317,14 +347,17 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             if not isinstance(column.type, Integer):
                 continue
             quoted = preparer.format_table(table)
-            sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                          {"t": quoted, "c": column.name}).scalar()
+            sequence = connection.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted, "c": column.name}
+            ).scalar()
             if sequence is None:
                 continue
             largest = connection.execute(select(func.max(column))).scalar()
             # Empty table: the next id is 1; otherwise the largest restored id plus one.
-            connection.execute(text("SELECT setval(CAST(:s AS regclass), :v, :called)"),
-                               {"s": sequence, "v": largest or 1, "called": largest is not None})
+            connection.execute(
+                text("SELECT setval(CAST(:s AS regclass), :v, :called)"),
+                {"s": sequence, "v": largest or 1, "called": largest is not None},
+            )
 
 
 # --- Backup -------------------------------------------------------------------------------------------
@@ -349,8 +382,7 @@ def _member(name: str) -> zipfile.ZipInfo:
 def _dump_table(connection: Connection, table: Table, archive: zipfile.ZipFile) -> dict[str, Any]:
     columns = [column.name for column in table.columns]
     codec = _RowCodec(table, columns)
-    statement = (select(*table.columns).order_by(*table.primary_key.columns)
-                 .execution_options(yield_per=CHUNK_ROWS))
+    statement = select(*table.columns).order_by(*table.primary_key.columns).execution_options(yield_per=CHUNK_ROWS)
     digest = hashlib.sha256()
     rows = 0
     with archive.open(_member(_table_member(table.name)), "w", force_zip64=True) as out:
@@ -359,8 +391,13 @@ def _dump_table(connection: Connection, table: Table, archive: zipfile.ZipFile) 
             digest.update(data)
             out.write(data)
             rows += len(chunk)
-    return {"name": table.name, "file": _table_member(table.name), "columns": columns, "rows": rows,
-            "sha256": digest.hexdigest()}
+    return {
+        "name": table.name,
+        "file": _table_member(table.name),
+        "columns": columns,
+        "rows": rows,
+        "sha256": digest.hexdigest(),
+    }
 
 
 def _copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
@@ -397,16 +434,24 @@ def create_backup(destination: Path) -> BackupSummary:
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise BackupError(f"Không tạo được tệp sao lưu {destination}: {exc}. Tệp cũ (nếu có) vẫn giữ nguyên.") from None
+            raise BackupError(
+                f"Không tạo được tệp sao lưu {destination}: {exc}. Tệp cũ (nếu có) vẫn giữ nguyên."
+            ) from None
         raise
     _fsync_directory(destination.parent)
-    return BackupSummary(path=destination, revision=manifest["alembic_revision"], tables=len(manifest["tables"]),
-                         rows=sum(table["rows"] for table in manifest["tables"]), files=len(manifest["uploads"]),
-                         size=destination.stat().st_size, missing_files=manifest["missing_uploads"])
+    return BackupSummary(
+        path=destination,
+        revision=manifest["alembic_revision"],
+        tables=len(manifest["tables"]),
+        rows=sum(table["rows"] for table in manifest["tables"]),
+        files=len(manifest["uploads"]),
+        size=destination.stat().st_size,
+        missing_files=manifest["missing_uploads"],
+    )
 
 
 def _write_archive(site: _Site, tables: list[Table], archive: zipfile.ZipFile) -> dict[str, Any]:
-    created_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     with _read_snapshot(site.engine) as connection:
         revision = _require_current_schema(connection, site)
         entries = [_dump_table(connection, table, archive) for table in tables]
@@ -465,12 +510,15 @@ def _read_manifest(archive: zipfile.ZipFile, tables: list[Table]) -> dict[str, A
     except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise _damaged(f"không đọc được {MANIFEST} ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"Đây không phải tệp sao lưu của Plan Tracker ({MANIFEST} không đúng định dạng). "
-                          f"{_UNCHANGED}")
+        raise BackupError(
+            f"Đây không phải tệp sao lưu của Plan Tracker ({MANIFEST} không đúng định dạng). {_UNCHANGED}"
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"Tệp sao lưu dùng định dạng phiên bản {manifest.get('format_version')!r}, ứng dụng "
-                          f"này đọc được phiên bản {FORMAT_VERSION}: hãy dùng phiên bản ứng dụng đã tạo ra nó. "
-                          f"{_UNCHANGED}")
+        raise BackupError(
+            f"Tệp sao lưu dùng định dạng phiên bản {manifest.get('format_version')!r}, ứng dụng "
+            f"này đọc được phiên bản {FORMAT_VERSION}: hãy dùng phiên bản ứng dụng đã tạo ra nó. "
+            f"{_UNCHANGED}"
+        )
     try:
         revision = manifest["alembic_revision"]
         entries = manifest["tables"]
@@ -479,8 +527,11 @@ def _read_manifest(archive: zipfile.ZipFile, tables: list[Table]) -> dict[str, A
             raise TypeError
         by_name = {entry["name"]: entry for entry in entries}
         for entry in entries:
-            if (not isinstance(entry["rows"], int) or not isinstance(entry["columns"], list)
-                    or not _SHA256.fullmatch(str(entry["sha256"]))):
+            if (
+                not isinstance(entry["rows"], int)
+                or not isinstance(entry["columns"], list)
+                or not _SHA256.fullmatch(str(entry["sha256"]))
+            ):
                 raise TypeError
         for entry in uploads:
             if not isinstance(entry["name"], str) or not _SHA256.fullmatch(str(entry["sha256"])):
@@ -492,19 +543,27 @@ def _read_manifest(archive: zipfile.ZipFile, tables: list[Table]) -> dict[str, A
     expected = {table.name for table in tables}
     if set(by_name) != expected or len(by_name) != len(entries):
         extra, lacking = sorted(map(str, set(by_name) - expected)), sorted(expected - set(by_name))
-        raise BackupError(f"Danh sách bảng trong tệp sao lưu không khớp với cơ sở dữ liệu (thừa: "
-                          f"{', '.join(extra) or '—'}; thiếu: {', '.join(lacking) or '—'}). {_UNCHANGED}")
+        raise BackupError(
+            f"Danh sách bảng trong tệp sao lưu không khớp với cơ sở dữ liệu (thừa: "
+            f"{', '.join(extra) or '—'}; thiếu: {', '.join(lacking) or '—'}). {_UNCHANGED}"
+        )
     for table in tables:
         columns = by_name[table.name]["columns"]
-        if (not all(isinstance(c, str) for c in columns) or len(set(columns)) != len(columns)
-                or set(columns) != {c.name for c in table.columns}):
-            raise BackupError(f"Các cột của bảng {table.name} trong tệp sao lưu không khớp với cơ sở dữ liệu. "
-                              f"{_UNCHANGED}")
+        if (
+            not all(isinstance(c, str) for c in columns)
+            or len(set(columns)) != len(columns)
+            or set(columns) != {c.name for c in table.columns}
+        ):
+            raise BackupError(
+                f"Các cột của bảng {table.name} trong tệp sao lưu không khớp với cơ sở dữ liệu. {_UNCHANGED}"
+            )
     for entry in uploads:
         # Never trust a name from an archive as a path: one plain file name, or the restore is refused.
         if not _STORED_NAME.fullmatch(entry["name"]):
-            raise BackupError(f"Tệp sao lưu chứa tên tệp minh chứng không hợp lệ “{entry['name']}” "
-                              f"(có thể nhằm ghi ra ngoài thư mục tải lên). {_UNCHANGED}")
+            raise BackupError(
+                f"Tệp sao lưu chứa tên tệp minh chứng không hợp lệ “{entry['name']}” "
+                f"(có thể nhằm ghi ra ngoài thư mục tải lên). {_UNCHANGED}"
+            )
     names = [entry["name"] for entry in uploads]
     if len(set(names)) != len(names):
         raise _damaged("manifest.json liệt kê một tệp minh chứng hai lần")
@@ -514,22 +573,31 @@ def _read_manifest(archive: zipfile.ZipFile, tables: list[Table]) -> dict[str, A
 def _check_revision(manifest: dict[str, Any], current: str | None, site: _Site) -> None:
     wanted = manifest["alembic_revision"]
     if current is None:
-        raise BackupError("Cơ sở dữ liệu đích chưa được khởi tạo (không có bảng alembic_version). "
-                          f"Hãy chạy “flask --app wsgi db upgrade” trước. {_UNCHANGED}")
+        raise BackupError(
+            "Cơ sở dữ liệu đích chưa được khởi tạo (không có bảng alembic_version). "
+            f"Hãy chạy “flask --app wsgi db upgrade” trước. {_UNCHANGED}"
+        )
     if wanted == current:
         return
     head = _app_head(site.migrations_dir)
     if not _revision_is_known(site.migrations_dir, wanted):
-        advice = ("tệp sao lưu được tạo bởi một phiên bản ứng dụng mới hơn (hoặc khác): hãy cập nhật ứng dụng, "
-                  "chạy “flask --app wsgi db upgrade”, rồi phục hồi lại")
+        advice = (
+            "tệp sao lưu được tạo bởi một phiên bản ứng dụng mới hơn (hoặc khác): hãy cập nhật ứng dụng, "
+            "chạy “flask --app wsgi db upgrade”, rồi phục hồi lại"
+        )
     elif current != head:
-        advice = ("hãy chạy “flask --app wsgi db upgrade” để đưa cơ sở dữ liệu lên phiên bản của ứng dụng"
-                  + (", rồi phục hồi lại" if wanted == head else ""))
+        advice = "hãy chạy “flask --app wsgi db upgrade” để đưa cơ sở dữ liệu lên phiên bản của ứng dụng" + (
+            ", rồi phục hồi lại" if wanted == head else ""
+        )
     else:
-        advice = ("tệp sao lưu được tạo bởi một phiên bản ứng dụng cũ hơn: hãy dùng đúng phiên bản ứng dụng đó để "
-                  "phục hồi vào một cơ sở dữ liệu trống, rồi cập nhật ứng dụng và chạy “flask --app wsgi db upgrade”")
-    raise BackupError(f"Phiên bản cơ sở dữ liệu không khớp: tệp sao lưu ở phiên bản {wanted}, cơ sở dữ liệu đích ở "
-                      f"phiên bản {current}. {advice[0].upper() + advice[1:]}. {_UNCHANGED}")
+        advice = (
+            "tệp sao lưu được tạo bởi một phiên bản ứng dụng cũ hơn: hãy dùng đúng phiên bản ứng dụng đó để "
+            "phục hồi vào một cơ sở dữ liệu trống, rồi cập nhật ứng dụng và chạy “flask --app wsgi db upgrade”"
+        )
+    raise BackupError(
+        f"Phiên bản cơ sở dữ liệu không khớp: tệp sao lưu ở phiên bản {wanted}, cơ sở dữ liệu đích ở "
+        f"phiên bản {current}. {advice[0].upper() + advice[1:]}. {_UNCHANGED}"
+    )
 
 
 def _verify_member(archive: zipfile.ZipFile, member: str, sha256: str) -> None:
@@ -559,8 +627,9 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, table: Table, 
             connection.execute(insert, chunk)
         except DBAPIError as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise BackupError(f"Không ghi được bảng {table.name} ({member}, dòng {first_line}–{rows}): {detail}. "
-                              f"{_UNCHANGED}") from None
+            raise BackupError(
+                f"Không ghi được bảng {table.name} ({member}, dòng {first_line}–{rows}): {detail}. {_UNCHANGED}"
+            ) from None
 
     with archive.open(member) as source:
         for number, line in enumerate(source, start=1):
@@ -612,8 +681,10 @@ def restore_backup(source: Path, *, force: bool = False) -> RestoreSummary:
     except FileNotFoundError:
         raise BackupError(f"Không có tệp {source}.") from None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BackupError(f"Tệp sao lưu {Path(source).name} bị hỏng hoặc không phải tệp sao lưu của Plan Tracker "
-                          f"({exc}). {_UNCHANGED}") from None
+        raise BackupError(
+            f"Tệp sao lưu {Path(source).name} bị hỏng hoặc không phải tệp sao lưu của Plan Tracker "
+            f"({exc}). {_UNCHANGED}"
+        ) from None
     with archive:
         manifest = _read_manifest(archive, tables)
         with site.engine.connect() as connection:
@@ -635,9 +706,11 @@ def restore_backup(source: Path, *, force: bool = False) -> RestoreSummary:
                 present = {name: count for name, count in counts.items() if count}
                 if present and not force:
                     listed = ", ".join(f"{name} ({count})" for name, count in present.items())
-                    raise BackupError(f"Cơ sở dữ liệu đích đã có dữ liệu: {format_count(sum(present.values()))} "
-                                      f"dòng (bảng {listed}). Phục hồi sẽ xóa và thay thế toàn bộ dữ liệu này; nếu "
-                                      f"chắc chắn, hãy chạy lại với --force. {_UNCHANGED}")
+                    raise BackupError(
+                        f"Cơ sở dữ liệu đích đã có dữ liệu: {format_count(sum(present.values()))} "
+                        f"dòng (bảng {listed}). Phục hồi sẽ xóa và thay thế toàn bộ dữ liệu này; nếu "
+                        f"chắc chắn, hãy chạy lại với --force. {_UNCHANGED}"
+                    )
                 if present:
                     _empty(connection, tables)
                 for table in tables:
@@ -653,11 +726,19 @@ def restore_backup(source: Path, *, force: bool = False) -> RestoreSummary:
         try:
             _restore_uploads(archive, manifest["uploads"], site.upload_dir)
         except (BackupError, OSError, zipfile.BadZipFile, zlib.error) as exc:
-            raise BackupError(f"Đã phục hồi dữ liệu nhưng chưa chép lại được các tệp minh chứng vào "
-                              f"{site.upload_dir}: {exc}. Hãy khắc phục rồi chạy lại lệnh với --force.") from None
-    return RestoreSummary(revision=manifest["alembic_revision"], created_at=manifest.get("created_at", ""),
-                          tables=len(tables), rows=rows, files=len(manifest["uploads"]),
-                          replaced_rows=sum(present.values()), missing_files=list(manifest.get("missing_uploads", [])))
+            raise BackupError(
+                f"Đã phục hồi dữ liệu nhưng chưa chép lại được các tệp minh chứng vào "
+                f"{site.upload_dir}: {exc}. Hãy khắc phục rồi chạy lại lệnh với --force."
+            ) from None
+    return RestoreSummary(
+        revision=manifest["alembic_revision"],
+        created_at=manifest.get("created_at", ""),
+        tables=len(tables),
+        rows=rows,
+        files=len(manifest["uploads"]),
+        replaced_rows=sum(present.values()),
+        missing_files=list(manifest.get("missing_uploads", [])),
+    )
 
 
 def _empty(connection: Connection, tables: list[Table]) -> None:
@@ -683,4 +764,3 @@ def describe_size(size: int) -> str:
         if size < 1024 or unit == "GB":
             return f"{size:.1f} {unit}".replace(".", ",")
     raise AssertionError("unreachable")
-

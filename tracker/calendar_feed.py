@@ -1,5 +1,6 @@
 """A unit's due dates as an iCalendar feed (one all-day event per open assignment), behind a secret,
 revocable link, so the unit sees its deadlines in its own calendar program."""
+
 from __future__ import annotations
 
 import secrets
@@ -36,8 +37,13 @@ def unit_calendar(unit: Unit, *, now: datetime) -> bytes:
     calendar.add("x-wr-calname", f"Hạn nhiệm vụ — {unit.name}")
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     assignments = db.session.scalars(
-        select(Assignment).where(Assignment.unit_id == unit.id, Assignment.is_active, Assignment.status != "done",
-                                 Assignment.due_on.is_not(None))
+        select(Assignment)
+        .where(
+            Assignment.unit_id == unit.id,
+            Assignment.is_active,
+            Assignment.status != "done",
+            Assignment.due_on.is_not(None),
+        )
         .order_by(Assignment.due_on)
         .options(selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
     )
@@ -49,10 +55,10 @@ def unit_calendar(unit: Unit, *, now: datetime) -> bytes:
         event.add("dtstart", assignment.due_on)
         event.add("dtend", assignment.due_on + timedelta(days=1))
         event.add("summary", f"Hạn nhiệm vụ {item.reference}: {item.task.splitlines()[0][:120]}")
-        event.add("description", f"Kế hoạch {item.plan.number}\n{item.task}\n\nThời gian hoàn thành: {item.deadline_text}")
+        event.add(
+            "description", f"Kế hoạch {item.plan.number}\n{item.task}\n\nThời gian hoàn thành: {item.deadline_text}"
+        )
         event.add("url", external_url("items.show", item_id=item.id))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()
-
-

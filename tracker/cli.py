@@ -1,4 +1,5 @@
 """Command line (flask --app wsgi …): parse the arguments, call one operation, commit once, print."""
+
 from __future__ import annotations
 
 import json
@@ -17,22 +18,33 @@ from .api_tokens import ApiTokenError, create_token
 from .backup import BackupError, create_backup, describe_size, format_count, restore_backup
 from .clock import today, utcnow
 from .demo import add_life, make_accounts
+from .extensions import db
 from .figures import (
-    FiguresRefused, definition_of, kpi_by_unit, plan_definition, record_figures, standing_as_json,
+    FiguresRefused,
+    definition_of,
+    kpi_by_unit,
+    plan_definition,
+    record_figures,
+    standing_as_json,
 )
 from .mailer import backend_from_config
+from .models import ActionItem, Indicator, ItemUnit, Plan, PlanSection, User
 from .outbox import dispatch
 from .password_resets import reset_by_hand, reset_url
-from .reminders import sweep
-from .extensions import db
-from .models import ActionItem, Indicator, ItemUnit, Plan, PlanSection, User
 from .plan_import import PlanImportError, import_document
 from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
 from .plan_versions import keep_source, source_file_name
+from .reminders import sweep
 from .rules.deadlines import parse_deadline
 from .rules.indicators import readings
 from .rules.kpi import (
-    FIELDS, STATUS_LABELS, Counts, InconsistentFigures, format_percent, format_points, ratios,
+    FIELDS,
+    STATUS_LABELS,
+    Counts,
+    InconsistentFigures,
+    format_percent,
+    format_points,
+    ratios,
 )
 from .rules.permissions import ROLE_LABELS, ROLES
 from .units import UnitDirectoryError, load_units
@@ -86,8 +98,10 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
         _print_json(report.as_dict())
         return
     verb = "Sẽ nhập (chạy thử, chưa lưu)" if dry_run else "Đã nhập"
-    click.echo(f"{verb} kế hoạch {report.plan}: {report.items} nhiệm vụ, {report.assignments} phân công, "
-               f"{report.targets} chỉ tiêu; tạo mới {report.created}, cập nhật {report.updated}.")
+    click.echo(
+        f"{verb} kế hoạch {report.plan}: {report.items} nhiệm vụ, {report.assignments} phân công, "
+        f"{report.targets} chỉ tiêu; tạo mới {report.created}, cập nhật {report.updated}."
+    )
     if verbose or dry_run:
         for change in report.changes:
             click.echo(f"  - {change}")
@@ -140,12 +154,16 @@ def check_corpus_command(folder: Path, only: str | None, as_json: bool, verbose:
     if as_json:
         _print_json({"documents": [s.as_dict() for s in scores], "totals": totals.as_dict(), "shortfalls": missed})
     else:
-        click.echo(f"{'tệp':<40} {'tìm':>7} {'chủ trì':>7} {'phối hợp':>8} {'thời hạn':>8} {'thừa':>4} "
-                   f"{'chỉ tiêu':>8} {'không hiểu':>10} {'giây':>5}")
+        click.echo(
+            f"{'tệp':<40} {'tìm':>7} {'chủ trì':>7} {'phối hợp':>8} {'thời hạn':>8} {'thừa':>4} "
+            f"{'chỉ tiêu':>8} {'không hiểu':>10} {'giây':>5}"
+        )
         for s in scores:
-            click.echo(f"{s.file:<40} {s.found:>3}/{s.expected_items:<3} {s.lead_exact:>7} {s.coordinating_exact:>8} "
-                       f"{s.deadline_exact:>8} {s.invented:>4} {s.targets_found:>4}/{s.expected_targets:<3} "
-                       f"{s.not_understood:>10} {s.seconds:>5.2f}" + (f"  TỪ CHỐI: {s.refused}" if s.refused else ""))
+            click.echo(
+                f"{s.file:<40} {s.found:>3}/{s.expected_items:<3} {s.lead_exact:>7} {s.coordinating_exact:>8} "
+                f"{s.deadline_exact:>8} {s.invented:>4} {s.targets_found:>4}/{s.expected_targets:<3} "
+                f"{s.not_understood:>10} {s.seconds:>5.2f}" + (f"  TỪ CHỐI: {s.refused}" if s.refused else "")
+            )
             if verbose:
                 for index, what, wanted, seen in s.mismatches:
                     click.echo(f"    #{index + 1} {what}: cần {wanted!r}, đọc được {seen!r}")
@@ -153,11 +171,13 @@ def check_corpus_command(folder: Path, only: str | None, as_json: bool, verbose:
                     click.echo(f"    thiếu: {task}")
                 for task in s.extra:
                     click.echo(f"    thừa: {task}")
-        click.echo(f"Tổng {totals.files} tệp, {totals.refused} bị từ chối: tìm thấy {totals.found}/"
-                   f"{totals.expected_items} nhiệm vụ ({totals.rate('found'):.1%}); chủ trì đúng "
-                   f"{totals.rate('lead_exact'):.1%}; phối hợp đúng {totals.rate('coordinating_exact'):.1%}; "
-                   f"thời hạn đúng {totals.rate('deadline_exact'):.1%}; {totals.invented} nhiệm vụ thừa; chỉ tiêu "
-                   f"{totals.targets_found}/{totals.expected_targets}; {totals.not_understood} đoạn không hiểu.")
+        click.echo(
+            f"Tổng {totals.files} tệp, {totals.refused} bị từ chối: tìm thấy {totals.found}/"
+            f"{totals.expected_items} nhiệm vụ ({totals.rate('found'):.1%}); chủ trì đúng "
+            f"{totals.rate('lead_exact'):.1%}; phối hợp đúng {totals.rate('coordinating_exact'):.1%}; "
+            f"thời hạn đúng {totals.rate('deadline_exact'):.1%}; {totals.invented} nhiệm vụ thừa; chỉ tiêu "
+            f"{totals.targets_found}/{totals.expected_targets}; {totals.not_understood} đoạn không hiểu."
+        )
         click.echo("Chưa đạt: " + "; ".join(missed) if missed else "Đạt mọi ngưỡng chấp nhận.")
     if strict and missed:
         sys.exit(1)
@@ -167,8 +187,14 @@ def create_scratch_app(folder: Path) -> Flask:
     """An app on an empty SQLite database in folder, for imports that must not touch the real data."""
     from . import create_app
 
-    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'scratch.sqlite3'}", "SECRET_KEY": "scratch",
-                       "UPLOAD_DIR": str(folder / "uploads"), "LOG_LEVEL": "WARNING"})
+    return create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'scratch.sqlite3'}",
+            "SECRET_KEY": "scratch",
+            "UPLOAD_DIR": str(folder / "uploads"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
 
 
 def _item_summary(item: ActionItem) -> dict:
@@ -198,7 +224,9 @@ def _item_summary(item: ActionItem) -> dict:
 def show_command(number: str | None, as_json: bool) -> None:
     """Liệt kê các nhiệm vụ của kế hoạch — list the plan's items."""
     query = select(Plan).options(
-        selectinload(Plan.sections).selectinload(PlanSection.items).options(
+        selectinload(Plan.sections)
+        .selectinload(PlanSection.items)
+        .options(
             selectinload(ActionItem.units).selectinload(ItemUnit.unit),
             selectinload(ActionItem.assignments),
         )
@@ -217,9 +245,13 @@ def show_command(number: str | None, as_json: bool) -> None:
     for entry in items:
         due = entry["due"] or ("thường xuyên" if entry["ongoing"] else "chưa xác định")
         click.echo(f"{entry['reference']:>6}  {entry['task'].splitlines()[0][:70]}")
-        click.echo(f"        chủ trì: {'; '.join(entry['lead']) or '—'} | phối hợp: {'; '.join(entry['coordinating']) or '—'}")
-        click.echo(f"        thời hạn: {entry['deadline']} → {due}{' (hằng năm)' if entry['recurrence'] else ''}"
-                   f" | {len(entry['assignments'])} phân công")
+        click.echo(
+            f"        chủ trì: {'; '.join(entry['lead']) or '—'} | phối hợp: {'; '.join(entry['coordinating']) or '—'}"
+        )
+        click.echo(
+            f"        thời hạn: {entry['deadline']} → {due}{' (hằng năm)' if entry['recurrence'] else ''}"
+            f" | {len(entry['assignments'])} phân công"
+        )
 
 
 @units_cli.command("load")
@@ -319,8 +351,10 @@ def demo_setup_command() -> None:
     changes = add_life(plan.plan)
     db.session.commit()
     click.echo(f"Danh mục đơn vị: tạo mới {len(report.created)}, cập nhật {len(report.updated)}.")
-    click.echo(f"Kế hoạch {plan.plan}: {plan.items} nhiệm vụ, {plan.assignments} phân công; "
-               f"tạo mới {plan.created}, cập nhật {plan.updated}.")
+    click.echo(
+        f"Kế hoạch {plan.plan}: {plan.items} nhiệm vụ, {plan.assignments} phân công; "
+        f"tạo mới {plan.created}, cập nhật {plan.updated}."
+    )
     for warning in plan.warnings:
         click.echo(f"Cảnh báo: {warning}")
     if changes:
@@ -332,22 +366,52 @@ def demo_setup_command() -> None:
 
 
 @demo_cli.command("synth")
-@click.option("--units", "unit_count", type=click.IntRange(min=12), default=1000, show_default=True,
-              help="Số đơn vị (Bộ, sở, huyện, xã).")
+@click.option(
+    "--units",
+    "unit_count",
+    type=click.IntRange(min=12),
+    default=1000,
+    show_default=True,
+    help="Số đơn vị (Bộ, sở, huyện, xã).",
+)
 @click.option("--plans", "plan_count", type=click.IntRange(min=1), default=10, show_default=True, help="Số kế hoạch.")
-@click.option("--items-per-plan", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Số nhiệm vụ mỗi kế hoạch.")
-@click.option("--months", type=click.IntRange(min=0, max=240), default=12, show_default=True,
-              help="Số tháng báo cáo số liệu chỉ tiêu của mỗi đơn vị.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
-@click.option("--today", "today_value", type=click.DateTime(["%Y-%m-%d"]),
-              help="Ngày “hôm nay” của dữ liệu (YYYY-MM-DD); mặc định là ngày hôm nay của ứng dụng.")
+@click.option(
+    "--items-per-plan", type=click.IntRange(min=1), default=100, show_default=True, help="Số nhiệm vụ mỗi kế hoạch."
+)
+@click.option(
+    "--months",
+    type=click.IntRange(min=0, max=240),
+    default=12,
+    show_default=True,
+    help="Số tháng báo cáo số liệu chỉ tiêu của mỗi đơn vị.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)."
+)
+@click.option(
+    "--today",
+    "today_value",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Ngày “hôm nay” của dữ liệu (YYYY-MM-DD); mặc định là ngày hôm nay của ứng dụng.",
+)
 @click.option("--password", help="Mật khẩu chung của mọi tài khoản; bỏ trống để tạo ngẫu nhiên.")
-@click.option("--accounts-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp ghi tài khoản và mật khẩu (mặc định instance/synth-accounts.txt).")
+@click.option(
+    "--accounts-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp ghi tài khoản và mật khẩu (mặc định instance/synth-accounts.txt).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
-def demo_synth_command(unit_count: int, plan_count: int, items_per_plan: int, months: int, seed: int, today_value,
-                       password: str | None, accounts_file: Path | None, as_json: bool) -> None:
+def demo_synth_command(
+    unit_count: int,
+    plan_count: int,
+    items_per_plan: int,
+    months: int,
+    seed: int,
+    today_value,
+    password: str | None,
+    accounts_file: Path | None,
+    as_json: bool,
+) -> None:
     """Tạo bộ dữ liệu tổng hợp quy mô lớn vào cơ sở dữ liệu trống — build a synthetic dataset."""
     import secrets
     import time
@@ -365,9 +429,15 @@ def demo_synth_command(unit_count: int, plan_count: int, items_per_plan: int, mo
             _fail(str(exc))
     try:
         report = build_synthetic(
-            units=unit_count, plans=plan_count, items_per_plan=items_per_plan, months=months, seed=seed,
-            today=today_value.date() if today_value else today(), password_hash=hash_password(password),
-            it_centre_code=current_app.config["IT_CENTRE_UNIT"])
+            units=unit_count,
+            plans=plan_count,
+            items_per_plan=items_per_plan,
+            months=months,
+            seed=seed,
+            today=today_value.date() if today_value else today(),
+            password_hash=hash_password(password),
+            it_centre_code=current_app.config["IT_CENTRE_UNIT"],
+        )
     except SynthRefused as exc:
         db.session.rollback()
         _fail(str(exc))
@@ -379,21 +449,38 @@ def demo_synth_command(unit_count: int, plan_count: int, items_per_plan: int, mo
     write_accounts_file(path, report.accounts, password)
     report.seconds = time.perf_counter() - started
     if as_json:
-        _print_json({**report.as_dict(), "accounts_file": str(path), "password": password,
-                     "accounts": {"admin": report.accounts[0][0] if report.accounts else None,
-                                  "head": HEAD_PATTERN, "staff": STAFF_PATTERN}})
+        _print_json(
+            {
+                **report.as_dict(),
+                "accounts_file": str(path),
+                "password": password,
+                "accounts": {
+                    "admin": report.accounts[0][0] if report.accounts else None,
+                    "head": HEAD_PATTERN,
+                    "staff": STAFF_PATTERN,
+                },
+            }
+        )
         return
     by_status = report.assignments_by_status
-    click.echo(f"Đã tạo dữ liệu tổng hợp (hạt giống {report.seed}, hôm nay {report.today:%d/%m/%Y}) "
-               f"trong {report.seconds:.1f} giây:")
-    click.echo(f"  {report.units} đơn vị, {report.plans} kế hoạch, {report.items} nhiệm vụ, "
-               f"{report.unit_groups} nhóm đơn vị, {report.targets} chỉ tiêu")
-    click.echo(f"  {report.assignments} phân công: {by_status.get('not_started', 0)} chưa triển khai, "
-               f"{by_status.get('in_progress', 0)} đang thực hiện, {by_status.get('blocked', 0)} gặp vướng mắc, "
-               f"{by_status.get('done', 0)} hoàn thành ({report.done_late} quá hạn); "
-               f"{report.overdue} quá hạn chưa xong")
-    click.echo(f"  {report.events} lượt cập nhật tiến độ, {report.comments} ý kiến, "
-               f"{report.kpi_reports} báo cáo số liệu, {report.users} tài khoản")
+    click.echo(
+        f"Đã tạo dữ liệu tổng hợp (hạt giống {report.seed}, hôm nay {report.today:%d/%m/%Y}) "
+        f"trong {report.seconds:.1f} giây:"
+    )
+    click.echo(
+        f"  {report.units} đơn vị, {report.plans} kế hoạch, {report.items} nhiệm vụ, "
+        f"{report.unit_groups} nhóm đơn vị, {report.targets} chỉ tiêu"
+    )
+    click.echo(
+        f"  {report.assignments} phân công: {by_status.get('not_started', 0)} chưa triển khai, "
+        f"{by_status.get('in_progress', 0)} đang thực hiện, {by_status.get('blocked', 0)} gặp vướng mắc, "
+        f"{by_status.get('done', 0)} hoàn thành ({report.done_late} quá hạn); "
+        f"{report.overdue} quá hạn chưa xong"
+    )
+    click.echo(
+        f"  {report.events} lượt cập nhật tiến độ, {report.comments} ý kiến, "
+        f"{report.kpi_reports} báo cáo số liệu, {report.users} tài khoản"
+    )
     click.echo(f"Tài khoản (mật khẩu chung: {password}), lưu trong {path}:")
     for email, role in report.accounts[:3]:
         click.echo(f"  {email:<28} {ROLE_LABELS[role]}")
@@ -405,8 +492,11 @@ def _kpi_plan(plan_ref: str | None) -> Plan | None:
     """The plan named by --plan (id or number as written); None for Decision 1872's counts."""
     if not plan_ref:
         return None
-    query = select(Plan).where(Plan.id == int(plan_ref)) if plan_ref.isdigit() else select(Plan).where(
-        Plan.number == plan_ref)
+    query = (
+        select(Plan).where(Plan.id == int(plan_ref))
+        if plan_ref.isdigit()
+        else select(Plan).where(Plan.number == plan_ref)
+    )
     plan = db.session.scalar(query)
     if plan is None:
         _fail(f"không có kế hoạch “{plan_ref}”.")
@@ -425,10 +515,16 @@ def _reading_text(ratio, indicator) -> str:  # type: ignore[no-untyped-def]
 @kpi_cli.command("report")
 @click.argument("unit_ref", metavar="UNIT")
 @click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Ngày số liệu (YYYY-MM-DD).")
-@click.option("--counts", "counts_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Tệp JSON chứa các số liệu (theo khóa của chỉ tiêu).")
-@click.option("--plan", "plan_ref", help="Kế hoạch có chỉ tiêu riêng (id hoặc số hiệu); bỏ trống: 8 số đếm theo "
-                                         "Quyết định 1872.")
+@click.option(
+    "--counts",
+    "counts_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tệp JSON chứa các số liệu (theo khóa của chỉ tiêu).",
+)
+@click.option(
+    "--plan", "plan_ref", help="Kế hoạch có chỉ tiêu riêng (id hoặc số hiệu); bỏ trống: 8 số đếm theo Quyết định 1872."
+)
 def kpi_report_command(unit_ref: str, as_of, counts_file: Path, plan_ref: str | None) -> None:
     """Ghi nhận số liệu của một đơn vị — report a unit's figures."""
     unit = find_unit(unit_ref)
@@ -443,8 +539,9 @@ def kpi_report_command(unit_ref: str, as_of, counts_file: Path, plan_ref: str | 
         keys = plan_definition(plan).keys if plan is not None and plan.kpi_scheme == "plan" else FIELDS
         _fail(f"{counts_file.name}: cần một đối tượng JSON với các số liệu: {', '.join(keys)}.")
     try:
-        report = record_figures(unit, data, plan=plan, as_of=as_of.date(), today=today(), now=utcnow(),
-                                reporter=None, source="cli")
+        report = record_figures(
+            unit, data, plan=plan, as_of=as_of.date(), today=today(), now=utcnow(), reporter=None, source="cli"
+        )
     except (InconsistentFigures, FiguresRefused) as exc:
         db.session.rollback()
         _fail(f"{unit.name}: {exc} Không có số liệu nào được lưu.")
@@ -452,8 +549,9 @@ def kpi_report_command(unit_ref: str, as_of, counts_file: Path, plan_ref: str | 
     if report.plan_id is None:
         shown = ", ".join(f"({r.number}) {format_percent(r.value)}" for r in ratios(Counts.from_mapping(data)))
     else:
-        indicators = list(db.session.scalars(
-            select(Indicator).where(Indicator.plan_id == report.plan_id).order_by(Indicator.number)))
+        indicators = list(
+            db.session.scalars(select(Indicator).where(Indicator.plan_id == report.plan_id).order_by(Indicator.number))
+        )
         values = readings(definition_of(plan, indicators), report.figures)  # type: ignore[arg-type]
         shown = ", ".join(f"({i.number}) {_reading_text(values.get(i.number), i)}" for i in indicators)
     click.echo(f"Đã ghi nhận số liệu của {unit.name} tính đến {report.as_of:%d/%m/%Y}: {shown}.")
@@ -537,11 +635,15 @@ def backup_create_command(path: Path) -> None:
         summary = create_backup(path)
     except BackupError as exc:
         _fail(str(exc))
-    click.echo(f"Đã sao lưu vào {summary.path}: {summary.tables} bảng, {format_count(summary.rows)} dòng, "
-               f"{summary.files} tệp minh chứng; kích thước {describe_size(summary.size)} "
-               f"(phiên bản cơ sở dữ liệu {summary.revision}).")
+    click.echo(
+        f"Đã sao lưu vào {summary.path}: {summary.tables} bảng, {format_count(summary.rows)} dòng, "
+        f"{summary.files} tệp minh chứng; kích thước {describe_size(summary.size)} "
+        f"(phiên bản cơ sở dữ liệu {summary.revision})."
+    )
     for name in summary.missing_files:
-        click.echo(f"Cảnh báo: không tìm thấy tệp minh chứng {name} trong thư mục tải lên; bản sao lưu không có tệp này.")
+        click.echo(
+            f"Cảnh báo: không tìm thấy tệp minh chứng {name} trong thư mục tải lên; bản sao lưu không có tệp này."
+        )
 
 
 @backup_cli.command("restore")
@@ -554,8 +656,10 @@ def backup_restore_command(path: Path, force: bool) -> None:
     except BackupError as exc:
         _fail(str(exc))
     replaced = f" (đã thay thế {format_count(summary.replaced_rows)} dòng cũ)" if summary.replaced_rows else ""
-    click.echo(f"Đã phục hồi từ {path} (sao lưu lúc {summary.created_at}, phiên bản cơ sở dữ liệu {summary.revision}): "
-               f"{summary.tables} bảng, {format_count(summary.rows)} dòng, {summary.files} tệp minh chứng{replaced}.")
+    click.echo(
+        f"Đã phục hồi từ {path} (sao lưu lúc {summary.created_at}, phiên bản cơ sở dữ liệu {summary.revision}): "
+        f"{summary.tables} bảng, {format_count(summary.rows)} dòng, {summary.files} tệp minh chứng{replaced}."
+    )
     for name in summary.missing_files:
         click.echo(f"Cảnh báo: tệp minh chứng {name} đã thiếu khi sao lưu nên không được phục hồi.")
 

@@ -1,9 +1,10 @@
 """What "today" and "now" are: Asia/Ho_Chi_Minh's date and time, unless the configuration pins the
 date for a demo or a test (then "now" is that date at the current time of day, so a demo's history
 reads consistently with its banner)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -27,4 +28,4 @@ def utcnow() -> datetime:
     pinned = current_app.config.get("TODAY")
     if pinned:
         local = datetime.combine(date.fromisoformat(pinned), local.timetz())
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)

@@ -1,4 +1,5 @@
 """Configuration: defaults in code, then TRACKER_* environment variables, then a dict (tests)."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,8 @@ DEFAULTS: dict[str, Any] = {
     # the scheduler has its own pool.
     "DB_POOL_SIZE": "5",
     "DB_MAX_OVERFLOW": "10",
-    "DB_POOL_TIMEOUT": "30",     # seconds to wait for a free connection
-    "DB_POOL_RECYCLE": "1800",   # seconds; reconnect before a firewall or server drops an idle connection
+    "DB_POOL_TIMEOUT": "30",  # seconds to wait for a free connection
+    "DB_POOL_RECYCLE": "1800",  # seconds; reconnect before a firewall or server drops an idle connection
     "DB_CONNECT_TIMEOUT": "10",  # seconds; so /healthz answers 503 quickly when the server is down
     # /healthz reports "degraded" when the scheduler's last heartbeat is older than this, or an email has
     # been waiting to be sent for longer than this (minutes).
@@ -96,8 +97,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         raise ValueError(f"TRACKER_LOG_FORMAT must be text or json, got {values['LOG_FORMAT']!r}")
     values["LOG_LEVEL"] = str(values["LOG_LEVEL"]).upper()
     if values["LOG_LEVEL"] not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        raise ValueError(f"TRACKER_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
-                         f"got {values['LOG_LEVEL']!r}")
+        raise ValueError(
+            f"TRACKER_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {values['LOG_LEVEL']!r}"
+        )
     for key in ("PROXY_FIX", "HEALTH_HEARTBEAT_MINUTES", "HEALTH_PENDING_MINUTES"):
         values[key] = int(values[key])
     https = str(values["HTTPS"]).lower() in ("1", "true", "yes")

@@ -1,10 +1,11 @@
 """Demo data for a first look: demo accounts (random passwords, printed) and a little life in the seed
 plan — a few assignments in each state, with their history — made through the same operations as the pages."""
+
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,8 +20,13 @@ from .rules.lifecycle import Change, Evidence
 
 # Appendix 1's notes, examples 1 to 3: Cục Bản quyền tác giả as of 15/5/2023.
 EXAMPLE_COUNTS = {
-    "procedures_total": 12, "full_online_eligible": 6, "full_online_provided": 6, "partial_online_accepting": 6,
-    "procedures_with_dossiers": 10, "procedures_with_online_dossiers": 8, "dossiers_total": 1458,
+    "procedures_total": 12,
+    "full_online_eligible": 6,
+    "full_online_provided": 6,
+    "partial_online_accepting": 6,
+    "procedures_with_dossiers": 10,
+    "procedures_with_online_dossiers": 8,
+    "dossiers_total": 1458,
     "dossiers_online": 134,
 }
 
@@ -49,7 +55,7 @@ class DemoAccount:
 
 def _at(day: date, hour: int = 9) -> datetime:
     """A demo moment: that day at `hour` o'clock in Vietnam (UTC+7), stored in UTC."""
-    return datetime.combine(day, time(hour - 7), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour - 7), tzinfo=UTC)
 
 
 def make_accounts(password_file: Path, now: datetime) -> list[DemoAccount]:
@@ -64,8 +70,9 @@ def make_accounts(password_file: Path, now: datetime) -> list[DemoAccount]:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             password = secrets.token_urlsafe(12)
-            create_user(email=email, role=role, password=password, now=now, name=name,
-                        unit=find_unit(code) if code else None)
+            create_user(
+                email=email, role=role, password=password, now=now, name=name, unit=find_unit(code) if code else None
+            )
             known[email] = password
             accounts.append(DemoAccount(email, password, role, code, True))
         else:
@@ -90,24 +97,70 @@ def add_life(plan_number: str) -> int:
         return 0
 
     def assignment(reference: str, code: str) -> Assignment:
-        return next(a for i in plan.items if i.reference == reference for a in i.assignments
-                    if a.unit.code == code and a.is_active)
+        return next(
+            a
+            for i in plan.items
+            if i.reference == reference
+            for a in i.assignments
+            if a.unit.code == code and a.is_active
+        )
 
     def head(code: str) -> User:
         return db.session.scalar(select(User).join(Unit).where(Unit.code == code, User.role == "unit_head"))
 
     steps = [
-        ("I.1", "VPC", date(2023, 7, 24), Change("in_progress", comment="Đã giao Phòng Pháp luật dự thảo Thông tư sửa đổi; đang lấy ý kiến các Cục.")),
-        ("I.1", "VPC", date(2023, 8, 28), Change("in_progress", comment="Dự thảo đã gửi Bộ Tư pháp thẩm định; dự kiến trình Lãnh đạo Bộ trong tháng 9.")),
-        ("I.2", "CDA", date(2023, 8, 15), Change("in_progress", comment="Đã rà soát 9 thủ tục; đang đề xuất danh mục chỉ tiếp nhận trực tuyến.")),
+        (
+            "I.1",
+            "VPC",
+            date(2023, 7, 24),
+            Change("in_progress", comment="Đã giao Phòng Pháp luật dự thảo Thông tư sửa đổi; đang lấy ý kiến các Cục."),
+        ),
+        (
+            "I.1",
+            "VPC",
+            date(2023, 8, 28),
+            Change(
+                "in_progress", comment="Dự thảo đã gửi Bộ Tư pháp thẩm định; dự kiến trình Lãnh đạo Bộ trong tháng 9."
+            ),
+        ),
+        (
+            "I.2",
+            "CDA",
+            date(2023, 8, 15),
+            Change("in_progress", comment="Đã rà soát 9 thủ tục; đang đề xuất danh mục chỉ tiếp nhận trực tuyến."),
+        ),
         ("I.2", "CBQTG", date(2023, 8, 1), Change("in_progress", comment="Rà soát 12 thủ tục của Cục.")),
-        ("I.2", "CBQTG", date(2023, 9, 5), Change("done", comment="Đã ban hành quyết định.", evidence=Evidence(
-            document_number="45/QĐ-BQTG", document_date=date(2023, 9, 5),
-            document_title="Quyết định ban hành danh mục dịch vụ công trực tuyến chỉ tiếp nhận hồ sơ trực tuyến",
-            completed_on=date(2023, 9, 5)))),
-        ("I.2", "CDSVH", date(2023, 9, 8), Change("blocked", difficulty="Phần mềm Một cửa điện tử chưa hỗ trợ ký số hồ sơ cấp phép khai quật.",
-                                                 proposal="Đề nghị Trung tâm CNTT nâng cấp chức năng ký số trước 30/9/2023.")),
-        ("I.3", "TTCNTT", date(2023, 7, 20), Change("in_progress", comment="Đã trình Lãnh đạo Bộ giao chỉ tiêu năm 2023 (Phụ lục 1).")),
+        (
+            "I.2",
+            "CBQTG",
+            date(2023, 9, 5),
+            Change(
+                "done",
+                comment="Đã ban hành quyết định.",
+                evidence=Evidence(
+                    document_number="45/QĐ-BQTG",
+                    document_date=date(2023, 9, 5),
+                    document_title="Quyết định ban hành danh mục dịch vụ công trực tuyến chỉ tiếp nhận hồ sơ trực tuyến",
+                    completed_on=date(2023, 9, 5),
+                ),
+            ),
+        ),
+        (
+            "I.2",
+            "CDSVH",
+            date(2023, 9, 8),
+            Change(
+                "blocked",
+                difficulty="Phần mềm Một cửa điện tử chưa hỗ trợ ký số hồ sơ cấp phép khai quật.",
+                proposal="Đề nghị Trung tâm CNTT nâng cấp chức năng ký số trước 30/9/2023.",
+            ),
+        ),
+        (
+            "I.3",
+            "TTCNTT",
+            date(2023, 7, 20),
+            Change("in_progress", comment="Đã trình Lãnh đạo Bộ giao chỉ tiêu năm 2023 (Phụ lục 1)."),
+        ),
     ]
     for reference, code, day, change in steps:
         target = assignment(reference, code)
@@ -116,9 +169,18 @@ def add_life(plan_number: str) -> int:
     copyright_office = next(a.unit for i in plan.items for a in i.assignments if a.unit.code == "CBQTG")
     for day, counts in (
         (date(2023, 5, 15), EXAMPLE_COUNTS),
-        (date(2023, 8, 31), {**EXAMPLE_COUNTS, "procedures_with_online_dossiers": 9,
-                             "dossiers_total": 2110, "dossiers_online": 312}),
+        (
+            date(2023, 8, 31),
+            {**EXAMPLE_COUNTS, "procedures_with_online_dossiers": 9, "dossiers_total": 2110, "dossiers_online": 312},
+        ),
     ):
-        record_figures(copyright_office, Counts.from_mapping(counts), as_of=day, today=day, now=_at(day, 16),
-                       reporter=head("CBQTG"), source="demo")
+        record_figures(
+            copyright_office,
+            Counts.from_mapping(counts),
+            as_of=day,
+            today=day,
+            now=_at(day, 16),
+            reporter=head("CBQTG"),
+            source="demo",
+        )
     return len(steps) + 2

@@ -1,4 +1,5 @@
 """Evidence files: checked for size and type, stored outside the web root under a random name."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ from .rules.texts import t
 
 # Extension → (content type, the file signatures it may start with).
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .xls (Word/Excel 97-2003)
-_ZIP = b"PK\x03\x04"                        # .docx / .xlsx / .odt / .ods are ZIP containers
+_ZIP = b"PK\x03\x04"  # .docx / .xlsx / .odt / .ods are ZIP containers
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
@@ -39,23 +40,32 @@ def _accepted() -> str:
     return ", ".join(sorted(ALLOWED_TYPES))
 
 
-def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, uploader: User, now: datetime,
-                   upload_dir: Path, max_bytes: int) -> EvidenceFile:
+def store_evidence(
+    stream: BinaryIO,
+    filename: str,
+    *,
+    assignment: Assignment,
+    uploader: User,
+    now: datetime,
+    upload_dir: Path,
+    max_bytes: int,
+) -> EvidenceFile:
     """Check and store an uploaded file; flushes its row, the caller commits."""
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_TYPES:
-        raise EvidenceRejected(t("Không nhận tệp “%(name)s”: chỉ nhận các loại %(types)s.", name=filename,
-                                 types=_accepted()))
+        raise EvidenceRejected(
+            t("Không nhận tệp “%(name)s”: chỉ nhận các loại %(types)s.", name=filename, types=_accepted())
+        )
     content_type, signatures = ALLOWED_TYPES[suffix]
     data = stream.read(max_bytes + 1)
     if not data:
         raise EvidenceRejected(t("Tệp “%(name)s” rỗng.", name=filename))
     if len(data) > max_bytes:
-        raise EvidenceRejected(t("Tệp “%(name)s” lớn hơn %(size)s MB.", name=filename,
-                                 size=max_bytes // (1024 * 1024)))
+        raise EvidenceRejected(t("Tệp “%(name)s” lớn hơn %(size)s MB.", name=filename, size=max_bytes // (1024 * 1024)))
     if not data.startswith(signatures):
-        raise EvidenceRejected(t("Nội dung tệp “%(name)s” không phải là tệp %(suffix)s hợp lệ.", name=filename,
-                                 suffix=suffix))
+        raise EvidenceRejected(
+            t("Nội dung tệp “%(name)s” không phải là tệp %(suffix)s hợp lệ.", name=filename, suffix=suffix)
+        )
     stored_name = secrets.token_hex(16)
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / stored_name
@@ -64,9 +74,16 @@ def store_evidence(stream: BinaryIO, filename: str, *, assignment: Assignment, u
     # until the transaction commits it is only pending, and a rollback deletes it.
     db.session.info.setdefault(_PENDING_FILES, []).append(path)
     safe_name = Path(filename).name.replace("\\", "_")[:200] or f"minh-chung{suffix}"
-    record = EvidenceFile(assignment_id=assignment.id, uploaded_by_id=uploader.id, at=now, filename=safe_name,
-                          stored_name=stored_name, content_type=content_type, size=len(data),
-                          sha256=hashlib.sha256(data).hexdigest())
+    record = EvidenceFile(
+        assignment_id=assignment.id,
+        uploaded_by_id=uploader.id,
+        at=now,
+        filename=safe_name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     db.session.add(record)
     db.session.flush()
     return record

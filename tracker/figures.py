@@ -1,6 +1,7 @@
 """KPI figures: recording a unit's figures under its plan's indicator definition (a correction supersedes the
 earlier report for the same date), and working out each indicator and its attainment against the unit's own
 target or else its group's."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -30,9 +31,16 @@ def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
     """The rules' view of a stored indicator; under the 1872 definition its counts are Decision 1872's."""
     if scheme == SCHEME_1872:
         return spec_1872(indicator.number, indicator.name)
-    return IndicatorSpec(indicator.number, indicator.name, indicator.kind, indicator.numerator_key,
-                         indicator.denominator_key, indicator.numerator_label, indicator.denominator_label,
-                         indicator.unit_of_measure)
+    return IndicatorSpec(
+        indicator.number,
+        indicator.name,
+        indicator.kind,
+        indicator.numerator_key,
+        indicator.denominator_key,
+        indicator.numerator_label,
+        indicator.denominator_label,
+        indicator.unit_of_measure,
+    )
 
 
 def definition_of(plan: Plan, indicators: list[Indicator]) -> Definition:
@@ -42,8 +50,9 @@ def definition_of(plan: Plan, indicators: list[Indicator]) -> Definition:
 
 def plan_definition(plan: Plan) -> Definition:
     """A plan's indicator definition, read from the database (one query)."""
-    indicators = list(db.session.scalars(
-        select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.number)))
+    indicators = list(
+        db.session.scalars(select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.number))
+    )
     return definition_of(plan, indicators)
 
 
@@ -57,8 +66,17 @@ def counts_of(report: KpiReport) -> Counts:
     return Counts(**{name: report.figures[name] for name in FIELDS})
 
 
-def record_figures(unit: Unit, figures: Counts | Mapping[str, object], *, as_of: date, today: date, now: datetime,
-                   reporter: User | None, source: str, plan: Plan | None = None) -> KpiReport:
+def record_figures(
+    unit: Unit,
+    figures: Counts | Mapping[str, object],
+    *,
+    as_of: date,
+    today: date,
+    now: datetime,
+    reporter: User | None,
+    source: str,
+    plan: Plan | None = None,
+) -> KpiReport:
     """Check and keep a unit's figures as of a date; flushes, the caller commits.
 
     Without a plan (or for a plan using Decision 1872's definition) the figures are the eight counts (a Counts
@@ -66,27 +84,39 @@ def record_figures(unit: Unit, figures: Counts | Mapping[str, object], *, as_of:
     definition. Raises rules.kpi.InconsistentFigures (naming the figures in conflict by their labels) or
     FiguresRefused; nothing is written then. Permission is the caller's to check."""
     if as_of > today:
-        raise FiguresRefused(t("Ngày số liệu (%(as_of)s) không được sau hôm nay (%(today)s).",
-                               as_of=f"{as_of:%d/%m/%Y}", today=f"{today:%d/%m/%Y}"))
+        raise FiguresRefused(
+            t(
+                "Ngày số liệu (%(as_of)s) không được sau hôm nay (%(today)s).",
+                as_of=f"{as_of:%d/%m/%Y}",
+                today=f"{today:%d/%m/%Y}",
+            )
+        )
     plan_id = report_key(plan)
     if plan_id is None:
         definition = Definition(SCHEME_1872, ())
     else:
         definition = plan_definition(plan)  # type: ignore[arg-type]
         if not definition.indicators:
-            raise FiguresRefused(t("Kế hoạch %(plan)s chưa có chỉ tiêu nào để báo cáo.",
-                                   plan=plan.number))  # type: ignore[union-attr]
+            raise FiguresRefused(t("Kế hoạch %(plan)s chưa có chỉ tiêu nào để báo cáo.", plan=plan.number))  # type: ignore[union-attr]
     if isinstance(figures, Counts):
         figures = {name: getattr(figures, name) for name in FIELDS}
     values = check_figures(definition, figures)
     same_plan = KpiReport.plan_id.is_(None) if plan_id is None else KpiReport.plan_id == plan_id
     db.session.execute(
-        update(KpiReport).where(KpiReport.unit_id == unit.id, same_plan, KpiReport.as_of == as_of,
-                                KpiReport.is_current)
+        update(KpiReport)
+        .where(KpiReport.unit_id == unit.id, same_plan, KpiReport.as_of == as_of, KpiReport.is_current)
         .values(is_current=False)
     )
-    report = KpiReport(unit_id=unit.id, plan_id=plan_id, as_of=as_of, is_current=True, reported_by=reporter,
-                       reported_at=now, source=source, figures=values)
+    report = KpiReport(
+        unit_id=unit.id,
+        plan_id=plan_id,
+        as_of=as_of,
+        is_current=True,
+        reported_by=reporter,
+        reported_at=now,
+        source=source,
+        figures=values,
+    )
     db.session.add(report)
     db.session.flush()
     return report
@@ -120,21 +150,35 @@ class UnitKpi:
         points = []
         for report in self.history:
             reading = readings(self.definition, report.figures).get(number)
-            value = None if reading is None or reading.value is None else (
-                reading.value if reading.kind == "count" else reading.value * 100)
+            value = (
+                None
+                if reading is None or reading.value is None
+                else (reading.value if reading.kind == "count" else reading.value * 100)
+            )
             points.append((report.as_of, value))
         return points
 
 
 def target_rule(target: Target) -> TargetRule:
     """The rules' view of a stored target."""
-    return TargetRule(kind=target.kind, low=target.value_min, high=target.value_max, note=target.note,
-                      milestones=tuple(Milestone(m.due_on, m.value) for m in target.milestones))
+    return TargetRule(
+        kind=target.kind,
+        low=target.value_min,
+        high=target.value_max,
+        note=target.note,
+        milestones=tuple(Milestone(m.due_on, m.value) for m in target.milestones),
+    )
 
 
-def results_for(report: KpiReport | None, targets: dict[int, Target], indicators: list[Indicator],
-                as_of: date | None = None, *, definition: Definition | None = None,
-                unit_targets: Mapping[int, Target] | None = None) -> list[IndicatorResult]:
+def results_for(
+    report: KpiReport | None,
+    targets: dict[int, Target],
+    indicators: list[Indicator],
+    as_of: date | None = None,
+    *,
+    definition: Definition | None = None,
+    unit_targets: Mapping[int, Target] | None = None,
+) -> list[IndicatorResult]:
     """Each indicator's reading (from the report) and attainment against the unit's own target, or else its
     group's, in force at the figures' date."""
     if definition is None:
@@ -155,14 +199,17 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
     """Unit groups (with their plan, targets, indicators and milestones loaded) in plan and group order;
     with unit_ids, only the groups those units belong to. Members are loaded by kpi_by_unit. Two queries."""
     query = (
-        select(UnitGroup).join(UnitGroup.plan).options(contains_eager(UnitGroup.plan))
+        select(UnitGroup)
+        .join(UnitGroup.plan)
+        .options(contains_eager(UnitGroup.plan))
         .order_by(UnitGroup.plan_id, UnitGroup.number)
     )
     if plan_id is not None:
         query = query.where(UnitGroup.plan_id == plan_id)
     if unit_ids is not None:
         query = query.where(
-            UnitGroup.id.in_(select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id.in_(unit_ids))))
+            UnitGroup.id.in_(select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id.in_(unit_ids)))
+        )
     groups = list(db.session.scalars(query))
     targets: dict[int, list[Target]] = defaultdict(list)
     # A unit's own targets come in the same query: plan id → (unit id, indicator id) → target.
@@ -171,9 +218,11 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
         group_ids = [g.id for g in groups]
         members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(group_ids))
         for target in db.session.scalars(
-                select(Target).where(or_(Target.group_id.in_(group_ids), Target.unit_id.in_(members)))
-                .options(joinedload(Target.indicator), joinedload(Target.milestones))
-                .order_by(Target.indicator_id)).unique():
+            select(Target)
+            .where(or_(Target.group_id.in_(group_ids), Target.unit_id.in_(members)))
+            .options(joinedload(Target.indicator), joinedload(Target.milestones))
+            .order_by(Target.indicator_id)
+        ).unique():
             if target.group_id is not None:
                 targets[target.group_id].append(target)
             else:
@@ -189,8 +238,9 @@ def _reports_for(plan_ids: set[int]):  # type: ignore[no-untyped-def]
     return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
 
 
-def latest_reports(unit_ids: set[int], *, as_of: date | None = None,
-                   plan_ids: set[int] | None = None) -> dict[tuple[int, int | None], KpiReport]:
+def latest_reports(
+    unit_ids: set[int], *, as_of: date | None = None, plan_ids: set[int] | None = None
+) -> dict[tuple[int, int | None], KpiReport]:
     """Each unit's latest current report (on or before as_of) per definition, keyed (unit id, plan id or None
     for 1872): one query, one row per unit and definition. Without plan_ids, only 1872 reports."""
     if not unit_ids:
@@ -199,17 +249,30 @@ def latest_reports(unit_ids: set[int], *, as_of: date | None = None,
     if as_of is not None:
         conditions.append(KpiReport.as_of <= as_of)
     ranked = (
-        select(KpiReport.id, func.row_number().over(
-            partition_by=(KpiReport.unit_id, KpiReport.plan_id),
-            order_by=(KpiReport.as_of.desc(), KpiReport.id.desc())).label("n"))
-        .where(*conditions).subquery()
+        select(
+            KpiReport.id,
+            func.row_number()
+            .over(
+                partition_by=(KpiReport.unit_id, KpiReport.plan_id),
+                order_by=(KpiReport.as_of.desc(), KpiReport.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(*conditions)
+        .subquery()
     )
     query = select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
     return {(report.unit_id, report.plan_id): report for report in db.session.scalars(query)}
 
 
-def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None, as_of: date | None = None,
-                with_history: bool = False, groups: list[UnitGroup] | None = None) -> list[UnitKpi]:
+def kpi_by_unit(
+    *,
+    unit_ids: list[int] | None = None,
+    plan_id: int | None = None,
+    as_of: date | None = None,
+    with_history: bool = False,
+    groups: list[UnitGroup] | None = None,
+) -> list[UnitKpi]:
     """Every (unit, plan) standing, in plan and group order: a fixed number of queries for any number of units.
     With as_of, the latest current report on or before that date counts. With unit_ids, only those units'
     memberships are loaded; otherwise each group's members are set on it (for pages that list them).
@@ -220,8 +283,11 @@ def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None
         return []
     by_id = {g.id: g for g in groups}
     members_query = (
-        select(UnitGroupMember).outerjoin(UnitGroupMember.unit).options(contains_eager(UnitGroupMember.unit))
-        .where(UnitGroupMember.group_id.in_(by_id)).order_by(UnitGroupMember.group_id, UnitGroupMember.position)
+        select(UnitGroupMember)
+        .outerjoin(UnitGroupMember.unit)
+        .options(contains_eager(UnitGroupMember.unit))
+        .where(UnitGroupMember.group_id.in_(by_id))
+        .order_by(UnitGroupMember.group_id, UnitGroupMember.position)
     )
     if unit_ids is not None:
         members_query = members_query.where(UnitGroupMember.unit_id.in_(unit_ids))
@@ -234,13 +300,13 @@ def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None
     plan_ids = {g.plan_id for g in groups}
     indicators: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in db.session.scalars(
-            select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)):
+        select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)
+    ):
         indicators[indicator.plan_id].append(indicator)
     member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
     history: dict[tuple[int, int | None], list[KpiReport]] = defaultdict(list)
     if with_history and member_ids:
-        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current,
-                                        _reports_for(plan_ids))
+        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current, _reports_for(plan_ids))
         if as_of is not None:
             query = query.where(KpiReport.as_of <= as_of)
         for report in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
@@ -259,25 +325,44 @@ def kpi_by_unit(*, unit_ids: list[int] | None = None, plan_id: int | None = None
                 continue
             key = (member.unit_id, report_key(group.plan))
             report = latest.get(key)
-            unit_targets = {indicator_id: t for (unit_id, indicator_id), t in own_targets.items()
-                            if unit_id == member.unit_id}
-            standings.append(UnitKpi(
-                unit=member.unit, plan=group.plan, group=group, latest=report,
-                results=results_for(report, targets, indicators[group.plan_id], definition=definition,
-                                    unit_targets=unit_targets),
-                history=list(history.get(key, [])), definition=definition,
-            ))
+            unit_targets = {
+                indicator_id: t for (unit_id, indicator_id), t in own_targets.items() if unit_id == member.unit_id
+            }
+            standings.append(
+                UnitKpi(
+                    unit=member.unit,
+                    plan=group.plan,
+                    group=group,
+                    latest=report,
+                    results=results_for(
+                        report, targets, indicators[group.plan_id], definition=definition, unit_targets=unit_targets
+                    ),
+                    history=list(history.get(key, [])),
+                    definition=definition,
+                )
+            )
     return standings
 
 
 def definition_json(plan: Plan, definition: Definition) -> dict:
     """A plan's indicator definition as the API gives it."""
     return {
-        "plan_id": plan.id, "plan": plan.number, "kpi_scheme": definition.scheme,
-        "indicators": [{"number": spec.number, "name": spec.name, "kind": spec.kind,
-                        "numerator_key": spec.numerator_key, "denominator_key": spec.denominator_key or None,
-                        "numerator_label": spec.numerator_label, "denominator_label": spec.denominator_label or None,
-                        "unit_of_measure": spec.unit_of_measure} for spec in definition.indicators],
+        "plan_id": plan.id,
+        "plan": plan.number,
+        "kpi_scheme": definition.scheme,
+        "indicators": [
+            {
+                "number": spec.number,
+                "name": spec.name,
+                "kind": spec.kind,
+                "numerator_key": spec.numerator_key,
+                "denominator_key": spec.denominator_key or None,
+                "numerator_label": spec.numerator_label,
+                "denominator_label": spec.denominator_label or None,
+                "unit_of_measure": spec.unit_of_measure,
+            }
+            for spec in definition.indicators
+        ],
         "fields": [{"key": f.key, "label": f.label, "kind": f.kind} for f in definition.fields],
     }
 
@@ -293,27 +378,38 @@ def standing_as_json(standing: UnitKpi) -> dict:
     for result in standing.results:
         rule, ratio, reached = result.rule, result.ratio, result.attainment
         count = ratio.value if ratio is not None and ratio.kind == "count" else None
-        indicators.append({
-            "number": result.indicator.number,
-            "name": result.indicator.name,
-            "kind": result.indicator.kind if standing.plan.kpi_scheme != SCHEME_1872 else "ratio",
-            "unit_of_measure": result.indicator.unit_of_measure,
-            "numerator": ratio.numerator if ratio else None,
-            "denominator": ratio.denominator if ratio else None,
-            "percent": _rounded(ratio.percent) if ratio else None,
-            "count": int(count) if count is not None else None,
-            "target": None if rule is None else {
-                "kind": rule.kind,
-                "low": float(rule.low) if rule.low is not None else None,
-                "high": float(rule.high) if rule.high is not None else None,
-                "note": rule.note,
-            },
-            "required": float(reached.required) if reached.required is not None else None,
-            "status": reached.status,
-            "gap_points": _rounded(reached.gap_points) if count is None else None,
-            "gap_count": float(reached.gap_points) if count is not None and reached.gap_points is not None else None,
-        })
-    return {"unit": standing.unit.name, "unit_code": standing.unit.code, "plan": standing.plan.number,
-            "kpi_scheme": standing.plan.kpi_scheme, "group": standing.group.name,
-            "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
-            "indicators": indicators}
+        indicators.append(
+            {
+                "number": result.indicator.number,
+                "name": result.indicator.name,
+                "kind": result.indicator.kind if standing.plan.kpi_scheme != SCHEME_1872 else "ratio",
+                "unit_of_measure": result.indicator.unit_of_measure,
+                "numerator": ratio.numerator if ratio else None,
+                "denominator": ratio.denominator if ratio else None,
+                "percent": _rounded(ratio.percent) if ratio else None,
+                "count": int(count) if count is not None else None,
+                "target": None
+                if rule is None
+                else {
+                    "kind": rule.kind,
+                    "low": float(rule.low) if rule.low is not None else None,
+                    "high": float(rule.high) if rule.high is not None else None,
+                    "note": rule.note,
+                },
+                "required": float(reached.required) if reached.required is not None else None,
+                "status": reached.status,
+                "gap_points": _rounded(reached.gap_points) if count is None else None,
+                "gap_count": float(reached.gap_points)
+                if count is not None and reached.gap_points is not None
+                else None,
+            }
+        )
+    return {
+        "unit": standing.unit.name,
+        "unit_code": standing.unit.code,
+        "plan": standing.plan.number,
+        "kpi_scheme": standing.plan.kpi_scheme,
+        "group": standing.group.name,
+        "as_of": standing.latest.as_of.isoformat() if standing.latest else None,
+        "indicators": indicators,
+    }

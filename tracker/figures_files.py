@@ -1,5 +1,6 @@
 """KPI figures as files: the .xlsx/.csv template to fill in (columns from the plan's indicator definition),
 reading a filled one (all rows or none, errors by row and column), and the .xlsx export of figures and attainment."""
+
 from __future__ import annotations
 
 import csv
@@ -132,8 +133,13 @@ def _as_of(value: object, where: str) -> date:
     raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where)
 
 
-def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, units_by_code: dict[str, Unit],
-                      definition: Definition = BUILT_IN) -> list[FiguresRow]:
+def read_figures_file(
+    data: bytes,
+    filename: str,
+    directory: UnitDirectory,
+    units_by_code: dict[str, Unit],
+    definition: Definition = BUILT_IN,
+) -> list[FiguresRow]:
     """Every filled-in row of a template for the definition; the first bad row or cell rejects the whole file."""
     columns = columns_of(definition)
     rows = _rows_from_xlsx(data) if filename.lower().endswith(".xlsx") else _rows_from_csv(data)
@@ -142,8 +148,10 @@ def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, unit
     header = [str(c or "").strip() for c in rows[0]]
     missing = [c for c in columns if c not in header]
     if missing:
-        raise FiguresFileError(f"thiếu cột: {', '.join(missing)} (hàng 1 phải là tên cột như trong tệp mẫu của "
-                               f"kế hoạch đã chọn).", "hàng 1")
+        raise FiguresFileError(
+            f"thiếu cột: {', '.join(missing)} (hàng 1 phải là tên cột như trong tệp mẫu của kế hoạch đã chọn).",
+            "hàng 1",
+        )
     position = {c: header.index(c) for c in columns}
     result: list[FiguresRow] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -156,7 +164,9 @@ def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, unit
         unit_text = str(cells["unit"] or "").strip()
         unit = units_by_code.get(unit_text.upper()) or directory.find(unit_text)
         if unit is None:
-            raise FiguresFileError(f"không có đơn vị “{unit_text}”.", f"{where}, cột {_column_letter(position['unit'])}")
+            raise FiguresFileError(
+                f"không có đơn vị “{unit_text}”.", f"{where}, cột {_column_letter(position['unit'])}"
+            )
         as_of = _as_of(cells["as_of"], f"{where}, cột {_column_letter(position['as_of'])}")
         try:
             figures = check_figures(definition, {key: cells[key] for key in columns[2:]})
@@ -169,15 +179,22 @@ def read_figures_file(data: bytes, filename: str, directory: UnitDirectory, unit
     return result
 
 
-def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User,
-                plan: Plan | None = None) -> int:
+def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User, plan: Plan | None = None) -> int:
     """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all)."""
     from .figures import FiguresRefused
 
     for row in rows:
         try:
-            record_figures(row.unit, row.figures, plan=plan, as_of=row.as_of, today=today, now=now,
-                           reporter=reporter, source="file")
+            record_figures(
+                row.unit,
+                row.figures,
+                plan=plan,
+                as_of=row.as_of,
+                today=today,
+                now=now,
+                reporter=reporter,
+                source="file",
+            )
         except (InconsistentFigures, FiguresRefused) as exc:
             column = _column_letter(1)  # the date column (a future date)
             if isinstance(exc, InconsistentFigures):
@@ -210,25 +227,36 @@ def _export_sheet(book: Workbook, title: str, standings: list[UnitKpi]) -> None:
             header += [f"Số liệu ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})", f"Thiếu ({number})"]
         else:
             percent_columns.update((len(header) + 1, len(header) + 2))
-            header += [f"Tỷ lệ ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})",
-                       f"Thiếu ({number}), điểm %"]
+            header += [f"Tỷ lệ ({number})", f"Chỉ tiêu ({number})", f"Đánh giá ({number})", f"Thiếu ({number}), điểm %"]
     sheet.append(header)
     for standing in standings:
         figures = standing.latest.figures if standing.latest else {}
-        row: list[object] = [standing.plan.number, standing.group.name, _safe(standing.unit.name),
-                             standing.latest.as_of if standing.latest else None,
-                             *[_stored(figures.get(f.key)) for f in fields]]
+        row: list[object] = [
+            standing.plan.number,
+            standing.group.name,
+            _safe(standing.unit.name),
+            standing.latest.as_of if standing.latest else None,
+            *[_stored(figures.get(f.key)) for f in fields],
+        ]
         for result in standing.results:
             counted = definition.scheme != SCHEME_1872 and result.indicator.kind == "count"
             required, gap = result.attainment.required, result.attainment.gap_points
             if counted:
                 value = result.ratio.value if result.ratio else None
-                row += [float(value) if value is not None else None, float(required) if required is not None else None,
-                        STATUS_LABELS[result.attainment.status], float(gap) if gap is not None else None]
+                row += [
+                    float(value) if value is not None else None,
+                    float(required) if required is not None else None,
+                    STATUS_LABELS[result.attainment.status],
+                    float(gap) if gap is not None else None,
+                ]
                 continue
             percent = round_percent(result.ratio.value) if result.ratio else None
-            row += [as_share(percent), as_share(required), STATUS_LABELS[result.attainment.status],
-                    round_percent(gap / 100) if gap is not None else None]
+            row += [
+                as_share(percent),
+                as_share(required),
+                STATUS_LABELS[result.attainment.status],
+                round_percent(gap / 100) if gap is not None else None,
+            ]
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2):
         row[3].number_format = "DD/MM/YYYY"

@@ -1,4 +1,5 @@
 """Web forms (Flask-WTF: every form carries a CSRF token); labels are Vietnamese, translated lazily."""
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -7,7 +8,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
@@ -30,7 +39,10 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
-    new = PasswordField(_l("Mật khẩu mới (ít nhất 10 ký tự)"), validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mật khẩu mới phải có ít nhất 10 ký tự."))])
+    new = PasswordField(
+        _l("Mật khẩu mới (ít nhất 10 ký tự)"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mật khẩu mới phải có ít nhất 10 ký tự."))],
+    )
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[DataRequired(REQUIRED)])
 
 
@@ -49,7 +61,9 @@ class StatusForm(FlaskForm):
     to_state = SelectField(_l("Trạng thái mới"), choices=[(s, lazy_label(STATE_LABELS[s])) for s in STATES])
     comment = TextAreaField(_l("Nội dung cập nhật / báo cáo tiến độ"), validators=[Optional(), Length(max=5000)])
     difficulty = TextAreaField(_l("Khó khăn, vướng mắc"), validators=[Optional(), Length(max=5000)])
-    proposal = TextAreaField(_l("Đề xuất, kiến nghị với Lãnh đạo Bộ (nếu có)"), validators=[Optional(), Length(max=5000)])
+    proposal = TextAreaField(
+        _l("Đề xuất, kiến nghị với Lãnh đạo Bộ (nếu có)"), validators=[Optional(), Length(max=5000)]
+    )
     document_number = StringField(_l("Số văn bản kết quả"), validators=[Optional(), Length(max=120)])
     document_date = DateField(_l("Ngày ban hành văn bản"), validators=[Optional()])
     document_title = StringField(_l("Trích yếu / tên văn bản"), validators=[Optional(), Length(max=1000)])
@@ -82,11 +96,21 @@ class FiguresForm(FlaskForm):
 
     as_of = DateField(_l("Số liệu tính đến ngày"), validators=[DataRequired(REQUIRED)])
     procedures_total = IntegerField(lazy_label(FIELD_LABELS["procedures_total"]), validators=[InputRequired(REQUIRED)])
-    full_online_eligible = IntegerField(lazy_label(FIELD_LABELS["full_online_eligible"]), validators=[InputRequired(REQUIRED)])
-    full_online_provided = IntegerField(lazy_label(FIELD_LABELS["full_online_provided"]), validators=[InputRequired(REQUIRED)])
-    partial_online_accepting = IntegerField(lazy_label(FIELD_LABELS["partial_online_accepting"]), validators=[InputRequired(REQUIRED)])
-    procedures_with_dossiers = IntegerField(lazy_label(FIELD_LABELS["procedures_with_dossiers"]), validators=[InputRequired(REQUIRED)])
-    procedures_with_online_dossiers = IntegerField(lazy_label(FIELD_LABELS["procedures_with_online_dossiers"]), validators=[InputRequired(REQUIRED)])
+    full_online_eligible = IntegerField(
+        lazy_label(FIELD_LABELS["full_online_eligible"]), validators=[InputRequired(REQUIRED)]
+    )
+    full_online_provided = IntegerField(
+        lazy_label(FIELD_LABELS["full_online_provided"]), validators=[InputRequired(REQUIRED)]
+    )
+    partial_online_accepting = IntegerField(
+        lazy_label(FIELD_LABELS["partial_online_accepting"]), validators=[InputRequired(REQUIRED)]
+    )
+    procedures_with_dossiers = IntegerField(
+        lazy_label(FIELD_LABELS["procedures_with_dossiers"]), validators=[InputRequired(REQUIRED)]
+    )
+    procedures_with_online_dossiers = IntegerField(
+        lazy_label(FIELD_LABELS["procedures_with_online_dossiers"]), validators=[InputRequired(REQUIRED)]
+    )
     dossiers_total = IntegerField(lazy_label(FIELD_LABELS["dossiers_total"]), validators=[InputRequired(REQUIRED)])
     dossiers_online = IntegerField(lazy_label(FIELD_LABELS["dossiers_online"]), validators=[InputRequired(REQUIRED)])
 
@@ -110,8 +134,10 @@ def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # typ
     for index, figure in enumerate(fields):
         name = f"v{index}"
         keys[name] = figure.key
-        attributes[name] = StringField(figure.label, render_kw={"inputmode": "decimal" if figure.kind == "percent"
-                                                                 else "numeric", "autocomplete": "off"})
+        attributes[name] = StringField(
+            figure.label,
+            render_kw={"inputmode": "decimal" if figure.kind == "percent" else "numeric", "autocomplete": "off"},
+        )
     form_class = type("PlanFiguresFormFor", (PlanFiguresForm,), {**attributes, "keys": keys})
     return form_class(prefix=f"p{plan_id}", **kwargs)
 
@@ -125,16 +151,32 @@ class FiguresFileForm(FlaskForm):
 class ReminderRulesForm(FlaskForm):
     """The reminder rules an admin may change."""
 
-    send_time = StringField(_l("Giờ gửi thư hằng ngày (giờ Việt Nam, HH:MM)"),
-                            validators=[DataRequired(REQUIRED), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Nhập giờ dạng HH:MM, ví dụ 08:00."))])
-    before_days = StringField(_l("Nhắc trước hạn (số ngày, cách nhau bằng dấu phẩy; 0 = đúng ngày đến hạn)"),
-                              validators=[DataRequired(REQUIRED)])
+    send_time = StringField(
+        _l("Giờ gửi thư hằng ngày (giờ Việt Nam, HH:MM)"),
+        validators=[
+            DataRequired(REQUIRED),
+            Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Nhập giờ dạng HH:MM, ví dụ 08:00.")),
+        ],
+    )
+    before_days = StringField(
+        _l("Nhắc trước hạn (số ngày, cách nhau bằng dấu phẩy; 0 = đúng ngày đến hạn)"),
+        validators=[DataRequired(REQUIRED)],
+    )
     overdue_repeat_days = IntegerField(_l("Khi quá hạn: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
-    ongoing_repeat_days = IntegerField(_l("Nhiệm vụ thường xuyên thiếu báo cáo: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
-    progress_period_days = IntegerField(_l("Nhiệm vụ thường xuyên cần báo cáo tiến độ sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
-    kpi_repeat_days = IntegerField(_l("Chưa báo cáo số liệu: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)])
-    digest_weekday = SelectField(_l("Ngày gửi bản tổng hợp tuần cho Trung tâm CNTT"), coerce=int, choices=[
-        (0, _l("Thứ Hai")), (1, _l("Thứ Ba")), (2, _l("Thứ Tư")), (3, _l("Thứ Năm")), (4, _l("Thứ Sáu"))])
+    ongoing_repeat_days = IntegerField(
+        _l("Nhiệm vụ thường xuyên thiếu báo cáo: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)]
+    )
+    progress_period_days = IntegerField(
+        _l("Nhiệm vụ thường xuyên cần báo cáo tiến độ sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)]
+    )
+    kpi_repeat_days = IntegerField(
+        _l("Chưa báo cáo số liệu: nhắc lại sau mỗi (ngày)"), validators=[InputRequired(REQUIRED)]
+    )
+    digest_weekday = SelectField(
+        _l("Ngày gửi bản tổng hợp tuần cho Trung tâm CNTT"),
+        coerce=int,
+        choices=[(0, _l("Thứ Hai")), (1, _l("Thứ Ba")), (2, _l("Thứ Tư")), (3, _l("Thứ Năm")), (4, _l("Thứ Sáu"))],
+    )
     copy_it_centre_on_overdue = BooleanField(_l("Gửi đồng thời (CC) Trung tâm CNTT các thư nhắc quá hạn"))
     coordinators_get_before = BooleanField(_l("Đơn vị phối hợp nhận thư nhắc trước hạn"))
     kind_before = BooleanField(_l("Nhắc trước hạn"))
@@ -148,13 +190,18 @@ class ReminderRulesForm(FlaskForm):
 
 class UnitEditForm(FlaskForm):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=40)])
-    name = StringField(_l("Tên đơn vị (đầy đủ, như trong văn bản)"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    name = StringField(
+        _l("Tên đơn vị (đầy đủ, như trong văn bản)"), validators=[DataRequired(REQUIRED), Length(max=255)]
+    )
     aliases = TextAreaField(_l("Các tên khác (mỗi dòng một tên)"), validators=[Optional(), Length(max=5000)])
     head_email = StringField(_l("Thư điện tử của Thủ trưởng đơn vị"), validators=[Optional(), Length(max=255)])
     focal_email = StringField(_l("Thư điện tử của cán bộ đầu mối"), validators=[Optional(), Length(max=255)])
     is_active = BooleanField(_l("Đang hoạt động"))
-    level = StringField(_l("Cấp (ví dụ: Sở, UBND cấp huyện, UBND cấp xã)"), validators=[Optional(), Length(max=80)],
-                        render_kw={"list": "cac-cap", "autocomplete": "off"})
+    level = StringField(
+        _l("Cấp (ví dụ: Sở, UBND cấp huyện, UBND cấp xã)"),
+        validators=[Optional(), Length(max=80)],
+        render_kw={"list": "cac-cap", "autocomplete": "off"},
+    )
 
 
 # A pasted plan is read as a text file; a whole national plan is a few hundred thousand characters.
@@ -163,13 +210,17 @@ PASTED_TEXT_MAX = 2_000_000
 
 class PlanUploadForm(FlaskForm):
     file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md, .rtf, .odt)"))
-    text = TextAreaField(_l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
-                         validators=[Optional(), Length(max=PASTED_TEXT_MAX)], render_kw={"rows": 6})
+    text = TextAreaField(
+        _l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
+        validators=[Optional(), Length(max=PASTED_TEXT_MAX)],
+        render_kw={"rows": 6},
+    )
     number = StringField(_l("Số hiệu văn bản (nếu văn bản không ghi rõ)"), validators=[Optional(), Length(max=80)])
     # issue 12: a document that amends a plan already held (its items then apply to that plan).
     amends = SelectField(_l("Văn bản này sửa đổi, bổ sung kế hoạch"), choices=[], validate_choice=False)
-    decision_number = StringField(_l("Số quyết định sửa đổi (để trống nếu văn bản có ghi)"),
-                                  validators=[Optional(), Length(max=120)])
+    decision_number = StringField(
+        _l("Số quyết định sửa đổi (để trống nếu văn bản có ghi)"), validators=[Optional(), Length(max=120)]
+    )
     decision_date = DateField(_l("Ngày quyết định sửa đổi (để trống nếu văn bản có ghi)"), validators=[Optional()])
     note = StringField(_l("Ghi chú cho phiên bản này (không bắt buộc)"), validators=[Optional(), Length(max=500)])
 
@@ -218,13 +269,17 @@ class KeptUnitFileForm(FlaskForm):
 class TokenForm(FlaskForm):
     """A name for a new personal API token."""
 
-    name = StringField(_l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"), validators=[
-        DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
-        Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự."))])
+    name = StringField(
+        _l("Tên gợi nhớ (ví dụ: bảng tổng hợp của đơn vị)"),
+        validators=[
+            DataRequired(_l("Hãy đặt tên cho mã truy cập để phân biệt các mã với nhau.")),
+            Length(max=NAME_MAX_LENGTH, message=_l("Tên dài tối đa %(max)d ký tự.")),
+        ],
+    )
 
 
 class ForgotPasswordForm(FlaskForm):
-    """"Quên mật khẩu?": the address to send a one-time link to."""
+    """ "Quên mật khẩu?": the address to send a one-time link to."""
 
     email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), EMAIL])
 
@@ -232,5 +287,8 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """The one-time link's page: the new password, twice."""
 
-    new = PasswordField(_l("Mật khẩu mới (ít nhất 10 ký tự)"), validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mật khẩu mới phải có ít nhất 10 ký tự."))])
+    new = PasswordField(
+        _l("Mật khẩu mới (ít nhất 10 ký tự)"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mật khẩu mới phải có ít nhất 10 ký tự."))],
+    )
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[DataRequired(REQUIRED)])

@@ -6,11 +6,12 @@ and the three statements that gather what it needs.
   missing or older than TRACKER_HEALTH_HEARTBEAT_MINUTES, or an email has been waiting to be sent for
   longer than TRACKER_HEALTH_PENDING_MINUTES.
 - "ok" otherwise. Failed emails are counted but do not degrade: they wait for an admin's decision."""
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -48,12 +49,13 @@ def age_seconds(now: datetime, at: datetime | None) -> float | None:
     if at is None:
         return None
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return round(max((now - at).total_seconds(), 0.0), 1)
 
 
-def assess(facts: Facts, *, now: datetime, outbox_now: datetime | None = None,
-           limits: Limits = Limits()) -> dict[str, Any]:
+def assess(
+    facts: Facts, *, now: datetime, outbox_now: datetime | None = None, limits: Limits = Limits()
+) -> dict[str, Any]:
     """The /healthz body. `now` is the real time the heartbeat is measured against; `outbox_now` the clock
     the outbox rows were stamped with (tracker.clock.utcnow: the same as `now` unless a demo pins
     TRACKER_TODAY), `now` when not given."""
@@ -73,8 +75,12 @@ def assess(facts: Facts, *, now: datetime, outbox_now: datetime | None = None,
         "status": "ok" if scheduler_ok and outbox_ok else "degraded",
         "database": {"ok": True, "ms": facts.database_ms},
         "scheduler": {"heartbeat_age_seconds": heartbeat_age, "ok": scheduler_ok},
-        "outbox": {"oldest_pending_age_seconds": pending_age, "pending": facts.pending, "failed": facts.failed,
-                   "ok": outbox_ok},
+        "outbox": {
+            "oldest_pending_age_seconds": pending_age,
+            "pending": facts.pending,
+            "failed": facts.failed,
+            "ok": outbox_ok,
+        },
         "version": facts.version,
     }
 
@@ -88,11 +94,20 @@ def gather() -> Facts:
     database_ms = round((time.perf_counter() - started) * 1000, 1)
     heartbeat = db.session.scalar(select(Setting.value).where(Setting.key == HEARTBEAT_KEY))
     waiting = OutboxMessage.status.in_(WAITING_STATES)
-    pending, failed, oldest = db.session.execute(select(
-        func.count().filter(waiting),
-        func.count().filter(OutboxMessage.status == "failed"),
-        func.min(OutboxMessage.created_at).filter(waiting),
-    )).one()
+    pending, failed, oldest = db.session.execute(
+        select(
+            func.count().filter(waiting),
+            func.count().filter(OutboxMessage.status == "failed"),
+            func.min(OutboxMessage.created_at).filter(waiting),
+        )
+    ).one()
     heartbeat_at = datetime.fromisoformat(heartbeat["at"]) if heartbeat and heartbeat.get("at") else None
-    return Facts(database_ok=True, database_ms=database_ms, version=version, heartbeat_at=heartbeat_at,
-                 oldest_pending_at=oldest, pending=pending, failed=failed)
+    return Facts(
+        database_ok=True,
+        database_ms=database_ms,
+        version=version,
+        heartbeat_at=heartbeat_at,
+        oldest_pending_at=oldest,
+        pending=pending,
+        failed=failed,
+    )

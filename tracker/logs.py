@@ -2,6 +2,7 @@
 production), the same in the web workers, the scheduler process and the CLI; and an access line per
 request. Secrets never reach a log line: query strings are logged with token values redacted, and no
 header, cookie or form field is logged at all."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import logging
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
@@ -39,8 +40,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
-                  .replace("+00:00", "Z"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
@@ -130,6 +130,5 @@ def register_access_log(app: Flask) -> None:
         }
         if request.query_string:
             fields["query"] = redact(request.query_string.decode("latin-1"))
-        access_log.info("%s %s %s %sms", request.method, request.path, response.status_code, duration_ms,
-                        extra=fields)
+        access_log.info("%s %s %s %sms", request.method, request.path, response.status_code, duration_ms, extra=fields)
         return response

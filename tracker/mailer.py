@@ -1,5 +1,6 @@
 """Delivering one email: building the MIME message, and the two backends (.eml files in a folder, the
 embedded default; SMTP). A failure says whether trying again later can help."""
+
 from __future__ import annotations
 
 import logging
@@ -77,8 +78,9 @@ class SmtpBackend:
     def send(self, email: EmailMessage) -> str:
         try:
             if self.security == "tls":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                        context=ssl.create_default_context())
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             with client:
@@ -94,12 +96,14 @@ class SmtpBackend:
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             reply = "Máy chủ thư từ chối người nhận: " + "; ".join(
-                f"{who} (mã {code})" for who, (code, _text) in exc.recipients.items())
+                f"{who} (mã {code})" for who, (code, _text) in exc.recipients.items()
+            )
             raise DeliveryError(reply, permanent=all(500 <= c < 600 for c in codes)) from exc
         except (OSError, smtplib.SMTPException) as exc:
             log.warning("SMTP server %s:%s not reached: %s: %s", self.host, self.port, type(exc).__name__, exc)
-            raise DeliveryError(f"Không kết nối được máy chủ thư {self.host}:{self.port}; sẽ thử lại.",
-                                permanent=False) from exc
+            raise DeliveryError(
+                f"Không kết nối được máy chủ thư {self.host}:{self.port}; sẽ thử lại.", permanent=False
+            ) from exc
         if refused:
             return "Máy chủ thư đã nhận, nhưng từ chối các địa chỉ: " + ", ".join(refused)
         return "Máy chủ thư đã nhận thư (mã 250)."
@@ -108,7 +112,12 @@ class SmtpBackend:
 def backend_from_config(config: dict) -> Backend:
     """The backend the configuration names (MAIL_BACKEND)."""
     if config["MAIL_BACKEND"] == "smtp":
-        return SmtpBackend(config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_SECURITY"],
-                           config["SMTP_USERNAME"], config["SMTP_PASSWORD"], config["SMTP_TIMEOUT"])
+        return SmtpBackend(
+            config["SMTP_HOST"],
+            config["SMTP_PORT"],
+            config["SMTP_SECURITY"],
+            config["SMTP_USERNAME"],
+            config["SMTP_PASSWORD"],
+            config["SMTP_TIMEOUT"],
+        )
     return FileBackend(Path(config["OUTBOX_DIR"]))
-

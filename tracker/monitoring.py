@@ -1,5 +1,6 @@
 """What the IT Centre watches: assignments across units by class (overdue first), filtered and sorted in
 the database, and the units × class matrix — each one query, whatever the number of rows."""
+
 from __future__ import annotations
 
 import io
@@ -19,11 +20,15 @@ from .spreadsheets import add_sheet, put
 # The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
 CLASSES = ("not_started", "in_progress", "blocked", "done_on_time", "done_late", "overdue")
 CLASS_LABELS = {
-    "not_started": "Chưa triển khai", "in_progress": "Đang thực hiện", "blocked": "Gặp vướng mắc",
-    "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành quá hạn", "overdue": "Quá hạn",
+    "not_started": "Chưa triển khai",
+    "in_progress": "Đang thực hiện",
+    "blocked": "Gặp vướng mắc",
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "overdue": "Quá hạn",
 }
 SORTS = {
-    "days": (Assignment.due_on.asc(), Assignment.id),          # most days overdue first
+    "days": (Assignment.due_on.asc(), Assignment.id),  # most days overdue first
     "due": (Assignment.due_on.desc(), Assignment.id),
     "unit": (Unit.name, Assignment.due_on),
     "item": (ActionItem.plan_id, PlanSection.position, ActionItem.position, Unit.name),
@@ -36,9 +41,14 @@ def class_condition(name: str, today: date):
     if name == "overdue":
         return overdue
     if name == "done_on_time":
-        return and_(Assignment.status == "done",
-                    or_(Assignment.due_on.is_(None), Assignment.completed_on.is_(None),
-                        Assignment.completed_on <= Assignment.due_on))
+        return and_(
+            Assignment.status == "done",
+            or_(
+                Assignment.due_on.is_(None),
+                Assignment.completed_on.is_(None),
+                Assignment.completed_on <= Assignment.due_on,
+            ),
+        )
     if name == "done_late":
         return and_(Assignment.status == "done", Assignment.completed_on > Assignment.due_on)
     return and_(Assignment.status == name, not_(overdue))
@@ -47,11 +57,11 @@ def class_condition(name: str, today: date):
 @dataclass
 class Filters:
     cls: str = "overdue"
-    unit: str | None = None       # unit code
-    group: int | None = None      # unit group id
+    unit: str | None = None  # unit code
+    group: int | None = None  # unit group id
     plan: int | None = None
-    section: str | None = None    # section number within the plan
-    min_days: int | None = None   # at least this many days overdue
+    section: str | None = None  # section number within the plan
+    min_days: int | None = None  # at least this many days overdue
     sort: str = "days"
     page: int = 1
 
@@ -69,41 +79,64 @@ def _filtered(filters: Filters, today: date):  # type: ignore[no-untyped-def]
         # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
         conditions.append(or_(Unit.code == filters.unit, Unit.folded_name.contains(fold_name(filters.unit))))
     if filters.group:
-        conditions.append(Assignment.unit_id.in_(
-            select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == filters.group)))
+        conditions.append(
+            Assignment.unit_id.in_(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == filters.group))
+        )
     if filters.plan:
         conditions.append(ActionItem.plan_id == filters.plan)
     if filters.section:
         conditions.append(PlanSection.number == filters.section)
     if filters.min_days:
         conditions.append(Assignment.due_on <= date.fromordinal(today.toordinal() - filters.min_days))
-    return select(Assignment).join(ActionItem, Assignment.item_id == ActionItem.id).join(
-        PlanSection, ActionItem.section_id == PlanSection.id).join(Unit, Assignment.unit_id == Unit.id).where(*conditions)
+    return (
+        select(Assignment)
+        .join(ActionItem, Assignment.item_id == ActionItem.id)
+        .join(PlanSection, ActionItem.section_id == PlanSection.id)
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(*conditions)
+    )
 
 
 def _with_items(query):  # type: ignore[no-untyped-def]
-    return query.options(selectinload(Assignment.unit),
-                         selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
+    return query.options(
+        selectinload(Assignment.unit),
+        selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
+    )
 
 
 def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
     """One page of active assignments of a class, filtered and sorted by the database."""
     base = _filtered(filters, today)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = list(db.session.scalars(_with_items(
-        base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
-        .limit(per_page).offset((max(filters.page, 1) - 1) * per_page))))
+    rows = list(
+        db.session.scalars(
+            _with_items(
+                base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
+                .limit(per_page)
+                .offset((max(filters.page, 1) - 1) * per_page)
+            )
+        )
+    )
     return Listing(rows, total)
 
 
 def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:
     """Every assignment the filters select, in their order (for the export): not one page, all of them."""
-    return list(db.session.scalars(_with_items(_filtered(filters, today).order_by(
-        *SORTS.get(filters.sort, SORTS["days"])))))
+    return list(
+        db.session.scalars(_with_items(_filtered(filters, today).order_by(*SORTS.get(filters.sort, SORTS["days"]))))
+    )
 
 
-EXPORT_HEADERS = ["Kế hoạch", "Nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Trạng thái",
-                  "Số ngày quá hạn", "Cập nhật lần cuối"]
+EXPORT_HEADERS = [
+    "Kế hoạch",
+    "Nhiệm vụ",
+    "Nội dung nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Thời hạn",
+    "Trạng thái",
+    "Số ngày quá hạn",
+    "Cập nhật lần cuối",
+]
 
 
 def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, str]], today: date) -> bytes:
@@ -112,8 +145,7 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
     book = Workbook()
     about = book.active
     about.title = "Bộ lọc"
-    for r, (key, value) in enumerate([("Danh sách phân công", ""), ("Tính đến ngày", today), *filters_text],
-                                     start=1):
+    for r, (key, value) in enumerate([("Danh sách phân công", ""), ("Tính đến ngày", today), *filters_text], start=1):
         put(about, r, 1, key)
         put(about, r, 2, value)
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 24, 60
@@ -122,31 +154,50 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
         item = a.item
         late = is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=today)
         state = STATE_LABELS[a.status] + (f": {a.difficulty}" if a.status == "blocked" and a.difficulty else "")
-        table.append([item.plan.number, item.reference, item.task, a.unit.name, a.due_on or item.deadline_text,
-                      state, (today - a.due_on).days if late and a.due_on else None, a.updated_at])
+        table.append(
+            [
+                item.plan.number,
+                item.reference,
+                item.task,
+                a.unit.name,
+                a.due_on or item.deadline_text,
+                state,
+                (today - a.due_on).days if late and a.due_on else None,
+                a.updated_at,
+            ]
+        )
     add_sheet(book, "Phân công", EXPORT_HEADERS, table, [18, 10, 60, 36, 12, 22, 10, 14], formats={7: "0"})
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def matrix(*, today: date, plan: int | None = None, page: int = 1,
-           per_page: int | None = None) -> tuple[list[tuple[Unit, dict[str, int]]], int]:
+def matrix(
+    *, today: date, plan: int | None = None, page: int = 1, per_page: int | None = None
+) -> tuple[list[tuple[Unit, dict[str, int]]], int]:
     """Units × class counts of active assignments in one grouped query: the units with the most overdue
     (then blocked) first, one page of them, and how many units there are in all."""
     columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
-    counts_query = (select(Assignment.unit_id, *columns).join(ActionItem, Assignment.item_id == ActionItem.id)
-                    .where(Assignment.is_active).group_by(Assignment.unit_id))
+    counts_query = (
+        select(Assignment.unit_id, *columns)
+        .join(ActionItem, Assignment.item_id == ActionItem.id)
+        .where(Assignment.is_active)
+        .group_by(Assignment.unit_id)
+    )
     if plan:
         counts_query = counts_query.where(ActionItem.plan_id == plan)
     counts = counts_query.subquery()
-    query = (select(Unit, *(counts.c[name] for name in CLASSES)).join(counts, counts.c.unit_id == Unit.id)
-             .order_by(counts.c.overdue.desc(), counts.c.blocked.desc(), Unit.name))
+    query = (
+        select(Unit, *(counts.c[name] for name in CLASSES))
+        .join(counts, counts.c.unit_id == Unit.id)
+        .order_by(counts.c.overdue.desc(), counts.c.blocked.desc(), Unit.name)
+    )
     total = db.session.scalar(select(func.count()).select_from(counts)) or 0
     if per_page is not None:
         query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-    rows = [(row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])})
-            for row in db.session.execute(query)]
+    rows = [
+        (row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])}) for row in db.session.execute(query)
+    ]
     return rows, total
 
 
@@ -165,8 +216,12 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
     result: dict[int, list[UnitGroup]] = {}
     if not unit_ids:
         return result
-    rows = db.session.execute(select(UnitGroupMember.unit_id, UnitGroup).join(UnitGroup)
-                              .where(UnitGroupMember.unit_id.in_(unit_ids)).options(joinedload(UnitGroup.plan)))
+    rows = db.session.execute(
+        select(UnitGroupMember.unit_id, UnitGroup)
+        .join(UnitGroup)
+        .where(UnitGroupMember.unit_id.in_(unit_ids))
+        .options(joinedload(UnitGroup.plan))
+    )
     for unit_id, group in rows:
         result.setdefault(unit_id, []).append(group)
     return result
@@ -183,9 +238,16 @@ def units_missing_figures(period, *, plan: int | None = None) -> list[tuple[Unit
     members = select(UnitGroupMember.unit_id).join(UnitGroup).where(UnitGroupMember.unit_id.is_not(None))
     if plan:
         members = members.where(UnitGroup.plan_id == plan)
-    latest = (select(KpiReport.unit_id, func.max(KpiReport.as_of).label("as_of"))
-              .where(KpiReport.is_current).group_by(KpiReport.unit_id).subquery())
+    latest = (
+        select(KpiReport.unit_id, func.max(KpiReport.as_of).label("as_of"))
+        .where(KpiReport.is_current)
+        .group_by(KpiReport.unit_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Unit, latest.c.as_of).outerjoin(latest, latest.c.unit_id == Unit.id)
-        .where(Unit.id.in_(members)).order_by(Unit.name))
+        select(Unit, latest.c.as_of)
+        .outerjoin(latest, latest.c.unit_id == Unit.id)
+        .where(Unit.id.in_(members))
+        .order_by(Unit.name)
+    )
     return [(unit, as_of) for unit, as_of in rows if is_report_missing(period, as_of)]

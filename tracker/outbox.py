@@ -1,5 +1,6 @@
 """The outbox: adding messages exactly once (a unique key and INSERT … ON CONFLICT DO NOTHING), and
 dispatching them exactly once (each row claimed by one conditional UPDATE before it is sent)."""
+
 from __future__ import annotations
 
 import logging
@@ -52,10 +53,22 @@ def enqueue(drafts: list[Draft], *, now: datetime, not_before: datetime | None =
     for draft in drafts:
         statement = (
             insert_ignoring_duplicates(OutboxMessage)
-            .values(unit_id=draft.unit_id, kind=draft.kind, reference_on=draft.reference_on,
-                    recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
-                    body_html=draft.body_html, entries=draft.entries, status="pending", attempts=0,
-                    next_attempt_at=not_before or now, last_error="", created_at=now)
+            .values(
+                unit_id=draft.unit_id,
+                kind=draft.kind,
+                reference_on=draft.reference_on,
+                recipients=draft.recipients,
+                cc=draft.cc,
+                subject=draft.subject,
+                body_text=draft.body_text,
+                body_html=draft.body_html,
+                entries=draft.entries,
+                status="pending",
+                attempts=0,
+                next_attempt_at=not_before or now,
+                last_error="",
+                created_at=now,
+            )
             .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
             .returning(OutboxMessage.id)
         )
@@ -88,27 +101,31 @@ class DispatchReport:
     failed: list[int] = field(default_factory=list)
 
 
-def dispatch(backend: Backend, *, now: datetime, sender: str, limit: int = 200,
-             only_ids: list[int] | None = None) -> DispatchReport:
+def dispatch(
+    backend: Backend, *, now: datetime, sender: str, limit: int = 200, only_ids: list[int] | None = None
+) -> DispatchReport:
     """Send the pending messages that are due (or just `only_ids`); commits after each one so nothing is
     lost or sent twice."""
     report = DispatchReport()
     # Rows whose sender died while "sending" are queued again.
     db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
         .values(status="pending", last_error="Lần gửi trước bị gián đoạn; gửi lại.")
     )
     db.session.commit()
     # A unit's email of a later morning (an urge made after that day's email had left) waits for that
     # morning's sweep to add the day's reminders, even when its send time has come: one email a day.
     waiting_for_sweep = and_(
-        OutboxMessage.kind == "daily", OutboxMessage.attempts == 0,
+        OutboxMessage.kind == "daily",
+        OutboxMessage.attempts == 0,
         OutboxMessage.next_attempt_at > OutboxMessage.created_at,
         OutboxMessage.reference_on >= now.date(),
         ~exists().where(SweepRun.run_on == OutboxMessage.reference_on),
     )
-    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                                           ~waiting_for_sweep)
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, ~waiting_for_sweep
+    )
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     candidates = list(db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)))

@@ -1,5 +1,6 @@
 """Resetting a forgotten password: one-time, expiring links (only their SHA-256 is kept) that an admin,
 the CLI or the person ("Quên mật khẩu?", by email through the outbox) asks for, and setting the new password."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,16 +32,22 @@ class InvalidResetLink(AccountError):
     """The link is unknown, expired or already used."""
 
     def __init__(self) -> None:
-        super().__init__(t("Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. "
-                           "Hãy yêu cầu một liên kết mới."))
+        super().__init__(
+            t("Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. Hãy yêu cầu một liên kết mới.")
+        )
 
 
 class TooManyResetRequests(AccountError):
     """Too many reset requests for this email or from this client address in the last REQUEST_WINDOW."""
 
     def __init__(self) -> None:
-        super().__init__(t("Có quá nhiều yêu cầu đặt lại mật khẩu. Vui lòng thử lại sau %(minutes)s phút "
-                           "hoặc liên hệ quản trị viên.", minutes=int(REQUEST_WINDOW.total_seconds() // 60)))
+        super().__init__(
+            t(
+                "Có quá nhiều yêu cầu đặt lại mật khẩu. Vui lòng thử lại sau %(minutes)s phút "
+                "hoặc liên hệ quản trị viên.",
+                minutes=int(REQUEST_WINDOW.total_seconds() // 60),
+            )
+        )
 
 
 def _digest(token: str) -> str:
@@ -55,8 +62,15 @@ def reset_url(token: str) -> str:
 def issue_link(user: User, *, now: datetime, lifetime: timedelta, created_by: User | None = None) -> str:
     """A new one-time token for the user; returns it (the only time it exists in the clear). Flushes."""
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_digest(token), created_at=now,
-                                      expires_at=now + lifetime, created_by_id=created_by.id if created_by else None))
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=now + lifetime,
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
     db.session.flush()
     return token
 
@@ -73,8 +87,9 @@ def reset_by_hand(user: User, *, now: datetime, created_by: User | None = None) 
     HANDED_LINK_LIFETIME) to set a new one is returned, to be handed over. The CLI calls this directly: whoever
     runs commands on the server already holds the database. Flushes."""
     if not user.is_active:
-        raise AccountError(t("Tài khoản %(email)s đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.",
-                             email=user.email))
+        raise AccountError(
+            t("Tài khoản %(email)s đang bị khóa; hãy mở khóa trước khi đặt lại mật khẩu.", email=user.email)
+        )
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it: only the link opens the account
     end_all_sessions(user)
     _spend_open_links(user, now)  # a link emailed earlier (to a mailbox that may not be the person's) stops working
@@ -82,8 +97,14 @@ def reset_by_hand(user: User, *, now: datetime, created_by: User | None = None) 
 
 
 def _requests(column, value: str, now: datetime) -> int:
-    return db.session.scalar(select(func.count(PasswordResetRequest.id))
-                             .where(column == value, PasswordResetRequest.at > now - REQUEST_WINDOW)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(PasswordResetRequest.id)).where(
+                column == value, PasswordResetRequest.at > now - REQUEST_WINDOW
+            )
+        )
+        or 0
+    )
 
 
 def request_reset(email: str, *, address: str, now: datetime, today: date) -> int | None:
@@ -92,8 +113,10 @@ def request_reset(email: str, *, address: str, now: datetime, today: date) -> in
     the same answer either way. Raises TooManyResetRequests, for any address alike, over the limits. Flushes."""
     email = email.strip().lower()
     db.session.execute(delete(PasswordResetRequest).where(PasswordResetRequest.at <= now - REQUEST_WINDOW))
-    if (_requests(PasswordResetRequest.email, email, now) >= MAX_REQUESTS_PER_EMAIL
-            or _requests(PasswordResetRequest.address, address, now) >= MAX_REQUESTS_PER_ADDRESS):
+    if (
+        _requests(PasswordResetRequest.email, email, now) >= MAX_REQUESTS_PER_EMAIL
+        or _requests(PasswordResetRequest.address, address, now) >= MAX_REQUESTS_PER_ADDRESS
+    ):
         raise TooManyResetRequests()
     db.session.add(PasswordResetRequest(email=email, address=address, at=now))
     user = db.session.scalar(select(User).where(User.email == email))
@@ -101,28 +124,44 @@ def request_reset(email: str, *, address: str, now: datetime, today: date) -> in
         db.session.flush()
         return None
     token = issue_link(user, now=now, lifetime=EMAILED_LINK_LIFETIME)
-    context = {"user": user, "link": reset_url(token),
-               "minutes": int(EMAILED_LINK_LIFETIME.total_seconds() // 60)}
-    created = enqueue([Draft(unit_id=None, kind="password_reset", reference_on=today, recipients=[user.email], cc=[],
-                             subject="Đặt lại mật khẩu — Hệ thống theo dõi thực hiện kế hoạch",
-                             body_text=render_template("emails/password_reset.txt", **context),
-                             body_html=render_template("emails/password_reset.html", **context),
-                             entries=[{"user_id": user.id}])], now=now)
+    context = {"user": user, "link": reset_url(token), "minutes": int(EMAILED_LINK_LIFETIME.total_seconds() // 60)}
+    created = enqueue(
+        [
+            Draft(
+                unit_id=None,
+                kind="password_reset",
+                reference_on=today,
+                recipients=[user.email],
+                cc=[],
+                subject="Đặt lại mật khẩu — Hệ thống theo dõi thực hiện kế hoạch",
+                body_text=render_template("emails/password_reset.txt", **context),
+                body_html=render_template("emails/password_reset.html", **context),
+                entries=[{"user_id": user.id}],
+            )
+        ],
+        now=now,
+    )
     return created[0]
 
 
 def valid_token(token: str, *, now: datetime) -> PasswordResetToken | None:
     """The token's row if it is known, unused, unexpired and its account is active."""
-    row = db.session.scalar(select(PasswordResetToken).where(
-        PasswordResetToken.token_hash == _digest(token), PasswordResetToken.used_at.is_(None),
-        PasswordResetToken.expires_at > now))
+    row = db.session.scalar(
+        select(PasswordResetToken).where(
+            PasswordResetToken.token_hash == _digest(token),
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+    )
     return row if row is not None and row.user.is_active else None
 
 
 def _spend_open_links(user: User, now: datetime) -> None:
-    db.session.execute(update(PasswordResetToken)
-                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-                       .values(used_at=now))
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
 
 
 def reset_with_token(token: str, new_password: str, *, now: datetime) -> User:

@@ -1,6 +1,7 @@
 """What an admin fixes by hand around an import: deadlines the grammar could not read, names the unit
 directory did not know (mapped to a unit and remembered as an alias, or created as new units), and
 collectives that name no unit ("UBND cấp huyện") mapped to several units or to every unit of a level."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,15 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import (
-    ActionItem, Assignment, CollectiveMapping, ItemEvent, ItemUnit, PlanSection, Unit, UnitAlias, UnitGroup,
+    ActionItem,
+    Assignment,
+    CollectiveMapping,
+    ItemEvent,
+    ItemUnit,
+    PlanSection,
+    Unit,
+    UnitAlias,
+    UnitGroup,
     UnitGroupMember,
 )
 from .rules.deadlines import YEARLY
@@ -28,11 +37,14 @@ class AdminFixError(Exception):
 
 def items_needing_a_date() -> list[ActionItem]:
     """Items whose deadline text could not be read and that nobody has dated by hand yet."""
-    return list(db.session.scalars(
-        select(ActionItem).where(ActionItem.is_deadline_parsed.is_(False), ActionItem.is_due_set_by_hand.is_(False))
-        .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(selectinload(ActionItem.section).selectinload(PlanSection.plan))
-    ))
+    return list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.is_deadline_parsed.is_(False), ActionItem.is_due_set_by_hand.is_(False))
+            .order_by(ActionItem.plan_id, ActionItem.position)
+            .options(selectinload(ActionItem.section).selectinload(PlanSection.plan))
+        )
+    )
 
 
 def set_due_date(item: ActionItem, due_on: date) -> None:
@@ -59,14 +71,18 @@ class UnknownName:
 def unknown_names() -> list[UnknownName]:
     """Every unknown unit name from the imports, with the items and Appendix 1 groups that use it."""
     found: dict[str, UnknownName] = {}
-    rows = db.session.scalars(select(ItemUnit).where(ItemUnit.kind == "unknown").options(
-        selectinload(ItemUnit.item).selectinload(ActionItem.section)))
+    rows = db.session.scalars(
+        select(ItemUnit)
+        .where(ItemUnit.kind == "unknown")
+        .options(selectinload(ItemUnit.item).selectinload(ActionItem.section))
+    )
     for row in rows:
         entry = found.setdefault(fold_name(row.written), UnknownName(row.written))
         if row.item not in entry.items:
             entry.items.append(row.item)
-    members = db.session.scalars(select(UnitGroupMember).where(UnitGroupMember.unit_id.is_(None))
-                                 .options(selectinload(UnitGroupMember.group)))
+    members = db.session.scalars(
+        select(UnitGroupMember).where(UnitGroupMember.unit_id.is_(None)).options(selectinload(UnitGroupMember.group))
+    )
     for member in members:
         found.setdefault(fold_name(member.written), UnknownName(member.written)).groups.append(member.group.name)
     return sorted(found.values(), key=lambda n: fold_name(n.written))
@@ -82,9 +98,16 @@ def map_name_to_unit(written: str, unit: Unit, *, now: datetime) -> int:
             raise AdminFixError(f"Tên “{written}” đã là tên của một đơn vị khác trong danh mục.")
         unit.aliases.append(UnitAlias(alias=written, folded_alias=folded))
     updated = 0
-    rows = list(db.session.scalars(select(ItemUnit).where(ItemUnit.kind == "unknown").options(
-        selectinload(ItemUnit.item).selectinload(ActionItem.assignments),
-        selectinload(ItemUnit.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))))
+    rows = list(
+        db.session.scalars(
+            select(ItemUnit)
+            .where(ItemUnit.kind == "unknown")
+            .options(
+                selectinload(ItemUnit.item).selectinload(ActionItem.assignments),
+                selectinload(ItemUnit.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
+            )
+        )
+    )
     for row in rows:
         if fold_name(row.written) != folded:
             continue
@@ -131,8 +154,11 @@ def collectives() -> list[Collective]:
     mappings = list(db.session.scalars(select(CollectiveMapping).options(selectinload(CollectiveMapping.units))))
     active = list(db.session.scalars(select(Unit).where(Unit.is_active)))
     found = {m.folded_name: Collective(m.written, mapping=m, units=mapped_units(m, active)) for m in mappings}
-    rows = db.session.scalars(select(ItemUnit).where(ItemUnit.kind.in_((UNSPECIFIED, "collective"))).options(
-        selectinload(ItemUnit.item).selectinload(ActionItem.section)))
+    rows = db.session.scalars(
+        select(ItemUnit)
+        .where(ItemUnit.kind.in_((UNSPECIFIED, "collective")))
+        .options(selectinload(ItemUnit.item).selectinload(ActionItem.section))
+    )
     for row in rows:
         folded = fold_name(row.written)
         entry = found.get(folded)
@@ -184,14 +210,26 @@ def _apply_collective(folded: str, wanted: list[Unit], *, actor_id: int | None, 
     with_appendix1 = set(db.session.scalars(select(UnitGroup.plan_id).distinct()))
 
     def meant(row: ItemUnit) -> bool:
-        return (row.kind in (UNSPECIFIED, "collective") and fold_name(row.written) == folded
-                and not (row.item.plan_id in with_appendix1 and collective_kind(row.written) == APPENDIX1))
+        return (
+            row.kind in (UNSPECIFIED, "collective")
+            and fold_name(row.written) == folded
+            and not (row.item.plan_id in with_appendix1 and collective_kind(row.written) == APPENDIX1)
+        )
 
-    item_ids = {row.item_id for row in db.session.scalars(select(ItemUnit).where(
-        ItemUnit.kind.in_((UNSPECIFIED, "collective")))) if fold_name(row.written) == folded}
-    items = db.session.scalars(select(ActionItem).where(ActionItem.id.in_(item_ids)).options(
-        selectinload(ActionItem.units).selectinload(ItemUnit.unit), selectinload(ActionItem.assignments),
-        selectinload(ActionItem.section).selectinload(PlanSection.plan)))
+    item_ids = {
+        row.item_id
+        for row in db.session.scalars(select(ItemUnit).where(ItemUnit.kind.in_((UNSPECIFIED, "collective"))))
+        if fold_name(row.written) == folded
+    }
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.id.in_(item_ids))
+        .options(
+            selectinload(ActionItem.units).selectinload(ItemUnit.unit),
+            selectinload(ActionItem.assignments),
+            selectinload(ActionItem.section).selectinload(PlanSection.plan),
+        )
+    )
     changed = 0
     for item in items:
         before = [(r.role, r.written, r.kind, r.unit) for r in item.units]
@@ -206,14 +244,19 @@ def _apply_collective(folded: str, wanted: list[Unit], *, actor_id: int | None, 
                 dropped.add(row.unit_id)
             if row.role not in done:
                 done.add(row.role)
-                after.extend([(row.role, row.written, "collective", u) for u in wanted]
-                             or [(row.role, row.written, UNSPECIFIED, None)])
-        if [(r, w, k, u.id if u else None) for r, w, k, u in after] == \
-                [(r, w, k, u.id if u else None) for r, w, k, u in before]:
+                after.extend(
+                    [(row.role, row.written, "collective", u) for u in wanted]
+                    or [(row.role, row.written, UNSPECIFIED, None)]
+                )
+        if [(r, w, k, u.id if u else None) for r, w, k, u in after] == [
+            (r, w, k, u.id if u else None) for r, w, k, u in before
+        ]:
             continue
         changed += 1
-        item.units[:] = [ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
-                         for p, (r, w, k, u) in enumerate(after)]
+        item.units[:] = [
+            ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
+            for p, (r, w, k, u) in enumerate(after)
+        ]
         leads = {u.id: u for r, _w, _k, u in after if r == "lead" and u is not None}
         if item.cancelled_on is None:
             for unit in leads.values():
@@ -221,11 +264,20 @@ def _apply_collective(folded: str, wanted: list[Unit], *, actor_id: int | None, 
         for assignment in item.assignments:
             if assignment.unit_id in dropped and assignment.unit_id not in leads:
                 assignment.is_active = False
-        db.session.add(ItemEvent(item_id=item.id, actor_id=actor_id, at=now, kind="changed", changes=[
-            {"field": word, "old": _units_in_words(before, role), "new": _units_in_words(after, role)}
-            for role, word in (("lead", "đơn vị chủ trì"), ("coordinating", "đơn vị phối hợp"))
-            if _units_in_words(before, role) != _units_in_words(after, role)],
-            reason="Gắn tên chung với các đơn vị trong danh mục"))
+        db.session.add(
+            ItemEvent(
+                item_id=item.id,
+                actor_id=actor_id,
+                at=now,
+                kind="changed",
+                changes=[
+                    {"field": word, "old": _units_in_words(before, role), "new": _units_in_words(after, role)}
+                    for role, word in (("lead", "đơn vị chủ trì"), ("coordinating", "đơn vị phối hợp"))
+                    if _units_in_words(before, role) != _units_in_words(after, role)
+                ],
+                reason="Gắn tên chung với các đơn vị trong danh mục",
+            )
+        )
     db.session.flush()
     return changed
 
@@ -247,8 +299,9 @@ def _units_in_words(rows: list[tuple[str, str, str, Unit | None]], role: str) ->
 
 def group_members_by_plan(unit: Unit) -> dict[int, UnitGroupMember]:
     """The unit's Appendix 1 group membership in each plan."""
-    members = db.session.scalars(select(UnitGroupMember).where(UnitGroupMember.unit_id == unit.id)
-                                 .options(selectinload(UnitGroupMember.group)))
+    members = db.session.scalars(
+        select(UnitGroupMember).where(UnitGroupMember.unit_id == unit.id).options(selectinload(UnitGroupMember.group))
+    )
     result: dict[int, UnitGroupMember] = {}
     for member in members:
         result[member.group.plan_id] = member
@@ -326,8 +379,11 @@ def create_units_from_names(names: Iterable[str]) -> list[Unit]:
     for name in wanted:
         if not _is_abbreviated(name):
             spelled_out.setdefault(unit_code(name, set()), name)
-    alias_of = {name: spelled_out[code] for name in wanted if _is_abbreviated(name)
-                and (code := unit_code(name, set())) in spelled_out}
+    alias_of = {
+        name: spelled_out[code]
+        for name in wanted
+        if _is_abbreviated(name) and (code := unit_code(name, set())) in spelled_out
+    }
     created: dict[str, Unit] = {}
     for name in wanted:
         if name not in alias_of:

@@ -1,6 +1,7 @@
 """The plan editor's services: an admin creates a plan by hand, its sections and items, edits, moves, cancels
 and restores items; assignments follow the lead units and deadline, and every save is told in words (ItemEvent)
 and kept as a plan version. Each function flushes; the view commits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,9 +33,14 @@ from .units import UnitDirectory
 
 # What each recorded field is called on the item page (the view translates them).
 FIELD_WORDS = {
-    "task": "Nội dung", "lead": "Đơn vị chủ trì", "coordinating": "Đơn vị phối hợp",
-    "expected_output": "Dự kiến kết quả", "deadline_text": "Thời hạn", "due_on": "Hạn",
-    "section": "Mục", "position": "Thứ tự",
+    "task": "Nội dung",
+    "lead": "Đơn vị chủ trì",
+    "coordinating": "Đơn vị phối hợp",
+    "expected_output": "Dự kiến kết quả",
+    "deadline_text": "Thời hạn",
+    "due_on": "Hạn",
+    "section": "Mục",
+    "position": "Thứ tự",
 }
 # Fields whose value is a list of unit names joined by NAME_SEPARATOR: a change is told as names added/removed.
 UNIT_FIELDS = ("lead", "coordinating")
@@ -57,19 +63,24 @@ def _require_admin(actor: User | None) -> None:
 
 # --- Deadlines --------------------------------------------------------------------------------------
 
+
 def read_deadline(text: str, plan_year: int | None) -> dict[str, Any]:
     """The grammar's reading of a deadline text, for the live hint and the JSON endpoint."""
     values = item_columns(parse_deadline(text, plan_year))
     return {
-        "text": text, "is_parsed": values["is_deadline_parsed"],
+        "text": text,
+        "is_parsed": values["is_deadline_parsed"],
         "due_on": values["due_on"].isoformat() if values["due_on"] else None,
-        "recurrence": values["recurrence"], "is_ongoing": values["is_ongoing"],
-        "words": reading_words(values["due_on"], values["recurrence"], values["is_ongoing"],
-                               values["is_deadline_parsed"]),
+        "recurrence": values["recurrence"],
+        "is_ongoing": values["is_ongoing"],
+        "words": reading_words(
+            values["due_on"], values["recurrence"], values["is_ongoing"], values["is_deadline_parsed"]
+        ),
     }
 
 
 # --- Plans and sections -----------------------------------------------------------------------------
+
 
 @dataclass
 class PlanFields:
@@ -90,11 +101,16 @@ def _check_plan(fields: PlanFields, plan: Plan | None) -> dict[str, Any]:
         problems["number"] = t("Số hiệu văn bản dài quá 80 ký tự.")
     else:
         # Compared without case in Python: SQLite's lower() leaves "Đ" as it is.
-        taken = next((plan_id for plan_id, other in db.session.execute(select(Plan.id, Plan.number))
-                      if other.casefold() == number.casefold()), None)
+        taken = next(
+            (
+                plan_id
+                for plan_id, other in db.session.execute(select(Plan.id, Plan.number))
+                if other.casefold() == number.casefold()
+            ),
+            None,
+        )
         if taken is not None and (plan is None or taken != plan.id):
-            problems["number"] = t("Số hiệu “%(number)s” đã là của một kế hoạch khác; hãy nhập số khác.",
-                                       number=number)
+            problems["number"] = t("Số hiệu “%(number)s” đã là của một kế hoạch khác; hãy nhập số khác.", number=number)
     if not fields.title.strip():
         problems["title"] = t("Hãy nhập tên (trích yếu) của kế hoạch.")
     for key, value in (("year", fields.year), ("end_year", fields.end_year)):
@@ -103,12 +119,19 @@ def _check_plan(fields: PlanFields, plan: Plan | None) -> dict[str, Any]:
     if fields.end_year is not None and fields.year is None and "end_year" not in problems:
         problems["year"] = t("Hãy nhập năm bắt đầu khi đã có năm kết thúc.")
     if fields.year and fields.end_year and fields.end_year < fields.year and "end_year" not in problems:
-        problems["end_year"] = t("Năm kết thúc (%(end_year)s) trước năm bắt đầu (%(year)s).",
-                                    end_year=fields.end_year, year=fields.year)
+        problems["end_year"] = t(
+            "Năm kết thúc (%(end_year)s) trước năm bắt đầu (%(year)s).", end_year=fields.end_year, year=fields.year
+        )
     if problems:
         raise EditRefused(problems)
-    return {"number": number, "title": fields.title.strip(), "issuer": fields.issuer.strip(),
-            "issued_on": fields.issued_on, "year": fields.year, "end_year": fields.end_year}
+    return {
+        "number": number,
+        "title": fields.title.strip(),
+        "issuer": fields.issuer.strip(),
+        "issued_on": fields.issued_on,
+        "year": fields.year,
+        "end_year": fields.end_year,
+    }
 
 
 def create_plan(fields: PlanFields, *, actor: User, now: datetime) -> Plan:
@@ -122,8 +145,14 @@ def create_plan(fields: PlanFields, *, actor: User, now: datetime) -> Plan:
     return plan
 
 
-_PLAN_WORDS = {"number": "số hiệu", "title": "tên", "issuer": "cơ quan ban hành", "issued_on": "ngày ban hành",
-               "year": "năm", "end_year": "năm kết thúc"}
+_PLAN_WORDS = {
+    "number": "số hiệu",
+    "title": "tên",
+    "issuer": "cơ quan ban hành",
+    "issued_on": "ngày ban hành",
+    "year": "năm",
+    "end_year": "năm kết thúc",
+}
 
 
 def update_plan(plan: Plan, fields: PlanFields, *, actor: User, now: datetime) -> list[str]:
@@ -155,8 +184,11 @@ def _check_section(plan: Plan, number: str, title: str, section: PlanSection | N
     if len(number) > 20:
         problems["number"] = t("Số mục dài quá 20 ký tự.")
     elif any(s.number == number and s is not section for s in plan.sections):
-        problems["number"] = (t("Kế hoạch đã có mục “%(number)s”; hãy nhập số mục khác.", number=number) if number
-                              else t("Kế hoạch đã có một mục không số; hãy nhập số mục (I, II …)."))
+        problems["number"] = (
+            t("Kế hoạch đã có mục “%(number)s”; hãy nhập số mục khác.", number=number)
+            if number
+            else t("Kế hoạch đã có một mục không số; hãy nhập số mục (I, II …).")
+        )
     if not title and not number:
         problems["title"] = t("Hãy nhập số mục hoặc tên mục.")
     if problems:
@@ -215,6 +247,7 @@ def _renumber_items(plan: Plan) -> None:
 
 # --- Units named on an item -------------------------------------------------------------------------
 
+
 def split_typed(names: list[str]) -> list[str]:
     """The names as typed, one per box: blanks dropped, spaces tidied, repeats dropped, ";" kept out."""
     result: list[str] = []
@@ -271,19 +304,22 @@ def _lead_units(item: ActionItem) -> list[Unit]:
 
 
 def _set_units(item: ActionItem, lead: list[str], coordinating: list[str], directory: UnitDirectory) -> None:
-    rows = ([("lead", *r) for r in resolve_names(lead, directory)]
-            + [("coordinating", *r) for r in resolve_names(coordinating, directory)])
+    rows = [("lead", *r) for r in resolve_names(lead, directory)] + [
+        ("coordinating", *r) for r in resolve_names(coordinating, directory)
+    ]
     current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
     wanted = [(role, written, kind, unit.id if unit else None) for role, written, kind, unit in rows]
     if current != wanted:
-        item.units[:] = [ItemUnit(role=role, position=p, written=written, kind=kind, unit=unit,
-                                  unit_id=unit.id if unit else None)
-                         for p, (role, written, kind, unit) in enumerate(rows)]
+        item.units[:] = [
+            ItemUnit(role=role, position=p, written=written, kind=kind, unit=unit, unit_id=unit.id if unit else None)
+            for p, (role, written, kind, unit) in enumerate(rows)
+        ]
     item.lead_text = NAME_SEPARATOR.join(lead)
     item.coordinating_text = NAME_SEPARATOR.join(coordinating)
 
 
 # --- Assignments ------------------------------------------------------------------------------------
+
 
 def sync_assignments(item: ActionItem, lead_units: list[Unit], *, now: datetime) -> None:
     """One active assignment per lead unit (per year of the plan for a yearly item); a unit no longer lead
@@ -310,6 +346,7 @@ def sync_assignments(item: ActionItem, lead_units: list[Unit], *, now: datetime)
 
 # --- Items ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ItemFields:
     section_id: int | None
@@ -325,15 +362,19 @@ def _check_item(plan: Plan, fields: ItemFields) -> tuple[PlanSection, dict[str, 
     problems: dict[str, str] = {}
     section = next((s for s in plan.sections if s.id == fields.section_id), None)
     if section is None:
-        problems["section"] = (t("Kế hoạch chưa có mục nào: hãy thêm một mục trước.") if not plan.sections
-                               else t("Hãy chọn mục của nhiệm vụ."))
+        problems["section"] = (
+            t("Kế hoạch chưa có mục nào: hãy thêm một mục trước.")
+            if not plan.sections
+            else t("Hãy chọn mục của nhiệm vụ.")
+        )
     if not fields.task.strip():
         problems["task"] = t("Hãy nhập nội dung nhiệm vụ.")
     if not split_typed(fields.lead):
         problems["lead"] = t("Hãy nhập ít nhất một đơn vị chủ trì.")
     if fields.due_on and plan.year and not (plan.year - 1 <= fields.due_on.year <= (plan.end_year or plan.year) + 5):
-        problems["due_on"] = t("Ngày %(day)s nằm ngoài thời gian của kế hoạch %(plan)s.",
-                                 day=f"{fields.due_on:%d/%m/%Y}", plan=plan.number)
+        problems["due_on"] = t(
+            "Ngày %(day)s nằm ngoài thời gian của kế hoạch %(plan)s.", day=f"{fields.due_on:%d/%m/%Y}", plan=plan.number
+        )
     deadline_text = fields.deadline_text.strip()
     if not deadline_text and fields.due_on is None:
         problems["deadline_text"] = t("Hãy nhập thời hạn như văn bản ghi, hoặc đặt ngày hạn.")
@@ -341,15 +382,19 @@ def _check_item(plan: Plan, fields: ItemFields) -> tuple[PlanSection, dict[str, 
         raise EditRefused(problems)
     assert section is not None
     if fields.due_on is not None:
-        values = {"due_on": fields.due_on, "recurrence": None, "is_ongoing": False, "is_deadline_parsed": True,
-                  "is_due_set_by_hand": True}
+        values = {
+            "due_on": fields.due_on,
+            "recurrence": None,
+            "is_ongoing": False,
+            "is_deadline_parsed": True,
+            "is_due_set_by_hand": True,
+        }
         reading = parse_deadline(deadline_text, plan.year) if deadline_text else None
         if reading is not None and reading.recurrence == YEARLY:
             values["recurrence"] = YEARLY
     else:
         values = {**item_columns(parse_deadline(deadline_text, plan.year)), "is_due_set_by_hand": False}
-    values.update(task=fields.task.strip(), expected_output=fields.expected_output.strip(),
-                  deadline_text=deadline_text)
+    values.update(task=fields.task.strip(), expected_output=fields.expected_output.strip(), deadline_text=deadline_text)
     return section, values
 
 
@@ -358,8 +403,9 @@ def _next_stt(section: PlanSection) -> str:
     return str(max(numbers, default=0) + 1)
 
 
-def _event(item: ActionItem, kind: str, changes: list[dict[str, str]], *, actor: User, now: datetime,
-           reason: str = "") -> ItemEvent:
+def _event(
+    item: ActionItem, kind: str, changes: list[dict[str, str]], *, actor: User, now: datetime, reason: str = ""
+) -> ItemEvent:
     event = ItemEvent(item_id=item.id, actor=actor, at=now, kind=kind, changes=changes, reason=reason)
     db.session.add(event)
     return event
@@ -383,9 +429,11 @@ def add_item(plan: Plan, fields: ItemFields, *, actor: User, now: datetime) -> A
     db.session.flush()
     _renumber_items(plan)
     sync_assignments(item, _lead_units(item), now=now)
-    changes = [{"field": "task", "old": "", "new": item.task},
-               {"field": "lead", "old": "", "new": item.lead_text},
-               {"field": "deadline_text", "old": "", "new": item.deadline_text or _day(item.due_on)}]
+    changes = [
+        {"field": "task", "old": "", "new": item.task},
+        {"field": "lead", "old": "", "new": item.lead_text},
+        {"field": "deadline_text", "old": "", "new": item.deadline_text or _day(item.due_on)},
+    ]
     if item.coordinating_text:
         changes.insert(2, {"field": "coordinating", "old": "", "new": item.coordinating_text})
     event = _event(item, "created", changes, actor=actor, now=now)
@@ -408,21 +456,35 @@ def edit_item(item: ActionItem, fields: ItemFields, *, actor: User, now: datetim
     section, values = _check_item(plan, fields)
     lead, coordinating = split_typed(fields.lead), split_typed(fields.coordinating)
     changes: list[dict[str, str]] = []
-    before = {"section": item.section.number or item.section.title, "task": item.task,
-              "lead": NAME_SEPARATOR.join(_written(item, "lead")),
-              "coordinating": NAME_SEPARATOR.join(_written(item, "coordinating")),
-              "expected_output": item.expected_output, "deadline_text": item.deadline_text}
-    after = {"section": section.number or section.title, "task": values["task"], "lead": NAME_SEPARATOR.join(lead),
-             "coordinating": NAME_SEPARATOR.join(coordinating), "expected_output": values["expected_output"],
-             "deadline_text": values["deadline_text"]}
+    before = {
+        "section": item.section.number or item.section.title,
+        "task": item.task,
+        "lead": NAME_SEPARATOR.join(_written(item, "lead")),
+        "coordinating": NAME_SEPARATOR.join(_written(item, "coordinating")),
+        "expected_output": item.expected_output,
+        "deadline_text": item.deadline_text,
+    }
+    after = {
+        "section": section.number or section.title,
+        "task": values["task"],
+        "lead": NAME_SEPARATOR.join(lead),
+        "coordinating": NAME_SEPARATOR.join(coordinating),
+        "expected_output": values["expected_output"],
+        "deadline_text": values["deadline_text"],
+    }
     for key, old in before.items():
         if old != after[key]:
             changes.append({"field": key, "old": old, "new": after[key]})
     read_before = (item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
     read_after = (values["due_on"], values["recurrence"], values["is_ongoing"], values["is_deadline_parsed"])
     if read_before != read_after or item.is_due_set_by_hand != values["is_due_set_by_hand"]:
-        changes.append({"field": "due_on", "old": _reading_of(*read_before, item.is_due_set_by_hand),
-                        "new": _reading_of(*read_after, values["is_due_set_by_hand"])})
+        changes.append(
+            {
+                "field": "due_on",
+                "old": _reading_of(*read_before, item.is_due_set_by_hand),
+                "new": _reading_of(*read_after, values["is_due_set_by_hand"]),
+            }
+        )
     units_before = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
     if section is not item.section:
         # To the end of the new section, with the next free number there.
@@ -438,8 +500,9 @@ def edit_item(item: ActionItem, fields: ItemFields, *, actor: User, now: datetim
     db.session.flush()
     _renumber_items(plan)
     sync_assignments(item, _lead_units(item), now=now)
-    event = _event(item, "moved" if [c["field"] for c in changes] == ["section"] else "changed", changes,
-                   actor=actor, now=now)
+    event = _event(
+        item, "moved" if [c["field"] for c in changes] == ["section"] else "changed", changes, actor=actor, now=now
+    )
     db.session.flush()
     _tie_to_version([event], plan, actor=actor, now=now, note=f"Sửa nhiệm vụ {item.reference}")
     return changes
@@ -500,6 +563,7 @@ def restore_item(item: ActionItem, *, actor: User, now: datetime) -> bool:
 
 
 # --- History in words -------------------------------------------------------------------------------
+
 
 def quoted(text: str) -> str:
     return f"“{text}”"

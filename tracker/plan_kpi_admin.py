@@ -1,5 +1,6 @@
 """What an admin sets by hand for a plan's KPI side: its indicator definition (Decision 1872's built-in one or
 the plan's own indicators), its unit groups and their members, and the targets per group or unit."""
+
 from __future__ import annotations
 
 import secrets
@@ -72,18 +73,34 @@ def use_1872(plan: Plan) -> list[Indicator]:
     """Choose Decision 1872's definition: its three ratios as the plan's indicators (1)–(3), made where missing.
     Refused while the plan has indicators of its own, which would be left unreported. Flushes."""
     indicators = {i.number: i for i in plan_indicators(plan)}
-    own = [i for i in indicators.values()
-           if i.number not in RATIO_KEYS or (i.numerator_key, i.denominator_key) != RATIO_KEYS[i.number]]
+    own = [
+        i
+        for i in indicators.values()
+        if i.number not in RATIO_KEYS or (i.numerator_key, i.denominator_key) != RATIO_KEYS[i.number]
+    ]
     if own:
         names = ", ".join(f"({i.number}) {i.name}" for i in own)
-        raise PlanKpiError(t("Kế hoạch đang có chỉ tiêu riêng: %(names)s. Hãy xoá các chỉ tiêu đó trước khi chọn "
-                             "định nghĩa theo Quyết định 1872.", names=names), "scheme")
+        raise PlanKpiError(
+            t(
+                "Kế hoạch đang có chỉ tiêu riêng: %(names)s. Hãy xoá các chỉ tiêu đó trước khi chọn "
+                "định nghĩa theo Quyết định 1872.",
+                names=names,
+            ),
+            "scheme",
+        )
     for number, (numerator, denominator) in RATIO_KEYS.items():
         if number not in indicators:
             ratio, name = BUILT_IN_1872[number]
-            indicators[number] = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio, kind="ratio",
-                                           numerator_key=numerator, denominator_key=denominator,
-                                           unit_of_measure="%")
+            indicators[number] = Indicator(
+                plan_id=plan.id,
+                number=number,
+                name=name,
+                ratio=ratio,
+                kind="ratio",
+                numerator_key=numerator,
+                denominator_key=denominator,
+                unit_of_measure="%",
+            )
             db.session.add(indicators[number])
     plan.kpi_scheme = "dvctt_1872"
     db.session.flush()
@@ -108,21 +125,30 @@ class IndicatorFields:
 
 def _check_indicator(plan: Plan, fields: IndicatorFields, indicator: Indicator | None) -> None:
     if plan.kpi_scheme != "plan":
-        raise PlanKpiError(t("Kế hoạch đang dùng định nghĩa DVCTT theo Quyết định 1872: hãy chọn “chỉ tiêu riêng "
-                             "của kế hoạch” trước khi thêm hay sửa chỉ tiêu."), "scheme")
+        raise PlanKpiError(
+            t(
+                "Kế hoạch đang dùng định nghĩa DVCTT theo Quyết định 1872: hãy chọn “chỉ tiêu riêng "
+                "của kế hoạch” trước khi thêm hay sửa chỉ tiêu."
+            ),
+            "scheme",
+        )
     if fields.kind not in KIND_LABELS:
         raise PlanKpiError(t("Hãy chọn cách đo của chỉ tiêu."), "kind")
     if not fields.name.strip():
         raise PlanKpiError(t("Tên chỉ tiêu: không được để trống."), "name")
     if fields.number < 1:
         raise PlanKpiError(t("Số thứ tự: phải là số nguyên từ 1 trở lên."), "number")
-    taken = db.session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id,
-                                                         Indicator.number == fields.number))
+    taken = db.session.scalar(
+        select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.number == fields.number)
+    )
     if taken is not None and (indicator is None or taken != indicator.id):
         raise PlanKpiError(t("Số thứ tự: kế hoạch đã có chỉ tiêu (%(number)s).", number=fields.number), "number")
     if not fields.numerator_label.strip():
-        what = {"ratio": t("Tử số (số đếm thứ nhất)"), "percent": t("Nội dung đơn vị báo cáo (tỷ lệ %)"),
-                "count": t("Nội dung đơn vị báo cáo (số đếm)")}[fields.kind]
+        what = {
+            "ratio": t("Tử số (số đếm thứ nhất)"),
+            "percent": t("Nội dung đơn vị báo cáo (tỷ lệ %)"),
+            "count": t("Nội dung đơn vị báo cáo (số đếm)"),
+        }[fields.kind]
         raise PlanKpiError(t("%(what)s: không được để trống.", what=what), "numerator_label")
     if fields.kind == "ratio" and not fields.denominator_label.strip():
         raise PlanKpiError(t("Mẫu số (số đếm thứ hai): không được để trống với chỉ tiêu tỷ lệ."), "denominator_label")
@@ -169,19 +195,31 @@ def remove_indicator(plan: Plan, indicator: Indicator) -> None:
     """Remove an indicator no target uses. Flushes."""
     count = db.session.scalar(select(func.count(Target.id)).where(Target.indicator_id == indicator.id))
     if count:
-        raise PlanKpiError(t("Chỉ tiêu (%(number)s) đang được dùng trong %(count)s chỉ tiêu giao: hãy xoá các "
-                             "chỉ tiêu giao đó trước.", number=indicator.number, count=count))
+        raise PlanKpiError(
+            t(
+                "Chỉ tiêu (%(number)s) đang được dùng trong %(count)s chỉ tiêu giao: hãy xoá các "
+                "chỉ tiêu giao đó trước.",
+                number=indicator.number,
+                count=count,
+            )
+        )
     db.session.delete(indicator)
     db.session.flush()
 
 
 # Groups ---------------------------------------------------------------------------------------------------------
 
+
 def plan_groups(plan: Plan) -> list[UnitGroup]:
     """The plan's groups with their members and units loaded (two queries more)."""
-    return list(db.session.scalars(
-        select(UnitGroup).where(UnitGroup.plan_id == plan.id).order_by(UnitGroup.number)
-        .options(selectinload(UnitGroup.members).selectinload(UnitGroupMember.unit))))
+    return list(
+        db.session.scalars(
+            select(UnitGroup)
+            .where(UnitGroup.plan_id == plan.id)
+            .order_by(UnitGroup.number)
+            .options(selectinload(UnitGroup.members).selectinload(UnitGroupMember.unit))
+        )
+    )
 
 
 def _check_group_name(plan: Plan, name: str, group: UnitGroup | None) -> str:
@@ -223,11 +261,20 @@ def add_members(plan: Plan, group: UnitGroup, units: list[Unit]) -> list[Unit]:
     if not units:
         raise PlanKpiError(t("Hãy chọn ít nhất một đơn vị, hoặc một cấp đơn vị."), "units")
     elsewhere = {m.unit_id: g for g in plan_groups(plan) for m in g.members if m.unit_id is not None}
-    clashes = [t("%(unit)s (đang ở nhóm “%(group)s”)", unit=u.name, group=elsewhere[u.id].name) for u in units
-               if u.id in elsewhere and elsewhere[u.id].id != group.id]
+    clashes = [
+        t("%(unit)s (đang ở nhóm “%(group)s”)", unit=u.name, group=elsewhere[u.id].name)
+        for u in units
+        if u.id in elsewhere and elsewhere[u.id].id != group.id
+    ]
     if clashes:
-        raise PlanKpiError(t("Mỗi đơn vị chỉ thuộc một nhóm của kế hoạch. Không thêm được: %(clashes)s. "
-                             "Hãy bỏ đơn vị khỏi nhóm cũ trước.", clashes=joined(*clashes, sep="; ")), "units")
+        raise PlanKpiError(
+            t(
+                "Mỗi đơn vị chỉ thuộc một nhóm của kế hoạch. Không thêm được: %(clashes)s. "
+                "Hãy bỏ đơn vị khỏi nhóm cũ trước.",
+                clashes=joined(*clashes, sep="; "),
+            ),
+            "units",
+        )
     position = max((m.position for m in group.members), default=0)
     added = []
     for unit in sorted({u.id: u for u in units}.values(), key=lambda u: u.name):
@@ -245,8 +292,9 @@ def units_of_level(level: str) -> list[Unit]:
 
 
 def unit_levels() -> list[str]:
-    return list(db.session.scalars(select(Unit.level).where(Unit.level != "", Unit.is_active).distinct()
-                                   .order_by(Unit.level)))
+    return list(
+        db.session.scalars(select(Unit.level).where(Unit.level != "", Unit.is_active).distinct().order_by(Unit.level))
+    )
 
 
 def remove_member(member: UnitGroupMember) -> None:
@@ -255,6 +303,7 @@ def remove_member(member: UnitGroupMember) -> None:
 
 
 # Targets --------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class TargetFields:
@@ -297,16 +346,19 @@ def _check_target(indicator: Indicator, fields: TargetFields) -> None:
             raise PlanKpiError(t("Mức tối đa: phải lớn hơn hoặc bằng mức tối thiểu."), "value_max")
     for value in (fields.value_min, fields.value_max, *(s.value for s in fields.milestones)):
         if limit is not None and value is not None and value > limit:
-            raise PlanKpiError(t("Mức: một tỷ lệ không được lớn hơn %(limit)s%%.", limit=limit),
-                               "milestones" if fields.kind == "milestones" else "value_min")
+            raise PlanKpiError(
+                t("Mức: một tỷ lệ không được lớn hơn %(limit)s%%.", limit=limit),
+                "milestones" if fields.kind == "milestones" else "value_min",
+            )
     if fields.kind == "milestones" and not fields.milestones:
         raise PlanKpiError(t("Các mốc: hãy ghi ít nhất một mốc, hoặc dùng phần “Điền các mốc” để tính."), "milestones")
     if fields.kind == "not_applicable" and not fields.note.strip():
         raise PlanKpiError(t("Ghi chú: hãy ghi vì sao chỉ tiêu không áp dụng."), "note")
 
 
-def set_target(plan: Plan, indicator: Indicator, fields: TargetFields, *, group: UnitGroup | None = None,
-               unit: Unit | None = None) -> Target:
+def set_target(
+    plan: Plan, indicator: Indicator, fields: TargetFields, *, group: UnitGroup | None = None, unit: Unit | None = None
+) -> Target:
     """Set (or replace) the target of a group, or of one unit, for an indicator. Flushes."""
     if (group is None) == (unit is None):
         raise PlanKpiError(t("Hãy chọn một nhóm hoặc một đơn vị."), "holder")
@@ -314,11 +366,13 @@ def set_target(plan: Plan, indicator: Indicator, fields: TargetFields, *, group:
         raise PlanKpiError(t("Chỉ tiêu hoặc nhóm không thuộc kế hoạch này."), "holder")
     _check_target(indicator, fields)
     holder = Target.group_id == group.id if group is not None else Target.unit_id == unit.id
-    target = db.session.scalar(select(Target).where(holder, Target.indicator_id == indicator.id)
-                               .options(selectinload(Target.milestones)))
+    target = db.session.scalar(
+        select(Target).where(holder, Target.indicator_id == indicator.id).options(selectinload(Target.milestones))
+    )
     if target is None:
-        target = Target(group_id=group.id if group else None, unit_id=unit.id if unit else None,
-                        indicator_id=indicator.id)
+        target = Target(
+            group_id=group.id if group else None, unit_id=unit.id if unit else None, indicator_id=indicator.id
+        )
         db.session.add(target)
     target.kind = "value" if fields.kind == "milestones" else fields.kind
     target.value_min = fields.value_min if fields.kind in ("value", "range") else None
@@ -340,8 +394,17 @@ def remove_target(target: Target) -> None:
 
 def plan_targets(plan: Plan) -> list[Target]:
     """Every target of the plan (by group or by unit) with its indicator, milestones, group and unit loaded."""
-    return list(db.session.scalars(
-        select(Target).join(Indicator).where(Indicator.plan_id == plan.id)
-        .options(selectinload(Target.milestones), selectinload(Target.indicator), selectinload(Target.group),
-                 selectinload(Target.unit))
-        .order_by(Indicator.number, Target.group_id, Target.unit_id)))
+    return list(
+        db.session.scalars(
+            select(Target)
+            .join(Indicator)
+            .where(Indicator.plan_id == plan.id)
+            .options(
+                selectinload(Target.milestones),
+                selectinload(Target.indicator),
+                selectinload(Target.group),
+                selectinload(Target.unit),
+            )
+            .order_by(Indicator.number, Target.group_id, Target.unit_id)
+        )
+    )

@@ -1,5 +1,6 @@
 """A plan's versions: what the plan said at each import, amending decision and editor save, kept as a
 snapshot so any two can be compared and the plan can be read as it stood."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,10 @@ def _day(value: date | None) -> str | None:
 
 def _names(item: ActionItem, role: str) -> list[dict[str, Any]]:
     """One role's names as written, each with the codes of the units it stands for."""
-    return [{"written": written, "kind": kind, "units": [u.code for u in units]}
-            for written, kind, units in item.mentions(role)]
+    return [
+        {"written": written, "kind": kind, "units": [u.code for u in units]}
+        for written, kind, units in item.mentions(role)
+    ]
 
 
 def item_snapshot(item: ActionItem) -> dict[str, Any]:
@@ -53,8 +56,12 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     """The plan as it stands now: its particulars, sections and items in order."""
     return {
         "plan": {
-            "number": plan.number, "title": plan.title, "issuer": plan.issuer,
-            "issued_on": _day(plan.issued_on), "year": plan.year, "end_year": plan.end_year,
+            "number": plan.number,
+            "title": plan.title,
+            "issuer": plan.issuer,
+            "issued_on": _day(plan.issued_on),
+            "year": plan.year,
+            "end_year": plan.end_year,
         },
         "sections": [{"number": s.number, "title": s.title, "appendix": s.appendix} for s in plan.sections],
         "items": [item_snapshot(item) for item in sorted(plan.items, key=lambda i: i.position)],
@@ -80,17 +87,34 @@ def keep_source(import_dir: str | Path, name: str, data: bytes) -> Path:
     return path
 
 
-def record_version(plan: Plan, *, kind: str, actor: User | None, now: datetime, source_name: str = "",
-                   source_file: str = "", decision_number: str = "", decision_date: date | None = None,
-                   note: str = "") -> PlanVersion:
+def record_version(
+    plan: Plan,
+    *,
+    kind: str,
+    actor: User | None,
+    now: datetime,
+    source_name: str = "",
+    source_file: str = "",
+    decision_number: str = "",
+    decision_date: date | None = None,
+    note: str = "",
+) -> PlanVersion:
     """Keep the plan as it stands now as its next version; flushes, the caller commits."""
     if kind not in VERSION_KINDS:
         raise ValueError(f"unknown version kind: {kind!r}")
     db.session.flush()
     number = (db.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan.id)) or 0) + 1
     version = PlanVersion(
-        plan_id=plan.id, number=number, kind=kind, created_at=now, created_by=actor, source_name=source_name,
-        source_file=source_file, decision_number=decision_number, decision_date=decision_date, note=note,
+        plan_id=plan.id,
+        number=number,
+        kind=kind,
+        created_at=now,
+        created_by=actor,
+        source_name=source_name,
+        source_file=source_file,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        note=note,
         snapshot=snapshot(plan),
     )
     db.session.add(version)
@@ -133,7 +157,7 @@ def old_to_new(old: str | None, new: str | None, width: int = _SHOWN) -> tuple[s
     start = max(0, same - width // 3)
 
     def window(text: str) -> str:
-        piece = text[start: start + width]
+        piece = text[start : start + width]
         return ("…" if start else "") + piece + ("…" if start + width < len(text) else "") if text else "(trống)"
 
     return window(before), window(after)
@@ -204,8 +228,9 @@ class Comparison:
     def sentences(self) -> list[str]:
         """Every change as a sentence, as the versions page says it."""
         lines = [f"Thêm nhiệm vụ {d.reference}: {d.task}" for d in self.added]
-        lines += [f"Bãi bỏ nhiệm vụ {d.reference}: {d.task}" + (f" ({d.note})" if d.note else "")
-                  for d in self.cancelled]
+        lines += [
+            f"Bãi bỏ nhiệm vụ {d.reference}: {d.task}" + (f" ({d.note})" if d.note else "") for d in self.cancelled
+        ]
         lines += [f"Khôi phục nhiệm vụ {d.reference}: {d.task}" for d in self.restored]
         lines += [f"Nhiệm vụ {d.reference}: {c.text}" for d in self.changed for c in d.changes]
         lines += [f"Kế hoạch: {c.text}" for c in self.plan]
@@ -232,14 +257,22 @@ def _item_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(change)
     if _one_line(old.get("expected_output")) != _one_line(new.get("expected_output")):
         changes.append(Change("kết quả dự kiến", *old_to_new(old.get("expected_output"), new.get("expected_output"))))
-    if (_one_line(old.get("deadline_text")), old.get("due_on")) != (_one_line(new.get("deadline_text")),
-                                                                    new.get("due_on")):
+    if (_one_line(old.get("deadline_text")), old.get("due_on")) != (
+        _one_line(new.get("deadline_text")),
+        new.get("due_on"),
+    ):
         changes.append(Change("thời hạn", _deadline_shown(old), _deadline_shown(new)))
     return changes
 
 
-_PLAN_WORDS = (("number", "số hiệu"), ("title", "tên"), ("issuer", "cơ quan ban hành"), ("issued_on", "ngày ban hành"),
-               ("year", "năm"), ("end_year", "năm kết thúc"))
+_PLAN_WORDS = (
+    ("number", "số hiệu"),
+    ("title", "tên"),
+    ("issuer", "cơ quan ban hành"),
+    ("issued_on", "ngày ban hành"),
+    ("year", "năm"),
+    ("end_year", "năm kết thúc"),
+)
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:

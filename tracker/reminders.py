@@ -1,10 +1,11 @@
 """The day's reminder sweep: reads the assignments and figures, asks the rules which reminders are due
 today, and puts one email per unit (all that concerns it, overdue first) into the outbox — once."""
+
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, render_template
@@ -13,7 +14,16 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from .extensions import db
 from .models import (
-    ActionItem, Assignment, ItemUnit, KpiReport, OutboxMessage, PlanSection, Setting, SweepRun, Unit, UnitGroupMember,
+    ActionItem,
+    Assignment,
+    ItemUnit,
+    KpiReport,
+    OutboxMessage,
+    PlanSection,
+    Setting,
+    SweepRun,
+    Unit,
+    UnitGroupMember,
     User,
 )
 from .monitoring import Filters, list_assignments, units_missing_figures
@@ -85,17 +95,26 @@ class SweepResult:
     assignments_read: int = 0  # open assignments in today's window: the sweep's work grows with this
 
     def as_json(self, created_only: bool) -> dict[str, Any]:
-        units = {u.id: u for u in db.session.scalars(select(Unit).where(
-            Unit.id.in_({d.unit_id for d in self.drafts})))} if self.drafts else {}
+        units = (
+            {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_({d.unit_id for d in self.drafts})))}
+            if self.drafts
+            else {}
+        )
         chosen = self.drafts
         if created_only:
             created = set(self.created_keys)
             chosen = [d for d in self.drafts if (d.unit_id, d.kind, d.reference_on) in created]
         return {
             "date": self.day.isoformat(),
-            "messages": [{"unit": units[d.unit_id].name, "to": d.recipients, "cc": d.cc,
-                          "entries": [{"kind": e["kind"], "item": e["item"], "days": e["days"]} for e in d.entries]}
-                         for d in chosen],
+            "messages": [
+                {
+                    "unit": units[d.unit_id].name,
+                    "to": d.recipients,
+                    "cc": d.cc,
+                    "entries": [{"kind": e["kind"], "item": e["item"], "days": e["days"]} for e in d.entries],
+                }
+                for d in chosen
+            ],
             "units_without_address": [u.name for u in self.units_without_address],
         }
 
@@ -103,8 +122,11 @@ class SweepResult:
     def created_keys(self) -> list[tuple[int, str, date]]:
         if not self.created_ids:
             return []
-        rows = db.session.execute(select(OutboxMessage.unit_id, OutboxMessage.kind, OutboxMessage.reference_on)
-                                  .where(OutboxMessage.id.in_(self.created_ids)))
+        rows = db.session.execute(
+            select(OutboxMessage.unit_id, OutboxMessage.kind, OutboxMessage.reference_on).where(
+                OutboxMessage.id.in_(self.created_ids)
+            )
+        )
         return [tuple(r) for r in rows]
 
 
@@ -125,25 +147,44 @@ def _window_condition(today: date, window: rules.Window):  # type: ignore[no-unt
     ongoing = ActionItem.is_ongoing
     return or_(
         Assignment.due_on.in_(sorted(window.due_dates)),
-        and_(not_(ongoing), Assignment.due_on < today,
-             ((today_number - 1 - _day_number(Assignment.due_on)) % window.overdue_every)
-             .in_(sorted(window.overdue_residues))),
-        and_(ongoing, Assignment.last_report_on <= window.ongoing_since_by,
-             ((since_by_number - _day_number(Assignment.last_report_on)) % window.ongoing_every)
-             .in_(sorted(window.ongoing_residues))),
+        and_(
+            not_(ongoing),
+            Assignment.due_on < today,
+            ((today_number - 1 - _day_number(Assignment.due_on)) % window.overdue_every).in_(
+                sorted(window.overdue_residues)
+            ),
+        ),
+        and_(
+            ongoing,
+            Assignment.last_report_on <= window.ongoing_since_by,
+            ((since_by_number - _day_number(Assignment.last_report_on)) % window.ongoing_every).in_(
+                sorted(window.ongoing_residues)
+            ),
+        ),
         # Without a report the start date counts; it is a timestamp, so this side is not narrowed further.
-        and_(ongoing, Assignment.last_report_on.is_(None),
-             Assignment.created_at < datetime.combine(window.ongoing_since_by + timedelta(days=2), time(),
-                                                      tzinfo=timezone.utc)),
+        and_(
+            ongoing,
+            Assignment.last_report_on.is_(None),
+            Assignment.created_at < datetime.combine(window.ongoing_since_by + timedelta(days=2), time(), tzinfo=UTC),
+        ),
     )
 
 
-def _facts(today: date, window: rules.Window | None = None) -> tuple[list[rules.AssignmentFacts], dict[int, Assignment]]:
+def _facts(
+    today: date, window: rules.Window | None = None
+) -> tuple[list[rules.AssignmentFacts], dict[int, Assignment]]:
     """The open assignments (only those in today's window, when given) as the rules read them."""
-    query = (select(Assignment).join(Assignment.item).join(ActionItem.section).join(PlanSection.plan)
-             .where(Assignment.is_active, Assignment.status != "done")
-             .options(contains_eager(Assignment.item).contains_eager(ActionItem.section)
-                      .contains_eager(PlanSection.plan), selectinload(Assignment.unit)))
+    query = (
+        select(Assignment)
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .join(PlanSection.plan)
+        .where(Assignment.is_active, Assignment.status != "done")
+        .options(
+            contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan),
+            selectinload(Assignment.unit),
+        )
+    )
     if window is not None:
         query = query.where(_window_condition(today, window))
     assignments = list(db.session.scalars(query))
@@ -151,15 +192,23 @@ def _facts(today: date, window: rules.Window | None = None) -> tuple[list[rules.
     coordinating: dict[int, set[int]] = defaultdict(set)
     if item_ids:
         for item_id, unit_id in db.session.execute(
-                select(ItemUnit.item_id, ItemUnit.unit_id).where(ItemUnit.role == "coordinating",
-                                                                 ItemUnit.unit_id.is_not(None),
-                                                                 ItemUnit.item_id.in_(item_ids))):
+            select(ItemUnit.item_id, ItemUnit.unit_id).where(
+                ItemUnit.role == "coordinating", ItemUnit.unit_id.is_not(None), ItemUnit.item_id.in_(item_ids)
+            )
+        ):
             coordinating[item_id].add(unit_id)
     facts = [
         rules.AssignmentFacts(
-            assignment_id=a.id, item_ref=a.item.reference, item_id=a.item_id, unit_id=a.unit_id, state=a.status,
-            due_on=a.due_on, is_ongoing=a.item.is_ongoing, last_report_on=a.last_report_on,
-            started_on=a.created_at.date(), coordinating_unit_ids=tuple(sorted(coordinating[a.item_id])),
+            assignment_id=a.id,
+            item_ref=a.item.reference,
+            item_id=a.item_id,
+            unit_id=a.unit_id,
+            state=a.status,
+            due_on=a.due_on,
+            is_ongoing=a.item.is_ongoing,
+            last_report_on=a.last_report_on,
+            started_on=a.created_at.date(),
+            coordinating_unit_ids=tuple(sorted(coordinating[a.item_id])),
         )
         for a in assignments
     ]
@@ -168,9 +217,11 @@ def _facts(today: date, window: rules.Window | None = None) -> tuple[list[rules.
 
 def _figures() -> list[rules.UnitFigures]:
     """Every unit that some plan's Appendix 1 asks for figures, with its latest report date."""
-    latest = dict(db.session.execute(
-        select(KpiReport.unit_id, func.max(KpiReport.as_of)).where(KpiReport.is_current).group_by(KpiReport.unit_id)
-    ).all())
+    latest = dict(
+        db.session.execute(
+            select(KpiReport.unit_id, func.max(KpiReport.as_of)).where(KpiReport.is_current).group_by(KpiReport.unit_id)
+        ).all()
+    )
     unit_ids = set(db.session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.unit_id.is_not(None))))
     return [rules.UnitFigures(unit_id, latest.get(unit_id)) for unit_id in sorted(unit_ids)]
 
@@ -185,9 +236,15 @@ def _digest(today: date) -> dict[str, Any]:
     blocked = list_assignments(Filters(cls="blocked", sort="unit"), today=today, per_page=DIGEST_ROWS)
     period = last_due_period(today, current_app.config["KPI_DUE_DAY"])
     missing = [unit for unit, _latest in units_missing_figures(period)]
-    return {"overdue": overdue.rows, "overdue_total": overdue.total, "blocked": blocked.rows,
-            "blocked_total": blocked.total, "missing": missing[:DIGEST_ROWS], "missing_total": len(missing),
-            "period": period}
+    return {
+        "overdue": overdue.rows,
+        "overdue_total": overdue.total,
+        "blocked": blocked.rows,
+        "blocked_total": blocked.total,
+        "missing": missing[:DIGEST_ROWS],
+        "missing_total": len(missing),
+        "period": period,
+    }
 
 
 def recipients_of(units: list[Unit]) -> dict[int, list[str]]:
@@ -196,12 +253,15 @@ def recipients_of(units: list[Unit]) -> dict[int, list[str]]:
     people: dict[int, set[str]] = defaultdict(set)
     if units:
         for unit_id, address in db.session.execute(
-                select(User.unit_id, User.email).where(User.unit_id.in_([u.id for u in units]),
-                                                       User.role.in_(("unit_head", "unit_staff")),
-                                                       User.is_active, User.receives_reminders)):
+            select(User.unit_id, User.email).where(
+                User.unit_id.in_([u.id for u in units]),
+                User.role.in_(("unit_head", "unit_staff")),
+                User.is_active,
+                User.receives_reminders,
+            )
+        ):
             people[unit_id].add(address.lower())
-    return {unit.id: sorted(people[unit.id] or {e for e in (unit.head_email, unit.focal_email) if e})
-            for unit in units}
+    return {unit.id: sorted(people[unit.id] or {e for e in (unit.head_email, unit.focal_email) if e}) for unit in units}
 
 
 def it_centre_addresses(centre: Unit | None) -> list[str]:
@@ -211,34 +271,53 @@ def it_centre_addresses(centre: Unit | None) -> list[str]:
 
 def entry_record(entry: rules.Entry) -> dict[str, Any]:
     """An entry as the outbox keeps it: enough to show it in the log and to write the email again."""
-    return {"kind": entry.kind, "item": entry.item_ref, "days": entry.days, "item_id": entry.item_id,
-            "assignment_id": entry.assignment_id}
+    return {
+        "kind": entry.kind,
+        "item": entry.item_ref,
+        "days": entry.days,
+        "item_id": entry.item_id,
+        "assignment_id": entry.assignment_id,
+    }
 
 
 _OWN_KINDS = frozenset({rules.OVERDUE, rules.DUE, rules.BEFORE, rules.ONGOING_REPORT})
 
 
 def _row_order(record: dict[str, Any]) -> tuple:
-    return (rules.KIND_ORDER.index(record["kind"]) if record["kind"] in rules.KIND_ORDER else -1,
-            rules._ref_key(record.get("item")))
+    return (
+        rules.KIND_ORDER.index(record["kind"]) if record["kind"] in rules.KIND_ORDER else -1,
+        rules._ref_key(record.get("item")),
+    )
 
 
-def compose(unit: Unit, day: date, records: list[dict[str, Any]], *, recipients: list[str], cc: list[str],
-            kind: str = "daily") -> Draft:
+def compose(
+    unit: Unit, day: date, records: list[dict[str, Any]], *, recipients: list[str], cc: list[str], kind: str = "daily"
+) -> Draft:
     """The unit's one email of `day`, written from its entries (reminders and urges alike)."""
     records = sorted(records, key=_row_order)
     assignment_ids = {r["assignment_id"] for r in records if r.get("assignment_id")}
-    assignments = {a.id: a for a in db.session.scalars(
-        select(Assignment).where(Assignment.id.in_(assignment_ids))
-        .options(selectinload(Assignment.item).selectinload(ActionItem.plan), selectinload(Assignment.unit))
-    )} if assignment_ids else {}
+    assignments = (
+        {
+            a.id: a
+            for a in db.session.scalars(
+                select(Assignment)
+                .where(Assignment.id.in_(assignment_ids))
+                .options(selectinload(Assignment.item).selectinload(ActionItem.plan), selectinload(Assignment.unit))
+            )
+        }
+        if assignment_ids
+        else {}
+    )
     # A coordinating unit is told every lead unit of the item (a collective lead can be a dozen units).
     coordinated = {r["item_id"] for r in records if r["kind"] == rules.COORDINATING and r.get("item_id")}
     leads: dict[int, list[str]] = defaultdict(list)
     if coordinated:
         for item_id, name in db.session.execute(
-                select(Assignment.item_id, Unit.name).join(Assignment.unit)
-                .where(Assignment.item_id.in_(coordinated), Assignment.is_active).order_by(Assignment.id)):
+            select(Assignment.item_id, Unit.name)
+            .join(Assignment.unit)
+            .where(Assignment.item_id.in_(coordinated), Assignment.is_active)
+            .order_by(Assignment.id)
+        ):
             leads[item_id].append(name)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     urged = {r["assignment_id"] for r in records if r["kind"] == rules.URGE}
@@ -252,20 +331,33 @@ def compose(unit: Unit, day: date, records: list[dict[str, Any]], *, recipients:
         if record["kind"] == rules.URGE:
             entry["days"] = (assignment.due_on - day).days if assignment.due_on else None
         item = assignment.item if assignment else None
-        sections[record["kind"]].append({
-            "entry": entry, "assignment": assignment, "item": item,
-            "excerpt": rules.task_excerpt(item.task) if item else "",
-            "leads": leads.get(record.get("item_id"), []),
-        })
+        sections[record["kind"]].append(
+            {
+                "entry": entry,
+                "assignment": assignment,
+                "item": item,
+                "excerpt": rules.task_excerpt(item.task) if item else "",
+                "leads": leads.get(record.get("item_id"), []),
+            }
+        )
     period = last_due_period(day, current_app.config["KPI_DUE_DAY"])
     context = {
-        "unit": unit, "today": day, "sections": sections,
-        "titles": SECTION_TITLES, "kind_order": (rules.URGE, *rules.KIND_ORDER), "states": STATE_LABELS,
-        "period": period, "due_day": current_app.config["KPI_DUE_DAY"],
+        "unit": unit,
+        "today": day,
+        "sections": sections,
+        "titles": SECTION_TITLES,
+        "kind_order": (rules.URGE, *rules.KIND_ORDER),
+        "states": STATE_LABELS,
+        "period": period,
+        "due_day": current_app.config["KPI_DUE_DAY"],
         "digest": _digest(day) if rules.DIGEST in sections else None,
     }
     return Draft(
-        unit_id=unit.id, kind=kind, reference_on=day, recipients=recipients, cc=sorted(set(cc) - set(recipients)),
+        unit_id=unit.id,
+        kind=kind,
+        reference_on=day,
+        recipients=recipients,
+        cc=sorted(set(cc) - set(recipients)),
         subject=_subject(unit, sections, day),
         body_text=render_template("emails/daily.txt", **context),
         body_html=render_template("emails/daily.html", **context),
@@ -285,8 +377,9 @@ def plan_day(today: date, *, only_unit: int | None = None) -> SweepResult:
     facts, _assignments = _facts(today, window)
     result.assignments_read = len(facts)
     figures = _figures() if window.kpi_day else []
-    entries = rules.entries_due(today, facts, figures, reminder_rules, calendar,
-                                it_centre_unit_id=centre.id if centre else None)
+    entries = rules.entries_due(
+        today, facts, figures, reminder_rules, calendar, it_centre_unit_id=centre.id if centre else None
+    )
     grouped = rules.group_by_unit(entries)
     if only_unit is not None:
         grouped = {only_unit: grouped[only_unit]} if only_unit in grouped else {}
@@ -299,8 +392,15 @@ def plan_day(today: date, *, only_unit: int | None = None) -> SweepResult:
             result.units_without_address.append(unit)
             continue
         wants_copy = centre is not None and unit.id != centre.id and any(e.cc_it_centre for e in unit_entries)
-        result.drafts.append(compose(unit, today, [entry_record(e) for e in unit_entries],
-                                     recipients=addresses[unit.id], cc=copies if wants_copy else []))
+        result.drafts.append(
+            compose(
+                unit,
+                today,
+                [entry_record(e) for e in unit_entries],
+                recipients=addresses[unit.id],
+                cc=copies if wants_copy else [],
+            )
+        )
     return result
 
 
@@ -325,17 +425,31 @@ def _subject(unit: Unit, sections: dict[str, list], today: date) -> str:
     return f"[Theo dõi kế hoạch] {unit.name}: {', '.join(parts)} ({today:%d/%m/%Y})"
 
 
-def merge_into(message: OutboxMessage, unit: Unit, records: list[dict[str, Any]], *, recipients: list[str],
-               cc: list[str]) -> bool:
+def merge_into(
+    message: OutboxMessage, unit: Unit, records: list[dict[str, Any]], *, recipients: list[str], cc: list[str]
+) -> bool:
     """Add entries to a unit's email not sent yet, writing it again; False when it has left the queue
     meanwhile (the caller then finds another day for them). Flushes."""
     merged = list(message.entries) + [r for r in records if r not in message.entries]
-    draft = compose(unit, message.reference_on, merged, recipients=recipients, cc=sorted(set(message.cc) | set(cc)),
-                    kind=message.kind)
+    draft = compose(
+        unit,
+        message.reference_on,
+        merged,
+        recipients=recipients,
+        cc=sorted(set(message.cc) | set(cc)),
+        kind=message.kind,
+    )
     changed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
-        .values(recipients=draft.recipients, cc=draft.cc, subject=draft.subject, body_text=draft.body_text,
-                body_html=draft.body_html, entries=draft.entries)
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
+        .values(
+            recipients=draft.recipients,
+            cc=draft.cc,
+            subject=draft.subject,
+            body_text=draft.body_text,
+            body_html=draft.body_html,
+            entries=draft.entries,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.flush()
@@ -354,10 +468,14 @@ def sweep(today: date, *, now: datetime, dry_run: bool = False) -> SweepResult:
     result.created_ids = enqueue(result.drafts, now=now)
     _merge_reminders_into_urges(result)
     # Recorded the same race-free way: a second process only adds its count (zero) to the row.
-    db.session.execute(insert_ignoring_duplicates(SweepRun).values(run_on=today, started_at=now, messages=0)
-                       .on_conflict_do_nothing(index_elements=["run_on"]))
-    db.session.execute(update(SweepRun).where(SweepRun.run_on == today)
-                       .values(messages=SweepRun.messages + len(result.created_ids)))
+    db.session.execute(
+        insert_ignoring_duplicates(SweepRun)
+        .values(run_on=today, started_at=now, messages=0)
+        .on_conflict_do_nothing(index_elements=["run_on"])
+    )
+    db.session.execute(
+        update(SweepRun).where(SweepRun.run_on == today).values(messages=SweepRun.messages + len(result.created_ids))
+    )
     db.session.flush()
     return result
 
@@ -368,9 +486,15 @@ def _merge_reminders_into_urges(result: SweepResult) -> None:
     if not result.drafts:
         return
     by_unit = {d.unit_id: d for d in result.drafts}
-    waiting = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.unit_id.in_(by_unit), OutboxMessage.kind == "daily", OutboxMessage.reference_on == result.day,
-        OutboxMessage.status == "pending", OutboxMessage.id.not_in(result.created_ids or [0])))
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.unit_id.in_(by_unit),
+            OutboxMessage.kind == "daily",
+            OutboxMessage.reference_on == result.day,
+            OutboxMessage.status == "pending",
+            OutboxMessage.id.not_in(result.created_ids or [0]),
+        )
+    )
     for message in list(waiting):
         if all(e["kind"] == rules.URGE for e in message.entries):
             draft = by_unit[message.unit_id]

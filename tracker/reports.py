@@ -1,12 +1,13 @@
 """The 6-monthly and annual report on a plan's execution: what it says (build_report, plain dataclasses)
 and the two files it is handed over as (report_docx, report_xlsx)."""
+
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -28,8 +29,8 @@ from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, Plan, PlanSection
 from .rules import lifecycle
 from .rules.indicators import SCHEME_1872
-from .rules.texts import joined, t
 from .rules.kpi import NOT_APPLICABLE, RANGE, STATUS_LABELS, decimal_comma, round_percent
+from .rules.texts import joined, t
 from .spreadsheets import add_sheet as _sheet
 from .spreadsheets import as_share
 from .spreadsheets import fit_on_a4 as _fit_on_a4
@@ -135,7 +136,7 @@ class KpiCell:
 
     @property
     def summary(self) -> str:
-        """"9,2% (chỉ tiêu 30%) — Chưa đạt, thiếu 20,8 điểm %", as one line of text."""
+        """ "9,2% (chỉ tiêu 30%) — Chưa đạt, thiếu 20,8 điểm %", as one line of text."""
         parts = self.parts()
         return " — ".join([" ".join(parts[:2]), *parts[2:]])
 
@@ -159,12 +160,18 @@ class CompletionEvidence:
 
     @property
     def text(self) -> str:
-        """"Số 123/QĐ-CĐA ngày 20/10/2023: Quyết định …; tệp đính kèm"."""
+        """ "Số 123/QĐ-CĐA ngày 20/10/2023: Quyết định …; tệp đính kèm"."""
         parts: list[str] = []
-        document = joined(*filter(None, [
-            t("Số %(number)s", number=self.document_number) if self.document_number else "",
-            t("ngày %(day)s", day=dmy(self.document_date)) if self.document_date else "",
-        ]), sep=" ")
+        document = joined(
+            *filter(
+                None,
+                [
+                    t("Số %(number)s", number=self.document_number) if self.document_number else "",
+                    t("ngày %(day)s", day=dmy(self.document_date)) if self.document_date else "",
+                ],
+            ),
+            sep=" ",
+        )
         if document and self.document_title:
             parts.append(joined(document, self.document_title, sep=": "))
         elif document or self.document_title:
@@ -266,18 +273,22 @@ class Report:
         """Why the figures stop before the period's end, when they do; empty otherwise."""
         if not self.is_before_end:
             return ""
-        return t("Kỳ báo cáo đến ngày %(end)s chưa kết thúc: số liệu trong báo cáo tính đến ngày %(day)s, "
-                 "ngày lập báo cáo.", end=dmy(self.end), day=dmy(self.as_of))
+        return t(
+            "Kỳ báo cáo đến ngày %(end)s chưa kết thúc: số liệu trong báo cáo tính đến ngày %(day)s, ngày lập báo cáo.",
+            end=dmy(self.end),
+            day=dmy(self.as_of),
+        )
 
     @property
     def plan_reference(self) -> str:
-        """"Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL ngày 13/07/2023"."""
+        """ "Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL ngày 13/07/2023"."""
         return plan_reference(self.plan_number, self.plan_issued_on)
 
     @property
     def subtitle(self) -> str:
-        return t("Kết quả thực hiện %(plan)s %(period)s", plan=plan_reference(self.plan_number, None),
-                 period=self.period)
+        return t(
+            "Kết quả thực hiện %(plan)s %(period)s", plan=plan_reference(self.plan_number, None), period=self.period
+        )
 
     @property
     def dateline(self) -> str:
@@ -287,17 +298,28 @@ class Report:
     def summary(self) -> str:
         """The opening sentence of section I."""
         tally = self.totals
-        opening = t("Kế hoạch có %(items)s nhiệm vụ đã giao đơn vị chủ trì, với %(total)s lượt giao cho "
-                    "%(units)s đơn vị. Tính đến ngày %(day)s: %(done_on_time)s hoàn thành đúng hạn, "
-                    "%(done_late)s hoàn thành quá hạn, %(in_time)s chưa hoàn thành nhưng còn hạn, %(overdue)s "
-                    "chưa hoàn thành và đã quá hạn; trong số chưa hoàn thành có %(blocked)s đang gặp vướng mắc.",
-                    items=self.items, total=tally.total, units=len(self.units), day=dmy(self.as_of),
-                    done_on_time=tally.done_on_time, done_late=tally.done_late, in_time=tally.not_done_in_time,
-                    overdue=tally.not_done_overdue, blocked=tally.blocked)
+        opening = t(
+            "Kế hoạch có %(items)s nhiệm vụ đã giao đơn vị chủ trì, với %(total)s lượt giao cho "
+            "%(units)s đơn vị. Tính đến ngày %(day)s: %(done_on_time)s hoàn thành đúng hạn, "
+            "%(done_late)s hoàn thành quá hạn, %(in_time)s chưa hoàn thành nhưng còn hạn, %(overdue)s "
+            "chưa hoàn thành và đã quá hạn; trong số chưa hoàn thành có %(blocked)s đang gặp vướng mắc.",
+            items=self.items,
+            total=tally.total,
+            units=len(self.units),
+            day=dmy(self.as_of),
+            done_on_time=tally.done_on_time,
+            done_late=tally.done_late,
+            in_time=tally.not_done_in_time,
+            overdue=tally.not_done_overdue,
+            blocked=tally.blocked,
+        )
         if not self.cancelled:
             return opening
-        return joined(opening, t("Ngoài ra có %(count)s nhiệm vụ đã bãi bỏ (không tính vào các số trên).",
-                                 count=len(self.cancelled)), sep=" ")
+        return joined(
+            opening,
+            t("Ngoài ra có %(count)s nhiệm vụ đã bãi bỏ (không tính vào các số trên).", count=len(self.cancelled)),
+            sep=" ",
+        )
 
 
 def dmy(day: date | None) -> str:
@@ -305,14 +327,14 @@ def dmy(day: date | None) -> str:
 
 
 def vn_long_date(day: date) -> str:
-    """"ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
+    """ "ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
     1 and 2 only, as Nghị định 30/2020/NĐ-CP writes a document's date."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return t("ngày %(day)s tháng %(month)s năm %(year)s", day=format(day.day, "02d"), month=month, year=day.year)
 
 
 def period_label(start: date, end: date) -> str:
-    """"6 tháng đầu năm 2023" (1/1–30/6), "6 tháng cuối năm 2023" (1/7–31/12), "năm 2023", or the dates."""
+    """ "6 tháng đầu năm 2023" (1/1–30/6), "6 tháng cuối năm 2023" (1/7–31/12), "năm 2023", or the dates."""
     if start.year == end.year and (start.month, start.day) == (1, 1):
         if (end.month, end.day) == (6, 30):
             return t("6 tháng đầu năm %(year)s", year=start.year)
@@ -327,15 +349,21 @@ def plan_reference(number: str, issued_on: date | None) -> str:
     """How a report names the plan: by the decision that issued it, or by its own number."""
     by_decision = "/QĐ-" in number.upper()
     if issued_on is None:
-        return (t("Kế hoạch ban hành kèm theo Quyết định số %(number)s", number=number) if by_decision
-                else t("Kế hoạch số %(number)s", number=number))
-    return (t("Kế hoạch ban hành kèm theo Quyết định số %(number)s ngày %(day)s", number=number, day=dmy(issued_on))
-            if by_decision else t("Kế hoạch số %(number)s ngày %(day)s", number=number, day=dmy(issued_on)))
+        return (
+            t("Kế hoạch ban hành kèm theo Quyết định số %(number)s", number=number)
+            if by_decision
+            else t("Kế hoạch số %(number)s", number=number)
+        )
+    return (
+        t("Kế hoạch ban hành kèm theo Quyết định số %(number)s ngày %(day)s", number=number, day=dmy(issued_on))
+        if by_decision
+        else t("Kế hoạch số %(number)s ngày %(day)s", number=number, day=dmy(issued_on))
+    )
 
 
 def _local_date(at: datetime, zone: ZoneInfo) -> date:
     if at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(zone).date()
 
 
@@ -387,8 +415,14 @@ def _target_text(result, counted: bool = False) -> str:  # type: ignore[no-untyp
 
 def _kpi_rows(plan_id: int, end: date) -> tuple[list[Indicator], list[KpiRow]]:
     standings = kpi_by_unit(plan_id=plan_id, as_of=end)
-    indicators = [Indicator(r.indicator.number, r.indicator.name, "count" if _counted(standings[0], r) else "ratio")
-                  for r in standings[0].results] if standings else []
+    indicators = (
+        [
+            Indicator(r.indicator.number, r.indicator.name, "count" if _counted(standings[0], r) else "ratio")
+            for r in standings[0].results
+        ]
+        if standings
+        else []
+    )
     rows = []
     for standing in standings:
         cells = []
@@ -399,20 +433,28 @@ def _kpi_rows(plan_id: int, end: date) -> tuple[list[Indicator], list[KpiRow]]:
                 value = round_percent(ratio.value / 100) if ratio and ratio.value is not None else None
             else:
                 value = round_percent(ratio.value) if ratio else None
-            cells.append(KpiCell(
-                number=result.indicator.number,
-                percent=value,
-                numerator=ratio.numerator if ratio else None,
-                denominator=ratio.denominator if ratio else None,
-                target=_target_text(result, counted),
-                required=reached.required,
-                status=reached.status,
-                gap_points=round_percent(reached.gap_points / 100) if reached.gap_points is not None else None,
-                kind="count" if counted else (ratio.kind if ratio else "ratio"),
-                unit_of_measure=result.indicator.unit_of_measure,
-            ))
-        rows.append(KpiRow(standing.group.name, standing.unit.name,
-                           standing.latest.as_of if standing.latest else None, tuple(cells)))
+            cells.append(
+                KpiCell(
+                    number=result.indicator.number,
+                    percent=value,
+                    numerator=ratio.numerator if ratio else None,
+                    denominator=ratio.denominator if ratio else None,
+                    target=_target_text(result, counted),
+                    required=reached.required,
+                    status=reached.status,
+                    gap_points=round_percent(reached.gap_points / 100) if reached.gap_points is not None else None,
+                    kind="count" if counted else (ratio.kind if ratio else "ratio"),
+                    unit_of_measure=result.indicator.unit_of_measure,
+                )
+            )
+        rows.append(
+            KpiRow(
+                standing.group.name,
+                standing.unit.name,
+                standing.latest.as_of if standing.latest else None,
+                tuple(cells),
+            )
+        )
     return indicators, rows
 
 
@@ -428,57 +470,107 @@ def build_report(plan: Plan, start: date, end: date, *, today: date, zone: ZoneI
         raise ValueError("start after end")
     # Nothing is known of the days after today: a report of a period still running stands as of today.
     as_of = min(end, today)
-    assignments = list(db.session.scalars(
-        select(Assignment).join(ActionItem)
-        .where(ActionItem.plan_id == plan.id, Assignment.is_active, ActionItem.cancelled_on.is_(None),
-               or_(Assignment.occurrence == 0, Assignment.occurrence <= end.year))  # 0: a one-off item
-        .options(selectinload(Assignment.unit), selectinload(Assignment.events),
-                 selectinload(Assignment.item).selectinload(ActionItem.section))
-    ))
+    assignments = list(
+        db.session.scalars(
+            select(Assignment)
+            .join(ActionItem)
+            .where(
+                ActionItem.plan_id == plan.id,
+                Assignment.is_active,
+                ActionItem.cancelled_on.is_(None),
+                or_(Assignment.occurrence == 0, Assignment.occurrence <= end.year),
+            )  # 0: a one-off item
+            .options(
+                selectinload(Assignment.unit),
+                selectinload(Assignment.events),
+                selectinload(Assignment.item).selectinload(ActionItem.section),
+            )
+        )
+    )
     assignments.sort(key=lambda a: (a.item.section.position, a.item.position, a.occurrence, a.id))
 
     totals, units = Tally(), {}
     blocked, completed = [], []
     for assignment in assignments:
         item = assignment.item
-        outcome = lifecycle.classify(state=assignment.status, due_on=assignment.due_on,
-                                     completed_on=assignment.completed_on, is_ongoing=item.is_ongoing, as_of=as_of)
+        outcome = lifecycle.classify(
+            state=assignment.status,
+            due_on=assignment.due_on,
+            completed_on=assignment.completed_on,
+            is_ongoing=item.is_ongoing,
+            as_of=as_of,
+        )
         is_done = outcome in (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE)
         is_blocked, difficulty, proposal, since = (
-            (False, "", "", None) if is_done else _blocked_as_of(assignment, as_of, zone))
+            (False, "", "", None) if is_done else _blocked_as_of(assignment, as_of, zone)
+        )
         totals.add(outcome, is_blocked)
         row = units.setdefault(assignment.unit_id, UnitRow(assignment.unit.name, assignment.unit.code))
         row.tally.add(outcome, is_blocked)
         reference = item.reference + (f" ({assignment.occurrence})" if assignment.occurrence else "")
-        common = dict(reference=reference, task=item.task.strip(), unit=assignment.unit.name,
-                      due_on=assignment.due_on, deadline_text=item.deadline_text, outcome=outcome)
+        common = {
+            "reference": reference,
+            "task": item.task.strip(),
+            "unit": assignment.unit.name,
+            "due_on": assignment.due_on,
+            "deadline_text": item.deadline_text,
+            "outcome": outcome,
+        }
         if is_blocked:
             blocked.append(BlockedRow(**common, difficulty=difficulty, proposal=proposal, blocked_on=since))
         if is_done and assignment.completed_on is not None and start <= assignment.completed_on <= as_of:
-            completed.append(CompletedRow(**common, completed_on=assignment.completed_on, evidence=CompletionEvidence(
-                assignment.document_number, assignment.document_date, assignment.document_title,
-                _has_file(assignment))))
+            completed.append(
+                CompletedRow(
+                    **common,
+                    completed_on=assignment.completed_on,
+                    evidence=CompletionEvidence(
+                        assignment.document_number,
+                        assignment.document_date,
+                        assignment.document_title,
+                        _has_file(assignment),
+                    ),
+                )
+            )
 
     cancelled = [
-        CancelledRow(reference=item.reference, task=item.task.strip(), lead=item.lead_text,
-                     cancelled_on=item.cancelled_on, reason=item.cancel_reason)
+        CancelledRow(
+            reference=item.reference,
+            task=item.task.strip(),
+            lead=item.lead_text,
+            cancelled_on=item.cancelled_on,
+            reason=item.cancel_reason,
+        )
         for item in db.session.scalars(
-            select(ActionItem).join(ActionItem.section)
+            select(ActionItem)
+            .join(ActionItem.section)
             .where(ActionItem.plan_id == plan.id, ActionItem.cancelled_on.is_not(None))
-            .order_by(PlanSection.position, ActionItem.position).options(selectinload(ActionItem.section)))
+            .order_by(PlanSection.position, ActionItem.position)
+            .options(selectinload(ActionItem.section))
+        )
     ]
     indicators, kpi = _kpi_rows(plan.id, as_of)
     return Report(
-        plan_number=plan.number, plan_title=plan.title, plan_issued_on=plan.issued_on, start=start, end=end,
-        as_of=as_of, made_on=today, items=len({a.item_id for a in assignments}), totals=totals,
-        units=list(units.values()), indicators=indicators, kpi=kpi, blocked=blocked, completed=completed,
+        plan_number=plan.number,
+        plan_title=plan.title,
+        plan_issued_on=plan.issued_on,
+        start=start,
+        end=end,
+        as_of=as_of,
+        made_on=today,
+        items=len({a.item_id for a in assignments}),
+        totals=totals,
+        units=list(units.values()),
+        indicators=indicators,
+        kpi=kpi,
+        blocked=blocked,
+        completed=completed,
         cancelled=cancelled,
         kpi_scheme=plan.kpi_scheme,
     )
 
 
 def ascii_filename(report: Report, extension: str) -> str:
-    """"bao-cao-1872-QD-BVHTTDL-2023-01-01-2023-06-30.docx": plain ASCII for every browser and mail client."""
+    """ "bao-cao-1872-QD-BVHTTDL-2023-01-01-2023-06-30.docx": plain ASCII for every browser and mail client."""
     number = unicodedata.normalize("NFKD", report.plan_number.replace("Đ", "D").replace("đ", "d"))
     number = re.sub(r"[^A-Za-z0-9]+", "-", number.encode("ascii", "ignore").decode()).strip("-")
     return f"bao-cao-{number or 'ke-hoach'}-{report.start:%Y-%m-%d}-{report.end:%Y-%m-%d}.{extension}"
@@ -487,9 +579,16 @@ def ascii_filename(report: Report, extension: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Tables shared by both files: headers and rows of plain values (dates stay dates, counts stay ints)
 
-UNIT_HEADERS = ("STT", "Đơn vị chủ trì", lifecycle.CLASS_LABELS[lifecycle.DONE_ON_TIME],
-                lifecycle.CLASS_LABELS[lifecycle.DONE_LATE], lifecycle.CLASS_LABELS[lifecycle.NOT_DONE_OVERDUE],
-                lifecycle.CLASS_LABELS[lifecycle.NOT_DONE_IN_TIME], BLOCKED_LABEL, "Tổng số")
+UNIT_HEADERS = (
+    "STT",
+    "Đơn vị chủ trì",
+    lifecycle.CLASS_LABELS[lifecycle.DONE_ON_TIME],
+    lifecycle.CLASS_LABELS[lifecycle.DONE_LATE],
+    lifecycle.CLASS_LABELS[lifecycle.NOT_DONE_OVERDUE],
+    lifecycle.CLASS_LABELS[lifecycle.NOT_DONE_IN_TIME],
+    BLOCKED_LABEL,
+    "Tổng số",
+)
 UNIT_ORDER = (lifecycle.DONE_ON_TIME, lifecycle.DONE_LATE, lifecycle.NOT_DONE_OVERDUE, lifecycle.NOT_DONE_IN_TIME)
 
 
@@ -567,7 +666,7 @@ def _add_run(paragraph, text: str):  # type: ignore[no-untyped-def]
     pieces: list[str | None] = []  # None stands for a non-breaking hyphen
     position = 0
     for match in _DOCUMENT_NUMBER_RE.finditer(text):
-        pieces.append(text[position:match.start()])
+        pieces.append(text[position : match.start()])
         for n, part in enumerate(match.group().split("-")):
             if n:
                 pieces.append(None)
@@ -589,8 +688,17 @@ def _add_run(paragraph, text: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _paragraph(container, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
-               align=None, indent: bool = False, space_after: float | None = None):  # type: ignore[no-untyped-def]
+def _paragraph(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align=None,
+    indent: bool = False,
+    space_after: float | None = None,
+):  # type: ignore[no-untyped-def]
     paragraph = container.add_paragraph()
     if text:
         run = _add_run(paragraph, text)
@@ -688,8 +796,14 @@ def _keep_rows_whole(table) -> None:  # type: ignore[no-untyped-def]
         row._tr.get_or_add_trPr().append(cant_split)
 
 
-def _fill(cell, value: object, *, bold: bool = False, align=None,  # type: ignore[no-untyped-def]
-          size: float = 12) -> None:
+def _fill(
+    cell,
+    value: object,
+    *,
+    bold: bool = False,
+    align=None,  # type: ignore[no-untyped-def]
+    size: float = 12,
+) -> None:
     """A table cell's text (12 pt unless told), one paragraph per line of the value."""
     text = dmy(value) if isinstance(value, date) else ("" if value is None else str(value))
     lines = text.split("\n") or [""]
@@ -704,8 +818,16 @@ def _fill(cell, value: object, *, bold: bool = False, align=None,  # type: ignor
         run.bold = bold or None
 
 
-def _table(document, headers: list[str], rows: list[list[object]], widths_cm: list[float], *,
-           numeric_from: int | None = None, bold_last: bool = False, size: float = 12):  # type: ignore[no-untyped-def]
+def _table(
+    document,
+    headers: list[str],
+    rows: list[list[object]],
+    widths_cm: list[float],
+    *,
+    numeric_from: int | None = None,
+    bold_last: bool = False,
+    size: float = 12,
+):  # type: ignore[no-untyped-def]
     """A bordered table whose header row repeats on each page and whose rows are never split across pages."""
     table = document.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = document.styles["Table Grid"]
@@ -737,39 +859,67 @@ def _docx_status_section(document, report: Report) -> None:  # type: ignore[no-u
     rows: list[list[object]] = []
     for n, outcome in enumerate(CLASSES, start=1):
         share = t.share(t.count(outcome))
-        rows.append([n, lifecycle.CLASS_LABELS[outcome], t.count(outcome),
-                     f"{decimal_comma(share)}%" if share is not None else ""])
+        rows.append(
+            [
+                n,
+                lifecycle.CLASS_LABELS[outcome],
+                t.count(outcome),
+                f"{decimal_comma(share)}%" if share is not None else "",
+            ]
+        )
     blocked_share = t.share(t.blocked)
-    rows.append(["", f"Trong đó: {BLOCKED_LABEL.lower()} (chưa hoàn thành)", t.blocked,
-                 f"{decimal_comma(blocked_share)}%" if blocked_share is not None else ""])
+    rows.append(
+        [
+            "",
+            f"Trong đó: {BLOCKED_LABEL.lower()} (chưa hoàn thành)",
+            t.blocked,
+            f"{decimal_comma(blocked_share)}%" if blocked_share is not None else "",
+        ]
+    )
     rows.append(["", "Tổng số", t.total, "100%" if t.total else ""])
-    _table(document, ["STT", "Tình trạng", "Số lượng", "Tỷ lệ"], rows, [1.3, 9.2, 2.7, 2.8], numeric_from=2,
-           bold_last=True)
+    _table(
+        document, ["STT", "Tình trạng", "Số lượng", "Tỷ lệ"], rows, [1.3, 9.2, 2.7, 2.8], numeric_from=2, bold_last=True
+    )
 
     document.add_heading("2. Kết quả theo đơn vị chủ trì", level=2)
     rows = [[n, u.unit, *_unit_counts(u.tally)] for n, u in enumerate(report.units, start=1)]
     rows.append(["", "Tổng cộng", *_unit_counts(report.totals)])
-    _table(document, list(UNIT_HEADERS), rows, [1.3, 3.9, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], numeric_from=2,
-           bold_last=True)
+    _table(document, list(UNIT_HEADERS), rows, [1.3, 3.9, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], numeric_from=2, bold_last=True)
     if report.cancelled:
         document.add_heading("3. Nhiệm vụ đã bãi bỏ", level=2)
-        _paragraph(document, "Các nhiệm vụ đã bãi bỏ không tính vào số nhiệm vụ chưa hoàn thành hay quá hạn:",
-                   indent=True)
-        rows = [[n, f"{r.reference}. {r.task}", r.lead, dmy(r.cancelled_on), r.reason]
-                for n, r in enumerate(report.cancelled, start=1)]
-        _table(document, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"], rows,
-               [1.3, 5.5, 3.2, 2.4, 3.6], size=11)
+        _paragraph(
+            document, "Các nhiệm vụ đã bãi bỏ không tính vào số nhiệm vụ chưa hoàn thành hay quá hạn:", indent=True
+        )
+        rows = [
+            [n, f"{r.reference}. {r.task}", r.lead, dmy(r.cancelled_on), r.reason]
+            for n, r in enumerate(report.cancelled, start=1)
+        ]
+        _table(
+            document,
+            ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
+            rows,
+            [1.3, 5.5, 3.2, 2.4, 3.6],
+            size=11,
+        )
 
 
 def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
-    document.add_heading("II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU CUNG CẤP, SỬ DỤNG DỊCH VỤ CÔNG TRỰC TUYẾN"
-                         if report.kpi_scheme == SCHEME_1872 else "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level=1)
+    document.add_heading(
+        "II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU CUNG CẤP, SỬ DỤNG DỊCH VỤ CÔNG TRỰC TUYẾN"
+        if report.kpi_scheme == SCHEME_1872
+        else "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        level=1,
+    )
     if not report.kpi:
         _paragraph(document, "Kế hoạch không có bảng giao chỉ tiêu.", indent=True)
         return
-    _paragraph(document, f"Số liệu mới nhất của từng đơn vị tính đến ngày {dmy(report.as_of)}, so với chỉ tiêu "
-                         "được giao tại Phụ lục 1 của Kế hoạch (tỷ lệ làm tròn đến một chữ số thập phân, mức "
-                         "thiếu tính bằng điểm phần trăm). Các chỉ tiêu:", indent=True)
+    _paragraph(
+        document,
+        f"Số liệu mới nhất của từng đơn vị tính đến ngày {dmy(report.as_of)}, so với chỉ tiêu "
+        "được giao tại Phụ lục 1 của Kế hoạch (tỷ lệ làm tròn đến một chữ số thập phân, mức "
+        "thiếu tính bằng điểm phần trăm). Các chỉ tiêu:",
+        indent=True,
+    )
     for indicator in report.indicators:
         _paragraph(document, f"({indicator.number}) {indicator.name};", indent=True, space_after=2)
     _paragraph(document, space_after=0)
@@ -778,15 +928,12 @@ def _docx_kpi_section(document, report: Report) -> None:  # type: ignore[no-unty
     table_rows: list[list[object]] = []
     group_rows: list[int] = []
     group = None
-    n = 0
-    for row in report.kpi:
+    for n, row in enumerate(report.kpi, start=1):
         if row.group != group:
             group = row.group
             group_rows.append(len(table_rows) + 1)
             table_rows.append([group, *[""] * (len(headers) - 1)])
-        n += 1
-        table_rows.append([n, row.unit, row.as_of or "—",
-                           *[_kpi_cell_text(cell) for cell in row.cells]])
+        table_rows.append([n, row.unit, row.as_of or "—", *[_kpi_cell_text(cell) for cell in row.cells]])
     table = _table(document, headers, table_rows, widths, numeric_from=2, size=11)
     for index in group_rows:  # "Nhóm 1" across the whole row
         cells = table.rows[index].cells
@@ -808,13 +955,29 @@ def _docx_completed_section(document, report: Report) -> None:  # type: ignore[n
     if not report.completed:
         _paragraph(document, f"Không có nhiệm vụ nào hoàn thành {report.period}.", indent=True)
         return
-    _paragraph(document, f"Các nhiệm vụ hoàn thành từ ngày {dmy(report.start)} đến ngày {dmy(report.as_of)} và "
-                         "văn bản kết quả:", indent=True)
-    rows = [[n, _task_text(r), r.unit, r.due_on or r.deadline_text,
-             f"{dmy(r.completed_on)}\n({'quá hạn' if r.is_late else 'đúng hạn'})", r.evidence.text]
-            for n, r in enumerate(report.completed, start=1)]
-    _table(document, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Ngày hoàn thành", "Kết quả (văn bản)"], rows,
-           [1.3, 4.3, 2.6, 2.3, 2.3, 3.2], size=11)
+    _paragraph(
+        document,
+        f"Các nhiệm vụ hoàn thành từ ngày {dmy(report.start)} đến ngày {dmy(report.as_of)} và văn bản kết quả:",
+        indent=True,
+    )
+    rows = [
+        [
+            n,
+            _task_text(r),
+            r.unit,
+            r.due_on or r.deadline_text,
+            f"{dmy(r.completed_on)}\n({'quá hạn' if r.is_late else 'đúng hạn'})",
+            r.evidence.text,
+        ]
+        for n, r in enumerate(report.completed, start=1)
+    ]
+    _table(
+        document,
+        ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Ngày hoàn thành", "Kết quả (văn bản)"],
+        rows,
+        [1.3, 4.3, 2.6, 2.3, 2.3, 3.2],
+        size=11,
+    )
 
 
 def _docx_blocked_section(document, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -822,12 +985,23 @@ def _docx_blocked_section(document, report: Report) -> None:  # type: ignore[no-
     if not report.blocked:
         _paragraph(document, f"Tính đến ngày {dmy(report.as_of)}, không có nhiệm vụ nào gặp vướng mắc.", indent=True)
         return
-    _paragraph(document, f"Các nhiệm vụ đang gặp vướng mắc tính đến ngày {dmy(report.as_of)}, với khó khăn và đề "
-                         "xuất của đơn vị chủ trì:", indent=True)
-    rows = [[n, _task_text(r), r.unit, r.due_on or r.deadline_text, r.difficulty, r.proposal or "—"]
-            for n, r in enumerate(report.blocked, start=1)]
-    _table(document, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Khó khăn, vướng mắc", "Đề xuất"], rows,
-           [1.3, 3.5, 2.4, 2.3, 3.4, 3.1], size=11)
+    _paragraph(
+        document,
+        f"Các nhiệm vụ đang gặp vướng mắc tính đến ngày {dmy(report.as_of)}, với khó khăn và đề "
+        "xuất của đơn vị chủ trì:",
+        indent=True,
+    )
+    rows = [
+        [n, _task_text(r), r.unit, r.due_on or r.deadline_text, r.difficulty, r.proposal or "—"]
+        for n, r in enumerate(report.blocked, start=1)
+    ]
+    _table(
+        document,
+        ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Khó khăn, vướng mắc", "Đề xuất"],
+        rows,
+        [1.3, 3.5, 2.4, 2.3, 3.4, 3.1],
+        size=11,
+    )
 
 
 def _signature_block(document) -> None:  # type: ignore[no-untyped-def]
@@ -847,8 +1021,12 @@ def report_docx(report: Report) -> bytes:
     _paragraph(document, space_after=6)
     _paragraph(document, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _paragraph(document, report.subtitle, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _paragraph(document, f"Căn cứ {report.plan_reference}, Trung tâm Công nghệ thông tin báo cáo kết quả thực "
-                         f"hiện {report.period} như sau:", indent=True)
+    _paragraph(
+        document,
+        f"Căn cứ {report.plan_reference}, Trung tâm Công nghệ thông tin báo cáo kết quả thực "
+        f"hiện {report.period} như sau:",
+        indent=True,
+    )
     if report.as_of_note:
         _paragraph(document, report.as_of_note, italic=True, indent=True)
     _docx_status_section(document, report)
@@ -866,21 +1044,25 @@ def report_docx(report: Report) -> bytes:
 # ---------------------------------------------------------------------------------------------------
 # .xlsx
 
+
 def report_xlsx(report: Report) -> bytes:
     """The report's tables as a workbook, one sheet per table; all text written as text."""
     book = Workbook()
     info = book.active
     info.title = "Báo cáo"
-    for r, (key, value) in enumerate((
-        ("Báo cáo", report.subtitle),
-        ("Kế hoạch", report.plan_number),
-        ("Tên kế hoạch", report.plan_title),
-        ("Ngày ban hành", report.plan_issued_on),
-        ("Từ ngày", report.start),
-        ("Đến ngày", report.end),
-        ("Tính đến ngày", report.as_of),
-        ("Ngày lập báo cáo", report.made_on),
-    ), start=1):
+    for r, (key, value) in enumerate(
+        (
+            ("Báo cáo", report.subtitle),
+            ("Kế hoạch", report.plan_number),
+            ("Tên kế hoạch", report.plan_title),
+            ("Ngày ban hành", report.plan_issued_on),
+            ("Từ ngày", report.start),
+            ("Đến ngày", report.end),
+            ("Tính đến ngày", report.as_of),
+            ("Ngày lập báo cáo", report.made_on),
+        ),
+        start=1,
+    ):
         _put(info, r, 1, key)
         info.cell(row=r, column=1).font = Font(bold=True)
         _put(info, r, 2, value)
@@ -891,13 +1073,21 @@ def report_xlsx(report: Report) -> bytes:
 
     t = report.totals
     status_rows: list[list[object]] = [
-        [lifecycle.CLASS_LABELS[o], t.count(o), as_share(t.share(t.count(o))) if t.total else None]
-        for o in CLASSES]
-    status_rows.append([f"Trong đó: {BLOCKED_LABEL.lower()}", t.blocked,
-                        as_share(t.share(t.blocked)) if t.total else None])
+        [lifecycle.CLASS_LABELS[o], t.count(o), as_share(t.share(t.count(o))) if t.total else None] for o in CLASSES
+    ]
+    status_rows.append(
+        [f"Trong đó: {BLOCKED_LABEL.lower()}", t.blocked, as_share(t.share(t.blocked)) if t.total else None]
+    )
     status_rows.append(["Tổng số", t.total, 1.0 if t.total else None])
-    _sheet(book, "Tổng hợp", ["Tình trạng", "Số lượng", "Tỷ lệ"], status_rows, [45, 12, 10], formats={3: "0.0%"},
-           bold_last=True)
+    _sheet(
+        book,
+        "Tổng hợp",
+        ["Tình trạng", "Số lượng", "Tỷ lệ"],
+        status_rows,
+        [45, 12, 10],
+        formats={3: "0.0%"},
+        bold_last=True,
+    )
 
     unit_rows = [[u.unit, *_unit_counts(u.tally)] for u in report.units]
     unit_rows.append(["Tổng cộng", *_unit_counts(report.totals)])
@@ -908,12 +1098,20 @@ def report_xlsx(report: Report) -> bytes:
     for indicator in report.indicators:
         base = len(kpi_headers)
         if indicator.kind == "count":
-            kpi_headers += [f"Số liệu ({indicator.number})", f"Chỉ tiêu ({indicator.number})",
-                            f"Đánh giá ({indicator.number})", f"Thiếu ({indicator.number})"]
+            kpi_headers += [
+                f"Số liệu ({indicator.number})",
+                f"Chỉ tiêu ({indicator.number})",
+                f"Đánh giá ({indicator.number})",
+                f"Thiếu ({indicator.number})",
+            ]
             formats[base + 1], formats[base + 4] = "0.#", "0.#"
             continue
-        kpi_headers += [f"Tỷ lệ ({indicator.number})", f"Chỉ tiêu ({indicator.number})",
-                        f"Đánh giá ({indicator.number})", f"Thiếu ({indicator.number}), điểm %"]
+        kpi_headers += [
+            f"Tỷ lệ ({indicator.number})",
+            f"Chỉ tiêu ({indicator.number})",
+            f"Đánh giá ({indicator.number})",
+            f"Thiếu ({indicator.number}), điểm %",
+        ]
         formats[base + 1], formats[base + 4] = "0.0%", "0.0"
     kpi_rows = []
     for row in report.kpi:
@@ -923,28 +1121,85 @@ def report_xlsx(report: Report) -> bytes:
             shown = cell.percent if scale == 1 else as_share(cell.percent)
             values += [shown, cell.target, cell.status_label, cell.gap_points]
         kpi_rows.append(values)
-    _sheet(book, "Chỉ tiêu DVCTT", kpi_headers, kpi_rows, [10, 40, 14] + [12, 16, 16, 12] * len(report.indicators),
-           formats=formats)
+    _sheet(
+        book,
+        "Chỉ tiêu DVCTT",
+        kpi_headers,
+        kpi_rows,
+        [10, 40, 14] + [12, 16, 16, 12] * len(report.indicators),
+        formats=formats,
+    )
 
-    _sheet(book, "Hoàn thành trong kỳ",
-           ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Hạn", "Ngày hoàn thành", "Đánh giá", "Số văn bản",
-            "Ngày văn bản", "Trích yếu", "Tệp"],
-           [[r.reference, r.task, r.unit, r.due_on or r.deadline_text, r.completed_on, r.outcome_label,
-             r.evidence.document_number, r.evidence.document_date, r.evidence.document_title,
-             FILE_EVIDENCE if r.evidence.has_file else ""] for r in report.completed],
-           [10, 60, 30, 12, 14, 22, 18, 12, 40, 14])
+    _sheet(
+        book,
+        "Hoàn thành trong kỳ",
+        [
+            "Nhiệm vụ",
+            "Nội dung",
+            "Đơn vị chủ trì",
+            "Hạn",
+            "Ngày hoàn thành",
+            "Đánh giá",
+            "Số văn bản",
+            "Ngày văn bản",
+            "Trích yếu",
+            "Tệp",
+        ],
+        [
+            [
+                r.reference,
+                r.task,
+                r.unit,
+                r.due_on or r.deadline_text,
+                r.completed_on,
+                r.outcome_label,
+                r.evidence.document_number,
+                r.evidence.document_date,
+                r.evidence.document_title,
+                FILE_EVIDENCE if r.evidence.has_file else "",
+            ]
+            for r in report.completed
+        ],
+        [10, 60, 30, 12, 14, 22, 18, 12, 40, 14],
+    )
 
-    _sheet(book, "Vướng mắc",
-           ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Hạn", "Tình trạng", "Gặp vướng mắc từ ngày",
-            "Khó khăn, vướng mắc", "Đề xuất"],
-           [[r.reference, r.task, r.unit, r.due_on or r.deadline_text, r.outcome_label, r.blocked_on, r.difficulty,
-             r.proposal] for r in report.blocked],
-           [10, 60, 30, 12, 24, 14, 50, 50])
+    _sheet(
+        book,
+        "Vướng mắc",
+        [
+            "Nhiệm vụ",
+            "Nội dung",
+            "Đơn vị chủ trì",
+            "Hạn",
+            "Tình trạng",
+            "Gặp vướng mắc từ ngày",
+            "Khó khăn, vướng mắc",
+            "Đề xuất",
+        ],
+        [
+            [
+                r.reference,
+                r.task,
+                r.unit,
+                r.due_on or r.deadline_text,
+                r.outcome_label,
+                r.blocked_on,
+                r.difficulty,
+                r.proposal,
+            ]
+            for r in report.blocked
+        ],
+        [10, 60, 30, 12, 24, 14, 50, 50],
+    )
 
     if report.cancelled:  # counted apart from the four classes, never as open or overdue
-        _sheet(book, "Đã bãi bỏ", ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
-               [[r.reference, r.task, r.lead, r.cancelled_on, r.reason] for r in report.cancelled],
-               [10, 60, 30, 14, 40])
+        _sheet(
+            book,
+            "Đã bãi bỏ",
+            ["Nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Ngày bãi bỏ", "Lý do"],
+            [[r.reference, r.task, r.lead, r.cancelled_on, r.reason] for r in report.cancelled],
+            [10, 60, 30, 14, 40],
+        )
 
     out = io.BytesIO()
     book.save(out)

@@ -2,13 +2,14 @@
 on working days and every few minutes; `tick` sweeps once a day (catching up if the process was down
 at send time) and dispatches what is pending. Correctness lives in the database, not in the scheduler:
 a tick in two processes, or twice, sends each message once."""
+
 from __future__ import annotations
 
 import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -43,11 +44,13 @@ def send_time() -> time:
 def record_heartbeat(now: datetime) -> None:
     """Note that the scheduler is alive at `now` (an aware datetime), in this process on this host: one
     settings row, written in place (insert or update in one statement). The caller commits."""
-    value = {"at": now.astimezone(timezone.utc).isoformat(), "pid": os.getpid(), "host": socket.gethostname()}
-    statement = insert_ignoring_duplicates(Setting).values(key=HEARTBEAT_KEY, value=value, updated_at=now,
-                                                           updated_by_id=None)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["key"],
-                                                       set_={"value": value, "updated_at": now}))
+    value = {"at": now.astimezone(UTC).isoformat(), "pid": os.getpid(), "host": socket.gethostname()}
+    statement = insert_ignoring_duplicates(Setting).values(
+        key=HEARTBEAT_KEY, value=value, updated_at=now, updated_by_id=None
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now})
+    )
 
 
 def tick(now: datetime) -> TickReport:
@@ -58,15 +61,17 @@ def tick(now: datetime) -> TickReport:
     today = local.date()
     swept, created = False, 0
     if WorkCalendar().is_workday(today) and local.time() >= send_time() and not has_swept(today):
-        result = sweep(today, now=now.astimezone(timezone.utc))
+        result = sweep(today, now=now.astimezone(UTC))
         db.session.commit()
         swept, created = True, len(result.created_ids)
         log.info("swept %s: %s new messages", today, created)
-    report = dispatch(backend_from_config(current_app.config), now=now.astimezone(timezone.utc),
-                      sender=current_app.config["MAIL_FROM"])
+    report = dispatch(
+        backend_from_config(current_app.config), now=now.astimezone(UTC), sender=current_app.config["MAIL_FROM"]
+    )
     if report.sent or report.retrying or report.failed:
-        log.info("dispatch: %s sent, %s to retry, %s failed", len(report.sent), len(report.retrying),
-                 len(report.failed))
+        log.info(
+            "dispatch: %s sent, %s to retry, %s failed", len(report.sent), len(report.retrying), len(report.failed)
+        )
     return TickReport(swept, created, report)
 
 
@@ -83,7 +88,7 @@ def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is w
             try:
                 # The heartbeat is about this process, not the plan: real time even when a demo pins
                 # TRACKER_TODAY (a pinned clock jumps back a day at midnight, and its ages mean nothing).
-                record_heartbeat(datetime.now(timezone.utc))
+                record_heartbeat(datetime.now(UTC))
                 db.session.commit()
                 tick(utcnow())  # follows TRACKER_TODAY in a demo, the real clock otherwise
             except Exception:  # one failed tick must not stop the scheduler; the next one retries
@@ -94,10 +99,15 @@ def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is w
 
     with app.app_context():
         at = send_time()
-    scheduler = BlockingScheduler(timezone=zone, job_defaults={
-        # A job late by hours (machine asleep, process busy) still runs once, not never and not N times.
-        "coalesce": True, "misfire_grace_time": 8 * 3600, "max_instances": 1,
-    })
+    scheduler = BlockingScheduler(
+        timezone=zone,
+        job_defaults={
+            # A job late by hours (machine asleep, process busy) still runs once, not never and not N times.
+            "coalesce": True,
+            "misfire_grace_time": 8 * 3600,
+            "max_instances": 1,
+        },
+    )
     scheduler.add_job(job, "cron", day_of_week="mon-fri", hour=at.hour, minute=at.minute, id="daily-sweep")
     scheduler.add_job(job, "interval", minutes=RETRY_MINUTES, id="retry-and-catch-up")
     job()  # at start-up: catch up on a sweep missed today, send what is pending

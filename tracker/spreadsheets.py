@@ -1,6 +1,7 @@
 """Writing tables to .xlsx the same way everywhere: text always as text (never run as a formula), dates as
 dates shown dd/mm/yyyy, numbers with their format, a bold header row that repeats on each printed page,
 landscape A4 one page wide."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -30,8 +31,16 @@ def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no
         cell.number_format = DATE_FORMAT
 
 
-def add_sheet(book, title: str, headers: list[str], rows: list[list[object]], widths: list[float], *,
-              formats: dict[int, str] | None = None, bold_last: bool = False):  # type: ignore[no-untyped-def]
+def add_sheet(
+    book,
+    title: str,
+    headers: list[str],
+    rows: list[list[object]],
+    widths: list[float],
+    *,
+    formats: dict[int, str] | None = None,
+    bold_last: bool = False,
+):  # type: ignore[no-untyped-def]
     """A sheet of the book: the headers in bold on row 1 (frozen, filtered, printed on every page), then the
     rows; `formats` gives a number format by column (from 1), `bold_last` bolds a totals row."""
     sheet = book.create_sheet(title)

@@ -1,4 +1,5 @@
 """The derived status of assignments and items as of today, for pages and lists (never stored)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,12 +44,17 @@ def status_of(assignment: Assignment, *, today: date, due_soon_days: int) -> Ass
         due_on=due,
         days_left=lifecycle.days_left(due, today) if state != lifecycle.DONE else None,
         is_overdue=lifecycle.is_overdue(state=state, due_on=due, is_ongoing=item.is_ongoing, today=today),
-        is_due_soon=lifecycle.is_due_soon(state=state, due_on=due, is_ongoing=item.is_ongoing, today=today,
-                                          window_days=due_soon_days),
+        is_due_soon=lifecycle.is_due_soon(
+            state=state, due_on=due, is_ongoing=item.is_ongoing, today=today, window_days=due_soon_days
+        ),
         is_done_late=lifecycle.is_done_late(state=state, due_on=due, completed_on=assignment.completed_on),
         needs_report=lifecycle.progress_report_missing(
-            is_ongoing=item.is_ongoing, state=state, last_report_on=assignment.last_report_on,
-            started_on=assignment.created_at.date(), today=today),
+            is_ongoing=item.is_ongoing,
+            state=state,
+            last_report_on=assignment.last_report_on,
+            started_on=assignment.created_at.date(),
+            today=today,
+        ),
     )
 
 
@@ -56,14 +62,15 @@ def item_status(item: ActionItem, *, today: date) -> tuple[str | None, str]:
     """The item's roll-up (done when all are done, overdue when any is) and its Vietnamese label."""
     pairs = [
         (a.status, lifecycle.is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=today))
-        for a in item.assignments if a.is_active
+        for a in item.assignments
+        if a.is_active
     ]
     key = lifecycle.roll_up(pairs)
     return key, lifecycle.ROLL_UP_LABELS.get(key, "Chưa giao") if key else "Chưa giao đơn vị"
 
 
 def relative_days(days: int | None) -> str:
-    """"còn 56 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"."""
+    """ "còn 56 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"."""
     if days is None:
         return ""
     if days > 0:

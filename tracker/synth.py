@@ -10,6 +10,7 @@ Rows are built as tuples and written with bulk inserts (COPY on PostgreSQL) with
 here, all in the session's transaction: the caller commits, or rolls back and nothing is left. The same
 seed and arguments give the same rows; only secrets (the password hash's salt, session tokens) differ.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -21,7 +22,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,21 @@ from sqlalchemy.engine import Connection
 
 from .extensions import db
 from .models import (
-    ActionItem, Assignment, AssignmentEvent, Indicator, ItemComment, ItemUnit, KpiReport, Plan, PlanSection,
-    Target, Unit, UnitAlias, UnitGroup, UnitGroupMember, User,
+    ActionItem,
+    Assignment,
+    AssignmentEvent,
+    Indicator,
+    ItemComment,
+    ItemUnit,
+    KpiReport,
+    Plan,
+    PlanSection,
+    Target,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    UnitGroupMember,
+    User,
 )
 from .plan_import.upsert import _RATIO_WORDS
 from .rules.deadlines import YEARLY, parse_deadline
@@ -42,7 +56,6 @@ from .rules.targets import parse_target
 
 MIN_UNITS = 12
 CHUNK = 20_000
-UTC = timezone.utc
 LOCAL_HOURS = 7  # Asia/Ho_Chi_Minh, no daylight saving
 # On average an item is led by this many units (a collective lead counting each of its members), counted in
 # assignments, so yearly items' occurrences included.
@@ -150,27 +163,69 @@ MINISTRY_UNITS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 # name, code, is a centrally-run city
 PROVINCES: tuple[tuple[str, str, bool], ...] = (
-    ("Hà Nội", "HNI", True), ("Hồ Chí Minh", "HCM", True), ("Hải Phòng", "HPG", True),
-    ("Đà Nẵng", "DNG", True), ("Cần Thơ", "CTO", True), ("An Giang", "AGG", False),
-    ("Bà Rịa - Vũng Tàu", "BRV", False), ("Bắc Giang", "BGG", False), ("Bắc Kạn", "BKN", False),
-    ("Bạc Liêu", "BLU", False), ("Bắc Ninh", "BNH", False), ("Bến Tre", "BTE", False),
-    ("Bình Định", "BDH", False), ("Bình Dương", "BDG", False), ("Bình Phước", "BPC", False),
-    ("Bình Thuận", "BTN", False), ("Cà Mau", "CMU", False), ("Cao Bằng", "CBG", False),
-    ("Đắk Lắk", "DLK", False), ("Đắk Nông", "DKN", False), ("Điện Biên", "DBN", False),
-    ("Đồng Nai", "DNI", False), ("Đồng Tháp", "DTP", False), ("Gia Lai", "GLI", False),
-    ("Hà Giang", "HGG", False), ("Hà Nam", "HNM", False), ("Hà Tĩnh", "HTH", False),
-    ("Hải Dương", "HDG", False), ("Hậu Giang", "HAG", False), ("Hòa Bình", "HBH", False),
-    ("Hưng Yên", "HYN", False), ("Khánh Hòa", "KHA", False), ("Kiên Giang", "KGG", False),
-    ("Kon Tum", "KTM", False), ("Lai Châu", "LCU", False), ("Lâm Đồng", "LDG", False),
-    ("Lạng Sơn", "LSN", False), ("Lào Cai", "LCI", False), ("Long An", "LAN", False),
-    ("Nam Định", "NDH", False), ("Nghệ An", "NAN", False), ("Ninh Bình", "NBH", False),
-    ("Ninh Thuận", "NTN", False), ("Phú Thọ", "PTO", False), ("Phú Yên", "PYN", False),
-    ("Quảng Bình", "QBH", False), ("Quảng Nam", "QNM", False), ("Quảng Ngãi", "QNI", False),
-    ("Quảng Ninh", "QNH", False), ("Quảng Trị", "QTI", False), ("Sóc Trăng", "STG", False),
-    ("Sơn La", "SLA", False), ("Tây Ninh", "TNH", False), ("Thái Bình", "TBH", False),
-    ("Thái Nguyên", "TNN", False), ("Thanh Hóa", "THA", False), ("Thừa Thiên Huế", "TTH", False),
-    ("Tiền Giang", "TGG", False), ("Trà Vinh", "TVH", False), ("Tuyên Quang", "TQG", False),
-    ("Vĩnh Long", "VLG", False), ("Vĩnh Phúc", "VPH", False), ("Yên Bái", "YBI", False),
+    ("Hà Nội", "HNI", True),
+    ("Hồ Chí Minh", "HCM", True),
+    ("Hải Phòng", "HPG", True),
+    ("Đà Nẵng", "DNG", True),
+    ("Cần Thơ", "CTO", True),
+    ("An Giang", "AGG", False),
+    ("Bà Rịa - Vũng Tàu", "BRV", False),
+    ("Bắc Giang", "BGG", False),
+    ("Bắc Kạn", "BKN", False),
+    ("Bạc Liêu", "BLU", False),
+    ("Bắc Ninh", "BNH", False),
+    ("Bến Tre", "BTE", False),
+    ("Bình Định", "BDH", False),
+    ("Bình Dương", "BDG", False),
+    ("Bình Phước", "BPC", False),
+    ("Bình Thuận", "BTN", False),
+    ("Cà Mau", "CMU", False),
+    ("Cao Bằng", "CBG", False),
+    ("Đắk Lắk", "DLK", False),
+    ("Đắk Nông", "DKN", False),
+    ("Điện Biên", "DBN", False),
+    ("Đồng Nai", "DNI", False),
+    ("Đồng Tháp", "DTP", False),
+    ("Gia Lai", "GLI", False),
+    ("Hà Giang", "HGG", False),
+    ("Hà Nam", "HNM", False),
+    ("Hà Tĩnh", "HTH", False),
+    ("Hải Dương", "HDG", False),
+    ("Hậu Giang", "HAG", False),
+    ("Hòa Bình", "HBH", False),
+    ("Hưng Yên", "HYN", False),
+    ("Khánh Hòa", "KHA", False),
+    ("Kiên Giang", "KGG", False),
+    ("Kon Tum", "KTM", False),
+    ("Lai Châu", "LCU", False),
+    ("Lâm Đồng", "LDG", False),
+    ("Lạng Sơn", "LSN", False),
+    ("Lào Cai", "LCI", False),
+    ("Long An", "LAN", False),
+    ("Nam Định", "NDH", False),
+    ("Nghệ An", "NAN", False),
+    ("Ninh Bình", "NBH", False),
+    ("Ninh Thuận", "NTN", False),
+    ("Phú Thọ", "PTO", False),
+    ("Phú Yên", "PYN", False),
+    ("Quảng Bình", "QBH", False),
+    ("Quảng Nam", "QNM", False),
+    ("Quảng Ngãi", "QNI", False),
+    ("Quảng Ninh", "QNH", False),
+    ("Quảng Trị", "QTI", False),
+    ("Sóc Trăng", "STG", False),
+    ("Sơn La", "SLA", False),
+    ("Tây Ninh", "TNH", False),
+    ("Thái Bình", "TBH", False),
+    ("Thái Nguyên", "TNN", False),
+    ("Thanh Hóa", "THA", False),
+    ("Thừa Thiên Huế", "TTH", False),
+    ("Tiền Giang", "TGG", False),
+    ("Trà Vinh", "TVH", False),
+    ("Tuyên Quang", "TQG", False),
+    ("Vĩnh Long", "VLG", False),
+    ("Vĩnh Phúc", "VPH", False),
+    ("Yên Bái", "YBI", False),
 )
 
 # code, name before the province ("Sở Tài chính tỉnh X"), short form used as an alias (or "")
@@ -199,77 +254,242 @@ PROVINCE_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
 )
 
 PLACE_SYLLABLES = (
-    "An", "Bình", "Phú", "Tân", "Hòa", "Thạnh", "Long", "Phước", "Thuận", "Hưng", "Đông", "Tây", "Nam",
-    "Bắc", "Trung", "Sơn", "Thủy", "Lâm", "Hải", "Quang", "Vĩnh", "Xuân", "Thanh", "Minh", "Đức", "Lộc",
-    "Hiệp", "Thành", "Yên", "Mỹ", "Kim", "Lạc", "Phong", "Hoàng", "Cẩm", "Gia", "Định", "Khánh", "Hà",
-    "Ngọc", "Tiến", "Nghĩa", "Hồng", "Đại", "Cát", "Châu", "Lợi", "Kiến", "Văn", "Trường", "Quế", "Tiên",
+    "An",
+    "Bình",
+    "Phú",
+    "Tân",
+    "Hòa",
+    "Thạnh",
+    "Long",
+    "Phước",
+    "Thuận",
+    "Hưng",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Sơn",
+    "Thủy",
+    "Lâm",
+    "Hải",
+    "Quang",
+    "Vĩnh",
+    "Xuân",
+    "Thanh",
+    "Minh",
+    "Đức",
+    "Lộc",
+    "Hiệp",
+    "Thành",
+    "Yên",
+    "Mỹ",
+    "Kim",
+    "Lạc",
+    "Phong",
+    "Hoàng",
+    "Cẩm",
+    "Gia",
+    "Định",
+    "Khánh",
+    "Hà",
+    "Ngọc",
+    "Tiến",
+    "Nghĩa",
+    "Hồng",
+    "Đại",
+    "Cát",
+    "Châu",
+    "Lợi",
+    "Kiến",
+    "Văn",
+    "Trường",
+    "Quế",
+    "Tiên",
 )
 
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-            "Ngô", "Dương", "Lý")
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+)
 MIDDLE_NAMES = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Thu", "Hoàng", "Xuân", "Kim")
-GIVEN_NAMES = ("An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
-               "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
-               "Thắng", "Trang", "Trung", "Tuấn", "Vân", "Yến")
+GIVEN_NAMES = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Vân",
+    "Yến",
+)
 
 # The plan's collective names (what the importer expands to the units of Appendix 1, or keeps unspecified).
-APPENDIX1_NAMES = ("Các cơ quan được giao giải quyết TTHC", "Các cơ quan, đơn vị được giao giải quyết TTHC",
-                   "Các đơn vị được giao giải quyết TTHC")
+APPENDIX1_NAMES = (
+    "Các cơ quan được giao giải quyết TTHC",
+    "Các cơ quan, đơn vị được giao giải quyết TTHC",
+    "Các đơn vị được giao giải quyết TTHC",
+)
 UNSPECIFIED_MINISTRY = ("Các cơ quan, đơn vị có liên quan", "các đơn vị có liên quan", "Các đơn vị thuộc Bộ")
 UNSPECIFIED_PROVINCE = ("Các Sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã", "Các cơ quan, đơn vị có liên quan")
-UNKNOWN_MINISTRY = ("Bộ Thông tin và Truyền thông", "Văn phòng Chính phủ", "Bộ Công an",
-                    "Tập đoàn Bưu chính Viễn thông Việt Nam")
-UNKNOWN_PROVINCE = ("Công an {p}", "Bưu điện {p}", "Viễn thông {n}", "Đài Phát thanh và Truyền hình {n}",
-                    "Báo {n}")
+UNKNOWN_MINISTRY = (
+    "Bộ Thông tin và Truyền thông",
+    "Văn phòng Chính phủ",
+    "Bộ Công an",
+    "Tập đoàn Bưu chính Viễn thông Việt Nam",
+)
+UNKNOWN_PROVINCE = ("Công an {p}", "Bưu điện {p}", "Viễn thông {n}", "Đài Phát thanh và Truyền hình {n}", "Báo {n}")
 
 SECTION_TITLES = (
-    "Hoàn thiện thể chế, văn bản quy định", "Rà soát, đơn giản hóa thủ tục hành chính",
-    "Nâng cao chất lượng cung cấp dịch vụ công trực tuyến", "Phát triển hạ tầng, nền tảng số",
-    "Kết nối, chia sẻ dữ liệu", "Số hóa hồ sơ, kết quả giải quyết TTHC", "Tuyên truyền, đào tạo, tập huấn",
-    "Bảo đảm an toàn thông tin", "Kiểm tra, giám sát, đánh giá", "Bảo đảm nguồn lực thực hiện",
+    "Hoàn thiện thể chế, văn bản quy định",
+    "Rà soát, đơn giản hóa thủ tục hành chính",
+    "Nâng cao chất lượng cung cấp dịch vụ công trực tuyến",
+    "Phát triển hạ tầng, nền tảng số",
+    "Kết nối, chia sẻ dữ liệu",
+    "Số hóa hồ sơ, kết quả giải quyết TTHC",
+    "Tuyên truyền, đào tạo, tập huấn",
+    "Bảo đảm an toàn thông tin",
+    "Kiểm tra, giám sát, đánh giá",
+    "Bảo đảm nguồn lực thực hiện",
 )
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
-TASK_VERBS = ("Rà soát, đánh giá", "Xây dựng, trình ban hành", "Triển khai", "Nâng cấp", "Tổ chức tập huấn về",
-              "Đẩy mạnh", "Hoàn thiện", "Số hóa", "Kết nối, liên thông", "Tuyên truyền, hướng dẫn sử dụng",
-              "Kiểm tra, giám sát việc thực hiện", "Chuẩn hóa", "Tiếp tục thực hiện", "Nghiên cứu, đề xuất")
-TASK_OBJECTS = ("quy trình nội bộ giải quyết TTHC", "danh mục dịch vụ công trực tuyến toàn trình",
-                "Cổng dịch vụ công", "hệ thống thông tin giải quyết TTHC", "hồ sơ, kết quả giải quyết TTHC",
-                "Cơ sở dữ liệu quốc gia về dân cư với phần mềm nghiệp vụ", "thanh toán trực tuyến phí, lệ phí",
-                "bộ phận Một cửa", "chữ ký số cho cán bộ, công chức", "kỹ năng số cho người dân",
-                "chỉ tiêu cung cấp, sử dụng DVCTT", "ứng dụng VNeID trong giải quyết TTHC",
-                "nền tảng tích hợp, chia sẻ dữ liệu (LGSP)", "an toàn thông tin cho các hệ thống dùng chung",
-                "biểu mẫu điện tử tương tác", "dịch vụ bưu chính công ích trong tiếp nhận hồ sơ")
-TASK_TAILS = ("", "", " theo hướng lấy người dân, doanh nghiệp làm trung tâm", "{where}",
-              " thuộc phạm vi quản lý", " đáp ứng yêu cầu của Nghị định số 42/2022/NĐ-CP", " theo Đề án 06/CP",
-              " bảo đảm hoàn thành chỉ tiêu được giao")
-EXPECTED_OUTPUTS = ("Văn bản của {issuer}", "Quyết định của đơn vị", "Báo cáo kết quả thực hiện",
-                    "Hệ thống được nâng cấp, đưa vào vận hành", "Kế hoạch triển khai", "Danh mục TTHC được phê duyệt",
-                    "Quy trình nội bộ được ban hành", "Hội nghị tập huấn", "Cơ sở dữ liệu được kết nối",
-                    "Báo cáo định kỳ", "")
-INDICATOR_NAMES = ("Tỷ lệ TTHC đủ điều kiện được cung cấp DVCTT toàn trình",
-                   "Tỷ lệ TTHC có phát sinh hồ sơ trực tuyến", "Tỷ lệ hồ sơ phát sinh trực tuyến")
+TASK_VERBS = (
+    "Rà soát, đánh giá",
+    "Xây dựng, trình ban hành",
+    "Triển khai",
+    "Nâng cấp",
+    "Tổ chức tập huấn về",
+    "Đẩy mạnh",
+    "Hoàn thiện",
+    "Số hóa",
+    "Kết nối, liên thông",
+    "Tuyên truyền, hướng dẫn sử dụng",
+    "Kiểm tra, giám sát việc thực hiện",
+    "Chuẩn hóa",
+    "Tiếp tục thực hiện",
+    "Nghiên cứu, đề xuất",
+)
+TASK_OBJECTS = (
+    "quy trình nội bộ giải quyết TTHC",
+    "danh mục dịch vụ công trực tuyến toàn trình",
+    "Cổng dịch vụ công",
+    "hệ thống thông tin giải quyết TTHC",
+    "hồ sơ, kết quả giải quyết TTHC",
+    "Cơ sở dữ liệu quốc gia về dân cư với phần mềm nghiệp vụ",
+    "thanh toán trực tuyến phí, lệ phí",
+    "bộ phận Một cửa",
+    "chữ ký số cho cán bộ, công chức",
+    "kỹ năng số cho người dân",
+    "chỉ tiêu cung cấp, sử dụng DVCTT",
+    "ứng dụng VNeID trong giải quyết TTHC",
+    "nền tảng tích hợp, chia sẻ dữ liệu (LGSP)",
+    "an toàn thông tin cho các hệ thống dùng chung",
+    "biểu mẫu điện tử tương tác",
+    "dịch vụ bưu chính công ích trong tiếp nhận hồ sơ",
+)
+TASK_TAILS = (
+    "",
+    "",
+    " theo hướng lấy người dân, doanh nghiệp làm trung tâm",
+    "{where}",
+    " thuộc phạm vi quản lý",
+    " đáp ứng yêu cầu của Nghị định số 42/2022/NĐ-CP",
+    " theo Đề án 06/CP",
+    " bảo đảm hoàn thành chỉ tiêu được giao",
+)
+EXPECTED_OUTPUTS = (
+    "Văn bản của {issuer}",
+    "Quyết định của đơn vị",
+    "Báo cáo kết quả thực hiện",
+    "Hệ thống được nâng cấp, đưa vào vận hành",
+    "Kế hoạch triển khai",
+    "Danh mục TTHC được phê duyệt",
+    "Quy trình nội bộ được ban hành",
+    "Hội nghị tập huấn",
+    "Cơ sở dữ liệu được kết nối",
+    "Báo cáo định kỳ",
+    "",
+)
+INDICATOR_NAMES = (
+    "Tỷ lệ TTHC đủ điều kiện được cung cấp DVCTT toàn trình",
+    "Tỷ lệ TTHC có phát sinh hồ sơ trực tuyến",
+    "Tỷ lệ hồ sơ phát sinh trực tuyến",
+)
 TARGET_CELLS = (
     ("100%", "100%", "100%", "90%", "100%"),
-    ("90%", "80%", "70%", "50%", "20-30%", "50% Thông qua phần mềm của Tổng cục Hải quan cung cấp.",
-     "Tối thiểu 80%"),
-    ("90%", "70%", "50%", "30%", "20-30%", "40-60%",
-     "Thực hiện thông qua Cơ chế một cửa Quốc gia, trên phần mềm của Tổng cục Hải quan cung cấp.",
-     "30% Trên Hệ thống thông tin giải quyết TTHC của tỉnh."),
+    ("90%", "80%", "70%", "50%", "20-30%", "50% Thông qua phần mềm của Tổng cục Hải quan cung cấp.", "Tối thiểu 80%"),
+    (
+        "90%",
+        "70%",
+        "50%",
+        "30%",
+        "20-30%",
+        "40-60%",
+        "Thực hiện thông qua Cơ chế một cửa Quốc gia, trên phần mềm của Tổng cục Hải quan cung cấp.",
+        "30% Trên Hệ thống thông tin giải quyết TTHC của tỉnh.",
+    ),
 )
 
 # Deadline kinds, weighted; "range" only in a multi-year plan.
 DEADLINE_KINDS = ("month", "quarter", "half", "year", "date", "yearly", "ongoing", "combined", "range", "unparsed")
 DEADLINE_WEIGHTS = (25, 20, 7, 11, 11, 7, 7, 5, 3, 4)
-UNPARSED_DEADLINES = ("Theo lộ trình của Chính phủ", "Theo tiến độ của Bộ Thông tin và Truyền thông",
-                      "Khi có yêu cầu", "Theo kế hoạch của cơ quan cấp trên", "Sau khi dự án được phê duyệt")
+UNPARSED_DEADLINES = (
+    "Theo lộ trình của Chính phủ",
+    "Theo tiến độ của Bộ Thông tin và Truyền thông",
+    "Khi có yêu cầu",
+    "Theo kế hoạch của cơ quan cấp trên",
+    "Sau khi dự án được phê duyệt",
+)
 
-START_COMMENTS = ("Đã giao phòng chuyên môn chủ trì triển khai.", "Đã ban hành kế hoạch triển khai của đơn vị.",
-                  "Bắt đầu rà soát, xây dựng dự thảo.", "Đã phân công cán bộ đầu mối theo dõi, thực hiện.",
-                  "Đã họp triển khai, thống nhất lộ trình thực hiện.")
-WAITING_COMMENTS = ("Đang xây dựng kế hoạch triển khai chi tiết.",
-                    "Chưa triển khai do đang chờ hướng dẫn của cơ quan cấp trên.",
-                    "Đang bố trí nhân lực để triển khai.")
+START_COMMENTS = (
+    "Đã giao phòng chuyên môn chủ trì triển khai.",
+    "Đã ban hành kế hoạch triển khai của đơn vị.",
+    "Bắt đầu rà soát, xây dựng dự thảo.",
+    "Đã phân công cán bộ đầu mối theo dõi, thực hiện.",
+    "Đã họp triển khai, thống nhất lộ trình thực hiện.",
+)
+WAITING_COMMENTS = (
+    "Đang xây dựng kế hoạch triển khai chi tiết.",
+    "Chưa triển khai do đang chờ hướng dẫn của cơ quan cấp trên.",
+    "Đang bố trí nhân lực để triển khai.",
+)
 PROGRESS_TEMPLATES = (
     "Đã rà soát {n}/{m} thủ tục hành chính; đang hoàn thiện dự thảo.",
     "Đang phối hợp với {partner} để triển khai; dự kiến hoàn thành trong tháng {month}.",
@@ -284,35 +504,65 @@ PROGRESS_TEMPLATES = (
     "Chưa phát sinh công việc mới trong kỳ; tiếp tục theo dõi.",
     "Đang chờ ý kiến thẩm định của {partner}.",
 )
-PARTNERS = ("Sở Tư pháp", "Văn phòng UBND", "Trung tâm CNTT", "Bộ Thông tin và Truyền thông",
-            "doanh nghiệp viễn thông", "Bưu điện", "đơn vị cung cấp phần mềm")
+PARTNERS = (
+    "Sở Tư pháp",
+    "Văn phòng UBND",
+    "Trung tâm CNTT",
+    "Bộ Thông tin và Truyền thông",
+    "doanh nghiệp viễn thông",
+    "Bưu điện",
+    "đơn vị cung cấp phần mềm",
+)
 DIFFICULTIES = (
-    "Phần mềm một cửa điện tử chưa hỗ trợ ký số hồ sơ.", "Chưa được bố trí kinh phí thực hiện.",
+    "Phần mềm một cửa điện tử chưa hỗ trợ ký số hồ sơ.",
+    "Chưa được bố trí kinh phí thực hiện.",
     "Thiếu nhân lực có chuyên môn công nghệ thông tin.",
     "Hệ thống chưa kết nối được với Cơ sở dữ liệu quốc gia về dân cư.",
     "Đường truyền mạng tại bộ phận một cửa thường xuyên gián đoạn.",
     "Văn bản hướng dẫn của cơ quan cấp trên chưa được ban hành.",
     "Người dân chưa quen nộp hồ sơ trực tuyến, nhiều hồ sơ phải hướng dẫn lại.",
 )
-PROPOSALS = ("Đề nghị Trung tâm CNTT hỗ trợ nâng cấp phần mềm.", "Đề nghị bố trí bổ sung kinh phí.",
-             "Đề nghị cơ quan cấp trên sớm ban hành hướng dẫn.", "Đề nghị tổ chức tập huấn bổ sung.", "")
-BLOCKED_COMMENTS = ("Vướng mắc chưa được tháo gỡ; đang chờ ý kiến của cấp có thẩm quyền.",
-                    "Đã báo cáo vướng mắc với lãnh đạo; tạm dừng triển khai phần việc liên quan.",
-                    "Tiếp tục làm việc với đơn vị cung cấp phần mềm để khắc phục.")
-RESUME_COMMENTS = ("Vướng mắc đã được tháo gỡ; tiếp tục triển khai.", "Đã được bố trí kinh phí, tiếp tục thực hiện.",
-                   "Phần mềm đã được nâng cấp; tiếp tục thực hiện.")
-DONE_COMMENTS = ("Đã hoàn thành nhiệm vụ.", "Đã ban hành văn bản; gửi kèm thông tin văn bản.",
-                 "Hoàn thành; kết quả đã báo cáo lãnh đạo.")
-REOPEN_REASONS = ("Văn bản gửi kèm chưa đúng kết quả dự kiến; đề nghị bổ sung.",
-                  "Kiểm tra thực tế cho thấy chức năng chưa vận hành; mở lại để hoàn thiện.",
-                  "Thông tin văn bản kết quả chưa chính xác.")
-DOCUMENT_TITLES = ("Quyết định ban hành danh mục dịch vụ công trực tuyến toàn trình",
-                   "Quyết định phê duyệt quy trình nội bộ giải quyết TTHC", "Kế hoạch triển khai thực hiện",
-                   "Báo cáo kết quả thực hiện nhiệm vụ", "Công văn hướng dẫn thực hiện",
-                   "Quyết định công bố thủ tục hành chính được chuẩn hóa")
-ITEM_COMMENTS = ("Đề nghị đơn vị khẩn trương hoàn thành, báo cáo kết quả.",
-                 "Trung tâm CNTT sẵn sàng hỗ trợ kỹ thuật; đề nghị liên hệ đầu mối.",
-                 "Đề nghị cập nhật tiến độ trước kỳ báo cáo.", "Đã nhận được văn bản, đang tổng hợp.")
+PROPOSALS = (
+    "Đề nghị Trung tâm CNTT hỗ trợ nâng cấp phần mềm.",
+    "Đề nghị bố trí bổ sung kinh phí.",
+    "Đề nghị cơ quan cấp trên sớm ban hành hướng dẫn.",
+    "Đề nghị tổ chức tập huấn bổ sung.",
+    "",
+)
+BLOCKED_COMMENTS = (
+    "Vướng mắc chưa được tháo gỡ; đang chờ ý kiến của cấp có thẩm quyền.",
+    "Đã báo cáo vướng mắc với lãnh đạo; tạm dừng triển khai phần việc liên quan.",
+    "Tiếp tục làm việc với đơn vị cung cấp phần mềm để khắc phục.",
+)
+RESUME_COMMENTS = (
+    "Vướng mắc đã được tháo gỡ; tiếp tục triển khai.",
+    "Đã được bố trí kinh phí, tiếp tục thực hiện.",
+    "Phần mềm đã được nâng cấp; tiếp tục thực hiện.",
+)
+DONE_COMMENTS = (
+    "Đã hoàn thành nhiệm vụ.",
+    "Đã ban hành văn bản; gửi kèm thông tin văn bản.",
+    "Hoàn thành; kết quả đã báo cáo lãnh đạo.",
+)
+REOPEN_REASONS = (
+    "Văn bản gửi kèm chưa đúng kết quả dự kiến; đề nghị bổ sung.",
+    "Kiểm tra thực tế cho thấy chức năng chưa vận hành; mở lại để hoàn thiện.",
+    "Thông tin văn bản kết quả chưa chính xác.",
+)
+DOCUMENT_TITLES = (
+    "Quyết định ban hành danh mục dịch vụ công trực tuyến toàn trình",
+    "Quyết định phê duyệt quy trình nội bộ giải quyết TTHC",
+    "Kế hoạch triển khai thực hiện",
+    "Báo cáo kết quả thực hiện nhiệm vụ",
+    "Công văn hướng dẫn thực hiện",
+    "Quyết định công bố thủ tục hành chính được chuẩn hóa",
+)
+ITEM_COMMENTS = (
+    "Đề nghị đơn vị khẩn trương hoàn thành, báo cáo kết quả.",
+    "Trung tâm CNTT sẵn sàng hỗ trợ kỹ thuật; đề nghị liên hệ đầu mối.",
+    "Đề nghị cập nhật tiến độ trước kỳ báo cáo.",
+    "Đã nhận được văn bản, đang tổng hợp.",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -348,16 +598,18 @@ class _Writer:
     def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.is_postgres:
             raw = self.conn.connection.driver_connection
-            with raw.cursor() as cursor:
-                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         elif self.conn.dialect.name == "sqlite":
             # The driver's executemany with values converted by each column type's own bind processor
             # (what Core would do row by row, at a third of the cost).
             dialect = self.conn.dialect
-            processors = [(i, p) for i, name in enumerate(columns)
-                          if (p := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+            processors = [
+                (i, p)
+                for i, name in enumerate(columns)
+                if (p := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+            ]
             if processors:
                 converted = []
                 for row in rows:
@@ -376,8 +628,9 @@ class _Writer:
         if not self.is_postgres:
             return
         for name in self.written:
-            self.conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))
+            self.conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+            )
 
     def analyze(self) -> None:
         """PostgreSQL: fresh planner statistics, so the first page views are planned for the real sizes."""
@@ -396,7 +649,8 @@ def check_empty(conn: Connection | None = None) -> None:
     if plans or units:
         raise SynthRefused(
             f"cơ sở dữ liệu đã có dữ liệu ({plans} kế hoạch, {units} đơn vị). Lệnh tạo dữ liệu tổng hợp cần "
-            "một cơ sở dữ liệu trống (đã chạy “flask --app wsgi db upgrade”); không có gì được ghi.")
+            "một cơ sở dữ liệu trống (đã chạy “flask --app wsgi db upgrade”); không có gì được ghi."
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -438,8 +692,18 @@ def _person(rng: random.Random) -> str:
 
 
 class _Builder:
-    def __init__(self, *, units: int, plans: int, items_per_plan: int, months: int, seed: int, today: date,
-                 password_hash: str, it_centre_code: str):
+    def __init__(
+        self,
+        *,
+        units: int,
+        plans: int,
+        items_per_plan: int,
+        months: int,
+        seed: int,
+        today: date,
+        password_hash: str,
+        it_centre_code: str,
+    ):
         self.n_units, self.n_plans, self.k_items, self.months = units, plans, items_per_plan, months
         self.seed, self.today, self.password_hash = seed, today, password_hash
         self.it_centre_code = it_centre_code
@@ -469,8 +733,9 @@ class _Builder:
         """A moment on a day at a local (Vietnam) minute of the day, in UTC."""
         base = self._midnights.get(ordinal)
         if base is None:
-            base = self._midnights[ordinal] = (
-                datetime(*self.day(ordinal).timetuple()[:3], tzinfo=UTC) - timedelta(hours=LOCAL_HOURS))
+            base = self._midnights[ordinal] = datetime(*self.day(ordinal).timetuple()[:3], tzinfo=UTC) - timedelta(
+                hours=LOCAL_HOURS
+            )
         return base + self._minutes[minute]
 
     # ---- units, aliases -------------------------------------------------------------------------
@@ -524,8 +789,11 @@ class _Builder:
         for d in range(districts):
             while True:
                 place = " ".join(rng.sample(PLACE_SYLLABLES, 2))
-                kind = (rng.choice(("quận", "quận", "huyện")) if is_city
-                        else rng.choices(("huyện", "thị xã", "thành phố"), (8, 1, 1))[0])
+                kind = (
+                    rng.choice(("quận", "quận", "huyện"))
+                    if is_city
+                    else rng.choices(("huyện", "thị xã", "thành phố"), (8, 1, 1))[0]
+                )
                 full = f"UBND {kind} {place}, {label}"
                 if self._claim(full):
                     break
@@ -542,8 +810,13 @@ class _Builder:
             for x in range(per_district[d]):
                 while True:
                     place = " ".join(rng.sample(PLACE_SYLLABLES, 2))
-                    kind = (rng.choices(("xã", "thị trấn"), (9, 1))[0] if district_kind == "huyện"
-                            else "phường" if district_kind == "quận" else rng.choices(("phường", "xã"), (7, 3))[0])
+                    kind = (
+                        rng.choices(("xã", "thị trấn"), (9, 1))[0]
+                        if district_kind == "huyện"
+                        else "phường"
+                        if district_kind == "quận"
+                        else rng.choices(("phường", "xã"), (7, 3))[0]
+                    )
                     full = f"UBND {kind} {place}, {district_label}, {label}"
                     if self._claim(full):
                         break
@@ -567,13 +840,18 @@ class _Builder:
                 focal = None if roll < 0.04 else f"{'staff' if unit.has_staff else 'daumoi'}.{local}@example.org"
                 yield (unit.id, unit.code, unit.name, fold_name(unit.name), head, focal, True, None)
 
-        self.report.units = w.insert(Unit.__table__, ("id", "code", "name", "folded_name", "head_email",
-                                                      "focal_email", "is_active", "calendar_token"), rows())
+        self.report.units = w.insert(
+            Unit.__table__,
+            ("id", "code", "name", "folded_name", "head_email", "focal_email", "is_active", "calendar_token"),
+            rows(),
+        )
         first_alias = w.first_id(UnitAlias.__table__)
         aliases = [(u.id, a) for u in units for a in u.aliases]
         self.report.aliases = w.insert(
-            UnitAlias.__table__, ("id", "unit_id", "alias", "folded_alias"),
-            ((first_alias + i, unit_id, alias, fold_name(alias)) for i, (unit_id, alias) in enumerate(aliases)))
+            UnitAlias.__table__,
+            ("id", "unit_id", "alias", "folded_alias"),
+            ((first_alias + i, unit_id, alias, fold_name(alias)) for i, (unit_id, alias) in enumerate(aliases)),
+        )
 
     # ---- users ----------------------------------------------------------------------------------
 
@@ -584,9 +862,11 @@ class _Builder:
         rows: list[tuple] = []
         self.actors: dict[int, list[int]] = {}
         roles: Counter[str] = Counter()
-        fixed = ((ADMIN_EMAIL, "admin", "Quản trị hệ thống"),
-                 (MONITOR_EMAIL, "monitor", "Chuyên viên Trung tâm CNTT (theo dõi)"),
-                 (VIEWER_EMAIL, "viewer", "Lãnh đạo Bộ"))
+        fixed = (
+            (ADMIN_EMAIL, "admin", "Quản trị hệ thống"),
+            (MONITOR_EMAIL, "monitor", "Chuyên viên Trung tâm CNTT (theo dõi)"),
+            (VIEWER_EMAIL, "viewer", "Lãnh đạo Bộ"),
+        )
         self.monitor_id: int | None = None
         for email, role, name in fixed:
             if email in existing:  # an account made before (e.g. with users create) is left as it is
@@ -599,8 +879,11 @@ class _Builder:
             next_id += 1
         if self.monitor_id is None:
             self.monitor_id = w.conn.execute(
-                select(User.__table__.c.id).where(User.__table__.c.role.in_(("monitor", "admin")))
-                .order_by(User.__table__.c.id).limit(1)).scalar()
+                select(User.__table__.c.id)
+                .where(User.__table__.c.role.in_(("monitor", "admin")))
+                .order_by(User.__table__.c.id)
+                .limit(1)
+            ).scalar()
         for unit in units:
             head_id = next_id
             email = f"head.{unit.code.lower()}@example.org"
@@ -616,18 +899,42 @@ class _Builder:
                 self.actors[unit.id].append(next_id)  # the head reports twice as often as the staff
                 next_id += 1
                 roles["unit_staff"] += 1
-        self.report.users = w.insert(User.__table__, ("id", "email", "name", "password_hash", "role", "unit_id",
-                                                      "is_active", "session_token", "created_at", "last_login_at"),
-                                     rows)
+        self.report.users = w.insert(
+            User.__table__,
+            (
+                "id",
+                "email",
+                "name",
+                "password_hash",
+                "role",
+                "unit_id",
+                "is_active",
+                "session_token",
+                "created_at",
+                "last_login_at",
+            ),
+            rows,
+        )
         self.report.users_by_role = dict(roles)
 
-    def _user_row(self, user_id: int, email: str, name: str, role: str, unit_id: int | None, created: datetime,
-                  rng: random.Random) -> tuple:
+    def _user_row(
+        self, user_id: int, email: str, name: str, role: str, unit_id: int | None, created: datetime, rng: random.Random
+    ) -> tuple:
         last_login = None
         if rng.random() < 0.7:
             last_login = self.at(self.today_o - rng.randint(1, 40), rng.randint(7 * 60, 18 * 60))
-        return (user_id, email, name, self.password_hash, role, unit_id, True, secrets.token_hex(16), created,
-                last_login)
+        return (
+            user_id,
+            email,
+            name,
+            self.password_hash,
+            role,
+            unit_id,
+            True,
+            secrets.token_hex(16),
+            created,
+            last_login,
+        )
 
     # ---- plans, Appendix 1 ----------------------------------------------------------------------
 
@@ -666,12 +973,22 @@ class _Builder:
             # Appendix 1.
             kind = "department" if scope >= 0 else "ministry"
             leads.extend(u for u in units if u.scope == scope and u.kind == kind and u.id not in member_ids)
-            plans.append(_PlanInfo(
-                id=0, number=f"{number}/{suffix}", year=year, end_year=year + 2 if multi_year else None,
-                issued=issued, imported=self.at(imported_o, rng.randint(8 * 60, 17 * 60)), scope=scope,
-                scope_label=scope_label, issuer=issuer, members=members, leads=leads,
-                lead_weights=list(_cumulative([_KIND_WEIGHT[u.kind] for u in leads])),
-            ))
+            plans.append(
+                _PlanInfo(
+                    id=0,
+                    number=f"{number}/{suffix}",
+                    year=year,
+                    end_year=year + 2 if multi_year else None,
+                    issued=issued,
+                    imported=self.at(imported_o, rng.randint(8 * 60, 17 * 60)),
+                    scope=scope,
+                    scope_label=scope_label,
+                    issuer=issuer,
+                    members=members,
+                    leads=leads,
+                    lead_weights=list(_cumulative([_KIND_WEIGHT[u.kind] for u in leads])),
+                )
+            )
         return plans
 
     def write_plans(self, w: _Writer, plans: list[_PlanInfo]) -> None:
@@ -681,27 +998,50 @@ class _Builder:
         for index, plan in enumerate(plans):
             plan.id = first + index
             if plan.end_year:
-                title = rng.choice((
-                    "Kế hoạch chuyển đổi số của {s} giai đoạn {y}-{e}",
-                    "Kế hoạch triển khai Đề án 06/CP của {s} giai đoạn {y}-{e}",
-                    "Kế hoạch cải cách hành chính của {s} giai đoạn {y}-{e}"))
+                title = rng.choice(
+                    (
+                        "Kế hoạch chuyển đổi số của {s} giai đoạn {y}-{e}",
+                        "Kế hoạch triển khai Đề án 06/CP của {s} giai đoạn {y}-{e}",
+                        "Kế hoạch cải cách hành chính của {s} giai đoạn {y}-{e}",
+                    )
+                )
             elif plan.scope < 0:
-                title = rng.choice((
-                    "Kế hoạch hành động nâng cao chất lượng và hiệu quả cung cấp dịch vụ công trực tuyến "
-                    "của {s} năm {y}",
-                    "Kế hoạch số hóa hồ sơ, kết quả giải quyết TTHC của {s} năm {y}",
-                    "Kế hoạch cải cách hành chính của {s} năm {y}"))
+                title = rng.choice(
+                    (
+                        "Kế hoạch hành động nâng cao chất lượng và hiệu quả cung cấp dịch vụ công trực tuyến "
+                        "của {s} năm {y}",
+                        "Kế hoạch số hóa hồ sơ, kết quả giải quyết TTHC của {s} năm {y}",
+                        "Kế hoạch cải cách hành chính của {s} năm {y}",
+                    )
+                )
             else:
-                title = rng.choice((
-                    "Kế hoạch nâng cao chất lượng cung cấp dịch vụ công trực tuyến trên địa bàn {s} năm {y}",
-                    "Kế hoạch số hóa hồ sơ, kết quả giải quyết TTHC trên địa bàn {s} năm {y}",
-                    "Kế hoạch cải cách hành chính {s} năm {y}"))
+                title = rng.choice(
+                    (
+                        "Kế hoạch nâng cao chất lượng cung cấp dịch vụ công trực tuyến trên địa bàn {s} năm {y}",
+                        "Kế hoạch số hóa hồ sơ, kết quả giải quyết TTHC trên địa bàn {s} năm {y}",
+                        "Kế hoạch cải cách hành chính {s} năm {y}",
+                    )
+                )
             title = title.format(s=plan.scope_label, y=plan.year, e=plan.end_year)
             source = "ke-hoach-" + plan.number.replace("/", "-").replace("Đ", "D").lower() + ".docx"
-            rows.append((plan.id, plan.number, title, plan.issued, plan.year, plan.end_year, source, plan.imported,
-                         "dvctt_1872"))
-        self.report.plans = w.insert(Plan.__table__, ("id", "number", "title", "issued_on", "year", "end_year",
-                                                      "source_name", "imported_at", "kpi_scheme"), rows)
+            rows.append(
+                (
+                    plan.id,
+                    plan.number,
+                    title,
+                    plan.issued,
+                    plan.year,
+                    plan.end_year,
+                    source,
+                    plan.imported,
+                    "dvctt_1872",
+                )
+            )
+        self.report.plans = w.insert(
+            Plan.__table__,
+            ("id", "number", "title", "issued_on", "year", "end_year", "source_name", "imported_at", "kpi_scheme"),
+            rows,
+        )
 
     def write_appendix1(self, w: _Writer, plans: list[_PlanInfo]) -> None:
         rng = self.rng("appendix1")
@@ -724,7 +1064,7 @@ class _Builder:
             cuts = sorted(rng.sample(range(1, size), count - 1)) if count > 1 else []
             bounds = [0, *cuts, size]
             for g in range(count):
-                chunk = plan.members[bounds[g]:bounds[g + 1]]
+                chunk = plan.members[bounds[g] : bounds[g + 1]]
                 groups.append((group_id, plan.id, g + 1, f"Nhóm {g + 1}", len(chunk)))
                 for position, unit in enumerate(chunk):
                     written = unit.aliases[0] if unit.aliases and rng.random() < 0.1 else unit.name
@@ -735,17 +1075,34 @@ class _Builder:
                     pool = TARGET_CELLS[number - 1]
                     cell = pool[0] if strict and number == 1 else rng.choice(pool)
                     parsed = parse_target(cell)
-                    targets.append((target_id, group_id, iid, parsed.kind, parsed.value_min, parsed.value_max,
-                                    parsed.note, parsed.text))
+                    targets.append(
+                        (
+                            target_id,
+                            group_id,
+                            iid,
+                            parsed.kind,
+                            parsed.value_min,
+                            parsed.value_max,
+                            parsed.note,
+                            parsed.text,
+                        )
+                    )
                     target_id += 1
                 group_id += 1
-        w.insert(Indicator.__table__, ("id", "plan_id", "number", "name", "ratio", "kind", "numerator_key",
-                                       "denominator_key"), indicators)
-        self.report.unit_groups = w.insert(UnitGroup.__table__, ("id", "plan_id", "number", "name", "declared_size"),
-                                           groups)
+        w.insert(
+            Indicator.__table__,
+            ("id", "plan_id", "number", "name", "ratio", "kind", "numerator_key", "denominator_key"),
+            indicators,
+        )
+        self.report.unit_groups = w.insert(
+            UnitGroup.__table__, ("id", "plan_id", "number", "name", "declared_size"), groups
+        )
         w.insert(UnitGroupMember.__table__, ("id", "group_id", "position", "written", "unit_id"), members)
-        self.report.targets = w.insert(Target.__table__, ("id", "group_id", "indicator_id", "kind", "value_min",
-                                                          "value_max", "note", "text"), targets)
+        self.report.targets = w.insert(
+            Target.__table__,
+            ("id", "group_id", "indicator_id", "kind", "value_min", "value_max", "note", "text"),
+            targets,
+        )
 
     # ---- sections, items, item units ------------------------------------------------------------
 
@@ -756,8 +1113,9 @@ class _Builder:
         first_month = min(12, plan.issued.month + 1) if year == plan.issued.year else 1
         month = rng.randint(first_month, 12)
         if kind == "month":
-            form = rng.choice(("Tháng {m}/{y}", "tháng {m} năm {y}", "T{m}/{y}", "Trong tháng {m}/{y}",
-                               "Tháng {m:02d}/{y}"))
+            form = rng.choice(
+                ("Tháng {m}/{y}", "tháng {m} năm {y}", "T{m}/{y}", "Trong tháng {m}/{y}", "Tháng {m:02d}/{y}")
+            )
             return form.format(m=month, y=year)
         if kind == "quarter":
             quarter = rng.randint((first_month + 2) // 3, 4)
@@ -770,21 +1128,38 @@ class _Builder:
             return rng.choice(("Năm {y}", "Trong năm {y}", "năm {y}")).format(y=year)
         if kind == "date":
             day = rng.choice((10, 15, 20, 25, 28, 30) if month != 2 else (10, 15, 28))
-            form = rng.choice(("Trước ngày {d}/{m}/{y}", "trước {d}/{m}/{y}", "{d:02d}/{m:02d}/{y}",
-                               "Trước ngày {d} tháng {m} năm {y}"))
+            form = rng.choice(
+                (
+                    "Trước ngày {d}/{m}/{y}",
+                    "trước {d}/{m}/{y}",
+                    "{d:02d}/{m:02d}/{y}",
+                    "Trước ngày {d} tháng {m} năm {y}",
+                )
+            )
             return form.format(d=day, m=month, y=year)
         if kind == "yearly":
-            return rng.choice(("Hàng năm", "Hằng năm", "hàng năm", "Định kỳ hằng năm", "Tháng 12 hằng năm",
-                               "Quý IV hằng năm", "Trước ngày 15/12 hằng năm"))
+            return rng.choice(
+                (
+                    "Hàng năm",
+                    "Hằng năm",
+                    "hàng năm",
+                    "Định kỳ hằng năm",
+                    "Tháng 12 hằng năm",
+                    "Quý IV hằng năm",
+                    "Trước ngày 15/12 hằng năm",
+                )
+            )
         if kind == "ongoing":
             return rng.choice(("Thường xuyên", "Thường xuyên, liên tục", "thường xuyên", "Liên tục"))
         if kind == "combined":
             quarter = rng.randint((first_month + 2) // 3, 4)
-            return rng.choice(("Quý {r}/{y} và thường xuyên", "Năm {y} và thường xuyên",
-                               "Tháng {m}/{y}, thường xuyên")).format(r=ROMAN[quarter - 1], y=year, m=month)
+            return rng.choice(
+                ("Quý {r}/{y} và thường xuyên", "Năm {y} và thường xuyên", "Tháng {m}/{y}, thường xuyên")
+            ).format(r=ROMAN[quarter - 1], y=year, m=month)
         if kind == "range" and plan.end_year:
             return rng.choice(("Giai đoạn {y}-{e}", "{y}-{e}", "Từ năm {y} đến năm {e}")).format(
-                y=plan.year, e=plan.end_year)
+                y=plan.year, e=plan.end_year
+            )
         if kind == "range":
             return f"Năm {year}"
         return rng.choice(UNPARSED_DEADLINES)
@@ -812,16 +1187,24 @@ class _Builder:
                 sections.append((section_id, plan.id, ROMAN[s], titles[s], s))
                 for stt in range(1, bounds[s + 1] - bounds[s] + 1):
                     # Every kind early in each plan, then as often as plans write them.
-                    kind = (kinds[position] if position < len(kinds)
-                            else rng.choices(DEADLINE_KINDS, DEADLINE_WEIGHTS)[0])
+                    kind = (
+                        kinds[position] if position < len(kinds) else rng.choices(DEADLINE_KINDS, DEADLINE_WEIGHTS)[0]
+                    )
                     position += 1
                     deadline_text = self.deadline_text(rng, kind, plan)
                     key = (deadline_text, plan.year)
                     deadline = parsed_cache.get(key)
                     if deadline is None:
                         deadline = parsed_cache[key] = parse_deadline(deadline_text, plan.year)
-                    plan_items.append({"id": item_id, "section": section_id, "stt": str(stt), "position": position,
-                                       "deadline": deadline})
+                    plan_items.append(
+                        {
+                            "id": item_id,
+                            "section": section_id,
+                            "stt": str(stt),
+                            "position": position,
+                            "deadline": deadline,
+                        }
+                    )
                     item_id += 1
                 section_id += 1
             self._plan_leads(rng, plan, plan_items)
@@ -829,25 +1212,60 @@ class _Builder:
                 deadline = entry["deadline"]
                 task = self._task(rng, plan)
                 lead_rows, coord_rows = entry["lead_rows"], self._coordinating(rng, plan, entry["lead_ids"])
-                items.append((entry["id"], plan.id, entry["section"], entry["stt"], entry["position"], task,
-                              _cell(rng, [r[0] for r in _mentions(lead_rows)]),
-                              _cell(rng, [r[0] for r in _mentions(coord_rows)]),
-                              rng.choice(EXPECTED_OUTPUTS).format(issuer=plan.issuer), deadline.text,
-                              deadline.due_on, deadline.recurrence, deadline.is_ongoing, deadline.is_parsed, False))
+                items.append(
+                    (
+                        entry["id"],
+                        plan.id,
+                        entry["section"],
+                        entry["stt"],
+                        entry["position"],
+                        task,
+                        _cell(rng, [r[0] for r in _mentions(lead_rows)]),
+                        _cell(rng, [r[0] for r in _mentions(coord_rows)]),
+                        rng.choice(EXPECTED_OUTPUTS).format(issuer=plan.issuer),
+                        deadline.text,
+                        deadline.due_on,
+                        deadline.recurrence,
+                        deadline.is_ongoing,
+                        deadline.is_parsed,
+                        False,
+                    )
+                )
                 for p, (role, written, kind, unit_id) in enumerate(
-                        [("lead", *r) for r in lead_rows] + [("coordinating", *r) for r in coord_rows]):
+                    [("lead", *r) for r in lead_rows] + [("coordinating", *r) for r in coord_rows]
+                ):
                     item_units.append((item_unit_id, entry["id"], role, p, written, kind, unit_id))
                     item_unit_id += 1
-                work.append((entry["id"], plan, deadline.due_on, deadline.is_ongoing, deadline.recurrence,
-                             entry["lead_ids"]))
-        self.report.sections = w.insert(PlanSection.__table__, ("id", "plan_id", "number", "title", "position"),
-                                        sections)
-        self.report.items = w.insert(ActionItem.__table__, (
-            "id", "plan_id", "section_id", "stt", "position", "task", "lead_text", "coordinating_text",
-            "expected_output", "deadline_text", "due_on", "recurrence", "is_ongoing", "is_deadline_parsed",
-            "is_due_set_by_hand"), items)
-        self.report.item_units = w.insert(ItemUnit.__table__, ("id", "item_id", "role", "position", "written", "kind",
-                                                               "unit_id"), item_units)
+                work.append(
+                    (entry["id"], plan, deadline.due_on, deadline.is_ongoing, deadline.recurrence, entry["lead_ids"])
+                )
+        self.report.sections = w.insert(
+            PlanSection.__table__, ("id", "plan_id", "number", "title", "position"), sections
+        )
+        self.report.items = w.insert(
+            ActionItem.__table__,
+            (
+                "id",
+                "plan_id",
+                "section_id",
+                "stt",
+                "position",
+                "task",
+                "lead_text",
+                "coordinating_text",
+                "expected_output",
+                "deadline_text",
+                "due_on",
+                "recurrence",
+                "is_ongoing",
+                "is_deadline_parsed",
+                "is_due_set_by_hand",
+            ),
+            items,
+        )
+        self.report.item_units = w.insert(
+            ItemUnit.__table__, ("id", "item_id", "role", "position", "written", "kind", "unit_id"), item_units
+        )
         return work
 
     def _pick_leads(self, rng: random.Random, plan: _PlanInfo, count: int, exclude: set[int]) -> list[_Unit]:
@@ -942,8 +1360,7 @@ class _Builder:
         where = " tại các đơn vị thuộc Bộ" if plan.scope < 0 else f" trên địa bàn {plan.scope_label}"
 
         def phrase() -> str:
-            return (f"{rng.choice(TASK_VERBS)} {rng.choice(TASK_OBJECTS)}"
-                    f"{rng.choice(TASK_TAILS).format(where=where)}")
+            return f"{rng.choice(TASK_VERBS)} {rng.choice(TASK_OBJECTS)}{rng.choice(TASK_TAILS).format(where=where)}"
 
         head = phrase()
         if rng.random() < 0.3:
@@ -957,8 +1374,14 @@ class _Builder:
         rng = self.rng("texts")
         self.progress_pool = [
             rng.choice(PROGRESS_TEMPLATES).format(
-                n=rng.randint(3, 40), m=rng.randint(40, 80), partner=rng.choice(PARTNERS), month=rng.randint(1, 12),
-                k=rng.randint(1, 4), pct=rng.choice((20, 30, 40, 50, 60, 70, 80, 90)), big=rng.randint(50, 5000))
+                n=rng.randint(3, 40),
+                m=rng.randint(40, 80),
+                partner=rng.choice(PARTNERS),
+                month=rng.randint(1, 12),
+                k=rng.randint(1, 4),
+                pct=rng.choice((20, 30, 40, 50, 60, 70, 80, 90)),
+                big=rng.randint(50, 5000),
+            )
             for _ in range(2000)
         ]
 
@@ -966,12 +1389,43 @@ class _Builder:
         rng = self.rng("history")
         assignment_id = w.first_id(Assignment.__table__)
         event_id = w.first_id(AssignmentEvent.__table__)
-        a_columns = ("id", "item_id", "unit_id", "occurrence", "due_on", "status", "version", "is_active", "created_at",
-                     "updated_at", "last_report_on", "completed_on", "document_number", "document_date",
-                     "document_title", "difficulty", "proposal")
-        e_columns = ("id", "assignment_id", "actor_id", "at", "kind", "from_state", "to_state", "comment",
-                     "difficulty", "proposal", "reason", "document_number", "document_date", "document_title",
-                     "completed_on", "evidence_file_id")
+        a_columns = (
+            "id",
+            "item_id",
+            "unit_id",
+            "occurrence",
+            "due_on",
+            "status",
+            "version",
+            "is_active",
+            "created_at",
+            "updated_at",
+            "last_report_on",
+            "completed_on",
+            "document_number",
+            "document_date",
+            "document_title",
+            "difficulty",
+            "proposal",
+        )
+        e_columns = (
+            "id",
+            "assignment_id",
+            "actor_id",
+            "at",
+            "kind",
+            "from_state",
+            "to_state",
+            "comment",
+            "difficulty",
+            "proposal",
+            "reason",
+            "document_number",
+            "document_date",
+            "document_title",
+            "completed_on",
+            "evidence_file_id",
+        )
         assignments: list[tuple] = []
         events: list[tuple] = []
         statuses: Counter[str] = Counter()
@@ -994,10 +1448,22 @@ class _Builder:
                         events.append((event_id, assignment_id, *entry))
                         event_id += 1
                     last = history[-1] if history else None
-                    assignments.append((
-                        assignment_id, item_id, unit_id, year, occ_due, status, 1 + len(history), True, created,
-                        last[1] if last else None,
-                        (last[1] + timedelta(hours=LOCAL_HOURS)).date() if last else None, *fields))
+                    assignments.append(
+                        (
+                            assignment_id,
+                            item_id,
+                            unit_id,
+                            year,
+                            occ_due,
+                            status,
+                            1 + len(history),
+                            True,
+                            created,
+                            last[1] if last else None,
+                            (last[1] + timedelta(hours=LOCAL_HOURS)).date() if last else None,
+                            *fields,
+                        )
+                    )
                     assignment_id += 1
                     statuses[status] += 1
                     if status != DONE and not is_ongoing and due_o is not None and due_o < today_o:
@@ -1037,8 +1503,9 @@ class _Builder:
             return BLOCKED
         return NOT_STARTED if roll < 0.07 + max(0.05, 0.5 * (1 - elapsed)) else IN_PROGRESS
 
-    def _history(self, rng: random.Random, start_o: int, due_o: int | None, is_ongoing: bool, unit_id: int,
-                 doc_code: str) -> tuple[str, list[tuple], tuple]:
+    def _history(
+        self, rng: random.Random, start_o: int, due_o: int | None, is_ongoing: bool, unit_id: int, doc_code: str
+    ) -> tuple[str, list[tuple], tuple]:
         """The assignment's final state, its events (without ids) and its evidence and difficulty fields."""
         last_o = self.today_o - 1  # history runs up to yesterday
         empty = (None, "", None, "", "", "")
@@ -1050,10 +1517,24 @@ class _Builder:
         if state == NOT_STARTED:
             history: list[tuple] = []
             if span > 20 and rng.random() < 0.3:
-                history.append((actors[rng.randrange(len(actors))],
-                                self.at(start_o + rng.randint(10, span), rng.randint(450, 1080)), "progress",
-                                NOT_STARTED, NOT_STARTED, rng.choice(WAITING_COMMENTS), "", "", "", "", None, "",
-                                None, None))
+                history.append(
+                    (
+                        actors[rng.randrange(len(actors))],
+                        self.at(start_o + rng.randint(10, span), rng.randint(450, 1080)),
+                        "progress",
+                        NOT_STARTED,
+                        NOT_STARTED,
+                        rng.choice(WAITING_COMMENTS),
+                        "",
+                        "",
+                        "",
+                        "",
+                        None,
+                        "",
+                        None,
+                        None,
+                    )
+                )
             return NOT_STARTED, history, empty
         # The path through the states: a list of (to_state, kind); days are given below.
         path: list[tuple[str, str]] = []
@@ -1092,14 +1573,17 @@ class _Builder:
             else:
                 end_o = rng.randint(lowest, last_o)
             first_o = start_o + int((end_o - lowest) * rng.uniform(0.0, 0.3))
-            days = sorted(rng.sample(range(first_o, end_o), size - 1)) + [end_o]
+            days = [*sorted(rng.sample(range(first_o, end_o), size - 1)), end_o]
         else:
             first_o = start_o + int((last_o - lowest) * rng.uniform(0.0, 0.3))
             days = sorted(rng.sample(range(first_o, last_o + 1), size))
         # Progress reports fill the time spent in progress or blocked, spread so that the assignment has
         # about `wanted` events in all (fewer when there are fewer days than that).
-        active = sum(b - a for (to_state, _), a, b in zip(path, days, days[1:] + [last_o + 1])
-                     if to_state in (IN_PROGRESS, BLOCKED))
+        active = sum(
+            b - a
+            for (to_state, _), a, b in zip(path, days, [*days[1:], last_o + 1])
+            if to_state in (IN_PROGRESS, BLOCKED)
+        )
         wanted = rng.randint(EVENTS_PER_ASSIGNMENT[0], EVENTS_PER_ASSIGNMENT[1]) - size
         cadence = max(3.0, active / (wanted + 1)) if wanted > 0 else float(active + 1)
         history = []
@@ -1109,12 +1593,38 @@ class _Builder:
         doc_number = doc_title = ""
         difficulty = proposal = ""
 
-        def add(day_o: int, kind: str, to_state: str, comment: str = "", difficulty_: str = "", proposal_: str = "",
-                reason: str = "", number: str = "", doc_day: date | None = None, title: str = "",
-                done_on: date | None = None, actor: int | None = None) -> None:
-            history.append((actor or actors[rng.randrange(len(actors))], self.at(day_o, rng.randint(450, 1080)), kind,
-                            current, to_state, comment, difficulty_, proposal_, reason, number, doc_day, title,
-                            done_on, None))
+        def add(
+            day_o: int,
+            kind: str,
+            to_state: str,
+            comment: str = "",
+            difficulty_: str = "",
+            proposal_: str = "",
+            reason: str = "",
+            number: str = "",
+            doc_day: date | None = None,
+            title: str = "",
+            done_on: date | None = None,
+            actor: int | None = None,
+        ) -> None:
+            history.append(
+                (
+                    actor or actors[rng.randrange(len(actors))],
+                    self.at(day_o, rng.randint(450, 1080)),
+                    kind,
+                    current,
+                    to_state,
+                    comment,
+                    difficulty_,
+                    proposal_,
+                    reason,
+                    number,
+                    doc_day,
+                    title,
+                    done_on,
+                    None,
+                )
+            )
 
         def reports(from_o: int, until_o: int) -> None:
             """Progress reports in the current state on days strictly between from_o and until_o."""
@@ -1135,8 +1645,16 @@ class _Builder:
                 done_on = self.day(max(previous_o, day_o - rng.randint(0, 2)))
                 number = f"{rng.randint(1, 999)}/{rng.choice(('QĐ', 'KH', 'BC', 'CV'))}-{doc_code}"
                 title = rng.choice(DOCUMENT_TITLES)
-                add(day_o, "move", DONE, comment=rng.choice(DONE_COMMENTS), number=number, doc_day=done_on,
-                    title=title, done_on=done_on)
+                add(
+                    day_o,
+                    "move",
+                    DONE,
+                    comment=rng.choice(DONE_COMMENTS),
+                    number=number,
+                    doc_day=done_on,
+                    title=title,
+                    done_on=done_on,
+                )
                 completed, doc_number, doc_date, doc_title = done_on, number, done_on, title
             elif to_state == BLOCKED:
                 difficulty, proposal = rng.choice(DIFFICULTIES), rng.choice(PROPOSALS)
@@ -1169,8 +1687,9 @@ class _Builder:
                 if author is None:
                     continue
                 day_o = rng.randint(imported_o, self.today_o - 1)
-                rows.append((comment_id, item_id, author, self.at(day_o, rng.randint(480, 1020)),
-                             rng.choice(ITEM_COMMENTS)))
+                rows.append(
+                    (comment_id, item_id, author, self.at(day_o, rng.randint(480, 1020)), rng.choice(ITEM_COMMENTS))
+                )
                 comment_id += 1
         self.report.comments = w.insert(ItemComment.__table__, ("id", "item_id", "author_id", "at", "body"), rows)
 
@@ -1181,8 +1700,12 @@ class _Builder:
         month_ends = self.month_ends
         report_id = w.first_id(KpiReport.__table__)
         columns = ("id", "unit_id", "as_of", "figures", "is_current", "reported_by_id", "reported_at", "source")
-        scale = {"ministry": (0, 60, 20, 1500), "department": (8, 180, 50, 2000),
-                 "district": (80, 260, 200, 3000), "commune": (30, 110, 20, 400)}
+        scale = {
+            "ministry": (0, 60, 20, 1500),
+            "department": (8, 180, 50, 2000),
+            "district": (80, 260, 200, 3000),
+            "commune": (30, 110, 20, 400),
+        }
 
         def rows() -> Iterator[tuple]:
             nonlocal report_id
@@ -1208,20 +1731,32 @@ class _Builder:
                     provided = min(eligible, round(eligible * provided_share))
                     allowing = provided + partial
                     dossiers += round(rate * rng.uniform(0.7, 1.3))
-                    with_dossiers = max(with_dossiers, min(allowing, round(allowing * min(
-                        1.0, with_share + 0.04 * as_of.month))))
+                    with_dossiers = max(
+                        with_dossiers, min(allowing, round(allowing * min(1.0, with_share + 0.04 * as_of.month)))
+                    )
                     dossiers = max(dossiers, with_dossiers)
                     online_proc_share = min(1.0, online_proc_share + rng.uniform(0.0, 0.03))
                     online_procedures = min(with_dossiers, round(with_dossiers * online_proc_share))
                     online = min(dossiers, max(online_procedures, round(dossiers * min(0.98, online_share))))
                     online_share += growth
                     report_day = min(as_of.toordinal() + rng.randint(1, 6), max(as_of.toordinal(), self.today_o - 1))
-                    figures = dict(zip(FIELDS, (total, eligible, provided, partial, with_dossiers,
-                                                online_procedures, dossiers, online)))
+                    figures = dict(
+                        zip(
+                            FIELDS,
+                            (total, eligible, provided, partial, with_dossiers, online_procedures, dossiers, online),
+                        )
+                    )
                     # COPY takes the JSON as text; SQLite's JSON type serialises the dict itself.
-                    yield (report_id, unit.id, as_of, json.dumps(figures) if w.is_postgres else figures, True,
-                           actors[rng.randrange(len(actors))],
-                           self.at(report_day, rng.randint(480, 1050)), "demo")
+                    yield (
+                        report_id,
+                        unit.id,
+                        as_of,
+                        json.dumps(figures) if w.is_postgres else figures,
+                        True,
+                        actors[rng.randrange(len(actors))],
+                        self.at(report_day, rng.randint(480, 1050)),
+                        "demo",
+                    )
                     report_id += 1
 
         self.report.kpi_reports = w.insert(KpiReport.__table__, columns, rows())
@@ -1285,14 +1820,31 @@ def _doc_code(unit: _Unit) -> str:
     return unit.code.split(".")[0]
 
 
-def build_synthetic(*, units: int, plans: int, items_per_plan: int, months: int, seed: int, today: date,
-                    password_hash: str, it_centre_code: str) -> SynthReport:
+def build_synthetic(
+    *,
+    units: int,
+    plans: int,
+    items_per_plan: int,
+    months: int,
+    seed: int,
+    today: date,
+    password_hash: str,
+    it_centre_code: str,
+) -> SynthReport:
     """Write the whole dataset in the session's transaction (the caller commits); raises SynthRefused, writing
     nothing, unless the database is migrated and has no plans and no units."""
     if units < MIN_UNITS:
         raise SynthRefused(f"cần ít nhất {MIN_UNITS} đơn vị.")
-    builder = _Builder(units=units, plans=plans, items_per_plan=items_per_plan, months=months, seed=seed,
-                       today=today, password_hash=password_hash, it_centre_code=it_centre_code)
+    builder = _Builder(
+        units=units,
+        plans=plans,
+        items_per_plan=items_per_plan,
+        months=months,
+        seed=seed,
+        today=today,
+        password_hash=password_hash,
+        it_centre_code=it_centre_code,
+    )
     return builder.build()
 
 

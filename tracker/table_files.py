@@ -1,6 +1,7 @@
 """Reading a list people keep in a spreadsheet (.xlsx, or .csv as Excel writes it): the heading row found and
 matched to fields, and each row's cells by field, with row numbers as the spreadsheet shows them. What the
 cells must hold is the caller's to check; an error names its row and column."""
+
 from __future__ import annotations
 
 import csv
@@ -30,9 +31,8 @@ class CellError:
 
     @property
     def text(self) -> Text:
-        """"Dòng 3, cột “Vai trò”: …", kept as a Text so pages say it in their language."""
-        return t("Dòng %(row)s, cột “%(column)s”: %(message)s", row=self.row, column=self.column,
-                 message=self.message)
+        """ "Dòng 3, cột “Vai trò”: …", kept as a Text so pages say it in their language."""
+        return t("Dòng %(row)s, cột “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
 
 
 class TableFileError(Exception):
@@ -92,8 +92,9 @@ def _cells_of_csv(data: bytes) -> list[list[str]]:
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def read_table(data: bytes, filename: str, *, headings: Mapping[str, str], required: Mapping[str, str],
-               max_rows: int, what: str) -> Table:
+def read_table(
+    data: bytes, filename: str, *, headings: Mapping[str, str], required: Mapping[str, str], max_rows: int, what: str
+) -> Table:
     """The file's table; TableFileError when the file, its headings or its size are wrong.
 
     `required` maps each field the file must have a column for to the message naming it; `what` names one
@@ -116,16 +117,24 @@ def read_table(data: bytes, filename: str, *, headings: Mapping[str, str], requi
         if not heading or key is None:
             continue
         if key in columns:
-            errors.append(CellError(header_row, heading, t("trùng với cột “%(column)s”; hãy giữ một cột.", column=columns[key][1])))
+            errors.append(
+                CellError(
+                    header_row, heading, t("trùng với cột “%(column)s”; hãy giữ một cột.", column=columns[key][1])
+                )
+            )
         columns[key] = (index, heading)
-    errors.extend(t("Dòng %(row)s: %(message)s", row=header_row, message=message)
-                  for key, message in required.items() if key not in columns)
+    errors.extend(
+        t("Dòng %(row)s: %(message)s", row=header_row, message=message)
+        for key, message in required.items()
+        if key not in columns
+    )
     if errors:
         raise TableFileError(errors)
     if len(cells) - 1 > max_rows:
         raise TableFileError([t("Tệp có quá %(rows)s dòng; hãy chia thành nhiều tệp.", rows=max_rows)])
     rows = [(header_row + offset, raw) for offset, raw in enumerate(cells[1:], start=1) if any(c.strip() for c in raw)]
     if not rows:
-        raise TableFileError([t("Tệp chỉ có dòng tiêu đề (dòng %(row)s): chưa có %(what)s nào.", row=header_row,
-                                what=what)])
+        raise TableFileError(
+            [t("Tệp chỉ có dòng tiêu đề (dòng %(row)s): chưa có %(what)s nào.", row=header_row, what=what)]
+        )
     return Table(header_row, columns, rows)

@@ -1,4 +1,5 @@
 """The unit directory: loading it from a seed file and finding a unit by any name it goes by."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def load_units(path: Path) -> LoadReport:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["units"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UnitDirectoryError(t("không đọc được danh mục đơn vị %(path)s: %(problem)s", path=str(path),
-                                   problem=str(exc))) from exc
+        raise UnitDirectoryError(
+            t("không đọc được danh mục đơn vị %(path)s: %(problem)s", path=str(path), problem=str(exc))
+        ) from exc
     report = LoadReport()
     existing = {u.code: u for u in db.session.scalars(select(Unit).options(selectinload(Unit.aliases)))}
     # Names already held in the database (an admin may have mapped aliases) count as claimed too.
@@ -49,8 +51,9 @@ def load_units(path: Path) -> LoadReport:
             if owner == code:
                 owner = claimed.get(fold_name(other), code)
             if owner != code:
-                raise UnitDirectoryError(t("đơn vị %(code)s: tên “%(name)s” trùng với đơn vị %(owner)s.", code=code,
-                                           name=other, owner=owner))
+                raise UnitDirectoryError(
+                    t("đơn vị %(code)s: tên “%(name)s” trùng với đơn vị %(owner)s.", code=code, name=other, owner=owner)
+                )
         unit = existing.get(code)
         values = {
             "name": name,
@@ -161,8 +164,7 @@ def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
         owner = taken.get(fold_name(written))
         if written and owner:
             field_name = "name" if written == name else "aliases"
-            problems[field_name] = t("Tên “%(name)s” đã là tên hoặc tên khác của %(owner)s.", name=written,
-                                          owner=owner)
+            problems[field_name] = t("Tên “%(name)s” đã là tên hoặc tên khác của %(owner)s.", name=written, owner=owner)
     if changes.level is not None and len(normalize_text(changes.level)) > 80:
         problems["level"] = t("Cấp của đơn vị dài tối đa 80 ký tự.")
     if problems:
@@ -176,10 +178,14 @@ def save_unit(unit: Unit | None, changes: UnitChanges) -> Unit:
     unit.is_active = changes.is_active
     if changes.level is not None:
         unit.level = normalize_text(changes.level)
-    wanted = {fold_name(a): normalize_text(a) for a in changes.aliases if a.strip() and fold_name(a) != unit.folded_name}
+    wanted = {
+        fold_name(a): normalize_text(a) for a in changes.aliases if a.strip() and fold_name(a) != unit.folded_name
+    }
     unit.aliases[:] = [a for a in unit.aliases if a.folded_alias in wanted]
     present = {a.folded_alias for a in unit.aliases}
-    unit.aliases.extend(UnitAlias(alias=text, folded_alias=folded) for folded, text in wanted.items() if folded not in present)
+    unit.aliases.extend(
+        UnitAlias(alias=text, folded_alias=folded) for folded, text in wanted.items() if folded not in present
+    )
     db.session.flush()
     _set_groups(unit, changes.groups)
     db.session.flush()
@@ -191,8 +197,11 @@ def _set_groups(unit: Unit, groups: dict[int, int | None]) -> None:
     from .models import UnitGroup, UnitGroupMember
 
     for plan_id, group_id in groups.items():
-        current = db.session.scalars(select(UnitGroupMember).join(UnitGroup).where(
-            UnitGroup.plan_id == plan_id, UnitGroupMember.unit_id == unit.id)).all()
+        current = db.session.scalars(
+            select(UnitGroupMember)
+            .join(UnitGroup)
+            .where(UnitGroup.plan_id == plan_id, UnitGroupMember.unit_id == unit.id)
+        ).all()
         if group_id is not None and any(m.group_id == group_id for m in current):
             continue
         for member in current:

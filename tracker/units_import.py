@@ -1,5 +1,6 @@
 """Loading the unit directory from an .xlsx or .csv file: every cell checked first (an error names its row and
 column, and then nothing is saved), a preview of what will be created or updated, then the writes."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,18 @@ from .table_files import SUFFIXES, CellError, TableFileError, headings_for, read
 
 # Loading units refuses a file the way any table file is refused.
 UnitFileError = TableFileError
-__all__ = ["SUFFIXES", "CellError", "UnitFileError", "UnitRow", "UnitChange", "read_unit_file", "plan_unit_file",
-           "load_unit_file", "template_xlsx", "template_csv"]
+__all__ = [
+    "SUFFIXES",
+    "CellError",
+    "UnitChange",
+    "UnitFileError",
+    "UnitRow",
+    "load_unit_file",
+    "plan_unit_file",
+    "read_unit_file",
+    "template_csv",
+    "template_xlsx",
+]
 # The file's columns: field → the heading the template writes. Headings are matched folded, so case, marks
 # placement and punctuation do not matter; the English field names are accepted too.
 COLUMNS = {
@@ -36,8 +47,13 @@ _OTHER_HEADINGS = {
     "code": ("Mã", "Mã ĐV", "Ký hiệu"),
     "name": ("Tên", "Tên đầy đủ", "Đơn vị"),
     "aliases": ("Các tên khác", "Tên gọi khác", "Tên viết tắt", "Viết tắt"),
-    "head_email": ("Thư điện tử của Thủ trưởng đơn vị", "Thư điện tử thủ trưởng", "Email thủ trưởng",
-                   "Email lãnh đạo", "Email trưởng"),
+    "head_email": (
+        "Thư điện tử của Thủ trưởng đơn vị",
+        "Thư điện tử thủ trưởng",
+        "Email thủ trưởng",
+        "Email lãnh đạo",
+        "Email trưởng",
+    ),
     "focal_email": ("Thư điện tử của cán bộ đầu mối", "Thư điện tử đầu mối", "Email đầu mối"),
     "level": ("Cấp đơn vị", "Cấp hành chính", "Loại đơn vị"),
 }
@@ -79,9 +95,16 @@ class UnitChange:
 
 def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
     """The units a file lists, every cell checked; UnitFileError naming each row and column at fault."""
-    table = read_table(data, filename, headings=HEADINGS, max_rows=_ROWS_AT_MOST, what=t("đơn vị"),
-                       required={"name": t("thiếu cột “%(column)s” (tên đầy đủ của đơn vị, như trong văn bản).",
-                                           column=COLUMNS["name"])})
+    table = read_table(
+        data,
+        filename,
+        headings=HEADINGS,
+        max_rows=_ROWS_AT_MOST,
+        what=t("đơn vị"),
+        required={
+            "name": t("thiếu cột “%(column)s” (tên đầy đủ của đơn vị, như trong văn bản).", column=COLUMNS["name"])
+        },
+    )
     columns = table.columns
     errors: list[CellError | str] = []
     rows: list[UnitRow] = []
@@ -101,8 +124,13 @@ def read_unit_file(data: bytes, filename: str) -> list[UnitRow]:
             fail("name", t("tên dài quá %(most)s ký tự.", most=_NAME_LENGTH))
         code = normalize_text(cell("code")).upper()
         if code and not CODE_RE.fullmatch(code):
-            fail("code", t("“%(code)s” không phải mã đơn vị: mã gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.”.",
-                            code=code))
+            fail(
+                "code",
+                t(
+                    "“%(code)s” không phải mã đơn vị: mã gồm 2–40 chữ cái không dấu, chữ số, “-”, “_” hoặc “.”.",
+                    code=code,
+                ),
+            )
         unit.code = code or None
         for key in ("head_email", "focal_email"):
             value = normalize_text(cell(key)).lower()
@@ -132,14 +160,24 @@ def _check_repeats(rows: list[UnitRow], columns: dict[str, tuple[int, str]], err
     for unit in rows:
         if unit.code:
             if unit.code in codes:
-                errors.append(CellError(unit.row, columns["code"][1],
-                                        t("mã %(code)s đã dùng ở dòng %(row)s.", code=unit.code, row=codes[unit.code])))
+                errors.append(
+                    CellError(
+                        unit.row,
+                        columns["code"][1],
+                        t("mã %(code)s đã dùng ở dòng %(row)s.", code=unit.code, row=codes[unit.code]),
+                    )
+                )
             codes.setdefault(unit.code, unit.row)
         for key, written in [("name", unit.name), *(("aliases", a) for a in unit.aliases)]:
             folded = fold_name(written)
             if folded and names.get(folded, unit.row) != unit.row:
-                errors.append(CellError(unit.row, columns[key][1],
-                                        t("tên “%(name)s” đã có ở dòng %(row)s.", name=written, row=names[folded])))
+                errors.append(
+                    CellError(
+                        unit.row,
+                        columns[key][1],
+                        t("tên “%(name)s” đã có ở dòng %(row)s.", name=written, row=names[folded]),
+                    )
+                )
             if folded:
                 names.setdefault(folded, unit.row)
 
@@ -171,16 +209,34 @@ def _apply(rows: list[UnitRow], *, write: bool) -> list[UnitChange]:
         if unit is None:
             unit = named
         elif named is not None and named is not unit:
-            errors.append(CellError(row.row, COLUMNS["name"], t("tên “%(name)s” là tên của đơn vị %(other)s, "
-                                                                  "không phải của đơn vị mã %(code)s.",
-                                                                  name=row.name, other=named.code, code=row.code)))
+            errors.append(
+                CellError(
+                    row.row,
+                    COLUMNS["name"],
+                    t(
+                        "tên “%(name)s” là tên của đơn vị %(other)s, không phải của đơn vị mã %(code)s.",
+                        name=row.name,
+                        other=named.code,
+                        code=row.code,
+                    ),
+                )
+            )
             continue
         for alias in row.aliases:
             owner = by_name.get(fold_name(alias))
             if owner is not None and owner is not unit:
-                errors.append(CellError(row.row, COLUMNS["aliases"],
-                                        t("tên “%(alias)s” đã là tên của đơn vị %(code)s (%(name)s).", alias=alias,
-                                          code=owner.code, name=owner.name)))
+                errors.append(
+                    CellError(
+                        row.row,
+                        COLUMNS["aliases"],
+                        t(
+                            "tên “%(alias)s” đã là tên của đơn vị %(code)s (%(name)s).",
+                            alias=alias,
+                            code=owner.code,
+                            name=owner.name,
+                        ),
+                    )
+                )
         if unit is not None and row.code and row.code != unit.code and row.code in by_code:
             errors.append(CellError(row.row, COLUMNS["code"], t("mã %(code)s đã dùng cho đơn vị khác.", code=row.code)))
         code = row.code or (unit.code if unit is not None else unit_code(row.name, taken_codes))
@@ -189,19 +245,36 @@ def _apply(rows: list[UnitRow], *, write: bool) -> list[UnitChange]:
         raise UnitFileError(errors)
     for row, unit, code in planned:
         level = levels.setdefault(fold_name(row.level), row.level) if row.level else None
-        wanted = {"code": code, "name": row.name, "head_email": row.head_email, "focal_email": row.focal_email,
-                  "level": level}
+        wanted = {
+            "code": code,
+            "name": row.name,
+            "head_email": row.head_email,
+            "focal_email": row.focal_email,
+            "level": level,
+        }
         if unit is None:
             changes.append(UnitChange(row.row, code, row.name, "create"))
             if write:
-                unit = Unit(code=code, name=row.name, folded_name=fold_name(row.name), head_email=row.head_email,
-                            focal_email=row.focal_email, level=level or "", is_active=True)
+                unit = Unit(
+                    code=code,
+                    name=row.name,
+                    folded_name=fold_name(row.name),
+                    head_email=row.head_email,
+                    focal_email=row.focal_email,
+                    level=level or "",
+                    is_active=True,
+                )
                 unit.aliases = [UnitAlias(alias=a, folded_alias=fold_name(a)) for a in _distinct(row.aliases)]
                 db.session.add(unit)
             continue
         words = []
-        for key, label in (("code", "mã"), ("name", "tên"), ("head_email", "email trưởng đơn vị"),
-                           ("focal_email", "email cán bộ đầu mối"), ("level", "cấp")):
+        for key, label in (
+            ("code", "mã"),
+            ("name", "tên"),
+            ("head_email", "email trưởng đơn vị"),
+            ("focal_email", "email cán bộ đầu mối"),
+            ("level", "cấp"),
+        ):
             new, old = wanted[key], getattr(unit, key)
             if new is not None and new != old:
                 words.append(f"{label} “{old or '(trống)'}” → “{new}”")
@@ -234,11 +307,21 @@ def _safe(value: str) -> str:
 
 def _template_rows(units: list[Unit]) -> list[list[str]]:
     if units:
-        return [[u.code, u.name, "; ".join(a.alias for a in u.aliases), u.head_email or "", u.focal_email or "",
-                 u.level] for u in units]
-    return [["SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL", "giamdoc.svhttdl@example.org",
-             "daumoi.svhttdl@example.org", "Sở"],
-            ["UBNDHCD", "UBND huyện Châu Đức", "UBND H. Châu Đức", "chutich.chauduc@example.org", "", "UBND cấp huyện"]]
+        return [
+            [u.code, u.name, "; ".join(a.alias for a in u.aliases), u.head_email or "", u.focal_email or "", u.level]
+            for u in units
+        ]
+    return [
+        [
+            "SVHTTDL",
+            "Sở Văn hóa, Thể thao và Du lịch",
+            "Sở VHTTDL",
+            "giamdoc.svhttdl@example.org",
+            "daumoi.svhttdl@example.org",
+            "Sở",
+        ],
+        ["UBNDHCD", "UBND huyện Châu Đức", "UBND H. Châu Đức", "chutich.chauduc@example.org", "", "UBND cấp huyện"],
+    ]
 
 
 def template_xlsx(units: list[Unit]) -> bytes:

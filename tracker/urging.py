@@ -1,10 +1,11 @@
 """Đôn đốc: the IT Centre urges a unit about one of its assignments. The urge rides in the unit's one email
 of the day (joining it while unsent, or the next working morning's once it is sent), and is noted in the
 item's history; an item is urged at most once a day."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -15,7 +16,14 @@ from .extensions import db
 from .models import Assignment, ItemComment, OutboxMessage, User
 from .outbox import enqueue
 from .reminders import (
-    compose, has_swept, it_centre, it_centre_addresses, load_send_time, merge_into, plan_day, recipients_of,
+    compose,
+    has_swept,
+    it_centre,
+    it_centre_addresses,
+    load_send_time,
+    merge_into,
+    plan_day,
+    recipients_of,
 )
 from .rules.permissions import URGE_UNIT, can
 from .rules.reminders import URGE
@@ -46,25 +54,28 @@ def urged_today(unit_ids: set[int], today: date) -> set[tuple[int, int]]:
         return set()
     found = set()
     for unit_id, entries in db.session.execute(
-            select(OutboxMessage.unit_id, OutboxMessage.entries).where(
-                OutboxMessage.unit_id.in_(unit_ids), OutboxMessage.kind == "daily",
-                OutboxMessage.reference_on >= today)):
-        found |= {(unit_id, e.get("item_id")) for e in entries
-                  if e.get("kind") == URGE and e.get("on") == today.isoformat()}
+        select(OutboxMessage.unit_id, OutboxMessage.entries).where(
+            OutboxMessage.unit_id.in_(unit_ids), OutboxMessage.kind == "daily", OutboxMessage.reference_on >= today
+        )
+    ):
+        found |= {
+            (unit_id, e.get("item_id")) for e in entries if e.get("kind") == URGE and e.get("on") == today.isoformat()
+        }
     return found
 
 
 def _send_moment(day: date) -> datetime:
     """The daily send time on `day` (the admin's setting, else SEND_TIME), as an aware UTC moment."""
     hours, minutes = (load_send_time() or current_app.config["SEND_TIME"]).split(":")
-    local = datetime(day.year, day.month, day.day, int(hours), int(minutes),
-                     tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-    return local.astimezone(timezone.utc)
+    local = datetime(
+        day.year, day.month, day.day, int(hours), int(minutes), tzinfo=ZoneInfo(current_app.config["TIMEZONE"])
+    )
+    return local.astimezone(UTC)
 
 
 def _aware(moment: datetime) -> datetime:
     """A stored moment as an aware one (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _next_workday(day: date, calendar: WorkCalendar) -> date:
@@ -81,24 +92,44 @@ def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: da
         raise PermissionDenied(t("Chỉ Trung tâm Công nghệ thông tin và quản trị viên được đôn đốc đơn vị."))
     unit, item = assignment.unit, assignment.item
     if (unit.id, item.id) in urged_today({unit.id}, today):
-        raise AlreadyUrged(t("Nhiệm vụ %(item)s của %(unit)s đã được đôn đốc hôm nay; "
-                             "mỗi nhiệm vụ được đôn đốc tối đa một lần mỗi ngày.", item=item.reference, unit=unit.name))
+        raise AlreadyUrged(
+            t(
+                "Nhiệm vụ %(item)s của %(unit)s đã được đôn đốc hôm nay; "
+                "mỗi nhiệm vụ được đôn đốc tối đa một lần mỗi ngày.",
+                item=item.reference,
+                unit=unit.name,
+            )
+        )
     recipients = recipients_of([unit])[unit.id]
     if not recipients:
         raise NoAddress(t("%(unit)s chưa có tài khoản nhận nhắc việc hay địa chỉ thư điện tử.", unit=unit.name))
     text = text.strip()
-    record = {"kind": URGE, "item": item.reference, "days": None, "item_id": item.id,
-              "assignment_id": assignment.id, "text": text, "by": actor.display_name, "by_email": actor.email,
-              "on": today.isoformat()}
+    record = {
+        "kind": URGE,
+        "item": item.reference,
+        "days": None,
+        "item_id": item.id,
+        "assignment_id": assignment.id,
+        "text": text,
+        "by": actor.display_name,
+        "by_email": actor.email,
+        "on": today.isoformat(),
+    }
     centre = it_centre()
     cc = it_centre_addresses(centre) if centre is None or unit.id != centre.id else []
     calendar = WorkCalendar()
     day = today
     for _attempt in range(60):  # a day whose email has left moves the urge on; two months of days off is the end
-        message = db.session.scalar(select(OutboxMessage).where(
-            OutboxMessage.unit_id == unit.id, OutboxMessage.kind == "daily", OutboxMessage.reference_on == day))
-        if (message is not None and message.status == "pending"
-                and merge_into(message, unit, [record], recipients=recipients, cc=cc)):
+        message = db.session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.unit_id == unit.id, OutboxMessage.kind == "daily", OutboxMessage.reference_on == day
+            )
+        )
+        if (
+            message is not None
+            and message.status == "pending"
+            and merge_into(message, unit, [record], recipients=recipients, cc=cc)
+        ):
             goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
             break
         if message is None:

@@ -1,4 +1,5 @@
 """Browser fixtures: the app served on 127.0.0.1 from a thread, and Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,14 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -35,6 +42,7 @@ def _buffered(app):
     """The app with each response read whole and closed before it is sent: a browser that drops a
     connection mid-file (it does, for icons and styles) then leaves no open file behind in the server
     thread, which would otherwise surface later as a ResourceWarning in an unrelated test."""
+
     def wsgi(environ, start_response):
         result = app(environ, start_response)
         try:
@@ -43,6 +51,7 @@ def _buffered(app):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+
     return wsgi
 
 

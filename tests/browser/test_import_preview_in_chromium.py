@@ -1,6 +1,7 @@
 """The plan import preview in a real Chromium, on real plans of the development corpus uploaded through the
 page as an admin would: the items, the rows not understood, the unknown names made units, the number asked
 for; accessible (axe-core finds nothing, of any impact) and without sideways scrolling on a phone."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,10 @@ def all_axe_violations(page) -> list[str]:
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
     )
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
 
 
 def sideways_scroll(page) -> int:

@@ -1,5 +1,6 @@
 """Issue 13, point 9 in Chromium: after an urge the monitoring list says "đã đôn đốc hôm nay" in place of
 the urge form, and neither that list nor the account page's reminder choice scrolls sideways on a phone."""
+
 from __future__ import annotations
 
 from .conftest import sign_in

@@ -1,5 +1,6 @@
 """The pages as people use them, in a real Chromium: accessible (axe-core), keyboard-usable, phone-sized,
 and the unit head's everyday task from sign-in to a done assignment on the plan page."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,8 @@ def axe_violations(page) -> list[str]:
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in SERIOUS
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
     ]
 
 
@@ -70,7 +72,8 @@ def _shoot(page, artifacts: Path, name: str) -> None:
 
 
 def test_a_unit_head_moves_an_assignment_to_in_progress_then_done_and_sees_it_on_the_plan(
-        seeded, live_server, page, artifacts):
+    seeded, live_server, page, artifacts
+):
     sign_in(page, live_server, "head_cda")
     assert page.url.endswith("/units/CDA")
     card = page.locator("li.card", has_text="Nhiệm vụ I.2")

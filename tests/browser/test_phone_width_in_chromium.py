@@ -1,5 +1,6 @@
 """Every page each demo account can open, at a phone's 375 px, in a real Chromium: none is wider than the
 screen (a table may scroll inside its own box, but the page itself never scrolls sideways)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,9 +17,22 @@ from .conftest import sign_in
 PHONE = {"width": 375, "height": 740}
 ROLES = {"admin": "admin", "monitor": "monitor", "viewer": "viewer", "unit_head": "head_cda", "unit_staff": "staff_cda"}
 # Routes that answer with a file or JSON, not a page, and the one that needs an upload first.
-NOT_PAGES = {"static", "units.calendar", "items.evidence", "kpi.export", "kpi.template", "reports.docx",
-             "reports.xlsx", "health.healthz", "admin.import_preview", "admin.units_template", "admin.users_template",
-             "monitoring.export", "plan_versions.source", "plan_editor.deadline_reading"}
+NOT_PAGES = {
+    "static",
+    "units.calendar",
+    "items.evidence",
+    "kpi.export",
+    "kpi.template",
+    "reports.docx",
+    "reports.xlsx",
+    "health.healthz",
+    "admin.import_preview",
+    "admin.units_template",
+    "admin.users_template",
+    "monitoring.export",
+    "plan_versions.source",
+    "plan_editor.deadline_reading",
+}
 QUERIES = {"reports.print_view": "?start=2023-01-01&end=2023-12-31"}
 
 
@@ -35,14 +49,22 @@ def page_paths(app) -> list[str]:
         token = issue_link(someone, now=utcnow(), lifetime=timedelta(hours=1))
         db.session.commit()
         # "number": the plan's first version (its import) and its indicator (1).
-        values = {"plan_id": item.plan_id, "item_id": item.id, "code": unit.code, "unit_id": unit.id, "token": token,
-                  "number": 1}
+        values = {
+            "plan_id": item.plan_id,
+            "item_id": item.id,
+            "code": unit.code,
+            "unit_id": unit.id,
+            "token": token,
+            "number": 1,
+        }
         paths = set()
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api/"):
                 continue
-            paths.add(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
-                      + QUERIES.get(rule.endpoint, ""))
+            paths.add(
+                url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+                + QUERIES.get(rule.endpoint, "")
+            )
         paths.add(url_for("admin.edit_unit"))  # the "new unit" form, besides an existing unit's
         paths.add(url_for("monitoring.overdue", **{"class": "not_started"}))
     return sorted(paths)
@@ -79,8 +101,7 @@ WHOLE_TABLES = [
 ]
 
 
-def test_the_deadline_status_and_attainment_columns_fit_a_phone_without_an_inner_scroll(seeded, live_server,
-                                                                                          chromium):
+def test_the_deadline_status_and_attainment_columns_fit_a_phone_without_an_inner_scroll(seeded, live_server, chromium):
     with seeded.app_context():
         plan_id = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2").plan_id
     hidden = []
@@ -91,10 +112,15 @@ def test_the_deadline_status_and_attainment_columns_fit_a_phone_without_an_inner
         path = path.format(plan_id=plan_id)
         page.goto(live_server + path)
         boxes = page.eval_on_selector_all(
-            selector, "els => els.map(el => el.closest('.table-scroll') || el)"
-                      ".map(box => [box.scrollWidth, box.clientWidth, box.getBoundingClientRect().right])")
+            selector,
+            "els => els.map(el => el.closest('.table-scroll') || el)"
+            ".map(box => [box.scrollWidth, box.clientWidth, box.getBoundingClientRect().right])",
+        )
         assert boxes, f"{who} {path}: no table matches {selector}"
-        hidden += [f"{who} {path}: table {scroll} px wide in a {client} px box, right edge at {right:.0f} px"
-                   for scroll, client, right in boxes if scroll > client or right > PHONE["width"]]
+        hidden += [
+            f"{who} {path}: table {scroll} px wide in a {client} px box, right edge at {right:.0f} px"
+            for scroll, client, right in boxes
+            if scroll > client or right > PHONE["width"]
+        ]
         context.close()
     assert not hidden, "\n".join(hidden)

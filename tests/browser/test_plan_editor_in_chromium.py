@@ -1,6 +1,7 @@
 """Acceptance of the plan editor in Chromium: an admin enters three tasks of Decision 2032/QĐ-BVHTTDL (a plan
 written in prose, which no import can read) as a new plan through the pages, with the deadline's reading shown
 live; the lead units' heads then see the tasks on their unit pages, and the reminder sweep writes them emails."""
+
 from __future__ import annotations
 
 import email
@@ -20,24 +21,45 @@ from .test_pages_in_chromium import PHONE, axe_violations
 # Three tasks as seed 001 (Decision 2032/QĐ-BVHTTDL, 16/7/2020) states them, with the units it names.
 # "Các Tổng cục, Cục, Vụ có TTHC" is entered as two of those Cục; the plan's year is 2020, and "trong năm
 # 2020" is the decision's own deadline for level-4 online services.
-PLAN = {"number": "2032/QĐ-BVHTTDL", "issued_on": "2020-07-16", "issuer": "Bộ Văn hóa, Thể thao và Du lịch",
-        "title": "Kế hoạch thực hiện Nghị định số 45/2020/NĐ-CP về thực hiện thủ tục hành chính trên môi trường "
-                 "điện tử của Bộ Văn hóa, Thể thao và Du lịch", "year": "2020"}
+PLAN = {
+    "number": "2032/QĐ-BVHTTDL",
+    "issued_on": "2020-07-16",
+    "issuer": "Bộ Văn hóa, Thể thao và Du lịch",
+    "title": "Kế hoạch thực hiện Nghị định số 45/2020/NĐ-CP về thực hiện thủ tục hành chính trên môi trường "
+    "điện tử của Bộ Văn hóa, Thể thao và Du lịch",
+    "year": "2020",
+}
 SECTIONS = [("I", "Các Tổng cục, Cục, Vụ có TTHC"), ("II", "Giải pháp kỹ thuật, hạ tầng và công nghệ")]
 TASKS = [
-    {"section": "I", "task": "Rà soát, đánh giá, lựa chọn nhóm TTHC và TTHC ưu tiên thực hiện trên môi trường điện "
-                             "tử; xây dựng kế hoạch thực hiện TTHC trên môi trường điện tử, dịch vụ công mức độ 3, 4 "
-                             "của đơn vị mình",
-     "lead": ["Cục Điện ảnh", "Cục Bản quyền tác giả"], "coordinating": ["Các đơn vị có liên quan"],
-     "deadline": "Tháng 9/2020", "reading": "30/09/2020"},
-    {"section": "I", "task": "Tuyên truyền, phổ biến, hướng dẫn, thu hút tổ chức, cá nhân thực hiện TTHC trên môi "
-                             "trường điện tử, dịch vụ công trực tuyến mức độ 3, 4 thuộc thẩm quyền quản lý của Bộ",
-     "lead": ["Cục Điện ảnh"], "coordinating": [], "deadline": "Quý IV năm 2020", "reading": "31/12/2020"},
-    {"section": "II", "task": "Xây dựng giải pháp kỹ thuật; các điều kiện về hạ tầng, trang thiết bị công nghệ thông "
-                              "tin đáp ứng việc thực hiện TTHC trên môi trường điện tử; bảo đảm an toàn, an ninh "
-                              "thông tin đối với Cổng Dịch vụ công, Hệ thống thông tin một cửa điện tử của Bộ",
-     "lead": ["Trung tâm Công nghệ thông tin"], "coordinating": ["Các đơn vị có TTHC"],
-     "deadline": "Năm 2020", "reading": "31/12/2020"},
+    {
+        "section": "I",
+        "task": "Rà soát, đánh giá, lựa chọn nhóm TTHC và TTHC ưu tiên thực hiện trên môi trường điện "
+        "tử; xây dựng kế hoạch thực hiện TTHC trên môi trường điện tử, dịch vụ công mức độ 3, 4 "
+        "của đơn vị mình",
+        "lead": ["Cục Điện ảnh", "Cục Bản quyền tác giả"],
+        "coordinating": ["Các đơn vị có liên quan"],
+        "deadline": "Tháng 9/2020",
+        "reading": "30/09/2020",
+    },
+    {
+        "section": "I",
+        "task": "Tuyên truyền, phổ biến, hướng dẫn, thu hút tổ chức, cá nhân thực hiện TTHC trên môi "
+        "trường điện tử, dịch vụ công trực tuyến mức độ 3, 4 thuộc thẩm quyền quản lý của Bộ",
+        "lead": ["Cục Điện ảnh"],
+        "coordinating": [],
+        "deadline": "Quý IV năm 2020",
+        "reading": "31/12/2020",
+    },
+    {
+        "section": "II",
+        "task": "Xây dựng giải pháp kỹ thuật; các điều kiện về hạ tầng, trang thiết bị công nghệ thông "
+        "tin đáp ứng việc thực hiện TTHC trên môi trường điện tử; bảo đảm an toàn, an ninh "
+        "thông tin đối với Cổng Dịch vụ công, Hệ thống thông tin một cửa điện tử của Bộ",
+        "lead": ["Trung tâm Công nghệ thông tin"],
+        "coordinating": ["Các đơn vị có TTHC"],
+        "deadline": "Năm 2020",
+        "reading": "31/12/2020",
+    },
 ]
 # Unit code → the task numbers (in TASKS) it leads.
 LEADS = {"CDA": [0, 1], "CBQTG": [0], "TTCNTT": [2]}
@@ -60,7 +82,9 @@ def _enter_plan(page, base: str, artifacts: Path) -> None:
         expect(page.locator(".flashes")).to_contain_text("Đã lưu mục")
     for number, task in enumerate(TASKS):
         page.get_by_role("link", name="Thêm nhiệm vụ").first.click()
-        page.get_by_label("Mục", exact=True).select_option(label=f"{task['section']} — " + dict(SECTIONS)[task["section"]])
+        page.get_by_label("Mục", exact=True).select_option(
+            label=f"{task['section']} — " + dict(SECTIONS)[task["section"]]
+        )
         page.get_by_label("Nội dung nhiệm vụ").fill(task["task"])
         for n, name in enumerate(task["lead"], start=1):
             page.get_by_label(f"Đơn vị chủ trì {n}", exact=True).fill(name)
@@ -87,7 +111,8 @@ def _enter_plan(page, base: str, artifacts: Path) -> None:
 
 
 def test_an_admin_enters_three_tasks_of_decision_2032_and_the_unit_heads_see_them_and_get_reminders(
-        seeded, live_server, chromium, artifacts):
+    seeded, live_server, chromium, artifacts
+):
     with seeded.app_context():
         make_user("head_ttcntt", "unit_head", "TTCNTT")
         db.session.commit()
@@ -106,7 +131,11 @@ def test_an_admin_enters_three_tasks_of_decision_2032_and_the_unit_heads_see_the
         assert [i.reference for i in items] == ["I.1", "I.2", "II.1"]
         assert [i.due_on.isoformat() for i in items] == ["2020-09-30", "2020-12-31", "2020-12-31"]
         assert sorted((a.unit.code, i.reference) for i in items for a in i.assignments if a.is_active) == [
-            ("CBQTG", "I.1"), ("CDA", "I.1"), ("CDA", "I.2"), ("TTCNTT", "II.1")]
+            ("CBQTG", "I.1"),
+            ("CDA", "I.1"),
+            ("CDA", "I.2"),
+            ("TTCNTT", "II.1"),
+        ]
         item_ids = [i.id for i in items]
 
     for code, tasks in LEADS.items():
@@ -127,8 +156,9 @@ def test_an_admin_enters_three_tasks_of_decision_2032_and_the_unit_heads_see_the
     result = runner.invoke(args=["reminders", "dispatch"])
     assert result.exit_code == 0, result.output
     with seeded.app_context():
-        references = {i.id: i.reference for i in db.session.scalars(select(ActionItem).where(
-            ActionItem.id.in_(item_ids)))}
+        references = {
+            i.id: i.reference for i in db.session.scalars(select(ActionItem).where(ActionItem.id.in_(item_ids)))
+        }
     mails = [email.message_from_bytes(p.read_bytes()) for p in Path(seeded.config["OUTBOX_DIR"]).glob("*.eml")]
     text_of = {m["To"]: "" for m in mails}
     for mail in mails:

@@ -1,6 +1,7 @@
 """Seed 002 (Bà Rịa–Vũng Tàu's Decision 2139) entered by an admin in a real Chromium: the plan's own ratio,
 groups for provincial agencies and district level, and the rising target written by the milestone helper;
 then a provincial agency reports its counts as of 31/10/2022 and its panel judges them against 65%."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,10 +34,14 @@ def today():
 def plan_002(seeded):
     """Decision 2139/QĐ-UBND as a plan made with the models (the plan editor is another page)."""
     with seeded.app_context():
-        plan = Plan(number="2139/QĐ-UBND", issuer="UBND tỉnh Bà Rịa - Vũng Tàu", issued_on=date(2022, 8, 3),
-                    year=2022, kpi_scheme="plan",
-                    title="Giao chỉ tiêu thực hiện DVCTT cho các cơ quan hành chính cấp tỉnh, UBND cấp huyện, xã "
-                          "năm 2022")
+        plan = Plan(
+            number="2139/QĐ-UBND",
+            issuer="UBND tỉnh Bà Rịa - Vũng Tàu",
+            issued_on=date(2022, 8, 3),
+            year=2022,
+            kpi_scheme="plan",
+            title="Giao chỉ tiêu thực hiện DVCTT cho các cơ quan hành chính cấp tỉnh, UBND cấp huyện, xã năm 2022",
+        )
         db.session.add(plan)
         for code, name, level in UNITS_002:
             db.session.add(Unit(code=code, name=name, folded_name=fold_name(name), level=level))
@@ -83,7 +88,8 @@ def test_admin_enters_seed_002_indicator_groups_and_milestone_target(seeded, pla
         page.wait_for_load_state()
     province = page.locator("section", has=page.get_by_role("heading", name="1. Cơ quan hành chính cấp tỉnh"))
     province.get_by_label("Đơn vị trong danh mục (chọn được nhiều)").select_option(
-        label=["Sở Thông tin và Truyền thông tỉnh Bà Rịa - Vũng Tàu", "Sở Nội vụ tỉnh Bà Rịa - Vũng Tàu"])
+        label=["Sở Thông tin và Truyền thông tỉnh Bà Rịa - Vũng Tàu", "Sở Nội vụ tỉnh Bà Rịa - Vũng Tàu"]
+    )
     province.get_by_role("button", name="Thêm vào nhóm").click()
     page.wait_for_load_state()
     assert "Đã thêm 2 đơn vị vào nhóm “Cơ quan hành chính cấp tỉnh”." in page.locator(".flashes").inner_text()
@@ -97,7 +103,8 @@ def test_admin_enters_seed_002_indicator_groups_and_milestone_target(seeded, pla
     # A provincial agency cannot be put in the district group too: the page says so.
     district.get_by_text("Thêm đơn vị vào nhóm").click()
     district.get_by_label("Đơn vị trong danh mục (chọn được nhiều)").select_option(
-        label=["Sở Nội vụ tỉnh Bà Rịa - Vũng Tàu"])
+        label=["Sở Nội vụ tỉnh Bà Rịa - Vũng Tàu"]
+    )
     district.get_by_role("button", name="Thêm vào nhóm").click()
     page.wait_for_load_state()
     assert "Mỗi đơn vị chỉ thuộc một nhóm của kế hoạch" in page.locator("#loi-bieu-mau").inner_text()
@@ -119,7 +126,10 @@ def test_admin_enters_seed_002_indicator_groups_and_milestone_target(seeded, pla
         page.wait_for_load_state()
         preview = page.get_by_role("table", name="Các mốc sẽ được lưu")
         assert [r.inner_text().split("\t") for r in preview.locator("tbody tr").all()] == [
-            ["30/09/2022", "50"], ["31/10/2022", "65"], ["30/11/2022", "80"]]
+            ["30/09/2022", "50"],
+            ["31/10/2022", "65"],
+            ["30/11/2022", "80"],
+        ]
         assert page.get_by_label("Tăng dần theo mốc (ngày → mức)").is_checked()
         if group == "UBND cấp huyện":
             assert axe_violations(page) == []

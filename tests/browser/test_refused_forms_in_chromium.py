@@ -1,5 +1,6 @@
 """A refused form on a phone: the message that nothing was saved is on the first screen and has the focus,
 its link leads to the field at fault, and the page has no accessibility violation."""
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,10 @@ def test_a_refused_quick_update_on_a_phone_shows_its_error_first(seeded, live_se
     target = page.evaluate("location.hash")
     field = page.locator(target)
     assert field.evaluate("el => el.tagName") == "TEXTAREA" and field.get_attribute("aria-invalid") == "true"
-    assert page.locator("li.card", has_text="Nhiệm vụ I.2").get_by_label("Chuyển sang", exact=True).input_value() == "blocked"
+    assert (
+        page.locator("li.card", has_text="Nhiệm vụ I.2").get_by_label("Chuyển sang", exact=True).input_value()
+        == "blocked"
+    )
     box = field.bounding_box()
     assert box is not None and -1 < box["y"] < PHONE["height"]
     assert "#" + page.evaluate("document.activeElement.id") == target
@@ -91,7 +95,10 @@ def test_a_refused_kpi_report_on_a_phone_shows_its_error_first(seeded, live_serv
         assert "Số hồ sơ phát sinh trực tuyến (1500)" in page.locator("#loi-bieu-mau").inner_text()
         _shoot(page, f"kpi-report-refused-{width}")
         assert axe_violations(page) == []
-        assert page.locator("form.figures-form").get_by_label("Số hồ sơ phát sinh trực tuyến", exact=True).input_value() == "1500"
+        assert (
+            page.locator("form.figures-form").get_by_label("Số hồ sơ phát sinh trực tuyến", exact=True).input_value()
+            == "1500"
+        )
         page.locator("#loi-bieu-mau a").first.click()
         target = page.evaluate("location.hash")
         box = page.locator(target).bounding_box()

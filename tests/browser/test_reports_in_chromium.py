@@ -1,5 +1,6 @@
 """The IT Centre's report in a real Chromium: choosing the year, downloading the .docx through its link,
 and the chooser and the print view passing axe-core."""
+
 from __future__ import annotations
 
 import io
@@ -44,7 +45,9 @@ def test_the_it_centre_downloads_the_annual_report_as_a_document(seeded, live_se
     assert page.console_errors == []
 
 
-def test_the_print_view_is_accessible_fits_a_phone_and_prints_without_the_site_chrome(seeded, live_server, page, artifacts):
+def test_the_print_view_is_accessible_fits_a_phone_and_prints_without_the_site_chrome(
+    seeded, live_server, page, artifacts
+):
     with seeded.app_context():
         plan_id = db.session.scalar(select(Plan.id))
     sign_in(page, live_server, "monitor")

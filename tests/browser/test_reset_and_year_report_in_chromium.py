@@ -1,6 +1,7 @@
 """Issue 13's acceptance in a real Chromium, at phone and desktop widths: "Quên mật khẩu?" from the sign-in
 page to a new password through the emailed one-time link, and the year report made before the year's end
 (as of today, not 31/12) — each page screenshot and checked for sideways scroll and accessibility."""
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(seeded, live_ser
         messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")))
         assert [m.recipients for m in messages] == [["viewer@example.org"]]
         link = re.search(r"https?://\S+/password/reset/\S+", messages[0].body_text).group(0)
-    page.goto(live_server + link[link.index("/password/reset/"):])
+    page.goto(live_server + link[link.index("/password/reset/") :])
     page.set_viewport_size(PHONE)
     page.get_by_label("Mật khẩu mới (ít nhất 10 ký tự)").fill(NEW_PASSWORD)
     page.get_by_label("Nhập lại mật khẩu mới").fill(NEW_PASSWORD)
@@ -64,7 +65,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(seeded, live_ser
     assert "/login" not in page.url
     _look(page, "reset-4-signed-in")
     # The link is spent: opening it again sets nothing.
-    page.goto(live_server + link[link.index("/password/reset/"):])
+    page.goto(live_server + link[link.index("/password/reset/") :])
     assert page.get_by_label("Mật khẩu mới (ít nhất 10 ký tự)").count() == 0
     assert page.console_errors == []
 

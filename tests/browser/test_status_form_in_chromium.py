@@ -1,5 +1,6 @@
 """The item page's status form opens the part the chosen state needs: "Gặp vướng mắc" the difficulty,
 "Hoàn thành" the evidence; a blocked item then goes straight to done."""
+
 from __future__ import annotations
 
 from .conftest import sign_in

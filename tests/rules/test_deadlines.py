@@ -1,5 +1,6 @@
 """Deadlines: a cell or sentence reads as a due date, a yearly recurrence or an ongoing flag, anything unclear is
 flagged, never guessed; and the deadline clause of a task sentence is found as written."""
+
 import csv
 import unicodedata
 from datetime import date
@@ -7,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.rules.deadlines import (YEARLY, Deadline, deadline_clause, deadline_clauses, normalize_text,
-                                    parse_deadline)
+from tracker.rules.deadlines import YEARLY, Deadline, deadline_clause, deadline_clauses, normalize_text, parse_deadline
 
 DATA = Path(__file__).parent / "data"
 NFD_MONTH = unicodedata.normalize("NFD", "Tháng 8/2023")
@@ -101,11 +101,25 @@ CASES = [
     row("hằng năm (trước ngày 15 tháng 11)", 2025, None, YEARLY, True, True, "yearly-day-in-brackets"),
     row("Quý IV hằng năm", 2023, None, YEARLY, True, True, "yearly-in-a-quarter"),
     row("Thường xuyên, hằng năm", 2025, None, YEARLY, True, True, "yearly-and-ongoing"),
-    row("định kỳ hằng năm hoặc đột xuất theo yêu cầu", 2025, None, YEARLY, True, True,
-        "yearly-or-on-request-adds-occasions"),
+    row(
+        "định kỳ hằng năm hoặc đột xuất theo yêu cầu",
+        2025,
+        None,
+        YEARLY,
+        True,
+        True,
+        "yearly-or-on-request-adds-occasions",
+    ),
     row("Theo kế hoạch công tác tư pháp hàng năm", 2025, None, YEARLY, True, True, "yearly-per-a-yearly-plan"),
-    row("Theo Kế hoạch bồi dưỡng công chức, viên chức hàng năm", 2025, None, YEARLY, True, True,
-        "yearly-per-a-yearly-plan-with-a-comma"),
+    row(
+        "Theo Kế hoạch bồi dưỡng công chức, viên chức hàng năm",
+        2025,
+        None,
+        YEARLY,
+        True,
+        True,
+        "yearly-per-a-yearly-plan-with-a-comma",
+    ),
     row("Trước ngày 29/02 hằng năm", 2023, None, YEARLY, True, True, "yearly-day-that-exists-in-leap-years"),
     unparsed("Trước ngày 30/02 hằng năm", "yearly-day-that-never-exists"),
     # Ongoing: no date, or ongoing after a date.
@@ -120,8 +134,15 @@ CASES = [
     row("Nhiệm vụ thường xuyên", 2025, None, None, True, True, "ongoing-task"),
     row("Thường xuyên, theo yêu cầu nhiệm vụ", 2025, None, None, True, True, "ongoing-and-on-request"),
     row("Năm 2025 và các năm tiếp theo", 2025, "2025-12-31", None, True, True, "a-year-and-the-following-years"),
-    row("Giai đoạn 2026-2030 và những năm tiếp theo", 2025, "2030-12-31", None, True, True,
-        "a-range-and-the-following-years"),
+    row(
+        "Giai đoạn 2026-2030 và những năm tiếp theo",
+        2025,
+        "2030-12-31",
+        None,
+        True,
+        True,
+        "a-range-and-the-following-years",
+    ),
     row("Quý II/2026 và các năm tiếp theo", 2025, "2026-06-30", None, True, True, "a-quarter-and-the-following-years"),
     # Open-ended starts: the task begins and goes on.
     row("Từ 01/7/2025", 2025, None, None, True, True, "from-a-day"),
@@ -130,8 +151,15 @@ CASES = [
     row("Năm 2026 trở đi", 2025, None, None, True, True, "a-year-onwards"),
     row("Bắt đầu triển khai từ năm 2026", 2025, None, None, True, True, "starting-from-a-year"),
     row("Kể từ ngày 01/01/2026", 2025, None, None, True, True, "as-of-a-day"),
-    row("Triển khai từ năm 2026 và thực hiện thường xuyên, liên tục", 2025, None, None, True, True,
-        "from-a-year-then-ongoing"),
+    row(
+        "Triển khai từ năm 2026 và thực hiện thường xuyên, liên tục",
+        2025,
+        None,
+        None,
+        True,
+        True,
+        "from-a-year-then-ongoing",
+    ),
     # "Trước" a period that is not a day: by the end of the period before it.
     row("Trước năm 2030", 2025, "2029-12-31", None, False, True, "before-a-year"),
     row("trước năm 2027", 2025, "2026-12-31", None, False, True, "before-a-year-lowercase"),
@@ -158,24 +186,87 @@ CASES = [
     unparsed("Tháng 12, 11/2013", "month-list-running-backwards"),
     # A sentence naming several periods: the end of the first completion period, ongoing when an open-ended
     # phase follows; a follow-up review "(nếu có)" alone is no open-ended phase.
-    row("Hoàn thành trong năm 2026 và có rà soát, sửa đổi, bổ sung trong các năm tiếp theo (nếu có)", 2025,
-        "2026-12-31", None, True, True, "sentence-done-then-the-following-years"),
-    row("Hoàn thành trong giai đoạn 2026 - 2027 và vận hành thường xuyên, liên tục", 2025, "2027-12-31", None, True,
-        True, "sentence-done-then-run-ongoing"),
-    row("Thí điểm trong giai đoạn 2026 - 2027 và thực hiện mở rộng sau năm 2028", 2025, "2027-12-31", None, True,
-        True, "sentence-then-after-a-year"),
-    row("Thực hiện các nghiên cứu trong giai đoạn 2026 - 2027. Tổ chức hoạt động thí điểm từ sau năm 2027", 2025,
-        "2027-12-31", None, True, True, "sentence-then-from-after-a-year"),
-    row("Hoàn thành kiểm kê lần đầu trong năm 2026. Định kỳ cập nhật kết quả (nếu có)", 2025, "2026-12-31", None,
-        True, True, "sentence-then-periodic-updates"),
-    row("Ban hành trong quý I năm 2026. Thực hiện rà soát, điều chỉnh (nếu có)", 2025, "2026-03-31", None, False,
-        True, "sentence-with-a-review-if-any-is-not-ongoing"),
-    row("Xây dựng đề án trong quý II/2026; tổ chức triển khai trong quý IV/2026", 2025, "2026-06-30", None, False,
-        True, "sentence-the-first-completion-period"),
-    row("Hoàn thành việc đầu tư trong năm 2026. Thực hiện thường xuyên liên tục, hiệu quả hàng năm", 2025,
-        "2026-12-31", None, True, True, "sentence-a-yearly-phase-after-a-due-date-is-ongoing"),
-    row("Mạng lưới được đầu tư, hoàn thành trước năm 2027 và vận hành thường xuyên, liên tục", 2025, "2026-12-31",
-        None, True, True, "sentence-before-a-year-then-ongoing"),
+    row(
+        "Hoàn thành trong năm 2026 và có rà soát, sửa đổi, bổ sung trong các năm tiếp theo (nếu có)",
+        2025,
+        "2026-12-31",
+        None,
+        True,
+        True,
+        "sentence-done-then-the-following-years",
+    ),
+    row(
+        "Hoàn thành trong giai đoạn 2026 - 2027 và vận hành thường xuyên, liên tục",
+        2025,
+        "2027-12-31",
+        None,
+        True,
+        True,
+        "sentence-done-then-run-ongoing",
+    ),
+    row(
+        "Thí điểm trong giai đoạn 2026 - 2027 và thực hiện mở rộng sau năm 2028",
+        2025,
+        "2027-12-31",
+        None,
+        True,
+        True,
+        "sentence-then-after-a-year",
+    ),
+    row(
+        "Thực hiện các nghiên cứu trong giai đoạn 2026 - 2027. Tổ chức hoạt động thí điểm từ sau năm 2027",
+        2025,
+        "2027-12-31",
+        None,
+        True,
+        True,
+        "sentence-then-from-after-a-year",
+    ),
+    row(
+        "Hoàn thành kiểm kê lần đầu trong năm 2026. Định kỳ cập nhật kết quả (nếu có)",
+        2025,
+        "2026-12-31",
+        None,
+        True,
+        True,
+        "sentence-then-periodic-updates",
+    ),
+    row(
+        "Ban hành trong quý I năm 2026. Thực hiện rà soát, điều chỉnh (nếu có)",
+        2025,
+        "2026-03-31",
+        None,
+        False,
+        True,
+        "sentence-with-a-review-if-any-is-not-ongoing",
+    ),
+    row(
+        "Xây dựng đề án trong quý II/2026; tổ chức triển khai trong quý IV/2026",
+        2025,
+        "2026-06-30",
+        None,
+        False,
+        True,
+        "sentence-the-first-completion-period",
+    ),
+    row(
+        "Hoàn thành việc đầu tư trong năm 2026. Thực hiện thường xuyên liên tục, hiệu quả hàng năm",
+        2025,
+        "2026-12-31",
+        None,
+        True,
+        True,
+        "sentence-a-yearly-phase-after-a-due-date-is-ongoing",
+    ),
+    row(
+        "Mạng lưới được đầu tư, hoàn thành trước năm 2027 và vận hành thường xuyên, liên tục",
+        2025,
+        "2026-12-31",
+        None,
+        True,
+        True,
+        "sentence-before-a-year-then-ongoing",
+    ),
     unparsed("Xây dựng đề án 2026", "sentence-with-a-bare-number-is-not-guessed", plan_year=2025),
     unparsed("Hoàn thành trong năm 2026 theo quy định", "sentence-with-a-condition", plan_year=2025),
     # Conditional deadlines: an admin dates them by hand.
@@ -235,8 +326,15 @@ CASES = [
     unparsed("06 tháng (từ tháng 3 đến tháng 8)", "a-duration-with-its-months-needs-the-year-it-means"),
     # A closed range "từ X đến hết Y" ends with Y and does not go on; an end that is an event is not dated.
     row("Từ tháng 10/2025 đến hết tháng 3/2026", 2025, "2026-03-31", None, False, True, "range-tu-den-het"),
-    row("từ tháng 9 năm 2025 đến hết tháng 2 năm 2026", 2025, "2026-02-28", None, False, True,
-        "range-tu-den-het-in-words"),
+    row(
+        "từ tháng 9 năm 2025 đến hết tháng 2 năm 2026",
+        2025,
+        "2026-02-28",
+        None,
+        False,
+        True,
+        "range-tu-den-het-in-words",
+    ),
     row("Từ ngày 15/11 đến hết ngày 15/12/2025", 2025, "2025-12-15", None, False, True, "range-of-days-den-het"),
     row("Tháng 10 đến hết tháng 12/2025", 2025, "2025-12-31", None, False, True, "range-of-months-den-het"),
     unparsed("Từ tháng 11/2025 đến khi kết thúc đợt kiểm tra", "range-ending-with-an-event", plan_year=2025),
@@ -329,7 +427,11 @@ def test_as_dict_has_exactly_the_public_keys_with_json_ready_values():
         "parsed": True,
     }
     assert parse_deadline("Hàng năm").as_dict() == {
-        "text": "Hàng năm", "due": None, "recurrence": "yearly", "ongoing": True, "parsed": True,
+        "text": "Hàng năm",
+        "due": None,
+        "recurrence": "yearly",
+        "ongoing": True,
+        "parsed": True,
     }
 
 
@@ -340,10 +442,36 @@ def test_a_deadline_is_immutable():
 
 
 JUNK = [
-    "", "////", "Quý /2023", "tháng 0/2023", "0/0/0", "Năm 0000", "Tháng 8/0000", "00/00/0000",
-    "Quý IIII/2023", "quý 0/2023", "9999/9999", "T/2023", "tháng", "quý", "năm", "ngày", "trước",
-    "Trước thường xuyên", "hàng", "thường", ",;.", "- - -", "\x00", "🙂", "Tháng 8/2023" * 30,
-    "x" * 10_000, "-," * 5_000, "1/" * 3_000, "thường xuyên, " * 1_000, "Tháng 99999999999999999999/2023",
+    "",
+    "////",
+    "Quý /2023",
+    "tháng 0/2023",
+    "0/0/0",
+    "Năm 0000",
+    "Tháng 8/0000",
+    "00/00/0000",
+    "Quý IIII/2023",
+    "quý 0/2023",
+    "9999/9999",
+    "T/2023",
+    "tháng",
+    "quý",
+    "năm",
+    "ngày",
+    "trước",
+    "Trước thường xuyên",
+    "hàng",
+    "thường",
+    ",;.",
+    "- - -",
+    "\x00",
+    "🙂",
+    "Tháng 8/2023" * 30,
+    "x" * 10_000,
+    "-," * 5_000,
+    "1/" * 3_000,
+    "thường xuyên, " * 1_000,
+    "Tháng 99999999999999999999/2023",
 ]
 
 
@@ -353,7 +481,11 @@ def test_junk_never_raises_and_is_left_unparsed_with_nothing_guessed(plan_year):
         deadline = parse_deadline(junk, plan_year)
         assert isinstance(deadline, Deadline)
         assert deadline.as_dict() == {
-            "text": normalize_text(junk), "due": None, "recurrence": None, "ongoing": False, "parsed": False,
+            "text": normalize_text(junk),
+            "due": None,
+            "recurrence": None,
+            "ongoing": False,
+            "parsed": False,
         }, junk[:40]
 
 
@@ -363,55 +495,113 @@ def clause(sentence, expected, id):
 
 
 CLAUSES = [
-    clause("Các sở xây dựng kế hoạch và báo cáo UBND tỉnh trước ngày 28/2/2023.", "trước ngày 28/2/2023",
-           "before-a-day"),
-    clause("Xây dựng Đề án chuyển đổi số, hoàn thành trong quý II/2025.", "hoàn thành trong quý II/2025",
-           "done-within-a-quarter"),
-    clause("Các cơ quan xây dựng Kế hoạch triển khai thực hiện xong trong tháng 12/2025.", "xong trong tháng 12/2025",
-           "done-within-a-month"),
-    clause("Định kỳ gửi báo cáo kết quả thực hiện trước ngày 15/11 hằng năm và báo cáo đột xuất khi có yêu cầu.",
-           "trước ngày 15/11 hằng năm", "before-a-day-every-year"),
-    clause("Báo cáo kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) hoặc theo đề nghị.",
-           "hằng năm (trước ngày 15 tháng 11)", "every-year-with-the-day-in-brackets"),
-    clause("Tổ chức đánh giá, báo cáo Thủ tướng Chính phủ định kỳ hằng năm hoặc đột xuất theo yêu cầu. Căn cứ …",
-           "định kỳ hằng năm hoặc đột xuất theo yêu cầu", "periodically-every-year-or-on-request"),
-    clause("Rà soát các rào cản về pháp luật; thực hiện cơ bản hoàn thành trong năm 2025.",
-           "thực hiện cơ bản hoàn thành trong năm 2025", "a-whole-part-of-the-sentence-keeps-its-verb"),
-    clause("Báo cáo kết quả thực hiện trước ngày 20/11 về Sở Khoa học và Công nghệ.", "trước ngày 20/11",
-           "before-a-day-without-year"),
-    clause("Trình Thủ tướng Chính phủ ban hành chậm nhất là ngày 30/6/2025.", "chậm nhất là ngày 30/6/2025",
-           "at-the-latest-on-a-day"),
+    clause(
+        "Các sở xây dựng kế hoạch và báo cáo UBND tỉnh trước ngày 28/2/2023.", "trước ngày 28/2/2023", "before-a-day"
+    ),
+    clause(
+        "Xây dựng Đề án chuyển đổi số, hoàn thành trong quý II/2025.",
+        "hoàn thành trong quý II/2025",
+        "done-within-a-quarter",
+    ),
+    clause(
+        "Các cơ quan xây dựng Kế hoạch triển khai thực hiện xong trong tháng 12/2025.",
+        "xong trong tháng 12/2025",
+        "done-within-a-month",
+    ),
+    clause(
+        "Định kỳ gửi báo cáo kết quả thực hiện trước ngày 15/11 hằng năm và báo cáo đột xuất khi có yêu cầu.",
+        "trước ngày 15/11 hằng năm",
+        "before-a-day-every-year",
+    ),
+    clause(
+        "Báo cáo kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) hoặc theo đề nghị.",
+        "hằng năm (trước ngày 15 tháng 11)",
+        "every-year-with-the-day-in-brackets",
+    ),
+    clause(
+        "Tổ chức đánh giá, báo cáo Thủ tướng Chính phủ định kỳ hằng năm hoặc đột xuất theo yêu cầu. Căn cứ …",
+        "định kỳ hằng năm hoặc đột xuất theo yêu cầu",
+        "periodically-every-year-or-on-request",
+    ),
+    clause(
+        "Rà soát các rào cản về pháp luật; thực hiện cơ bản hoàn thành trong năm 2025.",
+        "thực hiện cơ bản hoàn thành trong năm 2025",
+        "a-whole-part-of-the-sentence-keeps-its-verb",
+    ),
+    clause(
+        "Báo cáo kết quả thực hiện trước ngày 20/11 về Sở Khoa học và Công nghệ.",
+        "trước ngày 20/11",
+        "before-a-day-without-year",
+    ),
+    clause(
+        "Trình Thủ tướng Chính phủ ban hành chậm nhất là ngày 30/6/2025.",
+        "chậm nhất là ngày 30/6/2025",
+        "at-the-latest-on-a-day",
+    ),
     clause("Hoàn thiện hạ tầng dữ liệu, hoàn thành trước năm 2027.", "hoàn thành trước năm 2027", "done-before-a-year"),
-    clause("Ban hành kế hoạch trong quý I/2025 và tổ chức thực hiện hoàn thành trong năm 2025.",
-           "trong quý I/2025", "the-first-clause-of-several"),
-    clause("Rà soát quy trình nội bộ, hoàn thành trước ngày 30/6/2025; báo cáo kết quả.",
-           "hoàn thành trước ngày 30/6/2025", "done-before-a-day"),
-    clause("Đầu tư hạ tầng, hoàn thành trong giai đoạn 2026 - 2027 và các năm tiếp theo.",
-           "hoàn thành trong giai đoạn 2026 - 2027 và các năm tiếp theo",
-           "done-within-a-range-then-the-following-years"),
-    clause("Thí điểm mô hình trong quý IV/2025 - quý II/2026 tại ba tỉnh.", "trong quý IV/2025 - quý II/2026",
-           "within-a-quarter-range"),
+    clause(
+        "Ban hành kế hoạch trong quý I/2025 và tổ chức thực hiện hoàn thành trong năm 2025.",
+        "trong quý I/2025",
+        "the-first-clause-of-several",
+    ),
+    clause(
+        "Rà soát quy trình nội bộ, hoàn thành trước ngày 30/6/2025; báo cáo kết quả.",
+        "hoàn thành trước ngày 30/6/2025",
+        "done-before-a-day",
+    ),
+    clause(
+        "Đầu tư hạ tầng, hoàn thành trong giai đoạn 2026 - 2027 và các năm tiếp theo.",
+        "hoàn thành trong giai đoạn 2026 - 2027 và các năm tiếp theo",
+        "done-within-a-range-then-the-following-years",
+    ),
+    clause(
+        "Thí điểm mô hình trong quý IV/2025 - quý II/2026 tại ba tỉnh.",
+        "trong quý IV/2025 - quý II/2026",
+        "within-a-quarter-range",
+    ),
     clause("Tổ chức tập huấn cho cán bộ trong quý III-IV/2024.", "trong quý III-IV/2024", "within-a-list-of-quarters"),
-    clause("Tổng kết thực hiện Đề án (thời gian hoàn thành: Quý II/2025).", "Quý II/2025",
-           "a-label-inside-the-sentence"),
-    clause("Sở Nội vụ tổng hợp, báo cáo. Thời gian thực hiện: 15.12.2025. Sở Tài chính bố trí kinh phí.", "15.12.2025",
-           "a-label-value-with-dotted-date"),
+    clause(
+        "Tổng kết thực hiện Đề án (thời gian hoàn thành: Quý II/2025).", "Quý II/2025", "a-label-inside-the-sentence"
+    ),
+    clause(
+        "Sở Nội vụ tổng hợp, báo cáo. Thời gian thực hiện: 15.12.2025. Sở Tài chính bố trí kinh phí.",
+        "15.12.2025",
+        "a-label-value-with-dotted-date",
+    ),
     clause("Tổng hợp báo cáo UBND tỉnh vào tháng 12 hằng năm.", "vào tháng 12 hằng năm", "in-a-month-every-year"),
     clause("TRƯỚC NGÀY 15/12/2025 gửi báo cáo về Sở Nội vụ", "TRƯỚC NGÀY 15/12/2025", "as-written-in-capitals"),
     clause("Báo cáo  kết quả\ntrước ngày\u00a030/11\nhằng năm.", "trước ngày 30/11 hằng năm", "whitespace-folded"),
     # A date that is part of a cited document, or a period that is part of a title, is no deadline.
-    clause("Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học.", None,
-           "a-resolution-date-is-a-citation"),
-    clause("Thực hiện Kế hoạch số 283/KH-UBND ngày 24/9/2025 của UBND tỉnh về chuyển đổi số trong quý IV/2025.", None,
-           "a-period-after-a-document-number-may-be-its-title"),
-    clause("Thành lập Đoàn kiểm tra việc chấp hành các quy định về bảo vệ bí mật nhà nước năm 2023.", None,
-           "a-year-in-a-title-is-no-deadline"),
-    clause("Tổ chức thực hiện Chương trình chuyển đổi số giai đoạn 2021-2025 của tỉnh.", None,
-           "a-title-period-is-no-deadline"),
-    clause("Các dự án Luật có liên quan đến công nghệ số trong năm 2025 để tạo đột phá.", None,
-           "a-year-with-no-word-saying-done-describes"),
-    clause("Thường xuyên tiến hành tự kiểm tra việc chấp hành các quy định của pháp luật.", None,
-           "an-adverb-of-frequency-is-no-deadline"),
+    clause(
+        "Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học.",
+        None,
+        "a-resolution-date-is-a-citation",
+    ),
+    clause(
+        "Thực hiện Kế hoạch số 283/KH-UBND ngày 24/9/2025 của UBND tỉnh về chuyển đổi số trong quý IV/2025.",
+        None,
+        "a-period-after-a-document-number-may-be-its-title",
+    ),
+    clause(
+        "Thành lập Đoàn kiểm tra việc chấp hành các quy định về bảo vệ bí mật nhà nước năm 2023.",
+        None,
+        "a-year-in-a-title-is-no-deadline",
+    ),
+    clause(
+        "Tổ chức thực hiện Chương trình chuyển đổi số giai đoạn 2021-2025 của tỉnh.",
+        None,
+        "a-title-period-is-no-deadline",
+    ),
+    clause(
+        "Các dự án Luật có liên quan đến công nghệ số trong năm 2025 để tạo đột phá.",
+        None,
+        "a-year-with-no-word-saying-done-describes",
+    ),
+    clause(
+        "Thường xuyên tiến hành tự kiểm tra việc chấp hành các quy định của pháp luật.",
+        None,
+        "an-adverb-of-frequency-is-no-deadline",
+    ),
     clause("", None, "empty"),
 ]
 
@@ -440,7 +630,8 @@ def test_a_long_sentence_is_searched_whole():
     assert deadline_clause("trước ngày " * 5_000) is None
 
 
-@pytest.mark.parametrize("sentence", [c.values[0] for c in CLAUSES if c.values[1]] + [
-    r["sentence"] for r in CORPUS_SENTENCES if r["clause"]])
+@pytest.mark.parametrize(
+    "sentence", [c.values[0] for c in CLAUSES if c.values[1]] + [r["sentence"] for r in CORPUS_SENTENCES if r["clause"]]
+)
 def test_every_clause_found_reads_as_a_deadline(sentence):
     assert parse_deadline(deadline_clause(sentence), 2025).is_parsed

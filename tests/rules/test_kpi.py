@@ -1,4 +1,5 @@
 """KPI figures: ratios worked out exactly, contradicting counts refused by name, targets met or not, reporting months."""
+
 import pickle
 from dataclasses import fields, replace
 from datetime import date, datetime
@@ -253,10 +254,12 @@ def test_from_mapping_ignores_keys_that_are_not_counts():
 )
 def test_a_value_that_is_not_a_non_negative_whole_number_is_refused_by_name(raw, shown_as):
     conflicts = mapping_conflicts(entered(dossiers_total=raw))
-    assert conflicts == [Conflict(
-        ("dossiers_total",),
-        f"Tổng số hồ sơ TTHC phát sinh phải là số nguyên không âm (đã nhập “{shown_as}”).",
-    )]
+    assert conflicts == [
+        Conflict(
+            ("dossiers_total",),
+            f"Tổng số hồ sơ TTHC phát sinh phải là số nguyên không âm (đã nhập “{shown_as}”).",
+        )
+    ]
 
 
 @pytest.mark.parametrize("raw", [None, "", "   "], ids=["none", "empty", "blank"])
@@ -283,8 +286,11 @@ def test_an_empty_mapping_reports_all_eight_fields_missing():
     assert all(c.message == f"Thiếu {FIELD_LABELS[c.figures[0]]}." for c in conflicts)
 
 
-@pytest.mark.parametrize("raw", [2_147_483_648, "9" * 5000, 1e20, 10**5000],
-                         ids=["over-32-bit", "huge-text", "huge-float", "int-too-long-to-print"])
+@pytest.mark.parametrize(
+    "raw",
+    [2_147_483_648, "9" * 5000, 1e20, 10**5000],
+    ids=["over-32-bit", "huge-text", "huge-float", "int-too-long-to-print"],
+)
 def test_an_impossibly_large_count_is_refused_not_crashed_on(raw):
     conflicts = mapping_conflicts(entered(dossiers_total=raw))
     assert [c.figures for c in conflicts] == [("dossiers_total",)]
@@ -319,41 +325,77 @@ def broken(changes, figures, parts, id):
 
 
 RULES = [
-    broken({"full_online_provided": 7}, ("full_online_provided", "full_online_eligible"),
-           ["Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình (7)",
-            "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)"],
-           "provided-not-above-eligible"),
-    broken({"procedures_total": 5, "partial_online_accepting": 0, "procedures_with_dossiers": 6,
-            "procedures_with_online_dossiers": 6},
-           ("full_online_eligible", "procedures_total"),
-           ["Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)", "Tổng số TTHC (5)"],
-           "eligible-not-above-total"),
-    broken({"partial_online_accepting": 7}, ("partial_online_accepting", "procedures_total"),
-           ["Số DVCTT một phần cho phép nộp hồ sơ trực tuyến (7)", "Tổng số TTHC (12)",
-            "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)", "bằng 6"],
-           "partial-not-above-procedures-not-eligible"),
-    broken({"procedures_with_online_dossiers": 11, "dossiers_total": 2000, "dossiers_online": 200,
-            "procedures_with_dossiers": 10},
-           ("procedures_with_online_dossiers", "procedures_with_dossiers"),
-           ["Số TTHC có phát sinh hồ sơ trực tuyến (11)",
-            "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (10)"],
-           "procedures-with-online-dossiers-not-above-procedures-with-dossiers"),
-    broken({"procedures_with_dossiers": 13}, ("procedures_with_dossiers", "partial_online_accepting"),
-           ["Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (13)",
+    broken(
+        {"full_online_provided": 7},
+        ("full_online_provided", "full_online_eligible"),
+        [
+            "Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình (7)",
+            "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)",
+        ],
+        "provided-not-above-eligible",
+    ),
+    broken(
+        {
+            "procedures_total": 5,
+            "partial_online_accepting": 0,
+            "procedures_with_dossiers": 6,
+            "procedures_with_online_dossiers": 6,
+        },
+        ("full_online_eligible", "procedures_total"),
+        ["Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)", "Tổng số TTHC (5)"],
+        "eligible-not-above-total",
+    ),
+    broken(
+        {"partial_online_accepting": 7},
+        ("partial_online_accepting", "procedures_total"),
+        [
+            "Số DVCTT một phần cho phép nộp hồ sơ trực tuyến (7)",
+            "Tổng số TTHC (12)",
+            "Số TTHC đủ điều kiện cung cấp DVCTT toàn trình (6)",
+            "bằng 6",
+        ],
+        "partial-not-above-procedures-not-eligible",
+    ),
+    broken(
+        {
+            "procedures_with_online_dossiers": 11,
+            "dossiers_total": 2000,
+            "dossiers_online": 200,
+            "procedures_with_dossiers": 10,
+        },
+        ("procedures_with_online_dossiers", "procedures_with_dossiers"),
+        ["Số TTHC có phát sinh hồ sơ trực tuyến (11)", "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (10)"],
+        "procedures-with-online-dossiers-not-above-procedures-with-dossiers",
+    ),
+    broken(
+        {"procedures_with_dossiers": 13},
+        ("procedures_with_dossiers", "partial_online_accepting"),
+        [
+            "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (13)",
             "Số TTHC đủ điều kiện và đã được cung cấp DVCTT toàn trình (6)",
-            "Số DVCTT một phần cho phép nộp hồ sơ trực tuyến (6)", "bằng 12"],
-           "procedures-with-dossiers-not-above-those-allowing-online-submission"),
-    broken({"dossiers_online": 1500}, ("dossiers_online", "dossiers_total"),
-           ["Số hồ sơ phát sinh trực tuyến (1500) không được lớn hơn Tổng số hồ sơ TTHC phát sinh (1458)."],
-           "online-dossiers-not-above-all-dossiers"),
-    broken({"dossiers_online": 5}, ("dossiers_online", "procedures_with_online_dossiers"),
-           ["Số hồ sơ phát sinh trực tuyến (5) không được nhỏ hơn Số TTHC có phát sinh hồ sơ trực tuyến (8)"],
-           "online-dossiers-at-least-one-per-procedure-with-online-dossiers"),
-    broken({"dossiers_total": 9, "dossiers_online": 9, "procedures_with_online_dossiers": 8},
-           ("dossiers_total", "procedures_with_dossiers"),
-           ["Tổng số hồ sơ TTHC phát sinh (9) không được nhỏ hơn "
-            "Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (10)"],
-           "dossiers-at-least-one-per-procedure-with-dossiers"),
+            "Số DVCTT một phần cho phép nộp hồ sơ trực tuyến (6)",
+            "bằng 12",
+        ],
+        "procedures-with-dossiers-not-above-those-allowing-online-submission",
+    ),
+    broken(
+        {"dossiers_online": 1500},
+        ("dossiers_online", "dossiers_total"),
+        ["Số hồ sơ phát sinh trực tuyến (1500) không được lớn hơn Tổng số hồ sơ TTHC phát sinh (1458)."],
+        "online-dossiers-not-above-all-dossiers",
+    ),
+    broken(
+        {"dossiers_online": 5},
+        ("dossiers_online", "procedures_with_online_dossiers"),
+        ["Số hồ sơ phát sinh trực tuyến (5) không được nhỏ hơn Số TTHC có phát sinh hồ sơ trực tuyến (8)"],
+        "online-dossiers-at-least-one-per-procedure-with-online-dossiers",
+    ),
+    broken(
+        {"dossiers_total": 9, "dossiers_online": 9, "procedures_with_online_dossiers": 8},
+        ("dossiers_total", "procedures_with_dossiers"),
+        ["Tổng số hồ sơ TTHC phát sinh (9) không được nhỏ hơn Số TTHC cho phép nộp trực tuyến có phát sinh hồ sơ (10)"],
+        "dossiers-at-least-one-per-procedure-with-dossiers",
+    ),
 ]
 
 
@@ -372,9 +414,16 @@ def test_each_rule_broken_on_its_own_is_one_conflict_naming_both_figures(changes
     "changes",
     [
         pytest.param({"full_online_provided": 6, "full_online_eligible": 6}, id="provided-equal-eligible"),
-        pytest.param({"full_online_eligible": 12, "full_online_provided": 6, "partial_online_accepting": 0,
-                      "procedures_with_dossiers": 6, "procedures_with_online_dossiers": 6},
-                     id="all-procedures-eligible-none-partial"),
+        pytest.param(
+            {
+                "full_online_eligible": 12,
+                "full_online_provided": 6,
+                "partial_online_accepting": 0,
+                "procedures_with_dossiers": 6,
+                "procedures_with_online_dossiers": 6,
+            },
+            id="all-procedures-eligible-none-partial",
+        ),
         pytest.param({"procedures_with_dossiers": 12}, id="every-procedure-allowing-online-had-dossiers"),
         pytest.param({"dossiers_online": 1458}, id="every-dossier-online"),
         pytest.param({"dossiers_online": 8}, id="one-online-dossier-per-procedure"),
@@ -386,8 +435,7 @@ def test_figures_at_the_limit_of_a_rule_are_accepted(changes):
 
 
 def test_several_broken_rules_are_all_reported_in_rule_order():
-    counts = replace(COPYRIGHT_OFFICE, full_online_provided=7, procedures_with_dossiers=14,
-                     dossiers_online=1500)
+    counts = replace(COPYRIGHT_OFFICE, full_online_provided=7, procedures_with_dossiers=14, dossiers_online=1500)
     conflicts = conflicts_of(counts)
     assert [c.figures for c in conflicts] == [
         ("full_online_provided", "full_online_eligible"),
@@ -427,11 +475,14 @@ CUSTOMS_NOTE = "Thực hiện thông qua Cơ chế một cửa Quốc gia, trên
 PLANNING_FINANCE_1 = TargetRule(NOT_APPLICABLE, note=CUSTOMS_NOTE)
 PLANNING_FINANCE_3 = TargetRule(RANGE, low=value("20"), high=value("30"))
 # Bà Rịa–Vũng Tàu, Decision 2139/QĐ-UBND (2022): a rising target.
-RAMP = TargetRule(VALUE, milestones=(
-    Milestone(date(2022, 9, 30), value("50")),
-    Milestone(date(2022, 10, 31), value("65")),
-    Milestone(date(2022, 11, 30), value("80")),
-))
+RAMP = TargetRule(
+    VALUE,
+    milestones=(
+        Milestone(date(2022, 9, 30), value("50")),
+        Milestone(date(2022, 10, 31), value("65")),
+        Milestone(date(2022, 11, 30), value("80")),
+    ),
+)
 
 
 def test_the_plan_example_against_group_3_targets():
@@ -463,15 +514,21 @@ ATTAINMENT = [
     reached(35, 100, PLANNING_FINANCE_3, MET, "20", 0, "range-above-its-upper-bound-still-met"),
     reached(19, 100, PLANNING_FINANCE_3, NOT_MET, "20", 1, "range-below-lower-bound"),
     reached(1999, 10000, PLANNING_FINANCE_3, NOT_MET, "20", Fraction(1, 100), "range-missed-by-a-hair"),
-    reached(9999, 10000, TargetRule(VALUE, low=value("100")), NOT_MET, "100", Fraction(1, 100),
-            "99.99-shown-as-100-does-not-meet-100"),
+    reached(
+        9999,
+        10000,
+        TargetRule(VALUE, low=value("100")),
+        NOT_MET,
+        "100",
+        Fraction(1, 100),
+        "99.99-shown-as-100-does-not-meet-100",
+    ),
     reached(19, 200, TargetRule(VALUE, low=value("9.5")), MET, "9.5", 0, "decimal-target-met-exactly"),
 ]
 
 
 @pytest.mark.parametrize("numerator, denominator, target, status, required, gap", ATTAINMENT)
-def test_attainment_compares_the_exact_ratio_with_the_target(numerator, denominator, target, status,
-                                                             required, gap):
+def test_attainment_compares_the_exact_ratio_with_the_target(numerator, denominator, target, status, required, gap):
     ratio = Ratio(3, numerator, denominator, Fraction(numerator, denominator))
     assert attainment(ratio, target, EXAMPLE_DAY) == Attainment(status, Decimal(required), Fraction(gap))
 
@@ -517,7 +574,9 @@ def test_a_rising_target_requires_the_latest_milestone_reached(as_of, required):
 def test_milestones_in_any_order_give_the_same_target():
     shuffled = replace(RAMP, milestones=tuple(reversed(RAMP.milestones)))
     assert [target_in_force(shuffled, d) for d in (date(2022, 9, 1), date(2022, 11, 1))] == [
-        Decimal("50"), Decimal("65")]
+        Decimal("50"),
+        Decimal("65"),
+    ]
 
 
 def test_before_the_first_milestone_the_plain_target_applies_when_given():
@@ -552,8 +611,12 @@ def test_the_same_ratio_meets_or_misses_a_rising_target_by_date(as_of, status, r
 
 
 def test_every_status_has_a_vietnamese_label():
-    assert STATUS_LABELS == {MET: "Đạt", NOT_MET: "Chưa đạt", NO_DATA: "Chưa có số liệu",
-                             NOT_APPLICABLE: "Không áp dụng"}
+    assert STATUS_LABELS == {
+        MET: "Đạt",
+        NOT_MET: "Chưa đạt",
+        NO_DATA: "Chưa có số liệu",
+        NOT_APPLICABLE: "Không áp dụng",
+    }
 
 
 # --- Reporting periods --------------------------------------------------------------------------
@@ -574,8 +637,7 @@ def test_a_day_falls_in_its_month(day, period):
 
 def test_a_period_knows_its_days_and_label():
     august = Period(2023, 8)
-    assert (august.first_day, august.last_day, august.label) == (date(2023, 8, 1), date(2023, 8, 31),
-                                                                 "tháng 8/2023")
+    assert (august.first_day, august.last_day, august.label) == (date(2023, 8, 1), date(2023, 8, 31), "tháng 8/2023")
     assert Period(2024, 2).last_day == date(2024, 2, 29)
     assert Period(2023, 2).last_day == date(2023, 2, 28)
 

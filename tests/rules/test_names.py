@@ -1,4 +1,5 @@
 """Unit names: two spellings of one unit fold to one key; a cell splits into the names it lists."""
+
 import pytest
 
 from tracker.rules.names import (
@@ -96,7 +97,9 @@ def test_a_cell_splits_into_the_names_it_lists(cell, names):
 def test_appendix1_lists_split_on_semicolons_only():
     cell = "Cục Di sản văn hóa; Cục Mỹ thuật, Nhiếp ảnh và Triển lãm; Cục Văn hóa cơ sở;"
     assert split_names(cell, lambda n: False, strict_separators=";\n") == [
-        "Cục Di sản văn hóa", "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm", "Cục Văn hóa cơ sở",
+        "Cục Di sản văn hóa",
+        "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm",
+        "Cục Văn hóa cơ sở",
     ]
 
 
@@ -140,153 +143,285 @@ def unknown(_name):
 CORPUS_CELLS = [
     # kh552 (Đồng Tháp): collectives with inner commas, "Viện, Trường", a bare "Doanh nghiệp" before "Sở, ban, ngành".
     ("Sở, ban, ngành có liên quan", ["Sở, ban, ngành có liên quan"]),
-    ("Viện, Trường; Doanh nghiệp, Sở, ban, ngành có liên quan",
-     ["Viện, Trường", "Doanh nghiệp", "Sở, ban, ngành có liên quan"]),
-    ("Viện, Trường; Doanh nghiệp; Sở, ban, ngành có liên quan",
-     ["Viện, Trường", "Doanh nghiệp", "Sở, ban, ngành có liên quan"]),
-    ("Sở Công Thương; Ban Quản lý khu Kinh tế tỉnh Đồng Tháp",
-     ["Sở Công Thương", "Ban Quản lý khu Kinh tế tỉnh Đồng Tháp"]),
+    (
+        "Viện, Trường; Doanh nghiệp, Sở, ban, ngành có liên quan",
+        ["Viện, Trường", "Doanh nghiệp", "Sở, ban, ngành có liên quan"],
+    ),
+    (
+        "Viện, Trường; Doanh nghiệp; Sở, ban, ngành có liên quan",
+        ["Viện, Trường", "Doanh nghiệp", "Sở, ban, ngành có liên quan"],
+    ),
+    (
+        "Sở Công Thương; Ban Quản lý khu Kinh tế tỉnh Đồng Tháp",
+        ["Sở Công Thương", "Ban Quản lý khu Kinh tế tỉnh Đồng Tháp"],
+    ),
     ("Liên hiệp các Hội Khoa học và Kỹ thuật", ["Liên hiệp các Hội Khoa học và Kỹ thuật"]),
     ("Sở Văn hoá Thể thao du lịch", ["Sở Văn hoá Thể thao du lịch"]),
     # kh310 (Hà Nội): two units with no delimiter; lower-case parties after "Doanh nghiệp".
-    ("Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã",
-     ["Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã"]),
-    ("Sở Khoa học và Công nghệ, Sở Công Thương, Các doanh nghiệp viễn thông",
-     ["Sở Khoa học và Công nghệ", "Sở Công Thương", "Các doanh nghiệp viễn thông"]),
+    (
+        "Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã",
+        ["Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã"],
+    ),
+    (
+        "Sở Khoa học và Công nghệ, Sở Công Thương, Các doanh nghiệp viễn thông",
+        ["Sở Khoa học và Công nghệ", "Sở Công Thương", "Các doanh nghiệp viễn thông"],
+    ),
     ("Doanh nghiệp, nhà cung cấp dịch vụ IoT, nhà đầu tư", ["Doanh nghiệp", "nhà cung cấp dịch vụ IoT", "nhà đầu tư"]),
     ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", ["Ban Quản lý các khu công nghệ cao và khu công nghiệp"]),
     # qd2597 (.md, hard-wrapped cells).
     ("Bộ Nông nghiệp và\nMôi trường, các địa phương", ["Bộ Nông nghiệp và Môi trường", "các địa phương"]),
-    ("Bộ Khoa học và\nCông nghệ; các doanh nghiệp viễn thông",
-     ["Bộ Khoa học và Công nghệ", "các doanh nghiệp viễn thông"]),
+    (
+        "Bộ Khoa học và\nCông nghệ; các doanh nghiệp viễn thông",
+        ["Bộ Khoa học và Công nghệ", "các doanh nghiệp viễn thông"],
+    ),
     ("Các bộ, ngành, địa\nphương liên quan", ["Các bộ, ngành, địa phương liên quan"]),
     # nq394: "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ" and the provinces' collective stay whole.
-    ("Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ; Đài Truyền hình Việt Nam; Đài Tiếng nói Việt Nam và các cơ "
-     "quan thông tấn, báo chí trung ương",
-     ["Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam",
-      "các cơ quan thông tấn, báo chí trung ương"]),
-    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
-     ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"]),
+    (
+        "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ; Đài Truyền hình Việt Nam; Đài Tiếng nói Việt Nam và các cơ "
+        "quan thông tấn, báo chí trung ương",
+        [
+            "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+            "Đài Truyền hình Việt Nam",
+            "Đài Tiếng nói Việt Nam",
+            "các cơ quan thông tấn, báo chí trung ương",
+        ],
+    ),
+    (
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+        ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"],
+    ),
     ("Các bộ, ngành và địa phương có liên quan", ["Các bộ, ngành và địa phương có liên quan"]),
     # qd2530 (.docx cells, "- " lines): notes in parentheses stay, shared heads stay, "và các …" splits.
-    ("- Bộ Khoa học và Công nghệ;\n- Viện Hàn lâm Khoa học và Công nghệ Việt Nam;\n- Bộ Ngoại giao;\n"
-     "- Bộ Giáo dục và Đào tạo;\n- Các trường đại học, viện nghiên cứu.",
-     ["Bộ Khoa học và Công nghệ", "Viện Hàn lâm Khoa học và Công nghệ Việt Nam", "Bộ Ngoại giao",
-      "Bộ Giáo dục và Đào tạo", "Các trường đại học, viện nghiên cứu"]),
-    ("- Bộ Nông nghiệp và Môi trường;\n- Bộ Công Thương;\n- Bộ Công an;\n"
-     "- UBND thành phố Hà Nội, UBND Thành phố Hồ Chí Minh và các tỉnh/thành phố khác.",
-     ["Bộ Nông nghiệp và Môi trường", "Bộ Công Thương", "Bộ Công an", "UBND thành phố Hà Nội",
-      "UBND Thành phố Hồ Chí Minh và các tỉnh/thành phố khác"]),
-    ("- Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối);\n"
-     "- UBND các tỉnh, thành phố (chủ trì phần đầu tư, xây dựng, vận hành tại địa phương).",
-     ["Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối)",
-      "UBND các tỉnh, thành phố (chủ trì phần đầu tư, xây dựng, vận hành tại địa phương)"]),
-    ("- Bộ Nông nghiệp và Môi trường (mạng lưới quốc gia);\n- UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và "
-     "UBND các tỉnh, thành phố khác (mạng lưới địa phương).",
-     ["Bộ Nông nghiệp và Môi trường (mạng lưới quốc gia)", "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh",
-      "UBND các tỉnh, thành phố khác (mạng lưới địa phương)"]),
-    ("- Bộ Công Thương;\n- Bộ Xây dựng;\n- Bộ Công an;\n- UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và các "
-     "địa phương",
-     ["Bộ Công Thương", "Bộ Xây dựng", "Bộ Công an", "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh",
-      "các địa phương"]),
-    ("- Bộ Nông nghiệp và Môi trường và các bộ, ngành liên quan;\n- UBND thành phố Hà Nội, UBND Thành phố Hồ Chí "
-     "Minh và các tỉnh/ thành phố khác.",
-     ["Bộ Nông nghiệp và Môi trường", "các bộ, ngành liên quan", "UBND thành phố Hà Nội",
-      "UBND Thành phố Hồ Chí Minh và các tỉnh/ thành phố khác"]),
-    ("- Bộ Nông nghiệp và Môi trường;\n- Bộ Công an, các bộ, ngành và cộng đồng người dân.",
-     ["Bộ Nông nghiệp và Môi trường", "Bộ Công an", "các bộ, ngành và cộng đồng người dân"]),
-    ("- Bộ Ngoại giao;\n- Bộ Tài chính; các bộ ngành liên quan.",
-     ["Bộ Ngoại giao", "Bộ Tài chính", "các bộ ngành liên quan"]),
+    (
+        "- Bộ Khoa học và Công nghệ;\n- Viện Hàn lâm Khoa học và Công nghệ Việt Nam;\n- Bộ Ngoại giao;\n"
+        "- Bộ Giáo dục và Đào tạo;\n- Các trường đại học, viện nghiên cứu.",
+        [
+            "Bộ Khoa học và Công nghệ",
+            "Viện Hàn lâm Khoa học và Công nghệ Việt Nam",
+            "Bộ Ngoại giao",
+            "Bộ Giáo dục và Đào tạo",
+            "Các trường đại học, viện nghiên cứu",
+        ],
+    ),
+    (
+        "- Bộ Nông nghiệp và Môi trường;\n- Bộ Công Thương;\n- Bộ Công an;\n"
+        "- UBND thành phố Hà Nội, UBND Thành phố Hồ Chí Minh và các tỉnh/thành phố khác.",
+        [
+            "Bộ Nông nghiệp và Môi trường",
+            "Bộ Công Thương",
+            "Bộ Công an",
+            "UBND thành phố Hà Nội",
+            "UBND Thành phố Hồ Chí Minh và các tỉnh/thành phố khác",
+        ],
+    ),
+    (
+        "- Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối);\n"
+        "- UBND các tỉnh, thành phố (chủ trì phần đầu tư, xây dựng, vận hành tại địa phương).",
+        [
+            "Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối)",
+            "UBND các tỉnh, thành phố (chủ trì phần đầu tư, xây dựng, vận hành tại địa phương)",
+        ],
+    ),
+    (
+        "- Bộ Nông nghiệp và Môi trường (mạng lưới quốc gia);\n- UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và "
+        "UBND các tỉnh, thành phố khác (mạng lưới địa phương).",
+        [
+            "Bộ Nông nghiệp và Môi trường (mạng lưới quốc gia)",
+            "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh",
+            "UBND các tỉnh, thành phố khác (mạng lưới địa phương)",
+        ],
+    ),
+    (
+        "- Bộ Công Thương;\n- Bộ Xây dựng;\n- Bộ Công an;\n- UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và các "
+        "địa phương",
+        [
+            "Bộ Công Thương",
+            "Bộ Xây dựng",
+            "Bộ Công an",
+            "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh",
+            "các địa phương",
+        ],
+    ),
+    (
+        "- Bộ Nông nghiệp và Môi trường và các bộ, ngành liên quan;\n- UBND thành phố Hà Nội, UBND Thành phố Hồ Chí "
+        "Minh và các tỉnh/ thành phố khác.",
+        [
+            "Bộ Nông nghiệp và Môi trường",
+            "các bộ, ngành liên quan",
+            "UBND thành phố Hà Nội",
+            "UBND Thành phố Hồ Chí Minh và các tỉnh/ thành phố khác",
+        ],
+    ),
+    (
+        "- Bộ Nông nghiệp và Môi trường;\n- Bộ Công an, các bộ, ngành và cộng đồng người dân.",
+        ["Bộ Nông nghiệp và Môi trường", "Bộ Công an", "các bộ, ngành và cộng đồng người dân"],
+    ),
+    (
+        "- Bộ Ngoại giao;\n- Bộ Tài chính; các bộ ngành liên quan.",
+        ["Bộ Ngoại giao", "Bộ Tài chính", "các bộ ngành liên quan"],
+    ),
     ("- Các bộ, ngành liên quan và UBND các tỉnh/ thành phố.", ["Các bộ, ngành liên quan", "UBND các tỉnh/ thành phố"]),
-    ("- Bộ Nông nghiệp và Môi trường;\n- Bộ Tài chính;\n- UBND các tỉnh/thành phố vùng đồng bằng sông Hồng và "
-     "Đông Nam Bộ.",
-     ["Bộ Nông nghiệp và Môi trường",
-      "Bộ Tài chính", "UBND các tỉnh/thành phố vùng đồng bằng sông Hồng và Đông Nam Bộ"]),
+    (
+        "- Bộ Nông nghiệp và Môi trường;\n- Bộ Tài chính;\n- UBND các tỉnh/thành phố vùng đồng bằng sông Hồng và "
+        "Đông Nam Bộ.",
+        [
+            "Bộ Nông nghiệp và Môi trường",
+            "Bộ Tài chính",
+            "UBND các tỉnh/thành phố vùng đồng bằng sông Hồng và Đông Nam Bộ",
+        ],
+    ),
     ("Mặt trận Tổ quốc Việt Nam và các tổ chức thành viên", ["Mặt trận Tổ quốc Việt Nam và các tổ chức thành viên"]),
     ("Các bộ ngành và các địa phương", ["Các bộ ngành", "các địa phương"]),
-    ("Đại học Bách khoa Hà Nội; các trường đại học, viện nghiên cứu",
-     ["Đại học Bách khoa Hà Nội", "các trường đại học, viện nghiên cứu"]),
+    (
+        "Đại học Bách khoa Hà Nội; các trường đại học, viện nghiên cứu",
+        ["Đại học Bách khoa Hà Nội", "các trường đại học, viện nghiên cứu"],
+    ),
     # qd2629: a scope qualifier after each unit; "các Hiệp hội và Doanh nghiệp …" are two parties.
-    ("Bộ Công an, Bộ Khoa học và Công nghệ với các tiêu chuẩn, quy chuẩn, hướng dẫn kỹ thuật áp dụng chung toàn "
-     "quốc; các bộ, ngành với các tiêu chuẩn, quy chuẩn, hướng dẫn kỹ thuật nội ngành",
-     ["Bộ Công an", "Bộ Khoa học và Công nghệ", "các bộ, ngành"]),
-    ("Bộ Khoa học và Công nghệ, Bộ Quốc phòng, Bộ Tài chính, các Hiệp hội và Doanh nghiệp công nghệ số Việt Nam",
-     ["Bộ Khoa học và Công nghệ", "Bộ Quốc phòng",
-      "Bộ Tài chính", "các Hiệp hội", "Doanh nghiệp công nghệ số Việt Nam"]),
-    ("Văn phòng Chính phủ, Bộ Công an và các bộ, ngành khác có liên quan",
-     ["Văn phòng Chính phủ", "Bộ Công an", "các bộ, ngành khác có liên quan"]),
+    (
+        "Bộ Công an, Bộ Khoa học và Công nghệ với các tiêu chuẩn, quy chuẩn, hướng dẫn kỹ thuật áp dụng chung toàn "
+        "quốc; các bộ, ngành với các tiêu chuẩn, quy chuẩn, hướng dẫn kỹ thuật nội ngành",
+        ["Bộ Công an", "Bộ Khoa học và Công nghệ", "các bộ, ngành"],
+    ),
+    (
+        "Bộ Khoa học và Công nghệ, Bộ Quốc phòng, Bộ Tài chính, các Hiệp hội và Doanh nghiệp công nghệ số Việt Nam",
+        [
+            "Bộ Khoa học và Công nghệ",
+            "Bộ Quốc phòng",
+            "Bộ Tài chính",
+            "các Hiệp hội",
+            "Doanh nghiệp công nghệ số Việt Nam",
+        ],
+    ),
+    (
+        "Văn phòng Chính phủ, Bộ Công an và các bộ, ngành khác có liên quan",
+        ["Văn phòng Chính phủ", "Bộ Công an", "các bộ, ngành khác có liên quan"],
+    ),
     ("Bộ, ngành có liên quan", ["Bộ, ngành có liên quan"]),
     ("Bộ Công an (Trung tâm Dữ liệu quốc gia)", ["Bộ Công an (Trung tâm Dữ liệu quốc gia)"]),
     # cv6225 (.md): shared-head lists, one with ";" between its members and a sentence after it.
     ("Các Cục: Di sản văn hóa, Bản quyền tác giả", ["Các Cục: Di sản văn hóa, Bản quyền tác giả"]),
-    ("Các Cục: Bản quyền tác giả; Phát thanh truyền\nhình và Thông tin điện tử; Xuất bản, In và Phát hành; Báo chí; "
-     "Du lịch Quốc\ngia Việt Nam. Vụ Kế hoạch, Tài chính.",
-     ["Các Cục: Bản quyền tác giả; Phát thanh truyền hình và Thông tin điện tử; Xuất bản, In và Phát hành; Báo chí; "
-      "Du lịch Quốc gia Việt Nam", "Vụ Kế hoạch, Tài chính"]),
-    ("Trung tâm Chuyển đổi số VHTTDL; các đơn vị có\nhệ thống thông tin, cơ sở dữ liệu",
-     ["Trung tâm Chuyển đổi số VHTTDL", "các đơn vị có hệ thống thông tin, cơ sở dữ liệu"]),
+    (
+        "Các Cục: Bản quyền tác giả; Phát thanh truyền\nhình và Thông tin điện tử; Xuất bản, In và Phát hành; Báo chí; "
+        "Du lịch Quốc\ngia Việt Nam. Vụ Kế hoạch, Tài chính.",
+        [
+            "Các Cục: Bản quyền tác giả; Phát thanh truyền hình và Thông tin điện tử; Xuất bản, In và Phát hành; Báo chí; "
+            "Du lịch Quốc gia Việt Nam",
+            "Vụ Kế hoạch, Tài chính",
+        ],
+    ),
+    (
+        "Trung tâm Chuyển đổi số VHTTDL; các đơn vị có\nhệ thống thông tin, cơ sở dữ liệu",
+        ["Trung tâm Chuyển đổi số VHTTDL", "các đơn vị có hệ thống thông tin, cơ sở dữ liệu"],
+    ),
     ("Các đơn vị được giao thực hiện TTHC", ["Các đơn vị được giao thực hiện TTHC"]),
     # kh141, kh127, qd110, kh172: label values.
     ("Các Sở, ngành, đơn vị, UBND cấp xã.", ["Các Sở, ngành, đơn vị", "UBND cấp xã"]),
-    ("Sở Tư pháp; các cơ quan, đơn vị, địa phương liên quan.",
-     ["Sở Tư pháp", "các cơ quan, đơn vị, địa phương liên quan"]),
+    (
+        "Sở Tư pháp; các cơ quan, đơn vị, địa phương liên quan.",
+        ["Sở Tư pháp", "các cơ quan, đơn vị, địa phương liên quan"],
+    ),
     ("UBND các quận, huyện, thị xã và UBND xã, phường.", ["UBND các quận, huyện, thị xã", "UBND xã, phường"]),
-    ("Các sở: Nông nghiệp và Môi trường, Xây dựng, Quy hoạch - Kiến trúc, Tài chính; UBND các xã, phường.",
-     ["Các sở: Nông nghiệp và Môi trường, Xây dựng, Quy hoạch - Kiến trúc, Tài chính", "UBND các xã, phường"]),
-    ("Văn phòng UBND Thành phố; UBND các quận, huyện, thị xã và UBND các xã, phường, thị trấn.",
-     ["Văn phòng UBND Thành phố", "UBND các quận, huyện, thị xã", "UBND các xã, phường, thị trấn"]),
-    ("Cục Quản lý nhà và thị trường bất động sản, Trung tâm thông tin.",
-     ["Cục Quản lý nhà và thị trường bất động sản", "Trung tâm thông tin"]),
+    (
+        "Các sở: Nông nghiệp và Môi trường, Xây dựng, Quy hoạch - Kiến trúc, Tài chính; UBND các xã, phường.",
+        ["Các sở: Nông nghiệp và Môi trường, Xây dựng, Quy hoạch - Kiến trúc, Tài chính", "UBND các xã, phường"],
+    ),
+    (
+        "Văn phòng UBND Thành phố; UBND các quận, huyện, thị xã và UBND các xã, phường, thị trấn.",
+        ["Văn phòng UBND Thành phố", "UBND các quận, huyện, thị xã", "UBND các xã, phường, thị trấn"],
+    ),
+    (
+        "Cục Quản lý nhà và thị trường bất động sản, Trung tâm thông tin.",
+        ["Cục Quản lý nhà và thị trường bất động sản", "Trung tâm thông tin"],
+    ),
     ("Văn phòng Bộ và các đơn vị liên quan", ["Văn phòng Bộ", "các đơn vị liên quan"]),
     ("Sở Nội vụ, Sở\nGiáo dục và Đào tạo, Sở Tài chính.", ["Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Sở Tài chính"]),
-    ("Bảo hiểm xã\nhội Thành phố, Chi nhánh Ngân hàng Chính sách xã hội Thành phố, Trung tâm Dịch\nvụ việc làm Thành "
-     "phố (Sở Nội vụ), Ủy ban nhân dân xã, phường, đặc khu và các\ncơ quan, đơn vị có liên quan.",
-     ["Bảo hiểm xã hội Thành phố", "Chi nhánh Ngân hàng Chính sách xã hội Thành phố",
-      "Trung tâm Dịch vụ việc làm Thành phố (Sở Nội vụ)", "Ủy ban nhân dân xã, phường, đặc khu",
-      "các cơ quan, đơn vị có liên quan"]),
-    ("Sở Nội vụ,\ncác sở, ban, ngành Thành phố trong phạm vi chức năng, nhiệm vụ của mình và các\ncơ quan, tổ chức "
-     "khác có liên quan.",
-     ["Sở Nội vụ", "các sở, ban, ngành Thành phố", "các cơ quan, tổ chức khác có liên quan"]),
-    ("Sở Nội vụ\nchủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp và các\nsở, ban, ngành "
-     "Thành phố, Đài Phát thanh và Truyền hình Thành phố, cơ quan\nthông tấn báo chí và Ủy ban nhân dân xã, phường, "
-     "đặc khu chủ động tổ chức triển\nkhai Luật Việc làm",
-     ["Sở Nội vụ"]),
+    (
+        "Bảo hiểm xã\nhội Thành phố, Chi nhánh Ngân hàng Chính sách xã hội Thành phố, Trung tâm Dịch\nvụ việc làm Thành "
+        "phố (Sở Nội vụ), Ủy ban nhân dân xã, phường, đặc khu và các\ncơ quan, đơn vị có liên quan.",
+        [
+            "Bảo hiểm xã hội Thành phố",
+            "Chi nhánh Ngân hàng Chính sách xã hội Thành phố",
+            "Trung tâm Dịch vụ việc làm Thành phố (Sở Nội vụ)",
+            "Ủy ban nhân dân xã, phường, đặc khu",
+            "các cơ quan, đơn vị có liên quan",
+        ],
+    ),
+    (
+        "Sở Nội vụ,\ncác sở, ban, ngành Thành phố trong phạm vi chức năng, nhiệm vụ của mình và các\ncơ quan, tổ chức "
+        "khác có liên quan.",
+        ["Sở Nội vụ", "các sở, ban, ngành Thành phố", "các cơ quan, tổ chức khác có liên quan"],
+    ),
+    (
+        "Sở Nội vụ\nchủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp và các\nsở, ban, ngành "
+        "Thành phố, Đài Phát thanh và Truyền hình Thành phố, cơ quan\nthông tấn báo chí và Ủy ban nhân dân xã, phường, "
+        "đặc khu chủ động tổ chức triển\nkhai Luật Việc làm",
+        ["Sở Nội vụ"],
+    ),
     # kh144 (PDF-extracted .md): KPI lead cells with role phrases, unit headings.
-    ("Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở hằng năm "
-     "theo lĩnh vực quản lý.", ["Sở KH&CN"]),
-    ("Sở Giáo dục và Đào tạo; Sở Nội vụ; Sở Khoa học và Công nghệ thúc đẩy, theo dõi, báo cáo chỉ tiêu",
-     ["Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Sở Khoa học và Công nghệ"]),
+    (
+        "Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở hằng năm "
+        "theo lĩnh vực quản lý.",
+        ["Sở KH&CN"],
+    ),
+    (
+        "Sở Giáo dục và Đào tạo; Sở Nội vụ; Sở Khoa học và Công nghệ thúc đẩy, theo dõi, báo cáo chỉ tiêu",
+        ["Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Sở Khoa học và Công nghệ"],
+    ),
     ("Các sở,\nban, ngành, UBND các xã, phường", ["Các sở, ban, ngành", "UBND các xã, phường"]),
-    ("Báo và\nPhát thanh, Truyền hình tỉnh và các cơ quan báo chí đóng trên địa bàn",
-     ["Báo và Phát thanh, Truyền hình tỉnh", "các cơ quan báo chí đóng trên địa bàn"]),
-    ("Liên\nđoàn Lao động, Hội Nông dân, Liên minh Hợp tác xã",
-     ["Liên đoàn Lao động", "Hội Nông dân", "Liên minh Hợp tác xã"]),
-    ("Mặt trận\nTổ quốc tỉnh và các tổ chức chính trị - xã hội",
-     ["Mặt trận Tổ quốc tỉnh", "các tổ chức chính trị - xã hội"]),
+    (
+        "Báo và\nPhát thanh, Truyền hình tỉnh và các cơ quan báo chí đóng trên địa bàn",
+        ["Báo và Phát thanh, Truyền hình tỉnh", "các cơ quan báo chí đóng trên địa bàn"],
+    ),
+    (
+        "Liên\nđoàn Lao động, Hội Nông dân, Liên minh Hợp tác xã",
+        ["Liên đoàn Lao động", "Hội Nông dân", "Liên minh Hợp tác xã"],
+    ),
+    (
+        "Mặt trận\nTổ quốc tỉnh và các tổ chức chính trị - xã hội",
+        ["Mặt trận Tổ quốc tỉnh", "các tổ chức chính trị - xã hội"],
+    ),
     ("Chi cục\nHải quan khu vực V", ["Chi cục Hải quan khu vực V"]),
     ("Các cơ\nsở đào tạo đại học, sau đại học", ["Các cơ sở đào tạo đại học, sau đại học"]),
     ("các sở, ngành, trường\nđại học, cao đẳng", ["các sở, ngành", "trường đại học, cao đẳng"]),
-    ("Sở Khoa học và Công nghệ, Sở Công Thương và các doanh nghiệp logistics",
-     ["Sở Khoa học và Công nghệ", "Sở Công Thương", "các doanh nghiệp logistics"]),
-    ("Các cơ quan, đơn vị được giao\nnhiệm vụ trong Kế hoạch và tại Phụ lục kèm theo",
-     ["Các cơ quan, đơn vị được giao nhiệm vụ trong Kế hoạch và tại Phụ lục kèm theo"]),
+    (
+        "Sở Khoa học và Công nghệ, Sở Công Thương và các doanh nghiệp logistics",
+        ["Sở Khoa học và Công nghệ", "Sở Công Thương", "các doanh nghiệp logistics"],
+    ),
+    (
+        "Các cơ quan, đơn vị được giao\nnhiệm vụ trong Kế hoạch và tại Phụ lục kèm theo",
+        ["Các cơ quan, đơn vị được giao nhiệm vụ trong Kế hoạch và tại Phụ lục kèm theo"],
+    ),
     # pdf584 (narrow PDF columns, one or two words a line).
-    ("Các sở,\nban,\nngành,\nđịa\nphương;\ndoanh\nnghiệp\nviễn\nthông",
-     ["Các sở, ban, ngành, địa phương", "doanh nghiệp viễn thông"]),
-    ("Phòng\ngiáo\ndục và\nđào tạo\ncác\nhuyện,\nthành\nphố;\ncác\ntrường\nphổ\nthông\nthuộc\ntỉnh",
-     ["Phòng giáo dục và đào tạo các huyện, thành phố", "các trường phổ thông thuộc tỉnh"]),
+    (
+        "Các sở,\nban,\nngành,\nđịa\nphương;\ndoanh\nnghiệp\nviễn\nthông",
+        ["Các sở, ban, ngành, địa phương", "doanh nghiệp viễn thông"],
+    ),
+    (
+        "Phòng\ngiáo\ndục và\nđào tạo\ncác\nhuyện,\nthành\nphố;\ncác\ntrường\nphổ\nthông\nthuộc\ntỉnh",
+        ["Phòng giáo dục và đào tạo các huyện, thành phố", "các trường phổ thông thuộc tỉnh"],
+    ),
     # qd254, qd4385, kh3260: text after "phối hợp với" and unit headings.
-    ("Văn phòng UBND tỉnh; Sở Tư pháp và các cơ quan, tổ chức có liên quan tham mưu",
-     ["Văn phòng UBND tỉnh", "Sở Tư pháp", "các cơ quan, tổ chức có liên quan"]),
-    ("Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh; Chủ tịch UBND các huyện, thành phố",
-     ["Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh", "Chủ tịch UBND các huyện, thành phố"]),
-    ("3. Sở Văn hóa, Thể thao và\nDu lịch/Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương",
-     ["Sở Văn hóa, Thể thao và Du lịch/Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương"]),
-    ("2. Các cơ quan trực thuộc Bộ\nVăn hóa, Thể thao và Du lịch",
-     ["Các cơ quan trực thuộc Bộ Văn hóa, Thể thao và Du lịch"]),
+    (
+        "Văn phòng UBND tỉnh; Sở Tư pháp và các cơ quan, tổ chức có liên quan tham mưu",
+        ["Văn phòng UBND tỉnh", "Sở Tư pháp", "các cơ quan, tổ chức có liên quan"],
+    ),
+    (
+        "Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh; Chủ tịch UBND các huyện, thành phố",
+        ["Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh", "Chủ tịch UBND các huyện, thành phố"],
+    ),
+    (
+        "3. Sở Văn hóa, Thể thao và\nDu lịch/Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương",
+        ["Sở Văn hóa, Thể thao và Du lịch/Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương"],
+    ),
+    (
+        "2. Các cơ quan trực thuộc Bộ\nVăn hóa, Thể thao và Du lịch",
+        ["Các cơ quan trực thuộc Bộ Văn hóa, Thể thao và Du lịch"],
+    ),
     ("4. Các tổ chức, cá nhân liên\nquan", ["Các tổ chức, cá nhân liên quan"]),
-    ("các Bộ, ngành liên quan, Ủy ban nhân dân các tỉnh, thành phố trực thuộc\nTrung ương",
-     ["các Bộ, ngành liên quan", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+    (
+        "các Bộ, ngành liên quan, Ủy ban nhân dân các tỉnh, thành phố trực thuộc\nTrung ương",
+        ["các Bộ, ngành liên quan", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
+    ),
     ("p) Các Đoàn đại biểu Quốc hội, các đại biểu Quốc hội", ["Các Đoàn đại biểu Quốc hội", "các đại biểu Quốc hội"]),
     ("a) Tổ đảng ở Thường trực Ủy ban KH,CN&MT", ["Tổ đảng ở Thường trực Ủy ban KH,CN&MT"]),
     ("g) Tổ đảng ở Thường trực Ủy ban Tài chính, Ngân sách", ["Tổ đảng ở Thường trực Ủy ban Tài chính, Ngân sách"]),
@@ -301,15 +436,21 @@ def test_corpus_cells_split_into_the_names_the_ground_truth_lists(cell, names):
 @pytest.mark.parametrize(
     "cell, names",
     [
-        ("UBND các huyện, thị xã, thành phố; các sở, ban, ngành",
-         ["UBND các huyện, thị xã, thành phố", "các sở, ban, ngành"]),
-        ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, UBND các tỉnh, thành phố trực thuộc Trung ương",
-         ["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "UBND các tỉnh, thành phố trực thuộc Trung ương"]),
+        (
+            "UBND các huyện, thị xã, thành phố; các sở, ban, ngành",
+            ["UBND các huyện, thị xã, thành phố", "các sở, ban, ngành"],
+        ),
+        (
+            "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, UBND các tỉnh, thành phố trực thuộc Trung ương",
+            ["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "UBND các tỉnh, thành phố trực thuộc Trung ương"],
+        ),
         ("UBND cấp huyện, cấp xã", ["UBND cấp huyện, cấp xã"]),
         ("UBND tỉnh, thành phố", ["UBND tỉnh, thành phố"]),
         ("Các đơn vị trực thuộc Bộ", ["Các đơn vị trực thuộc Bộ"]),
-        ("Các doanh nghiệp viễn thông (VNPT, Viettel, MobiFone)",
-         ["Các doanh nghiệp viễn thông (VNPT, Viettel, MobiFone)"]),
+        (
+            "Các doanh nghiệp viễn thông (VNPT, Viettel, MobiFone)",
+            ["Các doanh nghiệp viễn thông (VNPT, Viettel, MobiFone)"],
+        ),
     ],
 )
 def test_collectives_of_unit_type_nouns_keep_their_inner_commas(cell, names):
@@ -320,8 +461,10 @@ def test_collectives_of_unit_type_nouns_keep_their_inner_commas(cell, names):
     "cell, names",
     [
         ("Các Sở: Tài chính, Kế hoạch và Đầu tư, Tư pháp", ["Các Sở: Tài chính, Kế hoạch và Đầu tư, Tư pháp"]),
-        ("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Đà Nẵng",
-         ["UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Đà Nẵng"]),
+        (
+            "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Đà Nẵng",
+            ["UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Đà Nẵng"],
+        ),
         ("Các Bộ: Tư pháp, Tài chính; Văn phòng Chính phủ", ["Các Bộ: Tư pháp, Tài chính", "Văn phòng Chính phủ"]),
     ],
 )
@@ -333,21 +476,29 @@ def test_a_shared_head_list_stays_one_name(cell, names):
     "cell, names",
     [
         ("Bộ Lao động - Thương binh và Xã hội, Bộ Tài chính", ["Bộ Lao động - Thương binh và Xã hội", "Bộ Tài chính"]),
-        ("Kho bạc Nhà nước tỉnh, Cục Thuế tỉnh, Cục Hải quan tỉnh",
-         ["Kho bạc Nhà nước tỉnh", "Cục Thuế tỉnh", "Cục Hải quan tỉnh"]),
+        (
+            "Kho bạc Nhà nước tỉnh, Cục Thuế tỉnh, Cục Hải quan tỉnh",
+            ["Kho bạc Nhà nước tỉnh", "Cục Thuế tỉnh", "Cục Hải quan tỉnh"],
+        ),
         ("Tòa án nhân dân tỉnh, Viện kiểm sát nhân dân tỉnh", ["Tòa án nhân dân tỉnh", "Viện kiểm sát nhân dân tỉnh"]),
-        ("Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh và Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
-         ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]),
-        ("Liên đoàn Lao động tỉnh, Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh",
-         ["Liên đoàn Lao động tỉnh", "Tỉnh đoàn", "Hội Liên hiệp Phụ nữ tỉnh"]),
+        (
+            "Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh và Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+            ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"],
+        ),
+        (
+            "Liên đoàn Lao động tỉnh, Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh",
+            ["Liên đoàn Lao động tỉnh", "Tỉnh đoàn", "Hội Liên hiệp Phụ nữ tỉnh"],
+        ),
         ("Bưu điện tỉnh, Viễn thông tỉnh", ["Bưu điện tỉnh", "Viễn thông tỉnh"]),
         ("Sở TT&TT, VNPT Đồng Tháp", ["Sở TT&TT", "VNPT Đồng Tháp"]),
         ("+ Sở Nội vụ; + Sở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),
-        ("Sở Giáo dục và Đào tạo, các trường đại học, cao đẳng trên địa bàn tỉnh",
-         ["Sở Giáo dục và Đào tạo", "các trường đại học, cao đẳng trên địa bàn tỉnh"]),
+        (
+            "Sở Giáo dục và Đào tạo, các trường đại học, cao đẳng trên địa bàn tỉnh",
+            ["Sở Giáo dục và Đào tạo", "các trường đại học, cao đẳng trên địa bàn tỉnh"],
+        ),
     ],
 )
-def test_a_new_unit_head_after_a_comma_or_và_starts_a_new_name(cell, names):
+def test_a_new_unit_head_after_a_comma_or_va_starts_a_new_name(cell, names):
     assert split_names(cell, unknown) == names
 
 
@@ -356,8 +507,10 @@ def test_a_new_unit_head_after_a_comma_or_và_starts_a_new_name(cell, names):
     [
         ("Văn phòng Ủy ban nhân dân tỉnh", ["Văn phòng Ủy ban nhân dân tỉnh"]),
         ("Văn phòng Bộ Văn hóa, Thể thao và Du lịch", ["Văn phòng Bộ Văn hóa, Thể thao và Du lịch"]),
-        ("Ban Chỉ đạo chuyển đổi số tỉnh, Tổ công tác giúp việc Ban Chỉ đạo",
-         ["Ban Chỉ đạo chuyển đổi số tỉnh", "Tổ công tác giúp việc Ban Chỉ đạo"]),
+        (
+            "Ban Chỉ đạo chuyển đổi số tỉnh, Tổ công tác giúp việc Ban Chỉ đạo",
+            ["Ban Chỉ đạo chuyển đổi số tỉnh", "Tổ công tác giúp việc Ban Chỉ đạo"],
+        ),
         ("Bộ Công an Bộ Quốc phòng", ["Bộ Công an", "Bộ Quốc phòng"]),
         ("Sở Văn hóa, Thể thao và Du lịch/Sở Du lịch", ["Sở Văn hóa, Thể thao và Du lịch/Sở Du lịch"]),
     ],
@@ -371,8 +524,10 @@ def test_units_written_with_no_delimiter_split_only_where_the_same_head_restarts
     [
         ("Bộ Thông tin và Truyền thông chủ trì, phối hợp với các bộ, ngành", ["Bộ Thông tin và Truyền thông"]),
         ("Sở Tư pháp theo chức năng, nhiệm vụ được giao; Sở Nội vụ", ["Sở Tư pháp", "Sở Nội vụ"]),
-        ("Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh",
-         ["Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh"]),
+        (
+            "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh",
+            ["Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh"],
+        ),
         ("Các cơ quan được giao giải quyết TTHC", ["Các cơ quan được giao giải quyết TTHC"]),
         ("Sở Thông tin và Truyền thông (cơ quan thường trực)", ["Sở Thông tin và Truyền thông (cơ quan thường trực)"]),
     ],
@@ -385,10 +540,16 @@ def test_a_known_name_is_kept_whole_even_where_the_shapes_would_split_it():
     directory = {fold_name("Trung tâm Thông tin, Sở Tư pháp"), fold_name("Ban Quản lý dự án, Doanh nghiệp mẫu")}
     cell = "Trung tâm Thông tin, Sở Tư pháp; Ban Quản lý dự án, Doanh nghiệp mẫu và Sở Nội vụ"
     assert split_names(cell, lambda n: fold_name(n) in directory) == [
-        "Trung tâm Thông tin, Sở Tư pháp", "Ban Quản lý dự án, Doanh nghiệp mẫu", "Sở Nội vụ",
+        "Trung tâm Thông tin, Sở Tư pháp",
+        "Ban Quản lý dự án, Doanh nghiệp mẫu",
+        "Sở Nội vụ",
     ]
     assert split_names(cell, unknown) == [
-        "Trung tâm Thông tin", "Sở Tư pháp", "Ban Quản lý dự án", "Doanh nghiệp mẫu", "Sở Nội vụ",
+        "Trung tâm Thông tin",
+        "Sở Tư pháp",
+        "Ban Quản lý dự án",
+        "Doanh nghiệp mẫu",
+        "Sở Nội vụ",
     ]
 
 
@@ -429,8 +590,10 @@ def test_collectives_are_recognised_by_their_shape(name, kind):
 @pytest.mark.parametrize(
     "written, directory_name",
     [
-        ("Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối)",
-         "Bộ Nông nghiệp và Môi trường"),
+        (
+            "Bộ Nông nghiệp và Môi trường (chủ trì phần chính sách, công nghệ, điều phối)",
+            "Bộ Nông nghiệp và Môi trường",
+        ),
         ("Bộ Công an (Trung tâm Dữ liệu quốc gia)", "Bộ Công an"),
         ("Sở Thông tin và Truyền thông (cơ quan thường trực).", "Sở Thông tin và Truyền thông"),
         ("Cục Di sản văn hoá", "Cục Di sản văn hóa"),
@@ -444,8 +607,10 @@ def test_a_note_in_parentheses_after_a_unit_does_not_hide_it_from_the_directory(
     "name, members",
     [
         ("Các Cục: Di sản văn hóa, Bản quyền tác giả", ["Cục Di sản văn hóa", "Cục Bản quyền tác giả"]),
-        ("Các Cục: Bản quyền tác giả; Xuất bản, In và Phát hành; Báo chí",
-         ["Cục Bản quyền tác giả", "Cục Xuất bản, In và Phát hành", "Cục Báo chí"]),
+        (
+            "Các Cục: Bản quyền tác giả; Xuất bản, In và Phát hành; Báo chí",
+            ["Cục Bản quyền tác giả", "Cục Xuất bản, In và Phát hành", "Cục Báo chí"],
+        ),
         ("Các sở: Nông nghiệp và Môi trường, Xây dựng", ["Sở Nông nghiệp và Môi trường", "Sở Xây dựng"]),
         ("Sở Tư pháp", ["Sở Tư pháp"]),
     ],
@@ -470,13 +635,17 @@ def test_a_shared_head_list_names_each_of_its_units_with_the_head(name, members)
         ("Viettel, VNPT, MobiFone, FPT Telecom", ["Viettel", "VNPT", "MobiFone", "FPT Telecom"]),
         ("Các doanh nghiệp nhà nước, Tổng Công ty", ["Các doanh nghiệp nhà nước", "Tổng Công ty"]),
         # Heads the cells use: the portal, the tax office (since 2025 "Thuế tỉnh"), a force.
-        ("Sở Văn hóa, Thể thao và Du lịch, Cổng thông tin điện tử tỉnh",
-         ["Sở Văn hóa, Thể thao và Du lịch", "Cổng thông tin điện tử tỉnh"]),
+        (
+            "Sở Văn hóa, Thể thao và Du lịch, Cổng thông tin điện tử tỉnh",
+            ["Sở Văn hóa, Thể thao và Du lịch", "Cổng thông tin điện tử tỉnh"],
+        ),
         ("Tòa án nhân dân tỉnh, Thuế tỉnh", ["Tòa án nhân dân tỉnh", "Thuế tỉnh"]),
         ("Công an, lực lượng Hải quan", ["Công an", "lực lượng Hải quan"]),
         # "và" before a catch-all of another family starts a new party; the same family or a dependent runs on.
-        ("UBND các xã, phường và cơ quan, đơn vị có liên quan",
-         ["UBND các xã, phường", "cơ quan, đơn vị có liên quan"]),
+        (
+            "UBND các xã, phường và cơ quan, đơn vị có liên quan",
+            ["UBND các xã, phường", "cơ quan, đơn vị có liên quan"],
+        ),
         ("Sở Tư pháp và cơ quan liên quan", ["Sở Tư pháp", "cơ quan liên quan"]),
         ("Bộ Chỉ huy Quân sự tỉnh và sở, ngành có liên quan", ["Bộ Chỉ huy Quân sự tỉnh", "sở, ngành có liên quan"]),
         ("Các sở, ban, ngành và cơ quan, đơn vị có liên quan", ["Các sở, ban, ngành và cơ quan, đơn vị có liên quan"]),

@@ -1,4 +1,5 @@
 """Reminder entries due on a day: before and on the due date, overdue, coordinating, ongoing reports, KPI figures, digest."""
+
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 
@@ -38,18 +39,38 @@ def day(text):
     return date.fromisoformat(text)
 
 
-def facts(assignment_id, item_ref, item_id, unit_id, due_on, *, state=IN_PROGRESS, is_ongoing=False,
-          last_report_on=None, started_on=STARTED, coordinating=()):
+def facts(
+    assignment_id,
+    item_ref,
+    item_id,
+    unit_id,
+    due_on,
+    *,
+    state=IN_PROGRESS,
+    is_ongoing=False,
+    last_report_on=None,
+    started_on=STARTED,
+    coordinating=(),
+):
     """An assignment as the sweep reads it, with the seed's defaults."""
-    return AssignmentFacts(assignment_id, item_ref, item_id, unit_id, state, due_on, is_ongoing,
-                           last_report_on, started_on, tuple(coordinating))
+    return AssignmentFacts(
+        assignment_id,
+        item_ref,
+        item_id,
+        unit_id,
+        state,
+        due_on,
+        is_ongoing,
+        last_report_on,
+        started_on,
+        tuple(coordinating),
+    )
 
 
 # The 2023 seed plan: I.1 led by Vụ Pháp chế with eleven coordinating units; I.2 led collectively by
 # the same eleven units with the IT Centre coordinating; I.3 (yearly) and I.4 led by the IT Centre.
 I_1 = facts(101, "I.1", 1, LEGAL_AFFAIRS, day("2023-08-31"), coordinating=DEPARTMENTS)
-I_2 = tuple(facts(200 + unit, "I.2", 2, unit, day("2023-10-31"), coordinating=(IT_CENTRE,))
-            for unit in DEPARTMENTS)
+I_2 = tuple(facts(200 + unit, "I.2", 2, unit, day("2023-10-31"), coordinating=(IT_CENTRE,)) for unit in DEPARTMENTS)
 I_3 = facts(301, "I.3", 3, IT_CENTRE, day("2023-12-31"))
 I_4 = facts(401, "I.4", 4, IT_CENTRE, day("2023-12-31"), state=NOT_STARTED)
 SEED = (I_1, *I_2, I_3, I_4)
@@ -72,8 +93,7 @@ def send_days(start, end, kind, assignments=SEED, figures=(), rules=RULES, *, un
     current, last = day(start), day(end)
     while current <= last:
         entries = entries_due(current, assignments, figures, rules, CALENDAR, it_centre_unit_id=IT_CENTRE)
-        if any(e.kind == kind and unit_id in (None, e.unit_id) and item_ref in (None, e.item_ref)
-               for e in entries):
+        if any(e.kind == kind and unit_id in (None, e.unit_id) and item_ref in (None, e.item_ref) for e in entries):
             found.append(current.isoformat())
         current += timedelta(days=1)
     return found
@@ -94,6 +114,7 @@ DIGEST_ENTRY = Entry(IT_CENTRE, DIGEST, None, None, None, None)
 
 # --- the seed plan, day by day ------------------------------------------------------------------
 
+
 def test_seven_days_before_the_lead_gets_before_and_each_coordinating_unit_gets_coordinating():
     assert due("2023-08-24") == [
         lead(BEFORE, I_1, 7),
@@ -101,14 +122,17 @@ def test_seven_days_before_the_lead_gets_before_and_each_coordinating_unit_gets_
     ]
 
 
-@pytest.mark.parametrize("today", [
-    pytest.param("2023-09-01", id="national-day"),
-    pytest.param("2023-09-02", id="national-day-saturday"),
-    pytest.param("2023-09-03", id="sunday"),
-    pytest.param("2023-09-04", id="national-day-observed"),
-    pytest.param("2023-10-28", id="saturday-before-i2-due"),
-    pytest.param("2023-12-31", id="sunday-due-date"),
-])
+@pytest.mark.parametrize(
+    "today",
+    [
+        pytest.param("2023-09-01", id="national-day"),
+        pytest.param("2023-09-02", id="national-day-saturday"),
+        pytest.param("2023-09-03", id="sunday"),
+        pytest.param("2023-09-04", id="national-day-observed"),
+        pytest.param("2023-10-28", id="saturday-before-i2-due"),
+        pytest.param("2023-12-31", id="sunday-due-date"),
+    ],
+)
 def test_nothing_at_all_on_a_day_off(today):
     everything = (*SEED, ONGOING)
     figures = (JULY_REPORTER, UnitFigures(42, None))
@@ -125,7 +149,12 @@ def test_overdue_repeats_every_seven_days_from_day_one_not_from_the_day_it_went_
     assert due("2023-09-08") == [lead(OVERDUE, I_1, -8, cc=True)]
     assert due("2023-09-07") == []
     assert send_days("2023-08-25", "2023-10-06", OVERDUE) == [
-        "2023-09-05", "2023-09-08", "2023-09-15", "2023-09-22", "2023-09-29", "2023-10-06",
+        "2023-09-05",
+        "2023-09-08",
+        "2023-09-15",
+        "2023-09-22",
+        "2023-09-29",
+        "2023-10-06",
     ]
 
 
@@ -180,7 +209,8 @@ def test_overdue_across_the_new_year_holiday_is_not_copied_to_the_it_centre_abou
 def test_two_offsets_moved_onto_one_working_day_give_one_entry_with_the_nearer_offset():
     rules = ReminderRules(before_days=(3, 2))  # Saturday 28/10 and Sunday 29/10 both go to Friday
     assert due("2023-10-27", I_2[:1], rules=rules) == [
-        coordinating(IT_CENTRE, I_2[0], 4), lead(BEFORE, I_2[0], 4),
+        coordinating(IT_CENTRE, I_2[0], 4),
+        lead(BEFORE, I_2[0], 4),
     ]
 
 
@@ -188,7 +218,10 @@ def test_overdue_repeats_moved_onto_one_working_day_give_one_entry():
     rules = ReminderRules(overdue_repeat_days=1)  # 1, 2, 3 and 4/9 all move to 5/9
     assert due("2023-09-05", (I_1,), rules=rules, it_centre=None) == [lead(OVERDUE, I_1, -5)]
     assert send_days("2023-09-01", "2023-09-08", OVERDUE, (I_1,), rules=rules) == [
-        "2023-09-05", "2023-09-06", "2023-09-07", "2023-09-08",
+        "2023-09-05",
+        "2023-09-06",
+        "2023-09-07",
+        "2023-09-08",
     ]
 
 
@@ -216,6 +249,7 @@ def test_done_assignment_of_a_collective_item_leaves_the_others_reminded():
 
 # --- ongoing items --------------------------------------------------------------------------------
 
+
 def test_ongoing_item_without_a_due_date_is_never_before_due_or_overdue():
     ongoing = replace(ONGOING, last_report_on=None)
     for kind in (BEFORE, DUE, OVERDUE, COORDINATING):
@@ -224,33 +258,67 @@ def test_ongoing_item_without_a_due_date_is_never_before_due_or_overdue():
 
 def test_ongoing_item_with_a_due_date_gets_before_and_due_but_never_overdue():
     # "Quý II/2023 và thường xuyên": due 30/6, then carried on.
-    ongoing = facts(601, "II.2", 6, 31, day("2023-06-30"), is_ongoing=True, started_on=day("2023-04-03"),
-                    last_report_on=day("2023-06-20"), coordinating=(32,))
+    ongoing = facts(
+        601,
+        "II.2",
+        6,
+        31,
+        day("2023-06-30"),
+        is_ongoing=True,
+        started_on=day("2023-04-03"),
+        last_report_on=day("2023-06-20"),
+        coordinating=(32,),
+    )
     assert send_days("2023-06-01", "2023-07-31", BEFORE, (ongoing,)) == ["2023-06-23", "2023-06-27", "2023-06-29"]
     assert send_days("2023-06-01", "2023-07-31", DUE, (ongoing,)) == ["2023-06-30"]
     assert send_days("2023-06-01", "2023-07-31", COORDINATING, (ongoing,)) == [
-        "2023-06-23", "2023-06-27", "2023-06-29", "2023-06-30",
+        "2023-06-23",
+        "2023-06-27",
+        "2023-06-29",
+        "2023-06-30",
     ]
     assert send_days("2023-06-01", "2024-06-30", OVERDUE, (ongoing,)) == []
 
 
 ONGOING_REPORT_TABLE = [
     # (last report, start, expected days in Aug–Sep 2023)
-    pytest.param("2023-08-01", "2023-07-03", ["2023-09-05", "2023-09-08", "2023-09-15", "2023-09-22", "2023-09-29"],
-                 id="missing-from-a-holiday-moves-to-5-9-then-weekly-from-1-9"),
-    pytest.param(None, "2023-07-03", ["2023-08-03", "2023-08-10", "2023-08-17", "2023-08-24", "2023-08-31",
-                                      "2023-09-07", "2023-09-14", "2023-09-21", "2023-09-28"],
-                 id="never-reported-counts-from-the-start"),
+    pytest.param(
+        "2023-08-01",
+        "2023-07-03",
+        ["2023-09-05", "2023-09-08", "2023-09-15", "2023-09-22", "2023-09-29"],
+        id="missing-from-a-holiday-moves-to-5-9-then-weekly-from-1-9",
+    ),
+    pytest.param(
+        None,
+        "2023-07-03",
+        [
+            "2023-08-03",
+            "2023-08-10",
+            "2023-08-17",
+            "2023-08-24",
+            "2023-08-31",
+            "2023-09-07",
+            "2023-09-14",
+            "2023-09-21",
+            "2023-09-28",
+        ],
+        id="never-reported-counts-from-the-start",
+    ),
     pytest.param("2023-09-20", "2023-07-03", [], id="reported-recently"),
-    pytest.param("2023-07-31", "2023-07-03", ["2023-08-31", "2023-09-07", "2023-09-14", "2023-09-21", "2023-09-28"],
-                 id="missing-on-day-31-after-the-report"),
+    pytest.param(
+        "2023-07-31",
+        "2023-07-03",
+        ["2023-08-31", "2023-09-07", "2023-09-14", "2023-09-21", "2023-09-28"],
+        id="missing-on-day-31-after-the-report",
+    ),
 ]
 
 
 @pytest.mark.parametrize("last_report, started, expected", ONGOING_REPORT_TABLE)
 def test_ongoing_report_is_asked_for_the_day_after_the_period_then_every_seven_days(last_report, started, expected):
-    ongoing = replace(ONGOING, last_report_on=None if last_report is None else day(last_report),
-                      started_on=day(started))
+    ongoing = replace(
+        ONGOING, last_report_on=None if last_report is None else day(last_report), started_on=day(started)
+    )
     assert send_days("2023-08-01", "2023-09-30", ONGOING_REPORT, (ongoing,)) == expected
 
 
@@ -264,7 +332,12 @@ def test_ongoing_report_follows_the_period_and_repeat_settings():
     rules = ReminderRules(progress_period_days=14, ongoing_repeat_days=3)
     ongoing = replace(ONGOING, last_report_on=day("2023-08-01"))  # missing from 16/8
     assert send_days("2023-08-01", "2023-08-31", ONGOING_REPORT, (ongoing,), rules=rules) == [
-        "2023-08-16", "2023-08-21", "2023-08-22", "2023-08-25", "2023-08-28", "2023-08-31",
+        "2023-08-16",
+        "2023-08-21",
+        "2023-08-22",
+        "2023-08-25",
+        "2023-08-28",
+        "2023-08-31",
     ]
 
 
@@ -275,8 +348,9 @@ def test_a_finite_item_never_gets_ongoing_report():
 # --- KPI figures ----------------------------------------------------------------------------------
 
 KPI_TABLE = [
-    pytest.param(JULY_REPORTER, ["2023-09-06", "2023-09-13", "2023-09-20", "2023-09-27"],
-                 id="august-missing-from-6-9-weekly"),
+    pytest.param(
+        JULY_REPORTER, ["2023-09-06", "2023-09-13", "2023-09-20", "2023-09-27"], id="august-missing-from-6-9-weekly"
+    ),
     pytest.param(SEPTEMBER_REPORTER, [], id="reported-as-of-2-9-covers-august"),
     pytest.param(UnitFigures(43, day("2023-08-01")), [], id="reported-on-1-8-covers-august"),
 ]
@@ -298,14 +372,19 @@ def test_kpi_reminder_falling_on_a_weekend_goes_out_the_next_monday():
     # weekly repeat from 6/8 lands on a Sunday too.
     unit = UnitFigures(44, day("2023-06-30"))
     assert send_days("2023-08-01", "2023-08-31", KPI_MISSING, (), (unit,)) == [
-        "2023-08-07", "2023-08-14", "2023-08-21", "2023-08-28",
+        "2023-08-07",
+        "2023-08-14",
+        "2023-08-21",
+        "2023-08-28",
     ]
 
 
 def test_kpi_due_day_setting_moves_the_reminders():
     rules = ReminderRules(kpi_due_day=10)  # August due 10/9 (Sunday): late from Monday 11/9
     assert send_days("2023-09-01", "2023-09-30", KPI_MISSING, (), (JULY_REPORTER,), rules=rules) == [
-        "2023-09-11", "2023-09-18", "2023-09-25",
+        "2023-09-11",
+        "2023-09-18",
+        "2023-09-25",
     ]
 
 
@@ -330,7 +409,10 @@ def test_digest_goes_to_the_it_centre_on_the_first_working_day_from_the_digest_w
 def test_digest_follows_the_weekday_setting():
     rules = ReminderRules(digest_weekday=4)  # Friday: 1/9 is a holiday, so that week's goes out Tuesday 5/9
     assert send_days("2023-08-21", "2023-09-17", DIGEST, (), rules=rules) == [
-        "2023-08-25", "2023-09-05", "2023-09-08", "2023-09-15",
+        "2023-08-25",
+        "2023-09-05",
+        "2023-09-08",
+        "2023-09-15",
     ]
 
 
@@ -388,7 +470,8 @@ def test_days_off_added_to_the_calendar_move_reminders_too():
     calendar = WorkCalendar(extra_holidays=[day("2023-08-24")])
     assert due("2023-08-24", (I_1,), calendar=calendar) == []
     assert due("2023-08-23", (I_1,), calendar=calendar) == [
-        lead(BEFORE, I_1, 8), *(coordinating(unit, I_1, 8) for unit in DEPARTMENTS),
+        lead(BEFORE, I_1, 8),
+        *(coordinating(unit, I_1, 8) for unit in DEPARTMENTS),
     ]
 
 
@@ -398,6 +481,7 @@ def test_overdue_is_not_copied_when_copy_it_centre_on_overdue_is_off():
 
 
 # --- coordinating units ---------------------------------------------------------------------------
+
 
 def test_lead_unit_named_among_its_coordinators_gets_only_its_lead_entry():
     assignment = replace(I_1, coordinating_unit_ids=(LEGAL_AFFAIRS, 10))
@@ -409,7 +493,9 @@ def test_unit_leading_its_share_of_an_item_is_not_also_told_as_coordinator():
     mine = I_2[0]
     theirs = replace(I_2[1], coordinating_unit_ids=(IT_CENTRE, 10))
     assert due("2023-10-31", (mine, theirs)) == [
-        coordinating(IT_CENTRE, mine, 0), lead(DUE, mine, 0), lead(DUE, theirs, 0),
+        coordinating(IT_CENTRE, mine, 0),
+        lead(DUE, mine, 0),
+        lead(DUE, theirs, 0),
     ]
 
 
@@ -422,7 +508,9 @@ def test_coordinator_of_assignments_with_different_due_dates_hears_the_nearest()
     sooner = facts(701, "III.1", 7, 50, day("2023-10-31"), coordinating=(IT_CENTRE,))
     later = facts(702, "III.1", 7, 51, day("2023-11-03"), coordinating=(IT_CENTRE,))
     assert due("2023-10-27", (later, sooner), it_centre=None) == [
-        coordinating(IT_CENTRE, sooner, 4), lead(BEFORE, sooner, 4), lead(BEFORE, later, 7),
+        coordinating(IT_CENTRE, sooner, 4),
+        lead(BEFORE, sooner, 4),
+        lead(BEFORE, later, 7),
     ]
 
 
@@ -436,40 +524,74 @@ VALIDATE_TABLE = [
     pytest.param(RULES, [], id="defaults-are-valid"),
     pytest.param(ReminderRules(before_days=()), [], id="no-before-reminders-is-valid"),
     pytest.param(ReminderRules(kpi_due_day=28, digest_weekday=6), [], id="upper-bounds-are-valid"),
-    pytest.param(ReminderRules(before_days=(7, -1, -3)),
-                 ["Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập -1, -3)."], id="negative-offsets"),
-    pytest.param(ReminderRules(before_days=(7, 3, 3, 1, 1, 1)),
-                 ["Số ngày nhắc trước hạn bị lặp: 1, 3."], id="duplicate-offsets"),
-    pytest.param(ReminderRules(overdue_repeat_days=0),
-                 ["Chu kỳ nhắc lại nhiệm vụ quá hạn phải từ 1 ngày trở lên (đang là 0)."], id="overdue-repeat-zero"),
-    pytest.param(ReminderRules(ongoing_repeat_days=-7),
-                 ["Chu kỳ nhắc lại báo cáo nhiệm vụ thường xuyên phải từ 1 ngày trở lên (đang là -7)."],
-                 id="ongoing-repeat-negative"),
-    pytest.param(ReminderRules(kpi_repeat_days=0),
-                 ["Chu kỳ nhắc lại báo cáo số liệu KPI phải từ 1 ngày trở lên (đang là 0)."], id="kpi-repeat-zero"),
-    pytest.param(ReminderRules(progress_period_days=0),
-                 ["Thời hạn giữa hai lần báo cáo tiến độ nhiệm vụ thường xuyên phải từ 1 ngày trở lên (đang là 0)."],
-                 id="progress-period-zero"),
-    pytest.param(ReminderRules(kpi_due_day=29),
-                 ["Hạn nộp số liệu KPI phải là một ngày từ 1 đến 28 của tháng sau (đang là 29)."], id="kpi-day-29"),
-    pytest.param(ReminderRules(kpi_due_day=0),
-                 ["Hạn nộp số liệu KPI phải là một ngày từ 1 đến 28 của tháng sau (đang là 0)."], id="kpi-day-0"),
-    pytest.param(ReminderRules(digest_weekday=7),
-                 ["Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là 7)."],
-                 id="weekday-7"),
-    pytest.param(ReminderRules(digest_weekday=-1),
-                 ["Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là -1)."],
-                 id="weekday-negative"),
-    pytest.param(ReminderRules(enabled=frozenset({BEFORE, "weekly", "sms"})),
-                 ["Không có loại nhắc việc: sms, weekly."], id="unknown-kinds"),
-    pytest.param(ReminderRules(overdue_repeat_days=True),
-                 ["Chu kỳ nhắc lại nhiệm vụ quá hạn phải từ 1 ngày trở lên (đang là True)."], id="bool-is-no-number"),
-    pytest.param(ReminderRules(before_days=(-1, -1), kpi_repeat_days=0, digest_weekday=9),
-                 ["Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập -1, -1).",
-                  "Số ngày nhắc trước hạn bị lặp: -1.",
-                  "Chu kỳ nhắc lại báo cáo số liệu KPI phải từ 1 ngày trở lên (đang là 0).",
-                  "Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là 9)."],
-                 id="every-problem-at-once"),
+    pytest.param(
+        ReminderRules(before_days=(7, -1, -3)),
+        ["Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập -1, -3)."],
+        id="negative-offsets",
+    ),
+    pytest.param(
+        ReminderRules(before_days=(7, 3, 3, 1, 1, 1)), ["Số ngày nhắc trước hạn bị lặp: 1, 3."], id="duplicate-offsets"
+    ),
+    pytest.param(
+        ReminderRules(overdue_repeat_days=0),
+        ["Chu kỳ nhắc lại nhiệm vụ quá hạn phải từ 1 ngày trở lên (đang là 0)."],
+        id="overdue-repeat-zero",
+    ),
+    pytest.param(
+        ReminderRules(ongoing_repeat_days=-7),
+        ["Chu kỳ nhắc lại báo cáo nhiệm vụ thường xuyên phải từ 1 ngày trở lên (đang là -7)."],
+        id="ongoing-repeat-negative",
+    ),
+    pytest.param(
+        ReminderRules(kpi_repeat_days=0),
+        ["Chu kỳ nhắc lại báo cáo số liệu KPI phải từ 1 ngày trở lên (đang là 0)."],
+        id="kpi-repeat-zero",
+    ),
+    pytest.param(
+        ReminderRules(progress_period_days=0),
+        ["Thời hạn giữa hai lần báo cáo tiến độ nhiệm vụ thường xuyên phải từ 1 ngày trở lên (đang là 0)."],
+        id="progress-period-zero",
+    ),
+    pytest.param(
+        ReminderRules(kpi_due_day=29),
+        ["Hạn nộp số liệu KPI phải là một ngày từ 1 đến 28 của tháng sau (đang là 29)."],
+        id="kpi-day-29",
+    ),
+    pytest.param(
+        ReminderRules(kpi_due_day=0),
+        ["Hạn nộp số liệu KPI phải là một ngày từ 1 đến 28 của tháng sau (đang là 0)."],
+        id="kpi-day-0",
+    ),
+    pytest.param(
+        ReminderRules(digest_weekday=7),
+        ["Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là 7)."],
+        id="weekday-7",
+    ),
+    pytest.param(
+        ReminderRules(digest_weekday=-1),
+        ["Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là -1)."],
+        id="weekday-negative",
+    ),
+    pytest.param(
+        ReminderRules(enabled=frozenset({BEFORE, "weekly", "sms"})),
+        ["Không có loại nhắc việc: sms, weekly."],
+        id="unknown-kinds",
+    ),
+    pytest.param(
+        ReminderRules(overdue_repeat_days=True),
+        ["Chu kỳ nhắc lại nhiệm vụ quá hạn phải từ 1 ngày trở lên (đang là True)."],
+        id="bool-is-no-number",
+    ),
+    pytest.param(
+        ReminderRules(before_days=(-1, -1), kpi_repeat_days=0, digest_weekday=9),
+        [
+            "Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập -1, -1).",
+            "Số ngày nhắc trước hạn bị lặp: -1.",
+            "Chu kỳ nhắc lại báo cáo số liệu KPI phải từ 1 ngày trở lên (đang là 0).",
+            "Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là 9).",
+        ],
+        id="every-problem-at-once",
+    ),
 ]
 
 
@@ -490,6 +612,7 @@ def test_rules_are_frozen():
 
 # --- order and grouping ---------------------------------------------------------------------------
 
+
 def test_kinds_and_their_order_list_all_seven_once():
     assert sorted(KINDS) == sorted(KIND_ORDER) and len(set(KINDS)) == 7
     assert KIND_ORDER == (OVERDUE, DUE, BEFORE, COORDINATING, ONGOING_REPORT, KPI_MISSING, DIGEST)
@@ -509,8 +632,19 @@ def test_group_by_unit_gives_one_list_per_unit_in_kind_order_then_item_reference
         DIGEST_ENTRY,
     ]
     unit_1 = [Entry(1, BEFORE, "I.1", 1, 101, 7)]
-    shuffled = [unit_3[8], unit_3[2], unit_1[0], unit_3[9], unit_3[4], unit_3[0], unit_3[7],
-                unit_3[5], unit_3[3], unit_3[1], unit_3[6]]
+    shuffled = [
+        unit_3[8],
+        unit_3[2],
+        unit_1[0],
+        unit_3[9],
+        unit_3[4],
+        unit_3[0],
+        unit_3[7],
+        unit_3[5],
+        unit_3[3],
+        unit_3[1],
+        unit_3[6],
+    ]
     grouped = group_by_unit(shuffled)
     assert list(grouped) == [1, 3]
     assert grouped == {1: unit_1, 3: unit_3}
@@ -531,6 +665,5 @@ def test_entries_due_lists_each_unit_in_kind_order():
 
 
 def test_assignments_and_figures_may_be_one_shot_iterables():
-    entries = entries_due(day("2023-08-24"), iter(SEED), iter(FIGURES), RULES, CALENDAR,
-                          it_centre_unit_id=IT_CENTRE)
+    entries = entries_due(day("2023-08-24"), iter(SEED), iter(FIGURES), RULES, CALENDAR, it_centre_unit_id=IT_CENTRE)
     assert entries == due("2023-08-24")

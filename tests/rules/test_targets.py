@@ -1,4 +1,5 @@
 """Appendix 1 target cells: value, range, or a sentence with no figure; a note is never lost."""
+
 from decimal import Decimal
 
 import pytest

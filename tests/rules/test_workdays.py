@@ -1,4 +1,5 @@
 """Working days in Vietnam: weekends and public holidays off, make-up Saturdays on, days added by hand."""
+
 from datetime import date
 
 import pytest

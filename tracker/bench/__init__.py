@@ -6,6 +6,7 @@ day's reminder sweep; and a wrk load run against gunicorn on 127.0.0.1.
 datasets are built once (S: the seed plan with the demo's history; M and L: `demo synth`) into
 `instance/bench/` (SQLite) or a database of their own (PostgreSQL) and reused while their recipe is unchanged.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,11 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from flask import Flask, render_template
 from sqlalchemy import event, func, select
@@ -51,6 +53,7 @@ class BenchError(Exception):
 
 
 # --- datasets --------------------------------------------------------------------------------------------
+
 
 def postgresql_url(dataset: str) -> str:
     """The PostgreSQL database a dataset lives in: TRACKER_BENCH_POSTGRESQL_URL names the server and a role
@@ -84,10 +87,12 @@ def _recreate_database(url: str) -> None:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
             connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-    except Exception as exc:  # noqa: BLE001 - the message says what to do
-        raise BenchError(f"Cannot create the PostgreSQL database {parsed.database} as {parsed.username}: {exc}. "
-                         "Start the cluster (pg_ctlcluster 15 main start) and give the role CREATEDB, or set "
-                         "TRACKER_BENCH_POSTGRESQL_URL.") from exc
+    except Exception as exc:
+        raise BenchError(
+            f"Cannot create the PostgreSQL database {parsed.database} as {parsed.username}: {exc}. "
+            "Start the cluster (pg_ctlcluster 15 main start) and give the role CREATEDB, or set "
+            "TRACKER_BENCH_POSTGRESQL_URL."
+        ) from exc
     finally:
         admin.dispose()
 
@@ -97,10 +102,16 @@ def make_app(url: str, today: str, **overrides: Any) -> Flask:
     from tracker import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    app = create_app({
-        "DATABASE_URL": url, "TODAY": today, "SECRET_KEY": overrides.pop("SECRET_KEY", secrets.token_hex(32)),
-        "OUTBOX_DIR": str(workdir / "outbox"), "UPLOAD_DIR": str(workdir / "uploads"), **overrides,
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "TODAY": today,
+            "SECRET_KEY": overrides.pop("SECRET_KEY", secrets.token_hex(32)),
+            "OUTBOX_DIR": str(workdir / "outbox"),
+            "UPLOAD_DIR": str(workdir / "uploads"),
+            **overrides,
+        }
+    )
     add_floor(app)
     return app
 
@@ -108,7 +119,6 @@ def make_app(url: str, today: str, **overrides: Any) -> Flask:
 def add_floor(app: Flask) -> None:
     """A bare route rendering a one-line template: what any request through this app costs at least."""
     from tracker.views.security import PUBLIC_ENDPOINTS
-
 
     def floor() -> str:
         return render_template(FLOOR_TEMPLATE, word="floor")
@@ -125,7 +135,7 @@ def _marker(app: Flask) -> dict | None:
     with app.app_context():
         try:
             setting = db.session.get(Setting, MARKER)
-        except Exception:  # noqa: BLE001 - no schema yet: not built
+        except Exception:
             db.session.rollback()
             return None
         return dict(setting.value) if setting else None
@@ -138,7 +148,7 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
     if not rebuild:
         try:
             marker = _marker(make_app(url, recipe["today"]))
-        except Exception:  # noqa: BLE001 - a database that does not exist yet
+        except Exception:
             marker = None
         if marker and marker.get("recipe") == recipe:
             return marker
@@ -158,23 +168,41 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
     if dataset == "S":
         result = runner.invoke(args=["demo", "setup"])
     else:
-        result = runner.invoke(args=[
-            "demo", "synth", "--units", str(recipe["units"]), "--plans", str(recipe["plans"]),
-            "--items-per-plan", str(recipe["items_per_plan"]), "--months", str(recipe["months"]),
-            "--seed", str(recipe["seed"]), "--today", recipe["today"], "--password", password,
-            "--accounts-file", str(ROOT / "instance" / "bench" / f"{dataset}-{database}-accounts.txt")])
+        result = runner.invoke(
+            args=[
+                "demo",
+                "synth",
+                "--units",
+                str(recipe["units"]),
+                "--plans",
+                str(recipe["plans"]),
+                "--items-per-plan",
+                str(recipe["items_per_plan"]),
+                "--months",
+                str(recipe["months"]),
+                "--seed",
+                str(recipe["seed"]),
+                "--today",
+                recipe["today"],
+                "--password",
+                password,
+                "--accounts-file",
+                str(ROOT / "instance" / "bench" / f"{dataset}-{database}-accounts.txt"),
+            ]
+        )
     if result.exit_code != 0:
         raise BenchError(f"Building {dataset} failed:\n{result.output}\n{result.exception!r}")
     seconds = time.perf_counter() - started
-    marker = {"recipe": recipe, "build_seconds": round(seconds, 1), "built_at": datetime.now(timezone.utc).isoformat()}
+    marker = {"recipe": recipe, "build_seconds": round(seconds, 1), "built_at": datetime.now(UTC).isoformat()}
     with app.app_context():
-        db.session.merge(Setting(key=MARKER, value=marker, updated_at=datetime.now(timezone.utc)))
+        db.session.merge(Setting(key=MARKER, value=marker, updated_at=datetime.now(UTC)))
         db.session.commit()
     log(f"Built {dataset} on {database} in {seconds:.1f} s.")
     return marker
 
 
 # --- measuring ---------------------------------------------------------------------------------------------
+
 
 @contextmanager
 def counting_statements(app: Flask) -> Iterator[dict[str, int]]:
@@ -224,11 +252,18 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
 
     pick = random.Random(seed)
     with app.app_context():
-        heads = list(db.session.execute(
-            select(Unit.code, User).join(User, User.unit_id == Unit.id)
-            .where(User.role == "unit_head", User.is_active,
-                   Unit.id.in_(select(Assignment.unit_id).where(Assignment.is_active)))
-            .order_by(Unit.code)).all())
+        heads = list(
+            db.session.execute(
+                select(Unit.code, User)
+                .join(User, User.unit_id == Unit.id)
+                .where(
+                    User.role == "unit_head",
+                    User.is_active,
+                    Unit.id.in_(select(Assignment.unit_id).where(Assignment.is_active)),
+                )
+                .order_by(Unit.code)
+            ).all()
+        )
         viewer = db.session.scalar(select(User).where(User.role == "viewer", User.is_active).order_by(User.id))
         monitor = db.session.scalar(select(User).where(User.role == "monitor", User.is_active).order_by(User.id))
         if not heads or viewer is None or monitor is None:
@@ -238,7 +273,7 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
         items = pick.sample(item_ids, min(sample, len(item_ids)))
         plan_ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
         plans = pick.sample(plan_ids, min(sample, len(plan_ids)))
-        token, _row = create_token(monitor, "bench", datetime.now(timezone.utc))
+        token, _row = create_token(monitor, "bench", datetime.now(UTC))
         db.session.commit()
         head_clients = [_signed_in_client(app, user) for _code, user in heads]
         viewer_client = _signed_in_client(app, viewer)
@@ -249,8 +284,9 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
         Target("plan", [f"/plans/{p}" for p in plans], [viewer_client]),
         Target("monitoring", ["/monitoring"], [monitor_client]),
         Target("kpi", [f"/kpi?plan={p}" for p in plans], [monitor_client]),
-        Target("api", ["/api/v1/assignments?overdue=1"], [app.test_client()],
-               headers={"Authorization": f"Bearer {token}"}),
+        Target(
+            "api", ["/api/v1/assignments?overdue=1"], [app.test_client()], headers={"Authorization": f"Bearer {token}"}
+        ),
         Target("floor", [FLOOR_PATH], [app.test_client()]),
     ]
 
@@ -309,16 +345,21 @@ def time_sweep(app: Flask, day: date, *, repeats: int = 3) -> dict[str, float | 
         held = db.session.scalar(select(func.count()).select_from(Assignment).where(Assignment.is_active)) or 0
         for _ in range(repeats):
             started = time.perf_counter()
-            result = sweep(day, now=datetime.now(timezone.utc))
+            result = sweep(day, now=datetime.now(UTC))
             db.session.flush()
             seconds.append(time.perf_counter() - started)
             db.session.rollback()
     assert result is not None
-    return {"seconds": round(statistics.median(seconds), 3), "messages": len(result.drafts),
-            "assignments": held, "assignments_read": result.assignments_read}
+    return {
+        "seconds": round(statistics.median(seconds), 3),
+        "messages": len(result.drafts),
+        "assignments": held,
+        "assignments_read": result.assignments_read,
+    }
 
 
 # --- load with wrk against gunicorn --------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -331,8 +372,12 @@ def ensure_wrk() -> str:
     path = shutil.which("wrk")
     if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            stdout=subprocess.DEVNULL,
+        )
         path = shutil.which("wrk")
     if path is None:
         raise BenchError("wrk is not installed: apt-get install wrk (or run with --no-load).")
@@ -343,15 +388,38 @@ def ensure_wrk() -> str:
 def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) -> Iterator[str]:
     """gunicorn serving the benchmark's app (the real app plus the floor route) on a free loopback port."""
     port = _free_port()
-    env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_TODAY": today, "TRACKER_SECRET_KEY": secret_key,
-           "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-bench-outbox-"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": url,
+        "TRACKER_TODAY": today,
+        "TRACKER_SECRET_KEY": secret_key,
+        "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-bench-outbox-"),
+        "PYTHONPATH": str(ROOT),
+    }
     log_path = ROOT / "instance" / "bench" / "gunicorn.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = log_path.open("w", encoding="utf-8")  # a pipe nobody reads would fill up and stall the workers
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "sync", "--log-level", "warning", "tracker.bench.wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "tracker.bench.wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log_file,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -386,8 +454,7 @@ def wrk(wrk_path: str, url: str, *, seconds: int, connections: int, headers: dic
     command = [wrk_path, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], check=True, capture_output=True, text=True,
-                            timeout=seconds + 60).stdout
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
     errors = WRK_ERRORS.search(output)
     if errors or "Socket errors" in output:
         raise BenchError(f"wrk saw failed requests on {url}:\n{output}")
@@ -406,25 +473,44 @@ def load_run(app: Flask, url: str, today: str, unit_path: str, unit_client, *, s
         headers = {"Cookie": f"session={cookie.value}"}
         floor = wrk(wrk_path, base + FLOOR_PATH, seconds=seconds, connections=8, headers={})
         unit = wrk(wrk_path, base + unit_path, seconds=seconds, connections=8, headers=headers)
-    return {"unit_rps": round(unit, 1), "floor_rps": round(floor, 1), "ratio": round(unit / floor, 3),
-            "seconds": seconds, "workers": 2, "connections": 8}
+    return {
+        "unit_rps": round(unit, 1),
+        "floor_rps": round(floor, 1),
+        "ratio": round(unit / floor, 3),
+        "seconds": seconds,
+        "workers": 2,
+        "connections": 8,
+    }
 
 
 # --- the whole run -------------------------------------------------------------------------------------------
 
+
 def machine() -> dict[str, Any]:
     cpu = ""
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "date": date.today().isoformat()}
+    with suppress(OSError):
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "date": date.today().isoformat()}
 
 
-def run(dataset: str, database: str, *, rounds: int = 60, sample: int = 50, load: bool = True,
-        load_seconds: int = 15, rebuild: bool = False, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def run(
+    dataset: str,
+    database: str,
+    *,
+    rounds: int = 60,
+    sample: int = 50,
+    load: bool = True,
+    load_seconds: int = 15,
+    rebuild: bool = False,
+    log=print,
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Build (or reuse) the dataset, time the pages and the sweep, run wrk; returns the results."""
     marker = ensure_dataset(dataset, database, rebuild=rebuild, log=log)
     today = RECIPES[dataset]["today"]
@@ -434,9 +520,16 @@ def run(dataset: str, database: str, *, rounds: int = 60, sample: int = 50, load
     from tracker.models import ActionItem, Assignment, AssignmentEvent, KpiReport, Unit
 
     with app.app_context():
-        size = {name: db.session.scalar(select(func.count()).select_from(model)) or 0
-                for name, model in (("units", Unit), ("items", ActionItem), ("assignments", Assignment),
-                                    ("history", AssignmentEvent), ("kpi_reports", KpiReport))}
+        size = {
+            name: db.session.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in (
+                ("units", Unit),
+                ("items", ActionItem),
+                ("assignments", Assignment),
+                ("history", AssignmentEvent),
+                ("kpi_reports", KpiReport),
+            )
+        }
     log(f"Timing {len(PAGES)} pages × {rounds} requests on {dataset}/{database} …")
     targets = choose_targets(app, sample=sample)
     time_pages(app, targets, rounds=rounds)
@@ -473,24 +566,33 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
         f"- Dataset: {', '.join(f'{v:,} {k}' for k, v in results['size'].items())}; today pinned to "
         f"{results['today']}; built in {results['build_seconds']} s",
-        "- Command: `python -m tracker.bench --dataset {0} --database {1}`".format(results["dataset"],
-                                                                                results["database"]),
+        "- Command: `python -m tracker.bench --dataset {} --database {}`".format(
+            results["dataset"], results["database"]
+        ),
         "",
         "| page | median ms | p95 ms | SQL statements | × floor | requests |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, page in results["pages"].items():
-        lines.append(f"| {name} | {page['median_ms']:.2f} | {page['p95_ms']:.2f} | {page['queries']} | "
-                     f"{page['x_floor']:.2f} | {page['requests']} |")
+        lines.append(
+            f"| {name} | {page['median_ms']:.2f} | {page['p95_ms']:.2f} | {page['queries']} | "
+            f"{page['x_floor']:.2f} | {page['requests']} |"
+        )
     sweep = results["sweep"]
-    lines += ["", f"Reminder sweep for {results['today']}: {sweep['seconds']:.3f} s (median of 3), "
-              f"{sweep['messages']:,} messages, {sweep['assignments_read']:,} assignments read of "
-              f"{sweep['assignments']:,} held."]
+    lines += [
+        "",
+        f"Reminder sweep for {results['today']}: {sweep['seconds']:.3f} s (median of 3), "
+        f"{sweep['messages']:,} messages, {sweep['assignments_read']:,} assignments read of "
+        f"{sweep['assignments']:,} held.",
+    ]
     if "load" in results:
         load = results["load"]
-        lines += ["", f"wrk against gunicorn ({load['workers']} sync workers, {load['connections']} connections, "
-                  f"{load['seconds']} s each): unit page {load['unit_rps']:.1f} req/s, floor "
-                  f"{load['floor_rps']:.1f} req/s, ratio {load['ratio']:.2f}."]
+        lines += [
+            "",
+            f"wrk against gunicorn ({load['workers']} sync workers, {load['connections']} connections, "
+            f"{load['seconds']} s each): unit page {load['unit_rps']:.1f} req/s, floor "
+            f"{load['floor_rps']:.1f} req/s, ratio {load['ratio']:.2f}.",
+        ]
     lines += ["", TARGETS_TEXT, ""]
     return "\n".join(lines)
 

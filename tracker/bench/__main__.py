@@ -1,4 +1,5 @@
 """python -m tracker.bench --dataset S|M|L --database sqlite|postgresql [--json] [--no-load] [--rebuild]"""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,15 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     try:
-        results = run(args.dataset, args.database, rounds=args.requests, load=not args.no_load,
-                      load_seconds=args.load_seconds, rebuild=args.rebuild, log=log)
+        results = run(
+            args.dataset,
+            args.database,
+            rounds=args.requests,
+            load=not args.no_load,
+            load_seconds=args.load_seconds,
+            rebuild=args.rebuild,
+            log=log,
+        )
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ email delivered twice (every Message-ID once, as many messages as the outbox mar
 each unit, so they sometimes edit the same assignment at once: the app must refuse the later save (409),
 never overwrite it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,20 @@ from typing import Any
 from sqlalchemy import func, select
 
 from . import (
-    RECIPES, ROOT, BenchError, database_url, ensure_dataset, gunicorn_server, machine, make_app, percentile,
+    RECIPES,
+    ROOT,
+    BenchError,
+    database_url,
+    ensure_dataset,
+    gunicorn_server,
+    machine,
+    make_app,
+    percentile,
 )
 
-QUICK_FORM = re.compile(r'<form method="post" action="/assignments/(\d+)/status" class="quick-update">(.*?)</form>',
-                        re.S)
+QUICK_FORM = re.compile(
+    r'<form method="post" action="/assignments/(\d+)/status" class="quick-update">(.*?)</form>', re.S
+)
 HIDDEN = re.compile(r'name="([^"]+)" type="hidden" value="([^"]*)"|type="hidden" name="([^"]+)" value="([^"]*)"')
 OPTION = re.compile(r'<option value="([a-z_]+)"')
 LOGIN_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -90,8 +100,14 @@ class Person(threading.Thread):
         _code, page, _ = self.request("/login")
         match = LOGIN_CSRF.search(page)
         assert match, "no CSRF token on the sign-in page"
-        code, _text, final = self.request("/login", {"email": self.email, "password": self.password,
-                                                     "csrf_token": html.unescape(match.group(1) or match.group(2))})
+        code, _text, final = self.request(
+            "/login",
+            {
+                "email": self.email,
+                "password": self.password,
+                "csrf_token": html.unescape(match.group(1) or match.group(2)),
+            },
+        )
         if code != 200 or "/login" in final:
             raise BenchError(f"{self.email} could not sign in ({code}, {final})")
 
@@ -109,7 +125,7 @@ class Person(threading.Thread):
                 else:
                     self.update_one(page, n)
                 time.sleep(self.pick.uniform(0.05, 0.3))  # a person reads before clicking again
-        except Exception as exc:  # noqa: BLE001 - counted, reported, fails the run
+        except Exception as exc:
             self.outcome.errors.append(f"{self.email}: {exc!r}")
 
     def update_one(self, page: str, n: int) -> None:
@@ -135,12 +151,14 @@ class Person(threading.Thread):
 
     def report_figures(self, page: str) -> None:
         # Decision 1872's form (a plan with its own indicators has its own form, "bao-cao-so-lieu-<plan id>").
-        match = re.search(r'<form method="post" action="/units/[^"]+/figures"[^>]*id="bao-cao-so-lieu".*?</form>', page,
-                          re.S)
+        match = re.search(
+            r'<form method="post" action="/units/[^"]+/figures"[^>]*id="bao-cao-so-lieu".*?</form>', page, re.S
+        )
         if not match:
             return
-        fields = {(m.group(1) or m.group(3)): html.unescape(m.group(2) or m.group(4))
-                  for m in HIDDEN.finditer(match.group(0))}
+        fields = {
+            (m.group(1) or m.group(3)): html.unescape(m.group(2) or m.group(4)) for m in HIDDEN.finditer(match.group(0))
+        }
         total = self.pick.randint(20, 60)
         eligible = self.pick.randint(1, total // 2)
         provided = self.pick.randint(0, eligible)
@@ -148,10 +166,18 @@ class Person(threading.Thread):
         with_dossiers = self.pick.randint(0, accepting + provided)
         online_procedures = self.pick.randint(0, with_dossiers)
         dossiers = self.pick.randint(online_procedures * 3 + 10, online_procedures * 3 + 900)
-        data = {**fields, "as_of": self.today, "procedures_total": total, "full_online_eligible": eligible,
-                "full_online_provided": provided, "partial_online_accepting": accepting,
-                "procedures_with_dossiers": with_dossiers, "procedures_with_online_dossiers": online_procedures,
-                "dossiers_total": dossiers, "dossiers_online": self.pick.randint(online_procedures, dossiers)}
+        data = {
+            **fields,
+            "as_of": self.today,
+            "procedures_total": total,
+            "full_online_eligible": eligible,
+            "full_online_provided": provided,
+            "partial_online_accepting": accepting,
+            "procedures_with_dossiers": with_dossiers,
+            "procedures_with_online_dossiers": online_procedures,
+            "dossiers_total": dossiers,
+            "dossiers_online": self.pick.randint(online_procedures, dossiers),
+        }
         code, _text, _final = self.request(f"/units/{self.unit_code}/figures", {k: str(v) for k, v in data.items()})
         if code == 200:
             self.outcome.figures_accepted += 1
@@ -172,18 +198,29 @@ def _make_people(app, users: int, password: str, seed: int) -> list[tuple[str, s
     hashed = hash_password(password)
     run_id = secrets.token_hex(3)
     with app.app_context():
-        codes = list(db.session.execute(
-            select(Unit.id, Unit.code).where(Unit.id.in_(
-                select(Assignment.unit_id).where(Assignment.is_active, Assignment.status != "done")))
-            .order_by(Unit.code)).all())
+        codes = list(
+            db.session.execute(
+                select(Unit.id, Unit.code)
+                .where(Unit.id.in_(select(Assignment.unit_id).where(Assignment.is_active, Assignment.status != "done")))
+                .order_by(Unit.code)
+            ).all()
+        )
         chosen = pick.sample(codes, max(1, users // 2))
         people = []
         for n in range(users):
             unit_id, code = chosen[n % len(chosen)]
             email = f"tai.{run_id}.{n}@example.org"
-            db.session.add(User(email=email, name=f"Người thử tải {n}", password_hash=hashed,
-                                role="unit_head" if n < len(chosen) else "unit_staff", unit_id=unit_id,
-                                session_token=secrets.token_hex(16), created_at=utcnow()))
+            db.session.add(
+                User(
+                    email=email,
+                    name=f"Người thử tải {n}",
+                    password_hash=hashed,
+                    role="unit_head" if n < len(chosen) else "unit_staff",
+                    unit_id=unit_id,
+                    session_token=secrets.token_hex(16),
+                    created_at=utcnow(),
+                )
+            )
             people.append((email, code))
         db.session.commit()
     return people
@@ -200,7 +237,7 @@ def _smtp_server():  # type: ignore[no-untyped-def]
             self.messages: list[bytes] = []
             self.lock = threading.Lock()
 
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
             with self.lock:
                 self.messages.append(envelope.content)
             return "250 OK"
@@ -248,14 +285,22 @@ def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> su
         "                 sender=app.config['MAIL_FROM']); db.session.commit()\n"
         "        time.sleep(5)\n"
     )
-    env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_TODAY": today, "TRACKER_MAIL_BACKEND": "smtp",
-           "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(smtp_port), "TRACKER_SMTP_SECURITY": "none",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": url,
+        "TRACKER_TODAY": today,
+        "TRACKER_MAIL_BACKEND": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(smtp_port),
+        "TRACKER_SMTP_SECURITY": "none",
+        "PYTHONPATH": str(ROOT),
+    }
     return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env)
 
 
-def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, seed: int = 3,
-        log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def run(
+    dataset: str, database: str, *, users: int, seconds: int, workers: int, seed: int = 3, log=print
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentEvent, OutboxMessage
 
@@ -269,8 +314,10 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
     with app.app_context():
         versions_before = dict(db.session.execute(select(Assignment.id, Assignment.version)).all())
         last_event = db.session.scalar(select(func.max(AssignmentEvent.id))) or 0
-        outbox_before = db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                          .where(OutboxMessage.status == "sent")) or 0
+        outbox_before = (
+            db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
+            or 0
+        )
     controller, mailbox = _smtp_server()
     started = time.monotonic()
     try:
@@ -278,8 +325,9 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
             deadline = time.monotonic() + seconds
             schedulers = [_scheduler_like(url, sweep_day, controller.port, deadline) for _ in range(2)]
             Person.today = today
-            crowd = [Person(base, email, password, code, deadline, seed * 1000 + n)
-                     for n, (email, code) in enumerate(people)]
+            crowd = [
+                Person(base, email, password, code, deadline, seed * 1000 + n) for n, (email, code) in enumerate(people)
+            ]
             log(f"{len(crowd)} people for {seconds} s against {base} ({workers} workers), 2 sweeping processes …")
             for person in crowd:
                 person.start()
@@ -305,16 +353,23 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
         outcome.errors += o.errors
         outcome.latencies += o.latencies
     with app.app_context():
-        new_events = list(db.session.execute(
-            select(AssignmentEvent.assignment_id, AssignmentEvent.comment, AssignmentEvent.difficulty)
-            .where(AssignmentEvent.id > last_event)).all())
+        new_events = list(
+            db.session.execute(
+                select(AssignmentEvent.assignment_id, AssignmentEvent.comment, AssignmentEvent.difficulty).where(
+                    AssignmentEvent.id > last_event
+                )
+            ).all()
+        )
         versions_after = dict(db.session.execute(select(Assignment.id, Assignment.version)).all())
-        sent = (db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                  .where(OutboxMessage.status == "sent")) or 0) - outbox_before
+        sent = (
+            db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
+            or 0
+        ) - outbox_before
         duplicate_keys = db.session.execute(
             select(OutboxMessage.unit_id, OutboxMessage.kind, OutboxMessage.reference_on)
             .group_by(OutboxMessage.unit_id, OutboxMessage.kind, OutboxMessage.reference_on)
-            .having(func.count() > 1)).all()
+            .having(func.count() > 1)
+        ).all()
         db.session.remove()
         db.engine.dispose()
     recorded = " ".join(f"{c} {d}" for _a, c, d in new_events)
@@ -325,49 +380,79 @@ def run(dataset: str, database: str, *, users: int, seconds: int, workers: int, 
     duplicates = [i for i, n in ids.items() if n > 1]
     five_xx = sum(n for code, n in outcome.statuses.items() if code >= 500)
     results = {
-        "dataset": dataset, "database": database, "users": users, "seconds": seconds, "workers": workers,
-        "elapsed_seconds": round(elapsed, 1), "requests": outcome.requests,
+        "dataset": dataset,
+        "database": database,
+        "users": users,
+        "seconds": seconds,
+        "workers": workers,
+        "elapsed_seconds": round(elapsed, 1),
+        "requests": outcome.requests,
         "requests_per_second": round(outcome.requests / seconds, 1),
         "latency_median_ms": round(statistics.median(outcome.latencies) * 1000, 1) if outcome.latencies else None,
         "latency_p95_ms": round(percentile(outcome.latencies, 0.95) * 1000, 1) if outcome.latencies else None,
         "statuses": {str(k): v for k, v in sorted(outcome.statuses.items())},
-        "updates_accepted": len(outcome.accepted), "conflicts_409": outcome.conflicts,
-        "refused_422": outcome.refused, "figures_accepted": outcome.figures_accepted,
+        "updates_accepted": len(outcome.accepted),
+        "conflicts_409": outcome.conflicts,
+        "refused_422": outcome.refused,
+        "figures_accepted": outcome.figures_accepted,
         "figures_refused_422": outcome.figures_refused,
-        "history_rows_added": len(new_events), "lost_updates": len(lost),
-        "version_mismatches": len(version_mismatch), "five_xx": five_xx,
-        "emails_received": len(mailbox.messages), "emails_sent_by_outbox": sent,
-        "duplicate_emails": len(duplicates), "duplicate_outbox_keys": len(duplicate_keys),
-        "errors": outcome.errors[:20], "machine": machine(), "today": today, "sweep_day": sweep_day,
+        "history_rows_added": len(new_events),
+        "lost_updates": len(lost),
+        "version_mismatches": len(version_mismatch),
+        "five_xx": five_xx,
+        "emails_received": len(mailbox.messages),
+        "emails_sent_by_outbox": sent,
+        "duplicate_emails": len(duplicates),
+        "duplicate_outbox_keys": len(duplicate_keys),
+        "errors": outcome.errors[:20],
+        "machine": machine(),
+        "today": today,
+        "sweep_day": sweep_day,
     }
-    results["ok"] = (five_xx == 0 and not lost and not version_mismatch and not duplicates and not duplicate_keys
-                     and len(mailbox.messages) == sent > 0 and not outcome.errors and len(outcome.accepted) > 0)
+    results["ok"] = (
+        five_xx == 0
+        and not lost
+        and not version_mismatch
+        and not duplicates
+        and not duplicate_keys
+        and len(mailbox.messages) == sent > 0
+        and not outcome.errors
+        and len(outcome.accepted) > 0
+    )
     return results
 
 
 def markdown(results: dict[str, Any]) -> str:
     r, m = results, results["machine"]
-    return "\n".join([
-        f"# Load: {r['users']} people × {r['seconds']} s on {r['dataset']}, {r['database']}",
-        "",
-        f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
-        f"- Command: `python -m tracker.bench.load --dataset {r['dataset']} --database {r['database']} "
-        f"--users {r['users']} --seconds {r['seconds']}`; gunicorn {r['workers']} workers on 127.0.0.1; two "
-        "processes sweeping and dispatching to aiosmtpd on 127.0.0.1 all along",
-        "",
-        "| figure | value |", "| --- | ---: |",
-        *(f"| {k} | {v} |" for k, v in r.items() if k not in ("machine", "errors", "statuses")),
-        f"| HTTP statuses | {', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} |",
-        "",
-        "Verdict: " + ("no 5xx, no lost update, no duplicate email." if r["ok"] else
-                       "FAILED — see the figures and errors: " + "; ".join(r["errors"])),
-        "",
-    ])
+    return "\n".join(
+        [
+            f"# Load: {r['users']} people × {r['seconds']} s on {r['dataset']}, {r['database']}",
+            "",
+            f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
+            f"- Command: `python -m tracker.bench.load --dataset {r['dataset']} --database {r['database']} "
+            f"--users {r['users']} --seconds {r['seconds']}`; gunicorn {r['workers']} workers on 127.0.0.1; two "
+            "processes sweeping and dispatching to aiosmtpd on 127.0.0.1 all along",
+            "",
+            "| figure | value |",
+            "| --- | ---: |",
+            *(f"| {k} | {v} |" for k, v in r.items() if k not in ("machine", "errors", "statuses")),
+            f"| HTTP statuses | {', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} |",
+            "",
+            "Verdict: "
+            + (
+                "no 5xx, no lost update, no duplicate email."
+                if r["ok"]
+                else "FAILED — see the figures and errors: " + "; ".join(r["errors"])
+            ),
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tracker.bench.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tracker.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", choices=sorted(RECIPES), default="M")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")
     parser.add_argument("--users", type=int, default=50)
@@ -380,8 +465,9 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     try:
-        results = run(args.dataset, args.database, users=args.users, seconds=args.seconds, workers=args.workers,
-                      log=log)
+        results = run(
+            args.dataset, args.database, users=args.users, seconds=args.seconds, workers=args.workers, log=log
+        )
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
 """The database tables, one module per area; importing this package registers them all."""
+
 from .emails import OutboxMessage, Setting, SweepRun
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection, PlanTarget
@@ -8,8 +9,33 @@ from .users import ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetTo
 from .versions import ItemEvent, PlanVersion
 
 __all__ = [
-    "ActionItem", "ApiToken", "Assignment", "AssignmentEvent", "CollectiveMapping", "CollectiveMappingUnit",
-    "EvidenceFile", "Indicator", "ItemComment", "ItemEvent", "ItemUnit", "KpiReport", "LoginAttempt", "OutboxMessage",
-    "PasswordResetRequest", "PasswordResetToken", "Plan", "PlanSection", "PlanTarget", "PlanVersion", "Setting",
-    "SweepRun", "Target", "TargetMilestone", "Unit", "UnitAlias", "UnitGroup", "UnitGroupMember", "User",
+    "ActionItem",
+    "ApiToken",
+    "Assignment",
+    "AssignmentEvent",
+    "CollectiveMapping",
+    "CollectiveMappingUnit",
+    "EvidenceFile",
+    "Indicator",
+    "ItemComment",
+    "ItemEvent",
+    "ItemUnit",
+    "KpiReport",
+    "LoginAttempt",
+    "OutboxMessage",
+    "PasswordResetRequest",
+    "PasswordResetToken",
+    "Plan",
+    "PlanSection",
+    "PlanTarget",
+    "PlanVersion",
+    "Setting",
+    "SweepRun",
+    "Target",
+    "TargetMilestone",
+    "Unit",
+    "UnitAlias",
+    "UnitGroup",
+    "UnitGroupMember",
+    "User",
 ]

@@ -1,5 +1,6 @@
 """The outbox (every email the app makes, from planned to sent or failed), settings an admin changes,
 and the record of each day's reminder sweep."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

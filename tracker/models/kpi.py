@@ -1,4 +1,5 @@
 """Appendix 1 of a plan: unit groups, the indicators, and each group's targets (with milestones)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -29,7 +30,7 @@ class UnitGroup(db.Model):
     name: Mapped[str] = mapped_column(String(255))  # "Nhóm 1"
     declared_size: Mapped[int | None] = mapped_column(Integer)  # "(3 đơn vị)"
 
-    plan: Mapped["Plan"] = relationship()  # noqa: F821 (models.plans)
+    plan: Mapped[Plan] = relationship()  # noqa: F821 (models.plans)
 
     members: Mapped[list[UnitGroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="UnitGroupMember.position"
@@ -145,4 +146,4 @@ class KpiReport(db.Model):
     source: Mapped[str] = mapped_column(String(20))  # form, api, file, cli, demo
 
     unit: Mapped[Unit] = relationship()
-    reported_by: Mapped["User | None"] = relationship()  # noqa: F821 (models.users)
+    reported_by: Mapped[User | None] = relationship()  # noqa: F821 (models.users)

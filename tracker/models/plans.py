@@ -1,8 +1,10 @@
 """A plan (a decision's action plan), its sections, action items, KPI targets, the units named on them, and
 assignments."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,9 +61,7 @@ class PlanSection(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
-    items: Mapped[list[ActionItem]] = relationship(
-        back_populates="section", order_by="ActionItem.position"
-    )
+    items: Mapped[list[ActionItem]] = relationship(back_populates="section", order_by="ActionItem.position")
 
 
 class ActionItem(db.Model):
@@ -196,10 +196,10 @@ class Assignment(db.Model):
 
     # The UPDATE also checks the version it read: two saves racing past the form's check cannot
     # both win (the loser gets StaleDataError, shown as a conflict).
-    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version, "version_id_generator": False}
 
     item: Mapped[ActionItem] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()
-    events: Mapped[list["AssignmentEvent"]] = relationship(  # noqa: F821 (models.progress)
+    events: Mapped[list[AssignmentEvent]] = relationship(  # noqa: F821 (models.progress)
         cascade="all, delete-orphan", order_by="AssignmentEvent.id"
     )

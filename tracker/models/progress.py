@@ -1,4 +1,5 @@
 """What happens to an assignment: the history of changes, comments on items, and evidence files."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,7 +36,7 @@ class AssignmentEvent(db.Model):
     evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
 
     actor: Mapped[User | None] = relationship()
-    evidence_file: Mapped["EvidenceFile | None"] = relationship()
+    evidence_file: Mapped[EvidenceFile | None] = relationship()
 
 
 class EvidenceFile(db.Model):

@@ -1,4 +1,5 @@
 """Units of the administration (Cục, Vụ, Sở …) and the other names they go by."""
+
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, Text
@@ -61,6 +62,5 @@ class CollectiveMapping(db.Model):
 class CollectiveMappingUnit(db.Model):
     __tablename__ = "collective_mapping_units"
 
-    mapping_id: Mapped[int] = mapped_column(
-        ForeignKey("collective_mappings.id", ondelete="CASCADE"), primary_key=True)
+    mapping_id: Mapped[int] = mapped_column(ForeignKey("collective_mappings.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)

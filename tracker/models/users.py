@@ -1,4 +1,5 @@
 """People who sign in, their roles, and the failed sign-ins counted to slow down password guessing."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,9 +19,7 @@ class User(db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'monitor', 'viewer', 'unit_head', 'unit_staff')", name="role"),
         # A unit role is bound to exactly one unit; the other roles to none.
-        CheckConstraint(
-            "(role IN ('unit_head', 'unit_staff')) = (unit_id IS NOT NULL)", name="unit_for_unit_roles"
-        ),
+        CheckConstraint("(role IN ('unit_head', 'unit_staff')) = (unit_id IS NOT NULL)", name="unit_for_unit_roles"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """A plan's versions (the import, each amending decision, each editor save) and the history of its items."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

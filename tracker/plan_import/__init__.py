@@ -1,4 +1,5 @@
 """Plan import: a reader per file format gives blocks, recognisers find the plan in them, one upsert saves it."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,9 +15,19 @@ if TYPE_CHECKING:
 __all__ = ["ImportReport", "PlanDocument", "PlanImportError", "PlanNumberMissing", "import_document", "read_document"]
 
 
-def import_document(data: bytes, filename: str, *, now: datetime, number: str | None = None,
-                    actor: User | None = None, amends: Plan | None = None, decision_number: str = "",
-                    decision_date: date | None = None, source_file: str = "", note: str = "") -> ImportReport:
+def import_document(
+    data: bytes,
+    filename: str,
+    *,
+    now: datetime,
+    number: str | None = None,
+    actor: User | None = None,
+    amends: Plan | None = None,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    source_file: str = "",
+    note: str = "",
+) -> ImportReport:
     """Read a plan document and save it (as amending `amends` when given: its own number may then be
     missing); flushes, the caller commits (or rolls back for a dry run)."""
     try:
@@ -25,5 +36,14 @@ def import_document(data: bytes, filename: str, *, now: datetime, number: str | 
         if amends is None:
             raise
         doc = missing.document
-    return save_plan(doc, source_name=filename, now=now, actor=actor, amends=amends, decision_number=decision_number,
-                     decision_date=decision_date, source_file=source_file, note=note)
+    return save_plan(
+        doc,
+        source_name=filename,
+        now=now,
+        actor=actor,
+        amends=amends,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        source_file=source_file,
+        note=note,
+    )

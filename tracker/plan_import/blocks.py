@@ -1,5 +1,6 @@
 """The neutral stream every reader produces and every recogniser reads: paragraphs and tables, in
 document order, each saying where it came from."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ class Paragraph:
     @property
     def body(self) -> str:
         """The text after the marker."""
-        return self.text[len(self.marker):].strip() if self.marker and self.text.startswith(self.marker) else self.text
+        return self.text[len(self.marker) :].strip() if self.marker and self.text.startswith(self.marker) else self.text
 
 
 Block = Paragraph | Table
@@ -163,8 +164,11 @@ def without_empty_columns(rows: list[list[Cell]]) -> list[list[Cell]]:
     by the cell to their left). They carry nothing, and would shift the data under a header that leaves
     them out. Each cell keeps its own place."""
     width = max((len(row) for row in rows), default=0)
-    empty = {c for c in range(width)
-             if all(c >= len(row) or not row[c].text.strip() or row[c].merged == "left" for row in rows)}
+    empty = {
+        c
+        for c in range(width)
+        if all(c >= len(row) or not row[c].text.strip() or row[c].merged == "left" for row in rows)
+    }
     if not empty or len(empty) == width:
         return rows
     kept: list[list[Cell]] = []

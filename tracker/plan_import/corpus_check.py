@@ -3,6 +3,7 @@ matched with its `.expected.json` and counted (found, units exact, deadlines exa
 
 The comparison itself is plain data in, figures out; `plan check-corpus` feeds it what a real import
 into a scratch database saved."""
+
 from __future__ import annotations
 
 import json
@@ -115,8 +116,11 @@ ACCEPTANCE = {"found": 0.98, "lead_exact": 0.95, "deadline_exact": 0.95, "coordi
 
 def shortfalls(totals: Totals) -> list[str]:
     """The acceptance figures the totals miss, in words; empty when all are met."""
-    missed = [f"{name} {totals.rate(name):.1%} < {floor:.0%}" for name, floor in ACCEPTANCE.items()
-              if totals.rate(name) < floor]
+    missed = [
+        f"{name} {totals.rate(name):.1%} < {floor:.0%}"
+        for name, floor in ACCEPTANCE.items()
+        if totals.rate(name) < floor
+    ]
     if totals.refused:
         missed.append(f"{totals.refused} document(s) refused")
     if totals.invented:
@@ -194,8 +198,12 @@ def score_items(score: DocumentScore, expected: list[dict[str, Any]], found: lis
         checks = (
             ("lead", _names(want["lead"]), _names(got.lead), "lead_exact"),
             ("coordinating", _names(want["coordinating"]), _names(got.coordinating), "coordinating_exact"),
-            ("deadline", (want["due"], want["recurrence"], bool(want["ongoing"])),
-             (got.due, got.recurrence, got.ongoing), "deadline_exact"),
+            (
+                "deadline",
+                (want["due"], want["recurrence"], bool(want["ongoing"])),
+                (got.due, got.recurrence, got.ongoing),
+                "deadline_exact",
+            ),
         )
         for label, wanted, seen, counter in checks:
             if wanted == seen:
@@ -233,24 +241,26 @@ def check_document(path: Path, expected: dict[str, Any], *, now: Any) -> Documen
         score.missing = [e["task"] for e in expected["items"]]
         return score
     score.seconds = time.perf_counter() - started
-    plan = db.session.scalar(select(Plan).where(Plan.number == report.plan).options(
-        selectinload(Plan.items).selectinload(ActionItem.units)))
+    plan = db.session.scalar(
+        select(Plan).where(Plan.number == report.plan).options(selectinload(Plan.items).selectinload(ActionItem.units))
+    )
     found = []
     for item in plan.items if plan else []:
-        found.append(FoundItem(
-            task=item.task,
-            lead=[written for written, _, _ in item.mentions("lead")],
-            coordinating=[written for written, _, _ in item.mentions("coordinating")],
-            # A yearly item is saved as one assignment a year, each with its own due date (the item keeps the
-            # first year's); the ground truth writes the same reading as "no single due date, ongoing".
-            due=item.due_on.isoformat() if item.due_on and item.recurrence != YEARLY else None,
-            recurrence=item.recurrence,
-            ongoing=item.is_ongoing or item.recurrence == YEARLY,
-        ))
+        found.append(
+            FoundItem(
+                task=item.task,
+                lead=[written for written, _, _ in item.mentions("lead")],
+                coordinating=[written for written, _, _ in item.mentions("coordinating")],
+                # A yearly item is saved as one assignment a year, each with its own due date (the item keeps the
+                # first year's); the ground truth writes the same reading as "no single due date, ongoing".
+                due=item.due_on.isoformat() if item.due_on and item.recurrence != YEARLY else None,
+                recurrence=item.recurrence,
+                ongoing=item.is_ongoing or item.recurrence == YEARLY,
+            )
+        )
     targets = [FoundTarget(target["indicator"], target["value"]) for target in report.targets_preview]
     score_items(score, expected["items"], found)
     score_targets(score, expected["targets"], targets)
     score.not_understood = len(report.not_understood)
     db.session.rollback()
     return score
-

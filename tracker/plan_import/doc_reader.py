@@ -1,5 +1,6 @@
 """Reader for old Word documents (.doc, Word 97-2003), RTF and OpenDocument text: converted to .docx by
 LibreOffice, then read as one."""
+
 from __future__ import annotations
 
 import os
@@ -10,12 +11,14 @@ import tempfile
 from pathlib import Path
 
 from .blocks import Block
-from .docx_reader import read_docx_blocks
 from .document import PlanImportError
+from .docx_reader import read_docx_blocks
 
 CONVERSION_TIMEOUT = 120  # seconds; a long plan converts in a few
-_MISSING = ("tệp {kind} cần LibreOffice để đọc: hãy cài LibreOffice (gói libreoffice-writer-nogui) "
-            "hoặc lưu lại dưới dạng .docx.")
+_MISSING = (
+    "tệp {kind} cần LibreOffice để đọc: hãy cài LibreOffice (gói libreoffice-writer-nogui) "
+    "hoặc lưu lại dưới dạng .docx."
+)
 # What each converted kind is called in messages.
 _KINDS = {".doc": ".doc (Word 97-2003)", ".rtf": ".rtf", ".odt": ".odt (OpenDocument)"}
 
@@ -38,11 +41,21 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
         # A profile of its own, so that a LibreOffice already running (or another conversion) cannot
         # swallow this one.
         profile = (work / "profile").as_uri()
-        command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--convert-to", "docx", "--outdir", str(work / "out"), str(source)]
+        command = [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
         # Its own process group: on a timeout the whole of LibreOffice is stopped, not only the launcher.
-        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True) as process:
+        with subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        ) as process:
             try:
                 process.wait(timeout=CONVERSION_TIMEOUT)
             except subprocess.TimeoutExpired as exc:

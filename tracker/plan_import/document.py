@@ -1,12 +1,23 @@
 """What every reader produces: the plan's appendices as plain data, with where each piece came from."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .blocks import Cell, Table
 
-__all__ = ["Cell", "GroupRow", "ItemRow", "NotUnderstood", "PlanDocument", "PlanImportError", "PlanNumberMissing", "SectionRows",
-           "Table", "TargetRow"]
+__all__ = [
+    "Cell",
+    "GroupRow",
+    "ItemRow",
+    "NotUnderstood",
+    "PlanDocument",
+    "PlanImportError",
+    "PlanNumberMissing",
+    "SectionRows",
+    "Table",
+    "TargetRow",
+]
 
 
 class PlanImportError(Exception):

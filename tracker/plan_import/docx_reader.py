@@ -1,5 +1,6 @@
 """Reader for .docx documents: body paragraphs and tables in document order, each table row expanded to
 the full grid with Word's merged cells marked, automatic numbering rendered as the paragraph's marker."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,14 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_commen
 # copy of a drawing (its text box is read once, from the drawing itself).
 _HIDDEN = {f"{{{W}}}del", f"{{{W}}}moveFrom", _MC_FALLBACK}
 # Wrappers whose children are read as if they stood in their place.
-_WRAPPERS = {f"{{{W}}}sdt", f"{{{W}}}sdtContent", f"{{{W}}}customXml", f"{{{W}}}ins", f"{{{W}}}moveTo",
-             f"{{{W}}}smartTag"}
+_WRAPPERS = {
+    f"{{{W}}}sdt",
+    f"{{{W}}}sdtContent",
+    f"{{{W}}}customXml",
+    f"{{{W}}}ins",
+    f"{{{W}}}moveTo",
+    f"{{{W}}}smartTag",
+}
 _TRUE = {None, "1", "true", "on"}
 
 
@@ -165,8 +172,21 @@ class _List:
     counters: dict[int, int] = field(default_factory=dict)
 
 
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_ROMAN = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+]
 
 
 def _roman(number: int) -> str:
@@ -288,8 +308,9 @@ class _Reader:
         if self.document is None:
             raise PlanImportError("tệp .docx không có phần nội dung (word/document.xml): hãy lưu lại bằng Word.")
         self.styles = _Styles(_part(package, _related(package, main, _STYLES) or "word/styles.xml"))
-        self.numbering = _Numbering(_part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"),
-                                    self.styles)
+        self.numbering = _Numbering(
+            _part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"), self.styles
+        )
         self.out: list[Block] = []
         self.paragraph_count = 0
         self.table_count = 0
@@ -320,8 +341,11 @@ class _Reader:
     def _is_layout(self, table: etree._Element) -> bool:
         """A table of one column whose cells hold tables: a frame, not a table of the plan."""
         rows = list(self._rows(table))
-        return bool(rows) and all(len(row) == 1 and row[0][0] is not None for row in rows) and any(
-            inner.tag == w("tbl") for row in rows for inner in self._children(row[0][0]))
+        return (
+            bool(rows)
+            and all(len(row) == 1 and row[0][0] is not None for row in rows)
+            and any(inner.tag == w("tbl") for row in rows for inner in self._children(row[0][0]))
+        )
 
     def _children(self, element: etree._Element):
         """The block-level children of element, content controls and revision marks unwrapped."""
@@ -331,8 +355,9 @@ class _Reader:
             elif child.tag not in _HIDDEN:
                 yield child
 
-    def _runs(self, paragraph: etree._Element,
-              boxes: list[etree._Element] | None = None) -> list[tuple[str, bool, bool]]:
+    def _runs(
+        self, paragraph: etree._Element, boxes: list[etree._Element] | None = None
+    ) -> list[tuple[str, bool, bool]]:
         """The paragraph's text as (text, bold, italic) pieces, line breaks as "\\n"; the text boxes anchored
         in it are not part of it: they are added to `boxes`, to be read as paragraphs of their own."""
         style = _val(paragraph.find(f"{w('pPr')}/{w('pStyle')}"))
@@ -368,8 +393,10 @@ class _Reader:
         props = run.find(w("rPr"))
         run_style = _val(props.find(w("rStyle"))) if props is not None else None
         found = []
-        for tag, lookup, default in (("b", self.styles.bold, self.styles.default_bold),
-                                     ("i", self.styles.italic, self.styles.default_italic)):
+        for tag, lookup, default in (
+            ("b", self.styles.bold, self.styles.default_bold),
+            ("i", self.styles.italic, self.styles.default_italic),
+        ):
             value = _flag(props.find(w(tag))) if props is not None else None
             for source in (run_style, paragraph_style):
                 if value is None:
@@ -406,7 +433,7 @@ class _Reader:
         boxes: list[etree._Element] = []
         pieces = self._runs(element, boxes)
         if marker:
-            pieces = [(marker + " ", False, False)] + pieces
+            pieces = [(marker + " ", False, False), *pieces]
         paragraph = StyledText.join(pieces).paragraph(f"đoạn {self.paragraph_count + 1}", marker)
         if paragraph:
             self.paragraph_count += 1
@@ -442,7 +469,9 @@ class _Reader:
                 cell_props = cell.find(w("tcPr"))
                 span = _int(_val(cell_props.find(w("gridSpan"))), 1) if cell_props is not None else 1
                 merge = cell_props.find(w("vMerge")) if cell_props is not None else None
-                cells.append((cell, min(max(span, 1), MAX_SPAN), None if merge is None else (_val(merge) or "continue")))
+                cells.append(
+                    (cell, min(max(span, 1), MAX_SPAN), None if merge is None else (_val(merge) or "continue"))
+                )
             if after:
                 cells.append((None, after, None))
             yield cells
@@ -465,8 +494,9 @@ class _Reader:
                     continue
                 text = self._cell_text(element)
                 cells.append(Cell(text, f"bảng {number}, hàng {r_index}, cột {column + 1}"))
-                cells.extend(Cell(text, f"bảng {number}, hàng {r_index}, cột {column + k + 1}", "left")
-                             for k in range(1, span))
+                cells.extend(
+                    Cell(text, f"bảng {number}, hàng {r_index}, cột {column + k + 1}", "left") for k in range(1, span)
+                )
             rows.append(cells)
             above = cells
         return Table(without_empty_columns(rows), f"bảng {number}")

@@ -1,5 +1,6 @@
 """Reader for HTML documents: paragraphs and tables in document order, colspan and rowspan expanded to the
 full grid and marked, <br> and block boundaries inside cells kept as line breaks."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,45 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from .blocks import Block, Cell, StyledText, Table, fold_lines, without_empty_columns
 
 _SKIPPED = {"script", "style", "head", "noscript", "template", "title", "meta", "link", "svg", "button", "select"}
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "center",
-               "dd", "dt", "dl", "ul", "ol", "hr", "pre", "form", "header", "footer", "nav", "main", "aside",
-               "address", "figure", "figcaption", "caption", "tr", "td", "th", "tbody", "thead", "tfoot", "body"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "ul",
+    "ol",
+    "hr",
+    "pre",
+    "form",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "tfoot",
+    "body",
+}
 _BOLD_TAGS = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
 _ITALIC_TAGS = {"i", "em", "cite", "dfn"}
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
@@ -30,8 +67,21 @@ def _span(tag: Tag, attribute: str) -> int:
 
 def _roman(number: int) -> str:
     out = ""
-    for value, letters in [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]:
+    for value, letters in [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]:
         while number >= value:
             out += letters
             number -= value
@@ -50,7 +100,7 @@ def _list_marker(item: Tag) -> str:
             start = int(str(parent.get("start") or "1"))
         except ValueError:
             start = 1
-        siblings = [li for li in parent.find_all("li", recursive=False)]
+        siblings = list(parent.find_all("li", recursive=False))
         number = start + next(i for i, li in enumerate(siblings) if li is item)
     kind = str(parent.get("type") or "1")
     if kind in ("a", "A") and number > 0:
@@ -75,7 +125,7 @@ class _HtmlReader:
         pieces, marker = self.pieces, self.marker
         self.pieces, self.marker = [], ""
         if marker and "".join(text for text, _, _ in pieces).strip():
-            pieces = [(marker + " ", False, False)] + pieces
+            pieces = [(marker + " ", False, False), *pieces]
         paragraph = StyledText.join(pieces).paragraph(f"đoạn {self.paragraph_count + 1}", marker)
         if paragraph:
             self.paragraph_count += 1
@@ -155,8 +205,9 @@ class _HtmlReader:
                         grid[(r + down, column + across)] = Cell(text, where, merged)
                 column += width
             last = max((c for (row, c) in grid if row == r), default=-1)
-            out.append([grid.get((r, c)) or Cell("", f"bảng {number}, hàng {r + 1}, cột {c + 1}")
-                        for c in range(last + 1)])
+            out.append(
+                [grid.get((r, c)) or Cell("", f"bảng {number}, hàng {r + 1}, cột {c + 1}") for c in range(last + 1)]
+            )
         return Table(without_empty_columns(out), f"bảng {number}")
 
 

@@ -1,5 +1,6 @@
 """Reads the plan's identity from the document: number, date, issuer, title and year, in every numbering
 form official documents use ("Số: 552/KH-UBND", "Kèm theo Quyết định số 2623/QĐ-TTg", "3260-KH/ĐĐQH15")."""
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,16 @@ from .document import PlanDocument
 # matches.
 _PART = r"[A-ZĐ][A-ZĐa-zđ0-9&]*"
 NUMBER = rf"(\d{{1,6}}(?:/\d{{4}})?[/-]{_PART}(?:\s?[-/]\s?{_PART})+)"
-_KINDS = (r"(?:[Kk]ế [Hh]oạch|[Qq]uyết [Đđ]ịnh|[Nn]ghị [Qq]uyết|[Cc]hỉ [Tt]hị|[Cc]hương [Tt]rình(?: hành động)?"
-          r"|[Cc]ông [Vv]ăn|[Tt]hông [Bb]áo|[Đđ]ề [Áá]n|KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT)")
+_KINDS = (
+    r"(?:[Kk]ế [Hh]oạch|[Qq]uyết [Đđ]ịnh|[Nn]ghị [Qq]uyết|[Cc]hỉ [Tt]hị|[Cc]hương [Tt]rình(?: hành động)?"
+    r"|[Cc]ông [Vv]ăn|[Tt]hông [Bb]áo|[Đđ]ề [Áá]n|KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT)"
+)
 # Letters matched case-sensitively: a number's parts are upper-case, so the patterns below spell out
 # the case variants of their words instead of using re.I.
 # The letterhead's "Số: …" (or a site's "Số hiệu: …" field), possibly with the value in the next cell.
-_OWN_NUMBER_RE = re.compile(rf"(?:(?:^|\n)\s*(?:Số|SỐ)(?:\s+hiệu)?\s*:?|(?<!\w)(?:Số|SỐ)(?:\s+hiệu)?\s*:)\s*\n?\s*{NUMBER}")
+_OWN_NUMBER_RE = re.compile(
+    rf"(?:(?:^|\n)\s*(?:Số|SỐ)(?:\s+hiệu)?\s*:?|(?<!\w)(?:Số|SỐ)(?:\s+hiệu)?\s*:)\s*\n?\s*{NUMBER}"
+)
 # "(Kèm theo Quyết định số 1872/QĐ-BVHTTDL …)": an appendix names the document it belongs to.
 _ATTACHED_RE = re.compile(rf"(?:[Kk]èm(?: theo)?|KÈM(?: THEO)?)\s+{_KINDS}\s*(?:(?:số|SỐ)\s*)?:?\s*{NUMBER}")
 _DATE_WORDS_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
@@ -34,10 +39,43 @@ _TITLE_WORDS = ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "QUYẾT ĐỊN
 _NATIONAL_MOTTO = ("CỘNG HÒA", "CỘNG HOÀ", "ĐỘC LẬP", "ĐẢNG CỘNG SẢN VIỆT NAM")
 # The words an issuing body's name starts with in a letterhead (a running header of another kind, such
 # as a publisher's, is not an issuer).
-_ISSUER_HEADS = ("ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "BỘ", "THỦ TƯỚNG", "CHÍNH PHỦ", "VĂN PHÒNG", "BAN",
-                 "ĐẢNG", "TỈNH ỦY", "TỈNH UỶ", "THÀNH ỦY", "THÀNH UỶ", "HUYỆN ỦY", "QUỐC HỘI", "SỞ", "CỤC",
-                 "TỔNG CỤC", "TÒA ÁN", "TOÀ ÁN", "VIỆN", "KIỂM TOÁN", "NGÂN HÀNG", "BẢO HIỂM", "TRUNG TÂM",
-                 "ĐẠI HỌC", "TRƯỜNG", "TẬP ĐOÀN", "TỔNG CÔNG TY", "MẶT TRẬN", "ĐOÀN", "HỘI", "CÔNG AN", "THANH TRA")
+_ISSUER_HEADS = (
+    "ỦY BAN",
+    "UỶ BAN",
+    "UBND",
+    "HỘI ĐỒNG",
+    "BỘ",
+    "THỦ TƯỚNG",
+    "CHÍNH PHỦ",
+    "VĂN PHÒNG",
+    "BAN",
+    "ĐẢNG",
+    "TỈNH ỦY",
+    "TỈNH UỶ",
+    "THÀNH ỦY",
+    "THÀNH UỶ",
+    "HUYỆN ỦY",
+    "QUỐC HỘI",
+    "SỞ",
+    "CỤC",
+    "TỔNG CỤC",
+    "TÒA ÁN",
+    "TOÀ ÁN",
+    "VIỆN",
+    "KIỂM TOÁN",
+    "NGÂN HÀNG",
+    "BẢO HIỂM",
+    "TRUNG TÂM",
+    "ĐẠI HỌC",
+    "TRƯỜNG",
+    "TẬP ĐOÀN",
+    "TỔNG CÔNG TY",
+    "MẶT TRẬN",
+    "ĐOÀN",
+    "HỘI",
+    "CÔNG AN",
+    "THANH TRA",
+)
 # How far into the document the letterhead and title are looked for (blocks, and for a title line).
 _HEAD_BLOCKS = 40
 # How far after a number its date is looked for (characters).
@@ -108,7 +146,7 @@ def _iso(parts: tuple[str, ...] | list[str], doc: PlanDocument) -> str | None:
 
 def _date_near(text: str, start: int, doc: PlanDocument) -> str | None:
     """The first date written shortly after a number ("… ngày 19 tháng 11 năm 2025", "ngày 19/11/2025")."""
-    window = text[start:start + _DATE_WINDOW]
+    window = text[start : start + _DATE_WINDOW]
     found = [m for m in (_DATE_WORDS_RE.search(window), _DATE_SLASH_RE.search(window)) if m]
     if not found:
         return None
@@ -120,14 +158,14 @@ def _issuer(head: list[str]) -> str:
     """The issuing body from the letterhead: its upper-case name before the national motto."""
     for index, line in enumerate(head):
         name = line.strip(" -*_|#")
-        if name.upper().startswith(("SỐ",) + _TITLE_WORDS):
+        if name.upper().startswith(("SỐ", *_TITLE_WORDS)):
             break  # past the letterhead
         if name.upper().startswith(_NATIONAL_MOTTO):
             continue
         if name.isupper() and name.startswith(_ISSUER_HEADS):
             # A two-line letterhead: "ỦY BAN NHÂN DÂN" / "TỈNH ĐỒNG THÁP".
             following = head[index + 1].strip(" -*_|") if index + 1 < len(head) else ""
-            if following.isupper() and not following.upper().startswith(_NATIONAL_MOTTO + ("SỐ",)):
+            if following.isupper() and not following.upper().startswith((*_NATIONAL_MOTTO, "SỐ")):
                 name = f"{name} {following}"
             return re.sub(r"\s*-{2,}.*$", "", name).strip()
     return ""

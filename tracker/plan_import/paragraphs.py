@@ -1,6 +1,7 @@
 """Finds the action items of a plan written in paragraphs: labelled blocks ("Đơn vị chủ trì: …"), unit
 headings whose lettered or bulleted paragraphs are the unit's tasks, and sentences that name their unit;
 what looks like an assignment but fits none of these is reported as not understood."""
+
 from __future__ import annotations
 
 import re
@@ -38,19 +39,31 @@ _SECTION_KINDS = ("roman", "upper", "article")
 
 _AGENCY = r"(?:đơn vị|cơ quan)(?:\s*[,/]\s*(?:đơn vị|cơ quan))?"
 _LABELS = (
-    ("lead", _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm|đầu mối)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
-     r"|triển khai|xây dựng))?|chủ trì(?:\s+(?:thực hiện|tham mưu|triển khai))?"),
+    (
+        "lead",
+        _AGENCY + r"\s+(?:chủ trì|thực hiện|chịu trách nhiệm|đầu mối)(?:\s+(?:thực hiện|tham mưu(?:\s+thực hiện)?"
+        r"|triển khai|xây dựng))?|chủ trì(?:\s+(?:thực hiện|tham mưu|triển khai))?",
+    ),
     ("coordinating", r"(?:" + _AGENCY + r"\s+)?phối hợp(?:\s+(?:thực hiện|triển khai))?"),
-    ("deadline", (r"(?:thời gian|thời hạn|thời điểm|tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất|triển khai|dự kiến))?"
-                  r"|mốc (?:thời gian|hoàn thành)")),
-    ("output", r"(?:sản phẩm|kết quả)(?:\s*/\s*(?:sản phẩm|kết quả))?(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?"
-     r"|dự kiến\s+(?:sản phẩm|kết quả)"),
+    (
+        "deadline",
+        (
+            r"(?:thời gian|thời hạn|thời điểm|tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất|triển khai|dự kiến))?"
+            r"|mốc (?:thời gian|hoàn thành)"
+        ),
+    ),
+    (
+        "output",
+        r"(?:sản phẩm|kết quả)(?:\s*/\s*(?:sản phẩm|kết quả))?(?:\s+(?:dự kiến|đầu ra|cần đạt|đạt được))?"
+        r"|dự kiến\s+(?:sản phẩm|kết quả)",
+    ),
     ("task", r"nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?"),
     # "(2) Tổ chức thực hiện:" only groups the unit and deadline labels under it.
     ("group", r"tổ chức thực hiện|phân công thực hiện"),
 )
 _LABEL_RE = re.compile(
-    r"^(?:[-+•*–]\s*|\(\d{1,2}\)\s*)?(?:" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS)
+    r"^(?:[-+•*–]\s*|\(\d{1,2}\)\s*)?(?:"
+    + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS)
     + r")\s*(?P<colon>:)?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
@@ -63,27 +76,121 @@ _ITEM_LABELS = ("lead", "coordinating")
 
 # Words an agency's name (or the head of one: "Thủ trưởng …", "Lãnh đạo …") starts with.
 _HEADS = (
-    "bộ", "sở", "ban", "báo", "bảo hiểm", "bảo tàng", "bệnh viện", "cảnh sát", "chi cục", "chi nhánh", "chủ tịch",
-    "cơ quan", "công an", "công ty", "cục", "cấp ủy", "đài", "đảng", "đoàn", "đơn vị", "doanh nghiệp", "giám đốc",
-    "hđnd", "hiệp hội", "học viện", "hội", "hợp tác xã", "kho bạc", "lãnh đạo", "liên đoàn", "liên hiệp",
-    "liên minh", "mặt trận", "mttq", "ngân hàng", "người đứng đầu", "nhà xuất bản", "phòng", "quân khu", "quỹ",
-    "tạp chí", "tập đoàn", "thanh tra", "thành đoàn", "thành ủy", "thông tấn xã", "thủ trưởng", "thường trực",
-    "tỉnh đoàn", "tỉnh ủy", "tòa án", "tổ đảng", "tổ công tác", "tổng công ty", "tổng cục", "trung tâm", "trường",
-    "ubmttq", "ubnd", "ủy ban", "uỷ ban", "văn phòng", "viện", "vụ",
+    "bộ",
+    "sở",
+    "ban",
+    "báo",
+    "bảo hiểm",
+    "bảo tàng",
+    "bệnh viện",
+    "cảnh sát",
+    "chi cục",
+    "chi nhánh",
+    "chủ tịch",
+    "cơ quan",
+    "công an",
+    "công ty",
+    "cục",
+    "cấp ủy",
+    "đài",
+    "đảng",
+    "đoàn",
+    "đơn vị",
+    "doanh nghiệp",
+    "giám đốc",
+    "hđnd",
+    "hiệp hội",
+    "học viện",
+    "hội",
+    "hợp tác xã",
+    "kho bạc",
+    "lãnh đạo",
+    "liên đoàn",
+    "liên hiệp",
+    "liên minh",
+    "mặt trận",
+    "mttq",
+    "ngân hàng",
+    "người đứng đầu",
+    "nhà xuất bản",
+    "phòng",
+    "quân khu",
+    "quỹ",
+    "tạp chí",
+    "tập đoàn",
+    "thanh tra",
+    "thành đoàn",
+    "thành ủy",
+    "thông tấn xã",
+    "thủ trưởng",
+    "thường trực",
+    "tỉnh đoàn",
+    "tỉnh ủy",
+    "tòa án",
+    "tổ đảng",
+    "tổ công tác",
+    "tổng công ty",
+    "tổng cục",
+    "trung tâm",
+    "trường",
+    "ubmttq",
+    "ubnd",
+    "ủy ban",
+    "uỷ ban",
+    "văn phòng",
+    "viện",
+    "vụ",
 )
 # Heads that are a person's role and must be followed by the unit they lead.
 _ROLE_HEADS = frozenset({"lãnh đạo", "thủ trưởng", "chủ tịch", "giám đốc", "người đứng đầu", "thường trực"})
 # Nouns that follow "các" in a collective name ("các sở, ban, ngành", "các doanh nghiệp công nghệ số").
-_COLLECTIVE_NOUNS = _HEADS + (
-    "ngành", "địa phương", "tổ chức", "cá nhân", "thành viên", "cơ sở", "huyện", "xã", "tỉnh", "quận", "phường",
-    "đoàn thể", "bên",
+_COLLECTIVE_NOUNS = (
+    *_HEADS,
+    "ngành",
+    "địa phương",
+    "tổ chức",
+    "cá nhân",
+    "thành viên",
+    "cơ sở",
+    "huyện",
+    "xã",
+    "tỉnh",
+    "quận",
+    "phường",
+    "đoàn thể",
+    "bên",
 )
 # Same first words, other meanings: "Ban hành quy định", "Báo cáo kết quả", "Phòng, chống tham nhũng" …
 _NOT_HEADS = (
-    "ban hành", "báo cáo", "bộ luật", "bộ máy", "bộ phận", "bộ tiêu chí", "bộ dữ liệu", "bộ chỉ số", "bộ công cụ",
-    "cục bộ", "đảng viên", "đoàn kết", "hội nghị", "hội thảo", "hội thi", "hội nhập", "phòng ngừa", "phòng chống",
-    "phòng, chống", "phòng cháy", "quỹ đất", "sở hữu", "trường hợp", "viện dẫn", "vụ việc", "vụ án",
-    "đơn vị hành chính", "doanh nghiệp nhỏ", "trung tâm dữ liệu",
+    "ban hành",
+    "báo cáo",
+    "bộ luật",
+    "bộ máy",
+    "bộ phận",
+    "bộ tiêu chí",
+    "bộ dữ liệu",
+    "bộ chỉ số",
+    "bộ công cụ",
+    "cục bộ",
+    "đảng viên",
+    "đoàn kết",
+    "hội nghị",
+    "hội thảo",
+    "hội thi",
+    "hội nhập",
+    "phòng ngừa",
+    "phòng chống",
+    "phòng, chống",
+    "phòng cháy",
+    "quỹ đất",
+    "sở hữu",
+    "trường hợp",
+    "viện dẫn",
+    "vụ việc",
+    "vụ án",
+    "đơn vị hành chính",
+    "doanh nghiệp nhỏ",
+    "trung tâm dữ liệu",
 )
 
 
@@ -92,41 +199,180 @@ def _spellings(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace("ủy", "(?:ủy|uỷ)") for w in words)
 
 
-_HEAD_RE = re.compile(r"^(?:(?:các|những|toàn thể)\s+(?:" + _spellings(_COLLECTIVE_NOUNS) + r")"
-                      r"|(?:" + _spellings(_HEADS) + r"))(?![^\W\d_])", re.IGNORECASE)
+_HEAD_RE = re.compile(
+    r"^(?:(?:các|những|toàn thể)\s+(?:" + _spellings(_COLLECTIVE_NOUNS) + r")"
+    r"|(?:" + _spellings(_HEADS) + r"))(?![^\W\d_])",
+    re.IGNORECASE,
+)
 _NOT_HEAD_RE = re.compile(r"^(?:" + "|".join(map(re.escape, _NOT_HEADS)) + r")(?![^\W\d_])", re.IGNORECASE)
 # Where a list of units ends inside a sentence: the verb, adverb or preposition that follows it. Only
 # lower-case words count, so "Ban Chỉ đạo" or "Cục Quản lý" are read as names. The role words end a
 # unit's name anywhere; the other verbs only in a sentence, since a heading's whole text is the name
 # ("Các cơ sở đào tạo đại học", "Trung tâm Dịch vụ việc làm").
 _ROLE_WORDS = (
-    "chủ trì", "phối hợp", "có trách nhiệm", "chịu trách nhiệm", "tiếp tục", "chủ động", "thực hiện", "triển khai",
-    "tham mưu", "căn cứ", "theo", "trong", "để", "nhằm", "khẩn trương", "kịp thời", "thường xuyên", "tích cực",
-    "là", "được", "cần", "phải", "khi", "nếu", "sau khi", "với", "cho", "về", "tại", "đã", "sẽ", "đang", "trước",
-    "sớm", "cùng", "giúp", "giao", "xin",
+    "chủ trì",
+    "phối hợp",
+    "có trách nhiệm",
+    "chịu trách nhiệm",
+    "tiếp tục",
+    "chủ động",
+    "thực hiện",
+    "triển khai",
+    "tham mưu",
+    "căn cứ",
+    "theo",
+    "trong",
+    "để",
+    "nhằm",
+    "khẩn trương",
+    "kịp thời",
+    "thường xuyên",
+    "tích cực",
+    "là",
+    "được",
+    "cần",
+    "phải",
+    "khi",
+    "nếu",
+    "sau khi",
+    "với",
+    "cho",
+    "về",
+    "tại",
+    "đã",
+    "sẽ",
+    "đang",
+    "trước",
+    "sớm",
+    "cùng",
+    "giúp",
+    "giao",
+    "xin",
 )
 _VERBS = (
-    "xây dựng", "tăng cường", "đẩy mạnh", "rà soát", "kiểm tra", "hướng dẫn", "đôn đốc", "theo dõi", "báo cáo",
-    "ban hành", "bố trí", "lập", "xác định", "quán triệt", "tuyên truyền", "phổ biến", "nâng cao", "bảo đảm",
-    "đảm bảo", "hoàn thành", "trình", "đề xuất", "ưu tiên", "định kỳ", "tổ chức", "lãnh đạo", "chỉ đạo",
-    "quản lý", "cung cấp", "giám sát", "phát huy", "tham gia", "gửi", "hoàn thiện", "chuẩn bị", "thống nhất",
-    "yêu cầu", "đề nghị", "kiến nghị", "đề ra", "ký", "tổng hợp", "đánh giá", "bồi dưỡng", "đào tạo", "tập huấn",
-    "xử lý", "giải quyết", "ứng dụng", "vận hành", "duy trì", "cập nhật", "khai thác", "thẩm định", "thẩm tra",
-    "phê duyệt", "công bố", "thông báo", "cấp phát", "lồng ghép", "số hóa", "tiếp nhận", "kết nối", "vận động",
-    "thu hút", "sắp xếp", "kiện toàn", "điều chỉnh", "bổ sung", "sửa đổi", "phân công", "cụ thể hóa",
-    "tạo điều kiện", "sơ kết", "tổng kết", "thành lập", "niêm yết", "phát động", "cân đối", "nghiên cứu",
+    "xây dựng",
+    "tăng cường",
+    "đẩy mạnh",
+    "rà soát",
+    "kiểm tra",
+    "hướng dẫn",
+    "đôn đốc",
+    "theo dõi",
+    "báo cáo",
+    "ban hành",
+    "bố trí",
+    "lập",
+    "xác định",
+    "quán triệt",
+    "tuyên truyền",
+    "phổ biến",
+    "nâng cao",
+    "bảo đảm",
+    "đảm bảo",
+    "hoàn thành",
+    "trình",
+    "đề xuất",
+    "ưu tiên",
+    "định kỳ",
+    "tổ chức",
+    "lãnh đạo",
+    "chỉ đạo",
+    "quản lý",
+    "cung cấp",
+    "giám sát",
+    "phát huy",
+    "tham gia",
+    "gửi",
+    "hoàn thiện",
+    "chuẩn bị",
+    "thống nhất",
+    "yêu cầu",
+    "đề nghị",
+    "kiến nghị",
+    "đề ra",
+    "ký",
+    "tổng hợp",
+    "đánh giá",
+    "bồi dưỡng",
+    "đào tạo",
+    "tập huấn",
+    "xử lý",
+    "giải quyết",
+    "ứng dụng",
+    "vận hành",
+    "duy trì",
+    "cập nhật",
+    "khai thác",
+    "thẩm định",
+    "thẩm tra",
+    "phê duyệt",
+    "công bố",
+    "thông báo",
+    "cấp phát",
+    "lồng ghép",
+    "số hóa",
+    "tiếp nhận",
+    "kết nối",
+    "vận động",
+    "thu hút",
+    "sắp xếp",
+    "kiện toàn",
+    "điều chỉnh",
+    "bổ sung",
+    "sửa đổi",
+    "phân công",
+    "cụ thể hóa",
+    "tạo điều kiện",
+    "sơ kết",
+    "tổng kết",
+    "thành lập",
+    "niêm yết",
+    "phát động",
+    "cân đối",
+    "nghiên cứu",
     "thiết kế",
 )
 # Verbs a task opens with when it names no unit ("Tiếp tục thực hiện …", "Nghiên cứu, đề xuất …"); a paragraph
 # that names no unit and opens otherwise ("Nhà ở của các hộ … phải bảo đảm …") states a rule, not a task.
-_TASK_OPENINGS = _VERBS + (
-    "tiếp tục", "chủ động", "thực hiện", "triển khai", "tham mưu", "phối hợp", "chủ trì", "khẩn trương",
-    "tích cực", "thường xuyên", "kịp thời", "sớm", "giao", "hỗ trợ", "công khai", "thanh tra", "thống kê",
-    "phát triển", "mở rộng", "củng cố", "thúc đẩy", "khuyến khích", "huy động", "đầu tư", "nâng cấp",
-    "chuyển đổi", "kiểm soát", "bảo vệ", "đổi mới", "hoàn chỉnh", "phân bổ", "xác nhận", "chấn chỉnh",
+_TASK_OPENINGS = (
+    *_VERBS,
+    "tiếp tục",
+    "chủ động",
+    "thực hiện",
+    "triển khai",
+    "tham mưu",
+    "phối hợp",
+    "chủ trì",
+    "khẩn trương",
+    "tích cực",
+    "thường xuyên",
+    "kịp thời",
+    "sớm",
+    "giao",
+    "hỗ trợ",
+    "công khai",
+    "thanh tra",
+    "thống kê",
+    "phát triển",
+    "mở rộng",
+    "củng cố",
+    "thúc đẩy",
+    "khuyến khích",
+    "huy động",
+    "đầu tư",
+    "nâng cấp",
+    "chuyển đổi",
+    "kiểm soát",
+    "bảo vệ",
+    "đổi mới",
+    "hoàn chỉnh",
+    "phân bổ",
+    "xác nhận",
+    "chấn chỉnh",
 )
-_TASK_OPENING_RE = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(_TASK_OPENINGS, key=len, reverse=True)))
-                              + r")(?![^\W\d_])", re.IGNORECASE)
+_TASK_OPENING_RE = re.compile(
+    r"^(?:" + "|".join(map(re.escape, sorted(_TASK_OPENINGS, key=len, reverse=True))) + r")(?![^\W\d_])", re.IGNORECASE
+)
 # Words that are verbs after a name but nouns after "các" or a comma ("các cơ quan, tổ chức liên quan").
 _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
 
@@ -134,10 +380,13 @@ _NOUN_VERBS = ("tổ chức", "lãnh đạo", "quản lý")
 def _stop_re(words: tuple[str, ...], verbs: tuple[str, ...] = ()) -> re.Pattern[str]:
     def alternatives(group: tuple[str, ...]) -> str:
         return "|".join(map(re.escape, sorted(group, key=len, reverse=True)))
+
     # A verb right after an institution noun is part of its name ("các viện nghiên cứu", "Trung tâm đào tạo").
     verb_stop = r"|(?<![Vv]iện\s)(?<!tâm\s)(?:" + alternatives(verbs) + ")" if verbs else ""
-    return re.compile(r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + alternatives(words) + verb_stop + r")(?![^\W\d_])"
-                      r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)|\s*(?:\.{2,}|…)")
+    return re.compile(
+        r"(?<=\s)(?<![Cc]ác\s)(?<![Nn]hững\s)(?:" + alternatives(words) + verb_stop + r")(?![^\W\d_])"
+        r"|\s*[:(]\s|\s*[:(]$|(?<![A-ZĐ])\.(?:\s|$)|\s*(?:\.{2,}|…)"
+    )
 
 
 _STOP_RE = _stop_re(_ROLE_WORDS, _VERBS)
@@ -157,13 +406,19 @@ _GIVEN_RE = re.compile(r"(?<![^\W\d_])(?<!đã )giao(?:\s+cho)?\s+", re.IGNORECA
 _ASKED_RE = re.compile(r"(?<![^\W\d_])(?<!đã )(?:yêu cầu|đề nghị)\s+", re.IGNORECASE)
 # An opening clause before the unit a sentence names: "Trên cơ sở đề nghị của …, Sở Xây dựng chủ trì …",
 # "Sau khi …, Sở Tài chính lập thủ tục …", "Trong năm 2013, Ủy ban nhân dân các tỉnh … phải …".
-_OPENING_RE = re.compile(r"^(?:trên cơ sở|căn cứ|sau khi|khi|ngoài|để|nhằm|trong|từ|đến|đối với|trường hợp)"
-                         r"(?![^\W\d_])", re.IGNORECASE)
+_OPENING_RE = re.compile(
+    r"^(?:trên cơ sở|căn cứ|sau khi|khi|ngoài|để|nhằm|trong|từ|đến|đối với|trường hợp)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
 # What follows a unit in a report of the past ("Đảng, Nhà nước … đã luôn quan tâm …"): not an assignment.
 _PAST_RE = re.compile(r"\s*,?\s*(?:đã|từng)(?![^\W\d_])", re.IGNORECASE)
 # A catch-all unit heading ("3. Đối với các tổ chức khác") whose paragraph names the units it means.
-_VAGUE_UNIT_RE = re.compile(r"^(?:các|những)\s+(?:tổ chức|đơn vị|cơ quan|bên|ngành|lực lượng)"
-                            r"(?:\s+(?:khác|liên quan|có liên quan))?$", re.IGNORECASE)
+_VAGUE_UNIT_RE = re.compile(
+    r"^(?:các|những)\s+(?:tổ chức|đơn vị|cơ quan|bên|ngành|lực lượng)"
+    r"(?:\s+(?:khác|liên quan|có liên quan))?$",
+    re.IGNORECASE,
+)
 # A partner too vague to be a unit ("phối hợp với các đơn vị trong việc …").
 _BARE_COLLECTIVE_RE = re.compile(r"^các\s+(?:đơn vị|cơ quan|tổ chức|bên|ngành)$", re.IGNORECASE)
 # Scope phrases that follow a unit and are not part of its name.
@@ -183,26 +438,37 @@ _DESCRIPTIVE_RE = re.compile(
 )
 # Closing sections (carrying out the plan, funding, reporting): unit headings there are items, but their
 # prose is the plan's own housekeeping unless the document assigns its tasks in prose elsewhere too.
-_CLOSING_RE = re.compile(r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện|kinh phí|"
-                         r"nguồn (?:lực|vốn|kinh phí))", re.IGNORECASE)
+_CLOSING_RE = re.compile(
+    r"^(?:tổ chức thực hiện|chế độ (?:báo cáo|thông tin)|trách nhiệm thực hiện|kinh phí|"
+    r"nguồn (?:lực|vốn|kinh phí))",
+    re.IGNORECASE,
+)
 _RECIPIENTS_RE = re.compile(r"^nơi nhận\b", re.IGNORECASE)
 # A closing sentence about carrying out the document as a whole ("Đề nghị các tổ chức … thực hiện theo đúng Kế
 # hoạch đề ra", "… nếu có khó khăn, vướng mắc, đề nghị các sở … phản ánh", "… xin thông báo để các Bộ biết, thực
 # hiện"): housekeeping, not a task.
-_HOUSEKEEPING_RE = re.compile(r"(?:thực hiện|triển khai)[^.;]{0,40}(?:kế hoạch|quyết định|chỉ thị|chương trình|đề án)"
-                              r"\s+(?:này|đề ra)\s*(?:\./\.|\.)?$|khó khăn,?\s+vướng mắc"
-                              r"|thông báo để [^.;]{0,60}biết", re.IGNORECASE)
+_HOUSEKEEPING_RE = re.compile(
+    r"(?:thực hiện|triển khai)[^.;]{0,40}(?:kế hoạch|quyết định|chỉ thị|chương trình|đề án)"
+    r"\s+(?:này|đề ra)\s*(?:\./\.|\.)?$|khó khăn,?\s+vướng mắc"
+    r"|thông báo để [^.;]{0,60}biết",
+    re.IGNORECASE,
+)
 # Articles of a decision or directive that assign its work ("Điều 8. Tổ chức thực hiện", "Điều 5. Trách nhiệm
 # của các bộ, ngành"); when a document has one, its other articles are its rules, not tasks.
-_TASK_ARTICLE_RE = re.compile(r"^(?:tổ chức thực hiện|trách nhiệm|nhiệm vụ|phân công|giao nhiệm vụ|"
-                              r"(?:thời gian và )?tiến độ thực hiện)", re.IGNORECASE)
+_TASK_ARTICLE_RE = re.compile(
+    r"^(?:tổ chức thực hiện|trách nhiệm|nhiệm vụ|phân công|giao nhiệm vụ|"
+    r"(?:thời gian và )?tiến độ thực hiện)",
+    re.IGNORECASE,
+)
 # A sentence whose list below spells out its own parts ("Lập hồ sơ hoàn công …, bao gồm:" / "+ Đơn đề nghị …").
 _ENUMERATES_RE = re.compile(r"(?<![^\W\d_])(?:bao gồm|gồm có|gồm|như)\s*:$", re.IGNORECASE)
 # An article quoting part of a plan says which part: "Theo tiểu mục 8 mục II Kế hoạch …", "tiết 2.1 tiểu mục 2
 # Mục I Kế hoạch 127/KH-UBND".
 _CITATION_RE = re.compile(
     r"(?:tiểu mục\s+(?P<number>\d{1,3})\s+(?:của\s+)?)?mục\s+(?P<section>[IVXLC]{1,6})\s+(?:của\s+)?"
-    r"(?:kế hoạch|quyết định|chương trình|đề án)\b", re.IGNORECASE)
+    r"(?:kế hoạch|quyết định|chương trình|đề án)\b",
+    re.IGNORECASE,
+)
 _PARENTHESIS_RE = re.compile(r"\(([^()]{3,300})\)")
 # Words a unit heading may open with before the unit's name ("Đối với Sở Tư pháp", "Trách nhiệm của …").
 _HEADING_PREFIX_RE = re.compile(r"^(?:đối với|trách nhiệm của|nhiệm vụ của)\s+", re.IGNORECASE)
@@ -292,6 +558,7 @@ def _is_task_table(block: Block) -> bool:
 
 # --- Reading the paragraphs ------------------------------------------------------------------------
 
+
 def _lines(blocks: list[Block]) -> list[_Line]:
     """The paragraphs, classified; a table in between ends any bullet list (it is read elsewhere)."""
     lines: list[_Line] = []
@@ -306,7 +573,7 @@ def _lines(blocks: list[Block]) -> list[_Line]:
         marker = block.marker if block.marker and text.startswith(block.marker) else ""
         if not marker and (m := _MARKER_RE.match(text)):
             marker = m.group(0)
-        body = text[len(marker):].strip()
+        body = text[len(marker) :].strip()
         kind, key = _kind(marker)
         line = _Line(len(lines), block, text, marker, body, kind, key, follows_table=after_table)
         line.label = _label(line)
@@ -373,20 +640,20 @@ def _build_outline(lines: list[_Line]) -> None:
             # A title in capitals, an appendix caption or a signature starts over at the top level.
             stack = []
             continue
-        if line.kind == "plain" and line.label is None or line.follows_table:
+        if (line.kind == "plain" and line.label is None) or line.follows_table:
             # Text after a bullet list (or a table) goes back to the list's parent.
             while stack and stack[-1].kind == "bullet":
                 stack.pop()
         if line.label is not None or line.kind == "plain":
             line.parent = stack[-1] if stack else None
         else:
-            if line.kind in ("roman", "article") or line.kind == "upper" and upper_at_top:
+            if line.kind in ("roman", "article") or (line.kind == "upper" and upper_at_top):
                 stack = []
             keys = [s.key for s in stack]
             if line.key in keys:
-                del stack[keys.index(line.key):]
+                del stack[keys.index(line.key) :]
             line.parent = stack[-1] if stack else None
-            upper_at_top = upper_at_top or line.kind == "upper" and line.parent is None
+            upper_at_top = upper_at_top or (line.kind == "upper" and line.parent is None)
             stack.append(line)
         if line.parent is not None:
             line.parent.children.append(line)
@@ -394,10 +661,11 @@ def _build_outline(lines: list[_Line]) -> None:
 
 def _is_banner(line: _Line) -> bool:
     letters = [c for c in line.text if c.isalpha()]
-    return bool(_BOUNDARY_RE.match(line.text)) or len(letters) >= 8 and all(c.isupper() for c in letters)
+    return bool(_BOUNDARY_RE.match(line.text)) or (len(letters) >= 8 and all(c.isupper() for c in letters))
 
 
 # --- Labelled blocks -------------------------------------------------------------------------------
+
 
 @dataclass
 class _Block:
@@ -469,14 +737,20 @@ def _read_block(lines: list[_Line], start: int) -> _Block:
 
 def _continues_value(line: _Line, label: _Line, value: str) -> bool:
     """Whether the paragraph carries on the value of the label just read."""
-    if line.label is not None or line.kind in ("roman", "upper", "num", "letter", "paren") or line.is_recipients \
-            or line.follows_table or _is_emphasised(line):
+    if (
+        line.label is not None
+        or line.kind in ("roman", "upper", "num", "letter", "paren")
+        or line.is_recipients
+        or line.follows_table
+        or _is_emphasised(line)
+    ):
         return False
     if value:
         # A value broken by a blank line goes on in lower case ("… địa phương" / "liên quan."); a value
         # that ends with a separator goes on with a list of its own ("Sở Tư pháp;" / "+ Sở Nội vụ.").
-        return (line.kind == "plain" and line.body[:1].islower()
-                or value.endswith((",", ";", ":")) and line.kind == "bullet" and line.key != label.key)
+        return (line.kind == "plain" and line.body[:1].islower()) or (
+            value.endswith((",", ";", ":")) and line.kind == "bullet" and line.key != label.key
+        )
     # A label alone on its line ("(3) Kết quả:") takes the paragraphs below, up to the next heading
     # or a sentence that introduces something else ("… cần phải đảm bảo yêu cầu sau:").
     return not line.text.endswith(":")
@@ -517,16 +791,22 @@ def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found 
     heading = _numbered_above(first)  # the numbered item the block belongs to
     task_lines: list[_Line] = []
     task = ""
-    if "task" in block.values and block.values["task"]:
+    if block.values.get("task"):
         pieces = block.values["task"]
-        task = _join_task([p for p in pieces if isinstance(p, _Line)], head=next(
-            (p for p in pieces if isinstance(p, str)), ""))
+        task = _join_task(
+            [p for p in pieces if isinstance(p, _Line)], head=next((p for p in pieces if isinstance(p, str)), "")
+        )
     else:
         task_lines = _task_lines(lines, first, heading, previous_end)
         content = [t for t in task_lines if not (t is heading and t.is_title)]
         if content:
-            if heading is not None and heading not in content and heading.index <= previous_end \
-                    and not heading.is_title and heading.text.endswith(":"):
+            if (
+                heading is not None
+                and heading not in content
+                and heading.index <= previous_end
+                and not heading.is_title
+                and heading.text.endswith(":")
+            ):
                 # "a) Nâng cấp hệ thống …:" introduces each labelled bullet below it.
                 task = heading.body + "\n" + _join_task(content, keep_first_marker=True)
             else:
@@ -557,13 +837,15 @@ def _task_lines(lines: list[_Line], first: _Line, heading: _Line | None, previou
     with no numbered item around it, the paragraphs right above it."""
     if heading is not None:
         floor = max(previous_end, heading.index - 1)
-        return [line for line in lines[floor + 1:first.index]
-                if not (line.is_used or line.label is not None or line.is_recipients)
-                and (line is heading or heading in line.ancestors())]
+        return [
+            line
+            for line in lines[floor + 1 : first.index]
+            if not (line.is_used or line.label is not None or line.is_recipients)
+            and (line is heading or heading in line.ancestors())
+        ]
     above: list[_Line] = []
-    for line in reversed(lines[previous_end + 1:first.index]):
-        if line.is_used or line.label is not None or line.is_recipients or line.is_title \
-                or line.kind in _SECTION_KINDS:
+    for line in reversed(lines[previous_end + 1 : first.index]):
+        if line.is_used or line.label is not None or line.is_recipients or line.is_title or line.kind in _SECTION_KINDS:
             break
         above.insert(0, line)
         if line.follows_table:
@@ -601,13 +883,14 @@ def _lead_of_value(value: str) -> tuple[str, str]:
     for clause in re.split(r"[;\n]", value):
         clause = clause.strip()
         units = _unit_phrase(clause)
-        if units and re.match(r"chủ trì\b", clause[len(units):].strip(), re.IGNORECASE):
+        if units and re.match(r"chủ trì\b", clause[len(units) :].strip(), re.IGNORECASE):
             return units, value
     cut = _SCOPE_RE.sub("", value)
     return _clean_units(cut), (value if cut != value else "")
 
 
 # --- Unit headings and sentences -------------------------------------------------------------------
+
 
 def _unit_phrase(text: str, stop_re: re.Pattern[str] = _STOP_RE) -> str:
     """The units a sentence or heading starts with, up to the verb that follows them; "" when it starts
@@ -626,14 +909,14 @@ def _unit_phrase(text: str, stop_re: re.Pattern[str] = _STOP_RE) -> str:
             break
         stop = stop_re.search(" " + piece, 1 + (head.end() if head else 0))
         if stop:
-            phrase += separator + (" " + piece)[:stop.start()].strip()
+            phrase += separator + (" " + piece)[: stop.start()].strip()
             break
         phrase += separator + piece
     phrase = phrase.strip(" ,;")
     # "các Bộ, ngành liên quan: Tài chính, Lao động - Thương binh và Xã hội hướng dẫn …": the heads named after the
     # colon belong to the collective before it.
-    if (m := _SHARED_HEAD_RE.match(text[len(phrase):])) and re.match(r"(?:các|những)\s", phrase, re.IGNORECASE):
-        names = _unit_phrase("Sở " + text[len(phrase) + m.end():], stop_re)[len("Sở "):]
+    if (m := _SHARED_HEAD_RE.match(text[len(phrase) :])) and re.match(r"(?:các|những)\s", phrase, re.IGNORECASE):
+        names = _unit_phrase("Sở " + text[len(phrase) + m.end() :], stop_re)[len("Sở ") :]
         if names:
             phrase += ": " + names
     return phrase
@@ -645,7 +928,7 @@ def _is_unit_start(text: str) -> bool:
         return False
     if m.group(0).casefold() in _ROLE_HEADS:
         # "Lãnh đạo Ban Dân nguyện", "Thủ trưởng các sở" name a unit's head; "Lãnh đạo, chỉ đạo …" is a verb.
-        rest = text[m.end():].lstrip()
+        rest = text[m.end() :].lstrip()
         return rest[:1].isupper() or _HEAD_RE.match(rest) is not None
     return True
 
@@ -654,7 +937,7 @@ def _partners(text: str) -> list[str]:
     """The units named after "phối hợp (chặt chẽ) với …" anywhere in the text, in order, once each."""
     names: list[str] = []
     for m in _PARTNER_RE.finditer(text):
-        units = _unit_phrase(text[m.end():])
+        units = _unit_phrase(text[m.end() :])
         if units and not _BARE_COLLECTIVE_RE.match(units) and fold_name(units) not in map(fold_name, names):
             names.append(units)
     return names
@@ -680,17 +963,17 @@ def _assignment(text: str) -> tuple[str, str]:
         return labels["lead"], _merge([labels.get("coordinating", "")], _partners(text))
     lead = ""
     for m in _GIVEN_RE.finditer(text):
-        lead = _unit_phrase(text[m.end():])
+        lead = _unit_phrase(text[m.end() :])
         if lead:
             break
     if not lead:
         subject = _unit_phrase(text)
-        if subject and len(subject) < len(text.strip(" .;:")) and not _PAST_RE.match(text[len(subject):]):
+        if subject and len(subject) < len(text.strip(" .;:")) and not _PAST_RE.match(text[len(subject) :]):
             lead = subject
     if not lead and _OPENING_RE.match(text):
         lead = _subject_after_opening(text)
     if not lead:
-        lead = next(filter(None, (_unit_phrase(text[m.end():]) for m in _ASKED_RE.finditer(text))), "")
+        lead = next(filter(None, (_unit_phrase(text[m.end() :]) for m in _ASKED_RE.finditer(text))), "")
     return lead, "; ".join(_partners(text))
 
 
@@ -699,9 +982,9 @@ def _subject_after_opening(text: str) -> str:
     Sở Xây dựng chủ trì …" → "Sở Xây dựng"; "" when no clause of the first sentence opens with a unit and a verb."""
     first = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0]
     for m in re.finditer(r",\s*", first):
-        rest = first[m.end():].strip(" .;:")
+        rest = first[m.end() :].strip(" .;:")
         units = _unit_phrase(rest)
-        if units and len(units) < len(rest) and not _PAST_RE.match(rest[len(units):]):
+        if units and len(units) < len(rest) and not _PAST_RE.match(rest[len(units) :]):
             return units
     return ""
 
@@ -709,7 +992,7 @@ def _subject_after_opening(text: str) -> str:
 def _unit_heading(line: _Line) -> tuple[str, str] | None:
     """(unit, inline task) when a numbered or bulleted heading names a unit: "1. Sở Khoa học và Công nghệ",
     "a) Đối với các sở, ban, ngành:", "2. Văn phòng UBND tỉnh: Phối hợp với …"."""
-    if line.kind not in _NUMBERED and line.kind != "bullet" or line.label is not None:
+    if (line.kind not in _NUMBERED and line.kind != "bullet") or line.label is not None:
         return None
     body = _HEADING_PREFIX_RE.sub("", line.body.strip())
     head, colon, rest = body.partition(":")
@@ -717,8 +1000,11 @@ def _unit_heading(line: _Line) -> tuple[str, str] | None:
     if colon and rest.strip() and _unit_phrase(head, _NAME_STOP_RE) == head and len(head.split()) <= 25:
         return head, rest.strip()
     title = body.rstrip(" :")
-    if (line.is_title or body.endswith(":")) and len(title.split()) <= 30 \
-            and _unit_phrase(title, _NAME_STOP_RE) == title:
+    if (
+        (line.is_title or body.endswith(":"))
+        and len(title.split()) <= 30
+        and _unit_phrase(title, _NAME_STOP_RE) == title
+    ):
         return title, ""
     return None
 
@@ -763,7 +1049,8 @@ class _SentenceReader:
         """Whether a section describes rather than assigns: "Mục đích, yêu cầu" …, or, in a decision with an
         article that assigns its work, any other article ("Điều 3. Mức hỗ trợ")."""
         return bool(_DESCRIPTIVE_RE.match(section.body)) or (
-            section.kind == "article" and self.has_task_articles and not _TASK_ARTICLE_RE.match(section.body))
+            section.kind == "article" and self.has_task_articles and not _TASK_ARTICLE_RE.match(section.body)
+        )
 
     def read(self) -> list[_Found]:
         self._level(self.roots, _Scope())
@@ -790,10 +1077,16 @@ class _SentenceReader:
                     candidates.append((child, inner))
                 self._level(child.children, inner)
             elif child.kind in _SECTION_KINDS:
-                self._level(child.children, _Scope(is_descriptive=self._is_descriptive(child),
-                                                   is_closing=bool(_CLOSING_RE.match(child.body))))
-            elif child.children and (child.is_title or child.text.endswith(":")) and not _heads_its_body(child) \
-                    and not _ENUMERATES_RE.search(child.text):
+                self._level(
+                    child.children,
+                    _Scope(is_descriptive=self._is_descriptive(child), is_closing=bool(_CLOSING_RE.match(child.body))),
+                )
+            elif (
+                child.children
+                and (child.is_title or child.text.endswith(":"))
+                and not _heads_its_body(child)
+                and not _ENUMERATES_RE.search(child.text)
+            ):
                 self._level(child.children, self._under_heading(child, scope, items_here))
             elif child.kind == "plain" and child.text.endswith(":") and _introduces(children, n):
                 intro = tuple(_partners(child.body))  # "Chủ trì, phối hợp với … tham mưu …:" applies to the list
@@ -815,11 +1108,11 @@ class _SentenceReader:
         scope = replace(scope, is_closing=scope.is_closing or bool(_CLOSING_RE.match(heading.body)))
         if not scope.is_unit and (subject := _subject_heading(heading)):
             # "2.1. …, Đảng đoàn Quốc hội xác định các nhiệm vụ trọng tâm sau:"
-            return replace(scope, lead=subject, coordinating=tuple(_partners(heading.body)),
-                           is_descriptive=descriptive)
+            return replace(scope, lead=subject, coordinating=tuple(_partners(heading.body)), is_descriptive=descriptive)
         if heading.text.endswith(":") and not heading.is_title:
-            return replace(scope, coordinating=scope.coordinating + tuple(_partners(heading.body)),
-                           is_descriptive=descriptive)
+            return replace(
+                scope, coordinating=scope.coordinating + tuple(_partners(heading.body)), is_descriptive=descriptive
+            )
         return replace(scope, is_descriptive=descriptive, is_item=items_here and heading.kind in _NUMBERED)
 
     def _list(self, candidates: list[tuple[_Line, _Scope]], *, headings: int, scope: _Scope) -> None:
@@ -835,8 +1128,16 @@ class _SentenceReader:
             below = [c for c in _descendants(line) if not c.is_used]
             # Labels under a sentence that names its unit ("- Thời gian thực hiện: Quý II/2025") are read as such.
             labels = {c.label[0]: _clean_value(c.label[1]) for c in below if c.label is not None}
-            text = "\n".join([text, *(c.text for c in below if c.label is None
-                                       and not (c.kind == "plain" and _HOUSEKEEPING_RE.search(c.text)))])
+            text = "\n".join(
+                [
+                    text,
+                    *(
+                        c.text
+                        for c in below
+                        if c.label is None and not (c.kind == "plain" and _HOUSEKEEPING_RE.search(c.text))
+                    ),
+                ]
+            )
             if where.is_unit:
                 lead, partners = where.lead, _partners(text)
                 if _VAGUE_UNIT_RE.match(lead):
@@ -878,8 +1179,15 @@ def _letter_items(lines: list[_Line]) -> list[_Found]:
     work with "Giao", "Yêu cầu" or "Đề nghị" is an item. Read only when nothing else in the document is."""
     found: list[_Found] = []
     for line in lines:
-        if line.parent is not None or line.kind != "plain" or line.label is not None or line.is_used \
-                or line.is_recipients or line.is_title or _HOUSEKEEPING_RE.search(line.text):
+        if (
+            line.parent is not None
+            or line.kind != "plain"
+            or line.label is not None
+            or line.is_used
+            or line.is_recipients
+            or line.is_title
+            or _HOUSEKEEPING_RE.search(line.text)
+        ):
             continue
         lead = _given(line.body)
         if not lead:
@@ -902,7 +1210,7 @@ def _dated_duties(text: str) -> list[tuple[str, str]]:
     dated: list[str] = []
     for duty in (d.strip() for d in duties.split(";")):
         clause = deadline_clause(duty)
-        if not groups or clause and dated[-1]:
+        if not groups or (clause and dated[-1]):
             groups.append([])
             dated.append("")
         groups[-1].append(duty)
@@ -940,9 +1248,9 @@ def _addressee(text: str) -> str:
     if not text.endswith(":"):
         return ""
     for m in (*_GIVEN_RE.finditer(text), *_ASKED_RE.finditer(text)):
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         units = _unit_phrase(rest)
-        if units and re.fullmatch(r"[^.;:]{0,80}:", rest[len(units):].strip(" ,")):
+        if units and re.fullmatch(r"[^.;:]{0,80}:", rest[len(units) :].strip(" ,")):
             return units
     return ""
 
@@ -951,14 +1259,14 @@ def _given(text: str) -> str:
     """The unit a sentence gives its work to with "Giao", "Yêu cầu" or "Đề nghị"; "" when none."""
     for pattern in (_GIVEN_RE, _ASKED_RE):
         for m in pattern.finditer(text):
-            if units := _unit_phrase(text[m.end():]):
+            if units := _unit_phrase(text[m.end() :]):
                 return units
     return ""
 
 
 def _introduces(children: list[_Line], n: int) -> bool:
     """Whether the paragraph ending with ":" at n is followed by the list it introduces."""
-    return any(c.kind != "plain" for c in children[n + 1:n + 2])
+    return any(c.kind != "plain" for c in children[n + 1 : n + 2])
 
 
 def _merge(first: list[str], second: list[str]) -> str:
@@ -998,6 +1306,7 @@ def _numbered_above(line: _Line) -> _Line | None:
 
 # --- Leftovers and output --------------------------------------------------------------------------
 
+
 def _report_leftovers(lines: list[_Line], doc: PlanDocument) -> None:
     """Paragraphs that assign work to a unit but were not read as an item."""
     has_sections = any(line.kind in _SECTION_KINDS for line in lines)
@@ -1013,18 +1322,27 @@ def _report_leftovers(lines: list[_Line], doc: PlanDocument) -> None:
             continue
         lead, _ = _assignment(line.body)
         if lead and not _unit_heading(line):
-            doc.not_understood.append(NotUnderstood(
-                line.where, line.text,
-                "đoạn văn giao việc cho đơn vị nhưng không nằm trong danh sách nhiệm vụ đọc được",
-            ))
+            doc.not_understood.append(
+                NotUnderstood(
+                    line.where,
+                    line.text,
+                    "đoạn văn giao việc cho đơn vị nhưng không nằm trong danh sách nhiệm vụ đọc được",
+                )
+            )
 
 
 def _section_of(item: _Found) -> _Line | None:
     """The item's section heading: its top-level heading, or a numbered topic heading right above a
     lettered task ("1. Nâng cao chất lượng …" above "a) …"); None when the plan has no sections."""
     ref = item.ref_line
-    if ref is not None and ref.key == "letter" and not _unit_heading(ref) and ref.parent is not None \
-            and ref.parent.kind == "num" and not _unit_heading(ref.parent):
+    if (
+        ref is not None
+        and ref.key == "letter"
+        and not _unit_heading(ref)
+        and ref.parent is not None
+        and ref.parent.kind == "num"
+        and not _unit_heading(ref.parent)
+    ):
         return ref.parent
     return next((node for node in item.anchor.ancestors() if node.kind in _SECTION_KINDS), None)
 
@@ -1048,7 +1366,7 @@ def _reference(item: _Found, section: _Line | None) -> str:
 def _cited_part(lines: list[_Line], item: _Found) -> tuple[str, str, str]:
     """(section, number, where) an excerpt quoted in an article cites before the item ("Theo tiểu mục 8
     mục II Kế hoạch …"), or ("", "", "") when none does."""
-    for line in reversed(lines[:item.anchor.index]):
+    for line in reversed(lines[: item.anchor.index]):
         if m := _CITATION_RE.search(line.text):
             return m.group("section").upper(), m.group("number") or "", line.where
     return "", "", ""
@@ -1074,9 +1392,17 @@ def _emit(found: list[_Found], lines: list[_Line], doc: PlanDocument) -> None:
             section = sections[key] = new
             doc.sections.append(section)
         count = seen[(key, stt)] = seen.get((key, stt), 0) + 1
-        row = ItemRow(stt=stt, task=item.task, lead=item.lead, coordinating=item.coordinating,
-                      expected_output=item.output, deadline=item.deadline, where=item.anchor.where,
-                      notes=item.notes, subrow=count if count > 1 else None)
+        row = ItemRow(
+            stt=stt,
+            task=item.task,
+            lead=item.lead,
+            coordinating=item.coordinating,
+            expected_output=item.output,
+            deadline=item.deadline,
+            where=item.anchor.where,
+            notes=item.notes,
+            subrow=count if count > 1 else None,
+        )
         section.items.append(row)
         if not row.lead:
             reference = ".".join(part for part in (section.number, stt) if part)

@@ -1,9 +1,11 @@
 """Reader for PDF files with a text layer: per page, the ruled tables (merged cells marked, a table running
 over several pages joined into one) and the text around them as paragraphs, in reading order."""
+
 from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,8 +18,9 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from .blocks import Block, Cell, Paragraph, StyledText, Table, leading_marker, without_empty_columns
 from .document import PlanImportError
 
-SCANNED = ("tệp PDF là bản quét, không có lớp chữ: hãy dùng bản .docx hoặc PDF có lớp chữ "
-           "(hoặc nhận dạng chữ OCR trước).")
+SCANNED = (
+    "tệp PDF là bản quét, không có lớp chữ: hãy dùng bản .docx hoặc PDF có lớp chữ (hoặc nhận dạng chữ OCR trước)."
+)
 
 # pdfplumber's defaults for ruled tables (its "lines" strategy), applied to the page's drawn lines as
 # PDFium reads them: PDFium parses a page several times faster than pdfminer, and the table geometry
@@ -90,8 +93,12 @@ class _Line:
         out: list[tuple[str, bool, bool]] = []
         previous = None
         for char in self.chars:
-            if previous is not None and char.x0 - previous.x1 > 0.2 * (char.bottom - char.top) \
-                    and not char.text.isspace() and not previous.text.isspace():
+            if (
+                previous is not None
+                and char.x0 - previous.x1 > 0.2 * (char.bottom - char.top)
+                and not char.text.isspace()
+                and not previous.text.isspace()
+            ):
                 out.append((" ", previous.bold, previous.italic))
             out.append((char.text, char.bold, char.italic))
             previous = char
@@ -141,8 +148,11 @@ class _OpenTable:
 
 def _is_curved(path) -> bool:
     """Whether a path's first segments hold a curve: a drawing (a figure, a logo), not table rulings."""
-    return any(pdfium_c.FPDFPathSegment_GetType(pdfium_c.FPDFPath_GetPathSegment(path, index))
-               == pdfium_c.FPDF_SEGMENT_BEZIERTO for index in range(_LONG_PATH))
+    return any(
+        pdfium_c.FPDFPathSegment_GetType(pdfium_c.FPDFPath_GetPathSegment(path, index))
+        == pdfium_c.FPDF_SEGMENT_BEZIERTO
+        for index in range(_LONG_PATH)
+    )
 
 
 def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
@@ -173,15 +183,33 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
                 points = []
         paths.append(points)
         for run in paths:
-            for (x0, y0), (x1, y1) in zip(run, run[1:]):
+            for (x0, y0), (x1, y1) in itertools.pairwise(run):
                 if abs(y0 - y1) < 0.5 and abs(x1 - x0) >= 1:
                     left, right = sorted((x0, x1))
-                    edges.append({"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left,
-                                  "height": 0, "orientation": "h"})
+                    edges.append(
+                        {
+                            "x0": left,
+                            "x1": right,
+                            "top": y0,
+                            "bottom": y0,
+                            "width": right - left,
+                            "height": 0,
+                            "orientation": "h",
+                        }
+                    )
                 elif abs(x0 - x1) < 0.5 and abs(y1 - y0) >= 1:
                     top, bottom = sorted((y0, y1))
-                    edges.append({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0,
-                                  "height": bottom - top, "orientation": "v"})
+                    edges.append(
+                        {
+                            "x0": x0,
+                            "x1": x0,
+                            "top": top,
+                            "bottom": bottom,
+                            "width": 0,
+                            "height": bottom - top,
+                            "orientation": "v",
+                        }
+                    )
     return edges
 
 
@@ -190,8 +218,11 @@ def _grids(page: pdfium.PdfPage, height: float) -> list[Grid]:
     edges = _edges(page, height)
     if not edges:
         return []
-    edges = [e for e in merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
-             if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
+    edges = [
+        e
+        for e in merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
+        if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE
+    ]
     cells = intersections_to_cells(edges_to_intersections(edges, _INTERSECTION, _INTERSECTION))
     grids = [Grid(None, group) for group in cells_to_tables(cells)]
     return [grid for grid in grids if len(grid.columns) >= 2]
@@ -250,8 +281,10 @@ def _page_table(grid: Grid, page_number: int, chars: list[_Char], spaced: bool) 
         cover = covers.get((r, c))
         if cover is not None and cover[0] <= middle_x <= cover[2] and cover[1] <= middle_y <= cover[3]:
             found[cover].append(char)
-    texts = {bbox: _cell_text([(line.text, line.chars[-1].text == " ") for line in _lines(members)], spaced)
-             for bbox, members in found.items()}
+    texts = {
+        bbox: _cell_text([(line.text, line.chars[-1].text == " ") for line in _lines(members)], spaced)
+        for bbox, members in found.items()
+    }
     rows: list[list[Cell]] = []
     for r, row in enumerate(grid.rows):
         cells: list[Cell] = []
@@ -266,8 +299,10 @@ def _page_table(grid: Grid, page_number: int, chars: list[_Char], spaced: bool) 
                 cells.append(Cell(texts[cover], where, "above" if cover[1] < tops[r] - 1 else "left"))
         rows.append(cells)
     last = len(grid.rows) - 1
-    filled = [(last, c) in covers and _reaches_bottom(covers[(last, c)], found[covers[(last, c)]])
-              for c in range(len(columns))]
+    filled = [
+        (last, c) in covers and _reaches_bottom(covers[(last, c)], found[covers[(last, c)]])
+        for c in range(len(columns))
+    ]
     return _PageTable(rows, grid.bbox[1], grid.bbox[3], filled)
 
 
@@ -330,8 +365,11 @@ def _lines(chars: list[_Char]) -> list[_Line]:
             lines[-1] = (min(top, char.top), max(bottom, char.bottom), members)
         else:
             lines.append((char.top, char.bottom, [char]))
-    return [_Line(sorted(members, key=lambda c: c.x0)) for _, _, members in lines
-            if "".join(c.text for c in members).strip()]
+    return [
+        _Line(sorted(members, key=lambda c: c.x0))
+        for _, _, members in lines
+        if "".join(c.text for c in members).strip()
+    ]
 
 
 def _middle(line: _Line) -> float:
@@ -348,7 +386,7 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
     # The distance between the middles of two lines of one paragraph (middles, not edges: an italic font's
     # box is taller than the upright one's); paragraphs spaced apart show a wider one. Taken low in the
     # page's range, as a page may hold more one-line paragraphs than lines running on.
-    pitches = sorted(_middle(b) - _middle(a) for a, b in zip(lines, lines[1:]))
+    pitches = sorted(_middle(b) - _middle(a) for a, b in itertools.pairwise(lines))
     usual = pitches[len(pitches) // 5] if pitches else 0.0
     groups: list[list[_Line]] = []
     for line in lines:
@@ -359,9 +397,10 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
             starts_new = (
                 line.top - previous.bottom > 0.6 * height
                 or _middle(line) - _middle(previous) > usual + _PARAGRAPH_GAP * height
-                or bool(leading_marker(text)) or bool(_PART_RE.match(text))
-                or previous.x1 < right - 0.15 * (right - left) and previous.text[-1:] in ".:;!?"
-                or line.x0 > left + 10 and previous.x0 <= left + 3
+                or bool(leading_marker(text))
+                or bool(_PART_RE.match(text))
+                or (previous.x1 < right - 0.15 * (right - left) and previous.text[-1:] in ".:;!?")
+                or (line.x0 > left + 10 and previous.x0 <= left + 3)
                 or line.chars[0].bold != previous.chars[-1].bold
             )
             if not starts_new:
@@ -377,8 +416,15 @@ def _paragraphs(lines: list[_Line], page_number: int) -> list[_Item]:
             pieces.extend(line.pieces())
         paragraph = StyledText.join(pieces).paragraph(f"trang {page_number}")
         if paragraph:
-            items.append(_Item(group[0].top, group[-1].bottom, paragraph, indented=group[0].x0 > left + 10,
-                               runs_out=group[-1].x1 >= right - 0.15 * (right - left)))
+            items.append(
+                _Item(
+                    group[0].top,
+                    group[-1].bottom,
+                    paragraph,
+                    indented=group[0].x0 > left + 10,
+                    runs_out=group[-1].x1 >= right - 0.15 * (right - left),
+                )
+            )
     return items
 
 
@@ -388,8 +434,13 @@ def _goes_on(last: Paragraph, ending: _Item, item: _Item) -> bool:
     and is not indented as a first line is, and the sentence runs on (the paragraph before has no closing
     stop, or this one starts with a small letter)."""
     paragraph = item.block
-    if not isinstance(paragraph, Paragraph) or paragraph.marker or item.indented or not ending.runs_out \
-            or _PART_RE.match(paragraph.text):
+    if (
+        not isinstance(paragraph, Paragraph)
+        or paragraph.marker
+        or item.indented
+        or not ending.runs_out
+        or _PART_RE.match(paragraph.text)
+    ):
         return False
     return last.text[-1:] not in ".:;!?" or paragraph.text[:1].islower()
 
@@ -446,7 +497,7 @@ def _union(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, floa
 def _holes(ink: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
     """The gaps at least `gap` wide between the stretches of ink (x ranges) of several lines."""
     merged = _union(ink, gap)
-    return [(left[1], right[0]) for left, right in zip(merged, merged[1:])]
+    return [(left[1], right[0]) for left, right in itertools.pairwise(merged)]
 
 
 def _keeps(before: list[tuple[float, float]], after: list[tuple[float, float]]) -> bool:
@@ -487,9 +538,15 @@ def _stretch(lines: list[_Line], seed: int, gap: float, columns: list[tuple[floa
             members.append(index)
             index += 1
             continue
-        ahead = next((k for k in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(lines)))
-                      if fits(k) and len(_segments(lines[k], gap)) >= 2 and near(lines[k - 1], lines[k])), None)
-        if ahead is None or not members and not _ROW_NUMBER_RE.match(lines[index].text.split(" ", 1)[0]):
+        ahead = next(
+            (
+                k
+                for k in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(lines)))
+                if fits(k) and len(_segments(lines[k], gap)) >= 2 and near(lines[k - 1], lines[k])
+            ),
+            None,
+        )
+        if ahead is None or (not members and not _ROW_NUMBER_RE.match(lines[index].text.split(" ", 1)[0])):
             break
         crossing.update(range(index, ahead))
         members.extend(range(index, ahead))
@@ -504,8 +561,9 @@ def _stretch(lines: list[_Line], seed: int, gap: float, columns: list[tuple[floa
     return _Stretch(members, crossing, gap, ink)
 
 
-def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float, float]] | None = None,
-                 spaced: bool = False) -> tuple[list[_PageTable], list[_Line]]:
+def _text_tables(
+    lines: list[_Line], page_number: int, columns: list[tuple[float, float]] | None = None, spaced: bool = False
+) -> tuple[list[_PageTable], list[_Line]]:
     """The page's tables drawn without rules, found by the column gaps that run down their lines, and the
     lines left over for paragraphs. `columns` are those of a table without rules that ended the page
     before: the lines at the top of this page that keep to them go on with it."""
@@ -516,9 +574,15 @@ def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float
         gap = max(_MIN_GAP, _GAP * _height(lines[0]))
         stretch = _stretch(lines, 0, gap, columns)
         if stretch.members:
-            tables.append(_text_table([lines[k] for k in stretch.members],
-                                      [k in stretch.crossing for k in stretch.members], stretch, page_number,
-                                      spaced))
+            tables.append(
+                _text_table(
+                    [lines[k] for k in stretch.members],
+                    [k in stretch.crossing for k in stretch.members],
+                    stretch,
+                    page_number,
+                    spaced,
+                )
+            )
             used.update(stretch.members)
             index = stretch.members[-1] + 1
     while index < len(lines):
@@ -531,9 +595,15 @@ def _text_tables(lines: list[_Line], page_number: int, columns: list[tuple[float
         if len(_holes(stretch.ink, gap)) + 1 < _MIN_COLUMNS or split < _MIN_SPLIT_LINES:
             index += 1
             continue
-        tables.append(_text_table([lines[k] for k in stretch.members],
-                                  [k in stretch.crossing for k in stretch.members], stretch, page_number,
-                                  spaced))
+        tables.append(
+            _text_table(
+                [lines[k] for k in stretch.members],
+                [k in stretch.crossing for k in stretch.members],
+                stretch,
+                page_number,
+                spaced,
+            )
+        )
         used.update(stretch.members)
         index = stretch.members[-1] + 1
     return tables, [line for k, line in enumerate(lines) if k not in used]
@@ -549,8 +619,10 @@ def _share_sub_rows(rows: list[list[Cell]], start: int) -> None:
         if first == 0 or any(cell.merged == "left" for cell in row + above) or _is_heading_row(above):
             continue
         numbered = bool(_ROW_NUMBER_RE.match(above[0].text))
-        rows[index] = [Cell(a.text, cell.where, "above") if not cell.text and a.text and (c < first or numbered)
-                       else cell for c, (cell, a) in enumerate(zip(row, above))]
+        rows[index] = [
+            Cell(a.text, cell.where, "above") if not cell.text and a.text and (c < first or numbered) else cell
+            for c, (cell, a) in enumerate(zip(row, above))
+        ]
 
 
 def _is_heading_row(row: list[Cell]) -> bool:
@@ -558,8 +630,9 @@ def _is_heading_row(row: list[Cell]) -> bool:
     return len(row) > 3 and not any(cell.text for cell in row[2:])
 
 
-def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, page_number: int,
-                spaced: bool) -> _PageTable:
+def _text_table(
+    lines: list[_Line], crossing: list[bool], stretch: _Stretch, page_number: int, spaced: bool
+) -> _PageTable:
     """A table drawn without rules, from its lines and its column gaps: a row starts at a number in the first
     column, where a column starts again after a blank, after a wider gap between lines, and around a line
     written across the columns (a section row, kept in the column it starts in and merged to the right)."""
@@ -575,7 +648,7 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
         for char in line.chars:
             cells[column((char.x0 + char.x1) / 2)].append(char)
         cells_per_line.append(cells)
-    spacings = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:]))
+    spacings = sorted(b.top - a.bottom for a, b in itertools.pairwise(lines))
     usual = spacings[len(spacings) // 2] if spacings else 0.0
     rows: list[list[list[tuple[str, bool]]]] = []  # per row, per column: (line text, ends in a space)
     spans: list[int | None] = []  # per row: the column a crossing line starts in, else None
@@ -594,17 +667,27 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
             rows[-1][spans[-1]].append((line.text, line.chars[-1].text == " "))
             continue
         previous = cells_per_line[k - 1] if k else None
-        restarted = bool(rows) and spans[-1] is None and any(
-            texts[c] and not previous[c] and started[c] for c in range(width))
+        restarted = (
+            bool(rows) and spans[-1] is None and any(texts[c] and not previous[c] and started[c] for c in range(width))
+        )
         new_row = (
-            not rows or spans[-1] is not None or restarted
+            not rows
+            or spans[-1] is not None
+            or restarted
             or bool(_ROW_NUMBER_RE.match(texts[0]))
             or line.top - lines[k - 1].bottom > usual + _ROW_GAP * _height(line)
         )
         if new_row:
             # Only beside a cell that starts again (a sub-row of the same item) can a cell run on.
-            flowing = {c for c in range(width) if texts[c] and previous[c] and texts[c][:1].islower()
-                       and c and not _ROW_NUMBER_RE.match(texts[0])} if restarted else set()
+            flowing = (
+                {
+                    c
+                    for c in range(width)
+                    if texts[c] and previous[c] and texts[c][:1].islower() and c and not _ROW_NUMBER_RE.match(texts[0])
+                }
+                if restarted
+                else set()
+            )
             if not any(text for c, text in enumerate(texts) if c not in flowing):
                 flowing = set()  # nothing new begins beside it: the row starts with these lines
             rows.append([[] for _ in range(width)])
@@ -634,14 +717,21 @@ def _text_table(lines: list[_Line], crossing: list[bool], stretch: _Stretch, pag
     # A column reaches the end of the table when it has text on one of its last lines (cells of a row cut by
     # a page break end a line or so apart).
     bottom, height = lines[-1].bottom, _height(lines[-1])
-    filled = [any(cells[c] and not crossing[k] and bottom - lines[k].bottom <= _CUT_SLACK * height
-                  for k, cells in enumerate(cells_per_line)) for c in range(width)]
-    return _PageTable(table_rows, lines[0].top, lines[-1].bottom, filled, ruled=False,
-                      columns=_union(stretch.ink, stretch.gap))
+    filled = [
+        any(
+            cells[c] and not crossing[k] and bottom - lines[k].bottom <= _CUT_SLACK * height
+            for k, cells in enumerate(cells_per_line)
+        )
+        for c in range(width)
+    ]
+    return _PageTable(
+        table_rows, lines[0].top, lines[-1].bottom, filled, ruled=False, columns=_union(stretch.ink, stretch.gap)
+    )
 
 
-def _page_items(page: pdfium.PdfPage, page_number: int, columns: list[tuple[float, float]] | None = None
-                ) -> tuple[list[_Item], int]:
+def _page_items(
+    page: pdfium.PdfPage, page_number: int, columns: list[tuple[float, float]] | None = None
+) -> tuple[list[_Item], int]:
     """The page's paragraphs and tables in reading order, and how many characters its text layer holds;
     `columns` are those of a table without rules that ended the page before."""
     height = page.get_height()
@@ -649,8 +739,10 @@ def _page_items(page: pdfium.PdfPage, page_number: int, columns: list[tuple[floa
     grids = _grids(page, height)
     chars, spaced = _chars(text_page, height)
     boxes = [grid.bbox for grid in grids]
-    tables = [_page_table(grid, page_number, [char for char in chars if _inside(char, box)], spaced)
-              for grid, box in zip(grids, boxes)]
+    tables = [
+        _page_table(grid, page_number, [char for char in chars if _inside(char, box)], spaced)
+        for grid, box in zip(grids, boxes)
+    ]
     outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
     _style(text_page, outside)
     unruled, lines = _text_tables(_lines(outside), page_number, columns, spaced)
@@ -691,12 +783,13 @@ def _continue(open_table: _OpenTable, part: _PageTable) -> None:
     rows = part.rows
     repeated = 0
     while repeated < min(len(rows), len(open_table.first_rows)) and all(
-            _starts_with(cell.text, first) for cell, first in zip(rows[repeated], open_table.first_rows[repeated])):
+        _starts_with(cell.text, first) for cell, first in zip(rows[repeated], open_table.first_rows[repeated])
+    ):
         repeated += 1
     leftover: dict[int, str] = {}
     for header, first in zip(rows[:repeated], open_table.first_rows):
         for column, (cell, text) in enumerate(zip(header, first)):
-            rest = " ".join(cell.text.split())[len(" ".join(text.split())):].strip()
+            rest = " ".join(cell.text.split())[len(" ".join(text.split())) :].strip()
             if rest and cell.merged is None:
                 leftover[column] = rest
     rows = rows[repeated:]
@@ -745,7 +838,7 @@ def _carry_merges(last: list[Cell], rows: list[list[Cell]]) -> None:
         above = last[column] if column < len(last) else None
         if cell.text or above is None or not above.text or above.merged == "left":
             continue
-        if cell.merged == "above" or cell.merged is None and (above.merged == "above" or sub_row):
+        if cell.merged == "above" or (cell.merged is None and (above.merged == "above" or sub_row)):
             first[column] = Cell(above.text, cell.where, "above")
             for row in rows[1:]:
                 if row[column].merged != "above":
@@ -763,8 +856,11 @@ def _is_cut(last: list[Cell], first: list[Cell], filled: list[bool], ruled: bool
         return False
     if [cell.merged == "left" for cell in last] != [cell.merged == "left" for cell in first]:
         return False
-    return all(filled[column] or not ruled and cell.text[:1].islower()
-               for column, cell in enumerate(first) if cell.text and cell.merged is None)
+    return all(
+        filled[column] or (not ruled and cell.text[:1].islower())
+        for column, cell in enumerate(first)
+        if cell.text and cell.merged is None
+    )
 
 
 def _number_rows(table: Table, number: int) -> None:
@@ -779,8 +875,11 @@ def read_pdf(data: bytes) -> list[Block]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        message = "tệp PDF có mật khẩu: hãy gỡ mật khẩu rồi tải lại" if "password" in str(exc).lower() \
+        message = (
+            "tệp PDF có mật khẩu: hãy gỡ mật khẩu rồi tải lại"
+            if "password" in str(exc).lower()
             else f"tệp PDF không đọc được ({exc})"
+        )
         raise PlanImportError(message + ".") from exc
     out: list[Block] = []
     open_table: _OpenTable | None = None
@@ -800,14 +899,25 @@ def read_pdf(data: bytes) -> list[Block]:
             flowing = [item for item in items if not item.is_furniture or not _repeats(item, seen_furniture)]
             if ending is not None and flowing and _goes_on(out[ending[0]], ending[1], flowing[0]):
                 last, rest = out[ending[0]], flowing[0].block
-                out[ending[0]] = Paragraph(f"{last.text} {rest.text}", last.where, last.marker, last.is_bold,
-                                        last.is_italic, last.emphasis + rest.emphasis)
+                out[ending[0]] = Paragraph(
+                    f"{last.text} {rest.text}",
+                    last.where,
+                    last.marker,
+                    last.is_bold,
+                    last.is_italic,
+                    last.emphasis + rest.emphasis,
+                )
                 items.remove(flowing[0])
             ending = None
             for item in items:
                 block = item.block
-                if item.is_furniture and isinstance(block, _PageTable) and open_table is not None \
-                        and open_table.width == len(block.rows[0]) and not _repeats(item, seen_furniture):
+                if (
+                    item.is_furniture
+                    and isinstance(block, _PageTable)
+                    and open_table is not None
+                    and open_table.width == len(block.rows[0])
+                    and not _repeats(item, seen_furniture)
+                ):
                     item.is_furniture = False  # a short rest of the table the page before ended with
                 if item.is_furniture:
                     # Running headers and page numbers repeat on every page: kept once, never splitting a
@@ -825,8 +935,14 @@ def read_pdf(data: bytes) -> list[Block]:
                     tables_read.append(table)
                     out.append(table)
                     if not item.is_furniture:
-                        open_table = _OpenTable(table, width, [[c.text for c in row] for row in block.rows],
-                                                 block.filled, block.ruled, block.columns)
+                        open_table = _OpenTable(
+                            table,
+                            width,
+                            [[c.text for c in row] for row in block.rows],
+                            block.filled,
+                            block.ruled,
+                            block.columns,
+                        )
                 else:
                     out.append(block)
                     if not item.is_furniture:

@@ -1,5 +1,6 @@
 """Reads a plan document of any supported format and layout into a PlanDocument: a reader turns the file
 into blocks, then the recognisers find the plan's identity, its tables and its paragraph items."""
+
 from __future__ import annotations
 
 from .document import PlanDocument, PlanImportError, PlanNumberMissing
@@ -48,4 +49,3 @@ def _first_unread(doc: PlanDocument) -> str:
         return ""
     first = doc.not_understood[0]
     return f"; {len(doc.not_understood)} đoạn không hiểu được, đoạn đầu ở {first.where}"
-

@@ -1,5 +1,6 @@
 """Turns a file into blocks: picks the reader by what the bytes are (and, failing that, by the file's
 name), so every format reaches the recognisers as the same stream of paragraphs and tables."""
+
 from __future__ import annotations
 
 import email
@@ -11,8 +12,8 @@ from pathlib import Path
 
 from .blocks import Block
 from .doc_reader import read_doc
-from .docx_reader import read_docx_blocks
 from .document import PlanImportError
+from .docx_reader import read_docx_blocks
 from .html_reader import read_html_blocks
 from .pdf_reader import read_pdf
 from .text_reader import read_text
@@ -32,21 +33,29 @@ READERS: dict[str, Reader] = {
 }
 
 _SUFFIX_KINDS = {
-    ".txt": "text", ".md": "text", ".text": "text", ".markdown": "text",
+    ".txt": "text",
+    ".md": "text",
+    ".text": "text",
+    ".markdown": "text",
     ".docx": "docx",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".pdf": "pdf",
     ".doc": "doc",
     ".rtf": "rtf",
     ".odt": "odt",
-    ".mht": "mhtml", ".mhtml": "mhtml",
+    ".mht": "mhtml",
+    ".mhtml": "mhtml",
 }
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A Word or Excel file saved with a password is an OLE container holding the encrypted package.
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_ENCRYPTED = ("tệp Word có mật khẩu: hãy mở tệp bằng Word, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ tài liệu › "
-              "Mã hóa bằng mật khẩu) rồi lưu lại và tải lên.")
+_ENCRYPTED = (
+    "tệp Word có mật khẩu: hãy mở tệp bằng Word, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ tài liệu › "
+    "Mã hóa bằng mật khẩu) rồi lưu lại và tải lên."
+)
 # Zip packages that are not Word documents: what they are, for the message.
 _OTHER_PACKAGES = {
     "xl/workbook.xml": "bảng tính Excel (.xlsx)",
@@ -68,8 +77,9 @@ def _zip_kind(data: bytes) -> str:
     if "word/document.xml" not in names:
         for part, what in _OTHER_PACKAGES.items():
             if part in names:
-                raise PlanImportError(f"tệp là {what}, không phải văn bản: "
-                                      "hãy tải lên kế hoạch dạng .docx, .pdf hoặc .doc.")
+                raise PlanImportError(
+                    f"tệp là {what}, không phải văn bản: hãy tải lên kế hoạch dạng .docx, .pdf hoặc .doc."
+                )
     return "docx"
 
 
@@ -88,7 +98,7 @@ def sniff(data: bytes) -> str | None:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"mime-version:") or b"content-type: multipart/related" in head:
         return "mhtml"
-    if head.startswith((b"<!doctype html", b"<html", b"<table")) or head.startswith(b"<") and b"<html" in head:
+    if head.startswith((b"<!doctype html", b"<html", b"<table")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
     return None
 

@@ -1,5 +1,6 @@
 """Finds the plan's tables in the block stream (task tables, KPI target tables and Decision 1872's group
 table) by their header, and reads them row by row into the PlanDocument, listing every row it cannot read."""
+
 from __future__ import annotations
 
 import itertools
@@ -22,7 +23,8 @@ _DEADLINE_WORDS = ("thời gian", "thời hạn", "thời điểm", "tiến đ�
 _TASK_WORDS = ("nhiệm vụ", "đề án", "dự án", "giải pháp", "công việc", "hoạt động", "chương trình")
 _WEAK_LEAD_RE = re.compile(
     r"\b(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:thực hiện|được giao|phụ trách|đầu mối|triển khai|tham mưu|"
-    r"chịu trách nhiệm|trình)|phân công|trách nhiệm thực hiện)\b")
+    r"chịu trách nhiệm|trình)|phân công|trách nhiệm thực hiện)\b"
+)
 # A start date beside the due date ("Thời gian bắt đầu | Thời gian hoàn thành"): the due date is the deadline.
 _START_WORDS = ("bắt đầu", "khởi công", "khởi động")
 _UNIT_COLUMN_RE = re.compile(r"^(?:tên )?(?:đơn vị(?: tính)?|đvt)$")
@@ -60,25 +62,72 @@ _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 # The words an agency's name starts with; a head that is also a common word ("Bộ công cụ", "Ban hành")
 # only counts when a capitalised word follows.
-_UNIT_HEAD_ANY = ("các", "ubnd", "hđnd", "ủy ban", "uỷ ban", "cơ quan", "đơn vị", "doanh nghiệp", "mặt trận",
-                  "công an", "văn phòng", "trung tâm", "tổng cục", "chi cục", "ngân hàng", "kho bạc", "tỉnh đoàn",
-                  "thành đoàn", "liên hiệp", "liên đoàn", "chính phủ", "đại học", "học viện", "bệnh viện",
-                  "tập đoàn", "tổng công ty", "công ty", "thanh tra", "kiểm toán", "tòa án", "viện kiểm sát")
-_UNIT_HEAD_NAMED = ("bộ", "sở", "cục", "vụ", "viện", "ban", "trường", "đài", "báo", "hội", "phòng", "quỹ",
-                    "trung ương", "đoàn")
+_UNIT_HEAD_ANY = (
+    "các",
+    "ubnd",
+    "hđnd",
+    "ủy ban",
+    "uỷ ban",
+    "cơ quan",
+    "đơn vị",
+    "doanh nghiệp",
+    "mặt trận",
+    "công an",
+    "văn phòng",
+    "trung tâm",
+    "tổng cục",
+    "chi cục",
+    "ngân hàng",
+    "kho bạc",
+    "tỉnh đoàn",
+    "thành đoàn",
+    "liên hiệp",
+    "liên đoàn",
+    "chính phủ",
+    "đại học",
+    "học viện",
+    "bệnh viện",
+    "tập đoàn",
+    "tổng công ty",
+    "công ty",
+    "thanh tra",
+    "kiểm toán",
+    "tòa án",
+    "viện kiểm sát",
+)
+_UNIT_HEAD_NAMED = (
+    "bộ",
+    "sở",
+    "cục",
+    "vụ",
+    "viện",
+    "ban",
+    "trường",
+    "đài",
+    "báo",
+    "hội",
+    "phòng",
+    "quỹ",
+    "trung ương",
+    "đoàn",
+)
 _DEADLINE_HINT_WORDS = 15
 _BULLETS = ("-", "+", "•", "*")
 _BULLET_RE = re.compile(r"^[-+•*]\s*")
 _DEADLINE_HINT_RE = re.compile(
-    r"(?<!\d)(?:19|20)\d{2}(?!\d)|\bquý\s+(?:[IV]+|\d)\b|\btháng\s+\d|thường xuyên|h[ằà]ng năm|liên tục|định kỳ", re.I)
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|\bquý\s+(?:[IV]+|\d)\b|\btháng\s+\d|thường xuyên|h[ằà]ng năm|liên tục|định kỳ", re.I
+)
 # Sentence words that follow a lead unit in a KPI table's lead cell ("Sở KH&CN chủ trì hướng dẫn, tổng hợp").
 _ROLE_VERB_RE = re.compile(
-    r"\s+(?:chủ trì|thúc đẩy|theo dõi|thực hiện|hướng dẫn|tổng hợp|phụ trách|đôn đốc|báo cáo|tham mưu)\b")
+    r"\s+(?:chủ trì|thúc đẩy|theo dõi|thực hiện|hướng dẫn|tổng hợp|phụ trách|đôn đốc|báo cáo|tham mưu)\b"
+)
 # A threshold inside an indicator sentence: "đạt 100%", "tối thiểu 40%", "từ 05 bộ dữ liệu …".
 _PERCENT_VALUE_RE = re.compile(
-    r"(?:(?:tối thiểu|ít nhất|trên|dưới|khoảng|không dưới|không quá|tối đa|từ)\s+)?\d+(?:[.,]\d+)?\s*%")
+    r"(?:(?:tối thiểu|ít nhất|trên|dưới|khoảng|không dưới|không quá|tối đa|từ)\s+)?\d+(?:[.,]\d+)?\s*%"
+)
 _COUNT_VALUE_RE = re.compile(
-    r"(?:tối thiểu|ít nhất|trên|từ|không dưới|tối đa)\s+\d+(?:[.,]\d+)?(?:\s+[^\s,.;:()]+){1,6}")
+    r"(?:tối thiểu|ít nhất|trên|từ|không dưới|tối đa)\s+\d+(?:[.,]\d+)?(?:\s+[^\s,.;:()]+){1,6}"
+)
 
 
 def cell_text(cell: Cell) -> str:
@@ -153,6 +202,7 @@ def _deadline_strength(text: str) -> int:
 
 # --- Tables cut at captions and glued headers -------------------------------------------------------
 
+
 @dataclass
 class _Caption:
     """An appendix caption and the title lines under it."""
@@ -208,8 +258,9 @@ def _segments(table: Table, caption: _Caption | None) -> list[_Segment]:
             head = row[start:index] + ([Cell(before, cell.where, cell.merged)] if before else [])
             if head:
                 segments[-1].rows.append(head)
-            segments.append(_Segment([], cell.where, table.is_flattened,
-                                     _caption_from_text(after, _row_where([cell], table.where))))
+            segments.append(
+                _Segment([], cell.where, table.is_flattened, _caption_from_text(after, _row_where([cell], table.where)))
+            )
             start = index + 1
         row = row[start:]
         glued = _glued_header_start(row)
@@ -238,8 +289,11 @@ def _starts_new_table(row: list[Cell], rows: list[list[Cell]]) -> bool:
 def _drop_spacer_cells(row: list[Cell]) -> list[Cell]:
     """Empty cells that a flattened table glued in front of a numbered row (spacer rows, merged ends)."""
     start = 0
-    while start + 1 < len(row) and not row[start].text.strip() and (
-            _is_label(row[start + 1].text) or not row[start + 1].text.strip()):
+    while (
+        start + 1 < len(row)
+        and not row[start].text.strip()
+        and (_is_label(row[start + 1].text) or not row[start + 1].text.strip())
+    ):
         start += 1
     return row[start:] if start < len(row) and row[start].text.strip() else row
 
@@ -253,6 +307,7 @@ def _glued_header_start(row: list[Cell]) -> int:
 
 
 # --- Header recognition -----------------------------------------------------------------------------
+
 
 @dataclass
 class _Columns:
@@ -332,8 +387,11 @@ def _columns(headings: list[str]) -> _Columns | None:
         role = _column_role(key)
         if role is None:
             continue
-        strength = _task_strength(key) if role == "task" else (
-            0 if role == "deadline" and any(word in key for word in _START_WORDS) else 1)
+        strength = (
+            _task_strength(key)
+            if role == "task"
+            else (0 if role == "deadline" and any(word in key for word in _START_WORDS) else 1)
+        )
         if role not in roles or strength > strengths[role]:
             roles[role], strengths[role] = index, strength
     if "weak_lead" in roles:
@@ -350,7 +408,7 @@ def _columns(headings: list[str]) -> _Columns | None:
         kind = "tasks"
     elif indicator is not None and (unit is None or indicator < unit):
         kind = "targets"  # one indicator a row
-    elif unit is not None and any(_is_indicator_heading(k, h) for k, h in zip(keys[unit + 1:], headings[unit + 1:])):
+    elif unit is not None and any(_is_indicator_heading(k, h) for k, h in zip(keys[unit + 1 :], headings[unit + 1 :])):
         kind = "groups"  # one unit (group) a row, one indicator a column
     else:
         return None
@@ -369,11 +427,12 @@ def _is_subheader(header: list[Cell], row: list[Cell]) -> bool:
     if len(row) != len(header) or _is_blank(row):
         return False
     own = [c for c in row if c.text.strip() and c.merged is None]
-    if not own or _is_label(row[0].text) and row[0].merged is None:
+    if not own or (_is_label(row[0].text) and row[0].merged is None):
         return False
     spans = any(c.merged == "left" for c in header) or any(c.merged == "above" for c in row)
-    return spans and all(len(_one_line(c.text).split()) <= _SUBHEADING_MAX_WORDS and not _deadline_strength(c.text)
-                         for c in own)
+    return spans and all(
+        len(_one_line(c.text).split()) <= _SUBHEADING_MAX_WORDS and not _deadline_strength(c.text) for c in own
+    )
 
 
 @dataclass
@@ -393,14 +452,18 @@ def _find_header(rows: list[list[Cell]]) -> _Header | None:
             continue
         if index + 1 < len(rows) and _is_subheader(row, rows[index + 1]):
             below = rows[index + 1]
-            headings = [h.text if b.merged == "above" or not b.text.strip() or b.text.strip() == h.text.strip()
-                        else f"{h.text} ({b.text})" for h, b in zip(row, below)]
+            headings = [
+                h.text
+                if b.merged == "above" or not b.text.strip() or b.text.strip() == h.text.strip()
+                else f"{h.text} ({b.text})"
+                for h, b in zip(row, below)
+            ]
             columns = _columns(headings)
             if columns is not None:
-                return _Header(index, index + 2, _with_number_column(columns, rows[index + 2:]))
+                return _Header(index, index + 2, _with_number_column(columns, rows[index + 2 :]))
         columns = _columns([c.text for c in row])
         if columns is not None:
-            return _Header(index, index + 1, _with_number_column(columns, rows[index + 1:]))
+            return _Header(index, index + 1, _with_number_column(columns, rows[index + 1 :]))
     return None
 
 
@@ -458,6 +521,7 @@ def _is_repeated_header(cells: list[Cell], columns: _Columns) -> bool:
 
 
 # --- One row, seen through the header ---------------------------------------------------------------
+
 
 @dataclass
 class _Row:
@@ -549,8 +613,13 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         # A group title in the task column of a row whose every other cell is there and empty, over
         # numbered items ("Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo").
         others_empty = all(v == "" for i, v in enumerate(row.values) if i != col)
-        if (col == columns.roles.get("task") and others_empty and next_label and _is_label(next_label)
-                and not _one_line(text)[:1].islower()):
+        if (
+            col == columns.roles.get("task")
+            and others_empty
+            and next_label
+            and _is_label(next_label)
+            and not _one_line(text)[:1].islower()
+        ):
             return "", _one_line(text)
         return None
     if len(present) == 2 and present[0][0] == stt_col and _is_label(stt):
@@ -558,8 +627,12 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
         # A numbered title over dotted ("1.1") or lettered ("a") rows heads them; otherwise "1" is an item.
         below = next_label or ""
         heads_children = below.startswith(label + ".")
-        if (any(units) and present[1][0] != columns.roles.get("task") and not _is_upper(title)
-                and not (heads_children and not _looks_like_units(title))):
+        if (
+            any(units)
+            and present[1][0] != columns.roles.get("task")
+            and not _is_upper(title)
+            and not (heads_children and not _looks_like_units(title))
+        ):
             return None
         if not label.isdigit() or _is_upper(title) or heads_children or below.islower():
             return label, title
@@ -567,6 +640,7 @@ def _section_heading(row: _Row, columns: _Columns, next_label: str | None) -> tu
 
 
 # --- Task tables ------------------------------------------------------------------------------------
+
 
 @dataclass
 class _TaskTable:
@@ -604,8 +678,12 @@ class _Recogniser:
         start, columns = found.start, found.columns
         if columns.kind == "tasks":
             current = self.current
-            if (current is not None and segment.caption is None and current.columns.width == columns.width
-                    and current.columns.roles == columns.roles):
+            if (
+                current is not None
+                and segment.caption is None
+                and current.columns.width == columns.width
+                and current.columns.roles == columns.roles
+            ):
                 table = current  # the header repeated on a new page, or one table split in two
             else:
                 caption = segment.caption
@@ -613,7 +691,7 @@ class _Recogniser:
                 self.task_tables.append(table)
                 self.current = table
             # Numbered section rows above a header repeated under them belong to the table.
-            above = [r for r in segment.rows[:found.row] if _is_section_row(r)]
+            above = [r for r in segment.rows[: found.row] if _is_section_row(r)]
             self._read_task_rows(table, above + segment.rows[start:], segment.is_flattened)
         elif columns.kind == "targets":
             self.current = None
@@ -637,7 +715,8 @@ class _Recogniser:
         if keys[0] in _STT_HEADINGS or len(roles & {"task", "lead", "indicator", "deadline"}) >= 2:
             self.doc.warnings.append(
                 f"{segment.where}: bảng có tiêu đề cột “{' | '.join(_one_line(c.text) for c in first)}” không phải "
-                f"bảng nhiệm vụ (cần cột nhiệm vụ và cột chủ trì) hay bảng giao chỉ tiêu; bảng này không được nhập.")
+                f"bảng nhiệm vụ (cần cột nhiệm vụ và cột chủ trì) hay bảng giao chỉ tiêu; bảng này không được nhập."
+            )
 
     # Task rows -----------------------------------------------------------------------------------
 
@@ -649,7 +728,7 @@ class _Recogniser:
                 continue
             if is_flattened and _starts_with_footnote(cells):
                 # The footnotes under a table, glued to it with whatever the page has after them.
-                if not any(_is_label(r[stt_col].text) for r in rows[index + 1:] if len(r) > stt_col):
+                if not any(_is_label(r[stt_col].text) for r in rows[index + 1 :] if len(r) > stt_col):
                     break
                 continue
             where = _row_where(cells, table.caption_where)
@@ -659,8 +738,11 @@ class _Recogniser:
             row = _expanded_row(cells, columns.width, where) if len(cells) == columns.width else None
             next_label = self._next_label(itertools.islice(rows, index + 1, None), stt_col)
             if row is None:
-                heading = _section_heading(_Row([cell_text(c) for c in cells] + [None] * (columns.width - len(cells)),
-                                                cells, where), _positional(columns), next_label)
+                heading = _section_heading(
+                    _Row([cell_text(c) for c in cells] + [None] * (columns.width - len(cells)), cells, where),
+                    _positional(columns),
+                    next_label,
+                )
                 if heading is not None and sum(1 for c in cells if c.text.strip()) <= 2:
                     self._start_section(table, heading, where)
                     continue
@@ -699,8 +781,10 @@ class _Recogniser:
 
     def _add_section(self, table: _TaskTable, number: str, title: str, where: str) -> SectionRows:
         if number and any(s.number == number for s in table.sections):
-            self.doc.warnings.append(f"{where}: mục {number} xuất hiện hai lần trong bảng nhiệm vụ; "
-                                     f"các nhiệm vụ được giữ theo thứ tự trong văn bản.")
+            self.doc.warnings.append(
+                f"{where}: mục {number} xuất hiện hai lần trong bảng nhiệm vụ; "
+                f"các nhiệm vụ được giữ theo thứ tự trong văn bản."
+            )
         section = SectionRows(number, title, where, appendix=table.appendix)
         table.sections.append(section)
         self.doc.sections.append(section)
@@ -717,14 +801,18 @@ class _Recogniser:
         if self._is_wrapped_fragment(table, row):
             self._append_fragment(table, row)
             return
-        values = [table.last_values[i] if v is None and table.last_values else (v or "")
-                  for i, v in enumerate(row.values)]
+        values = [
+            table.last_values[i] if v is None and table.last_values else (v or "") for i, v in enumerate(row.values)
+        ]
         task = _one_line(values[task_col])
         stt = _label(values[stt_col]) if stt_col is not None else ""
         stt = "" if stt in _BULLETS else stt  # a bullet in the STT column numbers nothing
         if not task or not re.search(r"\w", task):
-            reason = ("hàng có số thứ tự nhưng không có nội dung nhiệm vụ." if stt
-                      else "hàng không có nội dung nhiệm vụ và không phải tiêu đề mục.")
+            reason = (
+                "hàng có số thứ tự nhưng không có nội dung nhiệm vụ."
+                if stt
+                else "hàng không có nội dung nhiệm vụ và không phải tiêu đề mục."
+            )
             self._not_understood(row.where, row.cells, reason)
             return
         item = self._item(table, values, stt, row.where)
@@ -737,8 +825,10 @@ class _Recogniser:
             return
         elif inherited and row.is_placed:
             names = ", ".join(f"“{table.columns.headings[i]}”" for i in inherited)
-            self.doc.warnings.append(f"{row.where}: nhiệm vụ số {stt or '(không số)'} thiếu ô ở cột {names}; "
-                                     f"đã lấy theo hàng trên (ô gộp) — hãy kiểm tra.")
+            self.doc.warnings.append(
+                f"{row.where}: nhiệm vụ số {stt or '(không số)'} thiếu ô ở cột {names}; "
+                f"đã lấy theo hàng trên (ô gộp) — hãy kiểm tra."
+            )
         self._check_item(table, item, row.where, continues)
         section = table.section or self._default_section(table, row.where)
         section.items.append(item)
@@ -773,13 +863,20 @@ class _Recogniser:
     def _check_item(self, table: _TaskTable, item: ItemRow, where: str, is_subrow: bool) -> None:
         label = item.stt or "(không số)"
         if item.stt and not _is_label(item.stt):
-            self.doc.warnings.append(f"{where}: số thứ tự “{item.stt}” của nhiệm vụ không phải số (1, 2 …) "
-                                     f"hay ký hiệu mục (I, A, a …); nhiệm vụ vẫn được nhập.")
+            self.doc.warnings.append(
+                f"{where}: số thứ tự “{item.stt}” của nhiệm vụ không phải số (1, 2 …) "
+                f"hay ký hiệu mục (I, A, a …); nhiệm vụ vẫn được nhập."
+            )
         section = table.section
-        if (not is_subrow and item.stt and section is not None
-                and any(other.stt == item.stt and other.subrow is None for other in section.items)):
-            self.doc.warnings.append(f"{where}: mục {section.number or '(không tên)'} có hai nhiệm vụ cùng số "
-                                     f"{item.stt}; cả hai được nhập.")
+        if (
+            not is_subrow
+            and item.stt
+            and section is not None
+            and any(other.stt == item.stt and other.subrow is None for other in section.items)
+        ):
+            self.doc.warnings.append(
+                f"{where}: mục {section.number or '(không tên)'} có hai nhiệm vụ cùng số {item.stt}; cả hai được nhập."
+            )
         if not item.lead.strip():
             self.doc.warnings.append(f"{where}: nhiệm vụ số {label} không ghi cơ quan chủ trì.")
 
@@ -810,8 +907,9 @@ class _Recogniser:
 
     def _append_fragment(self, table: _TaskTable, row: _Row) -> None:
         item = table.last_item
-        fields = {table.columns.roles.get(r): r for r in
-                  ("task", "lead", "coordinating", "expected_output", "deadline")}
+        fields = {
+            table.columns.roles.get(r): r for r in ("task", "lead", "coordinating", "expected_output", "deadline")
+        }
         for col, text in row.present():
             name = fields.get(col)
             if name is None:
@@ -830,8 +928,9 @@ class _Recogniser:
 
     def _read_groups(self, columns: _Columns, rows: list[list[Cell]], where: str) -> None:
         if self.doc.groups:
-            self.doc.warnings.append(f"{where}: văn bản có thêm một bảng giao chỉ tiêu theo nhóm đơn vị; "
-                                     f"chỉ bảng đầu tiên được nhập.")
+            self.doc.warnings.append(
+                f"{where}: văn bản có thêm một bảng giao chỉ tiêu theo nhóm đơn vị; chỉ bảng đầu tiên được nhập."
+            )
             return
         _GroupReader(self.doc, columns, where).read(rows)
 
@@ -854,11 +953,13 @@ class _Recogniser:
                     self.doc.warnings.append(
                         f"{section.where}: mục {section.number}{f' “{section.title}”' if section.title else ''} có "
                         f"tiêu đề nhưng không có nhiệm vụ nào (văn bản có thể bị cắt ngắn); không tạo nhiệm vụ nào "
-                        f"cho mục này.")
+                        f"cho mục này."
+                    )
 
 
-def _within_width(doc: PlanDocument, cells: list[Cell], width: int, where: str,
-                  is_flattened: bool) -> list[Cell] | None:
+def _within_width(
+    doc: PlanDocument, cells: list[Cell], width: int, where: str, is_flattened: bool
+) -> list[Cell] | None:
     """The row cut to the header's width, or None when it cannot be. A flattened table glues what
     follows it (footnotes, a stray paragraph) onto its last row: footnotes are dropped, the rest reported."""
     if is_flattened:
@@ -873,9 +974,13 @@ def _within_width(doc: PlanDocument, cells: list[Cell], width: int, where: str,
         return None
     extra = [c for c in cells[width:] if not _FOOTNOTE_TEXT_RE.match(c.text.strip())]
     if extra:
-        doc.not_understood.append(NotUnderstood(_row_where(extra, where), _row_text(extra),
-                                                f"ô nằm ngoài {width} cột của bảng (ở cuối hàng); không rõ thuộc "
-                                                f"cột nào."))
+        doc.not_understood.append(
+            NotUnderstood(
+                _row_where(extra, where),
+                _row_text(extra),
+                f"ô nằm ngoài {width} cột của bảng (ở cuối hàng); không rõ thuộc cột nào.",
+            )
+        )
     return cells[:width]
 
 
@@ -911,6 +1016,7 @@ def _pair_line(lead: str, coordinating: str) -> str:
 
 # --- KPI target tables ------------------------------------------------------------------------------
 
+
 class _TargetReader:
     """A table that sets one target a row ("Chỉ tiêu | Đơn vị | Kết quả | Cơ quan chủ trì"), grouped
     by period rows ("I Giai đoạn 2025-2027") and sub-group rows ("I.1 …")."""
@@ -936,7 +1042,8 @@ class _TargetReader:
         if lead_col is None:
             self.doc.warnings.append(
                 f"{self.where}: bảng chỉ tiêu không giao chỉ tiêu cho đơn vị nào (không có cột chủ trì); "
-                f"bảng này không được nhập.")
+                f"bảng này không được nhập."
+            )
             return
         self.lead_col, self.unit_col = lead_col, unit_col
         stt_col = roles.get("stt", 0)
@@ -956,8 +1063,11 @@ class _TargetReader:
                 self._start_group(heading, row)
                 continue
             if len(cells) != self.columns.width:
-                self.doc.not_understood.append(NotUnderstood(
-                    where, _row_text(cells), f"hàng có {len(cells)} ô, bảng chỉ tiêu có {self.columns.width} cột."))
+                self.doc.not_understood.append(
+                    NotUnderstood(
+                        where, _row_text(cells), f"hàng có {len(cells)} ô, bảng chỉ tiêu có {self.columns.width} cột."
+                    )
+                )
                 continue
             self._read_target(row, stt_col)
 
@@ -982,8 +1092,9 @@ class _TargetReader:
         roles = self.columns.roles
         indicator = _one_line(row.text(roles["indicator"]))
         if not indicator:
-            self.doc.not_understood.append(NotUnderstood(row.where, _row_text(row.cells),
-                                                         "hàng không có nội dung chỉ tiêu."))
+            self.doc.not_understood.append(
+                NotUnderstood(row.where, _row_text(row.cells), "hàng không có nội dung chỉ tiêu.")
+            )
             return
         lead = _lead_clause(row.text(self.lead_col) or "")
         if not lead:
@@ -993,22 +1104,27 @@ class _TargetReader:
         if value or not self.columns.periods:
             periods = [(value or _value_in_sentence(indicator), self.period)]
         else:
-            periods = [(_one_line(row.text(col)), self.columns.headings[col]) for col in self.columns.periods
-                       if _one_line(row.text(col))]
+            periods = [
+                (_one_line(row.text(col)), self.columns.headings[col])
+                for col in self.columns.periods
+                if _one_line(row.text(col))
+            ]
         for value, period in periods:
             deadline = parse_deadline(period, self.doc.year) if period else None
-            self.doc.targets.append(TargetRow(
-                section=self.section,
-                group=self.group,
-                ref=_label(row.values[stt_col] or ""),
-                indicator=indicator,
-                value=value,
-                unit_of_measure=_one_line(row.text(self.unit_col)) if self.unit_col is not None else "",
-                lead=lead,
-                period=period,
-                due=deadline.due_on.isoformat() if deadline and deadline.due_on else None,
-                where=row.where,
-            ))
+            self.doc.targets.append(
+                TargetRow(
+                    section=self.section,
+                    group=self.group,
+                    ref=_label(row.values[stt_col] or ""),
+                    indicator=indicator,
+                    value=value,
+                    unit_of_measure=_one_line(row.text(self.unit_col)) if self.unit_col is not None else "",
+                    lead=lead,
+                    period=period,
+                    due=deadline.due_on.isoformat() if deadline and deadline.due_on else None,
+                    where=row.where,
+                )
+            )
 
 
 def _value_in_sentence(indicator: str) -> str:
@@ -1022,7 +1138,7 @@ def _lead_clause(cell: str) -> str:
     "Sở Y tế"); the cell itself when it is only names."""
     text = normalize_text_keep_lines(cell)
     match = _ROLE_VERB_RE.search(text)
-    return text[:match.start()].rstrip(" ,;:") if match and match.start() > 0 else text
+    return text[: match.start()].rstrip(" ,;:") if match and match.start() > 0 else text
 
 
 # --- Decision 1872's group table --------------------------------------------------------------------
@@ -1042,7 +1158,7 @@ class _GroupReader:
         self.where = where
 
     def read(self, rows: list[list[Cell]]) -> None:
-        indicators = self.headings[self.unit_col + 1:]
+        indicators = self.headings[self.unit_col + 1 :]
         self.doc.indicators = [_INDICATOR_NUMBER_RE.sub("", h).strip() for h in indicators]
         width = len(self.headings)
         seen: set[int] = set()
@@ -1051,9 +1167,13 @@ class _GroupReader:
                 continue
             where = _row_where(cells, self.where)
             if len(cells) != width:
-                self._not_understood(where, cells, f"hàng của bảng chỉ tiêu có {len(cells)} ô, cần {width} ô "
-                                                   f"(STT, Đơn vị và {len(indicators)} chỉ tiêu). "
-                                                   f"Văn bản có thể bị cắt hoặc lỗi.")
+                self._not_understood(
+                    where,
+                    cells,
+                    f"hàng của bảng chỉ tiêu có {len(cells)} ô, cần {width} ô "
+                    f"(STT, Đơn vị và {len(indicators)} chỉ tiêu). "
+                    f"Văn bản có thể bị cắt hoặc lỗi.",
+                )
                 continue
             self._read_group(cells, where, seen)
         if not self.doc.groups:
@@ -1071,8 +1191,11 @@ class _GroupReader:
             # A table that lists single units (one unit a row) makes each unit its own group.
             stt = cell_text(cells[0]).rstrip(".")
             if not stt.isdigit() or fold_name(text).startswith("nhóm"):
-                self._not_understood(where, cells, f"ô “Đơn vị” phải bắt đầu bằng “Nhóm N” hoặc hàng phải có STT "
-                                                   f"là số; đọc được “{text[:60]}”.")
+                self._not_understood(
+                    where,
+                    cells,
+                    f"ô “Đơn vị” phải bắt đầu bằng “Nhóm N” hoặc hàng phải có STT là số; đọc được “{text[:60]}”.",
+                )
                 return
             number, declared, members_text, name = int(stt), None, text, normalize_text(text)
         if number in seen:
@@ -1084,9 +1207,10 @@ class _GroupReader:
             return
         seen.add(number)
         if declared is not None and declared != len(members):
-            self.doc.warnings.append(f"{unit_cell.where}: {name} ghi {declared} đơn vị nhưng liệt kê {len(members)} "
-                                     f"đơn vị.")
-        target_cells = cells[self.unit_col + 1:]
+            self.doc.warnings.append(
+                f"{unit_cell.where}: {name} ghi {declared} đơn vị nhưng liệt kê {len(members)} đơn vị."
+            )
+        target_cells = cells[self.unit_col + 1 :]
         targets = [cell_text(c) for c in target_cells]
         for cell, target in zip(target_cells, targets):
             if not target:
@@ -1100,14 +1224,19 @@ class _GroupReader:
 
 # --- Entry point ------------------------------------------------------------------------------------
 
+
 def _caption_paragraph(paragraph: Paragraph) -> _Caption | None:
     text = paragraph.text.strip()
     match = _CAPTION_RE.match(text)
     if match is None:
         return None
-    rest = text[match.end():].strip()
-    if not text.startswith("PHỤ LỤC") and rest and not _is_upper(rest) and (
-            not rest.startswith(":") or len(text.split()) > _CAPTION_TITLE_MAX_WORDS):
+    rest = text[match.end() :].strip()
+    if (
+        not text.startswith("PHỤ LỤC")
+        and rest
+        and not _is_upper(rest)
+        and (not rest.startswith(":") or len(text.split()) > _CAPTION_TITLE_MAX_WORDS)
+    ):
         return None  # "Phụ lục kèm theo …" in running text
     return _caption_from_text(text, paragraph.where)
 

@@ -1,5 +1,6 @@
 """Reader for plain text and Markdown: paragraphs (hard-wrapped lines joined, list items apart, emphasis
 recorded) and the three ways a text writes a table (flattened "|" cells, pipe rows, tab-indented cells)."""
+
 from __future__ import annotations
 
 import re
@@ -124,8 +125,9 @@ def wrap_width(lines: list[str]) -> int | None:
     return width if narrowest <= width <= _MAX_WRAP_WIDTH else None
 
 
-def _logical_lines(lines: list[tuple[int, str]], wrap: int | None = None, *,
-                   in_cell: bool = False) -> list[list[tuple[int, str]]]:
+def _logical_lines(
+    lines: list[tuple[int, str]], wrap: int | None = None, *, in_cell: bool = False
+) -> list[list[tuple[int, str]]]:
     """Hard-wrapped lines grouped into paragraphs: a group starts at a line that opens a new item, and at
     every line of running text that is not wrapped. (A short line does not end a paragraph: scraped texts
     break a paragraph's first line early, where the page indented it.)"""
@@ -143,7 +145,7 @@ def _logical_lines(lines: list[tuple[int, str]], wrap: int | None = None, *,
 def _heading_free(line: str) -> tuple[str, bool]:
     """The line without a markdown heading's "#" marks, and whether it was a heading."""
     match = _HEADING_RE.match(line.strip())
-    return (line.strip()[match.end():], True) if match else (line, False)
+    return (line.strip()[match.end() :], True) if match else (line, False)
 
 
 def _paragraph(group: list[tuple[int, str]]) -> Paragraph | None:
@@ -159,8 +161,7 @@ def _cell_text(lines: list[tuple[int, str]]) -> str:
     """A cell's lines: hard wraps joined, a line per list item or label, emphasis removed."""
     parts: list[str] = []
     bold = italic = False
-    for group in _logical_lines([(number, line) for number, line in lines if not _RULE_RE.match(line)],
-                                in_cell=True):
+    for group in _logical_lines([(number, line) for number, line in lines if not _RULE_RE.match(line)], in_cell=True):
         first, _ = _heading_free(group[0][1])
         raw = " ".join([first.strip()] + [line.strip() for _, line in group[1:]])
         styled = strip_emphasis(raw, bold, italic)
@@ -184,7 +185,7 @@ _TAB_ROW_CELLS = 3
 
 
 def _is_tab_row(line: str) -> bool:
-    return len([part for part in line.split("\t")]) >= _TAB_ROW_CELLS and bool(line.split("\t")[0].strip())
+    return len(list(line.split("\t"))) >= _TAB_ROW_CELLS and bool(line.split("\t", maxsplit=1)[0].strip())
 
 
 def _is_bar(line: str) -> bool:
@@ -207,8 +208,13 @@ class _Segment:
 
     def head(self, count: int) -> _Segment:
         after = self.bars[count] if count < len(self.cells) else self.after_line
-        return _Segment(self.cells[:count], self.bars[:count], self.bars_before,
-                        1 if count < len(self.cells) else self.bars_after, after)
+        return _Segment(
+            self.cells[:count],
+            self.bars[:count],
+            self.bars_before,
+            1 if count < len(self.cells) else self.bars_after,
+            after,
+        )
 
     def tail(self, count: int) -> _Segment:
         start = len(self.cells) - count
@@ -225,8 +231,11 @@ def _place_empties(extra: int, filled: int, following: int, width: int) -> tuple
     best: tuple[tuple[int, bool, int], int, int] | None = None
     for trailing in trailing_options:
         for leading in {0, min(extra - trailing, room_start)}:
-            score = ((filled + trailing == width) + (leading + following == width),
-                     extra == trailing + leading, trailing)
+            score = (
+                (filled + trailing == width) + (leading + following == width),
+                extra == trailing + leading,
+                trailing,
+            )
             if best is None or score > best[0]:
                 best = (score, trailing, leading)
     assert best is not None
@@ -258,7 +267,7 @@ def _header_width(segments: list[_Segment], index: int, *, narrower: bool = True
     """The width of the table that may start at the end of segments[index]: the widest of the next rows
     (of those narrower than that segment, a wider one being itself glued to something)."""
     size = len(segments[index].cells)
-    following = segments[index + 1: index + 13]
+    following = segments[index + 1 : index + 13]
     return max((len(s.cells) for s in following if len(s.cells) < size or not narrower), default=0)
 
 
@@ -282,7 +291,7 @@ def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[i
         size = len(segment.cells)
         header = _header_width(segments, index)
         widest_after = _header_width(segments, index, narrower=False)
-        widest_next = max((len(s.cells) for s in segments[index + 1: index + 1 + _ROWS_AFTER_GLUE]), default=0)
+        widest_next = max((len(s.cells) for s in segments[index + 1 : index + 1 + _ROWS_AFTER_GLUE]), default=0)
         leading = segment.bars_before - 2 if table and segment.bars_before > 2 else 0
         kept = max(min(width - leading, size - header), 0) if table else 0
         # A run's first row is cut only when clearly wider than all that follow: a header row is often
@@ -290,7 +299,7 @@ def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[i
         # wider than the rows on both sides of it (a table that opens with merged section rows widens at
         # its header) and holds some text between the end of the table and the next header.
         if table:
-            glued = size > width and widest_next < size and _has_text(segment.cells[kept:size - header])
+            glued = size > width and widest_next < size and _has_text(segment.cells[kept : size - header])
         else:
             glued = 0 < widest_after < size - 1
         if not glued:
@@ -301,7 +310,7 @@ def _split_glued(segments: list[_Segment]) -> list[list[_Segment] | list[tuple[i
             table.append(segment.head(kept))
         if table:
             parts.append(table)
-        for lines in segment.cells[kept:size - header]:
+        for lines in segment.cells[kept : size - header]:
             parts.append(lines)
         table = [segment.tail(header)] if header else []
         width = header
@@ -419,10 +428,9 @@ class _TextScanner:
             body = body[1:] if body.startswith(_BAR) else body
             body = body[:-1] if body.endswith(_BAR) and not body.endswith("\\|") else body
             texts = re.split(r"(?<!\\)\|", body)
-            rows.append([
-                Cell(_pipe_cell_text(text), f"dòng {index}, cột {col}")
-                for col, text in enumerate(texts, start=1)
-            ])
+            rows.append(
+                [Cell(_pipe_cell_text(text), f"dòng {index}, cột {col}") for col, text in enumerate(texts, start=1)]
+            )
         if rows:
             self.out.append(Table(rows, f"dòng {start + 1}"))
         return index

@@ -1,5 +1,6 @@
 """Saves a read plan document into the database: creates what is new, updates what changed (each change told
 old → new in words), and keeps everything already recorded (assignments and their history are never deleted)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,18 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
-    ActionItem, Assignment, Indicator, ItemUnit, Plan, PlanSection, PlanTarget, Target, Unit, UnitGroup,
-    UnitGroupMember, User,
+    ActionItem,
+    Assignment,
+    Indicator,
+    ItemUnit,
+    Plan,
+    PlanSection,
+    PlanTarget,
+    Target,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+    User,
 )
 from ..models.versions import ItemEvent
 from ..plan_versions import old_to_new, record_version
@@ -36,13 +47,29 @@ _RATIO_WORDS = (
 
 # How a change names what changed: in words a reader of the plan uses, never the column's name.
 _WORDS = {
-    "title": "tên", "issuer": "cơ quan ban hành", "issued_on": "ngày ban hành", "year": "năm",
-    "end_year": "năm kết thúc", "appendix": "phụ lục", "position": "thứ tự trong văn bản",
-    "task": "nội dung", "lead_text": "đơn vị chủ trì", "coordinating_text": "đơn vị phối hợp",
-    "expected_output": "kết quả dự kiến", "deadline_text": "thời hạn",
-    "name": "tên", "declared_size": "số đơn vị ghi trong văn bản", "text": "giá trị",
-    "section": "mục", "group_label": "nhóm", "ref": "số thứ tự", "indicator": "chỉ tiêu", "value_text": "giá trị",
-    "unit_of_measure": "đơn vị tính", "period": "thời kỳ", "due_on": "hạn",
+    "title": "tên",
+    "issuer": "cơ quan ban hành",
+    "issued_on": "ngày ban hành",
+    "year": "năm",
+    "end_year": "năm kết thúc",
+    "appendix": "phụ lục",
+    "position": "thứ tự trong văn bản",
+    "task": "nội dung",
+    "lead_text": "đơn vị chủ trì",
+    "coordinating_text": "đơn vị phối hợp",
+    "expected_output": "kết quả dự kiến",
+    "deadline_text": "thời hạn",
+    "name": "tên",
+    "declared_size": "số đơn vị ghi trong văn bản",
+    "text": "giá trị",
+    "section": "mục",
+    "group_label": "nhóm",
+    "ref": "số thứ tự",
+    "indicator": "chỉ tiêu",
+    "value_text": "giá trị",
+    "unit_of_measure": "đơn vị tính",
+    "period": "thời kỳ",
+    "due_on": "hạn",
 }
 # Stored keys (section numbers, item STT) fit the columns' 20 characters.
 _KEY_LENGTH = 20
@@ -53,8 +80,13 @@ PREVIEW_TASK_LENGTH = 120
 # document holds it again (an item an admin cancelled by hand stays cancelled).
 CANCELLED_BY_DOCUMENT = "Không còn trong "
 # An item's fields an ItemEvent names, with the item's column each reads.
-_EVENT_FIELDS = (("task", "task"), ("lead", "lead_text"), ("coordinating", "coordinating_text"),
-                 ("expected_output", "expected_output"), ("deadline", "deadline_text"))
+_EVENT_FIELDS = (
+    ("task", "task"),
+    ("lead", "lead_text"),
+    ("coordinating", "coordinating_text"),
+    ("expected_output", "expected_output"),
+    ("deadline", "deadline_text"),
+)
 
 
 @dataclass
@@ -149,21 +181,25 @@ def _assign(obj: Any, values: Mapping[str, Any], *, quiet: Iterable[str] = ()) -
 
 def _notes_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     """One phrase per kept column whose value changed, named by its heading."""
-    return [f"{heading} {_old_to_new(old.get(heading), new.get(heading))}"
-            for heading in [*new, *(h for h in old if h not in new)] if old.get(heading) != new.get(heading)]
+    return [
+        f"{heading} {_old_to_new(old.get(heading), new.get(heading))}"
+        for heading in [*new, *(h for h in old if h not in new)]
+        if old.get(heading) != new.get(heading)
+    ]
 
 
 _APPENDIX_NUMERAL_RE = re.compile(r"(?:phụ\s*lục|pl)\s*(?:số\s*)?([0-9]+|[ivxlc]+)\b", re.I)
 
 
 def _numeral(appendix: str) -> str:
-    """"II" of "Phụ lục II", "2" of "PHỤ LỤC số 2."; "" when the appendix names none."""
+    """ "II" of "Phụ lục II", "2" of "PHỤ LỤC số 2."; "" when the appendix names none."""
     match = _APPENDIX_NUMERAL_RE.search(unicodedata.normalize("NFC", appendix))
     return match.group(1).upper() if match else ""
 
 
 def _fit(key: str, taken: set[str]) -> str:
     """`key`, or `key-2`, `key-3` … when taken, cut to the column's length; deterministic in the order asked."""
+
     def cut(text: str, suffix: str = "") -> str:
         return text[: _KEY_LENGTH - len(suffix)] + suffix
 
@@ -232,17 +268,30 @@ class _Names:
         return [written for written, kind, _unit in self.rows if kind == "unknown"]
 
 
-def save_plan(doc: PlanDocument, *, source_name: str, now: datetime, actor: User | None = None,
-              amends: Plan | None = None, decision_number: str = "", decision_date: date | None = None,
-              source_file: str = "", note: str = "") -> ImportReport:
+def save_plan(
+    doc: PlanDocument,
+    *,
+    source_name: str,
+    now: datetime,
+    actor: User | None = None,
+    amends: Plan | None = None,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    source_file: str = "",
+    note: str = "",
+) -> ImportReport:
     """Create or update the plan that doc describes (matched by number, or `amends`: the plan an amending
     decision changes, whatever its own number); flushes, the caller commits. Items the document no longer holds
     are cancelled, never deleted. Anything changed (or an amendment) is kept as the plan's next version.
     Without a number (and not amending) nothing is written: the report's previews say what the document
     holds, and `number_missing` asks the caller for the number."""
-    report = ImportReport(plan=doc.number or "", warnings=list(doc.warnings), title=doc.title, issuer=doc.issuer,
-                          not_understood=[{"where": n.where, "text": n.text, "reason": n.reason}
-                                          for n in doc.not_understood])
+    report = ImportReport(
+        plan=doc.number or "",
+        warnings=list(doc.warnings),
+        title=doc.title,
+        issuer=doc.issuer,
+        not_understood=[{"where": n.where, "text": n.text, "reason": n.reason} for n in doc.not_understood],
+    )
     directory = UnitDirectory.from_database()
     if not doc.number and amends is None:
         report.number_missing = True
@@ -266,8 +315,15 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime, actor: User
         decision_number = decision_number or doc.number
         decision_date = decision_date or (date.fromisoformat(doc.issued_on) if doc.issued_on else None)
     if plan is None:
-        plan = Plan(number=doc.number, title=doc.title, year=doc.year, end_year=doc.end_year, source_name=source_name,
-                    issuer=doc.issuer, issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None)
+        plan = Plan(
+            number=doc.number,
+            title=doc.title,
+            year=doc.year,
+            end_year=doc.end_year,
+            source_name=source_name,
+            issuer=doc.issuer,
+            issued_on=date.fromisoformat(doc.issued_on) if doc.issued_on else None,
+        )
         db.session.add(plan)
         report._created(f"kế hoạch {doc.number}")
     elif amends is None:
@@ -287,28 +343,34 @@ def save_plan(doc: PlanDocument, *, source_name: str, now: datetime, actor: User
     db.session.flush()
 
     # An item the document no longer holds is cancelled as of the amending decision's date (today for a re-import).
-    cancel = _Cancel(on=(decision_date if amends is not None and decision_date else now.date()),
-                     reason=f"{CANCELLED_BY_DOCUMENT}{decision_number or plan.number}")
+    cancel = _Cancel(
+        on=(decision_date if amends is not None and decision_date else now.date()),
+        reason=f"{CANCELLED_BY_DOCUMENT}{decision_number or plan.number}",
+    )
     events: list[ItemEvent] = []
-    if doc.has_appendix1:
-        appendix1_units = _save_appendix1(plan, doc, directory, report)
-    else:
-        appendix1_units = _appendix1_units(plan)
+    appendix1_units = _save_appendix1(plan, doc, directory, report) if doc.has_appendix1 else _appendix1_units(plan)
     if doc.has_appendix2:
         _save_appendix2(plan, doc, directory, appendix1_units, report, now, cancel, events, actor)
     if doc.targets:
         _save_targets(plan, doc.targets, directory, report)
 
-    report.targets = (db.session.scalar(
-        select(db.func.count(Target.id)).join(UnitGroup).where(UnitGroup.plan_id == plan.id)
-    ) or 0) + len(plan.targets)
+    report.targets = (
+        db.session.scalar(select(db.func.count(Target.id)).join(UnitGroup).where(UnitGroup.plan_id == plan.id)) or 0
+    ) + len(plan.targets)
     if report.created or report.updated or report.cancelled or amends is not None:
         plan.imported_at = now
         plan.source_name = source_name
         version = record_version(
-            plan, kind="amendment" if amends is not None else "import", actor=actor, now=now,
-            source_name=source_name, source_file=source_file, decision_number=decision_number,
-            decision_date=decision_date, note=note)
+            plan,
+            kind="amendment" if amends is not None else "import",
+            actor=actor,
+            now=now,
+            source_name=source_name,
+            source_file=source_file,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            note=note,
+        )
         report.version = version.number
         for event in events:
             event.version_id = version.id
@@ -333,14 +395,23 @@ def _event_values(item: ActionItem) -> dict[str, str]:
     return {name: getattr(item, column) or "" for name, column in _EVENT_FIELDS}
 
 
-def _event(item: ActionItem, kind: str, now: datetime, actor: User | None, *,
-           changes: list[dict[str, str]] | None = None, reason: str = "") -> ItemEvent:
-    return ItemEvent(item_id=item.id, actor_id=actor.id if actor else None, at=now, kind=kind,
-                     changes=changes or [], reason=reason)
+def _event(
+    item: ActionItem,
+    kind: str,
+    now: datetime,
+    actor: User | None,
+    *,
+    changes: list[dict[str, str]] | None = None,
+    reason: str = "",
+) -> ItemEvent:
+    return ItemEvent(
+        item_id=item.id, actor_id=actor.id if actor else None, at=now, kind=kind, changes=changes or [], reason=reason
+    )
 
 
-def _group_members(row: GroupRow, doc: PlanDocument, directory: UnitDirectory,
-                   report: ImportReport) -> list[tuple[str, Unit | None]]:
+def _group_members(
+    row: GroupRow, doc: PlanDocument, directory: UnitDirectory, report: ImportReport
+) -> list[tuple[str, Unit | None]]:
     """An Appendix 1 group's members as written, each with its unit (None, and reported, when unknown);
     the group's preview goes into the report."""
     members = [(written, directory.find(written)) for written in row.members]
@@ -365,9 +436,18 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
             if not deadline.is_parsed:
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
-            report.items_preview.append(_item_preview(
-                reference, section_key, stt_key, item_row.task, lead, coordinating, item_row.notes,
-                {"deadline_text": item_row.deadline, **item_columns(deadline)}))
+            report.items_preview.append(
+                _item_preview(
+                    reference,
+                    section_key,
+                    stt_key,
+                    item_row.task,
+                    lead,
+                    coordinating,
+                    item_row.notes,
+                    {"deadline_text": item_row.deadline, **item_columns(deadline)},
+                )
+            )
             report.items += 1
     for target_row in doc.targets:
         report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
@@ -381,24 +461,42 @@ def _section_entry(key: str, row: SectionRows) -> dict[str, Any]:
     return entry
 
 
-def _item_preview(reference: str, section: str, stt: str, task: str, lead: _Names, coordinating: _Names,
-                  notes: Mapping[str, str], deadline: Mapping[str, Any]) -> dict[str, Any]:
+def _item_preview(  # noqa: PLR0917 (one row of the preview, every column of it)
+    reference: str,
+    section: str,
+    stt: str,
+    task: str,
+    lead: _Names,
+    coordinating: _Names,
+    notes: Mapping[str, str],
+    deadline: Mapping[str, Any],
+) -> dict[str, Any]:
     """One item as it will be saved, JSON-ready."""
     due = deadline["due_on"]
     return {
-        "reference": reference, "section": section, "stt": stt, "task": _short(task, PREVIEW_TASK_LENGTH),
-        "lead": lead.written, "coordinating": coordinating.written,
+        "reference": reference,
+        "section": section,
+        "stt": stt,
+        "task": _short(task, PREVIEW_TASK_LENGTH),
+        "lead": lead.written,
+        "coordinating": coordinating.written,
         "unknown": [*lead.unknown, *coordinating.unknown],
-        "deadline_text": deadline["deadline_text"], "due": due.isoformat() if due else None,
-        "recurrence": deadline["recurrence"], "ongoing": deadline["is_ongoing"],
-        "parsed": deadline["is_deadline_parsed"], "notes": dict(notes),
+        "deadline_text": deadline["deadline_text"],
+        "due": due.isoformat() if due else None,
+        "recurrence": deadline["recurrence"],
+        "ongoing": deadline["is_ongoing"],
+        "parsed": deadline["is_deadline_parsed"],
+        "notes": dict(notes),
     }
 
 
 def _group_preview(row: GroupRow, indicators: list[str], unknown: list[str]) -> dict[str, Any]:
     """One Appendix 1 group as it will be saved, JSON-ready: its members and one target per indicator."""
     return {
-        "number": row.number, "name": row.name, "declared_size": row.declared_size, "members": list(row.members),
+        "number": row.number,
+        "name": row.name,
+        "declared_size": row.declared_size,
+        "members": list(row.members),
         "unknown": unknown,
         "targets": [{"indicator": name, "value": cell} for name, cell in zip(indicators, row.targets)],
     }
@@ -407,23 +505,36 @@ def _group_preview(row: GroupRow, indicators: list[str], unknown: list[str]) -> 
 def _target_preview(row: TargetRow, lead: _Names) -> dict[str, Any]:
     """One KPI target as it will be saved, JSON-ready."""
     return {
-        "section": row.section, "group": row.group, "ref": row.ref, "indicator": row.indicator, "value": row.value,
-        "unit_of_measure": row.unit_of_measure, "lead_text": row.lead, "lead": lead.written, "unknown": lead.unknown,
-        "period": row.period, "due": row.due, "where": row.where,
+        "section": row.section,
+        "group": row.group,
+        "ref": row.ref,
+        "indicator": row.indicator,
+        "value": row.value,
+        "unit_of_measure": row.unit_of_measure,
+        "lead_text": row.lead,
+        "lead": lead.written,
+        "unknown": lead.unknown,
+        "period": row.period,
+        "due": row.due,
+        "where": row.where,
     }
 
 
 def _appendix1_units(plan: Plan) -> list[Unit]:
     """The units listed in the plan's Appendix 1 as already saved, in document order."""
     query = (
-        select(Unit).join(UnitGroupMember, UnitGroupMember.unit_id == Unit.id).join(UnitGroup)
-        .where(UnitGroup.plan_id == plan.id).order_by(UnitGroup.number, UnitGroupMember.position)
+        select(Unit)
+        .join(UnitGroupMember, UnitGroupMember.unit_id == Unit.id)
+        .join(UnitGroup)
+        .where(UnitGroup.plan_id == plan.id)
+        .order_by(UnitGroup.number, UnitGroupMember.position)
     )
     return list(db.session.scalars(query))
 
 
-def _members_change(current: list[tuple[int, str, int | None]], wanted: list[tuple[int, str, int | None]],
-                    units: Mapping[int, Unit]) -> list[str]:
+def _members_change(
+    current: list[tuple[int, str, int | None]], wanted: list[tuple[int, str, int | None]], units: Mapping[int, Unit]
+) -> list[str]:
     """A group's member list change in words: names added, names dropped, names now found in the directory."""
     before, after = [w for _, w, _ in current], [w for _, w, _ in wanted]
     phrases = []
@@ -431,7 +542,7 @@ def _members_change(current: list[tuple[int, str, int | None]], wanted: list[tup
         phrases.append("thêm " + ", ".join(f"“{w}”" for w in added))
     if dropped := [w for w in before if w not in after]:
         phrases.append("bớt " + ", ".join(f"“{w}”" for w in dropped))
-    found = dict((w, u) for _, w, u in current)
+    found = {w: u for _, w, u in current}
     for _, written, unit_id in wanted:
         if written in found and found[written] != unit_id:
             now_is = f"nay là {units[unit_id].code}" if unit_id else "không còn khớp danh mục"
@@ -448,8 +559,15 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
         indicator = indicators.get(number)
         numerator, denominator = RATIO_KEYS.get(number, ("", ""))
         if indicator is None:
-            indicator = Indicator(plan_id=plan.id, number=number, name=name, ratio=ratio, kind="ratio",
-                                  numerator_key=numerator, denominator_key=denominator)
+            indicator = Indicator(
+                plan_id=plan.id,
+                number=number,
+                name=name,
+                ratio=ratio,
+                kind="ratio",
+                numerator_key=numerator,
+                denominator_key=denominator,
+            )
             db.session.add(indicator)
             report._created(f"chỉ tiêu ({number})")
         elif changed := _assign(indicator, {"name": name, "ratio": ratio}, quiet=("ratio",)):  # read from the name
@@ -461,8 +579,10 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
     db.session.flush()
 
     groups = {
-        g.number: g for g in db.session.scalars(
-            select(UnitGroup).where(UnitGroup.plan_id == plan.id)
+        g.number: g
+        for g in db.session.scalars(
+            select(UnitGroup)
+            .where(UnitGroup.plan_id == plan.id)
             .options(selectinload(UnitGroup.members), selectinload(UnitGroup.targets))
         )
     }
@@ -492,8 +612,13 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
         for number, cell in enumerate(row.targets, start=1):
             indicator = by_number[number]
             parsed = parse_target(cell)
-            values = {"text": parsed.text, "kind": parsed.kind, "value_min": parsed.value_min,
-                      "value_max": parsed.value_max, "note": parsed.note}
+            values = {
+                "text": parsed.text,
+                "kind": parsed.kind,
+                "value_min": parsed.value_min,
+                "value_max": parsed.value_max,
+                "note": parsed.note,
+            }
             target = targets.get(indicator.id)
             what = f"chỉ tiêu ({number}) của {label}"
             if target is None:
@@ -511,8 +636,9 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
     return members_in_order
 
 
-def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: list[Unit],
-             where: str, report: ImportReport) -> _Names:
+def _resolve(
+    cell: str, role: str, directory: UnitDirectory, appendix1_units: list[Unit], where: str, report: ImportReport
+) -> _Names:
     """The (written name, kind, unit) rows for one lead/coordinating cell, in order."""
     rows: list[tuple[str, str, Unit | None]] = []
     names = split_names(cell, lambda n: directory.find(n) is not None or collective_kind(n) is not None)
@@ -542,11 +668,14 @@ def _resolve(cell: str, role: str, directory: UnitDirectory, appendix1_units: li
     return _Names(rows)
 
 
-def _item_names(row: ItemRow, reference: str, directory: UnitDirectory, appendix1_units: list[Unit],
-                report: ImportReport) -> tuple[_Names, _Names]:
+def _item_names(
+    row: ItemRow, reference: str, directory: UnitDirectory, appendix1_units: list[Unit], report: ImportReport
+) -> tuple[_Names, _Names]:
     where = f"{row.where}, nhiệm vụ {reference}"
-    return (_resolve(row.lead, "đơn vị chủ trì", directory, appendix1_units, where, report),
-            _resolve(row.coordinating, "đơn vị phối hợp", directory, appendix1_units, where, report))
+    return (
+        _resolve(row.lead, "đơn vị chủ trì", directory, appendix1_units, where, report),
+        _resolve(row.coordinating, "đơn vị phối hợp", directory, appendix1_units, where, report),
+    )
 
 
 def _target_names(row: TargetRow, directory: UnitDirectory, report: ImportReport) -> _Names:
@@ -571,12 +700,20 @@ def _units_shown(rows: list[tuple[str, str, int | None]], codes: Mapping[int, st
     return "; ".join(shown)
 
 
-def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, appendix1_units: list[Unit],
-                    report: ImportReport, now: datetime, cancel: _Cancel, events: list[ItemEvent],
-                    actor: User | None) -> None:
+def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appendix 2, in order)
+    plan: Plan,
+    doc: PlanDocument,
+    directory: UnitDirectory,
+    appendix1_units: list[Unit],
+    report: ImportReport,
+    now: datetime,
+    cancel: _Cancel,
+    events: list[ItemEvent],
+    actor: User | None,
+) -> None:
     sections = {s.number: s for s in plan.sections}
     items = {(i.section_id, i.stt): i for i in plan.items}
-    codes: dict[int, str] = {unit_id: code for unit_id, code in db.session.execute(select(Unit.id, Unit.code))}
+    codes: dict[int, str] = dict(db.session.execute(select(Unit.id, Unit.code)))
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
     seen_items: set[int] = set()
     # (kind, item, changes) of each item's event, made once the items have their ids.
@@ -600,23 +737,27 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
             reference = item_reference(section_key, stt_key)
             deadline = parse_deadline(item_row.deadline, plan.year)
             values = {
-                "task": item_row.task, "lead_text": item_row.lead, "coordinating_text": item_row.coordinating,
-                "expected_output": item_row.expected_output, "deadline_text": item_row.deadline,
-                "notes": dict(item_row.notes), "position": position,
+                "task": item_row.task,
+                "lead_text": item_row.lead,
+                "coordinating_text": item_row.coordinating,
+                "expected_output": item_row.expected_output,
+                "deadline_text": item_row.deadline,
+                "notes": dict(item_row.notes),
+                "position": position,
             }
             item = items.get((section.id, stt_key))
-            keep_manual_date = (
-                item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
-            )
+            keep_manual_date = item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
             if not keep_manual_date:
                 values.update(item_columns(deadline), is_due_set_by_hand=False)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
-            wanted = ([("lead", w, k, u) for w, k, u in lead.rows]
-                      + [("coordinating", w, k, u) for w, k, u in coordinating.rows])
+            wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [
+                ("coordinating", w, k, u) for w, k, u in coordinating.rows
+            ]
             changed: list[str] = []
             # A changed cell is told as text; its units are then not told again.
-            retold = {k for k in ("lead_text", "coordinating_text")
-                      if item is not None and getattr(item, k) != values[k]}
+            retold = {
+                k for k in ("lead_text", "coordinating_text") if item is not None and getattr(item, k) != values[k]
+            }
             before = _event_values(item) if item is not None else None
             if item is None:
                 item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
@@ -624,8 +765,11 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
                 report._created(f"nhiệm vụ {reference}")
             else:
                 read_before = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
-                changed = _assign(item, values, quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed",
-                                                       "is_due_set_by_hand"))
+                changed = _assign(
+                    item,
+                    values,
+                    quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed", "is_due_set_by_hand"),
+                )
                 read_after = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
                 if read_before != read_after:
                     deadline_word = f"{_WORDS['deadline_text']} “"
@@ -655,29 +799,48 @@ def _save_appendix2(plan: Plan, doc: PlanDocument, directory: UnitDirectory, app
             if changed and item.id is not None:
                 report._updated(f"nhiệm vụ {reference}", changed)
             if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
-                _sync_assignments(item, [u for r, _, _, u in wanted if r == "lead" and u is not None],
-                                  years, reference, report, now)
+                _sync_assignments(
+                    item, [u for r, _, _, u in wanted if r == "lead" and u is not None], years, reference, report, now
+                )
             db.session.flush()
             if before is None:
                 pending.append(("created", item, []))
-            elif field_changes := [{"field": name, "old": before[name], "new": new}
-                                   for name, new in _event_values(item).items() if before[name] != new]:
+            elif field_changes := [
+                {"field": name, "old": before[name], "new": new}
+                for name, new in _event_values(item).items()
+                if before[name] != new
+            ]:
                 pending.append(("changed", item, field_changes))
             seen_items.add(item.id)
             report.items += 1
             report.assignments += sum(1 for a in item.assignments if a.is_active)
-            report.items_preview.append(_item_preview(
-                reference, section_key, stt_key, item.task, lead, coordinating, item.notes,
-                {"deadline_text": item.deadline_text, "due_on": item.due_on, "recurrence": item.recurrence,
-                 "is_ongoing": item.is_ongoing, "is_deadline_parsed": item.is_deadline_parsed}))
+            report.items_preview.append(
+                _item_preview(
+                    reference,
+                    section_key,
+                    stt_key,
+                    item.task,
+                    lead,
+                    coordinating,
+                    item.notes,
+                    {
+                        "deadline_text": item.deadline_text,
+                        "due_on": item.due_on,
+                        "recurrence": item.recurrence,
+                        "is_ongoing": item.is_ongoing,
+                        "is_deadline_parsed": item.is_deadline_parsed,
+                    },
+                )
+            )
 
     for item in plan.items:
         if item.id not in seen_items and item.id is not None and item.cancelled_on is None:
             _cancel_item(item, cancel, report)
             pending.append(("cancelled", item, []))
-    events.extend(_event(item, kind, now, actor, changes=changes,
-                         reason=item.cancel_reason if kind == "cancelled" else "")
-                  for kind, item, changes in pending)
+    events.extend(
+        _event(item, kind, now, actor, changes=changes, reason=item.cancel_reason if kind == "cancelled" else "")
+        for kind, item, changes in pending
+    )
 
 
 def _cancel_item(item: ActionItem, cancel: _Cancel, report: ImportReport) -> None:
@@ -690,13 +853,19 @@ def _cancel_item(item: ActionItem, cancel: _Cancel, report: ImportReport) -> Non
     report.changes.append(f"bãi bỏ nhiệm vụ {item.reference} (“{_short(item.task)}”): {cancel.reason}")
 
 
-def _units_change(current: list[tuple[str, str, str, int | None]], new: list[tuple[str, str, str, int | None]],
-                  retold: set[str], codes: Mapping[int, str]) -> list[str]:
+def _units_change(
+    current: list[tuple[str, str, str, int | None]],
+    new: list[tuple[str, str, str, int | None]],
+    retold: set[str],
+    codes: Mapping[int, str],
+) -> list[str]:
     """The units of an item matched differently (a name now in the directory, a collective expanded): one
     phrase per role whose cell text did not change — a changed cell is already told as text."""
     phrases = []
-    for role, text_key, word in (("lead", "lead_text", "đơn vị chủ trì"),
-                                 ("coordinating", "coordinating_text", "đơn vị phối hợp")):
+    for role, text_key, word in (
+        ("lead", "lead_text", "đơn vị chủ trì"),
+        ("coordinating", "coordinating_text", "đơn vị phối hợp"),
+    ):
         before = [(w, k, u) for r, w, k, u in current if r == role]
         after = [(w, k, u) for r, w, k, u in new if r == role]
         if before != after and text_key not in retold:
@@ -708,6 +877,7 @@ def _units_change(current: list[tuple[str, str, str, int | None]], new: list[tup
 def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, report: ImportReport) -> None:
     """The plan's KPI targets: a re-import updates each in place, matched by its place and indicator (then
     by its position), and never duplicates; a target no longer in the document is kept, with a warning."""
+
     def key(section: str, group: str, ref: str, indicator: str) -> tuple[str, str, str, str]:
         return section, group, ref, " ".join(indicator.split()).casefold()
 
@@ -725,9 +895,16 @@ def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, r
     by_position = {t.position: t for t in unmatched}
     for position, (row, target) in enumerate(zip(rows, found), start=1):
         values = {
-            "position": position, "section": row.section, "group_label": row.group, "ref": row.ref,
-            "indicator": row.indicator, "value_text": row.value, "unit_of_measure": row.unit_of_measure,
-            "lead_text": row.lead, "period": row.period, "due_on": date.fromisoformat(row.due) if row.due else None,
+            "position": position,
+            "section": row.section,
+            "group_label": row.group,
+            "ref": row.ref,
+            "indicator": row.indicator,
+            "value_text": row.value,
+            "unit_of_measure": row.unit_of_measure,
+            "lead_text": row.lead,
+            "period": row.period,
+            "due_on": date.fromisoformat(row.due) if row.due else None,
         }
         what = f"chỉ tiêu “{_short(row.indicator, 50)}”"
         if target is None and (target := by_position.pop(position, None)) is not None:
@@ -739,13 +916,16 @@ def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, r
             report._updated(what, changed)
         report.targets_preview.append(_target_preview(row, _target_names(row, directory, report)))
     for target in unmatched:
-        report.warnings.append(f"chỉ tiêu “{_short(target.indicator, 50)}” có trong dữ liệu nhưng không còn trong "
-                               "văn bản: giữ nguyên, không xóa.")
+        report.warnings.append(
+            f"chỉ tiêu “{_short(target.indicator, 50)}” có trong dữ liệu nhưng không còn trong "
+            "văn bản: giữ nguyên, không xóa."
+        )
     db.session.flush()
 
 
-def _sync_assignments(item: ActionItem, lead_units: list[Unit], years: list[int], reference: str,
-                      report: ImportReport, now: datetime) -> None:
+def _sync_assignments(
+    item: ActionItem, lead_units: list[Unit], years: list[int], reference: str, report: ImportReport, now: datetime
+) -> None:
     """One active assignment per lead unit (per year for a yearly item); a unit no longer named keeps
     its assignment, made inactive, with its history."""
     occurrences = (years or [0]) if item.recurrence == YEARLY else [0]

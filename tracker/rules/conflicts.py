@@ -1,4 +1,5 @@
 """What changed on an assignment while someone's form was open, said in words for the 409 message."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,8 +29,10 @@ def describe_change(change: MissedChange) -> Text:
     if change.from_state != change.to_state:
         moved = {"actor": change.actor, "from_state": _label(change.from_state), "to_state": _label(change.to_state)}
         if change.has_text and change.has_evidence:
-            return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm ghi chú và minh chứng",
-                     **moved)
+            return t(
+                "%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm ghi chú và minh chứng",
+                **moved,
+            )
         if change.has_text:
             return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”, kèm ghi chú", **moved)
         if change.has_evidence:
@@ -37,15 +40,22 @@ def describe_change(change: MissedChange) -> Text:
         return t("%(actor)s chuyển trạng thái từ “%(from_state)s” sang “%(to_state)s”", **moved)
     if change.has_evidence:
         return t("%(actor)s bổ sung minh chứng", actor=change.actor)
-    return t("%(actor)s thêm báo cáo tiến độ (trạng thái vẫn là “%(state)s”)", actor=change.actor,
-             state=_label(change.to_state))
+    return t(
+        "%(actor)s thêm báo cáo tiến độ (trạng thái vẫn là “%(state)s”)",
+        actor=change.actor,
+        state=_label(change.to_state),
+    )
 
 
 def conflict_message(missed: Sequence[MissedChange]) -> Text:
     """The refusal of a form based on an older version, saying what was saved since (oldest first)."""
     if not missed:
-        return t("Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang sửa. "
-                 "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại.")
-    return t("Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: %(changes)s. "
-             "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại.",
-             changes=joined(*(describe_change(change) for change in missed), sep="; "))
+        return t(
+            "Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang sửa. "
+            "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại."
+        )
+    return t(
+        "Trong lúc bạn đang sửa, nhiệm vụ này đã được cập nhật: %(changes)s. "
+        "Thay đổi của bạn chưa được lưu: hãy xem lại rồi cập nhật lại.",
+        changes=joined(*(describe_change(change) for change in missed), sep="; "),
+    )

@@ -1,5 +1,6 @@
 """How a plan's deadline text (a "Thời gian hoàn thành" cell, or the deadline clause of a task sentence) reads as a
 due date, a yearly recurrence and an ongoing flag, or is flagged as unparsed."""
+
 from __future__ import annotations
 
 import calendar
@@ -32,38 +33,42 @@ _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # The words of a deadline, read left to right. Periods come first so "năm 2026" is one period, not a word and a
 # number; every other word falls in a class that says what it does to the reading.
-_TOKEN_RE = re.compile("|".join((
-    rf"(?P<half>(?:0?6|sáu)\s*tháng\s+(?P<half_part>đầu|cuối)\s+năm(?:\s*(?P<half_year>{_Y}))?){_WORD_END}",
-    rf"(?P<day>(?:ngày\s*)?(?:(?P<d_day>{_N})\s*(?P<d_sep>[/.\-])\s*(?P<d_month>{_N})"
-    rf"(?:\s*(?P=d_sep)\s*(?P<d_year>{_Y}))?|(?P<w_day>{_N})\s*tháng\s*(?P<w_month>{_N})"
-    rf"(?:{_YEAR_SEP}(?P<w_year>{_Y}))?)){_WORD_END}",
-    rf"(?P<month>(?:tháng|t)\s*(?P<m_months>{_N}(?:\s*(?:,|và)\s*{_N})*)(?:{_YEAR_SEP}(?P<m_year>{_Y}))?"
-    rf"|(?P<b_month>{_N})\s*[/.\-]\s*(?P<b_year>{_Y})){_WORD_END}",
-    # "Q2/2025" is written for "Quý 2/2025" only with its numeral and year attached.
-    rf"(?P<quarter>(?:qu[ýí]\s*|q(?=(?:[ivx]+|[1-4])\s*[/.\-]\s*[0-9]))"
-    rf"(?P<q_quarters>{_Q}(?:\s*(?:,|-|và|đến)\s*{_Q})*)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?){_WORD_END}",
-    rf"(?P<year>(?:năm\s*)?(?P<y_year>{_Y})){_WORD_END}",
-    # The year the plan is issued in, named without its number: "năm nay", "đến cuối năm", "trong năm".
-    r"(?P<current>năm nay|(?<=cuối )năm|(?<=hết )năm|(?<=trong )năm)(?=\s*(?:$|[,;.()]|và |hoặc ))",
-    # Open-ended phases: the task goes on after (or instead of) a due date.
-    rf"(?P<ongoing>thường xuyên|liên tục|(?:trong\s+)?(?:các|những)\s+năm\s+tiếp\s+theo|định kỳ){_WORD_END}",
-    rf"(?P<yearly>h[àằ]ng\s+năm){_WORD_END}",
-    # "Năm 2026 trở đi": the period is where the task starts.
-    rf"(?P<onwards>trở đi|trở về sau){_WORD_END}",
-    # A recurrence the tracker has no slot for ("hàng quý"): left for an admin.
-    rf"(?P<other_recurrence>(?:h[àằ]ng|mỗi)\s+(?:quý|tháng|tuần|ngày)){_WORD_END}",
-    rf"(?P<preposition>kể từ|từ|sau|trước|trong|đến|tới|hết|cuối|vào|chậm nhất|muộn nhất|giai đoạn){_WORD_END}",
-    rf"(?P<filler>hoàn thành|hoàn tất|xong|thực hiện|triển khai|bắt đầu|cơ bản|nhiệm vụ|và|là){_WORD_END}",
-    # "Theo kế hoạch", "khi có yêu cầu", "hoặc …": the date depends on something the text does not give.
-    rf"(?P<condition>theo|khi|hoặc|nếu|tùy|tuỳ){_WORD_END}",
-    rf"(?P<negation>không|chưa){_WORD_END}",
-    # Words that move a period's end somewhere unsaid ("đầu năm 2024").
-    rf"(?P<modifier>đầu|giữa|khoảng){_WORD_END}",
-    rf"(?P<period_word>ngày|tháng|quý|quí|năm){_WORD_END}",
-    r"(?P<word>[^\W\d_]+)",
-    r"(?P<number>[0-9]+)",
-    r"(?P<mark>\S)",
-)))
+_TOKEN_RE = re.compile(
+    "|".join(
+        (
+            rf"(?P<half>(?:0?6|sáu)\s*tháng\s+(?P<half_part>đầu|cuối)\s+năm(?:\s*(?P<half_year>{_Y}))?){_WORD_END}",
+            rf"(?P<day>(?:ngày\s*)?(?:(?P<d_day>{_N})\s*(?P<d_sep>[/.\-])\s*(?P<d_month>{_N})"
+            rf"(?:\s*(?P=d_sep)\s*(?P<d_year>{_Y}))?|(?P<w_day>{_N})\s*tháng\s*(?P<w_month>{_N})"
+            rf"(?:{_YEAR_SEP}(?P<w_year>{_Y}))?)){_WORD_END}",
+            rf"(?P<month>(?:tháng|t)\s*(?P<m_months>{_N}(?:\s*(?:,|và)\s*{_N})*)(?:{_YEAR_SEP}(?P<m_year>{_Y}))?"
+            rf"|(?P<b_month>{_N})\s*[/.\-]\s*(?P<b_year>{_Y})){_WORD_END}",
+            # "Q2/2025" is written for "Quý 2/2025" only with its numeral and year attached.
+            rf"(?P<quarter>(?:qu[ýí]\s*|q(?=(?:[ivx]+|[1-4])\s*[/.\-]\s*[0-9]))"
+            rf"(?P<q_quarters>{_Q}(?:\s*(?:,|-|và|đến)\s*{_Q})*)(?:{_YEAR_SEP}(?P<q_year>{_Y}))?){_WORD_END}",
+            rf"(?P<year>(?:năm\s*)?(?P<y_year>{_Y})){_WORD_END}",
+            # The year the plan is issued in, named without its number: "năm nay", "đến cuối năm", "trong năm".
+            r"(?P<current>năm nay|(?<=cuối )năm|(?<=hết )năm|(?<=trong )năm)(?=\s*(?:$|[,;.()]|và |hoặc ))",
+            # Open-ended phases: the task goes on after (or instead of) a due date.
+            rf"(?P<ongoing>thường xuyên|liên tục|(?:trong\s+)?(?:các|những)\s+năm\s+tiếp\s+theo|định kỳ){_WORD_END}",
+            rf"(?P<yearly>h[àằ]ng\s+năm){_WORD_END}",
+            # "Năm 2026 trở đi": the period is where the task starts.
+            rf"(?P<onwards>trở đi|trở về sau){_WORD_END}",
+            # A recurrence the tracker has no slot for ("hàng quý"): left for an admin.
+            rf"(?P<other_recurrence>(?:h[àằ]ng|mỗi)\s+(?:quý|tháng|tuần|ngày)){_WORD_END}",
+            rf"(?P<preposition>kể từ|từ|sau|trước|trong|đến|tới|hết|cuối|vào|chậm nhất|muộn nhất|giai đoạn){_WORD_END}",
+            rf"(?P<filler>hoàn thành|hoàn tất|xong|thực hiện|triển khai|bắt đầu|cơ bản|nhiệm vụ|và|là){_WORD_END}",
+            # "Theo kế hoạch", "khi có yêu cầu", "hoặc …": the date depends on something the text does not give.
+            rf"(?P<condition>theo|khi|hoặc|nếu|tùy|tuỳ){_WORD_END}",
+            rf"(?P<negation>không|chưa){_WORD_END}",
+            # Words that move a period's end somewhere unsaid ("đầu năm 2024").
+            rf"(?P<modifier>đầu|giữa|khoảng){_WORD_END}",
+            rf"(?P<period_word>ngày|tháng|quý|quí|năm){_WORD_END}",
+            r"(?P<word>[^\W\d_]+)",
+            r"(?P<number>[0-9]+)",
+            r"(?P<mark>\S)",
+        )
+    )
+)
 _PERIOD_KINDS = frozenset({"half", "day", "month", "quarter", "year", "current"})
 _ALLOWED_MARKS = frozenset(",;.:()-+*•")
 _CLAUSE_SEPARATORS = frozenset({".", ";", "và"})
@@ -127,8 +132,9 @@ def _span(m: re.Match[str], year: int) -> tuple[date, date]:
             raise ValueError(f"no quarters {m['q_quarters']!r}")
         return date(year, quarters[0] * 3 - 2, 1), _month_end(year, quarters[-1] * 3)
     if kind == "half":
-        return (date(year, 1, 1), date(year, 6, 30)) if m["half_part"] == "đầu" else (date(year, 7, 1),
-                                                                                     date(year, 12, 31))
+        return (
+            (date(year, 1, 1), date(year, 6, 30)) if m["half_part"] == "đầu" else (date(year, 7, 1), date(year, 12, 31))
+        )
     return date(year, 1, 1), date(year, 12, 31)
 
 
@@ -222,7 +228,7 @@ def _has_ongoing_clause(tokens: list[_Token]) -> bool:
     """Whether the text opens or ends with its own "thường xuyên" / "liên tục" clause, set off from something
     else by ",", ";", "." or "và" ("Khi có yêu cầu và thường xuyên", "Thường xuyên, hàng tháng")."""
     cuts = [i for i, t in enumerate(tokens) if i > 0 and t.text in (",", ";", ".", "và")]
-    return any(_is_ongoing_run(tokens[i + 1:]) or _is_ongoing_run(tokens[:i]) for i in cuts)
+    return any(_is_ongoing_run(tokens[i + 1 :]) or _is_ongoing_run(tokens[:i]) for i in cuts)
 
 
 def _is_yearly_neighbour(tokens: list[_Token], i: int) -> bool:
@@ -273,7 +279,7 @@ def _read(text: str, tokens: list[_Token], plan_year: int | None) -> Deadline | 
                 yearly_days.append(day)
             is_ongoing = is_ongoing or role == "start"
         elif token.kind == "condition":
-            if not (token.text == "nếu" and depth > 0 or _condition_is_a_qualifier(tokens, i)):
+            if not ((token.text == "nếu" and depth > 0) or _condition_is_a_qualifier(tokens, i)):
                 return None
         elif token.kind in ("negation", "other_recurrence", "number", "period_word"):
             return None
@@ -313,7 +319,7 @@ def _period_role(tokens: list[_Token], i: int, plan_year: int | None, has_yearly
         start, end = period.span(_LEAP_YEAR)
         return "yearly", start - timedelta(days=1) if is_before else end
     is_onwards = i + 1 < len(tokens) and tokens[i + 1].kind == "onwards"
-    if before in _START_WORDS and period.last is None or is_onwards:
+    if (before in _START_WORDS and period.last is None) or is_onwards:
         start, _ = period.span(_LEAP_YEAR if plan_year is None else plan_year)
         return "start", start
     start, end = period.span(plan_year)
@@ -339,7 +345,7 @@ def _condition_is_a_qualifier(tokens: list[_Token], i: int) -> bool:
         return True
     if tokens[i].text != "theo":
         return False
-    for token in tokens[i + 1:]:
+    for token in tokens[i + 1 :]:
         if token.kind == "yearly":
             return True
         if token.text in _CLAUSE_SEPARATORS:
@@ -351,8 +357,12 @@ def _is_introduced(tokens: list[_Token], i: int) -> bool:
     """Whether the period at i, in a sentence, is set off as a time phrase: after a time word ("trong", "giai đoạn",
     "hoàn thành"), at the start of a clause, or written with its own word ("năm 2026", "Quý II/2025")."""
     before = tokens[i - 1] if i else None
-    return (before is None or before.kind in ("preposition", "filler") or before.text in (".", ";", ":", "-", "(")
-            or tokens[i].period.starts_with_a_word)
+    return (
+        before is None
+        or before.kind in ("preposition", "filler")
+        or before.text in (".", ";", ":", "-", "(")
+        or tokens[i].period.starts_with_a_word
+    )
 
 
 def _has_dangling_preposition(tokens: list[_Token]) -> bool:
@@ -360,7 +370,7 @@ def _has_dangling_preposition(tokens: list[_Token]) -> bool:
     for i, token in enumerate(tokens):
         if token.kind != "preposition":
             continue
-        following = next((t for t in tokens[i + 1:] if t.kind not in ("preposition", "filler")), None)
+        following = next((t for t in tokens[i + 1 :] if t.kind not in ("preposition", "filler")), None)
         if following is None or following.kind != "period":
             return True
     return False
@@ -369,17 +379,25 @@ def _has_dangling_preposition(tokens: list[_Token]) -> bool:
 # --- Deadline clauses inside task sentences -------------------------------------------------------------------
 
 # The pieces of a written period, for finding a deadline inside a sentence (case-insensitive, as written).
-_C_DAY = (r"(?:ngày\s+)?(?:[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:(?:\s*[/.\-]\s*|,?\s+năm\s+)[0-9]{4})?"
-          r"|[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?:\s*[/.\-]\s*[0-9]{4})?)(?![0-9/])")
+_C_DAY = (
+    r"(?:ngày\s+)?(?:[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:(?:\s*[/.\-]\s*|,?\s+năm\s+)[0-9]{4})?"
+    r"|[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?:\s*[/.\-]\s*[0-9]{4})?)(?![0-9/])"
+)
 _C_YEAR_SEP = r"(?:\s*[/.\-]\s*|,?\s*năm\s*)"
-_C_ONE = (rf"(?:tháng\s*[0-9]{{1,2}}(?:\s*,\s*[0-9]{{1,2}})*{_C_YEAR_SEP}[0-9]{{4}}"
-          rf"|qu[ýí]\s*(?:[ivx]+|[1-4]){_C_YEAR_SEP}[0-9]{{4}}|năm\s*[0-9]{{4}})")
+_C_ONE = (
+    rf"(?:tháng\s*[0-9]{{1,2}}(?:\s*,\s*[0-9]{{1,2}})*{_C_YEAR_SEP}[0-9]{{4}}"
+    rf"|qu[ýí]\s*(?:[ivx]+|[1-4]){_C_YEAR_SEP}[0-9]{{4}}|năm\s*[0-9]{{4}})"
+)
 _C_TO = r"\s*(?:[\-–—]|đến)\s*"
 # One period, or a range of two; a bare year only as part of a range ("giai đoạn 2026 - 2027", "2019- 2022").
-_C_PERIOD = (rf"(?:giai đoạn\s*)?(?:{_C_ONE}|[0-9]{{4}}(?={_C_TO}))(?:{_C_TO}(?:{_C_ONE}|[0-9]{{4}}))?"
-             r"(?![0-9])")
-_C_MONTH_OR_QUARTER = (rf"(?:tháng|qu[ýí])\s*(?:[0-9]{{1,2}}|[ivx]+)(?:\s*[,\-]\s*(?:[0-9]{{1,2}}|[ivx]+))*"
-                       rf"{_C_YEAR_SEP}[0-9]{{4}}")
+_C_PERIOD = (
+    rf"(?:giai đoạn\s*)?(?:{_C_ONE}|[0-9]{{4}}(?={_C_TO}))(?:{_C_TO}(?:{_C_ONE}|[0-9]{{4}}))?"
+    r"(?![0-9])"
+)
+_C_MONTH_OR_QUARTER = (
+    rf"(?:tháng|qu[ýí])\s*(?:[0-9]{{1,2}}|[ivx]+)(?:\s*[,\-]\s*(?:[0-9]{{1,2}}|[ivx]+))*"
+    rf"{_C_YEAR_SEP}[0-9]{{4}}"
+)
 _C_YEARLY = r"h[àằ]ng\s+năm"
 _C_BY = r"(?:trước|chậm nhất(?:\s+là)?(?:\s+(?:trước|vào))?|muộn nhất(?:\s+là)?|đến hết|hạn chót)"
 _C_DONE = r"(?:(?:hoàn thành|hoàn tất|xong)\s+)"
@@ -390,18 +408,20 @@ _C_NEXT_YEARS = r"(?:\s+và\s+(?:các|những)\s+năm\s+tiếp\s+theo)?"
 # document's "ngày 22/12/2024") or a title's period ("… năm 2023", "giai đoạn 2021-2025") never matches. A year
 # or a range needs a word saying "done" in front: "trong năm 2025" alone mostly describes, it does not set a date.
 _CLAUSE_RE = re.compile(
-    "|".join((
-        # A label written inside the sentence: its value is the clause.
-        r"thời (?:gian|hạn)(?:\s+(?:thực hiện|hoàn thành|triển khai))?\s*:\s*"
-        r"(?P<value>(?:[^;.()]|\.(?=[0-9])){1,120}?)(?=\s*(?:[;()]|\.(?![0-9])|$))",
-        rf"(?:định kỳ\s+)?{_C_YEARLY}\s*\(\s*{_C_BY}\s+{_C_DAY}\s*\)",
-        rf"định kỳ\s+{_C_YEARLY}(?:\s+hoặc\s+đột xuất(?:\s+(?:theo|khi có)\s+yêu cầu)?)?",
-        rf"{_C_DONE}?{_C_BY}\s+{_C_DAY}(?:,?\s+{_C_YEARLY})?",
-        rf"(?:trong|vào)\s+(?:tháng\s*[0-9]{{1,2}}|qu[ýí]\s*(?:[ivx]+|[1-4]))\s+{_C_YEARLY}",
-        rf"{_C_DONE}?(?:trong|vào)\s+{_C_MONTH_OR_QUARTER}(?:{_C_TO}{_C_MONTH_OR_QUARTER})?(?![0-9]){_C_NEXT_YEARS}",
-        rf"{_C_DONE}?{_C_BY}\s+{_C_PERIOD}{_C_NEXT_YEARS}",
-        rf"{_C_DONE}(?:(?:trong|vào)\s+)?{_C_PERIOD}{_C_NEXT_YEARS}",
-    )),
+    "|".join(
+        (
+            # A label written inside the sentence: its value is the clause.
+            r"thời (?:gian|hạn)(?:\s+(?:thực hiện|hoàn thành|triển khai))?\s*:\s*"
+            r"(?P<value>(?:[^;.()]|\.(?=[0-9])){1,120}?)(?=\s*(?:[;()]|\.(?![0-9])|$))",
+            rf"(?:định kỳ\s+)?{_C_YEARLY}\s*\(\s*{_C_BY}\s+{_C_DAY}\s*\)",
+            rf"định kỳ\s+{_C_YEARLY}(?:\s+hoặc\s+đột xuất(?:\s+(?:theo|khi có)\s+yêu cầu)?)?",
+            rf"{_C_DONE}?{_C_BY}\s+{_C_DAY}(?:,?\s+{_C_YEARLY})?",
+            rf"(?:trong|vào)\s+(?:tháng\s*[0-9]{{1,2}}|qu[ýí]\s*(?:[ivx]+|[1-4]))\s+{_C_YEARLY}",
+            rf"{_C_DONE}?(?:trong|vào)\s+{_C_MONTH_OR_QUARTER}(?:{_C_TO}{_C_MONTH_OR_QUARTER})?(?![0-9]){_C_NEXT_YEARS}",
+            rf"{_C_DONE}?{_C_BY}\s+{_C_PERIOD}{_C_NEXT_YEARS}",
+            rf"{_C_DONE}(?:(?:trong|vào)\s+)?{_C_PERIOD}{_C_NEXT_YEARS}",
+        )
+    ),
     re.IGNORECASE,
 )
 # Words in front of "hoàn thành …" that belong to the clause ("cơ bản hoàn thành trong năm 2025").
@@ -447,7 +467,7 @@ def deadline_clauses(sentence: str) -> list[str]:
             start = done.start()
         if _VERB_ONLY_RE.match(text[part_start:start]):
             start = part_start
-        clauses.append(text[start:m.end()])
+        clauses.append(text[start : m.end()])
     return clauses
 
 
@@ -459,8 +479,12 @@ def deadline_clause(sentence: str) -> str | None:
 
 def item_columns(deadline: Deadline) -> dict[str, Any]:
     """An action item's deadline columns as the grammar reads its text."""
-    values = {"due_on": deadline.due_on, "recurrence": deadline.recurrence, "is_ongoing": deadline.is_ongoing,
-              "is_deadline_parsed": deadline.is_parsed}
+    values = {
+        "due_on": deadline.due_on,
+        "recurrence": deadline.recurrence,
+        "is_ongoing": deadline.is_ongoing,
+        "is_deadline_parsed": deadline.is_parsed,
+    }
     if deadline.recurrence == YEARLY:
         # A yearly duty is tracked as one assignment a year, each due on that day of its year:
         # the item keeps the first year's day, and no occurrence is "ongoing" without end.

@@ -1,5 +1,6 @@
 """A plan's indicator definition (Decision 1872's built-in one, or the plan's own), the figures it asks for,
 the checks those figures must pass, and what each indicator reads from them."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,22 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .kpi import (
-    FIELD_LABELS, FIELDS, MAX_COUNT, RATIO_KEYS, Conflict, Counts, InconsistentFigures, Ratio, _is_blank, _parse_count,
-    _quoted_input, check_counts, missing, not_a_count, ratios, too_large,
+    FIELD_LABELS,
+    FIELDS,
+    MAX_COUNT,
+    RATIO_KEYS,
+    Conflict,
+    Counts,
+    InconsistentFigures,
+    Ratio,
+    _is_blank,
+    _parse_count,
+    _quoted_input,
+    check_counts,
+    missing,
+    not_a_count,
+    ratios,
+    too_large,
 )
 from .texts import t
 
@@ -66,8 +81,10 @@ class Definition:
             elif spec.kind == COUNT:
                 wanted = [(spec.numerator_key, spec.numerator_label or spec.name, COUNT)]
             else:
-                wanted = [(spec.numerator_key, spec.numerator_label, COUNT),
-                          (spec.denominator_key, spec.denominator_label, COUNT)]
+                wanted = [
+                    (spec.numerator_key, spec.numerator_label, COUNT),
+                    (spec.denominator_key, spec.denominator_label, COUNT),
+                ]
             for key, label, kind in wanted:
                 if key and key not in seen:
                     seen[key] = FigureField(key, label or key, kind)
@@ -84,8 +101,16 @@ class Definition:
 def spec_1872(number: int, name: str) -> IndicatorSpec:
     """One of Decision 1872's three ratios as a spec (its counts are RATIO_KEYS[number])."""
     numerator, denominator = RATIO_KEYS.get(number, ("", ""))
-    return IndicatorSpec(number, name, RATIO, numerator, denominator,
-                         FIELD_LABELS.get(numerator, ""), FIELD_LABELS.get(denominator, ""), "%")
+    return IndicatorSpec(
+        number,
+        name,
+        RATIO,
+        numerator,
+        denominator,
+        FIELD_LABELS.get(numerator, ""),
+        FIELD_LABELS.get(denominator, ""),
+        "%",
+    )
 
 
 def definition_problems(specs: Sequence[IndicatorSpec]) -> list[str]:
@@ -93,15 +118,17 @@ def definition_problems(specs: Sequence[IndicatorSpec]) -> list[str]:
     problems = []
     for spec in specs:
         if spec.kind not in KINDS:
-            problems.append(t("Chỉ tiêu (%(number)s): loại “%(kind)s” không hợp lệ.", number=spec.number,
-                              kind=spec.kind))
+            problems.append(
+                t("Chỉ tiêu (%(number)s): loại “%(kind)s” không hợp lệ.", number=spec.number, kind=spec.kind)
+            )
         if not spec.numerator_key:
             problems.append(t("Chỉ tiêu (%(number)s) chưa có số liệu nào để báo cáo.", number=spec.number))
         if spec.kind == RATIO and not spec.denominator_key:
             problems.append(t("Chỉ tiêu (%(number)s) là tỷ lệ nhưng chưa có mẫu số.", number=spec.number))
         if spec.kind == RATIO and spec.numerator_key == spec.denominator_key:
-            problems.append(t("Chỉ tiêu (%(number)s): tử số và mẫu số phải là hai số liệu khác nhau.",
-                              number=spec.number))
+            problems.append(
+                t("Chỉ tiêu (%(number)s): tử số và mẫu số phải là hai số liệu khác nhau.", number=spec.number)
+            )
     return problems
 
 
@@ -142,8 +169,14 @@ def _percent_problem(field: FigureField, raw: object) -> tuple[str | None, Confl
         return None, Conflict((field.key,), missing(field.label))
     value = _parse_percent(raw)
     if value is None or not Decimal(0) <= value <= Decimal(100):
-        return None, Conflict((field.key,), t("%(label)s phải là tỷ lệ phần trăm từ 0 đến 100, ví dụ 72,5 "
-                                              "(đã nhập %(raw)s).", label=field.label, raw=_quoted_input(raw)))
+        return None, Conflict(
+            (field.key,),
+            t(
+                "%(label)s phải là tỷ lệ phần trăm từ 0 đến 100, ví dụ 72,5 (đã nhập %(raw)s).",
+                label=field.label,
+                raw=_quoted_input(raw),
+            ),
+        )
     return format(value.normalize(), "f"), None
 
 
@@ -170,12 +203,19 @@ def check_figures(definition: Definition, data: Mapping[str, object]) -> dict[st
             continue
         numerator, denominator = values.get(spec.numerator_key), values.get(spec.denominator_key)
         if isinstance(numerator, int) and isinstance(denominator, int) and numerator > denominator:
-            conflicts.append(Conflict(
-                (spec.numerator_key, spec.denominator_key),
-                t("%(numerator_label)s (%(numerator)s) không được lớn hơn %(denominator_label)s "
-                  "(%(denominator)s).", numerator_label=definition.label(spec.numerator_key), numerator=numerator,
-                  denominator_label=definition.label(spec.denominator_key), denominator=denominator),
-            ))
+            conflicts.append(
+                Conflict(
+                    (spec.numerator_key, spec.denominator_key),
+                    t(
+                        "%(numerator_label)s (%(numerator)s) không được lớn hơn %(denominator_label)s "
+                        "(%(denominator)s).",
+                        numerator_label=definition.label(spec.numerator_key),
+                        numerator=numerator,
+                        denominator_label=definition.label(spec.denominator_key),
+                        denominator=denominator,
+                    ),
+                )
+            )
     if conflicts:
         raise InconsistentFigures(conflicts)
     return values

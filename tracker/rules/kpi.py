@@ -1,4 +1,5 @@
 """The three Appendix 1 ratios from a unit's raw counts, their consistency, target attainment and reporting months."""
+
 from __future__ import annotations
 
 import calendar
@@ -146,7 +147,7 @@ def _field_problem(name: str, raw: object) -> Conflict | None:
 
 
 def missing(label: str) -> str:
-    """"Thiếu <figure>."."""
+    """ "Thiếu <figure>."."""
     return t("Thiếu %(label)s.", label=label)
 
 
@@ -198,18 +199,25 @@ def _not_above(counts: Counts, smaller: str, larger: str) -> Conflict | None:
     """The conflict when `smaller` exceeds `larger`, else None."""
     if getattr(counts, smaller) <= getattr(counts, larger):
         return None
-    return Conflict((smaller, larger),
-                    t("%(smaller)s không được lớn hơn %(larger)s.", smaller=_named(counts, smaller),
-                      larger=_named(counts, larger)))
+    return Conflict(
+        (smaller, larger),
+        t("%(smaller)s không được lớn hơn %(larger)s.", smaller=_named(counts, smaller), larger=_named(counts, larger)),
+    )
 
 
 def _not_below(counts: Counts, larger: str, smaller: str, reason: str) -> Conflict | None:
     """The conflict when `larger` is under `smaller`, else None; `reason` says why it may not be."""
     if getattr(counts, larger) >= getattr(counts, smaller):
         return None
-    return Conflict((larger, smaller),
-                    t("%(larger)s không được nhỏ hơn %(smaller)s: %(reason)s.", larger=_named(counts, larger),
-                      smaller=_named(counts, smaller), reason=reason))
+    return Conflict(
+        (larger, smaller),
+        t(
+            "%(larger)s không được nhỏ hơn %(smaller)s: %(reason)s.",
+            larger=_named(counts, larger),
+            smaller=_named(counts, smaller),
+            reason=reason,
+        ),
+    )
 
 
 def _partial_problem(counts: Counts) -> Conflict | None:
@@ -223,10 +231,14 @@ def _partial_problem(counts: Counts) -> Conflict | None:
         return None
     return Conflict(
         ("partial_online_accepting", "procedures_total"),
-        t("%(partial)s không được lớn hơn số TTHC không đủ điều kiện cung cấp DVCTT toàn trình, tức %(total)s "
-          "trừ %(eligible)s, bằng %(remainder)s.", partial=_named(counts, "partial_online_accepting"),
-          total=_named(counts, "procedures_total"), eligible=_named(counts, "full_online_eligible"),
-          remainder=remainder),
+        t(
+            "%(partial)s không được lớn hơn số TTHC không đủ điều kiện cung cấp DVCTT toàn trình, tức %(total)s "
+            "trừ %(eligible)s, bằng %(remainder)s.",
+            partial=_named(counts, "partial_online_accepting"),
+            total=_named(counts, "procedures_total"),
+            eligible=_named(counts, "full_online_eligible"),
+            remainder=remainder,
+        ),
     )
 
 
@@ -237,10 +249,14 @@ def _submission_problem(counts: Counts) -> Conflict | None:
         return None
     return Conflict(
         ("procedures_with_dossiers", "partial_online_accepting"),
-        t("%(with_dossiers)s không được lớn hơn số TTHC cho phép nộp trực tuyến, tức %(provided)s cộng "
-          "%(partial)s, bằng %(allowing)s.", with_dossiers=_named(counts, "procedures_with_dossiers"),
-          provided=_named(counts, "full_online_provided"), partial=_named(counts, "partial_online_accepting"),
-          allowing=allowing),
+        t(
+            "%(with_dossiers)s không được lớn hơn số TTHC cho phép nộp trực tuyến, tức %(provided)s cộng "
+            "%(partial)s, bằng %(allowing)s.",
+            with_dossiers=_named(counts, "procedures_with_dossiers"),
+            provided=_named(counts, "full_online_provided"),
+            partial=_named(counts, "partial_online_accepting"),
+            allowing=allowing,
+        ),
     )
 
 
@@ -248,8 +264,9 @@ def check_counts(counts: Counts) -> None:
     """Raise InconsistentFigures naming every conflict among the counts; return quietly when they agree."""
     # Counts built directly (not through from_mapping) are checked too, and the rules below
     # cannot compare values that are not counts.
-    invalid = [problem for name in FIELDS
-               if (problem := _stored_count_problem(name, getattr(counts, name))) is not None]
+    invalid = [
+        problem for name in FIELDS if (problem := _stored_count_problem(name, getattr(counts, name))) is not None
+    ]
     if invalid:
         raise InconsistentFigures(invalid)
     found = [
@@ -259,10 +276,15 @@ def check_counts(counts: Counts) -> None:
         _not_above(counts, "procedures_with_online_dossiers", "procedures_with_dossiers"),
         _submission_problem(counts),
         _not_above(counts, "dossiers_online", "dossiers_total"),
-        _not_below(counts, "dossiers_online", "procedures_with_online_dossiers",
-                   t("mỗi TTHC có phát sinh hồ sơ trực tuyến có ít nhất một hồ sơ trực tuyến")),
-        _not_below(counts, "dossiers_total", "procedures_with_dossiers",
-                   t("mỗi TTHC có phát sinh hồ sơ có ít nhất một hồ sơ")),
+        _not_below(
+            counts,
+            "dossiers_online",
+            "procedures_with_online_dossiers",
+            t("mỗi TTHC có phát sinh hồ sơ trực tuyến có ít nhất một hồ sơ trực tuyến"),
+        ),
+        _not_below(
+            counts, "dossiers_total", "procedures_with_dossiers", t("mỗi TTHC có phát sinh hồ sơ có ít nhất một hồ sơ")
+        ),
     ]
     conflicts = [conflict for conflict in found if conflict is not None]
     if conflicts:
@@ -392,11 +414,8 @@ def attainment(ratio: Ratio | None, target: TargetRule | None, as_of: date | Non
         return Attainment(NO_DATA, None, None)
     if target.kind == NOT_APPLICABLE:
         return Attainment(NOT_APPLICABLE, None, None)
-    if as_of is not None:
-        required = target_in_force(target, as_of)
-    else:
-        # Without a date only a target that does not change over time can be named.
-        required = None if target.milestones else target.low
+    # Without a date only a target that does not change over time can be named.
+    required = target_in_force(target, as_of) if as_of is not None else (None if target.milestones else target.low)
     if ratio is None or ratio.value is None or as_of is None or required is None:
         return Attainment(NO_DATA, required, None)
     # A count is held against a target count (the gap is in its own unit); the rest as percentages.

@@ -1,4 +1,5 @@
 """Which state changes an assignment may make, what each needs, and the status derived from its dates."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -20,16 +21,18 @@ PROGRESS, MOVE, REOPEN = "progress", "move", "reopen"
 
 # Moves between different states; done -> in_progress is the reopen, checked on its own, and
 # nothing goes back to not_started because work once reported cannot be "un-started".
-_MOVES = frozenset({
-    (NOT_STARTED, IN_PROGRESS),
-    (NOT_STARTED, BLOCKED),
-    (NOT_STARTED, DONE),
-    (IN_PROGRESS, BLOCKED),
-    (IN_PROGRESS, DONE),
-    (BLOCKED, IN_PROGRESS),
-    # A difficulty that resolves itself with the result: done straight away, with its evidence.
-    (BLOCKED, DONE),
-})
+_MOVES = frozenset(
+    {
+        (NOT_STARTED, IN_PROGRESS),
+        (NOT_STARTED, BLOCKED),
+        (NOT_STARTED, DONE),
+        (IN_PROGRESS, BLOCKED),
+        (IN_PROGRESS, DONE),
+        (BLOCKED, IN_PROGRESS),
+        # A difficulty that resolves itself with the result: done straight away, with its evidence.
+        (BLOCKED, DONE),
+    }
+)
 
 DONE_ON_TIME, DONE_LATE = "done_on_time", "done_late"
 NOT_DONE_IN_TIME, NOT_DONE_OVERDUE = "not_done_in_time", "not_done_overdue"
@@ -107,8 +110,9 @@ def transition_kind(current: str, to_state: str) -> str:
 
 def _refused_move(current: str, to_state: str) -> str:
     """Why a move between two states is not allowed."""
-    return t("Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=_label(current),
-             to_state=_label(to_state))
+    return t(
+        "Không thể chuyển từ “%(current)s” sang “%(to_state)s”.", current=_label(current), to_state=_label(to_state)
+    )
 
 
 def _transition_problem(current: str, change: Change, is_reopen_allowed: bool) -> str | None:
@@ -119,13 +123,18 @@ def _transition_problem(current: str, change: Change, is_reopen_allowed: bool) -
     kind = transition_kind(current, to_state)
     if kind == PROGRESS:
         if current == DONE:
-            return t("Nhiệm vụ đã “%(done)s” nên không nhận thêm báo cáo tiến độ; "
-                     "nếu cần, hãy đề nghị mở lại nhiệm vụ.", done=_label(DONE))
+            return t(
+                "Nhiệm vụ đã “%(done)s” nên không nhận thêm báo cáo tiến độ; nếu cần, hãy đề nghị mở lại nhiệm vụ.",
+                done=_label(DONE),
+            )
         return None
     if kind == REOPEN:
         if not is_reopen_allowed:
-            return t("Bạn không có quyền mở lại nhiệm vụ đã “%(done)s” (chuyển sang “%(in_progress)s”).",
-                     done=_label(DONE), in_progress=_label(IN_PROGRESS))
+            return t(
+                "Bạn không có quyền mở lại nhiệm vụ đã “%(done)s” (chuyển sang “%(in_progress)s”).",
+                done=_label(DONE),
+                in_progress=_label(IN_PROGRESS),
+            )
         return None
     if (current, to_state) not in _MOVES:
         return _refused_move(current, to_state)
@@ -138,8 +147,7 @@ def _done_problems(evidence: Evidence, today: date) -> dict[str, str]:
     if evidence.completed_on is None:
         problems["completed_on"] = t("Hãy nhập ngày hoàn thành.")
     elif evidence.completed_on > today:
-        problems["completed_on"] = t("Ngày hoàn thành không được sau hôm nay (%(today)s).",
-                                     today=_format_date(today))
+        problems["completed_on"] = t("Ngày hoàn thành không được sau hôm nay (%(today)s).", today=_format_date(today))
 
     if not evidence.has_file:
         if _is_blank(evidence.document_number):
@@ -150,8 +158,9 @@ def _done_problems(evidence: Evidence, today: date) -> dict[str, str]:
             problems["document_title"] = t("Hãy nhập trích yếu/tên văn bản hoặc đính kèm tệp kết quả.")
     # A wrong date is wrong even when a file is attached, so this is checked either way.
     if evidence.document_date is not None and evidence.document_date > today:
-        problems["document_date"] = t("Ngày ban hành văn bản không được sau hôm nay (%(today)s).",
-                                      today=_format_date(today))
+        problems["document_date"] = t(
+            "Ngày ban hành văn bản không được sau hôm nay (%(today)s).", today=_format_date(today)
+        )
     return problems
 
 
@@ -179,9 +188,8 @@ def check_change(current: str, change: Change, *, is_reopen_allowed: bool, today
             problems["reason"] = t("Hãy ghi lý do mở lại nhiệm vụ đã hoàn thành.")
     elif change.to_state == DONE:
         problems.update(_done_problems(change.evidence, today))
-    elif change.to_state == BLOCKED:
-        if _is_blank(change.difficulty):
-            problems["difficulty"] = t("Hãy mô tả khó khăn, vướng mắc.")
+    elif change.to_state == BLOCKED and _is_blank(change.difficulty):
+        problems["difficulty"] = t("Hãy mô tả khó khăn, vướng mắc.")
     if problems:
         raise TransitionRefused(problems)
 
@@ -207,8 +215,7 @@ def is_done_late(*, state: str, due_on: date | None, completed_on: date | None) 
     return completed_on > due_on
 
 
-def is_due_soon(*, state: str, due_on: date | None, is_ongoing: bool, today: date,
-                window_days: int = 7) -> bool:
+def is_due_soon(*, state: str, due_on: date | None, is_ongoing: bool, today: date, window_days: int = 7) -> bool:
     """True when not done and due within the next window_days days, today included."""
     # An ongoing item has no deadline to approach; missed reports are what flags it instead.
     if state == DONE or is_ongoing:
@@ -217,8 +224,7 @@ def is_due_soon(*, state: str, due_on: date | None, is_ongoing: bool, today: dat
     return left is not None and 0 <= left <= window_days
 
 
-def classify(*, state: str, due_on: date | None, completed_on: date | None, is_ongoing: bool,
-             as_of: date) -> str:
+def classify(*, state: str, due_on: date | None, completed_on: date | None, is_ongoing: bool, as_of: date) -> str:
     """One of the four outcomes of Quy chế 42/2014/QĐ-TTg as things stood on as_of."""
     # Done after as_of was not done yet on as_of; done with no date recorded (data older than the
     # rule requiring it) is taken as done, since when it was done cannot be told.
@@ -268,8 +274,9 @@ def occurrence_years(plan_year: int, end_year: int | None) -> list[int]:
     return list(range(plan_year, last + 1))
 
 
-def progress_report_missing(*, is_ongoing: bool, state: str, last_report_on: date | None,
-                            started_on: date, today: date, period_days: int = 30) -> bool:
+def progress_report_missing(
+    *, is_ongoing: bool, state: str, last_report_on: date | None, started_on: date, today: date, period_days: int = 30
+) -> bool:
     """True when an ongoing, unfinished item has had no progress report within the last period_days."""
     if not is_ongoing or state == DONE:
         return False

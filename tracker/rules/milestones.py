@@ -1,5 +1,6 @@
 """Rising targets written as milestones ("V% by D, then +N points every month until W%"), and the Vietnamese
 forms an admin types them in (dd/mm/yyyy, decimal comma)."""
+
 from __future__ import annotations
 
 import calendar
@@ -51,8 +52,9 @@ def rising_milestones(start_value: Decimal, start_on: date, step: Decimal, until
     value, day = start_value, start_on
     while value < until_value:
         if len(steps) >= MAX_STEPS:
-            raise MilestoneInputError("step", t("Quá nhiều mốc (hơn %(most)s): hãy tăng mức tăng mỗi tháng.",
-                                                  most=MAX_STEPS))
+            raise MilestoneInputError(
+                "step", t("Quá nhiều mốc (hơn %(most)s): hãy tăng mức tăng mỗi tháng.", most=MAX_STEPS)
+            )
         value, day = min(value + step, until_value), _next_month_end(day)
         steps.append(Step(day, value))
     return steps
@@ -66,14 +68,21 @@ def parse_day(text: str, *, field: str, label: str) -> date:
     """A date written dd/mm/yyyy ("30/9/2022"); the error names the field by its label."""
     match = _DATE_RE.match(text or "")
     if not match:
-        raise MilestoneInputError(field, t("%(label)s: hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/09/2022 "
-                                           "(đã nhập “%(written)s”).", label=label, written=(text or '').strip()[:30]))
+        raise MilestoneInputError(
+            field,
+            t(
+                "%(label)s: hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/09/2022 (đã nhập “%(written)s”).",
+                label=label,
+                written=(text or "").strip()[:30],
+            ),
+        )
     day, month, year = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise MilestoneInputError(field, t("%(label)s: ngày %(written)s không có trong lịch.", label=label,
-                                           written=text.strip())) from None
+        raise MilestoneInputError(
+            field, t("%(label)s: ngày %(written)s không có trong lịch.", label=label, written=text.strip())
+        ) from None
 
 
 def parse_number(text: str, *, field: str, label: str, at_most: Decimal | None = None) -> Decimal:
@@ -81,8 +90,14 @@ def parse_number(text: str, *, field: str, label: str, at_most: Decimal | None =
     Vietnamese); at least 0, and at most at_most when given."""
     cleaned = (text or "").strip().removesuffix("%").strip()
     if not _NUMBER_RE.match(cleaned):
-        raise MilestoneInputError(field, t("%(label)s: hãy ghi một số, phần thập phân sau dấu phẩy, ví dụ 72,5 "
-                                           "(đã nhập “%(written)s”).", label=label, written=(text or '').strip()[:30]))
+        raise MilestoneInputError(
+            field,
+            t(
+                "%(label)s: hãy ghi một số, phần thập phân sau dấu phẩy, ví dụ 72,5 (đã nhập “%(written)s”).",
+                label=label,
+                written=(text or "").strip()[:30],
+            ),
+        )
     try:
         value = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:  # pragma: no cover — the pattern admits only numbers
@@ -111,14 +126,21 @@ def parse_milestone_lines(text: str, *, field: str, at_most: Decimal | None = No
             continue
         parts = re.split(r"\s*(?:→|->|:|=|\s)\s*", line, maxsplit=1)
         if len(parts) != 2:
-            raise MilestoneInputError(field, t("Các mốc, dòng %(number)s: hãy ghi “ngày/tháng/năm: giá trị”, "
-                                               "ví dụ 30/09/2022: 50 (đã nhập “%(written)s”).", number=number,
-                                               written=line[:40]))
+            raise MilestoneInputError(
+                field,
+                t(
+                    "Các mốc, dòng %(number)s: hãy ghi “ngày/tháng/năm: giá trị”, "
+                    "ví dụ 30/09/2022: 50 (đã nhập “%(written)s”).",
+                    number=number,
+                    written=line[:40],
+                ),
+            )
         day = parse_day(parts[0], field=field, label=t("Các mốc, dòng %(number)s", number=number))
         value = parse_number(parts[1], field=field, label=t("Các mốc, dòng %(number)s", number=number), at_most=at_most)
         if steps and day <= steps[-1].due_on:
-            raise MilestoneInputError(field, t("Các mốc, dòng %(number)s: ngày phải sau ngày của dòng trước.",
-                                               number=number))
+            raise MilestoneInputError(
+                field, t("Các mốc, dòng %(number)s: ngày phải sau ngày của dòng trước.", number=number)
+            )
         steps.append(Step(day, value))
     return steps
 

@@ -1,4 +1,5 @@
 """How unit names are compared, and how a cell naming several units is split into the names it lists."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,21 @@ from dataclasses import dataclass
 
 # Old-style tone placement ("hoá", "thuỷ") is as common in official texts as the new one ("hóa", "thủy").
 _OLD_TONES = {
-    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 # Only a syllable that ends there ("hoá", not "hoạch") has its tone moved.
 _OLD_TONE_RE = re.compile("(?:" + "|".join(_OLD_TONES) + r")(?!\w)")
@@ -59,38 +72,145 @@ def unit_lookup_key(name: str) -> str:
 
 # Words an agency's own name starts with, written with their capital ("Sở Tư pháp", "UBND tỉnh"). The
 # longest head wins: "Ủy ban nhân dân" over "Ủy ban", "Chi cục" over "Cục".
-_HEADS = sorted((
-    "Ủy ban nhân dân", "Uỷ ban nhân dân", "Ủy ban", "Uỷ ban", "UBND", "HĐND", "Hội đồng nhân dân", "Hội đồng",
-    "Văn phòng", "Ban", "Ban Chỉ đạo", "Ban Quản lý", "Bộ", "Bộ Chỉ huy", "Bộ Tư lệnh", "Bộ đội", "Sở",
-    "Cục", "Chi cục", "Tổng cục", "Vụ", "Viện", "Viện kiểm sát", "Học viện", "Trung tâm", "Công an", "Đài",
-    "Báo", "Tạp chí", "Thông tấn xã", "Hội", "Hiệp hội", "Liên hiệp", "Liên đoàn", "Liên minh", "Mặt trận",
-    "Tỉnh đoàn", "Thành đoàn", "Huyện đoàn", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Thành uỷ", "Huyện ủy",
-    "Huyện uỷ", "Đảng ủy", "Đảng uỷ", "Đảng đoàn", "Tổ đảng", "Tổ công tác", "Tổ giúp việc", "Đoàn",
-    "Kho bạc", "Ngân hàng", "Chi nhánh", "Thanh tra", "Tòa án", "Toà án", "Kiểm toán", "Bảo hiểm xã hội",
-    "Quân khu", "Trường", "Đại học", "Bệnh viện", "Bảo tàng", "Nhà xuất bản", "Tổng công ty", "Công ty",
-    "Tập đoàn", "Quỹ", "Phòng", "Cảng vụ", "Bưu điện", "Viễn thông", "Điện lực", "Doanh nghiệp", "Cơ quan",
-    "Đơn vị", "Lãnh đạo", "Thủ trưởng", "Chủ tịch", "Giám đốc", "Thường trực", "Tổng Công ty", "Cổng thông tin",
-    "Cổng Thông tin", "Thuế",
-), key=len, reverse=True)
+_HEADS = sorted(
+    (
+        "Ủy ban nhân dân",
+        "Uỷ ban nhân dân",
+        "Ủy ban",
+        "Uỷ ban",
+        "UBND",
+        "HĐND",
+        "Hội đồng nhân dân",
+        "Hội đồng",
+        "Văn phòng",
+        "Ban",
+        "Ban Chỉ đạo",
+        "Ban Quản lý",
+        "Bộ",
+        "Bộ Chỉ huy",
+        "Bộ Tư lệnh",
+        "Bộ đội",
+        "Sở",
+        "Cục",
+        "Chi cục",
+        "Tổng cục",
+        "Vụ",
+        "Viện",
+        "Viện kiểm sát",
+        "Học viện",
+        "Trung tâm",
+        "Công an",
+        "Đài",
+        "Báo",
+        "Tạp chí",
+        "Thông tấn xã",
+        "Hội",
+        "Hiệp hội",
+        "Liên hiệp",
+        "Liên đoàn",
+        "Liên minh",
+        "Mặt trận",
+        "Tỉnh đoàn",
+        "Thành đoàn",
+        "Huyện đoàn",
+        "Tỉnh ủy",
+        "Tỉnh uỷ",
+        "Thành ủy",
+        "Thành uỷ",
+        "Huyện ủy",
+        "Huyện uỷ",
+        "Đảng ủy",
+        "Đảng uỷ",
+        "Đảng đoàn",
+        "Tổ đảng",
+        "Tổ công tác",
+        "Tổ giúp việc",
+        "Đoàn",
+        "Kho bạc",
+        "Ngân hàng",
+        "Chi nhánh",
+        "Thanh tra",
+        "Tòa án",
+        "Toà án",
+        "Kiểm toán",
+        "Bảo hiểm xã hội",
+        "Quân khu",
+        "Trường",
+        "Đại học",
+        "Bệnh viện",
+        "Bảo tàng",
+        "Nhà xuất bản",
+        "Tổng công ty",
+        "Công ty",
+        "Tập đoàn",
+        "Quỹ",
+        "Phòng",
+        "Cảng vụ",
+        "Bưu điện",
+        "Viễn thông",
+        "Điện lực",
+        "Doanh nghiệp",
+        "Cơ quan",
+        "Đơn vị",
+        "Lãnh đạo",
+        "Thủ trưởng",
+        "Chủ tịch",
+        "Giám đốc",
+        "Thường trực",
+        "Tổng Công ty",
+        "Cổng thông tin",
+        "Cổng Thông tin",
+        "Thuế",
+    ),
+    key=len,
+    reverse=True,
+)
 # A cell written in capitals ("SỞ Y TẾ, SỞ TÀI CHÍNH") has its heads in capitals too.
-_HEAD_RE = re.compile("(?:" + "|".join(re.escape(h) for h in sorted({*_HEADS, *(h.upper() for h in _HEADS)},
-                                                                        key=len, reverse=True)) + r")(?!\w)")
+_HEAD_RE = re.compile(
+    "(?:"
+    + "|".join(re.escape(h) for h in sorted({*_HEADS, *(h.upper() for h in _HEADS)}, key=len, reverse=True))
+    + r")(?!\w)"
+)
 
 # Unit-type nouns collectives are made of ("Các sở, ban, ngành", "UBND các huyện, thành phố", "Viện,
 # Trường"), by family: a collective runs on over a comma only while the next noun is of its family
 # ("các sở, ngành, trường đại học" is two parties).
 _TERRITORY = "territory"
 _TYPE_NOUNS = {
-    "sở": {"gov"}, "ban": {"gov"}, "ngành": {"gov"}, "bộ": {"gov"}, "cơ quan": {"gov", "press"},
-    "cơ quan ngang bộ": {"gov"}, "đơn vị": {"gov"}, "địa phương": {"gov"}, "đoàn thể": {"gov"},
-    "tổ chức": {"gov", "people"}, "cá nhân": {"people"}, "hội": {"gov", "people"}, "hội đồng": {"gov"},
+    "sở": {"gov"},
+    "ban": {"gov"},
+    "ngành": {"gov"},
+    "bộ": {"gov"},
+    "cơ quan": {"gov", "press"},
+    "cơ quan ngang bộ": {"gov"},
+    "đơn vị": {"gov"},
+    "địa phương": {"gov"},
+    "đoàn thể": {"gov"},
+    "tổ chức": {"gov", "people"},
+    "cá nhân": {"people"},
+    "hội": {"gov", "people"},
+    "hội đồng": {"gov"},
     "cơ quan thông tấn": {"press"},
-    "cơ quan báo chí": {"press"}, "trường": {"academic"}, "viện": {"academic"}, "học viện": {"academic"},
-    "đại học": {"academic"}, "cao đẳng": {"academic"}, "cơ sở đào tạo": {"academic"},
-    "cơ sở giáo dục": {"academic"}, "doanh nghiệp": {"business"}, "hợp tác xã": {"business"},
-    "tỉnh": {_TERRITORY}, "thành phố": {_TERRITORY}, "tp": {_TERRITORY}, "huyện": {_TERRITORY},
-    "quận": {_TERRITORY}, "thị xã": {_TERRITORY}, "xã": {_TERRITORY}, "phường": {_TERRITORY},
-    "thị trấn": {_TERRITORY}, "đặc khu": {_TERRITORY},
+    "cơ quan báo chí": {"press"},
+    "trường": {"academic"},
+    "viện": {"academic"},
+    "học viện": {"academic"},
+    "đại học": {"academic"},
+    "cao đẳng": {"academic"},
+    "cơ sở đào tạo": {"academic"},
+    "cơ sở giáo dục": {"academic"},
+    "doanh nghiệp": {"business"},
+    "hợp tác xã": {"business"},
+    "tỉnh": {_TERRITORY},
+    "thành phố": {_TERRITORY},
+    "tp": {_TERRITORY},
+    "huyện": {_TERRITORY},
+    "quận": {_TERRITORY},
+    "thị xã": {_TERRITORY},
+    "xã": {_TERRITORY},
+    "phường": {_TERRITORY},
+    "thị trấn": {_TERRITORY},
+    "đặc khu": {_TERRITORY},
 }
 _TYPE_RE = re.compile(  # "xã hội" is society, not a commune
     "(" + "|".join(re.escape(n) for n in sorted(_TYPE_NOUNS, key=len, reverse=True)) + r")(?!\w)(?! hội\b)",
@@ -143,6 +263,7 @@ _MAX_PIECES_PER_NAME = 6
 
 
 # --- Splitting a cell ----------------------------------------------------------------------------------
+
 
 @dataclass
 class _Piece:
@@ -197,7 +318,7 @@ def split_names(text: str, is_known: Callable[[str], bool], *, strict_separators
         role = None
         cut = None if is_known(body) else _role_cut(piece.text)
         if cut is not None:
-            body, role = _clean(piece.text[:cut[0]]), cut[1]
+            body, role = _clean(piece.text[: cut[0]]), cut[1]
             skipping = True
             for name in reversed(names):  # the role is said of every unit of its clause
                 if name.clause != clause:
@@ -252,7 +373,7 @@ def _pieces(line: str) -> list[_Piece]:
         kind = match.group(0).strip()
         if kind == "." and not line[match.end()].isupper():
             continue
-        pieces.append(_Piece(line[start:match.start()], separator, written))
+        pieces.append(_Piece(line[start : match.start()], separator, written))
         start, separator, written = match.end(), kind, match.group(0)
     pieces.append(_Piece(line[start:], separator, written))
     return pieces
@@ -264,7 +385,7 @@ def _without_request(line: str) -> str:
     match = _REQUEST_RE.match(line)
     if match is None:
         return line
-    rest = line[match.end():]
+    rest = line[match.end() :]
     return rest if rest[:1].isupper() or rest.casefold().startswith(("các ", "những ")) else line
 
 
@@ -275,13 +396,13 @@ def _without_scope_phrases(line: str) -> str:
     """
     masked = _mask_parentheses(line)
     for match in reversed(list(_SCOPE_RE.finditer(masked))):
-        if not _clean(line[:match.start()]):
+        if not _clean(line[: match.start()]):
             continue
         end = match.end()
         if not match.group(0).rstrip().endswith(_SCOPE_ENDS):
             end = masked.find(";", match.start())
             end = len(line) if end < 0 else end
-        line, masked = line[:match.start()] + line[end:], masked[:match.start()] + masked[end:]
+        line, masked = line[: match.start()] + line[end:], masked[: match.start()] + masked[end:]
     return line
 
 
@@ -304,9 +425,9 @@ def _inside_known_names(pieces: list[_Piece], is_known: Callable[[str], bool]) -
     while i < len(pieces):
         taken = 1
         for j in range(min(len(pieces), i + _MAX_PIECES_PER_NAME), i + 1, -1):
-            if any(p.separator == "line" for p in pieces[i + 1:j]):
+            if any(p.separator == "line" for p in pieces[i + 1 : j]):
                 continue
-            if is_known(_clean(pieces[i].text + "".join(p.written + p.text for p in pieces[i + 1:j]))):
+            if is_known(_clean(pieces[i].text + "".join(p.written + p.text for p in pieces[i + 1 : j]))):
                 taken = j - i
                 inside.update(range(i + 1, j))
                 break
@@ -317,7 +438,7 @@ def _inside_known_names(pieces: list[_Piece], is_known: Callable[[str], bool]) -
 def _role_cut(text: str) -> tuple[int, str] | None:
     """Where a role phrase starts in the piece ("Sở KH&CN| chủ trì hướng dẫn") and which role, or None."""
     for match in _ROLE_RE.finditer(_mask_parentheses(text)):
-        before = _clean(text[:match.start()])
+        before = _clean(text[: match.start()])
         if not before or before == _head_at_start(before) or _HEAD_AT_END_RE.search(before):
             continue  # "Hội đồng phối hợp …", "Ban Chỉ đạo thực hiện …", "Tổ giúp việc Ban chỉ đạo" are names
         if re.search(r"(?:được|giao)$", before) or _AGENCY_NOUN_RE.match(before):
@@ -344,8 +465,12 @@ def _starts_new_name(piece: _Piece, body: str, before: _Name) -> bool:
         return not (piece.separator == "và" and _DEPENDENT_RE.search(body))
     if _starts_named_unit(body):
         # "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh" is one office; "Văn phòng UBND tỉnh và UBND …" two.
-        return not (piece.separator == "và" and _JOINT_OFFICE_RE.match(body) and before.text.startswith("Văn phòng")
-                    and _TERRITORY not in families)
+        return not (
+            piece.separator == "và"
+            and _JOINT_OFFICE_RE.match(body)
+            and before.text.startswith("Văn phòng")
+            and _TERRITORY not in families
+        )
     if _is_bare_type(body):
         # "Sở, ban, ngành", "Viện, Trường", "UBND các huyện, thành phố" run on; "Doanh nghiệp, Sở, ban" does not.
         kind = _type_at_start(body)[1]
@@ -357,8 +482,17 @@ def _starts_new_name(piece: _Piece, body: str, before: _Name) -> bool:
             return not _DEPENDENT_RE.search(body)
         return piece.separator == "," and (kind != {_TERRITORY} or bool(families))
     if piece.separator == ",":
-        return bool(_ENTITY_RE.match(body) or piece.written.endswith(" ") and (
-            _starts_with_acronym(body) or _CAMEL_RE.match(body) or _is_brand(before.text) and _is_upper_start(body)))
+        return bool(
+            _ENTITY_RE.match(body)
+            or (
+                piece.written.endswith(" ")
+                and (
+                    _starts_with_acronym(body)
+                    or _CAMEL_RE.match(body)
+                    or (_is_brand(before.text) and _is_upper_start(body))
+                )
+            )
+        )
     return False
 
 
@@ -369,9 +503,9 @@ def _is_brand(name: str) -> bool:
 
 
 def _starts_with_acronym(text: str) -> bool:
-    """"VNPT", "VNPT Đồng Tháp": a unit known by its acronym (the next word, if any, capitalised)."""
+    """ "VNPT", "VNPT Đồng Tháp": a unit known by its acronym (the next word, if any, capitalised)."""
     match = _ACRONYM_RE.match(text)
-    return match is not None and (match.end() == len(text) or _is_upper_start(text[match.end():].strip()))
+    return match is not None and (match.end() == len(text) or _is_upper_start(text[match.end() :].strip()))
 
 
 def _head_at_start(text: str) -> str | None:
@@ -395,7 +529,7 @@ def _is_bare_type(text: str) -> bool:
     typed = _type_at_start(text)
     if typed is None:
         return False
-    rest = text[len(typed[0]):].strip()
+    rest = text[len(typed[0]) :].strip()
     return not _is_upper_start(rest) or _type_at_start(rest) is not None or rest.startswith("Trung ương")
 
 
@@ -404,7 +538,7 @@ def _starts_named_unit(text: str) -> bool:
     head = _head_at_start(text)
     if head is None:
         return False
-    rest = _RELATED_RE.sub("", text[len(head):].strip()).strip()
+    rest = _RELATED_RE.sub("", text[len(head) :].strip()).strip()
     typed = _type_at_start(head)
     return bool(rest) or typed is None or typed[0] != head
 
@@ -417,26 +551,26 @@ def _leaves_list(text: str) -> bool:
     if text.casefold().startswith("các "):
         return True
     head = _head_at_start(text)
-    return head is not None and (_is_upper_start(text[len(head):].strip()) or " " in head or head.isupper())
+    return head is not None and (_is_upper_start(text[len(head) :].strip()) or " " in head or head.isupper())
 
 
 def _open_families(unit: str) -> set[str]:
     """The families of unit-type nouns the name written so far can still take after a comma."""
     separators = list(re.finditer(r",\s*|\s+và\s+", _mask_parentheses(unit)))
-    last = unit[separators[-1].end():] if separators else unit
+    last = unit[separators[-1].end() :] if separators else unit
     families: set[str] = set()
     body = re.sub(r"^các\s+", "", last, flags=re.IGNORECASE)
     if _is_bare_type(body):
         families |= _type_at_start(body)[1]
     for match in re.finditer(r"(?:^|\s)(?:các|cấp)\s+", last, re.IGNORECASE):
-        typed = _type_at_start(last[match.end():])
+        typed = _type_at_start(last[match.end() :])
         if typed is not None:
             families |= typed[1]
     # A unit of a territory ("UBND thành phố Hà Nội", "Sở Văn hóa và Thể thao tỉnh") takes more territories.
     words = last.split()
     for i in range(len(words)):
         typed = _type_at_start(" ".join(words[i:]))
-        if typed and _TERRITORY in typed[1] and all(_is_upper_start(w) for w in words[i + len(typed[0].split()):]):
+        if typed and _TERRITORY in typed[1] and all(_is_upper_start(w) for w in words[i + len(typed[0].split()) :]):
             families.add(_TERRITORY)
             break
     return families
@@ -445,7 +579,8 @@ def _open_families(unit: str) -> set[str]:
 def _opens_list(name: str) -> bool:
     """A head and a colon, the names following: "Các Cục: Di sản văn hóa, Bản quyền tác giả"."""
     return _mask_parentheses(name).find(":") > 0 and (
-        _head_at_start(name) is not None or name.casefold().startswith("các "))
+        _head_at_start(name) is not None or name.casefold().startswith("các ")
+    )
 
 
 def _unglued(name: str) -> list[str]:
@@ -459,11 +594,11 @@ def _unglued(name: str) -> list[str]:
     # The repeated head comes after at least one word of the first name and before a capitalised word.
     pattern = re.compile(r"(?<=\w)\s+(?=" + re.escape(head) + r"\s)")
     for match in pattern.finditer(_mask_parentheses(name), len(head) + 1):
-        if not _is_upper_start(name[match.end() + len(head):].strip()):
+        if not _is_upper_start(name[match.end() + len(head) :].strip()):
             continue
-        if _LINKED_END_RE.search(name[:match.start()]):
+        if _LINKED_END_RE.search(name[: match.start()]):
             continue  # "Tổ giúp việc Ban Chỉ đạo", "… thuộc Sở Y tế": the second unit belongs to the first
-        return [name[:match.start()], *_unglued(name[match.end():])]
+        return [name[: match.start()], *_unglued(name[match.end() :])]
     return [name]
 
 
@@ -478,7 +613,8 @@ _APPENDIX1_RE = re.compile(r"^các (?:cơ quan |đơn vị )+(?:được )?giao 
 _PLURAL_TERRITORY_RE = re.compile(r"(?:^|\s)(?:các|cấp)\s+", re.IGNORECASE)
 # The heads of several units: "Giám đốc các Sở", "Thủ trưởng các cơ quan, đơn vị".
 _PERSON_COLLECTIVE_RE = re.compile(
-    r"^(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo|người đứng đầu|trưởng)\s+(?:các|những)\s")
+    r"^(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo|người đứng đầu|trưởng)\s+(?:các|những)\s"
+)
 _LISTED_RE = re.compile(r"(?:^|\s)(\S+)\s*[,/]\s*(\S+)")
 
 
@@ -497,19 +633,23 @@ def collective_kind(name: str) -> str | None:
     folded = fold_name(text)
     if _APPENDIX1_RE.match(folded):
         return APPENDIX1
-    if not _is_upper_start(text) or folded.startswith("các ") or _RELATED_RE.search(folded) \
-            or _PERSON_COLLECTIVE_RE.match(folded):
+    if (
+        not _is_upper_start(text)
+        or folded.startswith("các ")
+        or _RELATED_RE.search(folded)
+        or _PERSON_COLLECTIVE_RE.match(folded)
+    ):
         return UNSPECIFIED
     typed = _type_at_start(text)
-    if typed and typed[1] != {_TERRITORY} and _TYPE_RUN_END_RE.match(text[len(typed[0]):]):
+    if typed and typed[1] != {_TERRITORY} and _TYPE_RUN_END_RE.match(text[len(typed[0]) :]):
         return UNSPECIFIED
     for match in _PLURAL_TERRITORY_RE.finditer(text):
-        typed = _type_at_start(text[match.end():])
+        typed = _type_at_start(text[match.end() :])
         if typed and _TERRITORY in typed[1]:
             return UNSPECIFIED
     # Territories listed with no place named ("UBND xã, phường", "Sở … tỉnh, thành phố trực thuộc Trung ương").
     for match in _LISTED_RE.finditer(_mask_parentheses(text)):
-        left, right = _type_at_start(match.group(1)), text[match.start(2):]
+        left, right = _type_at_start(match.group(1)), text[match.start(2) :]
         right_typed = _type_at_start(right)
         if left and right_typed and _TERRITORY in left[1] & right_typed[1] and _is_bare_type(right):
             return UNSPECIFIED

@@ -1,4 +1,5 @@
 """Who may do what: one function answers for every view, API route and command."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -16,22 +17,36 @@ ROLE_LABELS = {
 }
 
 # Actions. Each takes the unit(s) the record belongs to, where that matters.
-VIEW_PLAN = "view_plan"                  # plan page, item pages
-VIEW_UNIT = "view_unit"                  # a unit's page (unit=…)
-VIEW_MONITORING = "view_monitoring"      # the IT Centre's lists across units
+VIEW_PLAN = "view_plan"  # plan page, item pages
+VIEW_UNIT = "view_unit"  # a unit's page (unit=…)
+VIEW_MONITORING = "view_monitoring"  # the IT Centre's lists across units
 UPDATE_ASSIGNMENT = "update_assignment"  # status, progress, evidence (unit=assignment's unit)
 REOPEN_ASSIGNMENT = "reopen_assignment"  # done -> in progress, with a reason
-VIEW_EVIDENCE = "view_evidence"          # download an evidence file (unit=assignment's unit)
-COMMENT_ITEM = "comment_item"            # units=the item's lead and coordinating units
-MANAGE_USERS = "manage_users"            # create, disable, re-bind any user
-REPORT_FIGURES = "report_figures"        # a unit's KPI counts (unit=the unit)
-IMPORT_FIGURES = "import_figures"        # many units' counts at once from a file
-MANAGE_SETTINGS = "manage_settings"      # reminder rules; resending a failed email
-VIEW_EMAIL_LOG = "view_email_log"        # every email the app made, with its text and status
-URGE_UNIT = "urge_unit"                  # đôn đốc: an email to a unit about its assignment, now
-CALENDAR_LINK = "calendar_link"          # make or replace a unit's secret calendar-feed link (unit=…)
-ACTIONS = (URGE_UNIT, CALENDAR_LINK, VIEW_PLAN, VIEW_UNIT, VIEW_MONITORING, UPDATE_ASSIGNMENT, REOPEN_ASSIGNMENT, VIEW_EVIDENCE,
-           COMMENT_ITEM, MANAGE_USERS, REPORT_FIGURES, IMPORT_FIGURES, MANAGE_SETTINGS, VIEW_EMAIL_LOG)
+VIEW_EVIDENCE = "view_evidence"  # download an evidence file (unit=assignment's unit)
+COMMENT_ITEM = "comment_item"  # units=the item's lead and coordinating units
+MANAGE_USERS = "manage_users"  # create, disable, re-bind any user
+REPORT_FIGURES = "report_figures"  # a unit's KPI counts (unit=the unit)
+IMPORT_FIGURES = "import_figures"  # many units' counts at once from a file
+MANAGE_SETTINGS = "manage_settings"  # reminder rules; resending a failed email
+VIEW_EMAIL_LOG = "view_email_log"  # every email the app made, with its text and status
+URGE_UNIT = "urge_unit"  # đôn đốc: an email to a unit about its assignment, now
+CALENDAR_LINK = "calendar_link"  # make or replace a unit's secret calendar-feed link (unit=…)
+ACTIONS = (
+    URGE_UNIT,
+    CALENDAR_LINK,
+    VIEW_PLAN,
+    VIEW_UNIT,
+    VIEW_MONITORING,
+    UPDATE_ASSIGNMENT,
+    REOPEN_ASSIGNMENT,
+    VIEW_EVIDENCE,
+    COMMENT_ITEM,
+    MANAGE_USERS,
+    REPORT_FIGURES,
+    IMPORT_FIGURES,
+    MANAGE_SETTINGS,
+    VIEW_EMAIL_LOG,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +58,7 @@ class Actor:
     is_active: bool = True
 
 
-def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Collection[int] = ()) -> bool:
+def can(actor: Actor | None, action: str, *, unit: int | None = None, units: Collection[int] = ()) -> bool:  # noqa: PLR0911 (one return per rule of the table)
     """Whether actor may perform action on a record of `unit` (or involving `units`)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")

@@ -1,4 +1,5 @@
 """Which reminder entries are due to which unit on a given working day; the emails themselves are assembled elsewhere."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,7 @@ class ReminderRules:
         offsets = tuple(self.before_days)
         bad = [offset for offset in offsets if not _is_int(offset) or offset < 0]
         if bad:
-            problems.append("Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập "
-                            f"{', '.join(map(str, bad))}).")
+            problems.append(f"Số ngày nhắc trước hạn phải là số nguyên không âm (đã nhập {', '.join(map(str, bad))}).")
         repeated = sorted({offset for offset in offsets if _is_int(offset) and offsets.count(offset) > 1})
         if repeated:
             problems.append(f"Số ngày nhắc trước hạn bị lặp: {', '.join(map(str, repeated))}.")
@@ -69,11 +69,14 @@ class ReminderRules:
             if not _is_int(value) or value < 1:
                 problems.append(f"{label} phải từ 1 ngày trở lên (đang là {value}).")
         if not _is_int(self.kpi_due_day) or not 1 <= self.kpi_due_day <= _LAST_KPI_DUE_DAY:
-            problems.append(f"Hạn nộp số liệu KPI phải là một ngày từ 1 đến {_LAST_KPI_DUE_DAY} "
-                            f"của tháng sau (đang là {self.kpi_due_day}).")
+            problems.append(
+                f"Hạn nộp số liệu KPI phải là một ngày từ 1 đến {_LAST_KPI_DUE_DAY} "
+                f"của tháng sau (đang là {self.kpi_due_day})."
+            )
         if not _is_int(self.digest_weekday) or not 0 <= self.digest_weekday <= 6:
-            problems.append("Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) "
-                            f"(đang là {self.digest_weekday}).")
+            problems.append(
+                f"Ngày gửi bản tổng hợp hằng tuần phải từ 0 (thứ Hai) đến 6 (Chủ nhật) (đang là {self.digest_weekday})."
+            )
         unknown = sorted(str(kind) for kind in set(self.enabled) - set(KINDS))
         if unknown:
             problems.append(f"Không có loại nhắc việc: {', '.join(unknown)}.")
@@ -139,10 +142,15 @@ def _ref_key(ref: str | None) -> tuple[tuple[int, int, str], ...]:
 def _entry_key(entry: Entry) -> tuple:
     """The order entries are listed in: by unit, then kind (KIND_ORDER), then item reference."""
     missing = -1  # None cannot be compared with a number; no real id is negative
-    return (entry.unit_id, _KIND_RANK.get(entry.kind, len(KIND_ORDER)), _ref_key(entry.item_ref),
-            missing if entry.item_id is None else entry.item_id,
-            missing if entry.assignment_id is None else entry.assignment_id,
-            missing if entry.days is None else entry.days, entry.cc_it_centre)
+    return (
+        entry.unit_id,
+        _KIND_RANK.get(entry.kind, len(KIND_ORDER)),
+        _ref_key(entry.item_ref),
+        missing if entry.item_id is None else entry.item_id,
+        missing if entry.assignment_id is None else entry.assignment_id,
+        missing if entry.days is None else entry.days,
+        entry.cc_it_centre,
+    )
 
 
 def _sent_back_to(today: date, calendar: WorkCalendar) -> list[date]:
@@ -185,12 +193,16 @@ def _is_overdue_day(facts: AssignmentFacts, moved_on: list[date], rules: Reminde
     return _on_cadence(moved_on, facts.due_on + _ONE_DAY, rules.overdue_repeat_days)
 
 
-def _is_ongoing_report_day(facts: AssignmentFacts, today: date, moved_on: list[date],
-                           rules: ReminderRules) -> bool:
+def _is_ongoing_report_day(facts: AssignmentFacts, today: date, moved_on: list[date], rules: ReminderRules) -> bool:
     """True when an ongoing item's progress report is missing and today is a day to say so."""
-    if not progress_report_missing(is_ongoing=facts.is_ongoing, state=facts.state,
-                                   last_report_on=facts.last_report_on, started_on=facts.started_on,
-                                   today=today, period_days=rules.progress_period_days):
+    if not progress_report_missing(
+        is_ongoing=facts.is_ongoing,
+        state=facts.state,
+        last_report_on=facts.last_report_on,
+        started_on=facts.started_on,
+        today=today,
+        period_days=rules.progress_period_days,
+    ):
         return False
     since = facts.last_report_on if facts.last_report_on is not None else facts.started_on
     first_missing = since + timedelta(days=rules.progress_period_days + 1)
@@ -231,8 +243,11 @@ def todays_window(today: date, rules: ReminderRules, calendar: WorkCalendar) -> 
     sent_back = _sent_back_to(today, calendar)
     moved_on = _moved_on_to(today, calendar)
     period = last_due_period(today, rules.kpi_due_day)
-    kpi_day = (KPI_MISSING in rules.enabled and period is not None
-               and _on_cadence(moved_on, period.deadline(rules.kpi_due_day) + _ONE_DAY, rules.kpi_repeat_days))
+    kpi_day = (
+        KPI_MISSING in rules.enabled
+        and period is not None
+        and _on_cadence(moved_on, period.deadline(rules.kpi_due_day) + _ONE_DAY, rules.kpi_repeat_days)
+    )
     return Window(
         due_dates=frozenset(day + timedelta(days=offset) for day in sent_back for offset in rules.before_days),
         overdue_every=rules.overdue_repeat_days,
@@ -245,8 +260,15 @@ def todays_window(today: date, rules: ReminderRules, calendar: WorkCalendar) -> 
     )
 
 
-def entries_due(today: date, assignments: Iterable[AssignmentFacts], figures: Iterable[UnitFigures],
-                rules: ReminderRules, calendar: WorkCalendar, *, it_centre_unit_id: int | None) -> list[Entry]:
+def entries_due(
+    today: date,
+    assignments: Iterable[AssignmentFacts],
+    figures: Iterable[UnitFigures],
+    rules: ReminderRules,
+    calendar: WorkCalendar,
+    *,
+    it_centre_unit_id: int | None,
+) -> list[Entry]:
     """The reminder entries to send today, sorted by unit, kind (KIND_ORDER) and item reference."""
     problems = rules.validate()
     if problems:
@@ -274,8 +296,7 @@ def entries_due(today: date, assignments: Iterable[AssignmentFacts], figures: It
             kind = BEFORE if offset > 0 else DUE
             leads_reminded.add((facts.unit_id, facts.item_id))
             if kind in enabled:
-                found.add(Entry(facts.unit_id, kind, facts.item_ref, facts.item_id,
-                                facts.assignment_id, days))
+                found.add(Entry(facts.unit_id, kind, facts.item_ref, facts.item_id, facts.assignment_id, days))
             if rules.coordinators_get_before:
                 for unit_id in facts.coordinating_unit_ids:
                     key = (unit_id, facts.item_id)
@@ -284,13 +305,22 @@ def entries_due(today: date, assignments: Iterable[AssignmentFacts], figures: It
                         coordinating[key] = candidate
         if due_on is not None and OVERDUE in enabled and _is_overdue_day(facts, moved_on, rules):
             # The IT Centre follows up on overdue work, but a copy of its own reminder tells it nothing new.
-            cc = (rules.copy_it_centre_on_overdue and it_centre_unit_id is not None
-                  and facts.unit_id != it_centre_unit_id)
-            found.add(Entry(facts.unit_id, OVERDUE, facts.item_ref, facts.item_id, facts.assignment_id,
-                            (due_on - today).days, cc_it_centre=cc))
+            cc = (
+                rules.copy_it_centre_on_overdue and it_centre_unit_id is not None and facts.unit_id != it_centre_unit_id
+            )
+            found.add(
+                Entry(
+                    facts.unit_id,
+                    OVERDUE,
+                    facts.item_ref,
+                    facts.item_id,
+                    facts.assignment_id,
+                    (due_on - today).days,
+                    cc_it_centre=cc,
+                )
+            )
         if ONGOING_REPORT in enabled and _is_ongoing_report_day(facts, today, moved_on, rules):
-            found.add(Entry(facts.unit_id, ONGOING_REPORT, facts.item_ref, facts.item_id,
-                            facts.assignment_id, None))
+            found.add(Entry(facts.unit_id, ONGOING_REPORT, facts.item_ref, facts.item_id, facts.assignment_id, None))
 
     if COORDINATING in enabled:
         for (unit_id, item_id), (days, assignment_id, item_ref) in coordinating.items():
@@ -304,8 +334,11 @@ def entries_due(today: date, assignments: Iterable[AssignmentFacts], figures: It
                 found.add(Entry(unit.unit_id, KPI_MISSING, None, None, None, None))
 
     # The digest goes out on its weekday or, when that is a day off, on the first working day after.
-    if (DIGEST in enabled and it_centre_unit_id is not None
-            and any(day.weekday() == rules.digest_weekday for day in moved_on)):
+    if (
+        DIGEST in enabled
+        and it_centre_unit_id is not None
+        and any(day.weekday() == rules.digest_weekday for day in moved_on)
+    ):
         found.add(Entry(it_centre_unit_id, DIGEST, None, None, None, None))
 
     return sorted(found, key=_entry_key)

@@ -1,4 +1,5 @@
 """How a target cell of Appendix 1 reads: a percentage, a range, or a sentence with no figure, plus any note."""
+
 from __future__ import annotations
 
 import re

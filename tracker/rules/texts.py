@@ -6,6 +6,7 @@ interface can render it in the reader's language (tracker.views.i18n.say). Templ
 placeholders; parameters may themselves be Texts (a state label, a field name), rendered the same way.
 pybabel extracts the templates with the keyword `t`. Pure: no Flask, no Babel.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

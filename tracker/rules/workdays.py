@@ -1,4 +1,6 @@
-"""Which days are working days in Vietnam: public holidays and make-up Saturdays from the holidays package, plus the days the government adds."""
+"""Which days are working days in Vietnam: public holidays and make-up Saturdays from the holidays package,
+plus the days the government adds."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,8 +1,9 @@
 """HTTP only: one blueprint per audience, plus the filters every template uses."""
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
 
 
@@ -121,13 +122,25 @@ def register_views(app: Flask) -> None:
 
     register_login(app)
     register_security(app)
-    for blueprint in (auth_bp, plans_bp, units_bp, items_bp, monitoring_bp, kpi_bp, admin_bp, api_bp, reports_bp,
-                      health_bp):
+    for blueprint in (
+        auth_bp,
+        plans_bp,
+        units_bp,
+        items_bp,
+        monitoring_bp,
+        kpi_bp,
+        admin_bp,
+        api_bp,
+        reports_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(plan_editor_bp)
     from .plan_kpi import bp as plan_kpi_bp  # issue 12: indicators, groups and targets by hand
+
     app.register_blueprint(plan_kpi_bp)
     from .plan_versions import bp as plan_versions_bp  # issue 12: versions and amending decisions
+
     app.register_blueprint(plan_versions_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")

@@ -1,4 +1,5 @@
 """Small helpers views use to ask the permission rules and to stop with 403 when the answer is no."""
+
 from __future__ import annotations
 
 from collections.abc import Collection

@@ -1,5 +1,6 @@
 """Admin: user accounts, the unit directory, plan import with a dry run, deadlines and unknown names to fix
 by hand, the reminder rules, and the email log."""
+
 from __future__ import annotations
 
 import re
@@ -21,18 +22,37 @@ from ..accounts_import import template_xlsx as accounts_template_xlsx
 from ..clock import today, utcnow
 from ..extensions import db
 from ..forms import (
-    AccountsFileForm, DueDateForm, EmptyForm, KeptUnitFileForm, KeptUploadForm, MapNameForm, PlanUploadForm, RebindForm,
-    ReminderRulesForm, UnitEditForm, UnitFileForm, UserForm,
+    AccountsFileForm,
+    DueDateForm,
+    EmptyForm,
+    KeptUnitFileForm,
+    KeptUploadForm,
+    MapNameForm,
+    PlanUploadForm,
+    RebindForm,
+    ReminderRulesForm,
+    UnitEditForm,
+    UnitFileForm,
+    UserForm,
 )
+from ..mailer import backend_from_config
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
-from ..mailer import backend_from_config
 from ..outbox import dispatch, resend
 from ..password_resets import HANDED_LINK_LIFETIME, admin_reset, reset_url
 from ..plan_admin import (
-    AdminFixError, collectives, create_units_from_names, group_members_by_plan, items_needing_a_date,
-    looks_like_one_unit, map_collective, map_name_to_unit, set_due_date, unit_levels, unknown_names,
+    AdminFixError,
+    collectives,
+    create_units_from_names,
+    group_members_by_plan,
+    items_needing_a_date,
+    looks_like_one_unit,
+    map_collective,
+    map_name_to_unit,
+    set_due_date,
+    unit_levels,
+    unknown_names,
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
 from ..plan_import.upsert import ImportReport, save_plan
@@ -63,8 +83,9 @@ def _unit(value: str | None) -> Unit | None:
     return db.session.get(Unit, int(value)) if value and value.isdigit() else None
 
 
-def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = None,
-          file_errors: list[str] | None = None):
+def _page(
+    form: UserForm, status: int = 200, reset: tuple[User, str] | None = None, file_errors: list[str] | None = None
+):
     users = list(db.session.scalars(select(User).order_by(User.role, User.email).options(selectinload(User.unit))))
     rebind_forms = {}
     for user in users:
@@ -73,10 +94,18 @@ def _page(form: UserForm, status: int = 200, reset: tuple[User, str] | None = No
         rebind_form.role.data = user.role
         rebind_form.unit.data = str(user.unit_id or "")
         rebind_forms[user.id] = rebind_form
-    return render_template("admin/users.html", users=users, form=form, rebind_forms=rebind_forms,
-                           toggle_form=EmptyForm(), role_labels=ROLE_LABELS, reset=reset,
-                           file_form=AccountsFileForm(), file_errors=file_errors or [],
-                           reset_hours=int(HANDED_LINK_LIFETIME.total_seconds() // 3600)), status
+    return render_template(
+        "admin/users.html",
+        users=users,
+        form=form,
+        rebind_forms=rebind_forms,
+        toggle_form=EmptyForm(),
+        role_labels=ROLE_LABELS,
+        reset=reset,
+        file_form=AccountsFileForm(),
+        file_errors=file_errors or [],
+        reset_hours=int(HANDED_LINK_LIFETIME.total_seconds() // 3600),
+    ), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -86,15 +115,23 @@ def users():
     form.unit.choices = _unit_choices()
     if form.validate_on_submit():
         try:
-            user = create_user(email=form.email.data, role=form.role.data, password=form.password.data,
-                               unit=_unit(form.unit.data), name=form.name.data or "", now=utcnow())
+            user = create_user(
+                email=form.email.data,
+                role=form.role.data,
+                password=form.password.data,
+                unit=_unit(form.unit.data),
+                name=form.name.data or "",
+                now=utcnow(),
+            )
         except AccountError as exc:
             db.session.rollback()
             form.email.errors.append(say(exc))
             return _page(form, 422)
         db.session.commit()
-        flash(gettext("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=label(ROLE_LABELS[user.role])),
-              "success")
+        flash(
+            gettext("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=label(ROLE_LABELS[user.role])),
+            "success",
+        )
         return redirect(url_for("admin.users"))
     return _page(form, 422 if form.errors else 200)
 
@@ -119,20 +156,34 @@ def import_users():
         db.session.rollback()
         return _page(form, 422, file_errors=exc.errors)
     db.session.commit()
-    dispatch(backend_from_config(current_app.config), now=utcnow(), sender=current_app.config["MAIL_FROM"],
-             only_ids=message_ids)
-    flash(ngettext("Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu (dùng một lần, trong "
-                   "%(days)s ngày).", "Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu "
-                   "(dùng một lần, trong %(days)s ngày).", len(rows), days=WELCOME_LINK_LIFETIME.days), "success")
+    dispatch(
+        backend_from_config(current_app.config),
+        now=utcnow(),
+        sender=current_app.config["MAIL_FROM"],
+        only_ids=message_ids,
+    )
+    flash(
+        ngettext(
+            "Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu (dùng một lần, trong "
+            "%(days)s ngày).",
+            "Đã tạo %(num)d tài khoản; mỗi người nhận thư có liên kết đặt mật khẩu "
+            "(dùng một lần, trong %(days)s ngày).",
+            len(rows),
+            days=WELCOME_LINK_LIFETIME.days,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.users"))
 
 
 @bp.get("/users/template.xlsx")
 def users_template():
     require(MANAGE_USERS)
-    return Response(accounts_template_xlsx(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-tai-khoan.xlsx"'})
+    return Response(
+        accounts_template_xlsx(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-tai-khoan.xlsx"'},
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -190,11 +241,24 @@ def change_role(user_id: int):
     db.session.commit()
     role = label(ROLE_LABELS[user.role])
     if user.unit:
-        flash(gettext("Đã đổi vai trò của %(email)s: %(role)s — %(unit)s. Các phiên đăng nhập của người này đã kết thúc.",
-                      email=user.email, role=role, unit=user.unit.name), "success")
+        flash(
+            gettext(
+                "Đã đổi vai trò của %(email)s: %(role)s — %(unit)s. Các phiên đăng nhập của người này đã kết thúc.",
+                email=user.email,
+                role=role,
+                unit=user.unit.name,
+            ),
+            "success",
+        )
     else:
-        flash(gettext("Đã đổi vai trò của %(email)s: %(role)s. Các phiên đăng nhập của người này đã kết thúc.",
-                      email=user.email, role=role), "success")
+        flash(
+            gettext(
+                "Đã đổi vai trò của %(email)s: %(role)s. Các phiên đăng nhập của người này đã kết thúc.",
+                email=user.email,
+                role=role,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.users"))
 
 
@@ -209,8 +273,15 @@ def reminder_rules():
     if request.method == "GET":
         form.send_time.data = load_send_time() or current_app.config["SEND_TIME"]
         form.before_days.data = ", ".join(str(d) for d in current.before_days)
-        for name in ("overdue_repeat_days", "ongoing_repeat_days", "progress_period_days", "kpi_repeat_days",
-                     "digest_weekday", "copy_it_centre_on_overdue", "coordinators_get_before"):
+        for name in (
+            "overdue_repeat_days",
+            "ongoing_repeat_days",
+            "progress_period_days",
+            "kpi_repeat_days",
+            "digest_weekday",
+            "copy_it_centre_on_overdue",
+            "coordinators_get_before",
+        ):
             getattr(form, name).data = getattr(current, name)
         for kind in reminder_rules_module.KINDS:
             getattr(form, f"kind_{kind}").data = kind in current.enabled
@@ -220,25 +291,39 @@ def reminder_rules():
         except ValueError:
             before = ()
             problems.append(gettext("Số ngày nhắc trước hạn phải là các số nguyên, cách nhau bằng dấu phẩy."))
-        new = replace(current, before_days=before, overdue_repeat_days=form.overdue_repeat_days.data,
-                      ongoing_repeat_days=form.ongoing_repeat_days.data,
-                      progress_period_days=form.progress_period_days.data, kpi_repeat_days=form.kpi_repeat_days.data,
-                      digest_weekday=form.digest_weekday.data,
-                      copy_it_centre_on_overdue=form.copy_it_centre_on_overdue.data,
-                      coordinators_get_before=form.coordinators_get_before.data,
-                      enabled=frozenset(k for k in reminder_rules_module.KINDS if getattr(form, f"kind_{k}").data))
+        new = replace(
+            current,
+            before_days=before,
+            overdue_repeat_days=form.overdue_repeat_days.data,
+            ongoing_repeat_days=form.ongoing_repeat_days.data,
+            progress_period_days=form.progress_period_days.data,
+            kpi_repeat_days=form.kpi_repeat_days.data,
+            digest_weekday=form.digest_weekday.data,
+            copy_it_centre_on_overdue=form.copy_it_centre_on_overdue.data,
+            coordinators_get_before=form.coordinators_get_before.data,
+            enabled=frozenset(k for k in reminder_rules_module.KINDS if getattr(form, f"kind_{k}").data),
+        )
         problems += [] if problems else new.validate()
         if not problems:
             save_rules(new, send_time=form.send_time.data, actor_id=current_user.id, now=utcnow())
             db.session.commit()
             flash(gettext("Đã lưu quy tắc nhắc hạn; áp dụng từ lần gửi tiếp theo."), "success")
             return redirect(url_for("admin.reminder_rules"))
-    no_address = list(db.session.scalars(
-        select(Unit).where(Unit.is_active, (Unit.head_email.is_(None) | (Unit.head_email == "")),
-                           (Unit.focal_email.is_(None) | (Unit.focal_email == ""))).order_by(Unit.name)))
+    no_address = list(
+        db.session.scalars(
+            select(Unit)
+            .where(
+                Unit.is_active,
+                (Unit.head_email.is_(None) | (Unit.head_email == "")),
+                (Unit.focal_email.is_(None) | (Unit.focal_email == "")),
+            )
+            .order_by(Unit.name)
+        )
+    )
     status = 422 if (problems or form.errors) else 200
-    return render_template("admin/reminders.html", form=form, problems=problems, no_address=no_address,
-                           kinds=reminder_rules_module.KINDS), status
+    return render_template(
+        "admin/reminders.html", form=form, problems=problems, no_address=no_address, kinds=reminder_rules_module.KINDS
+    ), status
 
 
 EMAILS_PER_PAGE = 50
@@ -253,8 +338,11 @@ def emails():
     status = status if status in MESSAGE_STATES else None
     kind = request.args.get("kind") or None
     kind = kind if kind in EMAIL_KIND_LABELS else None
-    units = list(db.session.scalars(
-        select(Unit).where(Unit.id.in_(select(OutboxMessage.unit_id).distinct())).order_by(Unit.name)))
+    units = list(
+        db.session.scalars(
+            select(Unit).where(Unit.id.in_(select(OutboxMessage.unit_id).distinct())).order_by(Unit.name)
+        )
+    )
     unit = next((u for u in units if u.code == request.args.get("unit")), None)
     page = max(request.args.get("page", 1, type=int), 1)
     conditions = []
@@ -266,16 +354,37 @@ def emails():
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    messages = list(db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).limit(EMAILS_PER_PAGE).offset((page - 1) * EMAILS_PER_PAGE)
-        .options(selectinload(OutboxMessage.unit))))
+    messages = list(
+        db.session.scalars(
+            query.order_by(OutboxMessage.id.desc())
+            .limit(EMAILS_PER_PAGE)
+            .offset((page - 1) * EMAILS_PER_PAGE)
+            .options(selectinload(OutboxMessage.unit))
+        )
+    )
     # The counts beside each status follow the unit and kind chosen, so they add up to what is listed.
-    counts = dict(db.session.execute(
-        select(OutboxMessage.status, func.count()).where(*conditions).group_by(OutboxMessage.status)).all())
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).where(*conditions).group_by(OutboxMessage.status)
+        ).all()
+    )
     filters = {"unit": unit.code if unit else None, "kind": kind}
-    return render_template("admin/emails.html", messages=messages, status=status, page=page, total=total,
-                           per_page=EMAILS_PER_PAGE, counts=counts, states=MESSAGE_STATES, resend_form=EmptyForm(),
-                           units=units, unit=unit, kind=kind, kinds=EMAIL_KIND_LABELS, filters=filters)
+    return render_template(
+        "admin/emails.html",
+        messages=messages,
+        status=status,
+        page=page,
+        total=total,
+        per_page=EMAILS_PER_PAGE,
+        counts=counts,
+        states=MESSAGE_STATES,
+        resend_form=EmptyForm(),
+        units=units,
+        unit=unit,
+        kind=kind,
+        kinds=EMAIL_KIND_LABELS,
+        filters=filters,
+    )
 
 
 @bp.post("/emails/<int:message_id>/resend")
@@ -296,6 +405,7 @@ def resend_email(message_id: int):
 
 
 # --- Units -----------------------------------------------------------------------------------------
+
 
 @bp.get("/units")
 def units():
@@ -336,11 +446,15 @@ def import_units():
         changes = plan_unit_file(read_unit_file(data, upload.filename))
     except UnitFileError as exc:
         db.session.rollback()
-        return render_template("admin/units_import.html", form=form, errors=exc.errors,
-                               filename=upload.filename), 422
+        return render_template("admin/units_import.html", form=form, errors=exc.errors, filename=upload.filename), 422
     token = _keep_upload(_units_file_dir(), data, suffix)
-    return render_template("admin/units_import.html", form=form, changes=changes, filename=upload.filename,
-                           confirm=KeptUnitFileForm(token=token, suffix=suffix))
+    return render_template(
+        "admin/units_import.html",
+        form=form,
+        changes=changes,
+        filename=upload.filename,
+        confirm=KeptUnitFileForm(token=token, suffix=suffix),
+    )
 
 
 @bp.post("/units/import/confirm")
@@ -365,9 +479,14 @@ def confirm_units_import():
         return render_template("admin/units_import.html", form=UnitFileForm(), errors=exc.errors), 422
     db.session.commit()
     path.unlink(missing_ok=True)
-    flash(gettext("Đã nạp danh mục đơn vị: tạo mới %(created)s, cập nhật %(updated)s.",
-                  created=sum(1 for c in changes if c.action == "create"),
-                  updated=sum(1 for c in changes if c.action == "update")), "success")
+    flash(
+        gettext(
+            "Đã nạp danh mục đơn vị: tạo mới %(created)s, cập nhật %(updated)s.",
+            created=sum(1 for c in changes if c.action == "create"),
+            updated=sum(1 for c in changes if c.action == "update"),
+        ),
+        "success",
+    )
     return redirect(url_for("admin.units"))
 
 
@@ -380,18 +499,22 @@ def units_template(kind: str):
         data, mimetype = units_template_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         data, mimetype = units_template_csv(rows), "text/csv; charset=utf-8"
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename=danh-muc-don-vi.{kind}"})
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=danh-muc-don-vi.{kind}"}
+    )
 
 
 def _plan_group_fields(unit: Unit | None) -> list[tuple[Plan, list[UnitGroup], int | None]]:
-    plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number).options(
-        selectinload(Plan.sections))))
+    plans = list(
+        db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number).options(selectinload(Plan.sections)))
+    )
     groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.number)))
     current = group_members_by_plan(unit) if unit is not None and unit.id else {}
-    return [(plan, [g for g in groups if g.plan_id == plan.id],
-             current[plan.id].group_id if plan.id in current else None)
-            for plan in plans if any(g.plan_id == plan.id for g in groups)]
+    return [
+        (plan, [g for g in groups if g.plan_id == plan.id], current[plan.id].group_id if plan.id in current else None)
+        for plan in plans
+        if any(g.plan_id == plan.id for g in groups)
+    ]
 
 
 @bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
@@ -409,11 +532,19 @@ def edit_unit(unit_id: int | None):
     if form.validate_on_submit():
         groups = {plan.id: (request.form.get(f"group-{plan.id}", type=int) or None) for plan, _, _ in plan_groups}
         try:
-            saved = save_unit(unit, UnitChanges(
-                code=form.code.data, name=form.name.data,
-                aliases=[line for line in (form.aliases.data or "").splitlines() if line.strip()],
-                head_email=form.head_email.data or "", focal_email=form.focal_email.data or "",
-                is_active=form.is_active.data, level=form.level.data or "", groups=groups))
+            saved = save_unit(
+                unit,
+                UnitChanges(
+                    code=form.code.data,
+                    name=form.name.data,
+                    aliases=[line for line in (form.aliases.data or "").splitlines() if line.strip()],
+                    head_email=form.head_email.data or "",
+                    focal_email=form.focal_email.data or "",
+                    is_active=form.is_active.data,
+                    level=form.level.data or "",
+                    groups=groups,
+                ),
+            )
         except UnitInvalid as exc:
             db.session.rollback()
             problems = exc.problems
@@ -425,8 +556,14 @@ def edit_unit(unit_id: int | None):
             flash(gettext("Đã lưu đơn vị %(name)s.", name=saved.name), "success")
             return redirect(url_for("admin.units"))
     status = 422 if (problems or form.errors) else 200
-    return render_template("admin/unit_edit.html", form=form, unit=unit, plan_groups=plan_groups,
-                           problems=problems, levels=_levels_offered()), status
+    return render_template(
+        "admin/unit_edit.html",
+        form=form,
+        unit=unit,
+        plan_groups=plan_groups,
+        problems=problems,
+        levels=_levels_offered(),
+    ), status
 
 
 def _levels_offered() -> list[str]:
@@ -459,7 +596,8 @@ _NEXT_AGENCY_RE = re.compile(
     r"(?:[,;]|\svà)\s+(?:(?:các|những|mọi)\s|(?:UBND|HĐND|Ủy ban|Uỷ ban|Sở|Bộ|Cục|Chi cục|Tổng cục|Vụ|Viện|"
     r"Học viện|Ban|Văn phòng|Trung tâm|Thành phố|Tỉnh|Huyện|Quận|Thị xã|Công an|Đài|Báo|Hội|Liên đoàn|"
     r"Ngân hàng|Kho bạc|Trường|Đại học|Bệnh viện|Tòa án|Toà án|Viện kiểm sát|Tỉnh đoàn|Thành đoàn|Mặt trận|"
-    r"Tập đoàn|Tổng công ty|Công ty)(?!\w))")
+    r"Tập đoàn|Tổng công ty|Công ty)(?!\w))"
+)
 # "“old” → “new”" in a change told in words.
 _OLD_TO_NEW_RE = re.compile(r"“([^”]*)” → “([^”]*)”")
 # The prefix that tells a later appendix's sections apart in the stored number ("PLII.I" is section I of
@@ -514,25 +652,38 @@ class Amending:
     note: str = ""
 
     @classmethod
-    def read(cls, amends: str | None, decision_number: str | None, decision_date: str | date | None,
-             note: str | None = "") -> Amending:
+    def read(
+        cls, amends: str | None, decision_number: str | None, decision_date: str | date | None, note: str | None = ""
+    ) -> Amending:
         plan = db.session.get(Plan, int(amends)) if (amends or "").isdigit() else None
         if isinstance(decision_date, str):
             try:
                 decision_date = date.fromisoformat(decision_date)
             except ValueError:
                 decision_date = None
-        return cls(plan, " ".join((decision_number or "").split())[:120], decision_date or None,
-                   " ".join((note or "").split())[:500])
+        return cls(
+            plan,
+            " ".join((decision_number or "").split())[:120],
+            decision_date or None,
+            " ".join((note or "").split())[:500],
+        )
 
     def fields(self) -> dict[str, str]:
         """As the preview's forms carry it."""
-        return {"amends": str(self.plan.id) if self.plan else "", "decision_number": self.decision_number,
-                "decision_date": self.decision_date.isoformat() if self.decision_date else "", "note": self.note}
+        return {
+            "amends": str(self.plan.id) if self.plan else "",
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else "",
+            "note": self.note,
+        }
 
     def kwargs(self) -> dict:
-        return {"amends": self.plan, "decision_number": self.decision_number, "decision_date": self.decision_date,
-                "note": self.note}
+        return {
+            "amends": self.plan,
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date,
+            "note": self.note,
+        }
 
 
 NOT_AMENDING = Amending()
@@ -541,8 +692,8 @@ NOT_AMENDING = Amending()
 def _plan_choices() -> list[tuple[str, str]]:
     return [("", gettext("— Không: kế hoạch mới hoặc nhập lại chính kế hoạch đó —"))] + [
         (str(plan_id), f"{number} — {title}"[:160])
-        for plan_id, number, title in db.session.execute(
-            select(Plan.id, Plan.number, Plan.title).order_by(Plan.number))]
+        for plan_id, number, title in db.session.execute(select(Plan.id, Plan.number, Plan.title).order_by(Plan.number))
+    ]
 
 
 def _dry_run(data: bytes, filename: str, number: str, amending: Amending = NOT_AMENDING) -> ImportReport:
@@ -571,9 +722,10 @@ def _unknown_names(report) -> list[tuple[str, list[str]]]:
 
 def _offered_names(report) -> list[dict]:
     """The unknown names as offered to become units: ticked when the name reads as one unit."""
-    return [{"name": name, "places": places,
-             "ticked": looks_like_one_unit(name) and _NEXT_AGENCY_RE.search(name) is None}
-            for name, places in _unknown_names(report)]
+    return [
+        {"name": name, "places": places, "ticked": looks_like_one_unit(name) and _NEXT_AGENCY_RE.search(name) is None}
+        for name, places in _unknown_names(report)
+    ]
 
 
 def _shown_item(item: dict) -> dict:
@@ -586,13 +738,15 @@ def _chunks(items: list[dict], fold: bool) -> list[list[dict]]:
     """A folded section's items a chunk at a time, so one huge section opens in readable parts."""
     if not fold or len(items) <= _CHUNK:
         return [items]
-    return [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
 
 
 def _appendices_with_sections(report, fold: bool) -> list[dict]:
     """The previewed items under their sections, the sections under their appendix, in document order."""
-    groups = [{"number": s["number"], "title": s["title"], "appendix": s.get("appendix", ""), "items": []}
-              for s in report.sections]
+    groups = [
+        {"number": s["number"], "title": s["title"], "appendix": s.get("appendix", ""), "items": []}
+        for s in report.sections
+    ]
     by_number = {g["number"]: g for g in groups}
     for item in map(_shown_item, report.items_preview):
         group = by_number.get(item["section"])
@@ -603,8 +757,12 @@ def _appendices_with_sections(report, fold: bool) -> list[dict]:
     appendices: list[dict] = []
     for group in groups:
         shown = _APPENDIX_PREFIX_RE.sub("", group["number"]) if group["appendix"] else group["number"]
-        section = {**group, "shown_number": shown, "flagged": sum(1 for i in group["items"] if i["attention"]),
-                   "chunks": _chunks(group["items"], fold)}
+        section = {
+            **group,
+            "shown_number": shown,
+            "flagged": sum(1 for i in group["items"] if i["attention"]),
+            "chunks": _chunks(group["items"], fold),
+        }
         if not appendices or appendices[-1]["name"] != group["appendix"]:
             appendices.append({"name": group["appendix"], "sections": []})
         appendices[-1]["sections"].append(section)
@@ -615,32 +773,47 @@ def _told(change: str) -> list[tuple[str, str, str]]:
     """A change told in words, cut into (text before, old, new) parts so the page can mark old and new."""
     parts, start = [], 0
     for match in _OLD_TO_NEW_RE.finditer(change):
-        parts.append((change[start:match.start()], match.group(1), match.group(2)))
+        parts.append((change[start : match.start()], match.group(1), match.group(2)))
         start = match.end()
     parts.append((change[start:], None, None))
     return parts
 
 
-def render_preview(report, *, token: str, suffix: str, filename: str, number: str,
-                   amending: Amending = NOT_AMENDING) -> str:
+def render_preview(
+    report, *, token: str, suffix: str, filename: str, number: str, amending: Amending = NOT_AMENDING
+) -> str:
     """The preview page of an import report made in a transaction already rolled back."""
     existing = None
     if report.plan:
-        existing = db.session.execute(select(Plan.id, Plan.title, Plan.source_name)
-                                      .where(Plan.number == report.plan)).first()
+        existing = db.session.execute(
+            select(Plan.id, Plan.title, Plan.source_name).where(Plan.number == report.plan)
+        ).first()
     fold = report.items > _FOLD_AFTER
     shown_items = [_shown_item(item) for item in report.items_preview]
     return render_template(
-        "admin/import.html", form=PlanUploadForm(), report=report, token=token, suffix=suffix, filename=filename,
-        number=number, is_reimport=existing is not None, existing=existing,
-        appendices=_appendices_with_sections(report, fold), unknown=_offered_names(report),
-        targets=[{**target, "due_on": date.fromisoformat(target["due"]) if target["due"] else None}
-                 for target in report.targets_preview],
-        changes=[_told(change) for change in report.changes], fold=fold, list_open_up_to=_LIST_OPEN_UP_TO,
+        "admin/import.html",
+        form=PlanUploadForm(),
+        report=report,
+        token=token,
+        suffix=suffix,
+        filename=filename,
+        number=number,
+        is_reimport=existing is not None,
+        existing=existing,
+        appendices=_appendices_with_sections(report, fold),
+        unknown=_offered_names(report),
+        targets=[
+            {**target, "due_on": date.fromisoformat(target["due"]) if target["due"] else None}
+            for target in report.targets_preview
+        ],
+        changes=[_told(change) for change in report.changes],
+        fold=fold,
+        list_open_up_to=_LIST_OPEN_UP_TO,
         flagged=sum(1 for item in shown_items if item["attention"]),
         unread=sum(1 for item in shown_items if item["deadline_text"] and not item["parsed"]),
         leaderless=sum(1 for item in shown_items if not item["lead"]),
-        amend=amending.fields(), plan_choices=_plan_choices(),
+        amend=amending.fields(),
+        plan_choices=_plan_choices(),
         amend_missing=_amend_missing(report, amending),
         amend_date=date.fromisoformat(report.decision_date) if report.decision_date else None,
     )
@@ -683,7 +856,9 @@ def import_plan():
         filename = upload.filename
         suffix = Path(filename).suffix.lower()
         if suffix not in IMPORT_SUFFIXES:
-            form.file.errors.append(gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt, .md, .rtf, .odt hoặc .mht."))
+            form.file.errors.append(
+                gettext("Chỉ nhận tệp .docx, .doc, .pdf, .html, .htm, .txt, .md, .rtf, .odt hoặc .mht.")
+            )
             return render_template("admin/import.html", form=form), 422
         data = upload.read()
     elif (form.text.data or "").strip():
@@ -711,10 +886,20 @@ def import_preview():
         flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải văn bản lên lại."), "error")
         return redirect(url_for("admin.import_plan"))
     number = " ".join(request.args.get("number", "").split())[:80]
-    amending = Amending.read(request.args.get("amends"), request.args.get("decision_number"),
-                             request.args.get("decision_date"), request.args.get("note"))
-    return _preview(path.read_bytes(), request.args.get("filename") or path.name, token=token, suffix=suffix,
-                    number=number, amending=amending)
+    amending = Amending.read(
+        request.args.get("amends"),
+        request.args.get("decision_number"),
+        request.args.get("decision_date"),
+        request.args.get("note"),
+    )
+    return _preview(
+        path.read_bytes(),
+        request.args.get("filename") or path.name,
+        token=token,
+        suffix=suffix,
+        number=number,
+        amending=amending,
+    )
 
 
 def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
@@ -729,10 +914,19 @@ def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
 
 
 def _back_to_preview(form: KeptUploadForm):
-    return redirect(url_for("admin.import_preview", token=form.token.data, suffix=form.suffix.data,
-                            filename=form.filename.data or None, number=form.number.data or None,
-                            amends=form.amends.data or None, decision_number=form.decision_number.data or None,
-                            decision_date=form.decision_date.data or None, note=form.note.data or None))
+    return redirect(
+        url_for(
+            "admin.import_preview",
+            token=form.token.data,
+            suffix=form.suffix.data,
+            filename=form.filename.data or None,
+            number=form.number.data or None,
+            amends=form.amends.data or None,
+            decision_number=form.decision_number.data or None,
+            decision_date=form.decision_date.data or None,
+            note=form.note.data or None,
+        )
+    )
 
 
 @bp.post("/import/confirm")
@@ -750,8 +944,15 @@ def confirm_import():
     # The uploaded document is kept with the version it makes (under the import folder's versions folder).
     source_file = source_file_name(path.name)
     try:
-        report = import_document(path.read_bytes(), filename, now=utcnow(), number=form.number.data or None,
-                                 actor=current_user, source_file=source_file, **amending.kwargs())
+        report = import_document(
+            path.read_bytes(),
+            filename,
+            now=utcnow(),
+            number=form.number.data or None,
+            actor=current_user,
+            source_file=source_file,
+            **amending.kwargs(),
+        )
     except PlanNumberMissing:
         report = None
     except PlanImportError as exc:
@@ -764,18 +965,36 @@ def confirm_import():
         return _back_to_preview(form)
     if missing := _amend_missing(report, amending):
         db.session.rollback()
-        flash(gettext("Văn bản sửa đổi cần có %(what)s: hãy nhập ở mục “Văn bản sửa đổi” rồi xem trước lại.",
-                      what=", ".join(missing)), "error")
+        flash(
+            gettext(
+                "Văn bản sửa đổi cần có %(what)s: hãy nhập ở mục “Văn bản sửa đổi” rồi xem trước lại.",
+                what=", ".join(missing),
+            ),
+            "error",
+        )
         return _back_to_preview(form)
     if report.version is not None:
         keep_source(_import_dir(), source_file, path.read_bytes())
     db.session.commit()
     path.unlink(missing_ok=True)
-    flash(gettext("Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.", plan=report.plan,
-                  created=report.created, updated=report.updated), "success")
+    flash(
+        gettext(
+            "Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.",
+            plan=report.plan,
+            created=report.created,
+            updated=report.updated,
+        ),
+        "success",
+    )
     if report.cancelled:
-        flash(gettext("Đã bãi bỏ %(num)s nhiệm vụ không còn trong văn bản: %(refs)s.", num=len(report.cancelled),
-                      refs=", ".join(entry["reference"] for entry in report.cancelled)), "info")
+        flash(
+            gettext(
+                "Đã bãi bỏ %(num)s nhiệm vụ không còn trong văn bản: %(refs)s.",
+                num=len(report.cancelled),
+                refs=", ".join(entry["reference"] for entry in report.cancelled),
+            ),
+            "info",
+        )
     plan = db.session.scalar(select(Plan).where(Plan.number == report.plan))
     return redirect(url_for("plans.show", plan_id=plan.id))
 
@@ -804,18 +1023,31 @@ def import_create_units():
     db.session.commit()
     if units:
         codes = ", ".join(u.code for u in units[:_CODES_SHOWN]) + (", …" if len(units) > _CODES_SHOWN else "")
-        flash(gettext("Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
-                      count=len(units), codes=codes), "success")
+        flash(
+            gettext(
+                "Đã tạo %(count)s đơn vị mới (%(codes)s). Sửa mã, thêm địa chỉ thư ở Quản trị › Đơn vị.",
+                count=len(units),
+                codes=codes,
+            ),
+            "success",
+        )
         for unit in units:
             for alias in unit.aliases:
-                flash(gettext("“%(alias)s” được ghi nhận là cách viết tắt của %(name)s, không tạo đơn vị riêng.",
-                              alias=alias.alias, name=unit.name), "info")
+                flash(
+                    gettext(
+                        "“%(alias)s” được ghi nhận là cách viết tắt của %(name)s, không tạo đơn vị riêng.",
+                        alias=alias.alias,
+                        name=unit.name,
+                    ),
+                    "info",
+                )
     else:
         flash(gettext("Không tạo đơn vị nào: hãy chọn ít nhất một tên chưa có trong danh mục."), "error")
     return _back_to_preview(form)
 
 
 # --- Deadlines and unknown names -------------------------------------------------------------------
+
 
 @bp.route("/deadlines", methods=["GET", "POST"])
 def deadlines():
@@ -835,8 +1067,14 @@ def deadlines():
                 form.due_on.errors.append(say(exc))
             else:
                 db.session.commit()
-                flash(gettext("Đã đặt hạn %(day)s cho nhiệm vụ %(item)s.", day=form.due_on.data.strftime("%d/%m/%Y"),
-                              item=item.reference), "success")
+                flash(
+                    gettext(
+                        "Đã đặt hạn %(day)s cho nhiệm vụ %(item)s.",
+                        day=form.due_on.data.strftime("%d/%m/%Y"),
+                        item=item.reference,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("admin.deadlines"))
         return render_template("admin/deadlines.html", items=items, forms=forms), 422
     return render_template("admin/deadlines.html", items=items, forms=forms)
@@ -871,12 +1109,26 @@ def unknown_unit_names():
                 status = 422
             else:
                 db.session.commit()
-                flash(gettext("Đã ghi nhận “%(name)s” là %(unit)s (%(count)s chỗ được cập nhật); lần nhập sau sẽ tự nhận ra.",
-                              name=form.written.data, unit=unit.name, count=count), "success")
+                flash(
+                    gettext(
+                        "Đã ghi nhận “%(name)s” là %(unit)s (%(count)s chỗ được cập nhật); lần nhập sau sẽ tự nhận ra.",
+                        name=form.written.data,
+                        unit=unit.name,
+                        count=count,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("admin.unknown_unit_names"))
-    return render_template("admin/unknown_names.html", names=unknown_names(), choices=choices,
-                           form_token=EmptyForm(), collectives=collectives(), units=active, levels=unit_levels(),
-                           kept=kept), status
+    return render_template(
+        "admin/unknown_names.html",
+        names=unknown_names(),
+        choices=choices,
+        form_token=EmptyForm(),
+        collectives=collectives(),
+        units=active,
+        levels=unit_levels(),
+        kept=kept,
+    ), status
 
 
 def _map_collective_posted(units: dict[int, Unit]) -> tuple[int, dict]:
@@ -905,9 +1157,21 @@ def _map_collective_posted(units: dict[int, Unit]) -> tuple[int, dict]:
         return 422, kept
     db.session.commit()
     if chosen or level:
-        flash(gettext("Đã gắn “%(name)s” với các đơn vị đã chọn (%(count)s nhiệm vụ được giao lại); lần nhập sau "
-                      "sẽ tự giao.", name=written, count=count), "success")
+        flash(
+            gettext(
+                "Đã gắn “%(name)s” với các đơn vị đã chọn (%(count)s nhiệm vụ được giao lại); lần nhập sau sẽ tự giao.",
+                name=written,
+                count=count,
+            ),
+            "success",
+        )
     else:
-        flash(gettext("Đã bỏ gắn “%(name)s” (%(count)s nhiệm vụ; các phân công đã có được giữ, chuyển sang "
-                      "không còn giao).", name=written, count=count), "success")
+        flash(
+            gettext(
+                "Đã bỏ gắn “%(name)s” (%(count)s nhiệm vụ; các phân công đã có được giữ, chuyển sang không còn giao).",
+                name=written,
+                count=count,
+            ),
+            "success",
+        )
     return 302, {}

@@ -1,10 +1,11 @@
 """JSON API, version 1: plans, items, assignments (read, change status) and KPI figures (read, report), with
 the same rules and errors as the pages, for a signed-in session or a personal bearer token."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -34,8 +35,14 @@ MAX_PAGE = 100_000
 # Ids are 32-bit in the schema; a larger number in a URL names nothing (and SQLite cannot even bind it).
 MAX_ID = 2_147_483_647
 # The same limits as the update form (tracker.forms.StatusForm) and the columns behind it.
-TEXT_LIMITS = {"comment": 5000, "difficulty": 5000, "proposal": 5000, "reason": 5000, "document_number": 120,
-               "document_title": 1000}
+TEXT_LIMITS = {
+    "comment": 5000,
+    "difficulty": 5000,
+    "proposal": 5000,
+    "reason": 5000,
+    "document_number": 120,
+    "document_title": 1000,
+}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
 Row = TypeVar("Row")
@@ -57,6 +64,7 @@ def openapi():
 
 
 # --- reading query parameters ---------------------------------------------------------------
+
 
 def _arg(name: str) -> str | None:
     """A query parameter, stripped; None when absent or empty. Text no column can hold is refused here."""
@@ -136,7 +144,7 @@ def _paginate(query: Select, *, page: int, per_page: int, to_json: Callable[[Any
 
 def _page_of(rows: list[Row], *, page: int, per_page: int, to_json: Callable[[Row], dict]) -> dict:
     """The same list shape for rows already in memory."""
-    chosen = rows[(page - 1) * per_page: page * per_page]
+    chosen = rows[(page - 1) * per_page : page * per_page]
     return {"items": [to_json(row) for row in chosen], "total": len(rows), "page": page, "per_page": per_page}
 
 
@@ -153,6 +161,7 @@ def _get_or_404(model: type[Row], ident: int) -> Row:
 
 # --- the records as JSON --------------------------------------------------------------------
 
+
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -162,8 +171,8 @@ def _instant(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat()
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
 
 
 def assignment_json(assignment: Assignment, as_of: date | None = None) -> dict:
@@ -196,9 +205,15 @@ def assignment_json(assignment: Assignment, as_of: date | None = None) -> dict:
 
 def _mentions(item: ActionItem, role: str) -> list[dict]:
     """The names in the item's lead or coordinating cell: each with its kind and the units it stands for."""
-    return [{"name": units[0].name if kind == "unit" and units else written, "written": written, "kind": kind,
-             "units": [{"code": u.code, "name": u.name} for u in units]}
-            for written, kind, units in item.mentions(role)]
+    return [
+        {
+            "name": units[0].name if kind == "unit" and units else written,
+            "written": written,
+            "kind": kind,
+            "units": [{"code": u.code, "name": u.name} for u in units],
+        }
+        for written, kind, units in item.mentions(role)
+    ]
 
 
 def item_summary_json(item: ActionItem, now: date) -> dict:
@@ -216,9 +231,14 @@ def item_summary_json(item: ActionItem, now: date) -> dict:
         "lead_text": item.lead_text,
         "coordinating_text": item.coordinating_text,
         "expected_output": item.expected_output,
-        "deadline": {"text": item.deadline_text, "due": _day(item.due_on), "recurrence": item.recurrence,
-                     "ongoing": item.is_ongoing, "parsed": item.is_deadline_parsed,
-                     "set_by_hand": item.is_due_set_by_hand},
+        "deadline": {
+            "text": item.deadline_text,
+            "due": _day(item.due_on),
+            "recurrence": item.recurrence,
+            "ongoing": item.is_ongoing,
+            "parsed": item.is_deadline_parsed,
+            "set_by_hand": item.is_due_set_by_hand,
+        },
         "status": key,
         "status_label": label,
         "assignment_count": sum(1 for a in item.assignments if a.is_active),
@@ -227,23 +247,37 @@ def item_summary_json(item: ActionItem, now: date) -> dict:
 
 def item_json(item: ActionItem, now: date) -> dict:
     """An item in full: the summary and every active assignment."""
-    return {**item_summary_json(item, now),
-            "assignments": [assignment_json(a) for a in item.assignments if a.is_active]}
+    return {
+        **item_summary_json(item, now),
+        "assignments": [assignment_json(a) for a in item.assignments if a.is_active],
+    }
 
 
 def _item_options():  # type: ignore[no-untyped-def]
-    return (selectinload(ActionItem.section), selectinload(ActionItem.plan),
-            selectinload(ActionItem.units).selectinload(ItemUnit.unit),
-            selectinload(ActionItem.assignments).selectinload(Assignment.unit))
+    return (
+        selectinload(ActionItem.section),
+        selectinload(ActionItem.plan),
+        selectinload(ActionItem.units).selectinload(ItemUnit.unit),
+        selectinload(ActionItem.assignments).selectinload(Assignment.unit),
+    )
 
 
 def plan_json(plan: Plan, *, sections: int, items: int, assignments: int) -> dict:
-    return {"id": plan.id, "number": plan.number, "title": plan.title, "issued_on": _day(plan.issued_on),
-            "year": plan.year, "end_year": plan.end_year, "section_count": sections, "item_count": items,
-            "assignment_count": assignments}
+    return {
+        "id": plan.id,
+        "number": plan.number,
+        "title": plan.title,
+        "issued_on": _day(plan.issued_on),
+        "year": plan.year,
+        "end_year": plan.end_year,
+        "section_count": sections,
+        "item_count": items,
+        "assignment_count": assignments,
+    }
 
 
 # --- plans and items ------------------------------------------------------------------------
+
 
 @bp.get("/plans")
 def list_plans():
@@ -252,12 +286,26 @@ def list_plans():
     page, per_page = _page_args()
     sections = dict(db.session.execute(select(PlanSection.plan_id, func.count()).group_by(PlanSection.plan_id)).all())
     items = dict(db.session.execute(select(ActionItem.plan_id, func.count()).group_by(ActionItem.plan_id)).all())
-    assignments = dict(db.session.execute(
-        select(ActionItem.plan_id, func.count(Assignment.id)).select_from(Assignment).join(Assignment.item)
-        .where(Assignment.is_active).group_by(ActionItem.plan_id)).all())
+    assignments = dict(
+        db.session.execute(
+            select(ActionItem.plan_id, func.count(Assignment.id))
+            .select_from(Assignment)
+            .join(Assignment.item)
+            .where(Assignment.is_active)
+            .group_by(ActionItem.plan_id)
+        ).all()
+    )
     query = select(Plan).order_by(Plan.year.desc().nulls_last(), Plan.number, Plan.id)
-    return jsonify(_paginate(query, page=page, per_page=per_page, to_json=lambda p: plan_json(
-        p, sections=sections.get(p.id, 0), items=items.get(p.id, 0), assignments=assignments.get(p.id, 0))))
+    return jsonify(
+        _paginate(
+            query,
+            page=page,
+            per_page=per_page,
+            to_json=lambda p: plan_json(
+                p, sections=sections.get(p.id, 0), items=items.get(p.id, 0), assignments=assignments.get(p.id, 0)
+            ),
+        )
+    )
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -266,24 +314,37 @@ def get_plan(plan_id: int):
     require(VIEW_PLAN)
     plan = _get_or_404(Plan, plan_id)
     now = today()
-    loaded = list(db.session.scalars(
-        select(ActionItem).where(ActionItem.plan_id == plan.id).order_by(ActionItem.position, ActionItem.id)
-        .options(*_item_options())))
+    loaded = list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.plan_id == plan.id)
+            .order_by(ActionItem.position, ActionItem.id)
+            .options(*_item_options())
+        )
+    )
     by_section: dict[int, list[ActionItem]] = {}
     for item in loaded:
         by_section.setdefault(item.section_id, []).append(item)
     active = [(a, item) for item in loaded for a in item.assignments if a.is_active]
     counts = {state: sum(1 for a, _ in active if a.status == state) for state in STATES}
-    overdue = sum(1 for a, item in active
-                  if is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=now))
+    overdue = sum(
+        1 for a, item in active if is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=now)
+    )
     body = plan_json(plan, sections=len(plan.sections), items=len(loaded), assignments=len(active))
-    body.update({
-        "as_of": now.isoformat(),
-        "assignments_by_status": {**counts, "overdue": overdue},
-        "sections": [{"number": s.number, "title": s.title,
-                      "items": [item_summary_json(i, now) for i in by_section.get(s.id, [])]}
-                     for s in plan.sections],
-    })
+    body.update(
+        {
+            "as_of": now.isoformat(),
+            "assignments_by_status": {**counts, "overdue": overdue},
+            "sections": [
+                {
+                    "number": s.number,
+                    "title": s.title,
+                    "items": [item_summary_json(i, now) for i in by_section.get(s.id, [])],
+                }
+                for s in plan.sections
+            ],
+        }
+    )
     return jsonify(body)
 
 
@@ -293,9 +354,12 @@ def list_items():
     require(VIEW_PLAN)
     page, per_page = _page_args()
     plan, section = _plan_arg(), _arg("section")
-    query = (select(ActionItem).join(ActionItem.section)
-             .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id)
-             .options(*_item_options()))
+    query = (
+        select(ActionItem)
+        .join(ActionItem.section)
+        .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id)
+        .options(*_item_options())
+    )
     if plan is not None:
         query = query.where(ActionItem.plan_id == plan.id)
     if section is not None:
@@ -323,6 +387,7 @@ def get_item(item_id: int):
 
 # --- assignments ----------------------------------------------------------------------------
 
+
 def _get(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id) if assignment_id <= MAX_ID else None
     if assignment is None or not assignment.is_active:
@@ -337,12 +402,17 @@ def list_assignments():
     page, per_page = _page_args()
     as_of = _date_arg("as_of") or today()
     code, state, plan, overdue = _arg("unit"), _arg("status"), _plan_arg(), _flag_arg("overdue")
-    query = (select(Assignment).join(Assignment.item).join(ActionItem.section).where(Assignment.is_active)
-             .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id,
-                       Assignment.id)
-             .options(selectinload(Assignment.unit),
-                      selectinload(Assignment.item).options(selectinload(ActionItem.section),
-                                                            selectinload(ActionItem.plan))))
+    query = (
+        select(Assignment)
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .where(Assignment.is_active)
+        .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id, Assignment.id)
+        .options(
+            selectinload(Assignment.unit),
+            selectinload(Assignment.item).options(selectinload(ActionItem.section), selectinload(ActionItem.plan)),
+        )
+    )
     if code is not None:
         unit = db.session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))
         if unit is None:
@@ -356,8 +426,12 @@ def list_assignments():
         query = query.where(ActionItem.plan_id == plan.id)
     if overdue is not None:
         # The rule of lifecycle.is_overdue, as SQL: not done, past due, and not an ongoing item.
-        late = and_(Assignment.due_on.is_not(None), Assignment.due_on < as_of, Assignment.status != DONE,
-                    ActionItem.is_ongoing == false())
+        late = and_(
+            Assignment.due_on.is_not(None),
+            Assignment.due_on < as_of,
+            Assignment.status != DONE,
+            ActionItem.is_ongoing == false(),
+        )
         query = query.where(late if overdue else not_(late))
     return jsonify(_paginate(query, page=page, per_page=per_page, to_json=lambda a: assignment_json(a, as_of)))
 
@@ -401,22 +475,39 @@ def set_status(assignment_id: int):
         return error_response(400, gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
     version = payload.get("version")
     if payload.get("status") not in STATES or not isinstance(version, int) or isinstance(version, bool):
-        return error_response(400, gettext("Cần “status” (một trong %(states)s) và “version” (số nguyên).",
-                                           states=", ".join(STATES)), "invalid_request")
+        return error_response(
+            400,
+            gettext("Cần “status” (một trong %(states)s) và “version” (số nguyên).", states=", ".join(STATES)),
+            "invalid_request",
+        )
     texts = _texts(payload)
     if isinstance(texts, str):
-        return error_response(400, gettext("“%(field)s” phải là một chuỗi văn bản dài tối đa %(max)d ký tự.",
-                                           field=texts, max=TEXT_LIMITS[texts]), "invalid_request")
+        return error_response(
+            400,
+            gettext(
+                "“%(field)s” phải là một chuỗi văn bản dài tối đa %(max)d ký tự.", field=texts, max=TEXT_LIMITS[texts]
+            ),
+            "invalid_request",
+        )
     try:
-        evidence = Evidence(document_number=texts["document_number"], document_date=_date(payload, "document_date"),
-                            document_title=texts["document_title"], completed_on=_date(payload, "completed_on"))
+        evidence = Evidence(
+            document_number=texts["document_number"],
+            document_date=_date(payload, "document_date"),
+            document_title=texts["document_title"],
+            completed_on=_date(payload, "completed_on"),
+        )
     except ValueError as exc:
         return error_response(400, gettext("“%(field)s” phải là ngày dạng YYYY-MM-DD.", field=str(exc)), "invalid_date")
-    change = Change(to_state=payload["status"], comment=texts["comment"], difficulty=texts["difficulty"],
-                    proposal=texts["proposal"], reason=texts["reason"], evidence=evidence)
+    change = Change(
+        to_state=payload["status"],
+        comment=texts["comment"],
+        difficulty=texts["difficulty"],
+        proposal=texts["proposal"],
+        reason=texts["reason"],
+        evidence=evidence,
+    )
     try:
-        change_assignment(assignment, change, actor=current_user, expected_version=version,
-                          today=today(), now=utcnow())
+        change_assignment(assignment, change, actor=current_user, expected_version=version, today=today(), now=utcnow())
     except PermissionDenied as exc:
         db.session.rollback()
         return error_response(403, str(exc), "forbidden")
@@ -439,6 +530,7 @@ def _with_error_details(response, **details: Any):  # type: ignore[no-untyped-de
 
 
 # --- KPI figures ----------------------------------------------------------------------------
+
 
 def _unit_for(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code)) if _is_storable(code) else None
@@ -495,8 +587,9 @@ def report_figures(code: str):
         plan = _get_or_404(Plan, plan_ref)
     try:
         figures = {key: value for key, value in payload.items() if key not in ("as_of", "plan")}
-        record_figures(unit, figures, plan=plan, as_of=as_of, today=today(), now=utcnow(), reporter=current_user,
-                       source="api")
+        record_figures(
+            unit, figures, plan=plan, as_of=as_of, today=today(), now=utcnow(), reporter=current_user, source="api"
+        )
     except InconsistentFigures as exc:
         db.session.rollback()
         conflicts = [{"figures": list(c.figures), "message": c.message} for c in exc.conflicts]

@@ -1,7 +1,9 @@
-"""Signing in and out, a forgotten password (a one-time link by email), the account page (password change, ending every session, personal API tokens), and the language."""
+"""Signing in and out, a forgotten password (a one-time link by email), the account page (password change,
+ending every session, personal API tokens), and the language."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,12 +13,18 @@ from ..api_tokens import create_token, revoke_token, tokens_of, user_for_bearer
 from ..clock import today, utcnow
 from ..extensions import db
 from ..forms import (
-    EmptyForm, ForgotPasswordForm, LoginForm, PasswordForm, ReminderChoiceForm, ResetPasswordForm, TokenForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ReminderChoiceForm,
+    ResetPasswordForm,
+    TokenForm,
 )
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
-from .security import safe_next
 from .labels import say
+from .security import safe_next
 
 bp = Blueprint("auth", __name__)
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -32,8 +40,7 @@ def login():
     throttled = False
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?",
-                                now=utcnow())
+            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?", now=utcnow())
         except TooManyAttempts as exc:
             error = say(exc)
             throttled = True
@@ -51,7 +58,7 @@ def login():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    """"Quên mật khẩu?": a one-time link goes by email (through the outbox) when the address has an account.
+    """ "Quên mật khẩu?": a one-time link goes by email (through the outbox) when the address has an account.
     The answer is the same whether it has one or not; requests are limited per address and per client."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -61,8 +68,9 @@ def forgot_password():
             db.session.rollback()
             return render_template("auth/forgot_password.html", form=form, error=say(exc)), 429
         db.session.commit()  # the scheduler's next dispatch sends it: answering at once would tell who has an account
-        return render_template("auth/forgot_password_sent.html",
-                               minutes=int(EMAILED_LINK_LIFETIME.total_seconds() // 60))
+        return render_template(
+            "auth/forgot_password_sent.html", minutes=int(EMAILED_LINK_LIFETIME.total_seconds() // 60)
+        )
     return render_template("auth/forgot_password.html", form=form, error=None), 422 if form.errors else 200
 
 
@@ -123,15 +131,25 @@ def account():
     return _account_page(form=form, status=422 if form.errors else 200)
 
 
-def _account_page(*, form: PasswordForm | None = None, token_form: TokenForm | None = None,
-                  new_token: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _account_page(
+    *,
+    form: PasswordForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
     """The account page; forms submitted elsewhere on it come back with their errors."""
     return render_template(
-        "auth/account.html", form=form or PasswordForm(formdata=None), end_form=EmptyForm(),
-        reminder_form=ReminderChoiceForm(formdata=None, prefix="reminders",
-                                         receives_reminders=current_user.receives_reminders),
-        token_form=token_form or TokenForm(formdata=None, prefix="token"), revoke_form=EmptyForm(),
-        tokens=tokens_of(current_user), new_token=new_token,
+        "auth/account.html",
+        form=form or PasswordForm(formdata=None),
+        end_form=EmptyForm(),
+        reminder_form=ReminderChoiceForm(
+            formdata=None, prefix="reminders", receives_reminders=current_user.receives_reminders
+        ),
+        token_form=token_form or TokenForm(formdata=None, prefix="token"),
+        revoke_form=EmptyForm(),
+        tokens=tokens_of(current_user),
+        new_token=new_token,
     ), status
 
 
@@ -157,8 +175,9 @@ def revoke_api_token(token_id: int):
     if EmptyForm().validate_on_submit():
         revoke_token(token, now=utcnow())
         db.session.commit()
-        flash(gettext("Đã thu hồi mã truy cập “%(name)s” (%(prefix)s…).", name=token.name, prefix=token.prefix),
-              "success")
+        flash(
+            gettext("Đã thu hồi mã truy cập “%(name)s” (%(prefix)s…).", name=token.name, prefix=token.prefix), "success"
+        )
     return redirect(url_for("auth.account", _anchor="ma-truy-cap"))
 
 
@@ -171,8 +190,12 @@ def reminder_choice():
         abort(400)
     current_user.receives_reminders = bool(form.receives_reminders.data)
     db.session.commit()
-    flash(gettext("Bạn sẽ nhận thư nhắc việc của đơn vị.") if current_user.receives_reminders
-          else gettext("Bạn sẽ không nhận thư nhắc việc của đơn vị nữa."), "success")
+    flash(
+        gettext("Bạn sẽ nhận thư nhắc việc của đơn vị.")
+        if current_user.receives_reminders
+        else gettext("Bạn sẽ không nhận thư nhắc việc của đơn vị nữa."),
+        "success",
+    )
     return redirect(url_for("auth.account", _anchor="nhac-viec"))
 
 

@@ -1,4 +1,5 @@
 """File downloads: the content types the app serves and an attachment response with a safe name."""
+
 from __future__ import annotations
 
 from flask import Response

@@ -1,10 +1,11 @@
 """GET /healthz, for a load balancer or a monitor: JSON, open without signing in, never cached; reveals
 no secret and no host name. The judgement is tracker.health's."""
+
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,9 +30,15 @@ def healthz():  # type: ignore[no-untyped-def]
         log.error("health check: the database did not answer: %s", getattr(exc, "orig", None) or type(exc).__name__)
         facts = Facts(database_ok=False, database_ms=round((time.perf_counter() - started) * 1000, 1))
     config = current_app.config
-    body = assess(facts, now=datetime.now(timezone.utc), outbox_now=utcnow(),
-                  limits=Limits(heartbeat=timedelta(minutes=config["HEALTH_HEARTBEAT_MINUTES"]),
-                                pending=timedelta(minutes=config["HEALTH_PENDING_MINUTES"])))
+    body = assess(
+        facts,
+        now=datetime.now(UTC),
+        outbox_now=utcnow(),
+        limits=Limits(
+            heartbeat=timedelta(minutes=config["HEALTH_HEARTBEAT_MINUTES"]),
+            pending=timedelta(minutes=config["HEALTH_PENDING_MINUTES"]),
+        ),
+    )
     response = jsonify(body)
     response.status_code = 503 if body["status"] == "error" else 200
     response.headers["Cache-Control"] = "no-store"

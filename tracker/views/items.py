@@ -1,5 +1,6 @@
 """The item page (task, units, deadline, every assignment, history, comments, evidence) and the
 writes made from it and from the unit page: status changes, comments, evidence downloads."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,29 +23,37 @@ from ..rules.lifecycle import DONE, Change, Evidence, TransitionRefused, next_st
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
 from .access import allowed, require
-from .units import render_unit
 from .labels import say
+from .units import render_unit
 
 bp = Blueprint("items", __name__)
 
 # What the item's history calls each changed field (tracker.plan_editor.FIELD_WORDS, marked for translation).
 ITEM_FIELD_WORDS = {
-    "task": _l("Nội dung"), "lead": _l("Đơn vị chủ trì"), "coordinating": _l("Đơn vị phối hợp"),
-    "expected_output": _l("Dự kiến kết quả"), "deadline_text": _l("Thời hạn"), "due_on": _l("Hạn"),
-    "section": _l("Mục"), "position": _l("Thứ tự"),
+    "task": _l("Nội dung"),
+    "lead": _l("Đơn vị chủ trì"),
+    "coordinating": _l("Đơn vị phối hợp"),
+    "expected_output": _l("Dự kiến kết quả"),
+    "deadline_text": _l("Thời hạn"),
+    "due_on": _l("Hạn"),
+    "section": _l("Mục"),
+    "position": _l("Thứ tự"),
 }
 
 
 def _load_item(item_id: int) -> ActionItem:
     item = db.session.scalar(
-        select(ActionItem).where(ActionItem.id == item_id).options(
+        select(ActionItem)
+        .where(ActionItem.id == item_id)
+        .options(
             selectinload(ActionItem.section),
             selectinload(ActionItem.plan),
             selectinload(ActionItem.units).selectinload(ItemUnit.unit),
             selectinload(ActionItem.assignments).options(
                 selectinload(Assignment.unit),
                 selectinload(Assignment.events).options(
-                    selectinload(AssignmentEvent.actor), selectinload(AssignmentEvent.evidence_file)),
+                    selectinload(AssignmentEvent.actor), selectinload(AssignmentEvent.evidence_file)
+                ),
             ),
         )
     )
@@ -61,7 +70,8 @@ def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusF
     labels = dict(form.to_state.choices)
     form.to_state.choices = [
         (s, labels[s] if s != assignment.status else gettext("%(state)s (báo cáo tiến độ)", state=labels[s]))
-        for s in options]
+        for s in options
+    ]
     if request.method == "GET":
         form.version.data = assignment.version
         if for_reopen:
@@ -92,26 +102,45 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
             forms[assignment.id] = _status_form(assignment)
         elif allowed(REOPEN_ASSIGNMENT, unit=assignment.unit_id) and assignment.status == DONE:
             forms[assignment.id] = _status_form(assignment, for_reopen=True)
-    comments = list(db.session.scalars(
-        select(ItemComment).where(ItemComment.item_id == item.id).options(selectinload(ItemComment.author))
-    ))
+    comments = list(
+        db.session.scalars(
+            select(ItemComment).where(ItemComment.item_id == item.id).options(selectinload(ItemComment.author))
+        )
+    )
     # The item's own history (edits, cancellation), each change in words, beside its assignments' history.
-    item_events = list(db.session.scalars(
-        select(ItemEvent).where(ItemEvent.item_id == item.id).options(
-            selectinload(ItemEvent.actor), selectinload(ItemEvent.version))
-    ))
+    item_events = list(
+        db.session.scalars(
+            select(ItemEvent)
+            .where(ItemEvent.item_id == item.id)
+            .options(selectinload(ItemEvent.actor), selectinload(ItemEvent.version))
+        )
+    )
     timeline = sorted(
         [("event", e.at, e, a) for a in item.assignments for e in a.events]
         + [("comment", c.at, c, None) for c in comments]
-        + [("item_event", e.at, e, [change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", ""))))
-                                    for c in e.changes]) for e in item_events],
-        key=lambda entry: entry[1], reverse=True,
+        + [
+            (
+                "item_event",
+                e.at,
+                e,
+                [change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", "")))) for c in e.changes],
+            )
+            for e in item_events
+        ],
+        key=lambda entry: entry[1],
+        reverse=True,
     )
     can_comment = allowed(COMMENT_ITEM, units=_involved_units(item))
     return render_template(
-        "items/show.html", item=item, rows=rows, forms=forms, timeline=timeline,
-        refused_form=next(iter(refused.values()), None), refused_anchor=next((f"cap-nhat-{a_id}" for a_id in refused), None),
-        roll_up=item_status(item, today=now), comment_form=CommentForm() if can_comment else None,
+        "items/show.html",
+        item=item,
+        rows=rows,
+        forms=forms,
+        timeline=timeline,
+        refused_form=next(iter(refused.values()), None),
+        refused_anchor=next((f"cap-nhat-{a_id}" for a_id in refused), None),
+        roll_up=item_status(item, today=now),
+        comment_form=CommentForm() if can_comment else None,
         can_view_evidence={a.id: allowed(VIEW_EVIDENCE, unit=a.unit_id) for a in item.assignments},
     ), status
 
@@ -143,10 +172,17 @@ def update_status(assignment_id: int):
         # keeping "blocked", it is a progress report like any other. The item page accepts the same.
         difficulty, comment = comment, ""
     change = Change(
-        to_state=form.to_state.data, comment=comment, difficulty=difficulty,
-        proposal=form.proposal.data or "", reason=form.reason.data or "",
-        evidence=Evidence(document_number=form.document_number.data or "", document_date=form.document_date.data,
-                          document_title=form.document_title.data or "", completed_on=form.completed_on.data),
+        to_state=form.to_state.data,
+        comment=comment,
+        difficulty=difficulty,
+        proposal=form.proposal.data or "",
+        reason=form.reason.data or "",
+        evidence=Evidence(
+            document_number=form.document_number.data or "",
+            document_date=form.document_date.data,
+            document_title=form.document_title.data or "",
+            completed_on=form.completed_on.data,
+        ),
     )
     try:
         upload = request.files.get(form.evidence.name)
@@ -155,10 +191,23 @@ def update_status(assignment_id: int):
             if not allowed(UPDATE_ASSIGNMENT, unit=assignment.unit_id):
                 abort(403)
             evidence_file = store_evidence(
-                upload.stream, upload.filename, assignment=assignment, uploader=current_user, now=utcnow(),
-                upload_dir=Path(current_app.config["UPLOAD_DIR"]), max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
-        change_assignment(assignment, change, actor=current_user, expected_version=int(form.version.data),
-                          today=today(), now=utcnow(), evidence_file=evidence_file)
+                upload.stream,
+                upload.filename,
+                assignment=assignment,
+                uploader=current_user,
+                now=utcnow(),
+                upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+                max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+            )
+        change_assignment(
+            assignment,
+            change,
+            actor=current_user,
+            expected_version=int(form.version.data),
+            today=today(),
+            now=utcnow(),
+            evidence_file=evidence_file,
+        )
     except EditConflict as exc:
         db.session.rollback()
         flash(say(exc), "error")
@@ -174,8 +223,10 @@ def update_status(assignment_id: int):
             (target or form.to_state).errors.append(message)
         return _refused(assignment, form, back=back)
     db.session.commit()
-    flash(gettext("Đã cập nhật nhiệm vụ %(item)s của %(unit)s.", item=item.reference, unit=assignment.unit.name),
-          "success")
+    flash(
+        gettext("Đã cập nhật nhiệm vụ %(item)s của %(unit)s.", item=item.reference, unit=assignment.unit.name),
+        "success",
+    )
     if back:
         return redirect(url_for("units.show", code=assignment.unit.code))
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")

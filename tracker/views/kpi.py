@@ -1,5 +1,6 @@
 """KPI overview for the IT Centre and leadership (every unit by group, attainment, who has not reported),
 the .xlsx export, the template to fill in, and importing a filled-in template."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,7 +16,13 @@ from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import kpi_by_unit, plan_definition
 from ..figures_files import (
-    BUILT_IN, FiguresFileError, export_xlsx, import_rows, read_figures_file, template_csv, template_xlsx,
+    BUILT_IN,
+    FiguresFileError,
+    export_xlsx,
+    import_rows,
+    read_figures_file,
+    template_csv,
+    template_xlsx,
 )
 from ..forms import FiguresFileForm
 from ..models import Indicator, Plan, Unit, UnitGroup, UnitGroupMember
@@ -49,15 +56,21 @@ def overview():
     plan_id = request.args.get("plan", type=int) or (plans[0].id if plans else None)
     standings = kpi_by_unit(plan_id=plan_id) if plan_id else []
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
-    missing = [s for s in standings
-               if period is not None and is_report_missing(period, s.latest.as_of if s.latest else None)]
+    missing = [
+        s for s in standings if period is not None and is_report_missing(period, s.latest.as_of if s.latest else None)
+    ]
     by_group = [(group, list(rows)) for group, rows in groupby(standings, key=lambda s: s.group)]
     current = next((p for p in plans if p.id == plan_id), None)
-    return render_template("kpi/overview.html", plans=plans, plan_id=plan_id, by_group=by_group, current=current,
-                           missing=missing, period=period, due_day=current_app.config["KPI_DUE_DAY"])
-
-
-
+    return render_template(
+        "kpi/overview.html",
+        plans=plans,
+        plan_id=plan_id,
+        by_group=by_group,
+        current=current,
+        missing=missing,
+        period=period,
+        due_day=current_app.config["KPI_DUE_DAY"],
+    )
 
 
 @bp.get("/kpi/export.xlsx")
@@ -82,9 +95,13 @@ def _template_units(plan: Plan | None) -> list[Unit]:
 
 def _own_plans() -> list[Plan]:
     """Plans with their own indicators, which have their own template."""
-    return list(db.session.scalars(
-        select(Plan).where(Plan.kpi_scheme == SCHEME_PLAN, Plan.id.in_(select(Indicator.plan_id)))
-        .order_by(Plan.year.desc(), Plan.number)))
+    return list(
+        db.session.scalars(
+            select(Plan)
+            .where(Plan.kpi_scheme == SCHEME_PLAN, Plan.id.in_(select(Indicator.plan_id)))
+            .order_by(Plan.year.desc(), Plan.number)
+        )
+    )
 
 
 def _chosen_plan(plan_id: int | None) -> tuple[Plan | None, Definition]:
@@ -118,7 +135,8 @@ def import_figures():
     own_plans = _own_plans()
     form = FiguresFileForm()
     form.plan.choices = [("", gettext("DVCTT theo Quyết định 1872 (8 số đếm)"))] + [
-        (str(p.id), gettext("Kế hoạch %(number)s", number=p.number)) for p in own_plans]
+        (str(p.id), gettext("Kế hoạch %(number)s", number=p.number)) for p in own_plans
+    ]
     error = None
     if form.validate_on_submit():
         chosen = form.plan.data or ""
@@ -131,17 +149,23 @@ def import_figures():
         else:
             units = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
             try:
-                rows = read_figures_file(upload.read(), upload.filename, UnitDirectory.from_database(), units,
-                                         definition)
+                rows = read_figures_file(
+                    upload.read(), upload.filename, UnitDirectory.from_database(), units, definition
+                )
                 count = import_rows(rows, today=today(), now=utcnow(), reporter=current_user, plan=plan)
             except FiguresFileError as exc:
                 db.session.rollback()
-                error = gettext("Không nhập tệp %(name)s: %(error)s Không có số liệu nào được lưu.",
-                                name=upload.filename, error=say(exc))
+                error = gettext(
+                    "Không nhập tệp %(name)s: %(error)s Không có số liệu nào được lưu.",
+                    name=upload.filename,
+                    error=say(exc),
+                )
             else:
                 db.session.commit()
-                flash(ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
-                      "success")
+                flash(
+                    ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
+                    "success",
+                )
                 return redirect(url_for("kpi.overview"))
     if form.errors and error is None:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)

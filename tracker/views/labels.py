@@ -1,5 +1,6 @@
 """The Vietnamese labels the pure rule modules define (states, outcomes, roll-ups, roles), marked here for
 pybabel: those modules must not import Flask, so pages translate the labels with the `label` filter."""
+
 from __future__ import annotations
 
 from flask_babel import LazyString, gettext

@@ -1,5 +1,6 @@
 """The IT Centre's desk: assignments across units by class (overdue by default), filtered, sorted and
 paginated; the units × class matrix; units missing KPI figures; and the urge (đôn đốc) action."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,8 +15,17 @@ from ..forms import EmptyForm
 from ..mailer import backend_from_config
 from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
 from ..monitoring import (
-    CLASS_LABELS, CLASSES, SORTS, Filters, all_assignments, assignments_xlsx, groups_of_units, list_assignments,
-    matrix, matrix_totals, units_missing_figures,
+    CLASS_LABELS,
+    CLASSES,
+    SORTS,
+    Filters,
+    all_assignments,
+    assignments_xlsx,
+    groups_of_units,
+    list_assignments,
+    matrix,
+    matrix_totals,
+    units_missing_figures,
 )
 from ..outbox import dispatch
 from ..rules.kpi import last_due_period
@@ -42,9 +52,16 @@ def _filters() -> Filters:
         page = int(args.get("page", 1))
     except ValueError:
         abort(400, description=gettext("Số ngày quá hạn và số trang phải là số nguyên."))
-    return Filters(cls=cls, unit=args.get("unit") or None, group=args.get("group", type=int),
-                   plan=args.get("plan", type=int), section=args.get("section") or None,
-                   min_days=min_days, sort=sort, page=max(page, 1))
+    return Filters(
+        cls=cls,
+        unit=args.get("unit") or None,
+        group=args.get("group", type=int),
+        plan=args.get("plan", type=int),
+        section=args.get("section") or None,
+        min_days=min_days,
+        sort=sort,
+        page=max(page, 1),
+    )
 
 
 @bp.get("/monitoring")
@@ -56,15 +73,29 @@ def overdue():
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
     unit_count = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.is_active)) or 0
-    units = (list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
-             if unit_count <= UNIT_LIST_LIMIT else None)
+    units = (
+        list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
+        if unit_count <= UNIT_LIST_LIMIT
+        else None
+    )
     groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
     return render_template(
-        "monitoring/overdue.html", listing=listing, filters=filters, as_of=now, per_page=PER_PAGE,
-        classes=CLASSES, class_labels=CLASS_LABELS, plans=plans, units=units, groups=groups, sections=sections,
+        "monitoring/overdue.html",
+        listing=listing,
+        filters=filters,
+        as_of=now,
+        per_page=PER_PAGE,
+        classes=CLASSES,
+        class_labels=CLASS_LABELS,
+        plans=plans,
+        units=units,
+        groups=groups,
+        sections=sections,
         groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
-        urge_form=EmptyForm() if allowed(URGE_UNIT) else None, sorts=SORTS, filter_url=_filter_url,
+        urge_form=EmptyForm() if allowed(URGE_UNIT) else None,
+        sorts=SORTS,
+        filter_url=_filter_url,
         urged=urged_today({a.unit_id for a in listing.rows}, now),
     )
 
@@ -91,8 +122,11 @@ def export():
         described.append((gettext("Quá hạn ít nhất (ngày)"), str(filters.min_days)))
     body = assignments_xlsx(rows, filters_text=described, today=now)
     name = f"phan-cong-{filters.cls}-{now:%Y-%m-%d}.xlsx"
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.get("/monitoring/units")
@@ -111,9 +145,20 @@ def units():
     missing = units_missing_figures(period, plan=plan)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     return render_template(
-        "monitoring/units.html", matrix=rows, totals=totals, total=total, page=page, per_page=PER_PAGE, plan=plan, plans=plans,
-        classes=CLASSES, class_labels=CLASS_LABELS, missing=missing[:MISSING_SHOWN], missing_total=len(missing),
-        period=period, as_of=now,
+        "monitoring/units.html",
+        matrix=rows,
+        totals=totals,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        plan=plan,
+        plans=plans,
+        classes=CLASSES,
+        class_labels=CLASS_LABELS,
+        missing=missing[:MISSING_SHOWN],
+        missing_total=len(missing),
+        period=period,
+        as_of=now,
     )
 
 
@@ -145,14 +190,32 @@ def urge_unit(assignment_id: int):
         db.session.commit()
         names = {"unit": assignment.unit.name, "item": assignment.item.reference}
         if not urged.send_now:
-            flash(gettext("Đã ghi đôn đốc %(unit)s về nhiệm vụ %(item)s; lời đôn đốc đi cùng thư của đơn vị ngày "
-                          "%(day)s (mỗi đơn vị nhận tối đa một thư mỗi ngày).",
-                          day=urged.goes_on.strftime("%d/%m/%Y"), **names), "success")
-        elif dispatch(backend_from_config(current_app.config), now=utcnow(), sender=current_app.config["MAIL_FROM"],
-                      only_ids=[urged.message_id]).sent:
+            flash(
+                gettext(
+                    "Đã ghi đôn đốc %(unit)s về nhiệm vụ %(item)s; lời đôn đốc đi cùng thư của đơn vị ngày "
+                    "%(day)s (mỗi đơn vị nhận tối đa một thư mỗi ngày).",
+                    day=urged.goes_on.strftime("%d/%m/%Y"),
+                    **names,
+                ),
+                "success",
+            )
+        elif dispatch(
+            backend_from_config(current_app.config),
+            now=utcnow(),
+            sender=current_app.config["MAIL_FROM"],
+            only_ids=[urged.message_id],
+        ).sent:
             flash(gettext("Đã gửi thư đôn đốc %(unit)s về nhiệm vụ %(item)s.", **names), "success")
         else:
-            flash(gettext("Thư đôn đốc %(unit)s đã vào hàng đợi; máy chủ thư chưa nhận, hệ thống sẽ gửi lại.",
-                          unit=assignment.unit.name), "info")
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/monitoring")
-                    else url_for("monitoring.overdue"))
+            flash(
+                gettext(
+                    "Thư đôn đốc %(unit)s đã vào hàng đợi; máy chủ thư chưa nhận, hệ thống sẽ gửi lại.",
+                    unit=assignment.unit.name,
+                ),
+                "info",
+            )
+    return redirect(
+        request.form.get("back")
+        if (request.form.get("back") or "").startswith("/monitoring")
+        else url_for("monitoring.overdue")
+    )

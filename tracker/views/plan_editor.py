@@ -1,5 +1,6 @@
 """The plan editor's pages (admins only): create a plan by hand, edit its particulars and sections, add, edit,
 move, cancel and restore items, and the live reading of a deadline text."""
+
 from __future__ import annotations
 
 from flask import (
@@ -89,10 +90,16 @@ class CancelForm(FlaskForm):
 
 
 def _plan(plan_id: int) -> Plan:
-    plan = db.session.scalar(select(Plan).where(Plan.id == plan_id).options(
-        selectinload(Plan.sections).selectinload(PlanSection.items).options(
-            selectinload(ActionItem.units).selectinload(ItemUnit.unit), selectinload(ActionItem.assignments)),
-        selectinload(Plan.items)))
+    plan = db.session.scalar(
+        select(Plan)
+        .where(Plan.id == plan_id)
+        .options(
+            selectinload(Plan.sections)
+            .selectinload(PlanSection.items)
+            .options(selectinload(ActionItem.units).selectinload(ItemUnit.unit), selectinload(ActionItem.assignments)),
+            selectinload(Plan.items),
+        )
+    )
     return plan or abort(404)
 
 
@@ -114,8 +121,14 @@ def _refused(form: FlaskForm, problems: dict[str, str]) -> None:
 
 
 def _plan_fields(form: PlanForm) -> PlanFields:
-    return PlanFields(number=form.number.data or "", title=form.title.data or "", issuer=form.issuer.data or "",
-                      issued_on=form.issued_on.data, year=form.year.data, end_year=form.end_year.data)
+    return PlanFields(
+        number=form.number.data or "",
+        title=form.title.data or "",
+        issuer=form.issuer.data or "",
+        issued_on=form.issued_on.data,
+        year=form.year.data,
+        end_year=form.end_year.data,
+    )
 
 
 def _tidy_year_errors(form: PlanForm) -> None:
@@ -138,8 +151,9 @@ def new_plan():
                 _refused(form, refused.problems)
             else:
                 db.session.commit()
-                flash(gettext("Đã tạo kế hoạch %(number)s. Hãy thêm các mục và nhiệm vụ.", number=plan.number),
-                      "success")
+                flash(
+                    gettext("Đã tạo kế hoạch %(number)s. Hãy thêm các mục và nhiệm vụ.", number=plan.number), "success"
+                )
                 return redirect(url_for("plan_editor.sections", plan_id=plan.id))
         _tidy_year_errors(form)
         return render_template("plans/edit_plan.html", form=form, plan=None), 422
@@ -161,8 +175,12 @@ def edit_plan(plan_id: int):
                 _refused(form, refused.problems)
             else:
                 db.session.commit()
-                flash(gettext("Đã lưu: %(changes)s.", changes="; ".join(changes)) if changes
-                      else gettext("Không có gì thay đổi."), "success")
+                flash(
+                    gettext("Đã lưu: %(changes)s.", changes="; ".join(changes))
+                    if changes
+                    else gettext("Không có gì thay đổi."),
+                    "success",
+                )
                 return redirect(url_for("plan_editor.edit_plan", plan_id=plan.id))
         _tidy_year_errors(form)
         plan = _plan(plan_id)
@@ -186,8 +204,9 @@ def sections(plan_id: int):
                 if editing is None:
                     add_section(plan, form.number.data or "", form.title.data or "", actor=current_user, now=utcnow())
                 else:
-                    rename_section(editing, form.number.data or "", form.title.data or "", actor=current_user,
-                                   now=utcnow())
+                    rename_section(
+                        editing, form.number.data or "", form.title.data or "", actor=current_user, now=utcnow()
+                    )
             except EditRefused as refused:
                 db.session.rollback()
                 _refused(form, refused.problems)
@@ -196,11 +215,18 @@ def sections(plan_id: int):
                 flash(gettext("Đã lưu mục."), "success")
                 return redirect(url_for("plan_editor.sections", plan_id=plan.id))
         plan = _plan(plan_id)
-        return render_template("plans/edit_sections.html", plan=plan, forms=forms, new_form=new_form,
-                               refused=form, refused_anchor=f"muc-{section_id}" if editing else "muc-moi",
-                               token=EmptyForm()), 422
-    return render_template("plans/edit_sections.html", plan=plan, forms=forms, new_form=new_form, refused=None,
-                           token=EmptyForm())
+        return render_template(
+            "plans/edit_sections.html",
+            plan=plan,
+            forms=forms,
+            new_form=new_form,
+            refused=form,
+            refused_anchor=f"muc-{section_id}" if editing else "muc-moi",
+            token=EmptyForm(),
+        ), 422
+    return render_template(
+        "plans/edit_sections.html", plan=plan, forms=forms, new_form=new_form, refused=None, token=EmptyForm()
+    )
 
 
 @bp.post("/plans/<int:plan_id>/sections/move")
@@ -247,16 +273,22 @@ def _item_form(plan: Plan, item: ActionItem | None) -> ItemForm:
 
 
 def _item_fields(form: ItemForm) -> ItemFields:
-    return ItemFields(section_id=form.section.data, task=form.task.data or "",
-                      lead=[f.data or "" for f in form.lead], coordinating=[f.data or "" for f in form.coordinating],
-                      expected_output=form.expected_output.data or "", deadline_text=form.deadline_text.data or "",
-                      due_on=form.due_on.data)
+    return ItemFields(
+        section_id=form.section.data,
+        task=form.task.data or "",
+        lead=[f.data or "" for f in form.lead],
+        coordinating=[f.data or "" for f in form.coordinating],
+        expected_output=form.expected_output.data or "",
+        deadline_text=form.deadline_text.data or "",
+        due_on=form.due_on.data,
+    )
 
 
 def _item_page(plan: Plan, item: ActionItem | None, form: ItemForm, status: int = 200):
     reading = read_deadline(form.deadline_text.data or "", plan.year) if form.deadline_text.data else None
-    return render_template("plans/edit_item.html", plan=plan, item=item, form=form, reading=reading,
-                           names=_directory_names()), status
+    return render_template(
+        "plans/edit_item.html", plan=plan, item=item, form=form, reading=reading, names=_directory_names()
+    ), status
 
 
 def _save_item(plan: Plan, item: ActionItem | None):
@@ -276,8 +308,9 @@ def _save_item(plan: Plan, item: ActionItem | None):
             message = gettext("Đã thêm nhiệm vụ %(ref)s.", ref=item.reference)
         else:
             changes = edit_item(item, _item_fields(form), actor=current_user, now=utcnow())
-            message = (gettext("Đã lưu nhiệm vụ %(ref)s.", ref=item.reference) if changes
-                       else gettext("Không có gì thay đổi."))
+            message = (
+                gettext("Đã lưu nhiệm vụ %(ref)s.", ref=item.reference) if changes else gettext("Không có gì thay đổi.")
+            )
     except EditRefused as refused:
         db.session.rollback()
         _refused(form, refused.problems)

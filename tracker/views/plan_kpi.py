@@ -1,5 +1,6 @@
 """A plan's KPI side by hand: its indicators, its unit groups and the targets per group or unit (admins edit;
 the IT Centre and leadership read)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -72,17 +73,22 @@ READ, EDIT = VIEW_MONITORING, MANAGE_SETTINGS
 
 
 class SchemeForm(FlaskForm):
-    scheme = RadioField(_l("Định nghĩa chỉ tiêu"), choices=[
-        ("dvctt_1872", _l("DVCTT theo Quyết định 1872 (tám số đếm, ba tỷ lệ, các kiểm tra chéo)")),
-        ("plan", _l("Chỉ tiêu riêng của kế hoạch")),
-    ], validate_choice=False)
+    scheme = RadioField(
+        _l("Định nghĩa chỉ tiêu"),
+        choices=[
+            ("dvctt_1872", _l("DVCTT theo Quyết định 1872 (tám số đếm, ba tỷ lệ, các kiểm tra chéo)")),
+            ("plan", _l("Chỉ tiêu riêng của kế hoạch")),
+        ],
+        validate_choice=False,
+    )
 
 
 class IndicatorForm(FlaskForm):
     number = StringField(_l("Số thứ tự"), validators=[Length(max=4)])
     name = StringField(_l("Tên chỉ tiêu"), validators=[Length(max=1000)])
-    kind = RadioField(_l("Cách đo"), choices=[(k, _l(v)) for k, v in KIND_LABELS.items()], default="ratio",
-                      validate_choice=False)
+    kind = RadioField(
+        _l("Cách đo"), choices=[(k, _l(v)) for k, v in KIND_LABELS.items()], default="ratio", validate_choice=False
+    )
     numerator_label = StringField(_l("Tử số, hoặc nội dung đơn vị báo cáo"), validators=[Length(max=1000)])
     denominator_label = StringField(_l("Mẫu số (chỉ với tỷ lệ giữa hai số đếm)"), validators=[Length(max=1000)])
     unit_of_measure = StringField(_l("Đơn vị tính"), default="%", validators=[Length(max=40)])
@@ -100,8 +106,12 @@ class MembersForm(FlaskForm):
 class TargetForm(FlaskForm):
     holder = SelectField(_l("Giao cho"), validate_choice=False)
     indicator = SelectField(_l("Chỉ tiêu"), validate_choice=False)
-    kind = RadioField(_l("Loại chỉ tiêu giao"), choices=[(k, _l(v)) for k, v in TARGET_KIND_LABELS.items()],
-                      default="value", validate_choice=False)
+    kind = RadioField(
+        _l("Loại chỉ tiêu giao"),
+        choices=[(k, _l(v)) for k, v in TARGET_KIND_LABELS.items()],
+        default="value",
+        validate_choice=False,
+    )
     value_min = StringField(_l("Mức (tối thiểu)"), validators=[Length(max=20)])
     value_max = StringField(_l("Mức tối đa (với khoảng)"), validators=[Length(max=20)])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=2000)])
@@ -128,13 +138,22 @@ def _refuse(form: FlaskForm, exc: PlanKpiError | MilestoneInputError, fallback: 
 
 # Indicators ---------------------------------------------------------------------------------------------------
 
-def _indicators_page(plan: Plan, *, scheme_form: SchemeForm | None = None, add_form: IndicatorForm | None = None,
-                     status: int = 200):
+
+def _indicators_page(
+    plan: Plan, *, scheme_form: SchemeForm | None = None, add_form: IndicatorForm | None = None, status: int = 200
+):
     scheme_form = scheme_form or SchemeForm(prefix="scheme", scheme=plan.kpi_scheme)
     add_form = add_form or IndicatorForm(prefix="new", number=str(next_indicator_number(plan)))
-    return render_template("plans/kpi_indicators.html", plan=plan, indicators=plan_indicators(plan),
-                           used=used_indicator_ids(plan), scheme_form=scheme_form, add_form=add_form,
-                           token=EmptyForm(), kind_labels=KIND_LABELS), status
+    return render_template(
+        "plans/kpi_indicators.html",
+        plan=plan,
+        indicators=plan_indicators(plan),
+        used=used_indicator_ids(plan),
+        scheme_form=scheme_form,
+        add_form=add_form,
+        token=EmptyForm(),
+        kind_labels=KIND_LABELS,
+    ), status
 
 
 @bp.get("/indicators")
@@ -169,10 +188,14 @@ def _indicator_fields(form: IndicatorForm) -> IndicatorFields:
     number = (form.number.data or "").strip()
     if not number.isdigit():
         raise PlanKpiError(gettext("Số thứ tự: hãy ghi một số nguyên từ 1 trở lên."), "number")
-    return IndicatorFields(number=int(number), name=form.name.data or "", kind=form.kind.data or "",
-                           numerator_label=form.numerator_label.data or "",
-                           denominator_label=form.denominator_label.data or "",
-                           unit_of_measure=form.unit_of_measure.data or "")
+    return IndicatorFields(
+        number=int(number),
+        name=form.name.data or "",
+        kind=form.kind.data or "",
+        numerator_label=form.numerator_label.data or "",
+        denominator_label=form.denominator_label.data or "",
+        unit_of_measure=form.unit_of_measure.data or "",
+    )
 
 
 @bp.post("/indicators")
@@ -193,8 +216,9 @@ def add_indicator_(plan_id: int):
 
 
 def _indicator(plan: Plan, number: int) -> Indicator:
-    return db.session.scalar(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.number == number)) \
-        or abort(404)
+    return db.session.scalar(
+        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.number == number)
+    ) or abort(404)
 
 
 @bp.route("/indicators/<int:number>", methods=["GET", "POST"])
@@ -237,6 +261,7 @@ def remove_indicator_(plan_id: int, number: int):
 
 # Groups -------------------------------------------------------------------------------------------------------
 
+
 def _members_form(group: UnitGroup, units: list[Unit], levels: list[str]) -> MembersForm:
     form = MembersForm(prefix=f"g{group.number}")
     form.units.choices = [(u.code, u.name) for u in units]
@@ -250,10 +275,16 @@ def _groups_page(plan: Plan, *, add_form: GroupForm | None = None, forms: dict |
     levels = unit_levels()
     forms = forms or {}
     member_forms = {g.id: forms.get(("members", g.id)) or _members_form(g, units, levels) for g in groups}
-    rename_forms = {g.id: forms.get(("rename", g.id)) or GroupForm(prefix=f"r{g.number}", name=g.name)
-                    for g in groups}
-    return render_template("plans/kpi_groups.html", plan=plan, groups=groups, add_form=add_form or GroupForm(
-        prefix="new"), member_forms=member_forms, rename_forms=rename_forms, token=EmptyForm()), status
+    rename_forms = {g.id: forms.get(("rename", g.id)) or GroupForm(prefix=f"r{g.number}", name=g.name) for g in groups}
+    return render_template(
+        "plans/kpi_groups.html",
+        plan=plan,
+        groups=groups,
+        add_form=add_form or GroupForm(prefix="new"),
+        member_forms=member_forms,
+        rename_forms=rename_forms,
+        token=EmptyForm(),
+    ), status
 
 
 @bp.get("/groups")
@@ -279,8 +310,9 @@ def add_group_(plan_id: int):
 
 
 def _group(plan: Plan, number: int) -> UnitGroup:
-    return db.session.scalar(select(UnitGroup).where(UnitGroup.plan_id == plan.id, UnitGroup.number == number)) \
-        or abort(404)
+    return db.session.scalar(
+        select(UnitGroup).where(UnitGroup.plan_id == plan.id, UnitGroup.number == number)
+    ) or abort(404)
 
 
 @bp.post("/groups/<int:number>/rename")
@@ -330,8 +362,9 @@ def add_members_(plan_id: int, number: int):
             _refuse(form, exc, "units")
         else:
             db.session.commit()
-            flash(gettext("Đã thêm %(count)s đơn vị vào nhóm “%(name)s”.", count=len(added), name=group.name),
-                  "success")
+            flash(
+                gettext("Đã thêm %(count)s đơn vị vào nhóm “%(name)s”.", count=len(added), name=group.name), "success"
+            )
             return redirect(url_for("plan_kpi.groups", plan_id=plan.id, _anchor=f"nhom-{number}"))
     return _groups_page(plan, forms={("members", group.id): form}, status=422)
 
@@ -340,8 +373,9 @@ def add_members_(plan_id: int, number: int):
 def remove_member_(plan_id: int, number: int, code: str):
     plan = _plan(plan_id, EDIT)
     group = _group(plan, number)
-    member = db.session.scalar(select(UnitGroupMember).join(Unit).where(UnitGroupMember.group_id == group.id,
-                                                                         Unit.code == code)) or abort(404)
+    member = db.session.scalar(
+        select(UnitGroupMember).join(Unit).where(UnitGroupMember.group_id == group.id, Unit.code == code)
+    ) or abort(404)
     if EmptyForm().validate_on_submit():
         name = member.unit.name
         remove_member(member)
@@ -351,6 +385,7 @@ def remove_member_(plan_id: int, number: int, code: str):
 
 
 # Targets ------------------------------------------------------------------------------------------------------
+
 
 def _day_argument() -> tuple[date, str]:
     """The day the targets page shows targets in force on (?on=dd/mm/yyyy, today by default), and its error."""
@@ -371,8 +406,15 @@ def targets(plan_id: int):
     rows = []
     for target in plan_targets(plan):
         rows.append((target, target_in_force(target_rule(target), on)))
-    return render_template("plans/kpi_targets.html", plan=plan, rows=rows, on=on, on_text=request.args.get("on", ""),
-                           error=error, token=EmptyForm()), 422 if error else 200
+    return render_template(
+        "plans/kpi_targets.html",
+        plan=plan,
+        rows=rows,
+        on=on,
+        on_text=request.args.get("on", ""),
+        error=error,
+        token=EmptyForm(),
+    ), 422 if error else 200
 
 
 def _holder_choices(plan: Plan) -> list[tuple[str, str]]:
@@ -386,8 +428,9 @@ def _holder_choices(plan: Plan) -> list[tuple[str, str]]:
 
 def _holder(plan: Plan, value: str) -> tuple[UnitGroup | None, Unit | None]:
     if value.startswith("g") and value[1:].isdigit():
-        group = db.session.scalar(select(UnitGroup).where(UnitGroup.plan_id == plan.id,
-                                                          UnitGroup.number == int(value[1:])))
+        group = db.session.scalar(
+            select(UnitGroup).where(UnitGroup.plan_id == plan.id, UnitGroup.number == int(value[1:]))
+        )
         if group is not None:
             return group, None
     if value.startswith("u"):
@@ -412,8 +455,9 @@ def _target_fields(form: TargetForm, indicator: Indicator) -> TargetFields:
         steps = tuple(parse_milestone_lines(form.milestones.data or "", field="milestones"))
         if not steps and any((f.data or "").strip() for f in _helper_fields(form)):
             steps = tuple(_helper_steps(form))
-    return TargetFields(kind=kind, value_min=value_min, value_max=value_max, note=form.note.data or "",
-                        milestones=steps)
+    return TargetFields(
+        kind=kind, value_min=value_min, value_max=value_max, note=form.note.data or "", milestones=steps
+    )
 
 
 def _helper_fields(form: TargetForm) -> tuple:
@@ -424,8 +468,9 @@ def _helper_steps(form: TargetForm) -> list:
     """The milestones the helper writes from its four fields; errors name the field."""
     for field in _helper_fields(form):
         if not (field.data or "").strip():
-            raise MilestoneInputError(field.name, gettext("%(label)s: không được để trống khi tính các mốc.",
-                                                          label=field.label.text))
+            raise MilestoneInputError(
+                field.name, gettext("%(label)s: không được để trống khi tính các mốc.", label=field.label.text)
+            )
     start = parse_number(form.start_value.data, field="start_value", label=form.start_value.label.text)
     start_on = parse_day(form.start_on.data, field="start_on", label=form.start_on.label.text)
     step = parse_number(form.step.data, field="step", label=form.step.label.text)
@@ -442,7 +487,8 @@ def edit_target(plan_id: int):
     form = TargetForm()
     form.holder.choices = _holder_choices(plan)
     form.indicator.choices = [("", gettext("— chọn chỉ tiêu —"))] + [
-        (str(i.number), f"({i.number}) {i.name}") for i in indicators_]
+        (str(i.number), f"({i.number}) {i.name}") for i in indicators_
+    ]
     preview: list = []
     status = 200
     if request.method == "GET":
@@ -464,16 +510,19 @@ def edit_target(plan_id: int):
                     raise PlanKpiError(gettext("Chỉ tiêu: hãy chọn một chỉ tiêu của kế hoạch."), "indicator")
                 set_target(plan, indicator, _target_fields(form, indicator), group=group, unit=unit)
                 db.session.commit()
-                flash(gettext("Đã lưu chỉ tiêu giao cho %(holder)s.",
-                              holder=group.name if group else unit.name), "success")
+                flash(
+                    gettext("Đã lưu chỉ tiêu giao cho %(holder)s.", holder=group.name if group else unit.name),
+                    "success",
+                )
                 return redirect(url_for("plan_kpi.targets", plan_id=plan.id))
         except (PlanKpiError, MilestoneInputError) as exc:
             _refuse(form, exc, "holder")
             status = 422
     else:
         status = 422
-    return render_template("plans/kpi_target_edit.html", plan=plan, form=form, preview=preview,
-                           has_indicators=bool(indicators_)), status
+    return render_template(
+        "plans/kpi_target_edit.html", plan=plan, form=form, preview=preview, has_indicators=bool(indicators_)
+    ), status
 
 
 def _existing_target(plan: Plan, holder: str, indicator_number: str) -> Target | None:
@@ -481,9 +530,13 @@ def _existing_target(plan: Plan, holder: str, indicator_number: str) -> Target |
         group, unit = _holder(plan, holder)
     except PlanKpiError:
         return None
-    indicator = db.session.scalar(select(Indicator).where(Indicator.plan_id == plan.id,
-                                                          Indicator.number == int(indicator_number))) \
-        if indicator_number.isdigit() else None
+    indicator = (
+        db.session.scalar(
+            select(Indicator).where(Indicator.plan_id == plan.id, Indicator.number == int(indicator_number))
+        )
+        if indicator_number.isdigit()
+        else None
+    )
     if indicator is None:
         return None
     where = Target.group_id == group.id if group else Target.unit_id == unit.id

@@ -1,4 +1,5 @@
 """A plan's versions: the list, the plan as it stood at one version, the changes between two, the source file."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -20,6 +21,7 @@ from .files import attachment
 
 bp = Blueprint("plan_versions", __name__)
 
+
 def source_folder() -> Path:
     return Path(current_app.config["IMPORT_DIR"]) / VERSIONS_FOLDER
 
@@ -33,9 +35,14 @@ def _plan(plan_id: int) -> Plan:
 
 
 def _versions(plan: Plan) -> list[PlanVersion]:
-    return list(db.session.scalars(
-        select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
-        .options(joinedload(PlanVersion.created_by))))
+    return list(
+        db.session.scalars(
+            select(PlanVersion)
+            .where(PlanVersion.plan_id == plan.id)
+            .order_by(PlanVersion.number)
+            .options(joinedload(PlanVersion.created_by))
+        )
+    )
 
 
 def _version(versions: list[PlanVersion], number: int | None) -> PlanVersion:
@@ -54,8 +61,9 @@ def index(plan_id: int):
     """Every version of the plan: number, date, kind, decision, who, note; and a form to compare two."""
     plan = _plan(plan_id)
     versions = _versions(plan)
-    return render_template("plans/versions.html", plan=plan, versions=versions, kind_label=kind_label,
-                           may_download=_may_download())
+    return render_template(
+        "plans/versions.html", plan=plan, versions=versions, kind_label=kind_label, may_download=_may_download()
+    )
 
 
 @bp.get("/plans/<int:plan_id>/versions/<int:number>")
@@ -67,19 +75,32 @@ def show(plan_id: int, number: int):
     previous = next((v for v in reversed(versions) if v.number < version.number), None)
     changes = compare(previous.snapshot, version.snapshot) if previous is not None else None
     sections: OrderedDict[str, dict] = OrderedDict(
-        (s["number"], {**s, "items": []}) for s in version.snapshot.get("sections", []))
+        (s["number"], {**s, "items": []}) for s in version.snapshot.get("sections", [])
+    )
     for item in version.snapshot.get("items", []):
         sections.setdefault(item["section"], {"number": item["section"], "title": "", "appendix": "", "items": []})
         sections[item["section"]]["items"].append(
-            {**item, "due": date.fromisoformat(item["due_on"]) if item.get("due_on") else None,
-             "cancelled": date.fromisoformat(item["cancelled_on"]) if item.get("cancelled_on") else None})
+            {
+                **item,
+                "due": date.fromisoformat(item["due_on"]) if item.get("due_on") else None,
+                "cancelled": date.fromisoformat(item["cancelled_on"]) if item.get("cancelled_on") else None,
+            }
+        )
     particulars = version.snapshot.get("plan", {})
     issued_on = particulars.get("issued_on")
     return render_template(
-        "plans/version_show.html", plan=plan, version=version, previous=previous, changes=changes,
-        sections=list(sections.values()), particulars=particulars,
-        issued_on=date.fromisoformat(issued_on) if issued_on else None, latest=versions[-1],
-        kind_label=kind_label, may_download=_may_download())
+        "plans/version_show.html",
+        plan=plan,
+        version=version,
+        previous=previous,
+        changes=changes,
+        sections=list(sections.values()),
+        particulars=particulars,
+        issued_on=date.fromisoformat(issued_on) if issued_on else None,
+        latest=versions[-1],
+        kind_label=kind_label,
+        may_download=_may_download(),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/versions/compare")
@@ -95,8 +116,15 @@ def compare_versions(plan_id: int):
         second = versions[-1].number
         first = versions[-2].number if len(versions) > 1 else second
     older, newer = sorted((_version(versions, first), _version(versions, second)), key=lambda v: v.number)
-    return render_template("plans/version_compare.html", plan=plan, versions=versions, older=older, newer=newer,
-                           changes=compare(older.snapshot, newer.snapshot), kind_label=kind_label)
+    return render_template(
+        "plans/version_compare.html",
+        plan=plan,
+        versions=versions,
+        older=older,
+        newer=newer,
+        changes=compare(older.snapshot, newer.snapshot),
+        kind_label=kind_label,
+    )
 
 
 @bp.get("/plans/<int:plan_id>/versions/<int:number>/source")

@@ -1,12 +1,12 @@
 """The plan pages: the list of plans (home) and one plan laid out as its appendices."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-
-from flask_login import current_user
 
 from ..clock import today
 from ..extensions import db
@@ -47,12 +47,17 @@ def show(plan_id: int):
     if plan is None:
         abort(404)
     require(VIEW_PLAN)
-    sections = list(db.session.scalars(
-        select(PlanSection).where(PlanSection.plan_id == plan.id).order_by(PlanSection.position)))
-    items = list(db.session.scalars(
-        select(ActionItem).where(ActionItem.plan_id == plan.id).order_by(ActionItem.position)
-        .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
-    ))
+    sections = list(
+        db.session.scalars(select(PlanSection).where(PlanSection.plan_id == plan.id).order_by(PlanSection.position))
+    )
+    items = list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.plan_id == plan.id)
+            .order_by(ActionItem.position)
+            .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
+        )
+    )
     by_section: dict[int, list[ActionItem]] = {section.id: [] for section in sections}
     for item in items:
         by_section[item.section_id].append(item)
@@ -68,9 +73,20 @@ def show(plan_id: int):
     for standing in kpi_by_unit(plan_id=plan.id, groups=groups):
         standings.setdefault(standing.group.id, []).append(standing)
     # A unit's name links to its page only for those who may open it (a unit's people: their own unit only).
-    openable_units = {s.unit.id for group_standings in standings.values() for s in group_standings
-                      if allowed(VIEW_UNIT, unit=s.unit.id)}
-    return render_template("plans/show.html", plan=plan, groups=groups, indicators=indicators, statuses=statuses,
-                           standings=standings, openable_units=openable_units,
-                           cancelled_count=sum(1 for item in items if item.cancelled_on),
-                           allowed_versions=allowed(VIEW_MONITORING))
+    openable_units = {
+        s.unit.id
+        for group_standings in standings.values()
+        for s in group_standings
+        if allowed(VIEW_UNIT, unit=s.unit.id)
+    }
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        groups=groups,
+        indicators=indicators,
+        statuses=statuses,
+        standings=standings,
+        openable_units=openable_units,
+        cancelled_count=sum(1 for item in items if item.cancelled_on),
+        allowed_versions=allowed(VIEW_MONITORING),
+    )

@@ -1,5 +1,6 @@
 """The 6-monthly and annual report on a plan's execution: choosing plan and period, the print view,
 and the .docx and .xlsx downloads (IT Centre, leadership, admins)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -38,16 +39,24 @@ def _parse_day(text: str | None, name: str) -> date:
             return parse(text)
         except ValueError:
             continue
-    raise BadPeriod(gettext("%(name)s “%(text)s” không phải là một ngày hợp lệ (dd/mm/yyyy).",
-                            name=name.capitalize(), text=text[:30]))
+    raise BadPeriod(
+        gettext(
+            "%(name)s “%(text)s” không phải là một ngày hợp lệ (dd/mm/yyyy).", name=name.capitalize(), text=text[:30]
+        )
+    )
 
 
 def _range(start_text: str | None, end_text: str | None) -> tuple[date, date]:
     start = _parse_day(start_text, gettext("ngày bắt đầu"))
     end = _parse_day(end_text, gettext("ngày kết thúc"))
     if start > end:
-        raise BadPeriod(gettext("Ngày bắt đầu (%(start)s) phải trước hoặc bằng ngày kết thúc (%(end)s).",
-                                start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}"))
+        raise BadPeriod(
+            gettext(
+                "Ngày bắt đầu (%(start)s) phải trước hoặc bằng ngày kết thúc (%(end)s).",
+                start=f"{start:%d/%m/%Y}",
+                end=f"{end:%d/%m/%Y}",
+            )
+        )
     return start, end
 
 
@@ -74,7 +83,7 @@ def index():
     years = list(range(first_year, last_year + 1))
     year = request.args.get("year", type=int)
     if year not in years:
-        year = (plan.year if plan and plan.year else now.year)
+        year = plan.year if plan and plan.year else now.year
     period = request.args.get("period")
     if period not in PERIODS:
         # The six-month report is the one due first; from December on, the year's.
@@ -92,8 +101,17 @@ def index():
             error = say(exc)
     status = 400 if error else 200
     return render_template(
-        "reports/index.html", plans=plans, plan=plan, years=years, year=year, period=period,
-        start=start, end=end, as_of=min(end, now) if end else None, start_text=start_text, end_text=end_text,
+        "reports/index.html",
+        plans=plans,
+        plan=plan,
+        years=years,
+        year=year,
+        period=period,
+        start=start,
+        end=end,
+        as_of=min(end, now) if end else None,
+        start_text=start_text,
+        end_text=end_text,
         error=error,
         period_text=period_label(start, end) if start and end else None,
     ), status
@@ -103,10 +121,21 @@ def index():
 def print_view(plan_id: int):
     """The report as a page laid out for printing on A4."""
     report = _report(plan_id)
-    issuer = {"parent": reports.ISSUER_PARENT_LINES, "name": reports.ISSUER_LINES, "number": reports.ISSUER_NUMBER,
-              "nation": reports.NATION, "motto": reports.MOTTO}
-    return render_template("reports/print.html", report=report, plan_id=plan_id, issuer=issuer,
-                           classes=reports.CLASSES, unit_order=reports.UNIT_ORDER)
+    issuer = {
+        "parent": reports.ISSUER_PARENT_LINES,
+        "name": reports.ISSUER_LINES,
+        "number": reports.ISSUER_NUMBER,
+        "nation": reports.NATION,
+        "motto": reports.MOTTO,
+    }
+    return render_template(
+        "reports/print.html",
+        report=report,
+        plan_id=plan_id,
+        issuer=issuer,
+        classes=reports.CLASSES,
+        unit_order=reports.UNIT_ORDER,
+    )
 
 
 @bp.get("/reports/<int:plan_id>.docx")

@@ -1,4 +1,5 @@
 """Request-wide guards: sign-in required everywhere but the sign-in page, safe redirects, error pages."""
+
 from __future__ import annotations
 
 import logging
@@ -15,20 +16,38 @@ from ..extensions import csrf
 log = logging.getLogger("tracker.requests")
 
 # Endpoints anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.forgot_password", "auth.reset_password", "static", "units.calendar",  # the feed checks its own token
-                    "api.openapi",  # the API's description, so a client can be set up before it has a token
-                    "health.healthz"}  # for load balancers and monitors; tells nothing about the plan
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.language",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "static",
+    "units.calendar",  # the feed checks its own token
+    "api.openapi",  # the API's description, so a client can be set up before it has a token
+    "health.healthz",
+}  # for load balancers and monitors; tells nothing about the plan
 
 ERROR_MESSAGES = {
     401: (_l("Cần đăng nhập"), _l("Vui lòng đăng nhập để tiếp tục.")),
     400: (_l("Yêu cầu không hợp lệ"), _l("Yêu cầu gửi lên không hợp lệ. Hãy tải lại trang và thử lại.")),
-    403: (_l("Không có quyền"), _l("Bạn không có quyền xem hoặc thay đổi nội dung này. Nếu cần, hãy liên hệ quản trị viên.")),
+    403: (
+        _l("Không có quyền"),
+        _l("Bạn không có quyền xem hoặc thay đổi nội dung này. Nếu cần, hãy liên hệ quản trị viên."),
+    ),
     404: (_l("Không tìm thấy trang"), _l("Trang bạn yêu cầu không tồn tại hoặc đã được chuyển đi.")),
     405: (_l("Thao tác không được hỗ trợ"), _l("Trang này không nhận thao tác vừa gửi.")),
-    409: (_l("Xung đột dữ liệu"), _l("Nội dung vừa được người khác thay đổi. Thay đổi của bạn chưa được lưu: hãy xem lại rồi thử lại.")),
+    409: (
+        _l("Xung đột dữ liệu"),
+        _l("Nội dung vừa được người khác thay đổi. Thay đổi của bạn chưa được lưu: hãy xem lại rồi thử lại."),
+    ),
     413: (_l("Tệp quá lớn"), _l("Tệp gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn.")),
     429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại.")),
-    500: (_l("Đã xảy ra lỗi"), _l("Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo cho quản trị viên mã lỗi.")),
+    500: (
+        _l("Đã xảy ra lỗi"),
+        _l(
+            "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo cho quản trị viên mã lỗi."
+        ),
+    ),
 }
 
 
@@ -53,13 +72,22 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     if wants_json():
         body = {"error": {"code": code or title_code(status), "message": text, "request_id": g.get("request_id")}}
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, title=title, message=text,
-                           request_id=g.get("request_id")), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=text, request_id=g.get("request_id")
+    ), status
 
 
 def title_code(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
-            413: "too_large", 429: "too_many_requests"}.get(status, "server_error")
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "too_many_requests",
+    }.get(status, "server_error")
 
 
 def _has_bearer_token() -> bool:
@@ -79,8 +107,11 @@ def register_security(app: Flask) -> None:
         if not current_user.is_authenticated:
             if wants_json():
                 if _has_bearer_token():
-                    response, status = error_response(401, gettext(
-                        "Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khóa."), "invalid_token")
+                    response, status = error_response(
+                        401,
+                        gettext("Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khóa."),
+                        "invalid_token",
+                    )
                     response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
                     return response, status
                 response, status = error_response(401, gettext("Cần đăng nhập."), "unauthorized")
@@ -111,8 +142,11 @@ def register_security(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error):  # type: ignore[no-untyped-def]
-        return error_response(400, gettext("Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. "
-                                           "Hãy tải lại trang rồi gửi lại."), "csrf_failed")
+        return error_response(
+            400,
+            gettext("Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại."),
+            "csrf_failed",
+        )
 
     @app.errorhandler(500)
     def _server_error(error):  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 """The unit page: a unit head's home — the unit's assignments as lead and as coordinator, and its KPI
 ratios against its group's targets, with the form to report figures."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -53,8 +54,11 @@ def _plan_forms(standings: list[UnitKpi], refused: tuple[int, PlanFiguresForm] |
             form = plan_figures_form(plan.id, definition.fields, formdata=None)
             form.as_of.data = today_
             if standing.latest is not None:
-                _start_from(form, {name: standing.latest.figures.get(key) for name, key in form.keys.items()},
-                            standing.latest.as_of)
+                _start_from(
+                    form,
+                    {name: standing.latest.figures.get(key) for name, key in form.keys.items()},
+                    standing.latest.as_of,
+                )
         forms.append((plan, definition, form))
     return forms
 
@@ -68,29 +72,53 @@ def _start_from(form, figures: dict[str, object], as_of) -> None:  # type: ignor
     form.started_from = as_of
 
 
-def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_update: tuple[int, StatusForm] | None = None,
-                refused_plan_form: tuple[int, PlanFiguresForm] | None = None, status: int = 200):
+def render_unit(
+    unit: Unit,
+    *,
+    figures_form: FiguresForm | None = None,
+    refused_update: tuple[int, StatusForm] | None = None,
+    refused_plan_form: tuple[int, PlanFiguresForm] | None = None,
+    status: int = 200,
+):
     """The unit page; a submitted figures form (the 1872 counts, or a plan's own figures: plan id, form), or a
     refused quick update (assignment id, the form as submitted), comes back with its errors and what was typed."""
     now = today()
     window = current_app.config["DUE_SOON_DAYS"]
-    lead = list(db.session.scalars(
-        select(Assignment).where(Assignment.unit_id == unit.id, Assignment.is_active)
-        .join(Assignment.item).join(ActionItem.section).join(PlanSection.plan)
-        .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, Assignment.occurrence)
-        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
-    ))
+    lead = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.unit_id == unit.id, Assignment.is_active)
+            .join(Assignment.item)
+            .join(ActionItem.section)
+            .join(PlanSection.plan)
+            .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, Assignment.occurrence)
+            .options(
+                contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan)
+            )
+        )
+    )
     rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in lead]
     # Overdue first, then by days left, so what needs doing is on top.
-    rows.sort(key=lambda r: (not r[1].is_overdue, r[1].state == "done",
-                             r[1].days_left if r[1].days_left is not None else 10**6))
-    coordinating = list(db.session.scalars(
-        select(ActionItem).join(ActionItem.section)
-        .where(ActionItem.id.in_(select(ItemUnit.item_id).where(ItemUnit.unit_id == unit.id,
-                                                                ItemUnit.role == "coordinating")))
-        .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments))
-    ))
+    rows.sort(
+        key=lambda r: (
+            not r[1].is_overdue,
+            r[1].state == "done",
+            r[1].days_left if r[1].days_left is not None else 10**6,
+        )
+    )
+    coordinating = list(
+        db.session.scalars(
+            select(ActionItem)
+            .join(ActionItem.section)
+            .where(
+                ActionItem.id.in_(
+                    select(ItemUnit.item_id).where(ItemUnit.unit_id == unit.id, ItemUnit.role == "coordinating")
+                )
+            )
+            .order_by(ActionItem.plan_id, ActionItem.position)
+            .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments))
+        )
+    )
     coordinating_rows = [(item, item_status(item, today=now)) for item in coordinating]
     forms = {}
     if allowed(UPDATE_ASSIGNMENT, unit=unit.id):
@@ -118,8 +146,11 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
     if figures_form is None and can_report and any(s.plan.kpi_scheme == SCHEME_1872 for s in standings):
         figures_form = FiguresForm(formdata=None)
         figures_form.as_of.data = now
-        latest = max((s.latest for s in standings if s.plan.kpi_scheme == SCHEME_1872 and s.latest is not None),
-                     key=lambda report: (report.as_of, report.id), default=None)
+        latest = max(
+            (s.latest for s in standings if s.plan.kpi_scheme == SCHEME_1872 and s.latest is not None),
+            key=lambda report: (report.as_of, report.id),
+            default=None,
+        )
         if latest is not None:
             _start_from(figures_form, {name: latest.figures.get(name) for name in FIELDS}, latest.as_of)
     plan_forms = _plan_forms(standings, refused_plan_form, now) if can_report else []
@@ -130,12 +161,23 @@ def render_unit(unit: Unit, *, figures_form: FiguresForm | None = None, refused_
         refused_form, refused_anchor = figures_form, "bao-cao-so-lieu"
     elif refused_plan_form is not None:
         refused_form, refused_anchor = refused_plan_form[1], f"bao-cao-so-lieu-{refused_plan_form[0]}"
-    return render_template("units/show.html", unit=unit, rows=rows, coordinating_rows=coordinating_rows,
-                           forms=forms, refused_form=refused_form, refused_anchor=refused_anchor, counts=counts,
-                           standings=standings, figures_form=figures_form, plan_forms=plan_forms,
-                           period=period, latest_as_of=latest_as_of,
-                           due_day=current_app.config["KPI_DUE_DAY"],
-                           calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None), status
+    return render_template(
+        "units/show.html",
+        unit=unit,
+        rows=rows,
+        coordinating_rows=coordinating_rows,
+        forms=forms,
+        refused_form=refused_form,
+        refused_anchor=refused_anchor,
+        counts=counts,
+        standings=standings,
+        figures_form=figures_form,
+        plan_forms=plan_forms,
+        period=period,
+        latest_as_of=latest_as_of,
+        due_day=current_app.config["KPI_DUE_DAY"],
+        calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None,
+    ), status
 
 
 def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) -> None:
@@ -149,7 +191,9 @@ def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) 
     quick.version.data = submitted.version.data
     text_errors, state_errors = [], []
     for field in submitted:
-        (text_errors if field.short_name in ("comment", "difficulty", "proposal") else state_errors).extend(field.errors)
+        (text_errors if field.short_name in ("comment", "difficulty", "proposal") else state_errors).extend(
+            field.errors
+        )
     state_errors.extend(submitted.form_errors)
     quick.comment.errors = text_errors
     quick.to_state.errors = state_errors
@@ -166,8 +210,16 @@ def _report_plan_figures(unit: Unit, plan_id: int):
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     fields_by_key = {key: name for name, key in form.keys.items()}
     try:
-        record_figures(unit, {key: form[name].data for name, key in form.keys.items()}, plan=plan,
-                       as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user, source="form")
+        record_figures(
+            unit,
+            {key: form[name].data for name, key in form.keys.items()},
+            plan=plan,
+            as_of=form.as_of.data,
+            today=today(),
+            now=utcnow(),
+            reporter=current_user,
+            source="form",
+        )
     except InconsistentFigures as exc:
         db.session.rollback()
         for conflict in exc.conflicts:
@@ -180,8 +232,15 @@ def _report_plan_figures(unit: Unit, plan_id: int):
         form.as_of.errors.append(say(exc))
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     db.session.commit()
-    flash(gettext("Đã ghi nhận số liệu kế hoạch %(plan)s của %(unit)s tính đến ngày %(day)s.", plan=plan.number,
-                  unit=unit.name, day=form.as_of.data.strftime("%d/%m/%Y")), "success")
+    flash(
+        gettext(
+            "Đã ghi nhận số liệu kế hoạch %(plan)s của %(unit)s tính đến ngày %(day)s.",
+            plan=plan.number,
+            unit=unit.name,
+            day=form.as_of.data.strftime("%d/%m/%Y"),
+        ),
+        "success",
+    )
     return redirect(url_for("units.show", code=unit.code) + f"#kpi-{plan.id}")
 
 
@@ -199,8 +258,9 @@ def report_figures(code: str):
         return render_unit(unit, figures_form=form, status=422)
     try:
         counts = Counts.from_mapping({name: getattr(form, name).data for name in FIELDS})
-        record_figures(unit, counts, as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user,
-                       source="form")
+        record_figures(
+            unit, counts, as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user, source="form"
+        )
     except InconsistentFigures as exc:
         db.session.rollback()
         for conflict in exc.conflicts:
@@ -213,8 +273,14 @@ def report_figures(code: str):
         form.as_of.errors.append(say(exc))
         return render_unit(unit, figures_form=form, status=422)
     db.session.commit()
-    flash(gettext("Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.", unit=unit.name,
-                  day=form.as_of.data.strftime("%d/%m/%Y")), "success")
+    flash(
+        gettext(
+            "Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.",
+            unit=unit.name,
+            day=form.as_of.data.strftime("%d/%m/%Y"),
+        ),
+        "success",
+    )
     return redirect(url_for("units.show", code=unit.code) + "#chi-tieu")
 
 
@@ -240,6 +306,10 @@ def calendar_token(code: str):
     had_one = unit.calendar_token is not None
     new_calendar_token(unit)
     db.session.commit()
-    flash(gettext("Đã tạo liên kết lịch mới; liên kết cũ không còn dùng được.") if had_one
-          else gettext("Đã tạo liên kết lịch cho đơn vị."), "success")
+    flash(
+        gettext("Đã tạo liên kết lịch mới; liên kết cũ không còn dùng được.")
+        if had_one
+        else gettext("Đã tạo liên kết lịch cho đơn vị."),
+        "success",
+    )
     return redirect(url_for("units.show", code=unit.code) + "#lich")
