@@ -77,6 +77,13 @@ class Refusing(fields.Field):
     def make_error(self, key: str, **kwargs: Any) -> ValidationError:
         return ValidationError(self.refusal(self.data_key or self.name or ""))
 
+    def deserialize(
+        self, value: Any, attr: str | None = None, data: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        if isinstance(value, Unstorable):
+            raise ValidationError(_invalid_characters(self.data_key or self.name or ""))
+        return super().deserialize(value, attr, data, **kwargs)
+
     def _validate(self, value: Any) -> None:
         try:
             super()._validate(value)
@@ -162,28 +169,27 @@ class Request(Schema):
                 found = messages[key]
                 message = found[0] if isinstance(found, list) and found else found
                 return getattr(field, "code", "invalid_request"), str(message)
-        message = next(iter(messages.values()), "")
-        return "invalid_request", str(message[0] if isinstance(message, list) and message else message)
+        return "invalid_request", str(messages)  # not reached: every field of a request is one of ours
+
+
+class Unstorable(str):
+    """A query parameter's text that no column can hold: its field refuses it before judging its form."""
 
 
 class Query(Request):
-    """A query string: values stripped, an empty one is as good as absent, and text no column can hold is
-    refused before anything else is read."""
+    """A query string: values stripped, an empty one as good as absent."""
 
     class Meta:
         unknown = EXCLUDE
 
     @pre_load
     def _strip(self, data: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
-        values = {}
+        values: dict[str, Any] = {}
         for name, field in self.fields.items():
             key = field.data_key or name
             value = data.get(key)
-            if not isinstance(value, str) or not value.strip():
-                continue
-            if not is_storable(value):
-                raise ValidationError(_invalid_characters(key), field_name=key)
-            values[key] = value.strip()
+            if isinstance(value, str) and value.strip():
+                values[key] = value.strip() if is_storable(value) else Unstorable(value)
         return values
 
 
