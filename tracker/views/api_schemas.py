@@ -255,8 +255,10 @@ class AssignmentsQuery(PageQuery):
     plan = _plan_parameter()
     overdue = Flag(
         metadata={
-            "description": "1 (or true): only those overdue as of `as_of` (not done, past due, the item not ongoing); "
-            "0 (or false): only those not overdue."
+            "type": "string",  # as a query string carries it
+            "enum": ["1", "0", "true", "false"],
+            "description": "1: only those overdue as of `as_of` (not done, past due, the item not ongoing); "
+            "0: only those not overdue.",
         },
         **_query(refusal=lambda name: gettext("Tham số “%(name)s” chỉ nhận 1 hoặc 0.", name=name)),
     )
@@ -344,7 +346,10 @@ FiguresSchema = type(
             validate=validate.Range(1, MAX_ID),
             refusal=lambda _name: gettext("“plan” phải là mã số (id) của một kế hoạch."),
             code="invalid_plan",
-            metadata={"description": "A plan with its own indicators; leave out for Decision 1872's counts."},
+            metadata={
+                "format": "int32",
+                "description": "A plan with its own indicators; leave out for Decision 1872's counts.",
+            },
         ),
         # Decision 1872's eight counts, described; handed on as sent.
         **{name: Passed(metadata={"type": "integer", "minimum": 0, "maximum": MAX_COUNT}) for name in FIELDS},
