@@ -4,6 +4,7 @@ run that holds every answer to that description."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -416,6 +417,70 @@ def test_other_errors_are_json_with_a_request_id(seeded, runner, method, path, s
     assert error["message"] and error["request_id"] == response.headers["X-Request-Id"]
 
 
+def test_a_body_that_cannot_be_used_gets_400_naming_the_first_field_at_fault(seeded, runner):
+    """The schemas read the bodies; each refusal is the one Vietnamese message the API always gave, with its code."""
+    token = make_token(runner, "head_cda")
+    client = seeded.test_client()
+    own, version = assignment_of(seeded, "I.2", "CDA")
+    url = f"/api/v1/assignments/{own}/status"
+
+    def refusal(path: str, **kwargs) -> tuple[int, str, str]:
+        response = client.post(path, headers=bearer(token), **kwargs)
+        error = response.get_json()["error"]
+        return response.status_code, error["code"], error["message"]
+
+    need = "Cần “status” (một trong not_started, in_progress, blocked, done) và “version” (số nguyên)."
+    assert refusal(url, data="không phải JSON") == (400, "invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+    assert refusal(url, json=[1, 2]) == (400, "invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+    assert refusal(url, json={"version": version}) == (400, "invalid_request", need)
+    assert refusal(url, json={"status": "in_progress", "version": 1.0}) == (400, "invalid_request", need)
+    # The status and the version first, then the texts, then the dates.
+    assert refusal(url, json={"status": "x", "version": version, "comment": 5}) == (400, "invalid_request", need)
+    assert refusal(url, json={"status": "in_progress", "version": version, "comment": 5, "completed_on": "x"}) == (
+        400,
+        "invalid_request",
+        "“comment” phải là một chuỗi văn bản dài tối đa 5000 ký tự.",
+    )
+    assert refusal(url, json={"status": "in_progress", "version": version, "document_date": "31/08/2023"}) == (
+        400,
+        "invalid_date",
+        "“document_date” phải là ngày dạng YYYY-MM-DD.",
+    )
+    # No such assignment, or another unit's figures: said before anything about the body.
+    assert refusal("/api/v1/assignments/999999/status", data="x")[0] == 404
+    assert refusal("/api/v1/units/VPC/figures", data="x") == (
+        403,
+        "forbidden",
+        "Bạn chỉ báo cáo được số liệu của đơn vị mình.",
+    )
+    figures = "/api/v1/units/CDA/figures"
+    assert refusal(figures, json={}) == (400, "invalid_date", "“as_of” phải là ngày dạng YYYY-MM-DD.")
+    assert refusal(figures, json={"as_of": "2023-09-01", "plan": True}) == (
+        400,
+        "invalid_plan",
+        "“plan” phải là mã số (id) của một kế hoạch.",
+    )
+    assert refusal(figures, json={"as_of": "2023-09-01", "plan": 987654})[0] == 404
+    # Null texts are empty and other keys are ignored, as they always were.
+    saved = client.post(
+        url,
+        headers=bearer(token),
+        json={"status": "in_progress", "version": version, "comment": "Bắt đầu.", "reason": None, "other": 1},
+    )
+    assert saved.status_code == 200 and saved.get_json()["status"] == "in_progress"
+
+
+def test_query_parameters_are_stripped_and_bad_text_is_refused_in_the_order_of_the_parameters(seeded, runner):
+    token = make_token(runner, "monitor")
+    client = seeded.test_client()
+    blank = client.get("/api/v1/assignments?page=%20&per_page=&unit=%20VPC%20", headers=bearer(token)).get_json()
+    assert (blank["page"], blank["per_page"], blank["total"]) == (1, 50, 1)
+    first = client.get("/api/v1/assignments?unit=V%00PC&page=abc", headers=bearer(token)).get_json()["error"]
+    assert first["message"] == "Tham số “page” phải là số nguyên từ 1 đến 100000."
+    nul = client.get("/api/v1/plans?per_page=1%00", headers=bearer(token)).get_json()["error"]
+    assert nul["message"] == "Tham số “per_page” chứa ký tự không hợp lệ."
+
+
 # --- the OpenAPI description ----------------------------------------------------------------
 
 
@@ -439,6 +504,25 @@ def test_the_openapi_description_is_public_and_covers_every_api_route(seeded):
             routes |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
     described = {(path, method) for path, operations in document["paths"].items() for method in operations}
     assert described == routes
+
+
+def test_the_openapi_description_is_made_from_the_schemas_and_printed_by_the_cli(seeded, runner):
+    """One declaration per request and response: the document names the schemas the views read and write."""
+    document = seeded.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["info"]["title"] == "Plan Tracker API" and document["security"] == [{"bearerAuth": []}]
+    change = document["paths"]["/api/v1/assignments/{assignment_id}/status"]["post"]
+    assert change["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/StatusChange"
+    }
+    assert document["components"]["schemas"]["StatusChange"]["properties"]["document_number"]["maxLength"] == 120
+    assert change["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Assignment"
+    }
+    assert document["components"]["responses"]["BAD_REQUEST"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    printed = runner.invoke(args=["openapi", "print"])
+    assert printed.exit_code == 0 and json.loads(printed.output) == document
 
 
 # --- schemathesis ---------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def register_views(app: Flask) -> None:
     from ..rules.permissions import ROLE_LABELS
     from .access import allowed
     from .admin import bp as admin_bp
-    from .api import bp as api_bp
+    from .api import register_api
     from .auth import bp as auth_bp
     from .auth import register_login
     from .health import bp as health_bp
@@ -130,11 +130,11 @@ def register_views(app: Flask) -> None:
         monitoring_bp,
         kpi_bp,
         admin_bp,
-        api_bp,
         reports_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
+    register_api(app)  # through flask-smorest, which makes its OpenAPI document
     app.register_blueprint(plan_editor_bp)
     from .plan_kpi import bp as plan_kpi_bp  # issue 12: indicators, groups and targets by hand
 

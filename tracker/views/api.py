@@ -1,18 +1,28 @@
 """JSON API, version 1: plans, items, assignments (read, change status) and KPI figures (read, report), with
-the same rules and errors as the pages, for a signed-in session or a personal bearer token."""
+the same rules and errors as the pages, for a signed-in session or a personal bearer token.
+
+Each request and response is declared once in tracker.views.api_schemas; flask-smorest reads the requests with
+them, writes the responses with them, and makes the OpenAPI document (GET /api/v1/openapi.json) from them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from http import HTTPStatus
+from typing import Any, NoReturn, TypeVar
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
+from flask import Flask, abort, g, jsonify
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import Select, and_, false, func, not_, select
+from flask_smorest import Api, Blueprint, current_api
+from flask_smorest.spec.plugins import FlaskPlugin
+from flask_smorest.utils import prepare_response
+from sqlalchemy import and_, false, func, not_, select
 from sqlalchemy.orm import selectinload
+from webargs.flaskparser import FlaskParser
 
 from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
@@ -22,134 +32,219 @@ from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
 from ..rules.kpi import InconsistentFigures
 from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
-from ..status import item_status, status_of
 from .access import allowed, require
-from .openapi import openapi_document
+from .api_schemas import (
+    MAX_ID,
+    AssignmentPageSchema,
+    AssignmentSchema,
+    AssignmentsQuery,
+    ErrorSchema,
+    FiguresSchema,
+    IndicatorsSchema,
+    ItemPageSchema,
+    ItemSchema,
+    ItemsQuery,
+    KpiQuery,
+    PageQuery,
+    PlanDetailSchema,
+    PlanPageSchema,
+    Request,
+    StandingPageSchema,
+    StatusChangeSchema,
+    UnitKpiSchema,
+    is_storable,
+)
 from .security import error_response
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 200
-MAX_PAGE = 100_000
-# Ids are 32-bit in the schema; a larger number in a URL names nothing (and SQLite cannot even bind it).
-MAX_ID = 2_147_483_647
-# The same limits as the update form (tracker.forms.StatusForm) and the columns behind it.
-TEXT_LIMITS = {
-    "comment": 5000,
-    "difficulty": 5000,
-    "proposal": 5000,
-    "reason": 5000,
-    "document_number": 120,
-    "document_title": 1000,
-}
-_DIGITS = re.compile(r"[0-9]{1,12}")
 
 Row = TypeVar("Row")
 
+DESCRIPTION = """Read the plans, their items and every unit's assignments and KPI standing; change an assignment's
+status and report a unit's KPI counts, under the same rules as the pages.
 
-class BadQuery(Exception):
-    """A query parameter the API cannot use; the message (Vietnamese) names it."""
+Authenticate with a personal token (`Authorization: Bearer <token>`, made on the account page or with
+`flask --app wsgi users token`); the token acts with its account's role. A signed-in browser session works too,
+and then every POST needs the page's CSRF token in an `X-CSRFToken` header. Messages are in Vietnamese.
+Lists come as `{"items", "total", "page", "per_page"}`."""
 
-
-@bp.errorhandler(BadQuery)
-def _bad_query(exc: BadQuery):  # type: ignore[no-untyped-def]
-    return error_response(400, str(exc), "invalid_query")
-
-
-@bp.get("/openapi.json")
-def openapi():
-    """The API's OpenAPI 3.0 description (public)."""
-    return jsonify(openapi_document())
-
-
-# --- reading query parameters ---------------------------------------------------------------
-
-
-def _arg(name: str) -> str | None:
-    """A query parameter, stripped; None when absent or empty. Text no column can hold is refused here."""
-    value = request.args.get(name)
-    if value is None or not value.strip():
-        return None
-    if not _is_storable(value):
-        raise BadQuery(gettext("Tham số “%(name)s” chứa ký tự không hợp lệ.", name=name))
-    return value.strip()
+# The errors every operation may answer, as the document describes them.
+ERRORS = {
+    400: "A query parameter or the request body cannot be used (the message names it, in Vietnamese).",
+    401: "No valid session or bearer token (revoked, unknown, or its account disabled).",
+    403: "The signed-in user may not do this.",
+    404: "No such record.",
+    405: "This path does not take that method.",
+    409: "Someone changed the assignment since `version`; nothing was saved.",
+    422: "The request breaks a rule; the message says which.",
+}
 
 
-def _is_storable(text: str) -> bool:
-    """False for text with NUL or lone surrogates, which neither database accepts."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+class Refused(Exception):
+    """A request the API will not carry out: the HTTP status, the error code and the message (Vietnamese)."""
+
+    def __init__(self, message: str, code: str = "invalid_query", status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
 
 
-def _whole_number(name: str, default: int, maximum: int) -> int:
-    value = _arg(name)
-    if value is None:
-        return default
-    number = int(value) if _DIGITS.fullmatch(value) else 0
-    if not 1 <= number <= maximum:
-        raise BadQuery(gettext("Tham số “%(name)s” phải là số nguyên từ 1 đến %(max)d.", name=name, max=maximum))
-    return number
+class _Parser(FlaskParser):
+    """webargs as the API has always answered: a body that is not a JSON object, or the first field at fault, is a
+    400 with one Vietnamese message."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def load_json(self, req: Any, schema: Any) -> Any:
+        payload = req.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise Refused(gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
+        return payload
+
+    def handle_error(self, error: Any, req: Any, schema: Any, **kwargs: Any) -> NoReturn:
+        messages: Mapping[str, Any] = error.messages
+        if len(messages) == 1:  # webargs files them under the location ("json", "query")
+            inner = next(iter(messages.values()))
+            messages = inner if isinstance(inner, Mapping) else messages
+        code, message = schema.refusal(messages) if isinstance(schema, Request) else ("invalid_request", str(error))
+        raise Refused(message, code)
 
 
-def _date_arg(name: str) -> date | None:
-    value = _arg(name)
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadQuery(gettext("“%(field)s” phải là ngày dạng YYYY-MM-DD.", field=name)) from None
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _Parser()
 
 
-def _flag_arg(name: str) -> bool | None:
-    value = _arg(name)
-    if value is None:
-        return None
-    if value.lower() in ("1", "true"):
-        return True
-    if value.lower() in ("0", "false"):
-        return False
-    raise BadQuery(gettext("Tham số “%(name)s” chỉ nhận 1 hoặc 0.", name=name))
+class _Converter(OpenAPIConverter):
+    """Also writes a schema's `Meta.additional_properties` (what else a body may hold) into the document."""
+
+    def schema2jsonschema(self, schema: Any) -> dict:
+        jsonschema = super().schema2jsonschema(schema)
+        extra = getattr(getattr(schema, "Meta", None), "additional_properties", None)
+        if extra is not None:
+            jsonschema["additionalProperties"] = extra
+        return jsonschema
 
 
-def _plan_arg() -> Plan | None:
+class _Plugin(MarshmallowPlugin):
+    Converter = _Converter
+
+
+class _FlaskPlugin(FlaskPlugin):
+    """The path's parameters written into each of its operations (a path then holds only operations)."""
+
+    def path_helper(self, rule: Any, operations: dict, parameters: list, **kwargs: Any) -> str:
+        path = super().path_helper(rule, operations, parameters, **kwargs)
+        for operation in operations.values():
+            operation["parameters"] = [*parameters, *operation.get("parameters", [])]
+        parameters.clear()
+        return path
+
+
+class _Api(Api):
+    """flask-smorest for the document only: the app's own error pages and JSON errors stay (tracker.views.security),
+    no catch-all "default" response, and the error responses described as this API gives them."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None  # type: ignore[assignment]
+
+    def _register_error_handlers(self) -> None:
+        """None: every error is already answered by tracker.views.security.error_response."""
+
+    def _register_pagination_header(self) -> None:
+        """None: lists say their page in the body, not in smorest's X-Pagination header."""
+
+    def _register_responses(self) -> None:
+        for status, description in ERRORS.items():
+            response = {"description": description, "schema": ErrorSchema}
+            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(HTTPStatus(status).name, response, lazy=True)
+
+
+bp = _Blueprint("api", __name__, url_prefix="/api/v1", description="Plan Tracker API, version 1.")
+
+
+def register_api(app: Flask) -> None:
+    """The API blueprint on the app, and its OpenAPI document made from the schemas."""
+    api = _Api(
+        app,
+        spec_kwargs={
+            "title": "Plan Tracker API",
+            "version": "1",
+            "openapi_version": "3.0.3",
+            "flask_plugin": _FlaskPlugin(),
+            "marshmallow_plugin": _Plugin(),
+            "info": {"description": DESCRIPTION},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token."}
+    )
+    api.register_blueprint(bp)
+
+
+@bp.errorhandler(Refused)
+def _refused(exc: Refused):  # type: ignore[no-untyped-def]
+    return error_response(exc.status, exc.message, exc.code)
+
+
+def _errors(*statuses: int) -> Callable[[Callable], Callable]:
+    """Document that an operation may answer these errors (400, 401, 404 and 405 it always may)."""
+
+    def decorate(view: Callable) -> Callable:
+        for status in sorted({400, 401, 404, 405, *statuses}, reverse=True):
+            view = bp.alt_response(status, HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+def _checked_first(check: Callable[..., object]) -> Callable[[Callable], Callable]:
+    """Run `check` on the URL's values before the body is read: a missing record (404) or a refusal (403) is
+    answered before anything about the body, as it always was."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            check(**kwargs)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _path(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        "in": "path",
+        "name": name,
+        "description": description,
+        "schema": schema or {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID},
+    }
+
+
+_CODE = {"type": "string", "minLength": 1, "maxLength": 40}
+
+
+@bp.route("/openapi.json", endpoint="openapi")
+@bp.doc(operationId="openapi", security=[], tags=["meta"])
+@bp.response(200, {"type": "object"}, description="The OpenAPI document.")
+def openapi():  # type: ignore[no-untyped-def]
+    """This description."""
+    return jsonify(current_api.spec.to_dict())
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def _plan_named(value: str | None) -> Plan | None:
     """The plan named by `plan`: its id, or its number as written (“1872/QĐ-BVHTTDL”)."""
-    value = _arg("plan")
     if value is None:
         return None
     plan = None
-    if _DIGITS.fullmatch(value) and int(value) <= MAX_ID:
+    if re.fullmatch(r"[0-9]{1,12}", value) and int(value) <= MAX_ID:
         plan = db.session.get(Plan, int(value))
     if plan is None:
         plan = db.session.scalar(select(Plan).where(Plan.number == value))
     if plan is None:
-        raise BadQuery(gettext("Không có kế hoạch “%(plan)s” (dùng mã số hoặc số hiệu kế hoạch).", plan=value))
+        raise Refused(gettext("Không có kế hoạch “%(plan)s” (dùng mã số hoặc số hiệu kế hoạch).", plan=value))
     return plan
-
-
-def _paginate(query: Select, *, page: int, per_page: int, to_json: Callable[[Any], dict]) -> dict:
-    """One page of a query's rows as the API's list: {"items", "total", "page", "per_page"}."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
-    return {"items": [to_json(row) for row in rows], "total": total, "page": page, "per_page": per_page}
-
-
-def _page_of(rows: list[Row], *, page: int, per_page: int, to_json: Callable[[Row], dict]) -> dict:
-    """The same list shape for rows already in memory."""
-    chosen = rows[(page - 1) * per_page : page * per_page]
-    return {"items": [to_json(row) for row in chosen], "total": len(rows), "page": page, "per_page": per_page}
-
-
-def _page_args() -> tuple[int, int]:
-    return (_whole_number("page", 1, MAX_PAGE), _whole_number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE))
 
 
 def _get_or_404(model: type[Row], ident: int) -> Row:
@@ -159,98 +254,14 @@ def _get_or_404(model: type[Row], ident: int) -> Row:
     return row
 
 
-# --- the records as JSON --------------------------------------------------------------------
+@dataclass
+class _Slice:
+    """A page of rows already in memory, shaped like db.paginate's Pagination."""
 
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _instant(value: datetime | None) -> str | None:
-    """A stored instant in UTC with its offset (SQLite hands back naive datetimes; they were stored in UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
-
-
-def assignment_json(assignment: Assignment, as_of: date | None = None) -> dict:
-    """An assignment with its status as of a day (today unless given)."""
-    status = status_of(assignment, today=as_of or today(), due_soon_days=current_app.config["DUE_SOON_DAYS"])
-    return {
-        "id": assignment.id,
-        "item": assignment.item.reference,
-        "item_id": assignment.item_id,
-        "plan": assignment.item.plan.number,
-        "unit": assignment.unit.name,
-        "unit_code": assignment.unit.code,
-        "occurrence": assignment.occurrence or None,
-        "status": assignment.status,
-        "status_label": status.label,
-        "due": _day(assignment.due_on),
-        "days_left": status.days_left,
-        "overdue": status.is_overdue,
-        "completed_on": _day(assignment.completed_on),
-        "document_number": assignment.document_number,
-        "document_date": _day(assignment.document_date),
-        "document_title": assignment.document_title,
-        "difficulty": assignment.difficulty,
-        "proposal": assignment.proposal,
-        "last_report_on": _day(assignment.last_report_on),
-        "version": assignment.version,
-        "updated_at": _instant(assignment.updated_at),
-    }
-
-
-def _mentions(item: ActionItem, role: str) -> list[dict]:
-    """The names in the item's lead or coordinating cell: each with its kind and the units it stands for."""
-    return [
-        {
-            "name": units[0].name if kind == "unit" and units else written,
-            "written": written,
-            "kind": kind,
-            "units": [{"code": u.code, "name": u.name} for u in units],
-        }
-        for written, kind, units in item.mentions(role)
-    ]
-
-
-def item_summary_json(item: ActionItem, now: date) -> dict:
-    """An item as in the plan's Appendix 2, with its roll-up status; assignments only counted."""
-    key, label = item_status(item, today=now)
-    return {
-        "id": item.id,
-        "plan": {"id": item.plan_id, "number": item.plan.number},
-        "section": {"number": item.section.number, "title": item.section.title},
-        "reference": item.reference,
-        "stt": item.stt,
-        "task": item.task,
-        "lead": _mentions(item, "lead"),
-        "coordinating": _mentions(item, "coordinating"),
-        "lead_text": item.lead_text,
-        "coordinating_text": item.coordinating_text,
-        "expected_output": item.expected_output,
-        "deadline": {
-            "text": item.deadline_text,
-            "due": _day(item.due_on),
-            "recurrence": item.recurrence,
-            "ongoing": item.is_ongoing,
-            "parsed": item.is_deadline_parsed,
-            "set_by_hand": item.is_due_set_by_hand,
-        },
-        "status": key,
-        "status_label": label,
-        "assignment_count": sum(1 for a in item.assignments if a.is_active),
-    }
-
-
-def item_json(item: ActionItem, now: date) -> dict:
-    """An item in full: the summary and every active assignment."""
-    return {
-        **item_summary_json(item, now),
-        "assignments": [assignment_json(a) for a in item.assignments if a.is_active],
-    }
+    items: list
+    total: int
+    page: int
+    per_page: int
 
 
 def _item_options():  # type: ignore[no-untyped-def]
@@ -262,28 +273,17 @@ def _item_options():  # type: ignore[no-untyped-def]
     )
 
 
-def plan_json(plan: Plan, *, sections: int, items: int, assignments: int) -> dict:
-    return {
-        "id": plan.id,
-        "number": plan.number,
-        "title": plan.title,
-        "issued_on": _day(plan.issued_on),
-        "year": plan.year,
-        "end_year": plan.end_year,
-        "section_count": sections,
-        "item_count": items,
-        "assignment_count": assignments,
-    }
-
-
 # --- plans and items ------------------------------------------------------------------------
 
 
-@bp.get("/plans")
-def list_plans():
-    """The plans held, newest year first."""
+@bp.route("/plans")
+@bp.doc(operationId="listPlans", tags=["plans"])
+@bp.arguments(PageQuery, location="query")
+@bp.response(200, PlanPageSchema, description="A page of plans.")
+@_errors()
+def list_plans(args: dict):  # type: ignore[no-untyped-def]
+    """The plans held."""
     require(VIEW_PLAN)
-    page, per_page = _page_args()
     sections = dict(db.session.execute(select(PlanSection.plan_id, func.count()).group_by(PlanSection.plan_id)).all())
     items = dict(db.session.execute(select(ActionItem.plan_id, func.count()).group_by(ActionItem.plan_id)).all())
     assignments = dict(
@@ -296,21 +296,25 @@ def list_plans():
         ).all()
     )
     query = select(Plan).order_by(Plan.year.desc().nulls_last(), Plan.number, Plan.id)
-    return jsonify(
-        _paginate(
-            query,
-            page=page,
-            per_page=per_page,
-            to_json=lambda p: plan_json(
-                p, sections=sections.get(p.id, 0), items=items.get(p.id, 0), assignments=assignments.get(p.id, 0)
-            ),
-        )
-    )
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+    page.items = [
+        {
+            "plan": p,
+            "section_count": sections.get(p.id, 0),
+            "item_count": items.get(p.id, 0),
+            "assignment_count": assignments.get(p.id, 0),
+        }
+        for p in page.items
+    ]
+    return page
 
 
-@bp.get("/plans/<int:plan_id>")
-def get_plan(plan_id: int):
-    """A plan with its sections, each item's summary, and its assignments counted by status."""
+@bp.route("/plans/<int:plan_id>", parameters=[_path("plan_id", "The plan's id.")])
+@bp.doc(operationId="getPlan", tags=["plans"])
+@bp.response(200, PlanDetailSchema, description="The plan.")
+@_errors()
+def get_plan(plan_id: int):  # type: ignore[no-untyped-def]
+    """A plan with its sections, item summaries and assignment counts."""
     require(VIEW_PLAN)
     plan = _get_or_404(Plan, plan_id)
     now = today()
@@ -330,30 +334,28 @@ def get_plan(plan_id: int):
     overdue = sum(
         1 for a, item in active if is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=now)
     )
-    body = plan_json(plan, sections=len(plan.sections), items=len(loaded), assignments=len(active))
-    body.update(
-        {
-            "as_of": now.isoformat(),
-            "assignments_by_status": {**counts, "overdue": overdue},
-            "sections": [
-                {
-                    "number": s.number,
-                    "title": s.title,
-                    "items": [item_summary_json(i, now) for i in by_section.get(s.id, [])],
-                }
-                for s in plan.sections
-            ],
-        }
-    )
-    return jsonify(body)
+    return {
+        "plan": plan,
+        "section_count": len(plan.sections),
+        "item_count": len(loaded),
+        "assignment_count": len(active),
+        "as_of": now,
+        "assignments_by_status": {**counts, "overdue": overdue},
+        "sections": [{"section": s, "items": by_section.get(s.id, [])} for s in plan.sections],
+    }
 
 
-@bp.get("/items")
-def list_items():
-    """Items, in plan order; `plan` (id or number) and `section` (“I”) narrow the list."""
+@bp.route("/items")
+@bp.doc(operationId="listItems", tags=["items"])
+@bp.arguments(ItemsQuery, location="query")
+@bp.response(200, ItemPageSchema, description="A page of items.")
+@_errors()
+def list_items(args: dict):  # type: ignore[no-untyped-def]
+    """Action items in plan order.
+
+    `plan` (id or number) and `section` (“I”) narrow the list."""
     require(VIEW_PLAN)
-    page, per_page = _page_args()
-    plan, section = _plan_arg(), _arg("section")
+    plan, section = _plan_named(args.get("plan")), args.get("section")
     query = (
         select(ActionItem)
         .join(ActionItem.section)
@@ -367,41 +369,56 @@ def list_items():
         if plan is not None:
             sections = sections.where(PlanSection.plan_id == plan.id)
         if db.session.scalar(sections.limit(1)) is None:
-            raise BadQuery(gettext("Không có mục “%(section)s” trong kế hoạch.", section=section))
+            raise Refused(gettext("Không có mục “%(section)s” trong kế hoạch.", section=section))
         query = query.where(PlanSection.number == section)
-    now = today()
-    return jsonify(_paginate(query, page=page, per_page=per_page, to_json=lambda i: item_summary_json(i, now)))
+    return db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
 
 
-@bp.get("/items/<int:item_id>")
-def get_item(item_id: int):
-    """An item in full: units as written and as understood, the deadline as written and parsed, every assignment."""
+@bp.route("/items/<int:item_id>", parameters=[_path("item_id", "The item's id.")])
+@bp.doc(operationId="getItem", tags=["items"])
+@bp.response(200, ItemSchema, description="The item.")
+@_errors()
+def get_item(item_id: int):  # type: ignore[no-untyped-def]
+    """An item in full, with its assignments.
+
+    Its units as written and as understood, its deadline as written and as read, every active assignment."""
     require(VIEW_PLAN)
     item = None
     if item_id <= MAX_ID:
         item = db.session.scalar(select(ActionItem).where(ActionItem.id == item_id).options(*_item_options()))
     if item is None:
         abort(404)
-    return jsonify(item_json(item, today()))
+    return item
 
 
 # --- assignments ----------------------------------------------------------------------------
 
 
-def _get(assignment_id: int) -> Assignment:
+def _active_assignment(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id) if assignment_id <= MAX_ID else None
     if assignment is None or not assignment.is_active:
         abort(404)
     return assignment
 
 
-@bp.get("/assignments")
-def list_assignments():
-    """Active assignments, filtered by `unit` (code), `status`, `plan`, and `overdue` as of `as_of` (today)."""
+@bp.route("/assignments")
+@bp.doc(operationId="listAssignments", tags=["assignments"])
+@bp.arguments(AssignmentsQuery, location="query")
+@bp.response(200, AssignmentPageSchema, description="A page of assignments.")
+@_errors()
+def list_assignments(args: dict):  # type: ignore[no-untyped-def]
+    """Active assignments, filtered.
+
+    By `unit` (code), `status`, `plan`, and `overdue` as of `as_of` (today unless given)."""
     require(VIEW_PLAN)
-    page, per_page = _page_args()
-    as_of = _date_arg("as_of") or today()
-    code, state, plan, overdue = _arg("unit"), _arg("status"), _plan_arg(), _flag_arg("overdue")
+    as_of = args.get("as_of") or today()
+    g.api_as_of = as_of  # each row's days_left and overdue are judged on that day too
+    code, state, plan, overdue = (
+        args.get("unit"),
+        args.get("status"),
+        _plan_named(args.get("plan")),
+        args.get("overdue"),
+    )
     query = (
         select(Assignment)
         .join(Assignment.item)
@@ -416,11 +433,9 @@ def list_assignments():
     if code is not None:
         unit = db.session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))
         if unit is None:
-            raise BadQuery(gettext("Không có đơn vị mã “%(code)s”.", code=code))
+            raise Refused(gettext("Không có đơn vị mã “%(code)s”.", code=code))
         query = query.where(Assignment.unit_id == unit.id)
     if state is not None:
-        if state not in STATES:
-            raise BadQuery(gettext("“status” phải là một trong %(states)s.", states=", ".join(STATES)))
         query = query.where(Assignment.status == state)
     if plan is not None:
         query = query.where(ActionItem.plan_id == plan.id)
@@ -433,81 +448,56 @@ def list_assignments():
             ActionItem.is_ongoing == false(),
         )
         query = query.where(late if overdue else not_(late))
-    return jsonify(_paginate(query, page=page, per_page=per_page, to_json=lambda a: assignment_json(a, as_of)))
+    return db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
 
 
-@bp.get("/assignments/<int:assignment_id>")
-def get_assignment(assignment_id: int):
+@bp.route("/assignments/<int:assignment_id>", parameters=[_path("assignment_id", "The assignment's id.")])
+@bp.doc(operationId="getAssignment", tags=["assignments"])
+@bp.response(200, AssignmentSchema, description="The assignment.")
+@_errors()
+def get_assignment(assignment_id: int):  # type: ignore[no-untyped-def]
+    """One assignment."""
     require(VIEW_PLAN)
-    return jsonify(assignment_json(_get(assignment_id)))
+    return _active_assignment(assignment_id)
 
 
-def _date(payload: dict, key: str) -> date | None:
-    value = payload.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(key) from None
+@bp.route(
+    "/assignments/<int:assignment_id>/status",
+    methods=["POST"],
+    parameters=[_path("assignment_id", "The assignment's id.")],
+)
+@bp.doc(operationId="setAssignmentStatus", tags=["assignments"])
+@_checked_first(_active_assignment)
+@bp.arguments(StatusChangeSchema)
+@bp.response(200, AssignmentSchema, description="The assignment as saved.")
+@_errors(403, 409)
+@bp.alt_response(
+    422, schema=ErrorSchema, description="The change breaks a rule; `problems` says what to fix per field."
+)
+def set_status(change: dict, assignment_id: int):  # type: ignore[no-untyped-def]
+    """Change the status (or report progress), as the update form does.
 
-
-def _texts(payload: dict) -> dict[str, str] | str:
-    """The change's free-text fields, or the name of the first one that cannot be saved as given."""
-    texts = {}
-    for key, limit in TEXT_LIMITS.items():
-        value = payload.get(key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str) or len(value) > limit or not _is_storable(value):
-            return key
-        texts[key] = value
-    return texts
-
-
-@bp.post("/assignments/<int:assignment_id>/status")
-def set_status(assignment_id: int):
-    """Body: {"status", "version", "comment", "difficulty", "proposal", "reason",
-    "document_number", "document_date", "document_title", "completed_on"} (dates YYYY-MM-DD)."""
-    assignment = _get(assignment_id)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return error_response(400, gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
-    version = payload.get("version")
-    if payload.get("status") not in STATES or not isinstance(version, int) or isinstance(version, bool):
-        return error_response(
-            400,
-            gettext("Cần “status” (một trong %(states)s) và “version” (số nguyên).", states=", ".join(STATES)),
-            "invalid_request",
-        )
-    texts = _texts(payload)
-    if isinstance(texts, str):
-        return error_response(
-            400,
-            gettext(
-                "“%(field)s” phải là một chuỗi văn bản dài tối đa %(max)d ký tự.", field=texts, max=TEXT_LIMITS[texts]
-            ),
-            "invalid_request",
-        )
-    try:
-        evidence = Evidence(
-            document_number=texts["document_number"],
-            document_date=_date(payload, "document_date"),
-            document_title=texts["document_title"],
-            completed_on=_date(payload, "completed_on"),
-        )
-    except ValueError as exc:
-        return error_response(400, gettext("“%(field)s” phải là ngày dạng YYYY-MM-DD.", field=str(exc)), "invalid_date")
-    change = Change(
-        to_state=payload["status"],
-        comment=texts["comment"],
-        difficulty=texts["difficulty"],
-        proposal=texts["proposal"],
-        reason=texts["reason"],
+    Only the assignment's own unit (unit_head, unit_staff) moves it; the IT Centre and admins reopen a done one
+    with a reason."""
+    assignment = _active_assignment(assignment_id)
+    evidence = Evidence(
+        document_number=change["document_number"],
+        document_date=change["document_date"],
+        document_title=change["document_title"],
+        completed_on=change["completed_on"],
+    )
+    wanted = Change(
+        to_state=change["status"],
+        comment=change["comment"],
+        difficulty=change["difficulty"],
+        proposal=change["proposal"],
+        reason=change["reason"],
         evidence=evidence,
     )
     try:
-        change_assignment(assignment, change, actor=current_user, expected_version=version, today=today(), now=utcnow())
+        change_assignment(
+            assignment, wanted, actor=current_user, expected_version=change["version"], today=today(), now=utcnow()
+        )
     except PermissionDenied as exc:
         db.session.rollback()
         return error_response(403, str(exc), "forbidden")
@@ -519,7 +509,7 @@ def set_status(assignment_id: int):
         response, status = error_response(422, str(exc), "invalid_transition")
         return _with_error_details(response, problems=exc.problems), status
     db.session.commit()
-    return jsonify(assignment_json(assignment))
+    return assignment
 
 
 def _with_error_details(response, **details: Any):  # type: ignore[no-untyped-def]
@@ -533,62 +523,86 @@ def _with_error_details(response, **details: Any):  # type: ignore[no-untyped-de
 
 
 def _unit_for(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code)) if _is_storable(code) else None
+    unit = db.session.scalar(select(Unit).where(Unit.code == code)) if is_storable(code) else None
     if unit is None:
         abort(404)
     return unit
 
 
-@bp.get("/kpi")
-def kpi():
-    """Every unit's standing against its group's targets (latest figures on or before `as_of`), in plan and group order."""
+@bp.route("/kpi")
+@bp.doc(operationId="listKpi", tags=["kpi"])
+@bp.arguments(KpiQuery, location="query")
+@bp.response(200, StandingPageSchema, description="A page of standings, one per unit and plan.")
+@_errors()
+def kpi(args: dict):  # type: ignore[no-untyped-def]
+    """Every unit's KPI standing against its group's targets.
+
+    The latest figures on or before `as_of`, in plan and group order."""
     require(VIEW_PLAN)  # the plan page shows the same figures to every role
-    page, per_page = _page_args()
-    plan, as_of = _plan_arg(), _date_arg("as_of")
-    standings = kpi_by_unit(plan_id=plan.id if plan else None, as_of=as_of)
-    return jsonify(_page_of(standings, page=page, per_page=per_page, to_json=standing_as_json))
+    plan = _plan_named(args.get("plan"))
+    standings = kpi_by_unit(plan_id=plan.id if plan else None, as_of=args.get("as_of"))
+    page, per_page = args["page"], args["per_page"]
+    chosen = standings[(page - 1) * per_page : page * per_page]
+    return _Slice([standing_as_json(s) for s in chosen], len(standings), page, per_page)
 
 
-@bp.get("/units/<code>/kpi")
-def unit_kpi(code: str):
-    """The unit's latest ratios and attainment in each plan that sets it targets."""
+@bp.route("/units/<code>/kpi", parameters=[_path("code", "The unit's code.", _CODE)])
+@bp.doc(operationId="getUnitKpi", tags=["kpi"], description="The unit's own people, and the monitoring roles.")
+@bp.response(200, UnitKpiSchema, description="The unit's standing in each plan.")
+@_errors(403)
+def unit_kpi(code: str):  # type: ignore[no-untyped-def]
+    """One unit's KPI standing."""
     unit = _unit_for(code)
     require(VIEW_UNIT, unit=unit.id)
-    return jsonify({"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]})
+    return {"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]}
 
 
-@bp.get("/plans/<int:plan_id>/indicators")
-def plan_indicators(plan_id: int):
-    """A plan's indicator definition: its scheme, its indicators and the figures a unit reports for them."""
+@bp.route("/plans/<int:plan_id>/indicators", parameters=[_path("plan_id", "The plan's id.")])
+@bp.doc(operationId="getPlanIndicators", tags=["plans", "kpi"])
+@bp.response(200, IndicatorsSchema, description="The definition.")
+@_errors()
+def plan_indicators(plan_id: int):  # type: ignore[no-untyped-def]
+    """A plan's indicator definition (Decision 1872's built-in one, or the plan's own).
+
+    Its scheme, its indicators and the figures a unit reports for them."""
     require(VIEW_PLAN)
     plan = _get_or_404(Plan, plan_id)
-    return jsonify(definition_json(plan, plan_definition(plan)))
+    return definition_json(plan, plan_definition(plan))
 
 
-@bp.post("/units/<code>/figures")
-def report_figures(code: str):
-    """Body: {"as_of": "YYYY-MM-DD", "procedures_total": …, …} — Decision 1872's eight counts; or, with
-    "plan": <id> of a plan with its own indicators, the figures its definition asks for (by key)."""
+def _may_report(code: str) -> None:
+    if not allowed(REPORT_FIGURES, unit=_unit_for(code).id):
+        raise Refused(gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."), "forbidden", 403)
+
+
+@bp.route("/units/<code>/figures", methods=["POST"], parameters=[_path("code", "The unit's code.", _CODE)])
+@bp.doc(
+    operationId="reportFigures",
+    tags=["kpi"],
+    description="The unit's own people only. A second report for the same day supersedes the first.",
+)
+@_checked_first(_may_report)
+@bp.arguments(FiguresSchema)
+@bp.response(201, UnitKpiSchema, description="Saved; the unit's standing.")
+@_errors(403)
+@bp.alt_response(
+    422, schema=ErrorSchema, description="The counts contradict each other (`conflicts`) or the date is in the future."
+)
+def report_figures(payload: dict, code: str):  # type: ignore[no-untyped-def]
+    """Report a unit's KPI figures as of a day."""
     unit = _unit_for(code)
-    if not allowed(REPORT_FIGURES, unit=unit.id):
-        return error_response(403, gettext("Bạn chỉ báo cáo được số liệu của đơn vị mình."), "forbidden")
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return error_response(400, gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
-    try:
-        as_of = date.fromisoformat(str(payload.get("as_of")))
-    except ValueError:
-        return error_response(400, gettext("“as_of” phải là ngày dạng YYYY-MM-DD."), "invalid_date")
-    plan = None
-    if payload.get("plan") is not None:
-        plan_ref = payload["plan"]
-        if isinstance(plan_ref, bool) or not isinstance(plan_ref, int) or not 1 <= plan_ref <= 2_147_483_647:
-            return error_response(400, gettext("“plan” phải là mã số (id) của một kế hoạch."), "invalid_plan")
-        plan = _get_or_404(Plan, plan_ref)
+    plan = _get_or_404(Plan, payload["plan"]) if payload.get("plan") is not None else None
     try:
         figures = {key: value for key, value in payload.items() if key not in ("as_of", "plan")}
         record_figures(
-            unit, figures, plan=plan, as_of=as_of, today=today(), now=utcnow(), reporter=current_user, source="api"
+            unit,
+            figures,
+            plan=plan,
+            as_of=payload["as_of"],
+            today=today(),
+            now=utcnow(),
+            reporter=current_user,
+            source="api",
         )
     except InconsistentFigures as exc:
         db.session.rollback()
@@ -599,4 +613,4 @@ def report_figures(code: str):
         db.session.rollback()
         return error_response(422, str(exc), "invalid_figures")
     db.session.commit()
-    return jsonify({"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]}), 201
+    return {"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]}
