@@ -69,7 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_NUMBER_SUFFIX": "/BC-TTCNTT",  # "Số: …/BC-TTCNTT"
     "REPORT_PLACE": "Hà Nội",  # "Hà Nội, ngày … tháng … năm …"
     "REPORT_RECIPIENTS": "Lãnh đạo Bộ (để báo cáo);|Các đơn vị chủ trì;|Lưu: VT, TTCNTT.",  # "Nơi nhận", one a line
-    "REPORT_SIGNER_TITLE": "GIÁM ĐỐC",
+    "REPORT_SIGNER_TITLE": "GIÁM ĐỐC",  # or "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC" when a deputy signs
     "REPORT_SIGNER_NAME": "",  # empty: the name is written when the report is signed
     # The Word template the .docx is made from (docxtpl); a copy edited by the customer may be named here
     # (relative paths are under the instance folder). tools/make_report_template.py regenerates the default.

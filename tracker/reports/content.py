@@ -54,7 +54,7 @@ class Issuer:
     number_suffix: str  # what follows the number: "Số: …/BC-TTCNTT"
     place: str  # the place of the dateline: "Hà Nội, ngày …"
     recipients: tuple[str, ...]  # "Nơi nhận", one line each
-    signer_title: str
+    signer_title: str  # "GIÁM ĐỐC", or "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC" (from "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC")
     signer_name: str = ""
 
     @classmethod
@@ -67,7 +67,7 @@ class Issuer:
             number_suffix=str(settings["REPORT_NUMBER_SUFFIX"]).strip(),
             place=str(settings["REPORT_PLACE"]).strip(),
             recipients=_lines(settings["REPORT_RECIPIENTS"]),
-            signer_title=str(settings["REPORT_SIGNER_TITLE"]).strip(),
+            signer_title="\n".join(_lines(settings["REPORT_SIGNER_TITLE"])),
             signer_name=str(settings["REPORT_SIGNER_NAME"]).strip(),
         )
 

@@ -581,8 +581,8 @@ def report_docx(report: Report, template: Path | str | None = None) -> bytes:
     document.render(context, Environment(autoescape=True, finalize=_clean), autoescape=True)
     _keep_numbers_whole(document.docx.element.body)
     core = document.docx.core_properties
-    core.title = f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}"
-    core.author = " ".join(issuer.lines).title()
+    core.title = xml_safe(f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}")
+    core.author = xml_safe(" ".join(issuer.lines).title())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
