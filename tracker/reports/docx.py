@@ -448,6 +448,7 @@ def _header_block(document) -> None:  # type: ignore[no-untyped-def]
 def _signature_block(document) -> None:  # type: ignore[no-untyped-def]
     table = document.add_table(rows=1, cols=2)
     _widths(table, [8.0, 8.0])
+    _keep_rows_whole(table)  # the signer's title and name on one page
     left, right = table.rows[0].cells
     _cell_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, space_after=0)
     _cell_paragraph(left, "{%p for line in issuer.recipients %}", size=11, space_after=0)
