@@ -20,11 +20,13 @@ from sqlalchemy import select
 
 from tracker.assignments import change_assignment
 from tracker.clock import utcnow
+from tracker.config import load_config
 from tracker.evidence import store_evidence
 from tracker.extensions import db
 from tracker.figures import record_figures
 from tracker.models import ActionItem, Plan, Unit, User
-from tracker.reports import build_report, period_label, report_docx, report_xlsx, vn_long_date
+from tracker.reports import Issuer, build_report, period_label, report_docx, report_xlsx, vn_long_date
+from tracker.reports.docx import DEFAULT_TEMPLATE, template_document
 from tracker.rules.kpi import Counts
 from tracker.rules.lifecycle import Change, Evidence
 
@@ -505,6 +507,128 @@ def test_the_files_say_which_day_the_report_stands_as_of(moved):
     assert (summary["Chưa hoàn thành, còn hạn"], summary["Chưa hoàn thành, quá hạn"]) == (12, 1)
     closed = report_for(moved, *YEAR, today="2024-01-15")
     assert "chưa kết thúc" not in _text(Document(io.BytesIO(report_docx(closed))))
+
+
+def _all_text(document) -> str:
+    """The paragraphs' text and the header's and signature's (the tables between name the units)."""
+    cells = [cell.text for table in (document.tables[0], document.tables[-1]) for cell in table.rows[0].cells]
+    return "\n".join([_text(document), *cells])
+
+
+def _signature(document) -> tuple[list[str], list[str]]:
+    left, right = document.tables[-1].rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs if p.text]
+
+
+def test_the_document_is_signed_as_the_it_centre_by_default(moved):
+    document = Document(io.BytesIO(report_docx(report_for(moved, *H1))))
+    assert _signature(document) == (
+        ["Nơi nhận:", "- Lãnh đạo Bộ (để báo cáo);", "- Các đơn vị chủ trì;", "- Lưu: VT, TTCNTT."],
+        ["GIÁM ĐỐC"],
+    )
+    text = _text(document)
+    assert "Trung tâm Công nghệ thông tin báo cáo kết quả thực hiện 6 tháng đầu năm 2023 như sau:" in text
+    assert "Trung tâm Công nghệ thông tin trân trọng báo cáo./." in text
+    assert document.core_properties.author == "Trung Tâm Công Nghệ Thông Tin"
+
+
+def test_the_issuer_and_signer_come_from_the_settings(moved, login_as, client):
+    """Issue 14 point 7: the issuer, the number, the place, "Nơi nhận" and the signer are TRACKER_REPORT_*
+    settings, not code; the .docx and the print view both say what they are set to."""
+    moved.config.update(
+        REPORT_ISSUER_PARENT="ỦY BAN NHÂN DÂN|TỈNH LÀO CAI",
+        REPORT_ISSUER="SỞ KHOA HỌC|VÀ CÔNG NGHỆ",
+        REPORT_ISSUER_NAME="Sở Khoa học và Công nghệ",
+        REPORT_NUMBER_SUFFIX="/BC-SKHCN",
+        REPORT_PLACE="Lào Cai",
+        REPORT_RECIPIENTS="UBND tỉnh (để báo cáo);|Lưu: VT, SKHCN.",
+        REPORT_SIGNER_TITLE="KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC",
+        REPORT_SIGNER_NAME="Nguyễn Văn An",
+    )
+    login_as("monitor")
+    pid = plan_id(moved)
+    document = Document(io.BytesIO(client.get(f"/reports/{pid}.docx?start=2023-01-01&end=2023-06-30").data))
+    left, right = (" ".join(cell.text.split()) for cell in document.tables[0].rows[0].cells)
+    assert left == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI SỞ KHOA HỌC VÀ CÔNG NGHỆ Số: …/BC-SKHCN"
+    assert right.endswith("Lào Cai, ngày 15 tháng 11 năm 2023")
+    text = _text(document)
+    assert "Sở Khoa học và Công nghệ báo cáo kết quả thực hiện 6 tháng đầu năm 2023 như sau:" in text
+    assert "Sở Khoa học và Công nghệ trân trọng báo cáo./." in text
+    assert _signature(document) == (
+        ["Nơi nhận:", "- UBND tỉnh (để báo cáo);", "- Lưu: VT, SKHCN."],
+        ["KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "Nguyễn Văn An"],
+    )
+    everything = _all_text(document)
+    for old in ("TRUNG TÂM CÔNG NGHỆ", "Trung tâm Công nghệ thông tin", "TTCNTT", "Hà Nội", "Lãnh đạo Bộ"):
+        assert old not in everything
+    assert document.core_properties.author == "Sở Khoa Học Và Công Nghệ"
+    page = client.get(f"/reports/{pid}/print?start=2023-01-01&end=2023-06-30").get_data(as_text=True)
+    assert "SỞ KHOA HỌC<br>VÀ CÔNG NGHỆ" in page and "Số: …/BC-SKHCN" in page
+    assert "Lào Cai, ngày 15 tháng 11 năm 2023" in page
+
+
+def test_the_report_settings_are_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_REPORT_SIGNER_NAME", "Trần Thị Bình")
+    monkeypatch.setenv("TRACKER_REPORT_RECIPIENTS", "Như trên;| Lưu: VT. |")
+    monkeypatch.setenv("TRACKER_REPORT_TEMPLATE", "mau/bao-cao.docx")
+    values = load_config(str(tmp_path))
+    issuer = Issuer.from_settings(values)
+    assert (issuer.signer_name, issuer.recipients) == ("Trần Thị Bình", ("Như trên;", "Lưu: VT."))
+    assert issuer.lines == ("TRUNG TÂM CÔNG NGHỆ", "THÔNG TIN") and issuer.number == "Số: …/BC-TTCNTT"
+    assert values["REPORT_TEMPLATE"] == str(tmp_path / "mau" / "bao-cao.docx")  # under the instance folder
+    monkeypatch.delenv("TRACKER_REPORT_TEMPLATE")
+    assert load_config(str(tmp_path))["REPORT_TEMPLATE"] == str(DEFAULT_TEMPLATE)
+
+
+def test_an_edited_template_is_the_one_used(moved, login_as, client, tmp_path):
+    """The customer edits a copy of the template in Word and names it in TRACKER_REPORT_TEMPLATE."""
+    template = Document(str(DEFAULT_TEMPLATE))
+    title = next(p for p in template.paragraphs if p.text == "BÁO CÁO")
+    title.runs[0].text = "BÁO CÁO TỔNG KẾT"
+    template.add_paragraph("Người lập: {{ issuer.signer_title }} ({{ report.period }})")
+    path = tmp_path / "mau-bao-cao.docx"
+    template.save(str(path))
+    moved.config["REPORT_TEMPLATE"] = str(path)
+    login_as("monitor")
+    response = client.get(f"/reports/{plan_id(moved)}.docx?start=2023-01-01&end=2023-12-31")
+    text = _text(Document(io.BytesIO(response.data)))
+    assert "BÁO CÁO TỔNG KẾT\nKết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL" in text
+    assert text.endswith("Người lập: GIÁM ĐỐC (năm 2023)")
+
+
+def test_the_shipped_template_is_what_the_code_builds(tmp_path):
+    """tracker/report_templates/bao-cao.docx is regenerated by tools/make_report_template.py, never edited."""
+    built = tmp_path / "bao-cao.docx"
+    template_document().save(str(built))
+    with zipfile.ZipFile(built) as ours, zipfile.ZipFile(DEFAULT_TEMPLATE) as shipped:
+        for part in ("word/document.xml", "word/styles.xml", "word/settings.xml"):
+            assert ours.read(part) == shipped.read(part), part
+
+
+def test_control_characters_and_markup_in_the_text_do_not_break_the_files(moved):
+    """Issue 15 finding 1: XML cannot carry \\x01 nor Word's line break \\x0b; the files leave the one out and
+    write the other as a line break. "<" and "&" stay text."""
+    difficulty = "Dòng một\x0bdòng hai\x01 <w:p> & “trích”"
+    with moved.app_context():
+        plan = db.session.scalar(select(Plan))
+        plan.number = "1872/QĐ-BVHTTDL\x01"
+        item = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.2")
+        item.task = item.task + "\x0bTiếp theo\x01."
+        blocked = Change("blocked", difficulty=difficulty, proposal="{{ report }}\x0c{% if %}")
+        move("I.2", "TCDL", blocked, date(2023, 10, 1))
+        db.session.commit()
+    report = report_for(moved, *YEAR)
+    document = Document(io.BytesIO(report_docx(report)))
+    row = next(r for r in document.tables[-2].rows if r.cells[2].text == "Tổng cục Du lịch")
+    assert row.cells[1].text.endswith("\nTiếp theo.")
+    assert (row.cells[4].text, row.cells[5].text) == ("Dòng một\ndòng hai <w:p> & “trích”", "{{ report }}\n{% if %}")
+    assert "Kết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 1872/QĐ-BVHTTDL năm 2023" in _text(document)
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    sheet = book["Vướng mắc"]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "Tổng cục Du lịch")
+    assert row[1].endswith("\nTiếp theo.")
+    assert (row[6], row[7]) == ("Dòng một\ndòng hai <w:p> & “trích”", "{{ report }}\n{% if %}")
+    assert dict(_rows(book["Báo cáo"]))["Kế hoạch"] == "1872/QĐ-BVHTTDL"
 
 
 # --- The pages -----------------------------------------------------------------------------------------

@@ -61,6 +61,19 @@ DEFAULTS: dict[str, Any] = {
     # been waiting to be sent for longer than this (minutes).
     "HEALTH_HEARTBEAT_MINUTES": "15",
     "HEALTH_PENDING_MINUTES": "60",
+    # The 6-monthly and annual report (.docx): who issues and signs it. In a value of several lines "|" ends a
+    # line: the agencies' names are broken where the header block's narrow column breaks them.
+    "REPORT_ISSUER_PARENT": "BỘ VĂN HÓA, THỂ THAO|VÀ DU LỊCH",  # cơ quan chủ quản
+    "REPORT_ISSUER": "TRUNG TÂM CÔNG NGHỆ|THÔNG TIN",  # cơ quan ban hành
+    "REPORT_ISSUER_NAME": "Trung tâm Công nghệ thông tin",  # the same in running text
+    "REPORT_NUMBER_SUFFIX": "/BC-TTCNTT",  # "Số: …/BC-TTCNTT"
+    "REPORT_PLACE": "Hà Nội",  # "Hà Nội, ngày … tháng … năm …"
+    "REPORT_RECIPIENTS": "Lãnh đạo Bộ (để báo cáo);|Các đơn vị chủ trì;|Lưu: VT, TTCNTT.",  # "Nơi nhận", one a line
+    "REPORT_SIGNER_TITLE": "GIÁM ĐỐC",  # or "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC" when a deputy signs
+    "REPORT_SIGNER_NAME": "",  # empty: the name is written when the report is signed
+    # The Word template the .docx is made from (docxtpl); a copy edited by the customer may be named here
+    # (relative paths are under the instance folder). tools/make_report_template.py regenerates the default.
+    "REPORT_TEMPLATE": str(Path(__file__).resolve().parent / "report_templates" / "bao-cao.docx"),
 }
 
 
@@ -84,6 +97,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["UPLOAD_DIR"] = os.path.join(instance_path, values["UPLOAD_DIR"])
     values["IMPORT_DIR"] = os.path.join(instance_path, values["IMPORT_DIR"])
     values["OUTBOX_DIR"] = os.path.join(instance_path, values["OUTBOX_DIR"])
+    values["REPORT_TEMPLATE"] = os.path.join(instance_path, values["REPORT_TEMPLATE"])
     values["SMTP_PORT"] = int(values["SMTP_PORT"])
     values["SMTP_TIMEOUT"] = float(values["SMTP_TIMEOUT"])
     if values["MAIL_BACKEND"] not in ("file", "smtp"):

@@ -1,13 +1,16 @@
-"""Writing tables to .xlsx the same way everywhere: text always as text (never run as a formula), dates as
-dates shown dd/mm/yyyy, numbers with their format, a bold header row that repeats on each printed page,
-landscape A4 one page wide."""
+"""Writing tables to .xlsx the same way everywhere: text always as text (never run as a formula, control
+characters XML cannot carry left out), dates as dates shown dd/mm/yyyy, numbers with their format, a bold
+header row that repeats on each printed page, landscape A4 one page wide."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font
+
+from .xml_text import xml_safe
 
 DATE_FORMAT = "DD/MM/YYYY"
 PERCENT_FORMAT = "0.0%"
@@ -20,10 +23,13 @@ def as_share(percent: Decimal | None) -> Decimal | None:
 
 
 def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
-    """A value in a cell: text always as text (a task reading "=1+1" is not a formula), dates as dates."""
+    """A value in a cell: text always as text (a task reading "=1+1" is not a formula, Word's line break \x0b a
+    line break), dates as dates."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, datetime):
         value = value.date()
+    elif isinstance(value, str):
+        value = xml_safe(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -36,7 +42,7 @@ def add_sheet(
     title: str,
     headers: list[str],
     rows: list[list[object]],
-    widths: list[float],
+    widths: Sequence[float],
     *,
     formats: dict[int, str] | None = None,
     bold_last: bool = False,

@@ -14,7 +14,7 @@ from .. import reports
 from ..clock import today
 from ..extensions import db
 from ..models import Plan
-from ..reports import Report, ascii_filename, build_report, period_label, report_docx, report_xlsx
+from ..reports import Issuer, Report, ascii_filename, build_report, period_label, report_docx, report_xlsx
 from ..rules.permissions import VIEW_MONITORING
 from .access import require
 from .files import DOCX, XLSX, attachment
@@ -68,7 +68,14 @@ def _report(plan_id: int) -> Report:
         start, end = _range(request.args.get("start"), request.args.get("end"))
     except BadPeriod as exc:
         abort(400, description=gettext("Không lập được báo cáo: %(error)s", error=say(exc)))
-    return build_report(plan, start, end, today=today(), zone=ZoneInfo(current_app.config["TIMEZONE"]))
+    return build_report(
+        plan,
+        start,
+        end,
+        today=today(),
+        zone=ZoneInfo(current_app.config["TIMEZONE"]),
+        issuer=Issuer.from_settings(current_app.config),
+    )
 
 
 @bp.get("/reports")
@@ -122,9 +129,9 @@ def print_view(plan_id: int):
     """The report as a page laid out for printing on A4."""
     report = _report(plan_id)
     issuer = {
-        "parent": reports.ISSUER_PARENT_LINES,
-        "name": reports.ISSUER_LINES,
-        "number": reports.ISSUER_NUMBER,
+        "parent": report.issuer.parent_lines,
+        "name": report.issuer.lines,
+        "number": report.issuer.number,
         "nation": reports.NATION,
         "motto": reports.MOTTO,
     }
@@ -141,7 +148,8 @@ def print_view(plan_id: int):
 @bp.get("/reports/<int:plan_id>.docx")
 def docx(plan_id: int):
     report = _report(plan_id)
-    return attachment(report_docx(report), DOCX, ascii_filename(report, "docx"))
+    document = report_docx(report, current_app.config["REPORT_TEMPLATE"])
+    return attachment(document, DOCX, ascii_filename(report, "docx"))
 
 
 @bp.get("/reports/<int:plan_id>.xlsx")
