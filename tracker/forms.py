@@ -21,10 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .api_tokens import NAME_MAX_LENGTH
+from .labels import lazy_label
 from .rules.kpi import FIELD_LABELS
 from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
-from .views.labels import lazy_label
 
 REQUIRED = _l("Không được để trống.")
 # A plain shape check; whether the mailbox exists is for the mail server to say.
