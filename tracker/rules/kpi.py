@@ -187,7 +187,12 @@ class Counts:
         conflicts = [problem for name in FIELDS if (problem := _field_problem(name, data.get(name))) is not None]
         if conflicts:
             raise InconsistentFigures(conflicts)
-        return cls(**{name: _parse_count(data[name]) for name in FIELDS})
+        counts: dict[str, int] = {}
+        for name in FIELDS:
+            count = _parse_count(data[name])
+            assert count is not None  # _field_problem refused every missing or invalid count above
+            counts[name] = count
+        return cls(**counts)
 
 
 def _named(counts: Counts, name: str) -> str:
