@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -29,6 +30,12 @@ from .rules.permissions import ROLE_LABELS, ROLES
 REQUIRED = _l("Không được để trống.")
 # A plain shape check; whether the mailbox exists is for the mail server to say.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ thư điện tử không hợp lệ."))
+
+
+def add_error(field: Field, message: str) -> None:
+    """One more message under a field after validation (a check the field's validators cannot make)."""
+    # WTForms keeps the messages in a list; its stubs declare a Sequence, so it is extended by a new list.
+    field.errors = [*field.errors, message]
 
 
 class LoginForm(FlaskForm):
@@ -126,7 +133,7 @@ class PlanFiguresForm(FlaskForm):
     keys: ClassVar[dict[str, str]] = {}
 
 
-def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # type: ignore[no-untyped-def]
+def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:
     """The figures form of one plan: `fields` are the definition's FigureFields; prefixed with the plan so
     several plans' forms sit on one page."""
     attributes: dict[str, object] = {}
