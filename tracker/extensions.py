@@ -1,13 +1,13 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that migrations can alter them later, on SQLite too.
@@ -41,3 +41,9 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it matched (0 when the driver cannot tell)."""
+    # A DML statement's result is a CursorResult (which has the rowcount); Session.execute is typed for any.
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount or 0
