@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from .texts import known, t
 
@@ -338,6 +339,12 @@ def _round_tenths(value: Fraction) -> Decimal:
     return Decimal(whole).scaleb(-1)
 
 
+@overload
+def round_percent(value: Fraction) -> Decimal: ...
+@overload
+def round_percent(value: None) -> None: ...
+@overload
+def round_percent(value: Fraction | None) -> Decimal | None: ...
 def round_percent(value: Fraction | None) -> Decimal | None:
     """A ratio as a percentage with one decimal, rounded half up from the exact fraction."""
     if value is None:
