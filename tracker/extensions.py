@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 else:
     Model = db.Model
+
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
