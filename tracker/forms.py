@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from .api_tokens import NAME_MAX_LENGTH
 from .labels import lazy_label
+from .rules.indicators import FigureField
 from .rules.kpi import FIELD_LABELS
 from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
@@ -133,7 +135,7 @@ class PlanFiguresForm(FlaskForm):
     keys: ClassVar[dict[str, str]] = {}
 
 
-def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:
+def plan_figures_form(plan_id: int, fields: Iterable[FigureField], **kwargs: Any) -> PlanFiguresForm:
     """The figures form of one plan: `fields` are the definition's FigureFields; prefixed with the plan so
     several plans' forms sit on one page."""
     attributes: dict[str, object] = {}
