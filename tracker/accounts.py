@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from .extensions import db
+from .extensions import db, rows_changed
 from .models import LoginAttempt, Unit, User
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
 from .rules.texts import known, t
@@ -97,8 +97,7 @@ def _failures(column, value: str, now: datetime) -> int:
 def prune_login_attempts(now: datetime) -> int:
     """Delete the failed sign-ins older than WINDOW: no limit counts them any more. Returns how many
     went; flushes, the caller commits."""
-    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - WINDOW))
-    return result.rowcount or 0
+    return rows_changed(delete(LoginAttempt).where(LoginAttempt.at <= now - WINDOW))
 
 
 def authenticate(email: str, password: str, *, address: str, now: datetime) -> User | None:
@@ -127,7 +126,7 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> U
     else:
         # Spend the same time as a real check, so timing does not reveal which addresses exist.
         _hasher.hash(password)
-    if not ok:
+    if not ok or user is None:  # (ok only for a user found)
         db.session.add(LoginAttempt(email=email, address=address, at=now))
         return None
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))

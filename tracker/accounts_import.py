@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from flask import render_template
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
 from .accounts import create_user
@@ -184,6 +185,7 @@ def template_xlsx() -> bytes:
     """The list's headings and two example rows: an IT Centre officer, a unit's focal officer."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one sheet, active
     sheet.title = "Tai khoan"
     sheet.append(list(COLUMNS.values()))
     sheet.append(["cv.cntt@example.gov.vn", "Nguyễn Văn A", ROLE_LABELS["monitor"], ""])

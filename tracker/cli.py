@@ -6,6 +6,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -42,6 +43,7 @@ from .rules.kpi import (
     STATUS_LABELS,
     Counts,
     InconsistentFigures,
+    Ratio,
     format_percent,
     format_points,
     ratios,
@@ -65,7 +67,7 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Lỗi: {message}", err=True)
     sys.exit(1)
 
@@ -503,7 +505,7 @@ def _kpi_plan(plan_ref: str | None) -> Plan | None:
     return plan
 
 
-def _reading_text(ratio, indicator) -> str:  # type: ignore[no-untyped-def]
+def _reading_text(ratio: Ratio | None, indicator: Indicator) -> str:
     """An indicator's value as the command line prints it: a percentage, or a count with its unit."""
     if ratio is None or ratio.value is None:
         return "chưa có số liệu"
@@ -552,7 +554,8 @@ def kpi_report_command(unit_ref: str, as_of, counts_file: Path, plan_ref: str | 
         indicators = list(
             db.session.scalars(select(Indicator).where(Indicator.plan_id == report.plan_id).order_by(Indicator.number))
         )
-        values = readings(definition_of(plan, indicators), report.figures)  # type: ignore[arg-type]
+        assert plan is not None  # the report is this plan's
+        values = readings(definition_of(plan, indicators), report.figures)
         shown = ", ".join(f"({i.number}) {_reading_text(values.get(i.number), i)}" for i in indicators)
     click.echo(f"Đã ghi nhận số liệu của {unit.name} tính đến {report.as_of:%d/%m/%Y}: {shown}.")
 
@@ -580,8 +583,14 @@ def kpi_show_command(unit_ref: str | None, as_of, as_json: bool) -> None:
             ratio = result.ratio
             actual = _reading_text(ratio, result.indicator)
             gap = ""
-            if result.attainment.status == "not_met" and ratio is not None and ratio.kind == "count":
-                gap = f", thiếu {float(result.attainment.gap_points):g} {result.indicator.unit_of_measure}".rstrip()
+            shortfall = result.attainment.gap_points
+            if (
+                result.attainment.status == "not_met"
+                and ratio is not None
+                and ratio.kind == "count"
+                and shortfall is not None
+            ):
+                gap = f", thiếu {float(shortfall):g} {result.indicator.unit_of_measure}".rstrip()
             elif result.attainment.status == "not_met":
                 gap = f", thiếu {format_points(result.attainment.gap_points)}"
             click.echo(f"  ({result.indicator.number}) {actual} — {STATUS_LABELS[result.attainment.status]}{gap}")
@@ -624,7 +633,8 @@ def scheduler_run_command() -> None:
     """Chạy tiến trình lập lịch (dừng bằng Ctrl+C) — run the scheduler process."""
     from .scheduler import run
 
-    run(current_app._get_current_object())
+    # The app itself, not the proxy: the scheduler's threads have no app context to resolve it in.
+    run(current_app._get_current_object())  # type: ignore[attr-defined]  # typed as Flask, a LocalProxy
 
 
 @backup_cli.command("create")

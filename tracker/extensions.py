@@ -1,11 +1,13 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that migrations can alter them later, on SQLite too.
@@ -23,7 +25,26 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The tables' base class. At run time it is Flask-SQLAlchemy's db.Model (Base's metadata and registry plus its
+# query property and bind/table-name mixins). A type checker cannot take an instance's attribute for a base
+# class, so it is shown the same thing written as a class: Flask-SQLAlchemy's Model mixin on Base.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
+
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it matched (0 when the driver cannot tell)."""
+    # A DML statement's result is a CursorResult (which has the rowcount); Session.execute is typed for any.
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount or 0

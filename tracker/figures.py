@@ -13,6 +13,7 @@ from fractions import Fraction
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import ColumnElement
 
 from .extensions import db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
@@ -63,7 +64,7 @@ def report_key(plan: Plan | None) -> int | None:
 
 def counts_of(report: KpiReport) -> Counts:
     """A report's figures as Decision 1872's eight counts."""
-    return Counts(**{name: report.figures[name] for name in FIELDS})
+    return Counts(**{name: int(report.figures[name]) for name in FIELDS})
 
 
 def record_figures(
@@ -213,7 +214,7 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
     groups = list(db.session.scalars(query))
     targets: dict[int, list[Target]] = defaultdict(list)
     # A unit's own targets come in the same query: plan id → (unit id, indicator id) → target.
-    unit_targets: dict[int, dict[tuple[int, int], Target]] = defaultdict(dict)
+    unit_targets: dict[int, dict[tuple[int | None, int], Target]] = defaultdict(dict)
     if groups:
         group_ids = [g.id for g in groups]
         members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(group_ids))
@@ -229,11 +230,12 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
                 unit_targets[target.indicator.plan_id][(target.unit_id, target.indicator_id)] = target
     for group in groups:
         set_committed_value(group, "targets", targets[group.id])
-        group.unit_targets = unit_targets[group.plan_id]  # not a column: the plan's per-unit targets
+        # Not a column: the plan's per-unit targets, carried on the group to unit_standings.
+        group.unit_targets = unit_targets[group.plan_id]  # type: ignore[attr-defined]
     return groups
 
 
-def _reports_for(plan_ids: set[int]):  # type: ignore[no-untyped-def]
+def _reports_for(plan_ids: set[int]) -> ColumnElement[bool]:
     """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
     return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
 
@@ -309,8 +311,8 @@ def kpi_by_unit(
         query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current, _reports_for(plan_ids))
         if as_of is not None:
             query = query.where(KpiReport.as_of <= as_of)
-        for report in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
-            history[(report.unit_id, report.plan_id)].append(report)
+        for kept in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
+            history[(kept.unit_id, kept.plan_id)].append(kept)
         latest = {key: reports[-1] for key, reports in history.items()}
     else:
         latest = latest_reports(member_ids, as_of=as_of, plan_ids=plan_ids)
@@ -323,7 +325,7 @@ def kpi_by_unit(
         for member in members[group.id]:
             if member.unit is None:
                 continue
-            key = (member.unit_id, report_key(group.plan))
+            key = (member.unit.id, report_key(group.plan))
             report = latest.get(key)
             unit_targets = {
                 indicator_id: t for (unit_id, indicator_id), t in own_targets.items() if unit_id == member.unit_id

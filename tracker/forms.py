@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -21,14 +23,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .api_tokens import NAME_MAX_LENGTH
+from .labels import lazy_label
+from .rules.indicators import FigureField
 from .rules.kpi import FIELD_LABELS
 from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
-from .views.labels import lazy_label
 
 REQUIRED = _l("Không được để trống.")
 # A plain shape check; whether the mailbox exists is for the mail server to say.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ thư điện tử không hợp lệ."))
+
+
+def add_error(field: Field, message: str) -> None:
+    """One more message under a field after validation (a check the field's validators cannot make)."""
+    # WTForms keeps the messages in a list; its stubs declare a Sequence, so it is extended by a new list.
+    field.errors = [*field.errors, message]
 
 
 class LoginForm(FlaskForm):
@@ -126,7 +135,7 @@ class PlanFiguresForm(FlaskForm):
     keys: ClassVar[dict[str, str]] = {}
 
 
-def plan_figures_form(plan_id: int, fields, **kwargs) -> PlanFiguresForm:  # type: ignore[no-untyped-def]
+def plan_figures_form(plan_id: int, fields: Iterable[FigureField], **kwargs: Any) -> PlanFiguresForm:
     """The figures form of one plan: `fields` are the definition's FigureFields; prefixed with the plan so
     several plans' forms sit on one page."""
     attributes: dict[str, object] = {}

@@ -11,9 +11,9 @@ import re
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
 from werkzeug.local import LocalProxy
 
@@ -69,11 +69,11 @@ class _StderrHandler(logging.StreamHandler):
         logging.Handler.__init__(self)
 
     @property
-    def stream(self):  # type: ignore[override, no-untyped-def]
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+    def stream(self, _value: TextIO) -> None:
         pass
 
 
@@ -118,7 +118,7 @@ def register_access_log(app: Flask) -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
-    def _log_access(response):  # type: ignore[no-untyped-def]
+    def _log_access(response: Response) -> Response:
         started = g.get("request_started")
         duration_ms = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
         fields: dict[str, Any] = {

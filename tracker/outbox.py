@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .extensions import db
+from .extensions import Model, db
 from .mailer import Backend, DeliveryError, build_email
 from .models import OutboxMessage, SweepRun
 
@@ -36,7 +36,7 @@ class Draft:
     entries: list[dict[str, Any]]
 
 
-def insert_ignoring_duplicates(model):  # type: ignore[no-untyped-def]
+def insert_ignoring_duplicates(model: type[Model]) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can take `.on_conflict_do_nothing()` on this database (SQLite or PostgreSQL)."""
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
@@ -132,7 +132,7 @@ def dispatch(
     for message_id in candidates:
         if not _claim(message_id, now):
             continue
-        message = db.session.get(OutboxMessage, message_id)
+        message = db.session.get_one(OutboxMessage, message_id)  # claimed above: it is there
         try:
             reply = backend.send(build_email(message, sender=sender))
         except DeliveryError as exc:

@@ -289,9 +289,9 @@ def _units_in_words(rows: list[tuple[str, str, str, Unit | None]], role: str) ->
         if r != role:
             continue
         if kind == "collective" and parts and parts[-1][0] == written:
-            parts[-1][1].append(unit.name)
+            parts[-1][1].extend([unit.name] if unit is not None else [])
         elif kind == "collective":
-            parts.append((written, [unit.name]))
+            parts.append((written, [unit.name] if unit is not None else []))
         else:
             parts.append((unit.name if unit is not None else written, []))
     return "; ".join(f"{w} ({', '.join(names)})" if names else w for w, names in parts)

@@ -51,7 +51,7 @@ _YEAR_RANGE = (1990, 2100)
 class EditRefused(Exception):
     """Nothing was saved; `problems` maps each form field at fault to what to fix, in Vietnamese."""
 
-    def __init__(self, problems: dict[str, str]):
+    def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(joined(*problems.values(), sep="; "))
         self.problems = problems
 
@@ -180,7 +180,7 @@ def _yearly_items_follow(plan: Plan, now: datetime) -> None:
 
 def _check_section(plan: Plan, number: str, title: str, section: PlanSection | None) -> tuple[str, str]:
     number, title = " ".join(number.split()), title.strip()
-    problems = {}
+    problems: dict[str, str] = {}
     if len(number) > 20:
         problems["number"] = t("Số mục dài quá 20 ký tự.")
     elif any(s.number == number and s is not section for s in plan.sections):
@@ -381,6 +381,7 @@ def _check_item(plan: Plan, fields: ItemFields) -> tuple[PlanSection, dict[str, 
     if problems:
         raise EditRefused(problems)
     assert section is not None
+    values: dict[str, Any]
     if fields.due_on is not None:
         values = {
             "due_on": fields.due_on,

@@ -322,10 +322,13 @@ def target_text(indicator: Indicator, fields: TargetFields) -> str:
     def amount(value: Decimal) -> str:
         return f"{decimal_text(value)}{sep}{unit}".strip()
 
+    low, high = fields.value_min, fields.value_max
     if fields.kind == "value":
-        text = f"Tối thiểu {amount(fields.value_min)}"
+        assert low is not None  # _check_target requires it
+        text = f"Tối thiểu {amount(low)}"
     elif fields.kind == "range":
-        text = f"Từ {decimal_text(fields.value_min)} đến {amount(fields.value_max)}"
+        assert low is not None and high is not None  # _check_target requires both
+        text = f"Từ {decimal_text(low)} đến {amount(high)}"
     elif fields.kind == "milestones":
         text = "; ".join(f"{amount(s.value)} đến {s.due_on:%d/%m/%Y}" for s in fields.milestones)
     else:
@@ -342,7 +345,7 @@ def _check_target(indicator: Indicator, fields: TargetFields) -> None:
     if fields.kind == "range":
         if fields.value_max is None:
             raise PlanKpiError(t("Mức tối đa: không được để trống với chỉ tiêu là một khoảng."), "value_max")
-        if fields.value_max < fields.value_min:
+        if fields.value_min is not None and fields.value_max < fields.value_min:  # (None refused above)
             raise PlanKpiError(t("Mức tối đa: phải lớn hơn hoặc bằng mức tối thiểu."), "value_max")
     for value in (fields.value_min, fields.value_max, *(s.value for s in fields.milestones)):
         if limit is not None and value is not None and value > limit:
@@ -365,7 +368,11 @@ def set_target(
     if indicator.plan_id != plan.id or (group is not None and group.plan_id != plan.id):
         raise PlanKpiError(t("Chỉ tiêu hoặc nhóm không thuộc kế hoạch này."), "holder")
     _check_target(indicator, fields)
-    holder = Target.group_id == group.id if group is not None else Target.unit_id == unit.id
+    if group is not None:
+        holder = Target.group_id == group.id
+    else:
+        assert unit is not None  # one of the two, checked above
+        holder = Target.unit_id == unit.id
     target = db.session.scalar(
         select(Target).where(holder, Target.indicator_id == indicator.id).options(selectinload(Target.milestones))
     )

@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy import Date, Integer, and_, cast, func, literal, not_, or_, select, update
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
+from sqlalchemy.sql import ColumnElement
 
-from .extensions import db
+from .extensions import db, rows_changed
 from .models import (
     ActionItem,
     Assignment,
@@ -95,7 +96,7 @@ class SweepResult:
     assignments_read: int = 0  # open assignments in today's window: the sweep's work grows with this
 
     def as_json(self, created_only: bool) -> dict[str, Any]:
-        units = (
+        units: dict[int | None, Unit] = (
             {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_({d.unit_id for d in self.drafts})))}
             if self.drafts
             else {}
@@ -119,7 +120,7 @@ class SweepResult:
         }
 
     @property
-    def created_keys(self) -> list[tuple[int, str, date]]:
+    def created_keys(self) -> list[tuple[int | None, str, date]]:
         if not self.created_ids:
             return []
         rows = db.session.execute(
@@ -127,20 +128,20 @@ class SweepResult:
                 OutboxMessage.id.in_(self.created_ids)
             )
         )
-        return [tuple(r) for r in rows]
+        return [(unit_id, kind, reference_on) for unit_id, kind, reference_on in rows]
 
 
 _EPOCH = date(1970, 1, 1)
 
 
-def _day_number(column):  # type: ignore[no-untyped-def]
+def _day_number(column: InstrumentedAttribute[date | None]) -> ColumnElement[Any]:
     """A date column as a whole number of days, in the database's own arithmetic."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column - literal(_EPOCH, Date)  # date - date is an integer there
     return cast(func.julianday(column) - 2440587.5, Integer)  # julianday("1970-01-01") is 2440587.5
 
 
-def _window_condition(today: date, window: rules.Window):  # type: ignore[no-untyped-def]
+def _window_condition(today: date, window: rules.Window) -> ColumnElement[bool]:
     """The SQL form of the window: open assignments that may have an entry today (Assignment joined with ActionItem)."""
     today_number = (today - _EPOCH).days
     since_by_number = (window.ongoing_since_by - _EPOCH).days
@@ -196,7 +197,8 @@ def _facts(
                 ItemUnit.role == "coordinating", ItemUnit.unit_id.is_not(None), ItemUnit.item_id.in_(item_ids)
             )
         ):
-            coordinating[item_id].add(unit_id)
+            if unit_id is not None:  # as the query says: typed as the nullable column
+                coordinating[item_id].add(unit_id)
     facts = [
         rules.AssignmentFacts(
             assignment_id=a.id,
@@ -222,7 +224,8 @@ def _figures() -> list[rules.UnitFigures]:
             select(KpiReport.unit_id, func.max(KpiReport.as_of)).where(KpiReport.is_current).group_by(KpiReport.unit_id)
         ).all()
     )
-    unit_ids = set(db.session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.unit_id.is_not(None))))
+    members = db.session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.unit_id.is_not(None)))
+    unit_ids = {unit_id for unit_id in members if unit_id is not None}
     return [rules.UnitFigures(unit_id, latest.get(unit_id)) for unit_id in sorted(unit_ids)]
 
 
@@ -250,7 +253,7 @@ def _digest(today: date) -> dict[str, Any]:
 def recipients_of(units: list[Unit]) -> dict[int, list[str]]:
     """Whom each unit's email goes to: its people with accounts (the head and the focal officers, active,
     who chose to receive reminders), or the addresses typed on the unit when it has no such person."""
-    people: dict[int, set[str]] = defaultdict(set)
+    people: dict[int | None, set[str]] = defaultdict(set)
     if units:
         for unit_id, address in db.session.execute(
             select(User.unit_id, User.email).where(
@@ -296,7 +299,7 @@ def compose(
     """The unit's one email of `day`, written from its entries (reminders and urges alike)."""
     records = sorted(records, key=_row_order)
     assignment_ids = {r["assignment_id"] for r in records if r.get("assignment_id")}
-    assignments = (
+    assignments: dict[int | None, Assignment] = (
         {
             a.id: a
             for a in db.session.scalars(
@@ -310,7 +313,7 @@ def compose(
     )
     # A coordinating unit is told every lead unit of the item (a collective lead can be a dozen units).
     coordinated = {r["item_id"] for r in records if r["kind"] == rules.COORDINATING and r.get("item_id")}
-    leads: dict[int, list[str]] = defaultdict(list)
+    leads: dict[int | None, list[str]] = defaultdict(list)
     if coordinated:
         for item_id, name in db.session.execute(
             select(Assignment.item_id, Unit.name)
@@ -329,7 +332,7 @@ def compose(
             continue  # the urge above already quotes it, with its deadline and state
         entry = dict(record)
         if record["kind"] == rules.URGE:
-            entry["days"] = (assignment.due_on - day).days if assignment.due_on else None
+            entry["days"] = (assignment.due_on - day).days if assignment and assignment.due_on else None
         item = assignment.item if assignment else None
         sections[record["kind"]].append(
             {
@@ -439,7 +442,7 @@ def merge_into(
         cc=sorted(set(message.cc) | set(cc)),
         kind=message.kind,
     )
-    changed = db.session.execute(
+    changed = rows_changed(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
         .values(
@@ -451,7 +454,7 @@ def merge_into(
             entries=draft.entries,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.flush()
     if changed:
         db.session.refresh(message)
@@ -498,6 +501,7 @@ def _merge_reminders_into_urges(result: SweepResult) -> None:
     for message in list(waiting):
         if all(e["kind"] == rules.URGE for e in message.entries):
             draft = by_unit[message.unit_id]
+            assert message.unit is not None  # a unit's daily email
             if merge_into(message, message.unit, draft.entries, recipients=draft.recipients, cc=draft.cc):
                 result.created_ids.append(message.id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import BadZipFile
@@ -38,7 +38,7 @@ class CellError:
 class TableFileError(Exception):
     """The file cannot be loaded; `errors` names each row and column at fault. Nothing was saved."""
 
-    def __init__(self, errors: list[CellError | str]):
+    def __init__(self, errors: Sequence[CellError | str]) -> None:
         self.errors = [e.text if isinstance(e, CellError) else e for e in errors]
         super().__init__("\n".join(self.errors))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,7 @@ class UnitDirectory:
     """Every unit by its folded name and aliases, and the collectives an admin mapped to units, loaded once
     for an import."""
 
-    def __init__(self, units: list[Unit], mappings: list[CollectiveMapping] = ()):
+    def __init__(self, units: list[Unit], mappings: Sequence[CollectiveMapping] = ()) -> None:
         self._by_name: dict[str, Unit] = {}
         for unit in units:
             self._by_name[unit.folded_name] = unit

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -328,6 +329,7 @@ def template_xlsx(units: list[Unit]) -> bytes:
     """The directory as a workbook to fill in or correct: headings on row 1, one unit a row."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one sheet, active
     sheet.title = "Don vi"
     sheet.append(list(COLUMNS.values()))
     for values in _template_rows(units):

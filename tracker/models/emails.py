@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
 
 MESSAGE_STATES = ("pending", "sending", "sent", "failed")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One email. The unique (unit, kind, reference date) key is what makes a second sweep — or a second
     process sweeping at the same time — add nothing."""
 
@@ -48,7 +48,7 @@ class OutboxMessage(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A setting an admin changes on a page (the reminder rules); the value is JSON."""
 
     __tablename__ = "settings"
@@ -59,7 +59,7 @@ class Setting(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class SweepRun(db.Model):
+class SweepRun(Model):
     """A day's reminder sweep, so a scheduler that was down at send time knows to catch up."""
 
     __tablename__ = "sweep_runs"

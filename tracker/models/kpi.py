@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
+
+if TYPE_CHECKING:  # models of other modules, named in relationships
+    from .plans import Plan
+    from .users import User
 
 TARGET_KINDS = ("value", "range", "not_applicable")
 # How an indicator is measured: a ratio of two reported counts, a percentage reported as it is, or a count
@@ -20,7 +25,7 @@ INDICATOR_KINDS = ("ratio", "percent", "count")
 KPI_SCHEMES = ("dvctt_1872", "plan")
 
 
-class UnitGroup(db.Model):
+class UnitGroup(Model):
     __tablename__ = "unit_groups"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -30,7 +35,7 @@ class UnitGroup(db.Model):
     name: Mapped[str] = mapped_column(String(255))  # "Nhóm 1"
     declared_size: Mapped[int | None] = mapped_column(Integer)  # "(3 đơn vị)"
 
-    plan: Mapped[Plan] = relationship()  # noqa: F821 (models.plans)
+    plan: Mapped[Plan] = relationship()
 
     members: Mapped[list[UnitGroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="UnitGroupMember.position"
@@ -40,7 +45,7 @@ class UnitGroup(db.Model):
     )
 
 
-class UnitGroupMember(db.Model):
+class UnitGroupMember(Model):
     __tablename__ = "unit_group_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +59,7 @@ class UnitGroupMember(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """One of a plan's indicators. Reported figures are stored by key (KpiReport.figures): a ratio reads
     numerator_key / denominator_key, a percentage or a count reads numerator_key alone. For Decision 1872's
     definition the keys are the eight counts of rules.kpi.FIELDS."""
@@ -81,7 +86,7 @@ class Indicator(db.Model):
     unit_of_measure: Mapped[str] = mapped_column(String(40), default="%", server_default="%")
 
 
-class Target(db.Model):
+class Target(Model):
     """A group's target for one indicator, or one unit's own (which, for that unit, replaces its group's)."""
 
     __tablename__ = "targets"
@@ -111,7 +116,7 @@ class Target(db.Model):
     )
 
 
-class TargetMilestone(db.Model):
+class TargetMilestone(Model):
     """A step of a rising target: value (percent) is to be reached by due_on."""
 
     __tablename__ = "target_milestones"
@@ -125,7 +130,7 @@ class TargetMilestone(db.Model):
     target: Mapped[Target] = relationship(back_populates="milestones")
 
 
-class KpiReport(db.Model):
+class KpiReport(Model):
     """A unit's figures as of a date (cumulative for the year). Every report is kept: a correction for
     the same date is a new row, and the row it replaces stops being current.
 
@@ -146,4 +151,4 @@ class KpiReport(db.Model):
     source: Mapped[str] = mapped_column(String(20))  # form, api, file, cli, demo
 
     unit: Mapped[Unit] = relationship()
-    reported_by: Mapped[User | None] = relationship()  # noqa: F821 (models.users)
+    reported_by: Mapped[User | None] = relationship()

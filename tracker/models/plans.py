@@ -4,13 +4,16 @@ assignments."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
+
+if TYPE_CHECKING:  # a model of another module, named in a relationship
+    from .progress import AssignmentEvent
 
 ITEM_UNIT_ROLES = ("lead", "coordinating")
 # unit: a named unit; collective: a member of an expanded collective ("Các cơ quan được giao …");
@@ -19,7 +22,7 @@ ITEM_UNIT_KINDS = ("unit", "collective", "unspecified", "unknown")
 ASSIGNMENT_STATES = ("not_started", "in_progress", "blocked", "done")
 
 
-class Plan(db.Model):
+class Plan(Model):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +50,7 @@ class Plan(db.Model):
     )
 
 
-class PlanSection(db.Model):
+class PlanSection(Model):
     __tablename__ = "plan_sections"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -64,7 +67,7 @@ class PlanSection(db.Model):
     items: Mapped[list[ActionItem]] = relationship(back_populates="section", order_by="ActionItem.position")
 
 
-class ActionItem(db.Model):
+class ActionItem(Model):
     __tablename__ = "action_items"
     __table_args__ = (UniqueConstraint("plan_id", "section_id", "stt"),)
 
@@ -113,13 +116,13 @@ class ActionItem(db.Model):
             if row.role != role:
                 continue
             if result and row.kind == "collective" and result[-1][:2] == (row.written, row.kind):
-                result[-1][2].append(row.unit)
+                result[-1][2].extend([row.unit] if row.unit else [])
             else:
                 result.append((row.written, row.kind, [row.unit] if row.unit else []))
         return result
 
 
-class PlanTarget(db.Model):
+class PlanTarget(Model):
     """A KPI target a plan's table sets for a unit or group (not Decision 1872's Appendix 1, which is
     UnitGroup/Target): the indicator, its threshold and who answers for it, all as written."""
 
@@ -141,7 +144,7 @@ class PlanTarget(db.Model):
     plan: Mapped[Plan] = relationship(back_populates="targets")
 
 
-class ItemUnit(db.Model):
+class ItemUnit(Model):
     """One unit (or unresolved name) named on an item, as lead or coordinating unit."""
 
     __tablename__ = "item_units"
@@ -162,7 +165,7 @@ class ItemUnit(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """One lead unit's responsibility for an item (for a yearly item: for one year); it carries that
     unit's progress. The current evidence and difficulty are kept here; every change is in the history."""
 
@@ -195,11 +198,10 @@ class Assignment(db.Model):
     proposal: Mapped[str] = mapped_column(Text, default="")
 
     # The UPDATE also checks the version it read: two saves racing past the form's check cannot
-    # both win (the loser gets StaleDataError, shown as a conflict).
-    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version, "version_id_generator": False}
+    # both win (the loser gets StaleDataError, shown as a conflict). Not marked ClassVar: SQLAlchemy's base
+    # declares it a plain attribute, and a ClassVar here would contradict it.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
     item: Mapped[ActionItem] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()
-    events: Mapped[list[AssignmentEvent]] = relationship(  # noqa: F821 (models.progress)
-        cascade="all, delete-orphan", order_by="AssignmentEvent.id"
-    )
+    events: Mapped[list[AssignmentEvent]] = relationship(cascade="all, delete-orphan", order_by="AssignmentEvent.id")

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .users import User
 
 EVENT_KINDS = ("move", "progress", "reopen")
 
 
-class AssignmentEvent(db.Model):
+class AssignmentEvent(Model):
     """One change of an assignment: who, when, from which state to which, and what they gave."""
 
     __tablename__ = "assignment_events"
@@ -39,7 +39,7 @@ class AssignmentEvent(db.Model):
     evidence_file: Mapped[EvidenceFile | None] = relationship()
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """An uploaded file (the output document), stored outside the web root under a random name."""
 
     __tablename__ = "evidence_files"
@@ -57,7 +57,7 @@ class EvidenceFile(db.Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class ItemComment(db.Model):
+class ItemComment(Model):
     """A remark on an item by anyone who may see it (the IT Centre's urging among them)."""
 
     __tablename__ = "item_comments"

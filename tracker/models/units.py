@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class UnitAlias(db.Model):
+class UnitAlias(Model):
     __tablename__ = "unit_aliases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +44,7 @@ class UnitAlias(db.Model):
     unit: Mapped[Unit] = relationship(back_populates="aliases")
 
 
-class CollectiveMapping(db.Model):
+class CollectiveMapping(Model):
     """What a collective that names no unit ("UBND cấp huyện", "Các Sở, ban, ngành") stands for, as an
     admin decided: the units listed, and with level set, every active unit of that level as well.
     An item naming the collective gets one assignment per unit."""
@@ -59,7 +59,7 @@ class CollectiveMapping(db.Model):
     units: Mapped[list[Unit]] = relationship(secondary="collective_mapping_units", order_by="Unit.name")
 
 
-class CollectiveMappingUnit(db.Model):
+class CollectiveMappingUnit(Model):
     __tablename__ = "collective_mapping_units"
 
     mapping_id: Mapped[int] = mapped_column(ForeignKey("collective_mappings.id", ondelete="CASCADE"), primary_key=True)

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
 
 ROLES = ("admin", "monitor", "viewer", "unit_head", "unit_staff")
 UNIT_ROLES = ("unit_head", "unit_staff")
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'monitor', 'viewer', 'unit_head', 'unit_staff')", name="role"),
@@ -56,7 +56,7 @@ class User(db.Model):
         return self.name or self.email
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """A failed sign-in, kept in the database so the limit holds across processes."""
 
     __tablename__ = "login_attempts"
@@ -67,7 +67,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token: only its SHA-256 is kept; the token itself is shown once, when made."""
 
     __tablename__ = "api_tokens"
@@ -84,7 +84,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(Model):
     """A one-time link to set a new password: only its SHA-256 is kept; it expires, and once used it is spent."""
 
     __tablename__ = "password_reset_tokens"
@@ -101,7 +101,7 @@ class PasswordResetToken(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class PasswordResetRequest(db.Model):
+class PasswordResetRequest(Model):
     """A "Quên mật khẩu?" request, whether or not the address has an account, counted in the database so
     the limits per address and per client hold across worker processes."""
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .users import User
 
 # import: a document read for the first time or again; amendment: a document an admin marked as amending
@@ -16,7 +16,7 @@ from .users import User
 VERSION_KINDS = ("import", "amendment", "edit")
 
 
-class PlanVersion(db.Model):
+class PlanVersion(Model):
     """A dated version of a plan: what it said then (snapshot) and where that came from."""
 
     __tablename__ = "plan_versions"
@@ -40,7 +40,7 @@ class PlanVersion(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class ItemEvent(db.Model):
+class ItemEvent(Model):
     """One change of an item itself (task text, units, deadline, cancellation): who, when, old → new."""
 
     __tablename__ = "item_events"

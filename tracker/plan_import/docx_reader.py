@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -203,7 +204,7 @@ def _letter(number: int) -> str:
     return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1) if number > 0 else ""
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
     "lowerLetter": _letter,
@@ -304,9 +305,10 @@ def _level(node: etree._Element, base: _Level | None = None) -> _Level:
 class _Reader:
     def __init__(self, package: zipfile.ZipFile):
         main = _related(package, "", _OFFICE_DOCUMENT) or "word/document.xml"
-        self.document = _part(package, main)
-        if self.document is None:
+        document = _part(package, main)
+        if document is None:
             raise PlanImportError("tệp .docx không có phần nội dung (word/document.xml): hãy lưu lại bằng Word.")
+        self.document: etree._Element = document
         self.styles = _Styles(_part(package, _related(package, main, _STYLES) or "word/styles.xml"))
         self.numbering = _Numbering(
             _part(package, _related(package, main, _NUMBERING) or "word/numbering.xml"), self.styles
@@ -462,7 +464,7 @@ class _Reader:
                 continue  # a row deleted with changes tracked
             before = min(_int(_val(props.find(w("gridBefore"))), 0), MAX_SPAN) if props is not None else 0
             after = min(_int(_val(props.find(w("gridAfter"))), 0), MAX_SPAN) if props is not None else 0
-            cells = [(None, before, None)] if before else []
+            cells: list[tuple[etree._Element | None, int, str | None]] = [(None, before, None)] if before else []
             for cell in self._children(row):
                 if cell.tag != w("tc"):
                     continue

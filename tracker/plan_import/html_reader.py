@@ -4,6 +4,7 @@ full grid and marked, <br> and block boundaries inside cells kept as line breaks
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -200,7 +201,7 @@ class _HtmlReader:
                 width, height = _span(td, "colspan"), min(_span(td, "rowspan"), len(rows) - r)
                 for down in range(height):
                     for across in range(width):
-                        merged = "above" if down else ("left" if across else None)
+                        merged: Literal["left", "above"] | None = "above" if down else ("left" if across else None)
                         where = f"bảng {number}, hàng {r + down + 1}, cột {column + across + 1}"
                         grid[(r + down, column + across)] = Cell(text, where, merged)
                 column += width

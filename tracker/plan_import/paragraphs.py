@@ -827,8 +827,8 @@ def _block_item(lines: list[_Line], block: _Block, previous_end: int) -> _Found 
     item.coordinating = _clean_units(_value_text(block.values.get("coordinating", []), as_lines=True))
     item.deadline = _clean_value(_value_text(block.values.get("deadline", [])))
     item.output = _clean_value(_value_text(block.values.get("output", []), keep_markers=True))
-    for name, line in block.notes:
-        item.notes[name] = _clean_value(line)
+    for name, value in block.notes:
+        item.notes[name] = _clean_value(value)
     return item
 
 
@@ -1152,9 +1152,9 @@ class _SentenceReader:
         if not readings:
             return
         if not any(where.lead for _, where in candidates):
-            named = sum(1 for _, _, lead, _, _ in readings if lead)
+            with_lead = sum(1 for _, _, lead, _, _ in readings if lead)
             numbered = sum(1 for line, *_ in readings if line.kind in _NUMBERED)
-            if scope.is_descriptive or named == 0 or named * 2 < len(readings) or numbered * 2 < headings:
+            if scope.is_descriptive or with_lead == 0 or with_lead * 2 < len(readings) or numbered * 2 < headings:
                 return
             if scope.is_closing:
                 if not self.prose_is_tasks:

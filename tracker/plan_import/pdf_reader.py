@@ -224,7 +224,8 @@ def _grids(page: pdfium.PdfPage, height: float) -> list[Grid]:
         if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE
     ]
     cells = intersections_to_cells(edges_to_intersections(edges, _INTERSECTION, _INTERSECTION))
-    grids = [Grid(None, group) for group in cells_to_tables(cells)]
+    # No page: pdfplumber's Table only needs one to extract text, and only its cells' geometry is used here.
+    grids = [Grid(None, group) for group in cells_to_tables(cells)]  # type: ignore[arg-type]
     return [grid for grid in grids if len(grid.columns) >= 2]
 
 
@@ -520,7 +521,7 @@ def _stretch(lines: list[_Line], seed: int, gap: float, columns: list[tuple[floa
     go on just below it). Given the columns of a table going on from the page before, the lines from `seed`
     down that keep to them (a line across them only if it opens a numbered section)."""
     carried = columns is not None
-    ink = list(columns) if carried else list(_segments(lines[seed], gap))
+    ink = list(columns) if columns is not None else list(_segments(lines[seed], gap))
     members: list[int] = [] if carried else [seed]
     crossing: set[int] = set()
 
@@ -661,12 +662,14 @@ def _text_table(
         ends = [bool(chars) and chars[-1].text == " " for chars in cells]
         if crossing[k]:
             start = column((line.x0 + line.chars[0].x1) / 2)
-            if not (rows and spans[-1] is not None and k and crossing[k - 1]):
+            span = spans[-1] if rows and k and crossing[k - 1] else None
+            if span is None:
                 rows.append([[] for _ in range(width)])
                 spans.append(start)
-            rows[-1][spans[-1]].append((line.text, line.chars[-1].text == " "))
+                span = start
+            rows[-1][span].append((line.text, line.chars[-1].text == " "))
             continue
-        previous = cells_per_line[k - 1] if k else None
+        previous = cells_per_line[k - 1] if k else [[] for _ in range(width)]  # (no line before: empty cells)
         restarted = (
             bool(rows) and spans[-1] is None and any(texts[c] and not previous[c] and started[c] for c in range(width))
         )
@@ -897,8 +900,13 @@ def read_pdf(data: bytes) -> list[Block]:
             # edges whatever is not a page number or a running header already seen (the body's first lines
             # may lie close to the top).
             flowing = [item for item in items if not item.is_furniture or not _repeats(item, seen_furniture)]
-            if ending is not None and flowing and _goes_on(out[ending[0]], ending[1], flowing[0]):
-                last, rest = out[ending[0]], flowing[0].block
+            last, rest = (out[ending[0]], flowing[0].block) if ending is not None and flowing else (None, None)
+            if (
+                ending is not None
+                and isinstance(last, Paragraph)
+                and isinstance(rest, Paragraph)  # (what _goes_on requires)
+                and _goes_on(last, ending[1], flowing[0])
+            ):
                 out[ending[0]] = Paragraph(
                     f"{last.text} {rest.text}",
                     last.where,

@@ -119,7 +119,8 @@ def _mhtml_page(data: bytes) -> bytes | str:
     message = email.message_from_bytes(data, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() in ("text/html", "application/xhtml+xml"):
-            html = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            html = payload if isinstance(payload, bytes) else b""
             # The part's declared charset wins over the page's own <meta>, as a browser reads it.
             try:
                 return html.decode(part.get_content_charset() or "")

@@ -497,7 +497,7 @@ def _is_column_numbers(cells: list[Cell]) -> bool:
     numbers = [_COLUMN_NUMBER_RE.match(_one_line(c.text)) for c in cells if c.text.strip() and c.merged != "left"]
     if len(numbers) < 3 or not all(numbers):
         return False
-    values = [int(m.group(1)) for m in numbers]
+    values = [int(m.group(1)) for m in numbers if m]
     return values == sorted(values) and len(set(values)) == len(values)
 
 
@@ -670,7 +670,7 @@ class _Recogniser:
     def read(self, segment: _Segment) -> None:
         found = _find_header(segment.rows)
         if found is None:
-            if self.current is not None and segment.caption is None and self._continues(segment.rows):
+            if self.current is not None and segment.caption is None and self._continues(self.current, segment.rows):
                 self._read_task_rows(self.current, segment.rows, segment.is_flattened)
             else:
                 self._warn_if_unread(segment)
@@ -700,10 +700,10 @@ class _Recogniser:
             self.current = None
             self._read_groups(columns, segment.rows[start:], segment.where)
 
-    def _continues(self, rows: list[list[Cell]]) -> bool:
+    def _continues(self, current: _TaskTable, rows: list[list[Cell]]) -> bool:
         """A table without a header continues the task table before it when its rows are as wide."""
         first = next((r for r in rows if not _is_blank(r)), None)
-        return first is not None and len(first) == self.current.columns.width
+        return first is not None and len(first) == current.columns.width
 
     def _warn_if_unread(self, segment: _Segment) -> None:
         """Letterheads and signature blocks pass silently; a table that looks like a plan's does not."""
@@ -732,9 +732,10 @@ class _Recogniser:
                     break
                 continue
             where = _row_where(cells, table.caption_where)
-            cells = _within_width(self.doc, cells, columns.width, where, is_flattened)
-            if cells is None:
+            fitted = _within_width(self.doc, cells, columns.width, where, is_flattened)
+            if fitted is None:
                 continue
+            cells = fitted
             row = _expanded_row(cells, columns.width, where) if len(cells) == columns.width else None
             next_label = self._next_label(itertools.islice(rows, index + 1, None), stt_col)
             if row is None:
@@ -819,6 +820,7 @@ class _Recogniser:
         inherited = [i for i, v in enumerate(row.values) if v is None and i != stt_col]
         if continues:
             first = table.last_item
+            assert first is not None  # what `continues` means
             item.subrow = (first.subrow or 1) + 1
         elif inherited and not table.last_values:
             self._not_understood(row.where, row.cells, "hàng thiếu ô và không có hàng trên để lấy theo.")
@@ -883,6 +885,7 @@ class _Recogniser:
     def _add_pair(self, table: _TaskTable, row: _Row) -> None:
         """A sub-row under a merged task: its own lead and coordinating units join the item's."""
         item = table.last_item
+        assert item is not None  # a pair row continues an item (see _read_item_row)
         roles = table.columns.roles
         lead = row.text(roles.get("lead")) or ""
         coordinating = row.text(roles.get("coordinating")) or ""
@@ -907,6 +910,7 @@ class _Recogniser:
 
     def _append_fragment(self, table: _TaskTable, row: _Row) -> None:
         item = table.last_item
+        assert item is not None  # a fragment follows an item (see _is_fragment)
         fields = {
             table.columns.roles.get(r): r for r in ("task", "lead", "coordinating", "expected_output", "deadline")
         }
@@ -1051,9 +1055,10 @@ class _TargetReader:
             if _is_column_numbers(cells) or _is_repeated_header(cells, self.columns):
                 continue
             where = _row_where(cells, self.where)
-            cells = _within_width(self.doc, cells, self.columns.width, where, self.is_flattened)
-            if cells is None:
+            fitted = _within_width(self.doc, cells, self.columns.width, where, self.is_flattened)
+            if fitted is None:
                 continue
+            cells = fitted
             if len(cells) == self.columns.width:
                 row = _expanded_row(cells, self.columns.width, where)
             else:

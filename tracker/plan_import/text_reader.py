@@ -410,7 +410,7 @@ class _TextScanner:
                 rows = _flattened_rows(part)
                 self.out.append(Table(rows, f"dòng {part[0].bars[0] - part[0].bars_before + 1}", is_flattened=True))
             else:
-                self.pending = list(part)
+                self.pending = [line for line in part if not isinstance(line, _Segment)]  # (all of them)
                 self._flush()
         self.pending = trailing_text
         return index

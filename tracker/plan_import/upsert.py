@@ -303,8 +303,9 @@ def save_plan(
         selectinload(Plan.items).selectinload(ActionItem.units),
         selectinload(Plan.items).selectinload(ActionItem.assignments).selectinload(Assignment.unit),
     )
+    plan: Plan | None
     if amends is not None:
-        plan = db.session.scalar(select(Plan).where(Plan.id == amends.id).options(*loading))
+        plan = db.session.scalars(select(Plan).where(Plan.id == amends.id).options(*loading)).one()
         report.plan = plan.number
         report.amends = plan.number
         decision_number = decision_number or doc.number or ""
@@ -312,7 +313,7 @@ def save_plan(
         report.decision_number, report.decision_date = decision_number, _day(decision_date)
     else:
         plan = db.session.scalar(select(Plan).where(Plan.number == doc.number).options(*loading))
-        decision_number = decision_number or doc.number
+        decision_number = decision_number or doc.number or ""  # (the number is there: see above)
         decision_date = decision_date or (date.fromisoformat(doc.issued_on) if doc.issued_on else None)
     if plan is None:
         plan = Plan(
@@ -423,9 +424,9 @@ def _group_members(
 
 def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportReport) -> None:
     """The report of a document that cannot be saved yet: every item and target as it would be saved."""
-    appendix1_units = []
-    for row in doc.groups:
-        members = _group_members(row, doc, directory, report)
+    appendix1_units: list[Unit] = []
+    for group_row in doc.groups:
+        members = _group_members(group_row, doc, directory, report)
         appendix1_units.extend(unit for _, unit in members if unit is not None)
     report.targets = len(doc.groups) * len(doc.indicators) + len(doc.targets)
     for row, section_key in zip(doc.sections, section_keys(doc.sections)):
@@ -727,8 +728,10 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
             plan.sections.append(section)
             sections[section_key] = section
             report._created(label)
-        elif changed := _assign(section, {"title": row.title, "appendix": row.appendix, "position": s_position}):
-            report._updated(label, changed)
+        elif section_changes := _assign(
+            section, {"title": row.title, "appendix": row.appendix, "position": s_position}
+        ):
+            report._updated(label, section_changes)
         db.session.flush()
         report.sections.append(_section_entry(section_key, row))
 
@@ -883,8 +886,8 @@ def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, r
 
     unmatched = list(plan.targets)
     by_key: dict[tuple[str, str, str, str], list[PlanTarget]] = {}
-    for target in unmatched:
-        by_key.setdefault(key(target.section, target.group_label, target.ref, target.indicator), []).append(target)
+    for kept in unmatched:
+        by_key.setdefault(key(kept.section, kept.group_label, kept.ref, kept.indicator), []).append(kept)
     found: list[PlanTarget | None] = []
     for row in rows:
         same = by_key.get(key(row.section, row.group, row.ref, row.indicator))
@@ -946,5 +949,5 @@ def _sync_assignments(
     for key, assignment in existing.items():
         if key not in wanted and assignment.is_active:
             assignment.is_active = False
-            year = f" năm {assignment.occurrence}" if assignment.occurrence else ""
-            report._updated(f"phân công nhiệm vụ {reference} cho {assignment.unit.code}{year}", ["thôi giao"])
+            in_year = f" năm {assignment.occurrence}" if assignment.occurrence else ""
+            report._updated(f"phân công nhiệm vụ {reference} cho {assignment.unit.code}{in_year}", ["thôi giao"])

@@ -308,6 +308,7 @@ def _period_role(tokens: list[_Token], i: int, plan_year: int | None, has_yearly
     a year next to "hằng năm" ("Tháng 12/2023 hằng năm" contradicts itself).
     """
     period = tokens[i].period
+    assert period is not None  # i is a period's token
     before = tokens[i - 1].text if i else ""
     if i and tokens[i - 1].kind == "modifier":
         raise ValueError(f"{before!r} moves the period")
@@ -357,11 +358,13 @@ def _is_introduced(tokens: list[_Token], i: int) -> bool:
     """Whether the period at i, in a sentence, is set off as a time phrase: after a time word ("trong", "giai đoạn",
     "hoàn thành"), at the start of a clause, or written with its own word ("năm 2026", "Quý II/2025")."""
     before = tokens[i - 1] if i else None
+    period = tokens[i].period
+    assert period is not None  # i is a period's token
     return (
         before is None
         or before.kind in ("preposition", "filler")
         or before.text in (".", ";", ":", "-", "(")
-        or tokens[i].period.starts_with_a_word
+        or period.starts_with_a_word
     )
 
 

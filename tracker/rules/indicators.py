@@ -115,7 +115,7 @@ def spec_1872(number: int, name: str) -> IndicatorSpec:
 
 def definition_problems(specs: Sequence[IndicatorSpec]) -> list[str]:
     """What keeps a plan's own indicators from being reported on: an unknown kind, a missing key or label."""
-    problems = []
+    problems: list[str] = []
     for spec in specs:
         if spec.kind not in KINDS:
             problems.append(
@@ -237,14 +237,14 @@ def reading(spec: IndicatorSpec, figures: Mapping[str, object]) -> Ratio | None:
         value = None if denominator == 0 else Fraction(numerator, denominator)
         return Ratio(spec.number, numerator, denominator, value)
     if spec.kind == PERCENT:
-        value = _parse_percent(figures.get(spec.numerator_key))
-        if value is None:
+        percent = _parse_percent(figures.get(spec.numerator_key))
+        if percent is None:
             return None
-        return Ratio(spec.number, None, None, Fraction(value) / 100, kind=PERCENT)  # type: ignore[arg-type]
+        return Ratio(spec.number, None, None, Fraction(percent) / 100, kind=PERCENT)
     count = _stored_count(figures, spec.numerator_key)
     if count is None:
         return None
-    return Ratio(spec.number, count, None, Fraction(count), kind=COUNT)  # type: ignore[arg-type]
+    return Ratio(spec.number, count, None, Fraction(count), kind=COUNT)
 
 
 def readings(definition: Definition, figures: Mapping[str, object] | None) -> dict[int, Ratio | None]:

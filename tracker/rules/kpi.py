@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from .texts import known, t
 
@@ -187,7 +188,12 @@ class Counts:
         conflicts = [problem for name in FIELDS if (problem := _field_problem(name, data.get(name))) is not None]
         if conflicts:
             raise InconsistentFigures(conflicts)
-        return cls(**{name: _parse_count(data[name]) for name in FIELDS})
+        counts: dict[str, int] = {}
+        for name in FIELDS:
+            count = _parse_count(data[name])
+            assert count is not None  # _field_problem refused every missing or invalid count above
+            counts[name] = count
+        return cls(**counts)
 
 
 def _named(counts: Counts, name: str) -> str:
@@ -333,6 +339,12 @@ def _round_tenths(value: Fraction) -> Decimal:
     return Decimal(whole).scaleb(-1)
 
 
+@overload
+def round_percent(value: Fraction) -> Decimal: ...
+@overload
+def round_percent(value: None) -> None: ...
+@overload
+def round_percent(value: Fraction | None) -> Decimal | None: ...
 def round_percent(value: Fraction | None) -> Decimal | None:
     """A ratio as a percentage with one decimal, rounded half up from the exact fraction."""
     if value is None:

@@ -471,9 +471,9 @@ def _starts_new_name(piece: _Piece, body: str, before: _Name) -> bool:
             and before.text.startswith("Văn phòng")
             and _TERRITORY not in families
         )
-    if _is_bare_type(body):
+    if _is_bare_type(body) and (typed := _type_at_start(body)):
         # "Sở, ban, ngành", "Viện, Trường", "UBND các huyện, thành phố" run on; "Doanh nghiệp, Sở, ban" does not.
-        kind = _type_at_start(body)[1]
+        kind = typed[1]
         if kind & families:
             return False
         if piece.separator == "và":
@@ -560,8 +560,8 @@ def _open_families(unit: str) -> set[str]:
     last = unit[separators[-1].end() :] if separators else unit
     families: set[str] = set()
     body = re.sub(r"^các\s+", "", last, flags=re.IGNORECASE)
-    if _is_bare_type(body):
-        families |= _type_at_start(body)[1]
+    if _is_bare_type(body) and (typed := _type_at_start(body)):
+        families |= typed[1]
     for match in re.finditer(r"(?:^|\s)(?:các|cấp)\s+", last, re.IGNORECASE):
         typed = _type_at_start(last[match.end() :])
         if typed is not None:

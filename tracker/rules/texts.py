@@ -2,7 +2,7 @@
 
 `t("Hãy nhập %(field)s.", field=...)` is a `Text`: a `str` whose value is the Vietnamese sentence (so the CLI,
 the API, logs and comparisons see Vietnamese), which also keeps the template and its parameters so the
-interface can render it in the reader's language (tracker.views.i18n.say). Templates use `%(name)s`
+interface can render it in the reader's language (tracker.labels.say). Templates use `%(name)s`
 placeholders; parameters may themselves be Texts (a state label, a field name), rendered the same way.
 pybabel extracts the templates with the keyword `t`. Pure: no Flask, no Babel.
 """
@@ -30,7 +30,7 @@ class Text(str):
     def __reduce__(self):  # pickled (exceptions between processes) as template and parameters
         return (Text, (self.template, self.params))
 
-    def __add__(self, other: str) -> Text:  # type: ignore[override]
+    def __add__(self, other: str) -> Text:
         return joined(self, other)
 
     def __radd__(self, other: str) -> Text:

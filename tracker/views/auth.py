@@ -20,6 +20,7 @@ from ..forms import (
     ReminderChoiceForm,
     ResetPasswordForm,
     TokenForm,
+    add_error,
 )
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
@@ -40,7 +41,9 @@ def login():
     throttled = False
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "?", now=utcnow())
+            user = authenticate(
+                form.email.data or "", form.password.data or "", address=request.remote_addr or "?", now=utcnow()
+            )
         except TooManyAttempts as exc:
             error = say(exc)
             throttled = True
@@ -63,7 +66,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            request_reset(form.email.data, address=request.remote_addr or "?", now=utcnow(), today=today())
+            request_reset(form.email.data or "", address=request.remote_addr or "?", now=utcnow(), today=today())
         except TooManyResetRequests as exc:
             db.session.rollback()
             return render_template("auth/forgot_password.html", form=form, error=say(exc)), 429
@@ -82,13 +85,13 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         if form.new.data != form.confirm.data:
-            form.confirm.errors.append(gettext("Hai lần nhập mật khẩu mới không khớp."))
+            add_error(form.confirm, gettext("Hai lần nhập mật khẩu mới không khớp."))
         else:
             try:
-                reset_with_token(token, form.new.data, now=utcnow())
+                reset_with_token(token, form.new.data or "", now=utcnow())
             except AccountError as exc:
                 db.session.rollback()
-                form.new.errors.append(say(exc))
+                add_error(form.new, say(exc))
             else:
                 db.session.commit()
                 if current_user.is_authenticated:
@@ -115,13 +118,13 @@ def account():
     form = PasswordForm()
     if form.validate_on_submit():
         if form.new.data != form.confirm.data:
-            form.confirm.errors.append(gettext("Hai lần nhập mật khẩu mới không khớp."))
+            add_error(form.confirm, gettext("Hai lần nhập mật khẩu mới không khớp."))
         else:
             try:
-                change_password(current_user, current=form.current.data, new=form.new.data)
+                change_password(current_user, current=form.current.data or "", new=form.new.data or "")
             except AccountError as exc:
                 field = form.current if "hiện tại" in str(exc) else form.new
-                field.errors.append(say(exc))
+                add_error(field, say(exc))
             else:
                 db.session.commit()
                 # The user, not the proxy: a proxy stored as the user would then resolve to itself forever.
@@ -137,7 +140,7 @@ def _account_page(
     token_form: TokenForm | None = None,
     new_token: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     """The account page; forms submitted elsewhere on it come back with their errors."""
     return render_template(
         "auth/account.html",
@@ -160,7 +163,7 @@ def create_api_token():
     token_form = TokenForm(prefix="token")
     if not token_form.validate_on_submit():
         return _account_page(token_form=token_form, status=422)
-    plain, _token = create_token(current_user, token_form.name.data, now=utcnow())
+    plain, _token = create_token(current_user, token_form.name.data or "", now=utcnow())
     db.session.commit()
     return _account_page(new_token=plain, status=201)
 
@@ -229,7 +232,7 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
-def register_login(app) -> None:  # type: ignore[no-untyped-def]
+def register_login(app) -> None:
     from ..accounts import load_session_user
     from ..extensions import login_manager
 
@@ -242,7 +245,7 @@ def register_login(app) -> None:  # type: ignore[no-untyped-def]
     login_manager.request_loader(_user_from_bearer_token)
 
 
-def _user_from_bearer_token(req) -> User | None:  # type: ignore[no-untyped-def]
+def _user_from_bearer_token(req) -> User | None:
     """The API's `Authorization: Bearer <token>`; Flask-Login asks only when no session is signed in."""
     if not req.path.startswith("/api/") or "Authorization" not in req.headers:
         return None  # tokens open the API only, never the pages and their forms

@@ -19,7 +19,7 @@ log = logging.getLogger("tracker.health")
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz():
     """200 with "ok" or "degraded", 503 with "error" when the database does not answer."""
     started = time.perf_counter()
     try:

@@ -3,10 +3,12 @@ pybabel: those modules must not import Flask, so pages translate the labels with
 
 from __future__ import annotations
 
-from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
-from ..rules.texts import Text
+# Moved to tracker.labels (the forms use them too, and must not import a view); kept here for the views.
+from ..labels import label, lazy_label, say
+
+__all__ = ["EMAIL_KIND_LABELS", "label", "lazy_label", "say"]
 
 # Every value of these tables must be listed here (tests/test_i18n.py checks it).
 _LABELS = (
@@ -57,31 +59,3 @@ _LABELS = (
 
 # The kinds of message in the outbox, as the email log names them.
 EMAIL_KIND_LABELS = {"daily": "Nhắc hạn hằng ngày", "urge": "Đôn đốc", "password_reset": "Đặt lại mật khẩu"}
-
-
-def label(value: str | None) -> str:
-    """A Vietnamese label from the rule modules in the interface language; anything else as it is."""
-    if not value:  # gettext("") would be the catalog's header
-        return value or ""
-    if isinstance(value, Text):
-        return say(value)  # type: ignore[return-value]
-    return gettext(value)
-
-
-def lazy_label(value: str) -> LazyString:
-    """label(value), worked out when the text is used (for form choices defined at import time)."""
-    return LazyString(label, value)
-
-
-def say(message: object) -> object:
-    """A message made outside the views (tracker.rules.texts.Text) in the interface language: its template
-    through the catalog, filled with its parameters rendered the same way; an exception as its message said
-    so; anything else as it is."""
-    if isinstance(message, BaseException):
-        first = message.args[0] if len(message.args) == 1 else None
-        return say(first) if isinstance(first, Text) else str(message)
-    if not isinstance(message, Text):
-        return message
-    params = {name: say(value) for name, value in message.params.items()}
-    translated = gettext(message.template) if message.template else ""
-    return translated % params if params else translated

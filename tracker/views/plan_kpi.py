@@ -377,6 +377,7 @@ def remove_member_(plan_id: int, number: int, code: str):
         select(UnitGroupMember).join(Unit).where(UnitGroupMember.group_id == group.id, Unit.code == code)
     ) or abort(404)
     if EmptyForm().validate_on_submit():
+        assert member.unit is not None  # found through its unit
         name = member.unit.name
         remove_member(member)
         db.session.commit()
@@ -471,10 +472,11 @@ def _helper_steps(form: TargetForm) -> list:
             raise MilestoneInputError(
                 field.name, gettext("%(label)s: không được để trống khi tính các mốc.", label=field.label.text)
             )
-    start = parse_number(form.start_value.data, field="start_value", label=form.start_value.label.text)
-    start_on = parse_day(form.start_on.data, field="start_on", label=form.start_on.label.text)
-    step = parse_number(form.step.data, field="step", label=form.step.label.text)
-    until = parse_number(form.until_value.data, field="until_value", label=form.until_value.label.text)
+    # (each checked not blank above)
+    start = parse_number(form.start_value.data or "", field="start_value", label=form.start_value.label.text)
+    start_on = parse_day(form.start_on.data or "", field="start_on", label=form.start_on.label.text)
+    step = parse_number(form.step.data or "", field="step", label=form.step.label.text)
+    until = parse_number(form.until_value.data or "", field="until_value", label=form.until_value.label.text)
     return rising_milestones(start, start_on, step, until)
 
 
@@ -511,7 +513,10 @@ def edit_target(plan_id: int):
                 set_target(plan, indicator, _target_fields(form, indicator), group=group, unit=unit)
                 db.session.commit()
                 flash(
-                    gettext("Đã lưu chỉ tiêu giao cho %(holder)s.", holder=group.name if group else unit.name),
+                    gettext(
+                        "Đã lưu chỉ tiêu giao cho %(holder)s.",
+                        holder=group.name if group else unit.name if unit else "",
+                    ),
                     "success",
                 )
                 return redirect(url_for("plan_kpi.targets", plan_id=plan.id))
@@ -539,7 +544,12 @@ def _existing_target(plan: Plan, holder: str, indicator_number: str) -> Target |
     )
     if indicator is None:
         return None
-    where = Target.group_id == group.id if group else Target.unit_id == unit.id
+    if group is not None:
+        where = Target.group_id == group.id
+    elif unit is not None:
+        where = Target.unit_id == unit.id
+    else:  # (_holder gives one of the two or refuses)
+        return None
     return db.session.scalar(select(Target).where(where, Target.indicator_id == indicator.id))
 
 

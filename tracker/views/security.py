@@ -65,7 +65,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None):  # type: ignore[no-untyped-def]
+def error_response(status: int, message: str | None = None, code: str | None = None):
     """The error as JSON for the API, as a short page otherwise (in the interface language); always with the request id."""
     title, default = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
     title, text = str(title), str(message or default)  # the lazy texts in the request's language
@@ -101,7 +101,7 @@ def _authenticated_by_token() -> bool:
 
 def register_security(app: Flask) -> None:
     @app.before_request
-    def _require_sign_in():  # type: ignore[no-untyped-def]
+    def _require_sign_in():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
@@ -123,7 +123,7 @@ def register_security(app: Flask) -> None:
         return None
 
     @app.before_request
-    def _check_csrf():  # type: ignore[no-untyped-def]
+    def _check_csrf():
         # After the sign-in check, so a signed-out visitor is sent to sign in rather than told
         # that a form expired; every state-changing request carries the token (form field or
         # X-CSRFToken header).
@@ -132,7 +132,7 @@ def register_security(app: Flask) -> None:
                 return None  # rights from a header no other site can make a browser send, not from a cookie
             csrf.protect()
 
-    def _http_error(error):  # type: ignore[no-untyped-def]
+    def _http_error(error):
         # A view's own message (abort(403, description=…)) is shown; Werkzeug's English defaults are not.
         custom = error.description if error.description != type(error).description else None
         return error_response(error.code, custom)
@@ -141,7 +141,7 @@ def register_security(app: Flask) -> None:
         app.register_error_handler(status, _http_error)
 
     @app.errorhandler(CSRFError)
-    def _csrf(error):  # type: ignore[no-untyped-def]
+    def _csrf(error):
         return error_response(
             400,
             gettext("Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại."),
@@ -149,6 +149,6 @@ def register_security(app: Flask) -> None:
         )
 
     @app.errorhandler(500)
-    def _server_error(error):  # type: ignore[no-untyped-def]
+    def _server_error(error):
         log.exception("request %s failed: %s", g.get("request_id"), error)
         return error_response(500)
