@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
 from .rules.conflicts import MissedChange, conflict_message
-from .rules.lifecycle import DONE, Change, check_change, transition_kind
+from .rules.lifecycle import BLOCKED, DONE, PROGRESS, REOPEN, Change, check_change, transition_kind
 from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
 from .rules.texts import t
 
@@ -71,7 +71,7 @@ def change_assignment(
     rules_actor = actor_of(actor)
     allowed = (
         can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id)
-        if kind == "reopen"
+        if kind == REOPEN
         else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id)
     )
     if not allowed or not assignment.is_active:
@@ -94,7 +94,7 @@ def change_assignment(
         reason=change.reason.strip(),
         evidence_file=evidence_file,
     )
-    if change.to_state == DONE and kind != "progress":
+    if change.to_state == DONE and kind != PROGRESS:
         evidence = change.evidence
         event.document_number = evidence.document_number.strip()
         event.document_date = evidence.document_date
@@ -104,11 +104,11 @@ def change_assignment(
         assignment.document_number = event.document_number
         assignment.document_date = event.document_date
         assignment.document_title = event.document_title
-    if kind == "reopen":
+    if kind == REOPEN:
         assignment.completed_on = None
-    if change.to_state == "blocked" and kind != "progress":
+    if change.to_state == BLOCKED and kind != PROGRESS:
         assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
-    elif change.to_state != "blocked":
+    elif change.to_state != BLOCKED:
         assignment.difficulty, assignment.proposal = "", ""
     assignment.status = change.to_state
     assignment.version += 1
