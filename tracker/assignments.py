@@ -65,7 +65,8 @@ def change_assignment(
 ) -> AssignmentEvent:
     """Apply a change and record it in the history; flushes, the caller commits.
 
-    Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything.
+    Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything, and
+    none rolls back the caller's transaction.
     """
     kind = transition_kind(assignment.status, change.to_state)
     rules_actor = actor_of(actor)
@@ -82,45 +83,45 @@ def change_assignment(
         change = replace(change, evidence=replace(change.evidence, has_file=True))
     check_change(assignment.status, change, is_reopen_allowed=True, today=today)
 
-    event = AssignmentEvent(
-        actor=actor,
-        at=now,
-        kind=kind,
-        from_state=assignment.status,
-        to_state=change.to_state,
-        comment=change.comment.strip(),
-        difficulty=change.difficulty.strip(),
-        proposal=change.proposal.strip(),
-        reason=change.reason.strip(),
-        evidence_file=evidence_file,
-    )
-    if change.to_state == DONE and kind != PROGRESS:
-        evidence = change.evidence
-        event.document_number = evidence.document_number.strip()
-        event.document_date = evidence.document_date
-        event.document_title = evidence.document_title.strip()
-        event.completed_on = evidence.completed_on
-        assignment.completed_on = evidence.completed_on
-        assignment.document_number = event.document_number
-        assignment.document_date = event.document_date
-        assignment.document_title = event.document_title
-    if kind == REOPEN:
-        assignment.completed_on = None
-    if change.to_state == BLOCKED and kind != PROGRESS:
-        assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
-    elif change.to_state != BLOCKED:
-        assignment.difficulty, assignment.proposal = "", ""
-    assignment.status = change.to_state
-    assignment.version += 1
-    assignment.updated_at = now
-    assignment.last_report_on = today
+    # A savepoint around this change alone: if another save won the race after the version check above,
+    # only this change is undone (the caller's transaction goes on), and the winner's state is read back.
     try:
-        assignment.events.append(event)  # loading the history may flush the changes above already
-        db.session.flush()
+        with db.session.begin_nested():
+            event = AssignmentEvent(
+                actor=actor,
+                at=now,
+                kind=kind,
+                from_state=assignment.status,
+                to_state=change.to_state,
+                comment=change.comment.strip(),
+                difficulty=change.difficulty.strip(),
+                proposal=change.proposal.strip(),
+                reason=change.reason.strip(),
+                evidence_file=evidence_file,
+            )
+            if change.to_state == DONE and kind != PROGRESS:
+                evidence = change.evidence
+                event.document_number = evidence.document_number.strip()
+                event.document_date = evidence.document_date
+                event.document_title = evidence.document_title.strip()
+                event.completed_on = evidence.completed_on
+                assignment.completed_on = evidence.completed_on
+                assignment.document_number = event.document_number
+                assignment.document_date = event.document_date
+                assignment.document_title = event.document_title
+            if kind == REOPEN:
+                assignment.completed_on = None
+            if change.to_state == BLOCKED and kind != PROGRESS:
+                assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
+            elif change.to_state != BLOCKED:
+                assignment.difficulty, assignment.proposal = "", ""
+            assignment.status = change.to_state
+            assignment.version += 1
+            assignment.updated_at = now
+            assignment.last_report_on = today
+            assignment.events.append(event)  # loading the history may flush the changes above already
+            db.session.flush()
     except StaleDataError as exc:
-        # Another save won the race after the version check above: keep nothing of this change, and
-        # read the winner's state (and name its author) in a fresh transaction.
-        db.session.rollback()
         raise EditConflict(assignment, expected_version) from exc
     return event
 
