@@ -1,6 +1,6 @@
 """Who ends a transaction: the view commits once; an exception it does not handle rolls the request back in
-one place (before the error page); an operation that must undo its own part does it in a savepoint, never by
-rolling back its caller's transaction."""
+one place (before the error page); an operation flushes and never ends its caller's transaction (a lost race
+is seen before anything is written, so there is nothing to undo)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,25 @@ def test_a_lost_race_undoes_only_the_change_not_the_callers_transaction(seeded):
         assert db.session.scalars(select(ItemComment.body)).all() == ["Ý kiến trước khi lưu."]
         saved = db.session.get(Assignment, assignment_id)
         assert (saved.status, saved.version, saved.difficulty, saved.events) == (IN_PROGRESS, version + 1, "", [])
+
+
+def test_a_change_is_the_callers_to_commit_or_roll_back(seeded):
+    """change_assignment flushes and never commits, on SQLite too (where a SAVEPOINT opening the transaction
+    would commit on release): the caller's rollback undoes it."""
+    with seeded.app_context():
+        head = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        assignment = find_assignment("I.2", "CDA")
+        assignment_id, status, version = assignment.id, assignment.status, assignment.version
+        db.session.commit()
+        change_assignment(
+            assignment,
+            Change(IN_PROGRESS, comment="Đang làm."),
+            actor=head,
+            expected_version=version,
+            today=date(2023, 9, 15),
+            now=utcnow(),
+        )
+        db.session.rollback()
+    with seeded.app_context():
+        saved = db.session.get(Assignment, assignment_id)
+        assert (saved.status, saved.version, saved.events) == (status, version, [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import update
 
 from .extensions import db
 from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
@@ -83,46 +83,54 @@ def change_assignment(
         change = replace(change, evidence=replace(change.evidence, has_file=True))
     check_change(assignment.status, change, is_reopen_allowed=True, today=today)
 
-    # A savepoint around this change alone: if another save won the race after the version check above,
-    # only this change is undone (the caller's transaction goes on), and the winner's state is read back.
-    try:
-        with db.session.begin_nested():
-            event = AssignmentEvent(
-                actor=actor,
-                at=now,
-                kind=kind,
-                from_state=assignment.status,
-                to_state=change.to_state,
-                comment=change.comment.strip(),
-                difficulty=change.difficulty.strip(),
-                proposal=change.proposal.strip(),
-                reason=change.reason.strip(),
-                evidence_file=evidence_file,
-            )
-            if change.to_state == DONE and kind != PROGRESS:
-                evidence = change.evidence
-                event.document_number = evidence.document_number.strip()
-                event.document_date = evidence.document_date
-                event.document_title = evidence.document_title.strip()
-                event.completed_on = evidence.completed_on
-                assignment.completed_on = evidence.completed_on
-                assignment.document_number = event.document_number
-                assignment.document_date = event.document_date
-                assignment.document_title = event.document_title
-            if kind == REOPEN:
-                assignment.completed_on = None
-            if change.to_state == BLOCKED and kind != PROGRESS:
-                assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
-            elif change.to_state != BLOCKED:
-                assignment.difficulty, assignment.proposal = "", ""
-            assignment.status = change.to_state
-            assignment.version += 1
-            assignment.updated_at = now
-            assignment.last_report_on = today
-            assignment.events.append(event)  # loading the history may flush the changes above already
-            db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(assignment, expected_version) from exc
+    # Claim the row at the version the form was read at (an UPDATE that changes nothing but locks it: the row on
+    # PostgreSQL, the database on SQLite). A save that won the race since the check above is seen here, before
+    # anything of this change is written, so there is nothing to undo and the caller's transaction goes on;
+    # and no save can win after it, so the version check of the flush below cannot fail.
+    claimed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.version == expected_version)
+        .values(version=expected_version)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.expire(assignment)  # read the winner's state (and name its author)
+        raise EditConflict(assignment, expected_version)
+
+    event = AssignmentEvent(
+        actor=actor,
+        at=now,
+        kind=kind,
+        from_state=assignment.status,
+        to_state=change.to_state,
+        comment=change.comment.strip(),
+        difficulty=change.difficulty.strip(),
+        proposal=change.proposal.strip(),
+        reason=change.reason.strip(),
+        evidence_file=evidence_file,
+    )
+    if change.to_state == DONE and kind != PROGRESS:
+        evidence = change.evidence
+        event.document_number = evidence.document_number.strip()
+        event.document_date = evidence.document_date
+        event.document_title = evidence.document_title.strip()
+        event.completed_on = evidence.completed_on
+        assignment.completed_on = evidence.completed_on
+        assignment.document_number = event.document_number
+        assignment.document_date = event.document_date
+        assignment.document_title = event.document_title
+    if kind == REOPEN:
+        assignment.completed_on = None
+    if change.to_state == BLOCKED and kind != PROGRESS:
+        assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
+    elif change.to_state != BLOCKED:
+        assignment.difficulty, assignment.proposal = "", ""
+    assignment.status = change.to_state
+    assignment.version += 1
+    assignment.updated_at = now
+    assignment.last_report_on = today
+    assignment.events.append(event)  # loading the history may flush the changes above already
+    db.session.flush()
     return event
 
 
