@@ -97,19 +97,16 @@ def _with_items(query):  # type: ignore[no-untyped-def]
 
 
 def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
-    """One page of active assignments of a class, filtered and sorted by the database."""
-    base = _filtered(filters, today)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = list(
-        db.session.scalars(
-            _with_items(
-                base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
-                .limit(per_page)
-                .offset((max(filters.page, 1) - 1) * per_page)
-            )
-        )
+    """One page of active assignments of a class, filtered, sorted and counted by the database (db.paginate:
+    the page and the total, two queries, plus the eager loads). A page past the last one is empty."""
+    page = db.paginate(
+        _with_items(_filtered(filters, today).order_by(*SORTS.get(filters.sort, SORTS["days"]))),
+        page=max(filters.page, 1),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
     )
-    return Listing(rows, total)
+    return Listing(list(page.items), page.total or 0)
 
 
 def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:
@@ -167,8 +164,8 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
 def matrix(
     *, today: date, plan: int | None = None, page: int = 1, per_page: int | None = None
 ) -> tuple[list[tuple[Unit, dict[str, int]]], int]:
-    """Units × class counts of active assignments in one grouped query: the units with the most overdue
-    (then blocked) first, one page of them, and how many units there are in all."""
+    """Units × class counts of active assignments from one grouped query: the units with the most overdue
+    (then blocked) first, one page of them (db.paginate), and how many units there are in all."""
     columns = [func.sum(case((monitoring_class(name, today), 1), else_=0)).label(name) for name in CLASSES]
     counts_query = (
         select(Assignment.unit_id, *columns)
@@ -179,18 +176,23 @@ def matrix(
     if plan:
         counts_query = counts_query.where(ActionItem.plan_id == plan)
     counts = counts_query.subquery()
-    query = (
-        select(Unit, *(counts.c[name] for name in CLASSES))
+    units = (
+        select(Unit)
         .join(counts, counts.c.unit_id == Unit.id)
         .order_by(counts.c.overdue.desc(), counts.c.blocked.desc(), Unit.name)
     )
-    total = db.session.scalar(select(func.count()).select_from(counts)) or 0
-    if per_page is not None:
-        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-    rows = [
-        (row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])}) for row in db.session.execute(query)
-    ]
-    return rows, total
+    if per_page is None:
+        shown, total = list(db.session.scalars(units)), None
+    else:
+        pagination = db.paginate(units, page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False)
+        shown, total = list(pagination.items), pagination.total or 0
+    ids = [unit.id for unit in shown]
+    by_unit = {
+        row.unit_id: {name: int(row._mapping[name] or 0) for name in CLASSES}
+        for row in (db.session.execute(select(counts).where(counts.c.unit_id.in_(ids))) if ids else ())
+    }
+    rows = [(unit, by_unit[unit.id]) for unit in shown]
+    return rows, len(rows) if total is None else total
 
 
 def matrix_totals(*, today: date, plan: int | None = None) -> dict[str, int]:
