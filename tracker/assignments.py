@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import update
 
 from .extensions import db
 from .models import Assignment, AssignmentEvent, EvidenceFile, ItemComment, User
 from .rules.conflicts import MissedChange, conflict_message
-from .rules.lifecycle import DONE, Change, check_change, transition_kind
+from .rules.lifecycle import BLOCKED, DONE, PROGRESS, REOPEN, Change, check_change, transition_kind
 from .rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, Actor, can
 from .rules.texts import t
 
@@ -65,13 +65,14 @@ def change_assignment(
 ) -> AssignmentEvent:
     """Apply a change and record it in the history; flushes, the caller commits.
 
-    Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything.
+    Raises PermissionDenied, EditConflict or lifecycle.TransitionRefused; none of them writes anything, and
+    none rolls back the caller's transaction.
     """
     kind = transition_kind(assignment.status, change.to_state)
     rules_actor = actor_of(actor)
     allowed = (
         can(rules_actor, REOPEN_ASSIGNMENT, unit=assignment.unit_id)
-        if kind == "reopen"
+        if kind == REOPEN
         else can(rules_actor, UPDATE_ASSIGNMENT, unit=assignment.unit_id)
     )
     if not allowed or not assignment.is_active:
@@ -81,6 +82,20 @@ def change_assignment(
     if evidence_file is not None:
         change = replace(change, evidence=replace(change.evidence, has_file=True))
     check_change(assignment.status, change, is_reopen_allowed=True, today=today)
+
+    # Claim the row at the version the form was read at (an UPDATE that changes nothing but locks it: the row on
+    # PostgreSQL, the database on SQLite). A save that won the race since the check above is seen here, before
+    # anything of this change is written, so there is nothing to undo and the caller's transaction goes on;
+    # and no save can win after it, so the version check of the flush below cannot fail.
+    claimed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.version == expected_version)
+        .values(version=expected_version)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.expire(assignment)  # read the winner's state (and name its author)
+        raise EditConflict(assignment, expected_version)
 
     event = AssignmentEvent(
         actor=actor,
@@ -94,7 +109,7 @@ def change_assignment(
         reason=change.reason.strip(),
         evidence_file=evidence_file,
     )
-    if change.to_state == DONE and kind != "progress":
+    if change.to_state == DONE and kind != PROGRESS:
         evidence = change.evidence
         event.document_number = evidence.document_number.strip()
         event.document_date = evidence.document_date
@@ -104,24 +119,18 @@ def change_assignment(
         assignment.document_number = event.document_number
         assignment.document_date = event.document_date
         assignment.document_title = event.document_title
-    if kind == "reopen":
+    if kind == REOPEN:
         assignment.completed_on = None
-    if change.to_state == "blocked" and kind != "progress":
+    if change.to_state == BLOCKED and kind != PROGRESS:
         assignment.difficulty, assignment.proposal = event.difficulty, event.proposal
-    elif change.to_state != "blocked":
+    elif change.to_state != BLOCKED:
         assignment.difficulty, assignment.proposal = "", ""
     assignment.status = change.to_state
     assignment.version += 1
     assignment.updated_at = now
     assignment.last_report_on = today
-    try:
-        assignment.events.append(event)  # loading the history may flush the changes above already
-        db.session.flush()
-    except StaleDataError as exc:
-        # Another save won the race after the version check above: keep nothing of this change, and
-        # read the winner's state (and name its author) in a fresh transaction.
-        db.session.rollback()
-        raise EditConflict(assignment, expected_version) from exc
+    assignment.events.append(event)  # loading the history may flush the changes above already
+    db.session.flush()
     return event
 
 

@@ -7,12 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .links import external_url
 from .models import ActionItem, Assignment, PlanSection, Unit
+from .status_sql import is_done
 
 
 def new_calendar_token(unit: Unit) -> str:
@@ -41,7 +42,7 @@ def unit_calendar(unit: Unit, *, now: datetime) -> bytes:
         .where(
             Assignment.unit_id == unit.id,
             Assignment.is_active,
-            Assignment.status != "done",
+            not_(is_done()),
             Assignment.due_on.is_not(None),
         )
         .order_by(Assignment.due_on)

@@ -16,7 +16,7 @@ from .extensions import db
 from .figures import record_figures
 from .models import ActionItem, Assignment, AssignmentEvent, Plan, Unit, User
 from .rules.kpi import Counts
-from .rules.lifecycle import Change, Evidence
+from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence
 
 # Appendix 1's notes, examples 1 to 3: Cục Bản quyền tác giả as of 15/5/2023.
 EXAMPLE_COUNTS = {
@@ -113,29 +113,29 @@ def add_life(plan_number: str) -> int:
             "I.1",
             "VPC",
             date(2023, 7, 24),
-            Change("in_progress", comment="Đã giao Phòng Pháp luật dự thảo Thông tư sửa đổi; đang lấy ý kiến các Cục."),
+            Change(IN_PROGRESS, comment="Đã giao Phòng Pháp luật dự thảo Thông tư sửa đổi; đang lấy ý kiến các Cục."),
         ),
         (
             "I.1",
             "VPC",
             date(2023, 8, 28),
             Change(
-                "in_progress", comment="Dự thảo đã gửi Bộ Tư pháp thẩm định; dự kiến trình Lãnh đạo Bộ trong tháng 9."
+                IN_PROGRESS, comment="Dự thảo đã gửi Bộ Tư pháp thẩm định; dự kiến trình Lãnh đạo Bộ trong tháng 9."
             ),
         ),
         (
             "I.2",
             "CDA",
             date(2023, 8, 15),
-            Change("in_progress", comment="Đã rà soát 9 thủ tục; đang đề xuất danh mục chỉ tiếp nhận trực tuyến."),
+            Change(IN_PROGRESS, comment="Đã rà soát 9 thủ tục; đang đề xuất danh mục chỉ tiếp nhận trực tuyến."),
         ),
-        ("I.2", "CBQTG", date(2023, 8, 1), Change("in_progress", comment="Rà soát 12 thủ tục của Cục.")),
+        ("I.2", "CBQTG", date(2023, 8, 1), Change(IN_PROGRESS, comment="Rà soát 12 thủ tục của Cục.")),
         (
             "I.2",
             "CBQTG",
             date(2023, 9, 5),
             Change(
-                "done",
+                DONE,
                 comment="Đã ban hành quyết định.",
                 evidence=Evidence(
                     document_number="45/QĐ-BQTG",
@@ -150,7 +150,7 @@ def add_life(plan_number: str) -> int:
             "CDSVH",
             date(2023, 9, 8),
             Change(
-                "blocked",
+                BLOCKED,
                 difficulty="Phần mềm Một cửa điện tử chưa hỗ trợ ký số hồ sơ cấp phép khai quật.",
                 proposal="Đề nghị Trung tâm CNTT nâng cấp chức năng ký số trước 30/9/2023.",
             ),
@@ -159,7 +159,7 @@ def add_life(plan_number: str) -> int:
             "I.3",
             "TTCNTT",
             date(2023, 7, 20),
-            Change("in_progress", comment="Đã trình Lãnh đạo Bộ giao chỉ tiêu năm 2023 (Phụ lục 1)."),
+            Change(IN_PROGRESS, comment="Đã trình Lãnh đạo Bộ giao chỉ tiêu năm 2023 (Phụ lục 1)."),
         ),
     ]
     for reference, code, day, change in steps:

@@ -8,24 +8,35 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from openpyxl import Workbook
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
-from .rules.lifecycle import STATE_LABELS, is_overdue
+from .rules.lifecycle import (
+    BLOCKED,
+    DONE_LATE,
+    DONE_ON_TIME,
+    IN_PROGRESS,
+    MONITORING_CLASSES,
+    NOT_STARTED,
+    OVERDUE,
+    STATE_LABELS,
+    is_overdue,
+)
 from .rules.names import fold_name
 from .spreadsheets import add_sheet, put
+from .status_sql import monitoring_class
 
 # The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
-CLASSES = ("not_started", "in_progress", "blocked", "done_on_time", "done_late", "overdue")
+CLASSES = MONITORING_CLASSES
 CLASS_LABELS = {
-    "not_started": "Chưa triển khai",
-    "in_progress": "Đang thực hiện",
-    "blocked": "Gặp vướng mắc",
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "overdue": "Quá hạn",
+    NOT_STARTED: "Chưa triển khai",
+    IN_PROGRESS: "Đang thực hiện",
+    BLOCKED: "Gặp vướng mắc",
+    DONE_ON_TIME: "Hoàn thành đúng hạn",
+    DONE_LATE: "Hoàn thành quá hạn",
+    OVERDUE: "Quá hạn",
 }
 SORTS = {
     "days": (Assignment.due_on.asc(), Assignment.id),  # most days overdue first
@@ -35,28 +46,9 @@ SORTS = {
 }
 
 
-def class_condition(name: str, today: date):
-    """The SQL condition for one class as of today (Assignment joined with ActionItem)."""
-    overdue = and_(Assignment.status != "done", Assignment.due_on < today, not_(ActionItem.is_ongoing))
-    if name == "overdue":
-        return overdue
-    if name == "done_on_time":
-        return and_(
-            Assignment.status == "done",
-            or_(
-                Assignment.due_on.is_(None),
-                Assignment.completed_on.is_(None),
-                Assignment.completed_on <= Assignment.due_on,
-            ),
-        )
-    if name == "done_late":
-        return and_(Assignment.status == "done", Assignment.completed_on > Assignment.due_on)
-    return and_(Assignment.status == name, not_(overdue))
-
-
 @dataclass
 class Filters:
-    cls: str = "overdue"
+    cls: str = OVERDUE
     unit: str | None = None  # unit code
     group: int | None = None  # unit group id
     plan: int | None = None
@@ -74,7 +66,7 @@ class Listing:
 
 def _filtered(filters: Filters, today: date):  # type: ignore[no-untyped-def]
     """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
-    conditions = [Assignment.is_active, class_condition(filters.cls, today)]
+    conditions = [Assignment.is_active, monitoring_class(filters.cls, today)]
     if filters.unit:
         # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
         conditions.append(or_(Unit.code == filters.unit, Unit.folded_name.contains(fold_name(filters.unit))))
@@ -105,19 +97,16 @@ def _with_items(query):  # type: ignore[no-untyped-def]
 
 
 def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
-    """One page of active assignments of a class, filtered and sorted by the database."""
-    base = _filtered(filters, today)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = list(
-        db.session.scalars(
-            _with_items(
-                base.order_by(*SORTS.get(filters.sort, SORTS["days"]))
-                .limit(per_page)
-                .offset((max(filters.page, 1) - 1) * per_page)
-            )
-        )
+    """One page of active assignments of a class, filtered, sorted and counted by the database (db.paginate:
+    the page and the total, two queries, plus the eager loads). A page past the last one is empty."""
+    page = db.paginate(
+        _with_items(_filtered(filters, today).order_by(*SORTS.get(filters.sort, SORTS["days"]))),
+        page=max(filters.page, 1),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
     )
-    return Listing(rows, total)
+    return Listing(list(page.items), page.total or 0)
 
 
 def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:
@@ -153,7 +142,7 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
     for a in rows:
         item = a.item
         late = is_overdue(state=a.status, due_on=a.due_on, is_ongoing=item.is_ongoing, today=today)
-        state = STATE_LABELS[a.status] + (f": {a.difficulty}" if a.status == "blocked" and a.difficulty else "")
+        state = STATE_LABELS[a.status] + (f": {a.difficulty}" if a.status == BLOCKED and a.difficulty else "")
         table.append(
             [
                 item.plan.number,
@@ -175,9 +164,9 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
 def matrix(
     *, today: date, plan: int | None = None, page: int = 1, per_page: int | None = None
 ) -> tuple[list[tuple[Unit, dict[str, int]]], int]:
-    """Units × class counts of active assignments in one grouped query: the units with the most overdue
-    (then blocked) first, one page of them, and how many units there are in all."""
-    columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
+    """Units × class counts of active assignments from one grouped query: the units with the most overdue
+    (then blocked) first, one page of them (db.paginate), and how many units there are in all."""
+    columns = [func.sum(case((monitoring_class(name, today), 1), else_=0)).label(name) for name in CLASSES]
     counts_query = (
         select(Assignment.unit_id, *columns)
         .join(ActionItem, Assignment.item_id == ActionItem.id)
@@ -187,23 +176,28 @@ def matrix(
     if plan:
         counts_query = counts_query.where(ActionItem.plan_id == plan)
     counts = counts_query.subquery()
-    query = (
-        select(Unit, *(counts.c[name] for name in CLASSES))
+    units = (
+        select(Unit)
         .join(counts, counts.c.unit_id == Unit.id)
         .order_by(counts.c.overdue.desc(), counts.c.blocked.desc(), Unit.name)
     )
-    total = db.session.scalar(select(func.count()).select_from(counts)) or 0
-    if per_page is not None:
-        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-    rows = [
-        (row[0], {name: int(value or 0) for name, value in zip(CLASSES, row[1:])}) for row in db.session.execute(query)
-    ]
-    return rows, total
+    if per_page is None:
+        shown, total = list(db.session.scalars(units)), None
+    else:
+        pagination = db.paginate(units, page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False)
+        shown, total = list(pagination.items), pagination.total or 0
+    ids = [unit.id for unit in shown]
+    by_unit = {
+        row.unit_id: {name: int(row._mapping[name] or 0) for name in CLASSES}
+        for row in (db.session.execute(select(counts).where(counts.c.unit_id.in_(ids))) if ids else ())
+    }
+    rows = [(unit, by_unit[unit.id]) for unit in shown]
+    return rows, len(rows) if total is None else total
 
 
 def matrix_totals(*, today: date, plan: int | None = None) -> dict[str, int]:
     """The matrix's column totals over every unit (not one page): one query."""
-    columns = [func.sum(case((class_condition(name, today), 1), else_=0)).label(name) for name in CLASSES]
+    columns = [func.sum(case((monitoring_class(name, today), 1), else_=0)).label(name) for name in CLASSES]
     query = select(*columns).join(ActionItem, Assignment.item_id == ActionItem.id).where(Assignment.is_active)
     if plan:
         query = query.where(ActionItem.plan_id == plan)

@@ -215,6 +215,11 @@ def is_done_late(*, state: str, due_on: date | None, completed_on: date | None) 
     return completed_on > due_on
 
 
+def is_done_on_time(*, state: str, due_on: date | None, completed_on: date | None) -> bool:
+    """True when done and not late: by the due date, or with no due date or no completion date to compare."""
+    return state == DONE and not is_done_late(state=state, due_on=due_on, completed_on=completed_on)
+
+
 def is_due_soon(*, state: str, due_on: date | None, is_ongoing: bool, today: date, window_days: int = 7) -> bool:
     """True when not done and due within the next window_days days, today included."""
     # An ongoing item has no deadline to approach; missed reports are what flags it instead.
@@ -282,3 +287,18 @@ def progress_report_missing(
         return False
     since = last_report_on if last_report_on is not None else started_on
     return (today - since).days > period_days
+
+
+# The IT Centre's six classes: each assignment in exactly one, overdue winning over the state.
+MONITORING_CLASSES = (NOT_STARTED, IN_PROGRESS, BLOCKED, DONE_ON_TIME, DONE_LATE, OVERDUE)
+
+
+def monitoring_class(
+    *, state: str, due_on: date | None, completed_on: date | None, is_ongoing: bool, today: date
+) -> str:
+    """The class the monitoring desk files an assignment under as of today (one of MONITORING_CLASSES)."""
+    if is_overdue(state=state, due_on=due_on, is_ongoing=is_ongoing, today=today):
+        return OVERDUE
+    if state == DONE:
+        return DONE_LATE if is_done_late(state=state, due_on=due_on, completed_on=completed_on) else DONE_ON_TIME
+    return state

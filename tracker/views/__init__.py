@@ -8,10 +8,11 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, got_request_exception
 from flask_babel import get_locale, gettext, ngettext
 
 from ..clock import today
+from ..extensions import db
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.kpi import round_percent
@@ -102,7 +103,14 @@ def email_reply(reply: str) -> str:
     return reply
 
 
+def _roll_back_failed_request(_app: Flask, exception: BaseException | None = None, **_extra: object) -> None:
+    """The one place a failed request's transaction ends: an exception a view did not handle rolls back what
+    the request wrote and did not commit, before the error page is made (views commit once, on success)."""
+    db.session.rollback()
+
+
 def register_views(app: Flask) -> None:
+    got_request_exception.connect(_roll_back_failed_request, app)
     from ..rules.lifecycle import CLASS_LABELS, STATE_LABELS
     from ..rules.permissions import ROLE_LABELS
     from .access import allowed

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..forms import CommentForm, StatusForm
 from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemEvent, ItemUnit
 from ..plan_editor import change_words
-from ..rules.lifecycle import DONE, Change, Evidence, TransitionRefused, next_states
+from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
 from .access import allowed, require
@@ -64,7 +64,7 @@ def _load_item(item_id: int) -> ActionItem:
 
 def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusForm:
     form = StatusForm(prefix=f"a{assignment.id}")
-    options = ["in_progress"] if for_reopen else [assignment.status, *next_states(assignment.status)]
+    options = [IN_PROGRESS] if for_reopen else [assignment.status, *next_states(assignment.status)]
     if assignment.status == DONE and not for_reopen:
         options = []
     labels = dict(form.to_state.choices)
@@ -75,7 +75,7 @@ def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusF
     if request.method == "GET":
         form.version.data = assignment.version
         if for_reopen:
-            form.to_state.data = "in_progress"
+            form.to_state.data = IN_PROGRESS
     return form
 
 
@@ -167,7 +167,7 @@ def update_status(assignment_id: int):
         return _refused(assignment, form, back=back)
     comment = form.comment.data or ""
     difficulty = form.difficulty.data or ""
-    if form.to_state.data == "blocked" and assignment.status != "blocked" and not difficulty:
+    if form.to_state.data == BLOCKED and assignment.status != BLOCKED and not difficulty:
         # The unit page's quick form has one text box: moving into "blocked", it says what the difficulty is;
         # keeping "blocked", it is a progress report like any other. The item page accepts the same.
         difficulty, comment = comment, ""

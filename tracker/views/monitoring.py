@@ -29,6 +29,7 @@ from ..monitoring import (
 )
 from ..outbox import dispatch
 from ..rules.kpi import last_due_period
+from ..rules.lifecycle import OVERDUE
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
 from ..urging import AlreadyUrged, NoAddress, urge, urged_today
 from .access import allowed, require
@@ -43,7 +44,7 @@ MISSING_SHOWN = 200  # units missing figures named on the page (the KPI overview
 def _filters() -> Filters:
     """The list's filters from the query string; anything malformed is a 400 with the reason."""
     args = request.args
-    cls = args.get("class", "overdue")
+    cls = args.get("class", OVERDUE)
     sort = args.get("sort", "days")
     if cls not in CLASSES or sort not in SORTS:
         abort(400, description=gettext("Bộ lọc không hợp lệ."))

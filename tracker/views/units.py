@@ -7,19 +7,18 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, plan_figures_form
-from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
+from ..models import Plan, Unit
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
-from ..rules.lifecycle import next_states
+from ..rules.lifecycle import DONE, next_states
 from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
-from ..status import item_status, status_of
+from ..unit_page import unit_work
 from .access import allowed, require
 from .labels import say
 
@@ -83,62 +82,20 @@ def render_unit(
     """The unit page; a submitted figures form (the 1872 counts, or a plan's own figures: plan id, form), or a
     refused quick update (assignment id, the form as submitted), comes back with its errors and what was typed."""
     now = today()
-    window = current_app.config["DUE_SOON_DAYS"]
-    lead = list(
-        db.session.scalars(
-            select(Assignment)
-            .where(Assignment.unit_id == unit.id, Assignment.is_active)
-            .join(Assignment.item)
-            .join(ActionItem.section)
-            .join(PlanSection.plan)
-            .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, Assignment.occurrence)
-            .options(
-                contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan)
-            )
-        )
-    )
-    rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in lead]
-    # Overdue first, then by days left, so what needs doing is on top.
-    rows.sort(
-        key=lambda r: (
-            not r[1].is_overdue,
-            r[1].state == "done",
-            r[1].days_left if r[1].days_left is not None else 10**6,
-        )
-    )
-    coordinating = list(
-        db.session.scalars(
-            select(ActionItem)
-            .join(ActionItem.section)
-            .where(
-                ActionItem.id.in_(
-                    select(ItemUnit.item_id).where(ItemUnit.unit_id == unit.id, ItemUnit.role == "coordinating")
-                )
-            )
-            .order_by(ActionItem.plan_id, ActionItem.position)
-            .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments))
-        )
-    )
-    coordinating_rows = [(item, item_status(item, today=now)) for item in coordinating]
+    work = unit_work(unit.id, today=now, due_soon_days=current_app.config["DUE_SOON_DAYS"])
+    rows = work.rows
     forms = {}
     if allowed(UPDATE_ASSIGNMENT, unit=unit.id):
         for assignment, _status in rows:
-            if assignment.status == "done":
+            if assignment.status == DONE:
                 continue  # nothing left to update; reopening is the IT Centre's, on the item page
             form = StatusForm(prefix=f"a{assignment.id}", formdata=None)
-            options = [s for s in next_states(assignment.status) if s != "done"]
+            options = [s for s in next_states(assignment.status) if s != DONE]
             form.to_state.choices = [(c, label) for c, label in form.to_state.choices if c in options]
             form.version.data = assignment.version
             if refused_update is not None and refused_update[0] == assignment.id:
                 _carry_refused(form, refused_update[1], reference=assignment.item.reference)
             forms[assignment.id] = form
-    counts = {
-        "overdue": sum(1 for _, s in rows if s.is_overdue),
-        "due_soon": sum(1 for _, s in rows if s.is_due_soon),
-        "blocked": sum(1 for _, s in rows if s.state == "blocked"),
-        "done": sum(1 for _, s in rows if s.state == "done"),
-        "total": len(rows),
-    }
     standings = kpi_by_unit(unit_ids=[unit.id], with_history=True)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
@@ -165,11 +122,11 @@ def render_unit(
         "units/show.html",
         unit=unit,
         rows=rows,
-        coordinating_rows=coordinating_rows,
+        coordinating_rows=work.coordinating_rows,
         forms=forms,
         refused_form=refused_form,
         refused_anchor=refused_anchor,
-        counts=counts,
+        counts=work.counts,
         standings=standings,
         figures_form=figures_form,
         plan_forms=plan_forms,
