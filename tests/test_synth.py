@@ -1,21 +1,26 @@
-"""The synthetic dataset (flask --app wsgi demo synth): its sizes, its determinism, that the app's own rules
+"""The synthetic dataset (python -m tools.synth): its sizes, its determinism, that the app's own rules
 accept every row of it (deadlines, item units, lifecycle, KPI checks), that it refuses a database in use,
 and that the real pages work on it."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import itertools
 import json
 import re
 import stat
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
 
+from tools.synth.cli import synth_command
 from tracker.extensions import db
 from tracker.figures import SOURCES, counts_of, kpi_by_unit
 from tracker.models import (
@@ -59,10 +64,10 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def run_synth(runner, tmp_path, *extra: str, seed: int = 1):
+    """tools.synth's command on the test app (as `python -m tools.synth` runs it on the configured one)."""
     return runner.invoke(
+        synth_command,
         args=[
-            "demo",
-            "synth",
             *SIZE,
             "--seed",
             str(seed),
@@ -71,7 +76,7 @@ def run_synth(runner, tmp_path, *extra: str, seed: int = 1):
             "--accounts-file",
             str(tmp_path / "synth-accounts.txt"),
             *extra,
-        ]
+        ],
     )
 
 
@@ -466,7 +471,7 @@ def test_refuses_a_database_that_has_units_and_writes_nothing(app, runner, tmp_p
 def test_refuses_a_weak_password_and_too_few_units(app, runner, tmp_path):
     result = run_synth(runner, tmp_path, "--password", "ngan")
     assert result.exit_code == 1 and "Mật khẩu phải có ít nhất" in result.stderr
-    result = runner.invoke(args=["demo", "synth", "--units", "5"])
+    result = runner.invoke(synth_command, args=["--units", "5"])
     assert result.exit_code == 2
     with app.app_context():
         assert count(Unit) == count(User) == 0
@@ -585,3 +590,29 @@ def test_the_app_adds_rows_after_the_synthetic_ones(app, runner, tmp_path):
     with app.app_context():
         assert db.session.scalar(select(func.max(KpiReport.id))) > before
         assert count(KpiReport) == synthetic["kpi_reports"] + 1 and count(User) == synthetic["users"] + 1
+
+
+def test_the_app_has_no_synth_command_and_imports_no_tool(app):
+    """The dataset is a developer tool: not a command of the production app, and nothing in tracker/ imports
+    tools/ (production installs requirements.txt only)."""
+    assert "synth" not in app.cli.commands["demo"].commands
+    root = Path(__file__).resolve().parents[1]
+    for path in (root / "tracker").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            assert not any(name == "tools" or name.startswith("tools.") for name in names), path
+
+
+def test_the_command_runs_as_a_module_of_tools():
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.synth", "--help"], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "python -m tools.synth" in result.stdout and "--items-per-plan" in result.stdout

@@ -2,7 +2,7 @@
 the real pages and forms, against gunicorn on 127.0.0.1, while two scheduler-like processes sweep and
 dispatch the day's reminders at the same time to a real SMTP server (aiosmtpd on 127.0.0.1).
 
-    python -m tracker.bench.load --dataset M --database postgresql [--users 50] [--seconds 60] [--json]
+    python -m tools.bench.load --dataset M --database postgresql [--users 50] [--seconds 60] [--json]
 
 Checks, and exits non-zero when one fails: no 5xx answer; no lost update (every update the app accepted is
 in the history, and every assignment's version moved by exactly the number of its new history rows); no
@@ -429,7 +429,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"# Load: {r['users']} people × {r['seconds']} s on {r['dataset']}, {r['database']}",
             "",
             f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
-            f"- Command: `python -m tracker.bench.load --dataset {r['dataset']} --database {r['database']} "
+            f"- Command: `python -m tools.bench.load --dataset {r['dataset']} --database {r['database']} "
             f"--users {r['users']} --seconds {r['seconds']}`; gunicorn {r['workers']} workers on 127.0.0.1; two "
             "processes sweeping and dispatching to aiosmtpd on 127.0.0.1 all along",
             "",
@@ -451,7 +451,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tracker.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m tools.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dataset", choices=sorted(RECIPES), default="M")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")

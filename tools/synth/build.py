@@ -1,4 +1,4 @@
-"""A synthetic, national-scale dataset for benchmarks (flask --app wsgi demo synth).
+"""A synthetic, national-scale dataset for benchmarks (python -m tools.synth).
 
 Units across a ministry and the 63 provinces (departments, districts, communes), plans with sections and
 items whose deadlines are written in every form the parser reads, item units and assignments made the way
@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from .extensions import db
-from .models import (
+from tracker.extensions import db
+from tracker.models import (
     ActionItem,
     Assignment,
     AssignmentEvent,
@@ -47,12 +47,12 @@ from .models import (
     UnitGroupMember,
     User,
 )
-from .plan_import.upsert import _RATIO_WORDS
-from .rules.deadlines import YEARLY, parse_deadline
-from .rules.kpi import FIELDS, RATIO_KEYS
-from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, occurrence_due, occurrence_years
-from .rules.names import APPENDIX1, collective_kind, fold_name
-from .rules.targets import parse_target
+from tracker.plan_import.upsert import _RATIO_WORDS
+from tracker.rules.deadlines import YEARLY, parse_deadline
+from tracker.rules.kpi import FIELDS, RATIO_KEYS
+from tracker.rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, occurrence_due, occurrence_years
+from tracker.rules.names import APPENDIX1, collective_kind, fold_name
+from tracker.rules.targets import parse_target
 
 MIN_UNITS = 12
 CHUNK = 20_000
