@@ -8,6 +8,7 @@ import ast
 import hashlib
 import itertools
 import json
+import random
 import re
 import stat
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tools.synth.cli import synth_command
+from tools.synth.history import STEPS, _Walk, route
 from tracker.extensions import db
 from tracker.figures import SOURCES, counts_of, kpi_by_unit
 from tracker.models import (
@@ -43,12 +45,15 @@ from tracker.rules.deadlines import YEARLY, parse_deadline
 from tracker.rules.kpi import Period, check_counts, last_due_period
 from tracker.rules.lifecycle import (
     DONE,
+    IN_PROGRESS,
     STATES,
     Change,
     Evidence,
+    TransitionRefused,
     check_change,
     is_done_late,
     is_overdue,
+    next_states,
     occurrence_due,
     occurrence_years,
     transition_kind,
@@ -422,6 +427,22 @@ def test_every_history_is_a_sequence_the_lifecycle_rules_accept(app, synthetic):
             last_block = next(e for e in reversed(history) if e.kind == "move" and e.to_state == "blocked")
             assert (assignment.difficulty, assignment.proposal) == (last_block.difficulty, last_block.proposal)
     assert set(kinds) == {"move", "progress", "reopen"}, kinds
+
+
+def test_the_generator_asks_the_lifecycle_where_each_state_may_go_and_stops_on_a_refused_change():
+    # Every move a unit may make, and the IT Centre's reopen, are steps the generator knows; every route it
+    # draws is made of them, and a change the rules refuse stops it instead of being written.
+    for state in STATES:
+        assert set(next_states(state)) <= set(STEPS[state])
+    assert transition_kind(DONE, IN_PROGRESS) == "reopen" and IN_PROGRESS in STEPS[DONE]
+    rng = random.Random(1)
+    for target in STATES:
+        for _ in range(300):
+            path = route(rng, target)
+            assert (path[-1] if path else "not_started") == target
+            assert all(b in STEPS[a] for a, b in itertools.pairwise(["not_started", *path]))
+    with pytest.raises(TransitionRefused):
+        _Walk().apply(Change(to_state=DONE), actor=1, at=datetime.now(UTC), today=TODAY)  # no evidence
 
 
 def test_kpi_reports_pass_the_consistency_checks_month_by_month(app, synthetic):
