@@ -23,15 +23,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, render_template
 from sqlalchemy import event, func, select
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+
+    from tracker.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +83,7 @@ def _recreate_database(url: str) -> None:
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database)
+        path = Path(parsed.database or "")
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -146,7 +151,9 @@ def _marker(app: Flask) -> dict | None:
         return dict(setting.value) if setting else None
 
 
-def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=print) -> dict:  # type: ignore[no-untyped-def]
+def ensure_dataset(
+    dataset: str, database: str, *, rebuild: bool = False, log: Callable[[str], object] = print
+) -> dict[str, Any]:
     """Build the dataset unless its database already holds it (same recipe); returns the marker."""
     recipe = RECIPES[dataset]
     url = database_url(dataset, database)
@@ -239,7 +246,7 @@ class Target:
     queries: list[int] = field(default_factory=list)
 
 
-def _signed_in_client(app: Flask, user) -> Any:  # type: ignore[no-untyped-def]
+def _signed_in_client(app: Flask, user: User) -> FlaskClient:
     """A test client whose session is the user's, as after signing in."""
     client = app.test_client()
     with client.session_transaction() as session:
@@ -462,7 +469,9 @@ def wrk(wrk_path: str, url: str, *, seconds: int, connections: int, headers: dic
     return float(match.group(1))
 
 
-def load_run(app: Flask, url: str, today: str, unit_path: str, unit_client, *, seconds: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def load_run(
+    app: Flask, url: str, today: str, unit_path: str, unit_client: FlaskClient, *, seconds: int
+) -> dict[str, float]:
     """wrk on the unit page and on the floor route, one after the other against the same gunicorn."""
     wrk_path = ensure_wrk()
     cookie = unit_client.get_cookie("session")
@@ -507,8 +516,8 @@ def run(
     load: bool = True,
     load_seconds: int = 15,
     rebuild: bool = False,
-    log=print,
-) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     """Build (or reuse) the dataset, time the pages and the sweep, run wrk; returns the results."""
     marker = ensure_dataset(dataset, database, rebuild=rebuild, log=log)
     today = RECIPES[dataset]["today"]

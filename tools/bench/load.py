@@ -30,12 +30,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from email import message_from_bytes, policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope, Session
+    from flask import Flask
 
 from . import (
     RECIPES,
@@ -187,7 +193,7 @@ class Person(threading.Thread):
     today = ""
 
 
-def _make_people(app, users: int, password: str, seed: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _make_people(app: Flask, users: int, password: str, seed: int) -> list[tuple[str, str]]:
     """users/2 units with open work, each with a head and a focal officer made for this run: (email, unit code)."""
     from tracker.accounts import hash_password
     from tracker.clock import utcnow
@@ -226,29 +232,32 @@ def _make_people(app, users: int, password: str, seed: int) -> list[tuple[str, s
     return people
 
 
-def _smtp_server():  # type: ignore[no-untyped-def]
+class _Mailbox:
+    """aiosmtpd's handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            self.messages.append(envelope.original_content or b"")
+        return "250 OK"
+
+
+def _smtp_server() -> tuple[Controller, _Mailbox]:
     """aiosmtpd on a free loopback port, keeping every message it receives."""
     from aiosmtpd.controller import Controller
 
     from . import _free_port
 
-    class Keep:
-        def __init__(self) -> None:
-            self.messages: list[bytes] = []
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            with self.lock:
-                self.messages.append(envelope.content)
-            return "250 OK"
-
-    handler = Keep()
+    handler = _Mailbox()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     return controller, handler
 
 
-def _unswept_day(app, today: str) -> str:  # type: ignore[no-untyped-def]
+def _unswept_day(app: Flask, today: str) -> str:
     """The first working day from `today` with no sweep yet, so every run has emails of its own to check."""
     from datetime import timedelta
 
@@ -299,8 +308,15 @@ def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> su
 
 
 def run(
-    dataset: str, database: str, *, users: int, seconds: int, workers: int, seed: int = 3, log=print
-) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    dataset: str,
+    database: str,
+    *,
+    users: int,
+    seconds: int,
+    workers: int,
+    seed: int = 3,
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentEvent, OutboxMessage
 

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from tracker.extensions import db
@@ -151,10 +151,10 @@ class _Writer:
         self.is_postgres = conn.dialect.name == "postgresql"
         self.written: Counter[str] = Counter()
 
-    def first_id(self, table) -> int:
+    def first_id(self, table: Table) -> int:
         return (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
-    def insert(self, table, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    def insert(self, table: Table, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
         count = 0
         chunk: list[tuple] = []
         for row in rows:
@@ -169,9 +169,10 @@ class _Writer:
         self.written[table.name] += count
         return count
 
-    def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    def _write(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.is_postgres:
             raw = self.conn.connection.driver_connection
+            assert raw is not None  # psycopg's connection, open in this transaction
             with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
