@@ -3,6 +3,7 @@
 # and demo accounts (printed; kept in instance/demo-accounts.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
+requirements=requirements.txt  # the runtime set only: no test or developer tool
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 

@@ -1,12 +1,13 @@
 """The benchmark's measuring parts on the seed data: the pages it asks for answer 200 for the people it signs in
 as, each page's statements are counted per request, the results have the issue's JSON shape, and the Markdown
-says what was measured on what machine. (Timings are reported by `python -m tracker.bench`, never asserted.)"""
+says what was measured on what machine. (Timings are reported by `python -m tools.bench`, never asserted.)"""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 
-from tracker import bench
+from tools import bench
 from tracker.reminders import sweep
 
 
@@ -28,11 +29,11 @@ def test_a_short_run_on_the_seed_data_has_every_page_and_the_issues_json_shape(s
     unit = targets[0]
     assert len(set(unit.paths)) == len(unit.paths) > 1
 
-    swept = bench.time_sweep(seeded, bench.date(2023, 9, 5), repeats=1)
+    swept = bench.time_sweep(seeded, date(2023, 9, 5), repeats=1)
     assert swept["assignments"] == 14 and swept["messages"] >= 1
     assert 0 < swept["assignments_read"] < swept["assignments"]  # the window read only what was due
     with seeded.app_context():  # the timed sweeps were rolled back: the real one still creates its emails
-        assert len(sweep(bench.date(2023, 9, 5), now=bench.datetime.now(bench.timezone.utc)).created_ids) >= 1
+        assert len(sweep(date(2023, 9, 5), now=datetime.now(UTC)).created_ids) >= 1
 
     results = {
         "dataset": "S",

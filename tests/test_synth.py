@@ -1,21 +1,28 @@
-"""The synthetic dataset (flask --app wsgi demo synth): its sizes, its determinism, that the app's own rules
+"""The synthetic dataset (python -m tools.synth): its sizes, its determinism, that the app's own rules
 accept every row of it (deadlines, item units, lifecycle, KPI checks), that it refuses a database in use,
 and that the real pages work on it."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import itertools
 import json
+import random
 import re
 import stat
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
 
+from tools.synth.cli import synth_command
+from tools.synth.history import STEPS, _Walk, route
 from tracker.extensions import db
 from tracker.figures import SOURCES, counts_of, kpi_by_unit
 from tracker.models import (
@@ -38,12 +45,15 @@ from tracker.rules.deadlines import YEARLY, parse_deadline
 from tracker.rules.kpi import Period, check_counts, last_due_period
 from tracker.rules.lifecycle import (
     DONE,
+    IN_PROGRESS,
     STATES,
     Change,
     Evidence,
+    TransitionRefused,
     check_change,
     is_done_late,
     is_overdue,
+    next_states,
     occurrence_due,
     occurrence_years,
     transition_kind,
@@ -59,10 +69,10 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def run_synth(runner, tmp_path, *extra: str, seed: int = 1):
+    """tools.synth's command on the test app (as `python -m tools.synth` runs it on the configured one)."""
     return runner.invoke(
+        synth_command,
         args=[
-            "demo",
-            "synth",
             *SIZE,
             "--seed",
             str(seed),
@@ -71,7 +81,7 @@ def run_synth(runner, tmp_path, *extra: str, seed: int = 1):
             "--accounts-file",
             str(tmp_path / "synth-accounts.txt"),
             *extra,
-        ]
+        ],
     )
 
 
@@ -419,6 +429,22 @@ def test_every_history_is_a_sequence_the_lifecycle_rules_accept(app, synthetic):
     assert set(kinds) == {"move", "progress", "reopen"}, kinds
 
 
+def test_the_generator_asks_the_lifecycle_where_each_state_may_go_and_stops_on_a_refused_change():
+    # Every move a unit may make, and the IT Centre's reopen, are steps the generator knows; every route it
+    # draws is made of them, and a change the rules refuse stops it instead of being written.
+    for state in STATES:
+        assert set(next_states(state)) <= set(STEPS[state])
+    assert transition_kind(DONE, IN_PROGRESS) == "reopen" and IN_PROGRESS in STEPS[DONE]
+    rng = random.Random(1)
+    for target in STATES:
+        for _ in range(300):
+            path = route(rng, target)
+            assert (path[-1] if path else "not_started") == target
+            assert all(b in STEPS[a] for a, b in itertools.pairwise(["not_started", *path]))
+    with pytest.raises(TransitionRefused):
+        _Walk().apply(Change(to_state=DONE), actor=1, at=datetime.now(UTC), today=TODAY)  # no evidence
+
+
 def test_kpi_reports_pass_the_consistency_checks_month_by_month(app, synthetic):
     with app.app_context():
         reports = list(db.session.scalars(select(KpiReport).order_by(KpiReport.unit_id, KpiReport.as_of)))
@@ -466,7 +492,7 @@ def test_refuses_a_database_that_has_units_and_writes_nothing(app, runner, tmp_p
 def test_refuses_a_weak_password_and_too_few_units(app, runner, tmp_path):
     result = run_synth(runner, tmp_path, "--password", "ngan")
     assert result.exit_code == 1 and "Mật khẩu phải có ít nhất" in result.stderr
-    result = runner.invoke(args=["demo", "synth", "--units", "5"])
+    result = runner.invoke(synth_command, args=["--units", "5"])
     assert result.exit_code == 2
     with app.app_context():
         assert count(Unit) == count(User) == 0
@@ -585,3 +611,29 @@ def test_the_app_adds_rows_after_the_synthetic_ones(app, runner, tmp_path):
     with app.app_context():
         assert db.session.scalar(select(func.max(KpiReport.id))) > before
         assert count(KpiReport) == synthetic["kpi_reports"] + 1 and count(User) == synthetic["users"] + 1
+
+
+def test_the_app_has_no_synth_command_and_imports_no_tool(app):
+    """The dataset is a developer tool: not a command of the production app, and nothing in tracker/ imports
+    tools/ (production installs requirements.txt only)."""
+    assert "synth" not in app.cli.commands["demo"].commands
+    root = Path(__file__).resolve().parents[1]
+    for path in (root / "tracker").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            assert not any(name == "tools" or name.startswith("tools.") for name in names), path
+
+
+def test_the_command_runs_as_a_module_of_tools():
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.synth", "--help"], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "python -m tools.synth" in result.stdout and "--items-per-plan" in result.stdout

@@ -1,4 +1,4 @@
-"""python -m tracker.bench --dataset S|M|L --database sqlite|postgresql [--json] [--no-load] [--rebuild]"""
+"""python -m tools.bench --dataset S|M|L --database sqlite|postgresql [--json] [--no-load] [--rebuild]"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from . import RECIPES, BenchError, run, write_markdown
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tracker.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--dataset", choices=sorted(RECIPES), required=True)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), required=True)
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")

@@ -2,8 +2,8 @@
 bare route that renders a one-line template (the floor), with the SQL statements each request issues; the
 day's reminder sweep; and a wrk load run against gunicorn on 127.0.0.1.
 
-`python -m tracker.bench --dataset S|M|L --database sqlite|postgresql [--json]` (see __main__.py). The
-datasets are built once (S: the seed plan with the demo's history; M and L: `demo synth`) into
+`python -m tools.bench --dataset S|M|L --database sqlite|postgresql [--json]` (see __main__.py). The
+datasets are built once (S: the seed plan with the demo's history; M and L: `python -m tools.synth`) into
 `instance/bench/` (SQLite) or a database of their own (PostgreSQL) and reused while their recipe is unchanged.
 """
 
@@ -23,20 +23,25 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, render_template
+from flask import Blueprint, Flask, render_template
 from sqlalchemy import event, func, select
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+
+    from tracker.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # How each dataset is made. S is the Ministry's seed plan as `demo setup` loads it; M and L are
-# `demo synth` with these arguments. Changing a recipe makes the next run rebuild that dataset.
+# tools.synth with these arguments. Changing a recipe makes the next run rebuild that dataset.
 RECIPES: dict[str, dict[str, Any]] = {
     "S": {"today": "2023-09-15"},
     "M": {"units": 1000, "plans": 10, "items_per_plan": 100, "months": 12, "seed": 7, "today": "2025-11-17"},
@@ -44,7 +49,8 @@ RECIPES: dict[str, dict[str, Any]] = {
 }
 PAGES = ("unit", "item", "plan", "monitoring", "kpi", "api", "floor")
 FLOOR_PATH = "/bench/floor"
-FLOOR_TEMPLATE = "bench/floor.html"  # one line: <p>{{ word }}</p>
+FLOOR_TEMPLATE = "bench/floor.html"  # tools/bench/templates/bench/floor.html, one line: <p>{{ word }}</p>
+FLOOR_BLUEPRINT = "bench"
 MARKER = "bench_dataset"  # a settings row naming the recipe a database was built with
 
 
@@ -77,7 +83,7 @@ def _recreate_database(url: str) -> None:
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database)
+        path = Path(parsed.database or "")
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -117,15 +123,19 @@ def make_app(url: str, today: str, **overrides: Any) -> Flask:
 
 
 def add_floor(app: Flask) -> None:
-    """A bare route rendering a one-line template: what any request through this app costs at least."""
+    """A bare route rendering a one-line template: what any request through this app costs at least. The
+    template is the benchmark's own (tools/bench/templates/), found through a blueprint's Jinja loader."""
     from tracker.views.security import PUBLIC_ENDPOINTS
 
+    floor_pages = Blueprint(FLOOR_BLUEPRINT, __name__, template_folder="templates")
+
+    @floor_pages.route(FLOOR_PATH)
     def floor() -> str:
         return render_template(FLOOR_TEMPLATE, word="floor")
 
-    app.add_url_rule(FLOOR_PATH, "bench_floor", floor)
+    app.register_blueprint(floor_pages)
     # The app sends signed-out visitors to the sign-in page; the floor is public, in this process only.
-    PUBLIC_ENDPOINTS.add("bench_floor")
+    PUBLIC_ENDPOINTS.add(f"{FLOOR_BLUEPRINT}.floor")
 
 
 def _marker(app: Flask) -> dict | None:
@@ -141,7 +151,9 @@ def _marker(app: Flask) -> dict | None:
         return dict(setting.value) if setting else None
 
 
-def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=print) -> dict:  # type: ignore[no-untyped-def]
+def ensure_dataset(
+    dataset: str, database: str, *, rebuild: bool = False, log: Callable[[str], object] = print
+) -> dict[str, Any]:
     """Build the dataset unless its database already holds it (same recipe); returns the marker."""
     recipe = RECIPES[dataset]
     url = database_url(dataset, database)
@@ -159,6 +171,7 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
     started = time.perf_counter()
     from flask_migrate import upgrade
 
+    from tools.synth.cli import synth_command
     from tracker.extensions import db
     from tracker.models import Setting
 
@@ -169,9 +182,8 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
         result = runner.invoke(args=["demo", "setup"])
     else:
         result = runner.invoke(
+            synth_command,
             args=[
-                "demo",
-                "synth",
                 "--units",
                 str(recipe["units"]),
                 "--plans",
@@ -188,7 +200,7 @@ def ensure_dataset(dataset: str, database: str, *, rebuild: bool = False, log=pr
                 password,
                 "--accounts-file",
                 str(ROOT / "instance" / "bench" / f"{dataset}-{database}-accounts.txt"),
-            ]
+            ],
         )
     if result.exit_code != 0:
         raise BenchError(f"Building {dataset} failed:\n{result.output}\n{result.exception!r}")
@@ -234,7 +246,7 @@ class Target:
     queries: list[int] = field(default_factory=list)
 
 
-def _signed_in_client(app: Flask, user) -> Any:  # type: ignore[no-untyped-def]
+def _signed_in_client(app: Flask, user: User) -> FlaskClient:
     """A test client whose session is the user's, as after signing in."""
     client = app.test_client()
     with client.session_transaction() as session:
@@ -368,17 +380,8 @@ def _free_port() -> int:
 
 
 def ensure_wrk() -> str:
-    """wrk (Debian package), installed with apt-get when missing and running as root."""
+    """wrk's path (the Debian package wrk: .ci/run installs it, the benchmark never does)."""
     path = shutil.which("wrk")
-    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-            stdout=subprocess.DEVNULL,
-        )
-        path = shutil.which("wrk")
     if path is None:
         raise BenchError("wrk is not installed: apt-get install wrk (or run with --no-load).")
     return path
@@ -412,7 +415,7 @@ def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) 
             "sync",
             "--log-level",
             "warning",
-            "tracker.bench.wsgi:app",
+            "tools.bench.wsgi:app",
         ],
         cwd=ROOT,
         env=env,
@@ -432,7 +435,9 @@ def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) 
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise BenchError("gunicorn did not start: " + log_path.read_text(encoding="utf-8")[-2000:])
+                    raise BenchError(
+                        "gunicorn did not start: " + log_path.read_text(encoding="utf-8")[-2000:]
+                    ) from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -464,7 +469,9 @@ def wrk(wrk_path: str, url: str, *, seconds: int, connections: int, headers: dic
     return float(match.group(1))
 
 
-def load_run(app: Flask, url: str, today: str, unit_path: str, unit_client, *, seconds: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def load_run(
+    app: Flask, url: str, today: str, unit_path: str, unit_client: FlaskClient, *, seconds: int
+) -> dict[str, float]:
     """wrk on the unit page and on the floor route, one after the other against the same gunicorn."""
     wrk_path = ensure_wrk()
     cookie = unit_client.get_cookie("session")
@@ -509,8 +516,8 @@ def run(
     load: bool = True,
     load_seconds: int = 15,
     rebuild: bool = False,
-    log=print,
-) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     """Build (or reuse) the dataset, time the pages and the sweep, run wrk; returns the results."""
     marker = ensure_dataset(dataset, database, rebuild=rebuild, log=log)
     today = RECIPES[dataset]["today"]
@@ -566,9 +573,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
         f"- Dataset: {', '.join(f'{v:,} {k}' for k, v in results['size'].items())}; today pinned to "
         f"{results['today']}; built in {results['build_seconds']} s",
-        "- Command: `python -m tracker.bench --dataset {} --database {}`".format(
-            results["dataset"], results["database"]
-        ),
+        "- Command: `python -m tools.bench --dataset {} --database {}`".format(results["dataset"], results["database"]),
         "",
         "| page | median ms | p95 ms | SQL statements | × floor | requests |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

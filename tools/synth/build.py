@@ -1,10 +1,10 @@
-"""A synthetic, national-scale dataset for benchmarks (flask --app wsgi demo synth).
+"""A synthetic, national-scale dataset for benchmarks (python -m tools.synth).
 
 Units across a ministry and the 63 provinces (departments, districts, communes), plans with sections and
 items whose deadlines are written in every form the parser reads, item units and assignments made the way
-the importer makes them, a history for every assignment that the lifecycle rules accept, each plan's
-Appendix 1 (groups, indicators, targets), monthly KPI reports that pass the consistency checks, and
-accounts sharing one password hash.
+the importer makes them, a history for every assignment made by walking the lifecycle rules (history.py),
+each plan's Appendix 1 (groups, indicators, targets), monthly KPI reports that pass the consistency checks,
+and accounts sharing one password hash.
 
 Rows are built as tuples and written with bulk inserts (COPY on PostgreSQL) with primary keys assigned
 here, all in the session's transaction: the caller commits, or rolls back and nothing is left. The same
@@ -26,11 +26,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from .extensions import db
-from .models import (
+from tracker.extensions import db
+from tracker.models import (
     ActionItem,
     Assignment,
     AssignmentEvent,
@@ -47,12 +47,49 @@ from .models import (
     UnitGroupMember,
     User,
 )
-from .plan_import.upsert import _RATIO_WORDS
-from .rules.deadlines import YEARLY, parse_deadline
-from .rules.kpi import FIELDS, RATIO_KEYS
-from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, occurrence_due, occurrence_years
-from .rules.names import APPENDIX1, collective_kind, fold_name
-from .rules.targets import parse_target
+from tracker.plan_import.upsert import _RATIO_WORDS
+from tracker.rules.deadlines import YEARLY, parse_deadline
+from tracker.rules.kpi import FIELDS, RATIO_KEYS
+from tracker.rules.lifecycle import (
+    BLOCKED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    is_done_late,
+    is_overdue,
+    occurrence_due,
+    occurrence_years,
+)
+from tracker.rules.names import APPENDIX1, collective_kind, fold_name
+from tracker.rules.targets import parse_target
+
+from .history import Histories, progress_texts
+from .words import (
+    APPENDIX1_NAMES,
+    DEADLINE_KINDS,
+    DEADLINE_WEIGHTS,
+    EXPECTED_OUTPUTS,
+    GIVEN_NAMES,
+    INDICATOR_NAMES,
+    ITEM_COMMENTS,
+    MIDDLE_NAMES,
+    MINISTRY_UNITS,
+    PLACE_SYLLABLES,
+    PROVINCE_DEPARTMENTS,
+    PROVINCES,
+    ROMAN,
+    SECTION_TITLES,
+    SURNAMES,
+    TARGET_CELLS,
+    TASK_OBJECTS,
+    TASK_TAILS,
+    TASK_VERBS,
+    UNKNOWN_MINISTRY,
+    UNKNOWN_PROVINCE,
+    UNPARSED_DEADLINES,
+    UNSPECIFIED_MINISTRY,
+    UNSPECIFIED_PROVINCE,
+)
 
 MIN_UNITS = 12
 CHUNK = 20_000
@@ -60,8 +97,6 @@ LOCAL_HOURS = 7  # Asia/Ho_Chi_Minh, no daylight saving
 # On average an item is led by this many units (a collective lead counting each of its members), counted in
 # assignments, so yearly items' occurrences included.
 ASSIGNMENTS_PER_ITEM = 10
-# Events of an assignment that was started, all told (moves and progress reports), drawn evenly between these.
-EVENTS_PER_ASSIGNMENT = (8, 26)
 
 ADMIN_EMAIL, MONITOR_EMAIL, VIEWER_EMAIL = "quantri@example.org", "cntt@example.org", "lanhdao@example.org"
 HEAD_PATTERN, STAFF_PATTERN = "head.<mã đơn vị>@example.org", "staff.<mã đơn vị>@example.org"
@@ -105,467 +140,6 @@ class SynthReport:
 
 
 # --------------------------------------------------------------------------------------------------
-# Names
-
-# code, name, aliases — a ministry's departments (the IT Centre first; its code comes from the config).
-MINISTRY_UNITS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("TTCNTT", "Trung tâm Công nghệ thông tin", ("Trung tâm CNTT",)),
-    ("VPB", "Văn phòng Bộ", ("VP Bộ",)),
-    ("VPC", "Vụ Pháp chế", ()),
-    ("VKHTC", "Vụ Kế hoạch, Tài chính", ("Vụ KHTC", "Vụ Kế hoạch - Tài chính")),
-    ("CDA", "Cục Điện ảnh", ()),
-    ("CBQTG", "Cục Bản quyền tác giả", ("Cục BQTG",)),
-    ("CDSVH", "Cục Di sản văn hóa", ("Cục Di sản",)),
-    ("TCDL", "Tổng cục Du lịch", ()),
-    ("TCTDTT", "Tổng cục Thể dục thể thao", ("Tổng cục TDTT",)),
-    ("CMTNATL", "Cục Mỹ thuật, Nhiếp ảnh và Triển lãm", ("Cục MTNATL",)),
-    ("CVHCS", "Cục Văn hóa cơ sở", ("Cục VHCS",)),
-    ("CHTQT", "Cục Hợp tác quốc tế", ("Cục HTQT",)),
-    ("CNTBD", "Cục Nghệ thuật biểu diễn", ("Cục NTBD",)),
-    ("TTRB", "Thanh tra Bộ", ()),
-    ("VTCCB", "Vụ Tổ chức cán bộ", ("Vụ TCCB",)),
-    ("VTV", "Vụ Thư viện", ()),
-    ("VGD", "Vụ Gia đình", ()),
-    ("VDT", "Vụ Đào tạo", ()),
-    ("VVHDT", "Vụ Văn hóa dân tộc", ()),
-    ("VTDKT", "Vụ Thi đua, Khen thưởng", ("Vụ TĐKT",)),
-    ("VKHCNMT", "Vụ Khoa học, Công nghệ và Môi trường", ("Vụ KHCNMT",)),
-    ("BVH", "Báo Văn hóa", ()),
-    ("TCVHNT", "Tạp chí Văn hóa Nghệ thuật", ()),
-    ("VVHNT", "Viện Văn hóa Nghệ thuật quốc gia Việt Nam", ()),
-    ("TVQG", "Thư viện Quốc gia Việt Nam", ()),
-    ("BTLSQG", "Bảo tàng Lịch sử quốc gia", ()),
-    ("BTMTVN", "Bảo tàng Mỹ thuật Việt Nam", ()),
-    ("BTHCM", "Bảo tàng Hồ Chí Minh", ()),
-    ("HVANQG", "Học viện Âm nhạc quốc gia Việt Nam", ()),
-    ("DHVHHN", "Trường Đại học Văn hóa Hà Nội", ()),
-    ("DHSPNTTW", "Trường Đại học Sư phạm Nghệ thuật Trung ương", ()),
-    ("TTCPQG", "Trung tâm Chiếu phim quốc gia", ()),
-    ("TTTLVHNT", "Trung tâm Triển lãm văn hóa nghệ thuật Việt Nam", ()),
-    ("TTTTDL", "Trung tâm Thông tin du lịch", ()),
-    ("VNCPTDL", "Viện Nghiên cứu phát triển du lịch", ()),
-    ("VKHTDTT", "Viện Khoa học Thể dục thể thao", ()),
-    ("TTHLHN", "Trung tâm Huấn luyện thể thao quốc gia Hà Nội", ()),
-    ("TTHLHCM", "Trung tâm Huấn luyện thể thao quốc gia Thành phố Hồ Chí Minh", ()),
-    ("NHCVN", "Nhà hát Chèo Việt Nam", ()),
-    ("NHTVN", "Nhà hát Tuồng Việt Nam", ()),
-    ("NHKVN", "Nhà hát Kịch Việt Nam", ()),
-    ("NHMRVN", "Nhà hát Múa rối Việt Nam", ()),
-    ("NHCMNVN", "Nhà hát Ca múa nhạc Việt Nam", ()),
-    ("NHTT", "Nhà hát Tuổi trẻ", ()),
-    ("DNGHVN", "Dàn nhạc Giao hưởng Việt Nam", ()),
-    ("BQLLVH", "Ban Quản lý Làng Văn hóa - Du lịch các dân tộc Việt Nam", ("Ban Quản lý Làng Văn hóa",)),
-    ("TTDVHT", "Trung tâm Dịch vụ hỗ trợ hành chính", ()),
-    ("CTDVH", "Cục Thông tin đối ngoại và Văn hóa", ()),
-    ("TCTTN", "Trung tâm Thông tin và Tư liệu", ()),
-    ("VPDD", "Văn phòng đại diện tại Thành phố Hồ Chí Minh", ()),
-)
-
-# name, code, is a centrally-run city
-PROVINCES: tuple[tuple[str, str, bool], ...] = (
-    ("Hà Nội", "HNI", True),
-    ("Hồ Chí Minh", "HCM", True),
-    ("Hải Phòng", "HPG", True),
-    ("Đà Nẵng", "DNG", True),
-    ("Cần Thơ", "CTO", True),
-    ("An Giang", "AGG", False),
-    ("Bà Rịa - Vũng Tàu", "BRV", False),
-    ("Bắc Giang", "BGG", False),
-    ("Bắc Kạn", "BKN", False),
-    ("Bạc Liêu", "BLU", False),
-    ("Bắc Ninh", "BNH", False),
-    ("Bến Tre", "BTE", False),
-    ("Bình Định", "BDH", False),
-    ("Bình Dương", "BDG", False),
-    ("Bình Phước", "BPC", False),
-    ("Bình Thuận", "BTN", False),
-    ("Cà Mau", "CMU", False),
-    ("Cao Bằng", "CBG", False),
-    ("Đắk Lắk", "DLK", False),
-    ("Đắk Nông", "DKN", False),
-    ("Điện Biên", "DBN", False),
-    ("Đồng Nai", "DNI", False),
-    ("Đồng Tháp", "DTP", False),
-    ("Gia Lai", "GLI", False),
-    ("Hà Giang", "HGG", False),
-    ("Hà Nam", "HNM", False),
-    ("Hà Tĩnh", "HTH", False),
-    ("Hải Dương", "HDG", False),
-    ("Hậu Giang", "HAG", False),
-    ("Hòa Bình", "HBH", False),
-    ("Hưng Yên", "HYN", False),
-    ("Khánh Hòa", "KHA", False),
-    ("Kiên Giang", "KGG", False),
-    ("Kon Tum", "KTM", False),
-    ("Lai Châu", "LCU", False),
-    ("Lâm Đồng", "LDG", False),
-    ("Lạng Sơn", "LSN", False),
-    ("Lào Cai", "LCI", False),
-    ("Long An", "LAN", False),
-    ("Nam Định", "NDH", False),
-    ("Nghệ An", "NAN", False),
-    ("Ninh Bình", "NBH", False),
-    ("Ninh Thuận", "NTN", False),
-    ("Phú Thọ", "PTO", False),
-    ("Phú Yên", "PYN", False),
-    ("Quảng Bình", "QBH", False),
-    ("Quảng Nam", "QNM", False),
-    ("Quảng Ngãi", "QNI", False),
-    ("Quảng Ninh", "QNH", False),
-    ("Quảng Trị", "QTI", False),
-    ("Sóc Trăng", "STG", False),
-    ("Sơn La", "SLA", False),
-    ("Tây Ninh", "TNH", False),
-    ("Thái Bình", "TBH", False),
-    ("Thái Nguyên", "TNN", False),
-    ("Thanh Hóa", "THA", False),
-    ("Thừa Thiên Huế", "TTH", False),
-    ("Tiền Giang", "TGG", False),
-    ("Trà Vinh", "TVH", False),
-    ("Tuyên Quang", "TQG", False),
-    ("Vĩnh Long", "VLG", False),
-    ("Vĩnh Phúc", "VPH", False),
-    ("Yên Bái", "YBI", False),
-)
-
-# code, name before the province ("Sở Tài chính tỉnh X"), short form used as an alias (or "")
-PROVINCE_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
-    ("VPUB", "Văn phòng UBND", "VP UBND"),
-    ("STTTT", "Sở Thông tin và Truyền thông", "Sở TTTT"),
-    ("SNV", "Sở Nội vụ", ""),
-    ("STP", "Sở Tư pháp", ""),
-    ("STC", "Sở Tài chính", ""),
-    ("SKHDT", "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT"),
-    ("TTPVHCC", "Trung tâm Phục vụ hành chính công", "Trung tâm PVHCC"),
-    ("SCT", "Sở Công Thương", ""),
-    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT"),
-    ("SGTVT", "Sở Giao thông vận tải", "Sở GTVT"),
-    ("SXD", "Sở Xây dựng", ""),
-    ("STNMT", "Sở Tài nguyên và Môi trường", "Sở TN&MT"),
-    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở LĐTBXH"),
-    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL"),
-    ("SKHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN"),
-    ("SGDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT"),
-    ("SYT", "Sở Y tế", ""),
-    ("TTRT", "Thanh tra", ""),
-    ("BDT", "Ban Dân tộc", ""),
-    ("SNGV", "Sở Ngoại vụ", ""),
-    ("BQLKCN", "Ban Quản lý các khu công nghiệp", "Ban Quản lý các KCN"),
-)
-
-PLACE_SYLLABLES = (
-    "An",
-    "Bình",
-    "Phú",
-    "Tân",
-    "Hòa",
-    "Thạnh",
-    "Long",
-    "Phước",
-    "Thuận",
-    "Hưng",
-    "Đông",
-    "Tây",
-    "Nam",
-    "Bắc",
-    "Trung",
-    "Sơn",
-    "Thủy",
-    "Lâm",
-    "Hải",
-    "Quang",
-    "Vĩnh",
-    "Xuân",
-    "Thanh",
-    "Minh",
-    "Đức",
-    "Lộc",
-    "Hiệp",
-    "Thành",
-    "Yên",
-    "Mỹ",
-    "Kim",
-    "Lạc",
-    "Phong",
-    "Hoàng",
-    "Cẩm",
-    "Gia",
-    "Định",
-    "Khánh",
-    "Hà",
-    "Ngọc",
-    "Tiến",
-    "Nghĩa",
-    "Hồng",
-    "Đại",
-    "Cát",
-    "Châu",
-    "Lợi",
-    "Kiến",
-    "Văn",
-    "Trường",
-    "Quế",
-    "Tiên",
-)
-
-SURNAMES = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-)
-MIDDLE_NAMES = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Thu", "Hoàng", "Xuân", "Kim")
-GIVEN_NAMES = (
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hiếu",
-    "Hoa",
-    "Hùng",
-    "Hương",
-    "Khánh",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phương",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Thắng",
-    "Trang",
-    "Trung",
-    "Tuấn",
-    "Vân",
-    "Yến",
-)
-
-# The plan's collective names (what the importer expands to the units of Appendix 1, or keeps unspecified).
-APPENDIX1_NAMES = (
-    "Các cơ quan được giao giải quyết TTHC",
-    "Các cơ quan, đơn vị được giao giải quyết TTHC",
-    "Các đơn vị được giao giải quyết TTHC",
-)
-UNSPECIFIED_MINISTRY = ("Các cơ quan, đơn vị có liên quan", "các đơn vị có liên quan", "Các đơn vị thuộc Bộ")
-UNSPECIFIED_PROVINCE = ("Các Sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã", "Các cơ quan, đơn vị có liên quan")
-UNKNOWN_MINISTRY = (
-    "Bộ Thông tin và Truyền thông",
-    "Văn phòng Chính phủ",
-    "Bộ Công an",
-    "Tập đoàn Bưu chính Viễn thông Việt Nam",
-)
-UNKNOWN_PROVINCE = ("Công an {p}", "Bưu điện {p}", "Viễn thông {n}", "Đài Phát thanh và Truyền hình {n}", "Báo {n}")
-
-SECTION_TITLES = (
-    "Hoàn thiện thể chế, văn bản quy định",
-    "Rà soát, đơn giản hóa thủ tục hành chính",
-    "Nâng cao chất lượng cung cấp dịch vụ công trực tuyến",
-    "Phát triển hạ tầng, nền tảng số",
-    "Kết nối, chia sẻ dữ liệu",
-    "Số hóa hồ sơ, kết quả giải quyết TTHC",
-    "Tuyên truyền, đào tạo, tập huấn",
-    "Bảo đảm an toàn thông tin",
-    "Kiểm tra, giám sát, đánh giá",
-    "Bảo đảm nguồn lực thực hiện",
-)
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-TASK_VERBS = (
-    "Rà soát, đánh giá",
-    "Xây dựng, trình ban hành",
-    "Triển khai",
-    "Nâng cấp",
-    "Tổ chức tập huấn về",
-    "Đẩy mạnh",
-    "Hoàn thiện",
-    "Số hóa",
-    "Kết nối, liên thông",
-    "Tuyên truyền, hướng dẫn sử dụng",
-    "Kiểm tra, giám sát việc thực hiện",
-    "Chuẩn hóa",
-    "Tiếp tục thực hiện",
-    "Nghiên cứu, đề xuất",
-)
-TASK_OBJECTS = (
-    "quy trình nội bộ giải quyết TTHC",
-    "danh mục dịch vụ công trực tuyến toàn trình",
-    "Cổng dịch vụ công",
-    "hệ thống thông tin giải quyết TTHC",
-    "hồ sơ, kết quả giải quyết TTHC",
-    "Cơ sở dữ liệu quốc gia về dân cư với phần mềm nghiệp vụ",
-    "thanh toán trực tuyến phí, lệ phí",
-    "bộ phận Một cửa",
-    "chữ ký số cho cán bộ, công chức",
-    "kỹ năng số cho người dân",
-    "chỉ tiêu cung cấp, sử dụng DVCTT",
-    "ứng dụng VNeID trong giải quyết TTHC",
-    "nền tảng tích hợp, chia sẻ dữ liệu (LGSP)",
-    "an toàn thông tin cho các hệ thống dùng chung",
-    "biểu mẫu điện tử tương tác",
-    "dịch vụ bưu chính công ích trong tiếp nhận hồ sơ",
-)
-TASK_TAILS = (
-    "",
-    "",
-    " theo hướng lấy người dân, doanh nghiệp làm trung tâm",
-    "{where}",
-    " thuộc phạm vi quản lý",
-    " đáp ứng yêu cầu của Nghị định số 42/2022/NĐ-CP",
-    " theo Đề án 06/CP",
-    " bảo đảm hoàn thành chỉ tiêu được giao",
-)
-EXPECTED_OUTPUTS = (
-    "Văn bản của {issuer}",
-    "Quyết định của đơn vị",
-    "Báo cáo kết quả thực hiện",
-    "Hệ thống được nâng cấp, đưa vào vận hành",
-    "Kế hoạch triển khai",
-    "Danh mục TTHC được phê duyệt",
-    "Quy trình nội bộ được ban hành",
-    "Hội nghị tập huấn",
-    "Cơ sở dữ liệu được kết nối",
-    "Báo cáo định kỳ",
-    "",
-)
-INDICATOR_NAMES = (
-    "Tỷ lệ TTHC đủ điều kiện được cung cấp DVCTT toàn trình",
-    "Tỷ lệ TTHC có phát sinh hồ sơ trực tuyến",
-    "Tỷ lệ hồ sơ phát sinh trực tuyến",
-)
-TARGET_CELLS = (
-    ("100%", "100%", "100%", "90%", "100%"),
-    ("90%", "80%", "70%", "50%", "20-30%", "50% Thông qua phần mềm của Tổng cục Hải quan cung cấp.", "Tối thiểu 80%"),
-    (
-        "90%",
-        "70%",
-        "50%",
-        "30%",
-        "20-30%",
-        "40-60%",
-        "Thực hiện thông qua Cơ chế một cửa Quốc gia, trên phần mềm của Tổng cục Hải quan cung cấp.",
-        "30% Trên Hệ thống thông tin giải quyết TTHC của tỉnh.",
-    ),
-)
-
-# Deadline kinds, weighted; "range" only in a multi-year plan.
-DEADLINE_KINDS = ("month", "quarter", "half", "year", "date", "yearly", "ongoing", "combined", "range", "unparsed")
-DEADLINE_WEIGHTS = (25, 20, 7, 11, 11, 7, 7, 5, 3, 4)
-UNPARSED_DEADLINES = (
-    "Theo lộ trình của Chính phủ",
-    "Theo tiến độ của Bộ Thông tin và Truyền thông",
-    "Khi có yêu cầu",
-    "Theo kế hoạch của cơ quan cấp trên",
-    "Sau khi dự án được phê duyệt",
-)
-
-START_COMMENTS = (
-    "Đã giao phòng chuyên môn chủ trì triển khai.",
-    "Đã ban hành kế hoạch triển khai của đơn vị.",
-    "Bắt đầu rà soát, xây dựng dự thảo.",
-    "Đã phân công cán bộ đầu mối theo dõi, thực hiện.",
-    "Đã họp triển khai, thống nhất lộ trình thực hiện.",
-)
-WAITING_COMMENTS = (
-    "Đang xây dựng kế hoạch triển khai chi tiết.",
-    "Chưa triển khai do đang chờ hướng dẫn của cơ quan cấp trên.",
-    "Đang bố trí nhân lực để triển khai.",
-)
-PROGRESS_TEMPLATES = (
-    "Đã rà soát {n}/{m} thủ tục hành chính; đang hoàn thiện dự thảo.",
-    "Đang phối hợp với {partner} để triển khai; dự kiến hoàn thành trong tháng {month}.",
-    "Đã tổ chức {k} cuộc họp với các phòng chuyên môn; đang tổng hợp ý kiến.",
-    "Đã hoàn thành khoảng {pct}% khối lượng công việc.",
-    "Đang lấy ý kiến các đơn vị liên quan đối với dự thảo lần {k}.",
-    "Đã trình lãnh đạo đơn vị xem xét dự thảo lần {k}.",
-    "Đã cập nhật quy trình điện tử cho {n} thủ tục trên hệ thống một cửa điện tử.",
-    "Đã số hóa {big} hồ sơ, kết quả giải quyết TTHC.",
-    "Tiếp tục hướng dẫn người dân nộp hồ sơ trực tuyến; trong kỳ tiếp nhận {big} hồ sơ trực tuyến.",
-    "Đã tập huấn cho {n} cán bộ, công chức về sử dụng DVCTT.",
-    "Chưa phát sinh công việc mới trong kỳ; tiếp tục theo dõi.",
-    "Đang chờ ý kiến thẩm định của {partner}.",
-)
-PARTNERS = (
-    "Sở Tư pháp",
-    "Văn phòng UBND",
-    "Trung tâm CNTT",
-    "Bộ Thông tin và Truyền thông",
-    "doanh nghiệp viễn thông",
-    "Bưu điện",
-    "đơn vị cung cấp phần mềm",
-)
-DIFFICULTIES = (
-    "Phần mềm một cửa điện tử chưa hỗ trợ ký số hồ sơ.",
-    "Chưa được bố trí kinh phí thực hiện.",
-    "Thiếu nhân lực có chuyên môn công nghệ thông tin.",
-    "Hệ thống chưa kết nối được với Cơ sở dữ liệu quốc gia về dân cư.",
-    "Đường truyền mạng tại bộ phận một cửa thường xuyên gián đoạn.",
-    "Văn bản hướng dẫn của cơ quan cấp trên chưa được ban hành.",
-    "Người dân chưa quen nộp hồ sơ trực tuyến, nhiều hồ sơ phải hướng dẫn lại.",
-)
-PROPOSALS = (
-    "Đề nghị Trung tâm CNTT hỗ trợ nâng cấp phần mềm.",
-    "Đề nghị bố trí bổ sung kinh phí.",
-    "Đề nghị cơ quan cấp trên sớm ban hành hướng dẫn.",
-    "Đề nghị tổ chức tập huấn bổ sung.",
-    "",
-)
-BLOCKED_COMMENTS = (
-    "Vướng mắc chưa được tháo gỡ; đang chờ ý kiến của cấp có thẩm quyền.",
-    "Đã báo cáo vướng mắc với lãnh đạo; tạm dừng triển khai phần việc liên quan.",
-    "Tiếp tục làm việc với đơn vị cung cấp phần mềm để khắc phục.",
-)
-RESUME_COMMENTS = (
-    "Vướng mắc đã được tháo gỡ; tiếp tục triển khai.",
-    "Đã được bố trí kinh phí, tiếp tục thực hiện.",
-    "Phần mềm đã được nâng cấp; tiếp tục thực hiện.",
-)
-DONE_COMMENTS = (
-    "Đã hoàn thành nhiệm vụ.",
-    "Đã ban hành văn bản; gửi kèm thông tin văn bản.",
-    "Hoàn thành; kết quả đã báo cáo lãnh đạo.",
-)
-REOPEN_REASONS = (
-    "Văn bản gửi kèm chưa đúng kết quả dự kiến; đề nghị bổ sung.",
-    "Kiểm tra thực tế cho thấy chức năng chưa vận hành; mở lại để hoàn thiện.",
-    "Thông tin văn bản kết quả chưa chính xác.",
-)
-DOCUMENT_TITLES = (
-    "Quyết định ban hành danh mục dịch vụ công trực tuyến toàn trình",
-    "Quyết định phê duyệt quy trình nội bộ giải quyết TTHC",
-    "Kế hoạch triển khai thực hiện",
-    "Báo cáo kết quả thực hiện nhiệm vụ",
-    "Công văn hướng dẫn thực hiện",
-    "Quyết định công bố thủ tục hành chính được chuẩn hóa",
-)
-ITEM_COMMENTS = (
-    "Đề nghị đơn vị khẩn trương hoàn thành, báo cáo kết quả.",
-    "Trung tâm CNTT sẵn sàng hỗ trợ kỹ thuật; đề nghị liên hệ đầu mối.",
-    "Đề nghị cập nhật tiến độ trước kỳ báo cáo.",
-    "Đã nhận được văn bản, đang tổng hợp.",
-)
-
-
-# --------------------------------------------------------------------------------------------------
 # Writing rows
 
 
@@ -577,10 +151,10 @@ class _Writer:
         self.is_postgres = conn.dialect.name == "postgresql"
         self.written: Counter[str] = Counter()
 
-    def first_id(self, table) -> int:
+    def first_id(self, table: Table) -> int:
         return (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
-    def insert(self, table, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    def insert(self, table: Table, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
         count = 0
         chunk: list[tuple] = []
         for row in rows:
@@ -595,9 +169,10 @@ class _Writer:
         self.written[table.name] += count
         return count
 
-    def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    def _write(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.is_postgres:
             raw = self.conn.connection.driver_connection
+            assert raw is not None  # psycopg's connection, open in this transaction
             with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -871,7 +446,7 @@ class _Builder:
         for email, role, name in fixed:
             if email in existing:  # an account made before (e.g. with users create) is left as it is
                 continue
-            rows.append(self._user_row(next_id, email, name, role, None, created, rng))
+            rows.append(self._user_row(next_id, email, name, role, None, created=created, rng=rng))
             if role == "monitor":
                 self.monitor_id = next_id
             self.report.accounts.append((email, role))
@@ -887,14 +462,16 @@ class _Builder:
         for unit in units:
             head_id = next_id
             email = f"head.{unit.code.lower()}@example.org"
-            rows.append(self._user_row(head_id, email, _person(rng), "unit_head", unit.id, created, rng))
+            rows.append(self._user_row(head_id, email, _person(rng), "unit_head", unit.id, created=created, rng=rng))
             self.report.accounts.append((email, "unit_head"))
             next_id += 1
             roles["unit_head"] += 1
             self.actors[unit.id] = [head_id, head_id]
             if unit.has_staff:
                 email = f"staff.{unit.code.lower()}@example.org"
-                rows.append(self._user_row(next_id, email, _person(rng), "unit_staff", unit.id, created, rng))
+                rows.append(
+                    self._user_row(next_id, email, _person(rng), "unit_staff", unit.id, created=created, rng=rng)
+                )
                 self.report.accounts.append((email, "unit_staff"))
                 self.actors[unit.id].append(next_id)  # the head reports twice as often as the staff
                 next_id += 1
@@ -918,7 +495,15 @@ class _Builder:
         self.report.users_by_role = dict(roles)
 
     def _user_row(
-        self, user_id: int, email: str, name: str, role: str, unit_id: int | None, created: datetime, rng: random.Random
+        self,
+        user_id: int,
+        email: str,
+        name: str,
+        role: str,
+        unit_id: int | None,
+        *,
+        created: datetime,
+        rng: random.Random,
     ) -> tuple:
         last_login = None
         if rng.random() < 0.7:
@@ -1370,23 +955,16 @@ class _Builder:
 
     # ---- assignments and their history ------------------------------------------------------------
 
-    def make_pools(self) -> None:
-        rng = self.rng("texts")
-        self.progress_pool = [
-            rng.choice(PROGRESS_TEMPLATES).format(
-                n=rng.randint(3, 40),
-                m=rng.randint(40, 80),
-                partner=rng.choice(PARTNERS),
-                month=rng.randint(1, 12),
-                k=rng.randint(1, 4),
-                pct=rng.choice((20, 30, 40, 50, 60, 70, 80, 90)),
-                big=rng.randint(50, 5000),
-            )
-            for _ in range(2000)
-        ]
-
     def write_assignments(self, w: _Writer, work: list[tuple]) -> None:
-        rng = self.rng("history")
+        histories = Histories(
+            self.rng("history"),
+            today_o=self.today_o,
+            day=self.day,
+            at=self.at,
+            actors=self.actors,
+            monitor_id=self.monitor_id,
+            progress_pool=progress_texts(self.rng("texts")),
+        )
         assignment_id = w.first_id(Assignment.__table__)
         event_id = w.first_id(AssignmentEvent.__table__)
         a_columns = (
@@ -1430,7 +1008,6 @@ class _Builder:
         events: list[tuple] = []
         statuses: Counter[str] = Counter()
         overdue = done_late = 0
-        today_o = self.today_o
         codes = self.doc_codes
         for item_id, plan, due, is_ongoing, recurrence, lead_ids in work:
             created = plan.imported
@@ -1443,7 +1020,7 @@ class _Builder:
                 if year:
                     start_o = max(start_o, date(year, 1, 1).toordinal())
                 for unit_id in lead_ids:
-                    status, history, fields = self._history(rng, start_o, due_o, is_ongoing, unit_id, codes[unit_id])
+                    status, history, fields = histories.make(start_o, due_o, is_ongoing, unit_id, codes[unit_id])
                     for entry in history:
                         events.append((event_id, assignment_id, *entry))
                         event_id += 1
@@ -1466,9 +1043,9 @@ class _Builder:
                     )
                     assignment_id += 1
                     statuses[status] += 1
-                    if status != DONE and not is_ongoing and due_o is not None and due_o < today_o:
+                    if is_overdue(state=status, due_on=occ_due, is_ongoing=is_ongoing, today=self.today):
                         overdue += 1
-                    if status == DONE and due_o is not None and fields[0] is not None and fields[0].toordinal() > due_o:
+                    if is_done_late(state=status, due_on=occ_due, completed_on=fields[0]):
                         done_late += 1
                     if len(events) >= CHUNK * 2:
                         self.report.assignments += w.insert(Assignment.__table__, a_columns, assignments)
@@ -1478,197 +1055,6 @@ class _Builder:
         self.report.events += w.insert(AssignmentEvent.__table__, e_columns, events)
         self.report.assignments_by_status = {s: statuses[s] for s in (NOT_STARTED, IN_PROGRESS, BLOCKED, DONE)}
         self.report.overdue, self.report.done_late = overdue, done_late
-
-    def _final_state(self, rng: random.Random, start_o: int, due_o: int | None, is_ongoing: bool) -> str:
-        """Where an assignment stands today: mostly done once its due date has passed (the rest overdue),
-        more advanced the more of its time has gone, and mostly in progress when it is ongoing."""
-        roll = rng.random()
-        if is_ongoing or due_o is None:
-            if roll < 0.04:
-                return DONE
-            if roll < 0.11:
-                return BLOCKED
-            return NOT_STARTED if roll < 0.24 else IN_PROGRESS
-        if due_o < self.today_o:
-            if roll < 0.63:
-                return DONE
-            if roll < 0.72:
-                return BLOCKED
-            return NOT_STARTED if roll < 0.83 else IN_PROGRESS
-        elapsed = (self.today_o - start_o) / max(1, due_o - start_o)
-        if roll < 0.3 * elapsed:
-            return DONE
-        roll = rng.random()
-        if roll < 0.07:
-            return BLOCKED
-        return NOT_STARTED if roll < 0.07 + max(0.05, 0.5 * (1 - elapsed)) else IN_PROGRESS
-
-    def _history(
-        self, rng: random.Random, start_o: int, due_o: int | None, is_ongoing: bool, unit_id: int, doc_code: str
-    ) -> tuple[str, list[tuple], tuple]:
-        """The assignment's final state, its events (without ids) and its evidence and difficulty fields."""
-        last_o = self.today_o - 1  # history runs up to yesterday
-        empty = (None, "", None, "", "", "")
-        if start_o > last_o:
-            return NOT_STARTED, [], empty
-        state = self._final_state(rng, start_o, due_o, is_ongoing)
-        span = last_o - start_o
-        actors = self.actors[unit_id]
-        if state == NOT_STARTED:
-            history: list[tuple] = []
-            if span > 20 and rng.random() < 0.3:
-                history.append(
-                    (
-                        actors[rng.randrange(len(actors))],
-                        self.at(start_o + rng.randint(10, span), rng.randint(450, 1080)),
-                        "progress",
-                        NOT_STARTED,
-                        NOT_STARTED,
-                        rng.choice(WAITING_COMMENTS),
-                        "",
-                        "",
-                        "",
-                        "",
-                        None,
-                        "",
-                        None,
-                        None,
-                    )
-                )
-            return NOT_STARTED, history, empty
-        # The path through the states: a list of (to_state, kind); days are given below.
-        path: list[tuple[str, str]] = []
-        if state == IN_PROGRESS:
-            path = [(IN_PROGRESS, "move")]
-            roll = rng.random()
-            if roll < 0.12:
-                path += [(BLOCKED, "move"), (IN_PROGRESS, "move")]
-            elif roll < 0.15:
-                path += [(DONE, "move"), (IN_PROGRESS, "reopen")]
-        elif state == BLOCKED:
-            path = [(BLOCKED, "move")] if rng.random() < 0.15 else [(IN_PROGRESS, "move"), (BLOCKED, "move")]
-        elif state == DONE:
-            roll = rng.random()
-            if roll < 0.08:
-                path = [(DONE, "move")]
-            elif roll < 0.17:
-                path = [(IN_PROGRESS, "move"), (BLOCKED, "move"), (IN_PROGRESS, "move"), (DONE, "move")]
-            elif roll < 0.20:
-                path = [(IN_PROGRESS, "move"), (DONE, "move"), (IN_PROGRESS, "reopen"), (DONE, "move")]
-            else:
-                path = [(IN_PROGRESS, "move"), (DONE, "move")]
-        if len(path) > span + 1:  # too few days for the whole path: the shortest one to the same state
-            path = [(state, "move")]
-        # Move days: distinct, increasing, within [start, last]; a done assignment's last move on its done day.
-        size = len(path)
-        lowest = start_o + size - 1
-        if path[-1][0] == DONE:
-            if due_o is not None and due_o <= last_o:
-                late = rng.random() < 0.35 or due_o < lowest
-                if late and due_o < last_o:
-                    end_o = rng.randint(max(due_o + 1, lowest), last_o)
-                else:
-                    latest = max(lowest, due_o)
-                    end_o = rng.randint(max(lowest, latest - 60), latest)
-            else:
-                end_o = rng.randint(lowest, last_o)
-            first_o = start_o + int((end_o - lowest) * rng.uniform(0.0, 0.3))
-            days = [*sorted(rng.sample(range(first_o, end_o), size - 1)), end_o]
-        else:
-            first_o = start_o + int((last_o - lowest) * rng.uniform(0.0, 0.3))
-            days = sorted(rng.sample(range(first_o, last_o + 1), size))
-        # Progress reports fill the time spent in progress or blocked, spread so that the assignment has
-        # about `wanted` events in all (fewer when there are fewer days than that).
-        active = sum(
-            b - a
-            for (to_state, _), a, b in zip(path, days, [*days[1:], last_o + 1])
-            if to_state in (IN_PROGRESS, BLOCKED)
-        )
-        wanted = rng.randint(EVENTS_PER_ASSIGNMENT[0], EVENTS_PER_ASSIGNMENT[1]) - size
-        cadence = max(3.0, active / (wanted + 1)) if wanted > 0 else float(active + 1)
-        history = []
-        current = NOT_STARTED
-        pool = self.progress_pool
-        completed = doc_date = None
-        doc_number = doc_title = ""
-        difficulty = proposal = ""
-
-        def add(
-            day_o: int,
-            kind: str,
-            to_state: str,
-            comment: str = "",
-            difficulty_: str = "",
-            proposal_: str = "",
-            reason: str = "",
-            number: str = "",
-            doc_day: date | None = None,
-            title: str = "",
-            done_on: date | None = None,
-            actor: int | None = None,
-        ) -> None:
-            history.append(
-                (
-                    actor or actors[rng.randrange(len(actors))],
-                    self.at(day_o, rng.randint(450, 1080)),
-                    kind,
-                    current,
-                    to_state,
-                    comment,
-                    difficulty_,
-                    proposal_,
-                    reason,
-                    number,
-                    doc_day,
-                    title,
-                    done_on,
-                    None,
-                )
-            )
-
-        def reports(from_o: int, until_o: int) -> None:
-            """Progress reports in the current state on days strictly between from_o and until_o."""
-            step = cadence * rng.uniform(0.5, 1.5)
-            while (day_o := from_o + int(step)) < until_o:
-                comment = pool[rng.randrange(len(pool))] if current == IN_PROGRESS else rng.choice(BLOCKED_COMMENTS)
-                add(day_o, "progress", current, comment=comment)
-                step += max(1.0, cadence * rng.uniform(0.6, 1.4))
-
-        previous_o = start_o
-        for (to_state, kind), day_o in zip(path, days):
-            if current in (IN_PROGRESS, BLOCKED):
-                reports(previous_o, day_o)
-            if kind == "reopen":
-                add(day_o, "reopen", IN_PROGRESS, reason=rng.choice(REOPEN_REASONS), actor=self.monitor_id)
-                completed = None
-            elif to_state == DONE:
-                done_on = self.day(max(previous_o, day_o - rng.randint(0, 2)))
-                number = f"{rng.randint(1, 999)}/{rng.choice(('QĐ', 'KH', 'BC', 'CV'))}-{doc_code}"
-                title = rng.choice(DOCUMENT_TITLES)
-                add(
-                    day_o,
-                    "move",
-                    DONE,
-                    comment=rng.choice(DONE_COMMENTS),
-                    number=number,
-                    doc_day=done_on,
-                    title=title,
-                    done_on=done_on,
-                )
-                completed, doc_number, doc_date, doc_title = done_on, number, done_on, title
-            elif to_state == BLOCKED:
-                difficulty, proposal = rng.choice(DIFFICULTIES), rng.choice(PROPOSALS)
-                add(day_o, "move", BLOCKED, difficulty_=difficulty, proposal_=proposal)
-            else:
-                comment = rng.choice(RESUME_COMMENTS) if current == BLOCKED else rng.choice(START_COMMENTS)
-                add(day_o, "move", IN_PROGRESS, comment=comment)
-            if to_state != BLOCKED:
-                difficulty = proposal = ""
-            current = to_state
-            previous_o = day_o
-        if current in (IN_PROGRESS, BLOCKED):
-            reports(previous_o, last_o + 1)
-        return current, history, (completed, doc_number, doc_date, doc_title, difficulty, proposal)
 
     def write_comments(self, w: _Writer, work: list[tuple]) -> None:
         rng = self.rng("comments")
@@ -1778,7 +1164,6 @@ class _Builder:
         self.write_plans(w, plans)
         self.write_appendix1(w, plans)
         work = self.write_items(w, plans)
-        self.make_pools()
         self.write_assignments(w, work)
         self.write_comments(w, work)
         self.write_kpi(w, units)

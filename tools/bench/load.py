@@ -2,7 +2,7 @@
 the real pages and forms, against gunicorn on 127.0.0.1, while two scheduler-like processes sweep and
 dispatch the day's reminders at the same time to a real SMTP server (aiosmtpd on 127.0.0.1).
 
-    python -m tracker.bench.load --dataset M --database postgresql [--users 50] [--seconds 60] [--json]
+    python -m tools.bench.load --dataset M --database postgresql [--users 50] [--seconds 60] [--json]
 
 Checks, and exits non-zero when one fails: no 5xx answer; no lost update (every update the app accepted is
 in the history, and every assignment's version moved by exactly the number of its new history rows); no
@@ -30,12 +30,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from email import message_from_bytes, policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope, Session
+    from flask import Flask
 
 from . import (
     RECIPES,
@@ -187,7 +193,7 @@ class Person(threading.Thread):
     today = ""
 
 
-def _make_people(app, users: int, password: str, seed: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _make_people(app: Flask, users: int, password: str, seed: int) -> list[tuple[str, str]]:
     """users/2 units with open work, each with a head and a focal officer made for this run: (email, unit code)."""
     from tracker.accounts import hash_password
     from tracker.clock import utcnow
@@ -226,29 +232,32 @@ def _make_people(app, users: int, password: str, seed: int) -> list[tuple[str, s
     return people
 
 
-def _smtp_server():  # type: ignore[no-untyped-def]
+class _Mailbox:
+    """aiosmtpd's handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            self.messages.append(envelope.original_content or b"")
+        return "250 OK"
+
+
+def _smtp_server() -> tuple[Controller, _Mailbox]:
     """aiosmtpd on a free loopback port, keeping every message it receives."""
     from aiosmtpd.controller import Controller
 
     from . import _free_port
 
-    class Keep:
-        def __init__(self) -> None:
-            self.messages: list[bytes] = []
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            with self.lock:
-                self.messages.append(envelope.content)
-            return "250 OK"
-
-    handler = Keep()
+    handler = _Mailbox()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     return controller, handler
 
 
-def _unswept_day(app, today: str) -> str:  # type: ignore[no-untyped-def]
+def _unswept_day(app: Flask, today: str) -> str:
     """The first working day from `today` with no sweep yet, so every run has emails of its own to check."""
     from datetime import timedelta
 
@@ -299,8 +308,15 @@ def _scheduler_like(url: str, today: str, smtp_port: int, deadline: float) -> su
 
 
 def run(
-    dataset: str, database: str, *, users: int, seconds: int, workers: int, seed: int = 3, log=print
-) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    dataset: str,
+    database: str,
+    *,
+    users: int,
+    seconds: int,
+    workers: int,
+    seed: int = 3,
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentEvent, OutboxMessage
 
@@ -429,7 +445,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"# Load: {r['users']} people × {r['seconds']} s on {r['dataset']}, {r['database']}",
             "",
             f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
-            f"- Command: `python -m tracker.bench.load --dataset {r['dataset']} --database {r['database']} "
+            f"- Command: `python -m tools.bench.load --dataset {r['dataset']} --database {r['database']} "
             f"--users {r['users']} --seconds {r['seconds']}`; gunicorn {r['workers']} workers on 127.0.0.1; two "
             "processes sweeping and dispatching to aiosmtpd on 127.0.0.1 all along",
             "",
@@ -451,7 +467,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tracker.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m tools.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dataset", choices=sorted(RECIPES), default="M")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")
