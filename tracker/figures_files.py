@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .figures import UnitKpi, record_figures
 from .models import Plan, Unit, User
+from .rules.dates import parse_day
 from .rules.indicators import SCHEME_1872, Definition, check_figures
 from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, InconsistentFigures, round_percent
 from .spreadsheets import as_share
@@ -125,12 +126,10 @@ def _as_of(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where)
+    try:
+        return parse_day(text)
+    except ValueError:
+        raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where) from None
 
 
 def read_figures_file(
