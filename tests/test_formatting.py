@@ -19,6 +19,7 @@ from tracker.formatting import (
     format_count,
     format_date,
     format_datetime,
+    format_kpi_count,
     format_percent,
     format_percent_fraction,
     format_points,
@@ -159,3 +160,18 @@ def test_sizes_and_counts_in_the_cli_are_vietnamese(size, shown):
     assert describe_size(5 * 1024**4) == "5120,0 GB"
     assert format_count(1_106_806) == "1.106.806"
     assert format_count(999) == "999"
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (None, ""),
+        (12, "12"),
+        (Decimal("12.000"), "12"),
+        (Decimal("2.25"), "2,3"),  # half up, from the exact value
+        (Fraction(1, 3), "0,3"),
+        (Fraction(-5, 2), "-2,5"),
+    ],
+)
+def test_a_kpi_count_is_whole_or_has_one_decimal(value, shown):
+    assert format_kpi_count(value) == shown

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import (
@@ -398,7 +398,7 @@ def _dump_table(connection: Connection, table: Table, archive: zipfile.ZipFile) 
     }
 
 
-def _copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
+def _copy_hashing(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     while block := source.read(1 << 20):

@@ -102,6 +102,19 @@ def format_percent_fraction(value: Fraction | None) -> str:
     return "" if value is None else format_ratio(value / 100)
 
 
+def format_kpi_count(value: Decimal | Fraction | int | None) -> str:
+    """A count (or a count target) for display: whole numbers as they are, others with one decimal (rounded half
+    up) and a decimal comma."""
+    if value is None:
+        return ""
+    number = Fraction(str(value)) if isinstance(value, Decimal) else Fraction(value)
+    if number.denominator == 1:
+        return str(number.numerator)
+    rounded = round_percent(number / 100)
+    assert rounded is not None  # a Fraction in, a number out
+    return tenths_text(rounded, locale="vi")
+
+
 def format_count(number: int) -> str:
     """1234567 → "1.234.567" (Vietnamese digit grouping)."""
     return _babel_decimal(number, format="#,##0", locale="vi")
