@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import (
@@ -62,6 +62,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import sort_tables_and_constraints
 
 from .extensions import db
+from .formatting import describe_size as describe_size  # noqa: PLC0414 (re-exported: the CLI imports it from here)
+from .formatting import format_count
+from .models.types import UTCDateTime
 
 FORMAT = "plan-tracker-backup"
 FORMAT_VERSION = 1
@@ -103,17 +106,12 @@ class RestoreSummary:
 
 
 def _utc_iso(value: datetime) -> str:
-    # SQLite hands back a timezone-aware column's value without its zone: the app always stores UTC.
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat()
 
 
 def _utc_datetime(value: Any) -> datetime:
-    moment = datetime.fromisoformat(_typed(str, "ngày giờ ISO")(value))
-    if moment.tzinfo is None:  # written without its zone: UTC, as the app stores it
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    # Written without its zone, the column type takes it as UTC (as the app stores it).
+    return datetime.fromisoformat(_typed(str, "ngày giờ ISO")(value))
 
 
 def _typed(kind: type | tuple[type, ...], name: str) -> Callable[[Any], Any]:
@@ -138,9 +136,9 @@ def _codec(table: Table, column_name: str) -> tuple[Callable[[Any], Any] | None,
         return None, lambda v: v
     if isinstance(kind, Boolean):
         return None, _typed(bool, "true/false")
-    if isinstance(kind, DateTime):
-        if kind.timezone:
-            return _utc_iso, _utc_datetime
+    if isinstance(kind, UTCDateTime):
+        return _utc_iso, _utc_datetime
+    if isinstance(kind, DateTime) and not kind.timezone:  # an instant is a UTCDateTime: a zone here is refused
         return (lambda v: v.isoformat()), lambda v: datetime.fromisoformat(_typed(str, "ngày giờ ISO")(v))
     if isinstance(kind, Date):
         return (lambda v: v.isoformat()), lambda v: date.fromisoformat(_typed(str, "ngày ISO")(v))
@@ -400,7 +398,7 @@ def _dump_table(connection: Connection, table: Table, archive: zipfile.ZipFile) 
     }
 
 
-def _copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
+def _copy_hashing(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     while block := source.read(1 << 20):
@@ -748,19 +746,3 @@ def _empty(connection: Connection, tables: list[Table]) -> None:
     else:
         for table in reversed(tables):
             connection.execute(table.delete())
-
-
-def format_count(number: int) -> str:
-    """1234567 → "1.234.567" (Vietnamese digit grouping)."""
-    return f"{number:,}".replace(",", ".")
-
-
-def describe_size(size: int) -> str:
-    """A file size for people: "532 byte", "12,4 KB", "3,1 MB"."""
-    if size < 1024:
-        return f"{size} byte"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            return f"{size:.1f} {unit}".replace(".", ",")
-    raise AssertionError("unreachable")

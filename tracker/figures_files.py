@@ -10,10 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .figures import UnitKpi, record_figures
 from .models import Plan, Unit, User
+from .rules.dates import parse_day
 from .rules.indicators import SCHEME_1872, Definition, check_figures
 from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, InconsistentFigures, round_percent
 from .spreadsheets import as_share
@@ -65,13 +68,14 @@ def template_xlsx(units: list[Unit], definition: Definition = BUILT_IN) -> bytes
     columns, labels = columns_of(definition), column_labels(definition)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "So lieu"
     sheet.append(list(columns))
     sheet.append([_safe(labels[c]) for c in columns])
     for unit in units:
         sheet.append([_safe(unit.code), None, *([None] * (len(columns) - 2))])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 22
+    for index in range(1, len(columns) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 22
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -95,7 +99,7 @@ def _rows_from_xlsx(data: bytes) -> list[list[object]]:
         raise FiguresFileError(f"không đọc được tệp .xlsx ({exc}).") from exc
     except Exception as exc:  # zipfile.BadZipFile and friends: the file is not a workbook at all
         raise FiguresFileError("tệp không phải là bảng tính .xlsx.") from exc
-    rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    rows: list[list[object]] = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     book.close()
     return rows
 
@@ -125,12 +129,10 @@ def _as_of(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where)
+    try:
+        return parse_day(text)
+    except ValueError:
+        raise FiguresFileError(f"ngày “{text}” không đúng dạng YYYY-MM-DD hoặc dd/mm/yyyy.", where) from None
 
 
 def read_figures_file(
@@ -258,9 +260,9 @@ def _export_sheet(book: Workbook, title: str, standings: list[UnitKpi]) -> None:
                 round_percent(gap / 100) if gap is not None else None,
             ]
         sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        row[3].number_format = "DD/MM/YYYY"
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=2):
+        cells[3].number_format = "DD/MM/YYYY"
+        for cell in cells:
             if cell.column in percent_columns and isinstance(cell.value, (float, Decimal)):
                 cell.number_format = "0.0%"
 
@@ -269,7 +271,7 @@ def export_xlsx(standings: list[UnitKpi]) -> bytes:
     """Figures and attainment: one row per unit and plan, counts as numbers, ratios as percentages; the
     plans under Decision 1872's definition on the first sheet, each plan with its own indicators on its own."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the new workbook's empty sheet
     built_in = [s for s in standings if s.plan.kpi_scheme == SCHEME_1872]
     own: dict[int, list[UnitKpi]] = {}
     for standing in standings:

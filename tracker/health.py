@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -44,12 +44,10 @@ class Facts:
 
 
 def age_seconds(now: datetime, at: datetime | None) -> float | None:
-    """Seconds from `at` to `now`; None without `at`. A naive `at` is UTC (SQLite hands those back). Never
-    negative: a stamp from a clock slightly ahead (another host) counts as just now."""
+    """Seconds from `at` to `now` (both aware); None without `at`. Never negative: a stamp from a clock
+    slightly ahead (another host) counts as just now."""
     if at is None:
         return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
     return round(max((now - at).total_seconds(), 0.0), 1)
 
 

@@ -73,11 +73,6 @@ def _send_moment(day: date) -> datetime:
     return local.astimezone(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    """A stored moment as an aware one (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _next_workday(day: date, calendar: WorkCalendar) -> date:
     day += timedelta(days=1)
     while not calendar.is_workday(day):
@@ -130,7 +125,7 @@ def urge(assignment: Assignment, text: str, *, actor: User, today: date, now: da
             and message.status == "pending"
             and merge_into(message, unit, [record], recipients=recipients, cc=cc)
         ):
-            goes = Urged(message.id, day, send_now=_aware(message.next_attempt_at) <= now)
+            goes = Urged(message.id, day, send_now=message.next_attempt_at <= now)
             break
         if message is None:
             records, copies = [record], cc

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from .types import UTCDateTime
 from .units import Unit
 
 if TYPE_CHECKING:  # models of other modules, named in relationships
@@ -147,7 +148,7 @@ class KpiReport(Model):
     figures: Mapped[dict[str, int | str]] = mapped_column(JSON, default=dict, server_default="{}")
     is_current: Mapped[bool] = mapped_column(default=True, index=True)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: command line
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(20))  # form, api, file, cli, demo
 
     unit: Mapped[Unit] = relationship()

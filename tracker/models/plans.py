@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from .types import UTCDateTime
 from .units import Unit
 
 if TYPE_CHECKING:  # a model of another module, named in a relationship
@@ -34,7 +35,7 @@ class Plan(Model):
     # Last year of a multi-year plan ("giai đoạn 2023-2025"); yearly items recur up to it.
     end_year: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str] = mapped_column(String(255), default="")
-    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Which indicators its units report (models.kpi.KPI_SCHEMES): "dvctt_1872" is Decision 1872's built-in
     # definition; "plan" means the plan's own Indicator rows.
     kpi_scheme: Mapped[str] = mapped_column(String(40), default="plan", server_default="plan")
@@ -187,8 +188,8 @@ class Assignment(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # False once a re-import no longer names the unit as lead: kept (with its history), not deleted.
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_report_on: Mapped[date | None]  # last progress report (ongoing items need one each period)
     completed_on: Mapped[date | None]
     document_number: Mapped[str] = mapped_column(String(120), default="")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from .types import UTCDateTime
 from .users import User
 
 # import: a document read for the first time or again; amendment: a document an admin marked as amending
@@ -26,7 +27,7 @@ class PlanVersion(Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 … within the plan
     kind: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The amending decision ("1234/QĐ-BVHTTDL", its date), when there is one.
     decision_number: Mapped[str] = mapped_column(String(120), default="", server_default="")
@@ -49,7 +50,7 @@ class ItemEvent(Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(20))  # created, changed, moved, cancelled, restored
     # [{"field": "deadline", "old": "Tháng 8/2023", "new": "Tháng 10/2023"}, …] in the plan's words.
     changes: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..config import DEFAULTS
 from ..extensions import db
 from ..figures import kpi_by_unit
+from ..formatting import vn_long_date
 from ..models import ActionItem, Assignment, Plan, PlanSection
 from ..rules import lifecycle
 from ..rules.indicators import SCHEME_1872
@@ -355,13 +356,6 @@ class Report:
 
 def dmy(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
-
-
-def vn_long_date(day: date) -> str:
-    """ "ngày 05 tháng 02 năm 2023", "ngày 15 tháng 11 năm 2023": a zero before days under 10 and months
-    1 and 2 only, as Nghị định 30/2020/NĐ-CP writes a document's date."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return t("ngày %(day)s tháng %(month)s năm %(year)s", day=format(day.day, "02d"), month=month, year=day.year)
 
 
 def period_label(start: date, end: date) -> str:

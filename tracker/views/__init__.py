@@ -3,43 +3,25 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, got_request_exception
-from flask_babel import get_locale, gettext, ngettext
+from flask import Flask, got_request_exception
+from flask_babel import gettext, ngettext
 
 from ..clock import today
 from ..extensions import db
+from ..formatting import (
+    format_date,
+    format_datetime,
+    format_percent,
+    format_percent_fraction,
+    format_points,
+    format_ratio,
+    format_size,
+)
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
-from ..rules.kpi import round_percent
 from ..rules.reminders import task_excerpt
 from .labels import EMAIL_KIND_LABELS, label, say
-
-
-def format_date(value: date | None) -> str:
-    """Official Vietnamese date form dd/mm/yyyy (never Babel's two-digit year)."""
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A stored UTC instant shown in Asia/Ho_Chi_Minh as dd/mm/yyyy HH:MM."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
-
-
-def format_percent(value: Decimal | None, sign: bool = True) -> str:
-    """A percentage the Vietnamese way: no trailing zeros, decimal comma ("9,5%")."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}".replace(".", ",")
-    return f"{text}%" if sign else text
 
 
 def format_relative_days(days: int | None) -> str:
@@ -51,39 +33,6 @@ def format_relative_days(days: int | None) -> str:
     if days == 0:
         return gettext("đến hạn hôm nay")
     return ngettext("quá hạn %(num)d ngày", "quá hạn %(num)d ngày", -days)
-
-
-def _decimal_text(value: Decimal) -> str:
-    """One decimal, without a trailing zero; the decimal comma in Vietnamese, the point in English."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return text if get_locale() and get_locale().language == "en" else text.replace(".", ",")
-
-
-def format_size(size: int | None) -> str:
-    """A file's size with the interface's decimal mark: "0,6 KB" under a megabyte, "1,4 MB" from one."""
-    if size is None:
-        return ""
-    unit, scale = ("KB", 1024) if size < 1024 * 1024 else ("MB", 1024 * 1024)
-    return f"{_decimal_text((Decimal(size) / scale).quantize(Decimal('0.1')))} {unit}"
-
-
-def format_ratio(value: Fraction | None) -> str:
-    """An exact ratio as a percentage rounded to one decimal for display: "9,2%" (never rounded earlier)."""
-    percent = round_percent(value)
-    return "" if percent is None else f"{_decimal_text(percent)}%"
-
-
-def format_points(points: Fraction | None) -> str:
-    """A gap in percentage points: "20,8 điểm %"."""
-    if points is None:
-        return ""
-    rounded = round_percent(points / 100)
-    return gettext("%(value)s điểm %%", value=_decimal_text(rounded))
-
-
-def format_percent_fraction(value: Fraction | None) -> str:
-    """A percentage already multiplied by 100 (a Ratio's .percent) for display; empty when there is none."""
-    return "" if value is None else format_ratio(value / 100)
 
 
 # The outbox's states as people read them (marked for translation in views.labels).

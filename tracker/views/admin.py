@@ -21,6 +21,7 @@ from ..accounts_import import WELCOME_LINK_LIFETIME, create_accounts, read_accou
 from ..accounts_import import template_xlsx as accounts_template_xlsx
 from ..clock import today, utcnow
 from ..extensions import db
+from ..formatting import format_date
 from ..forms import (
     AccountsFileForm,
     DueDateForm,
@@ -116,9 +117,9 @@ def users():
     if form.validate_on_submit():
         try:
             user = create_user(
-                email=form.email.data,
+                email=form.email.data or "",
                 role=form.role.data,
-                password=form.password.data,
+                password=form.password.data or "",
                 unit=_unit(form.unit.data),
                 name=form.name.data or "",
                 now=utcnow(),
@@ -287,17 +288,19 @@ def reminder_rules():
             getattr(form, f"kind_{kind}").data = kind in current.enabled
     elif form.validate_on_submit():
         try:
-            before = tuple(int(part) for part in form.before_days.data.replace(";", ",").split(",") if part.strip())
+            before = tuple(
+                int(part) for part in (form.before_days.data or "").replace(";", ",").split(",") if part.strip()
+            )
         except ValueError:
             before = ()
             problems.append(gettext("Số ngày nhắc trước hạn phải là các số nguyên, cách nhau bằng dấu phẩy."))
         new = replace(
             current,
             before_days=before,
-            overdue_repeat_days=form.overdue_repeat_days.data,
-            ongoing_repeat_days=form.ongoing_repeat_days.data,
-            progress_period_days=form.progress_period_days.data,
-            kpi_repeat_days=form.kpi_repeat_days.data,
+            overdue_repeat_days=form.overdue_repeat_days.data or 0,
+            ongoing_repeat_days=form.ongoing_repeat_days.data or 0,
+            progress_period_days=form.progress_period_days.data or 0,
+            kpi_repeat_days=form.kpi_repeat_days.data or 0,
             digest_weekday=form.digest_weekday.data,
             copy_it_centre_on_overdue=form.copy_it_centre_on_overdue.data,
             coordinators_get_before=form.coordinators_get_before.data,
@@ -305,7 +308,7 @@ def reminder_rules():
         )
         problems += [] if problems else new.validate()
         if not problems:
-            save_rules(new, send_time=form.send_time.data, actor_id=current_user.id, now=utcnow())
+            save_rules(new, send_time=form.send_time.data or "", actor_id=current_user.id, now=utcnow())
             db.session.commit()
             flash(gettext("Đã lưu quy tắc nhắc hạn; áp dụng từ lần gửi tiếp theo."), "success")
             return redirect(url_for("admin.reminder_rules"))
@@ -353,14 +356,12 @@ def emails():
     query = select(OutboxMessage).where(*conditions)
     if status is not None:
         query = query.where(OutboxMessage.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    messages = list(
-        db.session.scalars(
-            query.order_by(OutboxMessage.id.desc())
-            .limit(EMAILS_PER_PAGE)
-            .offset((page - 1) * EMAILS_PER_PAGE)
-            .options(selectinload(OutboxMessage.unit))
-        )
+    listing = db.paginate(
+        query.order_by(OutboxMessage.id.desc()).options(selectinload(OutboxMessage.unit)),
+        page=page,
+        per_page=EMAILS_PER_PAGE,
+        error_out=False,
+        count=True,
     )
     # The counts beside each status follow the unit and kind chosen, so they add up to what is listed.
     counts = dict(
@@ -371,10 +372,10 @@ def emails():
     filters = {"unit": unit.code if unit else None, "kind": kind}
     return render_template(
         "admin/emails.html",
-        messages=messages,
+        messages=listing.items,
         status=status,
         page=page,
-        total=total,
+        total=listing.total or 0,
         per_page=EMAILS_PER_PAGE,
         counts=counts,
         states=MESSAGE_STATES,
@@ -464,7 +465,7 @@ def confirm_units_import():
     form = KeptUnitFileForm()
     if not form.validate_on_submit() and form.csrf_token.errors:
         abort(400)
-    path = None if form.errors else _kept_unit_file(form.token.data, form.suffix.data)
+    path = None if form.errors else _kept_unit_file(form.token.data or "", form.suffix.data or "")
     if path is None:
         flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải tệp lên lại."), "error")
         return redirect(url_for("admin.import_units"))
@@ -535,8 +536,8 @@ def edit_unit(unit_id: int | None):
             saved = save_unit(
                 unit,
                 UnitChanges(
-                    code=form.code.data,
-                    name=form.name.data,
+                    code=form.code.data or "",
+                    name=form.name.data or "",
                     aliases=[line for line in (form.aliases.data or "").splitlines() if line.strip()],
                     head_email=form.head_email.data or "",
                     focal_email=form.focal_email.data or "",
@@ -655,7 +656,7 @@ class Amending:
     def read(
         cls, amends: str | None, decision_number: str | None, decision_date: str | date | None, note: str | None = ""
     ) -> Amending:
-        plan = db.session.get(Plan, int(amends)) if (amends or "").isdigit() else None
+        plan = db.session.get(Plan, int(amends)) if amends and amends.isdigit() else None
         if isinstance(decision_date, str):
             try:
                 decision_date = date.fromisoformat(decision_date)
@@ -864,7 +865,7 @@ def import_plan():
     elif (form.text.data or "").strip():
         # Pasted text is read as a text file (tables copied from Word arrive tab-separated).
         filename, suffix = gettext("van-ban-dan.txt"), ".txt"
-        data = form.text.data.replace("\r\n", "\n").encode("utf-8")
+        data = (form.text.data or "").replace("\r\n", "\n").encode("utf-8")
     else:
         form.file.errors.append(gettext("Hãy chọn tệp văn bản kế hoạch hoặc dán nội dung văn bản vào ô bên dưới."))
         return render_template("admin/import.html", form=form), 422
@@ -907,7 +908,7 @@ def _kept_upload_posted() -> tuple[KeptUploadForm, Path | None]:
     form = KeptUploadForm()
     if not form.validate_on_submit() and form.csrf_token.errors:
         abort(400)
-    path = None if form.errors else _kept_path(form.token.data, form.suffix.data)
+    path = None if form.errors else _kept_path(form.token.data or "", form.suffix.data or "")
     if path is None:
         flash(gettext("Bản xem trước đã hết hạn hoặc đã huỷ; hãy tải văn bản lên lại."), "error")
     return form, path
@@ -995,7 +996,7 @@ def confirm_import():
             ),
             "info",
         )
-    plan = db.session.scalar(select(Plan).where(Plan.number == report.plan))
+    plan = db.session.scalars(select(Plan).where(Plan.number == report.plan)).one()  # just saved
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 
@@ -1060,6 +1061,7 @@ def deadlines():
         item = next((i for i in items if i.id == item_id), None) or abort(404)
         form = forms[item.id]
         if form.validate_on_submit():
+            assert form.due_on.data is not None  # DataRequired
             try:
                 set_due_date(item, form.due_on.data)
             except AdminFixError as exc:
@@ -1070,7 +1072,7 @@ def deadlines():
                 flash(
                     gettext(
                         "Đã đặt hạn %(day)s cho nhiệm vụ %(item)s.",
-                        day=form.due_on.data.strftime("%d/%m/%Y"),
+                        day=format_date(form.due_on.data),
                         item=item.reference,
                     ),
                     "success",
@@ -1102,7 +1104,7 @@ def unknown_unit_names():
             status = 422
         else:
             try:
-                count = map_name_to_unit(form.written.data, unit, now=utcnow())
+                count = map_name_to_unit(form.written.data or "", unit, now=utcnow())
             except AdminFixError as exc:
                 db.session.rollback()
                 flash(say(exc), "error")

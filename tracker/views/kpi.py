@@ -3,8 +3,6 @@ the .xlsx export, the template to fill in, and importing a filled-in template.""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
 from itertools import groupby
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -24,10 +22,11 @@ from ..figures_files import (
     template_csv,
     template_xlsx,
 )
+from ..formatting import format_kpi_count
 from ..forms import FiguresFileForm
 from ..models import Indicator, Plan, Unit, UnitGroup, UnitGroupMember
 from ..rules.indicators import SCHEME_PLAN, Definition
-from ..rules.kpi import decimal_comma, is_report_missing, last_due_period, round_percent
+from ..rules.kpi import is_report_missing, last_due_period
 from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN
 from ..units import UnitDirectory
 from .access import require
@@ -37,15 +36,7 @@ from .labels import say
 bp = Blueprint("kpi", __name__)
 
 
-@bp.app_template_filter("kpi_count")
-def format_count(value: object) -> str:
-    """A count (or a count target) for display: whole numbers as they are, others with a decimal comma."""
-    if value is None:
-        return ""
-    number = Fraction(str(value)) if isinstance(value, Decimal) else Fraction(value)  # type: ignore[arg-type]
-    if number.denominator == 1:
-        return str(number.numerator)
-    return decimal_comma(round_percent(number / 100))  # one decimal, rounded half up
+bp.add_app_template_filter(format_kpi_count, "kpi_count")
 
 
 @bp.get("/kpi")

@@ -3,7 +3,7 @@ and the .docx and .xlsx downloads (IT Centre, leadership, admins)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -13,8 +13,10 @@ from sqlalchemy import select
 from .. import reports
 from ..clock import today
 from ..extensions import db
+from ..formatting import format_date
 from ..models import Plan
 from ..reports import Issuer, Report, ascii_filename, build_report, period_label, report_docx, report_xlsx
+from ..rules.dates import parse_day
 from ..rules.permissions import VIEW_MONITORING
 from .access import require
 from .files import DOCX, XLSX, attachment
@@ -34,16 +36,16 @@ def _parse_day(text: str | None, name: str) -> date:
     text = (text or "").strip()
     if not text:
         raise BadPeriod(gettext("Thiếu %(name)s.", name=name))
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise BadPeriod(
-        gettext(
-            "%(name)s “%(text)s” không phải là một ngày hợp lệ (dd/mm/yyyy).", name=name.capitalize(), text=text[:30]
-        )
-    )
+    try:
+        return parse_day(text)
+    except ValueError:
+        raise BadPeriod(
+            gettext(
+                "%(name)s “%(text)s” không phải là một ngày hợp lệ (dd/mm/yyyy).",
+                name=name.capitalize(),
+                text=text[:30],
+            )
+        ) from None
 
 
 def _range(start_text: str | None, end_text: str | None) -> tuple[date, date]:
@@ -53,8 +55,8 @@ def _range(start_text: str | None, end_text: str | None) -> tuple[date, date]:
         raise BadPeriod(
             gettext(
                 "Ngày bắt đầu (%(start)s) phải trước hoặc bằng ngày kết thúc (%(end)s).",
-                start=f"{start:%d/%m/%Y}",
-                end=f"{end:%d/%m/%Y}",
+                start=format_date(start),
+                end=format_date(end),
             )
         )
     return start, end
