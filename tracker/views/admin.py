@@ -35,6 +35,7 @@ from ..forms import (
     UnitEditForm,
     UnitFileForm,
     UserForm,
+    add_error,
 )
 from ..mailer import backend_from_config
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
@@ -126,7 +127,7 @@ def users():
             )
         except AccountError as exc:
             db.session.rollback()
-            form.email.errors.append(say(exc))
+            add_error(form.email, say(exc))
             return _page(form, 422)
         db.session.commit()
         flash(
@@ -871,7 +872,7 @@ def import_plan():
         return render_template("admin/import.html", form=form), 422
     amending = Amending.read(form.amends.data, form.decision_number.data, form.decision_date.data, form.note.data)
     if form.amends.data and amending.plan is None:
-        form.amends.errors.append(gettext("Kế hoạch được chọn không còn trong hệ thống: hãy chọn lại."))
+        add_error(form.amends, gettext("Kế hoạch được chọn không còn trong hệ thống: hãy chọn lại."))
         return render_template("admin/import.html", form=form), 422
     token = _keep_upload(_import_dir(), data, suffix)
     return _preview(data, filename, token=token, suffix=suffix, number=form.number.data or "", amending=amending)
@@ -1066,7 +1067,7 @@ def deadlines():
                 set_due_date(item, form.due_on.data)
             except AdminFixError as exc:
                 db.session.rollback()
-                form.due_on.errors.append(say(exc))
+                add_error(form.due_on, say(exc))
             else:
                 db.session.commit()
                 flash(
