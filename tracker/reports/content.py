@@ -426,12 +426,12 @@ def _has_file(assignment: Assignment) -> bool:
     return False
 
 
-def _counted(standing, result) -> bool:  # type: ignore[no-untyped-def]
+def _counted(standing, result) -> bool:
     """Whether an indicator is a count held against a target count (only a plan's own indicators are)."""
     return standing.plan.kpi_scheme != SCHEME_1872 and result.indicator.kind == "count"
 
 
-def _target_text(result, counted: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _target_text(result, counted: bool = False) -> str:
     rule = result.rule
     if rule is None:
         return "chưa giao"
