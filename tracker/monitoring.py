@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from openpyxl import Workbook
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
+from .rules.kpi import Period
 from .rules.lifecycle import (
     BLOCKED,
     DONE_LATE,
@@ -64,7 +65,7 @@ class Listing:
     total: int = 0
 
 
-def _filtered(filters: Filters, today: date):
+def _filtered(filters: Filters, today: date) -> Select[Assignment]:
     """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
     conditions = [Assignment.is_active, monitoring_class(filters.cls, today)]
     if filters.unit:
@@ -89,7 +90,7 @@ def _filtered(filters: Filters, today: date):
     )
 
 
-def _with_items(query):
+def _with_items(query: Select[Assignment]) -> Select[Assignment]:
     return query.options(
         selectinload(Assignment.unit),
         selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
@@ -223,7 +224,7 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
     return result
 
 
-def units_missing_figures(period, *, plan: int | None = None) -> list[tuple[Unit, date | None]]:
+def units_missing_figures(period: Period | None, *, plan: int | None = None) -> list[tuple[Unit, date | None]]:
     """Units asked for figures by some plan's Appendix 1 with no report covering `period`, and their
     latest report date — two queries."""
     from .models import KpiReport

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .xml_text import xml_safe
 
@@ -38,7 +40,7 @@ def put(sheet, row: int, column: int, value: object) -> None:
 
 
 def add_sheet(
-    book,
+    book: Workbook,
     title: str,
     headers: list[str],
     rows: Sequence[Sequence[object]],
@@ -46,7 +48,7 @@ def add_sheet(
     *,
     formats: dict[int, str] | None = None,
     bold_last: bool = False,
-):
+) -> Worksheet:
     """A sheet of the book: the headers in bold on row 1 (frozen, filtered, printed on every page), then the
     rows; `formats` gives a number format by column (from 1), `bold_last` bolds a totals row."""
     sheet = book.create_sheet(title)

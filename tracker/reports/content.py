@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..config import DEFAULTS
 from ..extensions import db
-from ..figures import kpi_by_unit
+from ..figures import IndicatorResult, UnitKpi, kpi_by_unit
 from ..models import ActionItem, Assignment, Plan, PlanSection
 from ..rules import lifecycle
 from ..rules.indicators import SCHEME_1872
@@ -426,12 +426,12 @@ def _has_file(assignment: Assignment) -> bool:
     return False
 
 
-def _counted(standing, result) -> bool:
+def _counted(standing: UnitKpi, result: IndicatorResult) -> bool:
     """Whether an indicator is a count held against a target count (only a plan's own indicators are)."""
     return standing.plan.kpi_scheme != SCHEME_1872 and result.indicator.kind == "count"
 
 
-def _target_text(result, counted: bool = False) -> str:
+def _target_text(result: IndicatorResult, counted: bool = False) -> str:
     rule = result.rule
     if rule is None:
         return "chưa giao"
