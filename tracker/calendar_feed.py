@@ -49,12 +49,13 @@ def unit_calendar(unit: Unit, *, now: datetime) -> bytes:
         .options(selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan))
     )
     for assignment in assignments:
-        item = assignment.item
+        item, due_on = assignment.item, assignment.due_on
+        assert due_on is not None  # the query selects dated assignments only
         event = Event()
         event.add("uid", f"assignment-{assignment.id}@plan-tracker")
         event.add("dtstamp", now)
-        event.add("dtstart", assignment.due_on)
-        event.add("dtend", assignment.due_on + timedelta(days=1))
+        event.add("dtstart", due_on)
+        event.add("dtend", due_on + timedelta(days=1))
         event.add("summary", f"Hạn nhiệm vụ {item.reference}: {item.task.splitlines()[0][:120]}")
         event.add(
             "description", f"Kế hoạch {item.plan.number}\n{item.task}\n\nThời gian hoàn thành: {item.deadline_text}"

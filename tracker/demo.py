@@ -106,7 +106,9 @@ def add_life(plan_number: str) -> int:
         )
 
     def head(code: str) -> User:
-        return db.session.scalar(select(User).join(Unit).where(Unit.code == code, User.role == "unit_head"))
+        user = db.session.scalar(select(User).join(Unit).where(Unit.code == code, User.role == "unit_head"))
+        assert user is not None  # the seed gives each unit of the plan its head
+        return user
 
     steps = [
         (

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -41,7 +41,7 @@ def _accepted() -> str:
 
 
 def store_evidence(
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     *,
     assignment: Assignment,

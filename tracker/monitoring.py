@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from openpyxl import Workbook
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
+from .rules.kpi import Period
 from .rules.lifecycle import (
     BLOCKED,
     DONE_LATE,
@@ -64,7 +65,7 @@ class Listing:
     total: int = 0
 
 
-def _filtered(filters: Filters, today: date):  # type: ignore[no-untyped-def]
+def _filtered(filters: Filters, today: date) -> Select[Assignment]:
     """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
     conditions = [Assignment.is_active, monitoring_class(filters.cls, today)]
     if filters.unit:
@@ -89,7 +90,7 @@ def _filtered(filters: Filters, today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _with_items(query):  # type: ignore[no-untyped-def]
+def _with_items(query: Select[Assignment]) -> Select[Assignment]:
     return query.options(
         selectinload(Assignment.unit),
         selectinload(Assignment.item).selectinload(ActionItem.section).selectinload(PlanSection.plan),
@@ -133,6 +134,7 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
     saying which filters made it and as of which day."""
     book = Workbook()
     about = book.active
+    assert about is not None  # a new workbook has one sheet, active
     about.title = "Bộ lọc"
     for r, (key, value) in enumerate([("Danh sách phân công", ""), ("Tính đến ngày", today), *filters_text], start=1):
         put(about, r, 1, key)
@@ -217,11 +219,12 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
         .options(joinedload(UnitGroup.plan))
     )
     for unit_id, group in rows:
-        result.setdefault(unit_id, []).append(group)
+        if unit_id is not None:  # always: it is one of unit_ids
+            result.setdefault(unit_id, []).append(group)
     return result
 
 
-def units_missing_figures(period, *, plan: int | None = None) -> list[tuple[Unit, date | None]]:  # type: ignore[no-untyped-def]
+def units_missing_figures(period: Period | None, *, plan: int | None = None) -> list[tuple[Unit, date | None]]:
     """Units asked for figures by some plan's Appendix 1 with no report covering `period`, and their
     latest report date — two queries."""
     from .models import KpiReport

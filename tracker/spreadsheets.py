@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .xml_text import xml_safe
 
@@ -22,7 +24,7 @@ def as_share(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else Decimal(percent) / 100
 
 
-def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
+def put(sheet, row: int, column: int, value: object) -> None:
     """A value in a cell: text always as text (a task reading "=1+1" is not a formula, Word's line break \x0b a
     line break), dates as dates."""
     cell = sheet.cell(row=row, column=column)
@@ -38,15 +40,15 @@ def put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no
 
 
 def add_sheet(
-    book,
+    book: Workbook,
     title: str,
     headers: list[str],
-    rows: list[list[object]],
+    rows: Sequence[Sequence[object]],
     widths: Sequence[float],
     *,
     formats: dict[int, str] | None = None,
     bold_last: bool = False,
-):  # type: ignore[no-untyped-def]
+) -> Worksheet:
     """A sheet of the book: the headers in bold on row 1 (frozen, filtered, printed on every page), then the
     rows; `formats` gives a number format by column (from 1), `bold_last` bolds a totals row."""
     sheet = book.create_sheet(title)
@@ -74,7 +76,7 @@ def add_sheet(
     return sheet
 
 
-def fit_on_a4(sheet) -> None:  # type: ignore[no-untyped-def]
+def fit_on_a4(sheet) -> None:
     """Printed (or converted to PDF) landscape on A4, as wide as one page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

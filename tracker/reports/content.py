@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..config import DEFAULTS
 from ..extensions import db
-from ..figures import kpi_by_unit
+from ..figures import IndicatorResult, UnitKpi, kpi_by_unit
 from ..formatting import vn_long_date
 from ..models import ActionItem, Assignment, Plan, PlanSection
 from ..rules import lifecycle
@@ -387,8 +387,6 @@ def plan_reference(number: str, issued_on: date | None) -> str:
 
 
 def _local_date(at: datetime, zone: ZoneInfo) -> date:
-    if at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        at = at.replace(tzinfo=UTC)
     return at.astimezone(zone).date()
 
 
@@ -420,12 +418,12 @@ def _has_file(assignment: Assignment) -> bool:
     return False
 
 
-def _counted(standing, result) -> bool:  # type: ignore[no-untyped-def]
+def _counted(standing: UnitKpi, result: IndicatorResult) -> bool:
     """Whether an indicator is a count held against a target count (only a plan's own indicators are)."""
     return standing.plan.kpi_scheme != SCHEME_1872 and result.indicator.kind == "count"
 
 
-def _target_text(result, counted: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _target_text(result: IndicatorResult, counted: bool = False) -> str:
     rule = result.rule
     if rule is None:
         return "chưa giao"

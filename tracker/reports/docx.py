@@ -53,7 +53,7 @@ TEXT_WIDTH_CM = 16.0  # A4 (21 cm) less the 3 cm left and 2 cm right margins
 # Building blocks (python-docx)
 
 
-def _set_font(rpr) -> None:  # type: ignore[no-untyped-def]
+def _set_font(rpr) -> None:
     """Times New Roman for every script (Latin, East Asian, complex) in a w:rPr, with no theme font left
     to override it."""
     fonts = rpr.find(qn("w:rFonts"))
@@ -110,7 +110,7 @@ def _setup_document() -> DocumentObject:
 _DOCUMENT_NUMBER_RE = re.compile(r"\S+/\S+")
 
 
-def _add_run(paragraph, text: str):  # type: ignore[no-untyped-def]
+def _add_run(paragraph, text: str):
     """A run holding text ("\n" a line break; characters XML cannot carry left out)."""
     run = paragraph.add_run()
     for n, line in enumerate(xml_safe(text).split("\n")):
@@ -124,7 +124,7 @@ def _add_run(paragraph, text: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _keep_numbers_whole(body) -> None:  # type: ignore[no-untyped-def]
+def _keep_numbers_whole(body) -> None:
     """The hyphens of document numbers in every text of body written as non-breaking hyphens."""
     for node in list(body.iter(qn("w:t"))):
         text = node.text or ""
@@ -162,7 +162,7 @@ def _paragraph(
     align=None,
     indent: bool = False,
     space_after: float | None = None,
-):  # type: ignore[no-untyped-def]
+):
     paragraph = container.add_paragraph()
     if text:
         run = _add_run(paragraph, text)
@@ -179,7 +179,7 @@ def _paragraph(
     return paragraph
 
 
-def _rule(cell, indent_cm: float) -> None:  # type: ignore[no-untyped-def]
+def _rule(cell, indent_cm: float) -> None:
     """The short line drawn under the issuing agency's name and under the motto: the top border of an
     empty, tiny paragraph indented from both sides."""
     paragraph = cell.add_paragraph()
@@ -202,7 +202,7 @@ def _rule(cell, indent_cm: float) -> None:  # type: ignore[no-untyped-def]
     p_pr.append(mark)
 
 
-def _cell_paragraph(cell, text: str, **kw):  # type: ignore[no-untyped-def]
+def _cell_paragraph(cell, text: str, **kw):
     """The cell's first paragraph (empty in a new cell) filled with text, or a new one after it."""
     paragraph = cell.paragraphs[0] if len(cell.paragraphs) == 1 and not cell.paragraphs[0].text else None
     if paragraph is None:
@@ -218,7 +218,7 @@ def _cell_paragraph(cell, text: str, **kw):  # type: ignore[no-untyped-def]
     return paragraph
 
 
-def _widths(table, widths_cm: list[float]) -> None:  # type: ignore[no-untyped-def]
+def _widths(table, widths_cm: list[float]) -> None:
     """Fixed column widths, written both in the grid (LibreOffice reads it) and on each cell (Word does)."""
     table.autofit = False
     grid = table._tbl.tblGrid
@@ -229,14 +229,14 @@ def _widths(table, widths_cm: list[float]) -> None:  # type: ignore[no-untyped-d
             cell.width = Cm(width)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
 
 
-def _keep_rows_whole(table) -> None:  # type: ignore[no-untyped-def]
+def _keep_rows_whole(table) -> None:
     for row in table.rows:
         cant_split = OxmlElement("w:cantSplit")
         cant_split.set(qn("w:val"), "true")
@@ -248,7 +248,7 @@ def _fill(
     value: object,
     *,
     bold: bool = False,
-    align=None,  # type: ignore[no-untyped-def]
+    align=None,
     size: float = 12,
 ) -> None:
     """A table cell's text (12 pt unless told), one paragraph per line of the value."""
@@ -274,7 +274,7 @@ def _table(
     numeric_from: int | None = None,
     bold_last: bool = False,
     size: float = 12,
-):  # type: ignore[no-untyped-def]
+):
     """A bordered table whose header row repeats on each page and whose rows are never split across pages."""
     table = document.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = document.styles["Table Grid"]
@@ -302,7 +302,7 @@ def _task_text(row: TaskRow) -> str:
 # The tables (subdocuments)
 
 
-def _status_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _status_table(document, report: Report) -> None:
     t = report.totals
     rows: list[list[object]] = []
     for n, outcome in enumerate(CLASSES, start=1):
@@ -330,13 +330,13 @@ def _status_table(document, report: Report) -> None:  # type: ignore[no-untyped-
     )
 
 
-def _units_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _units_table(document, report: Report) -> None:
     rows: list[list[object]] = [[n, u.unit, *unit_counts(u.tally)] for n, u in enumerate(report.units, start=1)]
     rows.append(["", "Tổng cộng", *unit_counts(report.totals)])
     _table(document, list(UNIT_HEADERS), rows, [1.3, 3.9, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], numeric_from=2, bold_last=True)
 
 
-def _cancelled_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _cancelled_table(document, report: Report) -> None:
     rows: list[list[object]] = [
         [n, f"{r.reference}. {r.task}", r.lead, dmy(r.cancelled_on), r.reason]
         for n, r in enumerate(report.cancelled, start=1)
@@ -354,7 +354,7 @@ def _kpi_cell_text(cell: KpiCell) -> str:
     return "\n".join(cell.parts())
 
 
-def _kpi_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _kpi_table(document, report: Report) -> None:
     headers = ["STT", "Đơn vị", "Số liệu đến ngày", *[f"Chỉ tiêu ({i.number})" for i in report.indicators]]
     widths = [1.3, 3.5, 2.4] + [(TEXT_WIDTH_CM - 7.2) / max(len(report.indicators), 1)] * len(report.indicators)
     table_rows: list[list[object]] = []
@@ -378,7 +378,7 @@ def _kpi_table(document, report: Report) -> None:  # type: ignore[no-untyped-def
             run.bold = True
 
 
-def _completed_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _completed_table(document, report: Report) -> None:
     rows: list[list[object]] = [
         [
             n,
@@ -399,7 +399,7 @@ def _completed_table(document, report: Report) -> None:  # type: ignore[no-untyp
     )
 
 
-def _blocked_table(document, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _blocked_table(document, report: Report) -> None:
     rows: list[list[object]] = [
         [n, _task_text(r), r.unit, r.due_on or r.deadline_text, r.difficulty, r.proposal or "—"]
         for n, r in enumerate(report.blocked, start=1)
@@ -427,7 +427,7 @@ TABLES = {
 # The template
 
 
-def _header_block(document) -> None:  # type: ignore[no-untyped-def]
+def _header_block(document) -> None:
     """The issuer and the nation side by side, each with its short rule, the number and the dateline."""
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -445,7 +445,7 @@ def _header_block(document) -> None:  # type: ignore[no-untyped-def]
     _cell_paragraph(right, "{{ report.dateline }}", size=13, italic=True, align=centre, space_after=0)
 
 
-def _signature_block(document) -> None:  # type: ignore[no-untyped-def]
+def _signature_block(document) -> None:
     table = document.add_table(rows=1, cols=2)
     _widths(table, [8.0, 8.0])
     _keep_rows_whole(table)  # the signer's title and name on one page

@@ -20,17 +20,18 @@ from flask_login import current_user
 from flask_smorest import Api, Blueprint, current_api
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import prepare_response
-from sqlalchemy import and_, false, func, not_, select
+from sqlalchemy import func, not_, select
 from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 
+from .. import status_sql
 from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
 from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
 from ..rules.kpi import InconsistentFigures
-from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
+from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
 from .access import allowed, require
 from .api_schemas import (
@@ -141,7 +142,7 @@ class _Api(Api):
     """flask-smorest for the document only: the app's own error pages and JSON errors stay (tracker.views.security),
     no catch-all "default" response, and the error responses described as this API gives them."""
 
-    DEFAULT_ERROR_RESPONSE_NAME = None  # type: ignore[assignment]
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         """None: every error is already answered by tracker.views.security.error_response."""
@@ -180,7 +181,7 @@ def register_api(app: Flask) -> None:
 
 
 @bp.errorhandler(Refused)
-def _refused(exc: Refused):  # type: ignore[no-untyped-def]
+def _refused(exc: Refused):
     return error_response(exc.status, exc.message, exc.code)
 
 
@@ -225,7 +226,7 @@ _CODE = {"type": "string", "minLength": 1, "maxLength": 40}
 @bp.route("/openapi.json", endpoint="openapi")
 @bp.doc(operationId="openapi", security=[], tags=["meta"])
 @bp.response(200, {"type": "object"}, description="The OpenAPI document.")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     """This description."""
     return jsonify(current_api.spec.to_dict())
 
@@ -264,7 +265,7 @@ class _Slice:
     per_page: int
 
 
-def _item_options():  # type: ignore[no-untyped-def]
+def _item_options():
     return (
         selectinload(ActionItem.section),
         selectinload(ActionItem.plan),
@@ -281,7 +282,7 @@ def _item_options():  # type: ignore[no-untyped-def]
 @bp.arguments(PageQuery, location="query")
 @bp.response(200, PlanPageSchema, description="A page of plans.")
 @_errors()
-def list_plans(args: dict):  # type: ignore[no-untyped-def]
+def list_plans(args: dict):
     """The plans held."""
     require(VIEW_PLAN)
     sections = dict(db.session.execute(select(PlanSection.plan_id, func.count()).group_by(PlanSection.plan_id)).all())
@@ -313,7 +314,7 @@ def list_plans(args: dict):  # type: ignore[no-untyped-def]
 @bp.doc(operationId="getPlan", tags=["plans"])
 @bp.response(200, PlanDetailSchema, description="The plan.")
 @_errors()
-def get_plan(plan_id: int):  # type: ignore[no-untyped-def]
+def get_plan(plan_id: int):
     """A plan with its sections, item summaries and assignment counts."""
     require(VIEW_PLAN)
     plan = _get_or_404(Plan, plan_id)
@@ -350,7 +351,7 @@ def get_plan(plan_id: int):  # type: ignore[no-untyped-def]
 @bp.arguments(ItemsQuery, location="query")
 @bp.response(200, ItemPageSchema, description="A page of items.")
 @_errors()
-def list_items(args: dict):  # type: ignore[no-untyped-def]
+def list_items(args: dict):
     """Action items in plan order.
 
     `plan` (id or number) and `section` (“I”) narrow the list."""
@@ -378,7 +379,7 @@ def list_items(args: dict):  # type: ignore[no-untyped-def]
 @bp.doc(operationId="getItem", tags=["items"])
 @bp.response(200, ItemSchema, description="The item.")
 @_errors()
-def get_item(item_id: int):  # type: ignore[no-untyped-def]
+def get_item(item_id: int):
     """An item in full, with its assignments.
 
     Its units as written and as understood, its deadline as written and as read, every active assignment."""
@@ -406,7 +407,7 @@ def _active_assignment(assignment_id: int) -> Assignment:
 @bp.arguments(AssignmentsQuery, location="query")
 @bp.response(200, AssignmentPageSchema, description="A page of assignments.")
 @_errors()
-def list_assignments(args: dict):  # type: ignore[no-untyped-def]
+def list_assignments(args: dict):
     """Active assignments, filtered.
 
     By `unit` (code), `status`, `plan`, and `overdue` as of `as_of` (today unless given)."""
@@ -440,13 +441,7 @@ def list_assignments(args: dict):  # type: ignore[no-untyped-def]
     if plan is not None:
         query = query.where(ActionItem.plan_id == plan.id)
     if overdue is not None:
-        # The rule of lifecycle.is_overdue, as SQL: not done, past due, and not an ongoing item.
-        late = and_(
-            Assignment.due_on.is_not(None),
-            Assignment.due_on < as_of,
-            Assignment.status != DONE,
-            ActionItem.is_ongoing == false(),
-        )
+        late = status_sql.is_overdue(as_of)  # lifecycle.is_overdue as SQL (the query joins the item)
         query = query.where(late if overdue else not_(late))
     return db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
 
@@ -455,7 +450,7 @@ def list_assignments(args: dict):  # type: ignore[no-untyped-def]
 @bp.doc(operationId="getAssignment", tags=["assignments"])
 @bp.response(200, AssignmentSchema, description="The assignment.")
 @_errors()
-def get_assignment(assignment_id: int):  # type: ignore[no-untyped-def]
+def get_assignment(assignment_id: int):
     """One assignment."""
     require(VIEW_PLAN)
     return _active_assignment(assignment_id)
@@ -474,7 +469,7 @@ def get_assignment(assignment_id: int):  # type: ignore[no-untyped-def]
 @bp.alt_response(
     422, schema=ErrorSchema, description="The change breaks a rule; `problems` says what to fix per field."
 )
-def set_status(change: dict, assignment_id: int):  # type: ignore[no-untyped-def]
+def set_status(change: dict, assignment_id: int):
     """Change the status (or report progress), as the update form does.
 
     Only the assignment's own unit (unit_head, unit_staff) moves it; the IT Centre and admins reopen a done one
@@ -512,7 +507,7 @@ def set_status(change: dict, assignment_id: int):  # type: ignore[no-untyped-def
     return assignment
 
 
-def _with_error_details(response, **details: Any):  # type: ignore[no-untyped-def]
+def _with_error_details(response, **details: Any):
     """An error_response body with what the client needs to fix added under "error" (problems, conflicts)."""
     body = response.get_json()
     body["error"].update(details)
@@ -534,7 +529,7 @@ def _unit_for(code: str) -> Unit:
 @bp.arguments(KpiQuery, location="query")
 @bp.response(200, StandingPageSchema, description="A page of standings, one per unit and plan.")
 @_errors()
-def kpi(args: dict):  # type: ignore[no-untyped-def]
+def kpi(args: dict):
     """Every unit's KPI standing against its group's targets.
 
     The latest figures on or before `as_of`, in plan and group order."""
@@ -550,7 +545,7 @@ def kpi(args: dict):  # type: ignore[no-untyped-def]
 @bp.doc(operationId="getUnitKpi", tags=["kpi"], description="The unit's own people, and the monitoring roles.")
 @bp.response(200, UnitKpiSchema, description="The unit's standing in each plan.")
 @_errors(403)
-def unit_kpi(code: str):  # type: ignore[no-untyped-def]
+def unit_kpi(code: str):
     """One unit's KPI standing."""
     unit = _unit_for(code)
     require(VIEW_UNIT, unit=unit.id)
@@ -561,7 +556,7 @@ def unit_kpi(code: str):  # type: ignore[no-untyped-def]
 @bp.doc(operationId="getPlanIndicators", tags=["plans", "kpi"])
 @bp.response(200, IndicatorsSchema, description="The definition.")
 @_errors()
-def plan_indicators(plan_id: int):  # type: ignore[no-untyped-def]
+def plan_indicators(plan_id: int):
     """A plan's indicator definition (Decision 1872's built-in one, or the plan's own).
 
     Its scheme, its indicators and the figures a unit reports for them."""
@@ -588,7 +583,7 @@ def _may_report(code: str) -> None:
 @bp.alt_response(
     422, schema=ErrorSchema, description="The counts contradict each other (`conflicts`) or the date is in the future."
 )
-def report_figures(payload: dict, code: str):  # type: ignore[no-untyped-def]
+def report_figures(payload: dict, code: str):
     """Report a unit's KPI figures as of a day."""
     unit = _unit_for(code)
     plan = _get_or_404(Plan, payload["plan"]) if payload.get("plan") is not None else None

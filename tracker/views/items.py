@@ -16,7 +16,7 @@ from ..assignments import EditConflict, PermissionDenied, add_comment, change_as
 from ..clock import today, utcnow
 from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
-from ..forms import CommentForm, StatusForm
+from ..forms import CommentForm, StatusForm, add_error
 from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemEvent, ItemUnit
 from ..plan_editor import change_words
 from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
@@ -67,13 +67,13 @@ def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusF
     options = [IN_PROGRESS] if for_reopen else [assignment.status, *next_states(assignment.status)]
     if assignment.status == DONE and not for_reopen:
         options = []
-    labels = dict(form.to_state.choices)
+    labels = {state: label for state, label, *_ in form.to_state.iter_choices()}
     form.to_state.choices = [
         (s, labels[s] if s != assignment.status else gettext("%(state)s (báo cáo tiến độ)", state=labels[s]))
         for s in options
     ]
     if request.method == "GET":
-        form.version.data = assignment.version
+        form.version.data = str(assignment.version)
         if for_reopen:
             form.to_state.data = IN_PROGRESS
     return form
@@ -203,7 +203,7 @@ def update_status(assignment_id: int):
             assignment,
             change,
             actor=current_user,
-            expected_version=int(form.version.data),
+            expected_version=int(form.version.data or ""),  # DataRequired: never empty here
             today=today(),
             now=utcnow(),
             evidence_file=evidence_file,
@@ -220,7 +220,7 @@ def update_status(assignment_id: int):
         problems = exc.problems if isinstance(exc, TransitionRefused) else {"evidence": say(exc)}
         for field, message in problems.items():
             target = getattr(form, field, None) if field else form.to_state
-            (target or form.to_state).errors.append(message)
+            add_error(target or form.to_state, message)
         return _refused(assignment, form, back=back)
     db.session.commit()
     flash(
@@ -247,7 +247,7 @@ def comment(item_id: int):
     form = CommentForm()
     if not form.validate_on_submit():
         return render_item(item, status=422)
-    add_comment(item, form.body.data, author=current_user, involved_unit_ids=_involved_units(item), now=utcnow())
+    add_comment(item, form.body.data or "", author=current_user, involved_unit_ids=_involved_units(item), now=utcnow())
     db.session.commit()
     flash(gettext("Đã ghi ý kiến."), "success")
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
@@ -260,6 +260,8 @@ def evidence(file_id: int):
     if record is None:
         abort(404)
     assignment = db.session.get(Assignment, record.assignment_id)
+    if assignment is None:  # the file's assignment is deleted with it (ON DELETE CASCADE)
+        abort(404)
     require(VIEW_EVIDENCE, unit=assignment.unit_id)
     path = Path(current_app.config["UPLOAD_DIR"]) / record.stored_name
     if not path.is_file():

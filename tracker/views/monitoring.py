@@ -3,6 +3,8 @@ paginated; the units Ã— class matrix; units missing KPI figures; and the urge (Ä
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -165,7 +167,7 @@ def units():
 
 def _filter_url(**changes: object) -> str:
     """This page's address with some filters changed (`cls` stands for the "class" parameter)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()  # Any: url_for's keyword arguments are typed one by one
     if "cls" in changes:
         changes["class"] = changes.pop("cls")
     args.update({k: str(v) for k, v in changes.items()})
@@ -215,8 +217,5 @@ def urge_unit(assignment_id: int):
                 ),
                 "info",
             )
-    return redirect(
-        request.form.get("back")
-        if (request.form.get("back") or "").startswith("/monitoring")
-        else url_for("monitoring.overdue")
-    )
+    back = request.form.get("back") or ""
+    return redirect(back if back.startswith("/monitoring") else url_for("monitoring.overdue"))

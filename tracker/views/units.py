@@ -12,7 +12,7 @@ from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
-from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, plan_figures_form
+from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..models import Plan, Unit
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
@@ -62,7 +62,7 @@ def _plan_forms(standings: list[UnitKpi], refused: tuple[int, PlanFiguresForm] |
     return forms
 
 
-def _start_from(form, figures: dict[str, object], as_of) -> None:  # type: ignore[no-untyped-def]
+def _start_from(form, figures: dict[str, object], as_of) -> None:
     """Fill a fresh figures form with the last report's figures (cumulative counts change little from one
     month to the next, so the unit corrects rather than retypes); the form says which date they are from."""
     for name, value in figures.items():
@@ -91,8 +91,8 @@ def render_unit(
                 continue  # nothing left to update; reopening is the IT Centre's, on the item page
             form = StatusForm(prefix=f"a{assignment.id}", formdata=None)
             options = [s for s in next_states(assignment.status) if s != DONE]
-            form.to_state.choices = [(c, label) for c, label in form.to_state.choices if c in options]
-            form.version.data = assignment.version
+            form.to_state.choices = [(c, label) for c, label, *_ in form.to_state.iter_choices() if c in options]
+            form.version.data = str(assignment.version)
             if refused_update is not None and refused_update[0] == assignment.id:
                 _carry_refused(form, refused_update[1], reference=assignment.item.reference)
             forms[assignment.id] = form
@@ -146,7 +146,8 @@ def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) 
     quick.to_state.data = submitted.to_state.data
     quick.comment.data = submitted.comment.data or submitted.difficulty.data
     quick.version.data = submitted.version.data
-    text_errors, state_errors = [], []
+    text_errors: list[str] = []
+    state_errors: list[str] = []
     for field in submitted:
         (text_errors if field.short_name in ("comment", "difficulty", "proposal") else state_errors).extend(
             field.errors
@@ -160,18 +161,23 @@ def _report_plan_figures(unit: Unit, plan_id: int):
     """A plan's own figures from its form (plan id in the form); refused figures come back named by their labels."""
     plan = db.session.get(Plan, plan_id)
     standing = next((s for s in kpi_by_unit(unit_ids=[unit.id], plan_id=plan_id)), None) if plan else None
-    if plan is None or standing is None or plan.kpi_scheme != SCHEME_PLAN or not standing.definition.indicators:
+    if plan is None or standing is None or plan.kpi_scheme != SCHEME_PLAN:
         abort(404)
-    form = plan_figures_form(plan.id, standing.definition.fields)
+    definition = standing.definition
+    if definition is None or not definition.indicators:
+        abort(404)
+    form = plan_figures_form(plan.id, definition.fields)
     if not form.validate_on_submit():
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
+    as_of = form.as_of.data
+    assert as_of is not None  # DataRequired
     fields_by_key = {key: name for name, key in form.keys.items()}
     try:
         record_figures(
             unit,
             {key: form[name].data for name, key in form.keys.items()},
             plan=plan,
-            as_of=form.as_of.data,
+            as_of=as_of,
             today=today(),
             now=utcnow(),
             reporter=current_user,
@@ -181,12 +187,12 @@ def _report_plan_figures(unit: Unit, plan_id: int):
         db.session.rollback()
         for conflict in exc.conflicts:
             for key in conflict.figures:
-                form[fields_by_key[key]].errors.append(conflict.message)
+                add_error(form[fields_by_key[key]], conflict.message)
         form.form_errors.extend(c.message for c in exc.conflicts)
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     except FiguresRefused as exc:
         db.session.rollback()
-        form.as_of.errors.append(say(exc))
+        add_error(form.as_of, say(exc))
         return render_unit(unit, refused_plan_form=(plan.id, form), status=422)
     db.session.commit()
     flash(
@@ -194,7 +200,7 @@ def _report_plan_figures(unit: Unit, plan_id: int):
             "Đã ghi nhận số liệu kế hoạch %(plan)s của %(unit)s tính đến ngày %(day)s.",
             plan=plan.number,
             unit=unit.name,
-            day=form.as_of.data.strftime("%d/%m/%Y"),
+            day=as_of.strftime("%d/%m/%Y"),
         ),
         "success",
     )
@@ -213,28 +219,28 @@ def report_figures(code: str):
     form = FiguresForm()
     if not form.validate_on_submit():
         return render_unit(unit, figures_form=form, status=422)
+    as_of = form.as_of.data
+    assert as_of is not None  # DataRequired
     try:
         counts = Counts.from_mapping({name: getattr(form, name).data for name in FIELDS})
-        record_figures(
-            unit, counts, as_of=form.as_of.data, today=today(), now=utcnow(), reporter=current_user, source="form"
-        )
+        record_figures(unit, counts, as_of=as_of, today=today(), now=utcnow(), reporter=current_user, source="form")
     except InconsistentFigures as exc:
         db.session.rollback()
         for conflict in exc.conflicts:
             for name in conflict.figures:
-                getattr(form, name).errors.append(conflict.message)
+                add_error(getattr(form, name), conflict.message)
         form.form_errors.extend(c.message for c in exc.conflicts)
         return render_unit(unit, figures_form=form, status=422)
     except FiguresRefused as exc:
         db.session.rollback()
-        form.as_of.errors.append(say(exc))
+        add_error(form.as_of, say(exc))
         return render_unit(unit, figures_form=form, status=422)
     db.session.commit()
     flash(
         gettext(
             "Đã ghi nhận số liệu của %(unit)s tính đến ngày %(day)s.",
             unit=unit.name,
-            day=form.as_of.data.strftime("%d/%m/%Y"),
+            day=as_of.strftime("%d/%m/%Y"),
         ),
         "success",
     )
