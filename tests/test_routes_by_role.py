@@ -136,6 +136,7 @@ TABLE = {
     # issue 12: indicators as data
     "api.plan_indicators": ("GET", "/api/v1/plans/{plan}/indicators", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
+    "auth.end_one_session": ("POST", "/account/sessions/{sign_in}/end", (None, A, A, A, A, A, A)),
     "auth.logout": ("POST", "/logout", (None, A, A, A, A, A, A)),
     "auth.end_sessions": ("POST", "/account/sessions/end", (None, A, A, A, A, A, A)),
 }
@@ -231,12 +232,18 @@ def ids(seeded):
 
 def _sign_in(app, client, who):
     """Put the user's session in the client's cookie, as a successful sign-in does."""
+    from tracker.accounts import start_session
+    from tracker.clock import utcnow
+
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == f"{who}@example.org"))
-        session_id = user.get_id()
+        start_session(user, address="127.0.0.1", user_agent="", now=utcnow())
+        session_id, sign_in_id = user.get_id(), user.sign_in_id
+        db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True
+    return sign_in_id
 
 
 def _own_token(app, who) -> int:
@@ -299,9 +306,8 @@ def _request(app, client, endpoint, path, ids):
 @pytest.mark.parametrize("role", ROLES)
 def test_each_route_answers_each_role_as_the_table_says(seeded, ids, role):
     client = seeded.test_client()
-    if role != "anonymous":
-        _sign_in(seeded, client, role)
-    ids = {**ids, "token": _own_token(seeded, "admin" if role == "anonymous" else role)}
+    sign_in = _sign_in(seeded, client, role) if role != "anonymous" else 0
+    ids = {**ids, "sign_in": sign_in, "token": _own_token(seeded, "admin" if role == "anonymous" else role)}
     index = ROLES.index(role)
     for endpoint, (method, template, expected) in TABLE.items():
         path = template.format(**ids)
@@ -323,4 +329,5 @@ def test_each_route_answers_each_role_as_the_table_says(seeded, ids, role):
                 assert not response.headers["Location"].startswith("/login") or endpoint in (
                     "auth.logout",
                     "auth.end_sessions",
+                    "auth.end_one_session",
                 ), where

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from .extensions import db, rows_changed
-from .models import LoginAttempt, Unit, User
+from .models import LoginAttempt, SignIn, Unit, User
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
 from .rules.texts import known, t
 from .units import UnitDirectory
@@ -20,8 +21,13 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 MIN_PASSWORD_LENGTH = 10
 # Failed sign-ins counted in the database, so the limit holds across worker processes.
 WINDOW = timedelta(minutes=15)
+# Per account from one address: a guesser elsewhere slows himself down, never locks the owner out.
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
+# A sign-in lasts as long as the remember-me cookie (config REMEMBER_COOKIE_DURATION) since it was last seen;
+# its last-seen time is written at most every SEEN_EVERY, so reading pages does not write each time.
+SIGN_IN_LIFETIME = timedelta(days=14)
+SEEN_EVERY = timedelta(minutes=5)
 
 
 class AccountError(Exception):
@@ -87,10 +93,9 @@ def create_user(
     return user
 
 
-def _failures(column, value: str, now: datetime) -> int:
+def _failures(now: datetime, *conditions) -> int:  # type: ignore[no-untyped-def]
     return (
-        db.session.scalar(select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at > now - WINDOW))
-        or 0
+        db.session.scalar(select(func.count(LoginAttempt.id)).where(*conditions, LoginAttempt.at > now - WINDOW)) or 0
     )
 
 
@@ -102,13 +107,15 @@ def prune_login_attempts(now: datetime) -> int:
 
 def authenticate(email: str, password: str, *, address: str, now: datetime) -> User | None:
     """The user if the password is right; None otherwise (a failure is recorded). Raises
-    TooManyAttempts before checking anything when the account or the address is over its limit.
+    TooManyAttempts before checking anything when the account from this address, or the address itself, is
+    over its limit: five wrong passwords for an account lock out only the address they came from, so a guesser
+    cannot lock the owner out of their own account.
     Every sign-in first prunes the failures that have aged out of the window, so the table stays small."""
     email = email.strip().lower()
     prune_login_attempts(now)
     if (
-        _failures(LoginAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
-        or _failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS
+        _failures(now, LoginAttempt.email == email, LoginAttempt.address == address) >= MAX_FAILURES_PER_ACCOUNT
+        or _failures(now, LoginAttempt.address == address) >= MAX_FAILURES_PER_ADDRESS
     ):
         raise TooManyAttempts(
             t(
@@ -129,7 +136,7 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> U
     if not ok or user is None:  # (ok only for a user found)
         db.session.add(LoginAttempt(email=email, address=address, at=now))
         return None
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.address == address))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
@@ -137,8 +144,64 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> U
 
 
 def end_all_sessions(user: User) -> None:
-    """Every session of the user stops being valid at its next request."""
+    """Every sign-in of the user stops being valid at its next request (a new generation)."""
     user.session_token = secrets.token_hex(16)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def start_session(user: User, *, address: str, user_agent: str, now: datetime) -> str:
+    """A new sign-in of the user on this device; the secret it returns goes in the cookie (user.get_id()),
+    only its SHA-256 is kept. Flushes, the caller commits."""
+    secret = secrets.token_urlsafe(24)
+    sign_in = SignIn(
+        user=user,
+        secret_hash=_digest(secret),
+        generation=user.session_token,
+        created_at=now,
+        last_seen_at=now,
+        address=address[:64],
+        user_agent=user_agent[:255],
+    )
+    db.session.add(sign_in)
+    db.session.flush()
+    user.sign_in_secret, user.sign_in_id = secret, sign_in.id
+    return secret
+
+
+def _valid(sign_in: SignIn, user: User, now: datetime) -> bool:
+    return (
+        user.is_active
+        and sign_in.ended_at is None
+        and sign_in.generation == user.session_token
+        and _utc(sign_in.last_seen_at) > now - SIGN_IN_LIFETIME
+    )
+
+
+def active_sessions(user: User, *, now: datetime) -> list[SignIn]:
+    """The user's sign-ins still valid, the most recently seen first."""
+    candidates = db.session.scalars(
+        select(SignIn)
+        .where(SignIn.user_id == user.id, SignIn.ended_at.is_(None), SignIn.generation == user.session_token)
+        .order_by(SignIn.last_seen_at.desc(), SignIn.id.desc())
+    )
+    return [sign_in for sign_in in candidates if _valid(sign_in, user, now)]
+
+
+def end_session(user: User, sign_in_id: int, *, now: datetime) -> bool:
+    """End one of the user's sign-ins (signing out, or from the account page); False if it is not theirs
+    or already over. Flushes, the caller commits."""
+    sign_in = db.session.get(SignIn, sign_in_id)
+    if sign_in is None or sign_in.user_id != user.id or sign_in.ended_at is not None:
+        return False
+    sign_in.ended_at = now
+    return True
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
@@ -171,7 +234,7 @@ def rebind(user: User, *, role: str, unit: Unit | None) -> None:
 
 @dataclass(frozen=True)
 class LoadedUser:
-    """What the session cookie names: a user id and the session token it was issued with."""
+    """What the session and remember-me cookies name: a user id and the secret of one sign-in."""
 
     user_id: int
     token: str
@@ -182,12 +245,21 @@ class LoadedUser:
         return cls(int(head), token) if head.isdigit() and token else None
 
 
-def load_session_user(value: str) -> User | None:
-    """The active user a session cookie names, if its token is still current."""
+def load_session_user(value: str, *, now: datetime) -> User | None:
+    """The active user a cookie names, if its sign-in is still valid (one query). The sign-in's last-seen time
+    moves on when it is older than SEEN_EVERY (flushed by the caller's commit)."""
     ref = LoadedUser.parse(value)
     if ref is None:
         return None
-    user = db.session.get(User, ref.user_id)
-    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, ref.token):
+    row = db.session.execute(
+        select(SignIn, User).join(User, SignIn.user_id == User.id).where(SignIn.secret_hash == _digest(ref.token))
+    ).first()
+    if row is None:
         return None
+    sign_in, user = row
+    if user.id != ref.user_id or not _valid(sign_in, user, now):
+        return None
+    if now - _utc(sign_in.last_seen_at) >= SEEN_EVERY:
+        sign_in.last_seen_at = now
+    user.sign_in_secret, user.sign_in_id = ref.token, sign_in.id
     return user

@@ -4,6 +4,7 @@ from .emails import OutboxMessage, Setting, SweepRun
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection, PlanTarget
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
+from .sessions import SignIn
 from .units import CollectiveMapping, CollectiveMappingUnit, Unit, UnitAlias
 from .users import ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from .versions import ItemEvent, PlanVersion
@@ -30,6 +31,7 @@ __all__ = [
     "PlanTarget",
     "PlanVersion",
     "Setting",
+    "SignIn",
     "SweepRun",
     "Target",
     "TargetMilestone",

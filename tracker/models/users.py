@@ -32,13 +32,18 @@ class User(Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # A unit head or focal officer with an account chooses whether the unit's reminder emails reach them.
     receives_reminders: Mapped[bool] = mapped_column(default=True, server_default="1")
-    # Part of the session cookie's identity: changing it (logout everywhere, password change,
-    # disabling) ends every session of the user at once.
+    # The generation of the user's sign-ins: changing it (sign out everywhere, password change,
+    # disabling) ends every sign-in of the user at once.
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit | None] = relationship()
+
+    # The sign-in this object was loaded for (set by accounts.start_session or load_session_user; not stored):
+    # the cookie names it, and signing out ends it.
+    sign_in_secret = ""
+    sign_in_id = 0  # 0: none
 
     # Flask-Login's interface.
     @property
@@ -50,7 +55,7 @@ class User(Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.sign_in_secret}"
 
     @property
     def display_name(self) -> str:

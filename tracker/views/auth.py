@@ -8,7 +8,17 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..accounts import AccountError, TooManyAttempts, authenticate, change_password, end_all_sessions
+from ..accounts import (
+    AccountError,
+    TooManyAttempts,
+    active_sessions,
+    authenticate,
+    change_password,
+    end_all_sessions,
+    end_session,
+    load_session_user,
+    start_session,
+)
 from ..api_tokens import create_token, revoke_token, tokens_of, user_for_bearer
 from ..clock import today, utcnow
 from ..extensions import db
@@ -24,6 +34,7 @@ from ..forms import (
 )
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
+from ..rules.devices import describe_device
 from .labels import say
 from .security import safe_next
 
@@ -48,6 +59,8 @@ def login():
             error = say(exc)
             throttled = True
             user = None
+        if user is not None:
+            _start_session(user)
         db.session.commit()
         if user is not None:
             _fresh_session()  # nothing from before sign-in carries over but the language
@@ -105,6 +118,9 @@ def reset_password(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign out: this sign-in ends for good, so a copy of its cookies opens nothing any more."""
+    end_session(current_user, current_user.sign_in_id, now=utcnow())
+    db.session.commit()
     logout_user()
     _fresh_session()
     flash(gettext("Bạn đã đăng xuất."), "success")
@@ -126,9 +142,11 @@ def account():
                 field = form.current if "hiện tại" in str(exc) else form.new
                 add_error(field, say(exc))
             else:
-                db.session.commit()
                 # The user, not the proxy: a proxy stored as the user would then resolve to itself forever.
-                login_user(current_user._get_current_object())  # this session goes on with the new token
+                user = current_user._get_current_object()
+                _start_session(user)  # this browser goes on in a sign-in of the new generation
+                db.session.commit()
+                login_user(user)
                 flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("auth.account"))
     return _account_page(form=form, status=422 if form.errors else 200)
@@ -151,6 +169,7 @@ def _account_page(
         ),
         token_form=token_form or TokenForm(formdata=None, prefix="token"),
         revoke_form=EmptyForm(),
+        sessions=[(s, describe_device(s.user_agent)) for s in active_sessions(current_user, now=utcnow())],
         tokens=tokens_of(current_user),
         new_token=new_token,
     ), status
@@ -215,6 +234,25 @@ def end_sessions():
     return redirect(url_for("auth.login"))
 
 
+@bp.post("/account/sessions/<int:sign_in_id>/end")
+@login_required
+def end_one_session(sign_in_id: int):
+    """End one of the signed-in user's sign-ins (another device, or this one)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    this_one = sign_in_id == current_user.sign_in_id
+    if not end_session(current_user, sign_in_id, now=utcnow()):
+        abort(404)
+    db.session.commit()
+    if this_one:
+        logout_user()
+        _fresh_session()
+        flash(gettext("Bạn đã đăng xuất."), "success")
+        return redirect(url_for("auth.login"))
+    flash(gettext("Đã kết thúc phiên đăng nhập đó."), "success")
+    return redirect(url_for("auth.account", _anchor="phien"))
+
+
 @bp.post("/language")
 def language():
     """Switch the interface language (Vietnamese by default)."""
@@ -222,6 +260,19 @@ def language():
     if lang in LANGUAGES and EmptyForm().validate_on_submit():
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next")) or url_for("plans.home"))
+
+
+def _start_session(user: User) -> None:
+    """A new sign-in record for this browser; login_user then puts its secret in the cookies."""
+    start_session(user, address=request.remote_addr or "?", user_agent=request.user_agent.string or "", now=utcnow())
+
+
+def _user_from_session(value: str) -> User | None:
+    """The user the session (or remember-me) cookie names, if that sign-in is still valid."""
+    user = load_session_user(value, now=utcnow())
+    if user is not None and db.session.dirty:
+        db.session.commit()  # the last-seen time, written at most every few minutes
+    return user
 
 
 def _fresh_session() -> None:
@@ -233,7 +284,6 @@ def _fresh_session() -> None:
 
 
 def register_login(app) -> None:
-    from ..accounts import load_session_user
     from ..extensions import login_manager
 
     login_manager.init_app(app)
@@ -241,7 +291,7 @@ def register_login(app) -> None:
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.localize_callback = str  # flashed in the request's language (a lazy text cannot be stored)
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(_user_from_session)
     login_manager.request_loader(_user_from_bearer_token)
 
 
