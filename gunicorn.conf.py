@@ -12,6 +12,11 @@ Read from the environment:
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
+# Every answer's Server header names the product, not the server software and its version (a scanner's hint).
+gunicorn.http.wsgi.SERVER = "Plan Tracker"
+
 chdir = os.path.dirname(os.path.abspath(__file__))  # so `wsgi:app` imports from any working directory
 wsgi_app = "wsgi:app"
 bind = [address.strip() for address in os.environ.get("TRACKER_BIND", "127.0.0.1:8000").split(",")]

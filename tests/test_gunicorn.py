@@ -132,6 +132,8 @@ def test_gunicorn_serves_the_app_with_two_workers_beside_one_scheduler(tmp_path)
 
         status, page = _get(f"{base}/login")
         assert status == 200 and 'name="csrf_token"' in page and "<form" in page
+        with urllib.request.urlopen(f"{base}/login", timeout=10) as response:
+            assert "gunicorn" not in (response.headers.get("Server") or "").lower()  # no server name for scanners
         status, _ = _get(f"{base}/")
         assert status == 302
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI. Never migrates, never schedules."""
+    # What the app's processes write (the SQLite database, evidence, emails, import previews, the secret key,
+    # backups) is readable by the account that runs them only.
+    os.umask(0o077)
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),

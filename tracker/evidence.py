@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Assignment, EvidenceFile, User
+from .rules.files import clean_filename
 from .rules.texts import t
 
 # Extension → (content type, the file signatures it may start with).
@@ -50,7 +51,8 @@ def store_evidence(
     upload_dir: Path,
     max_bytes: int,
 ) -> EvidenceFile:
-    """Check and store an uploaded file; flushes its row, the caller commits."""
+    """Check and store an uploaded file under a cleaned name; flushes its row, the caller commits."""
+    filename = clean_filename(filename, fallback="minh-chung")
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_TYPES:
         raise EvidenceRejected(
@@ -73,12 +75,11 @@ def store_evidence(
     # The file is written before the change it proves is decided (a 409 or 422 may still refuse it):
     # until the transaction commits it is only pending, and a rollback deletes it.
     db.session.info.setdefault(_PENDING_FILES, []).append(path)
-    safe_name = Path(filename).name.replace("\\", "_")[:200] or f"minh-chung{suffix}"
     record = EvidenceFile(
         assignment_id=assignment.id,
         uploaded_by_id=uploader.id,
         at=now,
-        filename=safe_name,
+        filename=filename,
         stored_name=stored_name,
         content_type=content_type,
         size=len(data),

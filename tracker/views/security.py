@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import MethodNotAllowed
 
 from ..extensions import csrf
 
@@ -128,6 +129,8 @@ def register_security(app: Flask) -> None:
         # that a form expired; every state-changing request carries the token (form field or
         # X-CSRFToken header).
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if isinstance(request.routing_exception, MethodNotAllowed):
+                return None  # nothing will be changed: the answer is 405 with the methods the address takes
             if _authenticated_by_token():
                 return None  # rights from a header no other site can make a browser send, not from a cookie
             csrf.protect()
@@ -135,7 +138,11 @@ def register_security(app: Flask) -> None:
     def _http_error(error):
         # A view's own message (abort(403, description=…)) is shown; Werkzeug's English defaults are not.
         custom = error.description if error.description != type(error).description else None
-        return error_response(error.code, custom)
+        response, status = error_response(error.code, custom)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response = make_response(response, status)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, status
 
     for status in (400, 401, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(status, _http_error)
