@@ -214,10 +214,12 @@ def test_pool_settings_apply_to_postgresql_only(monkeypatch, tmp_path):
         db.engine.dispose()
 
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'pool.sqlite3'}"})
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    # No pool settings for SQLite: only how long a write waits for another writer's lock.
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "connect_args": {"timeout": 5.0}}
     with app.app_context():
-        # The SQLite connect event still sets its pragmas.
+        # The SQLite connect event still sets its pragmas, and the busy timeout is 5 s.
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         db.session.remove()
         db.engine.dispose()

@@ -4,15 +4,17 @@ HTTP details a scanner checks (405 with Allow)."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import EvidenceFile
 
-from .conftest import assignment_of, post_status
+from .conftest import PASSWORD, assignment_of, csrf_token, login, post_status
 
 PDF = b"%PDF-1.7\n% bien ban nghiem thu\n"
 
@@ -50,3 +52,32 @@ def test_a_method_not_allowed_says_which_methods_are(seeded, client, login_as):
     assert set(page.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
     api = client.delete("/api/v1/plans")
     assert api.status_code == 405 and "GET" in api.headers["Allow"]
+
+
+def test_a_write_that_waits_too_long_for_sqlite_is_a_503_that_says_nothing_was_saved(seeded):
+    """Another process holds SQLite's write lock (a long import): a sign-in, which writes, waits the busy
+    timeout, then answers 503 in Vietnamese with Retry-After, and works once the lock is gone."""
+    url = seeded.config["DATABASE_URL"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer only")
+    from tracker import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "TESTING": True, "DB_BUSY_TIMEOUT": "0.2"})
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        answer = client.post(
+            "/login", data={"email": "head_cda@example.org", "password": PASSWORD, "csrf_token": token}
+        )
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "5"
+        assert "Hệ thống đang bận ghi dữ liệu khác" in answer.get_data(as_text=True)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert login(client, "head_cda").status_code == 302
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

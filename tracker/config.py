@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "DB_POOL_TIMEOUT": "30",  # seconds to wait for a free connection
     "DB_POOL_RECYCLE": "1800",  # seconds; reconnect before a firewall or server drops an idle connection
     "DB_CONNECT_TIMEOUT": "10",  # seconds; so /healthz answers 503 quickly when the server is down
+    "DB_BUSY_TIMEOUT": "5",  # seconds a SQLite write waits for another writer before the request answers 503
     # /healthz reports "degraded" when the scheduler's last heartbeat is older than this, or an email has
     # been waiting to be sent for longer than this (minutes).
     "HEALTH_HEARTBEAT_MINUTES": "15",
@@ -148,6 +149,9 @@ def _engine_options(url: str, values: dict[str, Any]) -> dict[str, Any]:
         )
     if url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": int(values["DB_CONNECT_TIMEOUT"])}
+    if url.startswith("sqlite"):
+        # sqlite3's timeout is SQLite's busy timeout: a write waits this long for the lock, then fails.
+        options["connect_args"] = {"timeout": float(values["DB_BUSY_TIMEOUT"])}
     return options
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..extensions import csrf
@@ -43,6 +44,7 @@ ERROR_MESSAGES = {
     ),
     413: (_l("Tệp quá lớn"), _l("Tệp gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn.")),
     429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại.")),
+    503: (_l("Hệ thống đang bận"), _l("Hệ thống đang bận. Vui lòng thử lại sau ít giây.")),
     500: (
         _l("Đã xảy ra lỗi"),
         _l(
@@ -88,6 +90,7 @@ def title_code(status: int) -> str:
         409: "conflict",
         413: "too_large",
         429: "too_many_requests",
+        503: "unavailable",
     }.get(status, "server_error")
 
 
@@ -154,6 +157,24 @@ def register_security(app: Flask) -> None:
             gettext("Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại."),
             "csrf_failed",
         )
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error):  # type: ignore[no-untyped-def]
+        if "database is locked" not in str(error.orig):
+            log.exception("request %s failed: %s", g.get("request_id"), error)
+            return error_response(500)
+        # SQLite's one writer was busy longer than DB_BUSY_TIMEOUT: nothing was saved; say so and when to retry.
+        log.warning("request %s: the database stayed locked", g.get("request_id"))
+        response, status = error_response(
+            503,
+            gettext(
+                "Hệ thống đang bận ghi dữ liệu khác nên chưa lưu được yêu cầu của bạn. Vui lòng thử lại sau ít giây."
+            ),
+            "database_busy",
+        )
+        response = make_response(response, status)
+        response.headers["Retry-After"] = "5"
+        return response, status
 
     @app.errorhandler(500)
     def _server_error(error):
