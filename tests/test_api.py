@@ -106,10 +106,17 @@ def test_a_revoked_token_gets_401(seeded, runner):
 def test_a_disabled_users_token_gets_401(seeded, runner):
     token = make_token(runner, "head_vpc")
     with seeded.app_context():
-        set_active(db.session.scalar(select(User).where(User.email == "head_vpc@example.org")), False)
+        user = db.session.scalar(select(User).where(User.email == "head_vpc@example.org"))
+        set_active(user, False, now=utcnow())
         db.session.commit()
     refused = seeded.test_client().get("/api/v1/assignments", headers=bearer(token))
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
+    # Enabled again, the account does not bring its old tokens back to life.
+    with seeded.app_context():
+        set_active(db.session.scalar(select(User).where(User.email == "head_vpc@example.org")), True, now=utcnow())
+        db.session.commit()
+    still = seeded.test_client().get("/api/v1/assignments", headers=bearer(token))
+    assert still.status_code == 401 and still.get_json()["error"]["code"] == "invalid_token"
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic abc", "Bearer not-a-token", "bearer  a b"])
@@ -193,7 +200,7 @@ def test_the_cli_refuses_unknown_and_disabled_accounts(seeded, runner):
     unknown = runner.invoke(args=["users", "token", "--email", "nobody@example.org"])
     assert unknown.exit_code == 1 and unknown.stdout == "" and "không có tài khoản" in unknown.stderr
     with seeded.app_context():
-        set_active(db.session.scalar(select(User).where(User.email == "viewer@example.org")), False)
+        set_active(db.session.scalar(select(User).where(User.email == "viewer@example.org")), False, now=utcnow())
         db.session.commit()
     disabled = runner.invoke(args=["users", "token", "--email", "viewer@example.org"])
     assert disabled.exit_code == 1 and "đã bị khóa" in disabled.stderr
@@ -606,6 +613,9 @@ def test_lists_issue_the_same_number_of_statements_for_any_number_of_rows(seeded
 
     token = make_token(runner, "monitor")
     client = seeded.test_client()
+    # The token's first use is noted (a write); the requests counted below come within the same minutes and
+    # write nothing, whichever list they ask for.
+    assert client.get("/api/v1/plans", headers=bearer(token)).status_code == 200
     paths = [
         "/api/v1/plans",
         "/api/v1/plans/{plan}",

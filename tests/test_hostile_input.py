@@ -81,3 +81,41 @@ def test_a_write_that_waits_too_long_for_sqlite_is_a_503_that_says_nothing_was_s
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_tokens_last_use_is_written_every_few_minutes_not_on_each_request(seeded, runner):
+    """An API client's reads do not each write (under a long SQLite write they would all wait)."""
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import event
+
+    from tracker.api_tokens import LAST_USE_EVERY, token_hash, user_for_bearer
+    from tracker.models import ApiToken
+
+    plain = runner.invoke(args=["users", "token", "--email", "head_cda@example.org"]).output.strip()
+    client = seeded.test_client()
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with seeded.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            for _ in range(10):
+                assert client.get("/api/v1/plans", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    writes = [s for s in statements if s.lstrip().upper().startswith("UPDATE API_TOKENS")]
+    assert len(writes) == 1  # the first use only
+    with seeded.app_context():
+        first = db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.token_hash == token_hash(plain)))
+        first = first if first.tzinfo else first.replace(tzinfo=UTC)
+        header = f"Bearer {plain}"
+        assert user_for_bearer(header, now=first + LAST_USE_EVERY - timedelta(seconds=1)) is not None
+        db.session.commit()
+        assert db.session.scalar(select(ApiToken.last_used_at)).replace(tzinfo=UTC) == first
+        later = first + LAST_USE_EVERY
+        assert user_for_bearer(header, now=later) is not None
+        db.session.commit()
+        assert db.session.scalar(select(ApiToken.last_used_at)).replace(tzinfo=UTC) == later

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from .extensions import db, rows_changed
-from .models import LoginAttempt, SignIn, Unit, User
+from .models import ApiToken, LoginAttempt, SignIn, Unit, User
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
 from .rules.texts import known, t
 from .units import UnitDirectory
@@ -215,11 +215,15 @@ def change_password(user: User, *, current: str, new: str) -> None:
     end_all_sessions(user)
 
 
-def set_active(user: User, is_active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions."""
+def set_active(user: User, is_active: bool, *, now: datetime) -> None:
+    """Enable or disable an account; disabling ends its sessions and revokes its API tokens for good, so
+    enabling it again brings back neither (the person signs in and makes new tokens)."""
     user.is_active = is_active
     if not is_active:
         end_all_sessions(user)
+        db.session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+        )
 
 
 def rebind(user: User, *, role: str, unit: Unit | None) -> None:

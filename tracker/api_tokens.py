@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -14,6 +14,9 @@ from .models import ApiToken, User
 NAME_MAX_LENGTH = 100
 PREFIX_LENGTH = 8
 BEARER = "bearer"
+
+# A token's last use is written at most this often.
+LAST_USE_EVERY = timedelta(minutes=5)
 
 
 class ApiTokenError(Exception):
@@ -65,9 +68,11 @@ def bearer_value(header_value: str | None) -> str | None:
 
 
 def user_for_bearer(header_value: str | None, now: datetime) -> User | None:
-    """The active user whose unrevoked token the header carries (its last use is noted), else None.
+    """The active user whose unrevoked token the header carries, else None. The token's last use is noted
+    when the one noted is older than LAST_USE_EVERY, so a client's reads do not each write (and wait for a
+    busy SQLite's write lock).
 
-    Flushes, the caller commits."""
+    The caller commits."""
     plain = bearer_value(header_value)
     if plain is None:
         return None
@@ -75,6 +80,7 @@ def user_for_bearer(header_value: str | None, now: datetime) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
     if token is None or token.revoked_at is not None or token.user is None or not token.user.is_active:
         return None
-    token.last_used_at = now
-    db.session.flush()
+    last = token.last_used_at
+    if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) >= LAST_USE_EVERY:
+        token.last_used_at = now  # pending until the caller commits (session.dirty tells it)
     return token.user

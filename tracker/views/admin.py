@@ -197,7 +197,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash(gettext("Bạn không thể tự khóa tài khoản của mình."), "error")
         return redirect(url_for("admin.users"))
-    set_active(user, not user.is_active)
+    set_active(user, not user.is_active, now=utcnow())
     db.session.commit()
     if user.is_active:
         flash(gettext("Đã mở khóa tài khoản %(email)s.", email=user.email), "success")

@@ -302,7 +302,8 @@ def _user_from_bearer_token(req) -> User | None:
     user = user_for_bearer(req.headers["Authorization"], now=utcnow())
     if user is None:
         return None
-    # Committed now, so the last use is kept even when the request itself then fails and rolls back.
-    db.session.commit()
+    if db.session.dirty:
+        # The last use (noted every few minutes) is committed now, kept even if the request then fails.
+        db.session.commit()
     g.authenticated_by_token = True  # views.security lets such requests through without a CSRF token
     return user
