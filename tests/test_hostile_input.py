@@ -119,3 +119,53 @@ def test_a_tokens_last_use_is_written_every_few_minutes_not_on_each_request(seed
         assert user_for_bearer(header, now=later) is not None
         db.session.commit()
         assert db.session.scalar(select(ApiToken.last_used_at)).replace(tzinfo=UTC) == later
+
+
+def test_an_urge_longer_than_its_limit_or_with_a_control_character_is_refused_and_nothing_sent(
+    seeded, client, login_as
+):
+    from tracker.forms import URGE_TEXT_MAX
+    from tracker.models import OutboxMessage
+
+    from .conftest import find_assignment
+
+    with seeded.app_context():
+        assignment_id = find_assignment("I.1", "VPC").id
+    login_as("monitor")
+    page = client.get("/monitoring").get_data(as_text=True)
+    assert f'maxlength="{URGE_TEXT_MAX}"' in page  # the page shows the limit
+    token = csrf_token(client, "/monitoring")
+    for text, reason in [
+        ("x" * 1_000_000, f"Dài tối đa {URGE_TEXT_MAX} ký tự"),
+        ("Đề nghị\x01khẩn trương", "ký tự điều khiển không hiển thị được (U+0001)"),
+    ]:
+        answer = client.post(
+            f"/monitoring/urge/{assignment_id}", data={"csrf_token": token, "text": text}, follow_redirects=True
+        )
+        assert "Chưa đôn đốc" in answer.get_data(as_text=True) and reason in answer.get_data(as_text=True)
+    with seeded.app_context():
+        assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_words_pasted_from_word_keep_their_line_breaks_and_the_report_still_opens(seeded, client, login_as):
+    """Word's manual line break (\\x0b) in a difficulty is a line break, stored as such; the leadership's
+    .docx and .xlsx reports (which XML carries) still open."""
+    from tracker.models import Assignment
+
+    assignment, version = assignment_of(seeded, "I.2", "CDA")
+    login_as("head_cda")
+    response = post_status(
+        client, assignment, version, to_state="blocked", difficulty="Thiếu kinh phí\x0bChưa có nhân lực\u2028Chờ ý kiến"
+    )
+    assert response.status_code == 302
+    with seeded.app_context():
+        assert db.session.get(Assignment, assignment).difficulty == "Thiếu kinh phí\nChưa có nhân lực\nChờ ý kiến"
+        plan_id = db.session.get(Assignment, assignment).item.plan_id
+    refused = post_status(client, assignment, version + 1, to_state="blocked", difficulty="Thiếu\x01kinh phí")
+    assert refused.status_code == 422
+    assert "ký tự điều khiển không hiển thị được (U+0001)" in refused.get_data(as_text=True)
+    monitor = seeded.test_client()
+    login(monitor, "monitor")
+    for suffix in ("docx", "xlsx"):
+        report = monitor.get(f"/reports/{plan_id}.{suffix}?start=2023-01-01&end=2023-12-31")
+        assert report.status_code == 200 and report.data[:2] == b"PK"

@@ -17,6 +17,8 @@ from .rules.text_input import normalise_text, unwanted_characters, unwanted_mess
 LINE_MAX = 500
 TEXT_MAX = 5000
 TEXT_FIELDS = (StringField, TextAreaField, EmailField)  # not passwords, not hidden fields
+TOO_LONG = _l("Dài tối đa %(max)d ký tự.")
+TOO_SHORT = _l("Cần ít nhất %(min)d ký tự.")
 
 
 def _normalise(value: Any) -> Any:
@@ -42,11 +44,17 @@ class Form(FlaskForm):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             if unbound_field.field_class in TEXT_FIELDS:
                 kwargs = unbound_field.kwargs
-                validators = list(kwargs.get("validators") or ())
+                # WTForms' own "Field cannot be longer than …" is English: a limit says it in the page's words.
+                validators = [
+                    Length(min=v.min, max=v.max, message=TOO_LONG if v.max >= 0 else TOO_SHORT)
+                    if isinstance(v, Length) and v.message is None
+                    else v
+                    for v in kwargs.get("validators") or ()
+                ]
                 limits = [v.max for v in validators if isinstance(v, Length) and v.max is not None and v.max >= 0]
                 if not limits:
                     limits = [TEXT_MAX if unbound_field.field_class is TextAreaField else LINE_MAX]
-                    validators.append(Length(max=limits[0], message=_l("Dài tối đa %(max)d ký tự.")))
+                    validators.append(Length(max=limits[0], message=TOO_LONG))
                 validators.append(_printable_only)
                 options = {
                     **options,

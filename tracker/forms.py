@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .api_tokens import NAME_MAX_LENGTH
+from .form_base import Form
 from .labels import lazy_label
 from .rules.indicators import FigureField
 from .rules.kpi import FIELD_LABELS
@@ -30,6 +30,7 @@ from .rules.lifecycle import STATE_LABELS, STATES
 from .rules.permissions import ROLE_LABELS, ROLES
 
 REQUIRED = _l("Không được để trống.")
+URGE_TEXT_MAX = 1000
 # A plain shape check; whether the mailbox exists is for the mail server to say.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ thư điện tử không hợp lệ."))
 
@@ -40,13 +41,13 @@ def add_error(field: Field, message: str) -> None:
     field.errors = [*field.errors, message]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), EMAIL])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này (14 ngày)"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
     new = PasswordField(
         _l("Mật khẩu mới (ít nhất 10 ký tự)"),
@@ -55,17 +56,17 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[DataRequired(REQUIRED)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something (log out, disable …)."""
 
 
-class ReminderChoiceForm(FlaskForm):
+class ReminderChoiceForm(Form):
     """Whether the signed-in unit officer receives the unit's reminder emails."""
 
     receives_reminders = BooleanField(_l("Nhận thư nhắc việc và đôn đốc của đơn vị"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     version = HiddenField(validators=[DataRequired()])
     to_state = SelectField(_l("Trạng thái mới"), choices=[(s, lazy_label(STATE_LABELS[s])) for s in STATES])
     comment = TextAreaField(_l("Nội dung cập nhật / báo cáo tiến độ"), validators=[Optional(), Length(max=5000)])
@@ -81,11 +82,17 @@ class StatusForm(FlaskForm):
     reason = TextAreaField(_l("Lý do mở lại"), validators=[Optional(), Length(max=5000)])
 
 
-class CommentForm(FlaskForm):
+class UrgeForm(Form):
+    """The overdue list's urge: the IT Centre's words to the unit, optional and short (they go in an email)."""
+
+    text = StringField(_l("Ý kiến đôn đốc"), validators=[Optional(), Length(max=URGE_TEXT_MAX)])
+
+
+class CommentForm(Form):
     body = TextAreaField(_l("Ý kiến"), validators=[DataRequired(_l("Hãy nhập nội dung ý kiến.")), Length(max=5000)])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), EMAIL])
     name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=255)])
     role = SelectField(_l("Vai trò"), choices=[(r, lazy_label(ROLE_LABELS[r])) for r in ROLES])
@@ -93,12 +100,12 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu ban đầu (ít nhất 10 ký tự)"), validators=[DataRequired(REQUIRED)])
 
 
-class RebindForm(FlaskForm):
+class RebindForm(Form):
     role = SelectField(_l("Vai trò"), choices=[(r, lazy_label(ROLE_LABELS[r])) for r in ROLES])
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
 
 
-class FiguresForm(FlaskForm):
+class FiguresForm(Form):
     """A unit's eight counts as of a date; the ratios are computed, never typed."""
 
     started_from = None  # the date of the report whose figures fill a fresh form, if any
@@ -124,7 +131,7 @@ class FiguresForm(FlaskForm):
     dossiers_online = IntegerField(lazy_label(FIELD_LABELS["dossiers_online"]), validators=[InputRequired(REQUIRED)])
 
 
-class PlanFiguresForm(FlaskForm):
+class PlanFiguresForm(Form):
     """A unit's figures for a plan with its own indicators: one text box per figure the plan asks for (named
     v0, v1 … in the definition's order; `keys` maps them back), so a count and a percentage with a decimal
     comma are both typed as written and the rules judge them."""
@@ -151,13 +158,13 @@ def plan_figures_form(plan_id: int, fields: Iterable[FigureField], **kwargs: Any
     return form_class(prefix=f"p{plan_id}", **kwargs)
 
 
-class FiguresFileForm(FlaskForm):
+class FiguresFileForm(Form):
     # "" for Decision 1872's counts, else the id of a plan with its own indicators (choices set by the view).
     plan = SelectField(_l("Số liệu của kế hoạch"), choices=[], validate_choice=False)
     file = FileField(_l("Tệp số liệu (.xlsx hoặc .csv theo mẫu)"))
 
 
-class ReminderRulesForm(FlaskForm):
+class ReminderRulesForm(Form):
     """The reminder rules an admin may change."""
 
     send_time = StringField(
@@ -197,7 +204,7 @@ class ReminderRulesForm(FlaskForm):
     kind_digest = BooleanField(_l("Bản tổng hợp tuần cho Trung tâm CNTT"))
 
 
-class UnitEditForm(FlaskForm):
+class UnitEditForm(Form):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=40)])
     name = StringField(
         _l("Tên đơn vị (đầy đủ, như trong văn bản)"), validators=[DataRequired(REQUIRED), Length(max=255)]
@@ -217,7 +224,7 @@ class UnitEditForm(FlaskForm):
 PASTED_TEXT_MAX = 2_000_000
 
 
-class PlanUploadForm(FlaskForm):
+class PlanUploadForm(Form):
     file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md, .rtf, .odt)"))
     text = TextAreaField(
         _l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
@@ -234,7 +241,7 @@ class PlanUploadForm(FlaskForm):
     note = StringField(_l("Ghi chú cho phiên bản này (không bắt buộc)"), validators=[Optional(), Length(max=500)])
 
 
-class KeptUploadForm(FlaskForm):
+class KeptUploadForm(Form):
     """The steps after a preview (confirm, cancel, create units): which kept upload, with the number typed in."""
 
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
@@ -247,35 +254,35 @@ class KeptUploadForm(FlaskForm):
     note = HiddenField(validators=[Optional(), Length(max=500)])
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(Form):
     due_on = DateField(_l("Hạn hoàn thành"), validators=[DataRequired(REQUIRED)])
 
 
-class MapNameForm(FlaskForm):
+class MapNameForm(Form):
     written = HiddenField(validators=[DataRequired()])
     unit = SelectField(_l("Đơn vị"), choices=[], validate_choice=False)
 
 
-class AccountsFileForm(FlaskForm):
+class AccountsFileForm(Form):
     """A list of people to create accounts for."""
 
     file = FileField(_l("Danh sách tài khoản (.xlsx hoặc .csv)"))
 
 
-class UnitFileForm(FlaskForm):
+class UnitFileForm(Form):
     """The unit directory as a file to load (previewed first)."""
 
     file = FileField(_l("Tệp danh mục đơn vị (.xlsx hoặc .csv)"))
 
 
-class KeptUnitFileForm(FlaskForm):
+class KeptUnitFileForm(Form):
     """Confirming or cancelling a previewed unit file: which kept upload."""
 
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
     suffix = HiddenField(validators=[DataRequired(), Regexp(r"^\.(xlsx|csv)$")])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A name for a new personal API token."""
 
     name = StringField(
@@ -287,13 +294,13 @@ class TokenForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """ "Quên mật khẩu?": the address to send a one-time link to."""
 
     email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), EMAIL])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """The one-time link's page: the new password, twice."""
 
     new = PasswordField(

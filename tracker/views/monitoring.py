@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..assignments import PermissionDenied
 from ..clock import today, utcnow
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import URGE_TEXT_MAX, EmptyForm, UrgeForm
 from ..mailer import backend_from_config
 from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
 from ..monitoring import (
@@ -97,6 +97,7 @@ def overdue():
         sections=sections,
         groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
         urge_form=EmptyForm() if allowed(URGE_UNIT) else None,
+        URGE_TEXT_MAX=URGE_TEXT_MAX,
         sorts=SORTS,
         filter_url=_filter_url,
         urged=urged_today({a.unit_id for a in listing.rows}, now),
@@ -179,10 +180,15 @@ def urge_unit(assignment_id: int):
     """Send the unit an urge about this assignment now (and note it on the item)."""
     assignment = db.session.get(Assignment, assignment_id) or abort(404)
     require(URGE_UNIT, unit=assignment.unit_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = UrgeForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        for error in form.text.errors:  # too long, or characters an email cannot carry: nothing is sent
+            flash(gettext("Chưa đôn đốc: %(reason)s", reason=say(error)), "error")
+        return redirect(_back())
     try:
-        urged = urge(assignment, request.form.get("text", ""), actor=current_user, today=today(), now=utcnow())
+        urged = urge(assignment, form.text.data or "", actor=current_user, today=today(), now=utcnow())
     except (AlreadyUrged, NoAddress) as exc:
         db.session.rollback()
         flash(say(exc), "error")
@@ -217,5 +223,10 @@ def urge_unit(assignment_id: int):
                 ),
                 "info",
             )
+    return redirect(_back())
+
+
+def _back() -> str:
+    """The overdue list the urge was sent from (its filters and page), else its first page."""
     back = request.form.get("back") or ""
-    return redirect(back if back.startswith("/monitoring") else url_for("monitoring.overdue"))
+    return back if back.startswith("/monitoring") else url_for("monitoring.overdue")

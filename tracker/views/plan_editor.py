@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import (
@@ -31,6 +30,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from ..clock import today, utcnow
 from ..extensions import db
+from ..form_base import Form
 from ..forms import EmptyForm
 from ..models import ActionItem, ItemUnit, Plan, PlanSection, Unit
 from ..plan_editor import (
@@ -61,7 +61,7 @@ _YEAR = NumberRange(min=1990, max=2100, message=_l("Năm phải có 4 chữ số
 _NOT_A_NUMBER = _l("Hãy nhập năm bằng chữ số, ví dụ 2023.")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     number = StringField(_l("Số hiệu văn bản"), validators=[Length(max=80)])
     issued_on = DateField(_l("Ngày ban hành"), validators=[Optional()])
     issuer = StringField(_l("Cơ quan ban hành"), validators=[Optional(), Length(max=500)])
@@ -70,12 +70,12 @@ class PlanForm(FlaskForm):
     end_year = IntegerField(_l("Năm kết thúc (kế hoạch nhiều năm)"), validators=[Optional(), _YEAR])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     number = StringField(_l("Số mục (I, II, 1 …)"), validators=[Length(max=20)])
     title = StringField(_l("Tên mục"), validators=[Length(max=2000)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     section = SelectField(_l("Mục"), coerce=int, validate_choice=False)
     task = TextAreaField(_l("Nội dung nhiệm vụ"), validators=[Length(max=20000)], render_kw={"rows": 6})
     lead = FieldList(StringField(_l("Đơn vị chủ trì"), validators=[Length(max=500)]))
@@ -85,7 +85,7 @@ class ItemForm(FlaskForm):
     due_on = DateField(_l("Hoặc đặt ngày hạn bằng tay"), validators=[Optional()])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Lý do bãi bỏ"), validators=[Length(max=5000)])
 
 
@@ -109,7 +109,7 @@ def _item(item_id: int) -> ActionItem:
     return item
 
 
-def _refused(form: FlaskForm, problems: dict[str, str]) -> None:
+def _refused(form: Form, problems: dict[str, str]) -> None:
     """Put the service's problems on the form's fields, translated, for the error summary."""
     for name, message in problems.items():
         target = getattr(form, name, None)

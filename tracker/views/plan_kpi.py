@@ -9,7 +9,6 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     RadioField,
@@ -23,6 +22,7 @@ from wtforms.validators import Length, Optional
 from ..clock import today
 from ..extensions import db
 from ..figures import target_rule
+from ..form_base import Form
 from ..forms import EmptyForm
 from ..models import Indicator, Plan, Target, Unit, UnitGroup, UnitGroupMember
 from ..plan_kpi_admin import (
@@ -72,7 +72,7 @@ bp = Blueprint("plan_kpi", __name__, url_prefix="/plans/<int:plan_id>")
 READ, EDIT = VIEW_MONITORING, MANAGE_SETTINGS
 
 
-class SchemeForm(FlaskForm):
+class SchemeForm(Form):
     scheme = RadioField(
         _l("Định nghĩa chỉ tiêu"),
         choices=[
@@ -83,7 +83,7 @@ class SchemeForm(FlaskForm):
     )
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(Form):
     number = StringField(_l("Số thứ tự"), validators=[Length(max=4)])
     name = StringField(_l("Tên chỉ tiêu"), validators=[Length(max=1000)])
     kind = RadioField(
@@ -94,16 +94,16 @@ class IndicatorForm(FlaskForm):
     unit_of_measure = StringField(_l("Đơn vị tính"), default="%", validators=[Length(max=40)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     name = StringField(_l("Tên nhóm"), validators=[Length(max=300)])
 
 
-class MembersForm(FlaskForm):
+class MembersForm(Form):
     units = SelectMultipleField(_l("Đơn vị trong danh mục (chọn được nhiều)"), coerce=str, validate_choice=False)
     level = SelectField(_l("Hoặc mọi đơn vị của một cấp"), validate_choice=False)
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     holder = SelectField(_l("Giao cho"), validate_choice=False)
     indicator = SelectField(_l("Chỉ tiêu"), validate_choice=False)
     kind = RadioField(
@@ -128,7 +128,7 @@ def _plan(plan_id: int, action: str) -> Plan:
     return db.session.get(Plan, plan_id) or abort(404)
 
 
-def _refuse(form: FlaskForm, exc: PlanKpiError | MilestoneInputError, fallback: str) -> None:
+def _refuse(form: Form, exc: PlanKpiError | MilestoneInputError, fallback: str) -> None:
     """Put a refusal on the field it names (or on the first field the form has)."""
     db.session.rollback()
     field = getattr(form, exc.field, None) if exc.field else None
