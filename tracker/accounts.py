@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 
 from .extensions import db, rows_changed
 from .models import ApiToken, LoginAttempt, SignIn, Unit, User
@@ -93,7 +93,7 @@ def create_user(
     return user
 
 
-def _failures(now: datetime, *conditions) -> int:  # type: ignore[no-untyped-def]
+def _failures(now: datetime, *conditions: ColumnElement[bool]) -> int:
     return (
         db.session.scalar(select(func.count(LoginAttempt.id)).where(*conditions, LoginAttempt.at > now - WINDOW)) or 0
     )
@@ -152,10 +152,6 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def start_session(user: User, *, address: str, user_agent: str, now: datetime) -> str:
     """A new sign-in of the user on this device; the secret it returns goes in the cookie (user.get_id()),
     only its SHA-256 is kept. Flushes, the caller commits."""
@@ -180,7 +176,7 @@ def _valid(sign_in: SignIn, user: User, now: datetime) -> bool:
         user.is_active
         and sign_in.ended_at is None
         and sign_in.generation == user.session_token
-        and _utc(sign_in.last_seen_at) > now - SIGN_IN_LIFETIME
+        and sign_in.last_seen_at > now - SIGN_IN_LIFETIME
     )
 
 
@@ -263,7 +259,7 @@ def load_session_user(value: str, *, now: datetime) -> User | None:
     sign_in, user = row
     if user.id != ref.user_id or not _valid(sign_in, user, now):
         return None
-    if now - _utc(sign_in.last_seen_at) >= SEEN_EVERY:
+    if now - sign_in.last_seen_at >= SEEN_EVERY:
         sign_in.last_seen_at = now
     user.sign_in_secret, user.sign_in_id = ref.token, sign_in.id
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -80,7 +80,6 @@ def user_for_bearer(header_value: str | None, now: datetime) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
     if token is None or token.revoked_at is not None or token.user is None or not token.user.is_active:
         return None
-    last = token.last_used_at
-    if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) >= LAST_USE_EVERY:
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_EVERY:
         token.last_used_at = now  # pending until the caller commits (session.dirty tells it)
     return token.user

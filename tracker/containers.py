@@ -26,7 +26,7 @@ class ContainerRefused(ValueError):
         self.message = message
 
 
-def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
+def check_container(data: bytes, *, depth: int = 1) -> None:
     """Raise ContainerRefused if the zip in `data` has too many entries, unpacks to too much in total or in
     one entry, compresses an entry implausibly well, or nests containers too deep. Not a zip: nothing to
     check (the reader says what it is). Declared sizes are what zipfile trusts when reading, so checking
@@ -40,8 +40,7 @@ def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
         if len(entries) > MAX_ENTRIES:
             raise ContainerRefused(
                 t(
-                    "Tệp “%(name)s” chứa %(count)s thành phần nén, nhiều hơn mức %(limit)s mà hệ thống đọc.",
-                    name=filename,
+                    "Tệp chứa %(count)s thành phần nén, nhiều hơn mức %(limit)s mà hệ thống đọc.",
                     count=len(entries),
                     limit=MAX_ENTRIES,
                 )
@@ -51,8 +50,7 @@ def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
         if total > MAX_TOTAL_BYTES:
             raise ContainerRefused(
                 t(
-                    "Tệp “%(name)s” giải nén ra %(size)s MB, vượt mức %(limit)s MB mà hệ thống đọc.",
-                    name=filename,
+                    "Tệp giải nén ra %(size)s MB, vượt mức %(limit)s MB mà hệ thống đọc.",
                     size=total // (1024 * 1024),
                     limit=MAX_TOTAL_BYTES // (1024 * 1024),
                 )
@@ -60,9 +58,7 @@ def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
         if biggest is not None and biggest.file_size > MAX_ENTRY_BYTES:
             raise ContainerRefused(
                 t(
-                    "Tệp “%(name)s” có thành phần “%(part)s” giải nén ra %(size)s MB, vượt mức %(limit)s MB "
-                    "mà hệ thống đọc.",
-                    name=filename,
+                    "Tệp có thành phần “%(part)s” giải nén ra %(size)s MB, vượt mức %(limit)s MB mà hệ thống đọc.",
                     part=biggest.filename,
                     size=biggest.file_size // (1024 * 1024),
                     limit=MAX_ENTRY_BYTES // (1024 * 1024),
@@ -72,9 +68,8 @@ def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
             if entry.file_size > RATIO_FROM and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                 raise ContainerRefused(
                     t(
-                        "Tệp “%(name)s” có thành phần “%(part)s” nén bất thường (gấp %(ratio)s lần): "
+                        "Tệp có thành phần “%(part)s” nén bất thường (gấp %(ratio)s lần): "
                         "có thể là tệp độc hại, hệ thống không mở.",
-                        name=filename,
                         part=entry.filename,
                         ratio=entry.file_size // max(entry.compress_size, 1),
                     )
@@ -82,7 +77,5 @@ def check_container(data: bytes, filename: str, *, depth: int = 1) -> None:
         for entry in entries:
             if entry.file_size >= 4 and archive.open(entry).read(4) == b"PK\x03\x04":
                 if depth >= MAX_NESTING:
-                    raise ContainerRefused(
-                        t("Tệp “%(name)s” lồng các tệp nén quá nhiều tầng; hệ thống không mở.", name=filename)
-                    )
-                check_container(archive.read(entry), filename, depth=depth + 1)
+                    raise ContainerRefused(t("Tệp lồng các tệp nén quá nhiều tầng; hệ thống không mở."))
+                check_container(archive.read(entry), depth=depth + 1)

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .containers import ContainerRefused, check_container
 from .figures import UnitKpi, record_figures
 from .models import Plan, Unit, User
 from .rules.dates import parse_day
@@ -93,6 +94,10 @@ def template_csv(units: list[Unit], definition: Definition = BUILT_IN) -> bytes:
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[object]]:
+    try:
+        check_container(data)  # a decompression bomb is refused before openpyxl unpacks it
+    except ContainerRefused as exc:
+        raise FiguresFileError(str(exc.message)) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:

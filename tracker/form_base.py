@@ -37,6 +37,12 @@ def text_limit(field: Field) -> int | None:
     return (field.render_kw or {}).get("maxlength") if isinstance(field, TEXT_FIELDS) else None
 
 
+class DocumentTextField(TextAreaField):
+    """A whole document pasted into a form (a plan copied from Word): the plan importer reads it as it was sent,
+    since its line breaks are the document's rows and paragraphs (Word's \x0b inside a table cell is not a new
+    row). Its own Length validator bounds it."""
+
+
 class Form(FlaskForm):
     """FlaskForm (a CSRF token in every form) whose text fields are cleaned and bounded as above."""
 

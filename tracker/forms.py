@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .api_tokens import NAME_MAX_LENGTH
-from .form_base import Form
+from .form_base import DocumentTextField, Form
 from .labels import lazy_label
 from .rules.indicators import FigureField
 from .rules.kpi import FIELD_LABELS
@@ -226,7 +226,7 @@ PASTED_TEXT_MAX = 2_000_000
 
 class PlanUploadForm(Form):
     file = FileField(_l("Văn bản kế hoạch (.docx, .doc, .pdf, .html, .txt, .md, .rtf, .odt)"))
-    text = TextAreaField(
+    text = DocumentTextField(
         _l("Hoặc dán nội dung văn bản (sao chép từ Word, trang web hoặc PDF)"),
         validators=[Optional(), Length(max=PASTED_TEXT_MAX)],
         render_kw={"rows": 6},

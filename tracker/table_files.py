@@ -14,6 +14,7 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .containers import ContainerRefused, check_container
 from .rules.names import fold_name, normalize_text
 from .rules.texts import Text, t
 
@@ -70,6 +71,10 @@ def headings_for(fields: Mapping[str, str], others: Mapping[str, tuple[str, ...]
 
 
 def _cells_of_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        check_container(data)  # a decompression bomb is refused before openpyxl unpacks it
+    except ContainerRefused as exc:
+        raise TableFileError([exc.message]) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:

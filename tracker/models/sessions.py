@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
+from .types import UTCDateTime
 from .users import User
 
 
-class SignIn(db.Model):
+class SignIn(Model):
     """One sign-in on one device. The cookie carries a secret whose SHA-256 is kept here; the record is
     valid while it is not ended, was seen within the remember-me lifetime and belongs to the account's
     current session generation (changing the password or signing out everywhere starts a new one)."""
@@ -23,9 +24,9 @@ class SignIn(db.Model):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The account's session_token when this sign-in was made: a new token ends every older sign-in.
     generation: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
 

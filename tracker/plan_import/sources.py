@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..containers import ContainerRefused, check_container
 from .blocks import Block
 from .doc_reader import read_doc
 from .document import PlanImportError
@@ -134,5 +135,9 @@ def read_blocks(data: bytes, filename: str) -> list[Block]:
     if not data.strip():
         raise PlanImportError("tệp rỗng.")
     data = _from_utf16(data)
+    try:
+        check_container(data)  # a decompression bomb is refused before any reader unpacks it
+    except ContainerRefused as exc:
+        raise PlanImportError(str(exc.message)) from exc
     kind = sniff(data) or _SUFFIX_KINDS.get(Path(filename).suffix.lower(), "text")
     return READERS[kind](data)

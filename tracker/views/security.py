@@ -159,7 +159,7 @@ def register_security(app: Flask) -> None:
         )
 
     @app.errorhandler(OperationalError)
-    def _database_busy(error):  # type: ignore[no-untyped-def]
+    def _database_busy(error: OperationalError):
         if "database is locked" not in str(error.orig):
             log.exception("request %s failed: %s", g.get("request_id"), error)
             return error_response(500)
