@@ -334,17 +334,25 @@ def test_a_bad_csv_is_refused_with_the_place_named(seeded, login_as, client, con
 
 
 def test_user_text_in_the_export_is_never_a_formula(seeded, runner, tmp_path, login_as, client):
-    from tracker.models import Unit
+    """A unit name, plan number or group name typed as a formula is shown as typed, as text, never run."""
+    from tracker.models import Plan, Unit, UnitGroup
 
     with seeded.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.code == "CBQTG"))
         unit.name = '=HYPERLINK("http://evil.example")'
+        for group in db.session.scalars(select(UnitGroup)):
+            group.name = "=1+1"
+        db.session.scalar(select(Plan)).number = "+cmd|' /C calc'!A0"
         db.session.commit()
     cli_report(runner, tmp_path, "CBQTG", EXAMPLE)
     login_as("monitor")
     sheet = load_workbook(io.BytesIO(client.get("/kpi/export.xlsx").data)).active
-    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert '\'=HYPERLINK("http://evil.example")' in names
+    rows = list(sheet.iter_rows(min_row=2))
+    assert '=HYPERLINK("http://evil.example")' in [row[2].value for row in rows]
+    assert {row[1].value for row in rows} == {"=1+1"}
+    assert {row[0].value for row in rows} == {"+cmd|' /C calc'!A0"}
+    texts = [cell for row in rows for cell in row if isinstance(cell.value, str)]
+    assert texts and all(cell.data_type == "s" for cell in texts)  # text, not "f" (a formula)
 
 
 def test_a_csv_template_is_offered_too(seeded, login_as, client):

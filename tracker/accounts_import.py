@@ -3,7 +3,6 @@ column, and then nothing is created); each new person gets an email with a one-t
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from .password_resets import issue_link, reset_url
 from .rules.names import fold_name, normalize_text
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
 from .rules.texts import joined, known, t
+from .spreadsheets import saved
 from .table_files import CellError, TableFileError, headings_for, read_table
 from .units import UnitDirectory
 
@@ -192,6 +192,4 @@ def template_xlsx() -> bytes:
     sheet.append(["daumoi.vpc@example.gov.vn", "Trần Thị B", ROLE_LABELS["unit_staff"], "VPC"])
     for column, width in zip("ABCD", (34, 28, 36, 30)):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)

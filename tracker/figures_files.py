@@ -20,7 +20,7 @@ from .models import Plan, Unit, User
 from .rules.dates import parse_day
 from .rules.indicators import SCHEME_1872, Definition, check_figures
 from .rules.kpi import FIELD_LABELS, FIELDS, STATUS_LABELS, InconsistentFigures, round_percent
-from .spreadsheets import as_share
+from .spreadsheets import as_share, saved
 from .units import UnitDirectory
 
 COLUMNS = ("unit", "as_of", *FIELDS)  # Decision 1872's template
@@ -57,13 +57,6 @@ class FiguresRow:
     figures: dict[str, int | str]
 
 
-def _safe(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def template_xlsx(units: list[Unit], definition: Definition = BUILT_IN) -> bytes:
     """A workbook with the column names on row 1, their meaning on row 2, and one row per unit to fill in."""
     columns, labels = columns_of(definition), column_labels(definition)
@@ -72,14 +65,12 @@ def template_xlsx(units: list[Unit], definition: Definition = BUILT_IN) -> bytes
     assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "So lieu"
     sheet.append(list(columns))
-    sheet.append([_safe(labels[c]) for c in columns])
+    sheet.append([labels[c] for c in columns])
     for unit in units:
-        sheet.append([_safe(unit.code), None, *([None] * (len(columns) - 2))])
+        sheet.append([unit.code, None, *([None] * (len(columns) - 2))])
     for index in range(1, len(columns) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 22
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 def template_csv(units: list[Unit], definition: Definition = BUILT_IN) -> bytes:
@@ -241,7 +232,7 @@ def _export_sheet(book: Workbook, title: str, standings: list[UnitKpi]) -> None:
         row: list[object] = [
             standing.plan.number,
             standing.group.name,
-            _safe(standing.unit.name),
+            standing.unit.name,
             standing.latest.as_of if standing.latest else None,
             *[_stored(figures.get(f.key)) for f in fields],
         ]
@@ -290,6 +281,4 @@ def export_xlsx(standings: list[UnitKpi]) -> bytes:
     for plan_id, rows in own.items():
         title = "".join(c if c.isalnum() else "-" for c in rows[0].plan.number)[:24]
         _export_sheet(book, f"{title}-{plan_id}"[:31], rows)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)

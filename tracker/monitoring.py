@@ -3,7 +3,6 @@ the database, and the units × class matrix — each one query, whatever the num
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,7 +25,7 @@ from .rules.lifecycle import (
     is_overdue,
 )
 from .rules.names import fold_name
-from .spreadsheets import add_sheet, put
+from .spreadsheets import add_sheet, put, saved
 from .status_sql import monitoring_class
 
 # The six classes of the matrix, each assignment in exactly one (overdue wins over the state).
@@ -158,9 +157,7 @@ def assignments_xlsx(rows: list[Assignment], *, filters_text: list[tuple[str, st
             ]
         )
     add_sheet(book, "Phân công", EXPORT_HEADERS, table, [18, 10, 60, 36, 12, 22, 10, 14], formats={7: "0"})
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 def matrix(

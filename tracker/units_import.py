@@ -18,6 +18,7 @@ from .models import Unit, UnitAlias
 from .plan_admin import unit_code
 from .rules.names import fold_name, normalize_text
 from .rules.texts import t
+from .spreadsheets import saved
 from .table_files import SUFFIXES, CellError, TableFileError, headings_for, read_table
 
 # Loading units refuses a file the way any table file is refused.
@@ -302,7 +303,8 @@ def _distinct(names: list[str]) -> list[str]:
 
 
 def _safe(value: str) -> str:
-    """A text cell a spreadsheet would run as a formula is written as plain text."""
+    """A CSV cell a spreadsheet would run as a formula, quoted to be read as text (the .xlsx marks its cells
+    as text instead)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
@@ -333,12 +335,10 @@ def template_xlsx(units: list[Unit]) -> bytes:
     sheet.title = "Don vi"
     sheet.append(list(COLUMNS.values()))
     for values in _template_rows(units):
-        sheet.append([_safe(v) for v in values])
+        sheet.append(values)
     for column, width in zip("ABCDEF", (14, 48, 36, 32, 32, 18)):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 def template_csv(units: list[Unit]) -> bytes:

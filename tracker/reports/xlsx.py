@@ -3,13 +3,11 @@ as text."""
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..rules import lifecycle
-from ..spreadsheets import add_sheet, as_share, fit_on_a4, put
+from ..spreadsheets import add_sheet, as_share, fit_on_a4, put, saved
 from .content import BLOCKED_LABEL, CLASSES, FILE_EVIDENCE, UNIT_HEADERS, Report, unit_counts
 
 
@@ -169,6 +167,4 @@ def report_xlsx(report: Report) -> bytes:
             [10, 60, 30, 14, 40],
         )
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
