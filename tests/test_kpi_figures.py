@@ -178,6 +178,8 @@ def test_a_negative_or_missing_count_and_a_future_date_are_refused(seeded, login
     assert response.status_code == 422
     response = figures_form(client, "CBQTG", EXAMPLE, as_of="2023-09-16")
     assert response.status_code == 422 and "không được sau hôm nay" in response.get_data(as_text=True)
+    response = figures_form(client, "CBQTG", EXAMPLE, as_of="1999-12-31")
+    assert response.status_code == 422 and "không được trước 01/01/2000" in response.get_data(as_text=True)
     assert reports(seeded) == 0
 
 

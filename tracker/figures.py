@@ -18,7 +18,17 @@ from sqlalchemy.sql import ColumnElement
 from .extensions import db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
 from .rules.indicators import SCHEME_1872, Definition, IndicatorSpec, check_figures, readings, spec_1872
-from .rules.kpi import FIELDS, Attainment, Counts, Milestone, Ratio, TargetRule, attainment, round_percent
+from .rules.kpi import (
+    FIELDS,
+    Attainment,
+    Counts,
+    Milestone,
+    Ratio,
+    TargetRule,
+    attainment,
+    report_day_refusal,
+    round_percent,
+)
 from .rules.texts import t
 
 SOURCES = ("form", "api", "file", "cli", "demo")
@@ -84,14 +94,9 @@ def record_figures(
     or a mapping), kept once for every 1872 plan; for a plan with its own indicators they answer that plan's
     definition. Raises rules.kpi.InconsistentFigures (naming the figures in conflict by their labels) or
     FiguresRefused; nothing is written then. Permission is the caller's to check."""
-    if as_of > today:
-        raise FiguresRefused(
-            t(
-                "Ngày số liệu (%(as_of)s) không được sau hôm nay (%(today)s).",
-                as_of=f"{as_of:%d/%m/%Y}",
-                today=f"{today:%d/%m/%Y}",
-            )
-        )
+    refusal = report_day_refusal(as_of, today)
+    if refusal is not None:
+        raise FiguresRefused(refusal)
     plan_id = report_key(plan)
     if plan_id is None:
         definition = Definition(SCHEME_1872, ())

@@ -34,6 +34,7 @@ from tracker.rules.kpi import (
     last_due_period,
     period_of,
     ratios,
+    report_day_refusal,
     round_percent,
     target_in_force,
 )
@@ -717,3 +718,17 @@ def test_the_default_due_day_for_the_last_due_period_is_the_fifth():
 )
 def test_a_report_is_missing_until_one_dates_from_the_month_on(latest_as_of, missing):
     assert is_report_missing(Period(2023, 8), latest_as_of) is missing
+
+
+@pytest.mark.parametrize(
+    ("as_of", "refused"),
+    [
+        (date(2023, 9, 15), None),
+        (date(2000, 1, 1), None),
+        (date(2023, 9, 16), "Ngày số liệu (16/09/2023) không được sau hôm nay (15/09/2023)."),
+        (date(1999, 12, 31), "Ngày số liệu (31/12/1999) không được trước 01/01/2000: hãy kiểm tra lại năm."),
+        (date(1023, 9, 1), "Ngày số liệu (01/09/1023) không được trước 01/01/2000: hãy kiểm tra lại năm."),
+    ],
+)
+def test_figures_are_dated_from_2000_to_today(as_of, refused):
+    assert report_day_refusal(as_of, date(2023, 9, 15)) == refused

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import overload
 
-from .texts import known, t
+from .texts import Text, known, t
 
 FIELDS = (
     "procedures_total",
@@ -504,3 +504,24 @@ def last_due_period(today: date, due_day: int = 5) -> Period | None:
 def is_report_missing(period: Period, latest_as_of: date | None) -> bool:
     """True when no report dates from the period's first day on; a later report covers it, figures being cumulative."""
     return latest_as_of is None or latest_as_of < period.first_day
+
+
+# No figures of this product's plans are older than this: an earlier date is a typing slip (1023, 2003 for 2023).
+EARLIEST_REPORT_DAY = date(2000, 1, 1)
+
+
+def report_day_refusal(as_of: date, today: date) -> Text | None:
+    """Why figures cannot be dated `as_of` (after today, or before 2000), or None when they can."""
+    if as_of > today:
+        return t(
+            "Ngày số liệu (%(as_of)s) không được sau hôm nay (%(today)s).",
+            as_of=f"{as_of:%d/%m/%Y}",
+            today=f"{today:%d/%m/%Y}",
+        )
+    if as_of < EARLIEST_REPORT_DAY:
+        return t(
+            "Ngày số liệu (%(as_of)s) không được trước %(earliest)s: hãy kiểm tra lại năm.",
+            as_of=f"{as_of:%d/%m/%Y}",
+            earliest=f"{EARLIEST_REPORT_DAY:%d/%m/%Y}",
+        )
+    return None
