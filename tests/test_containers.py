@@ -112,3 +112,104 @@ def test_each_importer_refuses_a_bomb_with_its_message_and_saves_nothing(seeded,
     with seeded.app_context():
         after = (db.session.query(Plan).count(), db.session.query(KpiReport).count(), db.session.query(Unit).count())
     assert after == before
+
+
+def _flagged(data: bytes, name: str, *, encrypted: bool = False, method: int | None = None) -> bytes:
+    """The zip with one entry marked encrypted, or given a compression method no reader knows, in both its
+    local and its central header (as a damaged or password-protected file arrives)."""
+    changed = bytearray(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    local = archive.getinfo(name).header_offset
+    central = data.index(b"PK\x01\x02")  # the central directory's first entry
+    for start, flags_at, method_at in [(local, 6, 8)] + [
+        (i, 8, 10)
+        for i in range(central, len(data) - 46)
+        if data[i : i + 4] == b"PK\x01\x02" and data[i + 46 : i + 46 + len(name)] == name.encode()
+    ]:
+        if encrypted:
+            changed[start + flags_at] |= 1
+        if method is not None:
+            changed[start + method_at : start + method_at + 2] = method.to_bytes(2, "little")
+    return bytes(changed)
+
+
+def _damaged(data: bytes, name: str) -> bytes:
+    """The zip with twenty bytes of one entry's compressed data flipped."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 10
+    changed = bytearray(data)
+    for i in range(20):
+        changed[start + i] ^= 0xFF
+    return bytes(changed)
+
+
+def _docx() -> bytes:
+    return next(iter(sorted(CORPUS.glob("*.docx")))).read_bytes()
+
+
+def _random_text_node_docx() -> bytes:
+    """A .docx whose one text node holds 11 MB of varied letters (no implausible compression ratio)."""
+    import random
+
+    letters = "".join(random.Random(7).choices("aăâbcdđeêghiklmnoôơpqrstuưvxy ", k=11 * MB)).encode()
+    document = (
+        b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>" + letters + b"</w:t></w:r></w:p></w:body></w:document>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(_docx()))
+    return _zip({n: (document if n == "word/document.xml" else source.read(n)) for n in source.namelist()})
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _flagged(_docx(), "word/document.xml", encrypted=True),
+        lambda: _flagged(_docx(), "word/document.xml", method=99),
+        lambda: _damaged(_docx(), "word/document.xml"),
+        _random_text_node_docx,
+    ],
+    ids=["encrypted", "unknown-compression", "corrupt", "10MB-text-node"],
+)
+def test_a_malformed_plan_document_is_refused_with_a_message(make):
+    from tracker.plan_import import PlanImportError, read_document
+
+    with pytest.raises(PlanImportError) as refused:
+        read_document(make(), "ke-hoach.docx")
+    assert "tệp" in str(refused.value).lower()  # a message in words, not a server error
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: _flagged(data, "xl/workbook.xml", encrypted=True),
+        lambda data: _flagged(data, "xl/workbook.xml", method=99),
+        lambda data: _damaged(data, "xl/worksheets/sheet1.xml"),
+        lambda data: _zip(
+            {
+                n: (b"<worksheet><unclosed" if n.endswith("sheet1.xml") else zipfile.ZipFile(io.BytesIO(data)).read(n))
+                for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+            }
+        ),
+    ],
+    ids=["encrypted", "unknown-compression", "corrupt", "bad-xml"],
+)
+def test_a_malformed_spreadsheet_is_refused_by_every_reader(damage):
+    from tracker.figures_files import FiguresFileError, _rows_from_xlsx
+    from tracker.table_files import TableFileError, _cells_of_xlsx
+
+    data = damage(_xlsx([["Mã đơn vị", "Tên đơn vị"], ["VPC", "Vụ Pháp chế"]]))
+    with pytest.raises(TableFileError):
+        _cells_of_xlsx(data)
+    with pytest.raises(FiguresFileError):
+        _rows_from_xlsx(data)

@@ -168,3 +168,14 @@ def test_words_pasted_from_word_keep_their_line_breaks_and_the_report_still_open
     for suffix in ("docx", "xlsx"):
         report = monitor.get(f"/reports/{plan_id}.{suffix}?start=2023-01-01&end=2023-12-31")
         assert report.status_code == 200 and report.data[:2] == b"PK"
+
+
+def test_json_nested_thousands_deep_is_a_400_in_vietnamese(seeded, runner):
+    plain = runner.invoke(args=["users", "token", "--email", "head_cda@example.org"]).output.strip()
+    client = seeded.test_client()
+    headers = {"Authorization": f"Bearer {plain}", "Content-Type": "application/json"}
+    for body in ("[" * 100_000 + "]" * 100_000, '{"as_of": "2023-09-01", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        answer = client.post("/api/v1/units/CDA/figures", data=body, headers=headers)
+        assert answer.status_code == 400
+        error = answer.get_json()["error"]
+        assert error["code"] == "invalid_json" and "lồng nhau quá nhiều tầng" in error["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from .rules.texts import Text, t
 
@@ -15,7 +16,8 @@ MAX_ENTRY_BYTES = 100 * 1024 * 1024
 # XML compresses well (20:1 is common) but not a thousandfold; only entries over RATIO_FROM bytes are judged.
 MAX_RATIO = 200
 RATIO_FROM = 1024 * 1024
-MAX_NESTING = 2  # a container inside a container (an embedded chart's workbook) is checked too, once
+MAX_NESTING = 2
+CHUNK = 1024 * 1024  # a container inside a container (an embedded chart's workbook) is checked too, once
 
 
 class ContainerRefused(ValueError):
@@ -75,7 +77,31 @@ def check_container(data: bytes, *, depth: int = 1) -> None:
                     )
                 )
         for entry in entries:
-            if entry.file_size >= 4 and archive.open(entry).read(4) == b"PK\x03\x04":
+            content = _read_whole(archive, entry)
+            if content is not None:  # a container inside: checked as well, one level down
                 if depth >= MAX_NESTING:
                     raise ContainerRefused(t("Tệp lồng các tệp nén quá nhiều tầng; hệ thống không mở."))
-                check_container(archive.read(entry), depth=depth + 1)
+                check_container(content, depth=depth + 1)
+
+
+def _read_whole(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes | None:
+    """Unpack one entry to its end (its checksum is checked there), a chunk at a time: a part that is
+    encrypted, compressed in a way no reader knows, or damaged is refused here with its name, not later by a
+    parser as a server error. Returns the entry's bytes when it is itself a zip, else None."""
+    try:
+        with archive.open(entry) as part:
+            first = part.read(CHUNK)
+            nested = first.startswith(b"PK\x03\x04")
+            chunks = [first]
+            while chunk := part.read(CHUNK):
+                if nested:
+                    chunks.append(chunk)
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ContainerRefused(
+            t(
+                "Tệp bị hỏng hoặc được đặt mật khẩu: không đọc được phần “%(part)s”. Hãy mở tệp bằng Word hoặc "
+                "Excel, lưu lại (không đặt mật khẩu) rồi tải lên.",
+                part=entry.filename,
+            )
+        ) from exc
+    return b"".join(chunks) if nested else None

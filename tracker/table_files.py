@@ -9,6 +9,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -77,12 +78,14 @@ def _cells_of_xlsx(data: bytes) -> list[list[str]]:
         raise TableFileError([exc.message]) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            sheet = book.worksheets[0]
+            return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, IndexError, ParseError) as exc:
+        # Not a workbook, or one whose XML is damaged (openpyxl parses a sheet as its rows are read).
         raise TableFileError([t("Không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel).")]) from exc
-    sheet = book.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
 
 
 def _cells_of_csv(data: bytes) -> list[list[str]]:

@@ -94,7 +94,12 @@ class _Parser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def load_json(self, req: Any, schema: Any) -> Any:
-        payload = req.get_json(silent=True)
+        try:
+            payload = req.get_json(silent=True)
+        except RecursionError as exc:  # arrays or objects nested thousands deep: Python's parser gives up
+            raise Refused(
+                gettext("Nội dung JSON lồng nhau quá nhiều tầng; hãy gửi một đối tượng JSON phẳng."), "invalid_json"
+            ) from exc
         if not isinstance(payload, dict):
             raise Refused(gettext("Nội dung yêu cầu phải là một đối tượng JSON."), "invalid_json")
         return payload
