@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .xml_text import xml_safe
+from .rules.text_input import printable
 
 DATE_FORMAT = "DD/MM/YYYY"
 PERCENT_FORMAT = "0.0%"
@@ -33,7 +33,7 @@ def put(sheet, row: int, column: int, value: object) -> None:
     if isinstance(value, datetime):
         value = value.date()
     elif isinstance(value, str):
-        value = xml_safe(value)
+        value = printable(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -93,7 +93,7 @@ def saved(book: Any) -> bytes:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
-                    cell.value = xml_safe(cell.value)
+                    cell.value = printable(cell.value)
                     cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)

@@ -29,7 +29,7 @@ from ..config import DEFAULTS
 from ..rules import lifecycle
 from ..rules.indicators import SCHEME_1872
 from ..rules.kpi import decimal_comma
-from ..xml_text import xml_safe
+from ..rules.text_input import printable
 from .content import (
     BLOCKED_LABEL,
     CLASSES,
@@ -113,7 +113,7 @@ _DOCUMENT_NUMBER_RE = re.compile(r"\S+/\S+")
 def _add_run(paragraph, text: str):
     """A run holding text ("\n" a line break; characters XML cannot carry left out)."""
     run = paragraph.add_run()
-    for n, line in enumerate(xml_safe(text).split("\n")):
+    for n, line in enumerate(printable(text).split("\n")):
         if n:
             run._r.append(OxmlElement("w:br"))
         if line:
@@ -549,7 +549,7 @@ def template_document() -> DocumentObject:
 
 def _clean(value: object) -> object:
     """Every value the template writes, as XML can carry it (Jinja's finalize)."""
-    return xml_safe(value) if isinstance(value, str) else value
+    return printable(value) if isinstance(value, str) else value
 
 
 def report_docx(report: Report, template: Path | str | None = None) -> bytes:
@@ -582,8 +582,8 @@ def report_docx(report: Report, template: Path | str | None = None) -> bytes:
     document.render(context, Environment(autoescape=True, finalize=_clean), autoescape=True)
     _keep_numbers_whole(document.docx.element.body)
     core = document.docx.core_properties
-    core.title = xml_safe(f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}")
-    core.author = xml_safe(" ".join(issuer.lines).title())
+    core.title = printable(f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}")
+    core.author = printable(" ".join(issuer.lines).title())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
