@@ -713,7 +713,7 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
 ) -> None:
     sections = {s.number: s for s in plan.sections}
     items = {(i.section_id, i.stt): i for i in plan.items}
-    codes: dict[int, str] = dict(db.session.execute(select(Unit.id, Unit.code)))
+    codes: dict[int, str] = dict(db.session.execute(select(Unit.id, Unit.code)).all())
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
     seen_items: set[int] = set()
     # (kind, item, changes) of each item's event, made once the items have their ids.
