@@ -7,11 +7,16 @@ import functools
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pytest
+from flask import Flask, current_app, has_app_context
 from flask_migrate import upgrade
-from sqlalchemy import select
+from flask_sqlalchemy.session import Session
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Connection, make_url
 
 from tracker import create_app
 from tracker.accounts import find_unit, hash_password
@@ -43,15 +48,173 @@ PEOPLE = {
 }
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The test database, migrated to head once per session."""
-    url = os.environ.get("TRACKER_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test"})
+def pytest_configure(config: pytest.Config) -> None:
+    # Every session of db.session joins the test's open connection when the test runs inside one (see `app`).
+    db.session = db._make_scoped_session({"class_": _JoinedSession, "join_transaction_mode": "create_savepoint"})
+
+
+# The open connection of each app whose test runs inside a transaction rolled back at its end.
+_JOINED: WeakKeyDictionary[Flask, Connection] = WeakKeyDictionary()
+
+
+class _JoinedSession(Session):
+    """Flask-SQLAlchemy's session, except in the app of a test that runs inside a transaction: there it uses
+    that test's connection, and its own begin/commit/rollback become a savepoint, its release and its rollback
+    (SQLAlchemy's "Joining a Session into an External Transaction"). Other apps (a second app on another
+    database, a scratch database) get their engine as usual."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and has_app_context():
+            bind = _JOINED.get(current_app._get_current_object())  # type: ignore[attr-defined]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _make_app(url: str, folder: Path, today: str | None = None, **config: str) -> Flask:
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "TODAY": today,
+            "TESTING": True,
+            "UPLOAD_DIR": str(folder / "uploads"),
+            "IMPORT_DIR": str(folder / "imports"),
+            "OUTBOX_DIR": str(folder / "outbox"),
+            **config,
+        }
+    )
+
+
+def _close(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    """Delete every row, children first; inside an app context, not committed."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+
+
+def _seed(app: Flask) -> None:
+    """The unit directory loaded and the seed plan imported through the CLI, as a user would, and one account
+    per kind of person in PEOPLE; committed."""
+    runner = app.test_cli_runner()
+    for args in (["units", "load"], ["plan", "import", str(SEED_PLAN)]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        for key, (role, code) in PEOPLE.items():
+            make_user(key, role, code)
+        db.session.commit()
+
+
+def _is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+class Databases:
+    """The databases of one test session (of one xdist worker): `url`, migrated and seeded once, which the
+    tests share, each inside a transaction rolled back at its end; on SQLite, the migrated and the seeded
+    state kept as files to copy for a test marked `committed`; on PostgreSQL such a test empties and seeds the
+    shared database itself, which is then seeded again before the next test that shares it."""
+
+    def __init__(self, url: str, folder: Path, templates: dict[bool, Path] | None) -> None:
+        self.url = url
+        self.folder = folder
+        self.templates = templates
+        self.dirty = False
+
+    @property
+    def imports(self) -> Path:
+        """The seed plan's source document as the import kept it (its IMPORT_DIR)."""
+        return self.folder / "imports"
+
+    def reseed(self) -> None:
+        """Put the shared database back in the seeded state, for real."""
+        if self.templates is not None:
+            shared = Path(make_url(self.url).database or "")
+            for leftover in (shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.copyfile(self.templates[True], shared)
+            self.dirty = False
+            return
+        app = _make_app(self.url, self.folder)
+        with app.app_context():
+            _empty_tables()
+            db.session.commit()
+        _seed(app)
+        _close(app)
+        self.dirty = False
+
+
+def _migrate(url: str, folder: Path) -> None:
+    app = _make_app(url, folder)
     with app.app_context():
         upgrade()
-        db.engine.dispose()
-    return url
+    _close(app)
+
+
+def _server_url(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def _admin_engine(url: str):
+    return create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def _databases(tmp_path_factory: pytest.TempPathFactory):
+    """The session's databases (see Databases): SQLite files in a temporary folder by default; with
+    TRACKER_TEST_DATABASE_URL, that PostgreSQL database, or under pytest-xdist one created beside it per worker
+    (named after it with the worker's id; the role needs CREATEDB) and dropped at the end."""
+    folder = tmp_path_factory.mktemp("db")
+    server = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if server:
+        url, created = server, None
+        if worker:
+            created = f"{make_url(server).database}_{worker}"
+            url = _server_url(server, created)
+            admin = _admin_engine(server)
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+                connection.exec_driver_sql(f'CREATE DATABASE "{created}"')
+            admin.dispose()
+        _migrate(url, folder)
+        databases = Databases(url, folder, None)
+        databases.reseed()
+        yield databases
+        if created:
+            admin = _admin_engine(server)
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+            admin.dispose()
+        return
+    empty, seeded, shared = folder / "empty.sqlite3", folder / "seeded.sqlite3", folder / "shared.sqlite3"
+    _migrate(f"sqlite:///{empty}", folder)
+    shutil.copyfile(empty, seeded)
+    seed_app = _make_app(f"sqlite:///{seeded}", folder)
+    _seed(seed_app)
+    _close(seed_app)
+    shutil.copyfile(seeded, shared)
+    yield Databases(f"sqlite:///{shared}", folder, {False: empty, True: seeded})
+
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("committed") is not None
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, _databases: Databases, tmp_path: Path) -> str:
+    """The test's database. Shared, and seen inside the test's transaction by its `app` only; for a test marked
+    `committed`, one whose commits are real and seen by any connection, thread or process: on SQLite a copy of
+    the migrated (or, for a test using `seeded`, the seeded) database in tmp_path."""
+    if not _commits(request) or _databases.templates is None:
+        return _databases.url
+    copy = tmp_path / "test.sqlite3"
+    shutil.copyfile(_databases.templates["seeded" in request.fixturenames], copy)
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture
@@ -61,27 +224,74 @@ def today() -> str:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, today: str):
-    """An app on the test database with every table emptied; yielded outside any app context."""
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "TODAY": today,
-            "TESTING": True,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "IMPORT_DIR": str(tmp_path / "imports"),
-            "OUTBOX_DIR": str(tmp_path / "outbox"),
-        }
-    )
+def app(request: pytest.FixtureRequest, _databases: Databases, database_url: str, tmp_path: Path, today: str):
+    """An app on the test database, its tables empty (or, for a test using `seeded`, in the seeded state);
+    yielded outside any app context.
+
+    The test runs inside a transaction on one connection that every session of this app joins, rolled back at
+    its end: the app's commits are real for the test, and gone after it. A test whose commits must be seen by
+    another connection, thread or process (a live server, a second process, two racing transactions, a
+    migration) is marked `committed` and gets a database of its own whose commits are real (see database_url)."""
+    seeded = "seeded" in request.fixturenames
+    app = _make_app(database_url, tmp_path, today)
+    if seeded:
+        shutil.copytree(_databases.imports, tmp_path / "imports")
+    if _commits(request):
+        if _databases.templates is None:  # PostgreSQL: the shared database, emptied and seeded for real
+            _databases.dirty = True
+            with app.app_context():
+                _empty_tables()
+                db.session.commit()
+            if seeded:
+                _seed(app)
+        yield app
+        _close(app)
+        return
+    if _databases.dirty:
+        _databases.reseed()
     with app.app_context():
+        engine = db.engine
+    if _is_sqlite(database_url):
+        # pysqlite begins a transaction only before a write, and so cannot hold savepoints inside one; SQLAlchemy's
+        # recipe: turn its own BEGIN off and emit BEGIN when SQLAlchemy begins.
+        event.listen(engine, "connect", _sqlite_no_autobegin)
+        event.listen(engine, "begin", _sqlite_begin)
+    connection = engine.connect()
+    transaction = connection.begin()
+    others_commits = _others_commits(connection)
+    if not seeded:
         for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+            connection.execute(table.delete())
+    _JOINED[app] = connection
     yield app
+    del _JOINED[app]
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+    committed_elsewhere = _others_commits(connection) != others_commits
+    transaction.rollback()
+    connection.close()
+    _close(app)
+    if committed_elsewhere:
+        _databases.dirty = True
+        pytest.fail(
+            "another connection committed to the shared test database during this test: its changes would outlive"
+            " the test; mark it @pytest.mark.committed"
+        )
+
+
+def _others_commits(connection: Connection) -> int | None:
+    """SQLite's count of the commits other connections made to the database (it changes when one does)."""
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.exec_driver_sql("PRAGMA data_version").scalar()
+
+
+def _sqlite_no_autobegin(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture
@@ -95,17 +305,9 @@ def runner(app):
 
 
 @pytest.fixture
-def seeded(app, runner):
-    """The app with the unit directory loaded, the seed plan imported (through the CLI, as a user
-    would) and one account per kind of person in PEOPLE."""
-    result = runner.invoke(args=["units", "load"])
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["plan", "import", str(SEED_PLAN)])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        for key, (role, code) in PEOPLE.items():
-            make_user(key, role, code)
-        db.session.commit()
+def seeded(app):
+    """The app with the unit directory loaded, the seed plan imported (through the CLI, as a user would) and
+    one account per kind of person in PEOPLE: the state `app` starts from when a test uses this fixture."""
     return app
 
 
