@@ -22,6 +22,7 @@ from tracker import create_app
 from tracker.accounts import find_unit, hash_password
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.logs import configure_logging
 from tracker.models import Assignment, Unit, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +125,49 @@ class Databases:
         self.folder = folder
         self.templates = templates
         self.dirty = False
+        self.apps: dict[tuple, tuple[Flask, dict, tuple]] = {}
+
+    def app(self, folder: Path, today: str) -> Flask:
+        """An app on the shared database, made once per set of TRACKER_* variables (making one takes a tenth
+        of a second) and given this test's folders, today and otherwise its first configuration again; as new
+        for a test that adds a route or a hook (see `release`)."""
+        key = tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("TRACKER_")))
+        if key in self.apps:
+            app, config, _ = self.apps[key]
+            configure_logging(app)  # as making it would: the process's log format is the newest app's
+            app._got_first_request = False  # Flask's guard against adding routes to an app that served
+        else:
+            app = _make_app(self.url, folder)
+            config = dict(app.config)
+            self.apps[key] = app, config, _setup(app)
+            with app.app_context():
+                _quiet_savepoints(db.engine.dialect)
+                if _is_sqlite(self.url):
+                    # pysqlite begins a transaction only before a write, so a savepoint could end it; SQLAlchemy's
+                    # recipe: turn pysqlite's BEGIN off and emit BEGIN when SQLAlchemy begins.
+                    event.listen(db.engine, "connect", _sqlite_no_autobegin)
+                    event.listen(db.engine, "begin", _sqlite_begin)
+        app.config.clear()
+        app.config.update(
+            config,
+            TODAY=today,
+            UPLOAD_DIR=str(folder / "uploads"),
+            IMPORT_DIR=str(folder / "imports"),
+            OUTBOX_DIR=str(folder / "outbox"),
+        )
+        return app
+
+    def release(self, app: Flask) -> None:
+        """After a test: an app the test added a route, hook, handler, template global or extension to is not
+        used again."""
+        for key, (kept, _, setup) in list(self.apps.items()):
+            if kept is app and _setup(app) != setup:
+                del self.apps[key]
+                _close(app)
+
+    def close(self) -> None:
+        for app, _, _ in self.apps.values():
+            _close(app)
 
     @property
     def imports(self) -> Path:
@@ -132,6 +176,7 @@ class Databases:
 
     def reseed(self) -> None:
         """Put the shared database back in the seeded state, for real."""
+        self.close()
         if self.templates is not None:
             shared = Path(make_url(self.url).database or "")
             for leftover in (shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
@@ -146,6 +191,31 @@ class Databases:
         _seed(app)
         _close(app)
         self.dirty = False
+
+
+def _setup(app: Flask) -> tuple:
+    """What a test could add to an app after it is made: routes, request hooks, error handlers, template
+    globals and filters, extensions, a WSGI middleware."""
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+        app.template_context_processors,
+    )
+    return (
+        tuple(sorted(app.view_functions)),
+        len(list(app.url_map.iter_rules())),
+        tuple(tuple(sorted((str(scope), len(funcs)) for scope, funcs in hook.items())) for hook in hooks),
+        len(app.teardown_appcontext_funcs),
+        sum(len(handlers) for codes in app.error_handler_spec.values() for handlers in codes.values()),
+        tuple(sorted(app.jinja_env.globals)),
+        tuple(sorted(app.jinja_env.filters)),
+        tuple(sorted(app.extensions)),
+        tuple(sorted(app.blueprints)),
+        id(vars(app).get("wsgi_app")),
+    )
 
 
 def _migrate(url: str, folder: Path) -> None:
@@ -185,6 +255,7 @@ def _databases(tmp_path_factory: pytest.TempPathFactory):
         databases = Databases(url, folder, None)
         databases.reseed()
         yield databases
+        databases.close()
         if created:
             admin = _admin_engine(server)
             with admin.connect() as connection:
@@ -198,7 +269,9 @@ def _databases(tmp_path_factory: pytest.TempPathFactory):
     _seed(seed_app)
     _close(seed_app)
     shutil.copyfile(seeded, shared)
-    yield Databases(f"sqlite:///{shared}", folder, {False: empty, True: seeded})
+    databases = Databases(f"sqlite:///{shared}", folder, {False: empty, True: seeded})
+    yield databases
+    databases.close()
 
 
 def _commits(request: pytest.FixtureRequest) -> bool:
@@ -233,10 +306,10 @@ def app(request: pytest.FixtureRequest, _databases: Databases, database_url: str
     another connection, thread or process (a live server, a second process, two racing transactions, a
     migration) is marked `committed` and gets a database of its own whose commits are real (see database_url)."""
     seeded = "seeded" in request.fixturenames
-    app = _make_app(database_url, tmp_path, today)
     if seeded:
         shutil.copytree(_databases.imports, tmp_path / "imports")
     if _commits(request):
+        app = _make_app(database_url, tmp_path, today)
         if _databases.templates is None:  # PostgreSQL: the shared database, emptied and seeded for real
             _databases.dirty = True
             with app.app_context():
@@ -249,16 +322,11 @@ def app(request: pytest.FixtureRequest, _databases: Databases, database_url: str
         return
     if _databases.dirty:
         _databases.reseed()
+    app = _databases.app(tmp_path, today)
     with app.app_context():
-        engine = db.engine
-    if _is_sqlite(database_url):
-        # pysqlite begins a transaction only before a write, and so cannot hold savepoints inside one; SQLAlchemy's
-        # recipe: turn its own BEGIN off and emit BEGIN when SQLAlchemy begins.
-        event.listen(engine, "connect", _sqlite_no_autobegin)
-        event.listen(engine, "begin", _sqlite_begin)
-    connection = engine.connect()
-    transaction = connection.begin()
+        connection = db.engine.connect()
     others_commits = _others_commits(connection)
+    transaction = connection.begin()
     if not seeded:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
@@ -267,10 +335,10 @@ def app(request: pytest.FixtureRequest, _databases: Databases, database_url: str
     del _JOINED[app]
     with app.app_context():
         db.session.remove()
-    committed_elsewhere = _others_commits(connection) != others_commits
     transaction.rollback()
+    committed_elsewhere = _others_commits(connection) != others_commits
     connection.close()
-    _close(app)
+    _databases.release(app)
     if committed_elsewhere:
         _databases.dirty = True
         pytest.fail(
@@ -280,10 +348,32 @@ def app(request: pytest.FixtureRequest, _databases: Databases, database_url: str
 
 
 def _others_commits(connection: Connection) -> int | None:
-    """SQLite's count of the commits other connections made to the database (it changes when one does)."""
+    """SQLite's count of the commits other connections made to the database, read outside a transaction
+    (inside one it stays at the transaction's snapshot)."""
     if connection.dialect.name != "sqlite":
         return None
-    return connection.exec_driver_sql("PRAGMA data_version").scalar()
+    return _raw(connection, "PRAGMA data_version")[0]
+
+
+def _raw(connection: Connection, sql: str):
+    """Run sql on the DBAPI connection itself, not as a statement of the app's (no SQLAlchemy event sees it);
+    its first row, if it has rows."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone() if cursor.description else None
+    finally:
+        cursor.close()
+
+
+def _quiet_savepoints(dialect) -> None:
+    """The savepoints that stand for the app's transactions in a test, emitted on the DBAPI connection as the
+    app's BEGIN and COMMIT are: a test that counts the app's statements (before_cursor_execute) counts what
+    production runs."""
+    quote = dialect.identifier_preparer.quote
+    dialect.do_savepoint = lambda connection, name: _raw(connection, f"SAVEPOINT {quote(name)}")
+    dialect.do_release_savepoint = lambda connection, name: _raw(connection, f"RELEASE SAVEPOINT {quote(name)}")
+    dialect.do_rollback_to_savepoint = lambda connection, name: _raw(connection, f"ROLLBACK TO SAVEPOINT {quote(name)}")
 
 
 def _sqlite_no_autobegin(dbapi_connection, _record) -> None:
@@ -291,7 +381,7 @@ def _sqlite_no_autobegin(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    _raw(connection, "BEGIN")
 
 
 @pytest.fixture
