@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ProgrammingError
 
 from tracker import create_app
 from tracker.accounts import find_unit, hash_password
@@ -247,10 +248,18 @@ def _databases(tmp_path_factory: pytest.TempPathFactory):
             created = f"{make_url(server).database}_{worker}"
             url = _server_url(server, created)
             admin = _admin_engine(server)
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
-                connection.exec_driver_sql(f'CREATE DATABASE "{created}"')
-            admin.dispose()
+            try:
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+                    connection.exec_driver_sql(f'CREATE DATABASE "{created}"')
+            except ProgrammingError as exc:
+                pytest.fail(
+                    f"pytest-xdist needs a database per worker: {make_url(server).username} may not create"
+                    f" {created} ({exc.orig}). ALTER ROLE … CREATEDB, or run with -n 0.",
+                    pytrace=False,
+                )
+            finally:
+                admin.dispose()
         _migrate(url, folder)
         databases = Databases(url, folder, None)
         databases.reseed()
