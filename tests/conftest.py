@@ -1,5 +1,15 @@
-"""Fixtures: a migrated database (SQLite by default, PostgreSQL when TRACKER_TEST_DATABASE_URL is set),
-an app per test with empty tables, a CLI runner, the seed plan, users of every role, and a login helper."""
+"""Fixtures: the test databases, an app per test, a CLI runner, the seed plan, users of every role, and a login
+helper.
+
+The databases: once per test session (per pytest-xdist worker), a database is migrated and the seeded state
+(units, the seed plan, PEOPLE) committed into it: SQLite files in a temporary folder by default, or the
+PostgreSQL database of TRACKER_TEST_DATABASE_URL (under xdist, one per worker created beside it). A test runs
+inside a transaction on one connection, rolled back at its end; every session of its app joins that
+transaction through savepoints, so the app's own commits and rollbacks behave as in production and vanish after
+the test. `app` alone starts from empty tables (emptied inside the transaction), `seeded` from the seeded state.
+A test whose commits must be seen by another connection, thread or process (a live server, a second app or
+process, racing transactions, migrations, backups) is marked `@pytest.mark.committed` and gets a database of
+its own whose commits are real; on SQLite, a test that commits elsewhere without the mark fails."""
 
 from __future__ import annotations
 
