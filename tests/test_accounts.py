@@ -73,6 +73,7 @@ def test_old_failures_no_longer_count(seeded, client):
     assert login(client, "head_cda").status_code == 302
 
 
+@pytest.mark.committed  # a second app, on connections of its own
 def test_the_limit_holds_across_processes_because_it_is_in_the_database(seeded, client):
     """Two app instances (as two workers would be) share the count."""
     from tracker import create_app

@@ -56,6 +56,8 @@ from tracker.rules.lifecycle import Change, Evidence
 
 from .conftest import PEOPLE, SEED_PLAN, csrf_token, find_assignment, login, make_user, post_status
 
+pytestmark = pytest.mark.committed  # a backup reads, and a restore writes, on connections of their own
+
 EVIDENCE = b"%PDF-1.7\n% bien ban nghiem thu\n" + bytes(range(256)) * 40
 EXAMPLE = Counts(
     procedures_total=12,

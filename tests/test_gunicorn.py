@@ -253,6 +253,7 @@ def _failed_sign_in(app, headers: dict[str, str]) -> str:
     return f"{address} {scheme}"
 
 
+@pytest.mark.committed  # two more apps, on connections of their own
 def test_proxy_fix_is_opt_in_and_trusts_the_given_number_of_proxies(app, database_url, tmp_path):
     forwarded = {
         "X-Forwarded-For": "198.51.100.9, 203.0.113.7",

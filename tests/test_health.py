@@ -232,6 +232,7 @@ def test_healthz_on_a_database_never_migrated_is_an_error(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.committed  # a second app, on a connection of its own
 def test_healthz_thresholds_come_from_the_configuration(app, database_url):
     strict = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "HEALTH_HEARTBEAT_MINUTES": "1"})
     with strict.app_context():

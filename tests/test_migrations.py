@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -11,6 +12,8 @@ from sqlalchemy import inspect
 from tracker.extensions import db
 
 from .conftest import ROOT
+
+pytestmark = pytest.mark.committed  # migrations run on a connection of their own
 
 
 def _drift() -> list:

@@ -386,6 +386,7 @@ def test_a_done_assignment_offers_no_quick_update_on_the_unit_page(seeded, login
     assert "Cập nhật nhanh nhiệm vụ I.2" not in page
 
 
+@pytest.mark.committed  # the other worker commits on a connection of its own
 def test_a_save_that_loses_the_race_after_the_version_check_is_a_conflict_not_an_error(seeded):
     """Two workers read the same version; the other one commits between this one's check and its write (as
     the load run found): this save is refused with the winner named, nothing of it is kept, and the session

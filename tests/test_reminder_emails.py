@@ -236,6 +236,7 @@ def _sweep_in_a_process(database_url: str, outbox: str, day: str, barrier, resul
         results.put(len(result.created_ids))
 
 
+@pytest.mark.committed  # two processes
 def test_two_sweeps_in_parallel_processes_create_each_message_once(seeded, runner, tmp_path):
     expected = len(sweep_json(runner, "2023-08-24", "--dry-run")["messages"])
     context = multiprocessing.get_context("spawn")

@@ -38,6 +38,13 @@ def chromium():
         browser.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test served by `live_server` is `committed`: the server's threads cannot share the test's connection."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.committed)
+
+
 def _buffered(app):
     """The app with each response read whole and closed before it is sent: a browser that drops a
     connection mid-file (it does, for icons and styles) then leaves no open file behind in the server
