@@ -54,6 +54,7 @@ def test_a_method_not_allowed_says_which_methods_are(seeded, client, login_as):
     assert api.status_code == 405 and "GET" in api.headers["Allow"]
 
 
+@pytest.mark.committed  # another connection holds the write lock
 def test_a_write_that_waits_too_long_for_sqlite_is_a_503_that_says_nothing_was_saved(seeded):
     """Another process holds SQLite's write lock (a long import): a sign-in, which writes, waits the busy
     timeout, then answers 503 in Vietnamese with Retry-After, and works once the lock is gone."""

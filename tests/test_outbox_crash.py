@@ -11,6 +11,7 @@ import threading
 from datetime import timedelta
 from email.policy import default as default_policy
 
+import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -58,6 +59,7 @@ def _dispatch_in_a_process(database_url: str, port: int, only_id: int) -> None:
         dispatch(backend_from_config(app.config), now=utcnow(), sender=app.config["MAIL_FROM"], only_ids=[only_id])
 
 
+@pytest.mark.committed  # a second process reads the queued message and writes its claim
 def test_a_dispatcher_killed_mid_send_gives_one_duplicate_with_the_same_message_id(seeded, runner):
     from aiosmtpd.controller import Controller
 
