@@ -571,7 +571,7 @@ def test_docx_with_too_many_parts_is_refused_before_unpacking():
             package.writestr(f"p/{index}", b"")
     with pytest.raises(PlanImportError) as caught:
         read_blocks(out.getvalue(), "plan.docx")
-    assert "quá lớn khi giải nén" in caught.value.message
+    assert "Tệp chứa 10001 thành phần nén, nhiều hơn mức 5000" in caught.value.message
 
 
 # --- HTML -------------------------------------------------------------------------------------------------

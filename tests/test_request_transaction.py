@@ -36,6 +36,7 @@ def test_an_exception_in_a_view_rolls_back_what_the_request_wrote(seeded, login_
         assert db.session.scalar(select(User.email).where(User.role == "admin")) == "admin@example.org"
 
 
+@pytest.mark.committed  # the winning save commits from a second connection
 def test_a_lost_race_undoes_only_the_change_not_the_callers_transaction(seeded):
     """Another worker saves between the version check and the write: the change is refused and undone, what
     the caller wrote before it in the same transaction stays, and the caller commits it."""

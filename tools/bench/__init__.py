@@ -247,7 +247,11 @@ class Target:
 
 
 def _signed_in_client(app: Flask, user: User) -> FlaskClient:
-    """A test client whose session is the user's, as after signing in."""
+    """A test client whose session is the user's, as after signing in (a sign-in record of its own; the caller
+    commits)."""
+    from tracker.accounts import start_session
+
+    start_session(user, address="127.0.0.1", user_agent="tools.bench", now=datetime.now(UTC))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
@@ -286,10 +290,10 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
         plan_ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
         plans = pick.sample(plan_ids, min(sample, len(plan_ids)))
         token, _row = create_token(monitor, "bench", datetime.now(UTC))
-        db.session.commit()
         head_clients = [_signed_in_client(app, user) for _code, user in heads]
         viewer_client = _signed_in_client(app, viewer)
         monitor_client = _signed_in_client(app, monitor)
+        db.session.commit()
     return [
         Target("unit", [f"/units/{code}" for code, _user in heads], head_clients),
         Target("item", [f"/items/{i}" for i in items], [viewer_client]),
