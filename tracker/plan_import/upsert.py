@@ -713,131 +713,142 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
     actor: User | None,
 ) -> None:
     sections = {s.number: s for s in plan.sections}
-    items = {(i.section_id, i.stt): i for i in plan.items}
+    # Items by (section number, STT): a new section has no id before the flush, and needs none.
+    numbers = {s.id: s.number for s in plan.sections}
+    items = {(numbers[i.section_id], i.stt): i for i in plan.items}
     codes: dict[int, str] = dict(db.session.execute(select(Unit.id, Unit.code)).all())
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
-    seen_items: set[int] = set()
+    seen_items: set[ActionItem] = set()
     # (kind, item, changes) of each item's event, made once the items have their ids.
     pending: list[tuple[str, ActionItem, list[dict[str, str]]]] = []
     position = 0
-    for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
-        section = sections.get(section_key)
-        label = f"mục {section_key}" if section_key else "mục (không số)"
-        if section is None:
-            section = PlanSection(number=section_key, title=row.title, position=s_position, appendix=row.appendix)
-            plan.sections.append(section)
-            sections[section_key] = section
-            report._created(label)
-        elif section_changes := _assign(
-            section, {"title": row.title, "appendix": row.appendix, "position": s_position}
-        ):
-            report._updated(label, section_changes)
-        db.session.flush()
-        report.sections.append(_section_entry(section_key, row))
+    # Everything is built in memory and written by one flush below: a flush per item made the import grow
+    # with the square of the plan. Nothing in the loop needs to query, so nothing flushes half-way either.
+    with db.session.no_autoflush:
+        for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
+            section = sections.get(section_key)
+            label = f"mục {section_key}" if section_key else "mục (không số)"
+            if section is None:
+                section = PlanSection(number=section_key, title=row.title, position=s_position, appendix=row.appendix)
+                plan.sections.append(section)
+                sections[section_key] = section
+                report._created(label)
+            elif section_changes := _assign(
+                section, {"title": row.title, "appendix": row.appendix, "position": s_position}
+            ):
+                report._updated(label, section_changes)
+            report.sections.append(_section_entry(section_key, row))
 
-        for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
-            position += 1
-            reference = item_reference(section_key, stt_key)
-            deadline = parse_deadline(item_row.deadline, plan.year)
-            values = {
-                "task": item_row.task,
-                "lead_text": item_row.lead,
-                "coordinating_text": item_row.coordinating,
-                "expected_output": item_row.expected_output,
-                "deadline_text": item_row.deadline,
-                "notes": dict(item_row.notes),
-                "position": position,
-            }
-            item = items.get((section.id, stt_key))
-            keep_manual_date = item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
-            if not keep_manual_date:
-                values.update(item_columns(deadline), is_due_set_by_hand=False)
-            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
-            wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [
-                ("coordinating", w, k, u) for w, k, u in coordinating.rows
-            ]
-            changed: list[str] = []
-            # A changed cell is told as text; its units are then not told again.
-            retold = {
-                k for k in ("lead_text", "coordinating_text") if item is not None and getattr(item, k) != values[k]
-            }
-            before = _event_values(item) if item is not None else None
-            if item is None:
-                item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
-                db.session.add(item)
-                report._created(f"nhiệm vụ {reference}")
-            else:
-                read_before = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
-                changed = _assign(
-                    item,
-                    values,
-                    quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed", "is_due_set_by_hand"),
+            for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
+                position += 1
+                reference = item_reference(section_key, stt_key)
+                deadline = parse_deadline(item_row.deadline, plan.year)
+                values = {
+                    "task": item_row.task,
+                    "lead_text": item_row.lead,
+                    "coordinating_text": item_row.coordinating,
+                    "expected_output": item_row.expected_output,
+                    "deadline_text": item_row.deadline,
+                    "notes": dict(item_row.notes),
+                    "position": position,
+                }
+                item = items.get((section_key, stt_key))
+                keep_manual_date = (
+                    item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
                 )
-                read_after = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
-                if read_before != read_after:
-                    deadline_word = f"{_WORDS['deadline_text']} “"
-                    told = next((i for i, p in enumerate(changed) if p.startswith(deadline_word)), None)
-                    if told is None:
-                        changed.append(f"hạn được hiểu là {_old_to_new(read_before, read_after)}")
-                    else:
-                        changed[told] += f" (hiểu là {read_before} → {read_after})"
-            if not deadline.is_parsed and not keep_manual_date:
-                report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
-
-            current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
-            new = [(r, w, k, u.id if u else None) for r, w, k, u in wanted]
-            if current != new:
-                item.units[:] = [
-                    ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
-                    for p, (r, w, k, u) in enumerate(wanted)
+                if not keep_manual_date:
+                    values.update(item_columns(deadline), is_due_set_by_hand=False)
+                lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
+                wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [
+                    ("coordinating", w, k, u) for w, k, u in coordinating.rows
                 ]
-                if item.id is not None:
-                    changed.extend(_units_change(current, new, retold, codes))
-            if item.cancelled_on is not None and item.cancel_reason.startswith(CANCELLED_BY_DOCUMENT):
-                # Back in the document: the item is restored and its units assigned again below.
-                item.cancelled_on, item.cancel_reason = None, ""
-                changed.append("khôi phục (trước đó đã bãi bỏ)")
-                report.restored.append({"reference": reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
-                pending.append(("restored", item, []))
-            if changed and item.id is not None:
-                report._updated(f"nhiệm vụ {reference}", changed)
-            if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
-                _sync_assignments(
-                    item, [u for r, _, _, u in wanted if r == "lead" and u is not None], years, reference, report, now
-                )
-            db.session.flush()
-            if before is None:
-                pending.append(("created", item, []))
-            elif field_changes := [
-                {"field": name, "old": before[name], "new": new}
-                for name, new in _event_values(item).items()
-                if before[name] != new
-            ]:
-                pending.append(("changed", item, field_changes))
-            seen_items.add(item.id)
-            report.items += 1
-            report.assignments += sum(1 for a in item.assignments if a.is_active)
-            report.items_preview.append(
-                _item_preview(
-                    reference,
-                    section_key,
-                    stt_key,
-                    item.task,
-                    lead,
-                    coordinating,
-                    item.notes,
-                    {
-                        "deadline_text": item.deadline_text,
-                        "due_on": item.due_on,
-                        "recurrence": item.recurrence,
-                        "is_ongoing": item.is_ongoing,
-                        "is_deadline_parsed": item.is_deadline_parsed,
-                    },
-                )
-            )
+                changed: list[str] = []
+                # A changed cell is told as text; its units are then not told again.
+                retold = {
+                    k for k in ("lead_text", "coordinating_text") if item is not None and getattr(item, k) != values[k]
+                }
+                before = _event_values(item) if item is not None else None
+                if item is None:
+                    item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
+                    db.session.add(item)
+                    report._created(f"nhiệm vụ {reference}")
+                else:
+                    read_before = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                    changed = _assign(
+                        item,
+                        values,
+                        quiet=("due_on", "recurrence", "is_ongoing", "is_deadline_parsed", "is_due_set_by_hand"),
+                    )
+                    read_after = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
+                    if read_before != read_after:
+                        deadline_word = f"{_WORDS['deadline_text']} “"
+                        told = next((i for i, p in enumerate(changed) if p.startswith(deadline_word)), None)
+                        if told is None:
+                            changed.append(f"hạn được hiểu là {_old_to_new(read_before, read_after)}")
+                        else:
+                            changed[told] += f" (hiểu là {read_before} → {read_after})"
+                if not deadline.is_parsed and not keep_manual_date:
+                    report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
 
+                current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
+                new = [(r, w, k, u.id if u else None) for r, w, k, u in wanted]
+                if current != new:
+                    item.units[:] = [
+                        ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
+                        for p, (r, w, k, u) in enumerate(wanted)
+                    ]
+                    if before is not None:
+                        changed.extend(_units_change(current, new, retold, codes))
+                if item.cancelled_on is not None and item.cancel_reason.startswith(CANCELLED_BY_DOCUMENT):
+                    # Back in the document: the item is restored and its units assigned again below.
+                    item.cancelled_on, item.cancel_reason = None, ""
+                    changed.append("khôi phục (trước đó đã bãi bỏ)")
+                    report.restored.append({"reference": reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
+                    pending.append(("restored", item, []))
+                if changed and before is not None:
+                    report._updated(f"nhiệm vụ {reference}", changed)
+                if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
+                    _sync_assignments(
+                        item,
+                        [u for r, _, _, u in wanted if r == "lead" and u is not None],
+                        years,
+                        reference,
+                        report,
+                        now,
+                    )
+                if before is None:
+                    pending.append(("created", item, []))
+                elif field_changes := [
+                    {"field": name, "old": before[name], "new": new}
+                    for name, new in _event_values(item).items()
+                    if before[name] != new
+                ]:
+                    pending.append(("changed", item, field_changes))
+                seen_items.add(item)
+                report.items += 1
+                report.assignments += sum(1 for a in item.assignments if a.is_active)
+                report.items_preview.append(
+                    _item_preview(
+                        reference,
+                        section_key,
+                        stt_key,
+                        item.task,
+                        lead,
+                        coordinating,
+                        item.notes,
+                        {
+                            "deadline_text": item.deadline_text,
+                            "due_on": item.due_on,
+                            "recurrence": item.recurrence,
+                            "is_ongoing": item.is_ongoing,
+                            "is_deadline_parsed": item.is_deadline_parsed,
+                        },
+                    )
+                )
+
+    db.session.flush()  # the items' ids, for their events
     for item in plan.items:
-        if item.id not in seen_items and item.id is not None and item.cancelled_on is None:
+        if item not in seen_items and item.cancelled_on is None:
             _cancel_item(item, cancel, report)
             pending.append(("cancelled", item, []))
     events.extend(
@@ -939,7 +950,8 @@ def _sync_assignments(
         what = f"phân công nhiệm vụ {reference} cho {unit.code}" + (f" năm {year}" if year else "")
         assignment = existing.get((unit_id, year))
         if assignment is None:
-            item.assignments.append(Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now))
+            assignment = Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now, is_active=True)
+            item.assignments.append(assignment)
             report._created(what)
             continue
         phrases = ["giao lại"] if not assignment.is_active else []
