@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .figures import UnitKpi, record_figures
+from .figures import FiguresRefused, UnitKpi, figures_definition, keep_reports, refuse_future
 from .models import Plan, Unit, User
 from .rules.dates import parse_day
 from .rules.indicators import SCHEME_1872, Definition, check_figures
@@ -182,26 +182,24 @@ def read_figures_file(
 
 
 def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User, plan: Plan | None = None) -> int:
-    """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all)."""
-    from .figures import FiguresRefused
+    """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all).
 
-    for row in rows:
+    Every row is checked first, as record_figures checks one, and the first refused names its row and column;
+    then all are kept at once (a later row for the same unit and date supersedes the earlier, as one by one)."""
+    checked: list[tuple[int, date, dict[str, int | str]]] = []
+    plan_id, definition = None, BUILT_IN
+    for index, row in enumerate(rows):
         try:
-            record_figures(
-                row.unit,
-                row.figures,
-                plan=plan,
-                as_of=row.as_of,
-                today=today,
-                now=now,
-                reporter=reporter,
-                source="file",
-            )
+            refuse_future(row.as_of, today)
+            if index == 0:
+                plan_id, definition = figures_definition(plan)
+            checked.append((row.unit.id, row.as_of, check_figures(definition, row.figures)))
         except (InconsistentFigures, FiguresRefused) as exc:
             column = _column_letter(1)  # the date column (a future date)
             if isinstance(exc, InconsistentFigures):
                 column = _column_letter(2 + list(row.figures).index(exc.conflicts[0].figures[0]))
             raise FiguresFileError(f"{row.unit.name}: {exc}", f"hàng {row.row}, cột {column}") from exc
+    keep_reports(checked, plan_id=plan_id, now=now, reporter=reporter, source="file")
     return len(rows)
 
 
