@@ -54,6 +54,7 @@ class FiguresRow:
     unit: Unit
     as_of: date
     figures: dict[str, int | str]
+    definition: Definition | None = None  # the definition the figures were checked under
 
 
 def _safe(value: object) -> object:
@@ -175,7 +176,7 @@ def read_figures_file(
         except InconsistentFigures as exc:
             first = exc.conflicts[0].figures[0]
             raise FiguresFileError(str(exc), f"{where}, cột {_column_letter(position[first])}") from exc
-        result.append(FiguresRow(number, unit, as_of, figures))
+        result.append(FiguresRow(number, unit, as_of, figures, definition))
     if not result:
         raise FiguresFileError("tệp không có hàng số liệu nào được điền.")
     return result
@@ -193,7 +194,9 @@ def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter:
             refuse_future(row.as_of, today)
             if index == 0:
                 plan_id, definition = figures_definition(plan)
-            checked.append((row.unit.id, row.as_of, check_figures(definition, row.figures)))
+            # Figures read under this very definition were checked then: not again (half the import's time).
+            same = row.definition is definition or row.definition == definition
+            checked.append((row.unit.id, row.as_of, row.figures if same else check_figures(definition, row.figures)))
         except (InconsistentFigures, FiguresRefused) as exc:
             column = _column_letter(1)  # the date column (a future date)
             if isinstance(exc, InconsistentFigures):
