@@ -490,7 +490,7 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
         report.sections.append(_section_entry(section_key, row))
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             reference = item_reference(section_key, stt_key)
-            deadline = parse_deadline(item_row.deadline, doc.year)
+            deadline = _parse_deadline(item_row.deadline, doc.year)
             lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report, memo)
             if not deadline.is_parsed:
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
@@ -694,8 +694,9 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
     return members_in_order
 
 
-# collective_kind is pure and a plan repeats its names: each is judged once.
+# collective_kind and parse_deadline are pure, and a plan repeats its names and deadlines: each is read once.
 _collective_kind = lru_cache(maxsize=8192)(collective_kind)
+_parse_deadline = lru_cache(maxsize=4096)(parse_deadline)
 
 # How a name of a cell was understood: (written, kind, unit, problem); problem is "" or one of these two.
 _UNKNOWN, _NO_APPENDIX1 = "unknown", "no_appendix1"
@@ -835,7 +836,7 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
             for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
                 position += 1
                 reference = item_reference(section_key, stt_key)
-                deadline = parse_deadline(item_row.deadline, plan.year)
+                deadline = _parse_deadline(item_row.deadline, plan.year)
                 values: dict[str, Any] = {
                     "task": item_row.task,
                     "lead_text": item_row.lead,
