@@ -174,3 +174,11 @@ def test_a_kpi_file_supersedes_the_reports_already_kept_for_its_dates(app, units
         assert min(r.id for r in current) > max(
             db.session.scalars(select(KpiReport.id).order_by(KpiReport.id).limit(20))
         )
+
+
+def test_the_import_bench_runs_on_small_inputs(capsys):
+    from tools.bench.imports import main
+
+    assert main(["--plan-rows", "30", "--kpi-rows", "60", "--units", "12", "--runs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "plan, 30 items: median" in printed and "KPI .csv, 60 rows: median" in printed
