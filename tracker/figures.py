@@ -5,12 +5,12 @@ target or else its group's."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
@@ -77,6 +77,25 @@ def counts_of(report: KpiReport) -> Counts:
     return Counts(**{name: int(report.figures[name]) for name in FIELDS})
 
 
+def refuse_report_day(as_of: date, today: date) -> None:
+    """Raise FiguresRefused for figures dated after today or before 2000 (rules.kpi.report_day_refusal)."""
+    refusal = report_day_refusal(as_of, today)
+    if refusal is not None:
+        raise FiguresRefused(refusal)
+
+
+def figures_definition(plan: Plan | None) -> tuple[int | None, Definition]:
+    """The plan_id figures are kept under and the definition they answer (one query for a plan of its own);
+    raises FiguresRefused for a plan of its own that has no indicator yet."""
+    plan_id = report_key(plan)
+    if plan is None or plan_id is None:
+        return None, Definition(SCHEME_1872, ())
+    definition = plan_definition(plan)
+    if not definition.indicators:
+        raise FiguresRefused(t("Kế hoạch %(plan)s chưa có chỉ tiêu nào để báo cáo.", plan=plan.number))
+    return plan_id, definition
+
+
 def record_figures(
     unit: Unit,
     figures: Counts | Mapping[str, object],
@@ -94,16 +113,8 @@ def record_figures(
     or a mapping), kept once for every 1872 plan; for a plan with its own indicators they answer that plan's
     definition. Raises rules.kpi.InconsistentFigures (naming the figures in conflict by their labels) or
     FiguresRefused; nothing is written then. Permission is the caller's to check."""
-    refusal = report_day_refusal(as_of, today)
-    if refusal is not None:
-        raise FiguresRefused(refusal)
-    plan_id = report_key(plan)
-    if plan_id is None:
-        definition = Definition(SCHEME_1872, ())
-    else:
-        definition = plan_definition(plan)  # type: ignore[arg-type]
-        if not definition.indicators:
-            raise FiguresRefused(t("Kế hoạch %(plan)s chưa có chỉ tiêu nào để báo cáo.", plan=plan.number))  # type: ignore[union-attr]
+    refuse_report_day(as_of, today)
+    plan_id, definition = figures_definition(plan)
     if isinstance(figures, Counts):
         figures = {name: getattr(figures, name) for name in FIELDS}
     values = check_figures(definition, figures)
@@ -126,6 +137,56 @@ def record_figures(
     db.session.add(report)
     db.session.flush()
     return report
+
+
+# Reports superseded, or inserted, per statement when many are kept at once.
+CHUNK = 1000
+
+
+def keep_reports(
+    reports: Sequence[tuple[int, date, Mapping[str, int | str]]],
+    *,
+    plan_id: int | None,
+    now: datetime,
+    reporter: User | None,
+    source: str,
+) -> None:
+    """Keep many checked reports (unit id, as_of, figures) at once, as record_figures would one after another:
+    each supersedes the current report of its unit and date, a later one of the same file included. A fixed
+    number of statements per CHUNK reports, whatever their number; the caller has checked every one."""
+    if not reports:
+        return
+    db.session.flush()
+    same_plan = KpiReport.plan_id.is_(None) if plan_id is None else KpiReport.plan_id == plan_id
+    keys = list(dict.fromkeys((unit_id, as_of) for unit_id, as_of, _figures in reports))
+    for start in range(0, len(keys), CHUNK):
+        db.session.execute(
+            update(KpiReport)
+            .where(
+                same_plan,
+                KpiReport.is_current,
+                tuple_(KpiReport.unit_id, KpiReport.as_of).in_(keys[start : start + CHUNK]),
+            )
+            .values(is_current=False),
+            execution_options={"synchronize_session": False},
+        )
+    last = {(unit_id, as_of): index for index, (unit_id, as_of, _figures) in enumerate(reports)}
+    rows = [
+        {
+            "unit_id": unit_id,
+            "plan_id": plan_id,
+            "as_of": as_of,
+            "is_current": last[(unit_id, as_of)] == index,
+            "reported_by_id": reporter.id if reporter is not None else None,
+            "reported_at": now,
+            "source": source,
+            "figures": dict(figures),
+        }
+        for index, (unit_id, as_of, figures) in enumerate(reports)
+    ]
+    table = db.metadata.tables[KpiReport.__tablename__]
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(table), rows[start : start + CHUNK])
 
 
 @dataclass(frozen=True)

@@ -664,6 +664,8 @@ class _Recogniser:
         self.doc = doc
         self.task_tables: list[_TaskTable] = []
         self.current: _TaskTable | None = None
+        # Per section (by id): how many of its items were seen, and the STTs of those that are not sub-rows.
+        self.numbered: dict[int, tuple[int, set[str]]] = {}
 
     # Segments ----------------------------------------------------------------------------------
 
@@ -862,6 +864,14 @@ class _Recogniser:
         table.section = self._add_section(table, "", "", where)
         return table.section
 
+    def _numbered_stts(self, section: SectionRows) -> set[str]:
+        """The STTs of the section's items that are not sub-rows, grown with the section (items are only ever
+        appended): a 10,000-row table is checked in linear time, not in its square."""
+        seen, stts = self.numbered.get(id(section), (0, set()))
+        stts.update(other.stt for other in section.items[seen:] if other.subrow is None)
+        self.numbered[id(section)] = (len(section.items), stts)
+        return stts
+
     def _check_item(self, table: _TaskTable, item: ItemRow, where: str, is_subrow: bool) -> None:
         label = item.stt or "(không số)"
         if item.stt and not _is_label(item.stt):
@@ -870,12 +880,7 @@ class _Recogniser:
                 f"hay ký hiệu mục (I, A, a …); nhiệm vụ vẫn được nhập."
             )
         section = table.section
-        if (
-            not is_subrow
-            and item.stt
-            and section is not None
-            and any(other.stt == item.stt and other.subrow is None for other in section.items)
-        ):
+        if not is_subrow and item.stt and section is not None and item.stt in self._numbered_stts(section):
             self.doc.warnings.append(
                 f"{where}: mục {section.number or '(không tên)'} có hai nhiệm vụ cùng số {item.stt}; cả hai được nhập."
             )

@@ -62,6 +62,8 @@ def strip_emphasis(text: str, bold: bool = False, italic: bool = False) -> Style
     Scraped documents misplace the marks ("*Đơn vị chủ trì: *Các sở"), so a mark toggles whatever
     stands around it instead of following CommonMark's flanking rules.
     """
+    if "*" not in text and "_" not in text and "\\" not in text:  # no mark: the text as it is (most cells)
+        return StyledText(text, [bold] * len(text), [italic] * len(text), bold, italic)
     out: list[str] = []
     bolds: list[bool] = []
     italics: list[bool] = []

@@ -8,10 +8,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -348,7 +350,7 @@ def save_plan(
         on=(decision_date if amends is not None and decision_date else now.date()),
         reason=f"{CANCELLED_BY_DOCUMENT}{decision_number or plan.number}",
     )
-    events: list[ItemEvent] = []
+    events: list[dict[str, Any]] = []  # ItemEvent rows, written with the version they belong to
     appendix1_units = _save_appendix1(plan, doc, directory, report) if doc.has_appendix1 else _appendix1_units(plan)
     if doc.has_appendix2:
         _save_appendix2(plan, doc, directory, appendix1_units, report, now, cancel, events, actor)
@@ -373,9 +375,8 @@ def save_plan(
             note=note,
         )
         report.version = version.number
-        for event in events:
-            event.version_id = version.id
-        db.session.add_all(events)
+        if events:
+            db.session.execute(insert(_table(ItemEvent)), [{**event, "version_id": version.id} for event in events])
     db.session.flush()
     return report
 
@@ -397,17 +398,72 @@ def _event_values(item: ActionItem) -> dict[str, str]:
 
 
 def _event(
-    item: ActionItem,
+    item: ActionItem | _NewItem,
     kind: str,
     now: datetime,
     actor: User | None,
     *,
     changes: list[dict[str, str]] | None = None,
     reason: str = "",
-) -> ItemEvent:
-    return ItemEvent(
-        item_id=item.id, actor_id=actor.id if actor else None, at=now, kind=kind, changes=changes or [], reason=reason
-    )
+) -> dict[str, Any]:
+    """An ItemEvent row (the item has its id by now)."""
+    return {
+        "item_id": item.id,
+        "actor_id": actor.id if actor else None,
+        "at": now,
+        "kind": kind,
+        "changes": changes or [],
+        "reason": reason,
+    }
+
+
+@dataclass
+class _NewItem:
+    """An item the document adds, with its units and assignments: all written by a few bulk inserts once every
+    row is read (an ORM object each, flushed, cost more than the rest of the import)."""
+
+    section: PlanSection
+    stt: str
+    values: dict[str, Any]
+    units: list[dict[str, Any]]
+    assignments: list[dict[str, Any]]
+    id: int | None = None
+    cancel_reason: str = ""  # (never cancelled: it is in the document)
+
+
+def _table(model: type[Any]) -> Table:
+    """A model's table, for Core inserts of many rows."""
+    return db.metadata.tables[model.__tablename__]
+
+
+def _insert_new_items(plan: Plan, new_items: list[_NewItem]) -> None:
+    """Write the new items (their sections are flushed), then their units and assignments; the plan's items are
+    then loaded again, in order, for the version's snapshot. A fixed number of statements for any number of items."""
+    if not new_items:
+        return
+    rows = [{"plan_id": plan.id, "section_id": n.section.id, "stt": n.stt, **n.values} for n in new_items]
+    # Core inserts (the ORM's bulk insert goes row by row for a table with server defaults): one executemany each.
+    db.session.execute(insert(_table(ActionItem)), rows)
+    # Their ids by (section, STT), unique in a plan (RETURNING in the order of the rows costs more on SQLite).
+    ids = {
+        (section_id, stt): item_id
+        for item_id, section_id, stt in db.session.execute(
+            select(ActionItem.id, ActionItem.section_id, ActionItem.stt).where(ActionItem.plan_id == plan.id)
+        )
+    }
+    for new_item in new_items:
+        new_item.id = ids[(new_item.section.id, new_item.stt)]
+    if units := [{**unit, "item_id": n.id} for n in new_items for unit in n.units]:
+        db.session.execute(insert(_table(ItemUnit)), units)
+    if assignments := [{**a, "item_id": n.id} for n in new_items for a in n.assignments]:
+        db.session.execute(insert(_table(Assignment)), assignments)
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.plan_id == plan.id)
+        .options(selectinload(ActionItem.units))
+        .order_by(ActionItem.position, ActionItem.id)
+    ).all()
+    set_committed_value(plan, "items", list(items))
 
 
 def _group_members(
@@ -429,12 +485,13 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
         members = _group_members(group_row, doc, directory, report)
         appendix1_units.extend(unit for _, unit in members if unit is not None)
     report.targets = len(doc.groups) * len(doc.indicators) + len(doc.targets)
+    memo: dict[str, _Understood] = {}  # each cell text as understood
     for row, section_key in zip(doc.sections, section_keys(doc.sections)):
         report.sections.append(_section_entry(section_key, row))
         for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
             reference = item_reference(section_key, stt_key)
-            deadline = parse_deadline(item_row.deadline, doc.year)
-            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
+            deadline = _parse_deadline(item_row.deadline, doc.year)
+            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report, memo)
             if not deadline.is_parsed:
                 report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
             report.items_preview.append(
@@ -637,45 +694,80 @@ def _save_appendix1(plan: Plan, doc: PlanDocument, directory: UnitDirectory, rep
     return members_in_order
 
 
-def _resolve(
-    cell: str, role: str, directory: UnitDirectory, appendix1_units: list[Unit], where: str, report: ImportReport
-) -> _Names:
-    """The (written name, kind, unit) rows for one lead/coordinating cell, in order."""
-    rows: list[tuple[str, str, Unit | None]] = []
-    names = split_names(cell, lambda n: directory.find(n) is not None or collective_kind(n) is not None)
+# collective_kind and parse_deadline are pure, and a plan repeats its names and deadlines: each is read once.
+_collective_kind = lru_cache(maxsize=8192)(collective_kind)
+_parse_deadline = lru_cache(maxsize=4096)(parse_deadline)
+
+# How a name of a cell was understood: (written, kind, unit, problem); problem is "" or one of these two.
+_UNKNOWN, _NO_APPENDIX1 = "unknown", "no_appendix1"
+_Understood = list[tuple[str, str, Unit | None, str]]
+
+
+def _understand(cell: str, directory: UnitDirectory, appendix1_units: list[Unit]) -> _Understood:
+    """The names of one lead/coordinating cell as matched, in order; what the report must say is left to the caller."""
+    rows: _Understood = []
+    names = split_names(cell, lambda n: directory.find(n) is not None or _collective_kind(n) is not None)
     for name in names:
         unit = directory.find(name)
-        kind = collective_kind(name)
+        kind = _collective_kind(name)
         if unit is not None:
-            rows.append((name, "unit", unit))
+            rows.append((name, "unit", unit, ""))
         elif kind == APPENDIX1 and appendix1_units:
-            rows.extend((name, "collective", u) for u in appendix1_units)
+            rows.extend((name, "collective", u, "") for u in appendix1_units)
         elif mapped := directory.collective_units(name):
             # A collective an admin mapped (Admin › Tên đơn vị chưa nhận ra): one row per unit.
-            rows.extend((name, "collective", u) for u in mapped)
+            rows.extend((name, "collective", u, "") for u in mapped)
         elif kind is not None:
-            if kind == APPENDIX1:
-                report.warnings.append(
-                    f"{where}: “{name}” là các đơn vị của Phụ lục 1, nhưng kế hoạch chưa có Phụ lục 1; "
-                    "giữ nguyên tên, chưa giao cho đơn vị nào."
-                )
-            rows.append((name, UNSPECIFIED, None))
+            rows.append((name, UNSPECIFIED, None, _NO_APPENDIX1 if kind == APPENDIX1 else ""))
         elif len(members := shared_head_members(name)) > 1 and all(directory.find(m) for m in members):
             # "Các Cục: Di sản văn hóa, Bản quyền tác giả": written once, one row (and assignment) per unit.
-            rows.extend((name, "collective", directory.find(m)) for m in members)
+            rows.extend((name, "collective", directory.find(m), "") for m in members)
         else:
+            rows.append((name, "unknown", None, _UNKNOWN))
+    return rows
+
+
+def _resolve(  # noqa: PLR0917 (the cell, where it is, and what to match it against)
+    cell: str,
+    role: str,
+    directory: UnitDirectory,
+    appendix1_units: list[Unit],
+    where: str,
+    report: ImportReport,
+    memo: dict[str, _Understood] | None = None,
+) -> _Names:
+    """The (written name, kind, unit) rows for one lead/coordinating cell, in order. With `memo` (one per
+    import and list of Appendix 1 units), a cell text already understood is not split and matched again: a
+    plan names the same units in thousands of rows."""
+    if memo is None:
+        understood = _understand(cell, directory, appendix1_units)
+    elif cell in memo:
+        understood = memo[cell]
+    else:
+        understood = memo[cell] = _understand(cell, directory, appendix1_units)
+    for name, _kind, _unit, problem in understood:
+        if problem == _NO_APPENDIX1:
+            report.warnings.append(
+                f"{where}: “{name}” là các đơn vị của Phụ lục 1, nhưng kế hoạch chưa có Phụ lục 1; "
+                "giữ nguyên tên, chưa giao cho đơn vị nào."
+            )
+        elif problem == _UNKNOWN:
             report.unknown_units.append({"name": name, "where": f"{where} ({role})"})
-            rows.append((name, "unknown", None))
-    return _Names(rows)
+    return _Names([(name, kind, unit) for name, kind, unit, _problem in understood])
 
 
 def _item_names(
-    row: ItemRow, reference: str, directory: UnitDirectory, appendix1_units: list[Unit], report: ImportReport
+    row: ItemRow,
+    reference: str,
+    directory: UnitDirectory,
+    appendix1_units: list[Unit],
+    report: ImportReport,
+    memo: dict[str, _Understood] | None = None,
 ) -> tuple[_Names, _Names]:
     where = f"{row.where}, nhiệm vụ {reference}"
     return (
-        _resolve(row.lead, "đơn vị chủ trì", directory, appendix1_units, where, report),
-        _resolve(row.coordinating, "đơn vị phối hợp", directory, appendix1_units, where, report),
+        _resolve(row.lead, "đơn vị chủ trì", directory, appendix1_units, where, report, memo),
+        _resolve(row.coordinating, "đơn vị phối hợp", directory, appendix1_units, where, report, memo),
     )
 
 
@@ -709,64 +801,81 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
     report: ImportReport,
     now: datetime,
     cancel: _Cancel,
-    events: list[ItemEvent],
+    events: list[dict[str, Any]],
     actor: User | None,
 ) -> None:
     sections = {s.number: s for s in plan.sections}
-    items = {(i.section_id, i.stt): i for i in plan.items}
+    # Items by (section number, STT): a new section has no id before the flush, and needs none.
+    numbers = {s.id: s.number for s in plan.sections}
+    items = {(numbers[i.section_id], i.stt): i for i in plan.items}
     codes: dict[int, str] = dict(db.session.execute(select(Unit.id, Unit.code)).all())
     years = occurrence_years(plan.year, plan.end_year) if plan.year else []
-    seen_items: set[int] = set()
+    seen_items: set[ActionItem] = set()
+    memo: dict[str, _Understood] = {}  # each cell text as understood
     # (kind, item, changes) of each item's event, made once the items have their ids.
-    pending: list[tuple[str, ActionItem, list[dict[str, str]]]] = []
+    pending: list[tuple[str, ActionItem | _NewItem, list[dict[str, str]]]] = []
+    new_items: list[_NewItem] = []
     position = 0
-    for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
-        section = sections.get(section_key)
-        label = f"mục {section_key}" if section_key else "mục (không số)"
-        if section is None:
-            section = PlanSection(number=section_key, title=row.title, position=s_position, appendix=row.appendix)
-            plan.sections.append(section)
-            sections[section_key] = section
-            report._created(label)
-        elif section_changes := _assign(
-            section, {"title": row.title, "appendix": row.appendix, "position": s_position}
-        ):
-            report._updated(label, section_changes)
-        db.session.flush()
-        report.sections.append(_section_entry(section_key, row))
+    # Everything is built in memory and written by one flush below: a flush per item made the import grow
+    # with the square of the plan. Nothing in the loop needs to query, so nothing flushes half-way either.
+    with db.session.no_autoflush:
+        for s_position, (row, section_key) in enumerate(zip(doc.sections, section_keys(doc.sections))):
+            section = sections.get(section_key)
+            label = f"mục {section_key}" if section_key else "mục (không số)"
+            if section is None:
+                section = PlanSection(number=section_key, title=row.title, position=s_position, appendix=row.appendix)
+                plan.sections.append(section)
+                sections[section_key] = section
+                report._created(label)
+            elif section_changes := _assign(
+                section, {"title": row.title, "appendix": row.appendix, "position": s_position}
+            ):
+                report._updated(label, section_changes)
+            report.sections.append(_section_entry(section_key, row))
 
-        for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
-            position += 1
-            reference = item_reference(section_key, stt_key)
-            deadline = parse_deadline(item_row.deadline, plan.year)
-            values = {
-                "task": item_row.task,
-                "lead_text": item_row.lead,
-                "coordinating_text": item_row.coordinating,
-                "expected_output": item_row.expected_output,
-                "deadline_text": item_row.deadline,
-                "notes": dict(item_row.notes),
-                "position": position,
-            }
-            item = items.get((section.id, stt_key))
-            keep_manual_date = item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
-            if not keep_manual_date:
-                values.update(item_columns(deadline), is_due_set_by_hand=False)
-            lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report)
-            wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [
-                ("coordinating", w, k, u) for w, k, u in coordinating.rows
-            ]
-            changed: list[str] = []
-            # A changed cell is told as text; its units are then not told again.
-            retold = {
-                k for k in ("lead_text", "coordinating_text") if item is not None and getattr(item, k) != values[k]
-            }
-            before = _event_values(item) if item is not None else None
-            if item is None:
-                item = ActionItem(plan=plan, section=section, stt=stt_key, **values)
-                db.session.add(item)
-                report._created(f"nhiệm vụ {reference}")
-            else:
+            for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
+                position += 1
+                reference = item_reference(section_key, stt_key)
+                deadline = _parse_deadline(item_row.deadline, plan.year)
+                values: dict[str, Any] = {
+                    "task": item_row.task,
+                    "lead_text": item_row.lead,
+                    "coordinating_text": item_row.coordinating,
+                    "expected_output": item_row.expected_output,
+                    "deadline_text": item_row.deadline,
+                    "notes": dict(item_row.notes),
+                    "position": position,
+                }
+                item = items.get((section_key, stt_key))
+                keep_manual_date = (
+                    item is not None and item.is_due_set_by_hand and item.deadline_text == item_row.deadline
+                )
+                if not keep_manual_date:
+                    values.update(item_columns(deadline), is_due_set_by_hand=False)
+                lead, coordinating = _item_names(item_row, reference, directory, appendix1_units, report, memo)
+                wanted = [("lead", w, k, u) for w, k, u in lead.rows] + [
+                    ("coordinating", w, k, u) for w, k, u in coordinating.rows
+                ]
+                if item is None:
+                    new_item = _new_item(section, stt_key, values, wanted, years, reference, report, now)
+                    new_items.append(new_item)
+                    pending.append(("created", new_item, []))
+                    report.items_preview.append(
+                        _item_preview(
+                            reference,
+                            section_key,
+                            stt_key,
+                            item_row.task,
+                            lead,
+                            coordinating,
+                            values["notes"],
+                            values,
+                        )
+                    )
+                    continue
+                before = _event_values(item)
+                # A changed cell is told as text; its units are then not told again.
+                retold = {k for k in ("lead_text", "coordinating_text") if getattr(item, k) != values[k]}
                 read_before = reading_words(item.due_on, item.recurrence, item.is_ongoing, item.is_deadline_parsed)
                 changed = _assign(
                     item,
@@ -781,65 +890,67 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
                         changed.append(f"hạn được hiểu là {_old_to_new(read_before, read_after)}")
                     else:
                         changed[told] += f" (hiểu là {read_before} → {read_after})"
-            if not deadline.is_parsed and not keep_manual_date:
-                report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
-
-            current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
-            new = [(r, w, k, u.id if u else None) for r, w, k, u in wanted]
-            if current != new:
-                item.units[:] = [
-                    ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
-                    for p, (r, w, k, u) in enumerate(wanted)
-                ]
-                if item.id is not None:
+                if not deadline.is_parsed and not keep_manual_date:
+                    report.unparsed_deadlines.append({"item": reference, "text": item_row.deadline})
+                current = [(u.role, u.written, u.kind, u.unit_id) for u in item.units]
+                new = [(r, w, k, u.id if u else None) for r, w, k, u in wanted]
+                if current != new:
+                    item.units[:] = [
+                        ItemUnit(role=r, position=p, written=w, kind=k, unit_id=u.id if u else None)
+                        for p, (r, w, k, u) in enumerate(wanted)
+                    ]
                     changed.extend(_units_change(current, new, retold, codes))
-            if item.cancelled_on is not None and item.cancel_reason.startswith(CANCELLED_BY_DOCUMENT):
-                # Back in the document: the item is restored and its units assigned again below.
-                item.cancelled_on, item.cancel_reason = None, ""
-                changed.append("khôi phục (trước đó đã bãi bỏ)")
-                report.restored.append({"reference": reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
-                pending.append(("restored", item, []))
-            if changed and item.id is not None:
-                report._updated(f"nhiệm vụ {reference}", changed)
-            if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
-                _sync_assignments(
-                    item, [u for r, _, _, u in wanted if r == "lead" and u is not None], years, reference, report, now
+                if item.cancelled_on is not None and item.cancel_reason.startswith(CANCELLED_BY_DOCUMENT):
+                    # Back in the document: the item is restored and its units assigned again below.
+                    item.cancelled_on, item.cancel_reason = None, ""
+                    changed.append("khôi phục (trước đó đã bãi bỏ)")
+                    report.restored.append({"reference": reference, "task": _short(item.task, PREVIEW_TASK_LENGTH)})
+                    pending.append(("restored", item, []))
+                if changed:
+                    report._updated(f"nhiệm vụ {reference}", changed)
+                if item.cancelled_on is None:  # an item an admin cancelled by hand keeps its assignments inactive
+                    _sync_assignments(
+                        item,
+                        [u for r, _, _, u in wanted if r == "lead" and u is not None],
+                        years,
+                        reference,
+                        report,
+                        now,
+                    )
+                if field_changes := [
+                    {"field": name, "old": before[name], "new": new}
+                    for name, new in _event_values(item).items()
+                    if before[name] != new
+                ]:
+                    pending.append(("changed", item, field_changes))
+                seen_items.add(item)
+                report.items += 1
+                report.assignments += sum(1 for a in item.assignments if a.is_active)
+                report.items_preview.append(
+                    _item_preview(
+                        reference,
+                        section_key,
+                        stt_key,
+                        item.task,
+                        lead,
+                        coordinating,
+                        item.notes,
+                        {
+                            "deadline_text": item.deadline_text,
+                            "due_on": item.due_on,
+                            "recurrence": item.recurrence,
+                            "is_ongoing": item.is_ongoing,
+                            "is_deadline_parsed": item.is_deadline_parsed,
+                        },
+                    )
                 )
-            db.session.flush()
-            if before is None:
-                pending.append(("created", item, []))
-            elif field_changes := [
-                {"field": name, "old": before[name], "new": new}
-                for name, new in _event_values(item).items()
-                if before[name] != new
-            ]:
-                pending.append(("changed", item, field_changes))
-            seen_items.add(item.id)
-            report.items += 1
-            report.assignments += sum(1 for a in item.assignments if a.is_active)
-            report.items_preview.append(
-                _item_preview(
-                    reference,
-                    section_key,
-                    stt_key,
-                    item.task,
-                    lead,
-                    coordinating,
-                    item.notes,
-                    {
-                        "deadline_text": item.deadline_text,
-                        "due_on": item.due_on,
-                        "recurrence": item.recurrence,
-                        "is_ongoing": item.is_ongoing,
-                        "is_deadline_parsed": item.is_deadline_parsed,
-                    },
-                )
-            )
 
-    for item in plan.items:
-        if item.id not in seen_items and item.id is not None and item.cancelled_on is None:
+    db.session.flush()  # new sections get their ids
+    for item in plan.items:  # the items saved before: the new ones are not written yet
+        if item not in seen_items and item.cancelled_on is None:
             _cancel_item(item, cancel, report)
             pending.append(("cancelled", item, []))
+    _insert_new_items(plan, new_items)
     events.extend(
         _event(item, kind, now, actor, changes=changes, reason=item.cancel_reason if kind == "cancelled" else "")
         for kind, item, changes in pending
@@ -926,20 +1037,66 @@ def _save_targets(plan: Plan, rows: list[TargetRow], directory: UnitDirectory, r
     db.session.flush()
 
 
+def _wanted_assignments(
+    recurrence: str | None, due_on: date | None, lead_units: list[Unit], years: list[int]
+) -> dict[tuple[int, int], tuple[Unit, date | None]]:
+    """(unit id, occurrence) → (unit, due date) of the assignments an item's lead units should have: one per unit,
+    one per unit and year for a yearly item."""
+    occurrences = (years or [0]) if recurrence == YEARLY else [0]
+    return {
+        (u.id, year): (u, occurrence_due(due_on, year) if year else due_on) for u in lead_units for year in occurrences
+    }
+
+
+def _assignment_words(reference: str, code: str, year: int) -> str:
+    return f"phân công nhiệm vụ {reference} cho {code}" + (f" năm {year}" if year else "")
+
+
+def _new_item(  # noqa: PLR0917 (a new row of the plan, with what its names and years give it)
+    section: PlanSection,
+    stt: str,
+    values: dict[str, Any],
+    wanted: list[tuple[str, str, str, Unit | None]],
+    years: list[int],
+    reference: str,
+    report: ImportReport,
+    now: datetime,
+) -> _NewItem:
+    """A new item as rows to insert, told in the report as an item saved one by one would be."""
+    report._created(f"nhiệm vụ {reference}")
+    if not values["is_deadline_parsed"]:
+        report.unparsed_deadlines.append({"item": reference, "text": values["deadline_text"]})
+    assignments = []
+    lead_units = [u for r, _, _, u in wanted if r == "lead" and u is not None]
+    for (unit_id, year), (unit, due) in _wanted_assignments(
+        values["recurrence"], values["due_on"], lead_units, years
+    ).items():
+        assignments.append(
+            {"unit_id": unit_id, "occurrence": year, "due_on": due, "created_at": now, "is_active": True}
+        )
+        report._created(_assignment_words(reference, unit.code, year))
+    report.items += 1
+    report.assignments += len(assignments)
+    units = [
+        {"role": r, "position": p, "written": w, "kind": k, "unit_id": u.id if u else None}
+        for p, (r, w, k, u) in enumerate(wanted)
+    ]
+    return _NewItem(section, stt, values, units, assignments)
+
+
 def _sync_assignments(
     item: ActionItem, lead_units: list[Unit], years: list[int], reference: str, report: ImportReport, now: datetime
 ) -> None:
     """One active assignment per lead unit (per year for a yearly item); a unit no longer named keeps
     its assignment, made inactive, with its history."""
-    occurrences = (years or [0]) if item.recurrence == YEARLY else [0]
-    wanted = {(u.id, year): u for u in lead_units for year in occurrences}
+    wanted = _wanted_assignments(item.recurrence, item.due_on, lead_units, years)
     existing = {(a.unit_id, a.occurrence): a for a in item.assignments}
-    for (unit_id, year), unit in wanted.items():
-        due = occurrence_due(item.due_on, year) if year else item.due_on
-        what = f"phân công nhiệm vụ {reference} cho {unit.code}" + (f" năm {year}" if year else "")
+    for (unit_id, year), (unit, due) in wanted.items():
+        what = _assignment_words(reference, unit.code, year)
         assignment = existing.get((unit_id, year))
         if assignment is None:
-            item.assignments.append(Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now))
+            assignment = Assignment(unit_id=unit_id, occurrence=year, due_on=due, created_at=now, is_active=True)
+            item.assignments.append(assignment)
             report._created(what)
             continue
         phrases = ["giao lại"] if not assignment.is_active else []
@@ -949,5 +1106,4 @@ def _sync_assignments(
     for key, assignment in existing.items():
         if key not in wanted and assignment.is_active:
             assignment.is_active = False
-            in_year = f" năm {assignment.occurrence}" if assignment.occurrence else ""
-            report._updated(f"phân công nhiệm vụ {reference} cho {assignment.unit.code}{in_year}", ["thôi giao"])
+            report._updated(_assignment_words(reference, assignment.unit.code, assignment.occurrence), ["thôi giao"])
