@@ -182,12 +182,20 @@ def _valid(sign_in: SignIn, user: User, now: datetime) -> bool:
 
 def active_sessions(user: User, *, now: datetime) -> list[SignIn]:
     """The user's sign-ins still valid, the most recently seen first."""
-    candidates = db.session.scalars(
-        select(SignIn)
-        .where(SignIn.user_id == user.id, SignIn.ended_at.is_(None), SignIn.generation == user.session_token)
-        .order_by(SignIn.last_seen_at.desc(), SignIn.id.desc())
+    if not user.is_active:
+        return []
+    return list(
+        db.session.scalars(
+            select(SignIn)
+            .where(
+                SignIn.user_id == user.id,
+                SignIn.ended_at.is_(None),
+                SignIn.generation == user.session_token,
+                SignIn.last_seen_at > now - SIGN_IN_LIFETIME,
+            )
+            .order_by(SignIn.last_seen_at.desc(), SignIn.id.desc())
+        )
     )
-    return [sign_in for sign_in in candidates if _valid(sign_in, user, now)]
 
 
 def end_session(user: User, sign_in_id: int, *, now: datetime) -> bool:

@@ -9,6 +9,7 @@ from flask_babel import gettext, ngettext
 
 from ..clock import today
 from ..extensions import db
+from ..form_base import text_limit
 from ..formatting import (
     format_date,
     format_datetime,
@@ -105,6 +106,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_size, "filesize")
     app.add_template_filter(task_excerpt, "excerpt")
     app.add_template_global(external_url, "external_url")
+    app.add_template_global(text_limit, "text_limit")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
     app.add_template_filter(say, "say")
