@@ -2,6 +2,7 @@
 days, and which units are most behind."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -114,14 +115,18 @@ def test_the_trend_counts_each_class_at_each_month_end():
 @pytest.mark.parametrize(
     "assignments, shares",
     [
-        (PLAN, {DONE_ON_TIME: 20.0, DONE_LATE: 20.0, NOT_DONE_OVERDUE: 20.0, NOT_DONE_IN_TIME: 40.0}),
-        (PLAN[:3], {DONE_ON_TIME: 33.3, DONE_LATE: 33.3, NOT_DONE_OVERDUE: 33.3, NOT_DONE_IN_TIME: 0.0}),
-        ([], {DONE_ON_TIME: 0.0, DONE_LATE: 0.0, NOT_DONE_OVERDUE: 0.0, NOT_DONE_IN_TIME: 0.0}),
+        (PLAN, {DONE_ON_TIME: "20", DONE_LATE: "20", NOT_DONE_OVERDUE: "20", NOT_DONE_IN_TIME: "40"}),
+        (PLAN[:3], {DONE_ON_TIME: "33.3", DONE_LATE: "33.3", NOT_DONE_OVERDUE: "33.3", NOT_DONE_IN_TIME: "0"}),
+        (
+            PLAN[:3] + PLAN[:3] + PLAN[3:4],
+            {DONE_ON_TIME: "28.6", DONE_LATE: "28.6", NOT_DONE_OVERDUE: "28.6", NOT_DONE_IN_TIME: "14.3"},
+        ),
+        ([], {DONE_ON_TIME: "0", DONE_LATE: "0", NOT_DONE_OVERDUE: "0", NOT_DONE_IN_TIME: "0"}),
     ],
 )
 def test_shares_are_percent_of_all_assignments(assignments, shares):
     counted = tally(assignments, D(2023, 9, 15))
-    assert {name: counted.share(name) for name in shares} == shares
+    assert {name: counted.share(name) for name in shares} == {name: Decimal(v) for name, v in shares.items()}
 
 
 def test_what_changed_since_the_end_of_last_month():
@@ -149,9 +154,9 @@ def test_units_most_behind_come_first_by_overdue_then_share_on_time():
     }
     behind = units_behind(by_unit, D(2023, 9, 15))
     assert [(s.key, s.overdue, s.on_time_share) for s in behind] == [
-        (20, 2, 0.0),
-        (30, 1, 0.0),
-        (10, 1, 50.0),
-        (40, 0, 0.0),
+        (20, 2, 0),
+        (30, 1, 0),
+        (10, 1, 50),
+        (40, 0, 0),
     ]
     assert [s.key for s in units_behind(by_unit, D(2023, 9, 15), most=2)] == [20, 30]

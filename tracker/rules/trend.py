@@ -7,6 +7,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from .lifecycle import DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE, classify
 
@@ -37,9 +38,16 @@ class Tally:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def share(self, name: str) -> float:
+    def share(self, name: str) -> Decimal:
         """The class's share of all assignments, in percent (0 when there are none), to one decimal."""
-        return round(100 * self.counts[name] / self.total, 1) if self.total else 0.0
+        return percent(self.counts[name], self.total, empty=Decimal(0))
+
+
+def percent(part: int, whole: int, *, empty: Decimal) -> Decimal:
+    """part / whole in percent to one decimal, half up (1/3 is 33.3, 1/6 is 16.7); `empty` when whole is 0."""
+    if not whole:
+        return empty
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def class_on(assignment: Dated, day: date) -> str:
@@ -129,12 +137,12 @@ class UnitStanding:
         return self.tally.counts[NOT_DONE_OVERDUE]
 
     @property
-    def on_time_share(self) -> float:
+    def on_time_share(self) -> Decimal:
         """Done on time, as a share of the assignments that were due by then or are done (what could have been
         done on time); 100 when none were."""
         counts = self.tally.counts
         judged = counts[DONE_ON_TIME] + counts[DONE_LATE] + counts[NOT_DONE_OVERDUE]
-        return round(100 * counts[DONE_ON_TIME] / judged, 1) if judged else 100.0
+        return percent(counts[DONE_ON_TIME], judged, empty=Decimal(100))
 
 
 def units_behind(by_unit: dict[int, Sequence[Dated]], day: date, *, most: int = 10) -> list[UnitStanding]:
