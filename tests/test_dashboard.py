@@ -161,9 +161,11 @@ def test_a_bad_month_or_plan_is_refused(seeded, login_as, client, query, status)
     assert client.get(f"/dashboard/assignments?class=done_late&{query}").status_code == status
 
 
-def test_an_unknown_class_is_refused(seeded, login_as, client):
+def test_an_unknown_class_is_refused_and_none_means_overdue(seeded, demo, login_as, client):
     login_as("viewer")
     assert client.get("/dashboard/assignments?class=overdue").status_code == 400
+    page = client.get("/dashboard/assignments").get_data(as_text=True)
+    assert "Chưa hoàn thành, quá hạn" in page and "Vụ Pháp chế" in page
 
 
 def test_the_default_plan_is_the_newest_one_running_this_year(seeded):

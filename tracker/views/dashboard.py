@@ -13,6 +13,7 @@ from flask_babel import gettext
 
 from ..clock import today
 from ..dashboard import ClassList, Dashboard, class_list, dashboard, default_plan, plan_choices
+from ..rules.lifecycle import NOT_DONE_OVERDUE
 from ..rules.permissions import VIEW_MONITORING
 from ..rules.trend import CLASSES, month_end
 from .access import require
@@ -87,9 +88,10 @@ def show():
 
 @bp.get("/dashboard/assignments")
 def assignments():
-    """The assignments behind one figure of the dashboard: a class on its day (of one unit, when given)."""
+    """The assignments behind one figure of the dashboard: a class on its day (of one unit, when given); without
+    a class, the overdue ones, as on the monitoring desk."""
     require(VIEW_MONITORING)
-    name = request.args.get("class", "")
+    name = request.args.get("class", NOT_DONE_OVERDUE)
     if name not in CLASSES:
         abort(400, description=gettext("Bộ lọc không hợp lệ."))
     plan_id, as_of, now = _plan_and_day()
