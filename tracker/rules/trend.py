@@ -4,7 +4,7 @@ pure functions over assignments' dates, judged as of a day given to them."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -145,7 +145,7 @@ class UnitStanding:
         return percent(counts[DONE_ON_TIME], judged, empty=Decimal(100))
 
 
-def units_behind(by_unit: dict[int, Sequence[Dated]], day: date, *, most: int = 10) -> list[UnitStanding]:
+def units_behind(by_unit: Mapping[int, Sequence[Dated]], day: date, *, most: int = 10) -> list[UnitStanding]:
     """The units most behind on `day`: most overdue assignments first, then the lowest share done on time;
     only units with something overdue or done late; at most `most`. Ties keep the order of `by_unit`."""
     standings = [UnitStanding(key, tally(assignments, day)) for key, assignments in by_unit.items()]

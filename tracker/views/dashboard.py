@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -66,7 +67,9 @@ def _list_url(board: Dashboard | None, month: str | None) -> Callable[..., str]:
 
     def url(name: str, unit: str | None = None) -> str:
         assert board is not None  # only called for a dashboard that has a plan
-        return url_for("dashboard.assignments", plan=board.plan.id, month=month, unit=unit, **{"class": name})
+        # Any: url_for's keyword arguments are typed one by one, and "class" can only be passed in a dict.
+        args: dict[str, Any] = {"plan": board.plan.id, "month": month, "unit": unit, "class": name}
+        return url_for("dashboard.assignments", **args)
 
     return url
 
