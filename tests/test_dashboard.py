@@ -86,7 +86,7 @@ def test_the_seed_plan_today_by_hand(seeded, demo):
         # The plan was issued in July: July's end, August's, and today.
         assert [t.on for t in board.trend] == [date(2023, 7, 31), date(2023, 8, 31), TODAY]
         assert [(b.code, b.standing.overdue) for b in board.behind] == [("VPC", 1)]
-        assert [(b.row.reference, b.row.unit_code, b.since) for b in board.blocked] == [
+        assert [(b.row.reference, b.row.unit_code, b.reported_on) for b in board.blocked] == [
             ("I.2", "CDSVH", date(2023, 9, 8))
         ]
         assert board.blocked[0].proposal.startswith("Đề nghị Trung tâm CNTT nâng cấp")
@@ -178,3 +178,39 @@ def test_the_default_plan_is_the_newest_one_running_this_year(seeded):
         db.session.flush()
         assert default_plan(TODAY) == running.id
         assert default_plan(date(2024, 2, 1)) == later.id
+
+
+def test_a_past_month_shows_what_was_blocked_then_with_what_the_unit_said_then(seeded, demo):
+    """Cục Điện ảnh reports I.2 blocked on 20/8 and resumes it on 2/9: August's dashboard lists it with that
+    difficulty; today's does not (and still lists Cục Di sản văn hóa's, blocked on 8/9)."""
+    from datetime import UTC, datetime
+
+    from tracker.assignments import change_assignment
+    from tracker.models import User
+    from tracker.rules.lifecycle import BLOCKED, IN_PROGRESS, Change
+
+    from .conftest import find_assignment
+
+    with seeded.app_context():
+        head = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        assignment = find_assignment("I.2", "CDA")
+        for day, change in (
+            (date(2023, 8, 20), Change(BLOCKED, difficulty="Chưa có kinh phí.", proposal="Xin bổ sung dự toán.")),
+            (date(2023, 9, 2), Change(IN_PROGRESS, comment="Đã có kinh phí.")),
+        ):
+            change_assignment(
+                assignment,
+                change,
+                actor=head,
+                expected_version=assignment.version,
+                today=day,
+                now=datetime(day.year, day.month, day.day, 3, tzinfo=UTC),
+            )
+        db.session.commit()
+        august = dashboard(demo, today=TODAY, as_of=date(2023, 8, 31))
+        now = dashboard(demo, today=TODAY)
+        assert august is not None and now is not None
+        assert [(b.row.unit_code, b.difficulty, b.proposal, b.reported_on) for b in august.blocked] == [
+            ("CDA", "Chưa có kinh phí.", "Xin bổ sung dự toán.", date(2023, 8, 20))
+        ]
+        assert [b.row.unit_code for b in now.blocked] == ["CDSVH"]

@@ -69,12 +69,13 @@ class Row:
 
 @dataclass(frozen=True)
 class Blocked:
-    """An assignment blocked on the day, with the difficulty and proposal its unit gave and since when."""
+    """An assignment blocked on the day, with the difficulty and proposal its unit gave, and the day of its last
+    change by then (the report that blocked it, or a later one while blocked)."""
 
     row: Row
     difficulty: str
     proposal: str
-    since: date | None
+    reported_on: date | None
 
 
 @dataclass(frozen=True)
@@ -227,16 +228,12 @@ def _blocked(plan_id: int, rows: list[Row], as_of: date, today: date, zone: Zone
         .subquery()
     )
     last = {e.assignment_id: e for e in db.session.execute(select(ranked).where(ranked.c.n == 1))}
-    # The day a blocked assignment's last change was made, in the zone's calendar.
-    since = {key: e.at.replace(tzinfo=e.at.tzinfo or UTC).astimezone(zone).date() for key, e in last.items()}
+    # The day each last change was made, in the zone's calendar.
+    made_on = {key: e.at.replace(tzinfo=e.at.tzinfo or UTC).astimezone(zone).date() for key, e in last.items()}
     if as_of >= today:
-        return [
-            Blocked(r, r.difficulty, r.proposal, since.get(r.id) if r.id in last else None)
-            for r in rows
-            if r.state == BLOCKED
-        ]
+        return [Blocked(r, r.difficulty, r.proposal, made_on.get(r.id)) for r in rows if r.state == BLOCKED]
     return [
-        Blocked(r, last[r.id].difficulty, last[r.id].proposal, since[r.id])
+        Blocked(r, last[r.id].difficulty, last[r.id].proposal, made_on[r.id])
         for r in rows
         if r.id in last and last[r.id].to_state == BLOCKED
     ]
