@@ -102,6 +102,8 @@ def statements_for(app, client, path: str) -> int:
         ("head_cda", "/units/CDA", 12),
         ("viewer", "/plans/{plan}", 12),
         ("monitor", "/monitoring", 16),
+        ("viewer", "/dashboard?plan={plan}", 12),
+        ("monitor", "/dashboard/assignments?plan={plan}&class=not_done_in_time", 5),
     ],
 )
 def test_page_queries_do_not_grow_with_the_number_of_assignments(seeded, login_as, client, who, path, most):

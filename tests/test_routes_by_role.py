@@ -135,6 +135,13 @@ TABLE = {
     "plan_versions.source": ("GET", "/plans/{plan}/versions/1/source", (None, A, A, F, F, F, F)),
     # issue 12: indicators as data
     "api.plan_indicators": ("GET", "/api/v1/plans/{plan}/indicators", (None, A, A, A, A, A, A)),
+    # issue 17: the dashboard and the list behind its figures
+    "dashboard.show": ("GET", "/dashboard?month=2023-08", (None, A, A, A, F, F, F)),
+    "dashboard.assignments": (
+        "GET",
+        "/dashboard/assignments?plan={plan}&class=not_done_overdue",
+        (None, A, A, A, F, F, F),
+    ),
     # Last: they end the session they run in.
     "auth.end_one_session": ("POST", "/account/sessions/{sign_in}/end", (None, A, A, A, A, A, A)),
     "auth.logout": ("POST", "/logout", (None, A, A, A, A, A, A)),

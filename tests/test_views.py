@@ -19,8 +19,8 @@ def test_signed_out_visitors_are_sent_to_the_login_page(seeded, client):
     [
         ("head_vpc", "/units/VPC"),
         ("staff_cda", "/units/CDA"),
-        ("monitor", "/monitoring"),
-        ("viewer", r"/plans/\d+"),
+        ("monitor", "/dashboard"),
+        ("viewer", "/dashboard"),
         ("admin", r"/plans/\d+"),
     ],
 )

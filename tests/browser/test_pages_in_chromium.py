@@ -127,7 +127,9 @@ def test_another_units_head_sees_no_update_form_for_that_unit(seeded, live_serve
 
 def test_the_it_centre_sees_the_overdue_list(seeded, live_server, page, artifacts):
     sign_in(page, live_server, "monitor")
-    assert page.url.endswith("/monitoring")
+    assert page.url.endswith("/dashboard")  # the IT Centre's home since issue 17; the list is one link away
+    page.get_by_role("link", name="Theo dõi quá hạn").click()
+    page.wait_for_load_state()
     table = page.locator("#monitoring-list").inner_text()
     assert "Vụ Pháp chế" in table and "I.1" in table and "31/08/2023" in table
     _shoot(page, artifacts, "monitoring-desktop")
@@ -145,6 +147,7 @@ def test_keyboard_users_reach_a_visible_skip_link_first(seeded, live_server, pag
 
 def test_collective_members_open_with_the_keyboard(seeded, live_server, page):
     sign_in(page, live_server, "viewer")
+    page.goto(live_server + "/plans")  # the single plan's page
     summary = page.locator("tr#nv-I\\.2 details summary").first
     summary.focus()
     page.keyboard.press("Enter")
@@ -191,6 +194,7 @@ def test_a_unit_head_reports_figures_through_the_form_and_sees_the_panel_update(
 
 def test_the_it_centre_filters_the_monitoring_list_and_follows_the_matrix(seeded, live_server, page, artifacts):
     sign_in(page, live_server, "monitor")
+    page.goto(live_server + "/monitoring")
     page.get_by_label("Đơn vị", exact=True).select_option(label="Vụ Pháp chế")
     page.get_by_role("button", name="Lọc").click()
     page.wait_for_load_state()

@@ -12,7 +12,7 @@ from ..clock import today
 from ..extensions import db
 from ..figures import kpi_by_unit, load_groups
 from ..models import ActionItem, ItemUnit, Plan, PlanSection
-from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT
+from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT, VIEWER
 from ..status import item_status
 from .access import allowed, require
 
@@ -21,12 +21,12 @@ bp = Blueprint("plans", __name__)
 
 @bp.get("/")
 def home():
-    """Each role where it works: a unit's people on their unit page, the IT Centre on the overdue list,
-    everyone else on the plan (or the list of plans)."""
+    """Each role where it works: a unit's people on their unit page, the IT Centre and the leadership on the
+    dashboard, everyone else on the plan (or the list of plans)."""
     if current_user.role in UNIT_ROLES and current_user.unit is not None:
         return redirect(url_for("units.show", code=current_user.unit.code))
-    if current_user.role == MONITOR:
-        return redirect(url_for("monitoring.overdue"))
+    if current_user.role in (MONITOR, VIEWER):
+        return redirect(url_for("dashboard.show"))
     return redirect(url_for("plans.index"))
 
 
