@@ -106,6 +106,7 @@ def overdue():
         filter_url=_filter_url,
         urged=urged_today({a.unit_id for a in listing.rows}, now),
         letter_units=_letter_units(now) if filters.cls == OVERDUE else None,
+        unit_list_limit=UNIT_LIST_LIMIT,
     )
 
 
