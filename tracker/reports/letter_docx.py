@@ -13,7 +13,9 @@ from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
@@ -114,11 +116,34 @@ def _signature_block(document) -> None:
     _cell_paragraph(right, "{%p endif %}", size=13, align=centre, space_after=0)
 
 
+def _page_numbers(document) -> None:
+    """Page numbers at the top centre from page 2 on (the first page has none), as the decree sets them."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "2"), ("end", None)):
+        if kind is not None:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = " PAGE "
+        else:
+            node = OxmlElement("w:t")
+            node.text = text
+        run._r.append(node)
+
+
 def letter_template_document():
     """The default Word template (tracker/report_templates/cong-van-don-doc.docx), with docxtpl's placeholders
     where the letter's words and lists go."""
     document = _setup_document()
     document.core_properties.author = " ".join(DEFAULT_ISSUER.lines).title()
+    _page_numbers(document)
     _header_block(document)
     _addressees(document)
     _paragraph(document, "{{ letter.opening }}", indent=True)
