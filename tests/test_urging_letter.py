@@ -177,6 +177,10 @@ def test_each_item_gets_one_history_entry_per_letter(seeded, login_as, client):
         ("I.1", "Đôn đốc Vụ Pháp chế bằng công văn đôn đốc ngày 15/11/2023."),
         ("I.2", f"Đôn đốc {cdsvh}, {cda} bằng công văn đôn đốc ngày 15/11/2023."),
     ]
+    with seeded.app_context():
+        i1 = next(i for i in db.session.scalars(select(ActionItem)) if i.reference == "I.1").id
+    history = client.get(f"/items/{i1}").get_data(as_text=True)
+    assert "Đôn đốc Vụ Pháp chế bằng công văn đôn đốc ngày 15/11/2023." in history
     post_letter(client, {"all": "1"})
     noted = comments(seeded)
     assert len(noted) == 4  # the second letter: one more entry on I.1 and one on I.2, naming its 11 units
@@ -367,3 +371,18 @@ def test_libreoffice_prints_the_letter_and_the_pdf_names_the_items(seeded, login
             timeout=60,
         )
         assert list(tmp_path.glob("trang*.png"))
+
+
+def test_all_overdue_is_refused_when_nothing_is_overdue(seeded):
+    from tracker.reports import DEFAULT_ISSUER
+    from tracker.urging_letter import LetterRefused, letter_content, units_with_overdue
+
+    with seeded.app_context():
+        early = date(2023, 8, 1)  # before the seed plan's first deadline
+        assert units_with_overdue(early) == []
+        with pytest.raises(LetterRefused) as refused:
+            letter_content(None, today=early, issuer=DEFAULT_ISSUER)
+        assert str(refused.value) == (
+            "Tính đến ngày 01/08/2023 không đơn vị nào có nhiệm vụ quá hạn; không có gì để đôn đốc."
+        )
+        assert [(unit.code, count) for unit, count in units_with_overdue(date(2023, 9, 1))] == [("VPC", 1)]
