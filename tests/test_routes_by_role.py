@@ -60,6 +60,8 @@ TABLE = {
     "monitoring.overdue": ("GET", "/monitoring", (None, A, A, A, F, F, F)),
     "monitoring.units": ("GET", "/monitoring/units", (None, A, A, A, F, F, F)),
     "monitoring.export": ("GET", "/monitoring/export.xlsx?class=overdue", (None, A, A, A, F, F, F)),
+    # issue 17: the urging letter (công văn đôn đốc), to every unit with overdue items
+    "monitoring.urging_letter": ("POST", "/monitoring/letter", (None, A, A, F, F, F, F)),
     "kpi.overview": ("GET", "/kpi", (None, A, A, A, F, F, F)),
     "kpi.export": ("GET", "/kpi/export.xlsx?plan={plan}", (None, A, A, A, F, F, F)),
     "kpi.template": ("GET", "/kpi/template.xlsx", (None, A, A, A, A, A, A)),
@@ -287,6 +289,8 @@ def _request(app, client, endpoint, path, ids):
         )
     elif endpoint == "items.comment":
         data["body"] = "Ý kiến."
+    elif endpoint == "monitoring.urging_letter":
+        data["all"] = "1"
     elif endpoint == "admin.change_role":
         data.update({f"u{ids['user']}-role": "unit_staff", f"u{ids['user']}-unit": str(ids["cda"])})
     elif endpoint == "auth.create_api_token":

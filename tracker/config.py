@@ -75,6 +75,11 @@ DEFAULTS: dict[str, Any] = {
     # The Word template the .docx is made from (docxtpl); a copy edited by the customer may be named here
     # (relative paths are under the instance folder). tools/make_report_template.py regenerates the default.
     "REPORT_TEMPLATE": str(Path(__file__).resolve().parent / "report_templates" / "bao-cao.docx"),
+    # The urging letter (công văn đôn đốc, .docx): issued and signed as the report is (TRACKER_REPORT_*), with its
+    # own number suffix, the lines of "Nơi nhận" after the units addressed, and its own Word template.
+    "LETTER_NUMBER_SUFFIX": "/TTCNTT",  # "Số: …/TTCNTT"
+    "LETTER_RECIPIENTS": "Lãnh đạo Bộ (để báo cáo);|Lưu: VT, TTCNTT.",
+    "LETTER_TEMPLATE": str(Path(__file__).resolve().parent / "report_templates" / "cong-van-don-doc.docx"),
 }
 
 
@@ -99,6 +104,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["IMPORT_DIR"] = os.path.join(instance_path, values["IMPORT_DIR"])
     values["OUTBOX_DIR"] = os.path.join(instance_path, values["OUTBOX_DIR"])
     values["REPORT_TEMPLATE"] = os.path.join(instance_path, values["REPORT_TEMPLATE"])
+    values["LETTER_TEMPLATE"] = os.path.join(instance_path, values["LETTER_TEMPLATE"])
     values["SMTP_PORT"] = int(values["SMTP_PORT"])
     values["SMTP_TIMEOUT"] = float(values["SMTP_TIMEOUT"])
     if values["MAIL_BACKEND"] not in ("file", "smtp"):

@@ -3,6 +3,7 @@ paginated; the units × class matrix; units missing KPI figures; and the urge (�
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -30,11 +31,14 @@ from ..monitoring import (
     units_missing_figures,
 )
 from ..outbox import dispatch
+from ..reports.letter_docx import letter_docx
 from ..rules.kpi import last_due_period
 from ..rules.lifecycle import OVERDUE
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
 from ..urging import AlreadyUrged, NoAddress, urge, urged_today
+from ..urging_letter import LetterRefused, letter_content, letter_issuer, record_letter, units_with_overdue
 from .access import allowed, require
+from .files import DOCX, attachment
 from .labels import say
 
 bp = Blueprint("monitoring", __name__)
@@ -101,6 +105,8 @@ def overdue():
         sorts=SORTS,
         filter_url=_filter_url,
         urged=urged_today({a.unit_id for a in listing.rows}, now),
+        letter_units=_letter_units(now) if filters.cls == OVERDUE else None,
+        unit_list_limit=UNIT_LIST_LIMIT,
     )
 
 
@@ -163,6 +169,7 @@ def units():
         missing_total=len(missing),
         period=period,
         as_of=now,
+        letter_form=EmptyForm() if allowed(URGE_UNIT) else None,
     )
 
 
@@ -230,3 +237,42 @@ def _back() -> str:
     """The overdue list the urge was sent from (its filters and page), else its first page."""
     back = request.form.get("back") or ""
     return back if back.startswith("/monitoring") else url_for("monitoring.overdue")
+
+
+# --- The urging letter (công văn đôn đốc) ------------------------------------------------------------
+
+
+def _letter_units(now: date) -> list[tuple[Unit, int]] | None:
+    """The units an urging letter may be addressed to (those with overdue items), for those who may send one."""
+    return units_with_overdue(now) if allowed(URGE_UNIT) else None
+
+
+@bp.post("/monitoring/letter")
+def urging_letter():
+    """The công văn đôn đốc to the units chosen (or every unit with overdue items, with "all"), as a .docx;
+    the letter is noted on the history of each item it lists. Refused choices go back with the reason."""
+    require(URGE_UNIT)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if request.form.get("all"):
+        unit_ids = None
+    else:
+        try:
+            unit_ids = [int(value) for value in request.form.getlist("unit")]
+        except ValueError:
+            abort(400, description=gettext("Đơn vị được chọn không hợp lệ."))
+    now = today()
+    try:
+        letter = letter_content(unit_ids, today=now, issuer=letter_issuer(current_app.config))
+        record_letter(letter, actor=current_user, now=utcnow())
+    except LetterRefused as exc:
+        db.session.rollback()
+        flash(say(exc), "error")
+        return redirect(_back())
+    except PermissionDenied as exc:
+        db.session.rollback()
+        abort(403, description=say(exc))
+    document = letter_docx(letter, current_app.config["LETTER_TEMPLATE"])
+    db.session.commit()
+    return attachment(document, DOCX, letter.filename)
