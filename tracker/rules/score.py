@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from fractions import Fraction
 
 from .lifecycle import DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE
@@ -84,7 +85,7 @@ def settings_problems(settings: ScoreSettings) -> dict[str, str]:
     if total != 100:
         problems["delivery_weight"] = t("Tổng ba trọng số phải bằng 100 (hiện là %(total)s).", total=total)
     floors = [settings.excellent, settings.good, settings.fair, settings.average]
-    if any(higher <= lower for higher, lower in zip(floors, floors[1:], strict=False)):
+    if any(higher <= lower for higher, lower in pairwise(floors)):
         problems["excellent"] = t("Ngưỡng các mức phải giảm dần: Xuất sắc > Tốt > Khá > Trung bình.")
     if settings.average <= 0:
         problems["average"] = t("Ngưỡng mức Trung bình phải lớn hơn 0 để còn mức Yếu.")
