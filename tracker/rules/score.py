@@ -187,7 +187,10 @@ def score(facts: UnitFacts, settings: ScoreSettings = DEFAULTS) -> Score:
     total = sum(weights.values())
     if total == 0:
         return Score(parts, None, None)
-    exact = sum((weights[part] * parts[part] for part in weights), Fraction(0)) / total  # type: ignore[operator]
+    weighted = Fraction(0)
+    for part, weight in weights.items():
+        weighted += weight * (parts[part] or 0)
+    exact = weighted / total
     rounded = round_score(exact)
     return Score(parts, rounded, band_of(rounded, settings))
 
