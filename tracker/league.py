@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from .extensions import db
 from .figures import kpi_by_unit, report_key
 from .models import ActionItem, Assignment, KpiReport, Plan, Setting, Unit
+from .reminders import load_rules
 from .rules import lifecycle
 from .rules.kpi import NOT_APPLICABLE, Period, attainment, last_due_period, period_of
 from .rules.score import (
@@ -158,6 +159,7 @@ def unit_lines(plan: Plan, as_of: date, settings: ScoreSettings | None = None) -
     classes: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ALL_CLASSES, 0))
     ongoing_due: dict[int, int] = defaultdict(int)
     ongoing_reported: dict[int, int] = defaultdict(int)
+    period_days = load_rules().progress_period_days  # as the reminders ask for progress reports
     for assignment, item in _assignment_rows(plan.id, as_of):
         kind = lifecycle.classify(
             state=assignment.status,
@@ -175,6 +177,7 @@ def unit_lines(plan: Plan, as_of: date, settings: ScoreSettings | None = None) -
                 last_report_on=assignment.last_report_on,
                 started_on=_local_day(assignment.created_at),
                 today=as_of,
+                period_days=period_days,
             )
             ongoing_reported[assignment.unit_id] += 0 if missing else 1
     indicators: dict[int, list[IndicatorStanding]] = defaultdict(list)

@@ -100,6 +100,9 @@ def register_views(app: Flask) -> None:
     from .plan_versions import bp as plan_versions_bp  # issue 12: versions and amending decisions
 
     app.register_blueprint(plan_versions_bp)
+    from .league import bp as league_bp  # issue 17: the league table of units' scores
+
+    app.register_blueprint(league_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")
