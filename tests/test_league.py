@@ -34,10 +34,8 @@ def freeze(app, *periods: Period) -> None:
 
 def rows(page: str) -> list[str]:
     """The unit names of the table's rows, in order."""
-    body = page.split('<table class="plan-table compact cards-on-phone" id="league">')[1].split("</table>", maxsplit=1)[
-        0
-    ]
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r'<th scope="row"[^>]*>(.*?)<br>', body, re.S)]
+    body = page.split('id="league"')[1].split("</table>", maxsplit=1)[0]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', body, re.S)]
 
 
 def test_the_viewer_sees_every_unit_with_band_score_parts_and_the_formula(seeded, client, login_as):
