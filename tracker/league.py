@@ -237,6 +237,14 @@ def unit_lines(plan: Plan, as_of: date, settings: ScoreSettings | None = None) -
     return sort_lines(lines, "score")
 
 
+def rank_of(line: Line, lines: list[Line]) -> int | None:
+    """A line's rank by score: 1 + the number of lines scoring higher (equal scores share a rank); None without
+    a score."""
+    if line.score is None:
+        return None
+    return 1 + sum(1 for other in lines if other.score is not None and other.score > line.score)
+
+
 SORT_KEYS = ("score", "unit", "band", "change", *PARTS)
 
 

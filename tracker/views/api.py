@@ -30,7 +30,7 @@ from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
-from ..league import Line, load_settings, sort_lines  # issue 17
+from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
 from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
 from ..rules.kpi import InconsistentFigures, Period, period_of
 from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused, is_overdue
@@ -661,9 +661,10 @@ def _line_json(line: Line, rank: int | None) -> dict:
 
 
 def _lines_json(lines: list[Line]) -> list[dict]:
-    """The lines in rank order (best score first, units without a score last), each with its rank."""
+    """The lines in rank order (best score first, units without a score last), each with its rank (equal scores
+    share one)."""
     ranked = sort_lines(lines, "score", descending=True)
-    return [_line_json(line, rank if line.score is not None else None) for rank, line in enumerate(ranked, start=1)]
+    return [_line_json(line, rank_of(line, ranked)) for line in ranked]
 
 
 def _default_plan() -> Plan:

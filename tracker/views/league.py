@@ -19,7 +19,7 @@ from ..clock import today
 from ..extensions import db
 from ..form_base import Form
 from ..forms import REQUIRED
-from ..league import SORT_KEYS, Line, load_settings, sort_lines
+from ..league import SORT_KEYS, load_settings, rank_of, sort_lines
 from ..models import Plan
 from ..rules.kpi import Period, decimal_comma, period_of
 from ..rules.lifecycle import CLASS_LABELS, DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE
@@ -120,9 +120,8 @@ def _table() -> dict[str, Any]:
     direction = request.args.get("dir", "asc" if sort == "unit" else "desc")
     if direction not in ("asc", "desc"):
         direction = "desc"
-    rank_of = {id(line): rank for rank, line in enumerate(_ranked(lines), start=1) if line.score is not None}
     lines = sort_lines(lines, sort, descending=direction == "desc")
-    ranks = [rank_of.get(id(line)) for line in lines]  # parallel to lines: None without a score
+    ranks = [rank_of(line, lines) for line in lines]  # parallel to lines: None without a score
     if live:
         settings = load_settings()
     else:
@@ -142,11 +141,6 @@ def _table() -> dict[str, Any]:
         "direction": direction,
         "settings": settings,
     }
-
-
-def _ranked(lines: list[Line]) -> list[Line]:
-    """The lines in rank order: by score, best first (ties by name), units without a score last."""
-    return sort_lines(lines, "score", descending=True)
 
 
 def _sort_url(table: dict[str, Any], column: str) -> str:
