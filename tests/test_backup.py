@@ -51,8 +51,9 @@ from tracker.models import (
     User,
 )
 from tracker.password_resets import request_reset
-from tracker.rules.kpi import Counts
+from tracker.rules.kpi import Counts, Period
 from tracker.rules.lifecycle import Change, Evidence
+from tracker.snapshots import take_snapshot
 
 from .conftest import PEOPLE, SEED_PLAN, csrf_token, find_assignment, login, make_user, post_status
 
@@ -180,6 +181,7 @@ def fill(app) -> None:
             TargetMilestone(due_on=date(2023, 9, 30), value=Decimal("72.5")),
         ]
         create_token(admin, "máy chủ báo cáo", now=utcnow())
+        take_snapshot(Period(2023, 8), now=nine)  # issue 17: a month frozen (decimals, JSON, a null band)
         new_calendar_token(db.session.get(Unit, vpc.unit_id))
         # A plan's own KPI target row (read from a target table) and an item's notes (its extra columns).
         db.session.add(

@@ -144,6 +144,13 @@ TABLE = {
         "/dashboard/assignments?plan={plan}&class=not_done_overdue",
         (None, A, A, A, F, F, F),
     ),
+    # issue 17: the league table, its settings and monthly snapshots
+    "league.show": ("GET", "/league?plan={plan}", (None, A, A, A, A, A, A)),
+    "league.export": ("GET", "/league/export.xlsx?plan={plan}", (None, A, A, A, A, A, A)),
+    "admin.score_settings": ("GET", "/admin/score", (None, A, F, F, F, F, F)),
+    "api.league": ("GET", "/api/v1/league?plan={plan}", (None, A, A, A, A, A, A)),
+    "api.list_snapshots": ("GET", "/api/v1/snapshots?plan={plan}", (None, A, A, A, A, A, A)),
+    "api.get_snapshot": ("GET", "/api/v1/snapshots/{snapshot}", (None, A, A, A, A, A, A)),
     # Last: they end the session they run in.
     "auth.end_one_session": ("POST", "/account/sessions/{sign_in}/end", (None, A, A, A, A, A, A)),
     "auth.logout": ("POST", "/logout", (None, A, A, A, A, A, A)),
@@ -218,6 +225,8 @@ def ids(seeded):
         db.session.flush()
         from tracker.calendar_feed import new_calendar_token
         from tracker.password_resets import issue_link
+        from tracker.rules.kpi import Period
+        from tracker.snapshots import take_snapshot
 
         values = {
             "calendar": new_calendar_token(assignment.unit),
@@ -228,6 +237,7 @@ def ids(seeded):
             "evidence": evidence.id,
             "user": staff.id,
             "cda": assignment.unit_id,
+            "snapshot": take_snapshot(Period(2023, 8), now=utcnow())[0],  # issue 17
             # Another person's link: the staff account is disabled by an earlier row of the table.
             "reset": issue_link(
                 db.session.scalar(select(User).where(User.email == "head_vpc@example.org")),

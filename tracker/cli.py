@@ -551,6 +551,29 @@ def backup_restore_command(path: Path, force: bool) -> None:
         click.echo(f"Cảnh báo: tệp minh chứng {name} đã thiếu khi sao lưu nên không được phục hồi.")
 
 
+# Issue 17: monthly snapshots, taken by hand to catch up on a month the scheduler missed.
+snapshots_cli = AppGroup("snapshots", help="Số liệu chốt hằng tháng (monthly snapshots).")
+
+
+@snapshots_cli.command("take")
+@click.option("--month", "month_text", required=True, help="Tháng cần chốt số liệu (YYYY-MM).")
+def snapshots_take_command(month_text: str) -> None:
+    """Chốt số liệu của một tháng cho mọi kế hoạch chưa có — freeze a month's figures."""
+    from .rules.kpi import Period
+    from .snapshots import take_snapshot
+
+    year, _, month = month_text.partition("-")
+    try:
+        period = Period(int(year), int(month))
+    except ValueError:
+        _fail(f"tháng “{month_text}” không đúng dạng YYYY-MM.")
+    if period.last_day >= today():
+        _fail(f"tháng {period.month}/{period.year} chưa kết thúc.")
+    created = take_snapshot(period, now=utcnow())
+    db.session.commit()
+    click.echo(f"Đã chốt số liệu tháng {period.month}/{period.year}: {len(created)} kế hoạch mới chốt.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(units_cli)
@@ -560,3 +583,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(snapshots_cli)

@@ -15,8 +15,10 @@ from .assignments import change_assignment
 from .extensions import db
 from .figures import record_figures
 from .models import ActionItem, Assignment, AssignmentEvent, Plan, Unit, User
-from .rules.kpi import Counts
+from .rules.kpi import Counts, Period
 from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence
+from .rules.workdays import WorkCalendar
+from .snapshots import take_snapshot
 
 # Appendix 1's notes, examples 1 to 3: Cục Bản quyền tác giả as of 15/5/2023.
 EXAMPLE_COUNTS = {
@@ -185,4 +187,16 @@ def add_life(plan_number: str) -> int:
             reporter=head("CBQTG"),
             source="demo",
         )
+    add_snapshots(plan)
     return len(steps) + 2
+
+
+def add_snapshots(plan: Plan) -> list[int]:
+    """July and August 2023 frozen as the scheduler would have on the first working day after each, so the
+    league table shows the change since last month."""
+    calendar = WorkCalendar()
+    created = []
+    for month in (Period(2023, 7), Period(2023, 8)):
+        taken_on = calendar.next_workday(month.next().first_day)
+        created += take_snapshot(month, now=_at(taken_on, 8), plan_ids=[plan.id])
+    return created

@@ -21,6 +21,7 @@ from .models import Setting
 from .outbox import DispatchReport, dispatch, insert_ignoring_duplicates
 from .reminders import has_swept, load_send_time, sweep
 from .rules.workdays import WorkCalendar
+from .snapshots import take_due_snapshots
 
 log = logging.getLogger("tracker.scheduler")
 RETRY_MINUTES = 5
@@ -65,6 +66,7 @@ def tick(now: datetime) -> TickReport:
         db.session.commit()
         swept, created = True, len(result.created_ids)
         log.info("swept %s: %s new messages", today, created)
+    take_due_snapshots(today, now=now.astimezone(UTC))  # last month frozen from the first working day on
     report = dispatch(
         backend_from_config(current_app.config), now=now.astimezone(UTC), sender=current_app.config["MAIL_FROM"]
     )

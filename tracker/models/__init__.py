@@ -5,6 +5,7 @@ from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitG
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection, PlanTarget
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
 from .sessions import SignIn
+from .snapshots import MonthlySnapshot, SnapshotUnit
 from .units import CollectiveMapping, CollectiveMappingUnit, Unit, UnitAlias
 from .users import ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from .versions import ItemEvent, PlanVersion
@@ -23,6 +24,7 @@ __all__ = [
     "ItemUnit",
     "KpiReport",
     "LoginAttempt",
+    "MonthlySnapshot",
     "OutboxMessage",
     "PasswordResetRequest",
     "PasswordResetToken",
@@ -32,6 +34,7 @@ __all__ = [
     "PlanVersion",
     "Setting",
     "SignIn",
+    "SnapshotUnit",
     "SweepRun",
     "Target",
     "TargetMilestone",

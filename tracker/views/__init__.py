@@ -103,6 +103,9 @@ def register_views(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp  # issue 17: the leadership's and the IT Centre's home
 
     app.register_blueprint(dashboard_bp)
+    from .league import bp as league_bp  # issue 17: the league table of units' scores
+
+    app.register_blueprint(league_bp)
     app.add_template_filter(format_date, "dmy")
     app.add_template_filter(format_datetime, "dmyhm")
     app.add_template_filter(format_percent, "percent")

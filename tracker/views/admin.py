@@ -37,6 +37,8 @@ from ..forms import (
     UserForm,
     add_error,
 )
+from ..league import load_settings as load_score_settings  # issue 17
+from ..league import save_settings as save_score_settings  # issue 17
 from ..mailer import backend_from_config
 from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
@@ -63,6 +65,7 @@ from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
 from ..rules.names import fold_name
 from ..rules.permissions import MANAGE_SETTINGS, MANAGE_USERS, ROLE_LABELS, VIEW_EMAIL_LOG
+from ..rules.score import SETTING_FIELDS, ScoreSettings, settings_problems  # issue 17
 from ..table_files import TableFileError
 from ..units import UnitChanges, UnitInvalid, save_unit
 from ..units_import import LEVELS as UNIT_LEVELS
@@ -72,6 +75,7 @@ from ..units_import import template_csv as units_template_csv
 from ..units_import import template_xlsx as units_template_xlsx
 from .access import require
 from .labels import EMAIL_KIND_LABELS, label, say
+from .league import ScoreSettingsForm  # issue 17
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -1178,3 +1182,28 @@ def _map_collective_posted(units: dict[int, Unit]) -> tuple[int, dict]:
             "success",
         )
     return 302, {}
+
+
+# Issue 17: the score's weights, late credit and band thresholds (tracker.rules.score); the league shows them.
+@bp.route("/score", methods=["GET", "POST"])
+def score_settings():
+    """The score's weights (summing to 100), the late completion's credit and the bands' thresholds."""
+    require(MANAGE_SETTINGS)
+    form = ScoreSettingsForm()
+    problems: dict[str, str] = {}
+    if request.method == "GET":
+        current = load_score_settings()
+        for name in SETTING_FIELDS:
+            getattr(form, name).data = getattr(current, name)
+    elif form.validate_on_submit():
+        new = ScoreSettings(**{name: getattr(form, name).data for name in SETTING_FIELDS})
+        problems = settings_problems(new)
+        if not problems:
+            save_score_settings(new, actor_id=current_user.id, now=utcnow())
+            db.session.commit()
+            flash(gettext("Đã lưu cách tính điểm; bảng xếp hạng tháng này tính theo cách mới."), "success")
+            return redirect(url_for("admin.score_settings"))
+        for name, message in problems.items():
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+    status = 422 if (problems or form.errors) else 200
+    return render_template("admin/score.html", form=form, defaults=ScoreSettings()), status

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 from functools import wraps
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
@@ -29,10 +30,12 @@ from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
-from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
-from ..rules.kpi import InconsistentFigures
+from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
+from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
+from ..rules.kpi import InconsistentFigures, Period, period_of
 from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
+from ..snapshots import league_for, snapshot_for, snapshot_lines  # issue 17
 from .access import allowed, require
 from .api_schemas import (
     MAX_ID,
@@ -46,10 +49,15 @@ from .api_schemas import (
     ItemSchema,
     ItemsQuery,
     KpiQuery,
+    LeagueQuery,
+    LeagueSchema,
     PageQuery,
     PlanDetailSchema,
     PlanPageSchema,
     Request,
+    SnapshotPageSchema,
+    SnapshotSchema,
+    SnapshotsQuery,
     StandingPageSchema,
     StatusChangeSchema,
     UnitKpiSchema,
@@ -614,3 +622,130 @@ def report_figures(payload: dict, code: str):
         return error_response(422, str(exc), "invalid_figures")
     db.session.commit()
     return {"units": [standing_as_json(s) for s in kpi_by_unit(unit_ids=[unit.id])]}
+
+
+# --- issue 17: the league table and monthly snapshots ------------------------------------------------------
+
+
+def _month_of(text: str | None) -> Period | None:
+    """A month from the query's YYYY-MM (already checked by LeagueQuery); None when not given."""
+    if not text:
+        return None
+    year, month = text.split("-")
+    return Period(int(year), int(month))
+
+
+_REPORTING_KEYS = ("figures_due", "figures_on_time", "ongoing_due", "ongoing_reported")
+
+
+def _line_json(line: Line, rank: int | None) -> dict:
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "rank": rank,
+        "unit": line.unit_name,
+        "unit_code": line.unit_code,
+        "band": line.band,
+        "score": number(line.score),
+        "previous": number(line.previous),
+        "change": number(line.change),
+        "parts": {part: number(value) for part, value in line.parts.items()},
+        "classes": line.classes,
+        "kpi_attainment": line.kpi_attainment,
+        "reporting": {
+            key: line.reporting.get(key, 0)
+            for key in ("figures_due", "figures_on_time", "ongoing_due", "ongoing_reported")
+        },
+    }
+
+
+def _lines_json(lines: list[Line]) -> list[dict]:
+    """The lines in rank order (best score first, units without a score last), each with its rank (equal scores
+    share one)."""
+    ranked = sort_lines(lines, "score", descending=True)
+    return [_line_json(line, rank_of(line, ranked)) for line in ranked]
+
+
+def _default_plan() -> Plan:
+    plan = db.session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.number).limit(1))
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/league")
+@bp.doc(operationId="getLeague", tags=["league"])
+@bp.arguments(LeagueQuery, location="query")
+@bp.response(200, LeagueSchema, description="The league table.")
+@_errors()
+def league(args: dict):
+    """A plan's league table: each unit's 766-style score, band, parts and change since last month.
+
+    The current month is worked out live as of today; a past month comes from its monthly snapshot."""
+    require(VIEW_PLAN)
+    plan = _plan_named(args.get("plan")) or _default_plan()
+    found = league_for(plan, _month_of(args.get("month")), today=today())
+    if found is None:
+        abort(404)
+    lines, as_of, live = found
+    snapshot = None if live else snapshot_for(plan.id, period_of(as_of))
+    settings = snapshot.settings if snapshot is not None else asdict(load_settings())
+    return {
+        "plan_id": plan.id,
+        "plan": plan.number,
+        "month": f"{as_of.year}-{as_of.month:02d}",
+        "as_of": as_of,
+        "live": live,
+        "settings": settings,
+        "units": _lines_json(lines),
+    }
+
+
+def _snapshot_head(snapshot: MonthlySnapshot, plan: Plan) -> dict:
+    return {
+        "id": snapshot.id,
+        "plan_id": plan.id,
+        "plan": plan.number,
+        "month": f"{snapshot.month.year}-{snapshot.month.month:02d}",
+        "as_of": snapshot.as_of,
+        "taken_at": snapshot.taken_at,
+    }
+
+
+@bp.route("/snapshots")
+@bp.doc(operationId="listSnapshots", tags=["league"])
+@bp.arguments(SnapshotsQuery, location="query")
+@bp.response(200, SnapshotPageSchema, description="A page of snapshots, newest month first.")
+@_errors()
+def list_snapshots(args: dict):
+    """The monthly snapshots held: each plan's months frozen as of their last day."""
+    require(VIEW_PLAN)
+    plan = _plan_named(args.get("plan"))
+    query = select(MonthlySnapshot, Plan).join(Plan, Plan.id == MonthlySnapshot.plan_id)
+    if plan is not None:
+        query = query.where(MonthlySnapshot.plan_id == plan.id)
+    rows = db.session.execute(query.order_by(MonthlySnapshot.month.desc(), MonthlySnapshot.plan_id)).all()
+    counts = dict(
+        db.session.execute(select(SnapshotUnit.snapshot_id, func.count()).group_by(SnapshotUnit.snapshot_id)).all()
+    )
+    page, per_page = args["page"], args["per_page"]
+    chosen = rows[(page - 1) * per_page : page * per_page]
+    items = [{**_snapshot_head(s, p), "units": counts.get(s.id, 0)} for s, p in chosen]
+    return _Slice(items, len(rows), page, per_page)
+
+
+@bp.route("/snapshots/<int:snapshot_id>", parameters=[_path("snapshot_id", "The snapshot's id.")])
+@bp.doc(operationId="getSnapshot", tags=["league"])
+@bp.response(200, SnapshotSchema, description="The snapshot with its units' lines.")
+@_errors()
+def get_snapshot(snapshot_id: int):
+    """One monthly snapshot: the settings it was scored with and each unit's frozen line, in rank order."""
+    require(VIEW_PLAN)
+    snapshot = _get_or_404(MonthlySnapshot, snapshot_id)
+    plan = _get_or_404(Plan, snapshot.plan_id)
+    return {
+        **_snapshot_head(snapshot, plan),
+        "settings": snapshot.settings,
+        "units": _lines_json(snapshot_lines(snapshot)),
+    }

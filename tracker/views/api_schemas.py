@@ -20,6 +20,7 @@ from ..models.plans import ITEM_UNIT_KINDS
 from ..rules.indicators import KINDS, SCHEME_LABELS
 from ..rules.kpi import FIELDS, MAX_COUNT, STATUS_LABELS, TARGET_KINDS
 from ..rules.lifecycle import OVERDUE, STATES
+from ..rules.score import BANDS  # issue 17
 from ..status import item_status, status_of
 
 DEFAULT_PER_PAGE = 50
@@ -695,3 +696,119 @@ class ErrorSchema(Schema):
     """Every error the API answers (tracker.views.security.error_response)."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+# --- issue 17: the league table and monthly snapshots ------------------------------------------------------
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])\Z")
+
+
+def _not_a_month(name: str) -> str:
+    return gettext("Tham số “%(name)s” phải là một tháng dạng YYYY-MM, ví dụ 2023-08.", name=name)
+
+
+class LeagueQuery(Query):
+    plan = _plan_parameter()
+    month = Text(
+        validate=validate.Regexp(_MONTH),
+        metadata={
+            "description": "A month as YYYY-MM: a past month comes from its snapshot (none → 404); the current month "
+            "(the default) is worked out live as of today.",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        },
+        **_query(refusal=_not_a_month),
+    )
+
+
+class SnapshotsQuery(PageQuery):
+    plan = _plan_parameter()
+
+
+class ScoreSettingsSchema(Response):
+    """The weights (summing to 100), a late completion's credit, and each band's lowest score."""
+
+    delivery_weight = fields.Integer()
+    kpi_weight = fields.Integer()
+    discipline_weight = fields.Integer()
+    late_credit = fields.Integer()
+    excellent = fields.Integer()
+    good = fields.Integer()
+    fair = fields.Integer()
+    average = fields.Integer()
+
+
+class ScorePartsSchema(Response):
+    delivery = fields.Float(allow_none=True, metadata={"description": "0–100; null: no judged assignment."})
+    kpi = fields.Float(allow_none=True, metadata={"description": "0–100; null: no target in force."})
+    discipline = fields.Float(allow_none=True, metadata={"description": "0–100; null: nothing due to report."})
+
+
+class ClassCountsSchema(Response):
+    """Quy chế 42's four classes as of the day."""
+
+    done_on_time = _count()
+    done_late = _count()
+    not_done_overdue = _count()
+    not_done_in_time = _count()
+
+
+class AttainedSchema(Response):
+    number = fields.Integer()
+    required = fields.Float(allow_none=True)
+    achieved = fields.Float(allow_none=True)
+    status = _enum(STATUS_LABELS)
+
+
+class ReportingSchema(Response):
+    figures_due = _count()
+    figures_on_time = _count()
+    ongoing_due = _count()
+    ongoing_reported = _count()
+
+
+class LeagueLineSchema(Response):
+    rank = fields.Integer(allow_none=True, metadata={"description": "By score, from 1; null without a score."})
+    unit = fields.String()
+    unit_code = fields.String()
+    band = _enum(BANDS, allow_none=True)
+    score = fields.Float(allow_none=True, metadata={"description": "0–100 to one decimal; null without any part."})
+    previous = fields.Float(allow_none=True, metadata={"description": "Last month's frozen score, when known."})
+    change = fields.Float(allow_none=True)
+    parts = fields.Nested(ScorePartsSchema)
+    classes = fields.Nested(ClassCountsSchema)
+    kpi_attainment = fields.List(fields.Nested(AttainedSchema))
+    reporting = fields.Nested(ReportingSchema)
+
+
+class LeagueSchema(Response):
+    plan_id = _id()
+    plan = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    as_of = fields.Date()
+    live = fields.Boolean(metadata={"description": "true: worked out now; false: from the month's snapshot."})
+    settings = fields.Nested(ScoreSettingsSchema)
+    units = fields.List(fields.Nested(LeagueLineSchema))
+
+
+class SnapshotSummarySchema(Response):
+    id = _id()
+    plan_id = _id()
+    plan = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    as_of = fields.Date()
+    taken_at = Instant()
+    units = _count()
+
+
+class SnapshotSchema(Response):
+    id = _id()
+    plan_id = _id()
+    plan = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    as_of = fields.Date()
+    taken_at = Instant()
+    settings = fields.Nested(ScoreSettingsSchema)
+    units = fields.List(fields.Nested(LeagueLineSchema))
+
+
+SnapshotPageSchema = page_schema(SnapshotSummarySchema, "SnapshotPage")
