@@ -239,3 +239,43 @@ def test_the_demo_league_shows_the_change_since_august(seeded):
     # discipline: July due (deadline 5/8), not on time → 0. (25 × 83.096… + 15 × 0) / 40 = 51.935… → 51.9.
     assert cbqtg.previous == Decimal("51.9")
     assert cbqtg.change == Decimal("88.3") - Decimal("51.9") == Decimal("36.4")
+
+
+def test_the_dashboard_shows_a_frozen_month_as_it_was_frozen(seeded):
+    from tracker.dashboard import dashboard
+
+    with seeded.app_context():
+        plan = the_plan()
+        take_snapshot(AUGUST, now=utcnow())
+        db.session.commit()
+        frozen = dashboard(plan.id, today=date(2023, 9, 15), as_of=AUGUST.last_day)
+        assert frozen is not None and frozen.frozen_months == [AUGUST.last_day]
+        august = dict(frozen.now.counts)
+        assert august["not_done_in_time"] >= 1
+
+        # Vụ Pháp chế reports I.1 done, dated back to 20/8: worked out live, August would change.
+        assignment = find_assignment("I.1", "VPC")
+        head = db.session.scalar(select(User).where(User.email == "head_vpc@example.org"))
+        evidence = Evidence(
+            document_number="12/TT-BVHTTDL",
+            document_date=date(2023, 8, 20),
+            document_title="Thông tư sửa đổi",
+            completed_on=date(2023, 8, 20),
+        )
+        change_assignment(
+            assignment,
+            Change(DONE, evidence=evidence),
+            actor=head,
+            expected_version=assignment.version,
+            today=date(2023, 9, 15),
+            now=utcnow(),
+        )
+        db.session.commit()
+
+        after = dashboard(plan.id, today=date(2023, 9, 20), as_of=AUGUST.last_day)
+        assert after is not None and dict(after.now.counts) == august
+        assert dict(next(t for t in after.trend if t.on == AUGUST.last_day).counts) == august
+        # September (live) counts the change: one more done on time than at the end of August.
+        today = dashboard(plan.id, today=date(2023, 9, 20))
+        assert today is not None and dict(today.before.counts) == august
+        assert today.now.counts["done_on_time"] == august["done_on_time"] + 1

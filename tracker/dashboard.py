@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .figures import kpi_by_unit
-from .models import ActionItem, Assignment, AssignmentEvent, Plan, PlanSection, Unit
+from .models import ActionItem, Assignment, AssignmentEvent, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
 from .rules.kpi import MET, NO_DATA, NOT_APPLICABLE, NOT_MET
-from .rules.lifecycle import BLOCKED
+from .rules.lifecycle import BLOCKED, DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE
 from .rules.trend import (
     CLASSES,
     Dated,
@@ -121,6 +121,7 @@ class Dashboard:
     blocked: list[Blocked]
     kpi: list[GroupAttainment]
     rows: list[Row] = field(default_factory=list)  # every active assignment of the plan, in its order
+    frozen_months: list[date] = field(default_factory=list)  # month ends whose counts come from a snapshot
 
     @property
     def is_today(self) -> bool:
@@ -274,6 +275,27 @@ def _kpi(plan_id: int, as_of: date) -> list[GroupAttainment]:
     return groups
 
 
+def frozen_tallies(plan_id: int) -> dict[date, Tally]:
+    """The plan's frozen months (monthly snapshots) as tallies by their last day: what the month's figures
+    were when frozen, which later edits do not change. One query."""
+    columns = {
+        DONE_ON_TIME: SnapshotUnit.done_on_time,
+        DONE_LATE: SnapshotUnit.done_late,
+        NOT_DONE_OVERDUE: SnapshotUnit.not_done_overdue,
+        NOT_DONE_IN_TIME: SnapshotUnit.not_done_in_time,
+    }
+    found = db.session.execute(
+        select(MonthlySnapshot.as_of, *(func.coalesce(func.sum(c), 0) for c in columns.values()))
+        .join(SnapshotUnit, SnapshotUnit.snapshot_id == MonthlySnapshot.id)
+        .where(MonthlySnapshot.plan_id == plan_id)
+        .group_by(MonthlySnapshot.id, MonthlySnapshot.as_of)
+    )
+    return {
+        as_of: Tally(as_of, {name: int(count) for name, count in zip(columns, counts, strict=True)})
+        for as_of, *counts in found
+    }
+
+
 def plan_start(plan: Plan, rows: list[Row], as_of: date) -> date:
     """Where a plan's life begins for its trend: its issue date, else the first day of its year, else the
     earliest due date of its assignments, else as_of."""
@@ -300,6 +322,11 @@ def dashboard(
     by_id = {r.id: r for r in rows}
     before_day = previous_month_end(as_of)
     moved = changes_between(dated, before_day, as_of)
+    frozen = frozen_tallies(plan_id)
+    trend = [
+        frozen.get(t.on, t)
+        for t in monthly_classes(dated, month_ends(plan_start(plan, rows, as_of), as_of, most=TREND_MONTHS))
+    ]
     by_unit: dict[int, list[Dated]] = {}
     units: dict[int, Row] = {}
     for r in sorted(rows, key=lambda r: r.unit_name):
@@ -313,9 +340,10 @@ def dashboard(
         plan=PlanChoice(plan.id, plan.number, plan.title),
         as_of=as_of,
         today=today,
-        now=tally(dated, as_of),
-        trend=monthly_classes(dated, month_ends(plan_start(plan, rows, as_of), as_of, most=TREND_MONTHS)),
-        before=tally(dated, before_day),
+        now=frozen.get(as_of) or tally(dated, as_of),
+        trend=trend,
+        before=frozen.get(before_day) or tally(dated, before_day),
+        frozen_months=sorted(day for day in frozen if day <= as_of),
         moved=[(by_id[m.key], m) for m in moved[:CHANGES_SHOWN]],
         moved_total=len(moved),
         done_since=sum(1 for m in moved if m.is_done_since),
