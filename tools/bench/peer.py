@@ -533,6 +533,7 @@ def run_case(
         "ours_data": dataset_figures(url),
         "machine": machine(),
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_before": round(os.getloadavg()[0], 2),
     }
     raw: list[tuple] = []
     if peer is not None:
@@ -603,6 +604,7 @@ def run_case(
         log(f"Redmine's sweep on {peer.instance} ({redmine_sweep_repeats} run(s) in one rails runner) …")
         results["sweep"]["redmine"] = peer.sweep_seconds(redmine_sweep_repeats)
     results["raw"] = raw
+    results["load_after"] = round(os.getloadavg()[0], 2)
     results["seconds"] = round(time.perf_counter() - started, 1)
     return results
 
@@ -630,7 +632,9 @@ def markdown(results: dict[str, Any], command: str) -> str:
         f"# Side by side with Redmine: N = {r['n']:,}, ours on {r['database']}",
         "",
         f"- Date: {r['started']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}; "
-        f"the run took {r['seconds']:.0f} s",
+        f"the run took {r['seconds']:.0f} s; load average (1 min) {r.get('load_before', '?')} at the start, "
+        f"{r.get('load_after', '?')} at the end (other work on the machine slows both sides alike: compare the "
+        "ratios, measured at the same moments)",
         f"- Command: `{command}`",
         f"- Ours: gunicorn with gunicorn.conf.py (2 sync workers), TRACKER_TODAY={r['today']}, "
         f"{r['database']}; data {_figures(r['ours_data'])}",
@@ -704,8 +708,18 @@ def markdown(results: dict[str, Any], command: str) -> str:
         '`/api/v1/assignments?status=not_started&per_page=100` with a bearer token (the API has no "not done" '
         "filter: one of the two open states, like Redmine's New). Every timed request is in the .tsv beside "
         "this file.",
-        "",
     ]
+    fixed = [
+        c
+        for c in ("overdue_list_25", "overdue_list_100")
+        if has_peer and seq["ours"][c]["rows"] != seq["redmine"][c]["rows"]
+    ]
+    if fixed:
+        lines.append(
+            f"Rows differ in {', '.join(CASE_TEXT[c] for c in fixed)}: our monitoring list ignores `per_page` and "
+            f"shows {seq['ours'][fixed[0]]['rows']} rows (its fixed page size, or all when fewer), timed as it is."
+        )
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -719,7 +733,8 @@ def _figures(d: dict[str, int]) -> str:
 
 def _wrk(x: dict[str, Any]) -> str:
     failed = f", {x['failed']} failed" if x["failed"] else ""
-    return f"{x['rps']:.1f} ({x['p50_ms']:.0f} / {x['p99_ms']:.0f}){failed}"
+    latency = f" ({x['p50_ms']:.0f} / {x['p99_ms']:.0f})" if x["p50_ms"] is not None and x["p99_ms"] is not None else ""
+    return f"{x['rps']:.1f}{latency}{failed}"
 
 
 def write_results(results: dict[str, Any], command: str, folder: Path | None = None) -> Path:
