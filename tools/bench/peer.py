@@ -9,10 +9,15 @@ starts gunicorn with the project's settings (gunicorn.conf.py, wsgi:app, TRACKER
 TRACKER_TODAY=2024-01-01, checks the Redmine instance nN is up on 127.0.0.1 (or starts it with
 redmine-peer.sh), signs in on both through their login forms, then per case: warm-up requests, then pairs of
 sequential requests alternating Redmine / ours (a new connection each, as the peer's curl does), then
-`wrk -t2 -c4 -d10s` on Redmine and at once on ours (Connection: close for both, as the peer's measure.sh).
-Then the day's reminder sweep: ours `sweep(today)` in process, Redmine's `Mailer.reminders(days: 7)` in one
-booted `rails runner` (the peer's reminders_inprocess.rb). Writes bench/results/<date>-redmine-N<n>-<db>.md
-and a .tsv of every timed request.
+`wrk -t2 -c4 -d10s` on Redmine and right after on ours (Connection: close for both, as the peer's measure.sh).
+Then the day's reminder sweep: ours `sweep(day)` in process on the first working day from 2024-01-01 (New
+Year's Day itself sends nothing), Redmine's `Mailer.reminders(days: 7)` in one booted `rails runner` (the
+peer's reminders_inprocess.rb, once per N). Writes bench/results/<date>-redmine-N<n>-<db>.md and a .tsv of
+every timed request, and says how long the run took.
+
+Environment: TRACKER_BENCH_POSTGRESQL_URL (a server and a role with CREATEDB, as for `python -m tools.bench`;
+our databases are tracker_bench_redmine_n<N>), REDMINE_PEER_DIR (the peer's folder, default
+../shared/peers/redmine). Redmine's instances n1000 and n20000 listen on ports 3001 and 3002.
 
 The cases (the peer's README gives Redmine's exact requests):
 
