@@ -64,3 +64,55 @@ def test_the_percentile_is_the_nearest_rank():
     assert bench.percentile(values, 0.95) == 95.0
     assert bench.percentile(values, 0.5) == 50.0
     assert bench.percentile([3.0], 0.95) == 3.0
+
+
+def test_the_redmine_comparison_runs_our_side_alone_on_a_tiny_dataset(tmp_path):
+    """`python -m tools.bench.peer --no-peer`'s code path on N = 60: the Redmine-shaped dataset, gunicorn with the
+    project's settings, signing in through the login form, every case answering 200 with what it should list,
+    the sweep, and the Markdown and TSV written (no Redmine needed)."""
+    import shutil
+
+    from tools.bench import peer
+
+    url = f"sqlite:///{tmp_path / 'peer.sqlite3'}"
+    results = peer.run_case(
+        60,
+        "sqlite",
+        peer.Options(
+            pairs=2, warmup=1, wrk_seconds=1 if shutil.which("wrk") else 0, redmine_sweep_repeats=0, rebuild=True
+        ),
+        peer=None,
+        log=lambda _message: None,
+        url=url,
+    )
+    data = results["ours_data"]
+    assert data["assignments"] == 60 and 0 < data["overdue"] < data["open"] and data["done"] > 0
+    ours = results["sequential"]["ours"]
+    assert set(ours) == set(peer.CASES) and "redmine" not in results["sequential"]
+    for case in peer.CASES:
+        assert ours[case]["requests"] == 2 and ours[case]["median_ms"] > 0 and ours[case]["bytes"] > 0
+    assert ours["overdue_list_25"]["rows"] == data["overdue"]  # 60 assignments: one page lists them all
+    assert 0 < ours["api_open_100"]["rows"] < data["open"]  # the not-started ones: one of the two open states
+    assert {row[1] for row in results["raw"]} == {"ours"} and {row[4] for row in results["raw"]} == {200}
+    assert results["sweep"]["ours"]["day"] == "2024-01-02" and results["sweep"]["ours"]["messages"] > 0
+    if results["wrk_seconds"]:
+        assert all(results["wrk"]["ours"][case]["rps"] > 0 for case in peer.CASES)
+
+    path = peer.write_results(results, "python -m tools.bench.peer --no-peer", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert path.name.endswith("-redmine-N60-sqlite.md") and "unit head's home" in text and "sweep(2024-01-02)" in text
+    tsv = path.with_suffix(".tsv").read_text(encoding="utf-8").splitlines()
+    assert tsv[0] == "case\tside\ti\tms\thttp_status\tbytes" and len(tsv) == 1 + 2 * len(peer.CASES)
+
+
+def test_the_redmine_shaped_dataset_has_the_peers_proportions(tmp_path):
+    """N = 2,000: ~35 % done, ~20 % overdue, 20 units of 100 assignments each, due over 2023–2024."""
+    from tools.bench import peer
+
+    url = f"sqlite:///{tmp_path / 'shape.sqlite3'}"
+    peer.ensure_shape(2000, "sqlite", rebuild=True, log=lambda _message: None, url=url)
+    data = peer.dataset_figures(url)
+    assert data["assignments"] == 2000
+    assert 0.31 < data["done"] / 2000 < 0.39 and 0.17 < data["overdue"] / 2000 < 0.23
+    marker = peer.ensure_shape(2000, "sqlite", rebuild=False, log=lambda _message: None, url=url)
+    assert marker["recipe"]["n"] == 2000  # reused, not built again
