@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,9 +40,28 @@ def index():
     return render_template("plans/index.html", plans=plans)
 
 
+# A plan with more items than this shows one part at a time (a section of its tasks, its own targets, or
+# Appendix 1's groups with every unit's figures), chosen from a list of the parts; a smaller plan shows whole.
+PLAN_PAGE_ITEMS = 40
+TARGETS_PART, GROUPS_PART = "chi-tieu", "phu-luc-1"
+
+
+def _load_items(plan_id: int, section_ids: list[int]) -> list[ActionItem]:
+    return list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.plan_id == plan_id, ActionItem.section_id.in_(section_ids))
+            .order_by(ActionItem.position)
+            .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
+        )
+    )
+
+
 @bp.get("/plans/<int:plan_id>")
 def show(plan_id: int):
-    """Appendix 2 (sections, STT, the five columns) and Appendix 1 (groups and targets) as in the document."""
+    """Appendix 2 (sections, STT, the five columns) and Appendix 1 (groups and targets) as in the document; a
+    large plan one part at a time (`part`: a section's id, the plan's targets or Appendix 1), a collective's
+    members on a page of their own."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         abort(404)
@@ -50,27 +69,35 @@ def show(plan_id: int):
     sections = list(
         db.session.scalars(select(PlanSection).where(PlanSection.plan_id == plan.id).order_by(PlanSection.position))
     )
-    items = list(
-        db.session.scalars(
-            select(ActionItem)
-            .where(ActionItem.plan_id == plan.id)
-            .order_by(ActionItem.position)
-            .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
-        )
-    )
-    by_section: dict[int, list[ActionItem]] = {section.id: [] for section in sections}
+    counted = db.session.execute(
+        select(ActionItem.section_id, func.count(), func.count(ActionItem.cancelled_on))
+        .where(ActionItem.plan_id == plan.id)
+        .group_by(ActionItem.section_id)
+    ).all()
+    item_counts = {section_id: count for section_id, count, _cancelled in counted}
+    paged = sum(item_counts.values()) > PLAN_PAGE_ITEMS
+    part = request.args.get("part", "")
+    if paged:
+        if part not in (TARGETS_PART, GROUPS_PART):
+            chosen = next((s for s in sections if str(s.id) == part), None)
+            chosen = chosen or next((s for s in sections if item_counts.get(s.id)), sections[0] if sections else None)
+            part = str(chosen.id) if chosen else ""
+        shown_sections = [s for s in sections if str(s.id) == part]
+    else:
+        part, shown_sections = "", sections
+    items = _load_items(plan.id, [s.id for s in shown_sections])
+    by_section: dict[int, list[ActionItem]] = {section.id: [] for section in shown_sections}
     for item in items:
         by_section[item.section_id].append(item)
-    for section in sections:
+    for section in shown_sections:
         set_committed_value(section, "items", by_section[section.id])
-    set_committed_value(plan, "sections", sections)
-    set_committed_value(plan, "items", items)
     now = today()
     statuses = {item.id: item_status(item, today=now) for item in items}
     groups = load_groups(plan_id=plan.id)
+    show_groups = not paged or part == GROUPS_PART
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
     standings: dict[int, list] = {}
-    for standing in kpi_by_unit(plan_id=plan.id, groups=groups):
+    for standing in kpi_by_unit(plan_id=plan.id, groups=groups) if show_groups else []:
         standings.setdefault(standing.group.id, []).append(standing)
     # A unit's name links to its page only for those who may open it (a unit's people: their own unit only).
     openable_units = {
@@ -82,11 +109,32 @@ def show(plan_id: int):
     return render_template(
         "plans/show.html",
         plan=plan,
+        sections=sections,
+        shown_sections=shown_sections,
+        item_counts=item_counts,
+        paged=paged,
+        part=part,
+        show_targets=not paged or part == TARGETS_PART,
+        show_groups=show_groups,
         groups=groups,
         indicators=indicators,
         statuses=statuses,
         standings=standings,
         openable_units=openable_units,
-        cancelled_count=sum(1 for item in items if item.cancelled_on),
+        cancelled_count=sum(cancelled for _section, _count, cancelled in counted),
         allowed_versions=allowed(VIEW_MONITORING),
     )
+
+
+@bp.get("/plans/<int:plan_id>/items/<int:item_id>/units")
+def item_units(plan_id: int, item_id: int):
+    """The units an item names, each collective with its members: what the plan page opens on demand."""
+    require(VIEW_PLAN)
+    item = db.session.scalar(
+        select(ActionItem)
+        .where(ActionItem.id == item_id, ActionItem.plan_id == plan_id)
+        .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit))
+    )
+    if item is None:
+        abort(404)
+    return render_template("plans/item_units.html", item=item, plan=item.plan)
