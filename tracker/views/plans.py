@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,9 +14,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..clock import today
 from ..extensions import db
 from ..figures import kpi_by_unit, load_groups
-from ..models import ActionItem, ItemUnit, Plan, PlanSection
+from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
+from ..rules.lifecycle import DONE, ROLL_UP_LABELS, roll_up
 from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT
-from ..status import item_status
+from ..status_sql import is_overdue
 from .access import allowed, require
 
 bp = Blueprint("plans", __name__)
@@ -46,15 +50,62 @@ PLAN_PAGE_ITEMS = 40
 TARGETS_PART, GROUPS_PART = "chi-tieu", "phu-luc-1"
 
 
-def _load_items(plan_id: int, section_ids: list[int]) -> list[ActionItem]:
-    return list(
-        db.session.scalars(
-            select(ActionItem)
-            .where(ActionItem.plan_id == plan_id, ActionItem.section_id.in_(section_ids))
-            .order_by(ActionItem.position)
-            .options(selectinload(ActionItem.units).joinedload(ItemUnit.unit), selectinload(ActionItem.assignments))
+@dataclass(frozen=True)
+class Members:
+    """What the plan page says of a name in a role's cell: how many units it stands for, and the unit's
+    name when it stands for one."""
+
+    count: int
+    name: str
+
+
+def item_mentions(item_ids: list[int]) -> dict[int, dict[str, list[tuple[str, str, Members]]]]:
+    """Each item's names per role, in the document's order, counted in the database (a collective's members
+    are not loaded): item id → role → [(written, kind, Members)]."""
+    mentions: dict[int, dict[str, list[tuple[str, str, Members]]]] = {
+        item_id: {"lead": [], "coordinating": []} for item_id in item_ids
+    }
+    rows = db.session.execute(
+        select(
+            ItemUnit.item_id,
+            ItemUnit.role,
+            ItemUnit.written,
+            ItemUnit.kind,
+            func.count(ItemUnit.unit_id),
+            func.min(Unit.name),
         )
+        .outerjoin(Unit, Unit.id == ItemUnit.unit_id)
+        .where(ItemUnit.item_id.in_(item_ids))
+        .group_by(ItemUnit.item_id, ItemUnit.role, ItemUnit.written, ItemUnit.kind)
+        .order_by(ItemUnit.item_id, func.min(ItemUnit.position))
     )
+    for item_id, role, written, kind, count, name in rows:
+        mentions[item_id].setdefault(role, []).append((written, kind, Members(count, name or "")))
+    return mentions
+
+
+def item_tallies(
+    item_ids: list[int], today_: date
+) -> tuple[dict[int, tuple[str | None, str]], dict[int, tuple[int, int]]]:
+    """Each item's roll-up (key, label) as tracker.status.item_status says, and its (done, active) assignments,
+    counted in the database: one row per item, state and overdue-ness."""
+    pairs: dict[int, list[tuple[str, bool]]] = {item_id: [] for item_id in item_ids}
+    tallies: dict[int, tuple[int, int]] = {}
+    overdue = is_overdue(today_)
+    for item_id, state, is_late, count in db.session.execute(
+        select(Assignment.item_id, Assignment.status, overdue, func.count())
+        .join(Assignment.item)
+        .where(Assignment.item_id.in_(item_ids), Assignment.is_active)
+        .group_by(Assignment.item_id, Assignment.status, overdue)
+    ):
+        pairs[item_id].append((state, bool(is_late)))
+        done, active = tallies.get(item_id, (0, 0))
+        tallies[item_id] = (done + (count if state == DONE else 0), active + count)
+    statuses = {}
+    for item_id, item_pairs in pairs.items():
+        key = roll_up(item_pairs)
+        statuses[item_id] = (key, ROLL_UP_LABELS.get(key, "Chưa giao") if key else "Chưa giao đơn vị")
+    return statuses, tallies
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -85,14 +136,20 @@ def show(plan_id: int):
         shown_sections = [s for s in sections if str(s.id) == part]
     else:
         part, shown_sections = "", sections
-    items = _load_items(plan.id, [s.id for s in shown_sections])
+    items = list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.plan_id == plan.id, ActionItem.section_id.in_([s.id for s in shown_sections]))
+            .order_by(ActionItem.position)
+        )
+    )
     by_section: dict[int, list[ActionItem]] = {section.id: [] for section in shown_sections}
     for item in items:
         by_section[item.section_id].append(item)
     for section in shown_sections:
         set_committed_value(section, "items", by_section[section.id])
     now = today()
-    statuses = {item.id: item_status(item, today=now) for item in items}
+    statuses, tallies = item_tallies([item.id for item in items], now)
     groups = load_groups(plan_id=plan.id)
     show_groups = not paged or part == GROUPS_PART
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
@@ -119,6 +176,8 @@ def show(plan_id: int):
         groups=groups,
         indicators=indicators,
         statuses=statuses,
+        tallies=tallies,
+        mentions=item_mentions([item.id for item in items]),
         standings=standings,
         openable_units=openable_units,
         cancelled_count=sum(cancelled for _section, _count, cancelled in counted),
