@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
 from tracker.rules import lifecycle
 from tracker.status import status_of
-from tracker.unit_page import GROUPS, PER_PAGE, UnitView, unit_work
+from tracker.unit_page import GROUPS, PER_PAGE, UnitView, _roll_up, unit_work
 
 TODAY = date(2023, 9, 15)
 
@@ -172,3 +172,24 @@ def test_the_filters_keep_what_they_say(app, view, keep):
 def test_the_view_is_read_from_the_query_string_leaving_out_what_it_does_not_know(args, view):
     assert UnitView.from_args(args) == view
     assert UnitView.from_args(view.args()) == view
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        list(pairs)
+        for n in range(4)
+        for pairs in itertools.combinations_with_replacement(
+            [(state, late) for state in lifecycle.STATES for late in (False, True) if not (state == "done" and late)], n
+        )
+    ],
+)
+def test_the_coordinated_items_roll_up_from_counts_is_the_rules(pairs):
+    counts = (
+        len(pairs),
+        sum(1 for _, late in pairs if late),
+        sum(1 for state, _ in pairs if state == lifecycle.DONE),
+        sum(1 for state, _ in pairs if state == lifecycle.BLOCKED),
+        sum(1 for state, _ in pairs if state == lifecycle.IN_PROGRESS),
+    )
+    assert _roll_up(*counts)[0] == lifecycle.roll_up(pairs)

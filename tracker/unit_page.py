@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db
 from .models import ActionItem, Assignment, ItemUnit, Plan, PlanSection
-from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, STATES
-from .status import AssignmentStatus, item_status, status_of
+from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, ROLL_UP_LABELS, STATES, roll_up
+from .status import AssignmentStatus, status_of
 from .status_sql import is_done, is_due_soon, is_overdue
 
 PER_PAGE = 25
@@ -108,14 +108,26 @@ class Page:
 
 
 def _page_of(statement: Select, page: int) -> tuple[list[Any], Page]:
-    """One page of a select of one entity, with the number of rows of the whole list in the same query (a
-    window count); a page past the end gives the last page."""
+    """One page of a select's rows, with the number of rows of the whole list in the same query (a window
+    count); a page past the end gives the first page."""
     counted = statement.add_columns(func.count().over())
     rows = db.session.execute(counted.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     if not rows and page > 1:
         return _page_of(statement, 1)
-    total = rows[0][1] if rows else 0
-    return [row[0] for row in rows], Page(page=page, per_page=PER_PAGE, total=total)
+    total = rows[0][-1] if rows else 0
+    return [row[:-1] for row in rows], Page(page=page, per_page=PER_PAGE, total=total)
+
+
+def _roll_up(active: int, overdue: int, done: int, blocked: int, in_progress: int) -> tuple[str | None, str]:
+    """tracker.status.item_status from an item's assignments counted in the database: the rule reads which
+    (state, overdue) pairs occur, so one pair stands for each kind counted."""
+    pairs = [(NOT_STARTED, True)] if overdue else []
+    counted = ((DONE, done), (BLOCKED, blocked), (IN_PROGRESS, in_progress))
+    pairs += [(state, False) for state, count in counted if count]
+    if active > done + blocked + in_progress:
+        pairs.append((NOT_STARTED, False))
+    key = roll_up(pairs)
+    return key, ROLL_UP_LABELS.get(key, "Chưa giao") if key else "Chưa giao đơn vị"
 
 
 @dataclass(frozen=True)
@@ -185,8 +197,8 @@ def _filters(view: UnitView, today: date, due_soon_days: int) -> list[ColumnElem
 
 def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView | None = None) -> UnitWork:
     """The page of the unit's work the view asks for, with each row's status as of today, and the counts:
-    one query for the counts, one for each of the two pages (rows and their number), one for the coordinated
-    items' assignments."""
+    one query for the counts and one for each of the two pages (rows, their number and the coordinated items'
+    roll-ups)."""
     view = view or UnitView()
     mine = and_(Assignment.unit_id == unit_id, Assignment.is_active)
     overdue, soon = is_overdue(today), is_due_soon(today, due_soon_days)
@@ -225,25 +237,37 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
         view.page,
     )
     rows = []
-    for assignment in lead:
+    for (assignment,) in lead:
         status = status_of(assignment, today=today, due_soon_days=due_soon_days)
         rows.append((assignment, status, group_of(status)))
-    coordinating, coordinating_page = _page_of(
-        select(ActionItem)
-        .join(ActionItem.section)
-        .where(
-            ActionItem.id.in_(
-                select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
-            )
+    coordinated = select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
+    tally = (
+        select(
+            Assignment.item_id,
+            func.count().label("active"),
+            func.sum(case((overdue, 1), else_=0)).label("overdue"),
+            func.sum(case((Assignment.status == DONE, 1), else_=0)).label("done"),
+            func.sum(case((Assignment.status == BLOCKED, 1), else_=0)).label("blocked"),
+            func.sum(case((Assignment.status == IN_PROGRESS, 1), else_=0)).label("in_progress"),
         )
+        .join(Assignment.item)
+        .where(Assignment.is_active, Assignment.item_id.in_(coordinated))
+        .group_by(Assignment.item_id)
+        .subquery()
+    )
+    coordinating, coordinating_page = _page_of(
+        select(ActionItem, tally.c.active, tally.c.overdue, tally.c.done, tally.c.blocked, tally.c.in_progress)
+        .join(ActionItem.section)
+        .outerjoin(tally, tally.c.item_id == ActionItem.id)
+        .where(ActionItem.id.in_(coordinated))
         .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments)),
+        .options(contains_eager(ActionItem.section)),
         view.cpage,
     )
     return UnitWork(
         rows=rows,
         page=page,
-        coordinating_rows=[(item, item_status(item, today=today)) for item in coordinating],
+        coordinating_rows=[(item, _roll_up(*(int(n or 0) for n in numbers))) for item, *numbers in coordinating],
         coordinating_page=coordinating_page,
         counts=counts,
         plans=[(row[0], row[1], row[2]) for row in by_plan],
