@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
+from tracker.models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit, UnitGroup, UnitGroupMember
 from tracker.views.plans import PLAN_PAGE_ITEMS
 
 
@@ -84,3 +84,24 @@ def test_a_collectives_members_are_on_their_own_page(seeded, login_as):
     assert '<li id="lead-1">Các Cục' in members
     assert all(name in members for name in names)
     assert client.get(f"/plans/{plan_id + 1}/items/{item_id}/units").status_code == 404
+
+
+def test_a_large_plans_appendix_1_shows_one_group_at_a_time(seeded, login_as):
+    with seeded.app_context():
+        plan_id, _sections = _large_plan()
+        units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(("CDA", "VPC"))))}
+        groups = [UnitGroup(plan_id=plan_id, number=n, name=f"Nhóm thử {n}") for n in (1, 2)]
+        db.session.add_all(groups)
+        for group, code in zip(groups, ("CDA", "VPC"), strict=True):
+            db.session.add(UnitGroupMember(group=group, written=f"Thành viên {code}", unit=units[code]))
+        db.session.commit()
+        second = groups[1].id
+    client = login_as("viewer")
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert 'id="phu-luc-1"' not in html and f'href="/plans/{plan_id}?part=phu-luc-1#phu-luc-1"' in html
+    html = client.get(f"/plans/{plan_id}?part=phu-luc-1").get_data(as_text=True)
+    assert "Thành viên CDA" in html and "Thành viên VPC" not in html
+    assert f'href="/plans/{plan_id}?part=phu-luc-1&amp;group={second}#phu-luc-1"' in html
+    html = client.get(f"/plans/{plan_id}?part=phu-luc-1&group={second}").get_data(as_text=True)
+    assert "Thành viên VPC" in html and "Thành viên CDA" not in html
+    assert not _shows(html, "I.1")  # the tasks are in their own parts

@@ -153,8 +153,13 @@ def show(plan_id: int):
     groups = load_groups(plan_id=plan.id)
     show_groups = not paged or part == GROUPS_PART
     indicators = sorted({t.indicator for g in groups for t in g.targets}, key=lambda i: i.number)
+    # A large plan's Appendix 1 one group at a time (`group`, the first by default), with its units' figures.
+    shown_groups = groups
+    if paged:
+        group_id = request.args.get("group", type=int)
+        shown_groups = [g for g in groups if g.id == group_id] or groups[:1]
     standings: dict[int, list] = {}
-    for standing in kpi_by_unit(plan_id=plan.id, groups=groups) if show_groups else []:
+    for standing in kpi_by_unit(plan_id=plan.id, groups=shown_groups) if show_groups and shown_groups else []:
         standings.setdefault(standing.group.id, []).append(standing)
     # A unit's name links to its page only for those who may open it (a unit's people: their own unit only).
     openable_units = {
@@ -173,6 +178,7 @@ def show(plan_id: int):
         part=part,
         show_targets=not paged or part == TARGETS_PART,
         show_groups=show_groups,
+        shown_groups=shown_groups,
         groups=groups,
         indicators=indicators,
         statuses=statuses,
