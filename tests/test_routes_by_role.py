@@ -35,6 +35,7 @@ TABLE = {
     "plans.home": ("GET", "/", (None, A, A, A, A, A, A)),
     "plans.index": ("GET", "/plans", (None, A, A, A, A, A, A)),
     "plans.show": ("GET", "/plans/{plan}", (None, A, A, A, A, A, A)),
+    "plans.item_units": ("GET", "/plans/{plan}/items/{item}/units", (None, A, A, A, A, A, A)),
     "units.show": ("GET", "/units/CDA", (None, A, A, A, A, A, F)),
     "items.show": ("GET", "/items/{item}", (None, A, A, A, A, A, A)),
     "items.update_status": ("POST", "/assignments/{assignment}/status", (None, F, F, F, A, A, F)),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request, session
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -17,6 +19,18 @@ from .extensions import babel, csrf, db, migrate
 from .logs import configure_logging, register_access_log
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _template_cache(instance_path: str) -> str:
+    """The folder of the compiled templates: instance/template-cache, or a temporary folder of this account's
+    when the instance folder cannot be written."""
+    folder = Path(instance_path) / "template-cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / f"tracker-template-cache-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+    return str(folder)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -62,6 +76,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         default_timezone=app.config["TIMEZONE"],
         default_translation_directories=str(ROOT / "translations"),
     )
+
+    # Compiled templates kept on disk: a new worker loads them instead of compiling every template again.
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_template_cache(app.instance_path))
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .cli import register_cli

@@ -301,6 +301,12 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
     return groups
 
 
+def _current() -> ColumnElement[bool]:
+    """Current reports, said so that SQLite without planner statistics looks them up by unit: with a plain
+    `is_current` it picks the index on the flag alone and reads every current report of every unit."""
+    return KpiReport.is_current.is_not(False)
+
+
 def _reports_for(plan_ids: set[int]) -> ColumnElement[bool]:
     """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
     return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
@@ -313,7 +319,7 @@ def latest_reports(
     for 1872): one query, one row per unit and definition. Without plan_ids, only 1872 reports."""
     if not unit_ids:
         return {}
-    conditions = [KpiReport.unit_id.in_(unit_ids), KpiReport.is_current, _reports_for(plan_ids or set())]
+    conditions = [KpiReport.unit_id.in_(unit_ids), _current(), _reports_for(plan_ids or set())]
     if as_of is not None:
         conditions.append(KpiReport.as_of <= as_of)
     ranked = (
@@ -374,7 +380,7 @@ def kpi_by_unit(
     member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
     history: dict[tuple[int, int | None], list[KpiReport]] = defaultdict(list)
     if with_history and member_ids:
-        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), KpiReport.is_current, _reports_for(plan_ids))
+        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), _current(), _reports_for(plan_ids))
         if as_of is not None:
             query = query.where(KpiReport.as_of <= as_of)
         for kept in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):

@@ -1,35 +1,173 @@
-"""What the unit page shows of a unit's work, as plain data for the view: its assignments as lead (what needs
-doing on top, ordered by the database), the items it coordinates with their roll-up, and the counts."""
+"""What the unit page shows of a unit's work, as plain data for the view: a page of its assignments as lead
+(what needs the head's attention first — overdue, due soon, blocked, in progress — then the others, filtered,
+ordered and paged by the database; the done ones only when asked for), a page of the items it coordinates with
+their roll-up, and the counts at the top. The number of queries does not depend on the unit's size."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import case, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import ActionItem, Assignment, ItemUnit, PlanSection
-from .rules.lifecycle import BLOCKED, DONE, OVERDUE
-from .status import AssignmentStatus, item_status, status_of
-from .status_sql import is_done, is_overdue
+from .models import ActionItem, Assignment, ItemUnit, Plan, PlanSection
+from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, ROLL_UP_LABELS, STATES, roll_up
+from .status import AssignmentStatus, status_of
+from .status_sql import is_done, is_due_soon, is_overdue
+
+PER_PAGE = 25
+DUE_SOON = "due_soon"
+# The groups of the lead list, in the order the page shows them.
+GROUPS = (OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, NOT_STARTED, DONE)
+# The due filter: past due (and not done), due within the window, due later, no due date (or ongoing).
+DUE_FILTERS = ("overdue", "soon", "later", "none")
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """What the person asked the page for (its query string): the assignments in one state (None: every one
+    not done yet), of one plan, by due date, the page of that list and the page of the coordinated items."""
+
+    state: str | None = None
+    plan: int | None = None
+    due: str | None = None
+    page: int = 1
+    cpage: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> UnitView:
+        """The view a query string asks for; anything unknown is left at its default (no error page)."""
+
+        def number(name: str) -> int | None:
+            value = str(args.get(name) or "")
+            return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else None
+
+        state = args.get("state") or None
+        due = args.get("due") or None
+        return cls(
+            state=state if state in STATES else None,
+            plan=number("plan"),
+            due=due if due in DUE_FILTERS else None,
+            page=number("page") or 1,
+            cpage=number("cpage") or 1,
+        )
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """The query string of this view with changes (for url_for): only what differs from the defaults."""
+        view = replace(self, **changes)
+        return {name: value for name in _FIELDS if (value := getattr(view, name)) != getattr(_DEFAULT, name)}
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.state is not None or self.plan is not None or self.due is not None
+
+
+_FIELDS = ("state", "plan", "due", "page", "cpage")
+_DEFAULT = UnitView()
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a list this is, out of how many (the total counted by the same query as the rows)."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.page - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def _page_of(statement: Select, page: int) -> tuple[list[Any], Page]:
+    """One page of a select's rows, with the number of rows of the whole list in the same query (a window
+    count); a page past the end gives the first page."""
+    counted = statement.add_columns(func.count().over())
+    rows = db.session.execute(counted.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    if not rows and page > 1:
+        return _page_of(statement, 1)
+    total = rows[0][-1] if rows else 0
+    return [row[:-1] for row in rows], Page(page=page, per_page=PER_PAGE, total=total)
+
+
+def _roll_up(active: int, overdue: int, done: int, blocked: int, in_progress: int) -> tuple[str | None, str]:
+    """tracker.status.item_status from an item's assignments counted in the database: the rule reads which
+    (state, overdue) pairs occur, so one pair stands for each kind counted."""
+    pairs = [(NOT_STARTED, True)] if overdue else []
+    counted = ((DONE, done), (BLOCKED, blocked), (IN_PROGRESS, in_progress))
+    pairs += [(state, False) for state, count in counted if count]
+    if active > done + blocked + in_progress:
+        pairs.append((NOT_STARTED, False))
+    key = roll_up(pairs)
+    return key, ROLL_UP_LABELS.get(key, "Chưa giao") if key else "Chưa giao đơn vị"
 
 
 @dataclass(frozen=True)
 class UnitWork:
-    rows: list[tuple[Assignment, AssignmentStatus]]  # active lead assignments, what needs doing first
+    rows: list[tuple[Assignment, AssignmentStatus, str]]  # this page of the lead list: (assignment, status, group)
+    page: Page  # the lead list's page (numbers, total of the filtered list)
     coordinating_rows: list[tuple[ActionItem, tuple[str | None, str]]]  # (item, its roll-up key and label)
-    counts: dict[str, int]  # overdue, due_soon, blocked, done, total
+    coordinating_page: Page
+    counts: dict[str, int]  # overdue, due_soon, blocked, in_progress, done, open, total (every active one)
+    plans: list[tuple[int, str, int]]  # (plan id, number, active lead assignments) for the plan filter
 
 
-def lead_order(today: date) -> tuple:
-    """Overdue first, then the open ones by days left (soonest first), those without a due date, then the
-    done ones; the plan's order within each."""
-    no_days_left = or_(is_done(), Assignment.due_on.is_(None))
+def attention_group(today: date, due_soon_days: int) -> ColumnElement[int]:
+    """The group of an assignment as a number (GROUPS' index): overdue, due soon, blocked, in progress, not
+    started, done — the first that applies."""
+    return case(
+        (is_overdue(today), 0),
+        (is_due_soon(today, due_soon_days), 1),
+        (Assignment.status == BLOCKED, 2),
+        (Assignment.status == IN_PROGRESS, 3),
+        (Assignment.status == NOT_STARTED, 4),
+        else_=5,
+    )
+
+
+def group_of(status: AssignmentStatus) -> str:
+    """attention_group for one row, from the status the rules give it (the same rules as the SQL's)."""
+    if status.is_overdue:
+        return OVERDUE
+    if status.is_due_soon:
+        return DUE_SOON
+    return status.state if status.state in GROUPS else DONE
+
+
+def lead_order(today: date, due_soon_days: int) -> tuple:
+    """The attention groups in order; within each, the soonest due first (those without a due date last), then
+    the plan's order."""
+    no_days_left = or_(is_done(), Assignment.due_on.is_(None), ActionItem.is_ongoing)
     return (
-        case((is_overdue(today), 0), else_=1),
-        case((is_done(), 1), else_=0),
+        attention_group(today, due_soon_days),
         case((no_days_left, 1), else_=0),
         case((no_days_left, None), else_=Assignment.due_on),
         ActionItem.plan_id,
@@ -39,35 +177,107 @@ def lead_order(today: date) -> tuple:
     )
 
 
-def unit_work(unit_id: int, *, today: date, due_soon_days: int) -> UnitWork:
-    """The unit's active lead assignments with their status as of today, the items it coordinates, the
-    counts at the top of the page: two queries (and one for the coordinated items' assignments)."""
-    lead = db.session.scalars(
+def _filters(view: UnitView, today: date, due_soon_days: int) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = (
+        [not_(is_done())] if view.state is None else [Assignment.status == view.state]
+    )
+    if view.plan is not None:
+        conditions.append(ActionItem.plan_id == view.plan)
+    has_date = and_(Assignment.due_on.is_not(None), not_(ActionItem.is_ongoing))
+    if view.due == "overdue":
+        conditions.append(is_overdue(today))
+    elif view.due == "soon":
+        conditions.append(is_due_soon(today, due_soon_days))
+    elif view.due == "later":
+        conditions.append(and_(has_date, Assignment.due_on > today + timedelta(days=due_soon_days)))
+    elif view.due == "none":
+        conditions.append(not_(has_date))
+    return conditions
+
+
+def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView | None = None) -> UnitWork:
+    """The page of the unit's work the view asks for, with each row's status as of today, and the counts:
+    one query for the counts and one for each of the two pages (rows, their number and the coordinated items'
+    roll-ups)."""
+    view = view or UnitView()
+    mine = and_(Assignment.unit_id == unit_id, Assignment.is_active)
+    overdue, soon = is_overdue(today), is_due_soon(today, due_soon_days)
+    by_plan = db.session.execute(
+        select(
+            Plan.id,
+            Plan.number,
+            func.count(),
+            func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((soon, 1), else_=0)),
+            func.sum(case((Assignment.status == BLOCKED, 1), else_=0)),
+            func.sum(case((Assignment.status == IN_PROGRESS, 1), else_=0)),
+            func.sum(case((is_done(), 1), else_=0)),
+        )
+        .select_from(Assignment)
+        .join(Assignment.item)
+        .join(ActionItem.plan)
+        .where(mine)
+        .group_by(Plan.id, Plan.number)
+        .order_by(Plan.year.desc(), Plan.number)
+    ).all()
+    counts = dict.fromkeys((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE, "total"), 0)
+    for row in by_plan:
+        for key, value in zip((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE), row[3:], strict=True):
+            counts[key] += int(value or 0)
+        counts["total"] += row[2]
+    counts["open"] = counts["total"] - counts[DONE]
+    lead, page = _page_of(
         select(Assignment)
-        .where(Assignment.unit_id == unit_id, Assignment.is_active)
         .join(Assignment.item)
         .join(ActionItem.section)
         .join(PlanSection.plan)
-        .order_by(*lead_order(today))
-        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
+        .where(mine, *_filters(view, today, due_soon_days))
+        .order_by(*lead_order(today, due_soon_days))
+        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan)),
+        view.page,
     )
-    rows = [(a, status_of(a, today=today, due_soon_days=due_soon_days)) for a in lead]
-    coordinating = db.session.scalars(
-        select(ActionItem)
-        .join(ActionItem.section)
-        .where(
-            ActionItem.id.in_(
-                select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
-            )
+    rows = []
+    for (assignment,) in lead:
+        status = status_of(assignment, today=today, due_soon_days=due_soon_days)
+        rows.append((assignment, status, group_of(status)))
+    coordinated = select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
+    tally = (
+        select(
+            Assignment.item_id,
+            func.count().label("active"),
+            func.sum(case((overdue, 1), else_=0)).label("overdue"),
+            func.sum(case((Assignment.status == DONE, 1), else_=0)).label("done"),
+            func.sum(case((Assignment.status == BLOCKED, 1), else_=0)).label("blocked"),
+            func.sum(case((Assignment.status == IN_PROGRESS, 1), else_=0)).label("in_progress"),
         )
-        .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(contains_eager(ActionItem.section), selectinload(ActionItem.assignments))
+        .join(Assignment.item)
+        .where(Assignment.is_active, Assignment.item_id.in_(coordinated))
+        .group_by(Assignment.item_id)
+        .subquery()
     )
-    counts = {
-        OVERDUE: sum(1 for _, s in rows if s.is_overdue),
-        "due_soon": sum(1 for _, s in rows if s.is_due_soon),
-        BLOCKED: sum(1 for _, s in rows if s.state == BLOCKED),
-        DONE: sum(1 for _, s in rows if s.state == DONE),
-        "total": len(rows),
-    }
-    return UnitWork(rows, [(item, item_status(item, today=today)) for item in coordinating], counts)
+    coordinating, coordinating_page = _page_of(
+        select(ActionItem, tally.c.active, tally.c.overdue, tally.c.done, tally.c.blocked, tally.c.in_progress)
+        .join(ActionItem.section)
+        .outerjoin(tally, tally.c.item_id == ActionItem.id)
+        .where(ActionItem.id.in_(coordinated))
+        .order_by(ActionItem.plan_id, ActionItem.position)
+        .options(contains_eager(ActionItem.section)),
+        view.cpage,
+    )
+    return UnitWork(
+        rows=rows,
+        page=page,
+        coordinating_rows=[(item, _roll_up(*(int(n or 0) for n in numbers))) for item, *numbers in coordinating],
+        coordinating_page=coordinating_page,
+        counts=counts,
+        plans=[(row[0], row[1], row[2]) for row in by_plan],
+    )
+
+
+def assignment_row(assignment_id: int, *, today: date, due_soon_days: int) -> tuple[Assignment, AssignmentStatus, str]:
+    """One assignment as a row of the lead list (a refused quick update shows its row even when it is not on
+    the page asked for)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    assert assignment is not None
+    status = status_of(assignment, today=today, due_soon_days=due_soon_days)
+    return assignment, status, group_of(status)

@@ -147,13 +147,13 @@ def test_keyboard_users_reach_a_visible_skip_link_first(seeded, live_server, pag
 
 def test_collective_members_open_with_the_keyboard(seeded, live_server, page):
     sign_in(page, live_server, "viewer")
-    page.goto(live_server + "/plans")  # the single plan's page
-    summary = page.locator("tr#nv-I\\.2 details summary").first
-    summary.focus()
+    page.goto(live_server + "/plans")  # the single plan's page (the viewer lands on the dashboard)
+    members = page.locator("tr#nv-I\\.2 a.members").first
+    members.focus()
     page.keyboard.press("Enter")
-    details = page.locator("tr#nv-I\\.2 details").first
-    assert details.get_attribute("open") is not None
-    assert "Cục Bản quyền tác giả" in details.inner_text()
+    page.wait_for_url("**/units#*")
+    target = page.evaluate("location.hash")
+    assert "Cục Bản quyền tác giả" in page.locator(target).inner_text()
 
 
 def test_a_unit_head_reports_figures_through_the_form_and_sees_the_panel_update(seeded, live_server, page, artifacts):

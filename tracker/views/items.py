@@ -24,7 +24,7 @@ from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNME
 from ..status import item_status, status_of
 from .access import allowed, require
 from .labels import say
-from .units import render_unit
+from .units import render_unit, unit_page_url
 
 bp = Blueprint("items", __name__)
 
@@ -228,7 +228,7 @@ def update_status(assignment_id: int):
         "success",
     )
     if back:
-        return redirect(url_for("units.show", code=assignment.unit.code))
+        return redirect(unit_page_url(assignment.unit.code, request.form.get("view", "")))
     return redirect(url_for("items.show", item_id=item.id) + "#lich-su")
 
 

@@ -3,9 +3,14 @@ ratios against its group's targets, with the form to report figures."""
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
+from urllib.parse import parse_qsl, urlencode
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
@@ -13,12 +18,23 @@ from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
+from ..labels import label
 from ..models import Plan, Unit
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
-from ..rules.lifecycle import DONE, next_states
+from ..rules.lifecycle import (
+    BLOCKED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    OVERDUE,
+    ROLL_UP_LABELS,
+    STATE_LABELS,
+    STATES,
+    next_states,
+)
 from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
-from ..unit_page import unit_work
+from ..unit_page import DUE_SOON, UnitView, assignment_row, unit_work
 from .access import allowed, require
 from .labels import say
 
@@ -82,20 +98,21 @@ def render_unit(
     """The unit page; a submitted figures form (the 1872 counts, or a plan's own figures: plan id, form), or a
     refused quick update (assignment id, the form as submitted), comes back with its errors and what was typed."""
     now = today()
-    work = unit_work(unit.id, today=now, due_soon_days=current_app.config["DUE_SOON_DAYS"])
+    due_soon_days = current_app.config["DUE_SOON_DAYS"]
+    view = UnitView.from_args(
+        request.args if request.method == "GET" else dict(parse_qsl(request.form.get("view", "")))
+    )
+    work = unit_work(unit.id, today=now, due_soon_days=due_soon_days, view=view)
     rows = work.rows
-    forms = {}
-    if allowed(UPDATE_ASSIGNMENT, unit=unit.id):
-        for assignment, _status in rows:
-            if assignment.status == DONE:
-                continue  # nothing left to update; reopening is the IT Centre's, on the item page
-            form = StatusForm(prefix=f"a{assignment.id}", formdata=None)
-            options = [s for s in next_states(assignment.status) if s != DONE]
-            form.to_state.choices = [(c, label) for c, label, *_ in form.to_state.iter_choices() if c in options]
-            form.version.data = str(assignment.version)
-            if refused_update is not None and refused_update[0] == assignment.id:
-                _carry_refused(form, refused_update[1], reference=assignment.item.reference)
-            forms[assignment.id] = form
+    refused_quick = None
+    if refused_update is not None and allowed(UPDATE_ASSIGNMENT, unit=unit.id):
+        assignment_id, submitted = refused_update
+        if not any(a.id == assignment_id for a, _s, _g in rows):  # the row shows with its errors, wherever it was
+            rows = [assignment_row(assignment_id, today=now, due_soon_days=due_soon_days), *rows]
+        assignment = next(a for a, _s, _g in rows if a.id == assignment_id)
+        if assignment.status != DONE:
+            refused_quick = StatusForm(prefix=f"a{assignment.id}", formdata=None)
+            _carry_refused(refused_quick, submitted, reference=assignment.item.reference)
     standings = kpi_by_unit(unit_ids=[unit.id], with_history=True)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
@@ -112,8 +129,8 @@ def render_unit(
             _start_from(figures_form, {name: latest.figures.get(name) for name in FIELDS}, latest.as_of)
     plan_forms = _plan_forms(standings, refused_plan_form, now) if can_report else []
     refused_form, refused_anchor = None, "loi-bieu-mau"
-    if refused_update is not None and refused_update[0] in forms:
-        refused_form = forms[refused_update[0]]
+    if refused_quick is not None:
+        refused_form = refused_quick
     elif figures_form is not None and (figures_form.form_errors or any(f.errors for f in figures_form)):
         refused_form, refused_anchor = figures_form, "bao-cao-so-lieu"
     elif refused_plan_form is not None:
@@ -122,8 +139,16 @@ def render_unit(
         "units/show.html",
         unit=unit,
         rows=rows,
+        work=work,
+        view=view,
+        view_query=urlencode(view.args()),
         coordinating_rows=work.coordinating_rows,
-        forms=forms,
+        row_groups=[(group, list(group_rows)) for group, group_rows in groupby(rows, key=itemgetter(2))],
+        texts=_texts(),
+        csrf=generate_csrf(),
+        quick=_quick_choices() if allowed(UPDATE_ASSIGNMENT, unit=unit.id) else None,
+        refused_quick=refused_quick,
+        refused_id=refused_update[0] if refused_quick is not None and refused_update is not None else None,
         refused_form=refused_form,
         refused_anchor=refused_anchor,
         counts=work.counts,
@@ -135,6 +160,64 @@ def render_unit(
         due_day=current_app.config["KPI_DUE_DAY"],
         calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None,
     ), status
+
+
+def _texts() -> dict:
+    """The words every row of the lists repeats, translated once for the page (not once a row); those with
+    a %(name)s are filled in the template with `format`."""
+    return {
+        "states": {state: label(STATE_LABELS[state]) for state in STATES},
+        "groups": {
+            OVERDUE: gettext("Quá hạn"),
+            DUE_SOON: gettext("Sắp đến hạn"),
+            BLOCKED: label(STATE_LABELS[BLOCKED]),
+            IN_PROGRESS: label(STATE_LABELS[IN_PROGRESS]),
+            NOT_STARTED: label(STATE_LABELS[NOT_STARTED]),
+            DONE: label(STATE_LABELS[DONE]),
+        },
+        "roll_up": {text: label(text) for text in ROLL_UP_LABELS.values()},
+        "due_filters": [
+            ("overdue", gettext("Quá hạn")),
+            ("soon", gettext("Sắp đến hạn")),
+            ("later", gettext("Còn hạn")),
+            ("none", gettext("Không có hạn cụ thể")),
+        ],
+        "ref": gettext("Nhiệm vụ %(ref)s"),
+        "ref_year": gettext("Nhiệm vụ %(ref)s (năm %(year)s)"),
+        "overdue": gettext("quá hạn"),
+        "done_late": gettext("quá hạn khi hoàn thành"),
+        "needs_report": gettext("thiếu báo cáo tiến độ"),
+        "due": gettext("Thời hạn"),
+        "ongoing": gettext("Thường xuyên"),
+        "undetermined": gettext("Chưa xác định (%(text)s)"),
+        "updated": gettext("Cập nhật lần cuối"),
+        "never_updated": gettext("chưa cập nhật"),
+        "plan": gettext("Kế hoạch"),
+        "difficulty": gettext("Vướng mắc:"),
+        "quick_legend": gettext("Cập nhật nhanh nhiệm vụ %(ref)s"),
+        "move_to": gettext("Chuyển sang"),
+        "comment": gettext("Nội dung (tiến độ, hoặc khó khăn nếu chuyển sang “Gặp vướng mắc”)"),
+        "save": gettext("Lưu cập nhật"),
+        "report_done": gettext("Báo hoàn thành (kèm minh chứng)…"),
+    }
+
+
+def _quick_choices() -> dict[str, list[tuple[str, str]]]:
+    """The quick update's choices from each open state, labels translated once for the page: keep the state
+    (a progress report), or move to a next one (done goes through the item page, with its evidence)."""
+    labels = {state: label(STATE_LABELS[state]) for state in STATES}
+    return {
+        state: [(state, gettext("Giữ “%(state)s” (báo cáo tiến độ)", state=labels[state]))]
+        + [(to, labels[to]) for to in next_states(state) if to != DONE]
+        for state in STATES
+        if state != DONE
+    }
+
+
+def unit_page_url(code: str, view_query: str = "") -> str:
+    """The unit page as the quick form's hidden `view` (its query string) asked for: only the filters and pages
+    the page knows are kept."""
+    return url_for("units.show", code=code, **UnitView.from_args(dict(parse_qsl(view_query))).args())
 
 
 def _carry_refused(quick: StatusForm, submitted: StatusForm, *, reference: str) -> None:
