@@ -57,7 +57,8 @@ from ..plan_admin import (
     unknown_names,
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
-from ..plan_import.upsert import ImportReport, save_plan
+from ..plan_import.dry_run import dry_run
+from ..plan_import.upsert import ImportReport
 from ..plan_versions import keep_source, source_file_name
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
@@ -699,19 +700,8 @@ def _plan_choices() -> list[tuple[str, str]]:
 
 
 def _dry_run(data: bytes, filename: str, number: str, amending: Amending = NOT_AMENDING) -> ImportReport:
-    """What importing the document would do, in a transaction rolled back before returning. A document
-    that states no number is still read for the preview (report.number_missing); PlanImportError when it
-    cannot be read at all."""
-    try:
-        report = import_document(data, filename, now=utcnow(), number=number or None, **amending.kwargs())
-    except PlanNumberMissing as missing:
-        db.session.rollback()
-        doc = missing.document
-        doc.number = ""  # the upsert then previews without writing, and says the number is missing
-        report = save_plan(doc, source_name=filename, now=utcnow())
-    finally:
-        db.session.rollback()
-    return report
+    """What importing the document would do, nothing written (see tracker.plan_import.dry_run)."""
+    return dry_run(data, filename, now=utcnow(), number=number or None, **amending.kwargs())
 
 
 def _unknown_names(report) -> list[tuple[str, list[str]]]:
