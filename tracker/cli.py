@@ -58,6 +58,7 @@ demo_cli = AppGroup("demo", help="Dữ liệu trình diễn (demo data).")
 kpi_cli = AppGroup("kpi", help="Số liệu chỉ tiêu (KPI figures).")
 reminders_cli = AppGroup("reminders", help="Thư nhắc hạn (reminder emails).")
 scheduler_cli = AppGroup("scheduler", help="Tiến trình lập lịch gửi thư (the scheduler process).")
+jobs_cli = AppGroup("jobs", help="Việc nhập tệp lớn chạy nền (long imports run by a worker).")
 backup_cli = AppGroup("backup", help="Sao lưu và phục hồi dữ liệu cùng tệp minh chứng (backup and restore).")
 
 SEED_PLAN_FILE = "plan-1872-QD-BVHTTDL-2023.txt"
@@ -514,6 +515,23 @@ def scheduler_run_command() -> None:
     run(current_app._get_current_object())  # type: ignore[attr-defined]  # typed as Flask, a LocalProxy
 
 
+@jobs_cli.command("run")
+@click.option("--once", is_flag=True, help="Chạy các việc đang chờ rồi dừng (run what is queued, then stop).")
+def jobs_run_command(once: bool) -> None:
+    """Chạy các việc nhập tệp lớn (dừng bằng Ctrl+C) — run queued imports, as the scheduler process does."""
+    import time
+
+    from .jobs import POLL_SECONDS, run_jobs
+
+    while True:
+        ran = run_jobs()
+        db.session.remove()
+        if once:
+            click.echo(f"Đã chạy {ran} việc.")
+            return
+        time.sleep(POLL_SECONDS)  # pragma: no cover — runs until stopped
+
+
 @backup_cli.command("create")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_create_command(path: Path) -> None:
@@ -560,3 +578,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(jobs_cli)

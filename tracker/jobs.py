@@ -48,6 +48,9 @@ POLL_SECONDS = 3
 # imported in the request: about a second of work on this machine (1,000 plan rows are ~100 kB and take ~0.9 s;
 # 7,000 KPI rows ~400 kB). The config's IMPORT_IN_REQUEST_BYTES overrides both (0: every import is queued).
 IN_REQUEST_WORK = {"plan": 200_000, "kpi": 400_000}
+# A job queued this long and not claimed: no worker is running, and its page says so.
+WAITING_FOR_WORKER = timedelta(seconds=15)
+WORKER_COMMAND = "flask --app wsgi jobs run"
 _PROGRESS_EVERY = 0.5  # seconds between two writes of a job's progress file
 # Where each kind's uploads are kept, under the import folder.
 _FOLDERS = {"plan_preview": "", "plan_import": "", "kpi_import": "kpi"}
@@ -118,6 +121,18 @@ def progress_of(job: ImportJob) -> tuple[int, int]:
         except (OSError, ValueError, KeyError, TypeError):
             return 0, 0
     return job.done, job.total
+
+
+def status_of(job: ImportJob, now: datetime) -> dict[str, Any]:
+    """What a job's page and its status poll show: its state, progress, and whether it waits for a worker."""
+    done, total = progress_of(job)
+    return {
+        "state": job.state,
+        "done": done,
+        "total": total,
+        "percent": min(100, done * 100 // total) if total else 0,
+        "waiting": job.state == "queued" and now - job.created_at > WAITING_FOR_WORKER,
+    }
 
 
 def _claim(job_id: int, worker: str, now: datetime) -> bool:
@@ -191,7 +206,7 @@ class _Progress:
 
 
 def _amending(params: dict[str, Any]) -> dict[str, Any]:
-    amends = db.session.get(Plan, params["amends"]) if params.get("amends") else None
+    amends = db.session.get(Plan, int(params["amends"])) if str(params.get("amends") or "").isdigit() else None
     decision_date = params.get("decision_date")
     return {
         "amends": amends,
