@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
 from .extensions import db
@@ -165,11 +165,14 @@ def requeue_stale(now: datetime) -> list[int]:
         if moved is not None and moved >= limit:
             continue
         gave_up = attempts >= MAX_ATTEMPTS
-        values: dict[str, Any] = (
-            {"state": "failed", "finished_at": now, "error": gettext("Việc nhập bị gián đoạn nhiều lần; hãy thử lại.")}
-            if gave_up
-            else {"state": "queued", "claimed_by": ""}
-        )
+        values: dict[str, Any] = {"state": "queued", "claimed_by": ""}
+        if gave_up:
+            with force_locale("vi"):
+                values = {
+                    "state": "failed",
+                    "finished_at": now,
+                    "error": gettext("Việc nhập bị gián đoạn nhiều lần; hãy thử lại."),
+                }
         changed = db.session.execute(
             update(ImportJob)
             .where(ImportJob.id == job_id, ImportJob.state == "running", ImportJob.claimed_by == claimed_by)
@@ -281,10 +284,7 @@ def _run_kpi_import(job: ImportJob, data: bytes, progress: _Progress, now: datet
                 "Không nhập tệp %(name)s: %(error)s Không có số liệu nào được lưu.", name=job.filename, error=say(exc)
             )
         ) from exc
-    return {
-        "count": count,
-        "message": ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
-    }
+    return {"count": count}
 
 
 _RUNNERS: dict[str, Callable[[ImportJob, bytes, _Progress, datetime], dict[str, Any]]] = {
@@ -303,7 +303,9 @@ def run_job(job_id: int, now: datetime) -> ImportJob:
         if not path.is_file():
             raise PlanImportError(gettext("Tệp tải lên không còn; hãy tải lên lại."))
         data = path.read_bytes()
-        result = _RUNNERS[job.kind](job, data, progress, now)
+        # No request, no person's language: what the job keeps (its messages) is in the product's, Vietnamese.
+        with force_locale("vi"):
+            result = _RUNNERS[job.kind](job, data, progress, now)
     except PlanImportError as exc:
         db.session.rollback()
         job = db.session.get_one(ImportJob, job_id)

@@ -157,14 +157,15 @@ def import_figures():
                 )
             else:
                 db.session.commit()
-                flash(
-                    ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
-                    "success",
-                )
+                flash(_imported(count), "success")
                 return redirect(url_for("kpi.overview"))
     if form.errors and error is None:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     return render_template("kpi/import.html", form=form, error=error, own_plans=own_plans), 422 if error else 200
+
+
+def _imported(count: int) -> str:
+    return ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count)
 
 
 def _queue_import(data: bytes, filename: str, plan: Plan | None):
@@ -209,7 +210,7 @@ def import_job(job_id: int):
         status_url=url_for("kpi.import_job_status", job_id=job.id),
         worker_command=WORKER_COMMAND,
         back_url=url_for("kpi.import_figures"),
-        done_message=(job.result or {}).get("message", ""),
+        done_message=_imported((job.result or {}).get("count", 0)),
         result_url=url_for("kpi.overview"),
         result_label=gettext("Xem chỉ tiêu DVCTT"),
     )
