@@ -30,9 +30,10 @@ def today() -> str:
 @pytest.fixture
 def queued(app):
     """Every import is queued, however small."""
+    kept = app.config["IMPORT_IN_REQUEST_BYTES"]
     app.config["IMPORT_IN_REQUEST_BYTES"] = 0
     yield
-    app.config.pop("IMPORT_IN_REQUEST_BYTES")
+    app.config["IMPORT_IN_REQUEST_BYTES"] = kept
 
 
 def _upload(client, data: bytes, name: str = "ke-hoach.txt"):

@@ -71,8 +71,8 @@ def work_size(data: bytes, suffix: str) -> int:
 
 def runs_in_request(data: bytes, suffix: str, family: str) -> bool:
     """True when the upload is small enough to import while the request waits (`family`: "plan" or "kpi")."""
-    limit = current_app.config.get("IMPORT_IN_REQUEST_BYTES")
-    limit = IN_REQUEST_WORK[family] if limit is None else int(limit)
+    setting = current_app.config.get("IMPORT_IN_REQUEST_BYTES")
+    limit = IN_REQUEST_WORK[family] if setting in (None, "") else int(setting)
     return work_size(data, suffix) <= limit
 
 
