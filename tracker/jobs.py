@@ -26,6 +26,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
+from .containers import ContainerRefused, check_container
 from .extensions import db
 from .figures import plan_definition
 from .figures_files import BUILT_IN, FiguresFileError, import_rows, read_figures_file
@@ -59,6 +60,10 @@ _FOLDERS = {"plan_preview": "", "plan_import": "", "kpi_import": "kpi"}
 def work_size(data: bytes, suffix: str) -> int:
     """How much reading the upload costs, in bytes of text to go through."""
     if data[:4] == b"PK\x03\x04":
+        try:
+            check_container(data)
+        except ContainerRefused:
+            return 0  # refused at once, in the request, with the importer's own message
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 return sum(entry.file_size for entry in archive.infolist()) // 8
