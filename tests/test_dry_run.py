@@ -90,3 +90,14 @@ def test_another_connection_writes_while_a_preview_runs(app, units):
         report = dry_run(plan_text(50), "ke-hoach.txt", now=NOW, progress=write_now)
         assert written == [1] and report.items == 50
         assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+
+def test_flask_plan_import_dry_run_sends_no_write_statement(app, units, runner, tmp_path):
+    path = tmp_path / "ke-hoach.txt"
+    path.write_bytes(plan_text(20))
+    with app.app_context():
+        result, writes = _writes_during(lambda: runner.invoke(args=["plan", "import", str(path), "--dry-run"]))
+        assert result.exit_code == 0, result.output
+        assert "Sẽ nhập (chạy thử, chưa lưu) kế hoạch 20/KH-BVHTTDL: 20 nhiệm vụ" in result.output
+        assert writes == []
+        assert db.session.scalar(select(func.count(Plan.id))) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import NoReturn
 
@@ -34,6 +35,7 @@ from .outbox import dispatch
 from .password_resets import reset_by_hand, reset_url
 from .plan_import import PlanImportError, import_document
 from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
+from .plan_import.dry_run import private_copy
 from .plan_versions import keep_source, source_file_name
 from .reminders import sweep
 from .rules.deadlines import parse_deadline
@@ -84,7 +86,9 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
     # The document is kept with the version the import makes (issue 12), as an upload through the site is.
     source_file = source_file_name(path.name)
     try:
-        report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number, source_file=source_file)
+        # A dry run writes nothing to the database (on SQLite it works on a private copy).
+        with private_copy() if dry_run else nullcontext():
+            report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number, source_file=source_file)
     except PlanImportError as exc:
         db.session.rollback()
         _fail(f"{path.name}: {str(exc).rstrip('.')}. Không có dữ liệu nào bị thay đổi.")
