@@ -4,6 +4,7 @@ other request that wrote waited, then failed with "database is locked"."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -36,6 +37,14 @@ def _writes_during(action) -> tuple[object, list[str]]:
         event.remove(db.engine, "before_cursor_execute", note)
 
 
+# On PostgreSQL, where a writer blocks no reader, the preview runs in a transaction rolled back (see
+# tracker.plan_import.dry_run): what is counted here is SQLite's private copy.
+sqlite_only = pytest.mark.skipif(
+    not os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite").startswith("sqlite"),
+    reason="on PostgreSQL a preview runs in a transaction rolled back",
+)
+
+
 @pytest.fixture
 def units(app):
     with app.app_context():
@@ -43,6 +52,7 @@ def units(app):
         db.session.commit()
 
 
+@sqlite_only
 def test_a_preview_sends_no_write_statement_and_says_what_the_import_then_does(app, units):
     with app.app_context():
         data = plan_text(40)
@@ -70,6 +80,7 @@ def test_a_preview_tells_its_progress_item_by_item(app, units):
         assert [done for done, _ in told] == sorted(done for done, _ in told)
 
 
+@sqlite_only
 @pytest.mark.committed  # a second connection writes to the database file while the preview runs
 def test_another_connection_writes_while_a_preview_runs(app, units):
     with app.app_context():
@@ -92,6 +103,7 @@ def test_another_connection_writes_while_a_preview_runs(app, units):
         assert db.session.scalar(select(func.count(Plan.id))) == 0
 
 
+@sqlite_only
 def test_flask_plan_import_dry_run_sends_no_write_statement(app, units, runner, tmp_path):
     path = tmp_path / "ke-hoach.txt"
     path.write_bytes(plan_text(20))

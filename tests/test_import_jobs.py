@@ -131,7 +131,7 @@ def test_a_big_kpi_file_is_imported_by_the_worker(app, admin, runner, queued):  
 
 
 def _queued_job(kind: str = "plan_preview") -> ImportJob:
-    user = db.session.scalar(select(User))
+    user = db.session.scalar(select(User).where(User.email == "admin@example.org"))
     job = jobs.enqueue(
         kind, user=user, token="a" * 32, suffix=".txt", filename="x.txt", params={}, now=datetime.now(UTC)
     )
