@@ -188,3 +188,40 @@ def test_the_scale_of_a_job_is_judged_on_the_work_not_the_bytes(app):
         assert jobs.runs_in_request(b"x" * 1000, ".txt", "plan")
         assert not jobs.runs_in_request(b"x" * 300_000, ".txt", "plan")
         assert jobs.runs_in_request(b"x" * 300_000, ".pdf", "plan")  # a PDF's text is a fraction of its bytes
+
+
+def test_finished_jobs_are_forgotten_after_a_week(app, admin):  # noqa: F811
+    with app.app_context():
+        old, recent = _queued_job(), _queued_job()
+        now = datetime.now(UTC)
+        old.state, old.finished_at = "done", now - jobs.KEPT_FOR - timedelta(minutes=1)
+        recent.state, recent.finished_at = "done", now - timedelta(days=1)
+        db.session.commit()
+        recent_id = recent.id
+        assert jobs.forget_old(now) == 1
+        assert list(db.session.scalars(select(ImportJob.id))) == [recent_id]
+
+
+@pytest.mark.committed  # two workers, each on its own connection
+def test_two_workers_racing_run_each_job_once(app, admin):  # noqa: F811
+    import threading
+
+    with app.app_context():
+        ids = [_queued_job("kpi_import").id for _ in range(8)]  # no file kept: each fails at once, and says so
+    ran: dict[str, int] = {}
+
+    def worker(name: str) -> None:
+        with app.app_context():
+            ran[name] = jobs.run_jobs(worker=name)
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(ran.values()) == len(ids)
+    with app.app_context():
+        finished = db.session.execute(select(ImportJob.state, ImportJob.attempts, ImportJob.error)).all()
+        assert {(state, attempts) for state, attempts, _ in finished} == {("failed", 1)}
+        assert {error for *_, error in finished} == {"Tệp tải lên không còn; hãy tải lên lại."}

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from .containers import ContainerRefused, check_container
 from .extensions import db
@@ -43,6 +43,8 @@ log = logging.getLogger("tracker.jobs")
 # A running job whose progress has not moved this long lost its worker: it is queued again.
 STALE = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
+# A finished job (its preview, its result) is kept this long, then forgotten.
+KEPT_FOR = timedelta(days=7)
 # How often the scheduler process looks for queued jobs.
 POLL_SECONDS = 3
 # Work an upload is worth (its bytes; a zip container's uncompressed bytes over 8, a PDF's a tenth) up to which it is
@@ -304,26 +306,26 @@ def run_job(job_id: int, now: datetime) -> ImportJob:
     job = db.session.get_one(ImportJob, job_id)
     progress = _Progress(job.id)
     path = kept_file(job)
-    try:
-        if not path.is_file():
-            raise PlanImportError(gettext("Tệp tải lên không còn; hãy tải lên lại."))
-        data = path.read_bytes()
-        # No request, no person's language: what the job keeps (its messages) is in the product's, Vietnamese.
-        with force_locale("vi"):
-            result = _RUNNERS[job.kind](job, data, progress, now)
-    except PlanImportError as exc:
-        db.session.rollback()
-        job = db.session.get_one(ImportJob, job_id)
-        job.state, job.error = "failed", say(exc)
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get_one(ImportJob, job_id)
-        job.state, job.error = "failed", gettext("Lỗi không mong đợi khi nhập; hãy thử lại hoặc báo quản trị viên.")
-    else:
-        job.state, job.result = "done", result
+    # No request, no person's language: what the job keeps (its messages) is in the product's, Vietnamese.
+    with force_locale("vi"):
+        try:
+            if not path.is_file():
+                raise PlanImportError(gettext("Tệp tải lên không còn; hãy tải lên lại."))
+            result = _RUNNERS[job.kind](job, path.read_bytes(), progress, now)
+        except PlanImportError as exc:
+            db.session.rollback()
+            job = db.session.get_one(ImportJob, job_id)
+            job.state, job.error = "failed", say(exc)
+        except Exception:
+            log.exception("import job %s failed", job_id)
+            db.session.rollback()
+            job = db.session.get_one(ImportJob, job_id)
+            job.state = "failed"
+            job.error = gettext("Lỗi không mong đợi khi nhập; hãy thử lại hoặc báo quản trị viên.")
+        else:
+            job.state, job.result = "done", result
     job.done, job.total = progress.total, progress.total
-    job.finished_at = datetime.now(UTC) if now.tzinfo else now
+    job.finished_at = now
     db.session.commit()
     _progress_file(job.id).unlink(missing_ok=True)
     if job.kind != "plan_preview":  # a preview's upload stays for its confirmation
@@ -336,12 +338,20 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
+def forget_old(now: datetime) -> int:
+    """Delete the jobs finished more than KEPT_FOR ago (their previews can be large); commits. How many."""
+    gone = db.session.execute(delete(ImportJob).where(ImportJob.finished_at < now - KEPT_FOR)).rowcount
+    db.session.commit()
+    return gone or 0
+
+
 def run_jobs(*, now: Callable[[], datetime] | None = None, limit: int | None = None, worker: str | None = None) -> int:
     """Re-queue jobs left by a dead worker, then claim and run queued jobs, oldest first, until none is left (or
     `limit` were run); the number run. `now` gives the time (the real clock unless a test gives one)."""
     clock = now or (lambda: datetime.now(UTC))
     worker = worker or worker_name()
     requeue_stale(clock())
+    forget_old(clock())
     ran = 0
     while limit is None or ran < limit:
         candidates = list(
