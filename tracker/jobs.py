@@ -27,7 +27,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select, update
 
 from .containers import ContainerRefused, check_container
-from .extensions import db
+from .extensions import db, rows_changed
 from .figures import plan_definition
 from .figures_files import BUILT_IN, FiguresFileError, import_rows, read_figures_file
 from .labels import say
@@ -340,9 +340,9 @@ def worker_name() -> str:
 
 def forget_old(now: datetime) -> int:
     """Delete the jobs finished more than KEPT_FOR ago (their previews can be large); commits. How many."""
-    gone = db.session.execute(delete(ImportJob).where(ImportJob.finished_at < now - KEPT_FOR)).rowcount
+    gone = rows_changed(delete(ImportJob).where(ImportJob.finished_at < now - KEPT_FOR))
     db.session.commit()
-    return gone or 0
+    return gone
 
 
 def run_jobs(*, now: Callable[[], datetime] | None = None, limit: int | None = None, worker: str | None = None) -> int:
