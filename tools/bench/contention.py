@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -243,6 +244,7 @@ def run(
         os.killpg(worker.pid, 15)
         worker.wait(timeout=30)
         log.close()
+        shutil.rmtree(folder, ignore_errors=True)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
