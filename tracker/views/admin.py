@@ -775,7 +775,7 @@ def _told(change: str) -> list[tuple[str, str, str]]:
 def render_preview(
     report, *, token: str, suffix: str, filename: str, number: str, amending: Amending = NOT_AMENDING
 ) -> str:
-    """The preview page of an import report made in a transaction already rolled back."""
+    """The preview page of a dry run's import report (made in the request, or by a worker and kept)."""
     existing = None
     if report.plan:
         existing = db.session.execute(
@@ -825,8 +825,8 @@ def _amend_missing(report, amending: Amending) -> list[str]:
 
 
 def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str, amending: Amending = NOT_AMENDING):
-    """Read the document and save it in a transaction that is rolled back: the page shows what would be saved.
-    A big document is previewed by a worker outside the request: the job's page follows it."""
+    """Read the document and work out what importing it would save, writing nothing: the page shows it. A big
+    document is previewed by a worker outside the request: the job's page follows it."""
     if not runs_in_request(data, suffix, "plan"):
         return _queue("plan_preview", token=token, suffix=suffix, filename=filename, number=number, amending=amending)
     try:
