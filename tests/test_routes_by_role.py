@@ -152,6 +152,11 @@ TABLE = {
     "api.league": ("GET", "/api/v1/league?plan={plan}", (None, A, A, A, A, A, A)),
     "api.list_snapshots": ("GET", "/api/v1/snapshots?plan={plan}", (None, A, A, A, A, A, A)),
     "api.get_snapshot": ("GET", "/api/v1/snapshots/{snapshot}", (None, A, A, A, A, A, A)),
+    # issue 15: long imports run by a worker (each person sees the jobs they queued)
+    "admin.import_job": ("GET", "/admin/import/jobs/{plan_job}", (None, A, F, F, F, F, F)),
+    "admin.import_job_status": ("GET", "/admin/import/jobs/{plan_job}/status", (None, A, F, F, F, F, F)),
+    "kpi.import_job": ("GET", "/kpi/import/jobs/{kpi_job}", (None, A, A, F, F, F, F)),
+    "kpi.import_job_status": ("GET", "/kpi/import/jobs/{kpi_job}/status", (None, A, A, F, F, F, F)),
     # Last: they end the session they run in.
     "auth.end_one_session": ("POST", "/account/sessions/{sign_in}/end", (None, A, A, A, A, A, A)),
     "auth.logout": ("POST", "/logout", (None, A, A, A, A, A, A)),
@@ -278,6 +283,17 @@ def _own_token(app, who) -> int:
         return token.id
 
 
+def _own_job(app, who, kind) -> int:
+    """A queued import job of the user's, for the job pages to show."""
+    from tracker.jobs import enqueue
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == f"{who}@example.org"))
+        job = enqueue(kind, user=user, token="0" * 32, suffix=".txt", filename="t.txt", params={}, now=utcnow())
+        db.session.commit()
+        return job.id
+
+
 def _version(app, assignment_id):
     with app.app_context():
         return db.session.get(Assignment, assignment_id).version
@@ -329,7 +345,14 @@ def _request(app, client, endpoint, path, ids):
 def test_each_route_answers_each_role_as_the_table_says(seeded, ids, role):
     client = seeded.test_client()
     sign_in = _sign_in(seeded, client, role) if role != "anonymous" else 0
-    ids = {**ids, "sign_in": sign_in, "token": _own_token(seeded, "admin" if role == "anonymous" else role)}
+    who = "admin" if role == "anonymous" else role
+    ids = {
+        **ids,
+        "sign_in": sign_in,
+        "token": _own_token(seeded, who),
+        "plan_job": _own_job(seeded, who, "plan_preview"),
+        "kpi_job": _own_job(seeded, who, "kpi_import"),
+    }
     index = ROLES.index(role)
     for endpoint, (method, template, expected) in TABLE.items():
         path = template.format(**ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import NoReturn
 
@@ -34,6 +35,7 @@ from .outbox import dispatch
 from .password_resets import reset_by_hand, reset_url
 from .plan_import import PlanImportError, import_document
 from .plan_import.corpus_check import Totals, check_document, corpus_documents, shortfalls
+from .plan_import.dry_run import private_copy
 from .plan_versions import keep_source, source_file_name
 from .reminders import sweep
 from .rules.deadlines import parse_deadline
@@ -58,6 +60,7 @@ demo_cli = AppGroup("demo", help="Dữ liệu trình diễn (demo data).")
 kpi_cli = AppGroup("kpi", help="Số liệu chỉ tiêu (KPI figures).")
 reminders_cli = AppGroup("reminders", help="Thư nhắc hạn (reminder emails).")
 scheduler_cli = AppGroup("scheduler", help="Tiến trình lập lịch gửi thư (the scheduler process).")
+jobs_cli = AppGroup("jobs", help="Việc nhập tệp lớn chạy nền (long imports run by a worker).")
 backup_cli = AppGroup("backup", help="Sao lưu và phục hồi dữ liệu cùng tệp minh chứng (backup and restore).")
 
 SEED_PLAN_FILE = "plan-1872-QD-BVHTTDL-2023.txt"
@@ -83,7 +86,9 @@ def import_command(path: Path, dry_run: bool, as_json: bool, number: str | None,
     # The document is kept with the version the import makes (issue 12), as an upload through the site is.
     source_file = source_file_name(path.name)
     try:
-        report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number, source_file=source_file)
+        # A dry run writes nothing to the database (on SQLite it works on a private copy).
+        with private_copy() if dry_run else nullcontext():
+            report = import_document(path.read_bytes(), path.name, now=utcnow(), number=number, source_file=source_file)
     except PlanImportError as exc:
         db.session.rollback()
         _fail(f"{path.name}: {str(exc).rstrip('.')}. Không có dữ liệu nào bị thay đổi.")
@@ -514,6 +519,23 @@ def scheduler_run_command() -> None:
     run(current_app._get_current_object())  # type: ignore[attr-defined]  # typed as Flask, a LocalProxy
 
 
+@jobs_cli.command("run")
+@click.option("--once", is_flag=True, help="Chạy các việc đang chờ rồi dừng (run what is queued, then stop).")
+def jobs_run_command(once: bool) -> None:
+    """Chạy các việc nhập tệp lớn (dừng bằng Ctrl+C) — run queued imports, as the scheduler process does."""
+    import time
+
+    from .jobs import POLL_SECONDS, run_jobs
+
+    while True:
+        ran = run_jobs()
+        db.session.remove()
+        if once:
+            click.echo(f"Đã chạy {ran} việc.")
+            return
+        time.sleep(POLL_SECONDS)  # pragma: no cover — runs until stopped
+
+
 @backup_cli.command("create")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_create_command(path: Path) -> None:
@@ -584,3 +606,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(snapshots_cli)
+    app.cli.add_command(jobs_cli)

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "DB_POOL_TIMEOUT": "30",  # seconds to wait for a free connection
     "DB_POOL_RECYCLE": "1800",  # seconds; reconnect before a firewall or server drops an idle connection
     "DB_CONNECT_TIMEOUT": "10",  # seconds; so /healthz answers 503 quickly when the server is down
+    "IMPORT_IN_REQUEST_BYTES": "",  # imports up to this much work run in the request (empty: tracker.jobs decides)
     "DB_BUSY_TIMEOUT": "5",  # seconds a SQLite write waits for another writer before the request answers 503
     # /healthz reports "degraded" when the scheduler's last heartbeat is older than this, or an email has
     # been waiting to be sent for longer than this (minutes).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -178,14 +179,26 @@ def read_figures_file(
     return result
 
 
-def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter: User, plan: Plan | None = None) -> int:
-    """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all).
+def import_rows(
+    rows: list[FiguresRow],
+    *,
+    today: date,
+    now: datetime,
+    reporter: User,
+    plan: Plan | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Record every row under the plan's definition (flushes; the caller commits or, on error, rolls back all);
+    `progress(done, total)`, when given, is told how many rows are checked, then all of them once kept.
 
     Every row is checked first, as record_figures checks one, and the first refused names its row and column;
     then all are kept at once (a later row for the same unit and date supersedes the earlier, as one by one)."""
     checked: list[tuple[int, date, dict[str, int | str]]] = []
     plan_id, definition = None, BUILT_IN
+    total = len(rows)
     for index, row in enumerate(rows):
+        if progress is not None and index % 500 == 0:
+            progress(index, total)
         try:
             refuse_report_day(row.as_of, today)
             if index == 0:
@@ -199,6 +212,8 @@ def import_rows(rows: list[FiguresRow], *, today: date, now: datetime, reporter:
                 column = _column_letter(2 + list(row.figures).index(exc.conflicts[0].figures[0]))
             raise FiguresFileError(f"{row.unit.name}: {exc}", f"hàng {row.row}, cột {column}") from exc
     keep_reports(checked, plan_id=plan_id, now=now, reporter=reporter, source="file")
+    if progress is not None:
+        progress(total, total)
     return len(rows)
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from . import jobs
 from .clock import utcnow
 from .extensions import db
 from .mailer import backend_from_config
@@ -112,6 +113,7 @@ def run(app: Flask) -> None:  # pragma: no cover — blocks forever; `tick` is w
     )
     scheduler.add_job(job, "cron", day_of_week="mon-fri", hour=at.hour, minute=at.minute, id="daily-sweep")
     scheduler.add_job(job, "interval", minutes=RETRY_MINUTES, id="retry-and-catch-up")
+    scheduler.add_job(jobs.work, "interval", args=[app], seconds=jobs.POLL_SECONDS, id="import-jobs")
     job()  # at start-up: catch up on a sweep missed today, send what is pending
     log.info("scheduler started: sweep at %s on working days, retries every %s minutes", at, RETRY_MINUTES)
     scheduler.start()

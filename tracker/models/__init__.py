@@ -1,6 +1,7 @@
 """The database tables, one module per area; importing this package registers them all."""
 
 from .emails import OutboxMessage, Setting, SweepRun
+from .jobs import ImportJob
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
 from .plans import ActionItem, Assignment, ItemUnit, Plan, PlanSection, PlanTarget
 from .progress import AssignmentEvent, EvidenceFile, ItemComment
@@ -18,6 +19,7 @@ __all__ = [
     "CollectiveMapping",
     "CollectiveMappingUnit",
     "EvidenceFile",
+    "ImportJob",
     "Indicator",
     "ItemComment",
     "ItemEvent",

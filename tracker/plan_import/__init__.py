@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .document import PlanDocument, PlanImportError, PlanNumberMissing
 from .readers import read_document
-from .upsert import ImportReport, save_plan
+from .upsert import ImportReport, Progress, save_plan
 
 if TYPE_CHECKING:
     from ..models import Plan, User
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportReport", "PlanDocument", "PlanImportError", "PlanNumberMissing", "import_document", "read_document"]
 
 
-def import_document(
+def import_document(  # noqa: PLR0913 (the upsert's options, handed on)
     data: bytes,
     filename: str,
     *,
@@ -27,9 +27,10 @@ def import_document(
     decision_date: date | None = None,
     source_file: str = "",
     note: str = "",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read a plan document and save it (as amending `amends` when given: its own number may then be
-    missing); flushes, the caller commits (or rolls back for a dry run)."""
+    missing); flushes, the caller commits. `progress(done, total)` is told how far the save has gone."""
     try:
         doc = read_document(data, filename, number=number)
     except PlanNumberMissing as missing:
@@ -46,4 +47,5 @@ def import_document(
         decision_date=decision_date,
         source_file=source_file,
         note=note,
+        progress=progress,
     )

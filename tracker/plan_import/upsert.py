@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -39,6 +39,9 @@ from ..rules.names import APPENDIX1, UNSPECIFIED, collective_kind, shared_head_m
 from ..rules.targets import parse_target
 from ..units import UnitDirectory
 from .document import GroupRow, ItemRow, PlanDocument, SectionRows, TargetRow
+
+# A plain function told how far an import has gone: (items done, items in the document).
+Progress = Callable[[int, int], None]
 
 # Words in an indicator's heading that tell which of the plan's three ratios it is.
 _RATIO_WORDS = (
@@ -281,12 +284,16 @@ def save_plan(
     decision_date: date | None = None,
     source_file: str = "",
     note: str = "",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update the plan that doc describes (matched by number, or `amends`: the plan an amending
     decision changes, whatever its own number); flushes, the caller commits. Items the document no longer holds
     are cancelled, never deleted. Anything changed (or an amendment) is kept as the plan's next version.
     Without a number (and not amending) nothing is written: the report's previews say what the document
-    holds, and `number_missing` asks the caller for the number."""
+    holds, and `number_missing` asks the caller for the number. `progress`, when given, is told (items done,
+    items in the document) as the items are gone through."""
+    total = sum(len(row.items) for row in doc.sections)
+    tell = _counter(progress, total)
     report = ImportReport(
         plan=doc.number or "",
         warnings=list(doc.warnings),
@@ -297,7 +304,8 @@ def save_plan(
     directory = UnitDirectory.from_database()
     if not doc.number and amends is None:
         report.number_missing = True
-        _preview_only(doc, directory, report)
+        _preview_only(doc, directory, report, tell)
+        tell(total)
         return report
     loading = (
         selectinload(Plan.sections),
@@ -353,7 +361,7 @@ def save_plan(
     events: list[dict[str, Any]] = []  # ItemEvent rows, written with the version they belong to
     appendix1_units = _save_appendix1(plan, doc, directory, report) if doc.has_appendix1 else _appendix1_units(plan)
     if doc.has_appendix2:
-        _save_appendix2(plan, doc, directory, appendix1_units, report, now, cancel, events, actor)
+        _save_appendix2(plan, doc, directory, appendix1_units, report, now, cancel, events, actor, tell=tell)
     if doc.targets:
         _save_targets(plan, doc.targets, directory, report)
 
@@ -378,7 +386,16 @@ def save_plan(
         if events:
             db.session.execute(insert(_table(ItemEvent)), [{**event, "version_id": version.id} for event in events])
     db.session.flush()
+    tell(total)
     return report
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """`progress` as a function of the items done (it is told 0 of `total` at once); a no-op without one."""
+    if progress is None:
+        return lambda _done: None
+    progress(0, total)
+    return lambda done: progress(min(done, total), total)
 
 
 @dataclass(frozen=True)
@@ -478,7 +495,9 @@ def _group_members(
     return members
 
 
-def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportReport) -> None:
+def _preview_only(
+    doc: PlanDocument, directory: UnitDirectory, report: ImportReport, tell: Callable[[int], None]
+) -> None:
     """The report of a document that cannot be saved yet: every item and target as it would be saved."""
     appendix1_units: list[Unit] = []
     for group_row in doc.groups:
@@ -507,6 +526,7 @@ def _preview_only(doc: PlanDocument, directory: UnitDirectory, report: ImportRep
                 )
             )
             report.items += 1
+            tell(report.items)
     for target_row in doc.targets:
         report.targets_preview.append(_target_preview(target_row, _target_names(target_row, directory, report)))
 
@@ -803,6 +823,8 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
     cancel: _Cancel,
     events: list[dict[str, Any]],
     actor: User | None,
+    *,
+    tell: Callable[[int], None],
 ) -> None:
     sections = {s.number: s for s in plan.sections}
     # Items by (section number, STT): a new section has no id before the flush, and needs none.
@@ -835,6 +857,7 @@ def _save_appendix2(  # noqa: PLR0917, PLR0915 (the import's one pass over Appen
 
             for item_row, stt_key in zip(row.items, item_keys(row.items, set())):
                 position += 1
+                tell(position - 1)
                 reference = item_reference(section_key, stt_key)
                 deadline = _parse_deadline(item_row.deadline, plan.year)
                 values: dict[str, Any] = {

@@ -7,7 +7,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -37,10 +37,11 @@ from ..forms import (
     UserForm,
     add_error,
 )
+from ..jobs import WORKER_COMMAND, enqueue, runs_in_request, status_of
 from ..league import load_settings as load_score_settings  # issue 17
 from ..league import save_settings as save_score_settings  # issue 17
 from ..mailer import backend_from_config
-from ..models import OutboxMessage, Plan, Unit, UnitGroup, User
+from ..models import ImportJob, OutboxMessage, Plan, Unit, UnitGroup, User
 from ..models.emails import MESSAGE_STATES
 from ..monitoring import groups_of_units
 from ..outbox import dispatch, resend
@@ -59,7 +60,8 @@ from ..plan_admin import (
     unknown_names,
 )
 from ..plan_import import PlanImportError, PlanNumberMissing, import_document
-from ..plan_import.upsert import ImportReport, save_plan
+from ..plan_import.dry_run import dry_run
+from ..plan_import.upsert import ImportReport
 from ..plan_versions import keep_source, source_file_name
 from ..reminders import load_rules, load_send_time, save_rules
 from ..rules import reminders as reminder_rules_module
@@ -703,19 +705,8 @@ def _plan_choices() -> list[tuple[str, str]]:
 
 
 def _dry_run(data: bytes, filename: str, number: str, amending: Amending = NOT_AMENDING) -> ImportReport:
-    """What importing the document would do, in a transaction rolled back before returning. A document
-    that states no number is still read for the preview (report.number_missing); PlanImportError when it
-    cannot be read at all."""
-    try:
-        report = import_document(data, filename, now=utcnow(), number=number or None, **amending.kwargs())
-    except PlanNumberMissing as missing:
-        db.session.rollback()
-        doc = missing.document
-        doc.number = ""  # the upsert then previews without writing, and says the number is missing
-        report = save_plan(doc, source_name=filename, now=utcnow())
-    finally:
-        db.session.rollback()
-    return report
+    """What importing the document would do, nothing written (see tracker.plan_import.dry_run)."""
+    return dry_run(data, filename, now=utcnow(), number=number or None, **amending.kwargs())
 
 
 def _unknown_names(report) -> list[tuple[str, list[str]]]:
@@ -788,7 +779,7 @@ def _told(change: str) -> list[tuple[str, str, str]]:
 def render_preview(
     report, *, token: str, suffix: str, filename: str, number: str, amending: Amending = NOT_AMENDING
 ) -> str:
-    """The preview page of an import report made in a transaction already rolled back."""
+    """The preview page of a dry run's import report (made in the request, or by a worker and kept)."""
     existing = None
     if report.plan:
         existing = db.session.execute(
@@ -838,7 +829,10 @@ def _amend_missing(report, amending: Amending) -> list[str]:
 
 
 def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str, amending: Amending = NOT_AMENDING):
-    """Read the document and save it in a transaction that is rolled back: the page shows what would be saved."""
+    """Read the document and work out what importing it would save, writing nothing: the page shows it. A big
+    document is previewed by a worker outside the request: the job's page follows it."""
+    if not runs_in_request(data, suffix, "plan"):
+        return _queue("plan_preview", token=token, suffix=suffix, filename=filename, number=number, amending=amending)
     try:
         report = _dry_run(data, filename, number, amending)
     except PlanImportError as exc:
@@ -847,6 +841,82 @@ def _preview(data: bytes, filename: str, *, token: str, suffix: str, number: str
         form.amends.choices = _plan_choices()
         return render_template("admin/import.html", form=form, error=say(exc).rstrip("."), filename=filename), 422
     return render_preview(report, token=token, suffix=suffix, filename=filename, number=number, amending=amending)
+
+
+def _queue(kind: str, *, token: str, suffix: str, filename: str, number: str, amending: Amending):
+    job = enqueue(
+        kind,
+        user=current_user,
+        token=token,
+        suffix=suffix,
+        filename=filename,
+        params={"number": number, **amending.fields()},
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+    return redirect(url_for("admin.import_job", job_id=job.id))
+
+
+def _own_job(job_id: int) -> ImportJob:
+    """A plan import job the signed-in person queued (404 for anyone else's)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.kind not in ("plan_preview", "plan_import") or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.get("/import/jobs/<int:job_id>")
+def import_job(job_id: int):
+    """A plan's preview or import run by a worker: its progress, then the preview (or the import's result)."""
+    require(MANAGE_SETTINGS)
+    job = _own_job(job_id)
+    params = job.params
+    if job.state == "done" and job.kind == "plan_preview" and job.result is not None:
+        amending = Amending.read(
+            params.get("amends"), params.get("decision_number"), params.get("decision_date"), params.get("note")
+        )
+        return render_preview(
+            ImportReport(**job.result),
+            token=job.token,
+            suffix=job.suffix,
+            filename=job.filename,
+            number=params.get("number", ""),
+            amending=amending,
+        )
+    result = job.result or {}
+    done_message = ""
+    if job.state == "done":
+        done_message = gettext(
+            "Đã nhập kế hoạch %(plan)s: tạo mới %(created)s, cập nhật %(updated)s.",
+            plan=result.get("plan", ""),
+            created=result.get("created", 0),
+            updated=result.get("updated", 0),
+        )
+        if result.get("cancelled"):
+            done_message += " " + gettext(
+                "Đã bãi bỏ %(num)s nhiệm vụ không còn trong văn bản: %(refs)s.",
+                num=len(result["cancelled"]),
+                refs=", ".join(result["cancelled"]),
+            )
+    return render_template(
+        "admin/import_job.html",
+        job=job,
+        title=gettext("Xem trước văn bản kế hoạch") if job.kind == "plan_preview" else gettext("Nhập kế hoạch"),
+        status=status_of(job, datetime.now(UTC)),
+        status_url=url_for("admin.import_job_status", job_id=job.id),
+        worker_command=WORKER_COMMAND,
+        back_url=url_for("admin.import_plan"),
+        done_message=done_message,
+        result_url=url_for("plans.show", plan_id=result["plan_id"]) if result.get("plan_id") else None,
+        result_label=gettext("Mở kế hoạch"),
+    )
+
+
+@bp.get("/import/jobs/<int:job_id>/status")
+def import_job_status(job_id: int):
+    """A plan import job's state and progress, as JSON, for its page to poll."""
+    require(MANAGE_SETTINGS)
+    return status_of(_own_job(job_id), datetime.now(UTC))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -947,11 +1017,20 @@ def confirm_import():
     if form.amends.data and amending.plan is None:
         flash(gettext("Kế hoạch được đánh dấu là được sửa đổi không còn trong hệ thống: hãy chọn lại."), "error")
         return redirect(url_for("admin.import_plan"))
+    if not runs_in_request(data := path.read_bytes(), path.suffix, "plan"):
+        return _queue(
+            "plan_import",
+            token=form.token.data or "",
+            suffix=form.suffix.data or "",
+            filename=filename,
+            number=form.number.data or "",
+            amending=amending,
+        )
     # The uploaded document is kept with the version it makes (under the import folder's versions folder).
     source_file = source_file_name(path.name)
     try:
         report = import_document(
-            path.read_bytes(),
+            data,
             filename,
             now=utcnow(),
             number=form.number.data or None,
@@ -980,7 +1059,7 @@ def confirm_import():
         )
         return _back_to_preview(form)
     if report.version is not None:
-        keep_source(_import_dir(), source_file, path.read_bytes())
+        keep_source(_import_dir(), source_file, data)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(

@@ -101,6 +101,18 @@ class Text(Refusing, fields.String):
         return value
 
 
+class Name(Text):
+    """A query parameter naming a plan or a unit: given empty (`plan=`), it is refused, not taken as absent."""
+
+    refuses_empty = True
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            name = self.data_key or self.name or ""
+            raise ValidationError(gettext("Tham số “%(name)s” không được để trống.", name=name))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class WholeNumber(Refusing, fields.Integer):
     """A whole number written with digits only, as a query parameter."""
 
@@ -178,7 +190,7 @@ class Unstorable(str):
 
 
 class Query(Request):
-    """A query string: values stripped, an empty one as good as absent."""
+    """A query string: values stripped, an empty one as good as absent (but for a Name: refused)."""
 
     class Meta:
         unknown = EXCLUDE
@@ -191,6 +203,8 @@ class Query(Request):
             value = data.get(key)
             if isinstance(value, str) and value.strip():
                 values[key] = value.strip() if is_storable(value) else Unstorable(value)
+            elif isinstance(value, str) and getattr(field, "refuses_empty", False):
+                values[key] = ""
         return values
 
 
@@ -217,10 +231,12 @@ class PageQuery(Query):
     )
 
 
-def _plan_parameter() -> Text:
-    return Text(
+def _plan_parameter() -> Name:
+    return Name(
         validate=validate.Length(min=1),
-        metadata={"description": "A plan's id or its number as written (e.g. `1872/QĐ-BVHTTDL`); unknown → 400."},
+        metadata={
+            "description": "A plan's id or its number as written (e.g. `1872/QĐ-BVHTTDL`); unknown or empty → 400."
+        },
         **_query(refusal=_invalid_characters),
     )
 
@@ -243,9 +259,9 @@ class AssignmentsQuery(PageQuery):
         },
         **_query(refusal=_not_a_day),
     )
-    unit = Text(
+    unit = Name(
         validate=validate.Length(min=1),
-        metadata={"description": "A unit's code (e.g. `VPC`); unknown → 400."},
+        metadata={"description": "A unit's code (e.g. `VPC`); unknown or empty → 400."},
         **_query(refusal=_invalid_characters),
     )
     status = Text(

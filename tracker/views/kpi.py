@@ -3,7 +3,10 @@ the .xlsx export, the template to fill in, and importing a filled-in template.""
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime
 from itertools import groupby
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -24,7 +27,8 @@ from ..figures_files import (
 )
 from ..formatting import format_kpi_count
 from ..forms import FiguresFileForm
-from ..models import Indicator, Plan, Unit, UnitGroup, UnitGroupMember
+from ..jobs import WORKER_COMMAND, enqueue, import_folder, runs_in_request, status_of
+from ..models import ImportJob, Indicator, Plan, Unit, UnitGroup, UnitGroupMember
 from ..rules.indicators import SCHEME_PLAN, Definition
 from ..rules.kpi import is_report_missing, last_due_period
 from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN
@@ -137,12 +141,12 @@ def import_figures():
         upload = request.files.get(form.file.name)
         if upload is None or not upload.filename:
             error = gettext("Hãy chọn tệp số liệu (.xlsx hoặc .csv).")
+        elif not runs_in_request(data := upload.read(), Path(upload.filename).suffix.lower(), "kpi"):
+            return _queue_import(data, upload.filename, plan)
         else:
             units = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
             try:
-                rows = read_figures_file(
-                    upload.read(), upload.filename, UnitDirectory.from_database(), units, definition
-                )
+                rows = read_figures_file(data, upload.filename, UnitDirectory.from_database(), units, definition)
                 count = import_rows(rows, today=today(), now=utcnow(), reporter=current_user, plan=plan)
             except FiguresFileError as exc:
                 db.session.rollback()
@@ -153,11 +157,67 @@ def import_figures():
                 )
             else:
                 db.session.commit()
-                flash(
-                    ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count),
-                    "success",
-                )
+                flash(_imported(count), "success")
                 return redirect(url_for("kpi.overview"))
     if form.errors and error is None:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     return render_template("kpi/import.html", form=form, error=error, own_plans=own_plans), 422 if error else 200
+
+
+def _imported(count: int) -> str:
+    return ngettext("Đã nhập số liệu của %(num)d đơn vị.", "Đã nhập số liệu của %(num)d đơn vị.", count)
+
+
+def _queue_import(data: bytes, filename: str, plan: Plan | None):
+    """A big file is imported by a worker outside the request: kept under the import folder, and the job's page
+    follows it."""
+    suffix = Path(filename).suffix.lower()[:10]
+    folder = import_folder("kpi_import")
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}{suffix}").write_bytes(data)
+    job = enqueue(
+        "kpi_import",
+        user=current_user,
+        token=token,
+        suffix=suffix,
+        filename=filename,
+        params={"plan": plan.id if plan is not None else None, "today": today().isoformat()},
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+    return redirect(url_for("kpi.import_job", job_id=job.id))
+
+
+def _own_job(job_id: int) -> ImportJob:
+    """A KPI import job the signed-in person queued (404 for anyone else's)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.kind != "kpi_import" or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.get("/kpi/import/jobs/<int:job_id>")
+def import_job(job_id: int):
+    """A KPI file imported by a worker: its progress, then how many units' figures were recorded (or why none)."""
+    require(IMPORT_FIGURES)
+    job = _own_job(job_id)
+    return render_template(
+        "admin/import_job.html",
+        job=job,
+        title=gettext("Nhập số liệu từ tệp"),
+        status=status_of(job, datetime.now(UTC)),
+        status_url=url_for("kpi.import_job_status", job_id=job.id),
+        worker_command=WORKER_COMMAND,
+        back_url=url_for("kpi.import_figures"),
+        done_message=_imported((job.result or {}).get("count", 0)),
+        result_url=url_for("kpi.overview"),
+        result_label=gettext("Xem chỉ tiêu DVCTT"),
+    )
+
+
+@bp.get("/kpi/import/jobs/<int:job_id>/status")
+def import_job_status(job_id: int):
+    """A KPI import job's state and progress, as JSON, for its page to poll."""
+    require(IMPORT_FIGURES)
+    return status_of(_own_job(job_id), datetime.now(UTC))
