@@ -35,6 +35,7 @@ from tracker.calendar_feed import new_calendar_token
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.figures import record_figures
+from tracker.jobs import enqueue
 from tracker.models import (
     Assignment,
     AssignmentEvent,
@@ -182,6 +183,16 @@ def fill(app) -> None:
         ]
         create_token(admin, "máy chủ báo cáo", now=utcnow())
         take_snapshot(Period(2023, 8), now=nine)  # issue 17: a month frozen (decimals, JSON, a null band)
+        # issue 15: a long import queued for a worker (its parameters as JSON, no result yet)
+        enqueue(
+            "plan_preview",
+            user=admin,
+            token="a" * 32,
+            suffix=".docx",
+            filename="Kế hoạch.docx",
+            params={"number": "", "amending": None},
+            now=nine,
+        )
         new_calendar_token(db.session.get(Unit, vpc.unit_id))
         # A plan's own KPI target row (read from a target table) and an item's notes (its extra columns).
         db.session.add(
