@@ -118,6 +118,38 @@ def _page_of(statement: Select, page: int) -> tuple[list[Any], Page]:
     return [row[:-1] for row in rows], Page(page=page, per_page=PER_PAGE, total=total)
 
 
+def _lead_page(where: ColumnElement[bool], order: tuple, page: int) -> tuple[list[Assignment], Page]:
+    """One page of the lead list in one statement: the page's assignment ids are sorted and counted first, narrow
+    (sorting whole rows with their long texts costs several times more), then only those rows are read whole
+    and put in the same order. A page past the end gives the first page."""
+    ranked = (
+        select(
+            Assignment.id.label("id"),
+            func.count().over().label("total"),
+        )
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .where(where)
+        .order_by(*order)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery()
+    )
+    found = db.session.execute(
+        select(Assignment, ranked.c.total)
+        .join(ranked, ranked.c.id == Assignment.id)
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .join(PlanSection.plan)
+        .order_by(*order)  # the page's 25 rows again, in the same order
+        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
+    ).all()
+    if not found and page > 1:
+        return _lead_page(where, order, 1)
+    total = found[0][1] if found else 0
+    return [assignment for assignment, _ in found], Page(page=page, per_page=PER_PAGE, total=total)
+
+
 def _roll_up(active: int, overdue: int, done: int, blocked: int, in_progress: int) -> tuple[str | None, str]:
     """tracker.status.item_status from an item's assignments counted in the database: the rule reads which
     (state, overdue) pairs occur, so one pair stands for each kind counted."""
@@ -226,18 +258,11 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
             counts[key] += int(value or 0)
         counts["total"] += row[2]
     counts["open"] = counts["total"] - counts[DONE]
-    lead, page = _page_of(
-        select(Assignment)
-        .join(Assignment.item)
-        .join(ActionItem.section)
-        .join(PlanSection.plan)
-        .where(mine, *_filters(view, today, due_soon_days))
-        .order_by(*lead_order(today, due_soon_days))
-        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan)),
-        view.page,
+    lead, page = _lead_page(
+        and_(mine, *_filters(view, today, due_soon_days)), lead_order(today, due_soon_days), view.page
     )
     rows = []
-    for (assignment,) in lead:
+    for assignment in lead:
         status = status_of(assignment, today=today, due_soon_days=due_soon_days)
         rows.append((assignment, status, group_of(status)))
     coordinated = select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
