@@ -445,13 +445,14 @@ def _header_block(document) -> None:
     _cell_paragraph(right, "{{ report.dateline }}", size=13, italic=True, align=centre, space_after=0)
 
 
-def _signature_block(document) -> None:
+def _signature_block(document, recipients: str = "issuer.recipients") -> None:
+    """ "Nơi nhận" (the template's list named by `recipients`) on the left, the signer's block on the right."""
     table = document.add_table(rows=1, cols=2)
     _widths(table, [8.0, 8.0])
     _keep_rows_whole(table)  # the signer's title and name on one page
     left, right = table.rows[0].cells
     _cell_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, space_after=0)
-    _cell_paragraph(left, "{%p for line in issuer.recipients %}", size=11, space_after=0)
+    _cell_paragraph(left, f"{{%p for line in {recipients} %}}", size=11, space_after=0)
     _cell_paragraph(left, "- {{ line }}", size=11, space_after=0)
     _cell_paragraph(left, "{%p endfor %}", size=11, space_after=0)
     centre = WD_ALIGN_PARAGRAPH.CENTER

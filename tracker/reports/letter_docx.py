@@ -27,10 +27,10 @@ from .docx import (
     _cell_paragraph,
     _clean,
     _keep_numbers_whole,
-    _keep_rows_whole,
     _paragraph,
     _rule,
     _setup_document,
+    _signature_block,
     _table,
     _widths,
 )
@@ -98,24 +98,6 @@ def _addressees(document) -> None:
     _paragraph(document, "{%p endif %}")
 
 
-def _signature_block(document) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _widths(table, [8.0, 8.0])
-    _keep_rows_whole(table)  # the signer's title and name on one page
-    left, right = table.rows[0].cells
-    _cell_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, space_after=0)
-    _cell_paragraph(left, "{%p for line in letter.recipients %}", size=11, space_after=0)
-    _cell_paragraph(left, "- {{ line }}", size=11, space_after=0)
-    _cell_paragraph(left, "{%p endfor %}", size=11, space_after=0)
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    _cell_paragraph(right, "{{ issuer.signer_title }}", size=13, bold=True, align=centre, space_after=0)
-    _cell_paragraph(right, "{%p if issuer.signer_name %}", size=13, align=centre, space_after=0)
-    for _ in range(4):  # room for the signature and the seal
-        _cell_paragraph(right, "", size=13, align=centre, space_after=0)
-    _cell_paragraph(right, "{{ issuer.signer_name }}", size=13, bold=True, align=centre, space_after=0)
-    _cell_paragraph(right, "{%p endif %}", size=13, align=centre, space_after=0)
-
-
 def _page_numbers(document) -> None:
     """Page numbers at the top centre from page 2 on (the first page has none), as the decree sets them."""
     section = document.sections[0]
@@ -157,7 +139,7 @@ def letter_template_document():
         indent=True,
     )
     _paragraph(document, "Trân trọng./.", indent=True, space_after=12)
-    _signature_block(document)
+    _signature_block(document, recipients="letter.recipients")
     return document
 
 
