@@ -101,6 +101,26 @@ ASSIGNMENTS_PER_ITEM = 10
 ADMIN_EMAIL, MONITOR_EMAIL, VIEWER_EMAIL = "quantri@example.org", "cntt@example.org", "lanhdao@example.org"
 HEAD_PATTERN, STAFF_PATTERN = "head.<mã đơn vị>@example.org", "staff.<mã đơn vị>@example.org"
 
+# The columns the bulk inserts of action items and their named units fill (tools/synth/redmine_shape.py too).
+ITEM_COLUMNS = (
+    "id",
+    "plan_id",
+    "section_id",
+    "stt",
+    "position",
+    "task",
+    "lead_text",
+    "coordinating_text",
+    "expected_output",
+    "deadline_text",
+    "due_on",
+    "recurrence",
+    "is_ongoing",
+    "is_deadline_parsed",
+    "is_due_set_by_hand",
+)
+ITEM_UNIT_COLUMNS = ("id", "item_id", "role", "position", "written", "kind", "unit_id")
+
 
 class SynthRefused(Exception):
     """The database cannot take a synthetic dataset; the message says why, in Vietnamese."""
@@ -829,28 +849,10 @@ class _Builder:
         )
         self.report.items = w.insert(
             ActionItem.__table__,
-            (
-                "id",
-                "plan_id",
-                "section_id",
-                "stt",
-                "position",
-                "task",
-                "lead_text",
-                "coordinating_text",
-                "expected_output",
-                "deadline_text",
-                "due_on",
-                "recurrence",
-                "is_ongoing",
-                "is_deadline_parsed",
-                "is_due_set_by_hand",
-            ),
+            ITEM_COLUMNS,
             items,
         )
-        self.report.item_units = w.insert(
-            ItemUnit.__table__, ("id", "item_id", "role", "position", "written", "kind", "unit_id"), item_units
-        )
+        self.report.item_units = w.insert(ItemUnit.__table__, ITEM_UNIT_COLUMNS, item_units)
         return work
 
     def _pick_leads(self, rng: random.Random, plan: _PlanInfo, count: int, exclude: set[int]) -> list[_Unit]:

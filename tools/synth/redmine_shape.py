@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit, User
 from tracker.rules.names import fold_name
 
-from .build import _Writer, check_empty
+from .build import ITEM_COLUMNS, ITEM_UNIT_COLUMNS, _Writer, check_empty
 from .words import EXPECTED_OUTPUTS, TASK_OBJECTS, TASK_VERBS
 
 UNITS = 20
@@ -206,26 +206,10 @@ def build_redmine_shape(*, n: int, today: date, password_hash: str, seed: int = 
             report.overdue += 1
     report.items = w.insert(
         ActionItem.__table__,
-        (
-            "id",
-            "plan_id",
-            "section_id",
-            "stt",
-            "position",
-            "task",
-            "lead_text",
-            "coordinating_text",
-            "expected_output",
-            "deadline_text",
-            "due_on",
-            "recurrence",
-            "is_ongoing",
-            "is_deadline_parsed",
-            "is_due_set_by_hand",
-        ),
+        ITEM_COLUMNS,
         items,
     )
-    w.insert(ItemUnit.__table__, ("id", "item_id", "role", "position", "written", "kind", "unit_id"), links)
+    w.insert(ItemUnit.__table__, ITEM_UNIT_COLUMNS, links)
     report.assignments = w.insert(
         Assignment.__table__,
         (
