@@ -377,6 +377,16 @@ def time_sweep(app: Flask, day: date, *, repeats: int = 3) -> dict[str, float | 
 # --- load with wrk against gunicorn --------------------------------------------------------------------------
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group (TERM, then KILL after 30 s) and reap it."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -445,12 +455,7 @@ def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) 
                 time.sleep(0.2)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process)
         log_file.close()
 
 

@@ -38,7 +38,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -55,7 +54,17 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from . import ROOT, BenchError, _free_port, _recreate_database, machine, make_app, percentile, postgresql_url
+from . import (
+    ROOT,
+    BenchError,
+    _free_port,
+    _recreate_database,
+    machine,
+    make_app,
+    percentile,
+    postgresql_url,
+    stop_process_group,
+)
 
 TODAY = "2024-01-01"
 SEED = 20230713
@@ -316,12 +325,7 @@ def our_server(url: str, *, workers: int = 2) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process)
         log_file.close()
 
 
