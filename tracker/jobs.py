@@ -87,6 +87,14 @@ def import_folder(kind: str) -> Path:
     return Path(current_app.config["IMPORT_DIR"]) / _FOLDERS[kind]
 
 
+def own_job(job_id: int, kinds: tuple[str, ...], user_id: int) -> ImportJob | None:
+    """A job of one of these kinds that this person queued; None for a missing job or anyone else's (a 404)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.kind not in kinds or job.user_id != user_id:
+        return None
+    return job
+
+
 def kept_file(job: ImportJob) -> Path:
     return import_folder(job.kind) / f"{job.token}{job.suffix}"
 

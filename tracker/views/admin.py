@@ -37,7 +37,7 @@ from ..forms import (
     UserForm,
     add_error,
 )
-from ..jobs import WORKER_COMMAND, enqueue, runs_in_request, status_of
+from ..jobs import WORKER_COMMAND, enqueue, own_job, runs_in_request, status_of
 from ..league import load_settings as load_score_settings  # issue 17
 from ..league import save_settings as save_score_settings  # issue 17
 from ..mailer import backend_from_config
@@ -859,8 +859,8 @@ def _queue(kind: str, *, token: str, suffix: str, filename: str, number: str, am
 
 def _own_job(job_id: int) -> ImportJob:
     """A plan import job the signed-in person queued (404 for anyone else's)."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.kind not in ("plan_preview", "plan_import") or job.user_id != current_user.id:
+    job = own_job(job_id, ("plan_preview", "plan_import"), current_user.id)
+    if job is None:
         abort(404)
     return job
 

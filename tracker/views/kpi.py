@@ -27,7 +27,7 @@ from ..figures_files import (
 )
 from ..formatting import format_kpi_count
 from ..forms import FiguresFileForm
-from ..jobs import WORKER_COMMAND, enqueue, import_folder, runs_in_request, status_of
+from ..jobs import WORKER_COMMAND, enqueue, import_folder, own_job, runs_in_request, status_of
 from ..models import ImportJob, Indicator, Plan, Unit, UnitGroup, UnitGroupMember
 from ..rules.indicators import SCHEME_PLAN, Definition
 from ..rules.kpi import is_report_missing, last_due_period
@@ -191,8 +191,8 @@ def _queue_import(data: bytes, filename: str, plan: Plan | None):
 
 def _own_job(job_id: int) -> ImportJob:
     """A KPI import job the signed-in person queued (404 for anyone else's)."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.kind != "kpi_import" or job.user_id != current_user.id:
+    job = own_job(job_id, ("kpi_import",), current_user.id)
+    if job is None:
         abort(404)
     return job
 
