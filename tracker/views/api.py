@@ -33,12 +33,13 @@ from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definit
 from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
 from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
 from ..rules.kpi import InconsistentFigures, Period, period_of
-from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused, is_overdue
+from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
 from ..snapshots import league_for, snapshot_for, snapshot_lines  # issue 17
 from .access import allowed, require
 from .api_schemas import (
     MAX_ID,
+    OPEN,
     AssignmentPageSchema,
     AssignmentSchema,
     AssignmentsQuery,
@@ -423,7 +424,8 @@ def _active_assignment(assignment_id: int) -> Assignment:
 def list_assignments(args: dict):
     """Active assignments, filtered.
 
-    By `unit` (code), `status`, `plan`, and `overdue` as of `as_of` (today unless given)."""
+    By `unit` (code), `status` (one state, or `open`: every state but done), `plan`, and `overdue` as of
+    `as_of` (today unless given)."""
     require(VIEW_PLAN)
     as_of = args.get("as_of") or today()
     g.api_as_of = as_of  # each row's days_left and overdue are judged on that day too
@@ -449,7 +451,9 @@ def list_assignments(args: dict):
         if unit is None:
             raise Refused(gettext("Không có đơn vị mã “%(code)s”.", code=code))
         query = query.where(Assignment.unit_id == unit.id)
-    if state is not None:
+    if state == OPEN:
+        query = query.where(Assignment.status != DONE)
+    elif state is not None:
         query = query.where(Assignment.status == state)
     if plan is not None:
         query = query.where(ActionItem.plan_id == plan.id)

@@ -234,6 +234,10 @@ class ItemsQuery(PageQuery):
     )
 
 
+OPEN = "open"  # the assignments list's filter for "not done": every state but done
+ASSIGNMENT_FILTER_STATES = (*STATES, OPEN)
+
+
 class AssignmentsQuery(PageQuery):
     as_of = Day(
         strict=True,
@@ -249,9 +253,13 @@ class AssignmentsQuery(PageQuery):
         **_query(refusal=_invalid_characters),
     )
     status = Text(
-        validate=validate.OneOf(STATES),
-        metadata={"description": "Only assignments in this state."},
-        **_query(refusal=lambda _name: gettext("“status” phải là một trong %(states)s.", states=", ".join(STATES))),
+        validate=validate.OneOf(ASSIGNMENT_FILTER_STATES),
+        metadata={"description": "Only assignments in this state; `open`: every state but done."},
+        **_query(
+            refusal=lambda _name: gettext(
+                "“status” phải là một trong %(states)s.", states=", ".join(ASSIGNMENT_FILTER_STATES)
+            )
+        ),
     )
     plan = _plan_parameter()
     overdue = Flag(
