@@ -8,10 +8,10 @@ from datetime import date
 
 from openpyxl import Workbook
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from .extensions import db
-from .models import ActionItem, Assignment, PlanSection, Unit, UnitGroup, UnitGroupMember
+from .models import ActionItem, Assignment, Plan, PlanSection, Unit, UnitGroup, UnitGroupMember
 from .rules.kpi import Period
 from .rules.lifecycle import (
     BLOCKED,
@@ -56,6 +56,11 @@ class Filters:
     min_days: int | None = None  # at least this many days overdue
     sort: str = "days"
     page: int = 1
+    per_page: int = 50  # rows a page of the list (the export takes every row)
+
+    def narrowed(self) -> bool:
+        """Whether anything but the class (and the order and page) narrows the list."""
+        return any((self.unit, self.group, self.plan, self.section, self.min_days))
 
 
 @dataclass
@@ -96,17 +101,42 @@ def _with_items(query: Select[Assignment]) -> Select[Assignment]:
     )
 
 
-def list_assignments(filters: Filters, *, today: date, per_page: int) -> Listing:
-    """One page of active assignments of a class, filtered, sorted and counted by the database (db.paginate:
-    the page and the total, two queries, plus the eager loads). A page past the last one is empty."""
-    page = db.paginate(
-        _with_items(_filtered(filters, today).order_by(*SORTS.get(filters.sort, SORTS["days"]))),
-        page=max(filters.page, 1),
-        per_page=per_page,
-        max_per_page=None,
-        error_out=False,
+_NOT_LISTED = (
+    ActionItem.notes,
+    ActionItem.lead_text,
+    ActionItem.coordinating_text,
+    ActionItem.expected_output,
+    ActionItem.cancel_reason,
+)
+
+
+def list_assignments(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Listing:
+    """One page of active assignments of a class, filtered, sorted and counted by the database: the page with
+    its unit, item, section and plan in one joined SELECT (sorted by days overdue, it walks the due-date index
+    and stops at the page's end), and the total in a second, unless the caller knows it already (`total`: the
+    overdue count it has from the letter's per-unit counts). A page past the last one is empty."""
+    if total is None:
+        total = db.session.scalar(_filtered(filters, today).with_only_columns(func.count(Assignment.id))) or 0
+    page = max(filters.page, 1)
+    if total <= (page - 1) * per_page:
+        return Listing([], total)
+    rows = db.session.scalars(
+        _filtered(filters, today)
+        .join(Plan, ActionItem.plan_id == Plan.id)
+        .order_by(*SORTS.get(filters.sort, SORTS["days"]))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .options(
+            contains_eager(Assignment.unit),
+            contains_eager(Assignment.item).options(
+                contains_eager(ActionItem.section),
+                contains_eager(ActionItem.plan),
+                # What a row never shows stays in the database (its notes' JSON cost more to read than the rest).
+                *(defer(column, raiseload=True) for column in _NOT_LISTED),
+            ),
+        )
     )
-    return Listing(list(page.items), page.total or 0)
+    return Listing(list(rows), total)
 
 
 def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:
