@@ -439,8 +439,17 @@ class AssignmentSchema(Response):
         if attr == "occurrence":
             return obj.occurrence or None
         if attr in ("status_label", "days_left", "overdue"):
-            status = status_of(obj, today=as_of_day(), due_soon_days=current_app.config["DUE_SOON_DAYS"])
-            return {"status_label": status.label, "days_left": status.days_left, "overdue": status.is_overdue}[attr]
+            # Worked out once a row (three fields read it) and a request (the day, the window).
+            known = g.get("api_status_of")
+            if known is None:
+                known = g.api_status_of = {"_day": as_of_day(), "_window": current_app.config["DUE_SOON_DAYS"]}
+            status = known.get(obj.id)
+            if status is None or status[0] is not obj:
+                found = status_of(obj, today=known["_day"], due_soon_days=known["_window"])
+                status = known[obj.id] = (obj, found)
+            return {"status_label": status[1].label, "days_left": status[1].days_left, "overdue": status[1].is_overdue}[
+                attr
+            ]
         return super().get_attribute(obj, attr, default)
 
 
