@@ -21,7 +21,7 @@ from flask_login import current_user
 from flask_smorest import Api, Blueprint, current_api
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import prepare_response
-from sqlalchemy import func, not_, select
+from sqlalchemy import ColumnElement, func, not_, select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 from webargs.flaskparser import FlaskParser
 
@@ -435,7 +435,7 @@ def list_assignments(args: dict):
         _plan_named(args.get("plan")),
         args.get("overdue"),
     )
-    conditions = [Assignment.is_active]
+    conditions: list[ColumnElement[bool]] = [Assignment.is_active.expression]
     needs_item = False  # whether the filters read the item (the count joins it only then)
     if code is not None:
         unit = db.session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))

@@ -130,7 +130,7 @@ def overdue():
 LINK_SAMPLE = 987654321  # a number no path holds elsewhere: what follows the prefix in a sample link
 
 
-def _prefix(endpoint: str, **sample: object) -> str:
+def _prefix(endpoint: str, **sample: Any) -> str:  # Any: url_for's keyword arguments are typed one by one
     """The start of the links to `endpoint`, to which a row adds its id or code (url_for once, not per row)."""
     link = url_for(endpoint, **sample)
     if not link.endswith(str(LINK_SAMPLE)):
