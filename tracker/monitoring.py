@@ -4,7 +4,8 @@ the database, and the units × class matrix — each one query, whatever the num
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import Select, case, func, or_, select
@@ -69,6 +70,31 @@ class Listing:
     total: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the overdue list as the page shows it: plain values read in one SELECT, no ORM objects."""
+
+    id: int
+    unit_id: int
+    item_id: int
+    due_on: date | None
+    status: str
+    difficulty: str
+    updated_at: datetime | None
+    unit_code: str
+    unit_name: str
+    reference: str  # as ActionItem.reference: "I.1" is section I, STT 1
+    task: str
+    is_ongoing: bool
+    plan_number: str
+
+
+@dataclass
+class Page:
+    rows: list[Row] = field(default_factory=list)
+    total: int = 0
+
+
 def _filtered(filters: Filters, today: date) -> Select[Assignment]:
     """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
     conditions = [Assignment.is_active, monitoring_class(filters.cls, today)]
@@ -110,23 +136,25 @@ _NOT_LISTED = (
 )
 
 
-def list_assignments(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Listing:
-    """One page of active assignments of a class, filtered, sorted and counted by the database: the page with
-    its unit, item, section and plan in one joined SELECT (sorted by days overdue, it walks the due-date index
-    and stops at the page's end), and the total in a second, unless the caller knows it already (`total`: the
-    overdue count it has from the letter's per-unit counts). A page past the last one is empty."""
-    if total is None:
-        total = db.session.scalar(_filtered(filters, today).with_only_columns(func.count(Assignment.id))) or 0
+def _count(filters: Filters, today: date) -> int:
+    return db.session.scalar(_filtered(filters, today).with_only_columns(func.count(Assignment.id))) or 0
+
+
+def _page_of(query: Select[Any], filters: Filters, per_page: int) -> Select[Any]:
     page = max(filters.page, 1)
-    if total <= (page - 1) * per_page:
+    return query.order_by(*SORTS.get(filters.sort, SORTS["days"])).limit(per_page).offset((page - 1) * per_page)
+
+
+def list_assignments(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Listing:
+    """One page of active assignments of a class (ORM objects with their unit, item, section and plan, for the
+    digest), filtered, sorted and counted by the database: the total in one query (unless the caller knows it),
+    the page in one joined SELECT. A page past the last one is empty."""
+    total = _count(filters, today) if total is None else total
+    if total <= (max(filters.page, 1) - 1) * per_page:
         return Listing([], total)
+    query = _filtered(filters, today).join(Plan, ActionItem.plan_id == Plan.id)
     rows = db.session.scalars(
-        _filtered(filters, today)
-        .join(Plan, ActionItem.plan_id == Plan.id)
-        .order_by(*SORTS.get(filters.sort, SORTS["days"]))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .options(
+        _page_of(query, filters, per_page).options(
             contains_eager(Assignment.unit),
             contains_eager(Assignment.item).options(
                 contains_eager(ActionItem.section),
@@ -137,6 +165,55 @@ def list_assignments(filters: Filters, *, today: date, per_page: int, total: int
         )
     )
     return Listing(list(rows), total)
+
+
+def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Page:
+    """One page of the list as the monitoring page shows it, as plain rows (a sixth of the ORM's cost a row):
+    the total in one query unless the caller knows it (the overdue count it has from the letter's per-unit
+    counts), the page in one joined SELECT which, sorted by days overdue, walks the due-date index and stops at
+    the page's end. A page past the last one is empty."""
+    total = _count(filters, today) if total is None else total
+    if total <= (max(filters.page, 1) - 1) * per_page:
+        return Page([], total)
+    query = (
+        _filtered(filters, today)
+        .join(Plan, ActionItem.plan_id == Plan.id)
+        .with_only_columns(
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.item_id,
+            Assignment.due_on,
+            Assignment.status,
+            Assignment.difficulty,
+            Assignment.updated_at,
+            Unit.code,
+            Unit.name,
+            PlanSection.number,
+            ActionItem.stt,
+            ActionItem.task,
+            ActionItem.is_ongoing,
+            Plan.number,
+        )
+    )
+    rows = [
+        Row(
+            id=r[0],
+            unit_id=r[1],
+            item_id=r[2],
+            due_on=r[3],
+            status=r[4],
+            difficulty=r[5],
+            updated_at=r[6],
+            unit_code=r[7],
+            unit_name=r[8],
+            reference=".".join(part for part in (r[9], r[10]) if part),
+            task=r[11],
+            is_ongoing=r[12],
+            plan_number=r[13],
+        )
+        for r in db.session.execute(_page_of(query, filters, per_page))
+    ]
+    return Page(rows, total)
 
 
 def all_assignments(filters: Filters, *, today: date) -> list[Assignment]:

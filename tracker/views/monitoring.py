@@ -26,9 +26,9 @@ from ..monitoring import (
     all_assignments,
     assignments_xlsx,
     groups_of_units,
-    list_assignments,
     matrix,
     matrix_totals,
+    page_rows,
     units_missing_figures,
 )
 from ..outbox import dispatch
@@ -85,7 +85,7 @@ def overdue():
     letter_units = _letter_units(now) if filters.cls == OVERDUE else None
     # The whole overdue list is what the letter counts unit by unit: its total without counting again.
     known = sum(count for _unit, count in letter_units) if letter_units is not None and not filters.narrowed() else None
-    listing = list_assignments(filters, today=now, per_page=filters.per_page, total=known)
+    listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
     # One query: the first UNIT_LIST_LIMIT + 1 codes and names say which.
