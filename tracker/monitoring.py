@@ -140,9 +140,9 @@ def _count(filters: Filters, today: date) -> int:
     return db.session.scalar(_filtered(filters, today).with_only_columns(func.count(Assignment.id))) or 0
 
 
-def _page_of(query: Select[Any], filters: Filters, per_page: int) -> Select[Any]:
-    page = max(filters.page, 1)
-    return query.order_by(*SORTS.get(filters.sort, SORTS["days"])).limit(per_page).offset((page - 1) * per_page)
+def _skipped(filters: Filters, per_page: int) -> int:
+    """The rows before the filters' page."""
+    return (max(filters.page, 1) - 1) * per_page
 
 
 def list_assignments(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Listing:
@@ -150,11 +150,15 @@ def list_assignments(filters: Filters, *, today: date, per_page: int, total: int
     digest), filtered, sorted and counted by the database: the total in one query (unless the caller knows it),
     the page in one joined SELECT. A page past the last one is empty."""
     total = _count(filters, today) if total is None else total
-    if total <= (max(filters.page, 1) - 1) * per_page:
+    if total <= _skipped(filters, per_page):
         return Listing([], total)
-    query = _filtered(filters, today).join(Plan, ActionItem.plan_id == Plan.id)
     rows = db.session.scalars(
-        _page_of(query, filters, per_page).options(
+        _filtered(filters, today)
+        .join(Plan, ActionItem.plan_id == Plan.id)
+        .order_by(*SORTS.get(filters.sort, SORTS["days"]))
+        .limit(per_page)
+        .offset(_skipped(filters, per_page))
+        .options(
             contains_eager(Assignment.unit),
             contains_eager(Assignment.item).options(
                 contains_eager(ActionItem.section),
@@ -167,33 +171,39 @@ def list_assignments(filters: Filters, *, today: date, per_page: int, total: int
     return Listing(list(rows), total)
 
 
+_ROW_COLUMNS: tuple[Any, ...] = (  # what a Row holds, in its order (the section number and STT make the reference)
+    Assignment.id,
+    Assignment.unit_id,
+    Assignment.item_id,
+    Assignment.due_on,
+    Assignment.status,
+    Assignment.difficulty,
+    Assignment.updated_at,
+    Unit.code,
+    Unit.name,
+    PlanSection.number,
+    ActionItem.stt,
+    ActionItem.task,
+    ActionItem.is_ongoing,
+    Plan.number,
+)
+
+
 def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None = None) -> Page:
     """One page of the list as the monitoring page shows it, as plain rows (a sixth of the ORM's cost a row):
     the total in one query unless the caller knows it (the overdue count it has from the letter's per-unit
     counts), the page in one joined SELECT which, sorted by days overdue, walks the due-date index and stops at
     the page's end. A page past the last one is empty."""
     total = _count(filters, today) if total is None else total
-    if total <= (max(filters.page, 1) - 1) * per_page:
+    if total <= _skipped(filters, per_page):
         return Page([], total)
     query = (
         _filtered(filters, today)
         .join(Plan, ActionItem.plan_id == Plan.id)
-        .with_only_columns(
-            Assignment.id,
-            Assignment.unit_id,
-            Assignment.item_id,
-            Assignment.due_on,
-            Assignment.status,
-            Assignment.difficulty,
-            Assignment.updated_at,
-            Unit.code,
-            Unit.name,
-            PlanSection.number,
-            ActionItem.stt,
-            ActionItem.task,
-            ActionItem.is_ongoing,
-            Plan.number,
-        )
+        .with_only_columns(*_ROW_COLUMNS)
+        .order_by(*SORTS.get(filters.sort, SORTS["days"]))
+        .limit(per_page)
+        .offset(_skipped(filters, per_page))
     )
     rows = [
         Row(
@@ -211,7 +221,7 @@ def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None
             is_ongoing=r[12],
             plan_number=r[13],
         )
-        for r in db.session.execute(_page_of(query, filters, per_page))
+        for r in db.session.execute(query)
     ]
     return Page(rows, total)
 
