@@ -81,3 +81,26 @@ def test_the_openapi_description_declares_open(seeded):
     status = next(p for p in parameters if p["name"] == "status")
     assert status["schema"]["enum"] == ["not_started", "in_progress", "blocked", "done", "open"]
     assert "open" in status["description"] and "done" in status["description"]
+
+
+def test_the_open_list_takes_the_same_statements_whatever_its_size(seeded, runner):
+    """The token and its user, the count, the page's ids, the page's rows: five, at 14 assignments or 214."""
+    from tracker.clock import utcnow
+    from tracker.plan_import import import_document
+
+    from .test_query_counts import count_statements, synthetic_plan
+
+    token = make_token(runner, "monitor")
+    client = seeded.test_client()
+    client.get("/api/v1/assignments?per_page=1", headers=bearer(token))  # the token's first use is noted once
+    counts = []
+    for size in (0, 200):
+        if size:
+            with seeded.app_context():
+                import_document(synthetic_plan(size, f"{size}/QĐ-THU"), "load.txt", now=utcnow())
+                db.session.commit()
+        with seeded.app_context(), count_statements() as counter:
+            body = client.get("/api/v1/assignments?status=open&per_page=100", headers=bearer(token)).get_json()
+        assert len(body["items"]) == min(body["total"], 100)
+        counts.append(counter["n"])
+    assert counts[0] == counts[1] <= 6
