@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -95,6 +96,7 @@ def overdue():
     units = choices if len(choices) <= UNIT_LIST_LIMIT else None
     groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
+    unit_prefix = _prefix("units.show", code=LINK_SAMPLE)
     return render_template(
         "monitoring/overdue.html",
         listing=listing,
@@ -117,8 +119,8 @@ def overdue():
         letter_units=letter_units,
         unit_list_limit=UNIT_LIST_LIMIT,
         # Worked out once a page, not once a row: link prefixes, status texts, the time zone.
+        unit_links={r.unit_code: unit_prefix + quote(r.unit_code, safe="") for r in listing.rows},
         links={
-            "unit": _prefix("units.show", code=LINK_SAMPLE),
             "item": _prefix("items.show", item_id=LINK_SAMPLE),
             "urge": _prefix("monitoring.urge_unit", assignment_id=LINK_SAMPLE),
         },
