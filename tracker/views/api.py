@@ -468,7 +468,9 @@ def list_assignments(args: dict):
             select(Assignment.id)
             .join(Assignment.item)
             .join(ActionItem.section)
-            .where(*conditions)
+            # Always true (ids start at 1): it steers SQLite to walk the assignments by item, the order sought,
+            # rather than by the due-date index of migration 0012 (20 → 7 ms at N = 20,000); PostgreSQL hashes.
+            .where(*conditions, Assignment.item_id > 0)
             .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id, Assignment.id)
             .limit(per_page)
             .offset((page - 1) * per_page)
