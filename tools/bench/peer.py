@@ -25,7 +25,7 @@ The cases (the peer's README gives Redmine's exact requests):
   ours /monitoring (overdue, most late first, per_page=25/100) as the IT Centre.
 - unit_head_home: Redmine's /my/page as unit01.head; ours /units/DV01 as its head.
 - api_open_100: Redmine's /issues.json?status_id=o&limit=100 with monitor's key;
-  ours /api/v1/assignments?status=not_started&per_page=100 with the IT Centre's bearer token.
+  ours /api/v1/assignments?status=open&per_page=100 (every state but done) with the IT Centre's bearer token.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ OUR_PATHS = {
     "overdue_list_25": "/monitoring?class=overdue&sort=days&per_page=25",
     "overdue_list_100": "/monitoring?class=overdue&sort=days&per_page=100",
     "unit_head_home": "/units/DV01",
-    "api_open_100": "/api/v1/assignments?status=not_started&per_page=100",
+    "api_open_100": "/api/v1/assignments?status=open&per_page=100",
 }
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 AUTHENTICITY = re.compile(r'name="authenticity_token" value="([^"]*)"')
@@ -714,9 +714,8 @@ def markdown(results: dict[str, Any], command: str) -> str:
         "",
         "Cases: Redmine's requests are the peer's (../shared/peers/redmine/README.md). Ours: the monitoring list "
         "(overdue, most late first) as the IT Centre with per_page=25/100; the page of unit DV01 as its head; "
-        '`/api/v1/assignments?status=not_started&per_page=100` with a bearer token (the API has no "not done" '
-        "filter: one of the two open states, like Redmine's New). Every timed request is in the .tsv beside "
-        "this file.",
+        "`/api/v1/assignments?status=open&per_page=100` with a bearer token (open: every state but done, like "
+        "Redmine's status_id=o). Every timed request is in the .tsv beside this file.",
     ]
     fixed = [
         c
@@ -725,8 +724,8 @@ def markdown(results: dict[str, Any], command: str) -> str:
     ]
     if fixed:
         lines.append(
-            f"Rows differ in {', '.join(CASE_TEXT[c] for c in fixed)}: our monitoring list ignores `per_page` and "
-            f"shows {seq['ours'][fixed[0]]['rows']} rows (its fixed page size, or all when fewer), timed as it is."
+            f"Rows differ in {', '.join(CASE_TEXT[c] for c in fixed)}: ours shows "
+            f"{seq['ours'][fixed[0]]['rows']} rows, Redmine {seq['redmine'][fixed[0]]['rows']}; timed as they are."
         )
     lines.append("")
     return "\n".join(lines)

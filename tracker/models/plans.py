@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -174,6 +174,8 @@ class Assignment(Model):
     __table_args__ = (
         UniqueConstraint("item_id", "unit_id", "occurrence"),
         CheckConstraint("status IN ('not_started', 'in_progress', 'blocked', 'done')", name="status"),
+        # The overdue list's counts read this index alone (issue 16: migration 0012).
+        Index("ix_assignments_overdue", "due_on", "status", "is_active", "unit_id", "item_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

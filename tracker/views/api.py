@@ -21,8 +21,8 @@ from flask_login import current_user
 from flask_smorest import Api, Blueprint, current_api
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import prepare_response
-from sqlalchemy import func, not_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, func, not_, select
+from sqlalchemy.orm import contains_eager, defer, selectinload
 from webargs.flaskparser import FlaskParser
 
 from .. import status_sql
@@ -33,12 +33,13 @@ from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definit
 from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
 from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
 from ..rules.kpi import InconsistentFigures, Period, period_of
-from ..rules.lifecycle import STATES, Change, Evidence, TransitionRefused, is_overdue
+from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
 from ..snapshots import league_for, snapshot_for, snapshot_lines  # issue 17
 from .access import allowed, require
 from .api_schemas import (
     MAX_ID,
+    OPEN,
     AssignmentPageSchema,
     AssignmentSchema,
     AssignmentsQuery,
@@ -423,7 +424,8 @@ def _active_assignment(assignment_id: int) -> Assignment:
 def list_assignments(args: dict):
     """Active assignments, filtered.
 
-    By `unit` (code), `status`, `plan`, and `overdue` as of `as_of` (today unless given)."""
+    By `unit` (code), `status` (one state, or `open`: every state but done), `plan`, and `overdue` as of
+    `as_of` (today unless given)."""
     require(VIEW_PLAN)
     as_of = args.get("as_of") or today()
     g.api_as_of = as_of  # each row's days_left and overdue are judged on that day too
@@ -433,30 +435,75 @@ def list_assignments(args: dict):
         _plan_named(args.get("plan")),
         args.get("overdue"),
     )
-    query = (
-        select(Assignment)
-        .join(Assignment.item)
-        .join(ActionItem.section)
-        .where(Assignment.is_active)
-        .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id, Assignment.id)
-        .options(
-            selectinload(Assignment.unit),
-            selectinload(Assignment.item).options(selectinload(ActionItem.section), selectinload(ActionItem.plan)),
-        )
-    )
+    conditions: list[ColumnElement[bool]] = [Assignment.is_active.expression]
+    needs_item = False  # whether the filters read the item (the count joins it only then)
     if code is not None:
         unit = db.session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))
         if unit is None:
             raise Refused(gettext("Không có đơn vị mã “%(code)s”.", code=code))
-        query = query.where(Assignment.unit_id == unit.id)
-    if state is not None:
-        query = query.where(Assignment.status == state)
+        conditions.append(Assignment.unit_id == unit.id)
+    if state == OPEN:
+        conditions.append(Assignment.status != DONE)
+    elif state is not None:
+        conditions.append(Assignment.status == state)
     if plan is not None:
-        query = query.where(ActionItem.plan_id == plan.id)
+        conditions.append(ActionItem.plan_id == plan.id)
+        needs_item = True
     if overdue is not None:
         late = status_sql.is_overdue(as_of)  # lifecycle.is_overdue as SQL (the query joins the item)
-        query = query.where(late if overdue else not_(late))
-    return db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+        conditions.append(late if overdue else not_(late))
+        needs_item = True
+    # The total: a plain count of the assignments that pass (every assignment has its item, section and unit).
+    counted = select(func.count(Assignment.id))
+    if needs_item:
+        counted = counted.join(ActionItem, Assignment.item_id == ActionItem.id)
+    total = db.session.scalar(counted.where(*conditions)) or 0
+    page, per_page = args["page"], args["per_page"]
+    if total <= (page - 1) * per_page:
+        return _Slice([], total, page, per_page)
+    # The page: its ids sorted in narrow rows, then one SELECT joining what each row shows (what it never
+    # shows stays in the database).
+    ids = list(
+        db.session.scalars(
+            select(Assignment.id)
+            .join(Assignment.item)
+            .join(ActionItem.section)
+            # Always true (ids start at 1): it steers SQLite to walk the assignments by item, the order sought,
+            # rather than by the due-date index of migration 0012 (20 → 7 ms at N = 20,000); PostgreSQL hashes.
+            .where(*conditions, Assignment.item_id > 0)
+            .order_by(ActionItem.plan_id, PlanSection.position, ActionItem.position, ActionItem.id, Assignment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    loaded = db.session.scalars(
+        select(Assignment)
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .join(ActionItem.plan)
+        .join(Assignment.unit)
+        .where(Assignment.id.in_(ids))
+        .options(
+            contains_eager(Assignment.unit),
+            contains_eager(Assignment.item).options(
+                contains_eager(ActionItem.section),
+                contains_eager(ActionItem.plan),
+                *(defer(column, raiseload=True) for column in _ITEM_NOT_IN_ASSIGNMENT),
+            ),
+        )
+    )
+    by_id = {assignment.id: assignment for assignment in loaded}
+    return _Slice([by_id[i] for i in ids], total, page, per_page)
+
+
+# An item's columns an assignment's JSON never shows (its notes' JSON cost more to read than the rest).
+_ITEM_NOT_IN_ASSIGNMENT = (
+    ActionItem.notes,
+    ActionItem.lead_text,
+    ActionItem.coordinating_text,
+    ActionItem.expected_output,
+    ActionItem.cancel_reason,
+)
 
 
 @bp.route("/assignments/<int:assignment_id>", parameters=[_path("assignment_id", "The assignment's id.")])

@@ -250,6 +250,10 @@ class ItemsQuery(PageQuery):
     )
 
 
+OPEN = "open"  # the assignments list's filter for "not done": every state but done
+ASSIGNMENT_FILTER_STATES = (*STATES, OPEN)
+
+
 class AssignmentsQuery(PageQuery):
     as_of = Day(
         strict=True,
@@ -265,9 +269,13 @@ class AssignmentsQuery(PageQuery):
         **_query(refusal=_invalid_characters),
     )
     status = Text(
-        validate=validate.OneOf(STATES),
-        metadata={"description": "Only assignments in this state."},
-        **_query(refusal=lambda _name: gettext("“status” phải là một trong %(states)s.", states=", ".join(STATES))),
+        validate=validate.OneOf(ASSIGNMENT_FILTER_STATES),
+        metadata={"description": "Only assignments in this state; `open`: every state but done."},
+        **_query(
+            refusal=lambda _name: gettext(
+                "“status” phải là một trong %(states)s.", states=", ".join(ASSIGNMENT_FILTER_STATES)
+            )
+        ),
     )
     plan = _plan_parameter()
     overdue = Flag(
@@ -447,8 +455,17 @@ class AssignmentSchema(Response):
         if attr == "occurrence":
             return obj.occurrence or None
         if attr in ("status_label", "days_left", "overdue"):
-            status = status_of(obj, today=as_of_day(), due_soon_days=current_app.config["DUE_SOON_DAYS"])
-            return {"status_label": status.label, "days_left": status.days_left, "overdue": status.is_overdue}[attr]
+            # Worked out once a row (three fields read it) and a request (the day, the window).
+            known = g.get("api_status_of")
+            if known is None:
+                known = g.api_status_of = {"_day": as_of_day(), "_window": current_app.config["DUE_SOON_DAYS"]}
+            status = known.get(obj.id)
+            if status is None or status[0] is not obj:
+                found = status_of(obj, today=known["_day"], due_soon_days=known["_window"])
+                status = known[obj.id] = (obj, found)
+            return {"status_label": status[1].label, "days_left": status[1].days_left, "overdue": status[1].is_overdue}[
+                attr
+            ]
         return super().get_attribute(obj, attr, default)
 
 

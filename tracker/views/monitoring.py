@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..assignments import PermissionDenied
 from ..clock import today, utcnow
@@ -25,24 +27,25 @@ from ..monitoring import (
     all_assignments,
     assignments_xlsx,
     groups_of_units,
-    list_assignments,
     matrix,
     matrix_totals,
+    page_rows,
     units_missing_figures,
 )
 from ..outbox import dispatch
 from ..reports.letter_docx import letter_docx
 from ..rules.kpi import last_due_period
-from ..rules.lifecycle import OVERDUE
+from ..rules.lifecycle import OVERDUE, STATE_LABELS
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
 from ..urging import AlreadyUrged, NoAddress, urge, urged_today
 from ..urging_letter import LetterRefused, letter_content, letter_issuer, record_letter, units_with_overdue
 from .access import allowed, require
 from .files import DOCX, attachment
-from .labels import say
+from .labels import label, say
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 50
+PER_PAGE_CHOICES = (25, 50, 100)  # the overdue list's page sizes (the page offers these; others are a 400)
 UNIT_LIST_LIMIT = 200  # more active units than this: the unit filter is a text box, not a list
 MISSING_SHOWN = 200  # units missing figures named on the page (the KPI overview has them by group)
 
@@ -59,6 +62,9 @@ def _filters() -> Filters:
         page = int(args.get("page", 1))
     except ValueError:
         abort(400, description=gettext("Số ngày quá hạn và số trang phải là số nguyên."))
+    per_page = args.get("per_page") or str(PER_PAGE)
+    if per_page not in {str(choice) for choice in PER_PAGE_CHOICES}:
+        abort(400, description=gettext("Số dòng mỗi trang phải là 25, 50 hoặc 100."))
     return Filters(
         cls=cls,
         unit=args.get("unit") or None,
@@ -68,6 +74,7 @@ def _filters() -> Filters:
         min_days=min_days,
         sort=sort,
         page=max(page, 1),
+        per_page=int(per_page),
     )
 
 
@@ -76,23 +83,27 @@ def overdue():
     require(VIEW_MONITORING)
     now = today()
     filters = _filters()
-    listing = list_assignments(filters, today=now, per_page=PER_PAGE)
+    letter_units = _letter_units(now) if filters.cls == OVERDUE else None
+    # The whole overdue list is what the letter counts unit by unit: its total without counting again.
+    known = sum(count for _unit, count in letter_units) if letter_units is not None and not filters.narrowed() else None
+    listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
-    unit_count = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.is_active)) or 0
-    units = (
-        list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)))
-        if unit_count <= UNIT_LIST_LIMIT
-        else None
-    )
+    # One query: the first UNIT_LIST_LIMIT + 1 codes and names say which.
+    choices = db.session.execute(
+        select(Unit.code, Unit.name).where(Unit.is_active).order_by(Unit.name).limit(UNIT_LIST_LIMIT + 1)
+    ).all()
+    units = choices if len(choices) <= UNIT_LIST_LIMIT else None
     groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
+    unit_prefix = _prefix("units.show", code=LINK_SAMPLE)
     return render_template(
         "monitoring/overdue.html",
         listing=listing,
         filters=filters,
         as_of=now,
-        per_page=PER_PAGE,
+        per_page=filters.per_page,
+        per_page_choices=PER_PAGE_CHOICES,
         classes=CLASSES,
         class_labels=CLASS_LABELS,
         plans=plans,
@@ -105,9 +116,28 @@ def overdue():
         sorts=SORTS,
         filter_url=_filter_url,
         urged=urged_today({a.unit_id for a in listing.rows}, now),
-        letter_units=_letter_units(now) if filters.cls == OVERDUE else None,
+        letter_units=letter_units,
         unit_list_limit=UNIT_LIST_LIMIT,
+        # Worked out once a page, not once a row: link prefixes, status texts, the time zone.
+        unit_links={r.unit_code: unit_prefix + quote(r.unit_code, safe="") for r in listing.rows},
+        links={
+            "item": _prefix("items.show", item_id=LINK_SAMPLE),
+            "urge": _prefix("monitoring.urge_unit", assignment_id=LINK_SAMPLE),
+        },
+        state_labels={state: label(text) for state, text in STATE_LABELS.items()},
+        zone=ZoneInfo(current_app.config["TIMEZONE"]),
     )
+
+
+LINK_SAMPLE = 987654321  # a number no path holds elsewhere: what follows the prefix in a sample link
+
+
+def _prefix(endpoint: str, **sample: Any) -> str:  # Any: url_for's keyword arguments are typed one by one
+    """The start of the links to `endpoint`, to which a row adds its id or code (url_for once, not per row)."""
+    link = url_for(endpoint, **sample)
+    if not link.endswith(str(LINK_SAMPLE)):
+        raise ValueError(f"{endpoint}: its links do not end with the value ({link})")
+    return link.removesuffix(str(LINK_SAMPLE))
 
 
 @bp.get("/monitoring/export.xlsx")
