@@ -379,10 +379,23 @@ def test_all_overdue_is_refused_when_nothing_is_overdue(seeded):
 
     with seeded.app_context():
         early = date(2023, 8, 1)  # before the seed plan's first deadline
-        assert units_with_overdue(early) == []
+        assert units_with_overdue(early).units == []
         with pytest.raises(LetterRefused) as refused:
             letter_content(None, today=early, issuer=DEFAULT_ISSUER)
         assert str(refused.value) == (
             "Tính đến ngày 01/08/2023 không đơn vị nào có nhiệm vụ quá hạn; không có gì để đôn đốc."
         )
-        assert [(unit.code, count) for unit, count in units_with_overdue(date(2023, 9, 1))] == [("VPC", 1)]
+        assert [(unit.code, count) for unit, count in units_with_overdue(date(2023, 9, 1)).units] == [("VPC", 1)]
+
+
+def test_a_long_list_of_units_is_counted_past_the_limit_not_read(seeded):
+    from tracker.urging_letter import units_with_overdue
+
+    with seeded.app_context():
+        day = date(2023, 11, 15)  # I.1 (Vụ Pháp chế) and I.2 (eleven lead units) are overdue
+        every = units_with_overdue(day)
+        assert len(every.units) == 12 and every.count == 12
+        assert every.total == sum(count for _unit, count in every.units)
+        first = units_with_overdue(day, limit=3)
+        assert first.units == every.units[:3]  # by name, as the page lists them
+        assert (first.count, first.total) == (every.count, every.total)  # counted over all, not over the 3 read

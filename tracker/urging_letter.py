@@ -155,9 +155,29 @@ def _overdue(unit_ids: Iterable[int] | None, today: date) -> list[Assignment]:
     return list(db.session.scalars(query))
 
 
-def units_with_overdue(today: date) -> list[tuple[Unit, int]]:
-    """Every unit with overdue assignments on `today` and how many, by name (one query): the units a letter
-    may be addressed to, and what "all overdue" selects."""
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as the letter's choices name it (plain values: a large directory makes thousands of them)."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OverdueUnits:
+    """The units with overdue assignments: the first of them by name (all, unless a limit was given), how many
+    units there are and how many overdue assignments they hold between them."""
+
+    units: list[tuple[UnitRef, int]]
+    count: int
+    total: int
+
+
+def units_with_overdue(today: date, *, limit: int | None = None) -> OverdueUnits:
+    """Every unit with overdue assignments on `today` and how many, by name: the units a letter may be addressed
+    to, and what "all overdue" selects. One query; with `limit`, only that many units are read (a directory
+    of thousands of units is counted, not listed)."""
     counts = (
         select(Assignment.unit_id, func.count().label("overdue"))
         .join(ActionItem, Assignment.item_id == ActionItem.id)
@@ -165,10 +185,16 @@ def units_with_overdue(today: date) -> list[tuple[Unit, int]]:
         .group_by(Assignment.unit_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(Unit, counts.c.overdue).join(counts, counts.c.unit_id == Unit.id).order_by(Unit.name)
+    query = (
+        select(Unit.id, Unit.code, Unit.name, counts.c.overdue, func.count().over(), func.sum(counts.c.overdue).over())
+        .join(counts, counts.c.unit_id == Unit.id)
+        .order_by(Unit.name)
     )
-    return [(unit, int(overdue)) for unit, overdue in rows]
+    if limit is not None:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    units = [(UnitRef(unit_id, code, name), int(overdue)) for unit_id, code, name, overdue, _n, _sum in rows]
+    return OverdueUnits(units, int(rows[0][4]) if rows else 0, int(rows[0][5]) if rows else 0)
 
 
 def letter_content(unit_ids: Iterable[int] | None, *, today: date, issuer: Issuer) -> Letter:

@@ -38,7 +38,14 @@ from ..rules.kpi import last_due_period
 from ..rules.lifecycle import OVERDUE, STATE_LABELS
 from ..rules.permissions import URGE_UNIT, VIEW_MONITORING
 from ..urging import AlreadyUrged, NoAddress, urge, urged_today
-from ..urging_letter import LetterRefused, letter_content, letter_issuer, record_letter, units_with_overdue
+from ..urging_letter import (
+    LetterRefused,
+    OverdueUnits,
+    letter_content,
+    letter_issuer,
+    record_letter,
+    units_with_overdue,
+)
 from .access import allowed, require
 from .files import DOCX, attachment
 from .labels import label, say
@@ -85,7 +92,7 @@ def overdue():
     filters = _filters()
     letter_units = _letter_units(now) if filters.cls == OVERDUE else None
     # The whole overdue list is what the letter counts unit by unit: its total without counting again.
-    known = sum(count for _unit, count in letter_units) if letter_units is not None and not filters.narrowed() else None
+    known = letter_units.total if letter_units is not None and not filters.narrowed() else None
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
     plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
     # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
@@ -272,9 +279,10 @@ def _back() -> str:
 # --- The urging letter (công văn đôn đốc) ------------------------------------------------------------
 
 
-def _letter_units(now: date) -> list[tuple[Unit, int]] | None:
-    """The units an urging letter may be addressed to (those with overdue items), for those who may send one."""
-    return units_with_overdue(now) if allowed(URGE_UNIT) else None
+def _letter_units(now: date) -> OverdueUnits | None:
+    """The units an urging letter may be addressed to (those with overdue items), for those who may send one:
+    listed while there are at most UNIT_LIST_LIMIT of them, counted past that."""
+    return units_with_overdue(now, limit=UNIT_LIST_LIMIT + 1) if allowed(URGE_UNIT) else None
 
 
 @bp.post("/monitoring/letter")
