@@ -351,10 +351,17 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             if sequence is None:
                 continue
             largest = connection.execute(select(func.max(column))).scalar()
-            # Empty table: the next id is 1; otherwise the largest restored id plus one.
+            # The largest id the sequence has handed out (0: none). It is never moved back below it: a sequence
+            # is not rolled back with the restore's transaction, so a restore that fails would otherwise leave
+            # it below the rows the database keeps, and their ids would be handed out again.
+            handed = connection.execute(
+                text(f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")
+            ).scalar()
+            target = max(largest or 0, handed or 0)
+            # Nothing restored and nothing handed out: the next id is 1; otherwise the larger of the two plus one.
             connection.execute(
                 text("SELECT setval(CAST(:s AS regclass), :v, :called)"),
-                {"s": sequence, "v": largest or 1, "called": largest is not None},
+                {"s": sequence, "v": target or 1, "called": target > 0},
             )
 
 

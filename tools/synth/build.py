@@ -219,12 +219,17 @@ class _Writer:
             self.conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
 
     def reset_sequences(self) -> None:
-        """PostgreSQL: each written table's id sequence past the ids given here, so the app inserts after them."""
+        """PostgreSQL: each written table's id sequence past the ids given here, so the app inserts after them;
+        never moved back (a sequence is not rolled back with a transaction: moved back below rows another
+        transaction keeps, it would hand out their ids again)."""
         if not self.is_postgres:
             return
         for name in self.written:
             self.conn.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), GREATEST((SELECT max(id) FROM {name}),"
+                    f" nextval(pg_get_serial_sequence('{name}', 'id'))))"
+                )
             )
 
     def analyze(self) -> None:
