@@ -58,9 +58,20 @@ from . import (
 QUICK_FORM = re.compile(
     r'<form method="post" action="/assignments/(\d+)/status" class="quick-update">(.*?)</form>', re.S
 )
-HIDDEN = re.compile(r'name="([^"]+)" type="hidden" value="([^"]*)"|type="hidden" name="([^"]+)" value="([^"]*)"')
+HIDDEN_INPUT = re.compile(r'<input\b[^>]*\btype="hidden"[^>]*>')
+NAME, VALUE = re.compile(r'\bname="([^"]+)"'), re.compile(r'\bvalue="([^"]*)"')
 OPTION = re.compile(r'<option value="([a-z_]+)"')
 LOGIN_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def hidden_fields(form: str) -> dict[str, str]:
+    """A form's hidden inputs by name, whatever the order of their attributes."""
+    fields = {}
+    for tag in HIDDEN_INPUT.findall(form):
+        name, value = NAME.search(tag), VALUE.search(tag)
+        if name:
+            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
 
 
 @dataclass
@@ -139,7 +150,7 @@ class Person(threading.Thread):
         if not forms:
             return
         assignment_id, form = self.pick.choice(forms)
-        fields = {(m.group(1) or m.group(3)): html.unescape(m.group(2) or m.group(4)) for m in HIDDEN.finditer(form)}
+        fields = hidden_fields(form)
         prefix = f"a{assignment_id}-"
         options = OPTION.findall(form)
         to_state = self.pick.choice(options) if options else None
@@ -162,9 +173,7 @@ class Person(threading.Thread):
         )
         if not match:
             return
-        fields = {
-            (m.group(1) or m.group(3)): html.unescape(m.group(2) or m.group(4)) for m in HIDDEN.finditer(match.group(0))
-        }
+        fields = hidden_fields(match.group(0))
         total = self.pick.randint(20, 60)
         eligible = self.pick.randint(1, total // 2)
         provided = self.pick.randint(0, eligible)
