@@ -37,6 +37,7 @@ from .content import (
     MOTTO,
     NATION,
     UNIT_HEADERS,
+    Issuer,
     KpiCell,
     Report,
     TaskRow,
@@ -553,6 +554,33 @@ def _clean(value: object) -> object:
     return printable(value) if isinstance(value, str) else value
 
 
+def issuer_context(issuer: Issuer) -> dict[str, Any]:
+    """The issuer as a template's `issuer` tags read it (the report's and the urging letter's)."""
+    return {
+        "parent": "\n".join(issuer.parent_lines),
+        "agency": "\n".join(issuer.lines),
+        "name": issuer.name,
+        "number": issuer.number,
+        "place": issuer.place,
+        "recipients": issuer.recipients,
+        "signer_title": issuer.signer_title,
+        "signer_name": issuer.signer_name,
+    }
+
+
+def rendered(document: DocxTemplate, context: dict[str, Any], *, title: str, issuer: Issuer) -> bytes:
+    """A template filled in (every value escaped and made printable), its numbers kept whole, titled, as bytes."""
+    # Autoescape: a "<" or "&" in a task is text, not markup.
+    document.render(context, Environment(autoescape=True, finalize=_clean), autoescape=True)
+    _keep_numbers_whole(document.docx.element.body)
+    core = document.docx.core_properties
+    core.title = printable(title)
+    core.author = printable(" ".join(issuer.lines).title())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def report_docx(report: Report, template: Path | str | None = None) -> bytes:
     """The report as a Vietnamese administrative document (A4, Times New Roman 13 pt), made from `template`
     (the default template unless told)."""
@@ -560,16 +588,7 @@ def report_docx(report: Report, template: Path | str | None = None) -> bytes:
     issuer = report.issuer
     context: dict[str, Any] = {
         "report": report,
-        "issuer": {
-            "parent": "\n".join(issuer.parent_lines),
-            "agency": "\n".join(issuer.lines),
-            "name": issuer.name,
-            "number": issuer.number,
-            "place": issuer.place,
-            "recipients": issuer.recipients,
-            "signer_title": issuer.signer_title,
-            "signer_name": issuer.signer_name,
-        },
+        "issuer": issuer_context(issuer),
         "as_of": dmy(report.as_of),
         "start": dmy(report.start),
         "end": dmy(report.end),
@@ -579,12 +598,6 @@ def report_docx(report: Report, template: Path | str | None = None) -> bytes:
         subdocument = document.new_subdoc()
         build(subdocument, report)
         context[name] = subdocument
-    # Autoescape: a "<" or "&" in a task is text, not markup.
-    document.render(context, Environment(autoescape=True, finalize=_clean), autoescape=True)
-    _keep_numbers_whole(document.docx.element.body)
-    core = document.docx.core_properties
-    core.title = printable(f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}")
-    core.author = printable(" ".join(issuer.lines).title())
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return rendered(
+        document, context, title=f"Báo cáo {report.subtitle[0].lower()}{report.subtitle[1:]}", issuer=issuer
+    )

@@ -7,7 +7,6 @@ The default template, tracker/report_templates/cong-van-don-doc.docx, is what le
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +16,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
-from jinja2 import Environment
 
 from ..config import DEFAULTS
-from ..rules.text_input import printable
 from ..urging_letter import Letter
 from .content import DEFAULT_ISSUER, MOTTO, NATION
 from .docx import (
     _cell_paragraph,
-    _clean,
-    _keep_numbers_whole,
     _paragraph,
     _rule,
     _setup_document,
     _signature_block,
     _table,
     _widths,
+    issuer_context,
+    rendered,
 )
 
 DEFAULT_LETTER_TEMPLATE = Path(DEFAULTS["LETTER_TEMPLATE"])
@@ -150,26 +147,12 @@ def letter_docx(letter: Letter, template: Path | str | None = None) -> bytes:
     issuer = letter.issuer
     context: dict[str, Any] = {
         "letter": letter,
-        "issuer": {
-            "parent": "\n".join(issuer.parent_lines),
-            "agency": "\n".join(issuer.lines),
-            "name": issuer.name,
-            "number": issuer.number,
-            "place": issuer.place,
-            "signer_title": issuer.signer_title,
-            "signer_name": issuer.signer_name,
-        },
+        "issuer": issuer_context(issuer),
         "as_of": letter.as_of,
     }
     subdocument = document.new_subdoc()
     _units_table(subdocument, letter)
     context["units_table"] = subdocument
-    # Autoescape: a "<" or "&" in a task is text, not markup.
-    document.render(context, Environment(autoescape=True, finalize=_clean), autoescape=True)
-    _keep_numbers_whole(document.docx.element.body)
-    core = document.docx.core_properties
-    core.title = printable(f"Công văn đôn đốc thực hiện nhiệm vụ quá hạn ngày {letter.as_of}")
-    core.author = printable(" ".join(issuer.lines).title())
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return rendered(
+        document, context, title=f"Công văn đôn đốc thực hiện nhiệm vụ quá hạn ngày {letter.as_of}", issuer=issuer
+    )
