@@ -120,6 +120,23 @@ ITEM_COLUMNS = (
     "is_due_set_by_hand",
 )
 ITEM_UNIT_COLUMNS = ("id", "item_id", "role", "position", "written", "kind", "unit_id")
+ASSIGNMENT_COLUMNS = (
+    "id",
+    "item_id",
+    "unit_id",
+    "occurrence",
+    "due_on",
+    "status",
+    "version",
+    "is_active",
+    "created_at",
+    "updated_at",
+    "last_report_on",
+    "completed_on",
+    "document_number",
+    "document_date",
+    "document_title",
+)
 
 
 class SynthRefused(Exception):
@@ -974,25 +991,7 @@ class _Builder:
         )
         assignment_id = w.first_id(Assignment.__table__)
         event_id = w.first_id(AssignmentEvent.__table__)
-        a_columns = (
-            "id",
-            "item_id",
-            "unit_id",
-            "occurrence",
-            "due_on",
-            "status",
-            "version",
-            "is_active",
-            "created_at",
-            "updated_at",
-            "last_report_on",
-            "completed_on",
-            "document_number",
-            "document_date",
-            "document_title",
-            "difficulty",
-            "proposal",
-        )
+        a_columns = (*ASSIGNMENT_COLUMNS, "difficulty", "proposal")
         e_columns = (
             "id",
             "assignment_id",

@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit, User
 from tracker.rules.names import fold_name
 
-from .build import ITEM_COLUMNS, ITEM_UNIT_COLUMNS, _Writer, check_empty
+from .build import ASSIGNMENT_COLUMNS, ITEM_COLUMNS, ITEM_UNIT_COLUMNS, _Writer, check_empty
 from .words import EXPECTED_OUTPUTS, TASK_OBJECTS, TASK_VERBS
 
 UNITS = 20
@@ -212,23 +212,7 @@ def build_redmine_shape(*, n: int, today: date, password_hash: str, seed: int = 
     w.insert(ItemUnit.__table__, ITEM_UNIT_COLUMNS, links)
     report.assignments = w.insert(
         Assignment.__table__,
-        (
-            "id",
-            "item_id",
-            "unit_id",
-            "occurrence",
-            "due_on",
-            "status",
-            "version",
-            "is_active",
-            "created_at",
-            "updated_at",
-            "last_report_on",
-            "completed_on",
-            "document_number",
-            "document_date",
-            "document_title",
-        ),
+        ASSIGNMENT_COLUMNS,
         assignments,
     )
     report.by_status = dict(statuses)
