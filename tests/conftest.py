@@ -166,6 +166,7 @@ class Databases:
             IMPORT_DIR=str(folder / "imports"),
             OUTBOX_DIR=str(folder / "outbox"),
         )
+        app.extensions["page_cache"].clear()  # no page kept from another test's data
         return app
 
     def release(self, app: Flask) -> None:

@@ -281,11 +281,16 @@ def _value(value, portable: bool):
     return (type(value).__name__, str(value) if isinstance(value, Decimal) else value)
 
 
+def data_tables() -> list:
+    """The tables a backup holds: all but the data's stamp, which a restore draws anew."""
+    return [table for table in db.metadata.sorted_tables if table.name != "data_stamp"]
+
+
 def rows_of(app, portable: bool = False) -> dict[str, list[tuple]]:
-    """Every table's full rows, ordered by primary key."""
+    """Every data table's full rows, ordered by primary key."""
     with app.app_context():
         contents = {}
-        for table in db.metadata.sorted_tables:
+        for table in data_tables():
             rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
             contents[table.name] = [tuple(_value(v, portable) for v in row) for row in rows]
         db.session.commit()
@@ -429,7 +434,7 @@ def test_the_archive_is_a_zip_with_a_manifest_a_file_per_table_and_the_evidence(
     before = rows_of(filled)
     with filled.app_context():
         revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        tables = [t.name for t in db.metadata.sorted_tables]
+        tables = [t.name for t in data_tables()]
         stored_name = db.session.scalar(select(EvidenceFile.stored_name))
     assert (manifest["format"], manifest["format_version"]) == ("plan-tracker-backup", 1)
     assert manifest["alembic_revision"] == revision
@@ -590,8 +595,14 @@ def assert_refused(result, app, before, files_before, *messages: str) -> None:
     assert files_of(Path(app.config["UPLOAD_DIR"])) == files_before
 
 
+def _stamp(app) -> int | None:
+    with app.app_context():
+        return db.session.scalar(text("SELECT stamp FROM data_stamp"))
+
+
 def test_a_database_with_data_is_replaced_only_with_force(filled, archive):
     before, files_before = rows_of(filled), files_of(Path(filled.config["UPLOAD_DIR"]))
+    stamp = _stamp(filled)
     result = restore(filled, archive)
     assert_refused(
         result,
@@ -602,6 +613,7 @@ def test_a_database_with_data_is_replaced_only_with_force(filled, archive):
         "--force",
         f"assignment_events ({len(before['assignment_events'])})",
     )
+    assert _stamp(filled) == stamp  # refused: the pages kept stay good
 
     result = restore(filled, archive, "--force")
 
@@ -612,6 +624,7 @@ def test_a_database_with_data_is_replaced_only_with_force(filled, archive):
     assert len(after["assignment_events"]) == len(before["assignment_events"]) - 3  # the later rows are gone
     assert after == {name: rows[:-3] if name == "assignment_events" else rows for name, rows in before.items()}
     assert list(files_of(Path(filled.config["UPLOAD_DIR"])).values()) == [EVIDENCE]  # the file is back
+    assert _stamp(filled) not in (stamp, None)  # the pages kept before the restore are not served after it
 
 
 def _changed_line(path: Path, name: str, line: int, change) -> bytes:

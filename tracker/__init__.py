@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from .config import load_config
 from .extensions import babel, csrf, db, migrate
 from .logs import configure_logging, register_access_log
+from .page_cache import init_page_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             x_prefix=0,
         )
     db.init_app(app)
+    init_page_cache(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(

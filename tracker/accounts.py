@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 
 from .extensions import db, rows_changed
 from .models import ApiToken, LoginAttempt, SignIn, Unit, User
+from .models.changes import stamp_column
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
 from .rules.texts import known, t
 from .units import UnitDirectory
@@ -254,17 +255,20 @@ class LoadedUser:
 
 
 def load_session_user(value: str, *, now: datetime) -> User | None:
-    """The active user a cookie names, if its sign-in is still valid (one query). The sign-in's last-seen time
-    moves on when it is older than SEEN_EVERY (flushed by the caller's commit)."""
+    """The active user a cookie names, if its sign-in is still valid (one query, which reads the data's stamp too).
+    The sign-in's last-seen time moves on when it is older than SEEN_EVERY (flushed by the caller's commit)."""
     ref = LoadedUser.parse(value)
     if ref is None:
         return None
     row = db.session.execute(
-        select(SignIn, User).join(User, SignIn.user_id == User.id).where(SignIn.secret_hash == _digest(ref.token))
+        select(SignIn, User, stamp_column())
+        .join(User, SignIn.user_id == User.id)
+        .where(SignIn.secret_hash == _digest(ref.token))
     ).first()
     if row is None:
         return None
-    sign_in, user = row
+    sign_in, user, stamp = row
+    user.data_stamp = stamp
     if user.id != ref.user_id or not _valid(sign_in, user, now):
         return None
     if now - sign_in.last_seen_at >= SEEN_EVERY:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import ApiToken, User
+from .models.changes import stamp_column
 
 NAME_MAX_LENGTH = 100
 PREFIX_LENGTH = 8
@@ -76,10 +77,19 @@ def user_for_bearer(header_value: str | None, now: datetime) -> User | None:
     plain = bearer_value(header_value)
     if plain is None:
         return None
-    # Looked up by hash: the comparison never touches the token itself, so its timing tells nothing.
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
-    if token is None or token.revoked_at is not None or token.user is None or not token.user.is_active:
+    # Looked up by hash: the comparison never touches the token itself, so its timing tells nothing. One
+    # statement: the token, its user and the data's stamp.
+    row = db.session.execute(
+        select(ApiToken, User, stamp_column())
+        .join(User, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(plain))
+    ).first()
+    if row is None:
         return None
+    token, user, stamp = row
+    if token.revoked_at is not None or not user.is_active:
+        return None
+    user.data_stamp = stamp
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_EVERY:
         token.last_used_at = now  # pending until the caller commits (session.dirty tells it)
-    return token.user
+    return user

@@ -64,6 +64,7 @@ from sqlalchemy.schema import sort_tables_and_constraints
 from .extensions import db
 from .formatting import describe_size as describe_size  # noqa: PLC0414 (re-exported: the CLI imports it from here)
 from .formatting import format_count
+from .models.changes import DataStamp, stamp_statement
 from .models.types import UTCDateTime
 
 FORMAT = "plan-tracker-backup"
@@ -218,7 +219,8 @@ class _Site:
         )
 
     def tables(self) -> list[Table]:
-        return ordered_tables(self.metadata)
+        """Every table but the data's stamp, which stands for no data (a restore draws a new one)."""
+        return [table for table in ordered_tables(self.metadata) if table.name != DataStamp.__tablename__]
 
 
 def ordered_tables(metadata: MetaData) -> list[Table]:
@@ -720,6 +722,8 @@ def restore_backup(source: Path, *, force: bool = False) -> RestoreSummary:
                     _empty(connection, tables)
                 for table in tables:
                     rows += _load_table(connection, archive, table, entries[table.name])
+                # Pages kept before the restore showed other data (tracker/page_cache.py).
+                connection.execute(stamp_statement())
                 if site.engine.dialect.name == "postgresql":
                     _reset_sequences(connection, tables)
         except DBAPIError as exc:

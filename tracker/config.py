@@ -58,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
     "DB_POOL_RECYCLE": "1800",  # seconds; reconnect before a firewall or server drops an idle connection
     "DB_CONNECT_TIMEOUT": "10",  # seconds; so /healthz answers 503 quickly when the server is down
     "IMPORT_IN_REQUEST_BYTES": "",  # imports up to this much work run in the request (empty: tracker.jobs decides)
+    # Rendered pages kept per process until the data changes (tracker/page_cache.py): at most this many
+    # megabytes (0: none kept), each for at most this many seconds.
+    "PAGE_CACHE_MB": "32",
+    "PAGE_CACHE_SECONDS": "300",
     "DB_BUSY_TIMEOUT": "5",  # seconds a SQLite write waits for another writer before the request answers 503
     # /healthz reports "degraded" when the scheduler's last heartbeat is older than this, or an email has
     # been waiting to be sent for longer than this (minutes).
@@ -115,6 +119,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["MAX_CONTENT_LENGTH"] = int(values["MAX_UPLOAD_MB"]) * 1024 * 1024
     values["DUE_SOON_DAYS"] = int(values["DUE_SOON_DAYS"])
     values["KPI_DUE_DAY"] = int(values["KPI_DUE_DAY"])
+    values["PAGE_CACHE_MB"] = max(0.0, float(values["PAGE_CACHE_MB"]))
+    values["PAGE_CACHE_SECONDS"] = float(values["PAGE_CACHE_SECONDS"])
     if values["LOG_FORMAT"] not in ("text", "json"):
         raise ValueError(f"TRACKER_LOG_FORMAT must be text or json, got {values['LOG_FORMAT']!r}")
     values["LOG_LEVEL"] = str(values["LOG_LEVEL"]).upper()

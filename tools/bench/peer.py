@@ -287,8 +287,9 @@ def dataset_figures(url: str) -> dict[str, int]:
 
 
 @contextmanager
-def our_server(url: str, *, workers: int = 2) -> Iterator[int]:
-    """gunicorn with the project's settings (gunicorn.conf.py, wsgi:app), `workers` workers, today pinned."""
+def our_server(url: str, *, workers: int = 2, page_cache: bool = True) -> Iterator[int]:
+    """gunicorn with the project's settings (gunicorn.conf.py, wsgi:app), `workers` workers, today pinned;
+    page_cache False: every page rendered for every request (TRACKER_PAGE_CACHE_MB=0)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -298,6 +299,7 @@ def our_server(url: str, *, workers: int = 2) -> Iterator[int]:
         "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-peer-outbox-"),
         "TRACKER_UPLOAD_DIR": tempfile.mkdtemp(prefix="tracker-peer-uploads-"),
         "TRACKER_WORKERS": str(workers),
+        "TRACKER_PAGE_CACHE_MB": os.environ.get("TRACKER_PAGE_CACHE_MB", "32") if page_cache else "0",
         "TRACKER_BIND": f"127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),
     }
@@ -509,6 +511,7 @@ class Options:
     wrk_seconds: int = 10  # 0: no wrk
     redmine_sweep_repeats: int = 1  # 0: Redmine's sweep not timed
     rebuild: bool = False  # build our dataset again even if its database holds it
+    page_cache: bool = True  # False: ours renders every page for every request (the cold path)
 
 
 def run_case(
@@ -543,13 +546,14 @@ def run_case(
         "machine": machine(),
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_before": round(os.getloadavg()[0], 2),
+        "page_cache": options.page_cache,
     }
     raw: list[tuple] = []
     if peer is not None:
         peer.ensure_up(log)
         results["redmine_data"] = peer.figures()
         results["redmine_instance"] = f"{peer.instance} on port {peer.port}"
-    with our_server(url) as port:
+    with our_server(url, page_cache=options.page_cache) as port:
         monitor = sign_in_ours(port, MONITOR_EMAIL, password)
         head = sign_in_ours(port, head_email(1), password)
         bearer = {"Authorization": f"Bearer {token}"}
@@ -646,7 +650,13 @@ def markdown(results: dict[str, Any], command: str) -> str:
         "ratios, measured at the same moments)",
         f"- Command: `{command}`",
         f"- Ours: gunicorn with gunicorn.conf.py (2 sync workers), TRACKER_TODAY={r['today']}, "
-        f"{r['database']}; data {_figures(r['ours_data'])}",
+        f"{r['database']}; data {_figures(r['ours_data'])}; "
+        + (
+            "page cache on (the default: a page is rendered again when the data changes; a warm-up request "
+            "renders it once per worker)"
+            if r.get("page_cache", True)
+            else "page cache off (TRACKER_PAGE_CACHE_MB=0: every request renders its page, the cold path)"
+        ),
     ]
     if has_peer:
         lines.append(
@@ -748,7 +758,8 @@ def _wrk(x: dict[str, Any]) -> str:
 def write_results(results: dict[str, Any], command: str, folder: Path | None = None) -> Path:
     folder = folder or ROOT / "bench" / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{results['machine']['date']}-redmine-N{results['n']}-{results['database']}"
+    cold = "" if results.get("page_cache", True) else "-cold"
+    stem = f"{results['machine']['date']}-redmine-N{results['n']}-{results['database']}{cold}"
     path = folder / f"{stem}.md"
     path.write_text(markdown(results, command), encoding="utf-8")
     tsv = ["case\tside\ti\tms\thttp_status\tbytes"] + ["\t".join(str(v) for v in row) for row in results["raw"]]
@@ -774,6 +785,9 @@ def main(argv: list[str] | None = None) -> int:
         help="runs of Redmine's sweep per N (0: skip; ~30 s each at 20,000)",
     )
     parser.add_argument("--rebuild", action="store_true", help="build our datasets again")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="ours renders every page for every request (the cold path)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.pairs < 1:
@@ -782,7 +796,9 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    options = Options(args.pairs, args.warmup, args.wrk_seconds, args.redmine_sweep_repeats, args.rebuild)
+    options = Options(
+        args.pairs, args.warmup, args.wrk_seconds, args.redmine_sweep_repeats, args.rebuild, not args.no_page_cache
+    )
     command = "python -m tools.bench.peer " + " ".join(argv if argv is not None else sys.argv[1:])
     peer_dir = args.peer_dir or default_peer_dir()
     started = time.perf_counter()

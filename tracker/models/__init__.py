@@ -1,5 +1,6 @@
 """The database tables, one module per area; importing this package registers them all."""
 
+from .changes import DataStamp
 from .emails import OutboxMessage, Setting, SweepRun
 from .jobs import ImportJob
 from .kpi import Indicator, KpiReport, Target, TargetMilestone, UnitGroup, UnitGroupMember
@@ -18,6 +19,7 @@ __all__ = [
     "AssignmentEvent",
     "CollectiveMapping",
     "CollectiveMappingUnit",
+    "DataStamp",
     "EvidenceFile",
     "ImportJob",
     "Indicator",

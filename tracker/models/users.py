@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +45,9 @@ class User(Model):
     # the cookie names it, and signing out ends it.
     sign_in_secret = ""
     sign_in_id = 0  # 0: none
+    # The data's stamp (models.changes), read in the same statement as the sign-in or token that loaded this user
+    # (not stored): the page cache's key, at no extra statement. None: not read.
+    data_stamp = cast("int | None", None)  # typed without an annotation, which the ORM would take for a column
 
     # Flask-Login's interface.
     @property

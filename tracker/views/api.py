@@ -32,6 +32,7 @@ from ..extensions import db
 from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
 from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
 from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
+from ..page_cache import cached_page
 from ..rules.kpi import InconsistentFigures, Period, period_of
 from ..rules.lifecycle import DONE, STATES, Change, Evidence, TransitionRefused, is_overdue
 from ..rules.permissions import REPORT_FIGURES, VIEW_PLAN, VIEW_UNIT
@@ -292,6 +293,7 @@ def _item_options():
 
 
 @bp.route("/plans")
+@cached_page
 @bp.doc(operationId="listPlans", tags=["plans"])
 @bp.arguments(PageQuery, location="query")
 @bp.response(200, PlanPageSchema, description="A page of plans.")
@@ -325,6 +327,7 @@ def list_plans(args: dict):
 
 
 @bp.route("/plans/<int:plan_id>", parameters=[_path("plan_id", "The plan's id.")])
+@cached_page
 @bp.doc(operationId="getPlan", tags=["plans"])
 @bp.response(200, PlanDetailSchema, description="The plan.")
 @_errors()
@@ -361,6 +364,7 @@ def get_plan(plan_id: int):
 
 
 @bp.route("/items")
+@cached_page
 @bp.doc(operationId="listItems", tags=["items"])
 @bp.arguments(ItemsQuery, location="query")
 @bp.response(200, ItemPageSchema, description="A page of items.")
@@ -390,6 +394,7 @@ def list_items(args: dict):
 
 
 @bp.route("/items/<int:item_id>", parameters=[_path("item_id", "The item's id.")])
+@cached_page
 @bp.doc(operationId="getItem", tags=["items"])
 @bp.response(200, ItemSchema, description="The item.")
 @_errors()
@@ -417,6 +422,7 @@ def _active_assignment(assignment_id: int) -> Assignment:
 
 
 @bp.route("/assignments")
+@cached_page
 @bp.doc(operationId="listAssignments", tags=["assignments"])
 @bp.arguments(AssignmentsQuery, location="query")
 @bp.response(200, AssignmentPageSchema, description="A page of assignments.")
@@ -507,6 +513,7 @@ _ITEM_NOT_IN_ASSIGNMENT = (
 
 
 @bp.route("/assignments/<int:assignment_id>", parameters=[_path("assignment_id", "The assignment's id.")])
+@cached_page
 @bp.doc(operationId="getAssignment", tags=["assignments"])
 @bp.response(200, AssignmentSchema, description="The assignment.")
 @_errors()

@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from ..clock import today
 from ..dashboard import ClassList, Dashboard, class_list, dashboard, default_plan, plan_choices
+from ..page_cache import cached_page
 from ..rules.lifecycle import NOT_DONE_OVERDUE
 from ..rules.permissions import VIEW_MONITORING
 from ..rules.trend import CLASSES, month_end
@@ -75,6 +76,7 @@ def _list_url(board: Dashboard | None, month: str | None) -> Callable[..., str]:
 
 
 @bp.get("/dashboard")
+@cached_page
 def show():
     require(VIEW_MONITORING)
     board = _board()

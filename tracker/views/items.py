@@ -18,6 +18,7 @@ from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
 from ..forms import CommentForm, StatusForm, add_error
 from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemEvent, ItemUnit
+from ..page_cache import cached_page
 from ..plan_editor import change_words
 from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
@@ -146,6 +147,7 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
 
 
 @bp.get("/items/<int:item_id>")
+@cached_page
 def show(item_id: int):
     require(VIEW_PLAN)
     return render_item(_load_item(item_id))

@@ -29,6 +29,7 @@ from ..formatting import format_kpi_count
 from ..forms import FiguresFileForm
 from ..jobs import WORKER_COMMAND, enqueue, import_folder, own_job, runs_in_request, status_of
 from ..models import ImportJob, Indicator, Plan, Unit, UnitGroup, UnitGroupMember
+from ..page_cache import cached_page
 from ..rules.indicators import SCHEME_PLAN, Definition
 from ..rules.kpi import is_report_missing, last_due_period
 from ..rules.permissions import IMPORT_FIGURES, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN
@@ -44,6 +45,7 @@ bp.add_app_template_filter(format_kpi_count, "kpi_count")
 
 
 @bp.get("/kpi")
+@cached_page
 def overview():
     require(VIEW_MONITORING)
     now = today()

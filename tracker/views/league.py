@@ -21,6 +21,7 @@ from ..form_base import Form
 from ..forms import REQUIRED
 from ..league import SORT_KEYS, load_settings, rank_of, sort_lines
 from ..models import Plan
+from ..page_cache import cached_page
 from ..rules.kpi import Period, decimal_comma, period_of
 from ..rules.lifecycle import CLASS_LABELS, DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE
 from ..rules.permissions import VIEW_PLAN
@@ -153,6 +154,7 @@ def _sort_url(table: dict[str, Any], column: str) -> str:
 
 
 @bp.get("/league")
+@cached_page
 def show():
     table = _table()
     columns = [

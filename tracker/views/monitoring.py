@@ -33,6 +33,7 @@ from ..monitoring import (
     units_missing_figures,
 )
 from ..outbox import dispatch
+from ..page_cache import cached_page
 from ..reports.letter_docx import letter_docx
 from ..rules.kpi import last_due_period
 from ..rules.lifecycle import OVERDUE, STATE_LABELS
@@ -86,6 +87,7 @@ def _filters() -> Filters:
 
 
 @bp.get("/monitoring")
+@cached_page
 def overdue():
     require(VIEW_MONITORING)
     now = today()
@@ -177,6 +179,7 @@ def export():
 
 
 @bp.get("/monitoring/units")
+@cached_page
 def units():
     """Each unit's assignments by class (most overdue units first, a page at a time), and the units that
     have not reported the figures due."""

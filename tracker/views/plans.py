@@ -15,6 +15,7 @@ from ..clock import today
 from ..extensions import db
 from ..figures import kpi_by_unit, load_groups
 from ..models import ActionItem, Assignment, ItemUnit, Plan, PlanSection, Unit
+from ..page_cache import cached_page
 from ..rules.lifecycle import DONE, ROLL_UP_LABELS, roll_up
 from ..rules.permissions import MONITOR, UNIT_ROLES, VIEW_MONITORING, VIEW_PLAN, VIEW_UNIT, VIEWER
 from ..status_sql import is_overdue
@@ -35,6 +36,7 @@ def home():
 
 
 @bp.get("/plans")
+@cached_page
 def index():
     """The plans held; with a single plan, that plan's page straight away."""
     require(VIEW_PLAN)
@@ -109,6 +111,7 @@ def item_tallies(
 
 
 @bp.get("/plans/<int:plan_id>")
+@cached_page
 def show(plan_id: int):
     """Appendix 2 (sections, STT, the five columns) and Appendix 1 (groups and targets) as in the document; a
     large plan one part at a time (`part`: a section's id, the plan's targets or Appendix 1), a collective's
@@ -193,6 +196,7 @@ def show(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/items/<int:item_id>/units")
+@cached_page
 def item_units(plan_id: int, item_id: int):
     """The units an item names, each collective with its members: what the plan page opens on demand."""
     require(VIEW_PLAN)

@@ -20,6 +20,7 @@ from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..labels import label
 from ..models import Plan, Unit
+from ..page_cache import cached_page
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
 from ..rules.lifecycle import (
@@ -50,6 +51,7 @@ def _unit(code: str) -> Unit:
 
 
 @bp.get("/units/<code>")
+@cached_page
 def show(code: str):
     return render_unit(_unit(code))
 

@@ -1,0 +1,202 @@
+"""Pages kept until the data changes (tracker/page_cache.py): a page asked again costs the sign-in's one statement,
+and nobody ever sees a kept page that the data, the day, the person or the language has made wrong. Its forms
+work (a fresh CSRF token each time), a message shown once is not shown again, and a change made anywhere (this
+request, another session, another process, a restore) shows on the next request."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select, text
+
+from tests.conftest import _make_app, assignment_of, csrf_token, find_assignment, login, post_status
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.models import Assignment, SignIn
+from tracker.page_cache import Kept, PageCache
+from tracker.rules.lifecycle import IN_PROGRESS, NOT_STARTED
+
+from .test_query_counts import count_statements
+
+TOKEN = re.compile(r'(name="(?:a\d+-)?csrf_token"[^>]*value=")[^"]+(")')
+
+
+def _tokens(page: str) -> set[str]:
+    return {match.group(0).split('value="')[1][:-1] for match in TOKEN.finditer(page)}
+
+
+def _without_tokens(page: str) -> str:
+    return TOKEN.sub(r"\1…\2", page)
+
+
+def _card(page: str, assignment_id: int) -> str:
+    """The state an assignment's card on the unit page says (its badge)."""
+    start = page.index(f'id="pc-{assignment_id}"')
+    badge = re.search(r'class="badge badge-[^"]*">([^<]*)<', page[start:])
+    assert badge is not None
+    return badge.group(1)
+
+
+def _stamp(app) -> int:
+    with app.app_context():
+        return db.session.scalar(text("SELECT stamp FROM data_stamp"))
+
+
+def _open_cda_assignment(app) -> tuple[int, int]:
+    with app.app_context():
+        assignment = db.session.scalars(
+            select(Assignment).where(Assignment.status == NOT_STARTED, Assignment.is_active).order_by(Assignment.id)
+        ).first()
+        assert assignment is not None
+        return assignment_of(app, assignment.item.reference, assignment.unit.code)
+
+
+def _signed_in_page(client, path: str) -> str:
+    """The page once the sign-in's message has been shown (a page with a message is never kept)."""
+    client.get(path)
+    return client.get(path).get_data(as_text=True)
+
+
+def test_a_page_asked_again_costs_one_statement_and_its_forms_still_work(seeded, login_as, client):
+    login_as("head_cda")
+    first = _signed_in_page(client, "/units/CDA")
+    # The same head signed in on another device: the kept page, with that sign-in's own CSRF token.
+    phone = seeded.test_client()
+    login(phone, "head_cda")
+    phone.get("/units/CDA")
+    with seeded.app_context(), count_statements() as counter:
+        again = phone.get("/units/CDA").get_data(as_text=True)
+    assert counter["n"] == 1  # the sign-in, which reads the data's stamp with it: nothing rendered
+    assert _without_tokens(again) == _without_tokens(first)
+    assert _tokens(again) and _tokens(again).isdisjoint(_tokens(first))
+
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    assert _card(again, assignment_id) != "Đang thực hiện"
+    token = next(iter(_tokens(again)))
+    moved = post_status(phone, assignment_id, version, token=token, to_state=IN_PROGRESS, comment="Đã bắt đầu.")
+    assert moved.status_code == 302  # the kept page's token is this sign-in's
+
+    after = client.get("/units/CDA").get_data(as_text=True)
+    assert _card(after, assignment_id) == "Đang thực hiện"  # the change shows at once, to everyone
+
+
+def test_a_message_is_shown_once_and_never_kept(seeded, login_as, client):
+    login_as("head_cda")
+    _signed_in_page(client, "/units/CDA")
+    assignment_id, version = assignment_of(seeded, "I.2", "CDA")
+    assert post_status(client, assignment_id, version, to_state=IN_PROGRESS, comment="Đã bắt đầu.").status_code == 302
+    shown = client.get("/units/CDA").get_data(as_text=True)
+    assert 'class="flashes"' in shown
+    assert 'class="flashes"' not in client.get("/units/CDA").get_data(as_text=True)
+    assert 'class="flashes"' not in client.get("/units/CDA").get_data(as_text=True)
+
+
+def test_a_change_committed_by_another_session_shows_on_the_next_request(seeded, login_as, client):
+    login_as("head_cda")
+    assignment_id, _ = assignment_of(seeded, "I.2", "CDA")
+    page = _signed_in_page(client, "/units/CDA")
+    assert "Gặp vướng mắc" not in _card(page, assignment_id)
+    with seeded.app_context():  # as the CLI or the scheduler would: its own session, its own commit
+        assignment = db.session.get(Assignment, assignment_id)
+        assignment.status, assignment.difficulty = "blocked", "Chờ kinh phí."
+        db.session.commit()
+    assert "Gặp vướng mắc" in _card(client.get("/units/CDA").get_data(as_text=True), assignment_id)
+
+
+def test_what_is_rolled_back_or_only_bookkeeping_keeps_the_stamp(seeded, login_as, client):
+    login_as("head_cda")
+    stamp = _stamp(seeded)
+    with seeded.app_context():
+        find_assignment("I.2", "CDA").status = IN_PROGRESS
+        db.session.flush()
+        db.session.rollback()
+        # A sign-in's last-seen time moves on while people only read: no page shows it.
+        for sign_in in db.session.scalars(select(SignIn)):
+            sign_in.last_seen_at = utcnow()
+        db.session.commit()
+    assert _stamp(seeded) == stamp
+    with seeded.app_context():
+        find_assignment("I.2", "CDA").status = IN_PROGRESS
+        db.session.commit()
+    assert _stamp(seeded) != stamp
+
+
+def test_each_person_day_and_language_has_its_own_page(seeded, login_as, client):
+    login_as("head_cda")
+    head_page = _signed_in_page(client, "/units/CDA")
+    assert 'action="/assignments/' in head_page  # the head updates from the page
+
+    other = seeded.test_client()
+    login(other, "monitor")
+    monitor_page = _signed_in_page(other, "/units/CDA")
+    assert 'action="/assignments/' not in monitor_page  # the IT Centre follows, it does not update
+
+    seeded.config["TODAY"] = "2023-09-16"
+    assert "16/09/2023" in client.get("/units/CDA").get_data(as_text=True)
+
+    client.post("/language", data={"lang": "en", "next": "/units/CDA", "csrf_token": csrf_token(client, "/account")})
+    english = _signed_in_page(client, "/units/CDA")
+    assert '<html lang="en">' in english and "Sign out" in english
+
+
+def test_the_api_answer_is_kept_with_its_headers(seeded, runner):
+    from .test_api import bearer, make_token
+
+    token = make_token(runner, "monitor")
+    client = seeded.test_client()
+    path = "/api/v1/assignments?status=open&per_page=5"
+    first = client.get(path, headers=bearer(token))
+    with seeded.app_context(), count_statements() as counter:
+        again = client.get(path, headers=bearer(token))
+    assert counter["n"] == 1  # the token, with the stamp
+    assert again.status_code == 200 and again.json == first.json and again.content_type == first.content_type
+
+
+def test_with_no_room_every_page_is_rendered(seeded, login_as, client):
+    seeded.config["PAGE_CACHE_MB"] = 0
+    login_as("head_cda")
+    _signed_in_page(client, "/units/CDA")
+    with seeded.app_context(), count_statements() as counter:
+        client.get("/units/CDA")
+    assert counter["n"] > 3
+
+
+@pytest.mark.committed  # the other process's commit must be seen by this one
+def test_a_change_made_by_another_process_shows_here(seeded, database_url, tmp_path, login_as, client):
+    login_as("head_cda")
+    assignment_id, _ = assignment_of(seeded, "I.2", "CDA")
+    assert "Gặp vướng mắc" not in _card(_signed_in_page(client, "/units/CDA"), assignment_id)
+    other = _make_app(database_url, tmp_path / "other", seeded.config["TODAY"])
+    with other.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        assignment.status, assignment.difficulty = "blocked", "Chờ kinh phí."
+        db.session.commit()
+        db.engine.dispose()
+    assert "Gặp vướng mắc" in _card(client.get("/units/CDA").get_data(as_text=True), assignment_id)
+
+
+# --- the store itself ------------------------------------------------------------------------------------------
+
+
+def _kept(size: int, at: float | None = None) -> Kept:
+    return Kept(parts=(b"x" * size,), headers=(), kept_at=time.monotonic() if at is None else at)
+
+
+def test_the_store_lets_the_least_recently_served_go_first():
+    cache = PageCache(max_bytes=4 * 1200, seconds=60)
+    for name in "abcd":
+        cache.put((name,), _kept(1000))
+    assert cache.get(("a",)) is not None  # a served again: b is now the oldest
+    cache.put(("e",), _kept(1000))
+    assert cache.get(("b",)) is None and cache.get(("a",)) is not None and len(cache) == 4
+    cache.put(("huge",), _kept(4000))  # more than a quarter of the room: not kept
+    assert cache.get(("huge",)) is None
+
+
+def test_the_store_forgets_a_page_older_than_its_time():
+    cache = PageCache(max_bytes=10_000, seconds=60)
+    cache.put(("old",), _kept(10, at=time.monotonic() - 61))
+    cache.put(("new",), _kept(10))
+    assert cache.get(("old",)) is None and cache.get(("new",)) is not None and len(cache) == 1
