@@ -402,8 +402,11 @@ def ensure_wrk() -> str:
 
 
 @contextmanager
-def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) -> Iterator[str]:
-    """gunicorn serving the benchmark's app (the real app plus the floor route) on a free loopback port."""
+def gunicorn_server(
+    url: str, today: str, secret_key: str, *, workers: int = 2, page_cache: bool = True
+) -> Iterator[str]:
+    """gunicorn serving the benchmark's app (the real app plus the floor route) on a free loopback port;
+    page_cache False: every page rendered for every request."""
     port = _free_port()
     env = {
         **os.environ,
@@ -411,6 +414,7 @@ def gunicorn_server(url: str, today: str, secret_key: str, *, workers: int = 2) 
         "TRACKER_TODAY": today,
         "TRACKER_SECRET_KEY": secret_key,
         "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-bench-outbox-"),
+        "TRACKER_PAGE_CACHE_MB": os.environ.get("TRACKER_PAGE_CACHE_MB", "32") if page_cache else "0",
         "PYTHONPATH": str(ROOT),
     }
     log_path = ROOT / "instance" / "bench" / "gunicorn.log"
@@ -479,13 +483,13 @@ def wrk(wrk_path: str, url: str, *, seconds: int, connections: int, headers: dic
 
 
 def load_run(
-    app: Flask, url: str, today: str, unit_path: str, unit_client: FlaskClient, *, seconds: int
+    app: Flask, url: str, today: str, unit_path: str, unit_client: FlaskClient, *, seconds: int, page_cache: bool = True
 ) -> dict[str, float]:
     """wrk on the unit page and on the floor route, one after the other against the same gunicorn."""
     wrk_path = ensure_wrk()
     cookie = unit_client.get_cookie("session")
     assert cookie is not None
-    with gunicorn_server(url, today, app.config["SECRET_KEY"]) as base:
+    with gunicorn_server(url, today, app.config["SECRET_KEY"], page_cache=page_cache) as base:
         headers = {"Cookie": f"session={cookie.value}"}
         floor = wrk(wrk_path, base + FLOOR_PATH, seconds=seconds, connections=8, headers={})
         unit = wrk(wrk_path, base + unit_path, seconds=seconds, connections=8, headers=headers)
@@ -525,13 +529,15 @@ def run(
     load: bool = True,
     load_seconds: int = 15,
     rebuild: bool = False,
+    page_cache: bool = True,
     log: Callable[[str], object] = print,
 ) -> dict[str, Any]:
-    """Build (or reuse) the dataset, time the pages and the sweep, run wrk; returns the results."""
+    """Build (or reuse) the dataset, time the pages and the sweep, run wrk; returns the results. page_cache
+    False: every page rendered for every request (the cold path)."""
     marker = ensure_dataset(dataset, database, rebuild=rebuild, log=log)
     today = RECIPES[dataset]["today"]
     url = database_url(dataset, database)
-    app = make_app(url, today)
+    app = make_app(url, today, **({} if page_cache else {"PAGE_CACHE_MB": 0}))
     from tracker.extensions import db
     from tracker.models import ActionItem, Assignment, AssignmentEvent, KpiReport, Unit
 
@@ -555,8 +561,11 @@ def run(
     if load:
         log(f"wrk against gunicorn (2 workers), {load_seconds} s per route …")
         unit = next(t for t in targets if t.name == "unit")
-        results["load"] = load_run(app, url, today, unit.paths[0], unit.clients[0], seconds=load_seconds)
+        results["load"] = load_run(
+            app, url, today, unit.paths[0], unit.clients[0], seconds=load_seconds, page_cache=page_cache
+        )
     results["size"] = size
+    results["page_cache"] = page_cache
     results["today"] = today
     results["build_seconds"] = marker.get("build_seconds")
     results["machine"] = machine()
@@ -582,7 +591,17 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Date: {m['date']}; machine: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), Python {m['python']}",
         f"- Dataset: {', '.join(f'{v:,} {k}' for k, v in results['size'].items())}; today pinned to "
         f"{results['today']}; built in {results['build_seconds']} s",
-        "- Command: `python -m tools.bench --dataset {} --database {}`".format(results["dataset"], results["database"]),
+        "- Command: `python -m tools.bench --dataset {} --database {}{}`".format(
+            results["dataset"], results["database"], "" if results.get("page_cache", True) else " --no-page-cache"
+        ),
+        "- Page cache: "
+        + (
+            "on (the default; the unit, item and plan pages are asked for many units, items and plans in turn, "
+            "so most of their requests render; the monitoring, KPI and API pages are one address each, so most "
+            "are served kept)"
+            if results.get("page_cache", True)
+            else "off (every request renders its page)"
+        ),
         "",
         "| page | median ms | p95 ms | SQL statements | × floor | requests |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -614,6 +633,7 @@ def markdown(results: dict[str, Any]) -> str:
 def write_markdown(results: dict[str, Any], folder: Path | None = None) -> Path:
     folder = folder or ROOT / "bench" / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{results['machine']['date']}-{results['dataset']}-{results['database']}.md"
+    cold = "" if results.get("page_cache", True) else "-cold"
+    path = folder / f"{results['machine']['date']}-{results['dataset']}-{results['database']}{cold}.md"
     path.write_text(markdown(results), encoding="utf-8")
     return path

@@ -1,4 +1,4 @@
-"""python -m tools.bench --dataset S|M|L --database sqlite|postgresql [--json] [--no-load] [--rebuild]"""
+"""python -m tools.bench --dataset S|M|L --database sqlite|postgresql [--json] [--no-load] [--rebuild] [--no-page-cache]"""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=int, default=15, help="wrk's duration per route")
     parser.add_argument("--no-load", action="store_true", help="skip the wrk run against gunicorn")
     parser.add_argument("--rebuild", action="store_true", help="build the dataset again even if it is there")
+    parser.add_argument("--no-page-cache", action="store_true", help="render every page for every request")
     args = parser.parse_args(argv)
     if args.requests < 50:
         parser.error("--requests must be at least 50")
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             load=not args.no_load,
             load_seconds=args.load_seconds,
             rebuild=args.rebuild,
+            page_cache=not args.no_page_cache,
             log=log,
         )
     except BenchError as exc:

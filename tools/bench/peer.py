@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 
@@ -167,7 +167,17 @@ def sign_in_ours(port: int, email: str, password: str) -> dict[str, str]:
     )
     if answer.status != 302 or "/login" in answer.location:
         raise BenchError(f"{email} could not sign in on our side (HTTP {answer.status})")
-    return {"Cookie": _cookie_header({**page.cookies, **answer.cookies})}
+    cookies = {**page.cookies, **answer.cookies}
+    # As a browser: the page it lands on (after the home page's redirect) shows the greeting once, and the session
+    # cookie then no longer holds it.
+    location = answer.location
+    for _hop in range(3):
+        landing = fetch(port, urlsplit(location).path or "/", {"Cookie": _cookie_header(cookies)})
+        cookies.update(landing.cookies)
+        if landing.status not in (301, 302, 303):
+            break
+        location = landing.location
+    return {"Cookie": _cookie_header(cookies)}
 
 
 def sign_in_redmine(port: int, login: str, password: str = PEER_PASSWORD) -> dict[str, str]:
