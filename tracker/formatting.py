@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_decimal as _babel_decimal
 from flask import current_app
 from flask_babel import get_locale, gettext
@@ -28,9 +31,27 @@ _SHORTEST = "0.#"  # as many decimals as the number has (decimal_quantization of
 _TENTHS = Decimal("0.1")
 
 
+# A page formats hundreds of numbers and dates: the locales and number patterns are read once per process, not
+# parsed again for each value (Babel does so when given their names).
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@cache
+def _pattern(text: str) -> NumberPattern:
+    return parse_pattern(text)
+
+
+def _decimal(value: Decimal | int, pattern: str, locale: str, *, decimal_quantization: bool = True) -> str:
+    return _babel_decimal(
+        value, format=_pattern(pattern), locale=_locale(locale), decimal_quantization=decimal_quantization
+    )
+
+
 def format_date(value: date | None) -> str:
     """Official Vietnamese date form dd/mm/yyyy; empty without a date."""
-    return _babel_date(value, DATE_PATTERN, locale="vi") if value else ""
+    return _babel_date(value, DATE_PATTERN, locale=_locale("vi")) if value else ""
 
 
 def format_datetime(value: datetime | None, zone: tzinfo | None = None) -> str:
@@ -38,7 +59,7 @@ def format_datetime(value: datetime | None, zone: tzinfo | None = None) -> str:
     if value is None:
         return ""
     zone = zone or ZoneInfo(current_app.config["TIMEZONE"])
-    return _babel_datetime(value, DATETIME_PATTERN, tzinfo=zone, locale="vi")
+    return _babel_datetime(value, DATETIME_PATTERN, tzinfo=zone, locale=_locale("vi"))
 
 
 def vn_long_date(day: date) -> Text:
@@ -56,14 +77,14 @@ def interface_locale() -> str:
 
 def decimal_text(value: Decimal | int, *, locale: str = "vi") -> str:
     """A number as written, without trailing zeros: "9,5", "100", "0,125" (the point in "en")."""
-    return _babel_decimal(Decimal(value), format=_SHORTEST, locale=locale, decimal_quantization=False)
+    return _decimal(Decimal(value), _SHORTEST, locale, decimal_quantization=False)
 
 
 def tenths_text(value: Decimal, *, locale: str | None = None, keep_zero: bool = False) -> str:
     """A number rounded to one decimal: "9,2"; "9" for 9,0 unless `keep_zero` ("9,0"). The interface's
     decimal mark unless a locale is given."""
     pattern = "0.0" if keep_zero else _SHORTEST
-    return _babel_decimal(value.quantize(_TENTHS), format=pattern, locale=locale or interface_locale())
+    return _decimal(value.quantize(_TENTHS), pattern, locale or interface_locale())
 
 
 def format_percent(value: Decimal | None, sign: bool = True) -> str:
@@ -117,7 +138,7 @@ def format_kpi_count(value: Decimal | Fraction | int | None) -> str:
 
 def format_count(number: int) -> str:
     """1234567 → "1.234.567" (Vietnamese digit grouping)."""
-    return _babel_decimal(number, format="#,##0", locale="vi")
+    return _decimal(number, "#,##0", "vi")
 
 
 def describe_size(size: int) -> str:
