@@ -210,20 +210,27 @@ class UnitKpi:
     history: list[KpiReport] = field(default_factory=list)  # current reports, oldest first
     definition: Definition | None = None
 
+    _trends: dict[int, list[tuple[date, Fraction | None]]] | None = field(default=None, repr=False, compare=False)
+
     def trend(self, number: int) -> list[tuple[date, Fraction | None]]:
-        """(as_of, percent) of one indicator over the history, oldest first (a count's value as it is)."""
+        """(as_of, percent) of one indicator over the history, oldest first (a count's value as it is). Every
+        indicator's series is worked out in one pass over the reports, the first time one is asked for (a page
+        shows each one twice: the chart and the table)."""
         if self.definition is None:
             return []
-        points = []
-        for report in self.history:
-            reading = readings(self.definition, report.figures).get(number)
-            value = (
-                None
-                if reading is None or reading.value is None
-                else (reading.value if reading.kind == "count" else reading.value * 100)
-            )
-            points.append((report.as_of, value))
-        return points
+        if self._trends is None:
+            self._trends = {}
+            for report in self.history:
+                read = readings(self.definition, report.figures)
+                for indicator in self.definition.indicators:
+                    reading = read.get(indicator.number)
+                    value = (
+                        None
+                        if reading is None or reading.value is None
+                        else (reading.value if reading.kind == "count" else reading.value * 100)
+                    )
+                    self._trends.setdefault(indicator.number, []).append((report.as_of, value))
+        return self._trends.get(number) or [(report.as_of, None) for report in self.history]
 
 
 def target_rule(target: Target) -> TargetRule:
