@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -105,8 +105,14 @@ def format_size(size: int | None) -> str:
 
 def format_ratio(value: Fraction | None) -> str:
     """An exact ratio as a percentage rounded to one decimal for display: "9,2%" (never rounded earlier)."""
+    return "" if value is None else _ratio_text(value, interface_locale())
+
+
+@lru_cache(maxsize=4096)
+def _ratio_text(value: Fraction, locale: str) -> str:
+    """format_ratio's text, kept: a KPI panel shows the same ratios several times (chart, its text, the table)."""
     percent = round_percent(value)
-    return "" if percent is None else f"{tenths_text(percent)}%"
+    return "" if percent is None else f"{tenths_text(percent, locale=locale)}%"
 
 
 def format_points(points: Fraction | None) -> str:
