@@ -96,14 +96,17 @@ def overdue():
     # The whole overdue list is what the letter counts unit by unit: its total without counting again.
     known = letter_units.total if letter_units is not None and not filters.narrowed() else None
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
-    plans = list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)))
+    # The filters' choices as plain rows (a national directory has hundreds of groups: no object for each).
+    plans = db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all()
     # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
     # One query: the first UNIT_LIST_LIMIT + 1 codes and names say which.
     choices = db.session.execute(
         select(Unit.code, Unit.name).where(Unit.is_active).order_by(Unit.name).limit(UNIT_LIST_LIMIT + 1)
     ).all()
     units = choices if len(choices) <= UNIT_LIST_LIMIT else None
-    groups = list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.plan_id, UnitGroup.number)))
+    groups = db.session.execute(
+        select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
+    ).all()
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
     unit_prefix = _prefix("units.show", code=LINK_SAMPLE)
     return render_template(
