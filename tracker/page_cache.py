@@ -11,8 +11,9 @@ What a kept page does not repeat is the person's own: the CSRF token in its form
 answer, and a page with messages waiting to be shown (flash) is always rendered. Bookkeeping writes that no
 kept page shows (a sign-in and its last-seen time, a token's last use, sign-in attempts, password reset
 requests, a user's last sign-in time) do not change the stamp; nor does a write outside the sessions (the
-app has one: a restore, which draws a new stamp itself). Entries also expire after PAGE_CACHE_SECONDS, and the cache holds at most
-PAGE_CACHE_MB of pages per process (the least recently served go first); PAGE_CACHE_MB=0 turns it off.
+app has one: a restore, which draws a new stamp itself). Entries also expire after PAGE_CACHE_SECONDS, and
+the cache holds at most PAGE_CACHE_MB of pages per process (the least recently served go first);
+PAGE_CACHE_MB=0 turns it off.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
-from sqlalchemy import Delete, Insert, Update, event, insert, inspect, select
+from sqlalchemy import Delete, Insert, Update, event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
 
 from .clock import today
 from .extensions import db
 from .models import DataStamp
-from .models.changes import STAMP_ID, new_stamp, stamp_statement
+from .models.changes import STAMP_ID, new_stamp, stamp_query, stamp_statement
 
 # Tables written for bookkeeping only: no kept page shows them, and they are written while people just read
 # or sign in.
@@ -45,7 +46,6 @@ BOOKKEEPING = frozenset(
 # Columns of other tables written the same way: a row changed in these alone changes no kept page.
 BOOKKEEPING_COLUMNS = {"users": frozenset({"last_login_at"})}
 _CHANGED = "tracker_data_changed"
-_TOKEN_MARK = b"\x00csrf\x00"
 # What a kept answer keeps of the view's headers: none of those the server writes for each answer.
 _NOT_KEPT = frozenset({"content-length", "set-cookie", "date"})
 
@@ -55,7 +55,7 @@ _NOT_KEPT = frozenset({"content-length", "set-cookie", "date"})
 
 def current_stamp() -> int | None:
     """The data's stamp as this request's transaction sees it (None before the first migration wrote it)."""
-    return db.session.scalar(select(DataStamp.stamp).where(DataStamp.id == STAMP_ID))
+    return db.session.scalar(stamp_query())
 
 
 def _table_of(entity: object) -> str | None:
@@ -85,10 +85,8 @@ def _note_flush(session: Session, _context: Any) -> None:
 def _note_statement(state: ORMExecuteState) -> None:
     statement = state.statement
     if isinstance(statement, Insert | Update | Delete):
-        table = statement.table
-        if getattr(table, "name", None) == DataStamp.__tablename__:
-            return
-        if getattr(table, "name", None) not in BOOKKEEPING:
+        name = getattr(statement.table, "name", None)
+        if name != DataStamp.__tablename__ and name not in BOOKKEEPING:
             state.session.info[_CHANGED] = True
     elif isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
         state.session.info[_CHANGED] = True

@@ -401,6 +401,11 @@ def ensure_wrk() -> str:
     return path
 
 
+def page_cache_env(page_cache: bool) -> dict[str, str]:
+    """The environment a server is started with: the app's own page cache setting, or none kept."""
+    return {} if page_cache else {"TRACKER_PAGE_CACHE_MB": "0"}
+
+
 @contextmanager
 def gunicorn_server(
     url: str, today: str, secret_key: str, *, workers: int = 2, page_cache: bool = True
@@ -414,7 +419,7 @@ def gunicorn_server(
         "TRACKER_TODAY": today,
         "TRACKER_SECRET_KEY": secret_key,
         "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-bench-outbox-"),
-        "TRACKER_PAGE_CACHE_MB": os.environ.get("TRACKER_PAGE_CACHE_MB", "32") if page_cache else "0",
+        **page_cache_env(page_cache),
         "PYTHONPATH": str(ROOT),
     }
     log_path = ROOT / "instance" / "bench" / "gunicorn.log"

@@ -61,6 +61,7 @@ from . import (
     _recreate_database,
     machine,
     make_app,
+    page_cache_env,
     percentile,
     postgresql_url,
     stop_process_group,
@@ -309,7 +310,7 @@ def our_server(url: str, *, workers: int = 2, page_cache: bool = True) -> Iterat
         "TRACKER_OUTBOX_DIR": tempfile.mkdtemp(prefix="tracker-peer-outbox-"),
         "TRACKER_UPLOAD_DIR": tempfile.mkdtemp(prefix="tracker-peer-uploads-"),
         "TRACKER_WORKERS": str(workers),
-        "TRACKER_PAGE_CACHE_MB": os.environ.get("TRACKER_PAGE_CACHE_MB", "32") if page_cache else "0",
+        **page_cache_env(page_cache),
         "TRACKER_BIND": f"127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),
     }

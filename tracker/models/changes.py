@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import BigInteger, ScalarSelect, Update, select, update
+from sqlalchemy import BigInteger, ScalarSelect, Select, Update, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -32,6 +32,11 @@ def stamp_statement() -> Update:
     return update(DataStamp).where(DataStamp.id == STAMP_ID).values(stamp=new_stamp())
 
 
+def stamp_query() -> Select[int]:
+    """The SELECT of the stamp."""
+    return select(DataStamp.stamp).where(DataStamp.id == STAMP_ID)
+
+
 def stamp_column() -> ScalarSelect[int]:
     """The stamp as a column of another SELECT (read with the sign-in that every request looks up)."""
-    return select(DataStamp.stamp).where(DataStamp.id == STAMP_ID).scalar_subquery()
+    return stamp_query().scalar_subquery()
