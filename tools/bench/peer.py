@@ -64,6 +64,7 @@ from . import (
     page_cache_env,
     percentile,
     postgresql_url,
+    settle,
     stop_process_group,
 )
 
@@ -232,6 +233,7 @@ def ensure_shape(
         except Exception:
             marker = None
         if marker and marker.get("recipe") == recipe:
+            settle(make_app(url, TODAY))
             return marker
     log(f"Building the Redmine-shaped dataset N={n:,} on {database} …")
     started = time.perf_counter()
@@ -247,6 +249,7 @@ def ensure_shape(
         db.session.merge(Setting(key=MARKER, value=marker, updated_at=datetime.now(UTC)))
         db.session.commit()
         db.engine.dispose()
+    settle(app)
     log(f"Built in {seconds} s: {report.by_status}, {report.overdue:,} overdue.")
     return marker
 

@@ -70,7 +70,12 @@ class PlanSection(Model):
 
 class ActionItem(Model):
     __tablename__ = "action_items"
-    __table_args__ = (UniqueConstraint("plan_id", "section_id", "stt"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "section_id", "stt"),
+        # What a list of assignments needs of each one's item (ongoing or not, plan, section, order), read from
+        # the index alone instead of the item's whole row with its long texts (issue 16: migration 0014).
+        Index("ix_action_items_status_keys", "id", "is_ongoing", "plan_id", "section_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
