@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..assignments import EditConflict, PermissionDenied, add_comment, change_assignment
 from ..clock import today, utcnow
@@ -43,17 +43,19 @@ ITEM_FIELD_WORDS = {
 
 
 def _load_item(item_id: int) -> ActionItem:
+    """The item with everything its page shows: what each row refers to (section, plan, unit, author, file) is
+    joined to the row's own statement; the lists (units, assignments, each one's history) are one statement each."""
     item = db.session.scalar(
         select(ActionItem)
         .where(ActionItem.id == item_id)
         .options(
-            selectinload(ActionItem.section),
-            selectinload(ActionItem.plan),
-            selectinload(ActionItem.units).selectinload(ItemUnit.unit),
+            joinedload(ActionItem.section),
+            joinedload(ActionItem.plan),
+            selectinload(ActionItem.units).joinedload(ItemUnit.unit),
             selectinload(ActionItem.assignments).options(
-                selectinload(Assignment.unit),
+                joinedload(Assignment.unit),
                 selectinload(Assignment.events).options(
-                    selectinload(AssignmentEvent.actor), selectinload(AssignmentEvent.evidence_file)
+                    joinedload(AssignmentEvent.actor), joinedload(AssignmentEvent.evidence_file)
                 ),
             ),
         )
