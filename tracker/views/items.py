@@ -107,7 +107,7 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
             forms[assignment.id] = _status_form(assignment, for_reopen=True)
     comments = list(
         db.session.scalars(
-            select(ItemComment).where(ItemComment.item_id == item.id).options(selectinload(ItemComment.author))
+            select(ItemComment).where(ItemComment.item_id == item.id).options(joinedload(ItemComment.author))
         )
     )
     # The item's own history (edits, cancellation), each change in words, beside its assignments' history.
@@ -115,7 +115,7 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
         db.session.scalars(
             select(ItemEvent)
             .where(ItemEvent.item_id == item.id)
-            .options(selectinload(ItemEvent.actor), selectinload(ItemEvent.version))
+            .options(joinedload(ItemEvent.actor), joinedload(ItemEvent.version))
         )
     )
     timeline = sorted(
