@@ -4,6 +4,7 @@ writes made from it and from the unit page: status changes, comments, evidence d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
@@ -17,17 +18,21 @@ from ..clock import today, utcnow
 from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
 from ..forms import CommentForm, StatusForm, add_error
-from ..models import ActionItem, Assignment, AssignmentEvent, EvidenceFile, ItemComment, ItemEvent, ItemUnit
+from ..item_history import history_page
+from ..models import ActionItem, Assignment, EvidenceFile, ItemEvent, ItemUnit
 from ..page_cache import cached_page
 from ..plan_editor import change_words
 from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
+from ..unit_page import GROUPS, Page, group_of
 from .access import allowed, require
 from .labels import say
 from .units import render_unit, unit_page_url
 
 bp = Blueprint("items", __name__)
+
+CARDS_PER_PAGE = 25  # an item's assignment cards on one page (a national item is assigned to hundreds of units)
 
 # What the item's history calls each changed field (tracker.plan_editor.FIELD_WORDS, marked for translation).
 ITEM_FIELD_WORDS = {
@@ -43,8 +48,8 @@ ITEM_FIELD_WORDS = {
 
 
 def _load_item(item_id: int) -> ActionItem:
-    """The item with everything its page shows: what each row refers to (section, plan, unit, author, file) is
-    joined to the row's own statement; the lists (units, assignments, each one's history) are one statement each."""
+    """The item with what its page shows of it: its section, plan, units and assignments (each with its unit)
+    joined or read in one statement each; the history is read a page at a time (tracker.item_history)."""
     item = db.session.scalar(
         select(ActionItem)
         .where(ActionItem.id == item_id)
@@ -52,17 +57,18 @@ def _load_item(item_id: int) -> ActionItem:
             joinedload(ActionItem.section),
             joinedload(ActionItem.plan),
             selectinload(ActionItem.units).joinedload(ItemUnit.unit),
-            selectinload(ActionItem.assignments).options(
-                joinedload(Assignment.unit),
-                selectinload(Assignment.events).options(
-                    joinedload(AssignmentEvent.actor), joinedload(AssignmentEvent.evidence_file)
-                ),
-            ),
+            selectinload(ActionItem.assignments).joinedload(Assignment.unit),
         )
     )
     if item is None:
         abort(404)
     return item
+
+
+def _page_arg(name: str) -> int:
+    """A page number from the query string; anything else is the first page (no error page for a bad link)."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else 1
 
 
 def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusForm:
@@ -87,65 +93,77 @@ def _involved_units(item: ActionItem) -> set[int]:
 
 
 def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 200):
-    """The item page; `forms` carries a submitted form back with its errors."""
+    """The item page; `forms` carries a submitted form back with its errors. An item assigned to hundreds of
+    units shows its cards CARDS_PER_PAGE at a time (?apage=) and its history a page at a time (?hpage=)."""
     now = today()
     window = current_app.config["DUE_SOON_DAYS"]
-    assignments = [a for a in item.assignments if a.is_active]
-    rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in assignments]
-    # The reader's own unit first: that is the card they came to update.
-    rows.sort(key=lambda row: row[0].unit_id != current_user.unit_id)
+    rows = [(a, status_of(a, today=now, due_soon_days=window)) for a in item.assignments if a.is_active]
     forms = dict(forms or {})
     refused = {a_id: form for a_id, form in forms.items() if form.form_errors or any(f.errors for f in form)}
-    # A refused form's card first, under the summary that links to it: not another unit's badge on top.
-    rows.sort(key=lambda row: row[0].id not in refused)
-    for assignment in assignments:
+    # A refused form's card first, under the summary that links to it (not another unit's badge on top); then
+    # the reader's own unit, the card they came to update; then what needs attention first, in the plan's order.
+    rows.sort(
+        key=lambda row: (
+            row[0].id not in refused,
+            row[0].unit_id != current_user.unit_id,
+            GROUPS.index(group_of(row[1])),
+        )
+    )
+    cards = _page_of_rows(len(rows), _page_arg("apage"))
+    rows = rows[(cards.page - 1) * CARDS_PER_PAGE : cards.page * CARDS_PER_PAGE]
+    for assignment, _status in rows:
         if assignment.id in forms:
             continue
         if allowed(UPDATE_ASSIGNMENT, unit=assignment.unit_id) and assignment.status != DONE:
             forms[assignment.id] = _status_form(assignment)
         elif allowed(REOPEN_ASSIGNMENT, unit=assignment.unit_id) and assignment.status == DONE:
             forms[assignment.id] = _status_form(assignment, for_reopen=True)
-    comments = list(
-        db.session.scalars(
-            select(ItemComment).where(ItemComment.item_id == item.id).options(joinedload(ItemComment.author))
+    entries, history = history_page(item.id, {a.id: a for a in item.assignments}, page=_page_arg("hpage"))
+    # The item's own edits, each change in words, beside its assignments' history.
+    timeline = [
+        (
+            entry.kind,
+            entry.at,
+            entry.record,
+            [
+                change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", ""))))
+                for c in entry.record.changes
+            ]
+            if isinstance(entry.record, ItemEvent)
+            else entry.assignment,
         )
-    )
-    # The item's own history (edits, cancellation), each change in words, beside its assignments' history.
-    item_events = list(
-        db.session.scalars(
-            select(ItemEvent)
-            .where(ItemEvent.item_id == item.id)
-            .options(joinedload(ItemEvent.actor), joinedload(ItemEvent.version))
-        )
-    )
-    timeline = sorted(
-        [("event", e.at, e, a) for a in item.assignments for e in a.events]
-        + [("comment", c.at, c, None) for c in comments]
-        + [
-            (
-                "item_event",
-                e.at,
-                e,
-                [change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", "")))) for c in e.changes],
-            )
-            for e in item_events
-        ],
-        key=lambda entry: entry[1],
-        reverse=True,
-    )
+        for entry in entries
+    ]
+    shown = {entry.assignment.id: entry.assignment for entry in entries if entry.assignment is not None}
     can_comment = allowed(COMMENT_ITEM, units=_involved_units(item))
+    pages = {"apage": cards.page, "hpage": history.page}
     return render_template(
         "items/show.html",
         item=item,
         rows=rows,
+        cards=cards,
         forms=forms,
         timeline=timeline,
+        history=history,
+        page_url=lambda **changes: _item_page_url(item.id, {**pages, **changes}),
         refused_form=next(iter(refused.values()), None),
         refused_anchor=next((f"cap-nhat-{a_id}" for a_id in refused), None),
         roll_up=item_status(item, today=now),
         comment_form=CommentForm() if can_comment else None,
-        can_view_evidence={a.id: allowed(VIEW_EVIDENCE, unit=a.unit_id) for a in item.assignments},
+        can_view_evidence={a_id: allowed(VIEW_EVIDENCE, unit=a.unit_id) for a_id, a in shown.items()},
     ), status
+
+
+def _page_of_rows(total: int, page: int) -> Page:
+    """Which page of the cards to show: the one asked for, or the first when it is past the end."""
+    cards = Page(page=page, per_page=CARDS_PER_PAGE, total=total)
+    return cards if page <= cards.pages else Page(page=1, per_page=CARDS_PER_PAGE, total=total)
+
+
+def _item_page_url(item_id: int, pages: dict[str, int]) -> str:
+    """The item page's address with these pages of cards and history (the first page is left out)."""
+    values: dict[str, Any] = {name: n for name, n in pages.items() if n > 1}
+    return url_for("items.show", item_id=item_id, **values)
 
 
 @bp.get("/items/<int:item_id>")
