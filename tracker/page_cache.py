@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Delete, Insert, Update, event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
@@ -186,8 +187,6 @@ def _key(stamp: int) -> tuple:
 
 
 def _answer(kept: Kept) -> Response:
-    from flask_wtf.csrf import generate_csrf
-
     body = generate_csrf().encode().join(kept.parts) if len(kept.parts) > 1 else kept.parts[0]
     response = current_app.response_class(body)
     response.headers.clear()

@@ -27,6 +27,13 @@ GROUPS = (OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, NOT_STARTED, DONE)
 DUE_FILTERS = ("overdue", "soon", "later", "none")
 
 
+def positive_number(value: object) -> int | None:
+    """A query string's id or page number: digits only, at most nine, above zero; anything else None (a bad link
+    shows the default, not an error page)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and 0 < len(text) < 10 and int(text) > 0 else None
+
+
 @dataclass(frozen=True)
 class UnitView:
     """What the person asked the page for (its query string): the assignments in one state (None: every one
@@ -43,8 +50,7 @@ class UnitView:
         """The view a query string asks for; anything unknown is left at its default (no error page)."""
 
         def number(name: str) -> int | None:
-            value = str(args.get(name) or "")
-            return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else None
+            return positive_number(args.get(name))
 
         state = args.get("state") or None
         due = args.get("due") or None

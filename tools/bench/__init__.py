@@ -176,11 +176,12 @@ def ensure_dataset(
     url = database_url(dataset, database)
     if not rebuild:
         try:
-            marker = _marker(make_app(url, recipe["today"]))
+            app = make_app(url, recipe["today"])
+            marker = _marker(app)
         except Exception:
             marker = None
         if marker and marker.get("recipe") == recipe:
-            settle(make_app(url, recipe["today"]))
+            settle(app)
             return marker
     log(f"Building dataset {dataset} on {database} …")
     _recreate_database(url)

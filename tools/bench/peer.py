@@ -233,7 +233,7 @@ def ensure_shape(
         except Exception:
             marker = None
         if marker and marker.get("recipe") == recipe:
-            settle(make_app(url, TODAY))
+            settle(app)
             return marker
     log(f"Building the Redmine-shaped dataset N={n:,} on {database} …")
     started = time.perf_counter()

@@ -25,7 +25,7 @@ from ..plan_editor import change_words
 from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
 from ..rules.permissions import COMMENT_ITEM, REOPEN_ASSIGNMENT, UPDATE_ASSIGNMENT, VIEW_EVIDENCE, VIEW_PLAN
 from ..status import item_status, status_of
-from ..unit_page import GROUPS, Page, group_of
+from ..unit_page import GROUPS, Page, group_of, positive_number
 from .access import allowed, require
 from .labels import say
 from .units import render_unit, unit_page_url
@@ -66,9 +66,8 @@ def _load_item(item_id: int) -> ActionItem:
 
 
 def _page_arg(name: str) -> int:
-    """A page number from the query string; anything else is the first page (no error page for a bad link)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else 1
+    """A page number from the query string; anything else is the first page."""
+    return positive_number(request.args.get(name)) or 1
 
 
 def _status_form(assignment: Assignment, *, for_reopen: bool = False) -> StatusForm:
