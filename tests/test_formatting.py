@@ -9,11 +9,16 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
 from tracker.extensions import db
 from tracker.formatting import (
+    DATE_PATTERN,
+    DATETIME_PATTERN,
     decimal_text,
     describe_size,
     format_count,
@@ -25,6 +30,7 @@ from tracker.formatting import (
     format_points,
     format_ratio,
     format_size,
+    tenths_text,
     vn_long_date,
 )
 from tracker.models import Setting
@@ -92,6 +98,39 @@ def test_an_instant_is_shown_in_the_app_zone(app):
         assert format_datetime(datetime(2023, 9, 5, 17, 5, tzinfo=UTC)) == "06/09/2023 00:05"
         assert format_datetime(None) == ""
     assert format_datetime(datetime(2023, 9, 5, 17, 5, tzinfo=UTC), UTC) == "05/09/2023 17:05"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0", "0.04", "0.05", "0.15", "0.25", "-0.04", "-3.45", "9.15", "9.2", "57.14", "99.95", "100", "12345.65", "1E+2"],
+)
+@pytest.mark.parametrize("locale", ["vi", "en"])
+@pytest.mark.parametrize("keep_zero", [False, True])
+def test_tenths_are_written_as_babel_writes_them(value, locale, keep_zero):
+    """tenths_text writes the rounded number directly; Babel's patterns ("0.#", "0.0") are the reference."""
+    rounded = Decimal(value).quantize(Decimal("0.1"))
+    expected = babel_numbers.format_decimal(rounded, format="0.0" if keep_zero else "0.#", locale=Locale.parse(locale))
+    assert tenths_text(Decimal(value), locale=locale, keep_zero=keep_zero) == expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2023, 9, 5, 17, 5, tzinfo=UTC),
+        datetime(2023, 12, 31, 16, 59, 59, tzinfo=UTC),
+        datetime(2024, 2, 29, 0, 0),  # naive: taken as UTC
+        datetime(999, 1, 1, 3, 7, tzinfo=UTC),
+        datetime(2024, 6, 30, 23, 30, tzinfo=ZoneInfo("Europe/Paris")),
+    ],
+)
+@pytest.mark.parametrize("zone", [UTC, ZoneInfo("Asia/Ho_Chi_Minh"), ZoneInfo("America/New_York")])
+def test_dates_and_instants_are_written_as_babel_writes_them(moment, zone):
+    """The filters write dd/mm/yyyy (HH:MM) directly; Babel's CLDR patterns are the reference."""
+    vi = Locale.parse("vi")
+    assert format_date(moment.date()) == babel_dates.format_date(moment.date(), DATE_PATTERN, locale=vi)
+    assert format_datetime(moment, zone) == babel_dates.format_datetime(
+        moment, DATETIME_PATTERN, tzinfo=zone, locale=vi
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,13 @@ English. The Jinja filters (tracker.views) and the reports call these."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_decimal as _babel_decimal
 from flask import current_app
@@ -24,7 +22,8 @@ from flask_babel import get_locale, gettext
 from .rules.kpi import round_percent
 from .rules.texts import Text, t
 
-# Babel's patterns (CLDR): dd/MM/yyyy is the form Vietnamese documents write; no grouping of thousands.
+# Dates as Vietnamese documents write them, dd/MM/yyyy (and dd/MM/yyyy HH:mm) in Babel's (CLDR) patterns; the
+# functions below write them directly, tests/test_formatting.py holds them to Babel's output.
 DATE_PATTERN = "dd/MM/yyyy"
 DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
 _SHORTEST = "0.#"  # as many decimals as the number has (decimal_quantization off), none when it has none
@@ -50,16 +49,19 @@ def _decimal(value: Decimal | int, pattern: str, locale: str, *, decimal_quantiz
 
 
 def format_date(value: date | None) -> str:
-    """Official Vietnamese date form dd/mm/yyyy; empty without a date."""
-    return _babel_date(value, DATE_PATTERN, locale=_locale("vi")) if value else ""
+    """Official Vietnamese date form dd/mm/yyyy; empty without a date. Written directly (a page writes dozens):
+    the pattern has digits only."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def format_datetime(value: datetime | None, zone: tzinfo | None = None) -> str:
-    """An aware instant shown in `zone` (the app's TIMEZONE by default) as dd/mm/yyyy HH:MM."""
+    """An instant shown in `zone` (the app's TIMEZONE by default) as dd/mm/yyyy HH:MM; a naive one is taken as
+    UTC, as Babel takes it."""
     if value is None:
         return ""
     zone = zone or ZoneInfo(current_app.config["TIMEZONE"])
-    return _babel_datetime(value, DATETIME_PATTERN, tzinfo=zone, locale=_locale("vi"))
+    local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(zone)
+    return f"{format_date(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def vn_long_date(day: date) -> Text:
@@ -82,9 +84,12 @@ def decimal_text(value: Decimal | int, *, locale: str = "vi") -> str:
 
 def tenths_text(value: Decimal, *, locale: str | None = None, keep_zero: bool = False) -> str:
     """A number rounded to one decimal: "9,2"; "9" for 9,0 unless `keep_zero` ("9,0"). The interface's
-    decimal mark unless a locale is given."""
-    pattern = "0.0" if keep_zero else _SHORTEST
-    return _decimal(value.quantize(_TENTHS), pattern, locale or interface_locale())
+    decimal mark unless a locale is given. Written directly (a KPI page writes hundreds); tests/test_formatting.py
+    holds it to Babel's output."""
+    text = f"{value.quantize(_TENTHS):f}"  # digits only, no grouping: what Babel writes for "0.0" (and "0.#")
+    if not keep_zero and text.endswith(".0"):
+        text = text[:-2]
+    return text if (locale or interface_locale()) == "en" else text.replace(".", ",")
 
 
 def format_percent(value: Decimal | None, sign: bool = True) -> str:
