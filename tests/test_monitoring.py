@@ -87,6 +87,40 @@ def test_a_group_filter_lists_that_groups_units_only(seeded, login_as, client):
     assert len(rows(page)) == 4
 
 
+def _group_options(page: str) -> list[str]:
+    select_ = page[page.index('id="f-group"') : page.index("</select>", page.index('id="f-group"'))]
+    return re.findall(r'<option value="(\d+)"', select_)
+
+
+def test_a_directory_with_hundreds_of_groups_lists_the_chosen_plans_groups(seeded, login_as, client):
+    """Past GROUP_LIST_LIMIT groups the group filter does not list them all: it asks for the plan first, then
+    lists that plan's groups; a group already chosen stays chosen and filters the list."""
+    from tracker.models import Plan, UnitGroup
+    from tracker.views.monitoring import GROUP_LIST_LIMIT
+
+    with seeded.app_context():
+        plan = db.session.scalar(select(Plan))
+        assert plan is not None
+        group3 = db.session.scalar(select(UnitGroup.id).where(UnitGroup.plan_id == plan.id, UnitGroup.number == 3))
+        own = set(db.session.scalars(select(UnitGroup.id).where(UnitGroup.plan_id == plan.id)))
+        other = Plan(number="99/KH-UBND", title="Kế hoạch khác", year=2024)
+        db.session.add(other)
+        db.session.flush()
+        db.session.add_all(
+            UnitGroup(plan_id=other.id, number=n, name=f"Nhóm {n}") for n in range(1, GROUP_LIST_LIMIT + 1)
+        )
+        db.session.commit()
+        plan_id = plan.id
+    login_as("monitor")
+    page = client.get("/monitoring").get_data(as_text=True)
+    assert _group_options(page) == [] and "Chọn kế hoạch rồi bấm" in page
+    page = client.get(f"/monitoring?plan={plan_id}").get_data(as_text=True)
+    assert set(map(int, _group_options(page))) == own and "Chọn kế hoạch rồi bấm" not in page
+    page = client.get(f"/monitoring?group={group3}").get_data(as_text=True)
+    assert _group_options(page) == [str(group3)] and f'<option value="{group3}" selected>' in page
+    assert len(rows(page)) == 4
+
+
 @pytest.mark.parametrize("query", ["?class=lost", "?sort=random", "?min_days=abc", "?page=x"])
 def test_malformed_filters_get_a_clear_400(seeded, login_as, client, query):
     login_as("monitor")

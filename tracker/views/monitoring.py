@@ -50,11 +50,13 @@ from ..urging_letter import (
 from .access import allowed, require
 from .files import DOCX, attachment
 from .labels import label, say
+from .paths import link_pattern
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 50
 PER_PAGE_CHOICES = (25, 50, 100)  # the overdue list's page sizes (the page offers these; others are a 400)
 UNIT_LIST_LIMIT = 200  # more active units than this: the unit filter is a text box, not a list
+GROUP_LIST_LIMIT = 200  # more groups than this across the plans: the group filter lists the chosen plan's
 MISSING_SHOWN = 200  # units missing figures named on the page (the KPI overview has them by group)
 
 
@@ -104,11 +106,9 @@ def overdue():
         select(Unit.code, Unit.name).where(Unit.is_active).order_by(Unit.name).limit(UNIT_LIST_LIMIT + 1)
     ).all()
     units = choices if len(choices) <= UNIT_LIST_LIMIT else None
-    groups = db.session.execute(
-        select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
-    ).all()
+    groups, group_hint = _group_choices(filters)
     sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
-    unit_prefix = _prefix("units.show", code=LINK_SAMPLE)
+    unit_link = link_pattern("units.show", "code")
     return render_template(
         "monitoring/overdue.html",
         listing=listing,
@@ -121,6 +121,8 @@ def overdue():
         plans=plans,
         units=units,
         groups=groups,
+        group_hint=group_hint,
+        plan_numbers=dict(plans),
         sections=sections,
         groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
         urge_form=EmptyForm() if allowed(URGE_UNIT) else None,
@@ -131,25 +133,14 @@ def overdue():
         letter_units=letter_units,
         unit_list_limit=UNIT_LIST_LIMIT,
         # Worked out once a page, not once a row: link prefixes, status texts, the time zone.
-        unit_links={r.unit_code: unit_prefix + quote(r.unit_code, safe="") for r in listing.rows},
+        unit_links={r.unit_code: unit_link(quote(r.unit_code, safe="")) for r in listing.rows},
         links={
-            "item": _prefix("items.show", item_id=LINK_SAMPLE),
-            "urge": _prefix("monitoring.urge_unit", assignment_id=LINK_SAMPLE),
+            "item": link_pattern("items.show", "item_id"),
+            "urge": link_pattern("monitoring.urge_unit", "assignment_id"),
         },
         state_labels={state: label(text) for state, text in STATE_LABELS.items()},
         zone=ZoneInfo(current_app.config["TIMEZONE"]),
     )
-
-
-LINK_SAMPLE = 987654321  # a number no path holds elsewhere: what follows the prefix in a sample link
-
-
-def _prefix(endpoint: str, **sample: Any) -> str:  # Any: url_for's keyword arguments are typed one by one
-    """The start of the links to `endpoint`, to which a row adds its id or code (url_for once, not per row)."""
-    link = url_for(endpoint, **sample)
-    if not link.endswith(str(LINK_SAMPLE)):
-        raise ValueError(f"{endpoint}: its links do not end with the value ({link})")
-    return link.removesuffix(str(LINK_SAMPLE))
 
 
 @bp.get("/monitoring/export.xlsx")
@@ -214,6 +205,23 @@ def units():
         as_of=now,
         letter_form=EmptyForm() if allowed(URGE_UNIT) else None,
     )
+
+
+def _group_choices(filters: Filters) -> tuple[list[Any], bool]:
+    """The groups the group filter offers, as (id, name, plan id) rows, and whether to say a plan must be chosen
+    first: every group while there are at most GROUP_LIST_LIMIT; past that (a national directory's plans have
+    hundreds), the chosen plan's, or none but the group already chosen. One query, two with a chosen group
+    outside the list."""
+    query = select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
+    if filters.plan is not None:
+        query = query.where(UnitGroup.plan_id == filters.plan)
+    groups: list[Any] = list(db.session.execute(query.limit(GROUP_LIST_LIMIT + 1)).all())
+    if filters.plan is not None or len(groups) <= GROUP_LIST_LIMIT:
+        return groups, False
+    chosen = [g for g in groups if g.id == filters.group]
+    if filters.group is not None and not chosen:
+        chosen = list(db.session.execute(query.where(UnitGroup.id == filters.group)).all())
+    return chosen, True
 
 
 def _filter_url(**changes: object) -> str:
