@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, not_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
@@ -113,21 +114,16 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def _page_of(statement: Select, page: int) -> tuple[list[Any], Page]:
-    """One page of a select's rows, with the number of rows of the whole list in the same query (a window
-    count); a page past the end gives the first page."""
-    counted = statement.add_columns(func.count().over())
-    rows = db.session.execute(counted.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    if not rows and page > 1:
-        return _page_of(statement, 1)
-    total = rows[0][-1] if rows else 0
-    return [row[:-1] for row in rows], Page(page=page, per_page=PER_PAGE, total=total)
+def _paged(statement: Select, page: int) -> Select:
+    """One page of a select's rows, with the number of rows of the whole list as its last column (a window
+    count)."""
+    return statement.add_columns(func.count().over()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
 
 
-def _lead_page(where: ColumnElement[bool], order: tuple, page: int) -> tuple[list[Assignment], Page]:
+def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Select:
     """One page of the lead list in one statement: the page's assignment ids are sorted and counted first, narrow
     (sorting whole rows with their long texts costs several times more), then only those rows are read whole
-    and put in the same order. A page past the end gives the first page."""
+    and put in the same order."""
     ranked = (
         select(
             Assignment.id.label("id"),
@@ -141,7 +137,7 @@ def _lead_page(where: ColumnElement[bool], order: tuple, page: int) -> tuple[lis
         .offset((page - 1) * PER_PAGE)
         .subquery()
     )
-    found = db.session.execute(
+    return (
         select(Assignment, ranked.c.total)
         .join(ranked, ranked.c.id == Assignment.id)
         .join(Assignment.item)
@@ -149,11 +145,7 @@ def _lead_page(where: ColumnElement[bool], order: tuple, page: int) -> tuple[lis
         .join(PlanSection.plan)
         .order_by(*order)  # the page's 25 rows again, in the same order
         .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
-    ).all()
-    if not found and page > 1:
-        return _lead_page(where, order, 1)
-    total = found[0][1] if found else 0
-    return [assignment for assignment, _ in found], Page(page=page, per_page=PER_PAGE, total=total)
+    )
 
 
 def _roll_up(active: int, overdue: int, done: int, blocked: int, in_progress: int) -> tuple[str | None, str]:
@@ -233,14 +225,24 @@ def _filters(view: UnitView, today: date, due_soon_days: int) -> list[ColumnElem
     return conditions
 
 
-def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView | None = None) -> UnitWork:
-    """The page of the unit's work the view asks for, with each row's status as of today, and the counts:
-    one query for the counts and one for each of the two pages (rows, their number and the coordinated items'
-    roll-ups)."""
-    view = view or UnitView()
-    mine = and_(Assignment.unit_id == unit_id, Assignment.is_active)
+@dataclass(frozen=True)
+class _Statements:
+    by_plan: Select  # the counts, plan by plan
+    lead: Select  # the page of the lead list asked for
+    coordinating: Select  # the page of the coordinated items asked for
+
+
+# The unit each statement is about, bound when it runs.
+_UNIT = bindparam("unit_id", type_=Integer)
+
+
+@lru_cache(maxsize=256)
+def _statements(today: date, due_soon_days: int, view: UnitView) -> _Statements:
+    """unit_work's statements for a day and a view, built once and run for any unit (building a statement of
+    this size costs more than running it; the day's date and the view are in the statements, the unit is not)."""
+    mine = and_(Assignment.unit_id == _UNIT, Assignment.is_active)
     overdue, soon = is_overdue(today), is_due_soon(today, due_soon_days)
-    by_plan = db.session.execute(
+    by_plan = (
         select(
             Plan.id,
             Plan.number,
@@ -257,21 +259,11 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
         .where(mine)
         .group_by(Plan.id, Plan.number)
         .order_by(Plan.year.desc(), Plan.number)
-    ).all()
-    counts = dict.fromkeys((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE, "total"), 0)
-    for row in by_plan:
-        for key, value in zip((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE), row[3:], strict=True):
-            counts[key] += int(value or 0)
-        counts["total"] += row[2]
-    counts["open"] = counts["total"] - counts[DONE]
-    lead, page = _lead_page(
+    )
+    lead = _lead_statement(
         and_(mine, *_filters(view, today, due_soon_days)), lead_order(today, due_soon_days), view.page
     )
-    rows = []
-    for assignment in lead:
-        status = status_of(assignment, today=today, due_soon_days=due_soon_days)
-        rows.append((assignment, status, group_of(status)))
-    coordinated = select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id, ItemUnit.role == "coordinating")
+    coordinated = select(ItemUnit.item_id).where(ItemUnit.unit_id == _UNIT, ItemUnit.role == "coordinating")
     tally = (
         select(
             Assignment.item_id,
@@ -286,7 +278,7 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
         .group_by(Assignment.item_id)
         .subquery()
     )
-    coordinating, coordinating_page = _page_of(
+    coordinating = _paged(
         select(ActionItem, tally.c.active, tally.c.overdue, tally.c.done, tally.c.blocked, tally.c.in_progress)
         .join(ActionItem.section)
         .outerjoin(tally, tally.c.item_id == ActionItem.id)
@@ -295,11 +287,42 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
         .options(contains_eager(ActionItem.section)),
         view.cpage,
     )
+    return _Statements(by_plan=by_plan, lead=lead, coordinating=coordinating)
+
+
+def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView | None = None) -> UnitWork:
+    """The page of the unit's work the view asks for, with each row's status as of today, and the counts:
+    one query for the counts and one for each of the two pages (rows, their number and the coordinated items'
+    roll-ups). A page past the end of its list gives the list's first page."""
+    view = view or UnitView()
+    unit = {"unit_id": unit_id}
+    statements = _statements(today, due_soon_days, view)
+    by_plan = db.session.execute(statements.by_plan, unit).all()
+    counts = dict.fromkeys((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE, "total"), 0)
+    for row in by_plan:
+        for key, value in zip((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE), row[3:], strict=True):
+            counts[key] += int(value or 0)
+        counts["total"] += row[2]
+    counts["open"] = counts["total"] - counts[DONE]
+    found = db.session.execute(statements.lead, unit).all()
+    if not found and view.page > 1:
+        view = replace(view, page=1)
+        found = db.session.execute(_statements(today, due_soon_days, view).lead, unit).all()
+    rows = []
+    for assignment, _total in found:
+        status = status_of(assignment, today=today, due_soon_days=due_soon_days)
+        rows.append((assignment, status, group_of(status)))
+    coordinating = db.session.execute(statements.coordinating, unit).all()
+    if not coordinating and view.cpage > 1:
+        view = replace(view, cpage=1)
+        coordinating = db.session.execute(_statements(today, due_soon_days, view).coordinating, unit).all()
     return UnitWork(
         rows=rows,
-        page=page,
-        coordinating_rows=[(item, _roll_up(*(int(n or 0) for n in numbers))) for item, *numbers in coordinating],
-        coordinating_page=coordinating_page,
+        page=Page(page=view.page, per_page=PER_PAGE, total=found[0][1] if found else 0),
+        coordinating_rows=[
+            (item, _roll_up(*(int(n or 0) for n in numbers))) for item, *numbers, _total in coordinating
+        ],
+        coordinating_page=Page(page=view.cpage, per_page=PER_PAGE, total=coordinating[0][-1] if coordinating else 0),
         counts=counts,
         plans=[(row[0], row[1], row[2]) for row in by_plan],
     )

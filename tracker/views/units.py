@@ -3,12 +3,13 @@ ratios against its group's targets, with the form to report figures."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
+from ..kpi_history import kpi_history
 from ..labels import label
 from ..models import Plan, Unit
 from ..page_cache import cached_page
@@ -38,6 +40,7 @@ from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT
 from ..unit_page import DUE_SOON, UnitView, assignment_row, unit_work
 from .access import allowed, require
 from .labels import say
+from .paths import link_pattern
 
 bp = Blueprint("units", __name__)
 
@@ -147,6 +150,10 @@ def render_unit(
         coordinating_rows=work.coordinating_rows,
         row_groups=[(group, list(group_rows)) for group, group_rows in groupby(rows, key=itemgetter(2))],
         texts=_texts(),
+        links={
+            "item": link_pattern("items.show", "item_id"),
+            "status": link_pattern("items.update_status", "assignment_id"),
+        },
         csrf=generate_csrf(),
         quick=_quick_choices() if allowed(UPDATE_ASSIGNMENT, unit=unit.id) else None,
         refused_quick=refused_quick,
@@ -155,6 +162,7 @@ def render_unit(
         refused_anchor=refused_anchor,
         counts=work.counts,
         standings=standings,
+        standings_shown=[(s, kpi_history(s) if s.history else None) for s in standings],
         figures_form=figures_form,
         plan_forms=plan_forms,
         period=period,
@@ -165,8 +173,14 @@ def render_unit(
 
 
 def _texts() -> dict:
-    """The words every row of the lists repeats, translated once for the page (not once a row); those with
-    a %(name)s are filled in the template with `format`."""
+    """The words every row of the lists repeats, translated once (not once a row) for the page's language."""
+    return _texts_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _texts_in(_language: str) -> dict:
+    """_texts for a language, kept for the process (the catalogs do not change while it runs); those with a
+    %(name)s are filled in the template with `format`. Read only."""
     return {
         "states": {state: label(STATE_LABELS[state]) for state in STATES},
         "groups": {
@@ -205,8 +219,14 @@ def _texts() -> dict:
 
 
 def _quick_choices() -> dict[str, list[tuple[str, str]]]:
-    """The quick update's choices from each open state, labels translated once for the page: keep the state
-    (a progress report), or move to a next one (done goes through the item page, with its evidence)."""
+    """The quick update's choices from each open state, labels translated for the page's language: keep the
+    state (a progress report), or move to a next one (done goes through the item page, with its evidence)."""
+    return _quick_choices_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _quick_choices_in(_language: str) -> dict[str, list[tuple[str, str]]]:
+    """_quick_choices for a language, kept for the process. Read only."""
     labels = {state: label(STATE_LABELS[state]) for state in STATES}
     return {
         state: [(state, gettext("Giữ “%(state)s” (báo cáo tiến độ)", state=labels[state]))]

@@ -1,0 +1,150 @@
+"""A unit's KPI history on its page: each indicator's trend as a small line chart, and the table of the figures of
+every report. Worked out here once per standing (coordinates placed, numbers written as people read them), so
+the template only writes the texts out: a unit reporting monthly has a dozen reports, three indicators, and
+each value appears in a chart, its text alternative and the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from .figures import UnitKpi
+from .formatting import format_date, format_kpi_count, format_percent, format_percent_fraction
+from .rules.indicators import SCHEME_1872
+
+# The chart's box (SVG user units): the plot sits inside the margins, 0% at its foot, 100% at its top.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 320, 150, 34, 14, 10, 30
+PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
+AXIS_Y = TOP + PLOT_HEIGHT
+DOSSIERS = ("dossiers_online", "dossiers_total")  # the 1872 counts the table adds, as "online/all"
+MOST_LABELS = 5  # dates under the axis: every one up to this many, else the first, the last and some between
+
+
+@dataclass(frozen=True)
+class ChartBox:
+    """The chart's box as the template draws it."""
+
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    axis_y: int = AXIS_Y
+    right_x: int = WIDTH - RIGHT
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A date under the axis."""
+
+    x: str
+    anchor: str  # SVG text-anchor: the first date starts at its point, the last ends at it
+    label: str  # dd/mm
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One indicator's percentages over the reports, ready to draw."""
+
+    number: int
+    name: str
+    readings: list[tuple[str, str | None]]  # (dd/mm/yyyy, "9,2%"; None: no figure that day), the text alternative
+    required: str | None  # the level to reach ("30%"), drawn as a dashed line
+    target_y: str | None
+    ticks: list[Tick]
+    points: list[tuple[str, str]]  # (x, y) of each reading with a value
+    polyline: str  # the points joined, when there are two or more
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One report in the table, newest first: its date and each indicator's value."""
+
+    as_of: str
+    values: list[str]
+    dossiers: str | None  # Decision 1872's "online dossiers / all dossiers", for that scheme only
+
+
+@dataclass(frozen=True)
+class History:
+    charts: list[Chart]
+    numbers: list[int]  # the table's columns: every indicator, in order
+    rows: list[HistoryRow]
+    shows_dossiers: bool
+    box: ChartBox = ChartBox()
+
+
+def _figure(figures: dict, name: str) -> str:
+    value = figures.get(name)
+    return "" if value is None else str(value)
+
+
+def _height(percent: Fraction | Decimal) -> float:
+    return TOP + PLOT_HEIGHT - float(percent) * PLOT_HEIGHT / 100
+
+
+def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
+    """Where the dates go under the axis and where each value sits: the points spread evenly across the plot
+    (a single one in its middle), a percentage's height from the foot."""
+    count = len(points)
+    step = (WIDTH - LEFT - RIGHT) / (count - 1 if count > 1 else 1)
+    every = (count + 4) // MOST_LABELS if count > MOST_LABELS else 1
+    ticks, placed = [], []
+    for index, (day, value) in enumerate(points):
+        x = LEFT + index * step if count > 1 else (LEFT + WIDTH - RIGHT) / 2
+        first, last = index == 0, index == count - 1
+        if first or last or (index % every == 0 and count - 1 - index >= every):
+            anchor = "start" if first and count > 1 else ("end" if last and count > 1 else "middle")
+            ticks.append(Tick(f"{x:.1f}", anchor, day.strftime("%d/%m")))
+        if value is not None:
+            placed.append((f"{x:.1f}", f"{_height(value):.1f}"))
+    return ticks, placed
+
+
+def kpi_history(standing: UnitKpi) -> History:
+    """The charts (percentage indicators that apply) and the table of a standing's reports."""
+    numbers = [result.indicator.number for result in standing.results]
+    counted = {result.indicator.number for result in standing.results if result.indicator.kind == "count"}
+    trends = {number: standing.trend(number) for number in numbers}
+    # Each value written once: the table and the chart's text alternative show the same.
+    texts = {
+        number: [
+            format_kpi_count(value) if number in counted else format_percent_fraction(value)
+            for _day, value in trends[number]
+        ]
+        for number in numbers
+    }
+    charts = []
+    for result in standing.results:
+        if (result.rule is not None and result.rule.kind == "not_applicable") or result.indicator.kind == "count":
+            continue
+        number = result.indicator.number
+        points = trends[number]
+        required = result.attainment.required
+        ticks, placed = chart_geometry(points)
+        charts.append(
+            Chart(
+                number=number,
+                name=result.indicator.name,
+                readings=[
+                    (format_date(day), None if value is None else text)
+                    for (day, value), text in zip(points, texts[number], strict=True)
+                ],
+                required=None if required is None else format_percent(required),
+                target_y=None if required is None else f"{_height(required):.1f}",
+                ticks=ticks,
+                points=placed,
+                polyline=" ".join(f"{x},{y}" for x, y in placed) if len(placed) > 1 else "",
+            )
+        )
+    shows_dossiers = standing.plan.kpi_scheme == SCHEME_1872
+    rows = [
+        HistoryRow(
+            format_date(report.as_of),
+            [texts[number][row] for number in numbers],
+            "/".join(_figure(report.figures, name) for name in DOSSIERS) if shows_dossiers else None,
+        )
+        for row, report in reversed(list(enumerate(standing.history)))
+    ]
+    return History(charts=charts, numbers=numbers, rows=rows, shows_dossiers=shows_dossiers)
