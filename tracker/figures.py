@@ -214,8 +214,7 @@ class UnitKpi:
 
     def trend(self, number: int) -> list[tuple[date, Fraction | None]]:
         """(as_of, percent) of one indicator over the history, oldest first (a count's value as it is). Every
-        indicator's series is worked out in one pass over the reports, the first time one is asked for (a page
-        shows each one twice: the chart and the table)."""
+        indicator's series is worked out in one pass over the reports, the first time one is asked for."""
         if self.definition is None:
             return []
         if self._trends is None:

@@ -4,9 +4,11 @@ the forms and the views both use it (the labels themselves are marked for pybabe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import TypeVar, overload
 
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString, get_locale, gettext
 
 from .rules.texts import Text
 
@@ -20,6 +22,18 @@ def label(value: str | None) -> str:
     if isinstance(value, Text):
         return say(value)
     return gettext(value)
+
+
+def per_language(build: Callable[[], _T]) -> Callable[[], _T]:
+    """build() worked out once per interface language and kept for the process (the catalogs do not change while
+    it runs): for the texts a page repeats on every row. What it returns is shared by every request: read only."""
+    kept = lru_cache(maxsize=8)(lambda _language: build())
+
+    @wraps(build)
+    def in_language() -> _T:
+        return kept(str(get_locale()))
+
+    return in_language
 
 
 def lazy_label(value: str) -> LazyString:

@@ -210,17 +210,14 @@ def units():
 def _group_choices(filters: Filters) -> tuple[list[Any], bool]:
     """The groups the group filter offers, as (id, name, plan id) rows, and whether to say a plan must be chosen
     first: every group while there are at most GROUP_LIST_LIMIT; past that (a national directory's plans have
-    hundreds), the chosen plan's, or none but the group already chosen. One query, two with a chosen group
-    outside the list."""
+    hundreds), the chosen plan's, or none but the group already chosen."""
     query = select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
     if filters.plan is not None:
         query = query.where(UnitGroup.plan_id == filters.plan)
     groups: list[Any] = list(db.session.execute(query.limit(GROUP_LIST_LIMIT + 1)).all())
     if filters.plan is not None or len(groups) <= GROUP_LIST_LIMIT:
         return groups, False
-    chosen = [g for g in groups if g.id == filters.group]
-    if filters.group is not None and not chosen:
-        chosen = list(db.session.execute(query.where(UnitGroup.id == filters.group)).all())
+    chosen = [] if filters.group is None else list(db.session.execute(query.where(UnitGroup.id == filters.group)))
     return chosen, True
 
 

@@ -3,13 +3,12 @@ ratios against its group's targets, with the form to report figures."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..kpi_history import kpi_history
-from ..labels import label
+from ..labels import label, per_language
 from ..models import Plan, Unit
 from ..page_cache import cached_page
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
@@ -172,15 +171,10 @@ def render_unit(
     ), status
 
 
+@per_language
 def _texts() -> dict:
-    """The words every row of the lists repeats, translated once (not once a row) for the page's language."""
-    return _texts_in(str(get_locale()))
-
-
-@lru_cache(maxsize=8)
-def _texts_in(_language: str) -> dict:
-    """_texts for a language, kept for the process (the catalogs do not change while it runs); those with a
-    %(name)s are filled in the template with `format`. Read only."""
+    """The words every row of the lists repeats, translated once (not once a row) for the page's language; those
+    with a %(name)s are filled in the template with `format`."""
     return {
         "states": {state: label(STATE_LABELS[state]) for state in STATES},
         "groups": {
@@ -218,15 +212,10 @@ def _texts_in(_language: str) -> dict:
     }
 
 
+@per_language
 def _quick_choices() -> dict[str, list[tuple[str, str]]]:
     """The quick update's choices from each open state, labels translated for the page's language: keep the
     state (a progress report), or move to a next one (done goes through the item page, with its evidence)."""
-    return _quick_choices_in(str(get_locale()))
-
-
-@lru_cache(maxsize=8)
-def _quick_choices_in(_language: str) -> dict[str, list[tuple[str, str]]]:
-    """_quick_choices for a language, kept for the process. Read only."""
     labels = {state: label(STATE_LABELS[state]) for state in STATES}
     return {
         state: [(state, gettext("Giữ “%(state)s” (báo cáo tiến độ)", state=labels[state]))]
