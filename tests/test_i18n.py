@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import flask_babel
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from flask_babel import force_locale
+from flask import render_template_string
+from flask_babel import force_locale, refresh
 
+from tracker import labels
 from tracker.rules.kpi import FIELD_LABELS
 from tracker.rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from tracker.rules.lifecycle import CLASS_LABELS, ROLL_UP_LABELS, STATE_LABELS
@@ -194,6 +197,46 @@ def test_relative_days_in_both_languages(app):
                 "1 day left",
                 "56 days left",
             ]
+
+
+SAID = ("Lọc", "Hạn hoàn thành", "Đăng xuất")  # texts the English catalog translates
+
+
+def said_by_flask_babel() -> list[str]:
+    return [flask_babel.gettext(text) for text in SAID]
+
+
+def said_by_template() -> list[str]:
+    return render_template_string("{% for text in said %}{{ _(text) }}|{% endfor %}", said=SAID).split("|")[:-1]
+
+
+def test_the_kept_catalog_follows_the_language_as_flask_babel_does(app):
+    """tracker.labels keeps the request's catalog: each language still says its own texts, in code and in
+    templates, through force_locale (the emails) and refresh, and the same as Flask-Babel's own lookups."""
+    with app.test_request_context():
+        vietnamese = [labels.gettext(text) for text in SAID]
+        assert vietnamese == list(SAID) == said_by_flask_babel() == said_by_template()
+        with force_locale("en"):
+            english = [labels.gettext(text) for text in SAID]
+            assert english == said_by_flask_babel() == said_by_template()
+            assert english == ["Filter", "Due date", "Sign out"]
+            assert str(labels.get_locale()) == "en"
+            assert labels.translations() is flask_babel.get_translations()
+            assert labels.ngettext("và %(num)d chỗ khác", "và %(num)d chỗ khác", 2) == "and 2 other places"
+            assert labels.ngettext("và %(num)d chỗ khác", "và %(num)d chỗ khác", 1) == flask_babel.ngettext(
+                "và %(num)d chỗ khác", "và %(num)d chỗ khác", 1
+            )
+        assert [labels.gettext(text) for text in SAID] == vietnamese == said_by_template()
+        assert str(labels.lazy_gettext("Lọc")) == "Lọc"
+        with force_locale("en"):
+            assert str(labels.lazy_gettext("Lọc")) == "Filter"
+        refresh()
+        assert [labels.gettext(text) for text in SAID] == vietnamese
+    with app.app_context(), force_locale("en"):  # outside a request, as the scheduled jobs say their texts
+        assert labels.gettext("Lọc") == flask_babel.gettext("Lọc") == "Filter"
+        with force_locale("vi"):
+            assert labels.gettext("Lọc") == "Lọc"
+        assert labels.gettext("Lọc") == "Filter"
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from .config import load_config
 from .extensions import babel, csrf, db, migrate
+from .labels import install_template_gettext
 from .logs import configure_logging, register_access_log
 from .page_cache import init_page_cache
 
@@ -78,6 +79,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         default_timezone=app.config["TIMEZONE"],
         default_translation_directories=str(ROOT / "translations"),
     )
+    install_template_gettext(app.jinja_env)
 
     # Compiled templates kept on disk: a new worker loads them instead of compiling every template again.
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_template_cache(app.instance_path))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from .labels import lazy_gettext as _l
 from .rules.text_input import normalise_text, unwanted_characters, unwanted_message
 
 # The limit of a text field that names none of its own: a line of text, or a text area.

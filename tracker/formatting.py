@@ -17,8 +17,8 @@ from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_decimal as _babel_decimal
 from flask import current_app
-from flask_babel import get_locale, gettext
 
+from .labels import get_locale, gettext
 from .rules.kpi import round_percent
 from .rules.texts import Text, t
 

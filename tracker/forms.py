@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from .api_tokens import NAME_MAX_LENGTH
 from .form_base import DocumentTextField, Form
+from .labels import lazy_gettext as _l
 from .labels import lazy_label
 from .rules.indicators import FigureField
 from .rules.kpi import FIELD_LABELS

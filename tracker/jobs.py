@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 
 from .containers import ContainerRefused, check_container
 from .extensions import db, rows_changed
 from .figures import plan_definition
 from .figures_files import BUILT_IN, FiguresFileError, import_rows, read_figures_file
-from .labels import say
+from .labels import gettext, say
 from .models import ImportJob, Plan, Unit, User
 from .plan_import import PlanImportError, PlanNumberMissing, import_document
 from .plan_import.dry_run import dry_run

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask import Flask, got_request_exception
-from flask_babel import gettext, ngettext
 
 from ..clock import today
 from ..extensions import db
@@ -19,6 +18,7 @@ from ..formatting import (
     format_ratio,
     format_size,
 )
+from ..labels import gettext, ngettext
 from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.reminders import task_excerpt
@@ -120,7 +120,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_points, "points")
     app.add_template_filter(format_percent_fraction, "ratio_percent")
     app.add_template_filter(lambda status: gettext(EMAIL_STATUS_LABELS[status]), "email_status")
-    app.add_template_filter(lambda kind: gettext(EMAIL_KIND_LABELS.get(kind, kind)), "email_kind")
+    app.add_template_filter(lambda kind: gettext(EMAIL_KIND_LABELS.get(kind) or kind), "email_kind")
     app.add_template_filter(email_reply, "email_reply")
     app.add_template_filter(lambda status: label(KPI_STATUS_LABELS[status]), "kpi_status")
 

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -38,6 +37,7 @@ from ..forms import (
     add_error,
 )
 from ..jobs import WORKER_COMMAND, enqueue, own_job, runs_in_request, status_of
+from ..labels import gettext, ngettext
 from ..league import load_settings as load_score_settings  # issue 17
 from ..league import save_settings as save_score_settings  # issue 17
 from ..mailer import backend_from_config

@@ -16,7 +16,6 @@ from typing import Any, NoReturn, TypeVar
 
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Flask, abort, g, jsonify
-from flask_babel import gettext
 from flask_login import current_user
 from flask_smorest import Api, Blueprint, current_api
 from flask_smorest.spec.plugins import FlaskPlugin
@@ -30,6 +29,7 @@ from ..assignments import EditConflict, PermissionDenied, change_assignment
 from ..clock import today, utcnow
 from ..extensions import db
 from ..figures import FiguresRefused, definition_json, kpi_by_unit, plan_definition, record_figures, standing_as_json
+from ..labels import gettext
 from ..league import Line, load_settings, rank_of, sort_lines  # issue 17
 from ..models import ActionItem, Assignment, ItemUnit, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
 from ..page_cache import cached_page

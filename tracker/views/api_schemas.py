@@ -12,10 +12,10 @@ from datetime import UTC, date
 from typing import Any
 
 from flask import current_app, g
-from flask_babel import gettext
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from ..clock import today
+from ..labels import gettext
 from ..models.plans import ITEM_UNIT_KINDS
 from ..rules.indicators import KINDS, SCHEME_LABELS
 from ..rules.kpi import FIELDS, MAX_COUNT, STATUS_LABELS, TARGET_KINDS

@@ -4,8 +4,6 @@ ending every session, personal API tokens), and the language."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import (
@@ -32,6 +30,8 @@ from ..forms import (
     TokenForm,
     add_error,
 )
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 from ..models import ApiToken, User
 from ..password_resets import EMAILED_LINK_LIFETIME, TooManyResetRequests, request_reset, reset_with_token, valid_token
 from ..rules.devices import describe_device

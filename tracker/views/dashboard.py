@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import gettext
 
 from ..clock import today
 from ..dashboard import ClassList, Dashboard, class_list, dashboard, default_plan, plan_choices
+from ..labels import gettext
 from ..page_cache import cached_page
 from ..rules.lifecycle import NOT_DONE_OVERDUE
 from ..rules.permissions import VIEW_MONITORING

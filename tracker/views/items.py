@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +17,8 @@ from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
 from ..forms import CommentForm, StatusForm, add_error
 from ..item_history import history_page
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 from ..models import ActionItem, Assignment, EvidenceFile, ItemEvent, ItemUnit
 from ..page_cache import cached_page
 from ..plan_editor import change_words

@@ -9,7 +9,6 @@ from itertools import groupby
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from ..figures_files import (
 from ..formatting import format_kpi_count
 from ..forms import FiguresFileForm
 from ..jobs import WORKER_COMMAND, enqueue, import_folder, own_job, runs_in_request, status_of
+from ..labels import gettext, ngettext
 from ..models import ImportJob, Indicator, Plan, Unit, UnitGroup, UnitGroupMember
 from ..page_cache import cached_page
 from ..rules.indicators import SCHEME_PLAN, Definition

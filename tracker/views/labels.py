@@ -3,10 +3,9 @@ pybabel: those modules must not import Flask, so pages translate the labels with
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 # Moved to tracker.labels (the forms use them too, and must not import a view); kept here for the views.
 from ..labels import label, lazy_label, say
+from ..labels import lazy_gettext as _l
 
 __all__ = ["EMAIL_KIND_LABELS", "label", "lazy_label", "say"]
 

@@ -8,8 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import select
 from wtforms import IntegerField
@@ -19,6 +17,8 @@ from ..clock import today
 from ..extensions import db
 from ..form_base import Form
 from ..forms import REQUIRED
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 from ..league import SORT_KEYS, load_settings, rank_of, sort_lines
 from ..models import Plan
 from ..page_cache import cached_page

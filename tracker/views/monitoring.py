@@ -9,7 +9,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from ..assignments import PermissionDenied
 from ..clock import today, utcnow
 from ..extensions import db
 from ..forms import URGE_TEXT_MAX, EmptyForm, UrgeForm
+from ..labels import gettext
 from ..mailer import backend_from_config
 from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
 from ..monitoring import (

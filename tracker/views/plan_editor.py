@@ -13,8 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -32,6 +30,8 @@ from ..clock import today, utcnow
 from ..extensions import db
 from ..form_base import Form
 from ..forms import EmptyForm
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 from ..models import ActionItem, ItemUnit, Plan, PlanSection, Unit
 from ..plan_editor import (
     EditRefused,

@@ -7,8 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
     RadioField,
@@ -24,6 +22,8 @@ from ..extensions import db
 from ..figures import target_rule
 from ..form_base import Form
 from ..forms import EmptyForm
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 from ..models import Indicator, Plan, Target, Unit, UnitGroup, UnitGroupMember
 from ..plan_kpi_admin import (
     KIND_LABELS,

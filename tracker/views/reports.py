@@ -7,13 +7,13 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import reports
 from ..clock import today
 from ..extensions import db
 from ..formatting import format_date
+from ..labels import gettext
 from ..models import Plan
 from ..reports import Issuer, Report, ascii_filename, build_report, period_label, report_docx, report_xlsx
 from ..rules.dates import parse_day

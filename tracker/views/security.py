@@ -6,14 +6,14 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, make_response, render_template, request
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..extensions import csrf
+from ..labels import gettext
+from ..labels import lazy_gettext as _l
 
 log = logging.getLogger("tracker.requests")
 

@@ -8,7 +8,6 @@ from operator import itemgetter
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from ..extensions import db
 from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..kpi_history import kpi_history
-from ..labels import label, per_language
+from ..labels import gettext, label, per_language
 from ..models import Plan, Unit
 from ..page_cache import cached_page
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
