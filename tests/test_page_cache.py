@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from tests.conftest import _make_app, assignment_of, csrf_token, find_assignment, login, post_status
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.models import Assignment, SignIn
-from tracker.page_cache import Kept, PageCache
+from tracker.models import Assignment, SignIn, Unit
+from tracker.page_cache import ANSWERS_KEPT, Kept, PageCache
 from tracker.rules.lifecycle import IN_PROGRESS, NOT_STARTED
 
 from .test_query_counts import count_statements
@@ -200,3 +201,73 @@ def test_the_store_forgets_a_page_older_than_its_time():
     cache.put(("old",), _kept(10, at=time.monotonic() - 61))
     cache.put(("new",), _kept(10))
     assert cache.get(("old",)) is None and cache.get(("new",)) is not None and len(cache) == 1
+
+
+# --- answers kept per stamp (kept_per_stamp) ------------------------------------------------------------------
+
+LETTER_ALL = "Lập công văn gửi mọi đơn vị có nhiệm vụ quá hạn ({} đơn vị)"
+
+
+def _overdue_list(app, client, path: str) -> tuple[str, bool]:
+    """The overdue list at `path`, and whether answering it counted the overdue assignments unit by unit."""
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            page = client.get(path).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    return page, any("GROUP BY assignments.unit_id" in statement for statement in statements)
+
+
+@pytest.mark.parametrize("today", ["2023-11-15"])  # twelve units have overdue assignments
+def test_the_directory_overdue_count_is_worked_out_once_until_the_data_or_the_day_changes(seeded, login_as, client):
+    """Every address of the overdue list (filters, order, page), whoever asks, shares one count of the directory's
+    overdue assignments while the data and the day are the same."""
+    login_as("monitor")
+    _signed_in_page(client, "/monitoring")
+    page, counted = _overdue_list(seeded, client, "/monitoring?sort=days")
+    assert LETTER_ALL.format(12) in page and not counted  # a new address: the count the first one worked out
+    other = seeded.test_client()
+    login(other, "monitor")
+    _signed_in_page(other, "/monitoring?page=1")
+    with seeded.app_context():  # Vụ Pháp chế's one overdue assignment is done, committed elsewhere
+        late = db.session.scalars(
+            select(Assignment)
+            .join(Unit)
+            .where(Unit.name == "Vụ Pháp chế", Assignment.status != "done", Assignment.due_on < date(2023, 11, 15))
+        ).one()
+        late.status = "done"
+        db.session.commit()
+    page, counted = _overdue_list(seeded, client, "/monitoring?sort=unit")
+    assert counted and LETTER_ALL.format(11) in page and "Vụ Pháp chế (1 nhiệm vụ quá hạn)" not in page
+    page, counted = _overdue_list(seeded, other, "/monitoring?sort=due")
+    assert not counted and LETTER_ALL.format(11) in page
+    seeded.config["TODAY"] = "2023-11-16"  # another day: counted anew, as of that day
+    page, counted = _overdue_list(seeded, client, "/monitoring?sort=days")
+    assert counted and "số ngày quá hạn tính đến ngày 16/11/2023" in page
+    seeded.config["PAGE_CACHE_MB"] = 0  # nothing kept: counted for every answer
+    assert _overdue_list(seeded, client, "/monitoring?sort=days")[1]
+    assert _overdue_list(seeded, client, "/monitoring?sort=days")[1]
+
+
+def test_the_kept_answers_are_few_and_expire_with_the_pages():
+    cache = PageCache(max_bytes=10_000, seconds=60)
+    worked: list[int] = []
+
+    def work(n: int):
+        return lambda: worked.append(n) or n
+
+    assert [cache.answer(("k", n), work(n)) for n in range(ANSWERS_KEPT + 1)] == list(range(ANSWERS_KEPT + 1))
+    assert cache.answer(("k", ANSWERS_KEPT), work(-1)) == ANSWERS_KEPT  # kept
+    assert cache.answer(("k", 0), work(-2)) == -2  # the least recently used went first
+    cache.seconds = 0
+    time.sleep(0.01)
+    assert cache.answer(("k", ANSWERS_KEPT), work(-3)) == -3  # expired
+    cache.clear()
+    assert cache.answer(("k", ANSWERS_KEPT), work(-4)) == -4
+    assert worked == [*range(ANSWERS_KEPT + 1), -2, -3, -4]

@@ -14,6 +14,12 @@ requests, a user's last sign-in time) do not change the stamp; nor does a write 
 app has one: a restore, which draws a new stamp itself). Entries also expire after PAGE_CACHE_SECONDS, and
 the cache holds at most PAGE_CACHE_MB of pages per process (the least recently served go first);
 PAGE_CACHE_MB=0 turns it off.
+
+Some answers are the same for everyone, whatever page or filter asks: the whole directory's overdue count on the
+overdue list, whoever looks and however the list is filtered. `kept_per_stamp` keeps such a function's answer
+under the same stamp and day (its arguments, which include the day), shared by every request of the process; a
+first view of a new address then does not work it out again. It is kept beside the pages, expires and is turned
+off with them.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
@@ -49,6 +55,8 @@ BOOKKEEPING_COLUMNS = {"users": frozenset({"last_login_at"})}
 _CHANGED = "tracker_data_changed"
 # What a kept answer keeps of the view's headers: none of those the server writes for each answer.
 _NOT_KEPT = frozenset({"content-length", "set-cookie", "date"})
+ANSWERS_KEPT = 64  # answers of kept_per_stamp functions per process (a few functions, a few days and stamps)
+_R = TypeVar("_R")
 
 
 # --- the stamp -------------------------------------------------------------------------------------------------
@@ -139,6 +147,7 @@ class PageCache:
         self.max_bytes, self.seconds = max_bytes, seconds
         self._entries: OrderedDict[tuple, Kept] = OrderedDict()
         self._bytes = 0
+        self._answers: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()  # kept_per_stamp's
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Kept | None:
@@ -170,6 +179,23 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+            self._answers.clear()
+
+    def answer(self, key: tuple, work_out: Callable[[], _R]) -> _R:
+        """The answer kept under `key` if it is fresh, else work_out()'s, kept (the ANSWERS_KEPT most recently
+        used stay). Two requests may work out the same answer at once; both are right, one is kept."""
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and time.monotonic() - found[0] <= self.seconds:
+                self._answers.move_to_end(key)
+                return found[1]
+        worked_out = work_out()
+        with self._lock:
+            self._answers[key] = (time.monotonic(), worked_out)
+            self._answers.move_to_end(key)
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return worked_out
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -204,6 +230,30 @@ def _keep(response: Response) -> Kept | None:
     parts = tuple(body.split(token.encode())) if token else (body,)
     headers = tuple((name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT)
     return Kept(parts=parts, headers=headers, kept_at=time.monotonic())
+
+
+def _request_stamp() -> int | None:
+    """The data's stamp for this request: read with the sign-in or token when there is one, else now."""
+    stamp = current_user.data_stamp if current_user.is_authenticated else None
+    return stamp if stamp is not None else current_stamp()
+
+
+def kept_per_stamp(function: Callable[..., _R]) -> Callable[..., _R]:
+    """function(*args) worked out once per data stamp and arguments, and shared by every request of the process
+    (see the module's docstring). For answers that do not depend on who asks; the arguments must be hashable
+    and include what else the answer depends on (the day)."""
+
+    @wraps(function)
+    def kept(*args: Any) -> _R:
+        if not current_app.config["PAGE_CACHE_MB"]:
+            return function(*args)
+        stamp = _request_stamp()
+        if stamp is None:
+            return function(*args)
+        cache: PageCache = current_app.extensions["page_cache"]
+        return cache.answer((function.__module__, function.__qualname__, stamp, *args), lambda: function(*args))
+
+    return kept
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -281,10 +281,14 @@ def _signed_in_client(app: Flask, user: User) -> FlaskClient:
 
 def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
     """What the rounds ask for: `sample` different units (each as its own head), items and plans, chosen at
-    random with a fixed seed among those that have work; the IT Centre's pages; the API as the IT Centre."""
+    random with a fixed seed among those that have work; the overdue list's first `sample` pages (or every page,
+    when it has fewer) for the IT Centre; the KPI overview and the API as the IT Centre."""
     from tracker.api_tokens import create_token
+    from tracker.clock import today
     from tracker.extensions import db
     from tracker.models import ActionItem, Assignment, Plan, Unit, User
+    from tracker.urging_letter import units_with_overdue
+    from tracker.views.monitoring import PER_PAGE as MONITORING_PER_PAGE
 
     pick = random.Random(seed)
     with app.app_context():
@@ -309,6 +313,9 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
         items = pick.sample(item_ids, min(sample, len(item_ids)))
         plan_ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
         plans = pick.sample(plan_ids, min(sample, len(plan_ids)))
+        # The overdue list's first pages, as the IT Centre pages through it (each a new address for the cache).
+        overdue = units_with_overdue(today(), limit=1).total
+        overdue_pages = range(1, min(sample, max(1, math.ceil(overdue / MONITORING_PER_PAGE))) + 1)
         token, _row = create_token(monitor, "bench", datetime.now(UTC))
         head_clients = [_signed_in_client(app, user) for _code, user in heads]
         viewer_client = _signed_in_client(app, viewer)
@@ -318,7 +325,7 @@ def choose_targets(app: Flask, *, sample: int, seed: int = 1) -> list[Target]:
         Target("unit", [f"/units/{code}" for code, _user in heads], head_clients),
         Target("item", [f"/items/{i}" for i in items], [viewer_client]),
         Target("plan", [f"/plans/{p}" for p in plans], [viewer_client]),
-        Target("monitoring", ["/monitoring"], [monitor_client]),
+        Target("monitoring", [f"/monitoring?page={n}" for n in overdue_pages], [monitor_client]),
         Target("kpi", [f"/kpi?plan={p}" for p in plans], [monitor_client]),
         Target(
             "api", ["/api/v1/assignments?overdue=1"], [app.test_client()], headers={"Authorization": f"Bearer {token}"}
@@ -626,9 +633,9 @@ def markdown(results: dict[str, Any]) -> str:
         ),
         "- Page cache: "
         + (
-            "on (the default; the unit, item and plan pages are asked for many units, items and plans in turn, "
-            "so most of their requests render; the monitoring, KPI and API pages are one address each, so most "
-            "are served kept)"
+            "on (the default; the unit, item, plan and monitoring pages are asked for many units, items, plans "
+            "and pages of the overdue list in turn, so most of their requests render; the KPI and API pages are "
+            "one address each, so most are served kept)"
             if results.get("page_cache", True)
             else "off (every request renders its page)"
         ),

@@ -33,7 +33,7 @@ from ..monitoring import (
     units_missing_figures,
 )
 from ..outbox import dispatch
-from ..page_cache import cached_page
+from ..page_cache import cached_page, kept_per_stamp
 from ..reports.letter_docx import letter_docx
 from ..rules.kpi import last_due_period
 from ..rules.lifecycle import OVERDUE, STATE_LABELS
@@ -94,9 +94,11 @@ def overdue():
     require(VIEW_MONITORING)
     now = today()
     filters = _filters()
-    letter_units = _letter_units(now) if filters.cls == OVERDUE else None
+    may_urge = allowed(URGE_UNIT)
     # The whole overdue list is what the letter counts unit by unit: its total without counting again.
-    known = letter_units.total if letter_units is not None and not filters.narrowed() else None
+    counted = _overdue_units(now) if filters.cls == OVERDUE and (may_urge or not filters.narrowed()) else None
+    letter_units = counted if may_urge else None
+    known = counted.total if counted is not None and not filters.narrowed() else None
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
     # The filters' choices as plain rows (a national directory has hundreds of groups: no object for each).
     plans = db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all()
@@ -290,10 +292,13 @@ def _back() -> str:
 # --- The urging letter (công văn đôn đốc) ------------------------------------------------------------
 
 
-def _letter_units(now: date) -> OverdueUnits | None:
-    """The units an urging letter may be addressed to (those with overdue items), for those who may send one:
-    listed while there are at most UNIT_LIST_LIMIT of them, counted past that."""
-    return units_with_overdue(now, limit=UNIT_LIST_LIMIT + 1) if allowed(URGE_UNIT) else None
+@kept_per_stamp
+def _overdue_units(now: date) -> OverdueUnits:
+    """The units an urging letter may be addressed to (those with overdue items): listed while there are at most
+    UNIT_LIST_LIMIT of them, counted past that. The same for everyone and every filter of the list: counting a
+    national directory's overdue assignments takes tens of milliseconds, so the count is kept while the data and
+    the day are the same (tracker.page_cache.kept_per_stamp)."""
+    return units_with_overdue(now, limit=UNIT_LIST_LIMIT + 1)
 
 
 @bp.post("/monitoring/letter")
