@@ -14,6 +14,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale, refresh
+from jinja2 import Environment
 
 from tracker import labels
 from tracker.rules.kpi import FIELD_LABELS
@@ -237,6 +238,32 @@ def test_the_kept_catalog_follows_the_language_as_flask_babel_does(app):
         with force_locale("vi"):
             assert labels.gettext("Lọc") == "Lọc"
         assert labels.gettext("Lọc") == "Filter"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ _('Lọc') }}",
+        "{{ _('Nhiệm vụ %(ref)s', ref=ref) }}",
+        "{{ gettext('Ví dụ: %%, hồ sơ') }}",
+        "{{ _('%(title)s (số %(number)s)', title=ref, number=5) }}",
+        "{% set f = _('Trang %(page)s', page='%(page)s') %}{{ f|format(page=ref) }}",
+        "{% trans %}Lọc{% endtrans %}",
+    ],
+)
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_templates_gettext_says_what_jinjas_newstyle_gettext_says(app, source, language, autoescape):
+    """tracker.labels.template_gettext, the templates' _() and gettext, against Jinja's own newstyle gettext on
+    the same catalog: the same text, escaped the same way (HTML pages) or not (e-mails' text)."""
+    with app.test_request_context(), force_locale(language):
+        ours = app.jinja_env.overlay(autoescape=autoescape)
+        jinja = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        jinja.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=flask_babel.gettext, ngettext=flask_babel.ngettext, newstyle=True
+        )
+        ref = "<b>I.2</b> & co"
+        assert ours.from_string(source).render(ref=ref) == jinja.from_string(source).render(ref=ref)
 
 
 @pytest.fixture(scope="module")

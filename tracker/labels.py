@@ -18,7 +18,9 @@ from babel.support import NullTranslations
 from flask.globals import _cv_app
 from flask_babel import LazyString, get_translations
 from flask_babel import get_locale as _babel_locale
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .rules.texts import Text
 
@@ -82,7 +84,8 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
 
 def install_template_gettext(environment: Environment) -> None:
     """The templates' _(), gettext, ngettext, pgettext and npgettext through the kept catalog (Flask-Babel
-    installs them with its own lookups; these replace them, newstyle as before)."""
+    installs them with its own lookups; these replace them, newstyle as before). _() and gettext, a hundred
+    calls on some pages, are `template_gettext`; the others are Jinja's newstyle wrappers."""
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda string: translations().ugettext(string),
         ngettext=lambda singular, plural, num: translations().ungettext(singular, plural, num),
@@ -90,6 +93,18 @@ def install_template_gettext(environment: Environment) -> None:
         pgettext=lambda context, string: translations().upgettext(context, string),
         npgettext=lambda context, singular, plural, num: translations().unpgettext(context, singular, plural, num),
     )
+    environment.globals["_"] = environment.globals["gettext"] = template_gettext
+
+
+@pass_context
+def template_gettext(context: Context, string: str, **variables: Any) -> str:
+    """Jinja's newstyle gettext, in one call: the text in the interface language, marked safe where the template
+    escapes, then filled with the variables, which are escaped. Like Jinja's, a text is always a format string
+    ("%%" is a percent sign), whether it has variables or not."""
+    said = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        said = Markup(said)
+    return said % variables if variables or "%" in said else said
 
 
 def label(value: str | None) -> str:

@@ -23,6 +23,7 @@ from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.reminders import task_excerpt
 from .labels import EMAIL_KIND_LABELS, label, say
+from .menu import main_menu
 
 
 def format_relative_days(days: int | None) -> str:
@@ -113,6 +114,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(task_excerpt, "excerpt")
     app.add_template_global(external_url, "external_url")
     app.add_template_global(text_limit, "text_limit")
+    app.add_template_global(main_menu, "main_menu")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
     app.add_template_filter(say, "say")

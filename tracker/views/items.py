@@ -3,12 +3,13 @@ writes made from it and from the unit page: status changes, comments, evidence d
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..assignments import EditConflict, PermissionDenied, add_comment, change_assignment
@@ -16,10 +17,10 @@ from ..clock import today, utcnow
 from ..evidence import EvidenceRejected, store_evidence
 from ..extensions import db
 from ..forms import CommentForm, StatusForm, add_error
-from ..item_history import history_page
+from ..item_history import ITEM_EVENT, history_page
 from ..labels import gettext
 from ..labels import lazy_gettext as _l
-from ..models import ActionItem, Assignment, EvidenceFile, ItemEvent, ItemUnit
+from ..models import ActionItem, Assignment, EvidenceFile, ItemUnit
 from ..page_cache import cached_page
 from ..plan_editor import change_words
 from ..rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, Change, Evidence, TransitionRefused, next_states
@@ -50,9 +51,18 @@ ITEM_FIELD_WORDS = {
 def _load_item(item_id: int) -> ActionItem:
     """The item with what its page shows of it: its section, plan, units and assignments (each with its unit)
     joined or read in one statement each; the history is read a page at a time (tracker.item_history)."""
-    item = db.session.scalar(
+    item = db.session.scalar(_item_statement(), {"item_id": item_id})
+    if item is None:
+        abort(404)
+    return item
+
+
+@cache
+def _item_statement() -> Select:
+    """_load_item's statement, built once for the process (the item is a bound parameter)."""
+    return (
         select(ActionItem)
-        .where(ActionItem.id == item_id)
+        .where(ActionItem.id == bindparam("item_id"))
         .options(
             joinedload(ActionItem.section),
             joinedload(ActionItem.plan),
@@ -60,9 +70,6 @@ def _load_item(item_id: int) -> ActionItem:
             selectinload(ActionItem.assignments).joinedload(Assignment.unit),
         )
     )
-    if item is None:
-        abort(404)
-    return item
 
 
 def _page_arg(name: str) -> int:
@@ -123,12 +130,13 @@ def render_item(item: ActionItem, *, forms: dict | None = None, status: int = 20
         (
             entry.kind,
             entry.at,
+            entry.who,
             entry.record,
             [
                 change_words(c, str(ITEM_FIELD_WORDS.get(c.get("field", ""), c.get("field", ""))))
                 for c in entry.record.changes
             ]
-            if isinstance(entry.record, ItemEvent)
+            if entry.kind == ITEM_EVENT
             else entry.assignment,
         )
         for entry in entries
