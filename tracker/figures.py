@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
+from functools import cache
 
-from sqlalchemy import func, insert, or_, select, tuple_, update
+from sqlalchemy import BindParameter, Select, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
@@ -271,30 +272,18 @@ def results_for(
 def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None) -> list[UnitGroup]:
     """Unit groups (with their plan, targets, indicators and milestones loaded) in plan and group order;
     with unit_ids, only the groups those units belong to. Members are loaded by kpi_by_unit. Two queries."""
-    query = (
-        select(UnitGroup)
-        .join(UnitGroup.plan)
-        .options(contains_eager(UnitGroup.plan))
-        .order_by(UnitGroup.plan_id, UnitGroup.number)
-    )
-    if plan_id is not None:
-        query = query.where(UnitGroup.plan_id == plan_id)
-    if unit_ids is not None:
-        query = query.where(
-            UnitGroup.id.in_(select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id.in_(unit_ids)))
+    groups = list(
+        db.session.scalars(
+            _groups_statement(plan_id is not None, unit_ids is not None), {"plan_id": plan_id, "unit_ids": unit_ids}
         )
-    groups = list(db.session.scalars(query))
+    )
     targets: dict[int, list[Target]] = defaultdict(list)
     # A unit's own targets come in the same query: plan id → (unit id, indicator id) → target.
     unit_targets: dict[int, dict[tuple[int | None, int], Target]] = defaultdict(dict)
     if groups:
         group_ids = [g.id for g in groups]
-        members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(group_ids))
         for target in db.session.scalars(
-            select(Target)
-            .where(or_(Target.group_id.in_(group_ids), Target.unit_id.in_(members)))
-            .options(joinedload(Target.indicator), joinedload(Target.milestones))
-            .order_by(Target.indicator_id)
+            _targets_statement(), {"group_ids": group_ids, "of_groups": group_ids}
         ).unique():
             if target.group_id is not None:
                 targets[target.group_id].append(target)
@@ -307,27 +296,87 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
     return groups
 
 
-def _current() -> ColumnElement[bool]:
-    """Current reports, said so that SQLite without planner statistics looks them up by unit: with a plain
-    `is_current` it picks the index on the flag alone and reads every current report of every unit."""
-    return KpiReport.is_current.is_not(False)
+# The statements of load_groups, latest_reports and kpi_by_unit, built once per process for each shape (which
+# conditions apply), their values bound when they run: the pages that show standings (the unit page first) run
+# them on every request, and building a statement anew costs more than running it.
 
 
-def _reports_for(plan_ids: set[int]) -> ColumnElement[bool]:
-    """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
-    return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
+@cache
+def _groups_statement(by_plan: bool, by_units: bool) -> Select[UnitGroup]:
+    query = (
+        select(UnitGroup)
+        .join(UnitGroup.plan)
+        .options(contains_eager(UnitGroup.plan))
+        .order_by(UnitGroup.plan_id, UnitGroup.number)
+    )
+    if by_plan:
+        query = query.where(UnitGroup.plan_id == bindparam("plan_id"))
+    if by_units:
+        members = select(UnitGroupMember.group_id).where(
+            UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True))
+        )
+        query = query.where(UnitGroup.id.in_(members))
+    return query
 
 
-def latest_reports(
-    unit_ids: set[int], *, as_of: date | None = None, plan_ids: set[int] | None = None
-) -> dict[tuple[int, int | None], KpiReport]:
-    """Each unit's latest current report (on or before as_of) per definition, keyed (unit id, plan id or None
-    for 1872): one query, one row per unit and definition. Without plan_ids, only 1872 reports."""
-    if not unit_ids:
-        return {}
-    conditions = [KpiReport.unit_id.in_(unit_ids), _current(), _reports_for(plan_ids or set())]
-    if as_of is not None:
-        conditions.append(KpiReport.as_of <= as_of)
+@cache
+def _targets_statement() -> Select[Target]:
+    """The groups' targets and their members' own targets, with their indicators and milestones."""
+    members = select(UnitGroupMember.unit_id).where(
+        UnitGroupMember.group_id.in_(bindparam("of_groups", expanding=True))
+    )
+    return (
+        select(Target)
+        .where(or_(Target.group_id.in_(bindparam("group_ids", expanding=True)), Target.unit_id.in_(members)))
+        .options(joinedload(Target.indicator), joinedload(Target.milestones))
+        .order_by(Target.indicator_id)
+    )
+
+
+@cache
+def _members_statement(by_units: bool) -> Select[UnitGroupMember]:
+    query = (
+        select(UnitGroupMember)
+        .outerjoin(UnitGroupMember.unit)
+        .options(contains_eager(UnitGroupMember.unit))
+        .where(UnitGroupMember.group_id.in_(bindparam("group_ids", expanding=True)))
+        .order_by(UnitGroupMember.group_id, UnitGroupMember.position)
+    )
+    if by_units:
+        query = query.where(UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    return query
+
+
+@cache
+def _indicators_statement() -> Select[Indicator]:
+    return (
+        select(Indicator).where(Indicator.plan_id.in_(bindparam("plan_ids", expanding=True))).order_by(Indicator.number)
+    )
+
+
+@cache
+def _history_statement(until: bool) -> Select[KpiReport]:
+    """Every current report of the units (on or before `as_of`, when `until`), oldest first."""
+    query = select(KpiReport).where(
+        KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
+        _current(),
+        _reports_for(bindparam("plan_ids", expanding=True)),
+    )
+    if until:
+        query = query.where(KpiReport.as_of <= bindparam("as_of"))
+    return query.order_by(KpiReport.as_of, KpiReport.id)
+
+
+@cache
+def _latest_statement(until: bool) -> Select[KpiReport]:
+    """Each unit's latest current report (on or before `as_of`, when `until`) per definition."""
+    conditions = [
+        KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
+        _current(),
+        _reports_for(bindparam("plan_ids", expanding=True)),
+    ]
+    if until:
+        conditions.append(KpiReport.as_of <= bindparam("as_of"))
     ranked = (
         select(
             KpiReport.id,
@@ -341,8 +390,30 @@ def latest_reports(
         .where(*conditions)
         .subquery()
     )
-    query = select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
-    return {(report.unit_id, report.plan_id): report for report in db.session.scalars(query)}
+    return select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
+
+
+def _current() -> ColumnElement[bool]:
+    """Current reports, said so that SQLite without planner statistics looks them up by unit: with a plain
+    `is_current` it picks the index on the flag alone and reads every current report of every unit."""
+    return KpiReport.is_current.is_not(False)
+
+
+def _reports_for(plan_ids: set[int] | BindParameter[list[int]]) -> ColumnElement[bool]:
+    """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
+    return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
+
+
+def latest_reports(
+    unit_ids: set[int], *, as_of: date | None = None, plan_ids: set[int] | None = None
+) -> dict[tuple[int, int | None], KpiReport]:
+    """Each unit's latest current report (on or before as_of) per definition, keyed (unit id, plan id or None
+    for 1872): one query, one row per unit and definition. Without plan_ids, only 1872 reports."""
+    if not unit_ids:
+        return {}
+    query = _latest_statement(as_of is not None)
+    values = {"unit_ids": list(unit_ids), "plan_ids": list(plan_ids or ()), "as_of": as_of}
+    return {(report.unit_id, report.plan_id): report for report in db.session.scalars(query, values)}
 
 
 def kpi_by_unit(
@@ -362,34 +433,23 @@ def kpi_by_unit(
     if not groups:
         return []
     by_id = {g.id: g for g in groups}
-    members_query = (
-        select(UnitGroupMember)
-        .outerjoin(UnitGroupMember.unit)
-        .options(contains_eager(UnitGroupMember.unit))
-        .where(UnitGroupMember.group_id.in_(by_id))
-        .order_by(UnitGroupMember.group_id, UnitGroupMember.position)
-    )
-    if unit_ids is not None:
-        members_query = members_query.where(UnitGroupMember.unit_id.in_(unit_ids))
     members: dict[int, list[UnitGroupMember]] = defaultdict(list)
-    for member in db.session.scalars(members_query):
+    for member in db.session.scalars(
+        _members_statement(unit_ids is not None), {"group_ids": list(by_id), "unit_ids": unit_ids}
+    ):
         members[member.group_id].append(member)
     if unit_ids is None:
         for group in groups:
             set_committed_value(group, "members", members[group.id])
     plan_ids = {g.plan_id for g in groups}
     indicators: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in db.session.scalars(
-        select(Indicator).where(Indicator.plan_id.in_(plan_ids)).order_by(Indicator.number)
-    ):
+    for indicator in db.session.scalars(_indicators_statement(), {"plan_ids": list(plan_ids)}):
         indicators[indicator.plan_id].append(indicator)
     member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
     history: dict[tuple[int, int | None], list[KpiReport]] = defaultdict(list)
     if with_history and member_ids:
-        query = select(KpiReport).where(KpiReport.unit_id.in_(member_ids), _current(), _reports_for(plan_ids))
-        if as_of is not None:
-            query = query.where(KpiReport.as_of <= as_of)
-        for kept in db.session.scalars(query.order_by(KpiReport.as_of, KpiReport.id)):
+        values = {"unit_ids": list(member_ids), "plan_ids": list(plan_ids), "as_of": as_of}
+        for kept in db.session.scalars(_history_statement(as_of is not None), values):
             history[(kept.unit_id, kept.plan_id)].append(kept)
         latest = {key: reports[-1] for key, reports in history.items()}
     else:

@@ -61,7 +61,7 @@ def history_page(
 
 
 @cache
-def _merged() -> Select:
+def _merged() -> Select[int, int, int]:
     """The item's entries of every kind, merged newest first: (kind, id, how many in all), a page of them."""
     item_id: BindParameter[int] = bindparam("item_id")
     merged = union_all(

@@ -58,7 +58,7 @@ def _load_item(item_id: int) -> ActionItem:
 
 
 @cache
-def _item_statement() -> Select:
+def _item_statement() -> Select[ActionItem]:
     """_load_item's statement, built once for the process (the item is a bound parameter)."""
     return (
         select(ActionItem)
