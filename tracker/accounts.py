@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 
 from .extensions import db, rows_changed
 from .models import ApiToken, LoginAttempt, SignIn, Unit, User
@@ -254,17 +255,23 @@ class LoadedUser:
         return cls(int(head), token) if head.isdigit() and token else None
 
 
+@cache
+def _session_statement() -> Select[SignIn, User, int]:
+    """load_session_user's one statement, built once for the process (every request runs it)."""
+    return (
+        select(SignIn, User, stamp_column())
+        .join(User, SignIn.user_id == User.id)
+        .where(SignIn.secret_hash == bindparam("secret_hash"))
+    )
+
+
 def load_session_user(value: str, *, now: datetime) -> User | None:
     """The active user a cookie names, if its sign-in is still valid (one query, which reads the data's stamp too).
     The sign-in's last-seen time moves on when it is older than SEEN_EVERY (flushed by the caller's commit)."""
     ref = LoadedUser.parse(value)
     if ref is None:
         return None
-    row = db.session.execute(
-        select(SignIn, User, stamp_column())
-        .join(User, SignIn.user_id == User.id)
-        .where(SignIn.secret_hash == _digest(ref.token))
-    ).first()
+    row = db.session.execute(_session_statement(), {"secret_hash": _digest(ref.token)}).first()
     if row is None:
         return None
     sign_in, user, stamp = row

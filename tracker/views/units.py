@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
@@ -41,10 +41,11 @@ from .labels import say
 from .paths import link_pattern
 
 bp = Blueprint("units", __name__)
+_UNIT_BY_CODE = select(Unit).where(Unit.code == bindparam("code"))  # built once: every unit page runs it
 
 
 def _unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = db.session.scalar(_UNIT_BY_CODE, {"code": code})
     if unit is None:
         abort(404)
     require(VIEW_UNIT, unit=unit.id)
