@@ -195,3 +195,21 @@ def test_mapping_an_unknown_name_assigns_the_unit_and_teaches_the_next_import(ap
     assert (report["created"], report["updated"]) == (0, 0)
     with app.app_context():
         assert db.session.scalar(select(func.count(Assignment.id)).join(Unit).where(Unit.code == "VPB")) == 2
+
+
+def test_the_directory_names_each_units_appendix_1_groups_with_their_plan(seeded, login_as, client):
+    from tracker.models import UnitGroup, UnitGroupMember
+
+    login_as("admin")
+    page = client.get("/admin/units").get_data(as_text=True)
+    with seeded.app_context():
+        memberships = db.session.execute(
+            select(Unit.code, UnitGroup.name, Plan.number)
+            .join(UnitGroupMember, UnitGroupMember.group_id == UnitGroup.id)
+            .join(Unit, UnitGroupMember.unit_id == Unit.id)
+            .join(Plan, UnitGroup.plan_id == Plan.id)
+        ).all()
+    assert len(memberships) > 10
+    for code, name, number in memberships:
+        row = page.split(f'<td data-label="Mã">{code}</td>', 1)[1].split("</tr>", 1)[0]
+        assert f'Nhóm (Phụ lục 1)">{name} ({number})</td>' in row, code

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, Plan, PlanSection, Unit, UnitGroup, UnitGroupMember
@@ -321,20 +321,30 @@ def matrix_totals(*, today: date, plan: int | None = None) -> dict[str, int]:
     return {name: int(value or 0) for name, value in zip(CLASSES, row)}
 
 
-def groups_of_units(unit_ids: set[int]) -> dict[int, list[UnitGroup]]:
-    """Each unit's Appendix 1 groups (a unit may be in one group per plan)."""
-    result: dict[int, list[UnitGroup]] = {}
+class GroupName(NamedTuple):
+    """An Appendix 1 group as the lists name it: its name and its plan's number."""
+
+    name: str
+    plan_number: str
+
+
+def groups_of_units(unit_ids: set[int]) -> dict[int, list[GroupName]]:
+    """Each unit's Appendix 1 groups (a unit may be in one group per plan), in plan and group order: their names
+    only, read as plain rows (a list of hundreds of units names them all; an ORM object each costs several times
+    more)."""
+    result: dict[int, list[GroupName]] = {}
     if not unit_ids:
         return result
     rows = db.session.execute(
-        select(UnitGroupMember.unit_id, UnitGroup)
-        .join(UnitGroup)
+        select(UnitGroupMember.unit_id, UnitGroup.name, Plan.number)
+        .join(UnitGroup, UnitGroupMember.group_id == UnitGroup.id)
+        .join(Plan, UnitGroup.plan_id == Plan.id)
         .where(UnitGroupMember.unit_id.in_(unit_ids))
-        .options(joinedload(UnitGroup.plan))
+        .order_by(UnitGroup.plan_id, UnitGroup.number)
     )
-    for unit_id, group in rows:
+    for unit_id, name, plan_number in rows:
         if unit_id is not None:  # always: it is one of unit_ids
-            result.setdefault(unit_id, []).append(group)
+            result.setdefault(unit_id, []).append(GroupName(name, plan_number))
     return result
 
 
