@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..assignments import EditConflict, PermissionDenied, add_comment, change_assignment
 from ..clock import today, utcnow
@@ -49,26 +50,34 @@ ITEM_FIELD_WORDS = {
 
 
 def _load_item(item_id: int) -> ActionItem:
-    """The item with what its page shows of it: its section, plan, units and assignments (each with its unit)
-    joined or read in one statement each; the history is read a page at a time (tracker.item_history)."""
-    item = db.session.scalar(_item_statement(), {"item_id": item_id})
+    """The item with what its page shows of it: its section and plan joined; its units and its assignments, each
+    with its unit, read in one statement each (the history is read a page at a time, tracker.item_history). The
+    statements are built once for the process, the item bound as a parameter."""
+    item_statement, units_statement, assignments_statement = _item_statements()
+    item = db.session.scalar(item_statement, {"item_id": item_id})
     if item is None:
         abort(404)
+    set_committed_value(item, "units", list(db.session.scalars(units_statement, {"item_id": item_id})))
+    set_committed_value(item, "assignments", list(db.session.scalars(assignments_statement, {"item_id": item_id})))
     return item
 
 
 @cache
-def _item_statement() -> Select[ActionItem]:
-    """_load_item's statement, built once for the process (the item is a bound parameter)."""
+def _item_statements() -> tuple[Select[ActionItem], Select[ItemUnit], Select[Assignment]]:
+    """_load_item's three statements, in the orders of ActionItem.units and ActionItem.assignments."""
+    item_id: BindParameter[int] = bindparam("item_id")
     return (
         select(ActionItem)
-        .where(ActionItem.id == bindparam("item_id"))
-        .options(
-            joinedload(ActionItem.section),
-            joinedload(ActionItem.plan),
-            selectinload(ActionItem.units).joinedload(ItemUnit.unit),
-            selectinload(ActionItem.assignments).joinedload(Assignment.unit),
-        )
+        .where(ActionItem.id == item_id)
+        .options(joinedload(ActionItem.section), joinedload(ActionItem.plan)),
+        select(ItemUnit)
+        .where(ItemUnit.item_id == item_id)
+        .options(joinedload(ItemUnit.unit))
+        .order_by(ItemUnit.position, ItemUnit.id),
+        select(Assignment)
+        .where(Assignment.item_id == item_id)
+        .options(joinedload(Assignment.unit))
+        .order_by(Assignment.id),
     )
 
 
