@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, not_, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from .extensions import db
 from .models import ActionItem, Assignment, ItemUnit, Plan, PlanSection
@@ -120,6 +120,17 @@ def _paged(statement: Select, page: int) -> Select:
     return statement.add_columns(func.count().over()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
 
 
+# What an item's card on the unit page never shows stays in the database until something asks for it (the notes'
+# JSON and the long texts cost more to read than the rest of the row).
+NOT_ON_CARDS = (
+    ActionItem.notes,
+    ActionItem.lead_text,
+    ActionItem.coordinating_text,
+    ActionItem.expected_output,
+    ActionItem.cancel_reason,
+)
+
+
 def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Select:
     """One page of the lead list in one statement: the page's assignment ids are sorted and counted first, narrow
     (sorting whole rows with their long texts costs several times more), then only those rows are read whole
@@ -144,7 +155,12 @@ def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Sele
         .join(ActionItem.section)
         .join(PlanSection.plan)
         .order_by(*order)  # the page's 25 rows again, in the same order
-        .options(contains_eager(Assignment.item).contains_eager(ActionItem.section).contains_eager(PlanSection.plan))
+        .options(
+            contains_eager(Assignment.item).options(
+                contains_eager(ActionItem.section).contains_eager(PlanSection.plan),
+                *(defer(column) for column in NOT_ON_CARDS),
+            )
+        )
     )
 
 
@@ -284,7 +300,7 @@ def _statements(today: date, due_soon_days: int, view: UnitView) -> _Statements:
         .outerjoin(tally, tally.c.item_id == ActionItem.id)
         .where(ActionItem.id.in_(coordinated))
         .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(contains_eager(ActionItem.section)),
+        .options(contains_eager(ActionItem.section), *(defer(column) for column in NOT_ON_CARDS)),
         view.cpage,
     )
     return _Statements(by_plan=by_plan, lead=lead, coordinating=coordinating)
