@@ -343,7 +343,7 @@ def test_a_provincial_plan_in_paragraphs_imports_each_sub_item_as_an_item(app, r
     ]
     assert report["unparsed_deadlines"] == [{"item": "2.a.2", "text": "Theo lộ trình của Chính phủ"}]
     with app.app_context():
-        items = {i.reference: i for i in db.session.scalars(select(ActionItem))}
+        items = {i.reference: i for i in db.session.scalars(select(ActionItem).order_by(ActionItem.id))}
         assert list(items) == ["1.a", "1.b", "1.c", "2.a.1", "2.a.2", "2.đ"]
         c = items["1.c"]
         assert c.task == "Thí điểm tiếp nhận trực tuyến một số thủ tục có nhiều hồ sơ."
