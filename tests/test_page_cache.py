@@ -271,3 +271,19 @@ def test_the_kept_answers_are_few_and_expire_with_the_pages():
     cache.clear()
     assert cache.answer(("k", ANSWERS_KEPT), work(-4)) == -4
     assert worked == [*range(ANSWERS_KEPT + 1), -2, -3, -4]
+
+
+def test_the_overdue_lists_filters_offer_what_the_data_holds_now(seeded, login_as, client):
+    """The filters' choices (plans, units, sections, groups) are kept per stamp too: a plan added anywhere is
+    offered on the next address asked for."""
+    from tracker.models import Plan
+
+    login_as("monitor")
+    page = _signed_in_page(client, "/monitoring")
+    assert "99/KH-THU" not in page
+    with seeded.app_context():
+        db.session.add(Plan(number="99/KH-THU", title="Kế hoạch thử", year=2023))
+        db.session.commit()
+        plan_id = db.session.scalar(select(Plan.id).where(Plan.number == "99/KH-THU"))
+    page = client.get("/monitoring?sort=due").get_data(as_text=True)
+    assert f'<option value="{plan_id}" >99/KH-THU</option>' in page

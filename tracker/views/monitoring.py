@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..assignments import PermissionDenied
 from ..clock import today, utcnow
@@ -100,16 +100,8 @@ def overdue():
     letter_units = counted if may_urge else None
     known = counted.total if counted is not None and not filters.narrowed() else None
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
-    # The filters' choices as plain rows (a national directory has hundreds of groups: no object for each).
-    plans = db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all()
-    # A list to pick a unit from while it is short; past that, a box for its code or a piece of its name.
-    # One query: the first UNIT_LIST_LIMIT + 1 codes and names say which.
-    choices = db.session.execute(
-        select(Unit.code, Unit.name).where(Unit.is_active).order_by(Unit.name).limit(UNIT_LIST_LIMIT + 1)
-    ).all()
-    units = choices if len(choices) <= UNIT_LIST_LIMIT else None
+    plans, units, sections = _filter_choices()
     groups, group_hint = _group_choices(filters)
-    sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
     unit_link = link_pattern("units.show", "code")
     return render_template(
         "monitoring/overdue.html",
@@ -209,18 +201,44 @@ def units():
     )
 
 
+@kept_per_stamp
+def _filter_choices() -> tuple[list[Any], list[Any] | None, list[str]]:
+    """The filters' choices, the same for everyone, as plain rows (a national directory has hundreds of groups and
+    thousands of units: no object for each), kept while the data is the same (kept_per_stamp): the plans (id,
+    number); the units (code, name) to pick from while there are at most UNIT_LIST_LIMIT, else None for a box
+    that takes a code or a piece of a name (one query: the first UNIT_LIST_LIMIT + 1 say which); the sections'
+    numbers."""
+    plans = list(db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all())
+    choices = db.session.execute(
+        select(Unit.code, Unit.name).where(Unit.is_active).order_by(Unit.name).limit(UNIT_LIST_LIMIT + 1)
+    ).all()
+    units = list(choices) if len(choices) <= UNIT_LIST_LIMIT else None
+    sections = list(db.session.scalars(select(PlanSection.number).distinct().order_by(PlanSection.number)))
+    return plans, units, sections
+
+
+@kept_per_stamp
+def _groups_listed(plan: int | None) -> list[Any]:
+    """The first GROUP_LIST_LIMIT + 1 groups (of the plan, or of every plan) as (id, name, plan id) rows, kept
+    while the data is the same (kept_per_stamp)."""
+    return list(db.session.execute(_groups_query(plan).limit(GROUP_LIST_LIMIT + 1)).all())
+
+
+def _groups_query(plan: int | None) -> Select[int, str, int]:
+    query = select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
+    return query if plan is None else query.where(UnitGroup.plan_id == plan)
+
+
 def _group_choices(filters: Filters) -> tuple[list[Any], bool]:
     """The groups the group filter offers, as (id, name, plan id) rows, and whether to say a plan must be chosen
     first: every group while there are at most GROUP_LIST_LIMIT; past that (a national directory's plans have
     hundreds), the chosen plan's, or none but the group already chosen."""
-    query = select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id).order_by(UnitGroup.plan_id, UnitGroup.number)
-    if filters.plan is not None:
-        query = query.where(UnitGroup.plan_id == filters.plan)
-    groups: list[Any] = list(db.session.execute(query.limit(GROUP_LIST_LIMIT + 1)).all())
+    groups = _groups_listed(filters.plan)
     if filters.plan is not None or len(groups) <= GROUP_LIST_LIMIT:
         return groups, False
-    chosen = [] if filters.group is None else list(db.session.execute(query.where(UnitGroup.id == filters.group)))
-    return chosen, True
+    if filters.group is None:
+        return [], True
+    return list(db.session.execute(_groups_query(None).where(UnitGroup.id == filters.group))), True
 
 
 def _filter_url(**changes: object) -> str:
