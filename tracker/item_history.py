@@ -36,9 +36,10 @@ def history_page(
 ) -> tuple[list[Entry], Page]:
     """One page of the item's history, newest first, and which page of how many; `assignments` are the item's
     (every one, by id: an event names the assignment it belongs to). A page past the end gives the first page.
-    Four statements: the page's entries merged and counted, then each kind's records with what they refer to,
-    read as plain rows (the page shows a few columns of each; an ORM object each, with its person and a plan
-    version's whole snapshot, cost several times more). The statements are built once for the process."""
+    At most four statements: the page's entries merged and counted, then the records of each kind the page has
+    (none for a kind it has not) with what they refer to, read as plain rows (the page shows a few columns of
+    each; an ORM object each, with its person and a plan version's whole snapshot, cost several times more). The
+    statements are built once for the process."""
     found = db.session.execute(
         _merged(), {"item_id": item_id, "limit": per_page, "offset": (page - 1) * per_page}
     ).all()

@@ -16,10 +16,10 @@ the cache holds at most PAGE_CACHE_MB of pages per process (the least recently s
 PAGE_CACHE_MB=0 turns it off.
 
 Some answers are the same for everyone, whatever page or filter asks: the whole directory's overdue count on the
-overdue list, whoever looks and however the list is filtered, and the list's filter choices. `kept_per_stamp` keeps such a function's answer
-under the same stamp and day (its arguments, which include the day), shared by every request of the process; a
-first view of a new address then does not work it out again. It is kept beside the pages, expires and is turned
-off with them.
+overdue list, whoever looks and however the list is filtered, and the list's filter choices. `kept_per_stamp`
+keeps such a function's answer under the same stamp (and arguments, which include the day when it matters),
+shared by every request of the process; a first view of a new address then does not work it out again. It is
+kept beside the pages, expires and is turned off with them.
 """
 
 from __future__ import annotations
