@@ -89,8 +89,7 @@ def _records(kind: int) -> Select:
         return (
             select(
                 *(getattr(AssignmentEvent, name) for name in _EVENT_COLUMNS),
-                User.name.label("who_name"),
-                User.email.label("who_email"),
+                *_who(),
                 EvidenceFile.id.label("evidence_id"),
                 EvidenceFile.filename.label("evidence_filename"),
                 EvidenceFile.size.label("evidence_size"),
@@ -101,13 +100,7 @@ def _records(kind: int) -> Select:
         )
     if kind == 1:
         return (
-            select(
-                ItemComment.id,
-                ItemComment.at,
-                ItemComment.body,
-                User.name.label("who_name"),
-                User.email.label("who_email"),
-            )
+            select(ItemComment.id, ItemComment.at, ItemComment.body, *_who())
             .join(User, ItemComment.author_id == User.id)
             .where(ItemComment.id.in_(ids))
         )
@@ -119,13 +112,17 @@ def _records(kind: int) -> Select:
             ItemEvent.changes,
             ItemEvent.reason,
             PlanVersion.number.label("version_number"),
-            User.name.label("who_name"),
-            User.email.label("who_email"),
+            *_who(),
         )
         .outerjoin(User, ItemEvent.actor_id == User.id)
         .outerjoin(PlanVersion, ItemEvent.version_id == PlanVersion.id)
         .where(ItemEvent.id.in_(ids))
     )
+
+
+def _who() -> tuple[Any, Any]:
+    """The person's name and e-mail, as who_name and who_email."""
+    return User.name.label("who_name"), User.email.label("who_email")
 
 
 _EVENT_COLUMNS = (
