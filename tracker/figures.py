@@ -11,7 +11,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from functools import cache
 
-from sqlalchemy import BindParameter, Select, bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
@@ -357,26 +357,12 @@ def _indicators_statement() -> Select[Indicator]:
 @cache
 def _history_statement(until: bool) -> Select[KpiReport]:
     """Every current report of the units (on or before `as_of`, when `until`), oldest first."""
-    query = select(KpiReport).where(
-        KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
-        _current(),
-        _reports_for(bindparam("plan_ids", expanding=True)),
-    )
-    if until:
-        query = query.where(KpiReport.as_of <= bindparam("as_of"))
-    return query.order_by(KpiReport.as_of, KpiReport.id)
+    return select(KpiReport).where(*_reports_of_units(until)).order_by(KpiReport.as_of, KpiReport.id)
 
 
 @cache
 def _latest_statement(until: bool) -> Select[KpiReport]:
     """Each unit's latest current report (on or before `as_of`, when `until`) per definition."""
-    conditions = [
-        KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
-        _current(),
-        _reports_for(bindparam("plan_ids", expanding=True)),
-    ]
-    if until:
-        conditions.append(KpiReport.as_of <= bindparam("as_of"))
     ranked = (
         select(
             KpiReport.id,
@@ -387,21 +373,25 @@ def _latest_statement(until: bool) -> Select[KpiReport]:
             )
             .label("n"),
         )
-        .where(*conditions)
+        .where(*_reports_of_units(until))
         .subquery()
     )
     return select(KpiReport).join(ranked, ranked.c.id == KpiReport.id).where(ranked.c.n == 1)
 
 
-def _current() -> ColumnElement[bool]:
-    """Current reports, said so that SQLite without planner statistics looks them up by unit: with a plain
-    `is_current` it picks the index on the flag alone and reads every current report of every unit."""
-    return KpiReport.is_current.is_not(False)
-
-
-def _reports_for(plan_ids: set[int] | BindParameter[list[int]]) -> ColumnElement[bool]:
-    """The condition picking reports under the 1872 definition and those of the given plans' own indicators."""
-    return or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(plan_ids))
+def _reports_of_units(until: bool) -> list[ColumnElement[bool]]:
+    """The current reports of the bound units (`unit_ids`) under the 1872 definition and the bound plans' own
+    (`plan_ids`), on or before the bound `as_of` when `until`. "Current" is said so that SQLite without planner
+    statistics looks them up by unit: with a plain `is_current` it picks the index on the flag alone and reads
+    every current report of every unit."""
+    conditions = [
+        KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
+        KpiReport.is_current.is_not(False),
+        or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(bindparam("plan_ids", expanding=True))),
+    ]
+    if until:
+        conditions.append(KpiReport.as_of <= bindparam("as_of"))
+    return conditions
 
 
 def latest_reports(

@@ -270,9 +270,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             or "_flashes" in session
         ):
             return view(*args, **kwargs)
-        stamp = current_user.data_stamp  # read with the sign-in or token
-        if stamp is None:
-            stamp = current_stamp()
+        stamp = _request_stamp()
         if stamp is None:
             return view(*args, **kwargs)
         key = _key(stamp)
