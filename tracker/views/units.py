@@ -3,6 +3,7 @@ ratios against its group's targets, with the form to report figures."""
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 from operator import itemgetter
 from urllib.parse import parse_qsl, urlencode
@@ -37,6 +38,7 @@ from ..rules.lifecycle import (
 from ..rules.permissions import CALENDAR_LINK, REPORT_FIGURES, UPDATE_ASSIGNMENT, VIEW_UNIT
 from ..unit_page import DUE_SOON, UnitView, assignment_row, unit_work
 from .access import allowed, require
+from .figure_boxes import FIGURES_1872, FiguresBoxes, fresh_boxes, refused_boxes
 from .labels import say
 from .paths import link_pattern
 
@@ -58,37 +60,38 @@ def show(code: str):
     return render_unit(_unit(code))
 
 
-def _plan_forms(standings: list[UnitKpi], refused: tuple[int, PlanFiguresForm] | None, today_) -> list:
-    """(plan, definition, form) for each plan with its own indicators the unit reports for; the refused one
-    (plan id, form as submitted) keeps what was typed and its errors."""
-    forms, seen = [], set()
+def _figures_boxes(
+    standings: list[UnitKpi],
+    *,
+    today_: date,
+    figures_form: FiguresForm | None,
+    refused_plan_form: tuple[int, PlanFiguresForm] | None,
+) -> list[FiguresBoxes]:
+    """The unit's figures forms, Decision 1872's first (when a plan it reports for uses it), then each plan's with
+    its own indicators: a refused one as it was submitted, the others fresh, from the unit's last report."""
+    forms: list[FiguresBoxes] = []
+    reports_1872 = [s.latest for s in standings if s.plan.kpi_scheme == SCHEME_1872]
+    if figures_form is not None:
+        forms.append(refused_boxes(figures_form, FIGURES_1872, plan_id=None, plan_number=None))
+    elif reports_1872:
+        latest = max((r for r in reports_1872 if r is not None), key=lambda r: (r.as_of, r.id), default=None)
+        last = (latest.as_of, latest.figures) if latest is not None else None
+        forms.append(fresh_boxes(FIGURES_1872, plan_id=None, plan_number=None, today=today_, last=last))
+    seen = set()
     for standing in standings:
         plan, definition = standing.plan, standing.definition
         if plan.kpi_scheme != SCHEME_PLAN or plan.id in seen or definition is None or not definition.indicators:
             continue
         seen.add(plan.id)
-        if refused is not None and refused[0] == plan.id:
-            form = refused[1]
-        else:
-            form = plan_figures_form(plan.id, definition.fields, formdata=None)
-            form.as_of.data = today_
-            if standing.latest is not None:
-                _start_from(
-                    form,
-                    {name: standing.latest.figures.get(key) for name, key in form.keys.items()},
-                    standing.latest.as_of,
-                )
-        forms.append((plan, definition, form))
+        if refused_plan_form is not None and refused_plan_form[0] == plan.id:
+            forms.append(
+                refused_boxes(refused_plan_form[1], definition.fields, plan_id=plan.id, plan_number=plan.number)
+            )
+            continue
+        report = standing.latest
+        last = (report.as_of, report.figures) if report is not None else None
+        forms.append(fresh_boxes(definition.fields, plan_id=plan.id, plan_number=plan.number, today=today_, last=last))
     return forms
-
-
-def _start_from(form, figures: dict[str, object], as_of) -> None:
-    """Fill a fresh figures form with the last report's figures (cumulative counts change little from one
-    month to the next, so the unit corrects rather than retypes); the form says which date they are from."""
-    for name, value in figures.items():
-        if value is not None:
-            form[name].data = str(value).replace(".", ",") if isinstance(value, str) else value
-    form.started_from = as_of
 
 
 def render_unit(
@@ -121,17 +124,11 @@ def render_unit(
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
     can_report = allowed(REPORT_FIGURES, unit=unit.id)
-    if figures_form is None and can_report and any(s.plan.kpi_scheme == SCHEME_1872 for s in standings):
-        figures_form = FiguresForm(formdata=None)
-        figures_form.as_of.data = now
-        latest = max(
-            (s.latest for s in standings if s.plan.kpi_scheme == SCHEME_1872 and s.latest is not None),
-            key=lambda report: (report.as_of, report.id),
-            default=None,
-        )
-        if latest is not None:
-            _start_from(figures_form, {name: latest.figures.get(name) for name in FIELDS}, latest.as_of)
-    plan_forms = _plan_forms(standings, refused_plan_form, now) if can_report else []
+    figure_forms = (
+        _figures_boxes(standings, today_=now, figures_form=figures_form, refused_plan_form=refused_plan_form)
+        if can_report
+        else []
+    )
     refused_form, refused_anchor = None, "loi-bieu-mau"
     if refused_quick is not None:
         refused_form = refused_quick
@@ -162,8 +159,7 @@ def render_unit(
         counts=work.counts,
         standings=standings,
         standings_shown=[(s, kpi_history(s) if s.history else None) for s in standings],
-        figures_form=figures_form,
-        plan_forms=plan_forms,
+        figure_forms=figure_forms,
         period=period,
         latest_as_of=latest_as_of,
         due_day=current_app.config["KPI_DUE_DAY"],
