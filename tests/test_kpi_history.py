@@ -10,7 +10,7 @@ import pytest
 from tracker.kpi_history import AXIS_Y, LEFT, PLOT_HEIGHT, RIGHT, TOP, WIDTH, chart_geometry
 
 
-def _points(count: int, value: Fraction | None = Fraction(50)) -> list[tuple[date, Fraction | None]]:
+def _points(count: int, value: Fraction | None = Fraction(1, 2)) -> list[tuple[date, Fraction | None]]:
     start = date(2025, 1, 31)
     return [(start + timedelta(days=30 * n), value) for n in range(count)]
 
@@ -41,10 +41,11 @@ def test_points_spread_across_the_plot_a_single_one_in_its_middle():
     assert [tick.anchor for tick in ticks] == ["start", "middle", "end"]
 
 
-@pytest.mark.parametrize("percent, height", [(Fraction(0), AXIS_Y), (Fraction(100), TOP), (Fraction(1, 3), None)])
-def test_a_value_sits_at_its_percentage_of_the_plots_height(percent, height):
-    _ticks, [(_x, y)] = chart_geometry(_points(1, percent))
-    expected = height if height is not None else AXIS_Y - float(percent) * PLOT_HEIGHT / 100
+@pytest.mark.parametrize("share, height", [(Fraction(0), AXIS_Y), (Fraction(1), TOP), (Fraction(1, 300), None)])
+def test_a_value_sits_at_its_percentage_of_the_plots_height(share, height):
+    """0% at the axis, 100% at the top, 1/3 of a percent just above the axis."""
+    _ticks, [(_x, y)] = chart_geometry(_points(1, share))
+    expected = height if height is not None else AXIS_Y - float(share) * PLOT_HEIGHT
     assert y == f"{expected:.1f}"
 
 

@@ -214,8 +214,9 @@ class UnitKpi:
     _trends: dict[int, list[tuple[date, Fraction | None]]] | None = field(default=None, repr=False, compare=False)
 
     def trend(self, number: int) -> list[tuple[date, Fraction | None]]:
-        """(as_of, percent) of one indicator over the history, oldest first (a count's value as it is). Every
-        indicator's series is worked out in one pass over the reports, the first time one is asked for."""
+        """(as_of, value) of one indicator over the history, oldest first: a ratio or percentage as the share it
+        reads (9,2% is 23/250), a count as it is. Every indicator's series is worked out in one pass over the
+        reports, the first time one is asked for."""
         if self.definition is None:
             return []
         if self._trends is None:
@@ -224,11 +225,7 @@ class UnitKpi:
                 read = readings(self.definition, report.figures)
                 for indicator in self.definition.indicators:
                     reading = read.get(indicator.number)
-                    value = (
-                        None
-                        if reading is None or reading.value is None
-                        else (reading.value if reading.kind == "count" else reading.value * 100)
-                    )
+                    value = None if reading is None else reading.value
                     self._trends.setdefault(indicator.number, []).append((report.as_of, value))
         return self._trends.get(number) or [(report.as_of, None) for report in self.history]
 

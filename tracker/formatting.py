@@ -110,7 +110,12 @@ def format_size(size: int | None) -> str:
 
 def format_ratio(value: Fraction | None) -> str:
     """An exact ratio as a percentage rounded to one decimal for display: "9,2%" (never rounded earlier)."""
-    return "" if value is None else _ratio_text(value, interface_locale())
+    return ratio_text(value, interface_locale())
+
+
+def ratio_text(value: Fraction | None, locale: str) -> str:
+    """format_ratio in a locale the caller worked out once (a KPI history writes dozens of ratios)."""
+    return "" if value is None else _ratio_text(value, locale)
 
 
 @lru_cache(maxsize=4096)

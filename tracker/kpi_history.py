@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .figures import UnitKpi
-from .formatting import format_date, format_kpi_count, format_percent, format_percent_fraction
+from .formatting import format_date, format_kpi_count, format_percent, interface_locale, ratio_text
 from .rules.indicators import SCHEME_1872
 
 # The chart's box (SVG user units): the plot sits inside the margins, 0% at its foot, 100% at its top.
@@ -80,13 +80,14 @@ def _figure(figures: dict, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _height(percent: Fraction | Decimal) -> float:
-    return TOP + PLOT_HEIGHT - float(percent) * PLOT_HEIGHT / 100
+def _height(share: Fraction | Decimal) -> float:
+    """Where a share of the whole (0,5 for 50%) sits: 0 at the plot's foot, 1 at its top."""
+    return TOP + PLOT_HEIGHT - float(share) * PLOT_HEIGHT
 
 
 def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
-    """Where the dates go under the axis and where each value sits: the points spread evenly across the plot
-    (a single one in its middle), a percentage's height from the foot."""
+    """Where the dates go under the axis and where each value (a share: 0,5 for 50%) sits: the points spread
+    evenly across the plot (a single one in its middle), the share's height from the foot."""
     count = len(points)
     step = (WIDTH - LEFT - RIGHT) / (count - 1 if count > 1 else 1)
     every = (count + 4) // MOST_LABELS if count > MOST_LABELS else 1
@@ -107,14 +108,16 @@ def kpi_history(standing: UnitKpi) -> History:
     numbers = [result.indicator.number for result in standing.results]
     counted = {result.indicator.number for result in standing.results if result.indicator.kind == "count"}
     trends = {number: standing.trend(number) for number in numbers}
-    # Each value written once: the table and the chart's text alternative show the same.
+    # Each value and date written once: the table and the charts' text alternatives show the same.
+    locale = interface_locale()
     texts = {
         number: [
-            format_kpi_count(value) if number in counted else format_percent_fraction(value)
+            format_kpi_count(value) if number in counted else ratio_text(value, locale)
             for _day, value in trends[number]
         ]
         for number in numbers
     }
+    days = [format_date(report.as_of) for report in standing.history]
     charts = []
     for result in standing.results:
         if (result.rule is not None and result.rule.kind == "not_applicable") or result.indicator.kind == "count":
@@ -128,11 +131,11 @@ def kpi_history(standing: UnitKpi) -> History:
                 number=number,
                 name=result.indicator.name,
                 readings=[
-                    (format_date(day), None if value is None else text)
-                    for (day, value), text in zip(points, texts[number], strict=True)
+                    (day, None if value is None else text)
+                    for day, (_as_of, value), text in zip(days, points, texts[number], strict=True)
                 ],
                 required=None if required is None else format_percent(required),
-                target_y=None if required is None else f"{_height(required):.1f}",
+                target_y=None if required is None else f"{_height(required / 100):.1f}",
                 ticks=ticks,
                 points=placed,
                 polyline=" ".join(f"{x},{y}" for x, y in placed) if len(placed) > 1 else "",
@@ -141,7 +144,7 @@ def kpi_history(standing: UnitKpi) -> History:
     shows_dossiers = standing.plan.kpi_scheme == SCHEME_1872
     rows = [
         HistoryRow(
-            format_date(report.as_of),
+            days[row],
             [texts[number][row] for number in numbers],
             "/".join(_figure(report.figures, name) for name in DOSSIERS) if shows_dossiers else None,
         )

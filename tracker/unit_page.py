@@ -158,6 +158,7 @@ def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Sele
         .options(
             contains_eager(Assignment.item).options(
                 contains_eager(ActionItem.section).contains_eager(PlanSection.plan),
+                contains_eager(ActionItem.plan),  # the section's plan, the one the card names
                 *(defer(column) for column in NOT_ON_CARDS),
             )
         )

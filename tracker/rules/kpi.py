@@ -330,13 +330,13 @@ def ratios(counts: Counts) -> tuple[Ratio, Ratio, Ratio]:
     )
 
 
-def _round_tenths(value: Fraction) -> Decimal:
-    """A number rounded half up (away from zero) to one decimal, from its exact value."""
-    tenths = abs(value) * 10
-    whole = int(tenths + Fraction(1, 2))  # int() floors a non-negative Fraction
-    if value < 0 and whole:
-        whole = -whole
-    return Decimal(whole).scaleb(-1)
+def _round_tenths(value: Fraction, scale: int = 1) -> Decimal:
+    """value × scale rounded half up (away from zero) to one decimal, from its exact value: whole numbers only, no
+    Fraction made on the way (a KPI page rounds hundreds of ratios)."""
+    numerator, denominator = value.numerator, value.denominator
+    # floor(|v| × scale × 10 + 1/2), as integers: (20·scale·|p| + q) // 2q
+    whole = (20 * scale * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-1)
 
 
 @overload
@@ -350,7 +350,7 @@ def round_percent(value: Fraction | None) -> Decimal | None:
     if value is None:
         return None
     # Rounding the exact fraction (not a float) keeps 1/16 at 6,3% rather than 6,2%.
-    return _round_tenths(Fraction(value) * 100)
+    return _round_tenths(value if isinstance(value, Fraction) else Fraction(value), 100)
 
 
 def decimal_comma(number: Decimal) -> str:
