@@ -266,14 +266,16 @@ def results_for(
     return results
 
 
-def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None) -> list[UnitGroup]:
-    """Unit groups (with their plan, targets, indicators and milestones loaded) in plan and group order;
-    with unit_ids, only the groups those units belong to. Members are loaded by kpi_by_unit. Two queries."""
-    groups = list(
-        db.session.scalars(
-            _groups_statement(plan_id is not None, unit_ids is not None), {"plan_id": plan_id, "unit_ids": unit_ids}
-        )
-    )
+def load_groups(*, plan_id: int | None = None) -> list[UnitGroup]:
+    """Unit groups (with their plan, targets, indicators and milestones loaded) in plan and group order, of one
+    plan or of every plan. Members are loaded by kpi_by_unit. Two queries."""
+    groups = list(db.session.scalars(_groups_statement(plan_id is not None), {"plan_id": plan_id}))
+    _load_targets(groups)
+    return groups
+
+
+def _load_targets(groups: list[UnitGroup]) -> None:
+    """Set each group's targets, and its plan's per-unit targets, in one query."""
     targets: dict[int, list[Target]] = defaultdict(list)
     # A unit's own targets come in the same query: plan id → (unit id, indicator id) → target.
     unit_targets: dict[int, dict[tuple[int | None, int], Target]] = defaultdict(dict)
@@ -290,7 +292,6 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
         set_committed_value(group, "targets", targets[group.id])
         # Not a column: the plan's per-unit targets, carried on the group to unit_standings.
         group.unit_targets = unit_targets[group.plan_id]  # type: ignore[attr-defined]
-    return groups
 
 
 # The statements of load_groups, latest_reports and kpi_by_unit, built once per process for each shape (which
@@ -299,7 +300,7 @@ def load_groups(*, plan_id: int | None = None, unit_ids: list[int] | None = None
 
 
 @cache
-def _groups_statement(by_plan: bool, by_units: bool) -> Select[UnitGroup]:
+def _groups_statement(by_plan: bool) -> Select[UnitGroup]:
     query = (
         select(UnitGroup)
         .join(UnitGroup.plan)
@@ -308,11 +309,6 @@ def _groups_statement(by_plan: bool, by_units: bool) -> Select[UnitGroup]:
     )
     if by_plan:
         query = query.where(UnitGroup.plan_id == bindparam("plan_id"))
-    if by_units:
-        members = select(UnitGroupMember.group_id).where(
-            UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True))
-        )
-        query = query.where(UnitGroup.id.in_(members))
     return query
 
 
@@ -341,6 +337,27 @@ def _members_statement(by_units: bool) -> Select[UnitGroupMember]:
     )
     if by_units:
         query = query.where(UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    return query
+
+
+@cache
+def _memberships_statement(by_plan: bool) -> Select[UnitGroupMember]:
+    """The bound units' memberships with their groups and plans, in plan and group order (a unit's page reads its
+    groups through its memberships)."""
+    query = (
+        select(UnitGroupMember)
+        .join(UnitGroupMember.group)
+        .join(UnitGroup.plan)
+        .join(UnitGroupMember.unit)
+        .options(
+            contains_eager(UnitGroupMember.group).contains_eager(UnitGroup.plan),
+            contains_eager(UnitGroupMember.unit),
+        )
+        .where(UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True)))
+        .order_by(UnitGroup.plan_id, UnitGroup.number, UnitGroupMember.position)
+    )
+    if by_plan:
+        query = query.where(UnitGroup.plan_id == bindparam("plan_id"))
     return query
 
 
@@ -414,17 +431,25 @@ def kpi_by_unit(
     """Every (unit, plan) standing, in plan and group order: a fixed number of queries for any number of units.
     With as_of, the latest current report on or before that date counts. With unit_ids, only those units'
     memberships are loaded; otherwise each group's members are set on it (for pages that list them).
-    `groups` may pass what load_groups already returned for the same plan_id/unit_ids."""
-    if groups is None:
-        groups = load_groups(plan_id=plan_id, unit_ids=unit_ids)
+    `groups` may pass what load_groups already returned for the same plan_id."""
+    members: dict[int, list[UnitGroupMember]] = defaultdict(list)
+    if groups is None and unit_ids is not None:
+        # Some units' standings: their memberships bring their groups, in one statement.
+        of_units = {"unit_ids": unit_ids, "plan_id": plan_id}
+        for member in db.session.scalars(_memberships_statement(plan_id is not None), of_units):
+            members[member.group_id].append(member)
+        groups = list({m.group_id: m.group for ms in members.values() for m in ms}.values())
+        _load_targets(groups)
+    else:
+        if groups is None:
+            groups = load_groups(plan_id=plan_id)
+        group_ids = [g.id for g in groups]
+        for member in db.session.scalars(
+            _members_statement(unit_ids is not None), {"group_ids": group_ids, "unit_ids": unit_ids}
+        ):
+            members[member.group_id].append(member)
     if not groups:
         return []
-    by_id = {g.id: g for g in groups}
-    members: dict[int, list[UnitGroupMember]] = defaultdict(list)
-    for member in db.session.scalars(
-        _members_statement(unit_ids is not None), {"group_ids": list(by_id), "unit_ids": unit_ids}
-    ):
-        members[member.group_id].append(member)
     if unit_ids is None:
         for group in groups:
             set_committed_value(group, "members", members[group.id])
