@@ -114,6 +114,19 @@ def test_tenths_are_written_as_babel_writes_them(value, locale, keep_zero):
 
 
 @pytest.mark.parametrize(
+    "value",
+    ["0", "0.0", "-0.0", "9.50", "100", "1E+2", "1E-7", "-3.25", "1234.5", "0.000001", "123456789.123456789", "2.5E+3"],
+)
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_numbers_are_written_as_babel_writes_them(value, locale):
+    """decimal_text writes the number directly; Babel's "0.#" without quantization is the reference."""
+    expected = babel_numbers.format_decimal(
+        Decimal(value), format="0.#", locale=Locale.parse(locale), decimal_quantization=False
+    )
+    assert decimal_text(Decimal(value), locale=locale) == expected
+
+
+@pytest.mark.parametrize(
     "moment",
     [
         datetime(2023, 9, 5, 17, 5, tzinfo=UTC),

@@ -26,7 +26,6 @@ from .rules.texts import Text, t
 # functions below write them directly, tests/test_formatting.py holds them to Babel's output.
 DATE_PATTERN = "dd/MM/yyyy"
 DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
-_SHORTEST = "0.#"  # as many decimals as the number has (decimal_quantization off), none when it has none
 _TENTHS = Decimal("0.1")
 
 
@@ -42,10 +41,8 @@ def _pattern(text: str) -> NumberPattern:
     return parse_pattern(text)
 
 
-def _decimal(value: Decimal | int, pattern: str, locale: str, *, decimal_quantization: bool = True) -> str:
-    return _babel_decimal(
-        value, format=_pattern(pattern), locale=_locale(locale), decimal_quantization=decimal_quantization
-    )
+def _decimal(value: Decimal | int, pattern: str, locale: str) -> str:
+    return _babel_decimal(value, format=_pattern(pattern), locale=_locale(locale))
 
 
 def format_date(value: date | None) -> str:
@@ -78,8 +75,12 @@ def interface_locale() -> str:
 
 
 def decimal_text(value: Decimal | int, *, locale: str = "vi") -> str:
-    """A number as written, without trailing zeros: "9,5", "100", "0,125" (the point in "en")."""
-    return _decimal(Decimal(value), _SHORTEST, locale, decimal_quantization=False)
+    """A number as written, without trailing zeros: "9,5", "100", "0,125" (the point in "en"). Written directly
+    (a KPI page writes dozens); tests/test_formatting.py holds it to Babel's "0.#" without quantization."""
+    text = f"{Decimal(value):f}"  # digits only, never an exponent
+    if "." in text:
+        text = text.rstrip("0").removesuffix(".")
+    return text if locale == "en" else text.replace(".", ",")
 
 
 def tenths_text(value: Decimal, *, locale: str | None = None, keep_zero: bool = False) -> str:

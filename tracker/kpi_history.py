@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from .figures import UnitKpi
 from .formatting import format_date, format_kpi_count, format_percent, interface_locale, ratio_text
+from .labels import gettext
 from .rules.indicators import SCHEME_1872
 
 # The chart's box (SVG user units): the plot sits inside the margins, 0% at its foot, 100% at its top.
@@ -49,7 +50,7 @@ class Chart:
 
     number: int
     name: str
-    readings: list[tuple[str, str | None]]  # (dd/mm/yyyy, "9,2%"; None: no figure that day), the text alternative
+    description: str  # the text alternative: each date with its value, then the level to reach
     required: str | None  # the level to reach ("30%"), drawn as a dashed line
     target_y: str | None
     ticks: list[Tick]
@@ -103,6 +104,20 @@ def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tic
     return ticks, placed
 
 
+def _description(
+    days: list[str], points: list[tuple[date, Fraction | None]], texts: list[str], required: str | None
+) -> str:
+    """A chart's text alternative: "31/01/2025: 9,2%; 28/02/2025: chưa có số liệu. Mức phải đạt: 30%"."""
+    no_data = gettext("chưa có số liệu")
+    readings = "; ".join(
+        f"{day}: {no_data if value is None else text}"
+        for day, (_as_of, value), text in zip(days, points, texts, strict=True)
+    )
+    if required is None:
+        return readings
+    return readings + ". " + gettext("Mức phải đạt: %(value)s", value=required)
+
+
 def kpi_history(standing: UnitKpi) -> History:
     """The charts (percentage indicators that apply) and the table of a standing's reports."""
     numbers = [result.indicator.number for result in standing.results]
@@ -125,16 +140,14 @@ def kpi_history(standing: UnitKpi) -> History:
         number = result.indicator.number
         points = trends[number]
         required = result.attainment.required
+        required_text = None if required is None else format_percent(required)
         ticks, placed = chart_geometry(points)
         charts.append(
             Chart(
                 number=number,
                 name=result.indicator.name,
-                readings=[
-                    (day, None if value is None else text)
-                    for day, (_as_of, value), text in zip(days, points, texts[number], strict=True)
-                ],
-                required=None if required is None else format_percent(required),
+                description=_description(days, points, texts[number], required_text),
+                required=required_text,
                 target_y=None if required is None else f"{_height(required / 100):.1f}",
                 ticks=ticks,
                 points=placed,
