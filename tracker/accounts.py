@@ -11,6 +11,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db, rows_changed
 from .models import ApiToken, LoginAttempt, SignIn, Unit, User
@@ -257,10 +258,13 @@ class LoadedUser:
 
 @cache
 def _session_statement() -> Select[SignIn, User, int]:
-    """load_session_user's one statement, built once for the process (every request runs it)."""
+    """load_session_user's one statement, built once for the process (every request runs it). The user's unit
+    comes with it: every page's header names it."""
     return (
         select(SignIn, User, stamp_column())
         .join(User, SignIn.user_id == User.id)
+        .outerjoin(User.unit)
+        .options(contains_eager(User.unit))
         .where(SignIn.secret_hash == bindparam("secret_hash"))
     )
 
