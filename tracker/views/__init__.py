@@ -23,7 +23,7 @@ from ..links import external_url
 from ..rules.kpi import STATUS_LABELS as KPI_STATUS_LABELS
 from ..rules.reminders import task_excerpt
 from .labels import EMAIL_KIND_LABELS, label, say
-from .menu import main_menu
+from .menu import main_menu, site_links
 
 
 def format_relative_days(days: int | None) -> str:
@@ -115,6 +115,7 @@ def register_views(app: Flask) -> None:
     app.add_template_global(external_url, "external_url")
     app.add_template_global(text_limit, "text_limit")
     app.add_template_global(main_menu, "main_menu")
+    app.add_template_global(site_links, "site_links")
     app.add_template_filter(format_relative_days, "relative_days")
     app.add_template_filter(label, "label")
     app.add_template_filter(say, "say")

@@ -13,7 +13,8 @@ from ..rules.permissions import can
 
 def allowed(action: str, *, unit: int | None = None, units: Collection[int] = ()) -> bool:
     """Whether the signed-in user may do action (for templates and views)."""
-    return can(actor_of(current_user), action, unit=unit, units=units)
+    # The user itself, not the proxy: the rules read three of its attributes, each a lookup through the proxy.
+    return can(actor_of(current_user._get_current_object()), action, unit=unit, units=units)
 
 
 def require(action: str, *, unit: int | None = None, units: Collection[int] = (), message: str | None = None) -> None:

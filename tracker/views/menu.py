@@ -5,11 +5,15 @@ that depends on the person, is written by base.html itself."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..labels import get_locale
+from .paths import LinkPattern, link_pattern
 
 TEMPLATE = "_menu.html"
 
@@ -22,3 +26,37 @@ def main_menu() -> Markup:
     if menu is None:
         menu = kept[key] = Markup(render_template(TEMPLATE))
     return menu
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """The addresses every page's frame links to."""
+
+    css: str
+    icon: str
+    home: str
+    account: str
+    logout: str
+    language: str
+    unit_page: LinkPattern
+
+    def unit(self, code: str) -> str:
+        """A unit's page (the signed-in unit head's own, in the header)."""
+        return self.unit_page(quote(code, safe=""))
+
+
+def site_links() -> SiteLinks:
+    """The frame's addresses, worked out once per process and address root rather than routed on every page."""
+    kept: dict[str, SiteLinks] = current_app.extensions.setdefault("site_links", {})
+    links = kept.get(request.script_root)
+    if links is None:
+        links = kept[request.script_root] = SiteLinks(
+            css=url_for("static", filename="app.css"),
+            icon=url_for("static", filename="favicon.svg"),
+            home=url_for("plans.home"),
+            account=url_for("auth.account"),
+            logout=url_for("auth.logout"),
+            language=url_for("auth.language"),
+            unit_page=link_pattern("units.show", "code"),
+        )
+    return links

@@ -136,9 +136,13 @@ def render_unit(
         refused_form, refused_anchor = figures_form, "bao-cao-so-lieu"
     elif refused_plan_form is not None:
         refused_form, refused_anchor = refused_plan_form[1], f"bao-cao-so-lieu-{refused_plan_form[0]}"
+    here = url_for("units.show", code=unit.code)
     return render_template(
         "units/show.html",
         unit=unit,
+        # The page's links to itself (filters, pages) and its figures forms' address, routed once.
+        unit_href=lambda **args: f"{here}?{urlencode(args)}" if args else here,
+        figures_action=url_for("units.report_figures", code=unit.code) if figure_forms else None,
         rows=rows,
         work=work,
         view=view,
