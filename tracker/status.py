@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
-from .models import ActionItem, Assignment
+from .models import ActionItem
 from .rules import lifecycle
 
 
@@ -34,7 +35,29 @@ class AssignmentStatus:
         return self.state.replace("_", "-")
 
 
-def status_of(assignment: Assignment, *, today: date, due_soon_days: int) -> AssignmentStatus:
+class _Item(Protocol):
+    @property
+    def is_ongoing(self) -> bool: ...
+
+
+class Tracked(Protocol):
+    """What status_of reads of an assignment: the stored one, or a row read as plain columns (the unit page's)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def completed_on(self) -> date | None: ...
+    @property
+    def last_report_on(self) -> date | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def item(self) -> _Item: ...
+
+
+def status_of(assignment: Tracked, *, today: date, due_soon_days: int) -> AssignmentStatus:
     """An assignment's state plus what today makes of it: overdue, due soon, done late, report missing."""
     item = assignment.item
     state, due = assignment.status, assignment.due_on

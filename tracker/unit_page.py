@@ -5,17 +5,17 @@ their roll-up, and the counts at the top. The number of queries does not depend 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, not_, or_, select
-from sqlalchemy.orm import contains_eager, defer
 
 from .extensions import db
 from .models import ActionItem, Assignment, ItemUnit, Plan, PlanSection
+from .models.plans import reference_of
 from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, ROLL_UP_LABELS, STATES, roll_up
 from .status import AssignmentStatus, status_of
 from .status_sql import is_done, is_due_soon, is_overdue
@@ -120,21 +120,84 @@ def _paged(statement: Select, page: int) -> Select:
     return statement.add_columns(func.count().over()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
 
 
-# What an item's card on the unit page never shows stays in the database until something asks for it (the notes'
-# JSON and the long texts cost more to read than the rest of the row).
-NOT_ON_CARDS = (
-    ActionItem.notes,
-    ActionItem.lead_text,
-    ActionItem.coordinating_text,
-    ActionItem.expected_output,
-    ActionItem.cancel_reason,
+@dataclass(frozen=True)
+class CardItem:
+    """What an assignment's card shows of its item."""
+
+    id: int
+    reference: str
+    task: str
+    is_ongoing: bool
+    deadline_text: str
+    plan_number: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A lead assignment as its card shows it (and as status_of reads it), read as plain columns."""
+
+    id: int
+    status: str
+    version: int
+    occurrence: int | None
+    difficulty: str | None
+    updated_at: datetime | None
+    due_on: date | None
+    completed_on: date | None
+    last_report_on: date | None
+    created_at: datetime
+    item: CardItem
+
+
+@dataclass(frozen=True)
+class CoordinatedItem:
+    """An item the unit coordinates on, as its row in the list shows it."""
+
+    id: int
+    reference: str
+    task: str
+    deadline_text: str
+    due_on: date | None
+
+
+# The columns of a card, in the order of Card's fields then CardItem's.
+CARD_COLUMNS = (
+    Assignment.id,
+    Assignment.status,
+    Assignment.version,
+    Assignment.occurrence,
+    Assignment.difficulty,
+    Assignment.updated_at,
+    Assignment.due_on,
+    Assignment.completed_on,
+    Assignment.last_report_on,
+    Assignment.created_at,
+    ActionItem.id,
+    PlanSection.number,
+    ActionItem.stt,
+    ActionItem.task,
+    ActionItem.is_ongoing,
+    ActionItem.deadline_text,
+    Plan.number,
 )
+
+
+def _card(row: Sequence[Any]) -> Card:
+    """A card from a row of CARD_COLUMNS."""
+    (id_, status, version, occurrence, difficulty, updated_at, due_on, completed_on, last_report_on, created_at) = row[
+        :10
+    ]
+    item_id, section, stt, task, is_ongoing, deadline_text, plan_number = row[10:17]
+    item = CardItem(item_id, reference_of(section, stt), task, is_ongoing, deadline_text, plan_number)
+    return Card(
+        id_, status, version, occurrence, difficulty, updated_at, due_on, completed_on, last_report_on, created_at, item
+    )
 
 
 def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Select:
     """One page of the lead list in one statement: the page's assignment ids are sorted and counted first, narrow
-    (sorting whole rows with their long texts costs several times more), then only those rows are read whole
-    and put in the same order."""
+    (sorting whole rows with their long texts costs several times more), then only those rows' columns a card
+    shows are read, in the same order (plain rows: no ORM object per card)."""
     ranked = (
         select(
             Assignment.id.label("id"),
@@ -149,19 +212,13 @@ def _lead_statement(where: ColumnElement[bool], order: tuple, page: int) -> Sele
         .subquery()
     )
     return (
-        select(Assignment, ranked.c.total)
+        select(*CARD_COLUMNS, ranked.c.total)
+        .select_from(Assignment)
         .join(ranked, ranked.c.id == Assignment.id)
         .join(Assignment.item)
         .join(ActionItem.section)
         .join(PlanSection.plan)
         .order_by(*order)  # the page's 25 rows again, in the same order
-        .options(
-            contains_eager(Assignment.item).options(
-                contains_eager(ActionItem.section).contains_eager(PlanSection.plan),
-                contains_eager(ActionItem.plan),  # the section's plan, the one the card names
-                *(defer(column) for column in NOT_ON_CARDS),
-            )
-        )
     )
 
 
@@ -179,9 +236,9 @@ def _roll_up(active: int, overdue: int, done: int, blocked: int, in_progress: in
 
 @dataclass(frozen=True)
 class UnitWork:
-    rows: list[tuple[Assignment, AssignmentStatus, str]]  # this page of the lead list: (assignment, status, group)
+    rows: list[tuple[Card, AssignmentStatus, str]]  # this page of the lead list: (assignment, status, group)
     page: Page  # the lead list's page (numbers, total of the filtered list)
-    coordinating_rows: list[tuple[ActionItem, tuple[str | None, str]]]  # (item, its roll-up key and label)
+    coordinating_rows: list[tuple[CoordinatedItem, tuple[str | None, str]]]  # (item, its roll-up key and label)
     coordinating_page: Page
     counts: dict[str, int]  # overdue, due_soon, blocked, in_progress, done, open, total (every active one)
     plans: list[tuple[int, str, int]]  # (plan id, number, active lead assignments) for the plan filter
@@ -296,12 +353,23 @@ def _statements(today: date, due_soon_days: int, view: UnitView) -> _Statements:
         .subquery()
     )
     coordinating = _paged(
-        select(ActionItem, tally.c.active, tally.c.overdue, tally.c.done, tally.c.blocked, tally.c.in_progress)
+        select(
+            ActionItem.id,
+            PlanSection.number,
+            ActionItem.stt,
+            ActionItem.task,
+            ActionItem.deadline_text,
+            ActionItem.due_on,
+            tally.c.active,
+            tally.c.overdue,
+            tally.c.done,
+            tally.c.blocked,
+            tally.c.in_progress,
+        )
         .join(ActionItem.section)
         .outerjoin(tally, tally.c.item_id == ActionItem.id)
         .where(ActionItem.id.in_(coordinated))
-        .order_by(ActionItem.plan_id, ActionItem.position)
-        .options(contains_eager(ActionItem.section), *(defer(column) for column in NOT_ON_CARDS)),
+        .order_by(ActionItem.plan_id, ActionItem.position),
         view.cpage,
     )
     return _Statements(by_plan=by_plan, lead=lead, coordinating=coordinating)
@@ -326,18 +394,23 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
         view = replace(view, page=1)
         found = db.session.execute(_statements(today, due_soon_days, view).lead, unit).all()
     rows = []
-    for assignment, _total in found:
-        status = status_of(assignment, today=today, due_soon_days=due_soon_days)
-        rows.append((assignment, status, group_of(status)))
+    for row in found:
+        card = _card(row)
+        status = status_of(card, today=today, due_soon_days=due_soon_days)
+        rows.append((card, status, group_of(status)))
     coordinating = db.session.execute(statements.coordinating, unit).all()
     if not coordinating and view.cpage > 1:
         view = replace(view, cpage=1)
         coordinating = db.session.execute(_statements(today, due_soon_days, view).coordinating, unit).all()
     return UnitWork(
         rows=rows,
-        page=Page(page=view.page, per_page=PER_PAGE, total=found[0][1] if found else 0),
+        page=Page(page=view.page, per_page=PER_PAGE, total=found[0][-1] if found else 0),
         coordinating_rows=[
-            (item, _roll_up(*(int(n or 0) for n in numbers))) for item, *numbers, _total in coordinating
+            (
+                CoordinatedItem(row[0], reference_of(row[1], row[2]), row[3], row[4], row[5]),
+                _roll_up(*(int(n or 0) for n in row[6:-1])),
+            )
+            for row in coordinating
         ],
         coordinating_page=Page(page=view.cpage, per_page=PER_PAGE, total=coordinating[0][-1] if coordinating else 0),
         counts=counts,
@@ -345,10 +418,21 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
     )
 
 
-def assignment_row(assignment_id: int, *, today: date, due_soon_days: int) -> tuple[Assignment, AssignmentStatus, str]:
+@lru_cache(maxsize=1)
+def _card_statement() -> Select:
+    return (
+        select(*CARD_COLUMNS)
+        .select_from(Assignment)
+        .join(Assignment.item)
+        .join(ActionItem.section)
+        .join(PlanSection.plan)
+        .where(Assignment.id == bindparam("assignment_id"))
+    )
+
+
+def assignment_row(assignment_id: int, *, today: date, due_soon_days: int) -> tuple[Card, AssignmentStatus, str]:
     """One assignment as a row of the lead list (a refused quick update shows its row even when it is not on
     the page asked for)."""
-    assignment = db.session.get(Assignment, assignment_id)
-    assert assignment is not None
-    status = status_of(assignment, today=today, due_soon_days=due_soon_days)
-    return assignment, status, group_of(status)
+    card = _card(db.session.execute(_card_statement(), {"assignment_id": assignment_id}).one())
+    status = status_of(card, today=today, due_soon_days=due_soon_days)
+    return card, status, group_of(status)

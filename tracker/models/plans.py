@@ -68,6 +68,11 @@ class PlanSection(Model):
     items: Mapped[list[ActionItem]] = relationship(back_populates="section", order_by="ActionItem.position")
 
 
+def reference_of(section_number: str | None, stt: str | None) -> str:
+    """An item's reference from its section's number and its STT ("I" and "1" make "I.1")."""
+    return ".".join(part for part in (section_number, stt) if part)
+
+
 class ActionItem(Model):
     __tablename__ = "action_items"
     __table_args__ = (
@@ -113,7 +118,7 @@ class ActionItem(Model):
     @property
     def reference(self) -> str:
         """The item's reference as people say it: "I.1" is section I, STT 1; a plan without sections says "1"."""
-        return ".".join(part for part in (self.section.number, self.stt) if part)
+        return reference_of(self.section.number, self.stt)
 
     def mentions(self, role: str) -> list[tuple[str, str, list[Unit]]]:
         """The names written in one role's cell, in order, each with its kind and the units it stands for."""
