@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from .extensions import db
 from .figures import kpi_by_unit
 from .models import ActionItem, Assignment, AssignmentEvent, MonthlySnapshot, Plan, PlanSection, SnapshotUnit, Unit
+from .models.plans import reference_of
 from .rules.kpi import MET, NO_DATA, NOT_APPLICABLE, NOT_MET
 from .rules.lifecycle import BLOCKED, DONE_LATE, DONE_ON_TIME, NOT_DONE_IN_TIME, NOT_DONE_OVERDUE
 from .rules.trend import (
@@ -183,7 +184,7 @@ def _rows(plan_id: int) -> list[Row]:
         Row(
             id=r.id,
             item_id=r.item_id,
-            reference=".".join(part for part in (r.section, r.stt) if part),
+            reference=reference_of(r.section, r.stt),
             task=r.task,
             occurrence=r.occurrence,
             unit_id=r.unit_id,

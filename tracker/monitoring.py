@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from openpyxl import Workbook
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from .extensions import db
 from .models import ActionItem, Assignment, Plan, PlanSection, Unit, UnitGroup, UnitGroupMember
+from .models.plans import reference_of
 from .rules.kpi import Period
 from .rules.lifecycle import (
     BLOCKED,
@@ -216,7 +218,7 @@ def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None
             updated_at=r[6],
             unit_code=r[7],
             unit_name=r[8],
-            reference=".".join(part for part in (r[9], r[10]) if part),
+            reference=reference_of(r[9], r[10]),
             task=r[11],
             is_ongoing=r[12],
             plan_number=r[13],
@@ -328,6 +330,18 @@ class GroupName(NamedTuple):
     plan_number: str
 
 
+@cache
+def _groups_of_units_statement() -> Select[int | None, str, str]:
+    """groups_of_units' statement, built once (the overdue list runs it on every page), the units bound."""
+    return (
+        select(UnitGroupMember.unit_id, UnitGroup.name, Plan.number)
+        .join(UnitGroup, UnitGroupMember.group_id == UnitGroup.id)
+        .join(Plan, UnitGroup.plan_id == Plan.id)
+        .where(UnitGroupMember.unit_id.in_(bindparam("unit_ids", expanding=True)))
+        .order_by(UnitGroup.plan_id, UnitGroup.number)
+    )
+
+
 def groups_of_units(unit_ids: set[int]) -> dict[int, list[GroupName]]:
     """Each unit's Appendix 1 groups (a unit may be in one group per plan), in plan and group order: their names
     only, read as plain rows (a list of hundreds of units names them all; an ORM object each costs several times
@@ -335,13 +349,7 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[GroupName]]:
     result: dict[int, list[GroupName]] = {}
     if not unit_ids:
         return result
-    rows = db.session.execute(
-        select(UnitGroupMember.unit_id, UnitGroup.name, Plan.number)
-        .join(UnitGroup, UnitGroupMember.group_id == UnitGroup.id)
-        .join(Plan, UnitGroup.plan_id == Plan.id)
-        .where(UnitGroupMember.unit_id.in_(unit_ids))
-        .order_by(UnitGroup.plan_id, UnitGroup.number)
-    )
+    rows = db.session.execute(_groups_of_units_statement(), {"unit_ids": list(unit_ids)})
     for unit_id, name, plan_number in rows:
         if unit_id is not None:  # always: it is one of unit_ids
             result.setdefault(unit_id, []).append(GroupName(name, plan_number))

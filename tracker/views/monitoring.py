@@ -118,7 +118,11 @@ def overdue():
         group_hint=group_hint,
         plan_numbers=dict(plans),
         sections=sections,
-        groups_by_unit=groups_of_units({a.unit_id for a in listing.rows}),
+        # Each unit's groups as the cell writes them ("Nhóm 1, Nhóm 3"), joined once per unit, not per row.
+        group_names={
+            unit_id: ", ".join(g.name for g in groups)
+            for unit_id, groups in groups_of_units({a.unit_id for a in listing.rows}).items()
+        },
         urge_form=EmptyForm() if allowed(URGE_UNIT) else None,
         URGE_TEXT_MAX=URGE_TEXT_MAX,
         sorts=SORTS,
