@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from .assignments import PermissionDenied, actor_of
 from .extensions import db
@@ -48,16 +49,22 @@ class Urged:
     send_now: bool
 
 
+@cache
+def _urged_statement() -> Select[int | None, list]:
+    """urged_today's statement, built once (every page of the overdue list runs it), the units and day bound."""
+    return select(OutboxMessage.unit_id, OutboxMessage.entries).where(
+        OutboxMessage.unit_id.in_(bindparam("unit_ids", expanding=True)),
+        OutboxMessage.kind == "daily",
+        OutboxMessage.reference_on >= bindparam("today"),
+    )
+
+
 def urged_today(unit_ids: set[int], today: date) -> set[tuple[int, int]]:
     """(unit, item) pairs urged on `today`, from the units' emails of today and later (one query)."""
     if not unit_ids:
         return set()
     found = set()
-    for unit_id, entries in db.session.execute(
-        select(OutboxMessage.unit_id, OutboxMessage.entries).where(
-            OutboxMessage.unit_id.in_(unit_ids), OutboxMessage.kind == "daily", OutboxMessage.reference_on >= today
-        )
-    ):
+    for unit_id, entries in db.session.execute(_urged_statement(), {"unit_ids": list(unit_ids), "today": today}):
         found |= {
             (unit_id, e.get("item_id")) for e in entries if e.get("kind") == URGE and e.get("on") == today.isoformat()
         }
