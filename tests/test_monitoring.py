@@ -248,3 +248,51 @@ def test_the_list_quotes_a_task_by_its_excerpt_not_a_line_ending_in_a_colon(seed
     first = re.sub(r"<[^>]+>", " ", listed[0])
     # The line that opens a list is quoted with its first point, not left hanging on its colon.
     assert "ban hành: Chính sách khuyến khích" in " ".join(first.split())
+
+
+def _sort_key(sort: str, unit_name: str, due_on, reference: str, assignment_id: int) -> tuple:
+    """What a sort orders by, as the rows show it (ties within it may come in either order)."""
+    return {
+        "days": (due_on, assignment_id),
+        "due": (due_on, assignment_id),
+        "unit": (unit_name, due_on),
+        "item": (reference, unit_name),
+    }[sort]
+
+
+@pytest.mark.parametrize("cls", ["overdue", "not_started", "in_progress", "blocked", "done_on_time", "done_late"])
+@pytest.mark.parametrize("sort", ["days", "due", "unit", "item"])
+def test_a_page_of_the_list_holds_the_rows_the_filters_select_in_their_order(seeded, cls, sort):
+    """page_rows (narrow ids first, then the page's rows, one statement per shape) against list_assignments (the
+    ORM's whole rows, the same filters as the count): every filter, every order, page after page."""
+    from tracker.models import Plan, UnitGroup
+    from tracker.monitoring import Filters, list_assignments, page_rows
+
+    day = date(2023, 11, 15)
+    with seeded.app_context():
+        group = db.session.scalar(select(UnitGroup.id).where(UnitGroup.number == 3))
+        plan = db.session.scalar(select(Plan.id))
+        narrowings = [
+            {},
+            {"unit": "CDA"},
+            {"unit": "pháp chế"},
+            {"group": group},
+            {"plan": plan},
+            {"section": "I"},
+            {"min_days": 30},
+            {"plan": plan, "section": "I", "group": group},
+        ]
+        for narrowing in narrowings:
+            shown, expected = [], []
+            for page in range(1, 8):
+                filters = Filters(cls=cls, sort=sort, page=page, **narrowing)
+                rows_ = page_rows(filters, today=day, per_page=2).rows
+                reference = list_assignments(filters, today=day, per_page=2).rows
+                keys = [_sort_key(sort, r.unit_name, r.due_on, r.reference, r.id) for r in rows_]
+                assert keys == [
+                    _sort_key(sort, a.unit.name, a.due_on, a.item.reference, a.id) for a in reference
+                ], (narrowing, page)
+                shown += [r.id for r in rows_]
+                expected += [a.id for a in reference]
+            assert sorted(shown) == sorted(expected), narrowing
+            assert len(set(shown)) == len(shown)
