@@ -47,7 +47,9 @@ _UNIT_BY_CODE = select(Unit).where(Unit.code == bindparam("code"))  # built once
 
 
 def _unit(code: str) -> Unit:
-    unit = db.session.scalar(_UNIT_BY_CODE, {"code": code})
+    own = current_user.unit if current_user.is_authenticated else None
+    # A unit head's own page, the one opened most: the unit came with the sign-in (tracker.accounts).
+    unit = own if own is not None and own.code == code else db.session.scalar(_UNIT_BY_CODE, {"code": code})
     if unit is None:
         abort(404)
     require(VIEW_UNIT, unit=unit.id)
