@@ -289,9 +289,10 @@ def test_a_page_of_the_list_holds_the_rows_the_filters_select_in_their_order(see
                 rows_ = page_rows(filters, today=day, per_page=2).rows
                 reference = list_assignments(filters, today=day, per_page=2).rows
                 keys = [_sort_key(sort, r.unit_name, r.due_on, r.reference, r.id) for r in rows_]
-                assert keys == [
-                    _sort_key(sort, a.unit.name, a.due_on, a.item.reference, a.id) for a in reference
-                ], (narrowing, page)
+                assert keys == [_sort_key(sort, a.unit.name, a.due_on, a.item.reference, a.id) for a in reference], (
+                    narrowing,
+                    page,
+                )
                 shown += [r.id for r in rows_]
                 expected += [a.id for a in reference]
             assert sorted(shown) == sorted(expected), narrowing
