@@ -4,6 +4,7 @@ today, and puts one email per unit (all that concerns it, overdue first) into th
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -293,39 +294,71 @@ def _row_order(record: dict[str, Any]) -> tuple:
     )
 
 
-def compose(
-    unit: Unit, day: date, records: list[dict[str, Any]], *, recipients: list[str], cc: list[str], kind: str = "daily"
-) -> Draft:
-    """The unit's one email of `day`, written from its entries (reminders and urges alike)."""
-    records = sorted(records, key=_row_order)
-    assignment_ids = {r["assignment_id"] for r in records if r.get("assignment_id")}
-    assignments: dict[int | None, Assignment] = (
-        {
-            a.id: a
-            for a in db.session.scalars(
-                select(Assignment)
-                .where(Assignment.id.in_(assignment_ids))
-                .options(selectinload(Assignment.item).selectinload(ActionItem.plan), selectinload(Assignment.unit))
-            )
-        }
-        if assignment_ids
-        else {}
-    )
+# The most ids one statement asks for: a national sweep quotes ten thousand assignments, more than some
+# databases take as parameters of one statement.
+_IDS_AT_ONCE = 1000
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """What emails quote, read once for all of them: each assignment (with its item, the item's plan and its unit)
+    and each coordinated item's lead units, by id."""
+
+    assignments: dict[int, Assignment]
+    leads: dict[int, list[str]]
+
+
+def _in_batches(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[start : start + _IDS_AT_ONCE] for start in range(0, len(ordered), _IDS_AT_ONCE)]
+
+
+def load_quoted(records: Iterable[dict[str, Any]]) -> Quoted:
+    """The assignments and coordinated items the entries name, in a few statements whatever their number (the
+    day's sweep reads them once for every unit's email, not once for each)."""
+    records = list(records)
+    assignments: dict[int, Assignment] = {}
+    for ids in _in_batches({r["assignment_id"] for r in records if r.get("assignment_id")}):
+        for assignment in db.session.scalars(
+            select(Assignment)
+            .where(Assignment.id.in_(ids))
+            .options(selectinload(Assignment.item).selectinload(ActionItem.plan), selectinload(Assignment.unit))
+        ):
+            assignments[assignment.id] = assignment
     # A coordinating unit is told every lead unit of the item (a collective lead can be a dozen units).
+    leads: dict[int, list[str]] = defaultdict(list)
     coordinated = {r["item_id"] for r in records if r["kind"] == rules.COORDINATING and r.get("item_id")}
-    leads: dict[int | None, list[str]] = defaultdict(list)
-    if coordinated:
+    for ids in _in_batches(coordinated):
         for item_id, name in db.session.execute(
             select(Assignment.item_id, Unit.name)
             .join(Assignment.unit)
-            .where(Assignment.item_id.in_(coordinated), Assignment.is_active)
+            .where(Assignment.item_id.in_(ids), Assignment.is_active)
             .order_by(Assignment.id)
         ):
             leads[item_id].append(name)
+    return Quoted(assignments, leads)
+
+
+def compose(
+    unit: Unit,
+    day: date,
+    records: list[dict[str, Any]],
+    *,
+    recipients: list[str],
+    cc: list[str],
+    kind: str = "daily",
+    quoted: Quoted | None = None,
+) -> Draft:
+    """The unit's one email of `day`, written from its entries (reminders and urges alike); `quoted` may hold
+    what the entries name, read for several emails at once (else it is read here)."""
+    records = sorted(records, key=_row_order)
+    if quoted is None:
+        quoted = load_quoted(records)
+    assignments, leads = quoted.assignments, quoted.leads
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     urged = {r["assignment_id"] for r in records if r["kind"] == rules.URGE}
     for record in records:
-        assignment = assignments.get(record.get("assignment_id"))
+        assignment = assignments.get(record.get("assignment_id") or 0)
         if record.get("assignment_id") and assignment is None:
             continue  # the assignment was removed since; nothing to say about it
         if record["kind"] in _OWN_KINDS and record.get("assignment_id") in urged:
@@ -340,7 +373,7 @@ def compose(
                 "assignment": assignment,
                 "item": item,
                 "excerpt": rules.task_excerpt(item.task) if item else "",
-                "leads": leads.get(record.get("item_id"), []),
+                "leads": leads.get(record.get("item_id") or 0, []),
             }
         )
     period = last_due_period(day, current_app.config["KPI_DUE_DAY"])
@@ -389,6 +422,8 @@ def plan_day(today: date, *, only_unit: int | None = None) -> SweepResult:
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(grouped)).order_by(Unit.id))) if grouped else []
     addresses = recipients_of(units)
     copies = it_centre_addresses(centre)
+    records = {unit.id: [entry_record(e) for e in grouped[unit.id]] for unit in units if addresses[unit.id]}
+    quoted = load_quoted(record for unit_records in records.values() for record in unit_records)
     for unit in units:
         unit_entries = grouped[unit.id]
         if not addresses[unit.id]:
@@ -399,9 +434,10 @@ def plan_day(today: date, *, only_unit: int | None = None) -> SweepResult:
             compose(
                 unit,
                 today,
-                [entry_record(e) for e in unit_entries],
+                records[unit.id],
                 recipients=addresses[unit.id],
                 cc=copies if wants_copy else [],
+                quoted=quoted,
             )
         )
     return result
