@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
 from .extensions import Model, db
 from .mailer import Backend, DeliveryError, build_email
@@ -49,33 +51,61 @@ def enqueue(drafts: list[Draft], *, now: datetime, not_before: datetime | None =
     Safe against a second process doing the same at the same moment: the database keeps one row per key."""
     if not drafts:
         return []
+    statement = _enqueue_statement(db.session.get_bind().dialect.name)
     created = []
     for draft in drafts:
-        statement = (
-            insert_ignoring_duplicates(OutboxMessage)
-            .values(
-                unit_id=draft.unit_id,
-                kind=draft.kind,
-                reference_on=draft.reference_on,
-                recipients=draft.recipients,
-                cc=draft.cc,
-                subject=draft.subject,
-                body_text=draft.body_text,
-                body_html=draft.body_html,
-                entries=draft.entries,
-                status="pending",
-                attempts=0,
-                next_attempt_at=not_before or now,
-                last_error="",
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
-            .returning(OutboxMessage.id)
-        )
-        new_id = db.session.execute(statement).scalar()
+        values = {
+            "unit_id": draft.unit_id,
+            "kind": draft.kind,
+            "reference_on": draft.reference_on,
+            "recipients": draft.recipients,
+            "cc": draft.cc,
+            "subject": draft.subject,
+            "body_text": draft.body_text,
+            "body_html": draft.body_html,
+            "entries": draft.entries,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "last_error": "",
+            "created_at": now,
+        }
+        new_id = db.session.execute(statement, values).scalar()
         if new_id is not None:
             created.append(new_id)
     return created
+
+
+_ENQUEUED = (
+    "unit_id",
+    "kind",
+    "reference_on",
+    "recipients",
+    "cc",
+    "subject",
+    "body_text",
+    "body_html",
+    "entries",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+)
+
+
+@cache
+def _enqueue_statement(dialect: str) -> ReturningInsert[Any]:
+    """enqueue's INSERT, built once per database kind (a national sweep adds thousands of messages), each draft's
+    values bound when it runs; a message already in the outbox for its key is left as it is."""
+    table = cast(Table, OutboxMessage.__table__)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in _ENQUEUED})
+        .on_conflict_do_nothing(index_elements=["unit_id", "kind", "reference_on"])
+        .returning(table.c.id)
+    )
 
 
 def _claim(message_id: int, now: datetime) -> bool:
