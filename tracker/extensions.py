@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -48,3 +49,14 @@ def rows_changed(statement: Executable) -> int:
     """Run an UPDATE or DELETE in the session; how many rows it matched (0 when the driver cannot tell)."""
     # A DML statement's result is a CursorResult (which has the rowcount); Session.execute is typed for any.
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount or 0
+
+
+# The most rows (or ids) one statement carries when many are read or written at once: some databases take only a
+# few thousand parameters a statement.
+CHUNK = 1000
+_T = TypeVar("_T")
+
+
+def chunks(items: Sequence[_T]) -> list[Sequence[_T]]:
+    """`items` a CHUNK at a time, for one statement each."""
+    return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
 
-from .extensions import db
+from .extensions import chunks, db
 from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
 from .rules.indicators import SCHEME_1872, Definition, IndicatorSpec, check_figures, readings, spec_1872
 from .rules.kpi import (
@@ -140,10 +140,6 @@ def record_figures(
     return report
 
 
-# Reports superseded, or inserted, per statement when many are kept at once.
-CHUNK = 1000
-
-
 def keep_reports(
     reports: Sequence[tuple[int, date, Mapping[str, int | str]]],
     *,
@@ -154,19 +150,19 @@ def keep_reports(
 ) -> None:
     """Keep many checked reports (unit id, as_of, figures) at once, as record_figures would one after another:
     each supersedes the current report of its unit and date, a later one of the same file included. A fixed
-    number of statements per CHUNK reports, whatever their number; the caller has checked every one."""
+    number of statements per CHUNK reports (tracker.extensions), whatever their number; the caller has checked every one."""
     if not reports:
         return
     db.session.flush()
     same_plan = KpiReport.plan_id.is_(None) if plan_id is None else KpiReport.plan_id == plan_id
     keys = list(dict.fromkeys((unit_id, as_of) for unit_id, as_of, _figures in reports))
-    for start in range(0, len(keys), CHUNK):
+    for some_keys in chunks(keys):
         db.session.execute(
             update(KpiReport)
             .where(
                 same_plan,
                 KpiReport.is_current,
-                tuple_(KpiReport.unit_id, KpiReport.as_of).in_(keys[start : start + CHUNK]),
+                tuple_(KpiReport.unit_id, KpiReport.as_of).in_(some_keys),
             )
             .values(is_current=False),
             execution_options={"synchronize_session": False},
@@ -186,8 +182,8 @@ def keep_reports(
         for index, (unit_id, as_of, figures) in enumerate(reports)
     ]
     table = db.metadata.tables[KpiReport.__tablename__]
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(table), rows[start : start + CHUNK])
+    for some_rows in chunks(rows):
+        db.session.execute(insert(table), some_rows)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from openpyxl import Workbook
-from sqlalchemy import Select, bindparam, case, func, or_, select
+from sqlalchemy import Select, SQLColumnExpression, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from .extensions import db
@@ -97,28 +97,73 @@ class Page:
     total: int = 0
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What the list's statements depend on: the class, the day, which filters apply (their values are bound when
+    a statement runs, _values) and the order."""
+
+    cls: str
+    today: date
+    unit: bool
+    group: bool
+    plan: bool
+    section: bool
+    min_days: bool
+    sort: str
+
+
+def _shape(filters: Filters, today: date) -> _Shape:
+    return _Shape(
+        filters.cls,
+        today,
+        bool(filters.unit),
+        bool(filters.group),
+        bool(filters.plan),
+        bool(filters.section),
+        bool(filters.min_days),
+        filters.sort,
+    )
+
+
+def _conditions(shape: _Shape) -> list[SQLColumnExpression[bool]]:
+    """The filters as conditions on an assignment joined to its item, section and unit, their values bound."""
+    conditions = [Assignment.is_active, monitoring_class(shape.cls, shape.today)]
+    if shape.unit:
+        # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
+        conditions.append(or_(Unit.code == bindparam("unit"), Unit.folded_name.contains(bindparam("unit_folded"))))
+    if shape.group:
+        members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == bindparam("group"))
+        conditions.append(Assignment.unit_id.in_(members))
+    if shape.plan:
+        conditions.append(ActionItem.plan_id == bindparam("plan"))
+    if shape.section:
+        conditions.append(PlanSection.number == bindparam("section"))
+    if shape.min_days:
+        conditions.append(Assignment.due_on <= bindparam("due_by"))
+    return conditions
+
+
+def _values(filters: Filters, today: date) -> dict[str, Any]:
+    """The filters' values for _conditions' parameters."""
+    return {
+        "unit": filters.unit,
+        "unit_folded": fold_name(filters.unit) if filters.unit else None,
+        "group": filters.group,
+        "plan": filters.plan,
+        "section": filters.section,
+        "due_by": date.fromordinal(today.toordinal() - filters.min_days) if filters.min_days else None,
+    }
+
+
 def _filtered(filters: Filters, today: date) -> Select[Assignment]:
     """Active assignments of the filters' class that pass them, as one SELECT (not yet sorted or paged)."""
-    conditions = [Assignment.is_active, monitoring_class(filters.cls, today)]
-    if filters.unit:
-        # A unit's code, or a piece of its name (where there are too many units for a list to pick from).
-        conditions.append(or_(Unit.code == filters.unit, Unit.folded_name.contains(fold_name(filters.unit))))
-    if filters.group:
-        conditions.append(
-            Assignment.unit_id.in_(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == filters.group))
-        )
-    if filters.plan:
-        conditions.append(ActionItem.plan_id == filters.plan)
-    if filters.section:
-        conditions.append(PlanSection.number == filters.section)
-    if filters.min_days:
-        conditions.append(Assignment.due_on <= date.fromordinal(today.toordinal() - filters.min_days))
     return (
         select(Assignment)
         .join(ActionItem, Assignment.item_id == ActionItem.id)
         .join(PlanSection, ActionItem.section_id == PlanSection.id)
         .join(Unit, Assignment.unit_id == Unit.id)
-        .where(*conditions)
+        .where(*_conditions(_shape(filters, today)))
+        .params(_values(filters, today))
     )
 
 
@@ -191,21 +236,6 @@ _ROW_COLUMNS: tuple[Any, ...] = (  # what a Row holds, in its order (the section
 )
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What a page of the list's statement depends on: the class, the day, which filters apply (their values are
-    bound when it runs) and the order."""
-
-    cls: str
-    today: date
-    unit: bool
-    group: bool
-    plan: bool
-    section: bool
-    min_days: bool
-    sort: str
-
-
 @lru_cache(maxsize=64)
 def _page_statement(shape: _Shape) -> Select:
     """A page of the list in one statement, built once for each shape: the page's assignment ids are filtered,
@@ -213,24 +243,18 @@ def _page_statement(shape: _Shape) -> Select:
     it: the rows before a deep page are walked, not read), then only those rows are read whole, in the same
     order."""
     order = SORTS.get(shape.sort, SORTS["days"])
-    conditions = [Assignment.is_active, monitoring_class(shape.cls, shape.today)]
-    if shape.unit:
-        conditions.append(or_(Unit.code == bindparam("unit"), Unit.folded_name.contains(bindparam("unit_folded"))))
-    if shape.group:
-        members = select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == bindparam("group"))
-        conditions.append(Assignment.unit_id.in_(members))
-    if shape.plan:
-        conditions.append(ActionItem.plan_id == bindparam("plan"))
-    if shape.section:
-        conditions.append(PlanSection.number == bindparam("section"))
-    if shape.min_days:
-        conditions.append(Assignment.due_on <= bindparam("due_by"))
     ranked = select(Assignment.id).join(ActionItem, Assignment.item_id == ActionItem.id)
     if shape.section or shape.sort == "item":
         ranked = ranked.join(PlanSection, ActionItem.section_id == PlanSection.id)
     if shape.unit or shape.sort in ("unit", "item"):
         ranked = ranked.join(Unit, Assignment.unit_id == Unit.id)
-    page = ranked.where(*conditions).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    page = (
+        ranked.where(*_conditions(shape))
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
     return (
         select(*_ROW_COLUMNS)
         .select_from(Assignment)
@@ -251,26 +275,7 @@ def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None
     total = _count(filters, today) if total is None else total
     if total <= _skipped(filters, per_page):
         return Page([], total)
-    shape = _Shape(
-        filters.cls,
-        today,
-        bool(filters.unit),
-        bool(filters.group),
-        bool(filters.plan),
-        bool(filters.section),
-        bool(filters.min_days),
-        filters.sort,
-    )
-    values = {
-        "unit": filters.unit,
-        "unit_folded": fold_name(filters.unit) if filters.unit else None,
-        "group": filters.group,
-        "plan": filters.plan,
-        "section": filters.section,
-        "due_by": date.fromordinal(today.toordinal() - filters.min_days) if filters.min_days else None,
-        "limit": per_page,
-        "offset": _skipped(filters, per_page),
-    }
+    values = {**_values(filters, today), "limit": per_page, "offset": _skipped(filters, per_page)}
     rows = [
         Row(
             id=r[0],
@@ -287,7 +292,7 @@ def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None
             is_ongoing=r[12],
             plan_number=r[13],
         )
-        for r in db.session.execute(_page_statement(shape), values)
+        for r in db.session.execute(_page_statement(_shape(filters, today)), values)
     ]
     return Page(rows, total)
 

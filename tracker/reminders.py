@@ -14,7 +14,7 @@ from sqlalchemy import Date, Integer, and_, cast, func, literal, not_, or_, sele
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
 from sqlalchemy.sql import ColumnElement
 
-from .extensions import db, rows_changed
+from .extensions import chunks, db, rows_changed
 from .models import (
     ActionItem,
     Assignment,
@@ -294,11 +294,6 @@ def _row_order(record: dict[str, Any]) -> tuple:
     )
 
 
-# The most ids one statement asks for: a national sweep quotes ten thousand assignments, more than some
-# databases take as parameters of one statement.
-_IDS_AT_ONCE = 1000
-
-
 @dataclass(frozen=True)
 class Quoted:
     """What emails quote, read once for all of them: each assignment (with its item, the item's plan and its unit)
@@ -308,17 +303,13 @@ class Quoted:
     leads: dict[int, list[str]]
 
 
-def _in_batches(ids: set[int]) -> list[list[int]]:
-    ordered = sorted(ids)
-    return [ordered[start : start + _IDS_AT_ONCE] for start in range(0, len(ordered), _IDS_AT_ONCE)]
-
-
 def load_quoted(records: Iterable[dict[str, Any]]) -> Quoted:
     """The assignments and coordinated items the entries name, in a few statements whatever their number (the
-    day's sweep reads them once for every unit's email, not once for each)."""
+    day's sweep reads them once for every unit's email, not once for each; a national one names ten thousand,
+    read a CHUNK at a time)."""
     records = list(records)
     assignments: dict[int, Assignment] = {}
-    for ids in _in_batches({r["assignment_id"] for r in records if r.get("assignment_id")}):
+    for ids in chunks(sorted({r["assignment_id"] for r in records if r.get("assignment_id")})):
         for assignment in db.session.scalars(
             select(Assignment)
             .where(Assignment.id.in_(ids))
@@ -328,7 +319,7 @@ def load_quoted(records: Iterable[dict[str, Any]]) -> Quoted:
     # A coordinating unit is told every lead unit of the item (a collective lead can be a dozen units).
     leads: dict[int, list[str]] = defaultdict(list)
     coordinated = {r["item_id"] for r in records if r["kind"] == rules.COORDINATING and r.get("item_id")}
-    for ids in _in_batches(coordinated):
+    for ids in chunks(sorted(coordinated)):
         for item_id, name in db.session.execute(
             select(Assignment.item_id, Unit.name)
             .join(Assignment.unit)

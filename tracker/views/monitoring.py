@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -50,6 +49,7 @@ from ..urging_letter import (
 from .access import allowed, require
 from .files import DOCX, attachment
 from .labels import label, say
+from .menu import site_links
 from .paths import link_pattern
 
 bp = Blueprint("monitoring", __name__)
@@ -102,7 +102,7 @@ def overdue():
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
     plans, units, sections = _filter_choices()
     groups, group_hint = _group_choices(filters)
-    unit_link = link_pattern("units.show", "code")
+    site = site_links()
     return render_template(
         "monitoring/overdue.html",
         listing=listing,
@@ -123,7 +123,7 @@ def overdue():
             unit_id: ", ".join(g.name for g in groups)
             for unit_id, groups in groups_of_units({a.unit_id for a in listing.rows}).items()
         },
-        urge_form=EmptyForm() if allowed(URGE_UNIT) else None,
+        urge_form=EmptyForm() if may_urge else None,
         URGE_TEXT_MAX=URGE_TEXT_MAX,
         sorts=SORTS,
         filter_url=_filter_url,
@@ -131,7 +131,7 @@ def overdue():
         letter_units=letter_units,
         unit_list_limit=UNIT_LIST_LIMIT,
         # Worked out once a page, not once a row: link prefixes, status texts, the time zone.
-        unit_links={r.unit_code: unit_link(quote(r.unit_code, safe="")) for r in listing.rows},
+        unit_links={r.unit_code: site.unit(r.unit_code) for r in listing.rows},
         links={
             "item": link_pattern("items.show", "item_id"),
             "urge": link_pattern("monitoring.urge_unit", "assignment_id"),
