@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import Select, SQLColumnExpression, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
-from .extensions import db
+from .extensions import db, read_rows
 from .models import ActionItem, Assignment, Plan, PlanSection, Unit, UnitGroup, UnitGroupMember
 from .models.plans import reference_of
 from .rules.kpi import Period
@@ -292,7 +292,7 @@ def page_rows(filters: Filters, *, today: date, per_page: int, total: int | None
             is_ongoing=r[12],
             plan_number=r[13],
         )
-        for r in db.session.execute(_page_statement(_shape(filters, today)), values)
+        for r in read_rows(_page_statement(_shape(filters, today)), values)
     ]
     return Page(rows, total)
 
@@ -418,7 +418,7 @@ def groups_of_units(unit_ids: set[int]) -> dict[int, list[GroupName]]:
     result: dict[int, list[GroupName]] = {}
     if not unit_ids:
         return result
-    rows = db.session.execute(_groups_of_units_statement(), {"unit_ids": list(unit_ids)})
+    rows = read_rows(_groups_of_units_statement(), {"unit_ids": list(unit_ids)})
     for unit_id, name, plan_number in rows:
         if unit_id is not None:  # always: it is one of unit_ids
             result.setdefault(unit_id, []).append(GroupName(name, plan_number))

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, not_, or_, select
 
-from .extensions import db
+from .extensions import db, read_rows
 from .models import ActionItem, Assignment, ItemUnit, Plan, PlanSection
 from .models.plans import reference_of
 from .rules.lifecycle import BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, ROLL_UP_LABELS, STATES, roll_up
@@ -382,26 +382,26 @@ def unit_work(unit_id: int, *, today: date, due_soon_days: int, view: UnitView |
     view = view or UnitView()
     unit = {"unit_id": unit_id}
     statements = _statements(today, due_soon_days, view)
-    by_plan = db.session.execute(statements.by_plan, unit).all()
+    by_plan = read_rows(statements.by_plan, unit)
     counts = dict.fromkeys((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE, "total"), 0)
     for row in by_plan:
         for key, value in zip((OVERDUE, DUE_SOON, BLOCKED, IN_PROGRESS, DONE), row[3:], strict=True):
             counts[key] += int(value or 0)
         counts["total"] += row[2]
     counts["open"] = counts["total"] - counts[DONE]
-    found = db.session.execute(statements.lead, unit).all()
+    found = read_rows(statements.lead, unit)
     if not found and view.page > 1:
         view = replace(view, page=1)
-        found = db.session.execute(_statements(today, due_soon_days, view).lead, unit).all()
+        found = read_rows(_statements(today, due_soon_days, view).lead, unit)
     rows = []
     for row in found:
         card = _card(row)
         status = status_of(card, today=today, due_soon_days=due_soon_days)
         rows.append((card, status, group_of(status)))
-    coordinating = db.session.execute(statements.coordinating, unit).all()
+    coordinating = read_rows(statements.coordinating, unit)
     if not coordinating and view.cpage > 1:
         view = replace(view, cpage=1)
-        coordinating = db.session.execute(_statements(today, due_soon_days, view).coordinating, unit).all()
+        coordinating = read_rows(_statements(today, due_soon_days, view).coordinating, unit)
     return UnitWork(
         rows=rows,
         page=Page(page=view.page, per_page=PER_PAGE, total=found[0][-1] if found else 0),

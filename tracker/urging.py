@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import Select, bindparam, select
 
 from .assignments import PermissionDenied, actor_of
-from .extensions import db
+from .extensions import db, read_rows
 from .models import Assignment, ItemComment, OutboxMessage, User
 from .outbox import enqueue
 from .reminders import (
@@ -64,7 +64,7 @@ def urged_today(unit_ids: set[int], today: date) -> set[tuple[int, int]]:
     if not unit_ids:
         return set()
     found = set()
-    for unit_id, entries in db.session.execute(_urged_statement(), {"unit_ids": list(unit_ids), "today": today}):
+    for unit_id, entries in read_rows(_urged_statement(), {"unit_ids": list(unit_ids), "today": today}):
         found |= {
             (unit_id, e.get("item_id")) for e in entries if e.get("kind") == URGE and e.get("on") == today.isoformat()
         }
