@@ -184,8 +184,9 @@ class Assignment(Model):
     __table_args__ = (
         UniqueConstraint("item_id", "unit_id", "occurrence"),
         CheckConstraint("status IN ('not_started', 'in_progress', 'blocked', 'done')", name="status"),
-        # The overdue list's counts read this index alone (issue 16: migration 0012).
-        Index("ix_assignments_overdue", "due_on", "status", "is_active", "unit_id", "item_id"),
+        # The overdue list's counts, and its pages in their order (due date, then id), read this index alone
+        # (issue 16: migrations 0012 and 0015).
+        Index("ix_assignments_overdue", "due_on", "id", "status", "is_active", "unit_id", "item_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
