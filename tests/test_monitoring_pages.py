@@ -101,8 +101,11 @@ def test_each_row_links_its_unit_and_item_and_urges_from_the_page(crowded, login
     unit_link = re.search(r'<a href="(/units/[^"]+)">', row).group(1)
     item_link = re.search(r'<a href="(/items/\d+)">', row).group(1)
     assert client.get(unit_link).status_code == 200 and client.get(item_link).status_code == 200
+    # Every row's urge form carries the page's one token, without an id: no id repeats on the page.
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1]
     action = re.search(r'<form method="post" action="(/monitoring/urge/\d+)"', row).group(1)
-    token = html.unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', row).group(1))
+    token = html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', row).group(1))
     back = html.unescape(re.search(r'name="back" value="([^"]+)"', row).group(1))
     label = re.search(r'<label for="urge-\d+" class="visually-hidden">([^<]+)</label>', row).group(1)
     assert label.startswith("Ý kiến đôn đốc ") and " về nhiệm vụ " in label

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Select, select
 
 from ..assignments import PermissionDenied
@@ -123,7 +124,9 @@ def overdue():
             unit_id: ", ".join(g.name for g in groups)
             for unit_id, groups in groups_of_units({a.unit_id for a in listing.rows}).items()
         },
-        urge_form=EmptyForm() if may_urge else None,
+        # The urge forms' one CSRF token (no form object: every row's form and the letter's carry the same).
+        csrf=generate_csrf() if may_urge else None,
+        urge_label=gettext("Ý kiến đôn đốc %(unit)s về nhiệm vụ %(item)s", unit="%(unit)s", item="%(item)s"),
         URGE_TEXT_MAX=URGE_TEXT_MAX,
         sorts=SORTS,
         filter_url=_filter_url,
