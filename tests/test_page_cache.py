@@ -287,3 +287,22 @@ def test_the_overdue_lists_filters_offer_what_the_data_holds_now(seeded, login_a
         plan_id = db.session.scalar(select(Plan.id).where(Plan.number == "99/KH-THU"))
     page = client.get("/monitoring?sort=due").get_data(as_text=True)
     assert f'<option value="{plan_id}" >99/KH-THU</option>' in page
+
+
+def test_the_kept_filter_form_is_the_one_these_filters_and_this_language_fill(seeded, login_as, client):
+    """The filter form is kept per stamp, filters (but the page) and language: each address shows its own
+    choices selected, in the page's language."""
+    login_as("monitor")
+    _signed_in_page(client, "/monitoring?sort=due")
+    for path, chosen in [
+        ("/monitoring?sort=unit", "unit"),
+        ("/monitoring?sort=unit&page=2", "unit"),
+        ("/monitoring", "days"),
+    ]:
+        page = client.get(path).get_data(as_text=True)
+        sort = page[page.index('id="f-sort"') :].split("</select>")[0]
+        assert re.findall(r'<option value="(\w+)" selected>', sort) == [chosen], path
+    assert '<label for="f-sort">Sắp xếp</label>' in page
+    client.post("/language", data={"lang": "en", "next": "/monitoring", "csrf_token": csrf_token(client, "/account")})
+    page = client.get("/monitoring").get_data(as_text=True)
+    assert '<label for="f-sort">Sort</label>' in page

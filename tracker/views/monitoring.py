@@ -3,6 +3,7 @@ paginated; the units × class matrix; units missing KPI figures; and the urge (�
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,13 +11,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import Select, select
 
 from ..assignments import PermissionDenied
 from ..clock import today, utcnow
 from ..extensions import db
 from ..forms import URGE_TEXT_MAX, EmptyForm, UrgeForm
-from ..labels import gettext
+from ..labels import get_locale, gettext
 from ..mailer import backend_from_config
 from ..models import Assignment, Plan, PlanSection, Unit, UnitGroup
 from ..monitoring import (
@@ -101,24 +103,15 @@ def overdue():
     letter_units = counted if may_urge else None
     known = counted.total if counted is not None and not filters.narrowed() else None
     listing = page_rows(filters, today=now, per_page=filters.per_page, total=known)
-    plans, units, sections = _filter_choices()
-    groups, group_hint = _group_choices(filters)
     site = site_links()
     return render_template(
         "monitoring/overdue.html",
         listing=listing,
         filters=filters,
+        filter_form=_filter_form(filters),
         as_of=now,
         per_page=filters.per_page,
-        per_page_choices=PER_PAGE_CHOICES,
-        classes=CLASSES,
         class_labels=CLASS_LABELS,
-        plans=plans,
-        units=units,
-        groups=groups,
-        group_hint=group_hint,
-        plan_numbers=dict(plans),
-        sections=sections,
         # Each unit's groups as the cell writes them ("Nhóm 1, Nhóm 3"), joined once per unit, not per row.
         group_names={
             unit_id: ", ".join(g.name for g in groups)
@@ -205,6 +198,36 @@ def units():
         period=period,
         as_of=now,
         letter_form=EmptyForm() if allowed(URGE_UNIT) else None,
+    )
+
+
+def _filter_form(filters: Filters) -> Markup:
+    """The list's filter form as these filters fill it (the page aside), in the page's language: written once while
+    the data is the same (kept_per_stamp), since paging through the list, or anyone filtering it the same way,
+    shows the same form with its hundred-odd choices."""
+    return _kept_filter_form(str(get_locale()), *astuple(replace(filters, page=1)))
+
+
+@kept_per_stamp
+def _kept_filter_form(_language: str, *fields: Any) -> Markup:
+    filters = Filters(*fields)
+    plans, units, sections = _filter_choices()
+    groups, group_hint = _group_choices(filters)
+    return Markup(
+        render_template(
+            "monitoring/_filters.html",
+            filters=filters,
+            per_page=filters.per_page,
+            per_page_choices=PER_PAGE_CHOICES,
+            classes=CLASSES,
+            class_labels=CLASS_LABELS,
+            plans=plans,
+            units=units,
+            groups=groups,
+            group_hint=group_hint,
+            plan_numbers=dict(plans),
+            sections=sections,
+        )
     )
 
 
