@@ -8,16 +8,18 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
 
-from .extensions import chunks, db
-from .models import Indicator, KpiReport, Plan, Target, Unit, UnitGroup, UnitGroupMember, User
+from .extensions import chunks, db, read_rows
+from .models import Indicator, KpiReport, Plan, Target, TargetMilestone, Unit, UnitGroup, UnitGroupMember, User
 from .rules.indicators import SCHEME_1872, Definition, IndicatorSpec, check_figures, readings, spec_1872
 from .rules.kpi import (
     FIELDS,
@@ -55,7 +57,7 @@ def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
     )
 
 
-def definition_of(plan: Plan, indicators: list[Indicator]) -> Definition:
+def definition_of(plan: Plan | PlanFacts, indicators: list[Indicator]) -> Definition:
     """A plan's indicator definition from its scheme and its Indicator rows (in number order)."""
     return Definition(plan.kpi_scheme, tuple(indicator_spec(i, plan.kpi_scheme) for i in indicators))
 
@@ -68,7 +70,7 @@ def plan_definition(plan: Plan) -> Definition:
     return definition_of(plan, indicators)
 
 
-def report_key(plan: Plan | None) -> int | None:
+def report_key(plan: Plan | PlanFacts | None) -> int | None:
     """The plan_id a plan's figures are kept under: None for the shared 1872 definition."""
     return None if plan is None or plan.kpi_scheme == SCHEME_1872 else plan.id
 
@@ -189,7 +191,7 @@ def keep_reports(
 @dataclass(frozen=True)
 class IndicatorResult:
     indicator: Indicator
-    target: Target | None
+    target: Target | TargetFacts | None
     rule: TargetRule | None
     ratio: Ratio | None
     attainment: Attainment
@@ -204,8 +206,64 @@ class UnitKpi:
     group: UnitGroup
     latest: KpiReport | None
     results: list[IndicatorResult]
-    history: list[KpiReport] = field(default_factory=list)  # current reports, oldest first
     definition: Definition | None = None
+
+
+# A unit's page reads its standings as plain rows (unit_standings): what it shows of each plan, group, target and
+# report, without a mapped object for each (the page is the one a unit head opens every morning).
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    id: int
+    number: str
+    kpi_scheme: str
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """A group's target or the unit's own, with its milestones in date order."""
+
+    id: int
+    group_id: int | None
+    unit_id: int | None
+    indicator_id: int
+    kind: str
+    value_min: Decimal | None
+    value_max: Decimal | None
+    note: str
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """A current report: its figures, when and by whom (the reporter's display name; None from the command line)."""
+
+    id: int
+    plan_id: int | None
+    as_of: date
+    figures: dict[str, int | str]
+    reported_at: datetime
+    reporter: str | None
+
+
+@dataclass
+class UnitStanding:
+    """One unit's standing in one plan as its page shows it: its group, each indicator's result from the latest
+    figures, and every current report (oldest first)."""
+
+    plan: PlanFacts
+    group: GroupFacts
+    latest: ReportFacts | None
+    results: list[IndicatorResult]
+    history: list[ReportFacts]
+    definition: Definition
 
     _trends: dict[int, list[tuple[date, Fraction | None]]] | None = field(default=None, repr=False, compare=False)
 
@@ -213,8 +271,6 @@ class UnitKpi:
         """(as_of, value) of one indicator over the history, oldest first: a ratio or percentage as the share it
         reads (9,2% is 23/250), a count as it is. Every indicator's series is worked out in one pass over the
         reports, the first time one is asked for."""
-        if self.definition is None:
-            return []
         if self._trends is None:
             self._trends = {}
             for report in self.history:
@@ -226,25 +282,27 @@ class UnitKpi:
         return self._trends.get(number) or [(report.as_of, None) for report in self.history]
 
 
-def target_rule(target: Target) -> TargetRule:
+def target_rule(target: Target | TargetFacts) -> TargetRule:
     """The rules' view of a stored target."""
     return TargetRule(
         kind=target.kind,
         low=target.value_min,
         high=target.value_max,
         note=target.note,
-        milestones=tuple(Milestone(m.due_on, m.value) for m in target.milestones),
+        milestones=target.milestones
+        if isinstance(target, TargetFacts)
+        else tuple(Milestone(m.due_on, m.value) for m in target.milestones),
     )
 
 
 def results_for(
-    report: KpiReport | None,
-    targets: dict[int, Target],
+    report: KpiReport | ReportFacts | None,
+    targets: Mapping[int, Target | TargetFacts],
     indicators: list[Indicator],
     as_of: date | None = None,
     *,
     definition: Definition | None = None,
-    unit_targets: Mapping[int, Target] | None = None,
+    unit_targets: Mapping[int, Target | TargetFacts] | None = None,
 ) -> list[IndicatorResult]:
     """Each indicator's reading (from the report) and attainment against the unit's own target, or else its
     group's, in force at the figures' date."""
@@ -365,12 +423,6 @@ def _indicators_statement() -> Select[Indicator]:
 
 
 @cache
-def _history_statement(until: bool) -> Select[KpiReport]:
-    """Every current report of the units (on or before `as_of`, when `until`), oldest first."""
-    return select(KpiReport).where(*_reports_of_units(until)).order_by(KpiReport.as_of, KpiReport.id)
-
-
-@cache
 def _latest_statement(until: bool) -> Select[KpiReport]:
     """Each unit's latest current report (on or before `as_of`, when `until`) per definition."""
     ranked = (
@@ -421,7 +473,6 @@ def kpi_by_unit(
     unit_ids: list[int] | None = None,
     plan_id: int | None = None,
     as_of: date | None = None,
-    with_history: bool = False,
     groups: list[UnitGroup] | None = None,
 ) -> list[UnitKpi]:
     """Every (unit, plan) standing, in plan and group order: a fixed number of queries for any number of units.
@@ -454,14 +505,7 @@ def kpi_by_unit(
     for indicator in db.session.scalars(_indicators_statement(), {"plan_ids": list(plan_ids)}):
         indicators[indicator.plan_id].append(indicator)
     member_ids = {m.unit_id for ms in members.values() for m in ms if m.unit_id is not None}
-    history: dict[tuple[int, int | None], list[KpiReport]] = defaultdict(list)
-    if with_history and member_ids:
-        values = {"unit_ids": list(member_ids), "plan_ids": list(plan_ids), "as_of": as_of}
-        for kept in db.session.scalars(_history_statement(as_of is not None), values):
-            history[(kept.unit_id, kept.plan_id)].append(kept)
-        latest = {key: reports[-1] for key, reports in history.items()}
-    else:
-        latest = latest_reports(member_ids, as_of=as_of, plan_ids=plan_ids)
+    latest = latest_reports(member_ids, as_of=as_of, plan_ids=plan_ids)
     definitions = {g.plan_id: definition_of(g.plan, indicators[g.plan_id]) for g in groups}
     standings = []
     for group in groups:
@@ -485,10 +529,125 @@ def kpi_by_unit(
                     results=results_for(
                         report, targets, indicators[group.plan_id], definition=definition, unit_targets=unit_targets
                     ),
-                    history=list(history.get(key, [])),
                     definition=definition,
                 )
             )
+    return standings
+
+
+@cache
+def _unit_groups_statement() -> Select[int, str, int, str, str]:
+    """The bound unit's groups (id, name, plan id, plan number, plan scheme) in plan and group order."""
+    return (
+        select(UnitGroup.id, UnitGroup.name, UnitGroup.plan_id, Plan.number, Plan.kpi_scheme)
+        .select_from(UnitGroupMember)
+        .join(UnitGroup, UnitGroupMember.group_id == UnitGroup.id)
+        .join(Plan, UnitGroup.plan_id == Plan.id)
+        .where(UnitGroupMember.unit_id == bindparam("unit_id"))
+        .order_by(UnitGroup.plan_id, UnitGroup.number, UnitGroupMember.position)
+    )
+
+
+@cache
+def _unit_targets_statement() -> Select:
+    """The bound groups' targets and the bound unit's own, a row for each milestone (or one without), in target
+    and date order."""
+    return (
+        select(
+            Target.id,
+            Target.group_id,
+            Target.unit_id,
+            Target.indicator_id,
+            Target.kind,
+            Target.value_min,
+            Target.value_max,
+            Target.note,
+            TargetMilestone.due_on,
+            TargetMilestone.value,
+        )
+        .outerjoin(TargetMilestone, TargetMilestone.target_id == Target.id)
+        .where(or_(Target.group_id.in_(bindparam("group_ids", expanding=True)), Target.unit_id == bindparam("unit_id")))
+        .order_by(Target.id, TargetMilestone.due_on)
+    )
+
+
+@cache
+def _unit_history_statement() -> Select:
+    """Every current report of the bound units under the 1872 definition and the bound plans' own, oldest first,
+    with its reporter's name and address."""
+    return (
+        select(
+            KpiReport.id,
+            KpiReport.plan_id,
+            KpiReport.as_of,
+            KpiReport.figures,
+            KpiReport.reported_at,
+            User.name,
+            User.email,
+        )
+        .outerjoin(User, KpiReport.reported_by_id == User.id)
+        .where(*_reports_of_units(False))
+        .order_by(KpiReport.as_of, KpiReport.id)
+    )
+
+
+def _target_facts(rows: Sequence[Any]) -> list[TargetFacts]:
+    """Targets from _unit_targets_statement's rows (one a milestone, in target and date order)."""
+    heads: dict[int, Any] = {}
+    steps: dict[int, list[Milestone]] = defaultdict(list)
+    for row in rows:
+        heads.setdefault(row[0], row)
+        if row[8] is not None:
+            steps[row[0]].append(Milestone(row[8], row[9]))
+    return [
+        TargetFacts(
+            id=head[0],
+            group_id=head[1],
+            unit_id=head[2],
+            indicator_id=head[3],
+            kind=head[4],
+            value_min=head[5],
+            value_max=head[6],
+            note=head[7],
+            milestones=tuple(steps[target_id]),
+        )
+        for target_id, head in heads.items()
+    ]
+
+
+def unit_standings(unit_id: int) -> list[UnitStanding]:
+    """The unit's standing in each plan whose Appendix 1 groups it belongs to (in plan and group order), with every
+    current report: four statements, read as plain rows but for the indicators (the rules read those)."""
+    groups = read_rows(_unit_groups_statement(), {"unit_id": unit_id})
+    if not groups:
+        return []
+    plan_ids = list(dict.fromkeys(row[2] for row in groups))
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in db.session.scalars(_indicators_statement(), {"plan_ids": plan_ids}):
+        indicators[indicator.plan_id].append(indicator)
+    group_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
+    own_targets: dict[int, TargetFacts] = {}  # the unit's own, by indicator: they replace its groups'
+    found = read_rows(_unit_targets_statement(), {"group_ids": [row[0] for row in groups], "unit_id": unit_id})
+    for target in _target_facts(found):
+        if target.group_id is not None:
+            group_targets[target.group_id][target.indicator_id] = target
+        else:
+            own_targets[target.indicator_id] = target
+    history: dict[int | None, list[ReportFacts]] = defaultdict(list)
+    values = {"unit_ids": [unit_id], "plan_ids": plan_ids, "as_of": None}
+    for report_id, plan_id, as_of, figures, reported_at, name, email in read_rows(_unit_history_statement(), values):
+        reporter = (name or email) if email is not None else None  # as User.display_name
+        history[plan_id].append(ReportFacts(report_id, plan_id, as_of, figures, reported_at, reporter))
+    standings = []
+    for group_id, group_name, plan_id, number, scheme in groups:
+        plan = PlanFacts(plan_id, number, scheme)
+        definition = definition_of(plan, indicators[plan_id])
+        reports = history.get(report_key(plan), [])
+        latest = reports[-1] if reports else None
+        results = results_for(
+            latest, group_targets[group_id], indicators[plan_id], definition=definition, unit_targets=own_targets
+        )
+        standings.append(UnitStanding(plan, GroupFacts(group_id, group_name), latest, results, reports, definition))
     return standings
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .figures import UnitKpi
+from .figures import UnitStanding
 from .formatting import format_date, format_kpi_count, format_percent, interface_locale, ratio_text
 from .labels import gettext
 from .rules.indicators import SCHEME_1872
@@ -118,7 +118,7 @@ def _description(
     return readings + ". " + gettext("Mức phải đạt: %(value)s", value=required)
 
 
-def kpi_history(standing: UnitKpi) -> History:
+def kpi_history(standing: UnitStanding) -> History:
     """The charts (percentage indicators that apply) and the table of a standing's reports."""
     numbers = [result.indicator.number for result in standing.results]
     counted = {result.indicator.number for result in standing.results if result.indicator.kind == "count"}

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
-from ..figures import FiguresRefused, UnitKpi, kpi_by_unit, record_figures
+from ..figures import FiguresRefused, UnitStanding, kpi_by_unit, record_figures, unit_standings
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..kpi_history import kpi_history
 from ..labels import gettext, label, per_language
@@ -63,7 +63,7 @@ def show(code: str):
 
 
 def _figures_boxes(
-    standings: list[UnitKpi],
+    standings: list[UnitStanding],
     *,
     today_: date,
     figures_form: FiguresForm | None,
@@ -122,7 +122,7 @@ def render_unit(
         if assignment.status != DONE:
             refused_quick = StatusForm(prefix=f"a{assignment.id}", formdata=None)
             _carry_refused(refused_quick, submitted, reference=assignment.item.reference)
-    standings = kpi_by_unit(unit_ids=[unit.id], with_history=True)
+    standings = unit_standings(unit.id)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
     can_report = allowed(REPORT_FIGURES, unit=unit.id)
@@ -169,7 +169,7 @@ def render_unit(
         period=period,
         latest_as_of=latest_as_of,
         due_day=current_app.config["KPI_DUE_DAY"],
-        calendar_form=EmptyForm() if allowed(CALENDAR_LINK, unit=unit.id) else None,
+        may_link_calendar=allowed(CALENDAR_LINK, unit=unit.id),
     ), status
 
 
