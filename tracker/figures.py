@@ -634,7 +634,7 @@ def unit_standings(unit_id: int) -> list[UnitStanding]:
         else:
             own_targets[target.indicator_id] = target
     history: dict[int | None, list[ReportFacts]] = defaultdict(list)
-    values = {"unit_ids": [unit_id], "plan_ids": plan_ids, "as_of": None}
+    values = {"unit_ids": [unit_id], "plan_ids": plan_ids}
     for report_id, plan_id, as_of, figures, reported_at, name, email in read_rows(_unit_history_statement(), values):
         reporter = (name or email) if email is not None else None  # as User.display_name
         history[plan_id].append(ReportFacts(report_id, plan_id, as_of, figures, reported_at, reporter))
