@@ -11,21 +11,11 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.figures import kpi_by_unit, record_figures, unit_standings
 from tracker.models import Plan, Unit, UnitGroupMember, User
-from tracker.rules.kpi import Counts
 
+from .rules.test_kpi import COPYRIGHT_OFFICE
 from .test_indicators import make_plan
 
 NOW = datetime(2022, 11, 15, 9, tzinfo=UTC)
-COUNTS = Counts(
-    procedures_total=12,
-    full_online_eligible=6,
-    full_online_provided=6,
-    partial_online_accepting=6,
-    procedures_with_dossiers=10,
-    procedures_with_online_dossiers=8,
-    dossiers_total=1458,
-    dossiers_online=134,
-)
 
 
 def _shape(standing) -> tuple:
@@ -67,7 +57,7 @@ def test_a_units_standings_read_as_rows_are_those_kpi_by_unit_works_out(seeded):
         _record(cda, own, plan=plan, as_of=date(2022, 9, 30), reporter=head)
         _record(cda, {**own, "online": "45"}, plan=plan, as_of=date(2022, 10, 31), reporter=head)
         _record(cbqtg, own, plan=plan, as_of=date(2022, 10, 31), reporter=None)
-        _record(cda, COUNTS, plan=None, as_of=date(2022, 10, 31), reporter=head)  # Decision 1872's counts
+        _record(cda, COPYRIGHT_OFFICE, plan=None, as_of=date(2022, 10, 31), reporter=head)  # Decision 1872's counts
         db.session.commit()
 
         members = list(db.session.scalars(select(UnitGroupMember.unit_id).distinct()))
