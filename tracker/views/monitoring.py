@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, replace
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -128,10 +129,9 @@ def overdue():
         unit_list_limit=UNIT_LIST_LIMIT,
         # Worked out once a page, not once a row: link prefixes, status texts, the time zone.
         unit_links={r.unit_code: site.unit(r.unit_code) for r in listing.rows},
-        links={
-            "item": link_pattern("items.show", "item_id"),
-            "urge": link_pattern("monitoring.urge_unit", "assignment_id"),
-        },
+        links=SimpleNamespace(
+            item=link_pattern("items.show", "item_id"), urge=link_pattern("monitoring.urge_unit", "assignment_id")
+        ),
         state_labels={state: label(text) for state, text in STATE_LABELS.items()},
         zone=ZoneInfo(current_app.config["TIMEZONE"]),
     )

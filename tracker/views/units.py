@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -152,10 +153,9 @@ def render_unit(
         coordinating_rows=work.coordinating_rows,
         row_groups=[(group, list(group_rows)) for group, group_rows in groupby(rows, key=itemgetter(2))],
         texts=_texts(),
-        links={
-            "item": link_pattern("items.show", "item_id"),
-            "status": link_pattern("items.update_status", "assignment_id"),
-        },
+        links=SimpleNamespace(
+            item=link_pattern("items.show", "item_id"), status=link_pattern("items.update_status", "assignment_id")
+        ),
         csrf=generate_csrf(),
         quick=_quick_choices() if allowed(UPDATE_ASSIGNMENT, unit=unit.id) else None,
         refused_quick=refused_quick,
@@ -174,44 +174,47 @@ def render_unit(
 
 
 @per_language
-def _texts() -> dict:
+def _texts() -> SimpleNamespace:
     """The words every row of the lists repeats, translated once (not once a row) for the page's language; those
-    with a %(name)s are filled in the template with `format`."""
-    return {
-        "states": {state: label(STATE_LABELS[state]) for state in STATES},
-        "groups": {
-            OVERDUE: gettext("Quá hạn"),
-            DUE_SOON: gettext("Sắp đến hạn"),
-            BLOCKED: label(STATE_LABELS[BLOCKED]),
-            IN_PROGRESS: label(STATE_LABELS[IN_PROGRESS]),
-            NOT_STARTED: label(STATE_LABELS[NOT_STARTED]),
-            DONE: label(STATE_LABELS[DONE]),
-        },
-        "roll_up": {text: label(text) for text in ROLL_UP_LABELS.values()},
-        "due_filters": [
-            ("overdue", gettext("Quá hạn")),
-            ("soon", gettext("Sắp đến hạn")),
-            ("later", gettext("Còn hạn")),
-            ("none", gettext("Không có hạn cụ thể")),
-        ],
-        "ref": gettext("Nhiệm vụ %(ref)s"),
-        "ref_year": gettext("Nhiệm vụ %(ref)s (năm %(year)s)"),
-        "overdue": gettext("quá hạn"),
-        "done_late": gettext("quá hạn khi hoàn thành"),
-        "needs_report": gettext("thiếu báo cáo tiến độ"),
-        "due": gettext("Thời hạn"),
-        "ongoing": gettext("Thường xuyên"),
-        "undetermined": gettext("Chưa xác định (%(text)s)"),
-        "updated": gettext("Cập nhật lần cuối"),
-        "never_updated": gettext("chưa cập nhật"),
-        "plan": gettext("Kế hoạch"),
-        "difficulty": gettext("Vướng mắc:"),
-        "quick_legend": gettext("Cập nhật nhanh nhiệm vụ %(ref)s"),
-        "move_to": gettext("Chuyển sang"),
-        "comment": gettext("Nội dung (tiến độ, hoặc khó khăn nếu chuyển sang “Gặp vướng mắc”)"),
-        "save": gettext("Lưu cập nhật"),
-        "report_done": gettext("Báo hoàn thành (kèm minh chứng)…"),
-    }
+    with a %(name)s are filled in the template with `format`. A namespace, not a dict: the template reads
+    `texts.due` a dozen times a row, and Jinja looks an attribute up on the object before its keys."""
+    return SimpleNamespace(
+        **{
+            "states": {state: label(STATE_LABELS[state]) for state in STATES},
+            "groups": {
+                OVERDUE: gettext("Quá hạn"),
+                DUE_SOON: gettext("Sắp đến hạn"),
+                BLOCKED: label(STATE_LABELS[BLOCKED]),
+                IN_PROGRESS: label(STATE_LABELS[IN_PROGRESS]),
+                NOT_STARTED: label(STATE_LABELS[NOT_STARTED]),
+                DONE: label(STATE_LABELS[DONE]),
+            },
+            "roll_up": {text: label(text) for text in ROLL_UP_LABELS.values()},
+            "due_filters": [
+                ("overdue", gettext("Quá hạn")),
+                ("soon", gettext("Sắp đến hạn")),
+                ("later", gettext("Còn hạn")),
+                ("none", gettext("Không có hạn cụ thể")),
+            ],
+            "ref": gettext("Nhiệm vụ %(ref)s"),
+            "ref_year": gettext("Nhiệm vụ %(ref)s (năm %(year)s)"),
+            "overdue": gettext("quá hạn"),
+            "done_late": gettext("quá hạn khi hoàn thành"),
+            "needs_report": gettext("thiếu báo cáo tiến độ"),
+            "due": gettext("Thời hạn"),
+            "ongoing": gettext("Thường xuyên"),
+            "undetermined": gettext("Chưa xác định (%(text)s)"),
+            "updated": gettext("Cập nhật lần cuối"),
+            "never_updated": gettext("chưa cập nhật"),
+            "plan": gettext("Kế hoạch"),
+            "difficulty": gettext("Vướng mắc:"),
+            "quick_legend": gettext("Cập nhật nhanh nhiệm vụ %(ref)s"),
+            "move_to": gettext("Chuyển sang"),
+            "comment": gettext("Nội dung (tiến độ, hoặc khó khăn nếu chuyển sang “Gặp vướng mắc”)"),
+            "save": gettext("Lưu cập nhật"),
+            "report_done": gettext("Báo hoàn thành (kèm minh chứng)…"),
+        }
+    )
 
 
 @per_language
