@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 SAMPLE = 987654321  # a number no route's fixed part holds: where the row's value goes in the sample link
 
@@ -25,7 +25,16 @@ class LinkPattern:
 
 
 def link_pattern(endpoint: str, name: str) -> LinkPattern:
-    """The address of `endpoint` with its argument `name` left open."""
+    """The address of `endpoint` with its argument `name` left open, routed once per process and address root."""
+    kept: dict[tuple[str, str, str], LinkPattern] = current_app.extensions.setdefault("link_patterns", {})
+    key = (request.script_root, endpoint, name)
+    pattern = kept.get(key)
+    if pattern is None:
+        pattern = kept[key] = _routed(endpoint, name)
+    return pattern
+
+
+def _routed(endpoint: str, name: str) -> LinkPattern:
     values: dict[str, Any] = {name: SAMPLE}  # Any: url_for's keyword arguments are typed one by one
     link = url_for(endpoint, **values)
     head, found, tail = link.partition(str(SAMPLE))

@@ -7,7 +7,7 @@ from datetime import date
 from itertools import groupby
 from operator import itemgetter
 from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -41,6 +41,7 @@ from ..unit_page import DUE_SOON, UnitView, assignment_row, unit_work
 from .access import allowed, require
 from .figure_boxes import FIGURES_1872, FiguresBoxes, fresh_boxes, refused_boxes
 from .labels import say
+from .menu import site_links
 from .paths import link_pattern
 
 bp = Blueprint("units", __name__)
@@ -139,13 +140,15 @@ def render_unit(
         refused_form, refused_anchor = figures_form, "bao-cao-so-lieu"
     elif refused_plan_form is not None:
         refused_form, refused_anchor = refused_plan_form[1], f"bao-cao-so-lieu-{refused_plan_form[0]}"
-    here = url_for("units.show", code=unit.code)
+    here = site_links().unit(unit.code)  # the page's own address, routed once per process
     return render_template(
         "units/show.html",
         unit=unit,
         # The page's links to itself (filters, pages) and its figures forms' address, routed once.
         unit_href=lambda **args: f"{here}?{urlencode(args)}" if args else here,
-        figures_action=url_for("units.report_figures", code=unit.code) if figure_forms else None,
+        figures_action=link_pattern("units.report_figures", "code")(quote(unit.code, safe=""))
+        if figure_forms
+        else None,
         rows=rows,
         work=work,
         view=view,
