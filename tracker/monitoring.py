@@ -49,7 +49,7 @@ SORTS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     cls: str = OVERDUE
     unit: str | None = None  # unit code

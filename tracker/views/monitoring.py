@@ -3,7 +3,7 @@ paginated; the units Ã— class matrix; units missing KPI figures; and the urge (Ä
 
 from __future__ import annotations
 
-from dataclasses import astuple, replace
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -205,12 +205,11 @@ def _filter_form(filters: Filters) -> Markup:
     """The list's filter form as these filters fill it (the page aside), in the page's language: written once while
     the data is the same (kept_per_stamp), since paging through the list, or anyone filtering it the same way,
     shows the same form with its hundred-odd choices."""
-    return _kept_filter_form(str(get_locale()), *astuple(replace(filters, page=1)))
+    return _kept_filter_form(str(get_locale()), replace(filters, page=1))
 
 
 @kept_per_stamp
-def _kept_filter_form(_language: str, *fields: Any) -> Markup:
-    filters = Filters(*fields)
+def _kept_filter_form(_language: str, filters: Filters) -> Markup:
     plans, units, sections = _filter_choices()
     groups, group_hint = _group_choices(filters)
     return Markup(
