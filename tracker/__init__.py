@@ -19,6 +19,7 @@ from .extensions import babel, csrf, db, migrate
 from .labels import install_template_gettext
 from .logs import configure_logging, register_access_log
 from .page_cache import init_page_cache
+from .templating import TrackerEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.jinja_environment = TrackerEnvironment  # before anything asks for app.jinja_env
     app.config.update(load_config(app.instance_path, overrides))
     if app.config["TODAY"]:
         try:
@@ -81,8 +83,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     install_template_gettext(app.jinja_env)
 
-    # Compiled templates kept on disk: a new worker loads them instead of compiling every template again.
-    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_template_cache(app.instance_path))
+    # Compiled templates kept on disk: a new worker loads them instead of compiling every template again. The
+    # files are named for the code generator (tracker.templating), so none compiled by plain Jinja is loaded.
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(
+        _template_cache(app.instance_path), TrackerEnvironment.bytecode_pattern
+    )
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .cli import register_cli

@@ -1,0 +1,76 @@
+"""The templates' compiled output (tracker.templating): every value escaped exactly as Jinja escapes it, markup
+written as it is, whatever the construct the value is written in."""
+
+from decimal import Decimal
+
+import pytest
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from tracker.templating import escaped_text
+
+
+class Html:
+    """Anything that writes itself as HTML (as a form field does)."""
+
+    def __html__(self) -> str:
+        return "<em>kept</em>"
+
+
+class Word(str):
+    """A str that is not exactly a str (as an enum's value can be)."""
+
+
+HOSTILE = "<script>alert('x')</script> & \"quoted\""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [HOSTILE, "", "Cục Điện ảnh", 42, 3.5, Decimal("12.50"), None, Markup("<b>sure</b>"), Html(), Word("<i>")],
+    ids=["hostile", "empty", "vietnamese", "int", "float", "decimal", "none", "markup", "__html__", "str-subclass"],
+)
+def test_a_value_is_escaped_as_markupsafe_escapes_it(value):
+    assert escaped_text(value) == str(escape(value))
+    assert type(escaped_text(value)) is str
+
+
+TEMPLATES = {
+    "output": "<p>{{ x }}</p>",
+    "several outputs": "{{ x }}|{{ n }}|{{ x }}",
+    "safe": "{{ x|safe }}",
+    "markup value": "{{ m }}",
+    "filtered": "{{ x|upper }} {{ x|truncate(12) }}",
+    "joined with ~": "{{ x ~ '<' ~ n }}",
+    "macro": "{% macro card(v) %}<b>{{ v }}</b>{% endmacro %}{{ card(x) }}{{ card(m) }}",
+    "macro result filtered": "{% macro card(v) %}<b>{{ v }}</b>{% endmacro %}{{ card(x)|upper }}",
+    "set block": "{% set block %}<i>{{ x }}</i>{% endset %}{{ block }}{{ block|length }}",
+    "filter block": "{% filter upper %}<u>{{ x }}</u>{% endfilter %}",
+    "call block": "{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% call box() %}{{ x }}{% endcall %}",
+    "autoescape off": "{% autoescape false %}{{ x }}{% endautoescape %}{{ x }}",
+    "loop": "{% for v in [x, m, n] %}<li>{{ v }}</li>{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("source", TEMPLATES.values(), ids=TEMPLATES.keys())
+def test_a_template_writes_what_jinja_writes(app, source):
+    values = {"x": HOSTILE, "m": Markup("<b>sure</b>"), "n": 7}
+    ours = app.jinja_env.from_string(source).render(values)
+    jinjas = Environment(autoescape=True).from_string(source).render(values)
+    assert ours == jinjas
+    if "autoescape" not in source and "safe" not in source:
+        assert "<script>" not in ours  # the hostile value never reaches the page as markup
+
+
+def test_escaping_is_on_for_pages_and_off_for_plain_text(app):
+    page = app.jinja_env.from_string("<p>{{ x }}</p>").render(x=HOSTILE)
+    assert page == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34;</p>"
+    text = app.jinja_env.overlay(autoescape=False).from_string("{{ x }}").render(x=HOSTILE)
+    assert text == HOSTILE
+
+
+def test_pages_compile_with_the_text_output(app):
+    """The app's templates use this code generator (what it saves is measured by `python -m tools.bench`)."""
+    source = app.jinja_env.loader.get_source(app.jinja_env, "base.html")[0]
+    code = app.jinja_env.compile(source, "base.html", raw=True)
+    assert "environment.escaped_text(" in code
+    assert "escape(" not in code.replace("escaped_text(", "")
