@@ -18,8 +18,8 @@ from babel.support import NullTranslations
 from flask.globals import _cv_app
 from flask_babel import LazyString, get_translations
 from flask_babel import get_locale as _babel_locale
-from jinja2 import Environment, pass_context
-from jinja2.runtime import Context
+from jinja2 import Environment, pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from .rules.texts import Text
@@ -96,13 +96,14 @@ def install_template_gettext(environment: Environment) -> None:
     environment.globals["_"] = environment.globals["gettext"] = template_gettext
 
 
-@pass_context
-def template_gettext(context: Context, string: str, **variables: Any) -> str:
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
     """Jinja's newstyle gettext, in one call: the text in the interface language, marked safe where the template
     escapes, then filled with the variables, which are escaped. Like Jinja's, a text is always a format string
-    ("%%" is a percent sign), whether it has variables or not."""
+    ("%%" is a percent sign), whether it has variables or not. It takes the evaluation context, not the template's
+    context as Jinja's does: called in a loop, a function taking the context gets a copy of it made for the call."""
     said = translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         said = Markup(said)
     return said % variables if variables or "%" in said else said
 
