@@ -4,7 +4,7 @@ written as it is, whatever the construct the value is written in."""
 from decimal import Decimal
 
 import pytest
-from jinja2 import Environment
+from jinja2 import Environment, pass_context, pass_environment, pass_eval_context
 from markupsafe import Markup, escape
 
 from tracker.templating import escaped_text
@@ -74,3 +74,68 @@ def test_pages_compile_with_the_text_output(app):
     code = app.jinja_env.compile(source, "base.html", raw=True)
     assert "environment.escaped_text(" in code
     assert "escape(" not in code.replace("escaped_text(", "")
+
+
+class Marked:
+    """A callable object whose __call__ takes the template's context (Jinja looks there too)."""
+
+    @pass_context
+    def __call__(self, context, name):
+        return f"{name}={context.get(name)}"
+
+
+class Plain:
+    def __call__(self, name):
+        return f"plain {name}"
+
+
+def _exhausted():
+    raise StopIteration
+
+
+@pass_context
+def _from_context(context, name):
+    return f"{name}={context.get(name)}"
+
+
+@pass_eval_context
+def _from_eval_context(eval_ctx, text):
+    return f"{text}:{eval_ctx.autoescape}"
+
+
+@pass_environment
+def _from_environment(environment, text):
+    return f"{text}:{type(environment).__name__}"
+
+
+CALLS = {
+    "function taking the context": "{{ ctx('x') }}",
+    "function taking it in a loop": "{% for x in ['a', 'b'] %}{{ ctx('x') }};{% endfor %}",
+    "function taking it in a set block": "{% set y = 'b' %}{% set s %}{{ ctx('y') }}{% endset %}{{ s }}",
+    "function taking the evaluation context": "{{ ev('t') }}",
+    "function taking the environment": "{{ env('t') }}",
+    "object whose __call__ takes the context": "{{ marked('x') }}",
+    "plain object": "{{ plain('x') }}",
+    "plain function and method": "{{ '%s|%s'|format(len(word), word.upper()) }}",
+    "built-in": "{{ range(3)|list }}",
+    "macro with caller": "{% macro m(a, b=2) %}{{ a }}{{ b }}{{ caller() }}{% endmacro %}{% call m(1) %}c{% endcall %}",
+    "callable raising StopIteration": "[{{ exhausted() }}]",
+}
+
+
+@pytest.mark.parametrize("source", CALLS.values(), ids=CALLS.keys())
+def test_a_call_gets_what_jinja_gives_it(app, source):
+    values = {
+        "x": "<x>",
+        "word": "từ",
+        "len": len,
+        "ctx": _from_context,
+        "ev": _from_eval_context,
+        "env": _from_environment,
+        "marked": Marked(),
+        "plain": Plain(),
+        "exhausted": _exhausted,
+    }
+    ours = app.jinja_env.from_string(source).render(values)
+    jinjas = Environment(autoescape=True).from_string(source).render(values)
+    assert ours == jinjas.replace(":Environment", f":{type(app.jinja_env).__name__}")

@@ -1,19 +1,27 @@
-"""How the templates compile: Jinja's code with one change, in what an escaped output becomes.
+"""How the templates compile and call: Jinja's code with two changes, in what an escaped output becomes and in
+how a template calls a function.
 
 With autoescaping on, Jinja compiles `{{ value }}` to `escape(value)`, which makes a `Markup` object (a str
 subclass, built by a Python `__new__`) only for the template to join it into the page at once. A page of the
 overdue list writes some two thousand values, and that object cost a fifth of its rendering. Here the same
 output is escaped by the same C function and kept as a plain str. Nothing else changes: a macro, a `{% set %}`
 block or a `{% filter %}` block still joins its parts and marks the whole safe, so what a template passes on
-is Markup as before, and a value that is already Markup (`|safe`, a macro's output) is written as it is."""
+is Markup as before, and a value that is already Markup (`|safe`, a macro's output) is written as it is.
+
+Every call a template makes (a macro, `_()`, a method such as `date.isoformat()`) goes through its context's
+`call`, which first looks for a `pass_context`-style marker on the callable and on its `__call__`. A macro or a
+built-in function never carries one, and a plain function or method carries it as an attribute: those are now
+called after one look, and anything else as Jinja calls it."""
 
 from __future__ import annotations
 
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 from flask.templating import Environment as FlaskEnvironment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
+from jinja2.runtime import Context, Macro
 from markupsafe import _escape_inner  # the C function markupsafe.escape calls
 
 
@@ -42,9 +50,32 @@ class TextOutputCodeGenerator(CodeGenerator):
             self.write(finalize.src)
 
 
+_NEVER_MARKED = (BuiltinFunctionType, Macro)  # no attribute of their own; a macro's __call__ takes no context
+_MAYBE_MARKED = (FunctionType, MethodType)  # marked by an attribute (a method's is its function's)
+
+
+class TrackerContext(Context):
+    """Jinja's template context, calling a macro, a built-in, or a function or method without a marker directly."""
+
+    # Jinja's own signature: `__self` and `__obj`, so that a template may pass keywords named `self` or `obj`.
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = type(__obj)
+        if kind in _NEVER_MARKED or (kind in _MAYBE_MARKED and not hasattr(__obj, "jinja_pass_arg")):
+            kwargs.pop("_block_vars", None)  # what Jinja adds inside blocks and loops, for marked callables
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja's
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class TrackerEnvironment(FlaskEnvironment):
-    """Flask's template environment compiling with `TextOutputCodeGenerator`."""
+    """Flask's template environment compiling with `TextOutputCodeGenerator`, rendering with `TrackerContext`."""
 
     code_generator_class = TextOutputCodeGenerator
+    context_class = TrackerContext
     escaped_text = staticmethod(escaped_text)
     bytecode_pattern = "__tracker_text_output_%s.cache"  # the on-disk cache's file names (see create_app)
