@@ -116,13 +116,14 @@ def format_ratio(value: Fraction | None) -> str:
 
 def ratio_text(value: Fraction | None, locale: str) -> str:
     """format_ratio in a locale the caller worked out once (a KPI history writes dozens of ratios)."""
-    return "" if value is None else _ratio_text(value, locale)
+    return "" if value is None else _ratio_text(value.numerator, value.denominator, locale)
 
 
 @lru_cache(maxsize=4096)
-def _ratio_text(value: Fraction, locale: str) -> str:
-    """format_ratio's text, kept: a KPI panel shows the same ratios several times (chart, its text, the table)."""
-    percent = round_percent(value)
+def _ratio_text(numerator: int, denominator: int, locale: str) -> str:
+    """format_ratio's text, kept: a KPI panel shows the same ratios several times (chart, its text, the table).
+    Kept by the fraction's two integers: hashing a Fraction itself costs more than writing it out."""
+    percent = round_percent(Fraction(numerator, denominator))
     return "" if percent is None else f"{tenths_text(percent, locale=locale)}%"
 
 
