@@ -11,7 +11,7 @@ is Markup as before, and a value that is already Markup (`|safe`, a macro's outp
 Every call a template makes (a macro, `_()`, a method such as `date.isoformat()`) goes through its context's
 `call`, which first looks for a `pass_context`-style marker on the callable and on its `__call__`. A macro or a
 built-in function never carries one, and a plain function or method carries it as an attribute: those are now
-called after one look, and anything else as Jinja calls it."""
+called after one look (with the evaluation context when so marked), and anything else as Jinja calls it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from flask.templating import Environment as FlaskEnvironment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg
 from markupsafe import _escape_inner  # the C function markupsafe.escape calls
 
 
@@ -55,12 +56,19 @@ _MAYBE_MARKED = (FunctionType, MethodType)  # marked by an attribute (a method's
 
 
 class TrackerContext(Context):
-    """Jinja's template context, calling a macro, a built-in, or a function or method without a marker directly."""
+    """Jinja's template context, calling a macro, a built-in, or a function or method without a marker or marked
+    to take the evaluation context, directly."""
 
     # Jinja's own signature: `__self` and `__obj`, so that a template may pass keywords named `self` or `obj`.
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
-        if kind in _NEVER_MARKED or (kind in _MAYBE_MARKED and not hasattr(__obj, "jinja_pass_arg")):
+        direct = kind in _NEVER_MARKED
+        if not direct and kind in _MAYBE_MARKED:
+            mark = getattr(__obj, "jinja_pass_arg", None)
+            if mark is _PassArg.eval_context:  # such as the templates' _()
+                args = (__self.eval_ctx, *args)
+            direct = mark is None or mark is _PassArg.eval_context
+        if direct:
             kwargs.pop("_block_vars", None)  # what Jinja adds inside blocks and loops, for marked callables
             kwargs.pop("_loop_vars", None)
             try:
