@@ -306,3 +306,55 @@ def test_the_kept_filter_form_is_the_one_these_filters_and_this_language_fill(se
     client.post("/language", data={"lang": "en", "next": "/monitoring", "csrf_token": csrf_token(client, "/account")})
     page = client.get("/monitoring").get_data(as_text=True)
     assert '<label for="f-sort">Sort</label>' in page
+
+
+def _unit_page(app, client, path: str) -> tuple[str, bool]:
+    """The unit page at `path`, and whether answering it read a plan's targets."""
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            page = client.get(path).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    return page, any("FROM targets" in statement for statement in statements)
+
+
+def _target_cell(page: str, indicator: str) -> str:
+    """The target a unit page's KPI table gives an indicator ("<strong>30%</strong>", with any note)."""
+    row = page[page.index(indicator) :]
+    return re.findall(r"<td>(.*?)</td>", row[: row.index("</tr>")], re.S)[1]
+
+
+def test_a_plans_indicators_and_targets_are_read_once_until_the_data_changes(seeded, login_as, client):
+    """The pages of the units in a plan share its indicators and targets, read once while the data is the same: a
+    target changed anywhere shows on the next page, and a unit's own target stays its own."""
+    from tracker.models import Indicator, Target
+
+    from .test_indicators import make_plan
+
+    plan_id = make_plan(seeded)  # CDA and CBQTG in one group; CDA's own target for the payment rate: 60%
+    payment = "Tỷ lệ thanh toán trực tuyến"
+    login_as("head_cda")
+    page, read = _unit_page(seeded, client, "/units/CDA")
+    assert read and "<strong>60%</strong>" in _target_cell(page, payment)
+    other = seeded.test_client()
+    login(other, "head_cbqtg")
+    page, read = _unit_page(seeded, other, "/units/CBQTG")
+    assert not read and "<strong>30%</strong>" in _target_cell(page, payment)  # the group's, as kept
+    with seeded.app_context():
+        target = db.session.scalars(
+            select(Target).join(Indicator).where(Indicator.plan_id == plan_id, Indicator.number == 2, Target.group_id)
+        ).one()
+        target.value_min = 35
+        db.session.commit()
+    page, read = _unit_page(seeded, other, "/units/CBQTG")
+    assert read and "<strong>35%</strong>" in _target_cell(page, payment)
+    page, read = _unit_page(seeded, client, "/units/CDA")
+    assert not read and "<strong>60%</strong>" in _target_cell(page, payment)
+    seeded.config["PAGE_CACHE_MB"] = 0  # nothing kept: read for every page
+    assert _unit_page(seeded, other, "/units/CBQTG")[1]

@@ -23,6 +23,7 @@ from .demo import add_life, make_accounts
 from .extensions import db
 from .figures import (
     FiguresRefused,
+    IndicatorFacts,
     definition_of,
     kpi_by_unit,
     plan_definition,
@@ -387,7 +388,7 @@ def _kpi_plan(plan_ref: str | None) -> Plan | None:
     return plan
 
 
-def _reading_text(ratio: Ratio | None, indicator: Indicator) -> str:
+def _reading_text(ratio: Ratio | None, indicator: Indicator | IndicatorFacts) -> str:
     """An indicator's value as the command line prints it: a percentage, or a count with its unit."""
     if ratio is None or ratio.value is None:
         return "chưa có số liệu"

@@ -5,7 +5,7 @@ target or else its group's."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,7 +41,7 @@ class FiguresRefused(Exception):
     """Figures that cannot be recorded for a reason other than their consistency (e.g. a future date)."""
 
 
-def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
+def indicator_spec(indicator: Indicator | IndicatorFacts, scheme: str) -> IndicatorSpec:
     """The rules' view of a stored indicator; under the 1872 definition its counts are Decision 1872's."""
     if scheme == SCHEME_1872:
         return spec_1872(indicator.number, indicator.name)
@@ -57,7 +57,7 @@ def indicator_spec(indicator: Indicator, scheme: str) -> IndicatorSpec:
     )
 
 
-def definition_of(plan: Plan | PlanFacts, indicators: list[Indicator]) -> Definition:
+def definition_of(plan: Plan | PlanFacts, indicators: Sequence[Indicator | IndicatorFacts]) -> Definition:
     """A plan's indicator definition from its scheme and its Indicator rows (in number order)."""
     return Definition(plan.kpi_scheme, tuple(indicator_spec(i, plan.kpi_scheme) for i in indicators))
 
@@ -190,7 +190,7 @@ def keep_reports(
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    indicator: Indicator
+    indicator: Indicator | IndicatorFacts
     target: Target | TargetFacts | None
     rule: TargetRule | None
     ratio: Ratio | None
@@ -227,6 +227,23 @@ class GroupFacts:
 
 
 @dataclass(frozen=True)
+class IndicatorFacts:
+    """An indicator as the rules and the unit page read it (Indicator's columns)."""
+
+    id: int
+    plan_id: int
+    number: int
+    name: str
+    ratio: str | None
+    kind: str
+    numerator_key: str
+    denominator_key: str
+    numerator_label: str
+    denominator_label: str
+    unit_of_measure: str
+
+
+@dataclass(frozen=True)
 class TargetFacts:
     """A group's target or the unit's own, with its milestones in date order."""
 
@@ -251,6 +268,18 @@ class ReportFacts:
     figures: dict[str, int | str]
     reported_at: datetime
     reporter: str | None
+
+
+@dataclass(frozen=True)
+class PlanKpiFrame:
+    """What the standings of every unit in a plan share: its indicators (in number order), their definition, and
+    the targets of its groups and of the units that have their own (by group or unit id, then indicator id). The
+    same for everyone until the data changes: the unit page keeps it per data stamp (read only)."""
+
+    indicators: tuple[IndicatorFacts, ...]
+    definition: Definition
+    group_targets: Mapping[int, Mapping[int, TargetFacts]]
+    unit_targets: Mapping[int, Mapping[int, TargetFacts]]
 
 
 @dataclass
@@ -298,7 +327,7 @@ def target_rule(target: Target | TargetFacts) -> TargetRule:
 def results_for(
     report: KpiReport | ReportFacts | None,
     targets: Mapping[int, Target | TargetFacts],
-    indicators: list[Indicator],
+    indicators: Sequence[Indicator | IndicatorFacts],
     as_of: date | None = None,
     *,
     definition: Definition | None = None,
@@ -549,9 +578,31 @@ def _unit_groups_statement() -> Select[int, str, int, str, str]:
 
 
 @cache
-def _unit_targets_statement() -> Select:
-    """The bound groups' targets and the bound unit's own, a row for each milestone (or one without), in target
-    and date order."""
+def _plan_indicators_statement() -> Select:
+    """The bound plan's indicators (IndicatorFacts' columns) in number order."""
+    return (
+        select(
+            Indicator.id,
+            Indicator.plan_id,
+            Indicator.number,
+            Indicator.name,
+            Indicator.ratio,
+            Indicator.kind,
+            Indicator.numerator_key,
+            Indicator.denominator_key,
+            Indicator.numerator_label,
+            Indicator.denominator_label,
+            Indicator.unit_of_measure,
+        )
+        .where(Indicator.plan_id == bindparam("plan_id"))
+        .order_by(Indicator.number)
+    )
+
+
+@cache
+def _plan_targets_statement() -> Select:
+    """The targets of the bound plan's indicators (its groups' and its units' own), a row for each milestone (or
+    one without), in target and date order."""
     return (
         select(
             Target.id,
@@ -565,8 +616,9 @@ def _unit_targets_statement() -> Select:
             TargetMilestone.due_on,
             TargetMilestone.value,
         )
+        .join(Indicator, Target.indicator_id == Indicator.id)
         .outerjoin(TargetMilestone, TargetMilestone.target_id == Target.id)
-        .where(or_(Target.group_id.in_(bindparam("group_ids", expanding=True)), Target.unit_id == bindparam("unit_id")))
+        .where(Indicator.plan_id == bindparam("plan_id"))
         .order_by(Target.id, TargetMilestone.due_on)
     )
 
@@ -592,7 +644,7 @@ def _unit_history_statement() -> Select:
 
 
 def _target_facts(rows: Sequence[Any]) -> list[TargetFacts]:
-    """Targets from _unit_targets_statement's rows (one a milestone, in target and date order)."""
+    """Targets from _plan_targets_statement's rows (one a milestone, in target and date order)."""
     heads: dict[int, Any] = {}
     steps: dict[int, list[Milestone]] = defaultdict(list)
     for row in rows:
@@ -615,39 +667,48 @@ def _target_facts(rows: Sequence[Any]) -> list[TargetFacts]:
     ]
 
 
-def unit_standings(unit_id: int) -> list[UnitStanding]:
+def plan_kpi_frame(plan_id: int, scheme: str) -> PlanKpiFrame:
+    """What every unit's standing in the plan (of that KPI scheme) shares: two statements."""
+    indicators = tuple(IndicatorFacts(*row) for row in read_rows(_plan_indicators_statement(), {"plan_id": plan_id}))
+    group_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
+    unit_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
+    for target in _target_facts(read_rows(_plan_targets_statement(), {"plan_id": plan_id})):
+        if target.group_id is not None:
+            group_targets[target.group_id][target.indicator_id] = target
+        elif target.unit_id is not None:
+            unit_targets[target.unit_id][target.indicator_id] = target
+    definition = Definition(scheme, tuple(indicator_spec(i, scheme) for i in indicators))
+    return PlanKpiFrame(indicators, definition, dict(group_targets), dict(unit_targets))
+
+
+def unit_standings(unit_id: int, frame_of: Callable[[int, str], PlanKpiFrame] = plan_kpi_frame) -> list[UnitStanding]:
     """The unit's standing in each plan whose Appendix 1 groups it belongs to (in plan and group order), with every
-    current report: four statements, read as plain rows but for the indicators (the rules read those)."""
+    current report: two statements, read as plain rows, and each plan's frame from `frame_of` (plan_kpi_frame, or
+    the same kept while the data is unchanged)."""
     groups = read_rows(_unit_groups_statement(), {"unit_id": unit_id})
     if not groups:
         return []
-    plan_ids = list(dict.fromkeys(row[2] for row in groups))
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in db.session.scalars(_indicators_statement(), {"plan_ids": plan_ids}):
-        indicators[indicator.plan_id].append(indicator)
-    group_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
-    own_targets: dict[int, TargetFacts] = {}  # the unit's own, by indicator: they replace its groups'
-    found = read_rows(_unit_targets_statement(), {"group_ids": [row[0] for row in groups], "unit_id": unit_id})
-    for target in _target_facts(found):
-        if target.group_id is not None:
-            group_targets[target.group_id][target.indicator_id] = target
-        else:
-            own_targets[target.indicator_id] = target
+    frames = {plan_id: frame_of(plan_id, scheme) for plan_id, scheme in dict.fromkeys((r[2], r[4]) for r in groups)}
     history: dict[int | None, list[ReportFacts]] = defaultdict(list)
-    values = {"unit_ids": [unit_id], "plan_ids": plan_ids}
+    values = {"unit_ids": [unit_id], "plan_ids": list(frames)}
     for report_id, plan_id, as_of, figures, reported_at, name, email in read_rows(_unit_history_statement(), values):
         reporter = (name or email) if email is not None else None  # as User.display_name
         history[plan_id].append(ReportFacts(report_id, plan_id, as_of, figures, reported_at, reporter))
     standings = []
     for group_id, group_name, plan_id, number, scheme in groups:
-        plan = PlanFacts(plan_id, number, scheme)
-        definition = definition_of(plan, indicators[plan_id])
+        plan, frame = PlanFacts(plan_id, number, scheme), frames[plan_id]
         reports = history.get(report_key(plan), [])
         latest = reports[-1] if reports else None
         results = results_for(
-            latest, group_targets[group_id], indicators[plan_id], definition=definition, unit_targets=own_targets
+            latest,
+            frame.group_targets.get(group_id, {}),
+            frame.indicators,
+            definition=frame.definition,
+            unit_targets=frame.unit_targets.get(unit_id, {}),
         )
-        standings.append(UnitStanding(plan, GroupFacts(group_id, group_name), latest, results, reports, definition))
+        standings.append(
+            UnitStanding(plan, GroupFacts(group_id, group_name), latest, results, reports, frame.definition)
+        )
     return standings
 
 

@@ -16,7 +16,8 @@ the cache holds at most PAGE_CACHE_MB of pages per process (the least recently s
 PAGE_CACHE_MB=0 turns it off.
 
 Some answers are the same for everyone, whatever page or filter asks: the whole directory's overdue count on the
-overdue list, whoever looks and however the list is filtered, and the list's filter choices. `kept_per_stamp`
+overdue list, whoever looks and however the list is filtered, the list's filter choices, and a plan's indicators
+and targets on the page of every unit in the plan. `kept_per_stamp`
 keeps such a function's answer under the same stamp (and arguments, which include the day when it matters),
 shared by every request of the process; a first view of a new address then does not work it out again. It is
 kept beside the pages, expires and is turned off with them.
@@ -55,7 +56,9 @@ BOOKKEEPING_COLUMNS = {"users": frozenset({"last_login_at"})}
 _CHANGED = "tracker_data_changed"
 # What a kept answer keeps of the view's headers: none of those the server writes for each answer.
 _NOT_KEPT = frozenset({"content-length", "set-cookie", "date"})
-ANSWERS_KEPT = 64  # answers of kept_per_stamp functions per process (a few functions, a few days and stamps)
+# Answers of kept_per_stamp functions per process: a few functions, a few days and stamps, and a plan's KPI frame
+# (a few kilobytes) for each plan whose units' pages are being read (a national plan set has about a hundred).
+ANSWERS_KEPT = 256
 _R = TypeVar("_R")
 
 

@@ -17,12 +17,12 @@ from sqlalchemy import bindparam, select
 from ..calendar_feed import new_calendar_token, unit_calendar, unit_for_token
 from ..clock import today, utcnow
 from ..extensions import db
-from ..figures import FiguresRefused, UnitStanding, kpi_by_unit, record_figures, unit_standings
+from ..figures import FiguresRefused, UnitStanding, kpi_by_unit, plan_kpi_frame, record_figures, unit_standings
 from ..forms import EmptyForm, FiguresForm, PlanFiguresForm, StatusForm, add_error, plan_figures_form
 from ..kpi_history import kpi_history
 from ..labels import gettext, label, per_language
 from ..models import Plan, Unit
-from ..page_cache import cached_page
+from ..page_cache import cached_page, kept_per_stamp
 from ..rules.indicators import SCHEME_1872, SCHEME_PLAN
 from ..rules.kpi import FIELDS, Counts, InconsistentFigures, last_due_period
 from ..rules.lifecycle import (
@@ -98,6 +98,10 @@ def _figures_boxes(
     return forms
 
 
+# A plan's indicators and targets, the same on the page of every unit in the plan: kept while the data is unchanged.
+_kept_plan_frame = kept_per_stamp(plan_kpi_frame)
+
+
 def render_unit(
     unit: Unit,
     *,
@@ -124,7 +128,7 @@ def render_unit(
         if assignment.status != DONE:
             refused_quick = StatusForm(prefix=f"a{assignment.id}", formdata=None)
             _carry_refused(refused_quick, submitted, reference=assignment.item.reference)
-    standings = unit_standings(unit.id)
+    standings = unit_standings(unit.id, _kept_plan_frame)
     period = last_due_period(now, current_app.config["KPI_DUE_DAY"])
     latest_as_of = max((s.latest.as_of for s in standings if s.latest), default=None)
     can_report = allowed(REPORT_FIGURES, unit=unit.id)
