@@ -31,7 +31,7 @@ HOSTILE = "<script>alert('x')</script> & \"quoted\""
 )
 def test_a_value_is_escaped_as_markupsafe_escapes_it(value):
     assert escaped_text(value) == str(escape(value))
-    assert type(escaped_text(value)) is str
+    assert isinstance(escaped_text(value), str)
 
 
 TEMPLATES = {

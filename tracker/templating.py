@@ -23,14 +23,20 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from jinja2.runtime import Context, Macro
 from jinja2.utils import _PassArg
-from markupsafe import _escape_inner  # the C function markupsafe.escape calls
+from markupsafe import Markup, _escape_inner  # the C function markupsafe.escape calls
 
 
 def escaped_text(value: Any) -> str:
-    """`markupsafe.escape(value)` as a plain str: HTML's special characters replaced unless the value is already
-    markup (has `__html__`), in which case it is written as it is."""
-    if type(value) is str:
+    """`markupsafe.escape(value)`'s text: HTML's special characters replaced unless the value is already markup
+    (has `__html__`), in which case it is written as it is. The commonest kinds first: a text, a translated label
+    (Markup, written as it is) and a whole number (digits, nothing to replace)."""
+    kind = type(value)
+    if kind is str:
         return _escape_inner(value)
+    if kind is Markup:
+        return value
+    if kind is int:
+        return str(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return _escape_inner(str(value))
@@ -52,18 +58,20 @@ class TextOutputCodeGenerator(CodeGenerator):
 
 
 _NEVER_MARKED = (BuiltinFunctionType, Macro)  # no attribute of their own; a macro's __call__ takes no context
-_MAYBE_MARKED = (FunctionType, MethodType)  # marked by an attribute (a method's is its function's)
+_MAYBE_MARKED = (FunctionType, MethodType)  # marked by an attribute (a method's is its function's), never on __call__
 
 
 class TrackerContext(Context):
-    """Jinja's template context, calling a macro, a built-in, or a function or method without a marker or marked
-    to take the evaluation context, directly."""
+    """Jinja's template context, calling a macro, a built-in, or a function, method or callable object without a
+    marker or marked to take the evaluation context, directly."""
 
     # Jinja's own signature: `__self` and `__obj`, so that a template may pass keywords named `self` or `obj`.
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         direct = kind in _NEVER_MARKED
-        if not direct and kind in _MAYBE_MARKED:
+        if not direct and (
+            kind in _MAYBE_MARKED or getattr(kind.__call__, "jinja_pass_arg", None) is None
+        ):  # an object other than a function is marked on its class's __call__ (Jinja calls that then) or itself
             mark = getattr(__obj, "jinja_pass_arg", None)
             if mark is _PassArg.eval_context:  # such as the templates' _()
                 args = (__self.eval_ctx, *args)
