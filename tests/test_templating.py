@@ -4,10 +4,10 @@ written as it is, whatever the construct the value is written in."""
 from decimal import Decimal
 
 import pytest
-from jinja2 import Environment, pass_context, pass_environment, pass_eval_context
+from jinja2 import DictLoader, Environment, pass_context, pass_environment, pass_eval_context
 from markupsafe import Markup, escape
 
-from tracker.templating import escaped_text
+from tracker.templating import TemplateGlobals, escaped_text
 
 
 class Html:
@@ -139,3 +139,27 @@ def test_a_call_gets_what_jinja_gives_it(app, source):
     ours = app.jinja_env.from_string(source).render(values)
     jinjas = Environment(autoescape=True).from_string(source).render(values)
     assert ours == jinjas.replace(":Environment", f":{type(app.jinja_env).__name__}")
+
+
+def test_an_imported_macro_sees_the_globals_jinja_gives_it(app):
+    """Imports compare the two templates' globals (tracker.templating.TemplateGlobals): a macro imported without
+    context sees the environment's globals as under Jinja, before and after one is added."""
+    templates = {
+        "lib.html": "{% macro hello(n) %}{{ greeting }} {{ n }}{{ later|default('') }}{% endmacro %}",
+        "page.html": '{% from "lib.html" import hello %}{{ hello(name) }}',
+    }
+    ours = app.jinja_env.overlay(loader=DictLoader(templates))
+    jinjas = Environment(autoescape=True, loader=DictLoader(templates))
+    for environment in (ours, jinjas):
+        environment.globals["greeting"] = "Xin chào"
+    pages = [environment.get_template("page.html").render(name="<b>") for environment in (ours, jinjas)]
+    assert pages == ["Xin chào &lt;b&gt;"] * 2
+    for environment in (ours, jinjas):
+        environment.globals["later"] = "!"
+    pages = [environment.get_template("page.html").render(name="Hà") for environment in (ours, jinjas)]
+    assert pages[0] == pages[1]
+    fresh = [
+        environment.from_string('{% from "lib.html" import hello %}{{ hello(1) }}') for environment in (ours, jinjas)
+    ]
+    assert [template.render() for template in fresh] == [fresh[1].render()] * 2
+    assert set(TemplateGlobals({"own": 1}, {"shared": 2, "own": 3}).keys()) == {"own", "shared"}
