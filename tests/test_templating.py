@@ -163,3 +163,42 @@ def test_an_imported_macro_sees_the_globals_jinja_gives_it(app):
     ]
     assert [template.render() for template in fresh] == [fresh[1].render()] * 2
     assert set(TemplateGlobals({"own": 1}, {"shared": 2, "own": 3}).keys()) == {"own", "shared"}
+
+
+class Card:
+    """An object with an attribute, a property that fails as missing, and a nested object."""
+
+    def __init__(self) -> None:
+        self.title = "<Thẻ>"
+        self.inner = {"code": "CDA", "items": ["a", "b"]}
+
+    @property
+    def broken(self):
+        raise AttributeError("broken")
+
+
+ATTRIBUTES = {
+    "attribute": "{{ card.title }}",
+    "item when no attribute": "{{ card.inner.code }}",
+    "a method, not the item of that name": "{{ card.inner.items|length }}",
+    "a method called": "{{ card.inner.get('code') }}",
+    "neither: undefined": "[{{ card.nothing }}][{{ card.inner.nothing }}]",
+    "a property failing as missing": "[{{ card.broken }}]",
+    "nested in one expression": "{{ card.inner.code ~ card.title ~ card.inner.code }}",
+    "in a test and a filter": "{% if card.title is string %}{{ card.title|upper }}{% endif %}",
+    "on undefined": "{{ missing_one.attr|default('–') }}",
+}
+
+
+def _outcome(environment, source: str, **values) -> str:
+    """What rendering gives: the text, or the error's kind and message."""
+    try:
+        return environment.from_string(source).render(**values)
+    except Exception as error:  # the error itself is the outcome compared
+        return f"{type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize("source", ATTRIBUTES.values(), ids=ATTRIBUTES.keys())
+def test_an_attribute_is_read_as_jinja_reads_it(app, source):
+    ours = _outcome(app.jinja_env, source, card=Card())
+    assert ours == _outcome(Environment(autoescape=True), source, card=Card())
