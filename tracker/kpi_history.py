@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .figures import UnitStanding
 from .formatting import format_date, format_kpi_count, format_percent, interface_locale, ratio_text
@@ -35,9 +36,8 @@ class ChartBox:
     right_x: int = WIDTH - RIGHT
 
 
-@dataclass(frozen=True)
-class Tick:
-    """A date under the axis."""
+class Tick(NamedTuple):
+    """A date under the axis (named tuples, these and the table's rows: a page makes dozens)."""
 
     x: str
     anchor: str  # SVG text-anchor: the first date starts at its point, the last ends at it
@@ -58,8 +58,7 @@ class Chart:
     polyline: str  # the points joined, when there are two or more
 
 
-@dataclass(frozen=True)
-class HistoryRow:
+class HistoryRow(NamedTuple):
     """One report in the table, newest first: its date and each indicator's value."""
 
     as_of: str
