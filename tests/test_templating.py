@@ -202,3 +202,18 @@ def _outcome(environment, source: str, **values) -> str:
 def test_an_attribute_is_read_as_jinja_reads_it(app, source):
     ours = _outcome(app.jinja_env, source, card=Card())
     assert ours == _outcome(Environment(autoescape=True), source, card=Card())
+
+
+def test_compiled_templates_are_kept_under_this_generators_name(app, client):
+    """The compiled templates on disk are named for this version of the generator: a worker started after an
+    upgrade compiles the templates again rather than loading code an earlier generator wrote."""
+    from hashlib import sha256
+    from pathlib import Path
+
+    import tracker.templating
+
+    digest = sha256(Path(tracker.templating.__file__).read_bytes()).hexdigest()[:12]
+    cache = app.jinja_env.bytecode_cache
+    assert client.get("/login").status_code == 200
+    written = [path.name for path in Path(cache.directory).iterdir()]
+    assert any(name.startswith(f"__tracker_{digest}_") for name in written)

@@ -84,7 +84,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     install_template_gettext(app.jinja_env)
 
     # Compiled templates kept on disk: a new worker loads them instead of compiling every template again. The
-    # files are named for the code generator (tracker.templating), so none compiled by plain Jinja is loaded.
+    # files are named for the code generator's version (a digest of tracker/templating.py), so none compiled by
+    # plain Jinja or by another version of the generator is loaded.
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(
         _template_cache(app.instance_path), TrackerEnvironment.bytecode_pattern
     )

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import KeysView, MutableMapping
+from hashlib import sha256
 from itertools import chain
+from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
@@ -141,7 +143,9 @@ class TrackerEnvironment(FlaskEnvironment):
     code_generator_class = TextOutputCodeGenerator
     context_class = TrackerContext
     escaped_text = staticmethod(escaped_text)
-    bytecode_pattern = "__tracker_text_output_%s.cache"  # the on-disk cache's file names (see create_app)
+    # The on-disk cache's file names (see create_app), with this module's own digest: a template compiled by an
+    # earlier version of the generator is never loaded.
+    bytecode_pattern = f"__tracker_{sha256(Path(__file__).read_bytes()).hexdigest()[:12]}_%s.cache"
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return TemplateGlobals(d if d is not None else {}, self.globals)
