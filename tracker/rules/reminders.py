@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from tracker.rules.kpi import is_report_missing, last_due_period
 from tracker.rules.lifecycle import DONE, progress_report_missing
@@ -358,6 +359,7 @@ _BULLET_RE = re.compile(r"^\s*(?:[-+•*–—]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s*"
 _SENTENCE_END_RE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 
 
+@lru_cache(maxsize=2048)  # one item's task repeats on the rows of every unit it is assigned to
 def task_excerpt(task: str, limit: int = EXCERPT_LENGTH) -> str:
     """A task quoted in an email: its first sentence, or — when the first line only announces a list
     ("… ban hành:") — that line with its first point; cut at a word and ended with "…" when shortened."""
