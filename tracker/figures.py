@@ -474,11 +474,14 @@ def _reports_of_units(until: bool) -> list[ColumnElement[bool]]:
     """The current reports of the bound units (`unit_ids`) under the 1872 definition and the bound plans' own
     (`plan_ids`), on or before the bound `as_of` when `until`. "Current" is said so that SQLite without planner
     statistics looks them up by unit: with a plain `is_current` it picks the index on the flag alone and reads
-    every current report of every unit."""
+    every current report of every unit. For the same reason the plan is read as `plan_id + 0`, which no index
+    answers (the same values, NULL included): with the plain column, for a hundred units SQLite looked up the
+    1872 reports by plan, every unit's (the KPI overview of a plan on L: 52 ms for that statement, 3 ms by unit)."""
+    plan = KpiReport.plan_id + 0
     conditions = [
         KpiReport.unit_id.in_(bindparam("unit_ids", expanding=True)),
         KpiReport.is_current.is_not(False),
-        or_(KpiReport.plan_id.is_(None), KpiReport.plan_id.in_(bindparam("plan_ids", expanding=True))),
+        or_(plan.is_(None), plan.in_(bindparam("plan_ids", expanding=True))),
     ]
     if until:
         conditions.append(KpiReport.as_of <= bindparam("as_of"))
