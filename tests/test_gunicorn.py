@@ -214,8 +214,8 @@ def test_pool_settings_apply_to_postgresql_only(monkeypatch, tmp_path):
         db.engine.dispose()
 
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'pool.sqlite3'}"})
-    # No pool settings for SQLite: only how long a write waits for another writer's lock.
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "connect_args": {"timeout": 5.0}}
+    # No pool settings for SQLite, and no check before use: only how long a write waits for another writer's lock.
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"connect_args": {"timeout": 5.0}}
     with app.app_context():
         # The SQLite connect event still sets its pragmas, and the busy timeout is 5 s.
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1

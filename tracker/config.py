@@ -149,12 +149,14 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 
 
 def _engine_options(url: str, values: dict[str, Any]) -> dict[str, Any]:
-    """SQLAlchemy engine options: a connection is checked before use everywhere; a server database also
-    gets the pool settings. SQLite keeps SQLAlchemy's own pool (its pragmas are set in tracker's connect
+    """SQLAlchemy engine options: a server database gets the pool settings, and a connection is checked before
+    use (the server may have closed it). SQLite keeps SQLAlchemy's own pool unchecked: a file's connection does
+    not go away, and the check was a statement more on every request (its pragmas are set in tracker's connect
     event, whatever the options)."""
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {}
     if not url.startswith("sqlite"):
         options.update(
+            pool_pre_ping=True,
             pool_size=int(values["DB_POOL_SIZE"]),
             max_overflow=int(values["DB_MAX_OVERFLOW"]),
             pool_timeout=float(values["DB_POOL_TIMEOUT"]),
