@@ -56,8 +56,9 @@ def escaped_text(value: Any) -> str:
 
 
 class TextOutputCodeGenerator(CodeGenerator):
-    """Jinja's code generator, escaping an output with `escaped_text` (through the `environment` every compiled
-    template holds) instead of `escape`."""
+    """Jinja's code generator, writing an escaped output as text (a str by MarkupSafe's C function, inline; any
+    other value by `escaped_text`, through the `environment` every compiled template holds) instead of `escape`,
+    and reading an attribute with Python's getattr first (see the module's docstring)."""
 
     def visit_Template(self, node: Template, frame: Frame | None = None) -> None:
         self.writeline("from markupsafe import _escape_inner as _escape_str")  # for a text output, inline
