@@ -208,8 +208,8 @@ def test_the_store_forgets_a_page_older_than_its_time():
 LETTER_ALL = "Lập công văn gửi mọi đơn vị có nhiệm vụ quá hạn ({} đơn vị)"
 
 
-def _overdue_list(app, client, path: str) -> tuple[str, bool]:
-    """The overdue list at `path`, and whether answering it counted the overdue assignments unit by unit."""
+def _page_and_statements(app, client, path: str) -> tuple[str, list[str]]:
+    """The page at `path` and the SQL statements answering it issued."""
     statements: list[str] = []
 
     def note(_conn, _cursor, statement, *_args):
@@ -221,6 +221,12 @@ def _overdue_list(app, client, path: str) -> tuple[str, bool]:
             page = client.get(path).get_data(as_text=True)
         finally:
             event.remove(db.engine, "before_cursor_execute", note)
+    return page, statements
+
+
+def _overdue_list(app, client, path: str) -> tuple[str, bool]:
+    """The overdue list at `path`, and whether answering it counted the overdue assignments unit by unit."""
+    page, statements = _page_and_statements(app, client, path)
     return page, any("GROUP BY assignments.unit_id" in statement for statement in statements)
 
 
@@ -310,17 +316,7 @@ def test_the_kept_filter_form_is_the_one_these_filters_and_this_language_fill(se
 
 def _unit_page(app, client, path: str) -> tuple[str, bool]:
     """The unit page at `path`, and whether answering it read a plan's targets."""
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            page = client.get(path).get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
+    page, statements = _page_and_statements(app, client, path)
     return page, any("FROM targets" in statement for statement in statements)
 
 
