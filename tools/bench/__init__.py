@@ -633,9 +633,9 @@ def markdown(results: dict[str, Any]) -> str:
         ),
         "- Page cache: "
         + (
-            "on (the default; the unit, item, plan and monitoring pages are asked for many units, items, plans "
-            "and pages of the overdue list in turn, so most of their requests render; the KPI and API pages are "
-            "one address each, so most are served kept)"
+            "on (the default; the unit, item, plan, monitoring and KPI pages are asked for many units, items, "
+            "plans and pages of the overdue list in turn, so most of their requests render; the API's list is one "
+            "address, so most of its requests are served kept)"
             if results.get("page_cache", True)
             else "off (every request renders its page)"
         ),
