@@ -344,7 +344,9 @@ def test_a_plans_indicators_and_targets_are_read_once_until_the_data_changes(see
     assert not read and "<strong>30%</strong>" in _target_cell(page, payment)  # the group's, as kept
     with seeded.app_context():
         target = db.session.scalars(
-            select(Target).join(Indicator).where(Indicator.plan_id == plan_id, Indicator.number == 2, Target.group_id)
+            select(Target)
+            .join(Indicator)
+            .where(Indicator.plan_id == plan_id, Indicator.number == 2, Target.group_id.is_not(None))
         ).one()
         target.value_min = 35
         db.session.commit()
