@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -57,9 +57,14 @@ def indicator_spec(indicator: Indicator | IndicatorFacts, scheme: str) -> Indica
     )
 
 
-def definition_of(plan: Plan | PlanFacts, indicators: Sequence[Indicator | IndicatorFacts]) -> Definition:
+def scheme_definition(scheme: str, indicators: Sequence[Indicator | IndicatorFacts]) -> Definition:
+    """The indicator definition of a plan of that KPI scheme with these indicators (in number order)."""
+    return Definition(scheme, tuple(indicator_spec(i, scheme) for i in indicators))
+
+
+def definition_of(plan: Plan, indicators: Sequence[Indicator]) -> Definition:
     """A plan's indicator definition from its scheme and its Indicator rows (in number order)."""
-    return Definition(plan.kpi_scheme, tuple(indicator_spec(i, plan.kpi_scheme) for i in indicators))
+    return scheme_definition(plan.kpi_scheme, indicators)
 
 
 def plan_definition(plan: Plan) -> Definition:
@@ -228,13 +233,12 @@ class GroupFacts:
 
 @dataclass(frozen=True)
 class IndicatorFacts:
-    """An indicator as the rules and the unit page read it (Indicator's columns)."""
+    """An indicator as the rules and the unit page read it (Indicator's columns of the same names)."""
 
     id: int
     plan_id: int
     number: int
     name: str
-    ratio: str | None
     kind: str
     numerator_key: str
     denominator_key: str
@@ -245,7 +249,7 @@ class IndicatorFacts:
 
 @dataclass(frozen=True)
 class TargetFacts:
-    """A group's target or the unit's own, with its milestones in date order."""
+    """A group's target or the unit's own (Target's columns of the same names), with its milestones in date order."""
 
     id: int
     group_id: int | None
@@ -584,22 +588,13 @@ def _unit_groups_statement() -> Select[int, str, int, str, str]:
 def _plan_indicators_statement() -> Select:
     """The bound plan's indicators (IndicatorFacts' columns) in number order."""
     return (
-        select(
-            Indicator.id,
-            Indicator.plan_id,
-            Indicator.number,
-            Indicator.name,
-            Indicator.ratio,
-            Indicator.kind,
-            Indicator.numerator_key,
-            Indicator.denominator_key,
-            Indicator.numerator_label,
-            Indicator.denominator_label,
-            Indicator.unit_of_measure,
-        )
+        select(*(getattr(Indicator, f.name) for f in fields(IndicatorFacts)))
         .where(Indicator.plan_id == bindparam("plan_id"))
         .order_by(Indicator.number)
     )
+
+
+_TARGET_COLUMNS = tuple(f.name for f in fields(TargetFacts) if f.name != "milestones")  # Target's, in order
 
 
 @cache
@@ -607,18 +602,7 @@ def _plan_targets_statement() -> Select:
     """The targets of the bound plan's indicators (its groups' and its units' own), a row for each milestone (or
     one without), in target and date order."""
     return (
-        select(
-            Target.id,
-            Target.group_id,
-            Target.unit_id,
-            Target.indicator_id,
-            Target.kind,
-            Target.value_min,
-            Target.value_max,
-            Target.note,
-            TargetMilestone.due_on,
-            TargetMilestone.value,
-        )
+        select(*(getattr(Target, name) for name in _TARGET_COLUMNS), TargetMilestone.due_on, TargetMilestone.value)
         .join(Indicator, Target.indicator_id == Indicator.id)
         .outerjoin(TargetMilestone, TargetMilestone.target_id == Target.id)
         .where(Indicator.plan_id == bindparam("plan_id"))
@@ -648,24 +632,15 @@ def _unit_history_statement() -> Select:
 
 def _target_facts(rows: Sequence[Any]) -> list[TargetFacts]:
     """Targets from _plan_targets_statement's rows (one a milestone, in target and date order)."""
+    width = len(_TARGET_COLUMNS)
     heads: dict[int, Any] = {}
     steps: dict[int, list[Milestone]] = defaultdict(list)
     for row in rows:
         heads.setdefault(row[0], row)
-        if row[8] is not None:
-            steps[row[0]].append(Milestone(row[8], row[9]))
+        if row[width] is not None:
+            steps[row[0]].append(Milestone(row[width], row[width + 1]))
     return [
-        TargetFacts(
-            id=head[0],
-            group_id=head[1],
-            unit_id=head[2],
-            indicator_id=head[3],
-            kind=head[4],
-            value_min=head[5],
-            value_max=head[6],
-            note=head[7],
-            milestones=tuple(steps[target_id]),
-        )
+        TargetFacts(**dict(zip(_TARGET_COLUMNS, head, strict=False)), milestones=tuple(steps[target_id]))
         for target_id, head in heads.items()
     ]
 
@@ -680,8 +655,7 @@ def plan_kpi_frame(plan_id: int, scheme: str) -> PlanKpiFrame:
             group_targets[target.group_id][target.indicator_id] = target
         elif target.unit_id is not None:
             unit_targets[target.unit_id][target.indicator_id] = target
-    definition = Definition(scheme, tuple(indicator_spec(i, scheme) for i in indicators))
-    return PlanKpiFrame(indicators, definition, dict(group_targets), dict(unit_targets))
+    return PlanKpiFrame(indicators, scheme_definition(scheme, indicators), dict(group_targets), dict(unit_targets))
 
 
 def unit_standings(unit_id: int, frame_of: Callable[[int, str], PlanKpiFrame] = plan_kpi_frame) -> list[UnitStanding]:
