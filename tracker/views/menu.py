@@ -8,24 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..labels import get_locale
-from .paths import LinkPattern, link_pattern
+from .paths import LinkPattern, kept_for_app, link_pattern
 
 TEMPLATE = "_menu.html"
 
 
 def main_menu() -> Markup:
     """The menu's links for the signed-in person's role, in the interface language."""
-    kept: dict[tuple[str, str, str], Markup] = current_app.extensions.setdefault("main_menu", {})
     key = (current_user.role, str(get_locale()), request.script_root)
-    menu = kept.get(key)
-    if menu is None:
-        menu = kept[key] = Markup(render_template(TEMPLATE))
-    return menu
+    return kept_for_app("main_menu", key, lambda: Markup(render_template(TEMPLATE)))
 
 
 @dataclass(frozen=True)
@@ -47,16 +43,16 @@ class SiteLinks:
 
 def site_links() -> SiteLinks:
     """The frame's addresses, worked out once per process and address root rather than routed on every page."""
-    kept: dict[str, SiteLinks] = current_app.extensions.setdefault("site_links", {})
-    links = kept.get(request.script_root)
-    if links is None:
-        links = kept[request.script_root] = SiteLinks(
-            css=url_for("static", filename="app.css"),
-            icon=url_for("static", filename="favicon.svg"),
-            home=url_for("plans.home"),
-            account=url_for("auth.account"),
-            logout=url_for("auth.logout"),
-            language=url_for("auth.language"),
-            unit_page=link_pattern("units.show", "code"),
-        )
-    return links
+    return kept_for_app("site_links", request.script_root, _routed_site_links)
+
+
+def _routed_site_links() -> SiteLinks:
+    return SiteLinks(
+        css=url_for("static", filename="app.css"),
+        icon=url_for("static", filename="favicon.svg"),
+        home=url_for("plans.home"),
+        account=url_for("auth.account"),
+        logout=url_for("auth.logout"),
+        language=url_for("auth.language"),
+        unit_page=link_pattern("units.show", "code"),
+    )

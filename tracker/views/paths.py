@@ -4,11 +4,13 @@ of a hundred rows would otherwise make hundreds of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, request, url_for
 
+_T = TypeVar("_T")
 SAMPLE = 987654321  # a number no route's fixed part holds: where the row's value goes in the sample link
 
 
@@ -26,12 +28,17 @@ class LinkPattern:
 
 def link_pattern(endpoint: str, name: str) -> LinkPattern:
     """The address of `endpoint` with its argument `name` left open, routed once per process and address root."""
-    kept: dict[tuple[str, str, str], LinkPattern] = current_app.extensions.setdefault("link_patterns", {})
-    key = (request.script_root, endpoint, name)
-    pattern = kept.get(key)
-    if pattern is None:
-        pattern = kept[key] = _routed(endpoint, name)
-    return pattern
+    return kept_for_app("link_patterns", (request.script_root, endpoint, name), lambda: _routed(endpoint, name))
+
+
+def kept_for_app(store: str, key: Hashable, build: Callable[[], _T]) -> _T:
+    """build()'s answer, worked out once per process for this `key` and kept in the app under `store`: for what
+    does not change while the process runs (routes, the menus' HTML)."""
+    kept: dict[Hashable, Any] = current_app.extensions.setdefault(store, {})
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = build()
+    return found
 
 
 def _routed(endpoint: str, name: str) -> LinkPattern:
