@@ -4,12 +4,23 @@ page lists the person's sign-ins and ends any of them, and wrong passwords canno
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
-from tracker.accounts import MAX_FAILURES_PER_ACCOUNT
+from tracker.accounts import (
+    MAX_FAILURES_PER_ACCOUNT,
+    SEEN_EVERY,
+    SIGN_IN_LIFETIME,
+    end_all_sessions,
+    load_session_user,
+    start_session,
+)
 from tracker.extensions import db
-from tracker.models import SignIn
+from tracker.models import SignIn, User
 
 from .conftest import PASSWORD, csrf_token, login
 
@@ -122,3 +133,133 @@ def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(seeded):
         assert login(attacker, "admin", "doan-bua-mat-khau").status_code == 401
     assert login(attacker, "admin").status_code == 429  # the guesser is stopped, even with the right password
     assert login(owner, "admin").status_code == 302  # the owner, elsewhere, signs in
+
+
+# --- the user a cookie names (accounts.load_session_user), at a given moment ---------------------------------
+
+T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def _cookie_value(who: str, *, at: datetime) -> tuple[str, int]:
+    """A new sign-in of one of PEOPLE made at `at` and committed: the value its cookie carries, and its id."""
+    user = db.session.scalar(select(User).where(User.email == f"{who}@example.org"))
+    assert user is not None
+    start_session(user, address="127.0.0.1", user_agent=DESKTOP, now=at)
+    db.session.commit()
+    value, sign_in_id = user.get_id(), user.sign_in_id
+    db.session.remove()  # the next request's session starts empty
+    return value, sign_in_id
+
+
+def _end(sign_in_id: int) -> None:
+    db.session.get(SignIn, sign_in_id).ended_at = T0
+
+
+def _disable(sign_in_id: int) -> None:
+    db.session.get(SignIn, sign_in_id).user.is_active = False
+
+
+def _sign_out_everywhere(sign_in_id: int) -> None:
+    end_all_sessions(db.session.get(SignIn, sign_in_id).user)
+
+
+@pytest.mark.parametrize(
+    ("change", "cookie", "later", "opens"),
+    [
+        (None, "as made", timedelta(minutes=1), True),
+        (None, "as made", SIGN_IN_LIFETIME - timedelta(minutes=1), True),
+        (None, "as made", SIGN_IN_LIFETIME, False),  # not seen for as long as a sign-in lasts
+        (_end, "as made", timedelta(minutes=1), False),  # signed out
+        (_disable, "as made", timedelta(minutes=1), False),
+        (_sign_out_everywhere, "as made", timedelta(minutes=1), False),
+        (None, "another user's id", timedelta(minutes=1), False),  # a secret with someone else's id
+        (None, "another secret", timedelta(minutes=1), False),
+        (None, "no secret", timedelta(minutes=1), False),
+    ],
+)
+def test_a_cookie_opens_its_sign_in_while_it_is_valid(seeded, change, cookie, later, opens):
+    with seeded.app_context():
+        value, sign_in_id = _cookie_value("head_cda", at=T0)
+        if change is not None:
+            change(sign_in_id)
+            db.session.commit()
+            db.session.remove()
+        user_part, secret = value.split(":")
+        value = {
+            "as made": value,
+            "another user's id": f"{int(user_part) + 1}:{secret}",
+            "another secret": f"{user_part}:{secret[::-1]}",
+            "no secret": f"{user_part}:",
+        }[cookie]
+        user = load_session_user(value, now=T0 + later)
+        assert (user is not None) == opens
+        if opens:
+            assert user.email == "head_cda@example.org" and user.sign_in_id == sign_in_id
+
+
+def test_the_user_a_cookie_names_comes_with_its_unit_and_can_be_changed_like_any_other(seeded):
+    with seeded.app_context():
+        value, _sign_in_id = _cookie_value("head_cda", at=T0)
+        with _statements() as statements:
+            user = load_session_user(value, now=T0 + timedelta(minutes=1))
+            assert user is not None
+            assert len(statements) == 1  # the sign-in, the user, its unit and the data's stamp, in one statement
+            assert user.unit is not None and user.unit.code == "CDA"
+            assert user.data_stamp is not None
+            assert user in db.session and not db.session.dirty and not db.session.new
+            assert len(statements) == 1  # reading its unit asked for nothing more
+        user.name = "Trưởng Cục Điện ảnh"
+        db.session.commit()
+        db.session.remove()
+        stored = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        assert stored is not None and stored.name == "Trưởng Cục Điện ảnh"
+
+
+def test_a_user_without_a_unit_is_named_by_a_cookie_too(seeded):
+    with seeded.app_context():
+        value, _sign_in_id = _cookie_value("admin", at=T0)
+        user = load_session_user(value, now=T0 + timedelta(minutes=1))
+        assert user is not None and user.role == "admin" and user.unit is None
+
+
+def test_the_last_seen_time_is_written_every_few_minutes_not_on_every_request(seeded):
+    with seeded.app_context():
+        value, sign_in_id = _cookie_value("head_cda", at=T0)
+        for later, seen in [
+            (SEEN_EVERY - timedelta(seconds=1), T0),  # read, not written
+            (SEEN_EVERY, T0 + SEEN_EVERY),
+            (SEEN_EVERY + timedelta(minutes=1), T0 + SEEN_EVERY),
+            (2 * SEEN_EVERY, T0 + 2 * SEEN_EVERY),
+        ]:
+            assert load_session_user(value, now=T0 + later) is not None
+            db.session.commit()
+            db.session.remove()
+            assert db.session.get(SignIn, sign_in_id).last_seen_at == seen
+            db.session.remove()
+
+
+def test_the_user_a_session_already_holds_is_the_one_a_cookie_gives(seeded):
+    with seeded.app_context():
+        value, _sign_in_id = _cookie_value("head_cda", at=T0)
+        held = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
+        db.session.commit()  # expires what the session holds
+        with _statements() as statements:
+            assert load_session_user(value, now=T0 + timedelta(minutes=1)) is held
+            assert held.email == "head_cda@example.org" and held.unit is not None and held.unit.code == "CDA"
+            assert len(statements) == 1  # what the commit expired came with the sign-in's row
+        assert not db.session.dirty
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The statements sent to the database inside the block, in order."""
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)

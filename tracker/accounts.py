@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .extensions import db, rows_changed
+from .extensions import as_loaded, db, read_rows, rows_changed, table_columns
 from .models import ApiToken, LoginAttempt, SignIn, Unit, User
 from .models.changes import stamp_column
 from .rules.permissions import ROLE_LABELS, ROLES, UNIT_ROLES
@@ -174,15 +175,6 @@ def start_session(user: User, *, address: str, user_agent: str, now: datetime) -
     return secret
 
 
-def _valid(sign_in: SignIn, user: User, now: datetime) -> bool:
-    return (
-        user.is_active
-        and sign_in.ended_at is None
-        and sign_in.generation == user.session_token
-        and sign_in.last_seen_at > now - SIGN_IN_LIFETIME
-    )
-
-
 def active_sessions(user: User, *, now: datetime) -> list[SignIn]:
     """The user's sign-ins still valid, the most recently seen first."""
     if not user.is_active:
@@ -256,15 +248,19 @@ class LoadedUser:
         return cls(int(head), token) if head.isdigit() and token else None
 
 
+# What load_session_user reads of the sign-in: the columns its checks need, not an object (a sign-in's row is
+# written only when its last-seen time moves on, every few minutes).
+_SIGN_IN_COLUMNS = (SignIn.id, SignIn.generation, SignIn.last_seen_at, SignIn.ended_at)
+
+
 @cache
-def _session_statement() -> Select[SignIn, User, int]:
-    """load_session_user's one statement, built once for the process (every request runs it). The user's unit
-    comes with it: every page's header names it."""
+def _session_statement() -> Select[Any]:
+    """load_session_user's one statement, built once for the process (every request runs it): the sign-in's
+    columns, the user's, its unit's (every page's header names it) and the data's stamp, as plain columns."""
     return (
-        select(SignIn, User, stamp_column())
+        select(*_SIGN_IN_COLUMNS, *table_columns(User), *table_columns(Unit), stamp_column())
         .join(User, SignIn.user_id == User.id)
-        .outerjoin(User.unit)
-        .options(contains_eager(User.unit))
+        .outerjoin(Unit, User.unit_id == Unit.id)
         .where(SignIn.secret_hash == bindparam("secret_hash"))
     )
 
@@ -275,14 +271,27 @@ def load_session_user(value: str, *, now: datetime) -> User | None:
     ref = LoadedUser.parse(value)
     if ref is None:
         return None
-    row = db.session.execute(_session_statement(), {"secret_hash": _digest(ref.token)}).first()
-    if row is None:
+    found = read_rows(_session_statement(), {"secret_hash": _digest(ref.token)})
+    if not found:
         return None
-    sign_in, user, stamp = row
-    user.data_stamp = stamp
-    if user.id != ref.user_id or not _valid(sign_in, user, now):
+    row = found[0]
+    sign_in_id, generation, last_seen_at, ended_at = row[:4]
+    user_end = 4 + len(table_columns(User))
+    user = as_loaded(User, row[4:user_end])
+    unit_values = row[user_end:-1]
+    set_committed_value(user, "unit", as_loaded(Unit, unit_values) if user.unit_id is not None else None)
+    user.data_stamp = row[-1]
+    if (
+        user.id != ref.user_id
+        or not user.is_active
+        or ended_at is not None
+        or generation != user.session_token
+        or last_seen_at <= now - SIGN_IN_LIFETIME
+    ):
         return None
-    if now - sign_in.last_seen_at >= SEEN_EVERY:
-        sign_in.last_seen_at = now
-    user.sign_in_secret, user.sign_in_id = ref.token, sign_in.id
+    if now - last_seen_at >= SEEN_EVERY:
+        sign_in = db.session.get(SignIn, sign_in_id)
+        if sign_in is not None:
+            sign_in.last_seen_at = now
+    user.sign_in_secret, user.sign_in_id = ref.token, sign_in_id
     return user
