@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tracker.extensions import db
 from tracker.figures import kpi_by_unit, record_figures, unit_standings
-from tracker.models import Plan, Unit, UnitGroupMember, User
+from tracker.models import Indicator, Plan, Target, Unit, UnitGroupMember, User
 
 from .rules.test_kpi import COPYRIGHT_OFFICE
 from .test_indicators import make_plan
@@ -79,3 +79,14 @@ def test_a_units_standings_read_as_rows_are_those_kpi_by_unit_works_out(seeded):
         [theirs] = [s for s in unit_standings(cbqtg.id) if s.plan.id == plan_id]
         assert theirs.latest is not None and theirs.latest.reporter is None  # sent without a person
         assert unit_standings(db.session.scalar(select(Unit.id).where(Unit.id.not_in(members)))) == []
+
+        # An indicator nobody has a target for yet is still on the page, with no target.
+        counted = db.session.scalar(select(Indicator).where(Indicator.plan_id == plan_id, Indicator.number == 3))
+        db.session.execute(delete(Target).where(Target.indicator_id == counted.id))
+        db.session.commit()
+        [mine] = [s for s in unit_standings(cda.id) if s.plan.id == plan_id]
+        assert [(r.indicator.number, r.target is None) for r in mine.results] == [(1, False), (2, False), (3, True)]
+        for unit_id in members:
+            assert [_shape(s) for s in unit_standings(unit_id)] == [
+                _shape(s) for s in kpi_by_unit(unit_ids=[unit_id])
+            ], unit_id

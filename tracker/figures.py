@@ -584,29 +584,26 @@ def _unit_groups_statement() -> Select[int, str, int, str, str]:
     )
 
 
-@cache
-def _plan_indicators_statement() -> Select:
-    """The bound plan's indicators (IndicatorFacts' columns) in number order."""
-    return (
-        select(*(getattr(Indicator, f.name) for f in fields(IndicatorFacts)))
-        .where(Indicator.plan_id == bindparam("plan_id"))
-        .order_by(Indicator.number)
-    )
-
-
+_INDICATOR_COLUMNS = tuple(f.name for f in fields(IndicatorFacts))  # Indicator's, in order
 _TARGET_COLUMNS = tuple(f.name for f in fields(TargetFacts) if f.name != "milestones")  # Target's, in order
 
 
 @cache
-def _plan_targets_statement() -> Select:
-    """The targets of the bound plan's indicators (its groups' and its units' own), a row for each milestone (or
-    one without), in target and date order."""
+def _plan_frame_statement() -> Select:
+    """The bound plan's indicators in number order, each with its targets (its groups' and its units' own) in
+    target order, a row for each milestone in date order: an indicator without targets is one row with the
+    target's columns empty, a target without milestones one row with the milestone's empty."""
     return (
-        select(*(getattr(Target, name) for name in _TARGET_COLUMNS), TargetMilestone.due_on, TargetMilestone.value)
-        .join(Indicator, Target.indicator_id == Indicator.id)
+        select(
+            *(getattr(Indicator, name) for name in _INDICATOR_COLUMNS),
+            *(getattr(Target, name) for name in _TARGET_COLUMNS),
+            TargetMilestone.due_on,
+            TargetMilestone.value,
+        )
+        .outerjoin(Target, Target.indicator_id == Indicator.id)
         .outerjoin(TargetMilestone, TargetMilestone.target_id == Target.id)
         .where(Indicator.plan_id == bindparam("plan_id"))
-        .order_by(Target.id, TargetMilestone.due_on)
+        .order_by(Indicator.number, Target.id, TargetMilestone.due_on)
     )
 
 
@@ -630,32 +627,31 @@ def _unit_history_statement() -> Select:
     )
 
 
-def _target_facts(rows: Sequence[Any]) -> list[TargetFacts]:
-    """Targets from _plan_targets_statement's rows (one a milestone, in target and date order)."""
-    width = len(_TARGET_COLUMNS)
-    heads: dict[int, Any] = {}
-    steps: dict[int, list[Milestone]] = defaultdict(list)
-    for row in rows:
-        heads.setdefault(row[0], row)
-        if row[width] is not None:
-            steps[row[0]].append(Milestone(row[width], row[width + 1]))
-    return [
-        TargetFacts(**dict(zip(_TARGET_COLUMNS, head, strict=False)), milestones=tuple(steps[target_id]))
-        for target_id, head in heads.items()
-    ]
-
-
 def plan_kpi_frame(plan_id: int, scheme: str) -> PlanKpiFrame:
-    """What every unit's standing in the plan (of that KPI scheme) shares: two statements."""
-    indicators = tuple(IndicatorFacts(*row) for row in read_rows(_plan_indicators_statement(), {"plan_id": plan_id}))
+    """What every unit's standing in the plan (of that KPI scheme) shares: one statement."""
+    indicators: dict[int, IndicatorFacts] = {}
+    targets: dict[int, tuple[Any, ...]] = {}  # each target's columns, by id
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    first_target, first_milestone = len(_INDICATOR_COLUMNS), len(_INDICATOR_COLUMNS) + len(_TARGET_COLUMNS)
+    for row in read_rows(_plan_frame_statement(), {"plan_id": plan_id}):
+        if row[0] not in indicators:
+            indicators[row[0]] = IndicatorFacts(*row[:first_target])
+        target_id = row[first_target]
+        if target_id is None:
+            continue
+        targets.setdefault(target_id, row[first_target:first_milestone])
+        if row[first_milestone] is not None:
+            milestones[target_id].append(Milestone(*row[first_milestone:]))
     group_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
     unit_targets: dict[int, dict[int, TargetFacts]] = defaultdict(dict)
-    for target in _target_facts(read_rows(_plan_targets_statement(), {"plan_id": plan_id})):
+    for target_id, columns in targets.items():
+        target = TargetFacts(*(*columns, tuple(milestones.get(target_id, ()))))  # milestones: its last field
         if target.group_id is not None:
             group_targets[target.group_id][target.indicator_id] = target
         elif target.unit_id is not None:
             unit_targets[target.unit_id][target.indicator_id] = target
-    return PlanKpiFrame(indicators, scheme_definition(scheme, indicators), dict(group_targets), dict(unit_targets))
+    facts = tuple(indicators.values())
+    return PlanKpiFrame(facts, scheme_definition(scheme, facts), dict(group_targets), dict(unit_targets))
 
 
 def unit_standings(unit_id: int, frame_of: Callable[[int, str], PlanKpiFrame] = plan_kpi_frame) -> list[UnitStanding]:
