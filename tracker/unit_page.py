@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, not_, or_, select
 
@@ -120,9 +120,8 @@ def _paged(statement: Select, page: int) -> Select:
     return statement.add_columns(func.count().over()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
 
 
-@dataclass(frozen=True)
-class CardItem:
-    """What an assignment's card shows of its item."""
+class CardItem(NamedTuple):
+    """What an assignment's card shows of its item (named tuples, these and the cards: a page makes a few dozen)."""
 
     id: int
     reference: str
@@ -132,8 +131,7 @@ class CardItem:
     plan_number: str
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A lead assignment as its card shows it (and as status_of reads it), read as plain columns."""
 
     id: int
@@ -149,8 +147,7 @@ class Card:
     item: CardItem
 
 
-@dataclass(frozen=True)
-class CoordinatedItem:
+class CoordinatedItem(NamedTuple):
     """An item the unit coordinates on, as its row in the list shows it."""
 
     id: int
