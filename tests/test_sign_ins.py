@@ -4,12 +4,10 @@ page lists the person's sign-ins and ends any of them, and wrong passwords canno
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tracker.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
@@ -23,6 +21,7 @@ from tracker.extensions import db
 from tracker.models import SignIn, User
 
 from .conftest import PASSWORD, csrf_token, login
+from .test_import_scale import counted
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
 DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
@@ -200,7 +199,7 @@ def test_a_cookie_opens_its_sign_in_while_it_is_valid(seeded, change, cookie, la
 def test_the_user_a_cookie_names_comes_with_its_unit_and_can_be_changed_like_any_other(seeded):
     with seeded.app_context():
         value, _sign_in_id = _cookie_value("head_cda", at=T0)
-        with _statements() as statements:
+        with counted() as statements:
             user = load_session_user(value, now=T0 + timedelta(minutes=1))
             assert user is not None
             assert len(statements) == 1  # the sign-in, the user, its unit and the data's stamp, in one statement
@@ -243,23 +242,8 @@ def test_the_user_a_session_already_holds_is_the_one_a_cookie_gives(seeded):
         value, _sign_in_id = _cookie_value("head_cda", at=T0)
         held = db.session.scalar(select(User).where(User.email == "head_cda@example.org"))
         db.session.commit()  # expires what the session holds
-        with _statements() as statements:
+        with counted() as statements:
             assert load_session_user(value, now=T0 + timedelta(minutes=1)) is held
             assert held.email == "head_cda@example.org" and held.unit is not None and held.unit.code == "CDA"
             assert len(statements) == 1  # what the commit expired came with the sign-in's row
         assert not db.session.dirty
-
-
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    """The statements sent to the database inside the block, in order."""
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_rest) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)

@@ -656,8 +656,8 @@ def plan_kpi_frame(plan_id: int, scheme: str) -> PlanKpiFrame:
 
 def unit_standings(unit_id: int, frame_of: Callable[[int, str], PlanKpiFrame] = plan_kpi_frame) -> list[UnitStanding]:
     """The unit's standing in each plan whose Appendix 1 groups it belongs to (in plan and group order), with every
-    current report: two statements, read as plain rows, and each plan's frame from `frame_of` (plan_kpi_frame, or
-    the same kept while the data is unchanged)."""
+    current report: two statements, read as plain rows, and each plan's frame from `frame_of` (plan_kpi_frame, one
+    statement, or the same kept while the data is unchanged)."""
     groups = read_rows(_unit_groups_statement(), {"unit_id": unit_id})
     if not groups:
         return []
