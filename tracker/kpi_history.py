@@ -85,22 +85,33 @@ def _height(share: Fraction | Decimal) -> float:
     return TOP + PLOT_HEIGHT - float(share) * PLOT_HEIGHT
 
 
-def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
-    """Where the dates go under the axis and where each value (a share: 0,5 for 50%) sits: the points spread
-    evenly across the plot (a single one in its middle), the share's height from the foot."""
-    count = len(points)
+def axis(days: list[date]) -> tuple[list[str], list[Tick]]:
+    """Where each date's points go across the plot (evenly spread, a single one in its middle) and which dates are
+    written under the axis: every one up to MOST_LABELS, else the first, the last and some between. The same for
+    every chart of a history (the same dates), so worked out once for them all."""
+    count = len(days)
     step = (WIDTH - LEFT - RIGHT) / (count - 1 if count > 1 else 1)
     every = (count + 4) // MOST_LABELS if count > MOST_LABELS else 1
-    ticks, placed = [], []
-    for index, (day, value) in enumerate(points):
-        x = LEFT + index * step if count > 1 else (LEFT + WIDTH - RIGHT) / 2
+    xs, ticks = [], []
+    for index, day in enumerate(days):
+        x = f"{LEFT + index * step if count > 1 else (LEFT + WIDTH - RIGHT) / 2:.1f}"
+        xs.append(x)
         first, last = index == 0, index == count - 1
         if first or last or (index % every == 0 and count - 1 - index >= every):
             anchor = "start" if first and count > 1 else ("end" if last and count > 1 else "middle")
-            ticks.append(Tick(f"{x:.1f}", anchor, day.strftime("%d/%m")))
-        if value is not None:
-            placed.append((f"{x:.1f}", f"{_height(value):.1f}"))
-    return ticks, placed
+            ticks.append(Tick(x, anchor, day.strftime("%d/%m")))
+    return xs, ticks
+
+
+def placed_points(xs: list[str], points: list[tuple[date, Fraction | None]]) -> list[tuple[str, str]]:
+    """(x, y) of each value of a chart (a share: 0,5 for 50%) on the axis `xs`: its height from the plot's foot."""
+    return [(x, f"{_height(value):.1f}") for x, (_day, value) in zip(xs, points, strict=True) if value is not None]
+
+
+def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
+    """One chart's ticks under the axis and placed points (axis and placed_points together)."""
+    xs, ticks = axis([day for day, _value in points])
+    return ticks, placed_points(xs, points)
 
 
 def _description(
@@ -132,6 +143,7 @@ def kpi_history(standing: UnitStanding) -> History:
         for number in numbers
     }
     days = [format_date(report.as_of) for report in standing.history]
+    xs, ticks = axis([report.as_of for report in standing.history])  # every chart's dates are the reports'
     charts = []
     for result in standing.results:
         if (result.rule is not None and result.rule.kind == "not_applicable") or result.indicator.kind == "count":
@@ -140,7 +152,7 @@ def kpi_history(standing: UnitStanding) -> History:
         points = trends[number]
         required = result.attainment.required
         required_text = None if required is None else format_percent(required)
-        ticks, placed = chart_geometry(points)
+        placed = placed_points(xs, points)
         charts.append(
             Chart(
                 number=number,
