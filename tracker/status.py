@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .models import ActionItem
 from .rules import lifecycle
 
 
-@dataclass(frozen=True)
-class AssignmentStatus:
+class AssignmentStatus(NamedTuple):
+    """An assignment's state and what today makes of it (a named tuple: a list page makes one for each row)."""
+
     state: str
     label: str
     due_on: date | None
