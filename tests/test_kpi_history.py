@@ -1,4 +1,4 @@
-"""The unit page's KPI charts: where the dates and the values go (tracker.kpi_history.chart_geometry)."""
+"""The unit page's KPI charts: where the dates and the values go (tracker.kpi_history.axis and placed_points)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from fractions import Fraction
 
 import pytest
 
-from tracker.kpi_history import AXIS_Y, LEFT, PLOT_HEIGHT, RIGHT, TOP, WIDTH, chart_geometry
+from tracker.kpi_history import AXIS_Y, LEFT, PLOT_HEIGHT, RIGHT, TOP, WIDTH, Tick, axis, placed_points
+
+
+def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
+    """One chart's ticks under the axis and its placed points, as kpi_history draws each chart."""
+    xs, ticks = axis([day for day, _value in points])
+    return ticks, placed_points(xs, points)
 
 
 def _points(count: int, value: Fraction | None = Fraction(1, 2)) -> list[tuple[date, Fraction | None]]:

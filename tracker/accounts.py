@@ -275,11 +275,11 @@ def load_session_user(value: str, *, now: datetime) -> User | None:
     if not found:
         return None
     row = found[0]
-    sign_in_id, generation, last_seen_at, ended_at = row[:4]
-    user_end = 4 + len(table_columns(User))
-    user = as_loaded(User, row[4:user_end])
-    unit_values = row[user_end:-1]
-    set_committed_value(user, "unit", as_loaded(Unit, unit_values) if user.unit_id is not None else None)
+    user_start = len(_SIGN_IN_COLUMNS)
+    unit_start = user_start + len(table_columns(User))
+    sign_in_id, generation, last_seen_at, ended_at = row[:user_start]
+    user = as_loaded(User, row[user_start:unit_start])
+    set_committed_value(user, "unit", as_loaded(Unit, row[unit_start:-1]) if user.unit_id is not None else None)
     user.data_stamp = row[-1]
     if (
         user.id != ref.user_id

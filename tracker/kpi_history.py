@@ -108,12 +108,6 @@ def placed_points(xs: list[str], points: list[tuple[date, Fraction | None]]) -> 
     return [(x, f"{_height(value):.1f}") for x, (_day, value) in zip(xs, points, strict=True) if value is not None]
 
 
-def chart_geometry(points: list[tuple[date, Fraction | None]]) -> tuple[list[Tick], list[tuple[str, str]]]:
-    """One chart's ticks under the axis and placed points (axis and placed_points together)."""
-    xs, ticks = axis([day for day, _value in points])
-    return ticks, placed_points(xs, points)
-
-
 def _description(
     days: list[str], points: list[tuple[date, Fraction | None]], texts: list[str], required: str | None
 ) -> str:
