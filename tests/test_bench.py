@@ -116,3 +116,16 @@ def test_the_redmine_shaped_dataset_has_the_peers_proportions(tmp_path):
     assert 0.31 < data["done"] / 2000 < 0.39 and 0.17 < data["overdue"] / 2000 < 0.23
     marker = peer.ensure_shape(2000, "sqlite", rebuild=False, log=lambda _message: None, url=url)
     assert marker["recipe"]["n"] == 2000  # reused, not built again
+
+
+def test_each_signed_in_client_holds_a_settled_session_as_a_browser_after_sign_in(seeded):
+    """A page the benchmark times is not the one that finishes a sign-in: its first view of a page rewrites no
+    cookie (Flask-Login's mark and the form token are there), for every unit head the unit page's rounds go to."""
+    bench.add_floor(seeded)
+    targets = {t.name: t for t in bench.choose_targets(seeded, sample=5)}
+    for name in ("unit", "item", "monitoring"):
+        target = targets[name]
+        for client, path in zip(target.clients, target.paths, strict=False):
+            response = client.get(path)
+            assert response.status_code == 200, (name, path)
+            assert "Set-Cookie" not in response.headers, (name, path, response.headers.get("Set-Cookie"))

@@ -267,15 +267,29 @@ class Target:
 
 
 def _signed_in_client(app: Flask, user: User) -> FlaskClient:
-    """A test client whose session is the user's, as after signing in (a sign-in record of its own; the caller
-    commits)."""
+    """A test client holding the session cookie a browser holds once the user has signed in and opened a page:
+    a sign-in record of its own (the caller commits), Flask-Login's session with its session-protection mark,
+    and the form token the first page put in it. A cookie short of any of these is rewritten by the next page,
+    a cost a person pays once a sign-in; it would fall on every timed view of a page whose rounds go to a
+    different user each time, as the unit page's do."""
+    from flask import g, request, session
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+
     from tracker.accounts import start_session
 
-    start_session(user, address="127.0.0.1", user_agent="tools.bench", now=datetime.now(UTC))
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+    with app.test_request_context(environ_base=client.environ_base):
+        start_session(
+            user, address=request.remote_addr or "?", user_agent=request.user_agent.string, now=datetime.now(UTC)
+        )
+        login_user(user)  # what the sign-in form does
+        g.pop(app.config["WTF_CSRF_FIELD_NAME"], None)  # the token of the last client (g is the app context's)
+        generate_csrf()  # what the first page does: its sign-out form's token
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+    name, value = response.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)
+    client.set_cookie(name, value)
     return client
 
 
