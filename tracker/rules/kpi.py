@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import overload
+from typing import NamedTuple, overload
 
 from .texts import Text, known, t
 
@@ -297,10 +297,10 @@ def check_counts(counts: Counts) -> None:
         raise InconsistentFigures(conflicts)
 
 
-@dataclass(frozen=True)
-class Ratio:
+class Ratio(NamedTuple):
     """An indicator as worked out from the figures: exact, never rounded here. A ratio divides two counts; a
-    percentage reported directly has value = percent / 100 and no counts; a count has value = the count."""
+    percentage reported directly has value = percent / 100 and no counts; a count has value = the count. A named
+    tuple: a unit's KPI history makes three for each of its reports."""
 
     number: int
     numerator: int | None
