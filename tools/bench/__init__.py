@@ -286,10 +286,9 @@ def _signed_in_client(app: Flask, user: User) -> FlaskClient:
         login_user(user)  # what the sign-in form does
         g.pop(app.config["WTF_CSRF_FIELD_NAME"], None)  # the token of the last client (g is the app context's)
         generate_csrf()  # what the first page does: its sign-out form's token
-        response = app.response_class()
-        app.session_interface.save_session(app, session, response)
-    name, value = response.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)
-    client.set_cookie(name, value)
+        signed_in = dict(session)
+    with client.session_transaction() as cookie:
+        cookie.update(signed_in)
     return client
 
 
